@@ -1,0 +1,35 @@
+# Per-target options for hfrec's own code (never global flags, never -march=native).
+
+set(HFREC_SHARED_DATA "${CMAKE_CURRENT_SOURCE_DIR}/../shared/data" CACHE PATH
+    "Folder holding hf_models_10k.csv (tests and benchmarks skip when it is absent)")
+
+function(hfrec_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-sign-compare)
+  if(HFREC_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(HFREC_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+function(hfrec_link_third_party target)
+  # Eigen and nlohmann/json are header-only Debian packages.
+  target_include_directories(${target} SYSTEM PUBLIC /usr/include/eigen3)
+  if(EMSCRIPTEN)
+    # nlohmann's CMake package adds -isystem /usr/include, which drags host glibc headers into the
+    # WASM build; a build-local folder with a link to just nlohmann/ avoids it.
+    set(inc "${CMAKE_BINARY_DIR}/wasm-include")
+    file(MAKE_DIRECTORY "${inc}")
+    if(NOT EXISTS "${inc}/nlohmann")
+      file(CREATE_LINK /usr/include/nlohmann "${inc}/nlohmann" SYMBOLIC)
+    endif()
+    target_include_directories(${target} SYSTEM PUBLIC "${inc}")
+    target_compile_options(${target} PUBLIC -msimd128)
+  endif()
+  if(HFREC_SANITIZE)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+endfunction()

@@ -1,0 +1,517 @@
+#include "catalogue.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "text.h"
+
+namespace hfrec {
+
+uint32_t StringPool::intern(std::string_view s) {
+  auto it = index_.find(s);
+  if (it != index_.end()) return it->second;
+  auto id = static_cast<uint32_t>(strings_.size());
+  strings_.push_back(std::make_unique<std::string>(s));
+  index_.emplace(std::string_view(*strings_.back()), id);
+  return id;
+}
+
+uint32_t StringPool::find(std::string_view s) const {
+  auto it = index_.find(s);
+  return it == index_.end() ? kMissing : it->second;
+}
+
+namespace {
+
+std::string strip_brackets(std::string_view raw) {
+  size_t b = 0, e = raw.size();
+  while (b < e && (raw[b] == '[' || raw[b] == ']')) ++b;
+  while (e > b && (raw[e - 1] == '[' || raw[e - 1] == ']')) --e;
+  return std::string(raw.substr(b, e - b));
+}
+
+// Appends rows to a catalogue, dropping duplicate ids.
+struct Builder {
+  Catalogue& c;
+  explicit Builder(Catalogue& cat) : c(cat) {}
+  uint32_t opt(const std::string& v) { return v.empty() ? kMissing : c.pool.intern(v); }
+  void list(ListColumn& col, const std::vector<std::string>& items, bool missing) {
+    for (const auto& it : items) col.items.push_back(c.pool.intern(it));
+    col.offsets.push_back(static_cast<uint32_t>(col.items.size()));
+    col.missing.push_back(missing ? 1 : 0);
+  }
+  // raw_arch: the architectures cell text when it came from CSV; otherwise built from items.
+  bool add(const ModelRecord& r, const std::string* raw_arch) {
+    if (c.ids.find(r.id) != kMissing) {
+      if (c.report.duplicates_dropped++ == 0) c.report.first_duplicate = r.id;
+      return false;
+    }
+    c.ids.intern(r.id);
+    c.downloads.push_back(r.downloads);
+    c.last_modified.push_back(r.last_modified);
+    c.pipeline_tag.push_back(opt(r.pipeline_tag));
+    c.author.push_back(opt(r.author));
+    c.model_type.push_back(opt(r.model_type));
+    c.library_name.push_back(opt(r.library_name));
+    list(c.tags, r.tags, r.tags_missing);
+    list(c.architectures, r.architectures, r.architectures_missing);
+    list(c.datasets, r.datasets, r.datasets_missing);
+    std::string cat = r.architectures_missing
+                          ? std::string("nan")
+                          : strip_brackets(raw_arch ? *raw_arch : python_list_repr(r.architectures));
+    c.architectures_category.push_back(c.pool.intern(cat));
+    return true;
+  }
+  void finish() {
+    if (c.report.duplicates_dropped)
+      c.report.warnings.push_back(std::to_string(c.report.duplicates_dropped) +
+                                  " duplicate modelId rows dropped (first: '" +
+                                  c.report.first_duplicate + "'; the first occurrence is kept)");
+  }
+};
+
+std::string quote_for_error(std::string_view v) {
+  std::string s(v.substr(0, 40));
+  for (char& ch : s)
+    if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
+  return "'" + s + (v.size() > 40 ? "…'" : "'");
+}
+
+bool parse_downloads(std::string_view v, int64_t& out) {
+  if (v.empty()) { out = 0; return true; }
+  int64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec == std::errc() && p == v.data() + v.size() && x >= 0) { out = x; return true; }
+  // pandas writes integer columns with NaNs as floats: accept "123.0".
+  double d = 0;
+  auto [p2, ec2] = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (ec2 == std::errc() && p2 == v.data() + v.size() && d >= 0 && d < 9.2e18 && std::floor(d) == d) {
+    out = static_cast<int64_t>(d);
+    return true;
+  }
+  return false;
+}
+
+enum Col { kId, kLastModified, kTags, kPipeline, kAuthor, kArch, kModelType, kDatasets, kDownloads, kLibrary, kNumCols };
+constexpr const char* kColNames[kNumCols] = {"modelId", "lastModified", "tags", "pipeline_tag", "author",
+                                             "architectures", "model_type", "datasets", "downloads", "library_name"};
+
+std::string describe_binary(std::string_view text) {
+  if (text.size() >= 8 && text.substr(0, 8) == "\x89PNG\r\n\x1a\n") return "a PNG image";
+  if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF')))
+    return "UTF-16 text";
+  if (text.size() >= 4 && text.substr(0, 4) == "PK\x03\x04") return "a ZIP archive";
+  if (text.size() >= 2 && text[0] == '\x1f' && text[1] == '\x8b') return "gzip-compressed data";
+  if (text.size() >= 4 && text.substr(0, 4) == "%PDF") return "a PDF document";
+  return "";
+}
+
+}  // namespace
+
+Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name) {
+  Catalogue c;
+  c.name = std::move(name);
+  c.report.format = "records";
+  Builder b(c);
+  for (const auto& r : records) b.add(r, nullptr);
+  b.finish();
+  return c;
+}
+
+ModelRecord record_of(const Catalogue& c, uint32_t row) {
+  ModelRecord r;
+  r.id = c.id(row);
+  r.last_modified = c.last_modified[row];
+  r.pipeline_tag = std::string(c.value(c.pipeline_tag[row]));
+  r.author = std::string(c.value(c.author[row]));
+  r.model_type = std::string(c.value(c.model_type[row]));
+  r.library_name = std::string(c.value(c.library_name[row]));
+  r.downloads = c.downloads[row];
+  auto list = [&](const ListColumn& col, std::vector<std::string>& out, bool& missing) {
+    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.push_back(c.pool.str(*p));
+    missing = col.missing[row] != 0;
+  };
+  list(c.tags, r.tags, r.tags_missing);
+  list(c.architectures, r.architectures, r.architectures_missing);
+  list(c.datasets, r.datasets, r.datasets_missing);
+  return r;
+}
+
+struct CatalogueLoader::Impl {
+  std::string text;
+  LoadLimits limits;
+  Catalogue cat;
+  std::unique_ptr<CsvReader> reader;
+  std::vector<std::string> fields;
+  int col[kNumCols];
+  size_t header_fields = 0;
+  bool done = false;
+  std::string error;
+  ModelRecord rec;
+
+  bool fail(std::string m) {
+    error = std::move(m);
+    done = true;
+    return true;
+  }
+
+  bool start() {
+    if (text.size() > limits.max_file_bytes)
+      return fail("file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                  std::to_string(limits.max_file_bytes) + " (max_file_bytes)");
+    std::string bin = describe_binary(text);
+    if (!bin.empty()) return fail("this is " + bin + ", not a CSV or JSON catalogue");
+    if (text.find('\0') != std::string::npos) {
+      size_t at = text.find('\0');
+      size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+      return fail("line " + std::to_string(line) + ": NUL byte in the file (binary data is not a CSV catalogue)");
+    }
+    size_t bad = 0;
+    if (!utf8_valid(text, &bad)) {
+      size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n');
+      return fail("line " + std::to_string(line) + ", byte " + std::to_string(bad + 1) +
+                  ": invalid UTF-8 (save the file as UTF-8)");
+    }
+    reader = std::make_unique<CsvReader>(text, limits.csv);
+    if (!reader->next(fields)) {
+      if (!reader->error().empty()) return fail(reader->error());
+      return fail("the file is empty: expected a header line with at least a modelId column");
+    }
+    header_fields = fields.size();
+    for (int k = 0; k < kNumCols; ++k) col[k] = -1;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      std::string h = fields[f];
+      while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.pop_back();
+      while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.erase(h.begin());
+      for (int k = 0; k < kNumCols; ++k)
+        if (h == kColNames[k] && col[k] < 0) col[k] = static_cast<int>(f);
+      if (h == "id" && col[kId] < 0) col[kId] = static_cast<int>(f);
+    }
+    if (col[kId] < 0) {
+      std::string found;
+      for (size_t f = 0; f < fields.size() && f < 5; ++f) found += (f ? ", " : "") + quote_for_error(fields[f]);
+      return fail("line 1: no modelId column in the header (found " + found +
+                  (fields.size() > 5 ? ", …" : "") + ")");
+    }
+    for (int k = 0; k < kNumCols; ++k)
+      if (col[k] >= 0) cat.report.columns.push_back(kColNames[k]);
+    cat.report.format = "csv";
+    return false;
+  }
+
+  // Returns true when finished.
+  bool rows(size_t budget) {
+    Builder b(cat);
+    for (size_t n = 0; n < budget; ++n) {
+      if (!reader->next(fields)) {
+        if (!reader->error().empty()) return fail(reader->error());
+        if (cat.size() == 0)
+          return fail("the file has a header but no rows");
+        b.finish();
+        done = true;
+        return true;
+      }
+      size_t line = reader->line();
+      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+      if (fields.size() != header_fields)
+        return fail("line " + std::to_string(line) + ": " + std::to_string(fields.size()) +
+                    " fields, but the header has " + std::to_string(header_fields));
+      if (cat.size() >= limits.max_rows)
+        return fail("line " + std::to_string(line) + ": more than " + std::to_string(limits.max_rows) +
+                    " rows (limit max_rows)");
+      auto get = [&](int k) -> const std::string& {
+        static const std::string empty;
+        return col[k] >= 0 ? fields[col[k]] : empty;
+      };
+      rec = ModelRecord();
+      rec.id = get(kId);
+      if (rec.id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
+      rec.last_modified = get(kLastModified);
+      rec.pipeline_tag = get(kPipeline);
+      rec.author = get(kAuthor);
+      rec.model_type = get(kModelType);
+      rec.library_name = get(kLibrary);
+      if (!parse_downloads(get(kDownloads), rec.downloads))
+        return fail("line " + std::to_string(line) + ", column 'downloads': not a non-negative integer: " +
+                    quote_for_error(get(kDownloads)));
+      struct L { int k; std::vector<std::string>* out; bool* missing; };
+      L lists[] = {{kTags, &rec.tags, &rec.tags_missing},
+                   {kArch, &rec.architectures, &rec.architectures_missing},
+                   {kDatasets, &rec.datasets, &rec.datasets_missing}};
+      for (auto& l : lists) {
+        const std::string& cell = get(l.k);
+        *l.missing = cell.empty();
+        if (cell.empty()) continue;
+        size_t first = cell.find_first_not_of(" \t");
+        if (first == std::string::npos || (cell[first] != '[' && cell[first] != '(')) {
+          l.out->push_back(cell);  // a bare value is a one-item list (the Hub writes datasets so)
+          continue;
+        }
+        auto parsed = parse_list_literal(cell, limits.list);
+        if (!parsed.ok())
+          return fail("line " + std::to_string(line) + ", column '" + kColNames[l.k] + "', " + parsed.error());
+        *l.out = std::move(parsed).value();
+      }
+      const std::string& raw_arch = get(kArch);
+      b.add(rec, raw_arch.empty() ? nullptr : &raw_arch);
+    }
+    return false;
+  }
+};
+
+CatalogueLoader::CatalogueLoader(std::string text, std::string name, LoadLimits limits)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->text = std::move(text);
+  impl_->limits = limits;
+  impl_->cat.name = std::move(name);
+}
+CatalogueLoader::~CatalogueLoader() = default;
+
+bool CatalogueLoader::step(size_t budget_rows) {
+  Impl& m = *impl_;
+  if (m.done) return true;
+  if (!m.reader) {
+    size_t p = m.text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (p != std::string::npos && (m.text[p] == '[' || m.text[p] == '{')) {
+      auto r = load_hub_json(m.text, m.cat.name, m.limits);
+      if (r.ok()) m.cat = std::move(r).value();
+      else m.error = r.error();
+      m.done = true;
+      return true;
+    }
+    if (m.start()) return true;
+  }
+  return m.rows(budget_rows);
+}
+
+double CatalogueLoader::progress() const {
+  if (impl_->done) return 1.0;
+  if (!impl_->reader || impl_->reader->size() == 0) return 0.0;
+  return static_cast<double>(impl_->reader->offset()) / static_cast<double>(impl_->reader->size());
+}
+
+Result<Catalogue> CatalogueLoader::take() {
+  if (!impl_->done) return Error{"the load has not finished"};
+  if (!impl_->error.empty()) return Error{impl_->error};
+  return std::move(impl_->cat);
+}
+
+Result<Catalogue> load_csv(std::string_view text, std::string name, const LoadLimits& limits) {
+  CatalogueLoader loader{std::string(text), std::move(name), limits};
+  while (!loader.step(1 << 30)) {
+  }
+  return loader.take();
+}
+
+namespace {
+
+using nlohmann::json;
+
+const char* type_name(const json& v) { return v.type_name(); }
+
+struct JsonReader {
+  const LoadLimits& limits;
+  std::string error;
+
+  bool str(const json& o, const char* key, const std::string& path, std::string& out) {
+    auto it = o.find(key);
+    if (it == o.end() || it->is_null()) return true;
+    if (!it->is_string()) {
+      error = path + "." + key + ": expected a string, found " + type_name(*it);
+      return false;
+    }
+    out = it->get<std::string>();
+    return true;
+  }
+  bool list(const json* v, const std::string& path, std::vector<std::string>& out, bool& missing, bool allow_string) {
+    missing = true;
+    if (!v || v->is_null()) return true;
+    missing = false;
+    if (allow_string && v->is_string()) {
+      out.push_back(v->get<std::string>());
+      return true;
+    }
+    if (!v->is_array()) {
+      error = path + ": expected a list of strings, found " + type_name(*v);
+      return false;
+    }
+    if (v->size() > limits.list.max_items) {
+      error = path + ": more than " + std::to_string(limits.list.max_items) + " items (limit max_items)";
+      return false;
+    }
+    size_t k = 0;
+    for (const auto& item : *v) {
+      if (item.is_string()) out.push_back(item.get<std::string>());
+      else if (item.is_null()) {
+      } else if (item.is_object()) {
+        for (auto it = item.begin(); it != item.end(); ++it) out.push_back(it.key());
+      } else if (item.is_number()) {
+        out.push_back(item.dump());
+      } else {
+        error = path + "[" + std::to_string(k) + "]: expected a string, found " + type_name(item);
+        return false;
+      }
+      ++k;
+    }
+    return true;
+  }
+};
+
+// Depth of nesting, checked before parsing so a hostile file cannot exhaust the stack.
+bool json_depth_ok(std::string_view s, size_t max_depth, size_t& at) {
+  size_t depth = 0;
+  bool in_str = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (in_str) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_str = false;
+    } else if (c == '"') in_str = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth) { at = i; return false; }
+    } else if (c == ']' || c == '}') {
+      if (depth) --depth;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Catalogue> load_hub_json(std::string_view text, std::string name, const LoadLimits& limits) {
+  if (text.size() > limits.max_file_bytes)
+    return Error{"file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                 std::to_string(limits.max_file_bytes) + " (max_file_bytes)"};
+  size_t at = 0;
+  if (!json_depth_ok(text, limits.max_json_depth, at))
+    return Error{"JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
+                 std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)"};
+  json doc = json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded()) {
+    // Re-run with the SAX interface to learn where it failed, without exceptions.
+    struct Sax : nlohmann::json_sax<json> {
+      std::string msg;
+      bool null() override { return true; }
+      bool boolean(bool) override { return true; }
+      bool number_integer(number_integer_t) override { return true; }
+      bool number_unsigned(number_unsigned_t) override { return true; }
+      bool number_float(number_float_t, const string_t&) override { return true; }
+      bool string(string_t&) override { return true; }
+      bool binary(binary_t&) override { return true; }
+      bool start_object(std::size_t) override { return true; }
+      bool key(string_t&) override { return true; }
+      bool end_object() override { return true; }
+      bool start_array(std::size_t) override { return true; }
+      bool end_array() override { return true; }
+      bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
+        std::string w = ex.what();
+        auto p = w.find("parse error");
+        msg = "JSON byte " + std::to_string(pos) + ": " + (p == std::string::npos ? w : w.substr(p));
+        return false;
+      }
+    } sax;
+    json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, false);
+    return Error{sax.msg.empty() ? std::string("not valid JSON") : sax.msg};
+  }
+  if (!doc.is_array())
+    return Error{std::string("JSON: expected an array of model objects (the Hub's list-models response), found ") +
+                 doc.type_name()};
+  if (doc.size() > limits.max_rows)
+    return Error{"JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)"};
+  if (doc.empty()) return Error{"JSON: the array holds no models"};
+  Catalogue c;
+  c.name = std::move(name);
+  c.report.format = "json";
+  Builder b(c);
+  JsonReader jr{limits, {}};
+  bool seen[kNumCols] = {};
+  for (size_t i = 0; i < doc.size(); ++i) {
+    const json& o = doc[i];
+    std::string path = "[" + std::to_string(i) + "]";
+    if (!o.is_object()) return Error{path + ": expected an object, found " + type_name(o)};
+    ModelRecord r;
+    const char* idkey = o.contains("modelId") ? "modelId" : "id";
+    if (!jr.str(o, idkey, path, r.id)) return Error{jr.error};
+    if (r.id.empty()) return Error{path + ": no 'id' or 'modelId'"};
+    seen[kId] = true;
+    if (!jr.str(o, "pipeline_tag", path, r.pipeline_tag) || !jr.str(o, "author", path, r.author) ||
+        !jr.str(o, "library_name", path, r.library_name) || !jr.str(o, "lastModified", path, r.last_modified))
+      return Error{jr.error};
+    seen[kPipeline] |= o.contains("pipeline_tag");
+    seen[kAuthor] |= o.contains("author");
+    seen[kLibrary] |= o.contains("library_name");
+    seen[kLastModified] |= o.contains("lastModified");
+    if (!o.contains("author")) {
+      auto slash = r.id.find('/');
+      if (slash != std::string::npos) r.author = r.id.substr(0, slash);
+    }
+    if (auto it = o.find("downloads"); it != o.end() && !it->is_null()) {
+      seen[kDownloads] = true;
+      if (it->is_number_unsigned()) r.downloads = static_cast<int64_t>(it->get<uint64_t>() > INT64_MAX ? INT64_MAX : it->get<uint64_t>());
+      else if (it->is_number_integer() && it->get<int64_t>() >= 0) r.downloads = it->get<int64_t>();
+      else if (it->is_number_float() && it->get<double>() >= 0 && std::floor(it->get<double>()) == it->get<double>())
+        r.downloads = static_cast<int64_t>(it->get<double>());
+      else return Error{path + ".downloads: expected a non-negative integer, found " + it->dump().substr(0, 40)};
+    }
+    auto it_tags = o.find("tags");
+    seen[kTags] |= it_tags != o.end();
+    if (!jr.list(it_tags == o.end() ? nullptr : &*it_tags, path + ".tags", r.tags, r.tags_missing, false))
+      return Error{jr.error};
+    const json* arch = nullptr;
+    r.architectures_missing = true;
+    if (auto cfg = o.find("config"); cfg != o.end() && !cfg->is_null()) {
+      if (!cfg->is_object()) return Error{path + ".config: expected an object, found " + type_name(*cfg)};
+      if (auto a = cfg->find("architectures"); a != cfg->end()) arch = &*a;
+      if (!jr.str(*cfg, "model_type", path + ".config", r.model_type)) return Error{jr.error};
+      seen[kModelType] |= cfg->contains("model_type");
+    }
+    seen[kArch] |= arch != nullptr;
+    if (!jr.list(arch, path + ".config.architectures", r.architectures, r.architectures_missing, false))
+      return Error{jr.error};
+    const json* ds = nullptr;
+    if (auto card = o.find("cardData"); card != o.end() && !card->is_null()) {
+      if (!card->is_object()) return Error{path + ".cardData: expected an object, found " + type_name(*card)};
+      if (auto d = card->find("datasets"); d != card->end()) ds = &*d;
+    }
+    seen[kDatasets] |= ds != nullptr;
+    if (!jr.list(ds, path + ".cardData.datasets", r.datasets, r.datasets_missing, true)) return Error{jr.error};
+    b.add(r, nullptr);
+  }
+  for (int k = 0; k < kNumCols; ++k)
+    if (seen[k]) c.report.columns.push_back(kColNames[k]);
+  b.finish();
+  return c;
+}
+
+Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits) {
+  CatalogueLoader loader{std::string(text), std::move(name), limits};
+  while (!loader.step(1 << 30)) {
+  }
+  return loader.take();
+}
+
+Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open the file"};
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<size_t>(in.tellg());
+  if (size > limits.max_file_bytes)
+    return Error{path + ": file is " + std::to_string(size) + " bytes, more than the limit of " +
+                 std::to_string(limits.max_file_bytes) + " (max_file_bytes)"};
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  CatalogueLoader loader{std::move(text), name, limits};
+  while (!loader.step(1 << 30)) {
+  }
+  auto r = loader.take();
+  if (!r.ok()) return Error{name + ": " + r.error()};
+  return r;
+}
+
+}  // namespace hfrec

@@ -1,0 +1,127 @@
+// Catalogue: the models of one Hub dump (CSV or list-models JSON), stored by column.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "csv_reader.h"
+#include "list_literal.h"
+#include "result.h"
+
+namespace hfrec {
+
+inline constexpr uint32_t kMissing = 0xFFFFFFFFu;
+
+// Interns strings; ids are dense from 0. string_views stay valid while the pool lives.
+class StringPool {
+ public:
+  uint32_t intern(std::string_view s);
+  // kMissing when s was never interned.
+  uint32_t find(std::string_view s) const;
+  const std::string& str(uint32_t id) const { return *strings_[id]; }
+  size_t size() const { return strings_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<std::string>> strings_;
+  std::unordered_map<std::string_view, uint32_t> index_;
+};
+
+// A list-valued column (tags, architectures, datasets) in CSR form; items are pool ids.
+struct ListColumn {
+  std::vector<uint32_t> offsets{0};  // row r's items are items[offsets[r] .. offsets[r+1])
+  std::vector<uint32_t> items;
+  std::vector<uint8_t> missing;  // 1 when the cell was empty/absent (pandas NaN)
+  size_t size(uint32_t r) const { return offsets[r + 1] - offsets[r]; }
+  const uint32_t* begin(uint32_t r) const { return items.data() + offsets[r]; }
+  const uint32_t* end(uint32_t r) const { return items.data() + offsets[r + 1]; }
+};
+
+// Limits for hostile input; defaults a real catalogue never reaches but that keep a tab alive.
+struct LoadLimits {
+  size_t max_file_bytes = size_t(2) << 30;  // 2 GiB
+  size_t max_rows = 5'000'000;
+  CsvLimits csv{};
+  ListLimits list{};
+  size_t max_json_depth = 64;
+};
+
+// What a load found, for the header line and `hfrec stats`.
+struct LoadReport {
+  std::string format;                 // "csv" or "json"
+  std::vector<std::string> columns;   // known columns found
+  size_t duplicates_dropped = 0;
+  std::string first_duplicate;
+  std::vector<std::string> warnings;
+};
+
+// The models, one row each, in file order (duplicates dropped, the first kept).
+struct Catalogue {
+  std::string name;
+  StringPool pool;                    // every categorical value and list item
+  StringPool ids;                     // modelId; id i is row i
+  std::vector<int64_t> downloads;     // 0 when missing
+  std::vector<std::string> last_modified;
+  std::vector<uint32_t> pipeline_tag, author, model_type, library_name;  // pool id or kMissing
+  ListColumn tags, architectures, datasets;
+  // Raw architectures cell with outer [ ] stripped (the notebook's one-hot category); "nan" if missing.
+  std::vector<uint32_t> architectures_category;
+  LoadReport report;
+
+  Catalogue() = default;
+  Catalogue(Catalogue&&) = default;
+  Catalogue& operator=(Catalogue&&) = default;
+  size_t size() const { return ids.size(); }
+  const std::string& id(uint32_t row) const { return ids.str(row); }
+  // Row of a modelId, or kMissing.
+  uint32_t find(std::string_view id) const { return ids.find(id); }
+  // "" for kMissing.
+  std::string_view value(uint32_t pool_id) const {
+    return pool_id == kMissing ? std::string_view() : std::string_view(pool.str(pool_id));
+  }
+};
+
+// One model's fields as text, for building catalogues in code and tests.
+struct ModelRecord {
+  std::string id;
+  std::string last_modified, pipeline_tag, author, model_type, library_name;  // "" = missing
+  std::vector<std::string> tags, architectures, datasets;
+  bool tags_missing = false, architectures_missing = false, datasets_missing = true;
+  int64_t downloads = 0;
+};
+
+// Builds a catalogue from records (ids must be unique; later duplicates are dropped and counted).
+Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name = "records");
+
+// The fields of one row as text (the inverse of make_catalogue, for transformed copies).
+ModelRecord record_of(const Catalogue& cat, uint32_t row);
+
+// Loads CSV text (the Hub dump's columns, found by header name).
+Result<Catalogue> load_csv(std::string_view text, std::string name, const LoadLimits& limits = {});
+// Loads the Hub's list-models JSON (an array of objects).
+Result<Catalogue> load_hub_json(std::string_view text, std::string name, const LoadLimits& limits = {});
+// Sniffs the format (JSON if the first non-space byte is '[' or '{') and loads.
+Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits = {});
+// Reads a file and loads it; the error names the file.
+Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits = {});
+
+// Resumable load, so a browser can parse a large file in slices and keep drawing frames.
+class CatalogueLoader {
+ public:
+  CatalogueLoader(std::string text, std::string name, LoadLimits limits = {});
+  ~CatalogueLoader();
+  // Does up to `budget_rows` rows of work; returns true when finished (then call take()).
+  bool step(size_t budget_rows = 20000);
+  // Fraction done in [0, 1].
+  double progress() const;
+  // The loaded catalogue or the error; valid once step() returned true.
+  Result<Catalogue> take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hfrec

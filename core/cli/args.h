@@ -1,0 +1,45 @@
+// Minimal argument parsing for the hfrec command line: --name value, --flag, -k N.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hfrec::cli {
+
+struct Args {
+  std::string command;
+  std::multimap<std::string, std::string> opts;  // "--model" -> "bert-base-uncased"
+  std::vector<std::string> errors;
+
+  bool has(const std::string& k) const { return opts.count(k) > 0; }
+  std::string get(const std::string& k, const std::string& def = "") const {
+    auto it = opts.find(k);
+    return it == opts.end() ? def : it->second;
+  }
+  std::vector<std::string> all(const std::string& k) const {
+    std::vector<std::string> v;
+    for (auto [a, b] = opts.equal_range(k); a != b; ++a) v.push_back(a->second);
+    return v;
+  }
+  // Parses an integer option into out; records an error naming the option when it is not one.
+  bool get_int(const std::string& k, long long& out, long long lo, long long hi);
+  bool get_double(const std::string& k, double& out);
+};
+
+// Options that take no value.
+Args parse_args(int argc, char** argv, const std::vector<std::string>& flags);
+
+// Exit codes: 0 ok, 2 unusable input or arguments, 3 some queries failed.
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitQueryFailed = 3;
+
+// Peak resident memory of this process in bytes (0 when unknown).
+size_t peak_rss_bytes();
+
+int cmd_recommend(const Args& a);
+int cmd_stats(const Args& a);
+int cmd_cluster(const Args& a);
+int cmd_elbow(const Args& a);
+int cmd_eval(const Args& a);
+
+}  // namespace hfrec::cli

@@ -1,0 +1,169 @@
+// hfrec recommend / hfrec stats.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "../catalogue.h"
+#include "../recommender.h"
+#include "args.h"
+
+namespace hfrec::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+bool check(Args& a, const char* cmd) {
+  if (!a.has("--catalogue")) a.errors.push_back("--catalogue FILE is required");
+  if (a.errors.empty()) return true;
+  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, e.c_str());
+  std::fprintf(stderr, "run 'hfrec --help' for usage\n");
+  return false;
+}
+
+nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recommendation>& recs) {
+  nlohmann::json arr = nlohmann::json::array();
+  const Catalogue& c = idx.catalogue();
+  int rank = 1;
+  for (const auto& r : recs) {
+    nlohmann::json o;
+    o["rank"] = rank++;
+    o["modelId"] = c.id(r.row);
+    o["score"] = r.score;
+    o["downloads"] = c.downloads[r.row];
+    if (m == Method::knn) o["distance"] = r.distance;
+    o["shared"] = r.shared;
+    arr.push_back(std::move(o));
+  }
+  return arr;
+}
+
+void print_table(const Index& idx, const std::string& query, Method m, const std::vector<Recommendation>& recs) {
+  const Catalogue& c = idx.catalogue();
+  std::printf("# %s — %s\n", query.c_str(), method_name(m));
+  std::printf("%4s  %-60s %10s %12s  %s\n", "rank", "modelId", m == Method::knn ? "distance" : "score",
+              "downloads", "shared");
+  int rank = 1;
+  for (const auto& r : recs) {
+    std::string shared;
+    for (size_t k = 0; k < r.shared.size() && k < 6; ++k) shared += (k ? ", " : "") + r.shared[k];
+    std::printf("%4d  %-60s %10.6f %12lld  %s\n", rank++, c.id(r.row).c_str(),
+                m == Method::knn ? r.distance : r.score, static_cast<long long>(c.downloads[r.row]),
+                shared.c_str());
+  }
+}
+
+}  // namespace
+
+int cmd_recommend(const Args& in) {
+  Args a = in;
+  Method method = Method::cosine;
+  if (!a.has("--method")) a.errors.push_back("--method is required (jaccard, cosine, tfidf, knn, kmeans, hybrid)");
+  else if (!parse_method(a.get("--method"), method))
+    a.errors.push_back("unknown method '" + a.get("--method") + "' (jaccard, cosine, tfidf, knn, kmeans, hybrid)");
+  long long k = 10, kk = 10;
+  if (a.has("-k")) a.opts.emplace("--k", a.get("-k"));
+  a.get_int("--k", k, 1, 100000);
+  a.get_int("--kmeans-k", kk, 1, 1000);
+  std::string format = a.get("--format", "jsonl");
+  if (format != "jsonl" && format != "table") a.errors.push_back("--format must be jsonl or table, got '" + format + "'");
+  std::vector<std::string> queries = a.all("--model");
+  bool adhoc = a.has("--adhoc");
+  if (a.has("--queries")) {
+    std::ifstream qf(a.get("--queries"));
+    if (!qf) a.errors.push_back("--queries: cannot open '" + a.get("--queries") + "'");
+    std::string line;
+    while (std::getline(qf, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty()) queries.push_back(line);
+    }
+  }
+  if (queries.empty() && !adhoc && a.errors.empty()) a.errors.push_back("give --model ID, --queries FILE or --adhoc");
+  if (!check(a, "recommend")) return kExitUsage;
+  auto loaded = load_catalogue_file(a.get("--catalogue"));
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "hfrec recommend: %s\n", loaded.error().c_str());
+    return kExitUsage;
+  }
+  Index idx(std::move(loaded).value());
+  RecommendParams p;
+  p.method = method;
+  p.k = static_cast<size_t>(k);
+  p.kmeans_k = static_cast<int>(kk);
+  p.filters.tasks = a.all("--task");
+  p.filters.libraries = a.all("--library");
+  p.filters.model_types = a.all("--model-type");
+  int status = 0;
+  auto emit = [&](const std::string& label, const Result<std::vector<Recommendation>>& r) {
+    if (!r.ok()) {
+      status = kExitQueryFailed;
+      if (format == "jsonl") std::cout << nlohmann::json{{"query", label}, {"error", r.error()}}.dump() << "\n";
+      else std::printf("# %s — error: %s\n", label.c_str(), r.error().c_str());
+      return;
+    }
+    if (format == "table") {
+      print_table(idx, label, method, r.value());
+      return;
+    }
+    nlohmann::json o;
+    o["query"] = label;
+    o["method"] = method_name(method);
+    o["k"] = k;
+    o["results"] = result_json(idx, method, r.value());
+    std::cout << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  };
+  if (adhoc) {
+    AdhocQuery q;
+    q.pipeline_tag = a.get("--task");
+    q.library_name = a.get("--library");
+    q.model_type = a.get("--model-type");
+    q.text = a.get("--text");
+    RecommendParams pa = p;
+    pa.filters = Filters{};
+    emit("adhoc", idx.recommend_adhoc(q, pa));
+  }
+  for (const auto& q : queries) emit(q, idx.recommend(q, p));
+  std::cout.flush();
+  return status;
+}
+
+int cmd_stats(const Args& in) {
+  Args a = in;
+  if (!check(a, "stats")) return kExitUsage;
+  auto t0 = Clock::now();
+  auto loaded = load_catalogue_file(a.get("--catalogue"));
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "hfrec stats: %s\n", loaded.error().c_str());
+    return kExitUsage;
+  }
+  double load_ms = ms_since(t0);
+  auto t1 = Clock::now();
+  Index idx(std::move(loaded).value());
+  double index_ms = ms_since(t1);
+  const Catalogue& c = idx.catalogue();
+  nlohmann::json o;
+  o["catalogue"] = c.name;
+  o["format"] = c.report.format;
+  o["rows"] = c.size();
+  o["columns"] = c.report.columns;
+  o["duplicates_dropped"] = c.report.duplicates_dropped;
+  o["warnings"] = c.report.warnings;
+  o["attributes"] = {{"categories", idx.attributes().names.size()},
+                     {"distinct_rows", idx.attributes().groups.size()},
+                     {"nnz", idx.attributes().matrix.nnz()}};
+  o["soup"] = {{"vocabulary", idx.soup().terms.size()},
+               {"distinct_rows", idx.soup().groups.size()},
+               {"nnz", idx.soup().counts.nnz()}};
+  o["load_ms"] = load_ms;
+  o["index_ms"] = index_ms;
+  o["peak_memory_bytes"] = peak_rss_bytes();
+  std::cout << o.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace hfrec::cli

@@ -1,0 +1,108 @@
+// hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval).
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "args.h"
+
+namespace hfrec::cli {
+
+Args parse_args(int argc, char** argv, const std::vector<std::string>& flags) {
+  Args a;
+  int i = 1;
+  if (i < argc && argv[i][0] != '-') a.command = argv[i++];
+  for (; i < argc; ++i) {
+    std::string k = argv[i];
+    if (k.rfind("-", 0) != 0) {
+      a.errors.push_back("unexpected argument '" + k + "'");
+      continue;
+    }
+    if (k.rfind("--", 0) == 0 && k.find('=') != std::string::npos) {
+      a.opts.emplace(k.substr(0, k.find('=')), k.substr(k.find('=') + 1));
+      continue;
+    }
+    bool is_flag = false;
+    for (const auto& f : flags) is_flag |= f == k;
+    if (is_flag) {
+      a.opts.emplace(k, "1");
+    } else if (i + 1 < argc) {
+      a.opts.emplace(k, argv[++i]);
+    } else {
+      a.errors.push_back("option " + k + " needs a value");
+    }
+  }
+  return a;
+}
+
+bool Args::get_int(const std::string& k, long long& out, long long lo, long long hi) {
+  if (!has(k)) return true;
+  std::string v = get(k);
+  long long x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
+    errors.push_back(k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                     ", got '" + v + "'");
+    return false;
+  }
+  out = x;
+  return true;
+}
+
+bool Args::get_double(const std::string& k, double& out) {
+  if (!has(k)) return true;
+  std::string v = get(k);
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0') {
+    errors.push_back(k + " must be a number, got '" + v + "'");
+    return false;
+  }
+  out = x;
+  return true;
+}
+
+size_t peak_rss_bytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+}  // namespace hfrec::cli
+
+static const char* kUsage =
+    "hfrec — content-based recommendations for Hugging Face model catalogues\n"
+    "\n"
+    "usage:\n"
+    "  hfrec recommend --catalogue FILE --method M [-k N] (--model ID [--model ID ...] | --queries FILE)\n"
+    "                  [--format jsonl|table] [--task T] [--library L] [--model-type MT] [--kmeans-k N]\n"
+    "  hfrec recommend --catalogue FILE --method M [-k N] --adhoc [--task T] [--library L] [--model-type MT]\n"
+    "                  [--text \"free text\"]\n"
+    "  hfrec stats     --catalogue FILE\n"
+    "  hfrec cluster   --catalogue FILE --algo kmeans|ward|dbscan [--features attributes|soup|tfidf] [--k N]\n"
+    "                  [--eps E --min-samples M] [--seed S]\n"
+    "  hfrec elbow     --catalogue FILE --k-min A --k-max B [--features attributes|soup|tfidf]\n"
+    "  hfrec eval      --catalogue FILE --protocol datasets|task --method M\n"
+    "\n"
+    "methods: jaccard, cosine, tfidf, knn, kmeans, hybrid\n"
+    "exit codes: 0 ok, 2 unusable catalogue or arguments, 3 some queries failed\n";
+
+int main(int argc, char** argv) {
+  using namespace hfrec::cli;
+  std::ios::sync_with_stdio(false);
+  Args a = parse_args(argc, argv, {"--help", "-h", "--adhoc"});
+  if (a.command.empty() || a.command == "help" || a.has("--help") || a.has("-h")) {
+    std::fputs(kUsage, a.command.empty() && !a.has("--help") && !a.has("-h") ? stderr : stdout);
+    return a.command.empty() && !a.has("--help") && !a.has("-h") ? kExitUsage : 0;
+  }
+  if (a.command == "recommend") return cmd_recommend(a);
+  if (a.command == "stats") return cmd_stats(a);
+  if (a.command == "cluster") return cmd_cluster(a);
+  if (a.command == "elbow") return cmd_elbow(a);
+  if (a.command == "eval") return cmd_eval(a);
+  std::fprintf(stderr, "hfrec: unknown command '%s'\n\n%s", a.command.c_str(), kUsage);
+  return kExitUsage;
+}

@@ -1,0 +1,39 @@
+// RFC 4180 CSV reader: quoted fields with commas, doubled quotes and newlines; LF or CRLF; UTF-8 BOM.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hfrec {
+
+// Limits that keep a hostile file from exhausting memory; a real catalogue never reaches them.
+struct CsvLimits {
+  size_t max_field_bytes = 1 << 20;  // 1 MiB per cell
+  size_t max_columns = 1000;
+};
+
+// Reads records one at a time from a buffer it does not own, so a caller can stop and resume.
+class CsvReader {
+ public:
+  explicit CsvReader(std::string_view text, CsvLimits limits = {});
+  // Reads the next record into fields. Returns false at end of input or on error (see error()).
+  bool next(std::vector<std::string>& fields);
+  // Non-empty when the last next() failed; names the line and column.
+  const std::string& error() const { return error_; }
+  // 1-based physical line on which the last record started.
+  size_t line() const { return record_line_; }
+  // Bytes consumed so far (for progress).
+  size_t offset() const { return pos_; }
+  size_t size() const { return text_.size(); }
+
+ private:
+  std::string_view text_;
+  CsvLimits limits_;
+  size_t pos_ = 0;
+  size_t line_ = 1;
+  size_t record_line_ = 1;
+  std::string error_;
+};
+
+}  // namespace hfrec

@@ -1,0 +1,80 @@
+// Sparse feature spaces of a catalogue: the notebook's one-hot "attributes" and bag-of-words "soup".
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catalogue.h"
+
+namespace hfrec {
+
+// Compressed sparse rows; column indices ascending within a row.
+struct CsrMatrix {
+  uint32_t n_cols = 0;
+  std::vector<uint64_t> indptr{0};
+  std::vector<uint32_t> indices;
+  std::vector<float> values;  // empty for a binary matrix (every stored entry is 1)
+  size_t rows() const { return indptr.size() - 1; }
+  size_t nnz() const { return indices.size(); }
+  size_t row_nnz(size_t r) const { return indptr[r + 1] - indptr[r]; }
+  float value(size_t k) const { return values.empty() ? 1.0f : values[k]; }
+};
+
+// Identical rows collapsed into groups, so work scales with distinct rows.
+struct Groups {
+  std::vector<uint32_t> group_of;      // row -> group
+  std::vector<uint32_t> member_ptr{0};  // group g's rows: members[member_ptr[g] .. member_ptr[g+1])
+  std::vector<uint32_t> members;       // sorted by downloads desc, then modelId asc
+  CsrMatrix rows;                      // one row per group (the shared feature row)
+  // Column -> groups holding it (the inverted index).
+  std::vector<uint64_t> postings_ptr;
+  std::vector<uint32_t> postings;
+  std::vector<float> posting_values;   // empty when binary
+  size_t size() const { return member_ptr.size() - 1; }
+  uint32_t weight(uint32_t g) const { return member_ptr[g + 1] - member_ptr[g]; }
+};
+
+// Collapses identical rows of m (rows ordered by downloads desc, modelId asc within a group).
+Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat);
+
+// One-hot of pipeline_tag, architectures (raw cell, brackets stripped), model_type, library_name.
+struct AttributeSpace {
+  // Category names as pandas get_dummies prints them ("pipeline_tag_fill-mask"); ordered by
+  // column, then value.
+  std::vector<std::string> names;
+  std::vector<uint8_t> field;    // 0 pipeline_tag, 1 architectures, 2 model_type, 3 library_name
+  std::vector<std::string> values;  // the value part of each name
+  std::unordered_map<std::string, uint32_t> index;  // name -> column
+  CsrMatrix matrix;              // binary, one row per catalogue row
+  Groups groups;
+  // Column of a field's value, or kMissing.
+  uint32_t column(int field_no, std::string_view value) const;
+};
+
+// The notebook's soup under CountVectorizer (counts) and TfidfVectorizer (smooth idf, l2).
+struct SoupSpace {
+  std::vector<std::string> terms;  // sorted, as CountVectorizer's vocabulary
+  std::unordered_map<std::string, uint32_t> index;
+  CsrMatrix counts;                // one row per catalogue row
+  std::vector<double> idf;         // ln((1 + n) / (1 + df)) + 1
+  Groups groups;
+  std::vector<double> group_count_sq;  // sum of squared counts per group
+  std::vector<double> group_tfidf_sq;  // sum of squared (count * idf) per group
+  uint32_t term(std::string_view t) const {
+    auto it = index.find(std::string(t));
+    return it == index.end() ? kMissing : it->second;
+  }
+};
+
+// Field names for attribute categories (index by AttributeSpace::field).
+inline constexpr const char* kAttributeFields[4] = {"pipeline_tag", "architectures", "model_type",
+                                                    "library_name"};
+
+AttributeSpace build_attributes(const Catalogue& cat);
+// Appends the soup tokens of one row (lower-cased, as CountVectorizer would see them).
+void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& out);
+SoupSpace build_soup(const Catalogue& cat);
+
+}  // namespace hfrec

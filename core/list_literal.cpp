@@ -1,0 +1,190 @@
+#include "list_literal.h"
+
+#include <cctype>
+
+#include "text.h"
+
+namespace hfrec {
+namespace {
+
+struct Parser {
+  std::string_view s;
+  ListLimits limits;
+  size_t i = 0;
+  std::string err;
+  std::vector<std::string> out;
+
+  void ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  }
+  bool fail(const std::string& what) {
+    if (err.empty()) {
+      std::string found = "end of cell";
+      if (i < s.size()) {
+        found.assign(1, '\'');
+        found.append(s.substr(i, 1));
+        found.push_back('\'');
+        if (static_cast<unsigned char>(s[i]) < 0x20) found = "a control character";
+      }
+      err.append("character ").append(std::to_string(i + 1)).append(": expected ").append(what);
+      err.append(", found ").append(found);
+    }
+    return false;
+  }
+  bool emit(std::string v) {
+    if (out.size() >= limits.max_items)
+      return fail("at most " + std::to_string(limits.max_items) + " items (limit max_items)");
+    out.push_back(std::move(v));
+    return true;
+  }
+  bool string(std::string& v) {
+    char q = s[i++];
+    bool triple = false;  // not used by repr, but tolerated
+    v.clear();
+    while (i < s.size()) {
+      char c = s[i];
+      if (c == q && !triple) { ++i; return true; }
+      if (c == '\\') {
+        if (i + 1 >= s.size()) break;
+        char e = s[i + 1];
+        i += 2;
+        switch (e) {
+          case 'n': v += '\n'; break;
+          case 't': v += '\t'; break;
+          case 'r': v += '\r'; break;
+          case '0': v += '\0'; break;
+          case '\\': v += '\\'; break;
+          case '\'': v += '\''; break;
+          case '"': v += '"'; break;
+          case 'x': case 'u': case 'U': {
+            int len = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+            if (i + len > s.size()) { i -= 2; return fail("a complete \\" + std::string(1, e) + " escape"); }
+            char32_t cp = 0;
+            for (int k = 0; k < len; ++k) {
+              char h = s[i + k];
+              int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                      : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+              if (d < 0) { i += k; return fail("a hexadecimal digit"); }
+              cp = cp * 16 + d;
+            }
+            i += len;
+            utf8_append(v, cp > 0x10FFFF ? 0xFFFD : cp);
+            break;
+          }
+          default: v += '\\'; v += e;
+        }
+        continue;
+      }
+      v += c;
+      ++i;
+    }
+    return fail(std::string("a closing ") + q);
+  }
+  bool atom(std::string& v) {
+    size_t st = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
+                            s[i] == '-' || s[i] == '+' || s[i] == '_'))
+      ++i;
+    if (i == st) return fail("a string, None, a number, a list or a dict");
+    v.assign(s.substr(st, i - st));
+    if (v == "None" || v == "True" || v == "False" || v == "nan" || v == "inf") return true;
+    if (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+' || v[0] == '.')
+      return true;
+    i = st;
+    return fail("a quoted string (bare words are not Python literals)");
+  }
+  // value: string | atom | list | dict; emit_it: add to out
+  bool value(size_t depth, bool emit_it) {
+    ws();
+    if (i >= s.size()) return fail("a value");
+    char c = s[i];
+    if (c == '\'' || c == '"') {
+      std::string v;
+      if (!string(v)) return false;
+      return emit_it ? emit(std::move(v)) : true;
+    }
+    if (c == '[' || c == '(') return seq(depth + 1, emit_it);
+    if (c == '{') return dict(depth + 1, emit_it);
+    std::string v;
+    if (!atom(v)) return false;
+    if (v == "None" || !emit_it) return true;
+    return emit(std::move(v));
+  }
+  bool seq(size_t depth, bool emit_it) {
+    if (depth > limits.max_depth) return fail("at most " + std::to_string(limits.max_depth) + " nested levels");
+    char close = s[i] == '[' ? ']' : ')';
+    ++i;
+    ws();
+    if (i < s.size() && s[i] == close) { ++i; return true; }
+    while (true) {
+      if (!value(depth, emit_it)) return false;
+      ws();
+      if (i < s.size() && s[i] == ',') {
+        ++i;
+        ws();
+        if (i < s.size() && s[i] == close) { ++i; return true; }
+        continue;
+      }
+      if (i < s.size() && s[i] == close) { ++i; return true; }
+      return fail(std::string("',' or '") + close + "'");
+    }
+  }
+  bool dict(size_t depth, bool emit_it) {
+    if (depth > limits.max_depth) return fail("at most " + std::to_string(limits.max_depth) + " nested levels");
+    ++i;
+    ws();
+    if (i < s.size() && s[i] == '}') { ++i; return true; }
+    while (true) {
+      if (!value(depth, emit_it)) return false;  // key
+      ws();
+      if (i >= s.size() || s[i] != ':') return fail("':'");
+      ++i;
+      if (!value(depth, false)) return false;  // value is ignored
+      ws();
+      if (i < s.size() && s[i] == ',') { ++i; ws(); if (i < s.size() && s[i] == '}') { ++i; return true; } continue; }
+      if (i < s.size() && s[i] == '}') { ++i; return true; }
+      return fail("',' or '}'");
+    }
+  }
+};
+
+}  // namespace
+
+Result<std::vector<std::string>> parse_list_literal(std::string_view cell, ListLimits limits) {
+  Parser p{cell, limits, 0, {}, {}};
+  p.ws();
+  if (p.i >= cell.size() || (cell[p.i] != '[' && cell[p.i] != '(')) {
+    p.fail("a list such as ['a', 'b']");
+    return Error{p.err};
+  }
+  if (!p.seq(1, true)) return Error{p.err};
+  p.ws();
+  if (p.i < cell.size()) {
+    p.fail("end of cell after the list");
+    return Error{p.err};
+  }
+  return std::move(p.out);
+}
+
+std::string python_list_repr(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k) out += ", ";
+    const std::string& v = items[k];
+    char q = (v.find('\'') != std::string::npos && v.find('"') == std::string::npos) ? '"' : '\'';
+    out += q;
+    for (char c : v) {
+      if (c == '\\') out += "\\\\";
+      else if (c == q) { out += '\\'; out += c; }
+      else if (c == '\n') out += "\\n";
+      else if (c == '\t') out += "\\t";
+      else if (c == '\r') out += "\\r";
+      else out += c;
+    }
+    out += q;
+  }
+  out += "]";
+  return out;
+}
+
+}  // namespace hfrec

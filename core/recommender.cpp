@@ -1,0 +1,272 @@
+#include "recommender.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "text.h"
+
+namespace hfrec {
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::jaccard: return "jaccard";
+    case Method::cosine: return "cosine";
+    case Method::tfidf: return "tfidf";
+    case Method::knn: return "knn";
+    case Method::kmeans: return "kmeans";
+    case Method::hybrid: return "hybrid";
+  }
+  return "?";
+}
+
+bool parse_method(std::string_view s, Method& out) {
+  for (Method m : kAllMethods)
+    if (s == method_name(m)) {
+      out = m;
+      return true;
+    }
+  return false;
+}
+
+struct Index::Query {
+  std::vector<uint32_t> attrs;       // sorted attribute columns
+  size_t attr_count = 0;             // |A| including values unknown to the catalogue
+  std::vector<std::pair<uint32_t, double>> terms;  // (term, count), sorted by term
+  double count_sq = 0;               // sum of squared counts (unknown terms included)
+  double tfidf_sq = 0;               // sum of squared count*idf (unknown terms with the idf of df=0)
+  uint32_t attr_group = kMissing;    // the query's attribute group when it is a catalogue row
+};
+
+Index::Index(Catalogue cat) : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)) {}
+
+Index::Query Index::row_query(uint32_t row) const {
+  Query q;
+  const CsrMatrix& a = attr_.matrix;
+  for (uint64_t k = a.indptr[row]; k < a.indptr[row + 1]; ++k) q.attrs.push_back(a.indices[k]);
+  q.attr_count = q.attrs.size();
+  q.attr_group = attr_.groups.group_of[row];
+  const CsrMatrix& s = soup_.counts;
+  for (uint64_t k = s.indptr[row]; k < s.indptr[row + 1]; ++k) {
+    double c = s.values[k];
+    q.terms.emplace_back(s.indices[k], c);
+  }
+  uint32_t g = soup_.groups.group_of[row];
+  q.count_sq = soup_.group_count_sq[g];
+  q.tfidf_sq = soup_.group_tfidf_sq[g];
+  return q;
+}
+
+Index::Query Index::adhoc_query(const AdhocQuery& in) const {
+  Query q;
+  auto attr = [&](int field, const std::string& v) {
+    if (v.empty()) return;
+    ++q.attr_count;
+    uint32_t c = attr_.column(field, v);
+    if (c != kMissing) q.attrs.push_back(c);
+  };
+  attr(0, in.pipeline_tag);
+  if (!in.architectures.empty()) {
+    std::string cat = python_list_repr(in.architectures);
+    attr(1, cat.substr(1, cat.size() - 2));
+  }
+  attr(2, in.model_type);
+  attr(3, in.library_name);
+  std::sort(q.attrs.begin(), q.attrs.end());
+  // Soup tokens: the free text plus the given values, as the soup of a row would hold them.
+  std::vector<std::string> toks;
+  auto add = [&](std::string_view text) {
+    std::string low = lower(text);
+    for_each_token(low, [&](std::string_view t) { toks.emplace_back(t); });
+  };
+  add(in.text);
+  add(in.pipeline_tag);
+  add(in.author);
+  for (const auto& a : in.architectures) add(delete_ascii_punctuation(a));
+  add(in.model_type);
+  add(in.library_name);
+  std::sort(toks.begin(), toks.end());
+  const double n = static_cast<double>(cat_.size());
+  for (size_t i = 0; i < toks.size();) {
+    size_t e = i;
+    while (e < toks.size() && toks[e] == toks[i]) ++e;
+    double c = static_cast<double>(e - i);
+    uint32_t t = soup_.term(toks[i]);
+    q.count_sq += c * c;
+    double idf = t == kMissing ? std::log((1.0 + n) / 1.0) + 1.0 : soup_.idf[t];
+    q.tfidf_sq += c * c * idf * idf;
+    if (t != kMissing) q.terms.emplace_back(t, c);
+    i = e;
+  }
+  std::sort(q.terms.begin(), q.terms.end());
+  return q;
+}
+
+bool Index::passes(uint32_t row, const Filters& f) const {
+  auto ok = [&](const std::vector<std::string>& allowed, uint32_t v) {
+    if (allowed.empty()) return true;
+    std::string_view s = cat_.value(v);
+    for (const auto& a : allowed)
+      if (a == s) return true;
+    return false;
+  };
+  return ok(f.tasks, cat_.pipeline_tag[row]) && ok(f.libraries, cat_.library_name[row]) &&
+         ok(f.model_types, cat_.model_type[row]);
+}
+
+const KMeansResult& Index::attribute_kmeans(int k) const {
+  auto it = kmeans_cache_.find(k);
+  if (it != kmeans_cache_.end()) return it->second;
+  const Groups& g = attr_.groups;
+  std::vector<double> w(g.size());
+  for (uint32_t x = 0; x < g.size(); ++x) w[x] = g.weight(x);
+  KMeansParams p;
+  p.k = k;
+  return kmeans_cache_.emplace(k, kmeans(g.rows, w, p)).first->second;
+}
+
+namespace {
+
+std::string attribute_label(const AttributeSpace& a, uint32_t c) {
+  return std::string(kAttributeFields[a.field[c]]) + "=" + a.values[c];
+}
+
+}  // namespace
+
+Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude, const RecommendParams& p) const {
+  const bool on_attributes = p.method == Method::jaccard || p.method == Method::knn || p.method == Method::kmeans;
+  const Groups& g = on_attributes ? attr_.groups : soup_.groups;
+  const size_t G = g.size();
+  std::vector<double> key(G, 0.0);
+  if (on_attributes) {
+    std::vector<uint32_t> inter(G, 0);
+    for (uint32_t c : q.attrs)
+      for (uint64_t k = g.postings_ptr[c]; k < g.postings_ptr[c + 1]; ++k) ++inter[g.postings[k]];
+    const double a = static_cast<double>(q.attr_count);
+    std::vector<uint8_t> in_cluster;
+    if (p.method == Method::kmeans) {
+      const KMeansResult& km = attribute_kmeans(p.kmeans_k);
+      uint32_t label = 0;
+      if (q.attr_group != kMissing) {
+        label = km.labels[q.attr_group];
+      } else {  // nearest centroid for an ad-hoc query
+        const size_t d = attr_.matrix.n_cols;
+        double best = std::numeric_limits<double>::infinity();
+        for (int c = 0; c < km.k; ++c) {
+          const double* cc = &km.centroids[size_t(c) * d];
+          double dist = a;
+          for (size_t j = 0; j < d; ++j) dist += cc[j] * cc[j];
+          for (uint32_t col : q.attrs) dist -= 2 * cc[col];
+          if (dist < best) { best = dist; label = static_cast<uint32_t>(c); }
+        }
+      }
+      in_cluster.resize(G);
+      for (uint32_t x = 0; x < G; ++x) in_cluster[x] = km.labels[x] == label;
+    }
+    for (uint32_t x = 0; x < G; ++x) {
+      const double b = static_cast<double>(g.rows.row_nnz(x));
+      const double i = inter[x];
+      switch (p.method) {
+        case Method::jaccard: {
+          double uni = a + b - i;
+          key[x] = uni > 0 ? -(i / uni) : 0.0;
+          break;
+        }
+        case Method::knn: key[x] = a + b - 2 * i; break;  // squared Euclidean distance on 0/1
+        default: {  // kmeans: cosine within the cluster, ranked by cos^2 (exact for integers)
+          if (!in_cluster[x]) key[x] = std::numeric_limits<double>::infinity();
+          else key[x] = (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
+        }
+      }
+    }
+  } else if (p.method == Method::cosine || p.method == Method::tfidf) {
+    const bool tfidf = p.method == Method::tfidf;
+    std::vector<double> dot(G, 0.0);
+    for (auto [t, c] : q.terms) {
+      const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
+      for (uint64_t k = g.postings_ptr[t]; k < g.postings_ptr[t + 1]; ++k) dot[g.postings[k]] += w * g.posting_values[k];
+    }
+    for (uint32_t x = 0; x < G; ++x) {
+      if (dot[x] == 0) continue;
+      if (tfidf) {
+        key[x] = -(dot[x] / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
+      } else {  // counts are integers: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
+        key[x] = -((dot[x] * dot[x]) / (q.count_sq * soup_.group_count_sq[x]));
+      }
+    }
+  } else {
+    return Error{std::string("method '") + method_name(p.method) + "' is not available in this build"};
+  }
+  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
+  std::vector<Ranked> top = p.filters.empty() && exclude == kMissing
+                                ? select_topk(g, key, p.k, cat_, [](uint32_t) { return true; })
+                                : select_topk(g, key, p.k, cat_, eligible);
+  std::vector<Recommendation> out;
+  out.reserve(top.size());
+  for (const Ranked& rk : top) {
+    Recommendation rec;
+    rec.row = rk.row;
+    const uint32_t x = g.group_of[rk.row];
+    if (on_attributes) {
+      const CsrMatrix& m = attr_.matrix;
+      std::vector<uint32_t> shared;
+      for (uint64_t k = m.indptr[rk.row]; k < m.indptr[rk.row + 1]; ++k)
+        if (std::binary_search(q.attrs.begin(), q.attrs.end(), m.indices[k])) shared.push_back(m.indices[k]);
+      for (uint32_t c : shared) rec.shared.push_back(attribute_label(attr_, c));
+      const double a = static_cast<double>(q.attr_count), b = static_cast<double>(m.row_nnz(rk.row));
+      const double i = static_cast<double>(shared.size());
+      if (p.method == Method::knn) {
+        rec.distance = std::sqrt(rk.key);
+        rec.score = 1.0 / (1.0 + rec.distance);
+      } else if (p.method == Method::jaccard) {
+        rec.score = (a + b - i) > 0 ? i / (a + b - i) : 0.0;
+        rec.distance = 1.0 - rec.score;
+      } else {
+        rec.score = (a * b) > 0 ? i / std::sqrt(a * b) : 0.0;
+        rec.distance = 1.0 - rec.score;
+      }
+    } else {
+      const CsrMatrix& m = soup_.counts;
+      const bool tfidf = p.method == Method::tfidf;
+      std::vector<std::pair<double, uint32_t>> contrib;
+      double dot = 0;
+      for (uint64_t k = m.indptr[rk.row]; k < m.indptr[rk.row + 1]; ++k) {
+        uint32_t t = m.indices[k];
+        auto it = std::lower_bound(q.terms.begin(), q.terms.end(), std::make_pair(t, -1.0));
+        if (it == q.terms.end() || it->first != t) continue;
+        double w = it->second * m.values[k] * (tfidf ? soup_.idf[t] * soup_.idf[t] : 1.0);
+        dot += w;
+        contrib.emplace_back(-w, t);
+      }
+      std::sort(contrib.begin(), contrib.end());
+      for (size_t k = 0; k < contrib.size() && k < 12; ++k) rec.shared.push_back(soup_.terms[contrib[k].second]);
+      rec.score = dot == 0 ? 0.0
+                  : tfidf ? dot / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x]))
+                          : dot / std::sqrt(q.count_sq * soup_.group_count_sq[x]);
+      rec.distance = 1.0 - rec.score;
+    }
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const RecommendParams& p) const {
+  if (row >= cat_.size()) return Error{"row " + std::to_string(row) + " is not in the catalogue"};
+  if (p.k == 0) return Error{"k must be at least 1"};
+  return run(row_query(row), row, p);
+}
+
+Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, const RecommendParams& p) const {
+  uint32_t row = cat_.find(model_id);
+  if (row == kMissing) return Error{"model '" + std::string(model_id) + "' is not in the catalogue"};
+  return recommend_row(row, p);
+}
+
+Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const {
+  if (p.k == 0) return Error{"k must be at least 1"};
+  Query query = adhoc_query(q);
+  if (query.attr_count == 0 && query.count_sq == 0) return Error{"the query is empty: give a task, library, model type, or some text"};
+  return run(query, kMissing, p);
+}
+
+}  // namespace hfrec

@@ -1,0 +1,86 @@
+// Content-based recommenders over a catalogue: the notebook's five methods, computed exactly and
+// without any n×n matrix (inverted indexes over collapsed identical rows).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+#include "features.h"
+#include "kmeans.h"
+#include "result.h"
+#include "topk.h"
+
+namespace hfrec {
+
+enum class Method { jaccard, cosine, tfidf, knn, kmeans, hybrid };
+inline constexpr Method kAllMethods[] = {Method::jaccard, Method::cosine, Method::tfidf,
+                                         Method::knn,     Method::kmeans, Method::hybrid};
+
+const char* method_name(Method m);
+// Parses "jaccard", "cosine", ...; false for an unknown name.
+bool parse_method(std::string_view s, Method& out);
+
+// Candidate restrictions; an empty list means any value.
+struct Filters {
+  std::vector<std::string> tasks, libraries, model_types;
+  bool empty() const { return tasks.empty() && libraries.empty() && model_types.empty(); }
+};
+
+struct RecommendParams {
+  Method method = Method::cosine;
+  size_t k = 10;
+  Filters filters;
+  int kmeans_k = 10;  // clusters for Method::kmeans
+};
+
+// A query that is not in the catalogue: attribute values and free text ("arabic").
+struct AdhocQuery {
+  std::string pipeline_tag, library_name, model_type, author;
+  std::vector<std::string> architectures;
+  std::string text;
+};
+
+struct Recommendation {
+  uint32_t row = 0;
+  double score = 0;     // similarity, higher is closer (knn: 1 / (1 + distance))
+  double distance = 0;  // knn: Euclidean distance; others: 1 - score
+  std::vector<std::string> shared;  // tokens or attributes that explain the score, strongest first
+};
+
+// A catalogue with its feature spaces and indexes, ready to answer queries.
+class Index {
+ public:
+  explicit Index(Catalogue cat);
+  const Catalogue& catalogue() const { return cat_; }
+  const AttributeSpace& attributes() const { return attr_; }
+  const SoupSpace& soup() const { return soup_; }
+
+  // Top-k for a catalogue model (the model itself excluded).
+  Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;
+  Result<std::vector<Recommendation>> recommend_row(uint32_t row, const RecommendParams& p) const;
+  // Top-k for an ad-hoc query.
+  Result<std::vector<Recommendation>> recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const;
+
+  // k-means labels of the attribute groups for Method::kmeans (computed once per k, cached).
+  const KMeansResult& attribute_kmeans(int k) const;
+  // True when row passes the filters.
+  bool passes(uint32_t row, const Filters& f) const;
+
+ private:
+  struct Query;  // a query in both spaces
+  Query row_query(uint32_t row) const;
+  Query adhoc_query(const AdhocQuery& q) const;
+  Result<std::vector<Recommendation>> run(const Query& q, uint32_t exclude, const RecommendParams& p) const;
+
+  Catalogue cat_;
+  AttributeSpace attr_;
+  SoupSpace soup_;
+  mutable std::map<int, KMeansResult> kmeans_cache_;
+};
+
+}  // namespace hfrec

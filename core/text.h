@@ -1,0 +1,55 @@
+// Text helpers with Python/scikit-learn semantics: str.lower(), string.punctuation, (?u)\b\w\w+\b.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hfrec {
+
+// Decodes one UTF-8 code point at s[i], advancing i; invalid bytes decode as U+FFFD (one byte).
+char32_t utf8_next(std::string_view s, size_t& i);
+// Appends the UTF-8 encoding of cp.
+void utf8_append(std::string& out, char32_t cp);
+// True when s is valid UTF-8; on failure sets bad_offset to the first bad byte.
+bool utf8_valid(std::string_view s, size_t* bad_offset = nullptr);
+
+// Python's str.isalnum() or '_' (what re's \w matches with re.UNICODE), for the scripts that occur
+// in model metadata (Latin, Greek, Cyrillic, CJK, Hangul, Kana, Arabic, Hebrew, Devanagari, ...).
+bool is_word_char(char32_t cp);
+// Python's str.lower() for one code point (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic).
+char32_t to_lower(char32_t cp);
+// Lower-cases a UTF-8 string like Python's str.lower().
+std::string lower(std::string_view s);
+// Deletes every ASCII punctuation character (Python's string.punctuation), keeping the rest.
+std::string delete_ascii_punctuation(std::string_view s);
+
+// scikit-learn CountVectorizer's default analyzer: lower-case, then every match of (?u)\b\w\w+\b.
+// Calls emit(token) for each token in order.
+template <class F>
+void for_each_token(std::string_view lowered, F&& emit) {
+  size_t i = 0;
+  std::string tok;
+  while (i < lowered.size()) {
+    size_t start = i;
+    char32_t cp = utf8_next(lowered, i);
+    if (!is_word_char(cp)) continue;
+    size_t n = 1;
+    size_t end = i;
+    while (end < lowered.size()) {
+      size_t j = end;
+      char32_t c2 = utf8_next(lowered, j);
+      if (!is_word_char(c2)) break;
+      end = j;
+      ++n;
+    }
+    if (n >= 2) emit(lowered.substr(start, end - start));
+    i = end;
+  }
+}
+
+// Splits a model id into name tokens: on '/', '-', '_', '.', spaces and lower→upper case changes;
+// lower-cased. "google/flan-t5-XL" -> google, flan, t5, xl.
+std::vector<std::string> id_tokens(std::string_view id);
+
+}  // namespace hfrec
