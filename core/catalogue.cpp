@@ -74,11 +74,33 @@ struct Builder {
   }
 };
 
+// Replaces every byte that is not valid UTF-8 with '?', so a message can go into JSON or JS.
+std::string valid_utf8(std::string s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t at = i;
+    char32_t cp = utf8_next(s, i);
+    if (cp == 0xFFFD && i - at == 1) s[at] = '?';
+  }
+  return s;
+}
+
+// At most 40 bytes of a value, cut on a code point boundary, control characters as spaces.
 std::string quote_for_error(std::string_view v) {
-  std::string s(v.substr(0, 40));
+  size_t cut = std::min<size_t>(v.size(), 40);
+  while (cut < v.size() && cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;
+  std::string s = valid_utf8(std::string(v.substr(0, cut)));
   for (char& ch : s)
     if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
-  return "'" + s + (v.size() > 40 ? "…'" : "'");
+  return "'" + s + (cut < v.size() ? "…'" : "'");
+}
+
+// 1-based line and column (in bytes) of a byte offset.
+std::string line_column(std::string_view text, size_t at) {
+  size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  size_t nl = text.rfind('\n', at == 0 ? 0 : at - 1);
+  size_t col = (nl == std::string_view::npos || at == 0) ? at + 1 : at - nl;
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
 bool parse_downloads(std::string_view v, int64_t& out) {
@@ -107,7 +129,15 @@ std::string describe_binary(std::string_view text) {
   if (text.size() >= 4 && text.substr(0, 4) == "PK\x03\x04") return "a ZIP archive";
   if (text.size() >= 2 && text[0] == '\x1f' && text[1] == '\x8b') return "gzip-compressed data";
   if (text.size() >= 4 && text.substr(0, 4) == "%PDF") return "a PDF document";
+  // UTF-16 without a byte-order mark: ASCII characters alternate with NUL bytes.
+  if (text.size() >= 4 && ((text[0] && !text[1] && text[2] && !text[3]) || (!text[0] && text[1] && !text[2] && text[3])))
+    return "UTF-16 text";
   return "";
+}
+
+std::string file_size_error(size_t size, size_t limit) {
+  return "file is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(limit) +
+         " (max_file_bytes)";
 }
 
 }  // namespace

@@ -6,33 +6,49 @@ CsvReader::CsvReader(std::string_view text, CsvLimits limits) : text_(text), lim
   if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
+// Gotchas:
+// - `fields` keeps its strings between calls so their buffers are reused (no allocation per cell).
+// - Limits are checked before bytes are appended, so a hostile field never grows past the limit.
 bool CsvReader::next(std::vector<std::string>& fields) {
-  fields.clear();
   error_.clear();
-  if (pos_ >= text_.size()) return false;
-  record_line_ = line_;
   const size_t n = text_.size();
+  if (pos_ >= n) {
+    fields.clear();
+    return false;
+  }
+  record_line_ = line_;
   size_t line_start = pos_;  // for column numbers
   auto column_at = [&](size_t p) { return p - line_start + 1; };
-  std::string field;
+  size_t nf = 0;  // fields filled so far
+  auto fail = [&](std::string message) {
+    error_ = std::move(message);
+    pos_ = n;
+    fields.clear();
+    return false;
+  };
+  auto too_long = [&](size_t line) {
+    return fail("line " + std::to_string(line) + ", field " + std::to_string(nf) + ": longer than " +
+                std::to_string(limits_.max_field_bytes) + " bytes (limit max_field_bytes)");
+  };
   while (true) {
+    if (nf >= limits_.max_columns)
+      return fail("line " + std::to_string(line_) + ": more than " + std::to_string(limits_.max_columns) +
+                  " columns (limit max_columns)");
+    std::string& field = nf < fields.size() ? fields[nf] : fields.emplace_back();
     field.clear();
-    if (fields.size() >= limits_.max_columns) {
-      error_ = "line " + std::to_string(line_) + ": more than " +
-               std::to_string(limits_.max_columns) + " columns (limit max_columns)";
-      pos_ = n;
-      return false;
-    }
+    ++nf;
     if (pos_ < n && text_[pos_] == '"') {
-      size_t open_line = line_, open_col = column_at(pos_);
+      const size_t open_line = line_, open_col = column_at(pos_);
       ++pos_;
       bool closed = false;
       while (pos_ < n) {
         size_t q = text_.find_first_of("\"\n", pos_);
         if (q == std::string_view::npos) q = n;
+        if (field.size() + (q - pos_) > limits_.max_field_bytes) return too_long(open_line);
         field.append(text_.substr(pos_, q - pos_));
         pos_ = q;
         if (pos_ >= n) break;
+        if (field.size() + 1 > limits_.max_field_bytes) return too_long(open_line);
         if (text_[pos_] == '\n') {
           field += '\n';
           ++pos_;
@@ -46,29 +62,15 @@ bool CsvReader::next(std::vector<std::string>& fields) {
           closed = true;
           break;
         }
-        if (field.size() > limits_.max_field_bytes) break;
       }
-      if (field.size() > limits_.max_field_bytes) {
-        error_ = "line " + std::to_string(open_line) + ", field " + std::to_string(fields.size() + 1) +
-                 ": longer than " + std::to_string(limits_.max_field_bytes) +
-                 " bytes (limit max_field_bytes)";
-        pos_ = n;
-        return false;
-      }
-      if (!closed) {
-        error_ = "line " + std::to_string(open_line) + ", column " + std::to_string(open_col) +
-                 ": quoted field is never closed (missing '\"' before end of file)";
-        pos_ = n;
-        return false;
-      }
+      if (!closed)
+        return fail("line " + std::to_string(open_line) + ", column " + std::to_string(open_col) +
+                    ": quoted field is never closed (missing '\"' before end of file)");
       if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' &&
-          !(text_[pos_] == '\r' && (pos_ + 1 >= n || text_[pos_ + 1] == '\n'))) {
-        error_ = "line " + std::to_string(line_) + ", column " + std::to_string(column_at(pos_)) +
-                 ": unexpected character after a closing quote (quotes inside a field must be "
-                 "doubled)";
-        pos_ = n;
-        return false;
-      }
+          !(text_[pos_] == '\r' && (pos_ + 1 >= n || text_[pos_ + 1] == '\n')))
+        return fail("line " + std::to_string(line_) + ", column " + std::to_string(column_at(pos_)) +
+                    ": unexpected character after a closing quote (quotes inside a field must be "
+                    "doubled)");
     } else {
       size_t e = text_.find_first_of(",\n\"", pos_);
       if (e == std::string_view::npos) e = n;
@@ -78,25 +80,22 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       }
       size_t end = e;
       if (end > pos_ && text_[end - 1] == '\r' && (end == n || text_[end] == '\n')) --end;
-      if (end - pos_ > limits_.max_field_bytes) {
-        error_ = "line " + std::to_string(line_) + ", field " + std::to_string(fields.size() + 1) +
-                 ": longer than " + std::to_string(limits_.max_field_bytes) +
-                 " bytes (limit max_field_bytes)";
-        pos_ = n;
-        return false;
-      }
+      if (end - pos_ > limits_.max_field_bytes) return too_long(line_);
       field.assign(text_.substr(pos_, end - pos_));
       pos_ = end;
       if (pos_ < n && text_[pos_] == '\r') ++pos_;
     }
-    fields.push_back(std::move(field));
-    field = std::string();
-    if (pos_ >= n) return true;
+    if (pos_ >= n) break;
     if (text_[pos_] == ',') {
       ++pos_;
-      if (pos_ >= n) {
-        fields.emplace_back();
-        return true;
+      if (pos_ >= n) {  // a trailing comma ends the file: one more, empty, field
+        if (nf >= limits_.max_columns)
+          return fail("line " + std::to_string(line_) + ": more than " + std::to_string(limits_.max_columns) +
+                      " columns (limit max_columns)");
+        if (nf < fields.size()) fields[nf].clear();
+        else fields.emplace_back();
+        ++nf;
+        break;
       }
       continue;
     }
@@ -105,8 +104,10 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       ++pos_;
       ++line_;
     }
-    return true;
+    break;
   }
+  fields.resize(nf);
+  return true;
 }
 
 }  // namespace hfrec

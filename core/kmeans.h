@@ -1,27 +1,95 @@
-// k-means on sparse weighted points: k-means++ seeding (Arthur & Vassilvitskii 2007), Lloyd
-// iterations, several seeded restarts keeping the lowest inertia (as scikit-learn's KMeans).
+// k-means on sparse weighted points: greedy k-means++ seeding with 2 + ln(k) local trials
+// (Arthur & Vassilvitskii 2007; scikit-learn's _kmeans_plusplus), Lloyd iterations with
+// scikit-learn 1.2's convergence rule, several seeded restarts keeping the lowest inertia.
+// - Points are distinct feature rows weighted by how many catalogue rows share them: a group of w
+//   identical rows counts w times everywhere (seeding, centroids, inertia, tolerance).
+// - Resumable (KMeansRun::step), so a browser can run it in slices.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "features.h"
+#include "job.h"
 
 namespace hfrec {
+
+// Deterministic random numbers for clustering: std::mt19937_64 (fully specified by the standard)
+// with our own conversions, so native and WASM builds draw the same numbers.
+class ClusterRng {
+ public:
+  explicit ClusterRng(uint64_t seed);
+  uint64_t next();
+  // Uniform in [0, 1).
+  double uniform();
+  // Uniform integer in [0, n).
+  uint64_t below(uint64_t n);
+
+ private:
+  uint64_t s_[4];
+};
 
 struct KMeansParams {
   int k = 10;
   int restarts = 10;
   uint64_t seed = 0;
   int max_iter = 300;
-  double tol = 1e-4;  // relative to the mean feature variance, as scikit-learn
+  double tol = 1e-4;  // times the mean per-feature variance, as scikit-learn (_tolerance)
 };
 
 struct KMeansResult {
   std::vector<uint32_t> labels;   // per point (row of the input matrix)
   std::vector<double> centroids;  // k × n_cols, row-major
   double inertia = 0;             // weighted sum of squared distances to the nearest centroid
-  int iterations = 0;
+  int iterations = 0;             // Lloyd iterations of the kept restart
   int k = 0;
+};
+
+// A resumable k-means: each step() does whole units (one k-means++ candidate or one Lloyd
+// iteration, O(points × k × nnz per row)) until the slice timer expires.
+class KMeansRun {
+ public:
+  // points and weights must outlive the run; empty weights mean all 1.
+  KMeansRun(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params);
+  // Works until `timer` expires; true when finished.
+  bool step(const SliceTimer& timer);
+  bool done() const { return phase_ == Phase::done; }
+  double progress() const;
+  std::string stage() const;
+  // The best restart; valid once done().
+  const KMeansResult& result() const { return best_; }
+  KMeansResult take() { return std::move(best_); }
+
+ private:
+  enum class Phase { first, candidates, lloyd, done };
+  void unit();
+  void start_restart();
+  void assign_and_update();
+  void finish_restart();
+  double sq_dist(size_t i, const double* c, double cnorm) const;
+
+  const CsrMatrix& m_;
+  std::vector<double> w_;
+  KMeansParams p_;
+  int k_ = 0;
+  ClusterRng rng_;
+  std::vector<double> xnorm_;
+  double tol_ = 0;
+  double wsum_ = 0;
+  // Current restart.
+  Phase phase_ = Phase::first;
+  int restart_ = 0;
+  int center_ = 0;  // next centre to seed
+  KMeansResult cur_;
+  std::vector<double> cnorm_, closest_, pot_cum_;
+  std::vector<size_t> candidates_;
+  size_t trial_ = 0;
+  double best_trial_pot_ = 0;
+  size_t best_trial_ = 0;
+  std::vector<double> best_trial_closest_, tmp_;
+  std::vector<uint32_t> prev_labels_;
+  bool strict_converged_ = false;
+  KMeansResult best_;
 };
 
 // Clusters the rows of `points`, each counted `weights[i]` times (empty weights: all 1).

@@ -21,8 +21,17 @@ struct Parser {
     if (err.empty()) {
       std::string found = "end of cell";
       if (i < s.size()) {
+        // The whole code point, so the message stays valid UTF-8.
+        size_t j = i;
+        char32_t cp = utf8_next(s, j);
         found.assign(1, '\'');
-        found.append(s.substr(i, 1));
+        if (cp == 0xFFFD && j - i == 1) {  // an invalid byte: shown as \xNN
+          const auto b = static_cast<unsigned char>(s[i]);
+          found.append("\\x").push_back("0123456789abcdef"[b >> 4]);
+          found.push_back("0123456789abcdef"[b & 15]);
+        } else {
+          found.append(s.substr(i, j - i));
+        }
         found.push_back('\'');
         if (static_cast<unsigned char>(s[i]) < 0x20) found = "a control character";
       }
@@ -68,7 +77,8 @@ struct Parser {
               cp = cp * 16 + d;
             }
             i += len;
-            utf8_append(v, cp > 0x10FFFF ? 0xFFFD : cp);
+            // Lone surrogates (\ud800) would make invalid UTF-8: they become U+FFFD.
+            utf8_append(v, (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) ? 0xFFFD : cp);
             break;
           }
           default: v += '\\'; v += e;

@@ -38,7 +38,8 @@ struct Index::Query {
   uint32_t attr_group = kMissing;    // the query's attribute group when it is a catalogue row
 };
 
-Index::Index(Catalogue cat) : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)) {}
+Index::Index(Catalogue cat)
+    : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)), hybrid_(cat_) {}
 
 Index::Query Index::row_query(uint32_t row) const {
   Query q;
@@ -253,6 +254,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
 Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const RecommendParams& p) const {
   if (row >= cat_.size()) return Error{"row " + std::to_string(row) + " is not in the catalogue"};
   if (p.k == 0) return Error{"k must be at least 1"};
+  if (p.method == Method::hybrid) return run_hybrid(hybrid_.row_query(row), row, p);
   return run(row_query(row), row, p);
 }
 
@@ -264,9 +266,36 @@ Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, 
 
 Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const {
   if (p.k == 0) return Error{"k must be at least 1"};
+  if (p.method == Method::hybrid) {
+    HybridQuery hq = hybrid_.text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
+    if (hq.empty()) return Error{"the query matches nothing in the catalogue: give a task, library, model type, or some text"};
+    return run_hybrid(hq, kMissing, p);
+  }
   Query query = adhoc_query(q);
   if (query.attr_count == 0 && query.count_sq == 0) return Error{"the query is empty: give a task, library, model type, or some text"};
   return run(query, kMissing, p);
+}
+
+// --- hybrid (issue 7): scores from HybridModel, the same top-k selection and tie order ---------------
+
+Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint32_t exclude,
+                                                      const RecommendParams& p) const {
+  std::vector<double> score(cat_.size(), 0.0);
+  hybrid_.score(q, score);
+  for (double& s : score) s = -s;  // smaller key is closer
+  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
+  std::vector<Ranked> top = select_topk(hybrid_.groups(), score, p.k, cat_, eligible);
+  std::vector<Recommendation> out;
+  out.reserve(top.size());
+  for (const Ranked& rk : top) {
+    Recommendation rec;
+    rec.row = rk.row;
+    rec.score = -rk.key;
+    rec.distance = 1.0 - rec.score;
+    rec.shared = hybrid_.explain(q, rk.row);
+    out.push_back(std::move(rec));
+  }
+  return out;
 }
 
 }  // namespace hfrec

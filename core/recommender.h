@@ -11,6 +11,7 @@
 
 #include "catalogue.h"
 #include "features.h"
+#include "hybrid.h"
 #include "kmeans.h"
 #include "result.h"
 #include "topk.h"
@@ -59,6 +60,8 @@ class Index {
   const Catalogue& catalogue() const { return cat_; }
   const AttributeSpace& attributes() const { return attr_; }
   const SoupSpace& soup() const { return soup_; }
+  // The hybrid method's index (issue 7).
+  const HybridModel& hybrid() const { return hybrid_; }
 
   // Top-k for a catalogue model (the model itself excluded).
   Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;
@@ -81,6 +84,9 @@ class Index {
   AttributeSpace attr_;
   SoupSpace soup_;
   mutable std::map<int, KMeansResult> kmeans_cache_;
+  // --- hybrid (issue 7) ---
+  HybridModel hybrid_;
+  Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude, const RecommendParams& p) const;
 };
 
 }  // namespace hfrec

@@ -1,0 +1,219 @@
+#include "hybrid.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "text.h"
+
+namespace hfrec {
+
+const char* hybrid_field_name(HybridField f) {
+  switch (f) {
+    case HybridField::name: return "name";
+    case HybridField::author: return "author";
+    case HybridField::tag: return "tag";
+    case HybridField::license: return "license";
+    case HybridField::paper: return "paper";
+    case HybridField::dataset: return "dataset";
+    case HybridField::architecture: return "architecture";
+    case HybridField::model_type: return "model_type";
+    case HybridField::library: return "library";
+    case HybridField::task: return "task";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string key_of(HybridField f, std::string_view token) {
+  std::string k;
+  k.reserve(token.size() + 2);
+  k += static_cast<char>('a' + static_cast<int>(f));
+  k += '\x1f';
+  k += token;
+  return k;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// The (field, token) pairs of one row, lower-cased; duplicates allowed (removed by the caller).
+template <class Emit>
+void row_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
+  const std::string& id = cat.id(row);
+  const size_t slash = id.rfind('/');
+  std::string_view name = slash == std::string::npos ? std::string_view(id) : std::string_view(id).substr(slash + 1);
+  for (const std::string& t : id_tokens(name)) emit(HybridField::name, t);
+  if (cat.author[row] != kMissing) emit(HybridField::author, lower(cat.pool.str(cat.author[row])));
+  else if (slash != std::string::npos) emit(HybridField::author, lower(std::string_view(id).substr(0, id.find('/'))));
+  for (const uint32_t* p = cat.tags.begin(row); p != cat.tags.end(row); ++p) {
+    std::string t = lower(cat.pool.str(*p));
+    if (starts_with(t, "license:")) emit(HybridField::license, t.substr(8));
+    else if (starts_with(t, "dataset:")) emit(HybridField::dataset, t.substr(8));
+    else if (starts_with(t, "arxiv:") || starts_with(t, "doi:")) emit(HybridField::paper, t);
+    else emit(HybridField::tag, t);
+  }
+  for (const uint32_t* p = cat.datasets.begin(row); p != cat.datasets.end(row); ++p)
+    emit(HybridField::dataset, lower(cat.pool.str(*p)));
+  for (const uint32_t* p = cat.architectures.begin(row); p != cat.architectures.end(row); ++p)
+    emit(HybridField::architecture, lower(cat.pool.str(*p)));
+  if (cat.model_type[row] != kMissing) emit(HybridField::model_type, lower(cat.pool.str(cat.model_type[row])));
+  if (cat.library_name[row] != kMissing) emit(HybridField::library, lower(cat.pool.str(cat.library_name[row])));
+  if (cat.pipeline_tag[row] != kMissing) emit(HybridField::task, lower(cat.pool.str(cat.pipeline_tag[row])));
+}
+
+}  // namespace
+
+HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
+  const uint32_t n = static_cast<uint32_t>(cat.size());
+  // Terms per row (distinct), document frequencies.
+  std::vector<uint32_t> df;
+  std::vector<uint32_t> row_buf;
+  for (uint32_t r = 0; r < n; ++r) {
+    row_buf.clear();
+    row_fields(cat, r, [&](HybridField f, std::string_view tok) {
+      if (tok.empty()) return;
+      auto [it, ins] = vocab_.emplace(key_of(f, tok), static_cast<uint32_t>(term_text_.size()));
+      if (ins) {
+        term_text_.emplace_back(tok);
+        term_field_.push_back(static_cast<uint8_t>(f));
+        df.push_back(0);
+      }
+      row_buf.push_back(it->second);
+    });
+    std::sort(row_buf.begin(), row_buf.end());
+    row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
+    for (uint32_t t : row_buf) ++df[t];
+    row_terms_.insert(row_terms_.end(), row_buf.begin(), row_buf.end());
+    row_ptr_.push_back(row_terms_.size());
+  }
+  const size_t T = term_text_.size();
+  idf_.resize(T);
+  for (size_t t = 0; t < T; ++t) idf_[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
+  // Row weights: field boost x idf (binary tf), l2-normalised.
+  row_weights_.resize(row_terms_.size());
+  for (uint32_t r = 0; r < n; ++r) {
+    double sq = 0;
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
+      uint32_t t = row_terms_[k];
+      double w = p_.field_weight[term_field_[t]] * idf_[t];
+      sq += w * w;
+    }
+    const double inv = sq > 0 ? 1.0 / std::sqrt(sq) : 0.0;
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
+      uint32_t t = row_terms_[k];
+      row_weights_[k] = static_cast<float>(p_.field_weight[term_field_[t]] * idf_[t] * inv);
+    }
+  }
+  // Inverted index (rows ascending within a term).
+  post_ptr_.assign(T + 1, 0);
+  for (uint32_t t : row_terms_) ++post_ptr_[t + 1];
+  for (size_t t = 0; t < T; ++t) post_ptr_[t + 1] += post_ptr_[t];
+  post_rows_.resize(row_terms_.size());
+  post_weights_.resize(row_terms_.size());
+  std::vector<uint64_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
+  for (uint32_t r = 0; r < n; ++r)
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
+      uint64_t at = fill[row_terms_[k]]++;
+      post_rows_[at] = r;
+      post_weights_[at] = row_weights_[k];
+    }
+  // Popularity prior, in [0, 1] before its weight.
+  int64_t max_dl = 0;
+  for (uint32_t r = 0; r < n; ++r) max_dl = std::max(max_dl, cat.downloads[r]);
+  prior_.assign(n, 0.0);
+  if (max_dl > 0)
+    for (uint32_t r = 0; r < n; ++r)
+      prior_[r] = p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
+                  std::log1p(static_cast<double>(max_dl));
+  // Singleton groups: every row is its own group (rows ordered by row id).
+  groups_.group_of.resize(n);
+  groups_.members.resize(n);
+  groups_.member_ptr.resize(n + 1);
+  for (uint32_t r = 0; r < n; ++r) {
+    groups_.group_of[r] = r;
+    groups_.members[r] = r;
+    groups_.member_ptr[r + 1] = r + 1;
+  }
+}
+
+uint32_t HybridModel::find(HybridField f, std::string_view token) const {
+  auto it = vocab_.find(key_of(f, token));
+  return it == vocab_.end() ? kMissing : it->second;
+}
+
+HybridQuery HybridModel::normalise(std::vector<std::pair<uint32_t, double>> raw) const {
+  std::sort(raw.begin(), raw.end());
+  HybridQuery q;
+  double sq = 0;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (i > 0 && raw[i].first == raw[i - 1].first) continue;  // binary tf
+    q.terms.push_back(raw[i]);
+    sq += raw[i].second * raw[i].second;
+  }
+  if (sq > 0)
+    for (auto& [t, w] : q.terms) w /= std::sqrt(sq);
+  return q;
+}
+
+HybridQuery HybridModel::row_query(uint32_t row) const {
+  HybridQuery q;
+  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.terms.emplace_back(row_terms_[k], row_weights_[k]);
+  return q;
+}
+
+HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_view library_name,
+                                    std::string_view model_type, std::string_view author,
+                                    const std::vector<std::string>& architectures, std::string_view text) const {
+  std::vector<std::pair<uint32_t, double>> raw;
+  auto add = [&](HybridField f, std::string_view value) {
+    if (value.empty()) return;
+    uint32_t t = find(f, lower(value));
+    if (t != kMissing) raw.emplace_back(t, p_.field_weight[static_cast<int>(f)] * idf_[t]);
+  };
+  add(HybridField::task, pipeline_tag);
+  add(HybridField::library, library_name);
+  add(HybridField::model_type, model_type);
+  add(HybridField::author, author);
+  for (const auto& a : architectures) add(HybridField::architecture, a);
+  // Free text: each word, and each id-style piece of it, in whichever fields hold it.
+  std::vector<std::string> words;
+  std::string low = lower(text);
+  for_each_token(low, [&](std::string_view w) { words.emplace_back(w); });
+  for (const auto& piece : id_tokens(text)) words.push_back(piece);
+  for (const auto& w : words)
+    for (int f = 0; f < kHybridFields; ++f) add(static_cast<HybridField>(f), w);
+  return normalise(std::move(raw));
+}
+
+void HybridModel::score(const HybridQuery& q, std::vector<double>& score) const {
+  for (auto [t, w] : q.terms)
+    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += w * post_weights_[k];
+  for (size_t r = 0; r < score.size(); ++r) score[r] += prior_[r];
+}
+
+std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row) const {
+  std::vector<std::pair<double, uint32_t>> contrib;
+  auto qi = q.terms.begin();
+  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1] && qi != q.terms.end(); ++k) {
+    const uint32_t t = row_terms_[k];
+    while (qi != q.terms.end() && qi->first < t) ++qi;
+    if (qi != q.terms.end() && qi->first == t) contrib.emplace_back(-(qi->second * row_weights_[k]), t);
+  }
+  std::sort(contrib.begin(), contrib.end());
+  std::vector<std::string> out;
+  for (size_t i = 0; i < contrib.size() && i < p_.max_explanations; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%.2f)", -contrib[i].first);
+    const uint32_t t = contrib[i].second;
+    out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] + buf);
+  }
+  if (prior_[row] > 0) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "popularity (%.2f)", prior_[row]);
+    out.emplace_back(buf);
+  }
+  return out;
+}
+
+}  // namespace hfrec

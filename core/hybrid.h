@@ -1,0 +1,91 @@
+// The hybrid recommender: field-weighted TF-IDF cosine over everything a catalogue row holds
+// (model-id name tokens, author, tags, architectures, model type, library, task, datasets), plus a
+// small popularity prior. Weights and their reasons: docs/hybrid.md.
+// References: TF-IDF cosine (Salton & Buckley 1988), field weights as in BM25F (Robertson,
+// Zaragoza & Taylor 2004; Robertson & Zaragoza 2009), smooth idf as scikit-learn's TfidfVectorizer.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catalogue.h"
+#include "features.h"
+
+namespace hfrec {
+
+// The fields a row's tokens come from; each token is matched only within its field.
+enum class HybridField : uint8_t {
+  name,          // model-id name part split by id_tokens ("bert-base-uncased" -> bert, base, uncased)
+  author,        // the author column, or the id's namespace before '/'
+  tag,           // tags that are not one of the fields below ("pytorch", "en", "has_space", ...)
+  license,       // "license:*" tags
+  paper,         // "arxiv:*" and "doi:*" tags (shared lineage)
+  dataset,       // the datasets column and "dataset:*" tags
+  architecture,  // each item of architectures
+  model_type,
+  library,
+  task,          // pipeline_tag
+};
+inline constexpr int kHybridFields = 10;
+
+// Field names as shown in explanations ("name:bert (0.31)").
+const char* hybrid_field_name(HybridField f);
+
+// Weights of the hybrid; the defaults are argued for in docs/hybrid.md.
+struct HybridParams {
+  // Multiplies a field's tf-idf weights (BM25F-style field boost); index by HybridField.
+  double field_weight[kHybridFields] = {1.5, 1.0, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 0.5, 1.0};
+  // Weight of the popularity prior log(1 + downloads) / log(1 + max downloads), in [0, prior].
+  double popularity_prior = 0.02;
+  // Explanations kept per result.
+  size_t max_explanations = 8;
+};
+
+// A query in the hybrid's term space: (term, weight), weights l2-normalised.
+struct HybridQuery {
+  std::vector<std::pair<uint32_t, double>> terms;  // sorted by term
+  bool empty() const { return terms.empty(); }
+};
+
+// The hybrid's index over one catalogue: a term vocabulary per field and an inverted index.
+class HybridModel {
+ public:
+  HybridModel() = default;
+  HybridModel(const Catalogue& cat, HybridParams p = {});
+
+  // The query vector of a catalogue row.
+  HybridQuery row_query(uint32_t row) const;
+  // The query vector of field values and free text; text tokens match every field that holds them.
+  HybridQuery text_query(std::string_view pipeline_tag, std::string_view library_name, std::string_view model_type,
+                         std::string_view author, const std::vector<std::string>& architectures,
+                         std::string_view text) const;
+  // Adds the similarity of q to every row into score (size = rows), prior included.
+  void score(const HybridQuery& q, std::vector<double>& score) const;
+  // "field:token (0.31)" for the terms q and row share, largest contribution first.
+  std::vector<std::string> explain(const HybridQuery& q, uint32_t row) const;
+  // Singleton groups over the rows (for select_topk).
+  const Groups& groups() const { return groups_; }
+  size_t terms() const { return term_field_.size(); }
+
+ private:
+  uint32_t find(HybridField f, std::string_view token) const;
+  HybridQuery normalise(std::vector<std::pair<uint32_t, double>> raw) const;
+
+  HybridParams p_;
+  std::unordered_map<std::string, uint32_t> vocab_;  // "<field>\x1f<token>" -> term
+  std::vector<std::string> term_text_;
+  std::vector<uint8_t> term_field_;
+  std::vector<double> idf_;              // smooth idf: ln((1 + n) / (1 + df)) + 1
+  std::vector<uint64_t> row_ptr_{0};     // row -> its terms (sorted) and weights (l2-normalised)
+  std::vector<uint32_t> row_terms_;
+  std::vector<float> row_weights_;
+  std::vector<uint64_t> post_ptr_;       // term -> rows holding it, with the row's weight
+  std::vector<uint32_t> post_rows_;
+  std::vector<float> post_weights_;
+  std::vector<double> prior_;            // popularity prior per row
+  Groups groups_;
+};
+
+}  // namespace hfrec

@@ -1,0 +1,199 @@
+#include "search.h"
+
+#include <algorithm>
+
+#include "text.h"
+
+namespace hfrec {
+
+namespace {
+
+bool is_separator(char c) { return c == '/' || c == '-' || c == '_' || c == '.' || c == ' '; }
+
+// True when the characters of q (spaces ignored) occur in t in order.
+bool subsequence(std::string_view q, std::string_view t) {
+  size_t j = 0;
+  for (char c : q) {
+    if (c == ' ') continue;
+    j = t.find(c, j);
+    if (j == std::string_view::npos) return false;
+    ++j;
+  }
+  return true;
+}
+
+// The query as it is matched: lower-cased, control characters dropped, outer spaces trimmed.
+std::string normalise(std::string_view query) {
+  std::string q;
+  for (char c : query)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) q += c;
+  size_t a = q.find_first_not_of(' ');
+  if (a == std::string::npos) return {};
+  size_t b = q.find_last_not_of(' ');
+  return lower(std::string_view(q).substr(a, b - a + 1));
+}
+
+}  // namespace
+
+const char* match_kind_name(MatchKind k) {
+  switch (k) {
+    case MatchKind::exact: return "exact";
+    case MatchKind::prefix: return "prefix";
+    case MatchKind::word_prefix: return "word prefix";
+    case MatchKind::substring: return "substring";
+    case MatchKind::fuzzy: return "fuzzy";
+  }
+  return "?";
+}
+
+SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
+  const size_t n = cat.size();
+  offsets_.reserve(n + 1);
+  id_len_.reserve(n);
+  offsets_.push_back(0);
+  for (uint32_t r = 0; r < n; ++r) {
+    std::string id = lower(cat.id(r));
+    for (char& c : id)
+      if (c == '\t' || c == '\n') c = ' ';
+    buf_ += id;
+    id_len_.push_back(static_cast<uint32_t>(id.size()));
+    std::string author = lower(cat.value(cat.author[r]));
+    for (char& c : author)
+      if (c == '\t' || c == '\n') c = ' ';
+    // The author is searched too when the id does not already start with "author/".
+    if (!author.empty() && !(id.size() > author.size() && id.compare(0, author.size(), author) == 0 &&
+                             id[author.size()] == '/')) {
+      buf_ += '\t';
+      buf_ += author;
+    }
+    buf_ += '\n';
+    offsets_.push_back(static_cast<uint32_t>(buf_.size()));
+  }
+  sorted_.resize(n);
+  for (uint32_t r = 0; r < n; ++r) sorted_[r] = r;
+  std::sort(sorted_.begin(), sorted_.end(), [&](uint32_t a, uint32_t b) {
+    auto ia = id_part(a), ib = id_part(b);
+    return ia < ib || (ia == ib && a < b);
+  });
+}
+
+std::string_view SearchIndex::id_part(uint32_t row) const {
+  return std::string_view(buf_).substr(offsets_[row], id_len_[row]);
+}
+
+MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
+  std::string_view id = id_part(row);
+  if (id == q) return MatchKind::exact;
+  size_t slash = id.rfind('/');
+  if (slash != std::string_view::npos && id.substr(slash + 1) == q) return MatchKind::exact;
+  if (id.substr(0, q.size()) == q) return MatchKind::prefix;
+  bool sub = false;
+  for (size_t p = id.find(q); p != std::string_view::npos; p = id.find(q, p + 1)) {
+    sub = true;
+    if (p > 0 && is_separator(id[p - 1])) return MatchKind::word_prefix;
+  }
+  std::string_view t = text(row);
+  if (t.size() > id.size()) {
+    std::string_view author = t.substr(id.size() + 1);
+    if (author.substr(0, q.size()) == q) return MatchKind::word_prefix;
+    if (author.find(q) != std::string_view::npos) sub = true;
+  }
+  return sub ? MatchKind::substring : MatchKind::fuzzy;
+}
+
+SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) const {
+  SearchResult res;
+  if (!cat_ || size() == 0) return res;
+  const std::string q = normalise(query);
+  if (q.empty()) {
+    last_query_.clear();
+    last_fuzzy_valid_ = false;
+    return res;
+  }
+  const Catalogue& cat = *cat_;
+
+  // 1. Substring candidates: a scan of the whole buffer, or of the previous matches while typing.
+  std::vector<uint32_t> sub;
+  bool extends = !last_query_.empty() && q.find(last_query_) != std::string::npos;
+  if (extends) {
+    for (uint32_t r : last_sub_)
+      if (text(r).find(q) != std::string_view::npos) sub.push_back(r);
+  } else {
+    std::string_view b(buf_);
+    size_t pos = b.find(q);
+    while (pos != std::string_view::npos) {
+      uint32_t r = static_cast<uint32_t>(std::upper_bound(offsets_.begin(), offsets_.end(), pos) - offsets_.begin() - 1);
+      sub.push_back(r);
+      pos = b.find(q, offsets_[r + 1]);
+    }
+  }
+
+  // 2. Fuzzy (subsequence) matches, only when the stronger kinds leave room.
+  std::vector<uint32_t> subseq;
+  bool fuzzy_now = p.fuzzy && q.size() >= 2 && sub.size() < p.limit;
+  if (fuzzy_now) {
+    bool fuzzy_extends = last_fuzzy_valid_ && q.compare(0, last_query_.size(), last_query_) == 0;
+    if (fuzzy_extends) {
+      for (uint32_t r : last_fuzzy_)
+        if (subsequence(q, text(r))) subseq.push_back(r);
+    } else {
+      for (uint32_t r = 0; r < size(); ++r)
+        if (subsequence(q, text(r))) subseq.push_back(r);
+    }
+  }
+
+  // 3. Rank. When the prefix matches (a contiguous range of the sorted ids) fill the page, only
+  // they need ranking; otherwise every candidate is classified.
+  auto lo = std::lower_bound(sorted_.begin(), sorted_.end(), q,
+                             [&](uint32_t r, const std::string& v) { return id_part(r) < v; });
+  auto hi = lo;
+  while (hi != sorted_.end() && id_part(*hi).substr(0, q.size()) == q) ++hi;
+  std::vector<SearchHit> hits;
+  size_t n_prefix = static_cast<size_t>(hi - lo);
+  if (n_prefix >= p.limit) {
+    hits.reserve(n_prefix + 8);
+    for (auto it = lo; it != hi; ++it) hits.push_back({*it, classify(*it, q)});
+    // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too.
+    size_t slash_hits = 0;
+    for (uint32_t r : sub) {
+      if (slash_hits > 64) break;
+      std::string_view id = id_part(r);
+      size_t s = id.rfind('/');
+      if (s != std::string_view::npos && id.substr(s + 1) == q && id.substr(0, q.size()) != q) {
+        hits.push_back({r, MatchKind::exact});
+        ++slash_hits;
+      }
+    }
+  } else {
+    hits.reserve(sub.size());
+    for (uint32_t r : sub) hits.push_back({r, classify(r, q)});
+  }
+  res.count = sub.size();
+  if (fuzzy_now) {
+    res.fuzzy_searched = true;
+    std::vector<uint32_t> sorted_sub = sub;
+    std::sort(sorted_sub.begin(), sorted_sub.end());
+    for (uint32_t r : subseq)
+      if (!std::binary_search(sorted_sub.begin(), sorted_sub.end(), r)) {
+        hits.push_back({r, MatchKind::fuzzy});
+        ++res.count;
+      }
+  }
+  auto cmp = [&](const SearchHit& a, const SearchHit& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (cat.downloads[a.row] != cat.downloads[b.row]) return cat.downloads[a.row] > cat.downloads[b.row];
+    return cat.id(a.row) < cat.id(b.row);
+  };
+  size_t keep = std::min(p.limit, hits.size());
+  std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(keep), hits.end(), cmp);
+  hits.resize(keep);
+  res.hits = std::move(hits);
+
+  last_query_ = q;
+  last_sub_ = std::move(sub);
+  last_fuzzy_valid_ = fuzzy_now;
+  last_fuzzy_ = std::move(subseq);
+  return res;
+}
+
+}  // namespace hfrec

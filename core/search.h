@@ -1,0 +1,68 @@
+// Type-ahead search over a catalogue's model ids and authors, ranked for a person typing.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+
+namespace hfrec {
+
+// How a model matched the query; smaller is better.
+enum class MatchKind : uint8_t {
+  exact = 0,        // the whole id, or the name after the last '/', equals the query
+  prefix = 1,       // the id starts with the query
+  word_prefix = 2,  // a word of the id (after / - _ . or space) or the author starts with the query
+  substring = 3,    // the query occurs somewhere in the id or the author
+  fuzzy = 4,        // the query's characters occur in order (a subsequence)
+};
+
+const char* match_kind_name(MatchKind k);
+
+struct SearchHit {
+  uint32_t row = 0;
+  MatchKind kind = MatchKind::fuzzy;
+};
+
+struct SearchParams {
+  size_t limit = 50;        // hits returned (the count covers every match)
+  bool fuzzy = true;        // add subsequence matches when the other kinds find fewer than `limit`
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;  // best first: kind, then downloads desc, then modelId asc
+  size_t count = 0;             // every non-fuzzy match, plus the fuzzy ones when they were searched
+  bool fuzzy_searched = false;
+};
+
+// Case-insensitive search over modelId and author.
+// - Prefix matches come from a sorted array of lower-cased ids by binary search (O(log n)).
+// - Substring and fuzzy matches scan one contiguous buffer; when a query extends the previous one
+//   (typing), only the previous matches are rescanned, so each keystroke gets cheaper.
+class SearchIndex {
+ public:
+  SearchIndex() = default;
+  explicit SearchIndex(const Catalogue& cat);
+  SearchResult search(std::string_view query, const SearchParams& p = {}) const;
+  size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+
+ private:
+  std::string_view text(uint32_t row) const {
+    return std::string_view(buf_).substr(offsets_[row], offsets_[row + 1] - offsets_[row] - 1);
+  }
+  std::string_view id_part(uint32_t row) const;
+  MatchKind classify(uint32_t row, std::string_view q) const;
+
+  const Catalogue* cat_ = nullptr;
+  std::string buf_;                // per row: lower(id) [ '\t' lower(author) ] '\n'
+  std::vector<uint32_t> offsets_;  // row r's text is buf_[offsets_[r], offsets_[r+1]-1)
+  std::vector<uint32_t> id_len_;   // bytes of lower(id) in row r's text
+  std::vector<uint32_t> sorted_;   // rows by lower(id) ascending
+  // Typing cache: the rows matching the last query as a substring / subsequence.
+  mutable std::string last_query_;
+  mutable std::vector<uint32_t> last_sub_, last_fuzzy_;
+  mutable bool last_fuzzy_valid_ = false;
+};
+
+}  // namespace hfrec

@@ -1,0 +1,242 @@
+#include "share_link.h"
+
+#include <charconv>
+
+#include "recommender.h"
+#include "text.h"
+
+namespace hfrec {
+
+namespace {
+
+bool unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string o(s);
+  for (char& c : o)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return o;
+}
+
+Error param_error(std::string_view key, const std::string& what) {
+  return Error{"parameter '" + std::string(key) + "': " + what};
+}
+
+// A value quoted for an error message: at most 60 bytes, control characters escaped.
+std::string quoted(std::string_view v) {
+  std::string o = "'";
+  size_t n = 0;
+  for (unsigned char c : v) {
+    if (++n > 60) {
+      o += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789ABCDEF";
+      o += "\\x";
+      o += hex[c >> 4];
+      o += hex[c & 15];
+    } else {
+      o += static_cast<char>(c);
+    }
+  }
+  return o + "'";
+}
+
+bool has_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string percent_encode(std::string_view s, bool keep_slash) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string o;
+  o.reserve(s.size());
+  for (unsigned char c : s) {
+    if (unreserved(c) || (keep_slash && c == '/')) {
+      o += static_cast<char>(c);
+    } else {
+      o += '%';
+      o += hex[c >> 4];
+      o += hex[c & 15];
+    }
+  }
+  return o;
+}
+
+Result<std::string> percent_decode(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      o += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size())
+      return Error{"truncated escape '%' at byte " + std::to_string(i)};
+    int h = hex_value(s[i + 1]), l = hex_value(s[i + 2]);
+    if (h < 0 || l < 0) return Error{"bad escape " + quoted(s.substr(i, 3)) + " at byte " + std::to_string(i)};
+    o += static_cast<char>(h * 16 + l);
+    i += 2;
+  }
+  return o;
+}
+
+bool is_allowed_catalogue_url(std::string_view url, std::string_view page_origin) {
+  if (url.empty() || url.size() > 4096 || has_control(url)) return false;
+  if (url.find('\\') != std::string_view::npos) return false;
+  if (url.find(' ') != std::string_view::npos) return false;
+  // Scheme: letters, digits, + - . before the first ':' that comes before any '/', '?' or '#'.
+  size_t colon = url.find(':');
+  size_t stop = url.find_first_of("/?#");
+  bool has_scheme = colon != std::string_view::npos && (stop == std::string_view::npos || colon < stop);
+  if (!has_scheme) {
+    // Same-origin path: "/x", "x", "./x"; never "//host" (protocol-relative).
+    if (url.size() >= 2 && url[0] == '/' && url[1] == '/') return false;
+    return true;
+  }
+  std::string scheme = lower_ascii(url.substr(0, colon));
+  std::string_view rest = url.substr(colon + 1);
+  if (rest.substr(0, 2) != "//") return false;
+  std::string_view after = rest.substr(2);
+  std::string_view authority = after.substr(0, after.find_first_of("/?#"));
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return false;
+  if (scheme == "https") return true;
+  // Any other scheme only for the page's own origin (e.g. http://localhost:8000 in development).
+  std::string origin = lower_ascii(page_origin);
+  std::string mine = scheme + "://" + lower_ascii(authority);
+  return !origin.empty() && mine == origin;
+}
+
+std::string huggingface_url(std::string_view model_id) {
+  if (model_id.empty()) return {};
+  std::string path;
+  size_t start = 0;
+  while (true) {
+    size_t slash = model_id.find('/', start);
+    std::string_view seg = model_id.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (seg.empty() || seg == "." || seg == "..") return {};
+    if (!path.empty()) path += '/';
+    path += percent_encode(seg);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return "https://huggingface.co/" + path;
+}
+
+Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_origin, const ShareLinkLimits& limits) {
+  ShareLink link;
+  if (!hash.empty() && hash[0] == '#') hash.remove_prefix(1);
+  if (hash.size() > limits.max_bytes)
+    return Error{"link too long: " + std::to_string(hash.size()) + " bytes (at most " +
+                 std::to_string(limits.max_bytes) + ")"};
+  size_t pairs = 0;
+  size_t start = 0;
+  while (start <= hash.size()) {
+    size_t amp = hash.find('&', start);
+    std::string_view item = hash.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    start = amp == std::string_view::npos ? hash.size() + 1 : amp + 1;
+    if (item.empty()) continue;
+    if (++pairs > limits.max_values)
+      return Error{"link has more than " + std::to_string(limits.max_values) + " parameters"};
+    size_t eq = item.find('=');
+    auto rk = percent_decode(item.substr(0, eq));
+    if (!rk.ok()) return Error{"parameter name " + quoted(item.substr(0, eq)) + ": " + rk.error()};
+    std::string key = rk.value();
+    auto rv = percent_decode(eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1));
+    if (!rv.ok()) return param_error(key, rv.error());
+    std::string v = std::move(rv).value();
+    if (!utf8_valid(v)) return param_error(key, "not valid UTF-8");
+    if (key != "src" && has_control(v)) return param_error(key, "contains control characters");
+
+    if (key == "model" || key == "m") {
+      if (v.empty()) return param_error(key, "empty model id");
+      if (v.size() > 1024) return param_error(key, "model id longer than 1024 bytes");
+      link.model = v;
+    } else if (key == "method" || key == "compare") {
+      Method m;
+      if (!v.empty() && !parse_method(v, m)) {
+        std::string names;
+        for (Method x : kAllMethods) names += std::string(names.empty() ? "" : ", ") + method_name(x);
+        return param_error(key, "unknown method " + quoted(v) + " (one of " + names + ")");
+      }
+      (key == "method" ? link.method : link.compare) = v;
+    } else if (key == "k") {
+      int k = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), k);
+      if (ec != std::errc() || p != v.data() + v.size() || k < 1 || k > 100)
+        return param_error(key, "must be an integer from 1 to 100, got " + quoted(v));
+      link.k = k;
+    } else if (key == "task" || key == "library" || key == "type") {
+      if (v.empty()) return param_error(key, "empty filter value");
+      if (v.size() > 256) return param_error(key, "filter value longer than 256 bytes");
+      auto& list = key == "task" ? link.tasks : key == "library" ? link.libraries : link.model_types;
+      list.push_back(v);
+    } else if (key == "view") {
+      bool known = false;
+      for (const char* name : kViews) known = known || v == name;
+      if (!known) return param_error(key, "unknown view " + quoted(v) + " (results)");
+      link.view = v;
+    } else if (key == "src") {
+      if (!is_allowed_catalogue_url(v, page_origin))
+        return param_error(key, "catalogue URL " + quoted(v) + " is not https: or this site's own");
+      link.source = v;
+    } else if (key == "cat") {
+      if (v.size() > 256) return param_error(key, "catalogue name longer than 256 bytes");
+      link.catalogue = v;
+    } else if (key == "rows") {
+      uint64_t n = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || p != v.data() + v.size())
+        return param_error(key, "must be a row count, got " + quoted(v));
+      link.rows = n;
+    } else {
+      if (key.size() > 64) return Error{"parameter name " + quoted(key) + " is too long"};
+      link.extra.emplace_back(key, v);
+    }
+  }
+  return link;
+}
+
+std::string format_share_link(const ShareLink& l) {
+  std::string o;
+  auto add = [&](const char* key, std::string_view v, bool keep_slash = false) {
+    o += o.empty() ? "#" : "&";
+    o += key;
+    o += '=';
+    o += percent_encode(v, keep_slash);
+  };
+  if (!l.model.empty()) add("model", l.model, true);
+  if (!l.method.empty()) add("method", l.method);
+  if (l.k) add("k", std::to_string(*l.k));
+  for (const auto& t : l.tasks) add("task", t);
+  for (const auto& t : l.libraries) add("library", t);
+  for (const auto& t : l.model_types) add("type", t);
+  if (!l.compare.empty()) add("compare", l.compare);
+  if (!l.view.empty()) add("view", l.view);
+  if (!l.source.empty()) add("src", l.source, true);
+  if (!l.catalogue.empty()) add("cat", l.catalogue);
+  if (l.rows) add("rows", std::to_string(*l.rows));
+  for (const auto& [k, v] : l.extra) {
+    o += o.empty() ? "#" : "&";
+    o += percent_encode(k);
+    o += '=';
+    o += percent_encode(v);
+  }
+  return o.empty() ? "#" : o;
+}
+
+}  // namespace hfrec

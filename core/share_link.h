@@ -1,0 +1,62 @@
+// Share links: the app's view in the URL hash ("#model=gpt2&method=cosine&k=10"), parsed as
+// untrusted input, and the URLs the app builds from catalogue data.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "result.h"
+
+namespace hfrec {
+
+// Everything a link restores. Empty strings / nullopt mean "not in the link".
+struct ShareLink {
+  std::string source;                 // catalogue URL (https: or same-origin) when it came by URL
+  std::string catalogue;              // catalogue name, to report a mismatch
+  std::optional<uint64_t> rows;       // catalogue row count, to report a mismatch
+  std::string model;                  // the query's modelId
+  std::string method;                 // a method_name(); validated by parse
+  std::optional<int> k;               // 1..100
+  std::vector<std::string> tasks, libraries, model_types;  // filters
+  std::string compare;                // a second method, shown side by side
+  std::string view;                   // the tab: "results" (more views later)
+  // Keys this version does not know, kept in order so newer links survive a round trip.
+  std::vector<std::pair<std::string, std::string>> extra;
+};
+
+struct ShareLinkLimits {
+  size_t max_bytes = 16 * 1024;  // the whole hash
+  size_t max_values = 200;       // key=value pairs
+};
+
+// Views a link may name.
+inline constexpr const char* kViews[] = {"results"};
+
+// Parses a URL hash (with or without the leading '#'). Every value is percent-decoded and checked:
+// methods by name, k in 1..100, the catalogue source by is_allowed_catalogue_url (page_origin is
+// the page's "https://host[:port]"). Errors name the parameter: "parameter 'k': ...".
+Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_origin,
+                                   const ShareLinkLimits& limits = {});
+
+// The hash for a view, starting with '#', keys in a fixed order, values percent-encoded.
+std::string format_share_link(const ShareLink& link);
+
+// True for an absolute https: URL, or an URL of the page's own origin (an absolute URL with that
+// origin, or a path starting with a single '/' or with a relative name such as "data/x.csv").
+// Rejects every other scheme (http:, javascript:, data:, file:, blob:), credentials in the URL,
+// control characters, backslashes and protocol-relative "//host" paths.
+bool is_allowed_catalogue_url(std::string_view url, std::string_view page_origin);
+
+// Percent-encodes every byte outside A-Z a-z 0-9 - . _ ~ (and '/' when keep_slash).
+std::string percent_encode(std::string_view s, bool keep_slash = false);
+// Decodes %XX escapes; fails on a truncated or non-hex escape. '+' stays '+'.
+Result<std::string> percent_decode(std::string_view s);
+
+// https://huggingface.co/<id> with each '/'-separated segment percent-encoded; "" for an id with
+// an empty segment or a "." / ".." segment (it would leave the model page).
+std::string huggingface_url(std::string_view model_id);
+
+}  // namespace hfrec
