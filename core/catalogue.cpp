@@ -2,7 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <limits>
+#include <optional>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -171,52 +175,93 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
   return r;
 }
 
-struct CatalogueLoader::Impl {
-  std::string text;
+namespace {
+
+// The state of one load, driven in slices by CatalogueLoader or to the end by the one-shot loaders.
+// Checks run cheapest-first and before any allocation that grows with the input.
+struct LoadState {
+  std::string_view text;  // not owned
   LoadLimits limits;
+  bool csv_only = false;  // load_csv: never sniff JSON
   Catalogue cat;
-  std::unique_ptr<CsvReader> reader;
+  std::optional<CsvReader> reader;
   std::vector<std::string> fields;
-  int col[kNumCols];
+  int col[kNumCols] = {};
   size_t header_fields = 0;
+  size_t rows_read = 0;  // data rows, duplicates included (what max_rows limits)
+  bool started = false;
   bool done = false;
   std::string error;
   ModelRecord rec;
 
   bool fail(std::string m) {
-    error = std::move(m);
+    error = valid_utf8(std::move(m));
     done = true;
     return true;
   }
 
+  // Returns true when finished.
+  bool step(size_t budget) {
+    if (done) return true;
+    if (!started) {
+      started = true;
+      if (start()) return true;
+    }
+    return rows(budget);
+  }
+
+  Result<Catalogue> take() {
+    if (!done) return Error{"the load has not finished"};
+    if (!error.empty()) return Error{error};
+    return std::move(cat);
+  }
+
+  double progress() const {
+    if (done) return 1.0;
+    if (!reader || reader->size() == 0) return 0.0;
+    return static_cast<double>(reader->offset()) / static_cast<double>(reader->size());
+  }
+
   bool start() {
-    if (text.size() > limits.max_file_bytes)
-      return fail("file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                  std::to_string(limits.max_file_bytes) + " (max_file_bytes)");
+    if (text.size() > limits.max_file_bytes) return fail(file_size_error(text.size(), limits.max_file_bytes));
     std::string bin = describe_binary(text);
-    if (!bin.empty()) return fail("this is " + bin + ", not a CSV or JSON catalogue");
-    if (text.find('\0') != std::string::npos) {
-      size_t at = text.find('\0');
-      size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
-      return fail("line " + std::to_string(line) + ": NUL byte in the file (binary data is not a CSV catalogue)");
+    if (!bin.empty())
+      return fail("this is " + bin + ", not a CSV or JSON catalogue" +
+                  (bin == "UTF-16 text" ? " (save it as UTF-8)" : ""));
+    if (size_t at = text.find('\0'); at != std::string_view::npos)
+      return fail(line_column(text, at) + ": NUL byte (binary data is not a catalogue)");
+    const size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    const size_t p = text.find_first_not_of(" \t\r\n", bom);
+    if (p == std::string_view::npos)
+      return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
+    if (!csv_only && (text[p] == '[' || text[p] == '{')) {
+      auto r = load_hub_json(text, cat.name, limits);
+      if (!r.ok()) return fail(r.error());
+      cat = std::move(r).value();
+      done = true;
+      return true;
     }
     size_t bad = 0;
     if (!utf8_valid(text, &bad)) {
-      size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n');
-      return fail("line " + std::to_string(line) + ", byte " + std::to_string(bad + 1) +
-                  ": invalid UTF-8 (save the file as UTF-8)");
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto b = static_cast<unsigned char>(text[bad]);
+      return fail(line_column(text, bad) + ": invalid UTF-8 (byte 0x" + kHex[b >> 4] + kHex[b & 15] +
+                  "); save the file as UTF-8");
     }
-    reader = std::make_unique<CsvReader>(text, limits.csv);
+    reader.emplace(text, limits.csv);
     if (!reader->next(fields)) {
       if (!reader->error().empty()) return fail(reader->error());
-      return fail("the file is empty: expected a header line with at least a modelId column");
+      return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
     }
     header_fields = fields.size();
     for (int k = 0; k < kNumCols; ++k) col[k] = -1;
     for (size_t f = 0; f < fields.size(); ++f) {
-      std::string h = fields[f];
-      while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.pop_back();
-      while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.erase(h.begin());
+      const std::string& field = fields[f];
+      if (size_t cr = field.find('\r'); cr != std::string::npos && (cr + 1 == field.size() || field[cr + 1] != '\n'))
+        return fail("line 1: carriage return without a line feed (classic Mac line endings); save the file "
+                    "with LF or CRLF line endings");
+      size_t b = field.find_first_not_of(" \t"), e = field.find_last_not_of(" \t");
+      std::string_view h = b == std::string::npos ? std::string_view() : std::string_view(field).substr(b, e - b + 1);
       for (int k = 0; k < kNumCols; ++k)
         if (h == kColNames[k] && col[k] < 0) col[k] = static_cast<int>(f);
       if (h == "id" && col[kId] < 0) col[kId] = static_cast<int>(f);
@@ -224,8 +269,8 @@ struct CatalogueLoader::Impl {
     if (col[kId] < 0) {
       std::string found;
       for (size_t f = 0; f < fields.size() && f < 5; ++f) found += (f ? ", " : "") + quote_for_error(fields[f]);
-      return fail("line 1: no modelId column in the header (found " + found +
-                  (fields.size() > 5 ? ", …" : "") + ")");
+      return fail("line 1: no modelId column in the header (found " + found + (fields.size() > 5 ? ", …" : "") +
+                  ")");
     }
     for (int k = 0; k < kNumCols; ++k)
       if (col[k] >= 0) cat.report.columns.push_back(kColNames[k]);
@@ -239,8 +284,7 @@ struct CatalogueLoader::Impl {
     for (size_t n = 0; n < budget; ++n) {
       if (!reader->next(fields)) {
         if (!reader->error().empty()) return fail(reader->error());
-        if (cat.size() == 0)
-          return fail("the file has a header but no rows");
+        if (cat.size() == 0) return fail("the file has a header but no rows");
         b.finish();
         done = true;
         return true;
@@ -250,14 +294,13 @@ struct CatalogueLoader::Impl {
       if (fields.size() != header_fields)
         return fail("line " + std::to_string(line) + ": " + std::to_string(fields.size()) +
                     " fields, but the header has " + std::to_string(header_fields));
-      if (cat.size() >= limits.max_rows)
+      if (++rows_read > limits.max_rows)
         return fail("line " + std::to_string(line) + ": more than " + std::to_string(limits.max_rows) +
                     " rows (limit max_rows)");
       auto get = [&](int k) -> const std::string& {
         static const std::string empty;
         return col[k] >= 0 ? fields[col[k]] : empty;
       };
-      rec = ModelRecord();
       rec.id = get(kId);
       if (rec.id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
       rec.last_modified = get(kLastModified);
@@ -274,6 +317,7 @@ struct CatalogueLoader::Impl {
                    {kDatasets, &rec.datasets, &rec.datasets_missing}};
       for (auto& l : lists) {
         const std::string& cell = get(l.k);
+        l.out->clear();
         *l.missing = cell.empty();
         if (cell.empty()) continue;
         size_t first = cell.find_first_not_of(" \t");
@@ -293,48 +337,42 @@ struct CatalogueLoader::Impl {
   }
 };
 
+template <class T>
+T run_to_end(LoadState& s) {
+  while (!s.step(std::numeric_limits<size_t>::max())) {
+  }
+  return s.take();
+}
+
+}  // namespace
+
+struct CatalogueLoader::Impl {
+  std::string owned;  // the text LoadState views
+  LoadState state;
+};
+
 CatalogueLoader::CatalogueLoader(std::string text, std::string name, LoadLimits limits)
     : impl_(std::make_unique<Impl>()) {
-  impl_->text = std::move(text);
-  impl_->limits = limits;
-  impl_->cat.name = std::move(name);
+  impl_->owned = std::move(text);
+  impl_->state.text = impl_->owned;
+  impl_->state.limits = limits;
+  impl_->state.cat.name = std::move(name);
 }
 CatalogueLoader::~CatalogueLoader() = default;
 
-bool CatalogueLoader::step(size_t budget_rows) {
-  Impl& m = *impl_;
-  if (m.done) return true;
-  if (!m.reader) {
-    size_t p = m.text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    if (p != std::string::npos && (m.text[p] == '[' || m.text[p] == '{')) {
-      auto r = load_hub_json(m.text, m.cat.name, m.limits);
-      if (r.ok()) m.cat = std::move(r).value();
-      else m.error = r.error();
-      m.done = true;
-      return true;
-    }
-    if (m.start()) return true;
-  }
-  return m.rows(budget_rows);
-}
+bool CatalogueLoader::step(size_t budget_rows) { return impl_->state.step(budget_rows); }
 
-double CatalogueLoader::progress() const {
-  if (impl_->done) return 1.0;
-  if (!impl_->reader || impl_->reader->size() == 0) return 0.0;
-  return static_cast<double>(impl_->reader->offset()) / static_cast<double>(impl_->reader->size());
-}
+double CatalogueLoader::progress() const { return impl_->state.progress(); }
 
-Result<Catalogue> CatalogueLoader::take() {
-  if (!impl_->done) return Error{"the load has not finished"};
-  if (!impl_->error.empty()) return Error{impl_->error};
-  return std::move(impl_->cat);
-}
+Result<Catalogue> CatalogueLoader::take() { return impl_->state.take(); }
 
 Result<Catalogue> load_csv(std::string_view text, std::string name, const LoadLimits& limits) {
-  CatalogueLoader loader{std::string(text), std::move(name), limits};
-  while (!loader.step(1 << 30)) {
-  }
-  return loader.take();
+  LoadState s;
+  s.text = text;
+  s.limits = limits;
+  s.csv_only = true;
+  s.cat.name = std::move(name);
+  return run_to_end<Result<Catalogue>>(s);
 }
 
 namespace {
@@ -378,7 +416,13 @@ struct JsonReader {
       if (item.is_string()) out.push_back(item.get<std::string>());
       else if (item.is_null()) {
       } else if (item.is_object()) {
-        for (auto it = item.begin(); it != item.end(); ++it) out.push_back(it.key());
+        for (auto it = item.begin(); it != item.end(); ++it) {
+          if (out.size() >= limits.list.max_items) {
+            error = path + ": more than " + std::to_string(limits.list.max_items) + " items (limit max_items)";
+            return false;
+          }
+          out.push_back(it.key());
+        }
       } else if (item.is_number()) {
         out.push_back(item.dump());
       } else {
@@ -410,12 +454,8 @@ bool json_depth_ok(std::string_view s, size_t max_depth, size_t& at) {
   return true;
 }
 
-}  // namespace
-
-Result<Catalogue> load_hub_json(std::string_view text, std::string name, const LoadLimits& limits) {
-  if (text.size() > limits.max_file_bytes)
-    return Error{"file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                 std::to_string(limits.max_file_bytes) + " (max_file_bytes)"};
+Result<Catalogue> load_hub_json_unsanitized(std::string_view text, std::string name, const LoadLimits& limits) {
+  if (text.size() > limits.max_file_bytes) return Error{file_size_error(text.size(), limits.max_file_bytes)};
   size_t at = 0;
   if (!json_depth_ok(text, limits.max_json_depth, at))
     return Error{"JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
@@ -444,7 +484,7 @@ Result<Catalogue> load_hub_json(std::string_view text, std::string name, const L
         return false;
       }
     } sax;
-    json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, false);
+    json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
     return Error{sax.msg.empty() ? std::string("not valid JSON") : sax.msg};
   }
   if (!doc.is_array())
@@ -483,7 +523,8 @@ Result<Catalogue> load_hub_json(std::string_view text, std::string name, const L
       seen[kDownloads] = true;
       if (it->is_number_unsigned()) r.downloads = static_cast<int64_t>(it->get<uint64_t>() > INT64_MAX ? INT64_MAX : it->get<uint64_t>());
       else if (it->is_number_integer() && it->get<int64_t>() >= 0) r.downloads = it->get<int64_t>();
-      else if (it->is_number_float() && it->get<double>() >= 0 && std::floor(it->get<double>()) == it->get<double>())
+      else if (it->is_number_float() && it->get<double>() >= 0 && it->get<double>() < 9.2e18 &&
+               std::floor(it->get<double>()) == it->get<double>())
         r.downloads = static_cast<int64_t>(it->get<double>());
       else return Error{path + ".downloads: expected a non-negative integer, found " + it->dump().substr(0, 40)};
     }
@@ -517,30 +558,44 @@ Result<Catalogue> load_hub_json(std::string_view text, std::string name, const L
   return c;
 }
 
+}  // namespace
+
+Result<Catalogue> load_hub_json(std::string_view text, std::string name, const LoadLimits& limits) {
+  auto r = load_hub_json_unsanitized(text, std::move(name), limits);
+  if (!r.ok()) return Error{valid_utf8(r.error())};
+  return r;
+}
+
 Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits) {
-  CatalogueLoader loader{std::string(text), std::move(name), limits};
-  while (!loader.step(1 << 30)) {
-  }
-  return loader.take();
+  LoadState s;
+  s.text = text;
+  s.limits = limits;
+  s.cat.name = std::move(name);
+  return run_to_end<Result<Catalogue>>(s);
 }
 
 Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory, not a catalogue file"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open the file"};
   in.seekg(0, std::ios::end);
-  auto size = static_cast<size_t>(in.tellg());
-  if (size > limits.max_file_bytes)
-    return Error{path + ": file is " + std::to_string(size) + " bytes, more than the limit of " +
-                 std::to_string(limits.max_file_bytes) + " (max_file_bytes)"};
+  const auto end = in.tellg();
+  if (!in || end < 0) return Error{path + ": cannot read the file (is it a directory?)"};
+  const auto size = static_cast<size_t>(end);
+  // Checked before the buffer is allocated.
+  if (size > limits.max_file_bytes) return Error{path + ": " + file_size_error(size, limits.max_file_bytes)};
   in.seekg(0);
   std::string text(size, '\0');
   in.read(text.data(), static_cast<std::streamsize>(size));
+  if (static_cast<size_t>(in.gcount()) != size) return Error{path + ": cannot read the file (read failed)"};
   std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
-  CatalogueLoader loader{std::move(text), name, limits};
-  while (!loader.step(1 << 30)) {
-  }
-  auto r = loader.take();
-  if (!r.ok()) return Error{name + ": " + r.error()};
+  LoadState s;
+  s.text = text;
+  s.limits = limits;
+  s.cat.name = name;
+  auto r = run_to_end<Result<Catalogue>>(s);
+  if (!r.ok()) return Error{valid_utf8(name) + ": " + r.error()};
   return r;
 }
 

@@ -40,12 +40,14 @@ struct ListColumn {
 };
 
 // Limits for hostile input; defaults a real catalogue never reaches but that keep a tab alive.
+// Each is checked before the allocation it guards; exceeding one is an error naming the limit.
+// - The whole Hub (~2M models) as CSV is ~0.6 GB; a JSON file is held as a DOM (several times its size).
 struct LoadLimits {
-  size_t max_file_bytes = size_t(2) << 30;  // 2 GiB
-  size_t max_rows = 5'000'000;
-  CsvLimits csv{};
-  ListLimits list{};
-  size_t max_json_depth = 64;
+  size_t max_file_bytes = size_t(1) << 30;  // 1 GiB
+  size_t max_rows = 5'000'000;              // data rows read, duplicates included
+  CsvLimits csv{};                          // field length, column count
+  ListLimits list{};                        // items per list cell, nesting
+  size_t max_json_depth = 64;               // the Hub's list-models JSON nests < 10 deep
 };
 
 // What a load found, for the header line and `hfrec stats`.

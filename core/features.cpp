@@ -172,21 +172,62 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
 SoupSpace build_soup(const Catalogue& cat) {
   SoupSpace s;
   const uint32_t n = static_cast<uint32_t>(cat.size());
-  // First pass: provisional term ids in order of appearance.
+  // First pass: provisional term ids in order of appearance. Values repeat across rows (tags,
+  // libraries), so each pool string is tokenized once per mode and the token ids are cached.
   std::unordered_map<std::string, uint32_t> prov;
   std::vector<std::string> prov_terms;
   std::vector<uint64_t> indptr{0};
   std::vector<uint32_t> toks;
-  std::vector<std::string> buf;
-  for (uint32_t r = 0; r < n; ++r) {
-    buf.clear();
-    soup_tokens(cat, r, buf);
-    for (auto& t : buf) {
-      auto [it, ins] = prov.emplace(t, static_cast<uint32_t>(prov_terms.size()));
-      if (ins) prov_terms.push_back(t);
-      toks.push_back(it->second);
+  const uint32_t nan_term = 0;
+  prov.emplace("nan", 0);
+  prov_terms.push_back("nan");
+  // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
+  std::vector<uint32_t> cache_begin[2], cache_end[2];
+  for (int mode = 0; mode < 2; ++mode) {
+    cache_begin[mode].assign(cat.pool.size(), kMissing);
+    cache_end[mode].assign(cat.pool.size(), 0);
+  }
+  std::vector<uint32_t> cache_toks;
+  auto tokens_of = [&](uint32_t v, int mode) {
+    if (cache_begin[mode][v] == kMissing) {
+      cache_begin[mode][v] = static_cast<uint32_t>(cache_toks.size());
+      const std::string& text = cat.pool.str(v);
+      std::string low = lower(mode == 0 ? delete_ascii_punctuation(text) : text);
+      for_each_token(low, [&](std::string_view t) {
+        auto [it, ins] = prov.emplace(std::string(t), static_cast<uint32_t>(prov_terms.size()));
+        if (ins) prov_terms.emplace_back(t);
+        cache_toks.push_back(it->second);
+      });
+      cache_end[mode][v] = static_cast<uint32_t>(cache_toks.size());
     }
+    toks.insert(toks.end(), cache_toks.begin() + cache_begin[mode][v], cache_toks.begin() + cache_end[mode][v]);
+  };
+  auto add_list = [&](const ListColumn& col, uint32_t r) {
+    if (col.missing[r]) {
+      toks.push_back(nan_term);
+      return;
+    }
+    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
+  };
+  auto add_value = [&](uint32_t v) {
+    if (v == kMissing) toks.push_back(nan_term);
+    else tokens_of(v, 1);
+  };
+  toks.reserve(size_t(n) * 24);
+  for (uint32_t r = 0; r < n; ++r) {  // the same fields, in the same order, as soup_tokens()
+    add_list(cat.tags, r);
+    add_value(cat.pipeline_tag[r]);
+    add_value(cat.author[r]);
+    add_list(cat.architectures, r);
+    add_value(cat.model_type[r]);
+    add_value(cat.library_name[r]);
     indptr.push_back(toks.size());
+  }
+  bool nan_used = false;
+  for (uint32_t t : toks) nan_used |= t == nan_term;
+  if (!nan_used) {  // "nan" is only a term when some cell was missing
+    for (uint32_t& t : toks) --t;
+    prov_terms.erase(prov_terms.begin());
   }
   // Sorted vocabulary, as CountVectorizer orders it.
   std::vector<uint32_t> order(prov_terms.size());

@@ -20,8 +20,28 @@ const char* hybrid_field_name(HybridField f) {
     case HybridField::model_type: return "model_type";
     case HybridField::library: return "library";
     case HybridField::task: return "task";
+    case HybridField::head: return "head";
   }
   return "?";
+}
+
+std::string architecture_head(std::string_view a, std::string_view model_type) {
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  for (size_t i = a.size(); i-- > 1;)
+    if (a.substr(i - 1).size() > 3 && a.substr(i - 1, 3) == "For" && upper(a[i + 2])) return std::string(a.substr(i - 1));
+  // Strip the model type, compared without case and punctuation ("xlm-roberta" ~ "XLMRoberta").
+  size_t i = 0, j = 0;
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  while (i < a.size() && j < model_type.size()) {
+    if (!alnum(model_type[j])) { ++j; continue; }
+    if (low(a[i]) != low(model_type[j])) break;
+    ++i, ++j;
+  }
+  if (!model_type.empty() && j == model_type.size() && i < a.size()) return std::string(a.substr(i));
+  size_t k = a.size();
+  while (k > 0 && !upper(a[k - 1])) --k;
+  return std::string(a.substr(k > 0 ? k - 1 : 0));
 }
 
 namespace {
@@ -55,8 +75,10 @@ void row_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
   }
   for (const uint32_t* p = cat.datasets.begin(row); p != cat.datasets.end(row); ++p)
     emit(HybridField::dataset, lower(cat.pool.str(*p)));
-  for (const uint32_t* p = cat.architectures.begin(row); p != cat.architectures.end(row); ++p)
+  for (const uint32_t* p = cat.architectures.begin(row); p != cat.architectures.end(row); ++p) {
     emit(HybridField::architecture, lower(cat.pool.str(*p)));
+    emit(HybridField::head, lower(architecture_head(cat.pool.str(*p), cat.value(cat.model_type[row]))));
+  }
   if (cat.model_type[row] != kMissing) emit(HybridField::model_type, lower(cat.pool.str(cat.model_type[row])));
   if (cat.library_name[row] != kMissing) emit(HybridField::library, lower(cat.pool.str(cat.library_name[row])));
   if (cat.pipeline_tag[row] != kMissing) emit(HybridField::task, lower(cat.pool.str(cat.pipeline_tag[row])));
@@ -90,19 +112,15 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   const size_t T = term_text_.size();
   idf_.resize(T);
   for (size_t t = 0; t < T; ++t) idf_[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
-  // Row weights: field boost x idf (binary tf), l2-normalised.
+  // Row weights: idf (binary tf), each field's sub-vector l2-normalised, times the field weight
+  // (the document side carries the weight; queries are normalised per field without it).
   row_weights_.resize(row_terms_.size());
   for (uint32_t r = 0; r < n; ++r) {
-    double sq = 0;
+    double sq[kHybridFields] = {};
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint32_t t = row_terms_[k];
-      double w = p_.field_weight[term_field_[t]] * idf_[t];
-      sq += w * w;
-    }
-    const double inv = sq > 0 ? 1.0 / std::sqrt(sq) : 0.0;
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
-      uint32_t t = row_terms_[k];
-      row_weights_[k] = static_cast<float>(p_.field_weight[term_field_[t]] * idf_[t] * inv);
+      row_weights_[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
     }
   }
   // Inverted index (rows ascending within a term).
@@ -116,7 +134,7 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint64_t at = fill[row_terms_[k]]++;
       post_rows_[at] = r;
-      post_weights_[at] = row_weights_[k];
+      post_weights_[at] = static_cast<float>(p_.field_weight[term_field_[row_terms_[k]]] * row_weights_[k]);
     }
   // Popularity prior, in [0, 1] before its weight.
   int64_t max_dl = 0;
@@ -145,20 +163,32 @@ uint32_t HybridModel::find(HybridField f, std::string_view token) const {
 HybridQuery HybridModel::normalise(std::vector<std::pair<uint32_t, double>> raw) const {
   std::sort(raw.begin(), raw.end());
   HybridQuery q;
-  double sq = 0;
+  double sq[kHybridFields] = {};
   for (size_t i = 0; i < raw.size(); ++i) {
     if (i > 0 && raw[i].first == raw[i - 1].first) continue;  // binary tf
     q.terms.push_back(raw[i]);
-    sq += raw[i].second * raw[i].second;
+    sq[term_field_[raw[i].first]] += idf_[raw[i].first] * idf_[raw[i].first];
   }
-  if (sq > 0)
-    for (auto& [t, w] : q.terms) w /= std::sqrt(sq);
+  for (auto& [t, w] : q.terms) w = idf_[t] / std::sqrt(sq[term_field_[t]]);
+  set_scale(q);
   return q;
+}
+
+void HybridModel::set_scale(HybridQuery& q) const {
+  bool seen[kHybridFields] = {};
+  double total = 0;
+  for (auto [t, w] : q.terms)
+    if (!seen[term_field_[t]]) {
+      seen[term_field_[t]] = true;
+      total += p_.field_weight[term_field_[t]];
+    }
+  q.scale = total > 0 ? 1.0 / total : 1.0;
 }
 
 HybridQuery HybridModel::row_query(uint32_t row) const {
   HybridQuery q;
   for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.terms.emplace_back(row_terms_[k], row_weights_[k]);
+  set_scale(q);
   return q;
 }
 
@@ -169,7 +199,7 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
   auto add = [&](HybridField f, std::string_view value) {
     if (value.empty()) return;
     uint32_t t = find(f, lower(value));
-    if (t != kMissing) raw.emplace_back(t, p_.field_weight[static_cast<int>(f)] * idf_[t]);
+    if (t != kMissing) raw.emplace_back(t, idf_[t]);
   };
   add(HybridField::task, pipeline_tag);
   add(HybridField::library, library_name);
@@ -187,8 +217,10 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
 }
 
 void HybridModel::score(const HybridQuery& q, std::vector<double>& score) const {
-  for (auto [t, w] : q.terms)
-    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += w * post_weights_[k];
+  for (auto [t, w] : q.terms) {
+    const double ws = w * q.scale;
+    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_weights_[k];
+  }
   for (size_t r = 0; r < score.size(); ++r) score[r] += prior_[r];
 }
 
@@ -198,7 +230,8 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
   for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1] && qi != q.terms.end(); ++k) {
     const uint32_t t = row_terms_[k];
     while (qi != q.terms.end() && qi->first < t) ++qi;
-    if (qi != q.terms.end() && qi->first == t) contrib.emplace_back(-(qi->second * row_weights_[k]), t);
+    if (qi != q.terms.end() && qi->first == t)
+      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * row_weights_[k]), t);
   }
   std::sort(contrib.begin(), contrib.end());
   std::vector<std::string> out;

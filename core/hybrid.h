@@ -1,9 +1,10 @@
-// The hybrid recommender: field-weighted TF-IDF cosine over everything a catalogue row holds
+// The hybrid recommender: a weighted sum of per-field TF-IDF cosines over everything a catalogue row holds
 // (model-id name tokens, author, tags, architectures, model type, library, task, datasets), plus a
 // small popularity prior. Weights and their reasons: docs/hybrid.md.
 // References: TF-IDF cosine (Salton & Buckley 1988), field weights as in BM25F (Robertson,
 // Zaragoza & Taylor 2004; Robertson & Zaragoza 2009), smooth idf as scikit-learn's TfidfVectorizer.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,18 +28,24 @@ enum class HybridField : uint8_t {
   model_type,
   library,
   task,          // pipeline_tag
+  head,          // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
 };
-inline constexpr int kHybridFields = 10;
+inline constexpr int kHybridFields = 11;
+
+// The head of an architecture class name: from "For" ("ForMaskedLM"), else what follows the model
+// type ("GPT2LMHeadModel", gpt2 -> LMHeadModel), else the last CamelCase word ("Model").
+std::string architecture_head(std::string_view architecture, std::string_view model_type);
 
 // Field names as shown in explanations ("name:bert (0.31)").
 const char* hybrid_field_name(HybridField f);
 
 // Weights of the hybrid; the defaults are argued for in docs/hybrid.md.
 struct HybridParams {
-  // Multiplies a field's tf-idf weights (BM25F-style field boost); index by HybridField.
-  double field_weight[kHybridFields] = {1.5, 1.0, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 0.5, 1.0};
+  // Multiplies a field's cosine (BM25F-style field boost); index by HybridField:
+  // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head.
+  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2};
   // Weight of the popularity prior log(1 + downloads) / log(1 + max downloads), in [0, prior].
-  double popularity_prior = 0.02;
+  double popularity_prior = 0.01;
   // Explanations kept per result.
   size_t max_explanations = 8;
 };
@@ -46,6 +53,7 @@ struct HybridParams {
 // A query in the hybrid's term space: (term, weight), weights l2-normalised.
 struct HybridQuery {
   std::vector<std::pair<uint32_t, double>> terms;  // sorted by term
+  double scale = 1;  // 1 / (sum of the weights of the query's fields): scores fall in [0, 1]
   bool empty() const { return terms.empty(); }
 };
 
@@ -72,6 +80,7 @@ class HybridModel {
  private:
   uint32_t find(HybridField f, std::string_view token) const;
   HybridQuery normalise(std::vector<std::pair<uint32_t, double>> raw) const;
+  void set_scale(HybridQuery& q) const;
 
   HybridParams p_;
   std::unordered_map<std::string, uint32_t> vocab_;  // "<field>\x1f<token>" -> term

@@ -1,164 +1,314 @@
 #include "kmeans.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
-#include <random>
 
 namespace hfrec {
+
+ClusterRng::ClusterRng(uint64_t seed) {
+  uint64_t z = seed;
+  for (auto& s : s_) {  // splitmix64
+    z += 0x9E3779B97F4A7C15ull;
+    uint64_t x = z;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    s = x ^ (x >> 31);
+  }
+}
+
+uint64_t ClusterRng::next() {
+  auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+double ClusterRng::uniform() { return double(next() >> 11) * 0x1.0p-53; }
+
+uint64_t ClusterRng::below(uint64_t n) {
+  assert(n > 0);
+  const uint64_t limit = ~uint64_t(0) - (~uint64_t(0) % n);  // rejection: no modulo bias
+  uint64_t x;
+  do x = next();
+  while (x >= limit);
+  return x % n;
+}
 
 namespace {
 
 double sq_norm_row(const CsrMatrix& m, size_t r) {
   double s = 0;
-  for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) s += double(m.value(k)) * m.value(k);
+  for (uint64_t q = m.indptr[r]; q < m.indptr[r + 1]; ++q) s += double(m.value(q)) * m.value(q);
   return s;
 }
 
-// ||x - c||^2 = ||x||^2 - 2 x·c + ||c||^2
-double sq_dist(const CsrMatrix& m, size_t r, double xnorm, const double* c, double cnorm) {
-  double dot = 0;
-  for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) dot += m.value(k) * c[m.indices[k]];
-  return std::max(0.0, xnorm - 2 * dot + cnorm);
-}
-
-KMeansResult run_once(const CsrMatrix& m, const std::vector<double>& w, const std::vector<double>& xnorm,
-                      const KMeansParams& p, std::mt19937_64& rng) {
-  const size_t n = m.rows(), d = m.n_cols;
-  const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(p.k), n));
-  KMeansResult res;
-  res.k = k;
-  res.centroids.assign(size_t(k) * d, 0.0);
-  std::vector<double> cnorm(k, 0.0);
-  auto set_centroid = [&](int c, size_t r) {
-    double* cc = &res.centroids[size_t(c) * d];
-    std::fill(cc, cc + d, 0.0);
-    for (uint64_t q = m.indptr[r]; q < m.indptr[r + 1]; ++q) cc[m.indices[q]] = m.value(q);
-    cnorm[c] = xnorm[r];
-  };
-  // k-means++ with 2 + log(k) local trials, as scikit-learn.
-  std::uniform_real_distribution<double> U(0.0, 1.0);
-  double wsum = 0;
-  for (double x : w) wsum += x;
-  auto sample = [&](const std::vector<double>& prob, double total) {
-    double t = U(rng) * total, acc = 0;
-    for (size_t i = 0; i < n; ++i) {
-      acc += prob[i];
-      if (acc >= t && prob[i] > 0) return i;
-    }
-    for (size_t i = n; i-- > 0;)
-      if (prob[i] > 0) return i;
-    return size_t(0);
-  };
-  size_t first = sample(w, wsum);
-  set_centroid(0, first);
-  std::vector<double> closest(n);
-  for (size_t i = 0; i < n; ++i) closest[i] = sq_dist(m, i, xnorm[i], &res.centroids[0], cnorm[0]);
-  const int trials = 2 + static_cast<int>(std::log(k));
-  std::vector<double> pot(n), best_closest(n), tmp(n);
-  for (int c = 1; c < k; ++c) {
-    for (size_t i = 0; i < n; ++i) pot[i] = w[i] * closest[i];
-    double total = 0;
-    for (double x : pot) total += x;
-    double best_pot = std::numeric_limits<double>::infinity();
-    size_t best = 0;
-    for (int t = 0; t < trials; ++t) {
-      size_t cand = total > 0 ? sample(pot, total) : static_cast<size_t>(U(rng) * n) % n;
-      std::vector<double> cvec(d, 0.0);
-      for (uint64_t q = m.indptr[cand]; q < m.indptr[cand + 1]; ++q) cvec[m.indices[q]] = m.value(q);
-      double s = 0;
-      for (size_t i = 0; i < n; ++i) {
-        tmp[i] = std::min(closest[i], sq_dist(m, i, xnorm[i], cvec.data(), xnorm[cand]));
-        s += w[i] * tmp[i];
-      }
-      if (s < best_pot) {
-        best_pot = s;
-        best = cand;
-        best_closest = tmp;
-      }
-    }
-    set_centroid(c, best);
-    closest = best_closest;
-  }
-  // Lloyd iterations.
-  res.labels.assign(n, 0);
-  double mean_var = 0;
-  {
-    std::vector<double> mean(d, 0.0), sq(d, 0.0);
-    for (size_t i = 0; i < n; ++i)
-      for (uint64_t q = m.indptr[i]; q < m.indptr[i + 1]; ++q) {
-        mean[m.indices[q]] += w[i] * m.value(q);
-        sq[m.indices[q]] += w[i] * double(m.value(q)) * m.value(q);
-      }
-    for (size_t j = 0; j < d; ++j) {
-      double mu = mean[j] / wsum;
-      mean_var += sq[j] / wsum - mu * mu;
-    }
-    mean_var /= double(d);
-  }
-  const double tol = p.tol * mean_var;
-  std::vector<double> next(size_t(k) * d), cw(k);
-  for (int it = 0; it < p.max_iter; ++it) {
-    for (size_t i = 0; i < n; ++i) {
-      double best = std::numeric_limits<double>::infinity();
-      uint32_t bl = 0;
-      for (int c = 0; c < k; ++c) {
-        double dd = sq_dist(m, i, xnorm[i], &res.centroids[size_t(c) * d], cnorm[c]);
-        if (dd < best) { best = dd; bl = static_cast<uint32_t>(c); }
-      }
-      res.labels[i] = bl;
-    }
-    std::fill(next.begin(), next.end(), 0.0);
-    std::fill(cw.begin(), cw.end(), 0.0);
-    for (size_t i = 0; i < n; ++i) {
-      uint32_t c = res.labels[i];
-      cw[c] += w[i];
-      for (uint64_t q = m.indptr[i]; q < m.indptr[i + 1]; ++q) next[size_t(c) * d + m.indices[q]] += w[i] * m.value(q);
-    }
-    double shift = 0;
-    for (int c = 0; c < k; ++c) {
-      double* nc = &next[size_t(c) * d];
-      const double* oc = &res.centroids[size_t(c) * d];
-      if (cw[c] > 0) for (size_t j = 0; j < d; ++j) nc[j] /= cw[c];
-      else std::copy(oc, oc + d, nc);
-      double cn = 0;
-      for (size_t j = 0; j < d; ++j) { shift += (nc[j] - oc[j]) * (nc[j] - oc[j]); cn += nc[j] * nc[j]; }
-      cnorm[c] = cn;
-    }
-    res.centroids.swap(next);
-    res.iterations = it + 1;
-    if (shift <= tol) break;
-  }
-  res.inertia = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    uint32_t bl = 0;
-    for (int c = 0; c < k; ++c) {
-      double dd = sq_dist(m, i, xnorm[i], &res.centroids[size_t(c) * d], cnorm[c]);
-      if (dd < best) { best = dd; bl = static_cast<uint32_t>(c); }
-    }
-    res.labels[i] = bl;
-    res.inertia += w[i] * best;
-  }
-  return res;
+// Index of the first entry of the cumulative sums `cum` that is >= t (numpy searchsorted 'left').
+size_t search_cum(const std::vector<double>& cum, double t) {
+  size_t i = static_cast<size_t>(std::lower_bound(cum.begin(), cum.end(), t) - cum.begin());
+  return std::min(i, cum.size() - 1);
 }
 
 }  // namespace
 
-KMeansResult kmeans(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params) {
-  const size_t n = points.rows();
-  std::vector<double> w = weights.empty() ? std::vector<double>(n, 1.0) : weights;
-  std::vector<double> xnorm(n);
-  for (size_t i = 0; i < n; ++i) xnorm[i] = sq_norm_row(points, i);
-  KMeansResult best;
-  best.inertia = std::numeric_limits<double>::infinity();
-  if (n == 0) return best;
-  std::mt19937_64 rng(params.seed);
-  for (int r = 0; r < std::max(1, params.restarts); ++r) {
-    KMeansResult res = run_once(points, w, xnorm, params, rng);
-    if (res.inertia < best.inertia) best = std::move(res);
+KMeansRun::KMeansRun(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params)
+    : m_(points), p_(params), rng_(params.seed) {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  w_ = weights.empty() ? std::vector<double>(n, 1.0) : weights;
+  assert(w_.size() == n);
+  p_.restarts = std::max(1, p_.restarts);
+  p_.max_iter = std::max(1, p_.max_iter);
+  k_ = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(1, p_.k)), n));
+  best_.inertia = std::numeric_limits<double>::infinity();
+  if (n == 0) {
+    phase_ = Phase::done;
+    best_.inertia = 0;
+    return;
   }
-  return best;
+  xnorm_.resize(n);
+  for (size_t i = 0; i < n; ++i) xnorm_[i] = sq_norm_row(m_, i);
+  // scikit-learn's _tolerance: tol times the mean of the per-feature variances (over all rows).
+  std::vector<double> mean(d, 0.0), sq(d, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    wsum_ += w_[i];
+    for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q) {
+      mean[m_.indices[q]] += w_[i] * m_.value(q);
+      sq[m_.indices[q]] += w_[i] * double(m_.value(q)) * m_.value(q);
+    }
+  }
+  double mean_var = 0;
+  for (size_t j = 0; j < d; ++j) {
+    double mu = mean[j] / wsum_;
+    mean_var += std::max(0.0, sq[j] / wsum_ - mu * mu);
+  }
+  tol_ = d ? p_.tol * mean_var / double(d) : 0.0;
+  start_restart();
+}
+
+double KMeansRun::sq_dist(size_t i, const double* c, double cnorm) const {
+  double dot = 0;
+  for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q) dot += m_.value(q) * c[m_.indices[q]];
+  return std::max(0.0, xnorm_[i] - 2 * dot + cnorm);
+}
+
+void KMeansRun::start_restart() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  cur_ = KMeansResult{};
+  cur_.k = k_;
+  cur_.centroids.assign(size_t(k_) * d, 0.0);
+  cnorm_.assign(k_, 0.0);
+  closest_.assign(n, 0.0);
+  pot_cum_.assign(n, 0.0);
+  tmp_.assign(n, 0.0);
+  phase_ = Phase::first;
+  center_ = 0;
+  strict_converged_ = false;
+}
+
+bool KMeansRun::step(const SliceTimer& timer) {
+  while (phase_ != Phase::done) {
+    unit();
+    if (timer.expired()) break;
+  }
+  return phase_ == Phase::done;
+}
+
+double KMeansRun::progress() const {
+  if (phase_ == Phase::done) return 1.0;
+  double within = phase_ == Phase::lloyd ? 0.5 + 0.5 * std::min(1.0, cur_.iterations / 20.0)
+                                         : 0.5 * center_ / std::max(1, k_);
+  return (restart_ + within) / p_.restarts;
+}
+
+std::string KMeansRun::stage() const {
+  if (phase_ == Phase::done) return "k-means done";
+  return "k-means restart " + std::to_string(restart_ + 1) + "/" + std::to_string(p_.restarts) +
+         (phase_ == Phase::lloyd ? ", iteration " + std::to_string(cur_.iterations + 1) : ", seeding");
+}
+
+void KMeansRun::unit() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  auto set_centroid = [&](int c, size_t r) {
+    double* cc = &cur_.centroids[size_t(c) * d];
+    std::fill(cc, cc + d, 0.0);
+    for (uint64_t q = m_.indptr[r]; q < m_.indptr[r + 1]; ++q) cc[m_.indices[q]] = m_.value(q);
+    cnorm_[c] = xnorm_[r];
+  };
+  auto draw_candidates = [&]() {
+    // Candidates drawn with probability w_i * D(x_i)^2 (scikit-learn: searchsorted on the cumsum).
+    double acc = 0;
+    for (size_t i = 0; i < n; ++i) pot_cum_[i] = acc += w_[i] * closest_[i];
+    const int trials = 2 + static_cast<int>(std::log(double(k_)));
+    candidates_.clear();
+    for (int t = 0; t < trials; ++t)
+      candidates_.push_back(acc > 0 ? search_cum(pot_cum_, rng_.uniform() * acc) : rng_.below(n));
+    trial_ = 0;
+    best_trial_pot_ = std::numeric_limits<double>::infinity();
+  };
+  switch (phase_) {
+    case Phase::first: {
+      // First centre: a uniformly random catalogue row, i.e. a point with probability w_i / sum(w).
+      double acc = 0;
+      for (size_t i = 0; i < n; ++i) pot_cum_[i] = acc += w_[i];
+      size_t first = search_cum(pot_cum_, rng_.uniform() * acc);
+      set_centroid(0, first);
+      for (size_t i = 0; i < n; ++i) closest_[i] = sq_dist(i, &cur_.centroids[0], cnorm_[0]);
+      center_ = 1;
+      if (k_ == 1) {
+        phase_ = Phase::lloyd;
+        prev_labels_.assign(n, std::numeric_limits<uint32_t>::max());
+      } else {
+        phase_ = Phase::candidates;
+        draw_candidates();
+      }
+      return;
+    }
+    case Phase::candidates: {
+      const size_t cand = candidates_[trial_];
+      // Distances to the candidate via a dense scatter of its row into the next centroid slot.
+      double* cc = &cur_.centroids[size_t(center_) * d];
+      std::fill(cc, cc + d, 0.0);
+      for (uint64_t q = m_.indptr[cand]; q < m_.indptr[cand + 1]; ++q) cc[m_.indices[q]] = m_.value(q);
+      double pot = 0;
+      for (size_t i = 0; i < n; ++i) {
+        tmp_[i] = std::min(closest_[i], sq_dist(i, cc, xnorm_[cand]));
+        pot += w_[i] * tmp_[i];
+      }
+      if (pot < best_trial_pot_) {  // argmin: the first of equal potentials wins
+        best_trial_pot_ = pot;
+        best_trial_ = cand;
+        best_trial_closest_.swap(tmp_);
+        tmp_.resize(n);
+      }
+      if (++trial_ < candidates_.size()) return;
+      set_centroid(center_, best_trial_);
+      closest_.swap(best_trial_closest_);
+      if (++center_ < k_) {
+        draw_candidates();
+      } else {
+        phase_ = Phase::lloyd;
+        prev_labels_.assign(n, std::numeric_limits<uint32_t>::max());
+      }
+      return;
+    }
+    case Phase::lloyd:
+      assign_and_update();
+      return;
+    case Phase::done:
+      return;
+  }
+}
+
+void KMeansRun::assign_and_update() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  auto& labels = cur_.labels;
+  labels.resize(n);
+  std::vector<double> dist(n);
+  for (size_t i = 0; i < n; ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    uint32_t bl = 0;
+    for (int c = 0; c < k_; ++c) {
+      double dd = sq_dist(i, &cur_.centroids[size_t(c) * d], cnorm_[c]);
+      if (dd < best) {
+        best = dd;
+        bl = static_cast<uint32_t>(c);
+      }
+    }
+    labels[i] = bl;
+    dist[i] = best;
+  }
+  std::vector<double> next(size_t(k_) * d, 0.0), cw(k_, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t c = labels[i];
+    cw[c] += w_[i];
+    for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q)
+      next[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
+  }
+  // Empty clusters take the points farthest from their centres (scikit-learn's
+  // _relocate_empty_clusters); labels are left as they are, only the centres move.
+  std::vector<int> empty;
+  for (int c = 0; c < k_; ++c)
+    if (cw[c] == 0) empty.push_back(c);
+  if (!empty.empty()) {
+    std::vector<size_t> order(n);
+    for (size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dist[a] > dist[b]; });
+    for (size_t e = 0; e < empty.size() && e < n; ++e) {
+      const size_t far = order[e];
+      const uint32_t old = labels[far];
+      const int nc = empty[e];
+      for (uint64_t q = m_.indptr[far]; q < m_.indptr[far + 1]; ++q) {
+        next[size_t(old) * d + m_.indices[q]] -= w_[far] * m_.value(q);
+        next[size_t(nc) * d + m_.indices[q]] = w_[far] * m_.value(q);
+      }
+      cw[nc] = w_[far];
+      cw[old] -= w_[far];
+    }
+  }
+  double shift = 0;
+  for (int c = 0; c < k_; ++c) {
+    double* nc = &next[size_t(c) * d];
+    const double* oc = &cur_.centroids[size_t(c) * d];
+    if (cw[c] > 0)
+      for (size_t j = 0; j < d; ++j) nc[j] /= cw[c];
+    else
+      std::copy(oc, oc + d, nc);
+    double cn = 0;
+    for (size_t j = 0; j < d; ++j) {
+      shift += (nc[j] - oc[j]) * (nc[j] - oc[j]);
+      cn += nc[j] * nc[j];
+    }
+    cnorm_[c] = cn;
+  }
+  cur_.centroids.swap(next);
+  ++cur_.iterations;
+  if (labels == prev_labels_) {
+    strict_converged_ = true;
+    finish_restart();
+    return;
+  }
+  prev_labels_ = labels;
+  if (shift <= tol_ || cur_.iterations >= p_.max_iter) finish_restart();
+}
+
+void KMeansRun::finish_restart() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  // Final E-step against the final centres (scikit-learn reruns it unless strictly converged;
+  // it is harmless when it did), then the inertia.
+  cur_.inertia = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    uint32_t bl = 0;
+    for (int c = 0; c < k_; ++c) {
+      double dd = sq_dist(i, &cur_.centroids[size_t(c) * d], cnorm_[c]);
+      if (dd < best) {
+        best = dd;
+        bl = static_cast<uint32_t>(c);
+      }
+    }
+    if (!strict_converged_) cur_.labels[i] = bl;
+    const uint32_t l = cur_.labels[i];
+    cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+  }
+  if (cur_.inertia < best_.inertia) best_ = std::move(cur_);
+  if (++restart_ < p_.restarts)
+    start_restart();
+  else
+    phase_ = Phase::done;
+}
+
+KMeansResult kmeans(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params) {
+  KMeansRun run(points, weights, params);
+  while (!run.step(SliceTimer(1e9))) {
+  }
+  return run.take();
 }
 
 }  // namespace hfrec

@@ -14,8 +14,8 @@
 
 namespace hfrec {
 
-// Deterministic random numbers for clustering: std::mt19937_64 (fully specified by the standard)
-// with our own conversions, so native and WASM builds draw the same numbers.
+// Deterministic random numbers for clustering: xoshiro256** seeded by splitmix64 (Blackman &
+// Vigna 2018), with our own conversions, so native and WASM builds draw the same numbers.
 class ClusterRng {
  public:
   explicit ClusterRng(uint64_t seed);

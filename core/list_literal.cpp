@@ -40,9 +40,15 @@ struct Parser {
     }
     return false;
   }
-  bool emit(std::string v) {
+  // A limit was exceeded: the message names the limit, not the character found.
+  bool over_limit(const std::string& what, size_t at) {
+    if (err.empty()) err = "character " + std::to_string(at + 1) + ": " + what;
+    return false;
+  }
+  // Adds an item that started at character `at`.
+  bool emit(std::string v, size_t at) {
     if (out.size() >= limits.max_items)
-      return fail("at most " + std::to_string(limits.max_items) + " items (limit max_items)");
+      return over_limit("more than " + std::to_string(limits.max_items) + " items (limit max_items)", at);
     out.push_back(std::move(v));
     return true;
   }
@@ -85,8 +91,11 @@ struct Parser {
         }
         continue;
       }
-      v += c;
-      ++i;
+      // Copy the run up to the next quote or backslash at once.
+      size_t e = i + 1;
+      while (e < s.size() && s[e] != q && s[e] != '\\') ++e;
+      v.append(s.data() + i, e - i);
+      i = e;
     }
     return fail(std::string("a closing ") + q);
   }
@@ -107,21 +116,23 @@ struct Parser {
   bool value(size_t depth, bool emit_it) {
     ws();
     if (i >= s.size()) return fail("a value");
-    char c = s[i];
+    const char c = s[i];
+    const size_t at = i;
     if (c == '\'' || c == '"') {
       std::string v;
       if (!string(v)) return false;
-      return emit_it ? emit(std::move(v)) : true;
+      return emit_it ? emit(std::move(v), at) : true;
     }
     if (c == '[' || c == '(') return seq(depth + 1, emit_it);
     if (c == '{') return dict(depth + 1, emit_it);
     std::string v;
     if (!atom(v)) return false;
     if (v == "None" || !emit_it) return true;
-    return emit(std::move(v));
+    return emit(std::move(v), at);
   }
   bool seq(size_t depth, bool emit_it) {
-    if (depth > limits.max_depth) return fail("at most " + std::to_string(limits.max_depth) + " nested levels");
+    if (depth > limits.max_depth)
+      return over_limit("nested deeper than " + std::to_string(limits.max_depth) + " levels (limit max_depth)", i);
     char close = s[i] == '[' ? ']' : ')';
     ++i;
     ws();
@@ -140,7 +151,8 @@ struct Parser {
     }
   }
   bool dict(size_t depth, bool emit_it) {
-    if (depth > limits.max_depth) return fail("at most " + std::to_string(limits.max_depth) + " nested levels");
+    if (depth > limits.max_depth)
+      return over_limit("nested deeper than " + std::to_string(limits.max_depth) + " levels (limit max_depth)", i);
     ++i;
     ws();
     if (i < s.size() && s[i] == '}') { ++i; return true; }

@@ -14,10 +14,11 @@ void utf8_append(std::string& out, char32_t cp);
 // True when s is valid UTF-8; on failure sets bad_offset to the first bad byte.
 bool utf8_valid(std::string_view s, size_t* bad_offset = nullptr);
 
-// Python's str.isalnum() or '_' (what re's \w matches with re.UNICODE), for the scripts that occur
-// in model metadata (Latin, Greek, Cyrillic, CJK, Hangul, Kana, Arabic, Hebrew, Devanagari, ...).
+// What Python's re matches with \w (str.isalnum() or '_'), from tables generated out of Python's
+// unicodedata by scripts/gen_unicode_tables.py.
 bool is_word_char(char32_t cp);
-// Python's str.lower() for one code point (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic).
+// Python's str.lower() for one code point (generated tables; U+0130 lowers to two code points,
+// which lower() handles). Gotcha: Python's final-sigma rule is not applied.
 char32_t to_lower(char32_t cp);
 // Lower-cases a UTF-8 string like Python's str.lower().
 std::string lower(std::string_view s);

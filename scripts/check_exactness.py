@@ -109,7 +109,8 @@ def main():
                 got = run_hfrec(a.hfrec, a.catalogue, method, a.k, qfile)
                 for r in ref.recommend(method, queries, a.k):
                     g = got.get(r["query"])
-                    probs = ["no output for this query"] if g is None else check_query(r, g, a.k, n, method)
+                    probs = (["no output for this query"] if g is None else
+                             [f"hfrec error: {g['error']}"] if "error" in g else check_query(r, g, a.k, n, method))
                     if probs:
                         bad.append((r, g, probs))
             except (RuntimeError, subprocess.TimeoutExpired) as e:

@@ -5,16 +5,19 @@ Procedure (the figures in tests/*_test.cpp were produced by exactly this script)
   /usr/bin/python3 scripts/sklearn_cluster_reference.py --catalogue ../shared/data/hf_models_10k.csv
 
 Features are the notebook's attributes one-hot (scripts/sklearn_reference.py: attributes()), as a
-dense float64 array. Printed sections:
-  kmeans   KMeans(n_clusters=k, n_init=10, random_state=0).inertia_ for k = 2..12 (sklearn 1.2's
-           default algorithm is "lloyd"; tol=1e-4 is scaled by the mean per-feature variance).
-  metrics  silhouette_score / davies_bouldin_score / calinski_harabasz_score (euclidean) for labels
+float64 CSR matrix (scipy.sparse) where scikit-learn accepts one, else dense float64: the values
+are the same, and Debian's reference BLAS makes dense 10k x 10k products take many minutes.
+Printed sections:
+  kmeans   KMeans(n_clusters=k, n_init=10, random_state=0).inertia_ for k = 2..12, on CSR (sklearn
+           1.2's default algorithm is "lloyd"; tol=1e-4 is scaled by the mean per-feature variance).
+  metrics  silhouette_score (CSR) / davies_bouldin_score / calinski_harabasz_score (dense;
+           they do not accept sparse input), Euclidean, for labels
            = pd.factorize(column, use_na_sentinel=False) of library_name and of pipeline_tag.
-  dbscan   DBSCAN(eps, min_samples=5, metric=...) labels summarised as: cluster count, noise count,
+  dbscan   DBSCAN(eps, min_samples=5, metric=...) on CSR, labels summarised as: cluster count, noise count,
            sizes sorted descending, and a partition fingerprint (labels renamed by first occurrence,
            noise kept as -1, FNV-1a 64 over the labels as little-endian int32). Also the smallest
            |distance - eps| over all pairs of distinct rows, computed exactly from integer counts.
-  ward     scipy linkage(X, 'ward') on all rows: the 12 largest merge heights, and the fingerprint of
+  ward     (only with --ward) scipy linkage(X, 'ward') on all rows (dense): the 12 largest merge heights, and the fingerprint of
            fcluster(Z, k, 'maxclust') for k = 5, 10 when the cut is not at a tied height.
   ward_small  linkage(Y, 'ward') for the small integer data set of ward_small_data() (also built
            by tests/ward_test.cpp), and AgglomerativeClustering(3, linkage='ward') labels.
@@ -26,6 +29,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sklearn_reference import attributes, load  # noqa: E402
@@ -76,32 +80,34 @@ def min_gap(Xu, eps, metric):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--catalogue", required=True)
-    ap.add_argument("--skip-ward", action="store_true")
+    ap.add_argument("--ward", action="store_true", help="also run scipy's Ward on all rows (minutes)")
     args = ap.parse_args()
     df = load(args.catalogue)
     X = attributes(df).astype(np.float64)
+    Xs = sp.csr_matrix(X)
     out = {"rows": X.shape[0], "cols": X.shape[1]}
     Xu = np.unique(X, axis=0)
     out["distinct_rows"] = Xu.shape[0]
 
     out["kmeans"] = {}
     for k in range(2, 13):
-        km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(X)
+        km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(Xs)
         out["kmeans"][k] = repr(float(km.inertia_))
+        print("kmeans", k, out["kmeans"][k], file=sys.stderr, flush=True)
 
     out["metrics"] = {}
     for col in ("library_name", "pipeline_tag"):
         lab, _ = pd.factorize(df[col], use_na_sentinel=False)
         out["metrics"][col] = {
             "n_labels": int(len(set(lab))),
-            "silhouette": repr(float(silhouette_score(X, lab))),
+            "silhouette": repr(float(silhouette_score(Xs, lab))),
             "davies_bouldin": repr(float(davies_bouldin_score(X, lab))),
             "calinski_harabasz": repr(float(calinski_harabasz_score(X, lab))),
         }
 
     out["dbscan"] = []
     for metric, eps in (("cosine", 0.3), ("cosine", 0.45), ("cosine", 0.2), ("euclidean", 1.2)):
-        lab = DBSCAN(eps=eps, min_samples=5, metric=metric).fit(X).labels_
+        lab = DBSCAN(eps=eps, min_samples=5, metric=metric).fit(Xs).labels_
         sizes = sorted(np.bincount(lab[lab >= 0]).tolist(), reverse=True)
         out["dbscan"].append({
             "metric": metric, "eps": eps, "min_samples": 5, "clusters": len(sizes),
@@ -115,7 +121,7 @@ def main():
         "agglomerative_3": fingerprint(AgglomerativeClustering(n_clusters=3, linkage="ward").fit(Y).labels_),
         "fcluster_3": fingerprint(fcluster(Z, 3, "maxclust")),
     }
-    if not args.skip_ward:
+    if args.ward:
         Z = linkage(X, "ward")
         h = Z[:, 2]
         out["ward"] = {"top_heights": [repr(float(x)) for x in sorted(h)[::-1][:12]], "cuts": {}}

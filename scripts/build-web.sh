@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the static site into dist/: the WebAssembly app, the page, fonts and a default catalogue.
+#   HFREC_CATALOGUE=path  the catalogue to ship (else ../shared/data/hf_models_10k.csv when it
+#                         exists, else web/catalogue.csv)
+#   HFREC_DIST=dir        output folder (default dist)
+# Needs: emscripten, libeigen3-dev, nlohmann-json3-dev, fonts-inter, fonts-dejavu-core, gzip
+# (brotli optional).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+dist=${HFREC_DIST:-$root/dist}
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}  # Debian's emcc finds acorn there
+
+imgui_dir=$(scripts/fetch-imgui.sh)
+emcmake cmake --preset wasm-release -DIMGUI_DIR="$imgui_dir" >/dev/null
+cmake --build build/wasm-release -j"${HFREC_JOBS:-2}" --target hfrec_app
+
+if [ -n "${HFREC_CATALOGUE:-}" ]; then
+  catalogue=$HFREC_CATALOGUE
+  [ -f "$catalogue" ] || { echo "build-web: HFREC_CATALOGUE=$catalogue does not exist" >&2; exit 1; }
+  why="HFREC_CATALOGUE"
+elif [ -f "$root/../shared/data/hf_models_10k.csv" ]; then
+  catalogue=$root/../shared/data/hf_models_10k.csv
+  why="../shared/data exists"
+else
+  catalogue=$root/web/catalogue.csv
+  why="default"
+fi
+cat_name=$(basename "$catalogue")
+case "$cat_name" in
+  *.json) ext=json ;;
+  *) ext=csv ;;
+esac
+echo "build-web: catalogue $catalogue ($why)"
+
+rm -rf "$dist"
+mkdir -p "$dist/fonts"
+cp build/wasm-release/wasm/hfrec-app.js build/wasm-release/wasm/hfrec-app.wasm "$dist/"
+cp web/hfrec.js "$dist/"
+install -m 644 "$catalogue" "$dist/catalogue.$ext"
+# The page names the shipped catalogue (file name for the header, path to fetch).
+sed -e "s|<meta name=\"hfrec-catalogue\" content=\"[^\"]*\">|<meta name=\"hfrec-catalogue\" content=\"catalogue.$ext#$cat_name\">|" \
+  web/index.html >"$dist/index.html"
+
+inter=/usr/share/fonts/opentype/inter
+dejavu=/usr/share/fonts/truetype/dejavu
+for f in "$inter/Inter-Regular.otf" "$inter/Inter-SemiBold.otf" "$dejavu/DejaVuSans.ttf"; do
+  [ -f "$f" ] || { echo "build-web: missing $f (apt-get install fonts-inter fonts-dejavu-core)" >&2; exit 1; }
+  cp "$f" "$dist/fonts/"
+done
+cp /usr/share/doc/fonts-inter/copyright "$dist/fonts/Inter-LICENSE.txt" 2>/dev/null || true
+cp /usr/share/doc/fonts-dejavu-core/copyright "$dist/fonts/DejaVu-LICENSE.txt" 2>/dev/null || true
+touch "$dist/.nojekyll"
+
+# Precompressed copies for servers that serve them (scripts/serve.mjs, many CDNs).
+for f in "$dist"/hfrec-app.wasm "$dist"/hfrec-app.js "$dist"/catalogue.$ext "$dist"/fonts/*.otf "$dist"/fonts/*.ttf; do
+  gzip -9 -k -f "$f"
+  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$f"; fi
+done
+echo "build-web: wrote $dist ($(du -sh "$dist" | cut -f1))"

@@ -1,0 +1,175 @@
+// Browser benchmark: opens the built app (dist/) in headless Chromium and records, per catalogue
+// size, the time from loadCatalogue (the drop path) to ready, one recommendation per method, the
+// first kmeans query (which runs the clustering), and the WASM heap. Writes JSON.
+//
+//   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M] [--out FILE] [--gen PATH]
+//
+// Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
+// "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
+// playwright-core is missing. Uses window.hfrec: ready, loadCatalogue, select, set, state.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const dist = path.resolve(args.dist ?? path.join(root, 'dist'));
+const outFile = args.out ?? '/tmp/hfrec-bench/browser.json';
+const gen = args.gen ?? '/tmp/build-bench/tests/bench/hfrec_gen';
+const source = path.resolve(root, '../shared/data/hf_models_10k.csv');
+const sizes = (args.sizes ?? 'real10k,10k,100k,1M').split(',');
+const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans'];
+const STEP_TIMEOUT_MS = 180_000;
+
+function skip(msg) {
+  console.log(`browser_bench: skipped: ${msg}`);
+  process.exit(0);
+}
+
+if (!existsSync(path.join(dist, 'index.html'))) skip(`${dist}/index.html not found; build the app first (npm run build)`);
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  try {  // also from the working directory's node_modules (e.g. the app's package folder)
+    ({ chromium } = createRequire(path.join(process.cwd(), 'noop.js'))('playwright-core'));
+  } catch {
+    skip('playwright-core is not installed (npm install in the repository root)');
+  }
+}
+
+const rowsOf = { '10k': 10_000, '100k': 100_000, '1M': 1_000_000, '2M': 2_000_000 };
+function catalogueFile(size) {
+  if (size === 'real10k') return source;
+  const rows = rowsOf[size];
+  if (!rows) throw new Error(`unknown size '${size}' (real10k, 10k, 100k, 1M, 2M)`);
+  const file = `/tmp/hfrec-bench/gen-v1-${rows}-s1.csv`;
+  if (!existsSync(file)) {
+    mkdirSync('/tmp/hfrec-bench', { recursive: true });
+    const r = spawnSync(gen, ['--source', source, '--rows', String(rows), '--seed', '1', '--out', file], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`${gen} failed; build it: cmake --build /tmp/build-bench --target hfrec_gen`);
+  }
+  return file;
+}
+
+// The first data row's modelId (generated ids never need quoting; the real first row neither).
+function firstId(file) {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(4096);
+  readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  return buf.toString('utf8').split('\n')[1].split(',')[0];
+}
+
+// Static server for dist/ plus /__bench/<size> for the catalogues (cross-origin isolated, so
+// threads and performance.measureUserAgentSpecificMemory work if the app uses them).
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv', '.ttf': 'font/ttf', '.data': 'application/octet-stream' };
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  let file;
+  if (url.pathname.startsWith('/__bench/')) file = catalogueFile(url.pathname.slice(9));
+  else file = path.join(dist, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''));
+  if (file.endsWith('/')) file += 'index.html';
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': statSync(file).size, 'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' });
+  createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--headless', '--no-sandbox',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    '--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096'],
+});
+
+// In-page helpers, installed before the app's scripts run.
+const helpers = () => {
+  window.__bench = {
+    memory() {
+      const M = globalThis.Module ?? globalThis.hfrec?.Module;
+      const wasm = M?.HEAP8?.length ?? M?.wasmMemory?.buffer?.byteLength ?? null;
+      return { wasm_heap_bytes: wasm, js_heap_used_bytes: performance.memory?.usedJSHeapSize ?? null };
+    },
+    async until(pred, timeoutMs) {
+      const t0 = performance.now();
+      for (;;) {
+        const s = window.hfrec.state();
+        const st = typeof s === 'string' ? JSON.parse(s) : s;
+        if (pred(st)) return st;
+        if (performance.now() - t0 > timeoutMs) throw new Error('timeout waiting for the app');
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    },
+  };
+};
+
+const report = {
+  date: new Date().toISOString(), machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length,
+    mem_total_gb: +(os.totalmem() / 2 ** 30).toFixed(1), loadavg: os.loadavg() },
+  chromium: browser.version(), dist, sizes: [],
+};
+
+for (const size of sizes) {
+  const file = catalogueFile(size);
+  const entry = { size, file, bytes: statSync(file).size };
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.addInitScript(helpers);
+  try {
+    const t0 = Date.now();
+    await page.goto(base, { waitUntil: 'load', timeout: STEP_TIMEOUT_MS });
+    await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: STEP_TIMEOUT_MS });
+    await page.evaluate(() => window.hfrec.ready);
+    entry.navigation_to_ready_ms = Date.now() - t0;
+    Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout }) => {
+      const r = {};
+      let t = performance.now();
+      const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
+      r.fetch_ms = performance.now() - t;
+      t = performance.now();
+      const loaded = await window.hfrec.loadCatalogue(buf, `${size}.csv`);
+      r.load_to_ready_ms = performance.now() - t;
+      r.load = { ok: loaded?.ok, rows: loaded?.rows, error: loaded?.error };
+      r.memory_after_load = window.__bench.memory();
+      r.recommend_ms = {};
+      for (const m of methods) {
+        t = performance.now();
+        await window.hfrec.set({ method: m, k: 10 });
+        if (m === methods[0]) await window.hfrec.select(id);
+        await window.__bench.until((s) => s.method === m && s.query === id && (s.results?.length ?? 0) > 0, timeout);
+        r.recommend_ms[m] = performance.now() - t;  // kmeans: includes the first clustering
+      }
+      // A second model with kmeans: the clustering is cached, so this is one query.
+      r.memory_peak = window.__bench.memory();
+      return r;
+    }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS }));
+  } catch (e) {
+    entry.error = String(e);
+  }
+  entry.console_errors = errors;
+  report.sizes.push(entry);
+  console.log(`browser_bench: ${size}: ${JSON.stringify(entry)}`);
+  await page.close();
+}
+
+await browser.close();
+server.close();
+mkdirSync(path.dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+console.log(`browser_bench: wrote ${outFile}`);

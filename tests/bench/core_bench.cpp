@@ -1,0 +1,302 @@
+// Native benchmarks of the core at 10k / 100k / 1M rows: parse, index, load+index, one
+// recommendation per method, and clustering (k-means; Ward, DBSCAN and silhouette once their
+// headers exist). Catalogues: the real 10k dump ("real10k") and synthetic ones scaled from it
+// (tests/bench/catalogue_gen.h), generated once and cached under /tmp/hfrec-bench.
+//
+//   hfrec_bench --benchmark_filter='/(real10k|10k|100k)$'    # skip 1M (about a minute to set up)
+//   HFREC_BENCH_SIZES=10k,100k hfrec_bench                   # register only these sizes
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalogue_gen.h"
+#include "core/catalogue.h"
+#include "core/kmeans.h"
+#include "core/recommender.h"
+#if __has_include("core/ward.h")
+#include "core/ward.h"
+#define HFREC_BENCH_WARD 1
+#endif
+#if __has_include("core/dbscan.h")
+#include "core/dbscan.h"
+#define HFREC_BENCH_DBSCAN 1
+#endif
+#if __has_include("core/cluster_metrics.h")
+#include "core/cluster_metrics.h"
+#define HFREC_BENCH_SILHOUETTE 1
+#endif
+
+namespace {
+
+struct Size {
+  const char* label;
+  size_t rows;  // 0: the real catalogue
+};
+constexpr Size kSizes[] = {{"real10k", 0}, {"10k", 10'000}, {"100k", 100'000}, {"1M", 1'000'000}};
+
+std::string source_csv() { return std::string(HFREC_SHARED_DATA) + "/hf_models_10k.csv"; }
+
+// Catalogue text per size, read once (generated and cached under /tmp on first use).
+const std::string* catalogue_text(const Size& s, std::string& error) {
+  static std::map<size_t, std::string> texts;
+  auto it = texts.find(s.rows);
+  if (it != texts.end()) return &it->second;
+  std::string path = source_csv();
+  if (s.rows) {
+    path = hfrec::bench::cached_catalogue(source_csv(), s.rows, 1, hfrec::bench::GenFormat::csv, error);
+    if (path.empty()) return nullptr;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot open (set HFREC_SHARED_DATA)";
+    return nullptr;
+  }
+  return &texts.emplace(s.rows, std::string(std::istreambuf_iterator<char>(in), {})).first->second;
+}
+
+// The index per size, built once and kept for the query benchmarks.
+const hfrec::Index* index_for(const Size& s, std::string& error) {
+  static std::map<size_t, std::unique_ptr<hfrec::Index>> indexes;
+  auto it = indexes.find(s.rows);
+  if (it != indexes.end()) return it->second.get();
+  const std::string* text = catalogue_text(s, error);
+  if (!text) return nullptr;
+  auto cat = hfrec::load_catalogue(*text, s.label);
+  if (!cat.ok()) {
+    error = cat.error();
+    return nullptr;
+  }
+  return indexes.emplace(s.rows, std::make_unique<hfrec::Index>(std::move(cat).value())).first->second.get();
+}
+
+// Deterministic query rows spread over the catalogue (popular and obscure models alike).
+std::vector<uint32_t> query_rows(size_t n) {
+  std::vector<uint32_t> rows;
+  for (uint64_t i = 0; i < 64; ++i) rows.push_back(static_cast<uint32_t>((i * 2654435761ull + 1) % n));
+  return rows;
+}
+
+void set_rows(benchmark::State& state, size_t rows) {
+  state.counters["rows"] = static_cast<double>(rows);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * rows));
+}
+
+void BM_Parse(benchmark::State& state, Size s) {
+  std::string error;
+  const std::string* text = catalogue_text(s, error);
+  if (!text) return state.SkipWithError(error.c_str());
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto cat = hfrec::load_catalogue(*text, s.label);
+    if (!cat.ok()) return state.SkipWithError(cat.error().c_str());
+    rows = cat.value().size();
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text->size()));
+  set_rows(state, rows);
+}
+
+// Index construction only (feature spaces, collapsing, inverted indexes); parse and destruction untimed.
+void BM_Index(benchmark::State& state, Size s) {
+  std::string error;
+  const std::string* text = catalogue_text(s, error);
+  if (!text) return state.SkipWithError(error.c_str());
+  size_t rows = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto cat = hfrec::load_catalogue(*text, s.label);
+    if (!cat.ok()) return state.SkipWithError(cat.error().c_str());
+    state.ResumeTiming();
+    auto idx = std::make_unique<hfrec::Index>(std::move(cat).value());
+    rows = idx->catalogue().size();
+    state.PauseTiming();
+    idx.reset();
+    state.ResumeTiming();
+  }
+  set_rows(state, rows);
+}
+
+// The target figure: CSV text in memory to an index ready for queries.
+void BM_LoadAndIndex(benchmark::State& state, Size s) {
+  std::string error;
+  const std::string* text = catalogue_text(s, error);
+  if (!text) return state.SkipWithError(error.c_str());
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto cat = hfrec::load_catalogue(*text, s.label);
+    if (!cat.ok()) return state.SkipWithError(cat.error().c_str());
+    auto idx = std::make_unique<hfrec::Index>(std::move(cat).value());
+    rows = idx->catalogue().size();
+    state.PauseTiming();
+    idx.reset();
+    state.ResumeTiming();
+  }
+  set_rows(state, rows);
+}
+
+// One top-10 recommendation for a catalogue model, cycling over 64 query rows.
+void BM_Recommend(benchmark::State& state, Size s, hfrec::Method m) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const auto rows = query_rows(idx->catalogue().size());
+  hfrec::RecommendParams p;
+  p.method = m;
+  p.k = 10;
+  // Method::kmeans clusters once per k and caches it: warm it so only the query is timed.
+  if (!idx->recommend_row(rows[0], p).ok()) return state.SkipWithError("recommend failed");
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = idx->recommend_row(rows[i++ % rows.size()], p);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+}
+
+// Weights of the attribute groups (identical one-hot rows collapsed), for the clustering benchmarks.
+std::vector<double> group_weights(const hfrec::Groups& g) {
+  std::vector<double> w(g.size());
+  for (uint32_t i = 0; i < g.size(); ++i) w[i] = g.weight(i);
+  return w;
+}
+
+// k-means on the attribute one-hot (the kmeans method's clustering), distinct rows weighted.
+void BM_KMeans(benchmark::State& state, Size s, int k) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const auto& g = idx->attributes().groups;
+  const auto w = group_weights(g);
+  hfrec::KMeansParams p;
+  p.k = k;
+  double inertia = 0;
+  int iterations = 0;
+  for (auto _ : state) {
+    auto r = hfrec::kmeans(g.rows, w, p);
+    inertia = r.inertia;
+    iterations = r.iterations;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  state.counters["points"] = static_cast<double>(g.size());
+  state.counters["inertia"] = inertia;
+  state.counters["iterations"] = iterations;
+}
+
+#ifdef HFREC_BENCH_WARD
+// Ward's full dendrogram on the attribute one-hot (distinct rows weighted).
+void BM_Ward(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const auto& g = idx->attributes().groups;
+  const auto w = group_weights(g);
+  for (auto _ : state) {
+    auto d = hfrec::ward(g.rows, w);
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  state.counters["points"] = static_cast<double>(g.size());
+}
+#endif
+
+#ifdef HFREC_BENCH_DBSCAN
+// DBSCAN (cosine, eps 0.5, min_samples 5: scikit-learn's defaults but the metric) on the attribute one-hot.
+void BM_Dbscan(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const auto& g = idx->attributes().groups;
+  const auto w = group_weights(g);
+  hfrec::DbscanParams p;
+  p.metric = hfrec::DbscanMetric::cosine;
+  for (auto _ : state) {
+    auto labels = hfrec::dbscan(g.rows, w, p);
+    benchmark::DoNotOptimize(labels);
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  state.counters["points"] = static_cast<double>(g.size());
+}
+#endif
+
+#ifdef HFREC_BENCH_SILHOUETTE
+// Exact silhouette of the k-means (k=10) labels on the attribute one-hot, over (row, label) points.
+void BM_Silhouette(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const auto& g = idx->attributes().groups;
+  hfrec::KMeansParams kp;
+  kp.k = 10;
+  const auto km = hfrec::kmeans(g.rows, group_weights(g), kp);
+  std::vector<int32_t> row_labels(idx->catalogue().size());
+  for (size_t r = 0; r < row_labels.size(); ++r) row_labels[r] = static_cast<int32_t>(km.labels[g.group_of[r]]);
+  const auto points = hfrec::labelled_points(g, g.rows, row_labels);
+  double value = 0;
+  for (auto _ : state) {
+    value = hfrec::silhouette(points);
+    benchmark::DoNotOptimize(value);
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  state.counters["points"] = static_cast<double>(points.size());
+  state.counters["silhouette"] = value;
+}
+#endif
+
+std::vector<Size> selected_sizes() {
+  const char* env = std::getenv("HFREC_BENCH_SIZES");
+  std::vector<Size> out;
+  for (const auto& s : kSizes) {
+    if (!env) {
+      out.push_back(s);
+      continue;
+    }
+    const std::string list = std::string(",") + env + ",";
+    if (list.find(std::string(",") + s.label + ",") != std::string::npos) out.push_back(s);
+  }
+  return out;
+}
+
+int register_all() {
+  using hfrec::Method;
+  const auto sizes = selected_sizes();
+  for (const auto& s : sizes) {
+    const std::string sz = s.label;
+    benchmark::RegisterBenchmark(("parse/" + sz).c_str(), BM_Parse, s)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("index/" + sz).c_str(), BM_Index, s)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("load_index/" + sz).c_str(), BM_LoadAndIndex, s)->Unit(benchmark::kMillisecond);
+  }
+  for (const auto& s : sizes)
+    for (Method m : hfrec::kAllMethods)
+      benchmark::RegisterBenchmark((std::string("recommend/") + hfrec::method_name(m) + "/" + s.label).c_str(),
+                                   BM_Recommend, s, m)
+          ->Unit(benchmark::kMicrosecond);
+  for (const auto& s : sizes)
+    for (int k : {10, 20})
+      benchmark::RegisterBenchmark(("kmeans/k" + std::to_string(k) + "/" + s.label).c_str(), BM_KMeans, s, k)
+          ->Unit(benchmark::kMillisecond);
+  for (const auto& s : sizes) {
+    [[maybe_unused]] const std::string sz = s.label;
+#ifdef HFREC_BENCH_WARD
+    benchmark::RegisterBenchmark(("ward/" + sz).c_str(), BM_Ward, s)->Unit(benchmark::kMillisecond);
+#endif
+#ifdef HFREC_BENCH_DBSCAN
+    benchmark::RegisterBenchmark(("dbscan/" + sz).c_str(), BM_Dbscan, s)->Unit(benchmark::kMillisecond);
+#endif
+#ifdef HFREC_BENCH_SILHOUETTE
+    benchmark::RegisterBenchmark(("silhouette/k10/" + sz).c_str(), BM_Silhouette, s)->Unit(benchmark::kMillisecond);
+#endif
+  }
+  return 0;
+}
+
+const int registered = register_all();
+
+}  // namespace

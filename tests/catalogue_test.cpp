@@ -1,0 +1,343 @@
+// Catalogue loading: the CSV and Hub JSON contract of issue 2, duplicates, limits, sliced loading.
+#include "core/catalogue.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace hfrec {
+namespace {
+
+using Items = std::vector<std::string>;
+
+Catalogue ok(std::string_view text, const LoadLimits& limits = {}) {
+  auto r = load_catalogue(text, "test", limits);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  return r.ok() ? std::move(r).value() : Catalogue();
+}
+std::string err(std::string_view text, const LoadLimits& limits = {}) {
+  auto r = load_catalogue(text, "test", limits);
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? std::string() : r.error();
+}
+Items items(const Catalogue& c, const ListColumn& col, uint32_t row) {
+  Items out;
+  for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.push_back(c.pool.str(*p));
+  return out;
+}
+
+constexpr const char* kHubHeader =
+    "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
+
+TEST(CatalogueCsv, HubDumpRow) {
+  auto c = ok(std::string(kHubHeader) +
+              "google/bert,2023-01-01,\"['pytorch', 'bert']\",fill-mask,google,\"['BertForMaskedLM']\",bert,"
+              "\"['wikipedia', 'bookcorpus']\",123,transformers\n");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.id(0), "google/bert");
+  EXPECT_EQ(c.last_modified[0], "2023-01-01");
+  EXPECT_EQ(items(c, c.tags, 0), (Items{"pytorch", "bert"}));
+  EXPECT_EQ(c.value(c.pipeline_tag[0]), "fill-mask");
+  EXPECT_EQ(c.value(c.author[0]), "google");
+  EXPECT_EQ(items(c, c.architectures, 0), (Items{"BertForMaskedLM"}));
+  EXPECT_EQ(c.pool.str(c.architectures_category[0]), "'BertForMaskedLM'");
+  EXPECT_EQ(c.value(c.model_type[0]), "bert");
+  EXPECT_EQ(items(c, c.datasets, 0), (Items{"wikipedia", "bookcorpus"}));
+  EXPECT_EQ(c.downloads[0], 123);
+  EXPECT_EQ(c.value(c.library_name[0]), "transformers");
+  EXPECT_EQ(c.report.format, "csv");
+  EXPECT_EQ(c.report.columns.size(), 10u);
+}
+
+TEST(CatalogueCsv, ColumnsInAnyOrderExtraColumnsIgnored) {
+  auto c = ok("extra,library_name,modelId,more\nx,transformers,org/a,\"y, z\"\n");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.id(0), "org/a");
+  EXPECT_EQ(c.value(c.library_name[0]), "transformers");
+  EXPECT_EQ(c.report.columns, (Items{"modelId", "library_name"}));
+}
+
+TEST(CatalogueCsv, OnlyModelIdIsRequiredAndEmptyCellsAreMissing) {
+  auto c = ok("modelId,pipeline_tag,tags,architectures,downloads\norg/a,,,,\norg/b,,[],[],7\n");
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c.pipeline_tag[0], kMissing);
+  EXPECT_EQ(c.tags.missing[0], 1);
+  EXPECT_EQ(c.architectures.missing[0], 1);
+  EXPECT_EQ(c.pool.str(c.architectures_category[0]), "nan");
+  EXPECT_EQ(c.downloads[0], 0);
+  EXPECT_EQ(c.tags.missing[1], 0);
+  EXPECT_TRUE(items(c, c.tags, 1).empty());
+  EXPECT_EQ(c.pool.str(c.architectures_category[1]), "");
+  EXPECT_EQ(c.downloads[1], 7);
+  auto only = ok("modelId\norg/x\n");
+  EXPECT_EQ(only.size(), 1u);
+  EXPECT_EQ(only.tags.missing[0], 1);
+  EXPECT_EQ(only.datasets.missing[0], 1);
+}
+
+TEST(CatalogueCsv, QuotedFieldsCrlfAndBom) {
+  const std::string lf = "modelId,tags,author\n\"org/a\",\"['x, y', \"\"it's\"\"]\",\"A \"\"B\"\"\"\norg/b,\"['multi\nline']\",c\n";
+  std::string crlf;
+  for (char ch : lf) {
+    if (ch == '\n') crlf += '\r';
+    crlf += ch;
+  }
+  for (const std::string& text : {lf, "\xEF\xBB\xBF" + lf}) {
+    auto c = ok(text);
+    ASSERT_EQ(c.size(), 2u);
+    EXPECT_EQ(items(c, c.tags, 0), (Items{"x, y", "it's"}));
+    EXPECT_EQ(c.value(c.author[0]), "A \"B\"");
+    EXPECT_EQ(items(c, c.tags, 1), (Items{"multi\nline"}));
+  }
+  auto c = ok("\xEF\xBB\xBF" + crlf);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c.value(c.author[0]), "A \"B\"");
+  EXPECT_EQ(items(c, c.tags, 1), (Items{"multi\r\nline"}));  // a quoted CRLF is data
+  EXPECT_EQ(c.value(c.author[1]), "c");
+}
+
+TEST(CatalogueCsv, ListCells) {
+  auto c = ok("modelId,tags,datasets\n"
+              "a,\"['x', None, \"\"it's\"\"]\",squad\n"
+              "b,\"[{'name': 'k'}, ['n']]\",\"['d1']\"\n");
+  EXPECT_EQ(items(c, c.tags, 0), (Items{"x", "it's"}));
+  EXPECT_EQ(items(c, c.datasets, 0), (Items{"squad"}));  // a bare string is a one-item list
+  EXPECT_EQ(items(c, c.tags, 1), (Items{"name", "n"}));
+  EXPECT_EQ(items(c, c.datasets, 1), (Items{"d1"}));
+}
+
+TEST(CatalogueCsv, DownloadsAcceptPandasFloats) {
+  auto c = ok("modelId,downloads\na,12.0\nb,0\n");
+  EXPECT_EQ(c.downloads[0], 12);
+  EXPECT_EQ(err("modelId,downloads\na,-1\n"), "line 2, column 'downloads': not a non-negative integer: '-1'");
+  EXPECT_EQ(err("modelId,downloads\na,1.5\n"), "line 2, column 'downloads': not a non-negative integer: '1.5'");
+  EXPECT_EQ(err("modelId,downloads\na,1e30\n"), "line 2, column 'downloads': not a non-negative integer: '1e30'");
+}
+
+TEST(CatalogueCsv, DuplicatesKeepTheFirstAndWarn) {
+  auto c = ok("modelId,pipeline_tag\na,first\nb,x\na,second\na,third\n");
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c.value(c.pipeline_tag[c.find("a")]), "first");
+  EXPECT_EQ(c.report.duplicates_dropped, 2u);
+  EXPECT_EQ(c.report.first_duplicate, "a");
+  EXPECT_EQ(c.report.warnings,
+            Items{"2 duplicate modelId rows dropped (first: 'a'; the first occurrence is kept)"});
+}
+
+TEST(CatalogueCsv, BlankLinesAreSkipped) { EXPECT_EQ(ok("modelId,x\n\na,1\n\n").size(), 1u); }
+
+TEST(CatalogueCsv, Errors) {
+  EXPECT_EQ(err("modelId,tags\na\n"), "line 2: 1 fields, but the header has 2");
+  EXPECT_EQ(err("modelId,tags\na,b,c\n"), "line 2: 3 fields, but the header has 2");
+  EXPECT_EQ(err("modelId,tags\n,[]\n"), "line 2, column 'modelId': empty model id");
+  EXPECT_EQ(err("modelId,tags\na,\"['x', 'y'\"\n"), "line 2, column 'tags', character 10: expected ',' or ']', found end of cell");
+  EXPECT_EQ(err("modelId,architectures\na,[Bert]\n"),
+            "line 2, column 'architectures', character 2: expected a quoted string (bare words are not Python "
+            "literals), found 'B'");
+  EXPECT_EQ(err("name,tags\na,[]\n"), "line 1: no modelId column in the header (found 'name', 'tags')");
+  EXPECT_EQ(err("a,b,c,d,e,f\n1,2,3,4,5,6\n"), "line 1: no modelId column in the header (found 'a', 'b', 'c', 'd', 'e', …)");
+  EXPECT_EQ(err("modelId,tags\rorg/a,[]\r"),
+            "line 1: carriage return without a line feed (classic Mac line endings); save the file with LF or CRLF "
+            "line endings");
+}
+
+TEST(CatalogueCsv, LoadCsvNeverSniffsJson) {
+  auto r = load_csv("[1]\n", "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "line 1: no modelId column in the header (found '[1]')");
+}
+
+TEST(CatalogueLimits, RowsFileAndListItems) {
+  LoadLimits l;
+  l.max_rows = 2;
+  EXPECT_EQ(ok("modelId\na\nb\n", l).size(), 2u);
+  EXPECT_EQ(err("modelId\na\nb\nc\n", l), "line 4: more than 2 rows (limit max_rows)");
+  EXPECT_EQ(err("modelId\na\na\na\n", l), "line 4: more than 2 rows (limit max_rows)");  // duplicates count
+  EXPECT_EQ(err("[{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}]", l), "JSON: more than 2 models (limit max_rows)");
+  l = {};
+  l.max_file_bytes = 10;
+  EXPECT_EQ(err("modelId\nabc\n", l), "file is 12 bytes, more than the limit of 10 (max_file_bytes)");
+  EXPECT_EQ(load_hub_json("[{\"id\":\"a\"}]", "t", l).error(), "file is 12 bytes, more than the limit of 10 (max_file_bytes)");
+  l = {};
+  l.list.max_items = 2;
+  EXPECT_EQ(err("modelId,tags\na,\"['1', '2', '3']\"\n", l), "line 2, column 'tags', character 12: more than 2 items (limit max_items)");
+  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [\"1\", \"2\", \"3\"]}]", l), "[0].tags: more than 2 items (limit max_items)");
+  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [{\"1\": 0, \"2\": 0, \"3\": 0}]}]", l), "[0].tags: more than 2 items (limit max_items)");
+  l = {};
+  l.csv.max_field_bytes = 7;
+  EXPECT_EQ(err("modelId\nabcdefgh\n", l), "line 2, field 1: longer than 7 bytes (limit max_field_bytes)");
+  l = {};
+  l.csv.max_columns = 2;
+  EXPECT_EQ(err("modelId,a,b\n", l), "line 1: more than 2 columns (limit max_columns)");
+}
+
+TEST(CatalogueLimits, DefaultsAreGenerous) {
+  LoadLimits l;
+  EXPECT_EQ(l.max_file_bytes, size_t(1) << 30);
+  EXPECT_EQ(l.max_rows, 5'000'000u);
+  EXPECT_EQ(l.csv.max_field_bytes, size_t(1) << 20);
+  EXPECT_EQ(l.csv.max_columns, 1000u);
+  EXPECT_EQ(l.list.max_items, 10000u);
+  EXPECT_EQ(l.max_json_depth, 64u);
+}
+
+TEST(CatalogueJson, HubListModels) {
+  auto c = ok(R"([
+    {"id": "org/a", "modelId": "org/a", "tags": ["pytorch", "bert"], "pipeline_tag": "fill-mask",
+     "author": "org", "library_name": "transformers", "downloads": 42, "lastModified": "2023-01-01T00:00:00.000Z",
+     "config": {"architectures": ["BertForMaskedLM"], "model_type": "bert"},
+     "cardData": {"datasets": ["wikipedia"], "license": "mit"}},
+    {"modelId": "org/b", "cardData": {"datasets": "squad"}},
+    {"id": "c"}
+  ])");
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.report.format, "json");
+  EXPECT_EQ(c.id(0), "org/a");
+  EXPECT_EQ(items(c, c.tags, 0), (Items{"pytorch", "bert"}));
+  EXPECT_EQ(c.value(c.pipeline_tag[0]), "fill-mask");
+  EXPECT_EQ(c.value(c.library_name[0]), "transformers");
+  EXPECT_EQ(c.downloads[0], 42);
+  EXPECT_EQ(c.last_modified[0], "2023-01-01T00:00:00.000Z");
+  EXPECT_EQ(items(c, c.architectures, 0), (Items{"BertForMaskedLM"}));
+  EXPECT_EQ(c.pool.str(c.architectures_category[0]), "'BertForMaskedLM'");
+  EXPECT_EQ(c.value(c.model_type[0]), "bert");
+  EXPECT_EQ(items(c, c.datasets, 0), (Items{"wikipedia"}));
+  EXPECT_EQ(c.id(1), "org/b");
+  EXPECT_EQ(items(c, c.datasets, 1), (Items{"squad"}));  // cardData.datasets may be a string
+  EXPECT_EQ(c.value(c.author[1]), "org");                 // author from the id when absent
+  EXPECT_EQ(c.tags.missing[1], 1);
+  EXPECT_EQ(c.architectures.missing[1], 1);
+  EXPECT_EQ(c.pool.str(c.architectures_category[1]), "nan");
+  EXPECT_EQ(c.model_type[2], kMissing);
+  EXPECT_EQ(c.author[2], kMissing);
+  EXPECT_EQ(c.datasets.missing[2], 1);
+}
+
+TEST(CatalogueJson, ByteOrderMarkAndWhitespaceBeforeTheArray) {
+  auto c = ok("\xEF\xBB\xBF \r\n[{\"id\": \"a\"}]");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.report.format, "json");
+}
+
+TEST(CatalogueJson, NullsAreAbsentAndDuplicatesWarn) {
+  auto c = ok(R"([{"id": "a", "tags": null, "pipeline_tag": null, "config": null, "cardData": null},
+                  {"id": "a", "pipeline_tag": "x"}])");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.pipeline_tag[0], kMissing);
+  EXPECT_EQ(c.report.duplicates_dropped, 1u);
+}
+
+TEST(CatalogueJson, WrongTypesNameTheJsonPath) {
+  EXPECT_EQ(err(R"({"id": "a"})"),
+            "JSON: expected an array of model objects (the Hub's list-models response), found object");
+  EXPECT_EQ(err("[]"), "JSON: the array holds no models");
+  EXPECT_EQ(err(R"([{"id": "a"}, 3])"), "[1]: expected an object, found number");
+  EXPECT_EQ(err(R"([{"tags": []}])"), "[0]: no 'id' or 'modelId'");
+  EXPECT_EQ(err(R"([{"id": 5}])"), "[0].id: expected a string, found number");
+  EXPECT_EQ(err(R"([{"id": "a", "pipeline_tag": ["x"]}])"), "[0].pipeline_tag: expected a string, found array");
+  EXPECT_EQ(err(R"([{"id": "a", "tags": "x"}])"), "[0].tags: expected a list of strings, found string");
+  EXPECT_EQ(err(R"([{"id": "a", "tags": ["x", true]}])"), "[0].tags[1]: expected a string, found boolean");
+  EXPECT_EQ(err(R"([{"id": "a", "config": []}])"), "[0].config: expected an object, found array");
+  EXPECT_EQ(err(R"([{"id": "a", "config": {"architectures": "Bert"}}])"),
+            "[0].config.architectures: expected a list of strings, found string");
+  EXPECT_EQ(err(R"([{"id": "a", "config": {"model_type": 1}}])"), "[0].config.model_type: expected a string, found number");
+  EXPECT_EQ(err(R"([{"id": "a", "cardData": "x"}])"), "[0].cardData: expected an object, found string");
+  EXPECT_EQ(err(R"([{"id": "a", "cardData": {"datasets": 7}}])"),
+            "[0].cardData.datasets: expected a list of strings, found number");
+  EXPECT_EQ(err(R"([{"id": "a", "downloads": -1}])"), "[0].downloads: expected a non-negative integer, found -1");
+  EXPECT_EQ(err(R"([{"id": "a", "downloads": "12"}])"), "[0].downloads: expected a non-negative integer, found \"12\"");
+  EXPECT_EQ(err(R"([{"id": "a", "downloads": 1e300}])"), "[0].downloads: expected a non-negative integer, found 1e+300");
+}
+
+TEST(CatalogueJson, SyntaxErrorsNameTheByte) {
+  EXPECT_EQ(err("[{\"id\": \"a\"},]"),
+            "JSON byte 14: parse error at line 1, column 14: syntax error while parsing value - unexpected ']'; "
+            "expected '[', '{', or a literal");
+  EXPECT_EQ(err("[{\"id\": \"a\"}] x"),
+            "JSON byte 15: parse error at line 1, column 15: syntax error while parsing value - invalid literal; "
+            "last read: '\"a\"}] x'; expected end of input");
+}
+
+TEST(CatalogueJson, DepthIsLimitedBeforeParsing) {
+  EXPECT_TRUE(load_catalogue("[{\"id\": \"a\", \"x\": [[[[1]]]]}]", "t").ok());
+  LoadLimits l;
+  l.max_json_depth = 3;
+  EXPECT_EQ(err("[{\"id\": \"a\", \"x\": [[1]]}]", l), "JSON byte 20: nested deeper than 3 levels (limit max_json_depth)");
+  EXPECT_TRUE(load_catalogue("[{\"id\": \"[[[[[\"}]", "t", l).ok());  // brackets inside strings do not count
+}
+
+TEST(CatalogueLoader, SlicedLoadMatchesOneShot) {
+  std::string text = kHubHeader;
+  for (int i = 0; i < 1000; ++i)
+    text += "org/m" + std::to_string(i) + ",,\"['t" + std::to_string(i % 7) + "']\",fill-mask,org,,,,"
+            + std::to_string(i) + ",\n";
+  CatalogueLoader loader(text, "sliced");
+  EXPECT_EQ(loader.progress(), 0.0);
+  int steps = 0;
+  double last = 0;
+  while (!loader.step(100)) {
+    ++steps;
+    EXPECT_GE(loader.progress(), last);
+    last = loader.progress();
+  }
+  EXPECT_EQ(loader.progress(), 1.0);
+  EXPECT_GE(steps, 9);
+  auto sliced = loader.take();
+  ASSERT_TRUE(sliced.ok());
+  auto whole = ok(text);
+  ASSERT_EQ(sliced.value().size(), whole.size());
+  for (uint32_t r = 0; r < whole.size(); ++r) {
+    EXPECT_EQ(sliced.value().id(r), whole.id(r));
+    EXPECT_EQ(items(sliced.value(), sliced.value().tags, r), items(whole, whole.tags, r));
+  }
+}
+
+TEST(CatalogueLoader, TakeBeforeTheEnd) {
+  CatalogueLoader loader("modelId\na\n", "t");
+  EXPECT_EQ(loader.take().error(), "the load has not finished");
+}
+
+TEST(CatalogueFile, ErrorsNameTheFile) {
+  EXPECT_EQ(load_catalogue_file("/nonexistent/x.csv").error(), "/nonexistent/x.csv: cannot open the file");
+  const std::string dir = std::string(HFREC_SOURCE_DIR) + "/tests/data/bad";
+  EXPECT_EQ(load_catalogue_file(dir).error(), dir + ": is a directory, not a catalogue file");
+  LoadLimits l;
+  l.max_file_bytes = 10;
+  EXPECT_EQ(load_catalogue_file(dir + "/same_id.csv", l).error(),
+            dir + "/same_id.csv: file is 166 bytes, more than the limit of 10 (max_file_bytes)");
+}
+
+TEST(CatalogueRecords, MakeAndRecordOfRoundTrip) {
+  ModelRecord a;
+  a.id = "org/a";
+  a.pipeline_tag = "fill-mask";
+  a.tags = {"x", "it's"};
+  a.architectures = {"A", "B"};
+  a.downloads = 5;
+  ModelRecord dup = a;
+  dup.pipeline_tag = "other";
+  auto c = make_catalogue({a, dup});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.report.duplicates_dropped, 1u);
+  EXPECT_EQ(c.pool.str(c.architectures_category[0]), "'A', 'B'");
+  ModelRecord back = record_of(c, 0);
+  EXPECT_EQ(back.id, a.id);
+  EXPECT_EQ(back.pipeline_tag, "fill-mask");
+  EXPECT_EQ(back.tags, a.tags);
+  EXPECT_EQ(back.datasets_missing, true);
+  EXPECT_EQ(back.downloads, 5);
+}
+
+TEST(CatalogueShared, TenThousandLoads) {
+  HFREC_REQUIRE_SHARED_CATALOGUE(path);
+  auto c = load_catalogue_file(path);
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_GT(c.value().size(), 9000u);
+  EXPECT_EQ(c.value().report.columns.size(), 10u);
+}
+
+}  // namespace
+}  // namespace hfrec

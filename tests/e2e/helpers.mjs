@@ -1,0 +1,94 @@
+// Shared setup for the end-to-end tests: a static server on a free port and headless Chromium
+// (Debian's /usr/bin/chromium via playwright-core, WebGL2 through SwiftShader).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dist = process.env.HFREC_DIST || path.join(root, 'dist');
+export const artifacts = path.join(root, 'tests/e2e/artifacts');
+
+// Starts scripts/serve.mjs on a free port; resolves {url, stop}.
+export function startServer() {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist}/index.html is missing: run npm run build`);
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), dist, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/at (http:\/\/\S+)/);
+      if (m) resolve({ url: m[1], stop: () => p.kill() });
+    });
+    p.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+  });
+}
+
+// Playwright gives every launch a fresh temporary profile.
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+      '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return browser;
+}
+
+// A page that records console errors and page errors.
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, dpr = 1 } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: dpr });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  const ok = await page.evaluate(() => window.hfrec.ready);
+  return { context, page, errors, ok };
+}
+
+// Waits until no frame is pending (the app draws on demand), then a little longer.
+export async function settle(page) {
+  await page.waitForFunction(() => !window.hfrec.state().busy);
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const n = await page.evaluate(() => window.hfrec.frames());
+    if (n === last) return;
+    last = n;
+    await page.waitForTimeout(100);
+  }
+}
+
+export async function widget(page, label) {
+  const all = await page.evaluate(() => window.hfrec.widgets());
+  return all.find((w) => w.label === label) || null;
+}
+
+// Saves a screenshot and checks it is not blank (many distinct colours).
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file });
+  const png = fs.readFileSync(file).toString('base64');
+  // Count distinct colours of the screenshot (a blank or single-colour page has very few).
+  const colours = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const g = document.createElement('canvas');
+    g.width = 320; g.height = 200;
+    const x = g.getContext('2d');
+    x.drawImage(img, 0, 0, 320, 200);
+    const d = x.getImageData(0, 0, 320, 200).data;
+    const set = new Set();
+    for (let i = 0; i < d.length; i += 4) set.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return set.size;
+  }, png);
+  return { file, colours };
+}

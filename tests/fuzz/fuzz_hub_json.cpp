@@ -1,0 +1,35 @@
+// libFuzzer target: the Hub list-models JSON loader (and the format sniffing in load_catalogue).
+// Invariants: no crash, no stack exhaustion (depth pre-check), no exception escapes (nlohmann is
+// used without exceptions), limits hold, error messages are non-empty valid UTF-8.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/catalogue.h"
+#include "core/text.h"
+
+using namespace hfrec;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  LoadLimits limits;
+  limits.max_rows = 50;
+  limits.list.max_items = 8;
+  limits.max_json_depth = 16;
+  for (int sniff = 0; sniff < 2; ++sniff) {
+    auto r = sniff ? load_catalogue(text, "fuzz", limits) : load_hub_json(text, "fuzz", limits);
+    if (!r.ok()) {
+      if (r.error().empty() || !utf8_valid(r.error())) std::abort();
+      continue;
+    }
+    const Catalogue& c = r.value();
+    if (c.size() == 0 || c.size() > limits.max_rows) std::abort();
+    for (uint32_t row = 0; row < c.size(); ++row) {
+      if (c.id(row).empty() || c.find(c.id(row)) != row) std::abort();
+      if (c.tags.size(row) > limits.list.max_items) std::abort();
+    }
+  }
+  return 0;
+}

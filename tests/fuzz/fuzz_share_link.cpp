@@ -1,0 +1,32 @@
+// libFuzzer target: the share-link (URL hash) parser, which reads untrusted links.
+// Invariants: no crash; a parsed link's catalogue source is an allowed URL; a parsed link formats to
+// a hash that parses again and formats identically; percent_decode inverts percent_encode.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/share_link.h"
+
+using namespace hfrec;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view hash(reinterpret_cast<const char*>(data), size);
+  const std::string_view origin = "https://hfrec.example";
+  (void)is_allowed_catalogue_url(hash, origin);
+  (void)huggingface_url(hash);
+  auto decoded = percent_decode(percent_encode(hash));
+  if (!decoded.ok() || decoded.value() != hash) std::abort();
+  auto r = parse_share_link(hash, origin);
+  if (!r.ok()) {
+    if (r.error().empty()) std::abort();
+    return 0;
+  }
+  if (!r.value().source.empty() && !is_allowed_catalogue_url(r.value().source, origin)) std::abort();
+  const std::string once = format_share_link(r.value());
+  auto again = parse_share_link(once, origin);
+  if (!again.ok()) std::abort();
+  if (format_share_link(again.value()) != once) std::abort();
+  return 0;
+}

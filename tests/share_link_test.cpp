@@ -1,0 +1,146 @@
+// Share links: round trips, strict validation of untrusted hashes, URL building.
+#include "core/share_link.h"
+
+#include <gtest/gtest.h>
+
+namespace hfrec {
+namespace {
+
+constexpr const char* kOrigin = "https://example.github.io";
+
+TEST(ShareLink, RoundTrip) {
+  ShareLink l;
+  l.model = "facebook/bart-large-cnn";
+  l.method = "tfidf";
+  l.k = 25;
+  l.tasks = {"summarization", "text generation & more"};
+  l.libraries = {"transformers"};
+  l.model_types = {"bart"};
+  l.compare = "jaccard";
+  l.view = "results";
+  l.source = "https://example.org/data.csv?x=1&y=2";
+  l.catalogue = "data.csv";
+  l.rows = 10000;
+  l.extra = {{"algo", "kmeans"}};
+  std::string h = format_share_link(l);
+  EXPECT_EQ(h,
+            "#model=facebook/bart-large-cnn&method=tfidf&k=25&task=summarization&task=text%20generation%20%26%20more"
+            "&library=transformers&type=bart&compare=jaccard&view=results"
+            "&src=https%3A//example.org/data.csv%3Fx%3D1%26y%3D2&cat=data.csv&rows=10000&algo=kmeans");
+  auto p = parse_share_link(h, kOrigin);
+  ASSERT_TRUE(p.ok()) << p.error();
+  const ShareLink& r = p.value();
+  EXPECT_EQ(r.model, l.model);
+  EXPECT_EQ(r.method, l.method);
+  EXPECT_EQ(r.k, 25);
+  EXPECT_EQ(r.tasks, l.tasks);
+  EXPECT_EQ(r.libraries, l.libraries);
+  EXPECT_EQ(r.model_types, l.model_types);
+  EXPECT_EQ(r.compare, l.compare);
+  EXPECT_EQ(r.view, l.view);
+  EXPECT_EQ(r.source, l.source);
+  EXPECT_EQ(r.catalogue, l.catalogue);
+  EXPECT_EQ(r.rows, 10000u);
+  EXPECT_EQ(r.extra, l.extra);
+  EXPECT_EQ(format_share_link(r), h);
+}
+
+TEST(ShareLink, EmptyHash) {
+  for (const char* h : {"", "#", "#&&", "&"}) {
+    auto p = parse_share_link(h, kOrigin);
+    ASSERT_TRUE(p.ok()) << h;
+    EXPECT_TRUE(p.value().model.empty());
+  }
+  EXPECT_EQ(format_share_link(ShareLink{}), "#");
+}
+
+TEST(ShareLink, ModelIdsAreEncoded) {
+  ShareLink l;
+  l.model = "a b/<script>&k=1#x";
+  std::string h = format_share_link(l);
+  EXPECT_EQ(h, "#model=a%20b/%3Cscript%3E%26k%3D1%23x");
+  EXPECT_EQ(parse_share_link(h, kOrigin).value().model, l.model);
+}
+
+TEST(ShareLink, ErrorsNameTheParameter) {
+  auto err = [](const char* h) {
+    auto p = parse_share_link(h, kOrigin);
+    return p.ok() ? std::string("ok") : p.error();
+  };
+  EXPECT_EQ(err("#k=0"), "parameter 'k': must be an integer from 1 to 100, got '0'");
+  EXPECT_EQ(err("#k=101"), "parameter 'k': must be an integer from 1 to 100, got '101'");
+  EXPECT_EQ(err("#k=1e3"), "parameter 'k': must be an integer from 1 to 100, got '1e3'");
+  EXPECT_EQ(err("#k="), "parameter 'k': must be an integer from 1 to 100, got ''");
+  EXPECT_EQ(err("#method=bm25"),
+            "parameter 'method': unknown method 'bm25' (one of jaccard, cosine, tfidf, knn, kmeans, hybrid)");
+  EXPECT_EQ(err("#model=%zz"), "parameter 'model': bad escape '%zz' at byte 0");
+  EXPECT_EQ(err("#model=abc%2"), "parameter 'model': truncated escape '%' at byte 3");
+  EXPECT_EQ(err("#model="), "parameter 'model': empty model id");
+  EXPECT_EQ(err("#model=%0a"), "parameter 'model': contains control characters");
+  EXPECT_EQ(err("#model=%ff"), "parameter 'model': not valid UTF-8");
+  EXPECT_EQ(err("#view=%3Cb%3E"), "parameter 'view': unknown view '<b>' (results)");
+  EXPECT_EQ(err("#src=javascript:alert(1)"),
+            "parameter 'src': catalogue URL 'javascript:alert(1)' is not https: or this site's own");
+  EXPECT_EQ(err("#rows=-1"), "parameter 'rows': must be a row count, got '-1'");
+  EXPECT_EQ(err(("#" + std::string(20000, 'a')).c_str()), "link too long: 20000 bytes (at most 16384)");
+}
+
+TEST(ShareLink, TooManyParameters) {
+  std::string h = "#";
+  for (int i = 0; i < 201; ++i) h += "task=a&";
+  auto p = parse_share_link(h, kOrigin);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), "link has more than 200 parameters");
+}
+
+TEST(ShareLink, CatalogueUrls) {
+  EXPECT_TRUE(is_allowed_catalogue_url("https://example.org/a.csv", kOrigin));
+  EXPECT_TRUE(is_allowed_catalogue_url("HTTPS://example.org/a.csv", kOrigin));
+  EXPECT_TRUE(is_allowed_catalogue_url("/data/a.csv", kOrigin));
+  EXPECT_TRUE(is_allowed_catalogue_url("catalogue.csv", kOrigin));
+  EXPECT_TRUE(is_allowed_catalogue_url("./x/catalogue.csv?v=2", kOrigin));
+  EXPECT_TRUE(is_allowed_catalogue_url("http://localhost:8000/a.csv", "http://localhost:8000"));
+  EXPECT_FALSE(is_allowed_catalogue_url("http://localhost:8001/a.csv", "http://localhost:8000"));
+  EXPECT_FALSE(is_allowed_catalogue_url("http://example.org/a.csv", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("javascript:alert(1)", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("JavaScript:alert(1)", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("data:text/csv,modelId", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("file:///etc/passwd", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("blob:https://x/1", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("//evil.example/a.csv", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("https://user:pw@evil.example/a.csv", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("https:/\\evil.example", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("https://", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("https://a.org/\n", kOrigin));
+  EXPECT_FALSE(is_allowed_catalogue_url("", kOrigin));
+}
+
+TEST(ShareLink, HuggingFaceUrls) {
+  EXPECT_EQ(huggingface_url("gpt2"), "https://huggingface.co/gpt2");
+  EXPECT_EQ(huggingface_url("facebook/bart-large-cnn"), "https://huggingface.co/facebook/bart-large-cnn");
+  EXPECT_EQ(huggingface_url("a b/c?d#e"), "https://huggingface.co/a%20b/c%3Fd%23e");
+  EXPECT_EQ(huggingface_url("../admin"), "");
+  EXPECT_EQ(huggingface_url("a//b"), "");
+  EXPECT_EQ(huggingface_url(""), "");
+}
+
+TEST(ShareLink, PercentCoding) {
+  EXPECT_EQ(percent_encode("a/b c~"), "a%2Fb%20c~");
+  EXPECT_EQ(percent_encode("a/b", true), "a/b");
+  EXPECT_EQ(percent_decode("a%2Fb+c").value(), "a/b+c");
+  EXPECT_FALSE(percent_decode("%").ok());
+  EXPECT_FALSE(percent_decode("%4").ok());
+}
+
+TEST(ShareLink, NeverCrashesOnGarbage) {
+  std::string junk;
+  for (int i = 0; i < 4000; ++i) {
+    junk += static_cast<char>((i * 131 + 7) % 256);
+    auto p = parse_share_link(junk, kOrigin);
+    (void)p;
+  }
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace hfrec

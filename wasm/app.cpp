@@ -1,0 +1,453 @@
+// The ImGui app: one full-window frame that reads AppState and appends Intents. It computes
+// nothing (ranking, sorting, search and exports happen in the Controller).
+#include "app.h"
+
+#include <cstdio>
+#include <string>
+
+#include "fonts.h"
+#include "imgui.h"
+#include "imgui_internal.h"
+#include "theme.h"
+
+namespace hfrec::app {
+namespace {
+
+constexpr float kSidebarWidth = 330.0f;
+
+void emit(AppState& s, Intent::Kind k, std::string text = {}, int value = 0, bool flag = false) {
+  s.intents.push_back(Intent{k, std::move(text), value, flag});
+}
+
+std::string thousands(int64_t n) {
+  std::string d = std::to_string(n < 0 ? -n : n), o;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i && (d.size() - i) % 3 == 0) o += ',';
+    o += d[i];
+  }
+  return n < 0 ? "-" + o : o;
+}
+
+void muted(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+}
+
+void heading(const char* text) {
+  ImGui::PushFont(fonts().bold);
+  ImGui::TextUnformatted(text);
+  ImGui::PopFont();
+}
+
+// A tooltip with wrapped text for the last item.
+void tooltip(const std::string& text) {
+  if (text.empty() || !ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+// A coloured box with wrapped text and a dismiss button.
+void banner(AppState& s, const std::string& text, ImU32 bg, const char* id) {
+  ImGui::PushID(id);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float w = ImGui::GetContentRegionAvail().x;
+  float wrap = w - 110;
+  ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  float h = ts.y + 16;
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), bg, 6);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, p.y + 8));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrap);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::SetCursorScreenPos(ImVec2(p.x + w - 90, p.y + (h - ImGui::GetFrameHeight()) / 2));
+  if (ImGui::Button("Dismiss", ImVec2(80, 0))) emit(s, Intent::dismiss_error);
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h + 6));
+  ImGui::Dummy(ImVec2(0, 0));
+  ImGui::PopID();
+}
+
+void draw_header(AppState& s) {
+  ImGui::PushFont(fonts().title);
+  ImGui::TextUnformatted("hfrec");
+  ImGui::PopFont();
+  ImGui::SameLine(0, 14);
+  ImGui::AlignTextToFramePadding();
+  if (s.has_catalogue) {
+    const auto& c = s.catalogue;
+    std::string line = c.name + "  ·  " + thousands(static_cast<int64_t>(c.rows)) + " models";
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
+    ImGui::TextUnformatted(line.c_str());
+    tooltip(c.source.empty() ? "Loaded from a local file (" + c.format + ")" : "Loaded from " + c.source);
+    if (!c.warnings.empty()) {
+      ImGui::SameLine();
+      std::string w = "⚠ " + std::to_string(c.warnings.size()) + (c.warnings.size() == 1 ? " warning" : " warnings");
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.55f, 0.05f, 1));
+      ImGui::TextUnformatted(w.c_str());
+      ImGui::PopStyleColor();
+      std::string all;
+      for (const auto& x : c.warnings) all += (all.empty() ? "" : "\n") + x;
+      tooltip(all);
+    }
+  } else {
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
+    muted(s.busy ? "Loading a catalogue…" : "No catalogue loaded");
+  }
+  // Right-aligned actions.
+  float bw = 96, gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 2 * bw - gap);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 3);
+  if (ImGui::Button("Open…", ImVec2(bw, 0))) emit(s, Intent::open_file);
+  tooltip("Open a catalogue (.csv or Hub .json); you can also drop one anywhere on the page");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(s.query.empty());
+  if (ImGui::Button("Copy link", ImVec2(bw, 0))) emit(s, Intent::copy_link);
+  ImGui::EndDisabled();
+  tooltip("Copy a link that opens this exact view");
+
+  if (s.busy) {
+    float frac = s.progress < 0 ? 0.0f : s.progress;
+    ImGui::ProgressBar(frac, ImVec2(-1, 0), s.stage.c_str());
+  }
+  if (!s.error.empty()) banner(s, s.error, palette().error_bg, "error");
+  if (!s.notice.empty()) banner(s, s.notice, palette().notice_bg, "notice");
+}
+
+int search_callback(ImGuiInputTextCallbackData* data) {
+  auto* s = static_cast<AppState*>(data->UserData);
+  if (data->EventFlag == ImGuiInputTextFlags_CallbackHistory && !s->search_hits.empty()) {
+    int n = static_cast<int>(s->search_hits.size());
+    if (data->EventKey == ImGuiKey_UpArrow) s->search_cursor = (s->search_cursor + n - 1) % n;
+    if (data->EventKey == ImGuiKey_DownArrow) s->search_cursor = (s->search_cursor + 1) % n;
+  }
+  return 0;
+}
+
+void filter_combo(AppState& s, const char* label, int field, const std::vector<FilterOption>& opts) {
+  int on = 0;
+  std::string first;
+  for (const auto& o : opts)
+    if (o.on) {
+      if (!on) first = o.value;
+      ++on;
+    }
+  std::string preview = on == 0 ? "any" : on == 1 ? first : std::to_string(on) + " selected";
+  ImGui::PushID(label);
+  muted(label);
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo((std::string("##") + label).c_str(), preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+    if (opts.empty()) muted("no values in this catalogue");
+    for (size_t i = 0; i < opts.size(); ++i) {
+      bool v = opts[i].on;
+      std::string item = opts[i].value + "  (" + thousands(opts[i].count) + ")##" + std::to_string(i);
+      if (ImGui::Checkbox(item.c_str(), &v)) emit(s, Intent::toggle_filter, opts[i].value, field);
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+}
+
+void method_combo(AppState& s, const char* label, const std::string& current, bool allow_none,
+                  Intent::Kind kind) {
+  ImGui::SetNextItemWidth(-1);
+  std::string preview = current.empty() ? "none" : current;
+  if (ImGui::BeginCombo(label, preview.c_str())) {
+    if (allow_none && ImGui::Selectable("none", current.empty())) emit(s, kind, "");
+    for (const auto& m : s.methods)
+      if (ImGui::Selectable(m.c_str(), m == current)) emit(s, kind, m);
+    ImGui::EndCombo();
+  }
+}
+
+void draw_sidebar(AppState& s) {
+  heading("Find a model");
+  ImGui::SetNextItemWidth(-1);
+  if (s.focus_search) {
+    ImGui::SetKeyboardFocusHere();
+    s.focus_search = false;
+  }
+  bool enter = ImGui::InputTextWithHint("##search", "Search by model id or author", s.search_buf,
+                                        sizeof s.search_buf,
+                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory,
+                                        search_callback, &s);
+  if (s.search_text != s.search_buf) emit(s, Intent::search, s.search_buf);
+  if (enter && !s.search_hits.empty()) {
+    int i = s.search_cursor < static_cast<int>(s.search_hits.size()) ? s.search_cursor : 0;
+    emit(s, Intent::select, s.search_hits[i].model_id);
+    s.focus_search = true;
+  }
+  if (s.search_text.empty()) {
+    muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
+  } else {
+    muted(s.search_count == 1 ? "1 match" : thousands(static_cast<int64_t>(s.search_count)) + " matches");
+  }
+  float list_h = std::max(100.0f, ImGui::GetContentRegionAvail().y - 445);
+  ImGui::BeginChild("##hits", ImVec2(0, list_h), true);
+  if (s.search_text.empty()) {
+    if (!s.suggestions.empty()) muted("Popular");
+    for (size_t i = 0; i < s.suggestions.size(); ++i) {
+      std::string label = s.suggestions[i] + "##sug" + std::to_string(i);
+      if (ImGui::Selectable(label.c_str(), s.suggestions[i] == s.query)) emit(s, Intent::select, s.suggestions[i]);
+    }
+  }
+  for (size_t i = 0; i < s.search_hits.size(); ++i) {
+    const auto& h = s.search_hits[i];
+    bool cursor = static_cast<int>(i) == s.search_cursor;
+    std::string label = h.model_id + "##hit" + std::to_string(i);
+    if (ImGui::Selectable(label.c_str(), cursor)) {
+      emit(s, Intent::select, h.model_id);
+    }
+    if (cursor && ImGui::IsItemVisible() == false) ImGui::SetScrollHereY();
+    tooltip(h.model_id + (h.task.empty() ? "" : "\n" + h.task) + "\n" + thousands(h.downloads) + " downloads · " +
+            h.kind + " match");
+  }
+  ImGui::EndChild();
+
+  ImGui::Spacing();
+  heading("Method");
+  method_combo(s, "##method", s.method, false, Intent::set_method);
+  muted("Number of recommendations (k)");
+  int k = s.k;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderInt("##k", &k, 1, 100, "k = %d", ImGuiSliderFlags_AlwaysClamp) && k != s.k)
+    emit(s, Intent::set_k, {}, k);
+  muted("Compare with");
+  method_combo(s, "##compare", s.compare, true, Intent::set_compare);
+
+  ImGui::Spacing();
+  heading("Filters");
+  filter_combo(s, "Task", 0, s.tasks);
+  filter_combo(s, "Library", 1, s.libraries);
+  filter_combo(s, "Model type", 2, s.model_types);
+  bool any = false;
+  for (auto* v : {&s.tasks, &s.libraries, &s.model_types})
+    for (const auto& o : *v) any = any || o.on;
+  ImGui::BeginDisabled(!any);
+  if (ImGui::Button("Clear filters")) emit(s, Intent::clear_filters);
+  ImGui::EndDisabled();
+}
+
+void score_bar(double score) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float w = ImGui::GetContentRegionAvail().x;
+  float h = ImGui::GetTextLineHeight();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", score);
+  float tw = ImGui::CalcTextSize("0.000").x + 6;
+  float bar_w = std::max(10.0f, w - tw);
+  float f = static_cast<float>(std::clamp(score, 0.0, 1.0));
+  dl->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + bar_w, p.y + h - 3), palette().bar_bg, 3);
+  dl->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + bar_w * f, p.y + h - 3), palette().accent_soft, 3);
+  dl->AddText(ImVec2(p.x + bar_w + 6, p.y), ImGui::GetColorU32(ImGuiCol_Text), buf);
+  ImGui::Dummy(ImVec2(w, h));
+}
+
+void results_table(AppState& s, const ResultList& list, int which, float height) {
+  ImGui::PushID(which);
+  if (!list.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.25f, 0.25f, 1));
+    ImGui::TextWrapped("%s: %s", list.method.c_str(), list.error.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopID();
+    return;
+  }
+  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Resizable | ImGuiTableFlags_RowBg |
+                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
+                          ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+  bool compact = !s.compare.empty();
+  int cols = 8;
+  if (ImGui::BeginTable("##results", cols, flags, ImVec2(0, height))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 26);
+    ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 3.0f);
+    ImGui::TableSetupColumn("Score", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort |
+                                         ImGuiTableColumnFlags_PreferSortDescending, 1.3f, 0);
+    ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_PreferSortDescending,
+                            1.0f, 1);
+    ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
+                                        (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.4f);
+    ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
+                                           (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.0f);
+    ImGui::TableSetupColumn("Why", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 2.2f);
+    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort |
+                                             ImGuiTableColumnFlags_NoHide, 74);
+    ImGui::TableHeadersRow();
+    if (ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs()) {
+      if (spec->SpecsDirty && spec->SpecsCount > 0) {
+        const ImGuiTableColumnSortSpecs& c = spec->Specs[0];
+        SortKey key = c.ColumnUserID == 1 ? SortKey::downloads : SortKey::score;
+        bool desc = c.SortDirection == ImGuiSortDirection_Descending;
+        if (key != s.sort || desc != s.sort_descending) emit(s, Intent::set_sort, {}, static_cast<int>(key), desc);
+        spec->SpecsDirty = false;
+      }
+    }
+    for (size_t i = 0; i < list.rows.size(); ++i) {
+      const ResultRow& r = list.rows[i];
+      ImGui::PushID(static_cast<int>(i));
+      ImGui::TableNextRow();
+      if (r.in_both) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette().both_row);
+      ImGui::TableSetColumnIndex(0);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      muted(std::to_string(r.rank));
+      ImGui::TableSetColumnIndex(1);
+      std::string label = r.model_id + "##row";
+      if (ImGui::Selectable(label.c_str(), false,
+                            ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap,
+                            ImVec2(0, ImGui::GetTextLineHeight() + 4)))
+        emit(s, Intent::select, r.model_id);
+      tooltip(r.model_id + (r.in_both ? "\nIn both lists" : "") + "\nClick to make it the query");
+      ImGui::TableSetColumnIndex(2);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      score_bar(r.score);
+      ImGui::TableSetColumnIndex(3);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      ImGui::TextUnformatted(thousands(r.downloads).c_str());
+      ImGui::TableSetColumnIndex(4);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      ImGui::TextUnformatted(r.task.empty() ? "—" : r.task.c_str());
+      ImGui::TableSetColumnIndex(5);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      ImGui::TextUnformatted(r.library.empty() ? "—" : r.library.c_str());
+      ImGui::TableSetColumnIndex(6);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+      muted(r.why);
+      tooltip(r.why.empty() ? "" : "Shared: " + r.why);
+      ImGui::TableSetColumnIndex(7);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1);
+      if (ImGui::SmallButton("↗##hf")) emit(s, Intent::open_url, r.model_id);
+      tooltip("Open " + r.model_id + " on huggingface.co");
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Copy##id")) emit(s, Intent::copy_text, r.model_id);
+      tooltip("Copy the model id");
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  ImGui::PopID();
+}
+
+void draw_empty_state(AppState& s) {
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const char* title = "Drop a catalogue or pick a model";
+  ImGui::PushFont(fonts().title);
+  ImVec2 ts = ImGui::CalcTextSize(title);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - ts.x) / 2, ImGui::GetCursorPosY() + avail.y * 0.3f));
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+  const char* sub = "Drop a .csv or Hub .json anywhere on the page, press Open…, or search on the left.";
+  ImVec2 ss = ImGui::CalcTextSize(sub);
+  ImGui::SetCursorPosX((ImGui::GetWindowWidth() - ss.x) / 2);
+  muted(sub);
+  if (!s.suggestions.empty()) {
+    ImGui::Spacing();
+    const char* t = "Try one of these:";
+    ImGui::SetCursorPosX((ImGui::GetWindowWidth() - ImGui::CalcTextSize(t).x) / 2);
+    muted(t);
+    for (size_t i = 0; i < s.suggestions.size() && i < 4; ++i) {
+      float w = ImGui::CalcTextSize(s.suggestions[i].c_str()).x + 24;
+      ImGui::SetCursorPosX((ImGui::GetWindowWidth() - w) / 2);
+      if (ImGui::Button((s.suggestions[i] + "##try").c_str(), ImVec2(w, 0))) emit(s, Intent::select, s.suggestions[i]);
+    }
+  }
+}
+
+void draw_results_view(AppState& s) {
+  if (s.query.empty()) {
+    draw_empty_state(s);
+    return;
+  }
+  ImGui::BeginDisabled(!s.can_back);
+  if (ImGui::Button("◀ Back")) emit(s, Intent::back);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!s.can_forward);
+  if (ImGui::Button("Forward ▶")) emit(s, Intent::forward);
+  ImGui::EndDisabled();
+  ImGui::SameLine(0, 16);
+  ImGui::PushFont(fonts().title);
+  ImGui::TextUnformatted(s.query.c_str());
+  ImGui::PopFont();
+  std::string facts;
+  for (const std::string* f : {&s.query_task, &s.query_library, &s.query_model_type})
+    if (!f->empty()) facts += (facts.empty() ? "" : "  ·  ") + *f;
+  facts += (facts.empty() ? "" : "  ·  ") + thousands(s.query_downloads) + " downloads";
+  muted(facts);
+  if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
+  ImGui::SameLine();
+  if (ImGui::Button("Copy id")) emit(s, Intent::copy_text, s.query);
+  ImGui::SameLine();
+  if (ImGui::Button("Export CSV")) emit(s, Intent::export_list, "csv");
+  ImGui::SameLine();
+  if (ImGui::Button("Export JSON")) emit(s, Intent::export_list, "json");
+  if (!s.compare.empty()) {
+    ImGui::SameLine(0, 16);
+    ImGui::AlignTextToFramePadding();
+    std::string o = "Overlap: " + std::to_string(s.overlap) + " of " + std::to_string(s.k) + " in both lists";
+    ImGui::TextUnformatted(o.c_str());
+  }
+  ImGui::Spacing();
+  float h = ImGui::GetContentRegionAvail().y;
+  if (s.compare.empty()) {
+    heading(s.method.c_str());
+    results_table(s, s.primary, 0, h - ImGui::GetTextLineHeightWithSpacing());
+    return;
+  }
+  float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  ImGui::BeginGroup();
+  ImGui::PushItemWidth(w);
+  heading(s.method.c_str());
+  ImGui::BeginChild("##left", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
+  results_table(s, s.primary, 0, -1);
+  ImGui::EndChild();
+  ImGui::PopItemWidth();
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  heading(s.compare.c_str());
+  ImGui::BeginChild("##right", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
+  results_table(s, s.secondary, 1, -1);
+  ImGui::EndChild();
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+void draw_frame(AppState& s) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("hfrec", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_header(s);
+  ImGui::Spacing();
+
+  float sidebar = std::min(kSidebarWidth, io.DisplaySize.x * 0.4f);
+  ImGui::BeginChild("##sidebar", ImVec2(sidebar, 0), false);
+  draw_sidebar(s);
+  ImGui::EndChild();
+  ImGui::SameLine(0, 16);
+  ImGui::BeginChild("##main", ImVec2(0, 0), false);
+  if (ImGui::BeginTabBar("##views")) {
+    // More views (clusters, map) are more tabs here.
+    if (ImGui::BeginTabItem("Recommendations")) {
+      if (s.view != View::results) emit(s, Intent::set_view, view_name(View::results));
+      ImGui::Spacing();
+      draw_results_view(s);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+
+  // Escape returns to the search box.
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !ImGui::IsAnyItemActive()) s.focus_search = true;
+  ImGui::End();
+}
+
+}  // namespace hfrec::app

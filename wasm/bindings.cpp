@@ -1,0 +1,140 @@
+// The JavaScript boundary: the only file with emscripten.h. Exports thin C functions over the
+// Controller and the runtime for web/hfrec.js, and implements Platform by calling Module.host.
+// Every export returns a value (JSON {ok, error} where it can fail); nothing throws across it.
+#include <emscripten.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/share_link.h"
+#include "fonts.h"
+#include "runtime.h"
+#include "widgets.h"
+
+// clang-format off
+EM_JS(void, js_open_file_dialog, (), { Module.host.openFileDialog(); });
+EM_JS(void, js_copy_text, (const char* t), { Module.host.copyText(UTF8ToString(t)); });
+EM_JS(void, js_open_url, (const char* u), { Module.host.openUrl(UTF8ToString(u)); });
+EM_JS(void, js_download, (const char* f, const char* m, const char* c), {
+  Module.host.download(UTF8ToString(f), UTF8ToString(m), UTF8ToString(c));
+});
+EM_JS(void, js_history_go, (int d), { Module.host.historyGo(d); });
+EM_JS(void, js_set_url_hash, (const char* h, int push, int pos), { Module.host.setUrlHash(UTF8ToString(h), !!push, pos); });
+EM_JS(void, js_load_finished, (int id, const char* j), { Module.host.loadFinished(id, UTF8ToString(j)); });
+EM_JS(void, js_state_changed, (), { Module.host.stateChanged(); });
+EM_JS(char*, js_page_origin, (), {
+  var s = String(location.origin || "");
+  var n = lengthBytesUTF8(s) + 1;
+  var p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+// clang-format on
+
+namespace hfrec::app {
+namespace {
+
+class BrowserPlatform final : public Platform {
+ public:
+  void open_file_dialog() override { js_open_file_dialog(); }
+  void copy_text(const std::string& t) override { js_copy_text(t.c_str()); }
+  void open_url(const std::string& u) override { js_open_url(u.c_str()); }
+  void download(const std::string& f, const std::string& m, const std::string& c) override {
+    js_download(f.c_str(), m.c_str(), c.c_str());
+  }
+  void history_go(int d) override { js_history_go(d); }
+  void set_url_hash(const std::string& h, bool push, int pos) override { js_set_url_hash(h.c_str(), push, pos); }
+  void load_finished(int id, const std::string& j) override { js_load_finished(id, j.c_str()); }
+  void state_changed() override { js_state_changed(); }
+  std::string page_origin() override {
+    char* p = js_page_origin();
+    std::string s = p ? p : "";
+    free(p);
+    return s;
+  }
+};
+
+// Keeps a returned string alive until the next call (JavaScript copies it at once).
+const char* ret(std::string s) {
+  static std::string last;
+  last = std::move(s);
+  return last.c_str();
+}
+
+std::string str(const char* p) { return p ? std::string(p) : std::string(); }
+
+}  // namespace
+
+Platform& platform() {
+  static BrowserPlatform p;
+  return p;
+}
+
+}  // namespace hfrec::app
+
+using namespace hfrec::app;
+
+extern "C" {
+
+// Draws a frame; 1 when JavaScript should request another one.
+EMSCRIPTEN_KEEPALIVE int hfrec_frame() { return frame() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void hfrec_wake(int frames) { wake(frames); }
+EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) { resize(css_w, css_h, static_cast<float>(dpr)); }
+EMSCRIPTEN_KEEPALIVE void hfrec_set_dark(int dark) { set_dark(dark != 0); }
+EMSCRIPTEN_KEEPALIVE void hfrec_paste(const char* text) { paste(str(text)); }
+
+// kind: 0 regular, 1 bold, 2 symbols. The bytes are copied.
+EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len) {
+  if (kind < 0 || kind > 2 || !data || len <= 0) return;
+  set_font_data(static_cast<FontKind>(kind), std::vector<uint8_t>(data, data + len));
+  fonts_changed();
+}
+
+// Starts loading catalogue bytes (copied); returns the load's id, reported to Module.host.loadFinished.
+EMSCRIPTEN_KEEPALIVE int hfrec_load(const char* data, int len, const char* name, const char* source) {
+  std::string bytes = data && len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+  int id = controller().begin_load(std::move(bytes), str(name), str(source));
+  wake(2);
+  return id;
+}
+EMSCRIPTEN_KEEPALIVE void hfrec_show_progress(const char* stage, double fraction) {
+  controller().show_progress(str(stage), fraction);
+  wake(1);
+}
+EMSCRIPTEN_KEEPALIVE void hfrec_report_error(const char* message) {
+  controller().report_error(str(message));
+  wake(2);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* hfrec_state() { return ret(controller().state_json()); }
+EMSCRIPTEN_KEEPALIVE const char* hfrec_select(const char* id) {
+  wake(2);
+  return ret(controller().select(str(id)));
+}
+EMSCRIPTEN_KEEPALIVE const char* hfrec_set(const char* json) {
+  wake(2);
+  return ret(controller().set_json(str(json)));
+}
+EMSCRIPTEN_KEEPALIVE const char* hfrec_apply_link(const char* hash, int history_pos) {
+  wake(2);
+  return ret(controller().apply_link(str(hash), history_pos));
+}
+EMSCRIPTEN_KEEPALIVE const char* hfrec_share_link() { return ret(controller().share_link()); }
+EMSCRIPTEN_KEEPALIVE const char* hfrec_widgets() { return ret(widgets_json()); }
+
+// {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
+EMSCRIPTEN_KEEPALIVE const char* hfrec_link_source(const char* hash) {
+  auto r = hfrec::parse_share_link(str(hash), platform().page_origin());
+  nlohmann::json j;
+  j["ok"] = r.ok();
+  if (r.ok()) j["source"] = r.value().source;
+  else j["error"] = r.error();
+  return ret(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+// 1 when url may be fetched as a catalogue (https:, or this page's origin).
+EMSCRIPTEN_KEEPALIVE int hfrec_url_allowed(const char* url) {
+  return hfrec::is_allowed_catalogue_url(str(url), platform().page_origin()) ? 1 : 0;
+}
+
+}  // extern "C"

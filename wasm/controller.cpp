@@ -1,0 +1,660 @@
+#include "controller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/catalogue.h"
+#include "core/job.h"
+#include "core/recommender.h"
+#include "core/search.h"
+#include "core/share_link.h"
+#include "core/topk.h"
+
+namespace hfrec::app {
+
+using nlohmann::json;
+
+const char* view_name(View v) {
+  switch (v) {
+    case View::results: return "results";
+  }
+  return "results";
+}
+
+bool parse_view(const std::string& s, View& out) {
+  if (s == "results") {
+    out = View::results;
+    return true;
+  }
+  return false;
+}
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json ok_json() { return json{{"ok", true}}; }
+std::string fail(const std::string& msg) { return dump(json{{"ok", false}, {"error", msg}}); }
+
+std::string csv_cell(const std::string& v) {
+  bool quote = v.find_first_of(",\"\n\r") != std::string::npos;
+  std::string o = v;
+  // Spreadsheets run cells starting with = + @ as formulas.
+  if (!o.empty() && (o[0] == '=' || o[0] == '+' || o[0] == '@')) {
+    o = "'" + o;
+    quote = true;
+  }
+  if (!quote) return o;
+  std::string q = "\"";
+  for (char c : o) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string file_stem(std::string name) {
+  std::string o;
+  for (char c : name) o += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  return o.empty() ? "hfrec" : o;
+}
+
+std::vector<FilterOption> count_values(const Catalogue& c, const std::vector<uint32_t>& column) {
+  std::map<uint32_t, uint32_t> counts;
+  for (uint32_t v : column)
+    if (v != kMissing) ++counts[v];
+  std::vector<FilterOption> out;
+  for (auto [id, n] : counts) out.push_back({std::string(c.value(id)), n, false});
+  std::sort(out.begin(), out.end(), [](const FilterOption& a, const FilterOption& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  return out;
+}
+
+}  // namespace
+
+struct Controller::Impl {
+  AppState& s;
+  Platform& platform;
+
+  // The catalogue in use and its indexes.
+  std::unique_ptr<Index> index;
+  std::unique_ptr<SearchIndex> search;
+
+  // The load in progress.
+  struct Load {
+    int id = 0;
+    std::string name, source;
+    std::unique_ptr<CatalogueLoader> loader;
+    std::unique_ptr<Catalogue> parsed;  // set once parsing finished: the next tick indexes it
+  };
+  std::unique_ptr<Load> load;
+  int next_load_id = 1;
+  bool fetching = false;
+
+  // Visited query models (mirrors the browser history entries this page pushed).
+  std::vector<std::string> history;
+  int history_pos = -1;
+
+  Filters filters;
+
+  Impl(AppState& st, Platform& p) : s(st), platform(p) {
+    for (Method m : kAllMethods) s.methods.push_back(method_name(m));
+  }
+
+  void finish_load(const std::string& result) {
+    int id = load ? load->id : 0;
+    load.reset();
+    s.busy = fetching;
+    s.progress = 0;
+    s.stage.clear();
+    platform.load_finished(id, result);
+    platform.state_changed();
+  }
+
+  bool tick(double budget_ms) {
+    if (!load) return fetching;
+    if (load->loader) {
+      SliceTimer timer(budget_ms);
+      bool done = false;
+      while (!done && !timer.expired()) done = load->loader->step(2000);
+      s.progress = static_cast<float>(0.05 + 0.85 * load->loader->progress());
+      if (!done) return true;
+      auto r = load->loader->take();
+      load->loader.reset();
+      if (!r.ok()) {
+        s.error = "Could not load '" + load->name + "': " + r.error() +
+                  (index ? ". The previous catalogue is still loaded." : "");
+        finish_load(fail(s.error));
+        return false;
+      }
+      if (r.value().size() == 0) {
+        s.error = "Could not load '" + load->name + "': it has no models" +
+                  (index ? ". The previous catalogue is still loaded." : "");
+        finish_load(fail(s.error));
+        return false;
+      }
+      load->parsed = std::make_unique<Catalogue>(std::move(r).value());
+      s.stage = "Indexing " + std::to_string(load->parsed->size()) + " models";
+      s.progress = 0.92f;
+      return true;  // draw the stage before the (coarse) indexing step
+    }
+    if (load->parsed) {
+      Catalogue cat = std::move(*load->parsed);
+      cat.name = load->name;
+      auto idx = std::make_unique<Index>(std::move(cat));
+      auto srch = std::make_unique<SearchIndex>(idx->catalogue());
+      search = std::move(srch);
+      index = std::move(idx);
+      const Catalogue& c = index->catalogue();
+      s.has_catalogue = true;
+      s.catalogue = CatalogueInfo{c.name, load->source, c.report.format, c.size(), c.report.warnings};
+      s.tasks = count_values(c, c.pipeline_tag);
+      s.libraries = count_values(c, c.library_name);
+      s.model_types = count_values(c, c.model_type);
+      {
+        std::vector<uint32_t> rows(c.size());
+        for (uint32_t r = 0; r < c.size(); ++r) rows[r] = r;
+        size_t n = std::min<size_t>(8, rows.size());
+        std::partial_sort(rows.begin(), rows.begin() + static_cast<long>(n), rows.end(),
+                          [&](uint32_t a, uint32_t b) { return tie_before(c, a, b); });
+        s.suggestions.clear();
+        for (size_t i = 0; i < n; ++i) s.suggestions.push_back(c.id(rows[i]));
+      }
+      s.error.clear();
+      s.notice.clear();
+      // Filters and the query survive when the new catalogue has them.
+      if (!s.query.empty() && c.find(s.query) == kMissing) s.query.clear();
+      history.clear();
+      history_pos = -1;
+      if (!s.query.empty()) {
+        history.push_back(s.query);
+        history_pos = 0;
+      }
+      sync_filter_flags();
+      run_search(s.search_buf);
+      recompute();
+      publish_url(false);
+      finish_load(dump(json{{"ok", true}, {"rows", c.size()}, {"name", c.name}, {"warnings", c.report.warnings}}));
+      return false;
+    }
+    return false;
+  }
+
+  void sync_filter_flags() {
+    auto mark = [](std::vector<FilterOption>& opts, const std::vector<std::string>& on) {
+      for (auto& o : opts) o.on = std::find(on.begin(), on.end(), o.value) != on.end();
+    };
+    mark(s.tasks, filters.tasks);
+    mark(s.libraries, filters.libraries);
+    mark(s.model_types, filters.model_types);
+  }
+
+  void run_search(const std::string& text) {
+    s.search_text = text;
+    s.search_hits.clear();
+    s.search_count = 0;
+    s.search_cursor = 0;
+    if (!search) return;
+    SearchResult r = search->search(text, SearchParams{.limit = 50});
+    const Catalogue& c = index->catalogue();
+    for (const auto& h : r.hits)
+      s.search_hits.push_back(
+          {c.id(h.row), match_kind_name(h.kind), std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
+    s.search_count = r.count;
+  }
+
+  ResultList run(const std::string& method_text) {
+    ResultList list;
+    list.method = method_text;
+    Method m;
+    if (!parse_method(method_text, m)) {
+      list.error = "unknown method '" + method_text + "'";
+      return list;
+    }
+    RecommendParams p;
+    p.method = m;
+    p.k = static_cast<size_t>(s.k);
+    p.filters = filters;
+    auto r = index->recommend(s.query, p);
+    if (!r.ok()) {
+      list.error = r.error();
+      return list;
+    }
+    const Catalogue& c = index->catalogue();
+    int rank = 1;
+    for (const auto& rec : r.value()) {
+      ResultRow row;
+      row.model_id = c.id(rec.row);
+      row.score = rec.score;
+      row.downloads = c.downloads[rec.row];
+      row.task = c.value(c.pipeline_tag[rec.row]);
+      row.library = c.value(c.library_name[rec.row]);
+      row.model_type = c.value(c.model_type[rec.row]);
+      for (size_t i = 0; i < rec.shared.size() && i < 12; ++i) row.why += (i ? ", " : "") + rec.shared[i];
+      row.rank = rank++;
+      list.rows.push_back(std::move(row));
+    }
+    return list;
+  }
+
+  void sort_list(ResultList& l) {
+    auto by = [&](const ResultRow& a, const ResultRow& b) {
+      if (s.sort == SortKey::downloads && a.downloads != b.downloads)
+        return s.sort_descending ? a.downloads > b.downloads : a.downloads < b.downloads;
+      if (s.sort == SortKey::score || a.downloads == b.downloads) {
+        if (s.sort == SortKey::score && !s.sort_descending) return a.rank > b.rank;
+      }
+      return a.rank < b.rank;
+    };
+    std::stable_sort(l.rows.begin(), l.rows.end(), by);
+  }
+
+  void recompute() {
+    s.primary = {};
+    s.secondary = {};
+    s.overlap = 0;
+    s.query_task.clear();
+    s.query_library.clear();
+    s.query_model_type.clear();
+    s.query_downloads = 0;
+    s.can_back = history_pos > 0;
+    s.can_forward = history_pos + 1 < static_cast<int>(history.size());
+    if (!index || s.query.empty()) {
+      platform.state_changed();
+      return;
+    }
+    const Catalogue& c = index->catalogue();
+    uint32_t row = c.find(s.query);
+    if (row != kMissing) {
+      s.query_task = c.value(c.pipeline_tag[row]);
+      s.query_library = c.value(c.library_name[row]);
+      s.query_model_type = c.value(c.model_type[row]);
+      s.query_downloads = c.downloads[row];
+    }
+    s.primary = run(s.method);
+    if (!s.compare.empty()) {
+      s.secondary = run(s.compare);
+      for (auto& a : s.primary.rows)
+        for (auto& b : s.secondary.rows)
+          if (a.model_id == b.model_id) {
+            a.in_both = b.in_both = true;
+            ++s.overlap;
+          }
+    }
+    sort_list(s.primary);
+    sort_list(s.secondary);
+    platform.state_changed();
+  }
+
+  ShareLink current_link() const {
+    ShareLink l;
+    l.model = s.query;
+    l.method = s.method;
+    l.k = s.k;
+    l.tasks = filters.tasks;
+    l.libraries = filters.libraries;
+    l.model_types = filters.model_types;
+    l.compare = s.compare;
+    l.view = view_name(s.view);
+    if (s.has_catalogue) {
+      l.source = s.catalogue.source;
+      l.catalogue = s.catalogue.name;
+      l.rows = s.catalogue.rows;
+    }
+    return l;
+  }
+
+  void publish_url(bool push) { platform.set_url_hash(format_share_link(current_link()), push, history_pos); }
+
+  std::string select(std::string_view id, bool push) {
+    if (!index) return fail("no catalogue is loaded");
+    if (index->catalogue().find(id) == kMissing) {
+      std::string msg = "model '" + std::string(id) + "' is not in catalogue '" + s.catalogue.name + "'";
+      return fail(msg);
+    }
+    s.query = std::string(id);
+    if (push) {
+      if (history_pos < 0 || history[history_pos] != s.query) {
+        history.resize(history_pos + 1);
+        history.push_back(s.query);
+        history_pos = static_cast<int>(history.size()) - 1;
+      }
+    }
+    recompute();
+    publish_url(push);
+    return dump(json{{"ok", true}, {"results", s.primary.rows.size()}});
+  }
+
+  std::string set_method(const std::string& m, bool compare) {
+    Method x;
+    if (!(compare && m.empty()) && !parse_method(m, x)) return fail("unknown method '" + m + "'");
+    (compare ? s.compare : s.method) = m;
+    return "";
+  }
+
+  void set_k(int k) { s.k = std::clamp(k, 1, 100); }
+
+  void toggle_filter(int field, const std::string& v) {
+    auto& list = field == 0 ? filters.tasks : field == 1 ? filters.libraries : filters.model_types;
+    auto it = std::find(list.begin(), list.end(), v);
+    if (it == list.end()) list.push_back(v);
+    else list.erase(it);
+    sync_filter_flags();
+  }
+
+  std::string export_list(const std::string& format) {
+    std::vector<const ResultList*> lists{&s.primary};
+    if (!s.compare.empty()) lists.push_back(&s.secondary);
+    if (format == "csv") {
+      std::string o = "list,rank,modelId,score,downloads,pipeline_tag,library_name,model_type,shared\n";
+      for (const ResultList* l : lists)
+        for (const auto& r : l->rows) {
+          char score[32];
+          std::snprintf(score, sizeof score, "%.6f", r.score);
+          o += csv_cell(l->method) + "," + std::to_string(r.rank) + "," + csv_cell(r.model_id) + "," + score + "," +
+               std::to_string(r.downloads) + "," + csv_cell(r.task) + "," + csv_cell(r.library) + "," +
+               csv_cell(r.model_type) + "," + csv_cell(r.why) + "\n";
+        }
+      return o;
+    }
+    json j;
+    j["query"] = s.query;
+    j["catalogue"] = s.catalogue.name;
+    j["k"] = s.k;
+    j["filters"] = {{"tasks", filters.tasks}, {"libraries", filters.libraries}, {"model_types", filters.model_types}};
+    j["lists"] = json::array();
+    for (const ResultList* l : lists) {
+      json rows = json::array();
+      for (const auto& r : l->rows)
+        rows.push_back({{"rank", r.rank},
+                        {"modelId", r.model_id},
+                        {"score", r.score},
+                        {"downloads", r.downloads},
+                        {"pipeline_tag", r.task},
+                        {"library_name", r.library},
+                        {"model_type", r.model_type},
+                        {"shared", r.why}});
+      j["lists"].push_back({{"method", l->method}, {"results", rows}});
+    }
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  }
+};
+
+Controller::Controller(AppState& state, Platform& platform) : impl_(std::make_unique<Impl>(state, platform)) {}
+Controller::~Controller() = default;
+
+int Controller::begin_load(std::string bytes, std::string name, std::string source) {
+  auto& d = *impl_;
+  if (d.load) d.finish_load(fail("superseded by a newer load"));
+  d.fetching = false;
+  d.load = std::make_unique<Impl::Load>();
+  d.load->id = d.next_load_id++;
+  d.load->name = name.empty() ? "catalogue" : name;
+  d.load->source = std::move(source);
+  d.load->loader = std::make_unique<CatalogueLoader>(std::move(bytes), d.load->name);
+  d.s.busy = true;
+  d.s.progress = 0.05f;
+  d.s.stage = "Parsing " + d.load->name;
+  return d.load->id;
+}
+
+void Controller::show_progress(std::string stage, double fraction) {
+  auto& d = *impl_;
+  d.fetching = true;
+  d.s.busy = true;
+  d.s.stage = std::move(stage);
+  d.s.progress = fraction < 0 ? -1.0f : static_cast<float>(0.05 * std::clamp(fraction, 0.0, 1.0));
+}
+
+void Controller::report_error(std::string message) {
+  auto& d = *impl_;
+  d.fetching = false;
+  d.s.busy = d.load != nullptr;
+  if (!d.load) d.s.stage.clear();
+  d.s.error = std::move(message);
+  if (d.index) d.s.error += ". The previous catalogue is still loaded.";
+  d.platform.state_changed();
+}
+
+bool Controller::tick(double budget_ms) { return impl_->tick(budget_ms); }
+
+void Controller::apply_intents() {
+  std::vector<Intent> intents;
+  intents.swap(impl_->s.intents);
+  for (const auto& i : intents) apply(i);
+}
+
+void Controller::apply(const Intent& in) {
+  auto& d = *impl_;
+  AppState& s = d.s;
+  switch (in.kind) {
+    case Intent::search: d.run_search(in.text); break;
+    case Intent::select: d.select(in.text, true); break;
+    case Intent::set_method:
+      if (d.set_method(in.text, false).empty()) {
+        d.recompute();
+        d.publish_url(false);
+      }
+      break;
+    case Intent::set_compare:
+      if (d.set_method(in.text, true).empty()) {
+        d.recompute();
+        d.publish_url(false);
+      }
+      break;
+    case Intent::set_k:
+      d.set_k(in.value);
+      d.recompute();
+      d.publish_url(false);
+      break;
+    case Intent::toggle_filter:
+      d.toggle_filter(in.value, in.text);
+      d.recompute();
+      d.publish_url(false);
+      break;
+    case Intent::clear_filters:
+      d.filters = Filters{};
+      d.sync_filter_flags();
+      d.recompute();
+      d.publish_url(false);
+      break;
+    case Intent::set_view: {
+      View v;
+      if (parse_view(in.text, v)) s.view = v;
+      d.publish_url(false);
+      break;
+    }
+    case Intent::set_sort:
+      s.sort = static_cast<SortKey>(in.value);
+      s.sort_descending = in.flag;
+      d.sort_list(s.primary);
+      d.sort_list(s.secondary);
+      d.platform.state_changed();
+      break;
+    case Intent::open_file: d.platform.open_file_dialog(); break;
+    case Intent::copy_text: d.platform.copy_text(in.text); break;
+    case Intent::open_url: {
+      // Only model pages leave the app, and only through huggingface_url's encoding.
+      std::string url = huggingface_url(in.text);
+      if (!url.empty()) d.platform.open_url(url);
+      break;
+    }
+    case Intent::export_list: {
+      if (s.query.empty()) break;
+      bool csv = in.text == "csv";
+      std::string name = file_stem(s.query) + "-" + s.method + (s.compare.empty() ? "" : "-vs-" + s.compare);
+      d.platform.download(name + (csv ? ".csv" : ".json"), csv ? "text/csv" : "application/json",
+                          d.export_list(csv ? "csv" : "json"));
+      break;
+    }
+    case Intent::copy_link: d.platform.copy_text(format_share_link(d.current_link())); break;
+    case Intent::back: d.platform.history_go(-1); break;
+    case Intent::forward: d.platform.history_go(1); break;
+    case Intent::dismiss_error:
+      s.error.clear();
+      s.notice.clear();
+      d.platform.state_changed();
+      break;
+  }
+}
+
+std::string Controller::state_json() const {
+  const auto& d = *impl_;
+  const AppState& s = d.s;
+  json j;
+  j["catalogue"] = s.has_catalogue ? json{{"name", s.catalogue.name},
+                                          {"rows", s.catalogue.rows},
+                                          {"source", s.catalogue.source},
+                                          {"format", s.catalogue.format},
+                                          {"warnings", s.catalogue.warnings}}
+                                   : json(nullptr);
+  j["query"] = s.query;
+  j["method"] = s.method;
+  j["k"] = s.k;
+  j["filters"] = {{"tasks", d.filters.tasks}, {"libraries", d.filters.libraries}, {"model_types", d.filters.model_types}};
+  j["view"] = view_name(s.view);
+  j["compare"] = s.compare;
+  auto rows = [](const ResultList& l) {
+    json a = json::array();
+    for (const auto& r : l.rows)
+      a.push_back({{"rank", r.rank},
+                   {"modelId", r.model_id},
+                   {"score", r.score},
+                   {"downloads", r.downloads},
+                   {"task", r.task},
+                   {"library", r.library},
+                   {"shared", r.why},
+                   {"inBoth", r.in_both}});
+    return a;
+  };
+  j["results"] = rows(s.primary);
+  j["resultsError"] = s.primary.error;
+  j["compareResults"] = rows(s.secondary);
+  j["overlap"] = s.overlap;
+  j["sort"] = {{"key", s.sort == SortKey::score ? "score" : "downloads"}, {"descending", s.sort_descending}};
+  j["error"] = s.error;
+  j["notice"] = s.notice;
+  j["busy"] = s.busy;
+  j["stage"] = s.stage;
+  j["progress"] = s.progress;
+  j["search"] = {{"text", s.search_text}, {"count", s.search_count}};
+  json hits = json::array();
+  for (const auto& h : s.search_hits) hits.push_back({{"modelId", h.model_id}, {"kind", h.kind}});
+  j["search"]["hits"] = hits;
+  j["methods"] = s.methods;
+  return dump(j);
+}
+
+std::string Controller::select(std::string_view model_id) { return impl_->select(model_id, true); }
+
+std::string Controller::set_json(std::string_view text) {
+  auto& d = *impl_;
+  AppState& s = d.s;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail("set() takes an object {method, k, filters, view, compare}");
+  // Validate everything first, so a bad call changes nothing.
+  std::string method = s.method, compare = s.compare;
+  int k = s.k;
+  Filters filters = d.filters;
+  View view = s.view;
+  Method m;
+  if (j.contains("method")) {
+    if (!j["method"].is_string() || !parse_method(j["method"].get<std::string>(), m))
+      return fail("method: unknown method " + j["method"].dump());
+    method = j["method"].get<std::string>();
+  }
+  if (j.contains("compare")) {
+    if (j["compare"].is_null()) compare.clear();
+    else if (!j["compare"].is_string() ||
+             (!j["compare"].get<std::string>().empty() && !parse_method(j["compare"].get<std::string>(), m)))
+      return fail("compare: unknown method " + j["compare"].dump());
+    else compare = j["compare"].get<std::string>();
+  }
+  if (j.contains("k")) {
+    if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 || j["k"].get<int64_t>() > 100)
+      return fail("k: must be an integer from 1 to 100, got " + j["k"].dump());
+    k = static_cast<int>(j["k"].get<int64_t>());
+  }
+  if (j.contains("view")) {
+    if (!j["view"].is_string() || !parse_view(j["view"].get<std::string>(), view))
+      return fail("view: unknown view " + j["view"].dump());
+  }
+  if (j.contains("filters")) {
+    const json& f = j["filters"];
+    if (!f.is_object()) return fail("filters: must be an object {tasks, libraries, model_types}");
+    filters = Filters{};
+    for (auto [key, dst] : {std::pair{"tasks", &filters.tasks}, std::pair{"libraries", &filters.libraries},
+                            std::pair{"model_types", &filters.model_types}}) {
+      if (!f.contains(key)) continue;
+      if (!f[key].is_array()) return fail(std::string("filters.") + key + ": must be an array of strings");
+      for (const auto& v : f[key]) {
+        if (!v.is_string()) return fail(std::string("filters.") + key + ": must be an array of strings");
+        dst->push_back(v.get<std::string>());
+      }
+    }
+  }
+  s.method = method;
+  s.compare = compare;
+  s.k = k;
+  s.view = view;
+  d.filters = filters;
+  d.sync_filter_flags();
+  d.recompute();
+  d.publish_url(false);
+  return dump(ok_json());
+}
+
+std::string Controller::apply_link(std::string_view hash, int history_pos) {
+  auto& d = *impl_;
+  AppState& s = d.s;
+  auto parsed = parse_share_link(hash, d.platform.page_origin());
+  if (!parsed.ok()) {
+    s.error = "This link cannot be opened: " + parsed.error();
+    d.platform.state_changed();
+    return fail(s.error);
+  }
+  const ShareLink& l = parsed.value();
+  if (!l.method.empty()) s.method = l.method;
+  s.compare = l.compare;
+  if (l.k) s.k = *l.k;
+  View v;
+  if (!l.view.empty() && parse_view(l.view, v)) s.view = v;
+  d.filters.tasks = l.tasks;
+  d.filters.libraries = l.libraries;
+  d.filters.model_types = l.model_types;
+  d.sync_filter_flags();
+  s.notice.clear();
+  if (s.has_catalogue && !l.catalogue.empty() &&
+      (l.catalogue != s.catalogue.name || (l.rows && *l.rows != s.catalogue.rows))) {
+    s.notice = "This link was made with catalogue '" + l.catalogue + "'" +
+               (l.rows ? " (" + std::to_string(*l.rows) + " rows)" : "") + "; this page has '" + s.catalogue.name +
+               "' (" + std::to_string(s.catalogue.rows) + " rows), so results may differ.";
+  }
+  std::string result = dump(ok_json());
+  if (history_pos >= 0 && history_pos < static_cast<int>(d.history.size())) d.history_pos = history_pos;
+  if (!l.model.empty()) {
+    if (d.index && d.index->catalogue().find(l.model) != kMissing) {
+      s.query = l.model;
+      if (history_pos < 0) {
+        d.history.resize(d.history_pos + 1);
+        d.history.push_back(s.query);
+        d.history_pos = static_cast<int>(d.history.size()) - 1;
+      }
+    } else {
+      s.error = "The link's model '" + l.model + "' is not in catalogue '" + s.catalogue.name + "'";
+      result = fail(s.error);
+    }
+  } else {
+    s.query.clear();
+  }
+  d.recompute();
+  if (history_pos < 0) d.publish_url(false);
+  return result;
+}
+
+std::string Controller::share_link() const { return format_share_link(impl_->current_link()); }
+
+}  // namespace hfrec::app

@@ -1,0 +1,173 @@
+// GLFW + WebGL2 + ImGui setup and the frame. Frames are drawn on demand: JavaScript requests an
+// animation frame only after input or while work is pending, so an idle page draws nothing.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "fonts.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "runtime.h"
+#include "theme.h"
+#include "widgets.h"
+
+namespace hfrec::app {
+namespace {
+
+struct Runtime {
+  GLFWwindow* window = nullptr;
+  AppState state;
+  std::unique_ptr<Controller> controller;
+  int frames_left = 2;
+  int css_w = 1280, css_h = 800;
+  float dpr = 1;
+  bool fonts_dirty = true;
+  bool theme_dirty = true;
+  std::string paste_pending;
+};
+
+Runtime& rt() {
+  static Runtime r;
+  return r;
+}
+
+const char* get_clipboard(void*) { return ""; }  // pasting comes from the page's paste event
+void set_clipboard(void*, const char* text) { platform().copy_text(text ? text : ""); }
+
+}  // namespace
+
+AppState& state() { return rt().state; }
+Controller& controller() { return *rt().controller; }
+
+void wake(int frames) { rt().frames_left = std::max(rt().frames_left, frames); }
+
+void resize(int w, int h, float dpr) {
+  Runtime& r = rt();
+  if (dpr <= 0 || dpr > 8) dpr = 1;
+  if (dpr != r.dpr) r.fonts_dirty = true;
+  r.css_w = std::max(1, w);
+  r.css_h = std::max(1, h);
+  r.dpr = dpr;
+  r.state.dpr = dpr;
+  wake(2);
+}
+
+void set_dark(bool dark) {
+  rt().state.dark = dark;
+  rt().theme_dirty = true;
+  wake(2);
+}
+
+void paste(const std::string& text) {
+  rt().paste_pending += text;
+  wake(3);
+}
+
+void fonts_changed() {
+  rt().fonts_dirty = true;
+  wake(2);
+}
+
+bool frame() {
+  Runtime& r = rt();
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
+  // While loading and nothing else happens, spend most animation frames on the work and redraw
+  // the progress about ten times a second.
+  static Clock::time_point last_draw;
+  if (r.state.busy && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty &&
+      std::chrono::duration<double, std::milli>(t0 - last_draw).count() < 100) {
+    bool busy = r.controller->tick(14.0);
+    if (!busy) wake(2);
+    return true;
+  }
+  last_draw = t0;
+  ImGuiIO& io = ImGui::GetIO();
+  if (r.theme_dirty) {
+    apply_theme(r.state.dark);
+    r.theme_dirty = false;
+  }
+  if (r.fonts_dirty) {
+    build_fonts(r.dpr);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    r.fonts_dirty = false;
+  }
+  if (!r.paste_pending.empty()) {
+    std::string text;
+    for (char c : r.paste_pending)
+      if (c != '\n' && c != '\r') text += c;
+    r.paste_pending.clear();
+    if (io.WantTextInput) {
+      io.AddInputCharactersUTF8(text.c_str());
+    } else {
+      std::snprintf(r.state.search_buf, sizeof r.state.search_buf, "%s", text.c_str());
+      r.state.focus_search = true;
+    }
+  }
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // GLFW reports the canvas in device pixels; ImGui works in CSS pixels.
+  io.DisplaySize = ImVec2(static_cast<float>(r.css_w), static_cast<float>(r.css_h));
+  io.DisplayFramebufferScale = ImVec2(r.dpr, r.dpr);
+  if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / r.dpr, io.MousePos.y / r.dpr);
+  ImGui::NewFrame();
+  widgets_begin_frame();
+  draw_frame(r.state);
+  ImGui::Render();
+  widgets_end_frame();
+
+  int fb_w = static_cast<int>(r.css_w * r.dpr + 0.5f), fb_h = static_cast<int>(r.css_h * r.dpr + 0.5f);
+  glViewport(0, 0, fb_w, fb_h);
+  ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  bool changed = !r.state.intents.empty();
+  r.controller->apply_intents();
+  double spent = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  bool busy = r.controller->tick(std::max(4.0, 12.0 - spent));
+  if (changed) wake(2);
+  if (r.frames_left > 0) --r.frames_left;
+  return busy || r.frames_left > 0;
+}
+
+}  // namespace hfrec::app
+
+using namespace hfrec::app;
+
+int main() {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "hfrec: glfwInit failed\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  Runtime& r = rt();
+  r.window = glfwCreateWindow(r.css_w, r.css_h, "hfrec", nullptr, nullptr);
+  if (!r.window) {
+    std::fprintf(stderr, "hfrec: WebGL2 is not available\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(r.window);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.ConfigInputTextCursorBlink = false;  // a blinking caret would need frames while idle
+  io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
+  ImGui_ImplGlfw_InitForOpenGL(r.window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  r.controller = std::make_unique<Controller>(r.state, platform());
+  return 0;
+}

@@ -1,0 +1,109 @@
+// ImGui 1.86 test-engine item hooks (IMGUI_ENABLE_TEST_ENGINE): ImGui calls ItemAdd for every item
+// with its rectangle and ItemInfo with its label; we keep the visible ones for widgets().
+#include <cstdarg>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+#include "widgets.h"
+
+namespace hfrec::app {
+namespace {
+
+struct Item {
+  ImGuiID id = 0;
+  ImRect rect;
+  std::string window;
+  std::string label;  // the visible part
+  std::string name;   // the whole label, with its ##id part
+  bool visible = false;
+};
+
+struct Recorder {
+  std::vector<Item> items;
+  std::unordered_map<ImGuiID, size_t> by_id;
+  std::string published = "[]";
+};
+
+Recorder& rec() {
+  static Recorder r;
+  return r;
+}
+
+// "Open…##open" -> "Open…"; "###id" parts are dropped too.
+std::string visible_label(const char* label) {
+  if (!label) return {};
+  const char* end = ImGui::FindRenderedTextEnd(label);
+  return std::string(label, end);
+}
+
+}  // namespace
+
+void widgets_begin_frame() {
+  rec().items.clear();
+  rec().by_id.clear();
+  ImGui::GetCurrentContext()->TestEngineHookItems = true;
+}
+
+void widgets_end_frame() {
+  nlohmann::json a = nlohmann::json::array();
+  for (const Item& it : rec().items) {
+    if (!it.visible || it.name.empty()) continue;
+    a.push_back({{"label", it.label},
+                 {"name", it.name},
+                 {"id", it.id},
+                 {"window", it.window},
+                 {"x", it.rect.Min.x},
+                 {"y", it.rect.Min.y},
+                 {"w", it.rect.GetWidth()},
+                 {"h", it.rect.GetHeight()}});
+  }
+  rec().published = a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string widgets_json() { return rec().published; }
+
+}  // namespace hfrec::app
+
+using hfrec::app::rec;
+
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id) {
+  ImGuiWindow* w = ctx->CurrentWindow;
+  hfrec::app::Item it;
+  it.id = id;
+  it.rect = bb;
+  if (w) {
+    it.window = w->Name;
+    ImRect clip = w->ClipRect;
+    it.visible = clip.Overlaps(bb) && !w->Hidden && !w->SkipItems;
+    // Keep only the visible part, so a click lands inside the window.
+    it.rect.ClipWithFull(clip);
+  }
+  auto& r = rec();
+  auto found = r.by_id.find(id);
+  if (found != r.by_id.end()) {
+    r.items[found->second] = std::move(it);
+    return;
+  }
+  r.by_id[id] = r.items.size();
+  r.items.push_back(std::move(it));
+}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+  auto& r = rec();
+  auto found = r.by_id.find(id);
+  if (found == r.by_id.end()) return;
+  r.items[found->second].label = hfrec::app::visible_label(label);
+  r.items[found->second].name = label ? label : "";
+}
+
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID id) {
+  auto& r = rec();
+  auto found = r.by_id.find(id);
+  return found == r.by_id.end() ? nullptr : r.items[found->second].label.c_str();
+}

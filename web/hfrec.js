@@ -1,0 +1,425 @@
+// hfrec's browser glue: starts the WebAssembly app, feeds it files (picker, drop, ?catalogue= URL),
+// keeps the URL hash in step with the view, mirrors the results into a screen-reader table and
+// exposes window.hfrec, the automation API the UI itself goes through.
+'use strict';
+(() => {
+  const canvas = document.getElementById('canvas');
+  const loading = document.getElementById('loading');
+  const loadingText = document.getElementById('loading-text');
+  const fileInput = document.getElementById('file');
+  // "path#display name" of the catalogue the build shipped (scripts/build-web.sh writes it).
+  const [defaultCatalogue, defaultName] =
+    (document.querySelector('meta[name="hfrec-catalogue"]')?.content || 'catalogue.csv').split('#');
+
+  let mod = null;            // the Emscripten module
+  let rafPending = false;
+  let framesDrawn = 0;
+  const pendingLoads = new Map();  // load id -> resolve
+  let readyResolve, readyReject;
+  const ready = new Promise((res, rej) => { readyResolve = res; readyReject = rej; });
+  ready.catch(() => {});
+
+  // ---- calling into WebAssembly ---------------------------------------------------------------
+  function withStrings(strings, fn) {
+    const ptrs = strings.map((s) => {
+      const n = mod.lengthBytesUTF8(s) + 1;
+      const p = mod._malloc(n);
+      mod.stringToUTF8(s, p, n);
+      return p;
+    });
+    try { return fn(...ptrs); } finally { ptrs.forEach((p) => mod._free(p)); }
+  }
+  const callJson = (fn, ...args) => JSON.parse(mod.UTF8ToString(withStrings(args.map(String), fn)));
+
+  // ---- render on demand -----------------------------------------------------------------------
+  function requestFrame() {
+    if (!mod || rafPending) return;
+    rafPending = true;
+    requestAnimationFrame(() => {
+      rafPending = false;
+      framesDrawn++;
+      if (mod._hfrec_frame()) requestFrame();
+    });
+  }
+  function wake(frames = 3) {
+    if (!mod) return;
+    mod._hfrec_wake(frames);
+    requestFrame();
+  }
+  for (const type of ['mousemove', 'mousedown', 'mouseup', 'wheel', 'keydown', 'keyup', 'keypress',
+    'touchstart', 'touchmove', 'touchend', 'focus', 'blur', 'pointerleave']) {
+    window.addEventListener(type, () => wake(3), { capture: true, passive: true });
+  }
+
+  // ---- size, HiDPI, theme ---------------------------------------------------------------------
+  function resize() {
+    if (!mod) return;
+    const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+    const w = Math.max(1, Math.round(canvas.clientWidth || window.innerWidth));
+    const h = Math.max(1, Math.round(canvas.clientHeight || window.innerHeight));
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    mod._hfrec_resize(w, h, dpr);
+    requestFrame();
+  }
+  window.addEventListener('resize', resize);
+  let dprQuery = null;
+  function watchDpr() {
+    if (dprQuery) dprQuery.removeEventListener('change', onDpr);
+    dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    dprQuery.addEventListener('change', onDpr);
+  }
+  function onDpr() { resize(); watchDpr(); }
+  const darkQuery = matchMedia('(prefers-color-scheme: dark)');
+  function applyTheme() { if (mod) { mod._hfrec_set_dark(darkQuery.matches ? 1 : 0); requestFrame(); } }
+  darkQuery.addEventListener('change', applyTheme);
+
+  // ---- clipboard ------------------------------------------------------------------------------
+  function copyText(text) {
+    const fallback = () => {
+      const ta = document.createElement('textarea');
+      ta.value = text;
+      ta.setAttribute('readonly', '');
+      ta.style.position = 'fixed';
+      ta.style.opacity = '0';
+      document.body.appendChild(ta);
+      ta.select();
+      try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
+      ta.remove();
+      canvas.focus();
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(fallback);
+    else fallback();
+    setStatus('Copied to the clipboard.');
+  }
+  window.addEventListener('paste', (e) => {
+    if (!mod || e.target === fileInput) return;
+    const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    if (!text) return;
+    e.preventDefault();
+    withStrings([text.slice(0, 500)], (p) => mod._hfrec_paste(p));
+    requestFrame();
+  });
+
+  // ---- catalogues -----------------------------------------------------------------------------
+  function toBytes(data) {
+    if (typeof data === 'string') return new TextEncoder().encode(data);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return null;
+  }
+
+  // Loads bytes as a catalogue; resolves {ok, rows, error}. The old catalogue stays on failure.
+  function loadCatalogue(data, name = 'catalogue', source = '') {
+    if (!mod) return Promise.resolve({ ok: false, error: 'the app is not started yet' });
+    const bytes = toBytes(data);
+    if (!bytes) {
+      return Promise.resolve({ ok: false, error: 'loadCatalogue(data, name): data must be a string, ArrayBuffer or Uint8Array' });
+    }
+    return new Promise((resolve) => {
+      const p = mod._malloc(Math.max(1, bytes.length));
+      mod.HEAPU8.set(bytes, p);
+      const id = withStrings([String(name), String(source)], (n, s) => mod._hfrec_load(p, bytes.length, n, s));
+      mod._free(p);
+      pendingLoads.set(id, resolve);
+      wake(2);
+    }).then((r) => (r.ok ? { ok: true, rows: r.rows } : { ok: false, rows: 0, error: r.error }));
+  }
+
+  function reportError(message) {
+    withStrings([message], (p) => mod._hfrec_report_error(p));
+    requestFrame();
+  }
+  function showProgress(stage, fraction) {
+    withStrings([stage], (p) => mod._hfrec_show_progress(p, fraction));
+    requestFrame();
+  }
+
+  function nameFromUrl(url) {
+    try {
+      const u = new URL(url, location.href);
+      const last = u.pathname.split('/').filter(Boolean).pop() || u.hostname;
+      return decodeURIComponent(last);
+    } catch (e) { return 'catalogue'; }
+  }
+
+  // Fetches a catalogue URL (https: or this site's own), showing where from before and while fetching.
+  // `early` is a fetch of the same URL started before the app was ready (the default catalogue).
+  async function fetchCatalogue(url, name, source, early = null) {
+    if (!mod._hfrec_url_allowed_str(url)) {
+      const error = `Not loading ${url}: catalogue URLs must be https: or on this site`;
+      reportError(error);
+      return { ok: false, error };
+    }
+    const where = new URL(url, location.href);
+    const from = where.origin === location.origin ? 'this site' : where.host;
+    const stage = `Downloading ${name} from ${from}`;
+    showProgress(stage, -1);
+    setLoadingText(`${stage}…`);
+    let res;
+    try {
+      res = await (early || fetch(where.href, { credentials: 'omit', mode: 'cors' }));
+    } catch (e) {
+      const error = `Could not download ${where.href}: ${e.message || e} (is the server reachable and does it allow CORS?)`;
+      reportError(error);
+      return { ok: false, error };
+    }
+    if (!res.ok) {
+      const error = `Could not download ${where.href}: HTTP ${res.status} ${res.statusText}`.trim();
+      reportError(error);
+      return { ok: false, error };
+    }
+    // Content-Length counts compressed bytes when the server compresses: then progress is unknown.
+    const total = res.headers.get('Content-Encoding') ? 0 : Number(res.headers.get('Content-Length')) || 0;
+    const chunks = [];
+    let received = 0;
+    if (res.body && res.body.getReader) {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.length;
+        showProgress(stage, total ? received / total : -1);
+      }
+    } else {
+      chunks.push(new Uint8Array(await res.arrayBuffer()));
+    }
+    const bytes = new Uint8Array(received || chunks.reduce((n, c) => n + c.length, 0));
+    let off = 0;
+    for (const c of chunks) { bytes.set(c, off); off += c.length; }
+    return loadCatalogue(bytes, name, source);
+  }
+
+  async function loadFile(file) {
+    if (!file) return { ok: false, error: 'no file' };
+    let buf;
+    try {
+      buf = await file.arrayBuffer();
+    } catch (e) {
+      const error = `Could not read ${file.name}: ${e.message || e}`;
+      reportError(error);
+      return { ok: false, error };
+    }
+    return loadCatalogue(buf, file.name, '');
+  }
+
+  fileInput.addEventListener('change', () => {
+    const f = fileInput.files && fileInput.files[0];
+    fileInput.value = '';
+    if (f) loadFile(f);
+    canvas.focus();
+  });
+
+  let dragDepth = 0;
+  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  window.addEventListener('dragenter', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth++;
+    document.body.classList.add('dragging');
+  });
+  window.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  });
+  window.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) document.body.classList.remove('dragging');
+  });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dragDepth = 0;
+    document.body.classList.remove('dragging');
+    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) loadFile(f);
+  });
+
+  // ---- URL hash and history -------------------------------------------------------------------
+  let lastHash = '';
+  function setUrlHash(hash, push, pos) {
+    const url = location.pathname + location.search + (hash === '#' ? '' : hash);
+    const st = { hfrecPos: pos };
+    if (hash === lastHash && !push) { history.replaceState(st, '', url); return; }
+    lastHash = hash;
+    if (push) history.pushState(st, '', url);
+    else history.replaceState(st, '', url);
+  }
+  window.addEventListener('popstate', (e) => {
+    if (!mod) return;
+    const pos = e.state && typeof e.state.hfrecPos === 'number' ? e.state.hfrecPos : -1;
+    lastHash = location.hash;
+    withStrings([location.hash], (p) => mod._hfrec_apply_link(p, pos));
+    requestFrame();
+  });
+
+  // ---- the screen-reader mirror (textContent only: catalogue text is never HTML) ---------------
+  const srTitle = document.getElementById('sr-title');
+  const srCaption = document.getElementById('sr-caption');
+  const srBody = document.querySelector('#sr-results tbody');
+  const srStatus = document.getElementById('sr-status');
+  const srError = document.getElementById('sr-error');
+  function setStatus(text) { srStatus.textContent = text; }
+  let mirrorQueued = false;
+  function stateChanged() {
+    if (mirrorQueued) return;
+    mirrorQueued = true;
+    queueMicrotask(() => { mirrorQueued = false; updateMirror(); });
+    requestFrame();
+  }
+  function updateMirror() {
+    const s = api.state();
+    srError.textContent = s.error || '';
+    srTitle.textContent = s.query ? `Models similar to ${s.query}` : 'No model selected';
+    document.title = s.query ? `${s.query} — hfrec` : 'hfrec — Hugging Face model recommender';
+    const cat = s.catalogue ? `${s.catalogue.name}, ${s.catalogue.rows} models` : 'no catalogue';
+    srCaption.textContent = s.query ? `${s.method}${s.compare ? ` compared with ${s.compare}, ${s.overlap} in both` : ''}; k = ${s.k}; ${cat}` : cat;
+    const rows = [];
+    const add = (list, method) => {
+      for (const r of list) {
+        const tr = document.createElement('tr');
+        for (const v of [r.rank, r.modelId, r.score.toFixed(3), r.downloads, r.task, r.library, r.shared, method]) {
+          const td = document.createElement('td');
+          td.textContent = String(v);
+          tr.appendChild(td);
+        }
+        rows.push(tr);
+      }
+    };
+    add(s.results, s.method);
+    if (s.compare) add(s.compareResults, s.compare);
+    srBody.replaceChildren(...rows);
+  }
+
+  // ---- the host object the C++ Platform calls -------------------------------------------------
+  const host = {
+    openFileDialog: () => fileInput.click(),
+    copyText,
+    openUrl: (url) => {
+      if (!/^https:\/\/huggingface\.co\//.test(url)) return;
+      window.open(url, '_blank', 'noopener,noreferrer');
+    },
+    download: (filename, mime, content) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([content], { type: mime }));
+      a.download = filename;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      setStatus(`Saved ${filename}.`);
+    },
+    historyGo: (delta) => history.go(delta),
+    setUrlHash,
+    loadFinished: (id, json) => {
+      const r = JSON.parse(json);
+      const resolve = pendingLoads.get(id);
+      pendingLoads.delete(id);
+      setStatus(r.ok ? `Loaded ${r.name}: ${r.rows} models.` : `Load failed: ${r.error}`);
+      if (resolve) resolve(r);
+      requestFrame();
+    },
+    stateChanged,
+  };
+
+  // ---- the automation API ---------------------------------------------------------------------
+  const api = {
+    ready,
+    state: () => (mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] }),
+    loadCatalogue: (data, name) => loadCatalogue(data, name, ''),
+    select: (modelId) => {
+      const r = callJson(mod._hfrec_select, modelId);
+      requestFrame();
+      return r;
+    },
+    set: (opts) => {
+      const r = callJson(mod._hfrec_set, JSON.stringify(opts || {}));
+      requestFrame();
+      return r;
+    },
+    shareLink: () => location.origin + location.pathname + location.search + mod.UTF8ToString(mod._hfrec_share_link()),
+    widgets: () => {
+      const rect = canvas.getBoundingClientRect();
+      return JSON.parse(mod.UTF8ToString(mod._hfrec_widgets())).map((w) => ({
+        ...w, x: w.x + rect.left, y: w.y + rect.top, cx: w.x + rect.left + w.w / 2, cy: w.y + rect.top + w.h / 2,
+      }));
+    },
+    frames: () => framesDrawn,
+  };
+  Object.freeze(api);
+  Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });
+
+  // ---- start ----------------------------------------------------------------------------------
+  function setLoadingText(t) { loadingText.textContent = t; }
+  function fail(message) {
+    loading.classList.add('failed');
+    loading.style.display = '';
+    setLoadingText(message);
+    readyReject(new Error(message));
+  }
+
+  async function fetchBytes(url) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  async function start() {
+    const initialHash = location.hash;
+    const params = new URLSearchParams(location.search);
+    // The default catalogue downloads while the app compiles (unless the URL names another).
+    const early = !params.get('catalogue') && !/(^#|&)src=/.test(initialHash)
+      ? fetch(defaultCatalogue, { credentials: 'omit' }) : null;
+    if (early) early.catch(() => {});
+    if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
+    const fontFiles = [['fonts/Inter-Regular.otf', 0], ['fonts/Inter-SemiBold.otf', 1], ['fonts/DejaVuSans.ttf', 2]];
+    const fontsP = Promise.all(fontFiles.map(([u, k]) => fetchBytes(u).then((b) => [k, b]).catch(() => null)));
+    try {
+      mod = await createHfrecModule({
+        canvas,
+        host,
+        print: (t) => console.log(t),
+        printErr: (t) => console.warn(t),
+      });
+    } catch (e) {
+      return fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`);
+    }
+    mod._hfrec_url_allowed_str = (url) => withStrings([url], (p) => mod._hfrec_url_allowed(p));
+    for (const f of await fontsP) {
+      if (!f) continue;
+      const [kind, bytes] = f;
+      const p = mod._malloc(bytes.length);
+      mod.HEAPU8.set(bytes, p);
+      mod._hfrec_add_font(kind, p, bytes.length);
+      mod._free(p);
+    }
+    applyTheme();
+    resize();
+    watchDpr();
+    requestAnimationFrame(() => requestAnimationFrame(() => { loading.style.display = 'none'; }));
+    canvas.focus();
+
+    // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
+    let src = params.get('catalogue') || '';
+    if (!src && initialHash.length > 1) {
+      const r = callJson(mod._hfrec_link_source, initialHash);
+      if (r.ok && r.source) src = r.source;
+    }
+    let result = { ok: false };
+    let urlError = '';
+    if (src) {
+      result = await fetchCatalogue(src, nameFromUrl(src), src);
+      if (!result.ok) urlError = result.error;
+    }
+    if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), '', early);
+    if (urlError) reportError(urlError);
+    if (initialHash.length > 1) {
+      withStrings([initialHash], (p) => mod._hfrec_apply_link(p, -1));
+    }
+    requestFrame();
+    if (result.ok) readyResolve(true);
+    else readyResolve(false);
+  }
+  start();
+})();
