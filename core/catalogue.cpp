@@ -146,10 +146,16 @@ std::string file_size_error(size_t size, size_t limit) {
 
 }  // namespace
 
-Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name) {
+const std::vector<std::string>& hub_columns() {
+  static const std::vector<std::string> cols(std::begin(kColNames), std::end(kColNames));
+  return cols;
+}
+
+Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name, std::vector<std::string> columns) {
   Catalogue c;
   c.name = std::move(name);
   c.report.format = "records";
+  c.report.columns = columns.empty() ? hub_columns() : std::move(columns);
   Builder b(c);
   for (const auto& r : records) b.add(r, nullptr);
   b.finish();

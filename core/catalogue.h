@@ -79,6 +79,13 @@ struct Catalogue {
   const std::string& id(uint32_t row) const { return ids.str(row); }
   // Row of a modelId, or kMissing.
   uint32_t find(std::string_view id) const { return ids.find(id); }
+  // True when the source had this column ("tags", "author", ...); an absent column contributes
+  // nothing to the feature spaces (not even the word "nan" that a missing cell gives).
+  bool has_column(std::string_view column) const {
+    for (const auto& c : report.columns)
+      if (c == column) return true;
+    return false;
+  }
   // "" for kMissing.
   std::string_view value(uint32_t pool_id) const {
     return pool_id == kMissing ? std::string_view() : std::string_view(pool.str(pool_id));
@@ -94,8 +101,12 @@ struct ModelRecord {
   int64_t downloads = 0;
 };
 
-// Builds a catalogue from records (ids must be unique; later duplicates are dropped and counted).
-Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name = "records");
+// Builds a catalogue from records (later duplicate ids are dropped and counted). `columns` names
+// the columns the catalogue has (empty: all ten Hub columns).
+Catalogue make_catalogue(const std::vector<ModelRecord>& records, std::string name = "records",
+                         std::vector<std::string> columns = {});
+// The ten Hub CSV columns, in the Hub's order.
+const std::vector<std::string>& hub_columns();
 
 // The fields of one row as text (the inverse of make_catalogue, for transformed copies).
 ModelRecord record_of(const Catalogue& cat, uint32_t row);

@@ -34,7 +34,11 @@ Catalogue hide_for_protocol(const Catalogue& cat, Protocol p) {
     }
     recs.push_back(std::move(m));
   }
-  Catalogue out = make_catalogue(recs, cat.name + " (" + protocol_name(p) + " hidden)");
+  // The hidden column is dropped, as the reference drops it: no "nan" word or category for it.
+  std::vector<std::string> columns;
+  for (const auto& c : cat.report.columns)
+    if (c != (p == Protocol::datasets ? "datasets" : "pipeline_tag")) columns.push_back(c);
+  Catalogue out = make_catalogue(recs, cat.name + " (" + protocol_name(p) + " hidden)", columns);
   return out;
 }
 
@@ -156,19 +160,6 @@ Result<EvalResult> evaluate(const Catalogue& cat, const EvalParams& p) {
     if (!parse_method(p.method, m))
       return Error{"unknown method '" + p.method + "' (jaccard, cosine, tfidf, knn, kmeans, hybrid, random)"};
     Catalogue hidden = hide_for_protocol(cat, p.protocol);
-    if (p.protocol == Protocol::task && (m == Method::cosine || m == Method::tfidf)) {
-      // The reference drops the pipeline_tag column, so its soup has no word for it, while a
-      // missing cell in our soup is the word "nan" (as pandas prints NaN). Until Catalogue can
-      // mark a column as absent, a cell with no word characters gives the same soup. Only the
-      // soup methods get this copy: in the one-hot it would be a category.
-      std::vector<ModelRecord> recs;
-      recs.reserve(hidden.size());
-      for (uint32_t r = 0; r < n; ++r) {
-        recs.push_back(record_of(hidden, r));
-        recs.back().pipeline_tag = "-";
-      }
-      hidden = make_catalogue(recs, hidden.name);
-    }
     Index idx(std::move(hidden));
     RecommendParams rp;
     rp.method = m;

@@ -109,7 +109,11 @@ AttributeSpace build_attributes(const Catalogue& cat) {
                                           &cat.library_name};
   // Column per (field, pool id), ordered by field then value text.
   std::vector<std::vector<uint32_t>> col_of(4);
+  bool present[4];
+  for (int f = 0; f < 4; ++f) present[f] = cat.has_column(kAttributeFields[f]);
   for (int f = 0; f < 4; ++f) {
+    col_of[f].assign(cat.pool.size(), kMissing);
+    if (!present[f]) continue;
     std::vector<uint32_t> vals;
     std::vector<uint8_t> present(cat.pool.size(), 0);
     for (uint32_t r = 0; r < n; ++r) {
@@ -120,7 +124,6 @@ AttributeSpace build_attributes(const Catalogue& cat) {
       }
     }
     std::sort(vals.begin(), vals.end(), [&](uint32_t x, uint32_t y) { return cat.pool.str(x) < cat.pool.str(y); });
-    col_of[f].assign(cat.pool.size(), kMissing);
     for (uint32_t v : vals) {
       auto c = static_cast<uint32_t>(a.names.size());
       col_of[f][v] = c;
@@ -136,7 +139,7 @@ AttributeSpace build_attributes(const Catalogue& cat) {
   for (uint32_t r = 0; r < n; ++r) {
     for (int f = 0; f < 4; ++f) {
       uint32_t v = (*cols[f])[r];
-      if (v != kMissing) a.matrix.indices.push_back(col_of[f][v]);
+      if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
     }
     a.matrix.indptr.push_back(a.matrix.indices.size());
   }
@@ -161,12 +164,12 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
     if (v == kMissing) out.emplace_back("nan");
     else add_text(cat.pool.str(v));
   };
-  add_list(cat.tags);
-  add_value(cat.pipeline_tag[row]);
-  add_value(cat.author[row]);
-  add_list(cat.architectures);
-  add_value(cat.model_type[row]);
-  add_value(cat.library_name[row]);
+  if (cat.has_column("tags")) add_list(cat.tags);
+  if (cat.has_column("pipeline_tag")) add_value(cat.pipeline_tag[row]);
+  if (cat.has_column("author")) add_value(cat.author[row]);
+  if (cat.has_column("architectures")) add_list(cat.architectures);
+  if (cat.has_column("model_type")) add_value(cat.model_type[row]);
+  if (cat.has_column("library_name")) add_value(cat.library_name[row]);
 }
 
 SoupSpace build_soup(const Catalogue& cat) {
@@ -214,13 +217,16 @@ SoupSpace build_soup(const Catalogue& cat) {
     else tokens_of(v, 1);
   };
   toks.reserve(size_t(n) * 24);
+  const bool has_tags = cat.has_column("tags"), has_task = cat.has_column("pipeline_tag"),
+             has_author = cat.has_column("author"), has_arch = cat.has_column("architectures"),
+             has_type = cat.has_column("model_type"), has_lib = cat.has_column("library_name");
   for (uint32_t r = 0; r < n; ++r) {  // the same fields, in the same order, as soup_tokens()
-    add_list(cat.tags, r);
-    add_value(cat.pipeline_tag[r]);
-    add_value(cat.author[r]);
-    add_list(cat.architectures, r);
-    add_value(cat.model_type[r]);
-    add_value(cat.library_name[r]);
+    if (has_tags) add_list(cat.tags, r);
+    if (has_task) add_value(cat.pipeline_tag[r]);
+    if (has_author) add_value(cat.author[r]);
+    if (has_arch) add_list(cat.architectures, r);
+    if (has_type) add_value(cat.model_type[r]);
+    if (has_lib) add_value(cat.library_name[r]);
     indptr.push_back(toks.size());
   }
   bool nan_used = false;

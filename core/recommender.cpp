@@ -39,7 +39,12 @@ struct Index::Query {
 };
 
 Index::Index(Catalogue cat)
-    : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)), hybrid_(cat_) {}
+    : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)) {}
+
+const HybridModel& Index::hybrid() const {
+  if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);
+  return *hybrid_;
+}
 
 Index::Query Index::row_query(uint32_t row) const {
   Query q;
@@ -254,7 +259,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
 Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const RecommendParams& p) const {
   if (row >= cat_.size()) return Error{"row " + std::to_string(row) + " is not in the catalogue"};
   if (p.k == 0) return Error{"k must be at least 1"};
-  if (p.method == Method::hybrid) return run_hybrid(hybrid_.row_query(row), row, p);
+  if (p.method == Method::hybrid) return run_hybrid(hybrid().row_query(row), row, p);
   return run(row_query(row), row, p);
 }
 
@@ -267,7 +272,7 @@ Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, 
 Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const {
   if (p.k == 0) return Error{"k must be at least 1"};
   if (p.method == Method::hybrid) {
-    HybridQuery hq = hybrid_.text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
+    HybridQuery hq = hybrid().text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
     if (hq.empty()) return Error{"the query matches nothing in the catalogue: give a task, library, model type, or some text"};
     return run_hybrid(hq, kMissing, p);
   }
@@ -281,10 +286,10 @@ Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, 
 Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint32_t exclude,
                                                       const RecommendParams& p) const {
   std::vector<double> score(cat_.size(), 0.0);
-  hybrid_.score(q, score);
+  hybrid().score(q, score);
   for (double& s : score) s = -s;  // smaller key is closer
   auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
-  std::vector<Ranked> top = select_topk(hybrid_.groups(), score, p.k, cat_, eligible);
+  std::vector<Ranked> top = select_topk(hybrid().groups(), score, p.k, cat_, eligible);
   std::vector<Recommendation> out;
   out.reserve(top.size());
   for (const Ranked& rk : top) {
@@ -292,7 +297,7 @@ Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint
     rec.row = rk.row;
     rec.score = -rk.key;
     rec.distance = 1.0 - rec.score;
-    rec.shared = hybrid_.explain(q, rk.row);
+    rec.shared = hybrid().explain(q, rk.row);
     out.push_back(std::move(rec));
   }
   return out;

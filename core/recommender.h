@@ -61,7 +61,8 @@ class Index {
   const AttributeSpace& attributes() const { return attr_; }
   const SoupSpace& soup() const { return soup_; }
   // The hybrid method's index (issue 7).
-  const HybridModel& hybrid() const { return hybrid_; }
+  // Built on first use, so loading pays only for the methods a session uses.
+  const HybridModel& hybrid() const;
 
   // Top-k for a catalogue model (the model itself excluded).
   Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;
@@ -85,7 +86,7 @@ class Index {
   SoupSpace soup_;
   mutable std::map<int, KMeansResult> kmeans_cache_;
   // --- hybrid (issue 7) ---
-  HybridModel hybrid_;
+  mutable std::unique_ptr<HybridModel> hybrid_;
   Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude, const RecommendParams& p) const;
 };
 

@@ -183,7 +183,7 @@ std::string fingerprint(const std::vector<int32_t>& labels) {
 // ../shared/data/hf_models_10k.csv, from
 //   /usr/bin/python3 scripts/sklearn_cluster_reference.py --catalogue ../shared/data/hf_models_10k.csv
 // (section "dbscan"; the smallest |distance - eps| over pairs of distinct rows is 0.007107, 0.02735, 0.0165, 0.2 for these eps:
-no pair lies within 1e-9 of eps).
+// no pair lies within 1e-9 of eps).
 TEST(DbscanTest, RealCatalogueMatchesSklearnUpToRenaming) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   auto loaded = load_catalogue_file(path);

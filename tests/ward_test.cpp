@@ -215,7 +215,7 @@ TEST(WardTest, SmallCaseMatchesScipyLinkage) {
 }
 
 // scipy linkage(X, 'ward') on all rows of the attributes one-hot of hf_models_10k.csv: the 12
-// largest heights (scripts/sklearn_cluster_reference.py, section "ward"). Also times the run.
+// largest heights and two cuts (scripts/sklearn_cluster_reference.py --ward, section "ward"). Also times the run.
 TEST(WardTest, RealCatalogueTopHeightsMatchScipy) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   auto loaded = load_catalogue_file(path);
@@ -231,9 +231,12 @@ TEST(WardTest, RealCatalogueTopHeightsMatchScipy) {
   std::printf("Ward on %zu rows (%zu distinct): %.3f s\n", rows.n_leaves, g.size(), secs);
   ASSERT_EQ(rows.merges.size(), idx.catalogue().size() - 1);
   EXPECT_EQ(rows.merges.back().size, double(idx.catalogue().size()));
-  const double top[] = {1.0};
+  const double top[] = {90.4467182539795, 54.10949594767752, 52.46340179775654, 48.89400052160048, 46.025795823451915, 45.82507637708041, 39.98314938390083, 38.86033548321399, 37.41150288012118, 35.60907438559127, 34.15372368298037, 31.71150834207074};
   for (size_t i = 0; i < std::size(top); ++i)
     EXPECT_NEAR(rows.merges[rows.merges.size() - 1 - i].height, top[i], 1e-9 * top[i]) << "height " << i;
+  // fcluster(Z, k, 'maxclust') for k = 5 and 10 (their cut heights are not tied).
+  EXPECT_EQ(fingerprint(cut_by_k(rows, 5)), "ccedc767305c0503");
+  EXPECT_EQ(fingerprint(cut_by_k(rows, 10)), "23759ffdb84f1154");
 }
 
 }  // namespace

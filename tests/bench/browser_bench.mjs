@@ -98,10 +98,20 @@ const browser = await chromium.launch({
 
 // In-page helpers, installed before the app's scripts run.
 const helpers = () => {
+  // The app keeps its Emscripten module private: catch it as the MODULARIZE factory hands it out
+  // (the factory is a global `var createHfrecModule`, assigned through this accessor).
+  let factory;
+  Object.defineProperty(window, 'createHfrecModule', {
+    configurable: true,
+    get: () => factory,
+    set: (f) => {
+      factory = typeof f !== 'function' ? f : (...a) => Promise.resolve(f(...a)).then((m) => (window.__hfrecModule = m));
+    },
+  });
   window.__bench = {
     memory() {
-      const M = globalThis.Module ?? globalThis.hfrec?.Module;
-      const wasm = M?.HEAP8?.length ?? M?.wasmMemory?.buffer?.byteLength ?? null;
+      const M = window.__hfrecModule ?? globalThis.Module;
+      const wasm = M?.HEAPU8?.length ?? M?.HEAP8?.length ?? M?.wasmMemory?.buffer?.byteLength ?? null;
       return { wasm_heap_bytes: wasm, js_heap_used_bytes: performance.memory?.usedJSHeapSize ?? null };
     },
     async until(pred, timeoutMs) {
