@@ -15,20 +15,6 @@
 
 namespace hfrec {
 
-uint32_t StringPool::intern(std::string_view s) {
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
-  auto id = static_cast<uint32_t>(strings_.size());
-  strings_.push_back(std::make_unique<std::string>(s));
-  index_.emplace(std::string_view(*strings_.back()), id);
-  return id;
-}
-
-uint32_t StringPool::find(std::string_view s) const {
-  auto it = index_.find(s);
-  return it == index_.end() ? kMissing : it->second;
-}
-
 namespace {
 
 std::string strip_brackets(std::string_view raw) {

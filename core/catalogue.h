@@ -10,24 +10,9 @@
 #include "csv_reader.h"
 #include "list_literal.h"
 #include "result.h"
+#include "string_pool.h"
 
 namespace hfrec {
-
-inline constexpr uint32_t kMissing = 0xFFFFFFFFu;
-
-// Interns strings; ids are dense from 0. string_views stay valid while the pool lives.
-class StringPool {
- public:
-  uint32_t intern(std::string_view s);
-  // kMissing when s was never interned.
-  uint32_t find(std::string_view s) const;
-  const std::string& str(uint32_t id) const { return *strings_[id]; }
-  size_t size() const { return strings_.size(); }
-
- private:
-  std::vector<std::unique_ptr<std::string>> strings_;
-  std::unordered_map<std::string_view, uint32_t> index_;
-};
 
 // A list-valued column (tags, architectures, datasets) in CSR form; items are pool ids.
 struct ListColumn {

@@ -63,11 +63,13 @@ Space make_space(const Index& idx, FeatureSpace f) {
     const AttributeSpace& a = idx.attributes();
     s.groups = &a.groups;
     s.rows = &a.groups.rows;
-    for (const std::string& v : a.values) {
+    for (size_t c = 0; c < a.values.size(); ++c) {
       // Architectures categories keep the notebook's quotes ("'BertForMaskedLM'"); show them bare.
+      // A missing architectures cell is the category "nan" in the notebook.
+      const std::string& v = a.values[c];
       std::string t = v;
       t.erase(std::remove(t.begin(), t.end(), '\''), t.end());
-      s.names.push_back(t.empty() ? v : t);
+      s.names.push_back(a.field[c] == 1 && v == "nan" ? "(no architectures)" : t.empty() ? v : t);
     }
   } else {
     const SoupSpace& sp = idx.soup();

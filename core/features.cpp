@@ -59,7 +59,17 @@ void build_postings(Groups& g) {
 
 }  // namespace
 
-Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat) {
+std::vector<uint32_t> tie_order(const Catalogue& cat) {
+  std::vector<uint32_t> order(cat.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
+    return cat.id(a) < cat.id(b);
+  });
+  return order;
+}
+
+Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order_in) {
   Groups g;
   const auto n = static_cast<uint32_t>(m.rows());
   std::unordered_map<uint32_t, uint32_t, RowHash, RowEq> seen(n / 2 + 1, RowHash{&m}, RowEq{&m});
@@ -77,12 +87,9 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat) {
   g.members.resize(n);
   std::vector<uint32_t> fill(g.member_ptr.begin(), g.member_ptr.end() - 1);
   // Rows in tie order: downloads desc, then modelId asc.
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
-    return cat.id(a) < cat.id(b);
-  });
+  std::vector<uint32_t> own;
+  if (!order_in) own = tie_order(cat);
+  const std::vector<uint32_t>& order = order_in ? *order_in : own;
   for (uint32_t r : order) g.members[fill[g.group_of[r]]++] = r;
   g.rows.n_cols = m.n_cols;
   g.rows.indptr.assign(1, 0);
@@ -102,7 +109,7 @@ uint32_t AttributeSpace::column(int field_no, std::string_view value) const {
   return it == index.end() ? kMissing : it->second;
 }
 
-AttributeSpace build_attributes(const Catalogue& cat) {
+AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order) {
   AttributeSpace a;
   const uint32_t n = static_cast<uint32_t>(cat.size());
   const std::vector<uint32_t>* cols[4] = {&cat.pipeline_tag, &cat.architectures_category, &cat.model_type,
@@ -143,7 +150,7 @@ AttributeSpace build_attributes(const Catalogue& cat) {
     }
     a.matrix.indptr.push_back(a.matrix.indices.size());
   }
-  a.groups = collapse_rows(a.matrix, cat);
+  a.groups = collapse_rows(a.matrix, cat, order);
   return a;
 }
 
@@ -172,7 +179,7 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
   if (cat.has_column("library_name")) add_value(cat.library_name[row]);
 }
 
-SoupSpace build_soup(const Catalogue& cat) {
+SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order) {
   SoupSpace s;
   const uint32_t n = static_cast<uint32_t>(cat.size());
   // First pass: provisional term ids in order of appearance. Values repeat across rows (tags,
@@ -269,7 +276,7 @@ SoupSpace build_soup(const Catalogue& cat) {
   s.idf.resize(s.terms.size());
   for (size_t t = 0; t < s.terms.size(); ++t)
     s.idf[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
-  s.groups = collapse_rows(s.counts, cat);
+  s.groups = collapse_rows(s.counts, cat, row_order);
   const size_t G = s.groups.size();
   s.group_count_sq.assign(G, 0.0);
   s.group_tfidf_sq.assign(G, 0.0);

@@ -36,8 +36,12 @@ struct Groups {
   uint32_t weight(uint32_t g) const { return member_ptr[g + 1] - member_ptr[g]; }
 };
 
+// All rows in tie order: downloads desc, then modelId asc (compute once, share between spaces).
+std::vector<uint32_t> tie_order(const Catalogue& cat);
+
 // Collapses identical rows of m (rows ordered by downloads desc, modelId asc within a group).
-Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat);
+// `order` is tie_order(cat) when the caller has it (else it is computed).
+Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
 
 // One-hot of pipeline_tag, architectures (raw cell, brackets stripped), model_type, library_name.
 struct AttributeSpace {
@@ -72,9 +76,9 @@ struct SoupSpace {
 inline constexpr const char* kAttributeFields[4] = {"pipeline_tag", "architectures", "model_type",
                                                     "library_name"};
 
-AttributeSpace build_attributes(const Catalogue& cat);
+AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
 // Appends the soup tokens of one row (lower-cased, as CountVectorizer would see them).
 void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& out);
-SoupSpace build_soup(const Catalogue& cat);
+SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
 
 }  // namespace hfrec

@@ -21,6 +21,9 @@ const char* hybrid_field_name(HybridField f) {
     case HybridField::library: return "library";
     case HybridField::task: return "task";
     case HybridField::head: return "head";
+    case HybridField::month: return "month";
+    case HybridField::lineage: return "lineage";
+    case HybridField::word: return "word";
   }
   return "?";
 }
@@ -59,7 +62,20 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 // The (field, token) pairs of one row, lower-cased; duplicates allowed (removed by the caller).
 template <class Emit>
-void row_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
+void row_fields(const Catalogue& cat, uint32_t row, Emit&& emit, int mm) {
+  {
+    const std::string& id = cat.id(row);
+    const bool has_author = cat.author[row] != kMissing || id.find('/') != std::string::npos;
+    if ((mm & 1) && !has_author) emit(HybridField::author, "(none)");
+    if ((mm & 2) && cat.pipeline_tag[row] == kMissing) emit(HybridField::task, "(none)");
+    if ((mm & 4) && cat.library_name[row] == kMissing) emit(HybridField::library, "(none)");
+    if ((mm & 8) && cat.architectures.begin(row) == cat.architectures.end(row)) emit(HybridField::head, "(none)");
+    bool lic = false;
+    for (const uint32_t* p = cat.tags.begin(row); p != cat.tags.end(row); ++p) lic |= starts_with(cat.pool.str(*p), "license:");
+    if ((mm & 16) && !lic) emit(HybridField::license, "(none)");
+    if ((mm & 32) && cat.model_type[row] == kMissing) emit(HybridField::model_type, "(none)");
+  }
+  if (cat.last_modified[row].size() >= 7) emit(HybridField::month, cat.last_modified[row].substr(0, 7));
   const std::string& id = cat.id(row);
   const size_t slash = id.rfind('/');
   std::string_view name = slash == std::string::npos ? std::string_view(id) : std::string_view(id).substr(slash + 1);
@@ -102,7 +118,7 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
         df.push_back(0);
       }
       row_buf.push_back(it->second);
-    });
+    }, p_.missing_mask);
     std::sort(row_buf.begin(), row_buf.end());
     row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
     for (uint32_t t : row_buf) ++df[t];
@@ -111,16 +127,25 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   }
   const size_t T = term_text_.size();
   idf_.resize(T);
-  for (size_t t = 0; t < T; ++t) idf_[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
+  for (size_t t = 0; t < T; ++t) idf_[t] = p_.idf_kind == 0 ? std::log((1.0 + n) / (1.0 + df[t])) + 1.0 : std::max(0.0, std::log((n - df[t] + 0.5) / (df[t] + 0.5)));
   // Row weights: idf (binary tf), each field's sub-vector l2-normalised, times the field weight
   // (the document side carries the weight; queries are normalised per field without it).
   row_weights_.resize(row_terms_.size());
   for (uint32_t r = 0; r < n; ++r) {
     double sq[kHybridFields] = {};
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += p_.norm_kind == 1 ? 1.0 : idf_[row_terms_[k]] * idf_[row_terms_[k]];
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint32_t t = row_terms_[k];
-      row_weights_[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
+      row_weights_[k] = sq[term_field_[t]] > 0 ? static_cast<float>(std::pow(idf_[t], p_.idf_pow) / std::sqrt(sq[term_field_[t]])) : 0.f;
+    }
+  }
+  row_gweights_.resize(row_terms_.size());
+  for (uint32_t r = 0; r < n; ++r) {
+    double sq = 0;
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq += p_.field_weight[term_field_[row_terms_[k]]] * idf_[row_terms_[k]] * idf_[row_terms_[k]];
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
+      uint32_t t = row_terms_[k];
+      row_gweights_[k] = sq > 0 ? static_cast<float>(std::sqrt(p_.field_weight[term_field_[t]]) * idf_[t] / std::sqrt(sq)) : 0.f;
     }
   }
   // Inverted index (rows ascending within a term).
@@ -129,12 +154,14 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   for (size_t t = 0; t < T; ++t) post_ptr_[t + 1] += post_ptr_[t];
   post_rows_.resize(row_terms_.size());
   post_weights_.resize(row_terms_.size());
+  post_gweights_.resize(row_terms_.size());
   std::vector<uint64_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
   for (uint32_t r = 0; r < n; ++r)
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint64_t at = fill[row_terms_[k]]++;
       post_rows_[at] = r;
       post_weights_[at] = static_cast<float>(p_.field_weight[term_field_[row_terms_[k]]] * row_weights_[k]);
+      post_gweights_[at] = row_gweights_[k];
     }
   // Popularity prior, in [0, 1] before its weight.
   int64_t max_dl = 0;
@@ -144,6 +171,18 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
     for (uint32_t r = 0; r < n; ++r)
       prior_[r] = p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
                   std::log1p(static_cast<double>(max_dl));
+  if (p_.rich_prior > 0) {
+    std::vector<double> rich(n, 0.0);
+    double mx = 0;
+    for (uint32_t r = 0; r < n; ++r) {
+      double c = 0;
+      if (p_.rich_kind == 0) c = static_cast<double>(cat.tags.end(r) - cat.tags.begin(r));
+      else c = static_cast<double>(row_ptr_[r + 1] - row_ptr_[r]);
+      rich[r] = std::log1p(c);
+      mx = std::max(mx, rich[r]);
+    }
+    for (uint32_t r = 0; r < n; ++r) prior_[r] += mx > 0 ? p_.rich_prior * rich[r] / mx : 0.0;
+  }
   // Singleton groups: every row is its own group (rows ordered by row id).
   groups_.group_of.resize(n);
   groups_.members.resize(n);
@@ -188,6 +227,7 @@ void HybridModel::set_scale(HybridQuery& q) const {
 HybridQuery HybridModel::row_query(uint32_t row) const {
   HybridQuery q;
   for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.terms.emplace_back(row_terms_[k], row_weights_[k]);
+  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.gterms.push_back(row_gweights_[k]);
   set_scale(q);
   return q;
 }
@@ -217,10 +257,35 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
 }
 
 void HybridModel::score(const HybridQuery& q, std::vector<double>& score) const {
+  if (p_.prf_m <= 0) return score1(q, score);
+  std::vector<double> s0(score.size(), 0.0);
+  score1(q, s0);
+  std::vector<uint32_t> idx(score.size());
+  for (uint32_t r = 0; r < idx.size(); ++r) idx[r] = r;
+  const size_t m = std::min<size_t>(idx.size(), static_cast<size_t>(p_.prf_m) + 1);
+  std::partial_sort(idx.begin(), idx.begin() + m, idx.end(), [&](uint32_t a, uint32_t b) { return s0[a] > s0[b]; });
+  std::unordered_map<uint32_t, double> acc;
+  for (auto [t, w] : q.terms) acc[t] += w;
+  for (size_t i = 0; i < m; ++i)
+    for (uint64_t k = row_ptr_[idx[i]]; k < row_ptr_[idx[i] + 1]; ++k) acc[row_terms_[k]] += p_.prf_beta / m * row_weights_[k];
+  HybridQuery q2;
+  for (auto [t, w] : acc) q2.terms.emplace_back(t, w);
+  std::sort(q2.terms.begin(), q2.terms.end());
+  q2.scale = q.scale;
+  score1(q2, score);
+}
+
+void HybridModel::score1(const HybridQuery& q, std::vector<double>& score) const {
   for (auto [t, w] : q.terms) {
-    const double ws = w * q.scale;
+    const double ws = w * q.scale * (1 - p_.global_mix);
     for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_weights_[k];
   }
+  if (p_.global_mix > 0 && !q.gterms.empty())
+    for (size_t i = 0; i < q.terms.size(); ++i) {
+      const uint32_t t = q.terms[i].first;
+      const double ws = q.gterms[i] * p_.global_mix;
+      for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_gweights_[k];
+    }
   for (size_t r = 0; r < score.size(); ++r) score[r] += prior_[r];
 }
 

@@ -29,8 +29,11 @@ enum class HybridField : uint8_t {
   library,
   task,          // pipeline_tag
   head,          // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
+  month,         // EXPERIMENT lastModified YYYY-MM
+  lineage,       // EXPERIMENT
+  word,          // EXPERIMENT
 };
-inline constexpr int kHybridFields = 11;
+inline constexpr int kHybridFields = 14;
 
 // The head of an architecture class name: from "For" ("ForMaskedLM"), else what follows the model
 // type ("GPT2LMHeadModel", gpt2 -> LMHeadModel), else the last CamelCase word ("Model").
@@ -43,16 +46,26 @@ const char* hybrid_field_name(HybridField f);
 struct HybridParams {
   // Multiplies a field's cosine (BM25F-style field boost); index by HybridField:
   // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head.
-  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2};
+  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2, 0, 0, 0};
   // Weight of the popularity prior log(1 + downloads) / log(1 + max downloads), in [0, prior].
   double popularity_prior = 0.01;
   // Explanations kept per result.
   size_t max_explanations = 8;
+  double global_mix = 0;  // EXPERIMENT
+  double idf_kind = 0;  // EXPERIMENT
+  int norm_kind = 0;  // EXPERIMENT
+  int prf_m = 0;  // EXPERIMENT
+  int missing_mask = 0;  // EXPERIMENT
+  double rich_prior = 0;  // EXPERIMENT
+  int rich_kind = 0;  // EXPERIMENT
+  double prf_beta = 0.5;  // EXPERIMENT
+  double idf_pow = 1;  // EXPERIMENT
 };
 
 // A query in the hybrid's term space: (term, weight), weights l2-normalised.
 struct HybridQuery {
   std::vector<std::pair<uint32_t, double>> terms;  // sorted by term
+  std::vector<double> gterms;
   double scale = 1;  // 1 / (sum of the weights of the query's fields): scores fall in [0, 1]
   bool empty() const { return terms.empty(); }
 };
@@ -71,6 +84,7 @@ class HybridModel {
                          std::string_view text) const;
   // Adds the similarity of q to every row into score (size = rows), prior included.
   void score(const HybridQuery& q, std::vector<double>& score) const;
+  void score1(const HybridQuery& q, std::vector<double>& score) const;
   // "field:token (0.31)" for the terms q and row share, largest contribution first.
   std::vector<std::string> explain(const HybridQuery& q, uint32_t row) const;
   // Singleton groups over the rows (for select_topk).
@@ -93,6 +107,8 @@ class HybridModel {
   std::vector<uint64_t> post_ptr_;       // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;
+  std::vector<float> post_gweights_;
+  std::vector<float> row_gweights_;
   std::vector<double> prior_;            // popularity prior per row
   Groups groups_;
 };

@@ -39,7 +39,8 @@ struct Index::Query {
 };
 
 Index::Index(Catalogue cat)
-    : cat_(std::move(cat)), attr_(build_attributes(cat_)), soup_(build_soup(cat_)) {}
+    : cat_(std::move(cat)), order_(hfrec::tie_order(cat_)), attr_(build_attributes(cat_, &order_)),
+      soup_(build_soup(cat_, &order_)) {}
 
 const HybridModel& Index::hybrid() const {
   if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);
@@ -108,16 +109,30 @@ Index::Query Index::adhoc_query(const AdhocQuery& in) const {
   return q;
 }
 
-bool Index::passes(uint32_t row, const Filters& f) const {
-  auto ok = [&](const std::vector<std::string>& allowed, uint32_t v) {
-    if (allowed.empty()) return true;
-    std::string_view s = cat_.value(v);
-    for (const auto& a : allowed)
-      if (a == s) return true;
+bool Index::passes(uint32_t row, const Filters& f) const { return passes(row, filter_ids(f)); }
+
+Index::FilterIds Index::filter_ids(const Filters& f) const {
+  FilterIds ids;
+  auto conv = [&](const std::vector<std::string>& in, std::vector<uint32_t>& out, bool& any) {
+    any = in.empty();
+    for (const auto& v : in) out.push_back(cat_.pool.find(v));  // kMissing matches no row
+  };
+  conv(f.tasks, ids.tasks, ids.any_task);
+  conv(f.libraries, ids.libraries, ids.any_library);
+  conv(f.model_types, ids.model_types, ids.any_model_type);
+  return ids;
+}
+
+bool Index::passes(uint32_t row, const FilterIds& f) const {
+  auto ok = [](bool any, const std::vector<uint32_t>& allowed, uint32_t v) {
+    if (any) return true;
+    if (v == kMissing) return false;
+    for (uint32_t a : allowed)
+      if (a == v) return true;
     return false;
   };
-  return ok(f.tasks, cat_.pipeline_tag[row]) && ok(f.libraries, cat_.library_name[row]) &&
-         ok(f.model_types, cat_.model_type[row]);
+  return ok(f.any_task, f.tasks, cat_.pipeline_tag[row]) && ok(f.any_library, f.libraries, cat_.library_name[row]) &&
+         ok(f.any_model_type, f.model_types, cat_.model_type[row]);
 }
 
 const KMeansResult& Index::attribute_kmeans(int k) const {
@@ -141,15 +156,27 @@ std::string attribute_label(const AttributeSpace& a, uint32_t c) {
 
 Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude, const RecommendParams& p) const {
   const bool on_attributes = p.method == Method::jaccard || p.method == Method::knn || p.method == Method::kmeans;
+  if (!on_attributes && p.method != Method::cosine && p.method != Method::tfidf)
+    return Error{std::string("method '") + method_name(p.method) + "' is not available in this build"};
   const Groups& g = on_attributes ? attr_.groups : soup_.groups;
   const size_t G = g.size();
-  std::vector<double> key(G, 0.0);
+  // Scratch buffers kept between queries: acc and key hold zeros except at the touched groups,
+  // which are reset before returning, so a query costs O(postings walked), not O(groups).
+  std::vector<double>& acc = scratch_acc_;
+  std::vector<double>& key = scratch_key_;
+  std::vector<uint32_t>& touched = scratch_touched_;
+  acc.resize(G, 0.0);
+  key.resize(G, 0.0);
+  touched.clear();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<uint8_t> in_cluster;
   if (on_attributes) {
-    std::vector<uint32_t> inter(G, 0);
     for (uint32_t c : q.attrs)
-      for (uint64_t k = g.postings_ptr[c]; k < g.postings_ptr[c + 1]; ++k) ++inter[g.postings[k]];
-    const double a = static_cast<double>(q.attr_count);
-    std::vector<uint8_t> in_cluster;
+      for (uint64_t k = g.postings_ptr[c]; k < g.postings_ptr[c + 1]; ++k) {
+        uint32_t x = g.postings[k];
+        if (acc[x] == 0) touched.push_back(x);
+        acc[x] += 1;
+      }
     if (p.method == Method::kmeans) {
       const KMeansResult& km = attribute_kmeans(p.kmeans_k);
       uint32_t label = 0;
@@ -157,56 +184,76 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         label = km.labels[q.attr_group];
       } else {  // nearest centroid for an ad-hoc query
         const size_t d = attr_.matrix.n_cols;
-        double best = std::numeric_limits<double>::infinity();
+        double best = inf;
         for (int c = 0; c < km.k; ++c) {
           const double* cc = &km.centroids[size_t(c) * d];
-          double dist = a;
+          double dist = static_cast<double>(q.attr_count);
           for (size_t j = 0; j < d; ++j) dist += cc[j] * cc[j];
           for (uint32_t col : q.attrs) dist -= 2 * cc[col];
-          if (dist < best) { best = dist; label = static_cast<uint32_t>(c); }
+          if (dist < best) {
+            best = dist;
+            label = static_cast<uint32_t>(c);
+          }
         }
       }
       in_cluster.resize(G);
       for (uint32_t x = 0; x < G; ++x) in_cluster[x] = km.labels[x] == label;
     }
-    for (uint32_t x = 0; x < G; ++x) {
-      const double b = static_cast<double>(g.rows.row_nnz(x));
-      const double i = inter[x];
-      switch (p.method) {
-        case Method::jaccard: {
-          double uni = a + b - i;
-          key[x] = uni > 0 ? -(i / uni) : 0.0;
-          break;
-        }
-        case Method::knn: key[x] = a + b - 2 * i; break;  // squared Euclidean distance on 0/1
-        default: {  // kmeans: cosine within the cluster, ranked by cos^2 (exact for integers)
-          if (!in_cluster[x]) key[x] = std::numeric_limits<double>::infinity();
-          else key[x] = (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
-        }
-      }
-    }
-  } else if (p.method == Method::cosine || p.method == Method::tfidf) {
+  } else {
     const bool tfidf = p.method == Method::tfidf;
-    std::vector<double> dot(G, 0.0);
     for (auto [t, c] : q.terms) {
       const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
-      for (uint64_t k = g.postings_ptr[t]; k < g.postings_ptr[t + 1]; ++k) dot[g.postings[k]] += w * g.posting_values[k];
-    }
-    for (uint32_t x = 0; x < G; ++x) {
-      if (dot[x] == 0) continue;
-      if (tfidf) {
-        key[x] = -(dot[x] / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
-      } else {  // counts are integers: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
-        key[x] = -((dot[x] * dot[x]) / (q.count_sq * soup_.group_count_sq[x]));
+      for (uint64_t k = g.postings_ptr[t]; k < g.postings_ptr[t + 1]; ++k) {
+        uint32_t x = g.postings[k];
+        if (acc[x] == 0) touched.push_back(x);
+        acc[x] += w * g.posting_values[k];
       }
     }
-  } else {
-    return Error{std::string("method '") + method_name(p.method) + "' is not available in this build"};
   }
-  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
-  std::vector<Ranked> top = p.filters.empty() && exclude == kMissing
-                                ? select_topk(g, key, p.k, cat_, [](uint32_t) { return true; })
-                                : select_topk(g, key, p.k, cat_, eligible);
+  // The rank key of one group (smaller is closer); untouched groups have acc 0.
+  const double a = static_cast<double>(q.attr_count);
+  auto key_of = [&](uint32_t x) -> double {
+    const double i = acc[x];
+    switch (p.method) {
+      case Method::jaccard: {
+        const double uni = a + static_cast<double>(g.rows.row_nnz(x)) - i;
+        return uni > 0 ? -(i / uni) : 0.0;
+      }
+      case Method::knn: return a + static_cast<double>(g.rows.row_nnz(x)) - 2 * i;  // squared distance on 0/1
+      case Method::kmeans: {  // cosine within the cluster, ranked by cos^2 (exact for integers)
+        if (!in_cluster[x]) return inf;
+        const double b = static_cast<double>(g.rows.row_nnz(x));
+        return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
+      }
+      case Method::tfidf:
+        return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
+      default:  // cosine on counts: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
+        return i == 0 ? 0.0 : -((i * i) / (q.count_sq * soup_.group_count_sq[x]));
+    }
+  };
+  const FilterIds fids = filter_ids(p.filters);
+  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, fids); };
+  std::vector<Ranked> top;
+  if (p.method != Method::knn) {
+    // Touched groups score above every untouched one (whose score is 0): when they hold k
+    // eligible rows, the answer lies among them.
+    for (uint32_t x : touched) key[x] = key_of(x);
+    top = select_topk(g, key, p.k, cat_, eligible, &touched);
+  }
+  if (top.size() < p.k) {  // knn, or too few touched rows: rank every group
+    for (uint32_t x = 0; x < G; ++x) key[x] = key_of(x);
+    top = select_topk(g, key, p.k, cat_, eligible);
+    std::fill(key.begin(), key.end(), 0.0);
+  }
+  for (uint32_t x : touched) key[x] = 0.0;
+  // acc is still needed below only through the results' own rows; reset after explanations.
+  struct Reset {
+    std::vector<double>& acc;
+    std::vector<uint32_t>& touched;
+    ~Reset() {
+      for (uint32_t x : touched) acc[x] = 0.0;
+    }
+  } reset{acc, touched};
   std::vector<Recommendation> out;
   out.reserve(top.size());
   for (const Ranked& rk : top) {

@@ -74,6 +74,8 @@ class Index {
   const KMeansResult& attribute_kmeans(int k) const;
   // True when row passes the filters.
   bool passes(uint32_t row, const Filters& f) const;
+  // Rows in tie order (downloads desc, then modelId asc).
+  const std::vector<uint32_t>& tie_order() const { return order_; }
 
  private:
   struct Query;  // a query in both spaces
@@ -81,7 +83,20 @@ class Index {
   Query adhoc_query(const AdhocQuery& q) const;
   Result<std::vector<Recommendation>> run(const Query& q, uint32_t exclude, const RecommendParams& p) const;
 
+  // Filters as pool ids, so a million rows are checked without string compares.
+  struct FilterIds {
+    std::vector<uint32_t> tasks, libraries, model_types;
+    bool any_task = true, any_library = true, any_model_type = true;
+  };
+  FilterIds filter_ids(const Filters& f) const;
+  bool passes(uint32_t row, const FilterIds& f) const;
+
+  // Per-query scratch (single-threaded use): zero except while a query runs.
+  mutable std::vector<double> scratch_acc_, scratch_key_;
+  mutable std::vector<uint32_t> scratch_touched_;
+
   Catalogue cat_;
+  std::vector<uint32_t> order_;  // rows in tie order (downloads desc, modelId asc)
   AttributeSpace attr_;
   SoupSpace soup_;
   mutable std::map<int, KMeansResult> kmeans_cache_;

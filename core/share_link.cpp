@@ -1,7 +1,11 @@
 #include "share_link.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
+#include "clustering.h"
 #include "recommender.h"
 #include "text.h"
 
@@ -51,6 +55,36 @@ std::string quoted(std::string_view v) {
     }
   }
   return o + "'";
+}
+
+// A finite decimal number (no hex, inf or nan) in [lo, hi].
+bool parse_number(const std::string& v, double lo, double hi, double& out) {
+  if (v.empty() || v.size() > 40) return false;
+  for (char c : v)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (end != v.c_str() + v.size() || !std::isfinite(d) || d < lo || d > hi) return false;
+  out = d;
+  return true;
+}
+
+bool parse_int(const std::string& v, int lo, int hi, int& out) {
+  int n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) return false;
+  out = n;
+  return true;
+}
+
+// Shortest text that reads back as the same double.
+std::string format_number(double d) {
+  char buf[40];
+  for (int prec = 6; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  return buf;
 }
 
 bool has_control(std::string_view s) {
@@ -188,8 +222,46 @@ Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_
     } else if (key == "view") {
       bool known = false;
       for (const char* name : kViews) known = known || v == name;
-      if (!known) return param_error(key, "unknown view " + quoted(v) + " (results)");
+      if (!known) return param_error(key, "unknown view " + quoted(v) + " (results, clusters)");
       link.view = v;
+    } else if (key == "algo") {
+      ClusterAlgo a;
+      if (!parse_algo(v, a)) return param_error(key, "unknown algorithm " + quoted(v) + " (kmeans, ward, dbscan)");
+      link.algo = v;
+    } else if (key == "features") {
+      FeatureSpace f;
+      if (!parse_feature_space(v, f))
+        return param_error(key, "unknown feature space " + quoted(v) + " (attributes, soup, tfidf)");
+      link.features = v;
+    } else if (key == "ck" || key == "min_samples") {
+      int n = 0;
+      if (!parse_int(v, 1, 100000, n)) return param_error(key, "must be an integer from 1 to 100000, got " + quoted(v));
+      (key == "ck" ? link.cluster_k : link.min_samples) = n;
+    } else if (key == "focus") {
+      int n = 0;
+      if (!parse_int(v, -1, 100000, n)) return param_error(key, "must be a cluster from -1 to 100000, got " + quoted(v));
+      link.focus = n;
+    } else if (key == "seed") {
+      uint64_t n = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+        return param_error(key, "must be a non-negative integer, got " + quoted(v));
+      link.seed = n;
+    } else if (key == "eps" || key == "cut" || key == "zoom" || key == "cx" || key == "cy") {
+      double d = 0;
+      bool ok = key == "eps"    ? parse_number(v, 1e-12, 1000, d)
+                : key == "cut"  ? parse_number(v, 0, 1e12, d)
+                : key == "zoom" ? parse_number(v, 0.25, 100000, d)
+                                : parse_number(v, -10, 11, d);
+      if (!ok) {
+        const char* range = key == "eps"    ? "a number in (0, 1000]"
+                            : key == "cut"  ? "a number >= 0"
+                            : key == "zoom" ? "a number from 0.25 to 100000"
+                                            : "a number from -10 to 11";
+        return param_error(key, std::string("must be ") + range + ", got " + quoted(v));
+      }
+      (key == "eps" ? link.eps : key == "cut" ? link.cut : key == "zoom" ? link.zoom : key == "cx" ? link.cx : link.cy) =
+          d;
     } else if (key == "src") {
       if (!is_allowed_catalogue_url(v, page_origin))
         return param_error(key, "catalogue URL " + quoted(v) + " is not https: or this site's own");
@@ -227,6 +299,17 @@ std::string format_share_link(const ShareLink& l) {
   for (const auto& t : l.model_types) add("type", t);
   if (!l.compare.empty()) add("compare", l.compare);
   if (!l.view.empty()) add("view", l.view);
+  if (!l.algo.empty()) add("algo", l.algo);
+  if (!l.features.empty()) add("features", l.features);
+  if (l.cluster_k) add("ck", std::to_string(*l.cluster_k));
+  if (l.eps) add("eps", format_number(*l.eps));
+  if (l.min_samples) add("min_samples", std::to_string(*l.min_samples));
+  if (l.seed) add("seed", std::to_string(*l.seed));
+  if (l.cut) add("cut", format_number(*l.cut));
+  if (l.focus) add("focus", std::to_string(*l.focus));
+  if (l.zoom) add("zoom", format_number(*l.zoom));
+  if (l.cx) add("cx", format_number(*l.cx));
+  if (l.cy) add("cy", format_number(*l.cy));
   if (!l.source.empty()) add("src", l.source, true);
   if (!l.catalogue.empty()) add("cat", l.catalogue);
   if (l.rows) add("rows", std::to_string(*l.rows));

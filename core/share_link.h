@@ -22,7 +22,18 @@ struct ShareLink {
   std::optional<int> k;               // 1..100
   std::vector<std::string> tasks, libraries, model_types;  // filters
   std::string compare;                // a second method, shown side by side
-  std::string view;                   // the tab: "results" (more views later)
+  std::string view;                   // the tab: "results" or "clusters"
+  // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy).
+  std::string algo;                   // "kmeans", "ward" or "dbscan"
+  std::string features;               // "attributes", "soup" or "tfidf"
+  std::optional<int> cluster_k;       // ck: k-means k or Ward cut, 1..100000
+  std::optional<double> eps;          // DBSCAN radius, (0, 1000]
+  std::optional<int> min_samples;     // DBSCAN, 1..100000
+  std::optional<uint64_t> seed;       // k-means seeding and the map
+  std::optional<double> cut;          // Ward: cut height (instead of ck), >= 0
+  std::optional<int> focus;           // the cluster shown alone (-1: noise), -1..100000
+  std::optional<double> zoom;         // map zoom, [0.25, 100000]
+  std::optional<double> cx, cy;       // map centre in the map's unit square, [-10, 11]
   // Keys this version does not know, kept in order so newer links survive a round trip.
   std::vector<std::pair<std::string, std::string>> extra;
 };
@@ -33,7 +44,7 @@ struct ShareLinkLimits {
 };
 
 // Views a link may name.
-inline constexpr const char* kViews[] = {"results"};
+inline constexpr const char* kViews[] = {"results", "clusters"};
 
 // Parses a URL hash (with or without the leading '#'). Every value is percent-decoded and checked:
 // methods by name, k in 1..100, the catalogue source by is_allowed_catalogue_url (page_origin is

@@ -22,16 +22,23 @@ inline bool tie_before(const Catalogue& cat, uint32_t a, uint32_t b) {
 }
 
 // The k eligible rows with the smallest group keys. A group whose key is +inf or NaN is skipped.
-// Cost: O(G) per call plus the members of the groups at or above the k-th key.
+// `candidates`, when given, limits the groups considered (e.g. those a query touched).
+// Cost: O(groups considered) plus the members of the groups at or above the k-th key.
 template <class Eligible>
 std::vector<Ranked> select_topk(const Groups& g, const std::vector<double>& key, size_t k, const Catalogue& cat,
-                                Eligible&& eligible) {
+                                Eligible&& eligible, const std::vector<uint32_t>* candidates = nullptr) {
   std::vector<Ranked> out;
   if (k == 0) return out;
   std::vector<uint32_t> idx;
-  idx.reserve(g.size());
-  for (uint32_t x = 0; x < g.size(); ++x)
-    if (std::isfinite(key[x])) idx.push_back(x);
+  if (candidates) {
+    idx.reserve(candidates->size());
+    for (uint32_t x : *candidates)
+      if (std::isfinite(key[x])) idx.push_back(x);
+  } else {
+    idx.reserve(g.size());
+    for (uint32_t x = 0; x < g.size(); ++x)
+      if (std::isfinite(key[x])) idx.push_back(x);
+  }
   auto by_key = [&](uint32_t a, uint32_t b) { return key[a] < key[b] || (key[a] == key[b] && a < b); };
   // Find the key of the k-th eligible row by examining ever larger prefixes.
   size_t m = std::min(idx.size(), std::max<size_t>(64, k * 4));

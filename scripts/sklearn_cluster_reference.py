@@ -17,8 +17,10 @@ Printed sections:
            sizes sorted descending, and a partition fingerprint (labels renamed by first occurrence,
            noise kept as -1, FNV-1a 64 over the labels as little-endian int32). Also the smallest
            |distance - eps| over all pairs of distinct rows, computed exactly from integer counts.
-  ward     (only with --ward) scipy linkage(X, 'ward') on all rows (dense): the 12 largest merge heights, and the fingerprint of
-           fcluster(Z, k, 'maxclust') for k = 5, 10 when the cut is not at a tied height.
+  ward     (only with --ward) scipy linkage(X, 'ward') on all rows (dense): the 12 largest merge
+           heights, the sum of squared heights (= 2 x total sum of squares for any Ward hierarchy,
+           so independent of how ties are broken), and the fingerprint of fcluster(Z, k,
+           'maxclust') for k = 5, 10 when the cut is not at a tied height.
   ward_small  linkage(Y, 'ward') for the small integer data set of ward_small_data() (also built
            by tests/ward_test.cpp), and AgglomerativeClustering(3, linkage='ward') labels.
 """
@@ -124,7 +126,8 @@ def main():
     if args.ward:
         Z = linkage(X, "ward")
         h = Z[:, 2]
-        out["ward"] = {"top_heights": [repr(float(x)) for x in sorted(h)[::-1][:12]], "cuts": {}}
+        out["ward"] = {"top_heights": [repr(float(x)) for x in sorted(h)[::-1][:12]], "cuts": {},
+                       "sum_sq_heights": repr(float((h ** 2).sum()))}
         n = X.shape[0]
         for k in (5, 10):
             hs = np.sort(h)

@@ -21,12 +21,12 @@ TEST(ShareLink, RoundTrip) {
   l.source = "https://example.org/data.csv?x=1&y=2";
   l.catalogue = "data.csv";
   l.rows = 10000;
-  l.extra = {{"algo", "kmeans"}};
+  l.extra = {{"future", "x y"}};
   std::string h = format_share_link(l);
   EXPECT_EQ(h,
             "#model=facebook/bart-large-cnn&method=tfidf&k=25&task=summarization&task=text%20generation%20%26%20more"
             "&library=transformers&type=bart&compare=jaccard&view=results"
-            "&src=https%3A//example.org/data.csv%3Fx%3D1%26y%3D2&cat=data.csv&rows=10000&algo=kmeans");
+            "&src=https%3A//example.org/data.csv%3Fx%3D1%26y%3D2&cat=data.csv&rows=10000&future=x%20y");
   auto p = parse_share_link(h, kOrigin);
   ASSERT_TRUE(p.ok()) << p.error();
   const ShareLink& r = p.value();
@@ -78,11 +78,72 @@ TEST(ShareLink, ErrorsNameTheParameter) {
   EXPECT_EQ(err("#model="), "parameter 'model': empty model id");
   EXPECT_EQ(err("#model=%0a"), "parameter 'model': contains control characters");
   EXPECT_EQ(err("#model=%ff"), "parameter 'model': not valid UTF-8");
-  EXPECT_EQ(err("#view=%3Cb%3E"), "parameter 'view': unknown view '<b>' (results)");
+  EXPECT_EQ(err("#view=%3Cb%3E"), "parameter 'view': unknown view '<b>' (results, clusters)");
   EXPECT_EQ(err("#src=javascript:alert(1)"),
             "parameter 'src': catalogue URL 'javascript:alert(1)' is not https: or this site's own");
   EXPECT_EQ(err("#rows=-1"), "parameter 'rows': must be a row count, got '-1'");
   EXPECT_EQ(err(("#" + std::string(20000, 'a')).c_str()), "link too long: 20000 bytes (at most 16384)");
+}
+
+TEST(ShareLink, ClusterViewRoundTrip) {
+  ShareLink l;
+  l.view = "clusters";
+  l.algo = "dbscan";
+  l.features = "tfidf";
+  l.cluster_k = 12;
+  l.eps = 0.35;
+  l.min_samples = 4;
+  l.seed = 7;
+  l.cut = 1.25;
+  l.focus = -1;
+  l.zoom = 3.5;
+  l.cx = 0.1;
+  l.cy = 0.625;
+  std::string h = format_share_link(l);
+  EXPECT_EQ(h,
+            "#view=clusters&algo=dbscan&features=tfidf&ck=12&eps=0.35&min_samples=4&seed=7&cut=1.25&focus=-1"
+            "&zoom=3.5&cx=0.1&cy=0.625");
+  auto p = parse_share_link(h, kOrigin);
+  ASSERT_TRUE(p.ok()) << p.error();
+  const ShareLink& r = p.value();
+  EXPECT_EQ(r.algo, "dbscan");
+  EXPECT_EQ(r.features, "tfidf");
+  EXPECT_EQ(r.cluster_k, 12);
+  EXPECT_EQ(r.eps, 0.35);
+  EXPECT_EQ(r.min_samples, 4);
+  EXPECT_EQ(r.seed, 7u);
+  EXPECT_EQ(r.cut, 1.25);
+  EXPECT_EQ(r.focus, -1);
+  EXPECT_EQ(r.zoom, 3.5);
+  EXPECT_EQ(r.cx, 0.1);
+  EXPECT_EQ(r.cy, 0.625);
+  EXPECT_TRUE(r.extra.empty());
+  EXPECT_EQ(format_share_link(r), h);
+  // Doubles survive exactly.
+  l = ShareLink{};
+  l.zoom = 1.0 / 3;
+  EXPECT_EQ(parse_share_link(format_share_link(l), kOrigin).value().zoom, 1.0 / 3);
+}
+
+TEST(ShareLink, ClusterViewErrors) {
+  auto err = [](const char* h) {
+    auto p = parse_share_link(h, kOrigin);
+    return p.ok() ? std::string("ok") : p.error();
+  };
+  EXPECT_EQ(err("#algo=optics"), "parameter 'algo': unknown algorithm 'optics' (kmeans, ward, dbscan)");
+  EXPECT_EQ(err("#features=pixels"),
+            "parameter 'features': unknown feature space 'pixels' (attributes, soup, tfidf)");
+  EXPECT_EQ(err("#ck=0"), "parameter 'ck': must be an integer from 1 to 100000, got '0'");
+  EXPECT_EQ(err("#min_samples=x"), "parameter 'min_samples': must be an integer from 1 to 100000, got 'x'");
+  EXPECT_EQ(err("#eps=0"), "parameter 'eps': must be a number in (0, 1000], got '0'");
+  EXPECT_EQ(err("#eps=nan"), "parameter 'eps': must be a number in (0, 1000], got 'nan'");
+  EXPECT_EQ(err("#eps=0x1p-2"), "parameter 'eps': must be a number in (0, 1000], got '0x1p-2'");
+  EXPECT_EQ(err("#cut=-1"), "parameter 'cut': must be a number >= 0, got '-1'");
+  EXPECT_EQ(err("#zoom=1e9"), "parameter 'zoom': must be a number from 0.25 to 100000, got '1e9'");
+  EXPECT_EQ(err("#cx=inf"), "parameter 'cx': must be a number from -10 to 11, got 'inf'");
+  EXPECT_EQ(err("#focus=-2"), "parameter 'focus': must be a cluster from -1 to 100000, got '-2'");
+  EXPECT_EQ(err("#seed=-3"), "parameter 'seed': must be a non-negative integer, got '-3'");
+  EXPECT_EQ(err("#view=clusters&algo=ward&ck=5&cut=0&zoom=0.25&cx=-10&cy=11&seed=18446744073709551615"), "ok");
 }
 
 TEST(ShareLink, TooManyParameters) {

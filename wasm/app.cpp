@@ -9,46 +9,18 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "theme.h"
+#include "ui.h"
 
 namespace hfrec::app {
 namespace {
 
 constexpr float kSidebarWidth = 330.0f;
 
-void emit(AppState& s, Intent::Kind k, std::string text = {}, int value = 0, bool flag = false) {
-  s.intents.push_back(Intent{k, std::move(text), value, flag});
-}
-
-std::string thousands(int64_t n) {
-  std::string d = std::to_string(n < 0 ? -n : n), o;
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i && (d.size() - i) % 3 == 0) o += ',';
-    o += d[i];
-  }
-  return n < 0 ? "-" + o : o;
-}
-
-void muted(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopStyleColor();
-}
-
-void heading(const char* text) {
-  ImGui::PushFont(fonts().bold);
-  ImGui::TextUnformatted(text);
-  ImGui::PopFont();
-}
-
-// A tooltip with wrapped text for the last item.
-void tooltip(const std::string& text) {
-  if (text.empty() || !ImGui::IsItemHovered()) return;
-  ImGui::BeginTooltip();
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::EndTooltip();
-}
+using ui::emit;
+using ui::heading;
+using ui::muted;
+using ui::thousands;
+using ui::tooltip;
 
 // A coloured box with wrapped text and a dismiss button.
 void banner(AppState& s, const std::string& text, ImU32 bg, const char* id) {
@@ -434,14 +406,25 @@ void draw_frame(AppState& s) {
   ImGui::SameLine(0, 16);
   ImGui::BeginChild("##main", ImVec2(0, 0), false);
   if (ImGui::BeginTabBar("##views")) {
-    // More views (clusters, map) are more tabs here.
-    if (ImGui::BeginTabItem("Recommendations")) {
-      if (s.view != View::results) emit(s, Intent::set_view, view_name(View::results));
+    // A view set from outside (link, API) selects its tab; the tab switches on the next frame.
+    const bool requested = s.view != s.tab_shown;
+    auto flags = [&](View v) { return requested && s.view == v ? ImGuiTabItemFlags_SetSelected : 0; };
+    View open = s.tab_shown;
+    if (ImGui::BeginTabItem("Recommendations", nullptr, flags(View::results))) {
+      open = View::results;
       ImGui::Spacing();
       draw_results_view(s);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Clusters", nullptr, flags(View::clusters))) {
+      open = View::clusters;
+      ImGui::Spacing();
+      draw_clusters_view(s);
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
+    if (open != s.view && !requested) emit(s, Intent::set_view, view_name(open));
+    s.tab_shown = open;
   }
   ImGui::EndChild();
 

@@ -2,6 +2,7 @@
 // the Controller (controller.h) computes everything and the Platform does browser work.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,7 @@ namespace hfrec::app {
 
 // A tab of the main panel. New views (clusters, map) add a value here, a tab in draw_frame, a name
 // in core/share_link.h's kViews and a draw function in app.cpp.
-enum class View { results };
+enum class View { results, clusters };
 const char* view_name(View v);
 bool parse_view(const std::string& s, View& out);
 
@@ -53,6 +54,106 @@ struct FilterOption {
 
 enum class SortKey { score, downloads };
 
+// Clustering parameters as the UI edits them (names as core/clustering.h parses them).
+struct ClusterParams {
+  std::string algo = "kmeans";         // kmeans, ward, dbscan
+  std::string features = "attributes"; // attributes, soup, tfidf
+  int k = 8;                           // k-means k; Ward cut
+  double eps = 0.3;                    // DBSCAN radius (cosine distance)
+  int min_samples = 5;                 // DBSCAN
+  uint64_t seed = 0;
+  double cut = -1;                     // Ward: cut height instead of k when >= 0
+  bool operator==(const ClusterParams&) const = default;
+};
+
+// A cluster of the current result, ready to draw.
+struct ClusterRow {
+  int label = 0;  // -1: noise
+  uint32_t size = 0;
+  std::string name;
+  std::vector<std::string> top;  // most downloaded members
+};
+
+// The top of a Ward dendrogram (scipy's truncate_mode='lastp'), laid out in [0, 1] x height.
+struct DendroLink {
+  float x_left, x_right, h_left, h_right, h;  // children's x and heights, the merge height
+};
+struct DendroLeaf {
+  float x;
+  uint32_t size;  // catalogue rows below
+};
+
+// Metrics of one k of the elbow.
+struct ElbowPoint {
+  int k = 0;
+  double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
+};
+
+// Catalogue facts for one map point (hover tooltip, click).
+struct PointInfo {
+  std::string model_id, task;
+  int64_t downloads = 0;
+  int label = 0;
+};
+
+// The clustering as published by the ClusterController, plus a uniform grid over the map for
+// culling and hit tests (rows sorted by cell, most downloaded first within a cell).
+struct ClusterState {
+  // The job in progress.
+  bool running = false;
+  std::string job_kind;  // "cluster" or "elbow"
+  float progress = 0;
+  std::string stage;
+  std::string error;
+
+  bool has_result = false;
+  ClusterParams params;  // of the result
+  std::vector<ClusterRow> clusters;  // by label, largest first
+  size_t noise = 0;
+  double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
+  size_t silhouette_rows = 0;
+  double seconds = 0;
+  int focus = -2;  // cluster shown alone: >= 0, -1 noise, -2 none
+
+  // The map: per catalogue row, position in the unit square (y up), label, size factor.
+  std::vector<float> x, y;
+  std::vector<int32_t> labels;
+  std::vector<float> size;  // by downloads: 0.6 .. 2.6
+  int grid = 0;                      // cells per side
+  std::vector<uint32_t> cell_start;  // grid*grid + 1 offsets into cell_rows
+  std::vector<uint32_t> cell_rows;
+  std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
+
+  int query_row = -1;                // the query model's row
+  std::vector<uint32_t> rec_rows;    // its recommendations' rows
+
+  // Ward only.
+  std::vector<DendroLink> dendro_links;
+  std::vector<DendroLeaf> dendro_leaves;
+  std::vector<double> merge_heights;  // all merges, highest first
+  double dendro_max = 0;               // root height
+  double cut_height = -1;              // the cut in use (height between the k-th and k+1-th merge)
+
+  std::vector<ElbowPoint> elbow;
+  std::string elbow_features;
+
+  // Clusters a cut at height h gives.
+  int clusters_at(double h) const {
+    int k = 1;
+    for (double m : merge_heights) {
+      if (m <= h) break;
+      ++k;
+    }
+    return k;
+  }
+};
+
+// The map's view: centre in the unit square and zoom (1: the whole map fits).
+struct MapView {
+  double cx = 0.5, cy = 0.5, zoom = 1;
+  bool operator==(const MapView&) const = default;
+};
+
 // What the UI asks for. Compute intents go to the Controller, browser ones to the Platform.
 struct Intent {
   enum Kind {
@@ -73,11 +174,18 @@ struct Intent {
     back,
     forward,
     dismiss_error,
+    run_cluster,    // runs AppState::cluster_draft
+    cancel_job,     // the clustering or elbow in progress
+    focus_cluster,  // value: label, -1 noise, -2 none
+    recut,          // number: Ward cut height
+    run_elbow,      // k-means elbow for k = 2..12 on the draft's features
+    map_moved,      // the map's view changed (share link)
   };
   Kind kind;
   std::string text;
   int value = 0;
   bool flag = false;
+  double number = 0;
 };
 
 struct AppState {
@@ -108,6 +216,18 @@ struct AppState {
   std::vector<SearchRow> search_hits;
   size_t search_count = 0;
   std::string search_text;   // the text the hits are for
+  ClusterState clusters;
+
+  // --- owned by the UI (the Controller sets them from links and the API) ---
+  ClusterParams cluster_draft;  // the controls' values
+  MapView map;
+  bool size_by_downloads = false;
+  // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
+  float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
+  float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1
+  View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
+  bool map_dragging = false;
+  double cut_drag = -1;  // the dendrogram's cut line while it is dragged
 
   // --- owned by the UI ---
   char search_buf[512] = {};
@@ -120,5 +240,7 @@ struct AppState {
 
 // Draws one frame of the app into the current ImGui context.
 void draw_frame(AppState& s);
+// The Clusters tab (cluster_view.cpp).
+void draw_clusters_view(AppState& s);
 
 }  // namespace hfrec::app

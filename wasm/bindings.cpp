@@ -22,6 +22,7 @@ EM_JS(void, js_download, (const char* f, const char* m, const char* c), {
 EM_JS(void, js_history_go, (int d), { Module.host.historyGo(d); });
 EM_JS(void, js_set_url_hash, (const char* h, int push, int pos), { Module.host.setUrlHash(UTF8ToString(h), !!push, pos); });
 EM_JS(void, js_load_finished, (int id, const char* j), { Module.host.loadFinished(id, UTF8ToString(j)); });
+EM_JS(void, js_job_finished, (int id, const char* j), { Module.host.jobFinished(id, UTF8ToString(j)); });
 EM_JS(void, js_state_changed, (), { Module.host.stateChanged(); });
 EM_JS(char*, js_page_origin, (), {
   var s = String(location.origin || "");
@@ -46,6 +47,7 @@ class BrowserPlatform final : public Platform {
   void history_go(int d) override { js_history_go(d); }
   void set_url_hash(const std::string& h, bool push, int pos) override { js_set_url_hash(h.c_str(), push, pos); }
   void load_finished(int id, const std::string& j) override { js_load_finished(id, j.c_str()); }
+  void job_finished(int id, const std::string& j) override { js_job_finished(id, j.c_str()); }
   void state_changed() override { js_state_changed(); }
   std::string page_origin() override {
     char* p = js_page_origin();
@@ -122,6 +124,23 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_apply_link(const char* hash, int history_
 }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_share_link() { return ret(controller().share_link()); }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_widgets() { return ret(widgets_json()); }
+
+// Starts a clustering ({algo, features, k, eps, min_samples, seed, cut}) or the elbow ({features});
+// returns {ok, id} where the outcome comes to Module.host.jobFinished(id, ...), or {ok: false, error}.
+EMSCRIPTEN_KEEPALIVE const char* hfrec_cluster(const char* json, int elbow) {
+  static int next_id = 1;
+  int id = next_id++;
+  std::string r = elbow ? controller().elbow(str(json), id) : controller().cluster(str(json), id);
+  wake(2);
+  auto j = nlohmann::json::parse(r, nullptr, false);
+  if (j.is_object() && j.value("ok", false)) j["id"] = id;
+  return ret(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+EMSCRIPTEN_KEEPALIVE const char* hfrec_cancel_job() {
+  wake(2);
+  return ret(controller().cancel_job());
+}
+EMSCRIPTEN_KEEPALIVE const char* hfrec_map_point(const char* id) { return ret(controller().map_point(str(id))); }
 
 // {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
 EMSCRIPTEN_KEEPALIVE const char* hfrec_link_source(const char* hash) {

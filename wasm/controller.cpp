@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cluster_controller.h"
 #include "core/catalogue.h"
 #include "core/job.h"
 #include "core/recommender.h"
@@ -19,6 +20,7 @@ using nlohmann::json;
 const char* view_name(View v) {
   switch (v) {
     case View::results: return "results";
+    case View::clusters: return "clusters";
   }
   return "results";
 }
@@ -26,6 +28,10 @@ const char* view_name(View v) {
 bool parse_view(const std::string& s, View& out) {
   if (s == "results") {
     out = View::results;
+    return true;
+  }
+  if (s == "clusters") {
+    out = View::clusters;
     return true;
   }
   return false;
@@ -99,9 +105,20 @@ struct Controller::Impl {
   int history_pos = -1;
 
   Filters filters;
+  ClusterController clusters;
 
-  Impl(AppState& st, Platform& p) : s(st), platform(p) {
+  Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p) {
     for (Method m : kAllMethods) s.methods.push_back(method_name(m));
+    clusters.on_change([this] {
+      recompute();
+      publish_url(false);
+    });
+  }
+
+  // The cluster view shows a clustering: start one with the controls' values if there is none.
+  void ensure_clustering() {
+    if (s.view == View::clusters && index && !clusters.has_result() && !clusters.running())
+      clusters.start(s.cluster_draft);
   }
 
   void finish_load(const std::string& result) {
@@ -146,8 +163,10 @@ struct Controller::Impl {
       cat.name = load->name;
       auto idx = std::make_unique<Index>(std::move(cat));
       auto srch = std::make_unique<SearchIndex>(idx->catalogue());
+      clusters.reset(nullptr);  // its jobs hold the old Index
       search = std::move(srch);
       index = std::move(idx);
+      clusters.reset(index.get());
       const Catalogue& c = index->catalogue();
       s.has_catalogue = true;
       s.catalogue = CatalogueInfo{c.name, load->source, c.report.format, c.size(), c.report.warnings};
@@ -177,6 +196,7 @@ struct Controller::Impl {
       run_search(s.search_buf);
       recompute();
       publish_url(false);
+      ensure_clustering();
       finish_load(dump(json{{"ok", true}, {"rows", c.size()}, {"name", c.name}, {"warnings", c.report.warnings}}));
       return false;
     }
@@ -218,12 +238,29 @@ struct Controller::Impl {
     p.method = m;
     p.k = static_cast<size_t>(s.k);
     p.filters = filters;
+    const Catalogue& c = index->catalogue();
+    // A focused cluster restricts the candidates: rank more, keep its members.
+    if (clusters.filtering()) p.k = std::min<size_t>(c.size(), std::max<size_t>(20 * p.k, 1000));
     auto r = index->recommend(s.query, p);
+    if (r.ok() && clusters.filtering()) {
+      auto keep = [&](const auto& v) {
+        std::remove_cvref_t<decltype(v)> out;
+        for (const auto& rec : v)
+          if (clusters.allowed(rec.row) && out.size() < static_cast<size_t>(s.k)) out.push_back(rec);
+        return out;
+      };
+      auto kept = keep(r.value());
+      if (kept.size() < static_cast<size_t>(s.k) && p.k < c.size()) {
+        p.k = c.size();
+        r = index->recommend(s.query, p);
+        if (r.ok()) kept = keep(r.value());
+      }
+      if (r.ok()) r = std::move(kept);
+    }
     if (!r.ok()) {
       list.error = r.error();
       return list;
     }
-    const Catalogue& c = index->catalogue();
     int rank = 1;
     for (const auto& rec : r.value()) {
       ResultRow row;
@@ -263,6 +300,7 @@ struct Controller::Impl {
     s.can_back = history_pos > 0;
     s.can_forward = history_pos + 1 < static_cast<int>(history.size());
     if (!index || s.query.empty()) {
+      clusters.set_highlight("", {});
       platform.state_changed();
       return;
     }
@@ -286,6 +324,9 @@ struct Controller::Impl {
     }
     sort_list(s.primary);
     sort_list(s.secondary);
+    std::vector<std::string> ids;
+    for (const auto& r : s.primary.rows) ids.push_back(r.model_id);
+    clusters.set_highlight(s.query, ids);
     platform.state_changed();
   }
 
@@ -299,6 +340,7 @@ struct Controller::Impl {
     l.model_types = filters.model_types;
     l.compare = s.compare;
     l.view = view_name(s.view);
+    clusters.to_link(l);
     if (s.has_catalogue) {
       l.source = s.catalogue.source;
       l.catalogue = s.catalogue.name;
@@ -419,7 +461,12 @@ void Controller::report_error(std::string message) {
   d.platform.state_changed();
 }
 
-bool Controller::tick(double budget_ms) { return impl_->tick(budget_ms); }
+bool Controller::tick(double budget_ms) {
+  bool loading = impl_->tick(budget_ms);
+  // Each clustering slice stays well under a 16 ms frame.
+  bool clustering = impl_->clusters.tick(std::min(8.0, budget_ms));
+  return loading || clustering;
+}
 
 void Controller::apply_intents() {
   std::vector<Intent> intents;
@@ -464,9 +511,32 @@ void Controller::apply(const Intent& in) {
     case Intent::set_view: {
       View v;
       if (parse_view(in.text, v)) s.view = v;
+      d.ensure_clustering();
       d.publish_url(false);
       break;
     }
+    case Intent::run_cluster:
+      if (std::string e = d.clusters.start(s.cluster_draft); !e.empty()) {
+        s.clusters.error = e;
+        d.platform.state_changed();
+      }
+      d.publish_url(false);
+      break;
+    case Intent::cancel_job: d.clusters.cancel(); break;
+    case Intent::focus_cluster: d.clusters.focus(in.value); break;
+    case Intent::recut:
+      if (std::string e = d.clusters.recut(in.number); !e.empty()) {
+        s.clusters.error = e;
+        d.platform.state_changed();
+      }
+      break;
+    case Intent::run_elbow:
+      if (std::string e = d.clusters.start_elbow(s.cluster_draft.features); !e.empty()) {
+        s.clusters.error = e;
+        d.platform.state_changed();
+      }
+      break;
+    case Intent::map_moved: d.publish_url(false); break;
     case Intent::set_sort:
       s.sort = static_cast<SortKey>(in.value);
       s.sort_descending = in.flag;
@@ -545,6 +615,9 @@ std::string Controller::state_json() const {
   for (const auto& h : s.search_hits) hits.push_back({{"modelId", h.model_id}, {"kind", h.kind}});
   j["search"]["hits"] = hits;
   j["methods"] = s.methods;
+  j["clusters"] = d.clusters.summary();
+  j["clusterJob"] = d.clusters.job();
+  j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
   return dump(j);
 }
 
@@ -596,12 +669,53 @@ std::string Controller::set_json(std::string_view text) {
       }
     }
   }
+  ClusterParams cparams = s.cluster_draft;
+  bool run_cluster = false;
+  int focus = -3;
+  if (j.contains("cluster")) {
+    if (std::string e = parse_cluster_params(j["cluster"], cparams); !e.empty()) return fail(e);
+    const json& c = j["cluster"];
+    run_cluster = c.contains("algo") || c.contains("features") || c.contains("k") || c.contains("eps") ||
+                  c.contains("min_samples") || c.contains("minSamples") || c.contains("seed") || c.contains("cut");
+    if (c.contains("focus")) {
+      if (c["focus"].is_null()) focus = -2;
+      else if (!c["focus"].is_number_integer() || c["focus"].get<int64_t>() < -1 || c["focus"].get<int64_t>() > 100000)
+        return fail("cluster.focus: must be a cluster label, -1 for noise or null, got " + c["focus"].dump());
+      else focus = static_cast<int>(c["focus"].get<int64_t>());
+    }
+  }
+  MapView map = s.map;
+  if (j.contains("map")) {
+    const json& m = j["map"];
+    if (!m.is_object()) return fail("map: must be an object {zoom, cx, cy, sizeByDownloads}");
+    for (auto [key, dst, lo, hi] : {std::tuple{"zoom", &map.zoom, 0.25, 100000.0}, std::tuple{"cx", &map.cx, -10.0, 11.0},
+                                    std::tuple{"cy", &map.cy, -10.0, 11.0}}) {
+      if (!m.contains(key)) continue;
+      if (!m[key].is_number() || !(m[key].get<double>() >= lo && m[key].get<double>() <= hi))
+        return fail(std::string("map.") + key + ": must be a number from " + json(lo).dump() + " to " + json(hi).dump() +
+                    ", got " + m[key].dump());
+      *dst = m[key].get<double>();
+    }
+    if (m.contains("sizeByDownloads")) {
+      if (!m["sizeByDownloads"].is_boolean()) return fail("map.sizeByDownloads: must be true or false");
+      s.size_by_downloads = m["sizeByDownloads"].get<bool>();
+    }
+  }
+  if (run_cluster && !d.index) return fail("cluster: no catalogue is loaded");
   s.method = method;
   s.compare = compare;
   s.k = k;
   s.view = view;
+  s.map = map;
   d.filters = filters;
   d.sync_filter_flags();
+  if (run_cluster) {
+    if (std::string e = d.clusters.start(cparams); !e.empty()) return fail("cluster: " + e);
+  } else {
+    s.cluster_draft = cparams;
+    d.ensure_clustering();
+  }
+  if (focus != -3) d.clusters.set_pending_focus(focus);
   d.recompute();
   d.publish_url(false);
   return dump(ok_json());
@@ -633,6 +747,21 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
                (l.rows ? " (" + std::to_string(*l.rows) + " rows)" : "") + "; this page has '" + s.catalogue.name +
                "' (" + std::to_string(s.catalogue.rows) + " rows), so results may differ.";
   }
+  if (!l.algo.empty() || l.view == "clusters") {
+    ClusterParams p = s.cluster_draft;
+    if (!l.algo.empty()) p.algo = l.algo;
+    if (!l.features.empty()) p.features = l.features;
+    if (l.cluster_k) p.k = *l.cluster_k;
+    if (l.eps) p.eps = *l.eps;
+    if (l.min_samples) p.min_samples = *l.min_samples;
+    if (l.seed) p.seed = *l.seed;
+    p.cut = l.cut ? *l.cut : -1;
+    s.cluster_draft = p;
+    s.map = MapView{l.zoom.value_or(1), l.cx.value_or(0.5), l.cy.value_or(0.5)};
+    bool same = s.clusters.has_result && s.clusters.params == p;
+    if (!l.algo.empty() && d.index && !same) d.clusters.start(p);
+    d.clusters.set_pending_focus(l.focus.value_or(-2));
+  }
   std::string result = dump(ok_json());
   if (history_pos >= 0 && history_pos < static_cast<int>(d.history.size())) d.history_pos = history_pos;
   if (!l.model.empty()) {
@@ -650,10 +779,43 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
   } else {
     s.query.clear();
   }
+  d.ensure_clustering();
   d.recompute();
   if (history_pos < 0) d.publish_url(false);
   return result;
 }
+
+std::string Controller::cluster(std::string_view text, int job_id) {
+  auto& d = *impl_;
+  json j = json::parse(text, nullptr, false);
+  ClusterParams p = d.s.cluster_draft;
+  p.cut = -1;
+  if (j.is_discarded()) return fail("cluster() takes an object {algo, features, k, eps, min_samples, seed, cut}");
+  if (std::string e = parse_cluster_params(j, p); !e.empty()) return fail(e);
+  if (std::string e = d.clusters.start(p, job_id); !e.empty()) return fail(e);
+  d.publish_url(false);
+  return dump(ok_json());
+}
+
+std::string Controller::elbow(std::string_view text, int job_id) {
+  auto& d = *impl_;
+  json j = json::parse(text, nullptr, false);
+  std::string features = d.s.cluster_draft.features;
+  if (j.is_object() && j.contains("features")) {
+    if (!j["features"].is_string()) return fail("elbow.features: must be a string");
+    features = j["features"].get<std::string>();
+  }
+  if (std::string e = d.clusters.start_elbow(features, job_id); !e.empty()) return fail(e);
+  return dump(ok_json());
+}
+
+std::string Controller::cancel_job() {
+  bool running = impl_->clusters.running();
+  impl_->clusters.cancel();
+  return dump(json{{"ok", true}, {"cancelled", running}});
+}
+
+std::string Controller::map_point(std::string_view model_id) const { return impl_->clusters.point_json(model_id); }
 
 std::string Controller::share_link() const { return format_share_link(impl_->current_link()); }
 

@@ -23,6 +23,8 @@ class Platform {
   virtual void set_url_hash(const std::string& hash, bool push, int history_pos) = 0;
   // A load started by begin_load finished; json is {ok, rows, error}.
   virtual void load_finished(int load_id, const std::string& json) = 0;
+  // A job started by Controller::cluster / elbow finished; json is {ok, error?, clusters?, elbow?}.
+  virtual void job_finished(int job_id, const std::string& json) = 0;
   // The view changed (the DOM mirror re-reads state_json()).
   virtual void state_changed() = 0;
   // "https://host[:port]" of the page, for checking catalogue URLs.
@@ -53,6 +55,15 @@ class Controller {
   // Restores a view from a URL hash (history_pos >= 0 when it comes from back/forward).
   std::string apply_link(std::string_view hash, int history_pos);
   std::string share_link() const;
+  // Starts a clustering {algo, features, k, eps, min_samples, seed, cut}; its outcome goes to
+  // Platform::job_finished(job_id). Returns {ok, error?}.
+  std::string cluster(std::string_view json, int job_id);
+  // Starts the k-means elbow (k = 2..12) on {features}; reported like cluster().
+  std::string elbow(std::string_view json, int job_id);
+  // Cancels the clustering or elbow in progress.
+  std::string cancel_job();
+  // Where a model's point was drawn on the map in the last frame: {ok, x, y, visible, row, label}.
+  std::string map_point(std::string_view model_id) const;
 
  private:
   struct Impl;

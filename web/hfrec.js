@@ -15,6 +15,7 @@
   let rafPending = false;
   let framesDrawn = 0;
   const pendingLoads = new Map();  // load id -> resolve
+  const pendingJobs = new Map();   // clustering / elbow job id -> resolve
   let readyResolve, readyReject;
   const ready = new Promise((res, rej) => { readyResolve = res; readyReject = rej; });
   ready.catch(() => {});
@@ -320,8 +321,25 @@
       if (resolve) resolve(r);
       requestFrame();
     },
+    jobFinished: (id, json) => {
+      const r = JSON.parse(json);
+      const resolve = pendingJobs.get(id);
+      pendingJobs.delete(id);
+      if (r.ok && r.clusters) setStatus(`Clustered: ${r.clusters.k} clusters${r.clusters.noise ? `, ${r.clusters.noise} noise` : ''}.`);
+      if (resolve) resolve(r);
+      requestFrame();
+    },
     stateChanged,
   };
+
+  // Starts a job through the C++ export; resolves with its outcome.
+  function startJob(params, elbow) {
+    if (!mod) return Promise.resolve({ ok: false, error: 'the app is not started yet' });
+    const r = callJson((p) => mod._hfrec_cluster(p, elbow ? 1 : 0), JSON.stringify(params || {}));
+    requestFrame();
+    if (!r.ok) return Promise.resolve(r);
+    return new Promise((resolve) => pendingJobs.set(r.id, resolve));
+  }
 
   // ---- the automation API ---------------------------------------------------------------------
   const api = {
@@ -346,6 +364,28 @@
       }));
     },
     frames: () => framesDrawn,
+    // Clusters the catalogue ({algo, features, k, eps, min_samples, seed, cut}, unset fields keep
+    // the controls' values); resolves {ok, clusters} (the state().clusters summary) or {ok:false, error}.
+    cluster: (params) => startJob(params, false),
+    // The k-means elbow for k = 2..12 ({features}); resolves {ok, elbow: [{k, inertia, ...}]}.
+    elbow: (params) => startJob(params, true),
+    // Cancels the clustering or elbow in progress (its promise resolves with an error).
+    cancel: () => {
+      const r = callJson(() => mod._hfrec_cancel_job());
+      requestFrame();
+      return r;
+    },
+    // Where a model's point was drawn on the cluster map in the last frame, in page CSS pixels:
+    // {ok, x, y, visible, row, label}.
+    mapPoint: (modelId) => {
+      const r = callJson(mod._hfrec_map_point, modelId);
+      if (r.ok) {
+        const rect = canvas.getBoundingClientRect();
+        r.x += rect.left;
+        r.y += rect.top;
+      }
+      return r;
+    },
   };
   Object.freeze(api);
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });

@@ -20,8 +20,8 @@ bool report_errors(const Args& a, const char* cmd) {
   return false;
 }
 
-// NaN (an undefined metric) becomes null.
-nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+// NaN (an undefined metric) becomes null. Keys are printed in the documented order.
+nlohmann::ordered_json num(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
 
 void parse_features(Args& a, FeatureSpace& f) {
   if (a.has("--features") && !parse_feature_space(a.get("--features"), f))
@@ -72,7 +72,7 @@ int cmd_cluster(const Args& in) {
   }
   const ClusterResult& c = res.value();
   const Catalogue& cat = idx.catalogue();
-  nlohmann::json o;
+  nlohmann::ordered_json o;
   o["algo"] = algo_name(r.algo);
   o["features"] = feature_space_name(r.features);
   if (r.algo == ClusterAlgo::dbscan) {
@@ -88,17 +88,17 @@ int cmd_cluster(const Args& in) {
   o["clusters"] = c.sizes.size();
   o["labels"] = c.labels;
   o["sizes"] = c.sizes;
-  nlohmann::json names = nlohmann::json::array(), details = nlohmann::json::array();
+  nlohmann::ordered_json names = nlohmann::ordered_json::array(), details = nlohmann::ordered_json::array();
   for (const ClusterSummary& s : c.clusters) {
     names.push_back(s.name);
-    nlohmann::json d;
+    nlohmann::ordered_json d;
     d["label"] = s.label;
     d["size"] = s.size;
     d["name"] = s.name;
-    nlohmann::json feats = nlohmann::json::array();
+    nlohmann::ordered_json feats = nlohmann::ordered_json::array();
     for (const FeatureShare& f : s.features) feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
     d["features"] = feats;
-    nlohmann::json top = nlohmann::json::array();
+    nlohmann::ordered_json top = nlohmann::ordered_json::array();
     for (uint32_t row : s.top_members) top.push_back({{"modelId", cat.id(row)}, {"downloads", cat.downloads[row]}});
     d["top_members"] = top;
     details.push_back(std::move(d));
@@ -156,7 +156,7 @@ int cmd_elbow(const Args& in) {
     const auto& rows = job.value()->rows();
     for (; printed < rows.size(); ++printed) {
       const ElbowRow& e = rows[printed];
-      nlohmann::json o = {{"k", e.k},
+      nlohmann::ordered_json o = {{"k", e.k},
                           {"inertia", num(e.inertia)},
                           {"silhouette", num(e.silhouette)},
                           {"davies_bouldin", num(e.davies_bouldin)},

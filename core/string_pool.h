@@ -1,0 +1,32 @@
+// StringPool: interns strings into dense ids; a flat open-addressing table keeps lookups to one or
+// two cache misses, which matters when a million model ids and tags are interned while loading.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hfrec {
+
+inline constexpr uint32_t kMissing = 0xFFFFFFFFu;
+
+class StringPool {
+ public:
+  // The id of s, adding it when new; ids are dense from 0 in order of first intern.
+  uint32_t intern(std::string_view s);
+  // The id of s, or kMissing when it was never interned.
+  uint32_t find(std::string_view s) const;
+  // The string of an id; the reference stays valid while the pool lives.
+  const std::string& str(uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+
+ private:
+  static uint64_t hash(std::string_view s);
+  void grow();
+  std::deque<std::string> strings_;  // stable addresses
+  std::vector<uint64_t> hashes_;     // per id
+  std::vector<uint32_t> slots_;      // id + 1, or 0 when empty; size is a power of two
+};
+
+}  // namespace hfrec
