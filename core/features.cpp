@@ -72,13 +72,28 @@ std::vector<uint32_t> tie_order(const Catalogue& cat) {
 Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order_in) {
   Groups g;
   const auto n = static_cast<uint32_t>(m.rows());
-  std::unordered_map<uint32_t, uint32_t, RowHash, RowEq> seen(n / 2 + 1, RowHash{&m}, RowEq{&m});
+  // Open addressing over row hashes (a node-based map costs an allocation per distinct row).
+  const RowHash hasher{&m};
+  const RowEq equal{&m};
+  size_t cap = 1024;
+  while (cap < size_t(n) * 2) cap *= 2;
+  std::vector<uint32_t> slots(cap, kMissing);  // group id
+  std::vector<uint64_t> group_hash;
   g.group_of.resize(n);
   std::vector<uint32_t> first;
   for (uint32_t r = 0; r < n; ++r) {
-    auto [it, inserted] = seen.emplace(r, static_cast<uint32_t>(first.size()));
-    if (inserted) first.push_back(r);
-    g.group_of[r] = it->second;
+    const uint64_t h = hasher(r);
+    size_t i = (h ^ (h >> 31)) & (cap - 1);
+    for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
+      const uint32_t x = slots[i];
+      if (group_hash[x] == h && equal(first[x], r)) break;
+    }
+    if (slots[i] == kMissing) {
+      slots[i] = static_cast<uint32_t>(first.size());
+      first.push_back(r);
+      group_hash.push_back(h);
+    }
+    g.group_of[r] = slots[i];
   }
   const size_t G = first.size();
   g.member_ptr.assign(G + 1, 0);

@@ -21,9 +21,7 @@ const char* hybrid_field_name(HybridField f) {
     case HybridField::library: return "library";
     case HybridField::task: return "task";
     case HybridField::head: return "head";
-    case HybridField::month: return "month";
-    case HybridField::lineage: return "lineage";
-    case HybridField::word: return "word";
+    case HybridField::ngram: return "ngram";
   }
   return "?";
 }
@@ -60,41 +58,32 @@ std::string key_of(HybridField f, std::string_view token) {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// The (field, token) pairs of one row, lower-cased; duplicates allowed (removed by the caller).
+// The (field, token) pairs of one tag, lower-cased: license, paper, or a free tag with the
+// 4-grams of its words (so "mozilla-foundation/common_voice_6_0" meets the name "cv-common-voice").
 template <class Emit>
-void row_fields(const Catalogue& cat, uint32_t row, Emit&& emit, int mm) {
-  {
-    const std::string& id = cat.id(row);
-    const bool has_author = cat.author[row] != kMissing || id.find('/') != std::string::npos;
-    if ((mm & 1) && !has_author) emit(HybridField::author, "(none)");
-    if ((mm & 2) && cat.pipeline_tag[row] == kMissing) emit(HybridField::task, "(none)");
-    if ((mm & 4) && cat.library_name[row] == kMissing) emit(HybridField::library, "(none)");
-    if ((mm & 8) && cat.architectures.begin(row) == cat.architectures.end(row)) emit(HybridField::head, "(none)");
-    bool lic = false;
-    for (const uint32_t* p = cat.tags.begin(row); p != cat.tags.end(row); ++p) lic |= starts_with(cat.pool.str(*p), "license:");
-    if ((mm & 16) && !lic) emit(HybridField::license, "(none)");
-    if ((mm & 32) && cat.model_type[row] == kMissing) emit(HybridField::model_type, "(none)");
-  }
-  if (cat.last_modified[row].size() >= 7) emit(HybridField::month, cat.last_modified[row].substr(0, 7));
+void tag_fields(std::string_view tag, Emit&& emit) {
+  std::string t = lower(tag);
+  if (starts_with(t, "license:")) return emit(HybridField::license, std::string_view(t).substr(8));
+  if (starts_with(t, "dataset:")) return emit(HybridField::dataset, std::string_view(t).substr(8));
+  if (starts_with(t, "arxiv:") || starts_with(t, "doi:")) return emit(HybridField::paper, std::string_view(t));
+  emit(HybridField::tag, std::string_view(t));
+  for (const std::string& w : id_tokens(t)) for_each_char_4gram(w, [&](std::string_view g) { emit(HybridField::ngram, g); });
+}
+
+// The (field, token) pairs of one row's name, author and single-valued fields, lower-cased;
+// duplicates allowed (removed by the caller). Tags, datasets and architectures go through the
+// per-pool-string cache of the constructor.
+template <class Emit>
+void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
   const std::string& id = cat.id(row);
   const size_t slash = id.rfind('/');
   std::string_view name = slash == std::string::npos ? std::string_view(id) : std::string_view(id).substr(slash + 1);
-  for (const std::string& t : id_tokens(name)) emit(HybridField::name, t);
+  for (const std::string& t : id_tokens(name)) {
+    emit(HybridField::name, t);
+    for_each_char_4gram(t, [&](std::string_view g) { emit(HybridField::ngram, g); });
+  }
   if (cat.author[row] != kMissing) emit(HybridField::author, lower(cat.pool.str(cat.author[row])));
   else if (slash != std::string::npos) emit(HybridField::author, lower(std::string_view(id).substr(0, id.find('/'))));
-  for (const uint32_t* p = cat.tags.begin(row); p != cat.tags.end(row); ++p) {
-    std::string t = lower(cat.pool.str(*p));
-    if (starts_with(t, "license:")) emit(HybridField::license, t.substr(8));
-    else if (starts_with(t, "dataset:")) emit(HybridField::dataset, t.substr(8));
-    else if (starts_with(t, "arxiv:") || starts_with(t, "doi:")) emit(HybridField::paper, t);
-    else emit(HybridField::tag, t);
-  }
-  for (const uint32_t* p = cat.datasets.begin(row); p != cat.datasets.end(row); ++p)
-    emit(HybridField::dataset, lower(cat.pool.str(*p)));
-  for (const uint32_t* p = cat.architectures.begin(row); p != cat.architectures.end(row); ++p) {
-    emit(HybridField::architecture, lower(cat.pool.str(*p)));
-    emit(HybridField::head, lower(architecture_head(cat.pool.str(*p), cat.value(cat.model_type[row]))));
-  }
   if (cat.model_type[row] != kMissing) emit(HybridField::model_type, lower(cat.pool.str(cat.model_type[row])));
   if (cat.library_name[row] != kMissing) emit(HybridField::library, lower(cat.pool.str(cat.library_name[row])));
   if (cat.pipeline_tag[row] != kMissing) emit(HybridField::task, lower(cat.pool.str(cat.pipeline_tag[row])));
@@ -107,18 +96,53 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   // Terms per row (distinct), document frequencies.
   std::vector<uint32_t> df;
   std::vector<uint32_t> row_buf;
+  auto term_of = [&](HybridField f, std::string_view tok) -> uint32_t {
+    auto [it, ins] = vocab_.emplace(key_of(f, tok), static_cast<uint32_t>(term_text_.size()));
+    if (ins) {
+      term_text_.emplace_back(tok);
+      term_field_.push_back(static_cast<uint8_t>(f));
+      df.push_back(0);
+    }
+    return it->second;
+  };
+  // Tags, datasets and architectures repeat across rows: each pooled string is tokenized once per
+  // role and its term ids cached (as build_soup does).
+  enum Role { kTag, kDataset, kArch, kRoles };
+  std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
+  for (int r = 0; r < kRoles; ++r) cache_begin[r].assign(cat.pool.size(), kMissing), cache_end[r].assign(cat.pool.size(), 0);
+  std::vector<uint32_t> cache_terms;
+  auto cached = [&](Role role, uint32_t v, uint32_t row) {
+    if (cache_begin[role][v] == kMissing || role == kArch) {  // the head depends on the row's model type
+      const uint32_t b = static_cast<uint32_t>(cache_terms.size());
+      auto add = [&](HybridField f, std::string_view tok) {
+        if (!tok.empty()) cache_terms.push_back(term_of(f, tok));
+      };
+      if (role == kTag) {
+        tag_fields(cat.pool.str(v), add);
+      } else if (role == kDataset) {
+        add(HybridField::dataset, lower(cat.pool.str(v)));
+      } else {
+        add(HybridField::architecture, lower(cat.pool.str(v)));
+        add(HybridField::head, lower(architecture_head(cat.pool.str(v), cat.value(cat.model_type[row]))));
+      }
+      if (role == kArch) {
+        row_buf.insert(row_buf.end(), cache_terms.begin() + b, cache_terms.end());
+        cache_terms.resize(b);
+        return;
+      }
+      cache_begin[role][v] = b;
+      cache_end[role][v] = static_cast<uint32_t>(cache_terms.size());
+    }
+    row_buf.insert(row_buf.end(), cache_terms.begin() + cache_begin[role][v], cache_terms.begin() + cache_end[role][v]);
+  };
   for (uint32_t r = 0; r < n; ++r) {
     row_buf.clear();
-    row_fields(cat, r, [&](HybridField f, std::string_view tok) {
-      if (tok.empty()) return;
-      auto [it, ins] = vocab_.emplace(key_of(f, tok), static_cast<uint32_t>(term_text_.size()));
-      if (ins) {
-        term_text_.emplace_back(tok);
-        term_field_.push_back(static_cast<uint8_t>(f));
-        df.push_back(0);
-      }
-      row_buf.push_back(it->second);
-    }, p_.missing_mask);
+    row_own_fields(cat, r, [&](HybridField f, std::string_view tok) {
+      if (!tok.empty()) row_buf.push_back(term_of(f, tok));
+    });
+    for (const uint32_t* p = cat.tags.begin(r); p != cat.tags.end(r); ++p) cached(kTag, *p, r);
+    for (const uint32_t* p = cat.datasets.begin(r); p != cat.datasets.end(r); ++p) cached(kDataset, *p, r);
+    for (const uint32_t* p = cat.architectures.begin(r); p != cat.architectures.end(r); ++p) cached(kArch, *p, r);
     std::sort(row_buf.begin(), row_buf.end());
     row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
     for (uint32_t t : row_buf) ++df[t];
@@ -127,25 +151,16 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   }
   const size_t T = term_text_.size();
   idf_.resize(T);
-  for (size_t t = 0; t < T; ++t) idf_[t] = p_.idf_kind == 0 ? std::log((1.0 + n) / (1.0 + df[t])) + 1.0 : std::max(0.0, std::log((n - df[t] + 0.5) / (df[t] + 0.5)));
+  for (size_t t = 0; t < T; ++t) idf_[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
   // Row weights: idf (binary tf), each field's sub-vector l2-normalised, times the field weight
   // (the document side carries the weight; queries are normalised per field without it).
   row_weights_.resize(row_terms_.size());
   for (uint32_t r = 0; r < n; ++r) {
     double sq[kHybridFields] = {};
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += p_.norm_kind == 1 ? 1.0 : idf_[row_terms_[k]] * idf_[row_terms_[k]];
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint32_t t = row_terms_[k];
-      row_weights_[k] = sq[term_field_[t]] > 0 ? static_cast<float>(std::pow(idf_[t], p_.idf_pow) / std::sqrt(sq[term_field_[t]])) : 0.f;
-    }
-  }
-  row_gweights_.resize(row_terms_.size());
-  for (uint32_t r = 0; r < n; ++r) {
-    double sq = 0;
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq += p_.field_weight[term_field_[row_terms_[k]]] * idf_[row_terms_[k]] * idf_[row_terms_[k]];
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
-      uint32_t t = row_terms_[k];
-      row_gweights_[k] = sq > 0 ? static_cast<float>(std::sqrt(p_.field_weight[term_field_[t]]) * idf_[t] / std::sqrt(sq)) : 0.f;
+      row_weights_[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
     }
   }
   // Inverted index (rows ascending within a term).
@@ -154,14 +169,12 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   for (size_t t = 0; t < T; ++t) post_ptr_[t + 1] += post_ptr_[t];
   post_rows_.resize(row_terms_.size());
   post_weights_.resize(row_terms_.size());
-  post_gweights_.resize(row_terms_.size());
   std::vector<uint64_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
   for (uint32_t r = 0; r < n; ++r)
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint64_t at = fill[row_terms_[k]]++;
       post_rows_[at] = r;
       post_weights_[at] = static_cast<float>(p_.field_weight[term_field_[row_terms_[k]]] * row_weights_[k]);
-      post_gweights_[at] = row_gweights_[k];
     }
   // Popularity prior, in [0, 1] before its weight.
   int64_t max_dl = 0;
@@ -171,18 +184,6 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
     for (uint32_t r = 0; r < n; ++r)
       prior_[r] = p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
                   std::log1p(static_cast<double>(max_dl));
-  if (p_.rich_prior > 0) {
-    std::vector<double> rich(n, 0.0);
-    double mx = 0;
-    for (uint32_t r = 0; r < n; ++r) {
-      double c = 0;
-      if (p_.rich_kind == 0) c = static_cast<double>(cat.tags.end(r) - cat.tags.begin(r));
-      else c = static_cast<double>(row_ptr_[r + 1] - row_ptr_[r]);
-      rich[r] = std::log1p(c);
-      mx = std::max(mx, rich[r]);
-    }
-    for (uint32_t r = 0; r < n; ++r) prior_[r] += mx > 0 ? p_.rich_prior * rich[r] / mx : 0.0;
-  }
   // Singleton groups: every row is its own group (rows ordered by row id).
   groups_.group_of.resize(n);
   groups_.members.resize(n);
@@ -227,7 +228,6 @@ void HybridModel::set_scale(HybridQuery& q) const {
 HybridQuery HybridModel::row_query(uint32_t row) const {
   HybridQuery q;
   for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.terms.emplace_back(row_terms_[k], row_weights_[k]);
-  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.gterms.push_back(row_gweights_[k]);
   set_scale(q);
   return q;
 }
@@ -251,41 +251,19 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
   std::string low = lower(text);
   for_each_token(low, [&](std::string_view w) { words.emplace_back(w); });
   for (const auto& piece : id_tokens(text)) words.push_back(piece);
-  for (const auto& w : words)
-    for (int f = 0; f < kHybridFields; ++f) add(static_cast<HybridField>(f), w);
+  for (const auto& w : words) {
+    for (int f = 0; f < kHybridFields; ++f)
+      if (static_cast<HybridField>(f) != HybridField::ngram) add(static_cast<HybridField>(f), w);
+    for_each_char_4gram(w, [&](std::string_view g) { add(HybridField::ngram, g); });
+  }
   return normalise(std::move(raw));
 }
 
 void HybridModel::score(const HybridQuery& q, std::vector<double>& score) const {
-  if (p_.prf_m <= 0) return score1(q, score);
-  std::vector<double> s0(score.size(), 0.0);
-  score1(q, s0);
-  std::vector<uint32_t> idx(score.size());
-  for (uint32_t r = 0; r < idx.size(); ++r) idx[r] = r;
-  const size_t m = std::min<size_t>(idx.size(), static_cast<size_t>(p_.prf_m) + 1);
-  std::partial_sort(idx.begin(), idx.begin() + m, idx.end(), [&](uint32_t a, uint32_t b) { return s0[a] > s0[b]; });
-  std::unordered_map<uint32_t, double> acc;
-  for (auto [t, w] : q.terms) acc[t] += w;
-  for (size_t i = 0; i < m; ++i)
-    for (uint64_t k = row_ptr_[idx[i]]; k < row_ptr_[idx[i] + 1]; ++k) acc[row_terms_[k]] += p_.prf_beta / m * row_weights_[k];
-  HybridQuery q2;
-  for (auto [t, w] : acc) q2.terms.emplace_back(t, w);
-  std::sort(q2.terms.begin(), q2.terms.end());
-  q2.scale = q.scale;
-  score1(q2, score);
-}
-
-void HybridModel::score1(const HybridQuery& q, std::vector<double>& score) const {
   for (auto [t, w] : q.terms) {
-    const double ws = w * q.scale * (1 - p_.global_mix);
+    const double ws = w * q.scale;
     for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_weights_[k];
   }
-  if (p_.global_mix > 0 && !q.gterms.empty())
-    for (size_t i = 0; i < q.terms.size(); ++i) {
-      const uint32_t t = q.terms[i].first;
-      const double ws = q.gterms[i] * p_.global_mix;
-      for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_gweights_[k];
-    }
   for (size_t r = 0; r < score.size(); ++r) score[r] += prior_[r];
 }
 
@@ -298,13 +276,28 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
     if (qi != q.terms.end() && qi->first == t)
       contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * row_weights_[k]), t);
   }
+  // The 4-grams are one explanation: "ngram:^squ+squa+quad (0.05)" (largest first, at most 4 shown).
+  double ngram_total = 0;
+  std::string ngram_text;
+  int ngram_shown = 0;
   std::sort(contrib.begin(), contrib.end());
+  for (const auto& [c, t] : contrib)
+    if (term_field_[t] == static_cast<uint8_t>(HybridField::ngram)) {
+      ngram_total += -c;
+      if (ngram_shown++ < 4) ngram_text += (ngram_text.empty() ? "" : "+") + term_text_[t];
+    }
+  std::erase_if(contrib, [&](const auto& x) { return term_field_[x.second] == static_cast<uint8_t>(HybridField::ngram); });
+  if (ngram_total > 0) {
+    contrib.emplace_back(-ngram_total, kMissing);
+    std::sort(contrib.begin(), contrib.end());
+  }
   std::vector<std::string> out;
   for (size_t i = 0; i < contrib.size() && i < p_.max_explanations; ++i) {
     char buf[32];
     std::snprintf(buf, sizeof buf, " (%.2f)", -contrib[i].first);
     const uint32_t t = contrib[i].second;
-    out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] + buf);
+    if (t == kMissing) out.push_back("ngram:" + ngram_text + buf);
+    else out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] + buf);
   }
   if (prior_[row] > 0) {
     char buf[48];

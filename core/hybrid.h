@@ -1,8 +1,10 @@
 // The hybrid recommender: a weighted sum of per-field TF-IDF cosines over everything a catalogue row holds
-// (model-id name tokens, author, tags, architectures, model type, library, task, datasets), plus a
-// small popularity prior. Weights and their reasons: docs/hybrid.md.
+// (model-id name tokens, author, tags, architectures, model type, library, task, datasets, and
+// character 4-grams of name and tag words), plus a small popularity prior. Weights and their
+// reasons: docs/hybrid.md.
 // References: TF-IDF cosine (Salton & Buckley 1988), field weights as in BM25F (Robertson,
-// Zaragoza & Taylor 2004; Robertson & Zaragoza 2009), smooth idf as scikit-learn's TfidfVectorizer.
+// Zaragoza & Taylor 2004; Robertson & Zaragoza 2009), smooth idf as scikit-learn's TfidfVectorizer,
+// character n-grams for fuzzy word matching (Cavnar & Trenkle 1994; McNamee & Mayfield 2004).
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -29,11 +31,21 @@ enum class HybridField : uint8_t {
   library,
   task,          // pipeline_tag
   head,          // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
-  month,         // EXPERIMENT lastModified YYYY-MM
-  lineage,       // EXPERIMENT
-  word,          // EXPERIMENT
+  ngram,         // character 4-grams of the words of the name and of the free tags ("^squ", "squa", "quad", "uad$")
 };
-inline constexpr int kHybridFields = 14;
+inline constexpr int kHybridFields = 12;
+
+// Calls emit(gram) for each character 4-gram of "^" + word + "$"; words shorter than 3 bytes give none.
+template <class F>
+void for_each_char_4gram(std::string_view word, F&& emit) {
+  if (word.size() < 3) return;
+  std::string b;
+  b.reserve(word.size() + 2);
+  b += '^';
+  b += word;
+  b += '$';
+  for (size_t i = 0; i + 4 <= b.size(); ++i) emit(std::string_view(b).substr(i, 4));
+}
 
 // The head of an architecture class name: from "For" ("ForMaskedLM"), else what follows the model
 // type ("GPT2LMHeadModel", gpt2 -> LMHeadModel), else the last CamelCase word ("Model").
@@ -45,27 +57,17 @@ const char* hybrid_field_name(HybridField f);
 // Weights of the hybrid; the defaults are argued for in docs/hybrid.md.
 struct HybridParams {
   // Multiplies a field's cosine (BM25F-style field boost); index by HybridField:
-  // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head.
-  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2, 0, 0, 0};
+  // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head, ngram.
+  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2, 1};
   // Weight of the popularity prior log(1 + downloads) / log(1 + max downloads), in [0, prior].
   double popularity_prior = 0.01;
   // Explanations kept per result.
   size_t max_explanations = 8;
-  double global_mix = 0;  // EXPERIMENT
-  double idf_kind = 0;  // EXPERIMENT
-  int norm_kind = 0;  // EXPERIMENT
-  int prf_m = 0;  // EXPERIMENT
-  int missing_mask = 0;  // EXPERIMENT
-  double rich_prior = 0;  // EXPERIMENT
-  int rich_kind = 0;  // EXPERIMENT
-  double prf_beta = 0.5;  // EXPERIMENT
-  double idf_pow = 1;  // EXPERIMENT
 };
 
 // A query in the hybrid's term space: (term, weight), weights l2-normalised.
 struct HybridQuery {
   std::vector<std::pair<uint32_t, double>> terms;  // sorted by term
-  std::vector<double> gterms;
   double scale = 1;  // 1 / (sum of the weights of the query's fields): scores fall in [0, 1]
   bool empty() const { return terms.empty(); }
 };
@@ -84,7 +86,6 @@ class HybridModel {
                          std::string_view text) const;
   // Adds the similarity of q to every row into score (size = rows), prior included.
   void score(const HybridQuery& q, std::vector<double>& score) const;
-  void score1(const HybridQuery& q, std::vector<double>& score) const;
   // "field:token (0.31)" for the terms q and row share, largest contribution first.
   std::vector<std::string> explain(const HybridQuery& q, uint32_t row) const;
   // Singleton groups over the rows (for select_topk).
@@ -107,8 +108,6 @@ class HybridModel {
   std::vector<uint64_t> post_ptr_;       // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;
-  std::vector<float> post_gweights_;
-  std::vector<float> row_gweights_;
   std::vector<double> prior_;            // popularity prior per row
   Groups groups_;
 };

@@ -410,13 +410,17 @@ void draw_frame(AppState& s) {
     const bool requested = s.view != s.tab_shown;
     auto flags = [&](View v) { return requested && s.view == v ? ImGuiTabItemFlags_SetSelected : 0; };
     View open = s.tab_shown;
-    if (ImGui::BeginTabItem("Recommendations", nullptr, flags(View::results))) {
+    bool results_open = ImGui::BeginTabItem("Recommendations", nullptr, flags(View::results));
+    ui::name_item("Recommendations");
+    if (results_open) {
       open = View::results;
       ImGui::Spacing();
       draw_results_view(s);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Clusters", nullptr, flags(View::clusters))) {
+    bool clusters_open = ImGui::BeginTabItem("Clusters", nullptr, flags(View::clusters));
+    ui::name_item("Clusters");
+    if (clusters_open) {
       open = View::clusters;
       ImGui::Spacing();
       draw_clusters_view(s);

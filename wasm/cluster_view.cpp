@@ -24,6 +24,8 @@ using ui::thousands;
 using ui::tooltip;
 
 constexpr size_t kPointBudget = 60000;  // points drawn per frame at most (coarse LOD beyond)
+constexpr size_t kBusyBudget = 4000;    // ... while a job runs (software-rendered WebGL stays fluid)
+constexpr size_t kCircleBudget = 12000; // circles up to this many points, squares beyond
 
 // Categorical colours (Tableau 10 then 10 more), then golden-angle hues.
 ImU32 cluster_colour(int label, bool dark, float alpha = 1.0f) {
@@ -217,6 +219,7 @@ void draw_map(AppState& s, ImVec2 size) {
   }
 
   ImGui::InvisibleButton("##map", sz, ImGuiButtonFlags_MouseButtonLeft);
+  ui::name_item("##map");
   ImGui::SetItemAllowOverlap();
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
@@ -267,9 +270,13 @@ void draw_map(AppState& s, ImVec2 size) {
   const int gy1 = std::clamp(static_cast<int>(std::floor(v1 * g)) + 1, 0, g - 1);
   size_t visible = 0;
   for (int gy = gy0; gy <= gy1; ++gy) visible += c.cell_start[gy * g + gx1 + 1] - c.cell_start[gy * g + gx0];
-  const double keep = visible > kPointBudget ? static_cast<double>(kPointBudget) / static_cast<double>(visible) : 1.0;
+  const size_t budget = c.running ? kBusyBudget : kPointBudget;
+  const double keep = visible > budget ? static_cast<double>(budget) / static_cast<double>(visible) : 1.0;
   const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
-  const bool circles = visible * keep <= 30000;
+  const bool circles = visible * keep <= kCircleBudget;
+  // Tiny points need no anti-aliased fringe: a third of the vertices.
+  const ImDrawListFlags saved_flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   const int focus_label = c.focus == -1 ? -1 : c.focus;  // kNoise is -1 too
   size_t drawn = 0;
   for (int pass = 0; pass < (c.focus == -2 ? 1 : 2); ++pass) {
@@ -286,7 +293,7 @@ void draw_map(AppState& s, ImVec2 size) {
           float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
           if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) continue;
           ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
-          if (circles) dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 10);
+          if (circles) dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
           else dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
           ++drawn;
         }
@@ -294,6 +301,7 @@ void draw_map(AppState& s, ImVec2 size) {
     }
   }
 
+  dl->Flags = saved_flags;
   // The query's recommendations ringed, the query on top.
   const ImU32 ring = dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(20, 22, 27, 230);
   for (uint32_t row : c.rec_rows) {
@@ -431,15 +439,17 @@ void draw_cluster_list(AppState& s) {
     }
     ImGui::PopID();
   };
+  if (c.noise) row(-1, "noise (in no cluster)", static_cast<uint32_t>(c.noise), nullptr);
   for (size_t i = 0; i < c.clusters.size() && i < limit; ++i)
     row(c.clusters[i].label, c.clusters[i].name, c.clusters[i].size, &c.clusters[i].top);
   if (c.clusters.size() > limit) muted("+ " + std::to_string(c.clusters.size() - limit) + " more clusters");
-  if (c.noise) row(-1, "noise (no cluster)", static_cast<uint32_t>(c.noise), nullptr);
 }
 
 void draw_metrics(AppState& s) {
   const ClusterState& c = s.clusters;
-  if (ImGui::BeginTable("##metrics", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+  if (ImGui::BeginTable("##metrics", 2, ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("Calinski-Harabasz").x + 12);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     auto line = [](const char* name, const std::string& v, const char* tip) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
@@ -551,6 +561,7 @@ void draw_dendrogram(AppState& s) {
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   float w = ImGui::GetContentRegionAvail().x, h = 190;
   ImGui::InvisibleButton("##dendrogram", ImVec2(w, h));
+  ui::name_item("##dendrogram");
   const bool active = ImGui::IsItemActive(), hovered = ImGui::IsItemHovered();
   ImVec2 a(p0.x + 8, p0.y + 10), z(p0.x + w - 8, p0.y + h - 14);
   const double top = c.dendro_max * 1.05;
@@ -573,7 +584,9 @@ void draw_dendrogram(AppState& s) {
     dl->AddLine(ImVec2(px(l.x_right), py(l.h_right)), ImVec2(px(l.x_right), py(l.h)), l.h_right > cut ? above : col, 1.5f);
     dl->AddLine(ImVec2(px(l.x_left), py(l.h)), ImVec2(px(l.x_right), py(l.h)), col, 1.5f);
   }
+  const bool room = !c.dendro_leaves.empty() && (z.x - a.x) / static_cast<float>(c.dendro_leaves.size()) > 24;
   for (const auto& leaf : c.dendro_leaves) {
+    if (!room) break;
     std::string n = leaf.size >= 1000 ? fmt("%.0fk", leaf.size / 1000.0) : std::to_string(leaf.size);
     ImVec2 ts = ImGui::CalcTextSize(n.c_str());
     ImGui::PushFont(fonts().regular);

@@ -757,7 +757,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     if (l.seed) p.seed = *l.seed;
     p.cut = l.cut ? *l.cut : -1;
     s.cluster_draft = p;
-    s.map = MapView{l.zoom.value_or(1), l.cx.value_or(0.5), l.cy.value_or(0.5)};
+    s.map = MapView{l.cx.value_or(0.5), l.cy.value_or(0.5), l.zoom.value_or(1)};
     bool same = s.clusters.has_result && s.clusters.params == p;
     if (!l.algo.empty() && d.index && !same) d.clusters.start(p);
     d.clusters.set_pending_focus(l.focus.value_or(-2));

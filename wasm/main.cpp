@@ -80,8 +80,11 @@ bool frame() {
   // While loading and nothing else happens, spend most animation frames on the work and redraw
   // the progress about ten times a second.
   static Clock::time_point last_draw;
-  if (r.state.busy && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty &&
-      std::chrono::duration<double, std::milli>(t0 - last_draw).count() < 100) {
+  // Clustering jobs do the same with a redraw every 50 ms, so the progress bar moves smoothly.
+  const double since_draw = std::chrono::duration<double, std::milli>(t0 - last_draw).count();
+  const bool working = r.state.busy || r.state.clusters.running;
+  if (working && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty &&
+      since_draw < (r.state.busy ? 100 : 50)) {
     bool busy = r.controller->tick(14.0);
     if (!busy) wake(2);
     return true;

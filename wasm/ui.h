@@ -5,6 +5,7 @@
 #include "app.h"
 #include "fonts.h"
 #include "imgui.h"
+#include "imgui_internal.h"
 
 namespace hfrec::app::ui {
 
@@ -43,6 +44,13 @@ inline void tooltip(const std::string& text) {
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndTooltip();
+}
+
+// Reports the last item to widgets() under this label: items without their own test-engine
+// label (InvisibleButton, tab items, table headers) call it so tests can find them.
+inline void name_item(const char* label) {
+  ImGuiContext& g = *GImGui;
+  IMGUI_TEST_ENGINE_ITEM_INFO(g.LastItemData.ID, label, g.LastItemData.StatusFlags);
 }
 
 }  // namespace hfrec::app::ui

@@ -1,0 +1,237 @@
+// End-to-end tests of the Clusters view: k-means map and point clicks, cancelling a long job
+// while frames keep coming, Ward's dendrogram cut, DBSCAN noise, and share links of the view.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launch, openPage, screenshot, settle, startServer } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function byName(page, name) {
+  const all = await page.evaluate(() => window.hfrec.widgets());
+  return all.find((w) => w.name === name) || null;
+}
+
+async function waitIdle(page) {
+  await page.waitForFunction(() => !window.hfrec.state().clusterJob.running, null, { timeout: 60000 });
+  await settle(page);
+}
+
+test('clusters tab: k-means map, click a point, get recommendations', async () => {
+  const { context, page, errors, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  await settle(page);
+  // The tab, clicked like a person would; the view starts a clustering with the controls' values.
+  const tab = (await page.evaluate(() => window.hfrec.widgets())).find((w) => w.label === 'Clusters');
+  assert.ok(tab, 'the Clusters tab is in widgets()');
+  await page.mouse.click(tab.cx, tab.cy);
+  await page.waitForFunction(() => window.hfrec.state().view === 'clusters');
+  await waitIdle(page);
+
+  const r = await page.evaluate(() => window.hfrec.cluster({ algo: 'kmeans', k: 8, features: 'attributes', seed: 0 }));
+  assert.ok(r.ok, r.error);
+  assert.equal(r.clusters.algorithm, 'kmeans');
+  assert.equal(r.clusters.k, 8);
+  const st = await page.evaluate(() => window.hfrec.state());
+  assert.equal(st.clusters.k, 8);
+  assert.equal(st.clusters.features, 'attributes');
+  assert.equal(st.clusters.sizes.reduce((a, b) => a + b, 0), st.catalogue.rows);
+  assert.equal(st.clusters.noise, 0);
+  assert.ok(st.clusters.names.every((n) => typeof n === 'string' && n.length > 0));
+  assert.match(await page.evaluate(() => location.hash), /view=clusters&algo=kmeans&features=attributes&ck=8/);
+  await settle(page);
+  const shot = await screenshot(page, 'clusters-kmeans');
+  assert.ok(shot.colours > 300, `the map screenshot has ${shot.colours} colours`);
+
+  // Click a point found through its screen position: it becomes the query.
+  const id = 'gpt2';
+  const p = await page.evaluate((m) => window.hfrec.mapPoint(m), id);
+  assert.ok(p.ok, p.error);
+  assert.ok(p.visible, 'the point is on the canvas');
+  await page.mouse.move(p.x, p.y);
+  await settle(page);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(() => window.hfrec.state().query !== '');
+  const after = await page.evaluate(() => window.hfrec.state());
+  const clicked = await page.evaluate((m) => window.hfrec.mapPoint(m), after.query);
+  assert.ok(Math.hypot(clicked.x - p.x, clicked.y - p.y) < 8, `clicked ${after.query} near ${id}`);
+  assert.equal(after.view, 'clusters');
+  assert.ok(after.results.length > 0, 'recommendations for the clicked model');
+  await settle(page);
+  await screenshot(page, 'clusters-query');
+
+  // A cluster from the list filters the map and the ranked list.
+  const label = after.clusters.sizes.length > 1 ? 1 : 0;
+  const row = await byName(page, `##cluster${label}`);
+  assert.ok(row, 'the cluster list row is in widgets()');
+  await page.mouse.click(row.cx, row.cy);
+  await page.waitForFunction((l) => window.hfrec.state().clusters.focus === l, label);
+  const filtered = await page.evaluate(() => window.hfrec.state());
+  assert.match(await page.evaluate(() => location.hash), new RegExp(`focus=${label}`));
+  for (const res of filtered.results) {
+    const q = await page.evaluate((m) => window.hfrec.mapPoint(m), res.modelId);
+    assert.equal(q.label, label, `${res.modelId} is in cluster ${label}`);
+  }
+  await settle(page);
+  await screenshot(page, 'clusters-focus');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a long clustering shows progress, keeps frames coming and can be cancelled', async () => {
+  const { context, page, errors, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
+  await waitIdle(page);
+  // Ward on TF-IDF is the slowest request; it runs in slices.
+  await page.evaluate(() => {
+    window.__job = window.hfrec.cluster({ algo: 'ward', features: 'tfidf', k: 8 });
+    window.__gaps = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__gaps.push(t - last);
+      last = t;
+      if (!window.__stopGaps) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.waitForFunction(() => window.hfrec.state().clusterJob.running);
+  await page.waitForTimeout(1500);
+  const job = await page.evaluate(() => window.hfrec.state().clusterJob);
+  assert.ok(job.running, 'still running after 1.5 s');
+  assert.ok(job.stage.length > 0);
+  await settle(page).catch(() => {});
+  const cancel = (await page.evaluate(() => window.hfrec.widgets())).find((w) => w.label === 'Cancel');
+  assert.ok(cancel, 'a Cancel button while the job runs');
+  await screenshot(page, 'clusters-progress');
+  await page.mouse.click(cancel.cx, cancel.cy);
+  const outcome = await page.evaluate(() => window.__job);
+  assert.equal(outcome.ok, false);
+  assert.equal(outcome.error, 'clustering cancelled');
+  const gaps = await page.evaluate(() => { window.__stopGaps = true; return window.__gaps.slice(2); });
+  const worst = Math.max(...gaps);
+  console.log(`# frames during the job: ${gaps.length}, longest gap ${worst.toFixed(1)} ms`);
+  assert.ok(worst < 250, `longest gap between frames ${worst.toFixed(1)} ms`);
+  const st = await page.evaluate(() => window.hfrec.state());
+  assert.equal(st.clusterJob.running, false);
+  assert.equal(st.clusters.algorithm, 'kmeans', 'the previous clustering stays');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Ward: the dendrogram cut line is dragged to a new cut', async () => {
+  const { context, page, errors, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
+  await waitIdle(page);
+  const r = await page.evaluate(() => window.hfrec.cluster({ algo: 'ward', k: 4 }));
+  assert.ok(r.ok, r.error);
+  assert.equal(r.clusters.k, 4);
+  assert.ok(r.clusters.cutHeight > 0);
+  await settle(page);
+  const d = await byName(page, '##dendrogram');
+  assert.ok(d, 'the dendrogram is in widgets()');
+  // Drag the cut down to a lower height: more clusters.
+  const x = d.x + d.w / 2;
+  await page.mouse.move(x, d.y + d.h * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(x, d.y + d.h * 0.6, { steps: 5 });
+  await page.mouse.move(x, d.y + d.h * 0.8, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => window.hfrec.state().clusters.params.cut !== null);
+  const st = await page.evaluate(() => window.hfrec.state());
+  assert.ok(st.clusters.k > 4, `a lower cut gives more clusters (${st.clusters.k})`);
+  assert.equal(st.clusters.sizes.reduce((a, b) => a + b, 0), st.catalogue.rows);
+  assert.match(await page.evaluate(() => location.hash), /algo=ward&features=attributes&cut=/);
+  await settle(page);
+  const shot = await screenshot(page, 'clusters-ward-cut');
+  assert.ok(shot.colours > 300);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('DBSCAN: noise is counted, listed and can be shown alone', async () => {
+  const { context, page, errors, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
+  await waitIdle(page);
+  const r = await page.evaluate(() => window.hfrec.cluster({ algo: 'dbscan', eps: 0.3, min_samples: 5 }));
+  assert.ok(r.ok, r.error);
+  assert.equal(r.clusters.algorithm, 'dbscan');
+  assert.ok(r.clusters.noise > 0, 'some rows are noise');
+  assert.equal(r.clusters.sizes.reduce((a, b) => a + b, 0) + r.clusters.noise,
+    (await page.evaluate(() => window.hfrec.state())).catalogue.rows);
+  await settle(page);
+  const noise = await byName(page, '##cluster-1');
+  assert.ok(noise, 'the noise row is in the cluster list');
+  await page.mouse.click(noise.cx, noise.cy);
+  await page.waitForFunction(() => window.hfrec.state().clusters.focus === -1);
+  await settle(page);
+  const shot = await screenshot(page, 'clusters-dbscan-noise');
+  assert.ok(shot.colours > 100);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a share link restores the cluster view', async () => {
+  const { context, page, errors, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  await page.evaluate(() => window.hfrec.select('gpt2'));
+  const r = await page.evaluate(() => window.hfrec.cluster({ algo: 'kmeans', k: 5, features: 'soup', seed: 3 }));
+  assert.ok(r.ok, r.error);
+  const set = await page.evaluate(() =>
+    window.hfrec.set({ view: 'clusters', cluster: { focus: 2 }, map: { zoom: 2.5, cx: 0.4, cy: 0.6 } }));
+  assert.ok(set.ok, set.error);
+  await page.waitForFunction(() => window.hfrec.state().clusters.focus === 2);
+  const link = await page.evaluate(() => window.hfrec.shareLink());
+  assert.match(link, /view=clusters&algo=kmeans&features=soup&ck=5&seed=3&focus=2&zoom=2.5&cx=0.4&cy=0.6/);
+  const before = await page.evaluate(() => window.hfrec.state());
+  await context.close();
+
+  const second = await openPage(browser, link);
+  assert.ok(second.ok);
+  await second.page.waitForFunction(() => {
+    const s = window.hfrec.state();
+    return s.clusters && !s.clusterJob.running && s.clusters.focus === 2;
+  }, null, { timeout: 60000 });
+  const st = await second.page.evaluate(() => window.hfrec.state());
+  assert.equal(st.view, 'clusters');
+  assert.equal(st.query, 'gpt2');
+  assert.equal(st.clusters.algorithm, 'kmeans');
+  assert.equal(st.clusters.features, 'soup');
+  assert.equal(st.clusters.k, 5);
+  assert.equal(st.clusters.params.seed, 3);
+  assert.deepEqual(st.clusters.sizes, before.clusters.sizes);
+  assert.deepEqual(st.map, before.map);
+  assert.deepEqual(st.results.map((x) => x.modelId), before.results.map((x) => x.modelId));
+  await settle(second.page);
+  const shot = await screenshot(second.page, 'clusters-restored');
+  assert.ok(shot.colours > 300);
+  assert.deepEqual(second.errors, []);
+  assert.deepEqual(errors, []);
+  await second.context.close();
+});
+
+test('bad cluster parameters are refused with a message and change nothing', async () => {
+  const { context, page, ok } = await openPage(browser, server.url);
+  assert.ok(ok);
+  const a = await page.evaluate(() => window.hfrec.cluster({ algo: 'optics' }));
+  assert.deepEqual(a, { ok: false, error: 'cluster.algo: unknown algorithm "optics" (kmeans, ward, dbscan)' });
+  const b = await page.evaluate(() => window.hfrec.set({ view: 'clusters', cluster: { eps: -1 } }));
+  assert.deepEqual(b, { ok: false, error: 'cluster.eps: must be a number in (0, 1000], got -1' });
+  const st = await page.evaluate(() => window.hfrec.state());
+  assert.equal(st.view, 'results');
+  assert.equal(st.clusters, null);
+  await context.close();
+});
