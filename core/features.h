@@ -1,12 +1,14 @@
 // Sparse feature spaces of a catalogue: the notebook's one-hot "attributes" and bag-of-words "soup".
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "catalogue.h"
+#include "job.h"
 
 namespace hfrec {
 
@@ -37,10 +39,11 @@ struct Groups {
 };
 
 // All rows in tie order: downloads desc, then modelId asc (compute once, share between spaces).
+// Runs TieOrderBuilder to the end.
 std::vector<uint32_t> tie_order(const Catalogue& cat);
 
 // Collapses identical rows of m (rows ordered by downloads desc, modelId asc within a group).
-// `order` is tie_order(cat) when the caller has it (else it is computed).
+// `order` is tie_order(cat) when the caller has it (else it is computed). Runs CollapseBuilder.
 Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
 
 // One-hot of pipeline_tag, architectures (raw cell, brackets stripped), model_type, library_name.
@@ -76,9 +79,88 @@ struct SoupSpace {
 inline constexpr const char* kAttributeFields[4] = {"pipeline_tag", "architectures", "model_type",
                                                     "library_name"};
 
+// The attribute space in one call (runs AttributeBuilder to the end).
 AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
 // Appends the soup tokens of one row (lower-cased, as CountVectorizer would see them).
 void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& out);
+// The soup space in one call (runs SoupBuilder to the end).
 SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
+
+// --- Resumable builders: the functions above in slices (IndexBuilder runs them in a browser tab) ---
+// Each step(timer) works in small batches until the timer expires and returns true when finished;
+// take() is valid once. The results are identical to the one-shot functions (which run these).
+// - The catalogue, matrix and order passed in must outlive the builder and stay in place.
+
+// tie_order() as a merge sort: sorted runs, then bottom-up merges that resume mid-merge.
+class TieOrderBuilder {
+ public:
+  explicit TieOrderBuilder(const Catalogue& cat);
+  ~TieOrderBuilder();
+  // Works until the timer expires; true when the order is complete.
+  bool step(const SliceTimer& timer);
+  // Fraction done in [0, 1], monotone.
+  double progress() const;
+  // The rows in tie order (once, after step() returned true).
+  std::vector<uint32_t> take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// collapse_rows() in phases: hashing (rows), members (rows), group rows, postings, each resumable.
+class CollapseBuilder {
+ public:
+  CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>& order);
+  ~CollapseBuilder();
+  // Works until the timer expires; true when the groups are complete.
+  bool step(const SliceTimer& timer);
+  // Fraction done in [0, 1], monotone.
+  double progress() const;
+  // The groups (once, after step() returned true).
+  Groups take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// build_attributes() in phases: value scan (rows), value sort, one-hot (rows), collapse.
+class AttributeBuilder {
+ public:
+  AttributeBuilder(const Catalogue& cat, const std::vector<uint32_t>& order);
+  ~AttributeBuilder();
+  // Works until the timer expires; true when the space is complete.
+  bool step(const SliceTimer& timer);
+  // Fraction done in [0, 1], monotone.
+  double progress() const;
+  // What it is doing now ("attributes: one-hot").
+  const char* stage() const;
+  // The attribute space (once, after step() returned true).
+  AttributeSpace take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// build_soup() in phases: tokenizing (rows), vocabulary sort, counts (rows), idf, collapse, norms.
+class SoupBuilder {
+ public:
+  SoupBuilder(const Catalogue& cat, const std::vector<uint32_t>& order);
+  ~SoupBuilder();
+  // Works until the timer expires; true when the space is complete.
+  bool step(const SliceTimer& timer);
+  // Fraction done in [0, 1], monotone.
+  double progress() const;
+  // What it is doing now ("soup: tokenizing").
+  const char* stage() const;
+  // The soup space (once, after step() returned true).
+  SoupSpace take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace hfrec

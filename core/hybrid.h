@@ -15,6 +15,7 @@
 
 #include "catalogue.h"
 #include "features.h"
+#include "text.h"
 
 namespace hfrec {
 
@@ -35,16 +36,23 @@ enum class HybridField : uint8_t {
 };
 inline constexpr int kHybridFields = 12;
 
-// Calls emit(gram) for each character 4-gram of "^" + word + "$"; words shorter than 3 bytes give none.
+// Calls emit(gram) for each 4-gram of code points of "^" + word + "$" (word is UTF-8, so grams never
+// split a character); words shorter than 3 code points give none.
 template <class F>
 void for_each_char_4gram(std::string_view word, F&& emit) {
-  if (word.size() < 3) return;
   std::string b;
   b.reserve(word.size() + 2);
   b += '^';
   b += word;
   b += '$';
-  for (size_t i = 0; i + 4 <= b.size(); ++i) emit(std::string_view(b).substr(i, 4));
+  std::vector<size_t> at;  // start offset of each code point, then the end
+  for (size_t i = 0; i < b.size();) {
+    at.push_back(i);
+    utf8_next(b, i);
+  }
+  at.push_back(b.size());
+  if (at.size() < 6) return;  // fewer than 5 code points: "^ab$"
+  for (size_t i = 0; i + 4 < at.size(); ++i) emit(std::string_view(b).substr(at[i], at[i + 4] - at[i]));
 }
 
 // The head of an architecture class name: from "For" ("ForMaskedLM"), else what follows the model

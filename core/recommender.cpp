@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "index_builder.h"
 #include "text.h"
 
 namespace hfrec {
@@ -38,9 +39,11 @@ struct Index::Query {
   uint32_t attr_group = kMissing;    // the query's attribute group when it is a catalogue row
 };
 
-Index::Index(Catalogue cat)
-    : cat_(std::move(cat)), order_(hfrec::tie_order(cat_)), attr_(build_attributes(cat_, &order_)),
-      soup_(build_soup(cat_, &order_)) {}
+Index::Index(Catalogue cat) : Index(build_index_parts(std::move(cat))) {}
+
+Index::Index(IndexParts parts)
+    : cat_(std::move(parts.catalogue)), order_(std::move(parts.order)), attr_(std::move(parts.attributes)),
+      soup_(std::move(parts.soup)) {}
 
 const HybridModel& Index::hybrid() const {
   if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);

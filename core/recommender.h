@@ -53,10 +53,21 @@ struct Recommendation {
   std::vector<std::string> shared;  // tokens or attributes that explain the score, strongest first
 };
 
+// What an Index is made of; IndexBuilder makes them in slices (core/index_builder.h).
+struct IndexParts {
+  Catalogue catalogue;
+  std::vector<uint32_t> order;  // rows in tie order (downloads desc, modelId asc)
+  AttributeSpace attributes;    // built with `order`
+  SoupSpace soup;               // built with `order`
+};
+
 // A catalogue with its feature spaces and indexes, ready to answer queries.
 class Index {
  public:
+  // Builds everything in one call (runs an IndexBuilder to the end).
   explicit Index(Catalogue cat);
+  // From parts that belong together (IndexBuilder::take() uses it).
+  explicit Index(IndexParts parts);
   const Catalogue& catalogue() const { return cat_; }
   const AttributeSpace& attributes() const { return attr_; }
   const SoupSpace& soup() const { return soup_; }

@@ -228,7 +228,8 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
     ImGui::PopID();
     return;
   }
-  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Resizable | ImGuiTableFlags_RowBg |
+  // Not resizable: ImGui draws a line at every resizable column border.
+  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                           ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
                           ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
   bool compact = !s.compare.empty();
@@ -240,15 +241,28 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
     ImGui::TableSetupColumn("Score", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort |
                                          ImGuiTableColumnFlags_PreferSortDescending, 1.3f, 0);
     ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_PreferSortDescending,
-                            1.0f, 1);
+                            1.2f, 1);
     ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
                                         (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.4f);
     ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
                                            (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.0f);
     ImGui::TableSetupColumn("Why", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 2.2f);
+    // Wide enough for both buttons at any font size, so narrow windows never clip them.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float actions = ImGui::CalcTextSize("↗").x + ImGui::CalcTextSize("Copy").x + 4 * st.FramePadding.x +
+                          st.ItemSpacing.x + 2 * st.CellPadding.x;
     ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort |
-                                             ImGuiTableColumnFlags_NoHide, 74);
-    ImGui::TableHeadersRow();
+                                             ImGuiTableColumnFlags_NoHide, actions);
+    // The header row by hand, so each header reports its label to widgets() (sort by clicking it).
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < cols; ++c) {
+      if (!ImGui::TableSetColumnIndex(c)) continue;
+      const char* name = ImGui::TableGetColumnName(c);
+      ImGui::PushID(c);
+      ImGui::TableHeader(name);
+      ui::name_item(name);
+      ImGui::PopID();
+    }
     if (ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs()) {
       if (spec->SpecsDirty && spec->SpecsCount > 0) {
         const ImGuiTableColumnSortSpecs& c = spec->Specs[0];
@@ -268,10 +282,13 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       muted(std::to_string(r.rank));
       ImGui::TableSetColumnIndex(1);
       std::string label = r.model_id + "##row";
+      // The label centred in the row's height, level with the other cells' text (drawn 2 px down).
+      ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
       if (ImGui::Selectable(label.c_str(), false,
                             ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap,
                             ImVec2(0, ImGui::GetTextLineHeight() + 4)))
         emit(s, Intent::select, r.model_id);
+      ImGui::PopStyleVar();
       tooltip(r.model_id + (r.in_both ? "\nIn both lists" : "") + "\nClick to make it the query");
       ImGui::TableSetColumnIndex(2);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
@@ -290,7 +307,7 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       muted(r.why);
       tooltip(r.why.empty() ? "" : "Shared: " + r.why);
       ImGui::TableSetColumnIndex(7);
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
       if (ImGui::SmallButton("↗##hf")) emit(s, Intent::open_url, r.model_id);
       tooltip("Open " + r.model_id + " on huggingface.co");
       ImGui::SameLine();

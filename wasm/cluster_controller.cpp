@@ -1,6 +1,7 @@
 #include "cluster_controller.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -225,6 +226,7 @@ struct ClusterController::Impl {
   }
 
   std::optional<int> pending_focus;
+  double worst_step_ms = 0;  // longest step() of the current job (the frame budget check)
 
   void layout_dendrogram(const ClusterResult& r) {
     ClusterState& c = s.clusters;
@@ -293,7 +295,9 @@ struct ClusterController::Impl {
   bool tick(double budget_ms) {
     ClusterState& c = s.clusters;
     if (job) {
+      auto t0 = std::chrono::steady_clock::now();
       bool done = job->step(budget_ms);
+      worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       c.progress = static_cast<float>(job->progress());
       c.stage = job->stage();
       if (!done) return true;
@@ -313,7 +317,9 @@ struct ClusterController::Impl {
       return false;
     }
     if (elbow) {
+      auto t0 = std::chrono::steady_clock::now();
       bool done = elbow->step(budget_ms);
+      worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       c.progress = static_cast<float>(elbow->progress());
       c.stage = elbow->stage();
       copy_elbow(elbow->rows());
@@ -414,6 +420,7 @@ std::string ClusterController::start(const ClusterParams& p, int job_id) {
   d.job = std::move(j).value();
   d.job_params = p;
   d.job_id = job_id;
+  d.worst_step_ms = 0;
   d.s.cluster_draft = p;
   ClusterState& c = d.s.clusters;
   c.running = true;
@@ -441,6 +448,7 @@ std::string ClusterController::start_elbow(const std::string& features, int job_
   d.drop_jobs("superseded by the elbow");
   d.elbow = std::move(j).value();
   d.job_id = job_id;
+  d.worst_step_ms = 0;
   ClusterState& c = d.s.clusters;
   c.elbow.clear();
   c.elbow_features = features;
@@ -531,7 +539,8 @@ json ClusterController::job() const {
               {"kind", c.job_kind},
               {"progress", c.progress},
               {"stage", c.stage},
-              {"error", c.error}};
+              {"error", c.error},
+              {"longestStepMs", impl_->worst_step_ms}};
 }
 
 void ClusterController::to_link(ShareLink& l) const {

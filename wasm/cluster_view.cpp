@@ -26,6 +26,7 @@ using ui::tooltip;
 constexpr size_t kPointBudget = 60000;  // points drawn per frame at most (coarse LOD beyond)
 constexpr size_t kBusyBudget = 4000;    // ... while a job runs (software-rendered WebGL stays fluid)
 constexpr size_t kCircleBudget = 12000; // circles up to this many points, squares beyond
+constexpr float kLegendWidth = 250;
 
 // Categorical colours (Tableau 10 then 10 more), then golden-angle hues.
 ImU32 cluster_colour(int label, bool dark, float alpha = 1.0f) {
@@ -167,9 +168,13 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0) {
   const float lh = ImGui::GetTextLineHeight() + 2;
   const size_t shown = std::min<size_t>(c.clusters.size(), 10);
   const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
-  const float w = 250;
+  const float w = kLegendWidth;
   ImVec2 a(p0.x + 10, p0.y + 10), b(a.x + w, a.y + lines * lh + 12);
-  dl->AddRectFilled(a, b, dark ? IM_COL32(22, 24, 29, 215) : IM_COL32(255, 255, 255, 225), 6);
+  // Under the pointer the legend fades, so the points below it can be seen and picked.
+  const bool peek = ImGui::IsMouseHoveringRect(a, b, false) && ImGui::IsWindowHovered();
+  const float alpha = peek ? 0.12f : 1.0f;
+  ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+  dl->AddRectFilled(a, b, ImGui::GetColorU32(dark ? IM_COL32(22, 24, 29, 215) : IM_COL32(255, 255, 255, 225)), 6);
   dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border), 6);
   float y = a.y + 6;
   ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
@@ -185,14 +190,15 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0) {
   for (size_t i = 0; i < shown; ++i) {
     const auto& r = c.clusters[i];
     bool dim = c.focus != -2 && c.focus != r.label;
-    entry(cluster_colour(r.label, dark, dim ? 0.3f : 1.0f), r.name, thousands(r.size), false);
+    entry(cluster_colour(r.label, dark, (dim ? 0.3f : 1.0f) * alpha), r.name, thousands(r.size), false);
   }
   if (c.clusters.size() > shown) {
     dl->AddText(ImVec2(a.x + 26, y), faint, ("+ " + std::to_string(c.clusters.size() - shown) + " more clusters").c_str());
     y += lh;
   }
-  if (c.noise) entry(cluster_colour(-1, dark), "noise", thousands(static_cast<int64_t>(c.noise)), false);
-  if (c.query_row >= 0) entry(palette().accent, "query  ·  ringed: its recommendations", "", true);
+  if (c.noise) entry(cluster_colour(-1, dark, alpha), "noise", thousands(static_cast<int64_t>(c.noise)), false);
+  if (c.query_row >= 0) entry(ImGui::GetColorU32(palette().accent), "query  ·  ringed: its recommendations", "", true);
+  ImGui::PopStyleVar();
 }
 
 void draw_map(AppState& s, ImVec2 size) {
@@ -224,8 +230,11 @@ void draw_map(AppState& s, ImVec2 size) {
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   MapView& v = s.map;
-  double scale = std::min(sz.x, sz.y) * 0.9 * v.zoom;
-  MapFrame f{ImVec2(p0.x + sz.x / 2, p0.y + sz.y / 2), scale};
+  // The fitted map sits right of the legend (top left) when the canvas is wide enough.
+  const float legend_w = sz.x > 2 * kLegendWidth + 250 ? kLegendWidth + 10 : 0;
+  const float fit = std::min(sz.x - legend_w, sz.y) * 0.9f;
+  double scale = fit * v.zoom;
+  MapFrame f{ImVec2(p0.x + legend_w + (sz.x - legend_w) / 2, p0.y + sz.y / 2), scale};
 
   // Pan by dragging, zoom with the wheel about the cursor.
   bool moved = false;
@@ -237,14 +246,14 @@ void draw_map(AppState& s, ImVec2 size) {
   if (hovered && io.MouseWheel != 0) {
     double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
     v.zoom = std::clamp(v.zoom * std::pow(1.25, io.MouseWheel), 0.5, 5000.0);
-    double ns = std::min(sz.x, sz.y) * 0.9 * v.zoom;
+    double ns = fit * v.zoom;
     v.cx = mu - (io.MousePos.x - f.origin.x) / ns;
     v.cy = mv + (io.MousePos.y - f.origin.y) / ns;
     moved = true;
   }
   v.cx = std::clamp(v.cx, -10.0, 11.0);
   v.cy = std::clamp(v.cy, -10.0, 11.0);
-  scale = std::min(sz.x, sz.y) * 0.9 * v.zoom;
+  scale = fit * v.zoom;
   f.scale = scale;
   bool click = ImGui::IsItemDeactivated() && !s.map_dragging;
   if (ImGui::IsItemDeactivated() && s.map_dragging) {
@@ -621,7 +630,16 @@ void draw_clusters_view(AppState& s) {
   const ClusterState& c = s.clusters;
   if (c.has_result) {
     std::string title = "Clusters (" + std::to_string(c.clusters.size()) + ")###clusters";
-    if (ImGui::CollapsingHeader(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) draw_cluster_list(s);
+    if (ImGui::CollapsingHeader(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+      // Its own scroll, so the dendrogram and metrics below stay in view with many clusters.
+      const float line = ImGui::GetTextLineHeightWithSpacing();
+      const float want = (static_cast<float>(std::min<size_t>(c.clusters.size(), 300)) + (c.noise ? 1 : 0) +
+                          (c.focus != -2 ? 6 : 0) + 1.5f) * line + 8;
+      const float h = std::min(want, std::max(6 * line, avail.y * 0.42f));
+      ImGui::BeginChild("##clusterlist", ImVec2(0, h), false);
+      draw_cluster_list(s);
+      ImGui::EndChild();
+    }
     if (c.params.algo == "ward" && ImGui::CollapsingHeader("Dendrogram", ImGuiTreeNodeFlags_DefaultOpen))
       draw_dendrogram(s);
     if (ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);

@@ -83,8 +83,9 @@ bool frame() {
   // Clustering jobs do the same with a redraw every 50 ms, so the progress bar moves smoothly.
   const double since_draw = std::chrono::duration<double, std::milli>(t0 - last_draw).count();
   const bool working = r.state.busy || r.state.clusters.running;
-  if (working && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty &&
-      since_draw < (r.state.busy ? 100 : 50)) {
+  // The first catalogue loads behind the page's loading overlay: redraw only twice a second.
+  const double redraw_ms = !r.state.busy ? 50 : r.state.has_catalogue ? 100 : 500;
+  if (working && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty && since_draw < redraw_ms) {
     bool busy = r.controller->tick(14.0);
     if (!busy) wake(2);
     return true;

@@ -437,8 +437,17 @@
     applyTheme();
     resize();
     watchDpr();
-    requestAnimationFrame(() => requestAnimationFrame(() => { loading.style.display = 'none'; }));
-    canvas.focus();
+    // The overlay stays, with the load's stage, until the first catalogue is in (the app draws
+    // rarely meanwhile, which makes loading faster on slow GPUs).
+    const showStage = setInterval(() => {
+      const s = api.state();
+      if (s.busy && s.stage) setLoadingText(s.progress > 0 ? `${s.stage}… ${Math.round(s.progress * 100)}%` : `${s.stage}…`);
+    }, 100);
+    const reveal = () => {
+      clearInterval(showStage);
+      loading.style.display = 'none';
+      canvas.focus();
+    };
 
     // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
     let src = params.get('catalogue') || '';
@@ -457,6 +466,7 @@
     if (initialHash.length > 1) {
       withStrings([initialHash], (p) => mod._hfrec_apply_link(p, -1));
     }
+    reveal();
     requestFrame();
     if (result.ok) readyResolve(true);
     else readyResolve(false);

@@ -23,12 +23,12 @@ after(async () => {
 
 const state = (page) => page.evaluate(() => window.hfrec.state());
 
-// Clicks a widget found through widgets(); wide items (table rows) are clicked near their start.
+// Clicks the middle of a widget found through widgets() (a table row anywhere along it).
 async function click(page, label, by = 'label') {
   await settle(page);
   const w = (await page.evaluate(() => window.hfrec.widgets())).find((x) => x[by] === label);
   assert.ok(w, `widget '${label}' is visible`);
-  await page.mouse.click(w.w > 300 ? w.x + 40 : w.cx, w.cy);
+  await page.mouse.click(w.cx, w.cy);
   await settle(page);
 }
 

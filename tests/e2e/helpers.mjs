@@ -42,8 +42,9 @@ export async function launch() {
 }
 
 // A page that records console errors and page errors.
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, dpr = 1 } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: dpr });
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, dpr = 1, colorScheme = 'light',
+  acceptDownloads = false } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: dpr, colorScheme, acceptDownloads });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -53,13 +54,15 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   return { context, page, errors, ok };
 }
 
-// Waits until no frame is pending (the app draws on demand), then a little longer.
+// Waits until no frame is pending (the app draws on demand): the frame count unchanged for 300 ms
+// (one slow software-rendered frame can take over 100 ms on a busy machine).
 export async function settle(page) {
   await page.waitForFunction(() => !window.hfrec.state().busy);
   let last = -1;
-  for (let i = 0; i < 50; i++) {
+  let still = 0;
+  for (let i = 0; i < 100 && still < 3; i++) {
     const n = await page.evaluate(() => window.hfrec.frames());
-    if (n === last) return;
+    still = n === last ? still + 1 : 0;
     last = n;
     await page.waitForTimeout(100);
   }
@@ -70,7 +73,8 @@ export async function widget(page, label) {
   return all.find((w) => w.label === label) || null;
 }
 
-// Saves a screenshot and checks it is not blank (many distinct colours).
+// Saves a screenshot; returns its distinct colours (a blank page has very few) and mean luminance
+// (0 black .. 255 white).
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   const file = path.join(artifacts, `${name}.png`);
@@ -87,8 +91,12 @@ export async function screenshot(page, name) {
     x.drawImage(img, 0, 0, 320, 200);
     const d = x.getImageData(0, 0, 320, 200).data;
     const set = new Set();
-    for (let i = 0; i < d.length; i += 4) set.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return set.size;
+    let luma = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      set.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      luma += 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
+    }
+    return { colours: set.size, luma: luma / (d.length / 4), width: img.naturalWidth, height: img.naturalHeight };
   }, png);
-  return { file, colours };
+  return { file, ...colours };
 }

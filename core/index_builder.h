@@ -1,0 +1,43 @@
+// IndexBuilder: builds an Index in slices (tie order, attribute space, soup space), so a browser
+// tab keeps drawing frames while a million-row catalogue is indexed (issues 3 and 5).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "catalogue.h"
+#include "job.h"
+#include "recommender.h"
+#include "result.h"
+
+namespace hfrec {
+
+// A Job that indexes a catalogue; the result is identical to Index(Catalogue).
+// - Usage: IndexBuilder b(std::move(cat)); each frame b.step(8); once it returns true, b.take().
+// - The builder owns the catalogue until take(); it is not movable (the stages point into it).
+class IndexBuilder : public Job {
+ public:
+  explicit IndexBuilder(Catalogue cat);
+  ~IndexBuilder() override;
+  IndexBuilder(const IndexBuilder&) = delete;
+  IndexBuilder& operator=(const IndexBuilder&) = delete;
+
+  // Works for about budget_ms; true once finished or cancelled.
+  bool step(double budget_ms) override;
+  // Fraction done in [0, 1]; monotone.
+  double progress() const override;
+  // The current stage for a progress bar ("soup: tokenizing").
+  std::string stage() const override;
+  // The index, once step() returned true; an error when cancelled, unfinished or already taken.
+  Result<std::unique_ptr<Index>> take();
+  // The built parts instead of an Index (same conditions as take()).
+  Result<IndexParts> take_parts();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Builds the parts in one call (what Index(Catalogue) runs).
+IndexParts build_index_parts(Catalogue cat);
+
+}  // namespace hfrec

@@ -1,0 +1,613 @@
+// IndexBuilder: the sliced build equals the one-shot build bit for bit, cancels, reports monotone
+// progress, and keeps each slice short.
+#include "core/index_builder.h"
+
+#include <gtest/gtest.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "core/text.h"
+#include "test_util.h"
+
+namespace hfrec {
+namespace {
+
+// The one-shot feature code as it was before the builders (commit 439c9bb), kept verbatim as the
+// reference the resumable code must reproduce exactly.
+namespace legacy {
+
+struct RowHash {
+  const CsrMatrix* m;
+  size_t operator()(uint32_t r) const {
+    uint64_t h = 1469598103934665603ull;
+    for (uint64_t k = m->indptr[r]; k < m->indptr[r + 1]; ++k) {
+      h = (h ^ m->indices[k]) * 1099511628211ull;
+      if (!m->values.empty()) {
+        uint32_t bits;
+        std::memcpy(&bits, &m->values[k], 4);
+        h = (h ^ bits) * 1099511628211ull;
+      }
+    }
+    return static_cast<size_t>(h);
+  }
+};
+struct RowEq {
+  const CsrMatrix* m;
+  bool operator()(uint32_t a, uint32_t b) const {
+    size_t na = m->row_nnz(a);
+    if (na != m->row_nnz(b)) return false;
+    auto ia = m->indices.begin() + static_cast<long>(m->indptr[a]);
+    auto ib = m->indices.begin() + static_cast<long>(m->indptr[b]);
+    if (!std::equal(ia, ia + static_cast<long>(na), ib)) return false;
+    if (m->values.empty()) return true;
+    auto va = m->values.begin() + static_cast<long>(m->indptr[a]);
+    auto vb = m->values.begin() + static_cast<long>(m->indptr[b]);
+    return std::equal(va, va + static_cast<long>(na), vb);
+  }
+};
+
+void build_postings(Groups& g) {
+  const CsrMatrix& m = g.rows;
+  g.postings_ptr.assign(m.n_cols + 1, 0);
+  for (uint32_t c : m.indices) ++g.postings_ptr[c + 1];
+  for (size_t c = 0; c < m.n_cols; ++c) g.postings_ptr[c + 1] += g.postings_ptr[c];
+  g.postings.resize(m.nnz());
+  if (!m.values.empty()) g.posting_values.resize(m.nnz());
+  std::vector<uint64_t> fill(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
+  for (uint32_t r = 0; r < m.rows(); ++r)
+    for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+      uint64_t at = fill[m.indices[k]]++;
+      g.postings[at] = r;
+      if (!m.values.empty()) g.posting_values[at] = m.values[k];
+    }
+}
+
+std::vector<uint32_t> tie_order(const Catalogue& cat) {
+  std::vector<uint32_t> order(cat.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
+    return cat.id(a) < cat.id(b);
+  });
+  return order;
+}
+
+Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order_in) {
+  Groups g;
+  const auto n = static_cast<uint32_t>(m.rows());
+  // Open addressing over row hashes (a node-based map costs an allocation per distinct row).
+  const RowHash hasher{&m};
+  const RowEq equal{&m};
+  size_t cap = 1024;
+  while (cap < size_t(n) * 2) cap *= 2;
+  std::vector<uint32_t> slots(cap, kMissing);  // group id
+  std::vector<uint64_t> group_hash;
+  g.group_of.resize(n);
+  std::vector<uint32_t> first;
+  for (uint32_t r = 0; r < n; ++r) {
+    const uint64_t h = hasher(r);
+    size_t i = (h ^ (h >> 31)) & (cap - 1);
+    for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
+      const uint32_t x = slots[i];
+      if (group_hash[x] == h && equal(first[x], r)) break;
+    }
+    if (slots[i] == kMissing) {
+      slots[i] = static_cast<uint32_t>(first.size());
+      first.push_back(r);
+      group_hash.push_back(h);
+    }
+    g.group_of[r] = slots[i];
+  }
+  const size_t G = first.size();
+  g.member_ptr.assign(G + 1, 0);
+  for (uint32_t r = 0; r < n; ++r) ++g.member_ptr[g.group_of[r] + 1];
+  for (size_t k = 0; k < G; ++k) g.member_ptr[k + 1] += g.member_ptr[k];
+  g.members.resize(n);
+  std::vector<uint32_t> fill(g.member_ptr.begin(), g.member_ptr.end() - 1);
+  // Rows in tie order: downloads desc, then modelId asc.
+  std::vector<uint32_t> own;
+  if (!order_in) own = legacy::tie_order(cat);
+  const std::vector<uint32_t>& order = order_in ? *order_in : own;
+  for (uint32_t r : order) g.members[fill[g.group_of[r]]++] = r;
+  g.rows.n_cols = m.n_cols;
+  g.rows.indptr.assign(1, 0);
+  for (uint32_t r : first) {
+    for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+      g.rows.indices.push_back(m.indices[k]);
+      if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
+    }
+    g.rows.indptr.push_back(g.rows.indices.size());
+  }
+  build_postings(g);
+  return g;
+}
+
+AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order) {
+  AttributeSpace a;
+  const uint32_t n = static_cast<uint32_t>(cat.size());
+  const std::vector<uint32_t>* cols[4] = {&cat.pipeline_tag, &cat.architectures_category, &cat.model_type,
+                                          &cat.library_name};
+  // Column per (field, pool id), ordered by field then value text.
+  std::vector<std::vector<uint32_t>> col_of(4);
+  bool present[4];
+  for (int f = 0; f < 4; ++f) present[f] = cat.has_column(kAttributeFields[f]);
+  for (int f = 0; f < 4; ++f) {
+    col_of[f].assign(cat.pool.size(), kMissing);
+    if (!present[f]) continue;
+    std::vector<uint32_t> vals;
+    std::vector<uint8_t> present(cat.pool.size(), 0);
+    for (uint32_t r = 0; r < n; ++r) {
+      uint32_t v = (*cols[f])[r];
+      if (v != kMissing && !present[v]) {
+        present[v] = 1;
+        vals.push_back(v);
+      }
+    }
+    std::sort(vals.begin(), vals.end(), [&](uint32_t x, uint32_t y) { return cat.pool.str(x) < cat.pool.str(y); });
+    for (uint32_t v : vals) {
+      auto c = static_cast<uint32_t>(a.names.size());
+      col_of[f][v] = c;
+      a.names.push_back(std::string(kAttributeFields[f]) + "_" + cat.pool.str(v));
+      a.values.push_back(cat.pool.str(v));
+      a.field.push_back(static_cast<uint8_t>(f));
+      a.index.emplace(a.names.back(), c);
+    }
+  }
+  a.matrix.n_cols = static_cast<uint32_t>(a.names.size());
+  a.matrix.indptr.reserve(n + 1);
+  a.matrix.indices.reserve(size_t(n) * 4);
+  for (uint32_t r = 0; r < n; ++r) {
+    for (int f = 0; f < 4; ++f) {
+      uint32_t v = (*cols[f])[r];
+      if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
+    }
+    a.matrix.indptr.push_back(a.matrix.indices.size());
+  }
+  a.groups = legacy::collapse_rows(a.matrix, cat, order);
+  return a;
+}
+
+SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order) {
+  SoupSpace s;
+  const uint32_t n = static_cast<uint32_t>(cat.size());
+  // First pass: provisional term ids in order of appearance. Values repeat across rows (tags,
+  // libraries), so each pool string is tokenized once per mode and the token ids are cached.
+  std::unordered_map<std::string, uint32_t> prov;
+  std::vector<std::string> prov_terms;
+  std::vector<uint64_t> indptr{0};
+  std::vector<uint32_t> toks;
+  const uint32_t nan_term = 0;
+  prov.emplace("nan", 0);
+  prov_terms.push_back("nan");
+  // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
+  std::vector<uint32_t> cache_begin[2], cache_end[2];
+  for (int mode = 0; mode < 2; ++mode) {
+    cache_begin[mode].assign(cat.pool.size(), kMissing);
+    cache_end[mode].assign(cat.pool.size(), 0);
+  }
+  std::vector<uint32_t> cache_toks;
+  auto tokens_of = [&](uint32_t v, int mode) {
+    if (cache_begin[mode][v] == kMissing) {
+      cache_begin[mode][v] = static_cast<uint32_t>(cache_toks.size());
+      const std::string& text = cat.pool.str(v);
+      std::string low = lower(mode == 0 ? delete_ascii_punctuation(text) : text);
+      for_each_token(low, [&](std::string_view t) {
+        auto [it, ins] = prov.emplace(std::string(t), static_cast<uint32_t>(prov_terms.size()));
+        if (ins) prov_terms.emplace_back(t);
+        cache_toks.push_back(it->second);
+      });
+      cache_end[mode][v] = static_cast<uint32_t>(cache_toks.size());
+    }
+    toks.insert(toks.end(), cache_toks.begin() + cache_begin[mode][v], cache_toks.begin() + cache_end[mode][v]);
+  };
+  auto add_list = [&](const ListColumn& col, uint32_t r) {
+    if (col.missing[r]) {
+      toks.push_back(nan_term);
+      return;
+    }
+    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
+  };
+  auto add_value = [&](uint32_t v) {
+    if (v == kMissing) toks.push_back(nan_term);
+    else tokens_of(v, 1);
+  };
+  toks.reserve(size_t(n) * 24);
+  const bool has_tags = cat.has_column("tags"), has_task = cat.has_column("pipeline_tag"),
+             has_author = cat.has_column("author"), has_arch = cat.has_column("architectures"),
+             has_type = cat.has_column("model_type"), has_lib = cat.has_column("library_name");
+  for (uint32_t r = 0; r < n; ++r) {  // the same fields, in the same order, as soup_tokens()
+    if (has_tags) add_list(cat.tags, r);
+    if (has_task) add_value(cat.pipeline_tag[r]);
+    if (has_author) add_value(cat.author[r]);
+    if (has_arch) add_list(cat.architectures, r);
+    if (has_type) add_value(cat.model_type[r]);
+    if (has_lib) add_value(cat.library_name[r]);
+    indptr.push_back(toks.size());
+  }
+  bool nan_used = false;
+  for (uint32_t t : toks) nan_used |= t == nan_term;
+  if (!nan_used) {  // "nan" is only a term when some cell was missing
+    for (uint32_t& t : toks) --t;
+    prov_terms.erase(prov_terms.begin());
+  }
+  // Sorted vocabulary, as CountVectorizer orders it.
+  std::vector<uint32_t> order(prov_terms.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return prov_terms[a] < prov_terms[b]; });
+  std::vector<uint32_t> remap(prov_terms.size());
+  s.terms.resize(prov_terms.size());
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    remap[order[k]] = k;
+    s.terms[k] = std::move(prov_terms[order[k]]);
+  }
+  s.index.reserve(s.terms.size());
+  for (uint32_t k = 0; k < s.terms.size(); ++k) s.index.emplace(s.terms[k], k);
+  // Counts per row.
+  s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
+  s.counts.indptr.reserve(n + 1);
+  std::vector<uint32_t> row;
+  std::vector<uint32_t> df(s.terms.size(), 0);
+  for (uint32_t r = 0; r < n; ++r) {
+    row.clear();
+    for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k) row.push_back(remap[toks[k]]);
+    std::sort(row.begin(), row.end());
+    for (size_t k = 0; k < row.size();) {
+      size_t e = k;
+      while (e < row.size() && row[e] == row[k]) ++e;
+      s.counts.indices.push_back(row[k]);
+      s.counts.values.push_back(static_cast<float>(e - k));
+      ++df[row[k]];
+      k = e;
+    }
+    s.counts.indptr.push_back(s.counts.indices.size());
+  }
+  s.idf.resize(s.terms.size());
+  for (size_t t = 0; t < s.terms.size(); ++t)
+    s.idf[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
+  s.groups = legacy::collapse_rows(s.counts, cat, row_order);
+  const size_t G = s.groups.size();
+  s.group_count_sq.assign(G, 0.0);
+  s.group_tfidf_sq.assign(G, 0.0);
+  for (size_t g = 0; g < G; ++g)
+    for (uint64_t k = s.groups.rows.indptr[g]; k < s.groups.rows.indptr[g + 1]; ++k) {
+      double c = s.groups.rows.values[k];
+      double w = c * s.idf[s.groups.rows.indices[k]];
+      s.group_count_sq[g] += c * c;
+      s.group_tfidf_sq[g] += w * w;
+    }
+  return s;
+}
+
+
+}  // namespace legacy
+
+// --- catalogues --------------------------------------------------------------------------------
+
+// Random records over vocabularies of the given size: skewed downloads (many ties broken by id),
+// missing cells, empty lists, repeated rows.
+std::vector<ModelRecord> random_records(uint32_t n, uint64_t seed, uint32_t vocab) {
+  std::mt19937_64 rng(seed);
+  auto word = [&](const char* prefix, uint32_t size) {
+    // Zipf-like: small ids far more often.
+    uint64_t x = rng() % (uint64_t(size) * size);
+    auto id = static_cast<uint32_t>(std::sqrt(static_cast<double>(x)));
+    return std::string(prefix) + std::to_string(size - 1 - std::min(id, size - 1));
+  };
+  std::vector<ModelRecord> rs;
+  rs.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    ModelRecord r;
+    r.author = rng() % 7 == 0 ? "" : word("org", vocab / 4 + 2);
+    r.id = (r.author.empty() ? std::string("solo") : r.author) + "/model-" + std::to_string(i) + "-" +
+           std::to_string(rng() % 1000);
+    r.pipeline_tag = rng() % 5 == 0 ? "" : word("task-", 12);
+    r.model_type = rng() % 4 == 0 ? "" : word("Type_", 20);
+    r.library_name = rng() % 3 == 0 ? "" : word("lib.", 6);
+    r.architectures_missing = rng() % 4 == 0;
+    if (!r.architectures_missing) {
+      int na = static_cast<int>(rng() % 3);
+      for (int k = 0; k < na; ++k) r.architectures.push_back(word("ArchFor", 30));
+    }
+    r.tags_missing = rng() % 20 == 0;
+    if (!r.tags_missing) {
+      int nt = static_cast<int>(rng() % 9);
+      for (int k = 0; k < nt; ++k) {
+        std::string t = word("tag", vocab);
+        if (k % 3 == 1) t = "dataset:" + t;
+        if (k % 4 == 2) t += "-x NaN";
+        r.tags.push_back(t);
+      }
+    }
+    r.downloads = rng() % 3 == 0 ? 0 : static_cast<int64_t>(rng() % 50) * static_cast<int64_t>(rng() % 50);
+    rs.push_back(std::move(r));
+  }
+  return rs;
+}
+
+Catalogue random_catalogue(uint32_t n, uint64_t seed, uint32_t vocab = 40, std::vector<std::string> columns = {}) {
+  return make_catalogue(random_records(n, seed, vocab), "random", std::move(columns));
+}
+
+// --- comparisons -------------------------------------------------------------------------------
+
+template <class T>
+::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size())
+    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size();
+  if (!a.empty() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) != 0)
+    return ::testing::AssertionFailure() << "contents differ";
+  return ::testing::AssertionSuccess();
+}
+
+void expect_same(const CsrMatrix& a, const CsrMatrix& b) {
+  EXPECT_EQ(a.n_cols, b.n_cols);
+  EXPECT_TRUE(same_bits(a.indptr, b.indptr));
+  EXPECT_TRUE(same_bits(a.indices, b.indices));
+  EXPECT_TRUE(same_bits(a.values, b.values));
+}
+
+void expect_same(const Groups& a, const Groups& b) {
+  EXPECT_TRUE(same_bits(a.group_of, b.group_of));
+  EXPECT_TRUE(same_bits(a.member_ptr, b.member_ptr));
+  EXPECT_TRUE(same_bits(a.members, b.members));
+  expect_same(a.rows, b.rows);
+  EXPECT_TRUE(same_bits(a.postings_ptr, b.postings_ptr));
+  EXPECT_TRUE(same_bits(a.postings, b.postings));
+  EXPECT_TRUE(same_bits(a.posting_values, b.posting_values));
+}
+
+void expect_same(const AttributeSpace& a, const AttributeSpace& b) {
+  EXPECT_EQ(a.names, b.names);
+  EXPECT_EQ(a.field, b.field);
+  EXPECT_EQ(a.values, b.values);
+  EXPECT_EQ(a.index, b.index);
+  expect_same(a.matrix, b.matrix);
+  expect_same(a.groups, b.groups);
+}
+
+void expect_same(const SoupSpace& a, const SoupSpace& b) {
+  EXPECT_EQ(a.terms, b.terms);
+  EXPECT_EQ(a.index, b.index);
+  expect_same(a.counts, b.counts);
+  EXPECT_TRUE(same_bits(a.idf, b.idf));
+  expect_same(a.groups, b.groups);
+  EXPECT_TRUE(same_bits(a.group_count_sq, b.group_count_sq));
+  EXPECT_TRUE(same_bits(a.group_tfidf_sq, b.group_tfidf_sq));
+}
+
+// The index against the pre-builder one-shot functions.
+void expect_matches_legacy(const Index& idx) {
+  const Catalogue& c = idx.catalogue();
+  const std::vector<uint32_t> order = legacy::tie_order(c);
+  EXPECT_EQ(idx.tie_order(), order);
+  {
+    SCOPED_TRACE("attributes");
+    expect_same(idx.attributes(), legacy::build_attributes(c, &order));
+  }
+  {
+    SCOPED_TRACE("soup");
+    expect_same(idx.soup(), legacy::build_soup(c, &order));
+  }
+}
+
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Runs a builder with the given budget, checking progress on the way.
+struct BuildRun {
+  size_t steps = 0;
+  double max_step_cpu_ms = 0, total_cpu_ms = 0;
+  std::unique_ptr<Index> index;
+};
+BuildRun build(Catalogue cat, double budget_ms) {
+  BuildRun run;
+  IndexBuilder b(std::move(cat));
+  EXPECT_EQ(b.progress(), 0.0);
+  double last = 0;
+  for (;;) {
+    const double t0 = cpu_ms();
+    const bool done = b.step(budget_ms);
+    const double dt = cpu_ms() - t0;
+    run.max_step_cpu_ms = std::max(run.max_step_cpu_ms, dt);
+    run.total_cpu_ms += dt;
+    ++run.steps;
+    const double p = b.progress();
+    EXPECT_GE(p, last) << "progress went back at step " << run.steps << " (" << b.stage() << ")";
+    EXPECT_LE(p, 1.0);
+    last = p;
+    EXPECT_FALSE(b.stage().empty());
+    if (done) break;
+  }
+  EXPECT_EQ(b.progress(), 1.0);
+  auto r = b.take();
+  EXPECT_TRUE(r.ok());
+  if (r.ok()) run.index = std::move(r).value();
+  return run;
+}
+
+void expect_same_recommendations(const Index& a, const Index& b, size_t queries, uint64_t seed) {
+  const uint32_t n = static_cast<uint32_t>(a.catalogue().size());
+  ASSERT_EQ(n, b.catalogue().size());
+  if (n == 0) return;
+  std::mt19937_64 rng(seed);
+  for (size_t q = 0; q < queries; ++q) {
+    const uint32_t row = static_cast<uint32_t>(rng() % n);
+    for (Method m : {Method::jaccard, Method::cosine, Method::tfidf, Method::knn, Method::kmeans}) {
+      RecommendParams p;
+      p.method = m;
+      p.k = 1 + rng() % 20;
+      p.kmeans_k = 4;
+      auto ra = a.recommend_row(row, p), rb = b.recommend_row(row, p);
+      ASSERT_EQ(ra.ok(), rb.ok());
+      if (!ra.ok()) continue;
+      ASSERT_EQ(ra.value().size(), rb.value().size());
+      for (size_t i = 0; i < ra.value().size(); ++i) {
+        const Recommendation &x = ra.value()[i], &y = rb.value()[i];
+        EXPECT_EQ(x.row, y.row) << method_name(m) << " query row " << row << " rank " << i;
+        EXPECT_EQ(x.score, y.score);
+        EXPECT_EQ(x.distance, y.distance);
+        EXPECT_EQ(x.shared, y.shared);
+      }
+    }
+  }
+  AdhocQuery q;
+  q.pipeline_tag = "task-3";
+  q.library_name = "lib.1";
+  q.text = "tag1 tag2 nan";
+  for (Method m : {Method::jaccard, Method::cosine, Method::tfidf, Method::knn}) {
+    RecommendParams p;
+    p.method = m;
+    auto ra = a.recommend_adhoc(q, p), rb = b.recommend_adhoc(q, p);
+    ASSERT_EQ(ra.ok(), rb.ok());
+    if (!ra.ok()) continue;
+    ASSERT_EQ(ra.value().size(), rb.value().size());
+    for (size_t i = 0; i < ra.value().size(); ++i) EXPECT_EQ(ra.value()[i].row, rb.value()[i].row);
+  }
+}
+
+// --- tests -------------------------------------------------------------------------------------
+
+TEST(IndexBuilder, SlicedBuildEqualsOneShotAndLegacyOnRandomCatalogues) {
+  const std::vector<std::string> no_tags = {"modelId", "pipeline_tag", "author", "architectures", "model_type",
+                                            "downloads", "library_name"};
+  struct Case {
+    uint32_t n;
+    uint32_t vocab;
+    std::vector<std::string> columns;
+  };
+  const std::vector<Case> cases = {{0, 10, {}},    {1, 10, {}},      {37, 5, {}},   {300, 40, {}},
+                                   {1500, 15, {}}, {4000, 400, {}},  {2500, 60, no_tags},
+                                   {5000, 2000, {}}};
+  uint64_t seed = 11;
+  for (const Case& cs : cases) {
+    SCOPED_TRACE("n=" + std::to_string(cs.n) + " vocab=" + std::to_string(cs.vocab));
+    // Budget 0: every step does one batch, so every stage stops and resumes many times.
+    for (double budget : {0.0, 1.0}) {
+      BuildRun sliced = build(random_catalogue(cs.n, seed, cs.vocab, cs.columns), budget);
+      ASSERT_TRUE(sliced.index);
+      Index whole(random_catalogue(cs.n, seed, cs.vocab, cs.columns));
+      expect_matches_legacy(*sliced.index);
+      expect_same(sliced.index->attributes(), whole.attributes());
+      expect_same(sliced.index->soup(), whole.soup());
+      EXPECT_EQ(sliced.index->tie_order(), whole.tie_order());
+      expect_same_recommendations(*sliced.index, whole, 40, seed);
+    }
+    ++seed;
+  }
+}
+
+TEST(IndexBuilder, OneShotWrappersEqualLegacy) {
+  Catalogue c = random_catalogue(3000, 5, 300);
+  EXPECT_EQ(tie_order(c), legacy::tie_order(c));
+  expect_same(build_attributes(c), legacy::build_attributes(c, nullptr));
+  expect_same(build_soup(c), legacy::build_soup(c, nullptr));
+  SoupSpace s = build_soup(c);
+  expect_same(collapse_rows(s.counts, c), legacy::collapse_rows(s.counts, c, nullptr));
+}
+
+TEST(IndexBuilder, SlicedBuildEqualsOneShotOnTheRealCatalogue) {
+  HFREC_REQUIRE_SHARED_CATALOGUE(path);
+  auto loaded = load_catalogue_file(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  auto again = load_catalogue_file(path);
+  ASSERT_TRUE(again.ok());
+  BuildRun sliced = build(std::move(loaded).value(), 1.0);
+  ASSERT_TRUE(sliced.index);
+  EXPECT_GT(sliced.steps, 1u);
+  Index whole(std::move(again).value());
+  expect_matches_legacy(*sliced.index);
+  expect_same(sliced.index->attributes(), whole.attributes());
+  expect_same(sliced.index->soup(), whole.soup());
+  expect_same_recommendations(*sliced.index, whole, 150, 3);
+}
+
+TEST(IndexBuilder, CancelStopsAndTakeSaysSo) {
+  IndexBuilder b(random_catalogue(20000, 2, 200));
+  EXPECT_FALSE(b.step(0.0));
+  EXPECT_FALSE(b.step(0.0));
+  b.cancel();
+  EXPECT_TRUE(b.cancelled());
+  EXPECT_TRUE(b.step(8.0));
+  EXPECT_TRUE(b.step(8.0));
+  auto r = b.take();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "indexing was cancelled");
+  EXPECT_EQ(b.stage(), "cancelled");
+
+  IndexBuilder before(random_catalogue(100, 2));
+  before.cancel();
+  EXPECT_TRUE(before.step(8.0));
+  EXPECT_FALSE(before.take().ok());
+}
+
+TEST(IndexBuilder, TakeOnlyOnceAndOnlyWhenFinished) {
+  IndexBuilder b(random_catalogue(20000, 4, 200));
+  EXPECT_FALSE(b.step(0.0));
+  auto early = b.take();
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error(), "indexing is not finished: call step() until it returns true");
+  run_to_end(b);
+  EXPECT_EQ(b.progress(), 1.0);
+  auto r = b.take();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()->catalogue().size(), 20000u);
+  auto twice = b.take();
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error(), "the index was already taken");
+}
+
+TEST(IndexBuilder, ProgressIsMonotoneAndStagesAreNamed) {
+  IndexBuilder b(random_catalogue(30000, 8, 500));
+  double last = b.progress();
+  std::vector<std::string> stages;
+  while (!b.step(0.0)) {
+    EXPECT_GE(b.progress(), last);
+    last = b.progress();
+    if (stages.empty() || stages.back() != b.stage()) stages.push_back(b.stage());
+  }
+  EXPECT_EQ(b.progress(), 1.0);
+  EXPECT_EQ(stages.front(), "sorting models by downloads");
+  EXPECT_NE(std::find(stages.begin(), stages.end(), "soup: tokenizing"), stages.end());
+  EXPECT_NE(std::find(stages.begin(), stages.end(), "attributes: one-hot"), stages.end());
+}
+
+// Each slice stays short on a large catalogue (thread CPU time: the machine may be loaded).
+TEST(IndexBuilder, StepsStayWithinAFrameOn200kRows) {
+  Catalogue c = random_catalogue(200000, 77, 20000);
+  ASSERT_EQ(c.size(), 200000u);
+  BuildRun run = build(std::move(c), 8.0);
+  ASSERT_TRUE(run.index);
+  std::printf("200k rows: %zu steps, max step %.2f ms CPU, total %.0f ms CPU\n", run.steps, run.max_step_cpu_ms,
+              run.total_cpu_ms);
+  EXPECT_GT(run.steps, 5u);
+  EXPECT_LT(run.max_step_cpu_ms, 30.0);
+}
+
+// Optional: HFREC_INDEX_BUILDER_CATALOGUE=file compares a large catalogue with the legacy code and
+// prints the slice times (e.g. the generated 1M-row CSV).
+TEST(IndexBuilder, LargeCatalogueFromEnvironment) {
+  const char* path = std::getenv("HFREC_INDEX_BUILDER_CATALOGUE");
+  if (!path) GTEST_SKIP() << "set HFREC_INDEX_BUILDER_CATALOGUE to run";
+  auto loaded = load_catalogue_file(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  BuildRun run = build(std::move(loaded).value(), 8.0);
+  ASSERT_TRUE(run.index);
+  std::printf("%s: %zu steps, max step %.2f ms CPU, total %.0f ms CPU\n", path, run.steps, run.max_step_cpu_ms,
+              run.total_cpu_ms);
+  EXPECT_LT(run.max_step_cpu_ms, 30.0);
+  const double t0 = cpu_ms();
+  expect_matches_legacy(*run.index);
+  std::printf("legacy one-shot (order, attributes, soup): %.0f ms CPU\n", cpu_ms() - t0);
+}
+
+}  // namespace
+}  // namespace hfrec
