@@ -43,12 +43,11 @@ struct RowEq {
 
 // Work between two looks at the clock: small enough for a slice well under a frame (a million
 // rows take a few hundred batches), large enough that reading the clock costs nothing.
-constexpr uint64_t kRowBatch = 1024;    // catalogue rows or groups
-constexpr uint64_t kFlatBatch = 16384;  // flat array elements
+constexpr uint64_t kRowBatch = 1024;   // catalogue rows or groups
+constexpr uint64_t kFlatBatch = 16384; // flat array elements
 
 // Runs body(begin, end) over [pos, n) in batches until done or the timer expires; true when done.
-template <class F>
-bool batches(uint64_t& pos, uint64_t n, uint64_t batch, const SliceTimer& timer, F&& body) {
+template <class F> bool batches(uint64_t& pos, uint64_t n, uint64_t batch, const SliceTimer& timer, F&& body) {
   while (pos < n) {
     const uint64_t end = std::min(n, pos + batch);
     body(pos, end);
@@ -59,19 +58,30 @@ bool batches(uint64_t& pos, uint64_t n, uint64_t batch, const SliceTimer& timer,
 }
 
 // Frees a vector's memory now (clear() keeps the capacity).
-template <class T>
-void release(std::vector<T>& v) {
+template <class T> void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
+}
+
+// Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
+// pages and would be one long step); true when done.
+template <class T> bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
+  constexpr uint64_t kGrowBatch = uint64_t(1) << 18;
+  if (v.capacity() < n) v.reserve(n);
+  while (v.size() < n) {
+    v.resize(std::min<uint64_t>(n, v.size() + kGrowBatch), value);
+    if (timer.expired()) break;
+  }
+  return v.size() >= n;
 }
 
 // Bottom-up merge sort in slices: runs of kRun sorted with std::sort, then passes of stable
 // merges that stop and resume anywhere inside a merge. With a strict total order (unique keys)
 // the result equals std::sort's.
-template <class Less>
-class SlicedSort {
- public:
-  SlicedSort(std::vector<uint32_t> items, Less less) : a_(std::move(items)), less_(less), n_(a_.size()) {
-    for (uint64_t w = kRun; w < n_; w *= 2) ++passes_;
+template <class Less, class T = uint32_t> class SlicedSort {
+public:
+  SlicedSort(std::vector<T> items, Less less) : a_(std::move(items)), less_(less), n_(a_.size()) {
+    for (uint64_t w = kRun; w < n_; w *= 2)
+      ++passes_;
   }
   bool step(const SliceTimer& timer) {
     while (run_lo_ < n_) {
@@ -81,7 +91,7 @@ class SlicedSort {
       if (timer.expired()) return done();
     }
     while (width_ < n_) {
-      if (b_.size() != n_) b_.resize(n_);
+      if (!grow(b_, n_, T{}, timer)) return false;
       const uint64_t mid = std::min(n_, lo_ + width_), hi = std::min(n_, lo_ + 2 * width_);
       if (!in_merge_) {
         i_ = lo_;
@@ -92,8 +102,10 @@ class SlicedSort {
       const uint64_t limit = std::min(hi, out_ + kFlatBatch);
       uint64_t i = i_, j = j_, out = out_;
       while (out < limit) {
-        if (i < mid && (j >= hi || !less_(a_[j], a_[i]))) b_[out++] = a_[i++];
-        else b_[out++] = a_[j++];
+        if (i < mid && (j >= hi || !less_(a_[j], a_[i])))
+          b_[out++] = a_[i++];
+        else
+          b_[out++] = a_[j++];
       }
       i_ = i;
       j_ = j;
@@ -101,7 +113,7 @@ class SlicedSort {
       if (out == hi) {
         in_merge_ = false;
         lo_ = hi;
-        if (lo_ >= n_) {  // pass complete
+        if (lo_ >= n_) { // pass complete
           a_.swap(b_);
           width_ *= 2;
           lo_ = out_ = 0;
@@ -118,31 +130,47 @@ class SlicedSort {
     if (passes_ == 0) return sorted;
     const double merged = (static_cast<double>(passes_done_) + static_cast<double>(out_) / static_cast<double>(n_)) /
                           static_cast<double>(passes_);
-    return 0.4 * sorted + 0.6 * merged;  // sorting runs of 512 costs about 9 of ~20 merge levels
+    return 0.4 * sorted + 0.6 * merged; // sorting runs of 512 costs about 9 of ~20 merge levels
   }
-  std::vector<uint32_t> take() {
+  std::vector<T> take() {
     release(b_);
     return std::move(a_);
   }
 
- private:
+private:
   static constexpr uint64_t kRun = 512;
   bool done() const { return run_lo_ >= n_ && width_ >= n_; }
-  std::vector<uint32_t> a_, b_;
+  std::vector<T> a_, b_;
   Less less_;
   uint64_t n_;
   uint64_t passes_ = 0, passes_done_ = 0;
-  uint64_t run_lo_ = 0;  // runs before this are sorted
+  uint64_t run_lo_ = 0; // runs before this are sorted
   uint64_t width_ = kRun, lo_ = 0, i_ = 0, j_ = 0, out_ = 0;
   bool in_merge_ = false;
 };
 
-// Downloads desc, then modelId asc.
+// A row's tie-order key: sorting these keys (not row numbers) keeps the merges sequential in memory
+// and most comparisons free of string reads.
+struct TieKey {
+  int64_t downloads = 0;
+  uint64_t prefix = 0; // the id's first 8 bytes, big-endian, zero-padded
+  uint32_t row = 0;
+};
+TieKey tie_key(const Catalogue& cat, uint32_t row) {
+  const std::string& id = cat.id(row);
+  uint64_t p = 0;
+  for (size_t i = 0; i < 8; ++i)
+    p = (p << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  return {cat.downloads[row], p, row};
+}
+// Downloads desc, then modelId asc. Different prefixes order as the ids do (bytes compare
+// unsigned, as std::string does; a shorter id pads with 0); equal prefixes compare the ids.
 struct TieLess {
   const Catalogue* cat;
-  bool operator()(uint32_t a, uint32_t b) const {
-    if (cat->downloads[a] != cat->downloads[b]) return cat->downloads[a] > cat->downloads[b];
-    return cat->id(a) < cat->id(b);
+  bool operator()(const TieKey& a, const TieKey& b) const {
+    if (a.downloads != b.downloads) return a.downloads > b.downloads;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return cat->id(a.row) < cat->id(b.row);
   }
 };
 // Pool strings by text.
@@ -157,8 +185,7 @@ struct TermLess {
 };
 
 // Runs a builder with step(timer) to the end.
-template <class B>
-void finish(B& b) {
+template <class B> void finish(B& b) {
   const SliceTimer forever(1e9);
   while (!b.step(forever)) {
   }
@@ -175,28 +202,77 @@ double phased_progress(const double* weights, int phases, int phase, double frac
   return std::min(1.0, (done + weights[phase] * std::clamp(fraction, 0.0, 1.0)) / total);
 }
 
-double frac(uint64_t pos, uint64_t n) { return n == 0 ? 1.0 : static_cast<double>(pos) / static_cast<double>(n); }
+double frac(uint64_t pos, uint64_t n) {
+  return n == 0 ? 1.0 : static_cast<double>(pos) / static_cast<double>(n);
+}
 
-}  // namespace
+} // namespace
 
 // --- tie order ---------------------------------------------------------------------------------
 
 struct TieOrderBuilder::Impl {
-  SlicedSort<TieLess> sort;
+  enum Phase { kKeys, kSort, kRows, kDone };
+  const Catalogue& cat;
+  int phase = kKeys;
+  uint64_t pos = 0;
+  std::vector<TieKey> keys;
+  std::unique_ptr<SlicedSort<TieLess, TieKey>> sort;
+  std::vector<uint32_t> order;
+
+  explicit Impl(const Catalogue& c) : cat(c) {}
+
+  bool step(const SliceTimer& timer) {
+    const uint64_t n = cat.size();
+    if (phase == kKeys) {
+      keys.reserve(n);
+      const bool done = batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+          keys.push_back(tie_key(cat, r));
+      });
+      if (!done) return false;
+      sort = std::make_unique<SlicedSort<TieLess, TieKey>>(std::move(keys), TieLess{&cat});
+      phase = kSort;
+      pos = 0;
+      if (timer.expired()) return false;
+    }
+    if (phase == kSort) {
+      if (!sort->step(timer)) return false;
+      keys = sort->take();
+      sort.reset();
+      phase = kRows;
+      order.reserve(n);
+      if (timer.expired()) return false;
+    }
+    if (phase == kRows) {
+      const bool done = batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k)
+          order.push_back(keys[k].row);
+      });
+      if (!done) return false;
+      release(keys);
+      phase = kDone;
+    }
+    return true;
+  }
+
+  double progress() const {
+    static constexpr double w[3] = {0.1, 0.85, 0.05};
+    const double f = phase == kSort ? sort->progress() : frac(pos, cat.size());
+    return phased_progress(w, 3, phase, f);
+  }
 };
 
-static std::vector<uint32_t> all_rows(size_t n) {
-  std::vector<uint32_t> rows(n);
-  std::iota(rows.begin(), rows.end(), 0u);
-  return rows;
-}
-
-TieOrderBuilder::TieOrderBuilder(const Catalogue& cat)
-    : impl_(new Impl{SlicedSort<TieLess>(all_rows(cat.size()), TieLess{&cat})}) {}
+TieOrderBuilder::TieOrderBuilder(const Catalogue& cat) : impl_(std::make_unique<Impl>(cat)) {}
 TieOrderBuilder::~TieOrderBuilder() = default;
-bool TieOrderBuilder::step(const SliceTimer& timer) { return impl_->sort.step(timer); }
-double TieOrderBuilder::progress() const { return impl_->sort.progress(); }
-std::vector<uint32_t> TieOrderBuilder::take() { return impl_->sort.take(); }
+bool TieOrderBuilder::step(const SliceTimer& timer) {
+  return impl_->step(timer);
+}
+double TieOrderBuilder::progress() const {
+  return impl_->progress();
+}
+std::vector<uint32_t> TieOrderBuilder::take() {
+  return std::move(impl_->order);
+}
 
 std::vector<uint32_t> tie_order(const Catalogue& cat) {
   TieOrderBuilder b(cat);
@@ -207,7 +283,18 @@ std::vector<uint32_t> tie_order(const Catalogue& cat) {
 // --- collapse ----------------------------------------------------------------------------------
 
 struct CollapseBuilder::Impl {
-  enum Phase { kHash, kMemberCount, kMemberPrefix, kMemberFill, kRowsSize, kRows, kPostCount, kPostPrefix, kPostFill, kDone };
+  enum Phase {
+    kHash,
+    kMemberCount,
+    kMemberPrefix,
+    kMemberFill,
+    kRowsSize,
+    kRows,
+    kPostCount,
+    kPostPrefix,
+    kPostFill,
+    kDone
+  };
   static constexpr int kPhases = kDone;
   const CsrMatrix& m;
   const std::vector<uint32_t>& order;
@@ -217,9 +304,9 @@ struct CollapseBuilder::Impl {
   bool entered = false;
   // Open addressing over row hashes (a node-based map costs an allocation per distinct row).
   size_t cap = 1024;
-  std::vector<uint32_t> slots;  // group id
+  std::vector<uint32_t> slots; // group id
   std::vector<uint64_t> group_hash;
-  std::vector<uint32_t> first;  // each group's first row
+  std::vector<uint32_t> first; // each group's first row
   std::vector<uint32_t> fill;
   std::vector<uint64_t> fill64;
   uint64_t rows_nnz = 0;
@@ -228,49 +315,61 @@ struct CollapseBuilder::Impl {
 
   uint64_t length() const {
     switch (phase) {
-      case kHash: case kMemberCount: case kMemberFill: return m.rows();
-      case kMemberPrefix: case kRowsSize: case kRows: case kPostFill: return first.size() ? first.size() : g.size();
-      case kPostCount: return g.rows.nnz();
-      case kPostPrefix: return m.n_cols;
-      default: return 0;
+    case kHash:
+    case kMemberCount:
+    case kMemberFill:
+      return m.rows();
+    case kMemberPrefix:
+    case kRowsSize:
+    case kRows:
+    case kPostFill:
+      return first.size() ? first.size() : g.size();
+    case kPostCount:
+      return g.rows.nnz();
+    case kPostPrefix:
+      return m.n_cols;
+    default:
+      return 0;
     }
   }
 
   void enter() {
     switch (phase) {
-      case kHash:
-        while (cap < m.rows() * 2) cap *= 2;
-        slots.assign(cap, kMissing);
-        g.group_of.resize(m.rows());
-        break;
-      case kMemberCount:
-        release(slots);
-        release(group_hash);
-        g.member_ptr.assign(first.size() + 1, 0);
-        break;
-      case kMemberFill:
-        g.members.resize(m.rows());
-        fill.assign(g.member_ptr.begin(), g.member_ptr.end() - 1);
-        break;
-      case kRowsSize: release(fill); break;
-      case kRows:
-        g.rows.n_cols = m.n_cols;
-        g.rows.indptr.assign(1, 0);
-        g.rows.indptr.reserve(first.size() + 1);
-        g.rows.indices.reserve(rows_nnz);
-        if (!m.values.empty()) g.rows.values.reserve(rows_nnz);
-        break;
-      case kPostCount:
-        release(first);
-        g.postings_ptr.assign(g.rows.n_cols + 1, 0);
-        break;
-      case kPostFill:
-        g.postings.resize(g.rows.nnz());
-        if (!g.rows.values.empty()) g.posting_values.resize(g.rows.nnz());
-        fill64.assign(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
-        break;
-      case kDone: release(fill64); break;
-      default: break;
+    case kHash:
+      while (cap < m.rows() * 2)
+        cap *= 2;
+      g.group_of.reserve(m.rows());
+      break;
+    case kMemberCount:
+      release(slots);
+      release(group_hash);
+      g.member_ptr.assign(first.size() + 1, 0);
+      break;
+    case kMemberFill:
+      fill.assign(g.member_ptr.begin(), g.member_ptr.end() - 1);
+      break;
+    case kRowsSize:
+      release(fill);
+      break;
+    case kRows:
+      g.rows.n_cols = m.n_cols;
+      g.rows.indptr.assign(1, 0);
+      g.rows.indptr.reserve(first.size() + 1);
+      g.rows.indices.reserve(rows_nnz);
+      if (!m.values.empty()) g.rows.values.reserve(rows_nnz);
+      break;
+    case kPostCount:
+      release(first);
+      g.postings_ptr.assign(g.rows.n_cols + 1, 0);
+      break;
+    case kPostFill:
+      fill64.assign(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
+      break;
+    case kDone:
+      release(fill64);
+      break;
+    default:
+      break;
     }
   }
 
@@ -279,72 +378,82 @@ struct CollapseBuilder::Impl {
     const RowEq equal{&m};
     const uint64_t n = length();
     switch (phase) {
-      case kHash:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
-            const uint64_t h = hasher(r);
-            size_t i = (h ^ (h >> 31)) & (cap - 1);
-            for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
-              const uint32_t x = slots[i];
-              if (group_hash[x] == h && equal(first[x], r)) break;
-            }
-            if (slots[i] == kMissing) {
-              slots[i] = static_cast<uint32_t>(first.size());
-              first.push_back(r);
-              group_hash.push_back(h);
-            }
-            g.group_of[r] = slots[i];
+    case kHash:
+      if (!grow(slots, cap, kMissing, timer)) return false;
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+          const uint64_t h = hasher(r);
+          size_t i = (h ^ (h >> 31)) & (cap - 1);
+          for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
+            const uint32_t x = slots[i];
+            if (group_hash[x] == h && equal(first[x], r)) break;
           }
-        });
-      case kMemberCount:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r) ++g.member_ptr[g.group_of[r] + 1];
-        });
-      case kMemberPrefix:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) g.member_ptr[k + 1] += g.member_ptr[k];
-        });
-      case kMemberFill:  // rows in tie order: downloads desc, then modelId asc
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) {
-            const uint32_t r = order[k];
-            g.members[fill[g.group_of[r]]++] = r;
+          if (slots[i] == kMissing) {
+            slots[i] = static_cast<uint32_t>(first.size());
+            first.push_back(r);
+            group_hash.push_back(h);
           }
-        });
-      case kRowsSize:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) rows_nnz += m.row_nnz(first[k]);
-        });
-      case kRows:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t x = b; x < e; ++x) {
-            const uint32_t r = first[x];
-            for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
-              g.rows.indices.push_back(m.indices[k]);
-              if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
-            }
-            g.rows.indptr.push_back(g.rows.indices.size());
+          g.group_of.push_back(slots[i]);
+        }
+      });
+    case kMemberCount:
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t r = b; r < e; ++r)
+          ++g.member_ptr[g.group_of[r] + 1];
+      });
+    case kMemberPrefix:
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k)
+          g.member_ptr[k + 1] += g.member_ptr[k];
+      });
+    case kMemberFill: // rows in tie order: downloads desc, then modelId asc
+      if (!grow(g.members, n, 0u, timer)) return false;
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k) {
+          const uint32_t r = order[k];
+          g.members[fill[g.group_of[r]]++] = r;
+        }
+      });
+    case kRowsSize:
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k)
+          rows_nnz += m.row_nnz(first[k]);
+      });
+    case kRows:
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t x = b; x < e; ++x) {
+          const uint32_t r = first[x];
+          for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+            g.rows.indices.push_back(m.indices[k]);
+            if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
           }
-        });
-      case kPostCount:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) ++g.postings_ptr[g.rows.indices[k] + 1];
-        });
-      case kPostPrefix:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t c = b; c < e; ++c) g.postings_ptr[c + 1] += g.postings_ptr[c];
-        });
-      case kPostFill:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          const CsrMatrix& gm = g.rows;
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r)
-            for (uint64_t k = gm.indptr[r]; k < gm.indptr[r + 1]; ++k) {
-              const uint64_t at = fill64[gm.indices[k]]++;
-              g.postings[at] = r;
-              if (!gm.values.empty()) g.posting_values[at] = gm.values[k];
-            }
-        });
-      default: return true;
+          g.rows.indptr.push_back(g.rows.indices.size());
+        }
+      });
+    case kPostCount:
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k)
+          ++g.postings_ptr[g.rows.indices[k] + 1];
+      });
+    case kPostPrefix:
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t c = b; c < e; ++c)
+          g.postings_ptr[c + 1] += g.postings_ptr[c];
+      });
+    case kPostFill:
+      if (!grow(g.postings, g.rows.nnz(), 0u, timer)) return false;
+      if (!g.rows.values.empty() && !grow(g.posting_values, g.rows.nnz(), 0.0f, timer)) return false;
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        const CsrMatrix& gm = g.rows;
+        for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+          for (uint64_t k = gm.indptr[r]; k < gm.indptr[r + 1]; ++k) {
+            const uint64_t at = fill64[gm.indices[k]]++;
+            g.postings[at] = r;
+            if (!gm.values.empty()) g.posting_values[at] = gm.values[k];
+          }
+      });
+    default:
+      return true;
     }
   }
 
@@ -374,9 +483,15 @@ struct CollapseBuilder::Impl {
 CollapseBuilder::CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>& order)
     : impl_(std::make_unique<Impl>(m, order)) {}
 CollapseBuilder::~CollapseBuilder() = default;
-bool CollapseBuilder::step(const SliceTimer& timer) { return impl_->step(timer); }
-double CollapseBuilder::progress() const { return impl_->progress(); }
-Groups CollapseBuilder::take() { return std::move(impl_->g); }
+bool CollapseBuilder::step(const SliceTimer& timer) {
+  return impl_->step(timer);
+}
+double CollapseBuilder::progress() const {
+  return impl_->progress();
+}
+Groups CollapseBuilder::take() {
+  return std::move(impl_->g);
+}
 
 Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order_in) {
   std::vector<uint32_t> own;
@@ -416,102 +531,112 @@ struct AttributeBuilder::Impl {
 
   Impl(const Catalogue& c, const std::vector<uint32_t>& o)
       : cat(c), order(o), cols{&c.pipeline_tag, &c.architectures_category, &c.model_type, &c.library_name} {
-    for (int f = 0; f < 4; ++f) present[f] = cat.has_column(kAttributeFields[f]);
+    for (int f = 0; f < 4; ++f)
+      present[f] = cat.has_column(kAttributeFields[f]);
   }
 
   uint64_t length() const {
     switch (phase) {
-      case kScan: case kOneHot: return cat.size();
-      case kColumns: return col_field < 4 ? vals[col_field].size() : 0;
-      default: return 0;
+    case kScan:
+    case kOneHot:
+      return cat.size();
+    case kColumns:
+      return col_field < 4 ? vals[col_field].size() : 0;
+    default:
+      return 0;
     }
   }
 
   void enter() {
     switch (phase) {
-      case kScan:
-        for (int f = 0; f < 4; ++f) {
-          col_of[f].assign(cat.pool.size(), kMissing);
-          if (present[f]) seen[f].assign(cat.pool.size(), 0);
-        }
-        break;
-      case kSort:
-        for (auto& s : seen) release(s);
-        break;
-      case kOneHot:
-        a.matrix.n_cols = static_cast<uint32_t>(a.names.size());
-        a.matrix.indptr.reserve(cat.size() + 1);
-        a.matrix.indices.reserve(nnz);
-        break;
-      case kCollapse: collapse = std::make_unique<CollapseBuilder>(a.matrix, order); break;
-      default: break;
+    case kScan:
+      break;
+    case kSort:
+      for (auto& s : seen)
+        release(s);
+      break;
+    case kOneHot:
+      a.matrix.n_cols = static_cast<uint32_t>(a.names.size());
+      a.matrix.indptr.reserve(cat.size() + 1);
+      a.matrix.indices.reserve(nnz);
+      break;
+    case kCollapse:
+      collapse = std::make_unique<CollapseBuilder>(a.matrix, order);
+      break;
+    default:
+      break;
     }
   }
 
   bool run(const SliceTimer& timer) {
     const uint64_t n = length();
     switch (phase) {
-      case kScan:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r)
-            for (int f = 0; f < 4; ++f) {
-              if (!present[f]) continue;
-              const uint32_t v = (*cols[f])[r];
-              if (v == kMissing) continue;
-              ++nnz;
-              if (!seen[f][v]) {
-                seen[f][v] = 1;
-                vals[f].push_back(v);
-              }
+    case kScan:
+      for (int f = 0; f < 4; ++f) {
+        if (!grow(col_of[f], cat.pool.size(), kMissing, timer)) return false;
+        if (present[f] && !grow(seen[f], cat.pool.size(), uint8_t{0}, timer)) return false;
+      }
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t r = b; r < e; ++r)
+          for (int f = 0; f < 4; ++f) {
+            if (!present[f]) continue;
+            const uint32_t v = (*cols[f])[r];
+            if (v == kMissing) continue;
+            ++nnz;
+            if (!seen[f][v]) {
+              seen[f][v] = 1;
+              vals[f].push_back(v);
             }
-        });
-      case kSort:
-        while (sort_field < 4) {
-          if (!sorter) sorter = std::make_unique<SlicedSort<PoolLess>>(std::move(vals[sort_field]), PoolLess{&cat.pool});
-          if (!sorter->step(timer)) return false;
-          vals[sort_field] = sorter->take();
-          sorter.reset();
-          ++sort_field;
-          if (timer.expired()) return sort_field == 4;
-        }
-        return true;
-      case kColumns:
-        while (col_field < 4) {
-          const int f = col_field;
-          const bool done = batches(pos, length(), kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-            for (uint64_t k = b; k < e; ++k) {
-              const uint32_t v = vals[f][k];
-              auto c = static_cast<uint32_t>(a.names.size());
-              col_of[f][v] = c;
-              a.names.push_back(std::string(kAttributeFields[f]) + "_" + cat.pool.str(v));
-              a.values.push_back(cat.pool.str(v));
-              a.field.push_back(static_cast<uint8_t>(f));
-              a.index.emplace(a.names.back(), c);
-            }
-          });
-          if (!done) return false;
-          release(vals[f]);
-          ++col_field;
-          pos = 0;
-          if (timer.expired()) return col_field == 4;
-        }
-        return true;
-      case kOneHot:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r) {
-            for (int f = 0; f < 4; ++f) {
-              const uint32_t v = (*cols[f])[r];
-              if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
-            }
-            a.matrix.indptr.push_back(a.matrix.indices.size());
+          }
+      });
+    case kSort:
+      while (sort_field < 4) {
+        if (!sorter) sorter = std::make_unique<SlicedSort<PoolLess>>(std::move(vals[sort_field]), PoolLess{&cat.pool});
+        if (!sorter->step(timer)) return false;
+        vals[sort_field] = sorter->take();
+        sorter.reset();
+        ++sort_field;
+        if (timer.expired()) return sort_field == 4;
+      }
+      return true;
+    case kColumns:
+      while (col_field < 4) {
+        const int f = col_field;
+        const bool done = batches(pos, length(), kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) {
+            const uint32_t v = vals[f][k];
+            auto c = static_cast<uint32_t>(a.names.size());
+            col_of[f][v] = c;
+            a.names.push_back(std::string(kAttributeFields[f]) + "_" + cat.pool.str(v));
+            a.values.push_back(cat.pool.str(v));
+            a.field.push_back(static_cast<uint8_t>(f));
+            a.index.emplace(a.names.back(), c);
           }
         });
-      case kCollapse:
-        if (!collapse->step(timer)) return false;
-        a.groups = collapse->take();
-        collapse.reset();
-        return true;
-      default: return true;
+        if (!done) return false;
+        release(vals[f]);
+        ++col_field;
+        pos = 0;
+        if (timer.expired()) return col_field == 4;
+      }
+      return true;
+    case kOneHot:
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t r = b; r < e; ++r) {
+          for (int f = 0; f < 4; ++f) {
+            const uint32_t v = (*cols[f])[r];
+            if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
+          }
+          a.matrix.indptr.push_back(a.matrix.indices.size());
+        }
+      });
+    case kCollapse:
+      if (!collapse->step(timer)) return false;
+      a.groups = collapse->take();
+      collapse.reset();
+      return true;
+    default:
+      return true;
     }
   }
 
@@ -527,7 +652,8 @@ struct AttributeBuilder::Impl {
       entered = false;
       if (timer.expired()) return phase == kDone;
     }
-    for (auto& c : col_of) release(c);
+    for (auto& c : col_of)
+      release(c);
     return true;
   }
 
@@ -535,22 +661,35 @@ struct AttributeBuilder::Impl {
     static constexpr double w[kPhases] = {4, 1, 0.5, 4, 8};
     double f = 0;
     switch (phase) {
-      case kSort: f = (sort_field + (sorter ? sorter->progress() : 0.0)) / 4.0; break;
-      case kColumns: f = (col_field + frac(pos, length())) / 4.0; break;
-      case kCollapse: f = collapse ? collapse->progress() : 0.0; break;
-      default: f = frac(pos, length());
+    case kSort:
+      f = (sort_field + (sorter ? sorter->progress() : 0.0)) / 4.0;
+      break;
+    case kColumns:
+      f = (col_field + frac(pos, length())) / 4.0;
+      break;
+    case kCollapse:
+      f = collapse ? collapse->progress() : 0.0;
+      break;
+    default:
+      f = frac(pos, length());
     }
     return phased_progress(w, kPhases, phase, f);
   }
 
   const char* stage() const {
     switch (phase) {
-      case kScan: return "attributes: finding values";
-      case kSort: return "attributes: sorting values";
-      case kColumns: return "attributes: naming columns";
-      case kOneHot: return "attributes: one-hot";
-      case kCollapse: return "attributes: grouping identical rows";
-      default: return "attributes: done";
+    case kScan:
+      return "attributes: finding values";
+    case kSort:
+      return "attributes: sorting values";
+    case kColumns:
+      return "attributes: naming columns";
+    case kOneHot:
+      return "attributes: one-hot";
+    case kCollapse:
+      return "attributes: grouping identical rows";
+    default:
+      return "attributes: done";
     }
   }
 };
@@ -558,10 +697,18 @@ struct AttributeBuilder::Impl {
 AttributeBuilder::AttributeBuilder(const Catalogue& cat, const std::vector<uint32_t>& order)
     : impl_(std::make_unique<Impl>(cat, order)) {}
 AttributeBuilder::~AttributeBuilder() = default;
-bool AttributeBuilder::step(const SliceTimer& timer) { return impl_->step(timer); }
-double AttributeBuilder::progress() const { return impl_->progress(); }
-const char* AttributeBuilder::stage() const { return impl_->stage(); }
-AttributeSpace AttributeBuilder::take() { return std::move(impl_->a); }
+bool AttributeBuilder::step(const SliceTimer& timer) {
+  return impl_->step(timer);
+}
+double AttributeBuilder::progress() const {
+  return impl_->progress();
+}
+const char* AttributeBuilder::stage() const {
+  return impl_->stage();
+}
+AttributeSpace AttributeBuilder::take() {
+  return std::move(impl_->a);
+}
 
 AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order) {
   std::vector<uint32_t> own;
@@ -587,8 +734,10 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
       add_text(delete_ascii_punctuation(cat.pool.str(*p)));
   };
   auto add_value = [&](uint32_t v) {
-    if (v == kMissing) out.emplace_back("nan");
-    else add_text(cat.pool.str(v));
+    if (v == kMissing)
+      out.emplace_back("nan");
+    else
+      add_text(cat.pool.str(v));
   };
   if (cat.has_column("tags")) add_list(cat.tags);
   if (cat.has_column("pipeline_tag")) add_value(cat.pipeline_tag[row]);
@@ -619,14 +768,14 @@ struct SoupBuilder::Impl {
   // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
   std::vector<uint32_t> cache_begin[2], cache_end[2];
   std::vector<uint32_t> cache_toks;
-  std::vector<uint32_t> last_row;  // per provisional term: the last row holding it (distinct count)
-  uint64_t nnz = 0;                // distinct terms summed over rows (the counts' nnz)
+  std::vector<uint32_t> last_row; // per provisional term: the last row holding it (distinct count)
+  uint64_t nnz = 0;               // distinct terms summed over rows (the counts' nnz)
   bool nan_used = false;
   uint64_t map_size = 0;
   // Vocabulary.
   std::unique_ptr<SlicedSort<TermLess>> sorter;
-  std::vector<uint32_t> sorted;  // provisional ids in vocabulary order
-  std::vector<uint32_t> remap;   // provisional id -> term
+  std::vector<uint32_t> sorted; // provisional ids in vocabulary order
+  std::vector<uint32_t> remap;  // provisional id -> term
   // Counts.
   std::vector<uint32_t> row, df;
   std::unique_ptr<CollapseBuilder> collapse;
@@ -655,167 +804,184 @@ struct SoupBuilder::Impl {
       toks.push_back(kNanTerm);
       return;
     }
-    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
+    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p)
+      tokens_of(*p, 0);
   }
   void add_value(uint32_t v) {
-    if (v == kMissing) toks.push_back(kNanTerm);
-    else tokens_of(v, 1);
+    if (v == kMissing)
+      toks.push_back(kNanTerm);
+    else
+      tokens_of(v, 1);
   }
 
   uint64_t length() const {
     switch (phase) {
-      case kTokenize: case kCounts: return cat.size();
-      case kFreeMap: return map_size;
-      case kTerms: return sorted.size();
-      case kIdf: return s.terms.size();
-      case kNorms: return s.groups.size();
-      default: return 0;
+    case kTokenize:
+    case kCounts:
+      return cat.size();
+    case kFreeMap:
+      return map_size;
+    case kTerms:
+      return sorted.size();
+    case kIdf:
+      return s.terms.size();
+    case kNorms:
+      return s.groups.size();
+    default:
+      return 0;
     }
   }
 
   void enter() {
     switch (phase) {
-      case kTokenize:
-        prov.emplace("nan", kNanTerm);
-        prov_terms.push_back("nan");
-        for (int mode = 0; mode < 2; ++mode) {
-          cache_begin[mode].assign(cat.pool.size(), kMissing);
-          cache_end[mode].assign(cat.pool.size(), 0);
-        }
-        indptr.reserve(cat.size() + 1);
-        break;
-      case kFreeMap:
-        for (int mode = 0; mode < 2; ++mode) {
-          release(cache_begin[mode]);
-          release(cache_end[mode]);
-        }
-        release(cache_toks);
-        release(last_row);
-        map_size = prov.size();
-        break;
-      case kVocabSort: {
-        // "nan" is only a term when some cell was missing.
-        std::vector<uint32_t> ids(prov_terms.size() - (nan_used ? 0 : 1));
-        std::iota(ids.begin(), ids.end(), nan_used ? 0u : 1u);
-        sorter = std::make_unique<SlicedSort<TermLess>>(std::move(ids), TermLess{&prov_terms});
-        break;
+    case kTokenize:
+      prov.emplace("nan", kNanTerm);
+      prov_terms.push_back("nan");
+      indptr.reserve(cat.size() + 1);
+      toks.reserve(cat.size() * 24); // address space only; pages are touched as tokens arrive
+      break;
+    case kFreeMap:
+      for (int mode = 0; mode < 2; ++mode) {
+        release(cache_begin[mode]);
+        release(cache_end[mode]);
       }
-      case kTerms:
-        remap.assign(prov_terms.size(), kMissing);
-        s.terms.resize(sorted.size());
-        s.index.reserve(sorted.size());
-        break;
-      case kCounts:
-        release(prov_terms);
-        release(sorted);
-        s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
-        s.counts.indptr.reserve(cat.size() + 1);
-        s.counts.indices.reserve(nnz);
-        s.counts.values.reserve(nnz);
-        df.assign(s.terms.size(), 0);
-        break;
-      case kIdf:
-        release(toks);
-        release(indptr);
-        release(remap);
-        release(row);
-        s.idf.resize(s.terms.size());
-        break;
-      case kCollapse:
-        release(df);
-        collapse = std::make_unique<CollapseBuilder>(s.counts, order);
-        break;
-      case kNorms:
-        s.group_count_sq.assign(s.groups.size(), 0.0);
-        s.group_tfidf_sq.assign(s.groups.size(), 0.0);
-        break;
-      default: break;
+      release(cache_toks);
+      release(last_row);
+      map_size = prov.size();
+      break;
+    case kVocabSort: {
+      // "nan" is only a term when some cell was missing.
+      std::vector<uint32_t> ids(prov_terms.size() - (nan_used ? 0 : 1));
+      std::iota(ids.begin(), ids.end(), nan_used ? 0u : 1u);
+      sorter = std::make_unique<SlicedSort<TermLess>>(std::move(ids), TermLess{&prov_terms});
+      break;
+    }
+    case kTerms:
+      remap.assign(prov_terms.size(), kMissing);
+      s.terms.resize(sorted.size());
+      s.index.reserve(sorted.size());
+      break;
+    case kCounts:
+      release(prov_terms);
+      release(sorted);
+      s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
+      s.counts.indptr.reserve(cat.size() + 1);
+      s.counts.indices.reserve(nnz);
+      s.counts.values.reserve(nnz);
+      df.assign(s.terms.size(), 0);
+      break;
+    case kIdf:
+      release(toks);
+      release(indptr);
+      release(remap);
+      release(row);
+      s.idf.resize(s.terms.size());
+      break;
+    case kCollapse:
+      release(df);
+      collapse = std::make_unique<CollapseBuilder>(s.counts, order);
+      break;
+    case kNorms:
+      s.group_count_sq.assign(s.groups.size(), 0.0);
+      s.group_tfidf_sq.assign(s.groups.size(), 0.0);
+      break;
+    default:
+      break;
     }
   }
 
   bool run(const SliceTimer& timer) {
     const uint64_t n = length();
     switch (phase) {
-      case kTokenize:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {  // the same fields, in the same order, as soup_tokens()
-            const size_t begin = toks.size();
-            if (has_tags) add_list(cat.tags, r);
-            if (has_task) add_value(cat.pipeline_tag[r]);
-            if (has_author) add_value(cat.author[r]);
-            if (has_arch) add_list(cat.architectures, r);
-            if (has_type) add_value(cat.model_type[r]);
-            if (has_lib) add_value(cat.library_name[r]);
-            indptr.push_back(toks.size());
-            if (last_row.size() < prov_terms.size()) last_row.resize(prov_terms.size(), kMissing);
-            for (size_t k = begin; k < toks.size(); ++k) {
-              const uint32_t t = toks[k];
-              nan_used |= t == kNanTerm;
-              if (last_row[t] != r) {
-                last_row[t] = r;
-                ++nnz;
-              }
-            }
-          }
-        });
-      case kFreeMap:  // a map of a million terms takes a while to free: erase in batches
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e && !prov.empty(); ++k) prov.erase(prov.begin());
-          if (e >= n) prov = {};
-        });
-      case kVocabSort:  // sorted vocabulary, as CountVectorizer orders it
-        if (!sorter->step(timer)) return false;
-        sorted = sorter->take();
-        sorter.reset();
-        return true;
-      case kTerms:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) {
-            remap[sorted[k]] = static_cast<uint32_t>(k);
-            s.terms[k] = std::move(prov_terms[sorted[k]]);
-            s.index.emplace(s.terms[k], static_cast<uint32_t>(k));
-          }
-        });
-      case kCounts:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r) {
-            row.clear();
-            for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k) row.push_back(remap[toks[k]]);
-            std::sort(row.begin(), row.end());
-            for (size_t k = 0; k < row.size();) {
-              size_t end = k;
-              while (end < row.size() && row[end] == row[k]) ++end;
-              s.counts.indices.push_back(row[k]);
-              s.counts.values.push_back(static_cast<float>(end - k));
-              ++df[row[k]];
-              k = end;
-            }
-            s.counts.indptr.push_back(s.counts.indices.size());
-          }
-        });
-      case kIdf: {
-        const double rows = static_cast<double>(cat.size());
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t t = b; t < e; ++t) s.idf[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
-        });
+    case kTokenize:
+      for (int mode = 0; mode < 2; ++mode) {
+        if (!grow(cache_begin[mode], cat.pool.size(), kMissing, timer)) return false;
+        if (!grow(cache_end[mode], cat.pool.size(), 0u, timer)) return false;
       }
-      case kCollapse:
-        if (!collapse->step(timer)) return false;
-        s.groups = collapse->take();
-        collapse.reset();
-        return true;
-      case kNorms:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          const CsrMatrix& gm = s.groups.rows;
-          for (uint64_t g = b; g < e; ++g)
-            for (uint64_t k = gm.indptr[g]; k < gm.indptr[g + 1]; ++k) {
-              double c = gm.values[k];
-              double w = c * s.idf[gm.indices[k]];
-              s.group_count_sq[g] += c * c;
-              s.group_tfidf_sq[g] += w * w;
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (auto r = static_cast<uint32_t>(b); r < e; ++r) { // the same fields, in the same order, as soup_tokens()
+          const size_t begin = toks.size();
+          if (has_tags) add_list(cat.tags, r);
+          if (has_task) add_value(cat.pipeline_tag[r]);
+          if (has_author) add_value(cat.author[r]);
+          if (has_arch) add_list(cat.architectures, r);
+          if (has_type) add_value(cat.model_type[r]);
+          if (has_lib) add_value(cat.library_name[r]);
+          indptr.push_back(toks.size());
+          if (last_row.size() < prov_terms.size()) last_row.resize(prov_terms.size(), kMissing);
+          for (size_t k = begin; k < toks.size(); ++k) {
+            const uint32_t t = toks[k];
+            nan_used |= t == kNanTerm;
+            if (last_row[t] != r) {
+              last_row[t] = r;
+              ++nnz;
             }
-        });
-      default: return true;
+          }
+        }
+      });
+    case kFreeMap: // a map of a million terms takes a while to free: erase in batches
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e && !prov.empty(); ++k)
+          prov.erase(prov.begin());
+        if (e >= n) prov = {};
+      });
+    case kVocabSort: // sorted vocabulary, as CountVectorizer orders it
+      if (!sorter->step(timer)) return false;
+      sorted = sorter->take();
+      sorter.reset();
+      return true;
+    case kTerms:
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t k = b; k < e; ++k) {
+          remap[sorted[k]] = static_cast<uint32_t>(k);
+          s.terms[k] = std::move(prov_terms[sorted[k]]);
+          s.index.emplace(s.terms[k], static_cast<uint32_t>(k));
+        }
+      });
+    case kCounts:
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t r = b; r < e; ++r) {
+          row.clear();
+          for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k)
+            row.push_back(remap[toks[k]]);
+          std::sort(row.begin(), row.end());
+          for (size_t k = 0; k < row.size();) {
+            size_t end = k;
+            while (end < row.size() && row[end] == row[k])
+              ++end;
+            s.counts.indices.push_back(row[k]);
+            s.counts.values.push_back(static_cast<float>(end - k));
+            ++df[row[k]];
+            k = end;
+          }
+          s.counts.indptr.push_back(s.counts.indices.size());
+        }
+      });
+    case kIdf: {
+      const double rows = static_cast<double>(cat.size());
+      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+        for (uint64_t t = b; t < e; ++t)
+          s.idf[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
+      });
+    }
+    case kCollapse:
+      if (!collapse->step(timer)) return false;
+      s.groups = collapse->take();
+      collapse.reset();
+      return true;
+    case kNorms:
+      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+        const CsrMatrix& gm = s.groups.rows;
+        for (uint64_t g = b; g < e; ++g)
+          for (uint64_t k = gm.indptr[g]; k < gm.indptr[g + 1]; ++k) {
+            double c = gm.values[k];
+            double w = c * s.idf[gm.indices[k]];
+            s.group_count_sq[g] += c * c;
+            s.group_tfidf_sq[g] += w * w;
+          }
+      });
+    default:
+      return true;
     }
   }
 
@@ -838,22 +1004,36 @@ struct SoupBuilder::Impl {
     static constexpr double w[kPhases] = {12, 0.3, 1, 0.5, 8, 0.1, 12, 1};
     double f = 0;
     switch (phase) {
-      case kVocabSort: f = sorter ? sorter->progress() : 0.0; break;
-      case kCollapse: f = collapse ? collapse->progress() : 0.0; break;
-      default: f = frac(pos, length());
+    case kVocabSort:
+      f = sorter ? sorter->progress() : 0.0;
+      break;
+    case kCollapse:
+      f = collapse ? collapse->progress() : 0.0;
+      break;
+    default:
+      f = frac(pos, length());
     }
     return phased_progress(w, kPhases, phase, f);
   }
 
   const char* stage() const {
     switch (phase) {
-      case kTokenize: return "soup: tokenizing";
-      case kFreeMap: case kVocabSort: case kTerms: return "soup: sorting the vocabulary";
-      case kCounts: return "soup: counting terms";
-      case kIdf: return "soup: idf";
-      case kCollapse: return "soup: grouping identical rows";
-      case kNorms: return "soup: norms";
-      default: return "soup: done";
+    case kTokenize:
+      return "soup: tokenizing";
+    case kFreeMap:
+    case kVocabSort:
+    case kTerms:
+      return "soup: sorting the vocabulary";
+    case kCounts:
+      return "soup: counting terms";
+    case kIdf:
+      return "soup: idf";
+    case kCollapse:
+      return "soup: grouping identical rows";
+    case kNorms:
+      return "soup: norms";
+    default:
+      return "soup: done";
     }
   }
 };
@@ -861,10 +1041,18 @@ struct SoupBuilder::Impl {
 SoupBuilder::SoupBuilder(const Catalogue& cat, const std::vector<uint32_t>& order)
     : impl_(std::make_unique<Impl>(cat, order)) {}
 SoupBuilder::~SoupBuilder() = default;
-bool SoupBuilder::step(const SliceTimer& timer) { return impl_->step(timer); }
-double SoupBuilder::progress() const { return impl_->progress(); }
-const char* SoupBuilder::stage() const { return impl_->stage(); }
-SoupSpace SoupBuilder::take() { return std::move(impl_->s); }
+bool SoupBuilder::step(const SliceTimer& timer) {
+  return impl_->step(timer);
+}
+double SoupBuilder::progress() const {
+  return impl_->progress();
+}
+const char* SoupBuilder::stage() const {
+  return impl_->stage();
+}
+SoupSpace SoupBuilder::take() {
+  return std::move(impl_->s);
+}
 
 SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order) {
   std::vector<uint32_t> own;
@@ -874,4 +1062,4 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   return b.take();
 }
 
-}  // namespace hfrec
+} // namespace hfrec

@@ -17,7 +17,7 @@ struct CsrMatrix {
   uint32_t n_cols = 0;
   std::vector<uint64_t> indptr{0};
   std::vector<uint32_t> indices;
-  std::vector<float> values;  // empty for a binary matrix (every stored entry is 1)
+  std::vector<float> values; // empty for a binary matrix (every stored entry is 1)
   size_t rows() const { return indptr.size() - 1; }
   size_t nnz() const { return indices.size(); }
   size_t row_nnz(size_t r) const { return indptr[r + 1] - indptr[r]; }
@@ -27,13 +27,13 @@ struct CsrMatrix {
 // Identical rows collapsed into groups, so work scales with distinct rows.
 struct Groups {
   std::vector<uint32_t> group_of;      // row -> group
-  std::vector<uint32_t> member_ptr{0};  // group g's rows: members[member_ptr[g] .. member_ptr[g+1])
+  std::vector<uint32_t> member_ptr{0}; // group g's rows: members[member_ptr[g] .. member_ptr[g+1])
   std::vector<uint32_t> members;       // sorted by downloads desc, then modelId asc
   CsrMatrix rows;                      // one row per group (the shared feature row)
   // Column -> groups holding it (the inverted index).
   std::vector<uint64_t> postings_ptr;
   std::vector<uint32_t> postings;
-  std::vector<float> posting_values;   // empty when binary
+  std::vector<float> posting_values; // empty when binary
   size_t size() const { return member_ptr.size() - 1; }
   uint32_t weight(uint32_t g) const { return member_ptr[g + 1] - member_ptr[g]; }
 };
@@ -51,10 +51,10 @@ struct AttributeSpace {
   // Category names as pandas get_dummies prints them ("pipeline_tag_fill-mask"); ordered by
   // column, then value.
   std::vector<std::string> names;
-  std::vector<uint8_t> field;    // 0 pipeline_tag, 1 architectures, 2 model_type, 3 library_name
-  std::vector<std::string> values;  // the value part of each name
-  std::unordered_map<std::string, uint32_t> index;  // name -> column
-  CsrMatrix matrix;              // binary, one row per catalogue row
+  std::vector<uint8_t> field;                      // 0 pipeline_tag, 1 architectures, 2 model_type, 3 library_name
+  std::vector<std::string> values;                 // the value part of each name
+  std::unordered_map<std::string, uint32_t> index; // name -> column
+  CsrMatrix matrix;                                // binary, one row per catalogue row
   Groups groups;
   // Column of a field's value, or kMissing.
   uint32_t column(int field_no, std::string_view value) const;
@@ -62,13 +62,13 @@ struct AttributeSpace {
 
 // The notebook's soup under CountVectorizer (counts) and TfidfVectorizer (smooth idf, l2).
 struct SoupSpace {
-  std::vector<std::string> terms;  // sorted, as CountVectorizer's vocabulary
+  std::vector<std::string> terms; // sorted, as CountVectorizer's vocabulary
   std::unordered_map<std::string, uint32_t> index;
-  CsrMatrix counts;                // one row per catalogue row
-  std::vector<double> idf;         // ln((1 + n) / (1 + df)) + 1
+  CsrMatrix counts;        // one row per catalogue row
+  std::vector<double> idf; // ln((1 + n) / (1 + df)) + 1
   Groups groups;
-  std::vector<double> group_count_sq;  // sum of squared counts per group
-  std::vector<double> group_tfidf_sq;  // sum of squared (count * idf) per group
+  std::vector<double> group_count_sq; // sum of squared counts per group
+  std::vector<double> group_tfidf_sq; // sum of squared (count * idf) per group
   uint32_t term(std::string_view t) const {
     auto it = index.find(std::string(t));
     return it == index.end() ? kMissing : it->second;
@@ -76,8 +76,7 @@ struct SoupSpace {
 };
 
 // Field names for attribute categories (index by AttributeSpace::field).
-inline constexpr const char* kAttributeFields[4] = {"pipeline_tag", "architectures", "model_type",
-                                                    "library_name"};
+inline constexpr const char* kAttributeFields[4] = {"pipeline_tag", "architectures", "model_type", "library_name"};
 
 // The attribute space in one call (runs AttributeBuilder to the end).
 AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order = nullptr);
@@ -93,7 +92,7 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* order = 
 
 // tie_order() as a merge sort: sorted runs, then bottom-up merges that resume mid-merge.
 class TieOrderBuilder {
- public:
+public:
   explicit TieOrderBuilder(const Catalogue& cat);
   ~TieOrderBuilder();
   // Works until the timer expires; true when the order is complete.
@@ -103,14 +102,14 @@ class TieOrderBuilder {
   // The rows in tie order (once, after step() returned true).
   std::vector<uint32_t> take();
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 // collapse_rows() in phases: hashing (rows), members (rows), group rows, postings, each resumable.
 class CollapseBuilder {
- public:
+public:
   CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>& order);
   ~CollapseBuilder();
   // Works until the timer expires; true when the groups are complete.
@@ -120,14 +119,14 @@ class CollapseBuilder {
   // The groups (once, after step() returned true).
   Groups take();
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 // build_attributes() in phases: value scan (rows), value sort, one-hot (rows), collapse.
 class AttributeBuilder {
- public:
+public:
   AttributeBuilder(const Catalogue& cat, const std::vector<uint32_t>& order);
   ~AttributeBuilder();
   // Works until the timer expires; true when the space is complete.
@@ -139,14 +138,14 @@ class AttributeBuilder {
   // The attribute space (once, after step() returned true).
   AttributeSpace take();
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 // build_soup() in phases: tokenizing (rows), vocabulary sort, counts (rows), idf, collapse, norms.
 class SoupBuilder {
- public:
+public:
   SoupBuilder(const Catalogue& cat, const std::vector<uint32_t>& order);
   ~SoupBuilder();
   // Works until the timer expires; true when the space is complete.
@@ -158,9 +157,9 @@ class SoupBuilder {
   // The soup space (once, after step() returned true).
   SoupSpace take();
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace hfrec
+} // namespace hfrec

@@ -189,8 +189,9 @@ TEST(ClusteringTest, RealCatalogueSlicesAndTimings) {
     auto job8 = start_cluster(idx, req);
     double wall8 = 0;
     const double worst8 = run_sliced(*job8.value(), 8, &wall8);
-    if (::hfrec::testing::kTimedChecks)
+    if (::hfrec::testing::kTimedChecks) {
       EXPECT_LT(worst8, 16.0) << algo_name(req.algo) << " " << feature_space_name(req.features);
+    }
     const auto& c = whole.value();
     std::printf("%s/%s: %.3f s total, %zu clusters, silhouette %.4f, slowest slice (CPU) %.2f ms (budget 5), %.2f ms (budget 8; wall %.2f)\n",
                 algo_name(req.algo), feature_space_name(req.features), c.seconds, c.sizes.size(), c.metrics.silhouette,

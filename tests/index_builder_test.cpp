@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <numeric>
 #include <random>
 
@@ -18,7 +19,7 @@
 namespace hfrec {
 namespace {
 
-// The one-shot feature code as it was before the builders (commit 439c9bb), kept verbatim as the
+// The one-shot feature code as it was before the builders (commit 439c9bb), copied unchanged as the
 // reference the resumable code must reproduce exactly.
 namespace legacy {
 
@@ -55,8 +56,10 @@ struct RowEq {
 void build_postings(Groups& g) {
   const CsrMatrix& m = g.rows;
   g.postings_ptr.assign(m.n_cols + 1, 0);
-  for (uint32_t c : m.indices) ++g.postings_ptr[c + 1];
-  for (size_t c = 0; c < m.n_cols; ++c) g.postings_ptr[c + 1] += g.postings_ptr[c];
+  for (uint32_t c : m.indices)
+    ++g.postings_ptr[c + 1];
+  for (size_t c = 0; c < m.n_cols; ++c)
+    g.postings_ptr[c + 1] += g.postings_ptr[c];
   g.postings.resize(m.nnz());
   if (!m.values.empty()) g.posting_values.resize(m.nnz());
   std::vector<uint64_t> fill(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
@@ -85,8 +88,9 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
   const RowHash hasher{&m};
   const RowEq equal{&m};
   size_t cap = 1024;
-  while (cap < size_t(n) * 2) cap *= 2;
-  std::vector<uint32_t> slots(cap, kMissing);  // group id
+  while (cap < size_t(n) * 2)
+    cap *= 2;
+  std::vector<uint32_t> slots(cap, kMissing); // group id
   std::vector<uint64_t> group_hash;
   g.group_of.resize(n);
   std::vector<uint32_t> first;
@@ -106,15 +110,18 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
   }
   const size_t G = first.size();
   g.member_ptr.assign(G + 1, 0);
-  for (uint32_t r = 0; r < n; ++r) ++g.member_ptr[g.group_of[r] + 1];
-  for (size_t k = 0; k < G; ++k) g.member_ptr[k + 1] += g.member_ptr[k];
+  for (uint32_t r = 0; r < n; ++r)
+    ++g.member_ptr[g.group_of[r] + 1];
+  for (size_t k = 0; k < G; ++k)
+    g.member_ptr[k + 1] += g.member_ptr[k];
   g.members.resize(n);
   std::vector<uint32_t> fill(g.member_ptr.begin(), g.member_ptr.end() - 1);
   // Rows in tie order: downloads desc, then modelId asc.
   std::vector<uint32_t> own;
   if (!order_in) own = legacy::tie_order(cat);
   const std::vector<uint32_t>& order = order_in ? *order_in : own;
-  for (uint32_t r : order) g.members[fill[g.group_of[r]]++] = r;
+  for (uint32_t r : order)
+    g.members[fill[g.group_of[r]]++] = r;
   g.rows.n_cols = m.n_cols;
   g.rows.indptr.assign(1, 0);
   for (uint32_t r : first) {
@@ -136,7 +143,8 @@ AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t
   // Column per (field, pool id), ordered by field then value text.
   std::vector<std::vector<uint32_t>> col_of(4);
   bool present[4];
-  for (int f = 0; f < 4; ++f) present[f] = cat.has_column(kAttributeFields[f]);
+  for (int f = 0; f < 4; ++f)
+    present[f] = cat.has_column(kAttributeFields[f]);
   for (int f = 0; f < 4; ++f) {
     col_of[f].assign(cat.pool.size(), kMissing);
     if (!present[f]) continue;
@@ -211,17 +219,20 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
       toks.push_back(nan_term);
       return;
     }
-    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
+    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p)
+      tokens_of(*p, 0);
   };
   auto add_value = [&](uint32_t v) {
-    if (v == kMissing) toks.push_back(nan_term);
-    else tokens_of(v, 1);
+    if (v == kMissing)
+      toks.push_back(nan_term);
+    else
+      tokens_of(v, 1);
   };
   toks.reserve(size_t(n) * 24);
   const bool has_tags = cat.has_column("tags"), has_task = cat.has_column("pipeline_tag"),
              has_author = cat.has_column("author"), has_arch = cat.has_column("architectures"),
              has_type = cat.has_column("model_type"), has_lib = cat.has_column("library_name");
-  for (uint32_t r = 0; r < n; ++r) {  // the same fields, in the same order, as soup_tokens()
+  for (uint32_t r = 0; r < n; ++r) { // the same fields, in the same order, as soup_tokens()
     if (has_tags) add_list(cat.tags, r);
     if (has_task) add_value(cat.pipeline_tag[r]);
     if (has_author) add_value(cat.author[r]);
@@ -231,9 +242,11 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     indptr.push_back(toks.size());
   }
   bool nan_used = false;
-  for (uint32_t t : toks) nan_used |= t == nan_term;
-  if (!nan_used) {  // "nan" is only a term when some cell was missing
-    for (uint32_t& t : toks) --t;
+  for (uint32_t t : toks)
+    nan_used |= t == nan_term;
+  if (!nan_used) { // "nan" is only a term when some cell was missing
+    for (uint32_t& t : toks)
+      --t;
     prov_terms.erase(prov_terms.begin());
   }
   // Sorted vocabulary, as CountVectorizer orders it.
@@ -247,7 +260,8 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     s.terms[k] = std::move(prov_terms[order[k]]);
   }
   s.index.reserve(s.terms.size());
-  for (uint32_t k = 0; k < s.terms.size(); ++k) s.index.emplace(s.terms[k], k);
+  for (uint32_t k = 0; k < s.terms.size(); ++k)
+    s.index.emplace(s.terms[k], k);
   // Counts per row.
   s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
   s.counts.indptr.reserve(n + 1);
@@ -255,11 +269,13 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   std::vector<uint32_t> df(s.terms.size(), 0);
   for (uint32_t r = 0; r < n; ++r) {
     row.clear();
-    for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k) row.push_back(remap[toks[k]]);
+    for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k)
+      row.push_back(remap[toks[k]]);
     std::sort(row.begin(), row.end());
     for (size_t k = 0; k < row.size();) {
       size_t e = k;
-      while (e < row.size() && row[e] == row[k]) ++e;
+      while (e < row.size() && row[e] == row[k])
+        ++e;
       s.counts.indices.push_back(row[k]);
       s.counts.values.push_back(static_cast<float>(e - k));
       ++df[row[k]];
@@ -284,8 +300,7 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   return s;
 }
 
-
-}  // namespace legacy
+} // namespace legacy
 
 // --- catalogues --------------------------------------------------------------------------------
 
@@ -312,7 +327,8 @@ std::vector<ModelRecord> random_records(uint32_t n, uint64_t seed, uint32_t voca
     r.architectures_missing = rng() % 4 == 0;
     if (!r.architectures_missing) {
       int na = static_cast<int>(rng() % 3);
-      for (int k = 0; k < na; ++k) r.architectures.push_back(word("ArchFor", 30));
+      for (int k = 0; k < na; ++k)
+        r.architectures.push_back(word("ArchFor", 30));
     }
     r.tags_missing = rng() % 20 == 0;
     if (!r.tags_missing) {
@@ -336,10 +352,8 @@ Catalogue random_catalogue(uint32_t n, uint64_t seed, uint32_t vocab = 40, std::
 
 // --- comparisons -------------------------------------------------------------------------------
 
-template <class T>
-::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  if (a.size() != b.size())
-    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size();
+template <class T>::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size();
   if (!a.empty() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) != 0)
     return ::testing::AssertionFailure() << "contents differ";
   return ::testing::AssertionSuccess();
@@ -396,6 +410,15 @@ void expect_matches_legacy(const Index& idx) {
   }
 }
 
+// A /proc/self/status line in MB (Linux), for the memory printout.
+double status_mb(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(std::strlen(key))) / 1024.0;
+  return 0;
+}
+
 double cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -406,18 +429,25 @@ double cpu_ms() {
 struct BuildRun {
   size_t steps = 0;
   double max_step_cpu_ms = 0, total_cpu_ms = 0;
+  std::string slowest_stage; // the stage the slowest step started in
   std::unique_ptr<Index> index;
 };
 BuildRun build(Catalogue cat, double budget_ms) {
   BuildRun run;
   IndexBuilder b(std::move(cat));
-  EXPECT_EQ(b.progress(), 0.0);
-  double last = 0;
+  EXPECT_LT(b.progress(), 1.0); // 0 unless the catalogue is empty
+  double last = b.progress();
   for (;;) {
+    const std::string stage = b.stage();
     const double t0 = cpu_ms();
     const bool done = b.step(budget_ms);
     const double dt = cpu_ms() - t0;
-    run.max_step_cpu_ms = std::max(run.max_step_cpu_ms, dt);
+    if (budget_ms > 0 && dt > 2 * budget_ms + 4) // show where a long slice happened
+      std::printf("slow step %zu: %.2f ms CPU in '%s' from progress %.4f\n", run.steps + 1, dt, stage.c_str(), last);
+    if (dt > run.max_step_cpu_ms) {
+      run.max_step_cpu_ms = dt;
+      run.slowest_stage = stage;
+    }
     run.total_cpu_ms += dt;
     ++run.steps;
     const double p = b.progress();
@@ -470,23 +500,23 @@ void expect_same_recommendations(const Index& a, const Index& b, size_t queries,
     ASSERT_EQ(ra.ok(), rb.ok());
     if (!ra.ok()) continue;
     ASSERT_EQ(ra.value().size(), rb.value().size());
-    for (size_t i = 0; i < ra.value().size(); ++i) EXPECT_EQ(ra.value()[i].row, rb.value()[i].row);
+    for (size_t i = 0; i < ra.value().size(); ++i)
+      EXPECT_EQ(ra.value()[i].row, rb.value()[i].row);
   }
 }
 
 // --- tests -------------------------------------------------------------------------------------
 
 TEST(IndexBuilder, SlicedBuildEqualsOneShotAndLegacyOnRandomCatalogues) {
-  const std::vector<std::string> no_tags = {"modelId", "pipeline_tag", "author", "architectures", "model_type",
-                                            "downloads", "library_name"};
+  const std::vector<std::string> no_tags = {"modelId",    "pipeline_tag", "author",      "architectures",
+                                            "model_type", "downloads",    "library_name"};
   struct Case {
     uint32_t n;
     uint32_t vocab;
     std::vector<std::string> columns;
   };
-  const std::vector<Case> cases = {{0, 10, {}},    {1, 10, {}},      {37, 5, {}},   {300, 40, {}},
-                                   {1500, 15, {}}, {4000, 400, {}},  {2500, 60, no_tags},
-                                   {5000, 2000, {}}};
+  const std::vector<Case> cases = {{0, 10, {}},    {1, 10, {}},     {37, 5, {}},         {300, 40, {}},
+                                   {1500, 15, {}}, {4000, 400, {}}, {2500, 60, no_tags}, {5000, 2000, {}}};
   uint64_t seed = 11;
   for (const Case& cs : cases) {
     SCOPED_TRACE("n=" + std::to_string(cs.n) + " vocab=" + std::to_string(cs.vocab));
@@ -580,16 +610,19 @@ TEST(IndexBuilder, ProgressIsMonotoneAndStagesAreNamed) {
   EXPECT_NE(std::find(stages.begin(), stages.end(), "attributes: one-hot"), stages.end());
 }
 
-// Each slice stays short on a large catalogue (thread CPU time: the machine may be loaded).
+// Each slice stays short on a large catalogue (thread CPU time: the machine may be loaded; asserted
+// only in optimized builds without sanitizers).
 TEST(IndexBuilder, StepsStayWithinAFrameOn200kRows) {
   Catalogue c = random_catalogue(200000, 77, 20000);
   ASSERT_EQ(c.size(), 200000u);
   BuildRun run = build(std::move(c), 8.0);
   ASSERT_TRUE(run.index);
-  std::printf("200k rows: %zu steps, max step %.2f ms CPU, total %.0f ms CPU\n", run.steps, run.max_step_cpu_ms,
-              run.total_cpu_ms);
+  std::printf("200k rows: %zu steps, max step %.2f ms CPU (in '%s'), total %.0f ms CPU\n", run.steps,
+              run.max_step_cpu_ms, run.slowest_stage.c_str(), run.total_cpu_ms);
   EXPECT_GT(run.steps, 5u);
-  EXPECT_LT(run.max_step_cpu_ms, 30.0);
+  if (::hfrec::testing::kTimedChecks) {
+    EXPECT_LT(run.max_step_cpu_ms, 30.0);
+  }
 }
 
 // Optional: HFREC_INDEX_BUILDER_CATALOGUE=file compares a large catalogue with the legacy code and
@@ -599,15 +632,45 @@ TEST(IndexBuilder, LargeCatalogueFromEnvironment) {
   if (!path) GTEST_SKIP() << "set HFREC_INDEX_BUILDER_CATALOGUE to run";
   auto loaded = load_catalogue_file(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
+  const double rss_loaded = status_mb("VmRSS:"), hwm_loaded = status_mb("VmHWM:");
   BuildRun run = build(std::move(loaded).value(), 8.0);
   ASSERT_TRUE(run.index);
-  std::printf("%s: %zu steps, max step %.2f ms CPU, total %.0f ms CPU\n", path, run.steps, run.max_step_cpu_ms,
-              run.total_cpu_ms);
-  EXPECT_LT(run.max_step_cpu_ms, 30.0);
-  const double t0 = cpu_ms();
-  expect_matches_legacy(*run.index);
-  std::printf("legacy one-shot (order, attributes, soup): %.0f ms CPU\n", cpu_ms() - t0);
+  std::printf("memory MB: after load rss %.0f (peak %.0f); after indexing rss %.0f, peak %.0f\n", rss_loaded,
+              hwm_loaded, status_mb("VmRSS:"), status_mb("VmHWM:"));
+  std::printf("%s: %zu steps, max step %.2f ms CPU (in '%s'), total %.0f ms CPU\n", path, run.steps,
+              run.max_step_cpu_ms, run.slowest_stage.c_str(), run.total_cpu_ms);
+  if (::hfrec::testing::kTimedChecks) {
+    EXPECT_LT(run.max_step_cpu_ms, 30.0);
+  }
+  const Catalogue& c = run.index->catalogue();
+  double t0 = cpu_ms();
+  const std::vector<uint32_t> order = legacy::tie_order(c);
+  const double legacy_order = cpu_ms() - t0;
+  t0 = cpu_ms();
+  const std::vector<uint32_t> new_order = tie_order(c);
+  const double new_order_ms = cpu_ms() - t0;
+  EXPECT_EQ(new_order, order);
+  t0 = cpu_ms();
+  AttributeSpace la = legacy::build_attributes(c, &order);
+  const double legacy_attr = cpu_ms() - t0;
+  t0 = cpu_ms();
+  AttributeSpace na = build_attributes(c, &order);
+  const double new_attr = cpu_ms() - t0;
+  expect_same(na, la);
+  expect_same(run.index->attributes(), la);
+  t0 = cpu_ms();
+  SoupSpace ls = legacy::build_soup(c, &order);
+  const double legacy_soup = cpu_ms() - t0;
+  t0 = cpu_ms();
+  SoupSpace ns = build_soup(c, &order);
+  const double new_soup = cpu_ms() - t0;
+  expect_same(ns, ls);
+  expect_same(run.index->soup(), ls);
+  EXPECT_EQ(run.index->tie_order(), order);
+  std::printf(
+      "ms CPU, legacy -> resumable run to the end: order %.0f -> %.0f, attributes %.0f -> %.0f, soup %.0f -> %.0f\n",
+      legacy_order, new_order_ms, legacy_attr, new_attr, legacy_soup, new_soup);
 }
 
-}  // namespace
-}  // namespace hfrec
+} // namespace
+} // namespace hfrec

@@ -17,13 +17,17 @@ using nlohmann::json;
 
 namespace {
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-constexpr int kDendroLeaves = 30;  // leaves of the drawn (truncated) dendrogram
+constexpr int kDendroLeaves = 30; // leaves of the drawn (truncated) dendrogram
 
-json nan_to_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json nan_to_null(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
-}  // namespace
+} // namespace
 
 std::string parse_cluster_params(const json& j, ClusterParams& p) {
   if (!j.is_object()) return "cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}";
@@ -63,10 +67,12 @@ std::string parse_cluster_params(const json& j, ClusterParams& p) {
     o.seed = j["seed"].get<uint64_t>();
   }
   if (j.contains("cut")) {
-    if (j["cut"].is_null()) o.cut = -1;
+    if (j["cut"].is_null())
+      o.cut = -1;
     else if (!j["cut"].is_number() || !(j["cut"].get<double>() >= 0) || !std::isfinite(j["cut"].get<double>()))
       return "cluster.cut: must be a number >= 0 (a Ward cut height), got " + dump(j["cut"]);
-    else o.cut = j["cut"].get<double>();
+    else
+      o.cut = j["cut"].get<double>();
   }
   p = o;
   return "";
@@ -148,7 +154,8 @@ struct ClusterController::Impl {
       row.size = r.sizes[i];
       if (i < r.clusters.size()) {
         row.name = r.clusters[i].name;
-        for (uint32_t m : r.clusters[i].top_members) row.top.push_back(cat.id(m));
+        for (uint32_t m : r.clusters[i].top_members)
+          row.top.push_back(cat.id(m));
       }
       if (row.name.empty()) row.name = "cluster " + std::to_string(i + 1);
       c.clusters.push_back(std::move(row));
@@ -178,7 +185,8 @@ struct ClusterController::Impl {
       c.y.assign(n, 0.5f);
     }
     int64_t max_dl = 1;
-    for (size_t i = 0; i < n; ++i) max_dl = std::max<int64_t>(max_dl, cat.downloads[i]);
+    for (size_t i = 0; i < n; ++i)
+      max_dl = std::max<int64_t>(max_dl, cat.downloads[i]);
     const double lmax = std::log10(static_cast<double>(max_dl) + 1);
     c.size.resize(n);
     for (size_t i = 0; i < n; ++i)
@@ -196,9 +204,11 @@ struct ClusterController::Impl {
       cell[i] = static_cast<uint32_t>(cy * g + cx);
       ++c.cell_start[cell[i] + 1];
     }
-    for (size_t i = 1; i < c.cell_start.size(); ++i) c.cell_start[i] += c.cell_start[i - 1];
+    for (size_t i = 1; i < c.cell_start.size(); ++i)
+      c.cell_start[i] += c.cell_start[i - 1];
     c.cell_rows.resize(n);
-    for (uint32_t i = 0; i < n; ++i) c.cell_rows[i] = i;
+    for (uint32_t i = 0; i < n; ++i)
+      c.cell_rows[i] = i;
     std::sort(c.cell_rows.begin(), c.cell_rows.end(), [&](uint32_t a, uint32_t b) {
       if (cell[a] != cell[b]) return cell[a] < cell[b];
       if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
@@ -226,7 +236,7 @@ struct ClusterController::Impl {
   }
 
   std::optional<int> pending_focus;
-  double worst_step_ms = 0;  // longest step() of the current job (the frame budget check)
+  double worst_step_ms = 0; // longest step() of the current job (the frame budget check)
 
   void layout_dendrogram(const ClusterResult& r) {
     ClusterState& c = s.clusters;
@@ -239,10 +249,11 @@ struct ClusterController::Impl {
     if (r.request.algo != ClusterAlgo::ward || d.n_leaves < 2 || d.merges.size() + 1 != d.n_leaves) return;
     const size_t n = d.n_leaves;
     const size_t m = d.merges.size();
-    for (size_t i = 0; i < m && i < 5000; ++i) c.merge_heights.push_back(d.merges[m - 1 - i].height);
+    for (size_t i = 0; i < m && i < 5000; ++i)
+      c.merge_heights.push_back(d.merges[m - 1 - i].height);
     c.dendro_max = d.merges.back().height;
     const size_t p = std::min<size_t>(n, kDendroLeaves);
-    const size_t first_shown = m - (p - 1);  // merges >= this are drawn as nodes
+    const size_t first_shown = m - (p - 1); // merges >= this are drawn as nodes
     // Iterative post-order from the root: x of each node, leaves left to right.
     struct Node {
       float x, h;
@@ -253,7 +264,7 @@ struct ClusterController::Impl {
     };
     auto is_node = [&](size_t t) { return t >= n && t - n >= first_shown; };
     std::vector<std::pair<size_t, bool>> stack{{n + m - 1, false}};
-    std::vector<std::pair<size_t, Node>> visited;  // node id -> position
+    std::vector<std::pair<size_t, Node>> visited; // node id -> position
     auto pos_of = [&](size_t t) -> Node {
       for (auto it = visited.rbegin(); it != visited.rend(); ++it)
         if (it->first == t) return it->second;
@@ -297,7 +308,8 @@ struct ClusterController::Impl {
     if (job) {
       auto t0 = std::chrono::steady_clock::now();
       bool done = job->step(budget_ms);
-      worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      worst_step_ms = std::max(
+          worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       c.progress = static_cast<float>(job->progress());
       c.stage = job->stage();
       if (!done) return true;
@@ -319,7 +331,8 @@ struct ClusterController::Impl {
     if (elbow) {
       auto t0 = std::chrono::steady_clock::now();
       bool done = elbow->step(budget_ms);
-      worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      worst_step_ms = std::max(
+          worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       c.progress = static_cast<float>(elbow->progress());
       c.stage = elbow->stage();
       copy_elbow(elbow->rows());
@@ -398,7 +411,9 @@ ClusterController::ClusterController(AppState& state, Platform& platform)
     : impl_(std::make_unique<Impl>(state, platform)) {}
 ClusterController::~ClusterController() = default;
 
-void ClusterController::on_change(std::function<void()> fn) { impl_->changed = std::move(fn); }
+void ClusterController::on_change(std::function<void()> fn) {
+  impl_->changed = std::move(fn);
+}
 
 void ClusterController::reset(const Index* index) {
   auto& d = *impl_;
@@ -493,14 +508,22 @@ void ClusterController::focus(int label) {
   d.notify();
 }
 
-bool ClusterController::running() const { return impl_->job || impl_->elbow; }
-bool ClusterController::has_result() const { return impl_->s.clusters.has_result; }
+bool ClusterController::running() const {
+  return impl_->job || impl_->elbow;
+}
+bool ClusterController::has_result() const {
+  return impl_->s.clusters.has_result;
+}
 
-bool ClusterController::tick(double budget_ms) { return impl_->tick(budget_ms); }
+bool ClusterController::tick(double budget_ms) {
+  return impl_->tick(budget_ms);
+}
 
 void ClusterController::set_pending_focus(int label) {
-  if (running() || !has_result()) impl_->pending_focus = label;
-  else focus(label);
+  if (running() || !has_result())
+    impl_->pending_focus = label;
+  else
+    focus(label);
 }
 
 void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
@@ -531,16 +554,14 @@ bool ClusterController::allowed(uint32_t row) const {
   return c.labels[row] == (c.focus == -1 ? kNoise : c.focus);
 }
 
-json ClusterController::summary() const { return impl_->summary(); }
+json ClusterController::summary() const {
+  return impl_->summary();
+}
 
 json ClusterController::job() const {
   const ClusterState& c = impl_->s.clusters;
-  return json{{"running", c.running},
-              {"kind", c.job_kind},
-              {"progress", c.progress},
-              {"stage", c.stage},
-              {"error", c.error},
-              {"longestStepMs", impl_->worst_step_ms}};
+  return json{{"running", c.running}, {"kind", c.job_kind}, {"progress", c.progress},
+              {"stage", c.stage},     {"error", c.error},   {"longestStepMs", impl_->worst_step_ms}};
 }
 
 void ClusterController::to_link(ShareLink& l) const {
@@ -582,4 +603,4 @@ std::string ClusterController::point_json(std::string_view model_id) const {
   return dump(json{{"ok", true}, {"row", row}, {"x", x}, {"y", y}, {"visible", visible}, {"label", c.labels[row]}});
 }
 
-}  // namespace hfrec::app
+} // namespace hfrec::app

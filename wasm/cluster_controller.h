@@ -15,12 +15,12 @@
 namespace hfrec {
 class Index;
 struct ShareLink;
-}  // namespace hfrec
+} // namespace hfrec
 
 namespace hfrec::app {
 
 class ClusterController {
- public:
+public:
   ClusterController(AppState& state, Platform& platform);
   ~ClusterController();
 
@@ -64,7 +64,7 @@ class ClusterController {
   // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).
   std::string point_json(std::string_view model_id) const;
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -72,4 +72,4 @@ class ClusterController {
 // Reads {algo, features, k, eps, min_samples, seed, cut} over p; "" or an error naming the field.
 std::string parse_cluster_params(const nlohmann::json& j, ClusterParams& p);
 
-}  // namespace hfrec::app
+} // namespace hfrec::app

@@ -33,8 +33,9 @@ ImU32 cluster_colour(int label, bool dark, float alpha = 1.0f) {
   static const int base[] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1,
                              0xff9da7, 0x9c755f, 0x17becf, 0x7b4ea3, 0xbcbd22, 0x2f7ed8, 0xd3582c,
                              0x3ba272, 0xc23a7a, 0x8c8c2a, 0x5a6fc0, 0xe08a1e, 0x2aa1a1};
-  if (label < 0) return dark ? IM_COL32(150, 155, 165, static_cast<int>(110 * alpha))
-                             : IM_COL32(150, 155, 165, static_cast<int>(140 * alpha));
+  if (label < 0)
+    return dark ? IM_COL32(165, 170, 180, static_cast<int>(200 * alpha))
+                : IM_COL32(105, 110, 120, static_cast<int>(190 * alpha));
   constexpr int n = sizeof base / sizeof base[0];
   int a = static_cast<int>(255 * alpha);
   if (label < n) {
@@ -62,12 +63,23 @@ std::string ellipsize(const std::string& t, float width) {
   std::string o = t;
   while (!o.empty() && ImGui::CalcTextSize((o + "…").c_str()).x > width) {
     o.pop_back();
-    while (!o.empty() && (static_cast<unsigned char>(o.back()) & 0xC0) == 0x80) o.pop_back();  // UTF-8
+    while (!o.empty() && (static_cast<unsigned char>(o.back()) & 0xC0) == 0x80)
+      o.pop_back(); // UTF-8
   }
   return o + "…";
 }
 
 // ---- controls ---------------------------------------------------------------------------------
+
+// Puts the next group of width w on the same line when it fits, else on the next line.
+void flow(float w, float gap = 14) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
+}
+
+float label_w(const char* t) {
+  return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x;
+}
 
 void draw_controls(AppState& s) {
   ClusterParams& p = s.cluster_draft;
@@ -82,7 +94,7 @@ void draw_controls(AppState& s) {
     ImGui::EndCombo();
   }
   tooltip("k-means (k-means++, 10 restarts), Ward's hierarchical clustering, or DBSCAN (cosine distance)");
-  ImGui::SameLine(0, 14);
+  flow(label_w("Features") + 110);
   ImGui::TextUnformatted("Features");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
@@ -91,8 +103,10 @@ void draw_controls(AppState& s) {
       if (ImGui::Selectable(f, p.features == f)) p.features = f;
     ImGui::EndCombo();
   }
-  tooltip("attributes: task, library, model type, architectures (one-hot)\nsoup: all tokens\ntfidf: tokens weighted by TF-IDF");
-  ImGui::SameLine(0, 14);
+  tooltip("attributes: task, library, model type, architectures (one-hot)\nsoup: all tokens\ntfidf: tokens weighted by "
+          "TF-IDF");
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  flow(p.algo == "dbscan" ? 260 + spacing : p.algo == "kmeans" ? 220 + spacing : 120);
   if (p.algo == "dbscan") {
     float eps = static_cast<float>(p.eps);
     ImGui::SetNextItemWidth(130);
@@ -118,7 +132,7 @@ void draw_controls(AppState& s) {
       tooltip("Seed of the k-means++ initialisation and the map");
     }
   }
-  ImGui::SameLine(0, 14);
+  flow(70);
   bool changed = !c.has_result || !(p == c.params);
   ImGui::BeginDisabled(c.running && c.job_kind == "cluster" && !changed);
   if (changed) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette().accent_soft));
@@ -126,7 +140,7 @@ void draw_controls(AppState& s) {
   if (changed) ImGui::PopStyleColor();
   ImGui::EndDisabled();
   tooltip("Cluster the whole catalogue with these settings");
-  ImGui::SameLine(0, 14);
+  flow(ImGui::GetFrameHeight() + label_w("Size by downloads"));
   ImGui::Checkbox("Size by downloads", &s.size_by_downloads);
 
   if (c.running) {
@@ -155,20 +169,20 @@ void draw_controls(AppState& s) {
 // ---- the map ----------------------------------------------------------------------------------
 
 struct MapFrame {
-  ImVec2 origin;  // screen position of the view centre
-  double scale;   // pixels per map unit
+  ImVec2 origin; // screen position of the view centre
+  double scale;  // pixels per map unit
   ImVec2 to_screen(const MapView& v, float x, float y) const {
     return ImVec2(origin.x + static_cast<float>((x - v.cx) * scale), origin.y - static_cast<float>((y - v.cy) * scale));
   }
 };
 
-void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0) {
+void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, float canvas_w) {
   const ClusterState& c = s.clusters;
   const bool dark = s.dark;
   const float lh = ImGui::GetTextLineHeight() + 2;
   const size_t shown = std::min<size_t>(c.clusters.size(), 10);
   const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
-  const float w = kLegendWidth;
+  const float w = std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f));
   ImVec2 a(p0.x + 10, p0.y + 10), b(a.x + w, a.y + lines * lh + 12);
   // Under the pointer the legend fades, so the points below it can be seen and picked.
   const bool peek = ImGui::IsMouseHoveringRect(a, b, false) && ImGui::IsWindowHovered();
@@ -180,8 +194,10 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0) {
   ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   auto entry = [&](ImU32 col, const std::string& name, const std::string& count, bool ring) {
     ImVec2 dot(a.x + 14, y + lh / 2 - 1);
-    if (ring) dl->AddCircle(dot, 5, col, 12, 2);
-    else dl->AddCircleFilled(dot, 5, col, 12);
+    if (ring)
+      dl->AddCircle(dot, 5, col, 12, 2);
+    else
+      dl->AddCircleFilled(dot, 5, col, 12);
     float cw = ImGui::CalcTextSize(count.c_str()).x;
     dl->AddText(ImVec2(a.x + 26, y), text, ellipsize(name, w - 40 - cw).c_str());
     dl->AddText(ImVec2(b.x - 8 - cw, y), faint, count.c_str());
@@ -193,7 +209,8 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0) {
     entry(cluster_colour(r.label, dark, (dim ? 0.3f : 1.0f) * alpha), r.name, thousands(r.size), false);
   }
   if (c.clusters.size() > shown) {
-    dl->AddText(ImVec2(a.x + 26, y), faint, ("+ " + std::to_string(c.clusters.size() - shown) + " more clusters").c_str());
+    dl->AddText(ImVec2(a.x + 26, y), faint,
+                ("+ " + std::to_string(c.clusters.size() - shown) + " more clusters").c_str());
     y += lh;
   }
   if (c.noise) entry(cluster_colour(-1, dark, alpha), "noise", thousands(static_cast<int64_t>(c.noise)), false);
@@ -217,7 +234,8 @@ void draw_map(AppState& s, ImVec2 size) {
   if (!c.has_result) {
     const char* t = c.running ? "Clustering the catalogue…" : "Run a clustering to see the map";
     ImVec2 ts = ImGui::CalcTextSize(t);
-    dl->AddText(ImVec2(p0.x + (sz.x - ts.x) / 2, p0.y + (sz.y - ts.y) / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), t);
+    dl->AddText(ImVec2(p0.x + (sz.x - ts.x) / 2, p0.y + (sz.y - ts.y) / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                t);
     s.map_scale = 0;
     ImGui::Dummy(sz);
     ImGui::EndChild();
@@ -278,7 +296,8 @@ void draw_map(AppState& s, ImVec2 size) {
   const int gy0 = std::clamp(static_cast<int>(std::floor(v0 * g)) - 1, 0, g - 1);
   const int gy1 = std::clamp(static_cast<int>(std::floor(v1 * g)) + 1, 0, g - 1);
   size_t visible = 0;
-  for (int gy = gy0; gy <= gy1; ++gy) visible += c.cell_start[gy * g + gx1 + 1] - c.cell_start[gy * g + gx0];
+  for (int gy = gy0; gy <= gy1; ++gy)
+    visible += c.cell_start[gy * g + gx1 + 1] - c.cell_start[gy * g + gx0];
   const size_t budget = c.running ? kBusyBudget : kPointBudget;
   const double keep = visible > budget ? static_cast<double>(budget) / static_cast<double>(visible) : 1.0;
   const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
@@ -286,7 +305,7 @@ void draw_map(AppState& s, ImVec2 size) {
   // Tiny points need no anti-aliased fringe: a third of the vertices.
   const ImDrawListFlags saved_flags = dl->Flags;
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
-  const int focus_label = c.focus == -1 ? -1 : c.focus;  // kNoise is -1 too
+  const int focus_label = c.focus == -1 ? -1 : c.focus; // kNoise is -1 too
   size_t drawn = 0;
   for (int pass = 0; pass < (c.focus == -2 ? 1 : 2); ++pass) {
     for (int gy = gy0; gy <= gy1; ++gy) {
@@ -302,8 +321,10 @@ void draw_map(AppState& s, ImVec2 size) {
           float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
           if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) continue;
           ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
-          if (circles) dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
-          else dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
+          if (circles)
+            dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
+          else
+            dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
           ++drawn;
         }
       }
@@ -327,7 +348,8 @@ void draw_map(AppState& s, ImVec2 size) {
       std::string id = c.point_info(static_cast<uint32_t>(c.query_row)).model_id;
       ImVec2 ts = ImGui::CalcTextSize(id.c_str());
       ImVec2 a(p.x + base_r + 10, p.y - ts.y / 2 - 3);
-      dl->AddRectFilled(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6), dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
+      dl->AddRectFilled(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6),
+                        dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
       dl->AddText(ImVec2(a.x + 5, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), id.c_str());
     }
   }
@@ -365,16 +387,18 @@ void draw_map(AppState& s, ImVec2 size) {
     ImGui::TextUnformatted(info.model_id.c_str());
     ImGui::PopFont();
     ImGui::TextUnformatted(info.task.empty() ? "no task" : info.task.c_str());
-    std::string cl = info.label < 0 ? std::string("noise")
-                                    : "cluster " + std::to_string(info.label + 1) +
-                                          (info.label < static_cast<int>(c.clusters.size()) ? ": " + c.clusters[info.label].name : "");
+    std::string cl =
+        info.label < 0
+            ? std::string("noise")
+            : "cluster " + std::to_string(info.label + 1) +
+                  (info.label < static_cast<int>(c.clusters.size()) ? ": " + c.clusters[info.label].name : "");
     ImGui::TextUnformatted(cl.c_str());
     muted(thousands(info.downloads) + " downloads  ·  click to make it the query");
     ImGui::EndTooltip();
     if (click) emit(s, Intent::select, info.model_id);
   }
   dl->PopClipRect();
-  draw_legend(s, dl, p0);
+  draw_legend(s, dl, p0, sz.x);
 
   // Zoom buttons and the LOD note, bottom right.
   ImGui::SetCursorScreenPos(ImVec2(p1.x - 118, p1.y - ImGui::GetFrameHeight() - 10));
@@ -427,7 +451,8 @@ void draw_cluster_list(AppState& s) {
     std::string tip = name + "\n" + thousands(size) + " models";
     if (top && !top->empty()) {
       tip += "\nMost downloaded:";
-      for (const auto& m : *top) tip += "\n  " + m;
+      for (const auto& m : *top)
+        tip += "\n  " + m;
     }
     tooltip(tip);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -457,7 +482,8 @@ void draw_cluster_list(AppState& s) {
 void draw_metrics(AppState& s) {
   const ClusterState& c = s.clusters;
   if (ImGui::BeginTable("##metrics", 2, ImGuiTableFlags_BordersInnerH)) {
-    ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("Calinski-Harabasz").x + 12);
+    ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::CalcTextSize("Calinski-Harabasz").x + 12);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     auto line = [](const char* name, const std::string& v, const char* tip) {
       ImGui::TableNextRow();
@@ -468,7 +494,9 @@ void draw_metrics(AppState& s) {
       ImGui::TextUnformatted(v.c_str());
     };
     line("Inertia (WSS)", fmt("%.1f", c.inertia), "Within-cluster sum of squares: lower is tighter");
-    line("Silhouette", fmt("%.3f", c.silhouette) + (c.silhouette_rows ? "  (" + thousands(static_cast<int64_t>(c.silhouette_rows)) + " rows)" : ""),
+    line("Silhouette",
+         fmt("%.3f", c.silhouette) +
+             (c.silhouette_rows ? "  (" + thousands(static_cast<int64_t>(c.silhouette_rows)) + " rows)" : ""),
          "From -1 to 1: higher means better separated clusters");
     line("Davies-Bouldin", fmt("%.3f", c.davies_bouldin), "Lower is better");
     line("Calinski-Harabasz", fmt("%.1f", c.calinski_harabasz), "Higher is better");
@@ -508,14 +536,16 @@ void draw_elbow(AppState& s) {
   ImU32 line_col = palette().accent, faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   if (selected >= kmin && selected <= kmax) {
     float x = px(selected);
-    for (float y = a.y; y < z.y; y += 6) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 3, z.y)), IM_COL32(225, 87, 89, 255), 1.5f);
+    for (float y = a.y; y < z.y; y += 6)
+      dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 3, z.y)), IM_COL32(225, 87, 89, 255), 1.5f);
   }
   for (size_t i = 1; i < c.elbow.size(); ++i)
-    dl->AddLine(ImVec2(px(c.elbow[i - 1].k), py(c.elbow[i - 1].inertia)), ImVec2(px(c.elbow[i].k), py(c.elbow[i].inertia)),
-                line_col, 2);
+    dl->AddLine(ImVec2(px(c.elbow[i - 1].k), py(c.elbow[i - 1].inertia)),
+                ImVec2(px(c.elbow[i].k), py(c.elbow[i].inertia)), line_col, 2);
   for (const auto& e : c.elbow) {
     bool sel = e.k == selected;
-    dl->AddCircleFilled(ImVec2(px(e.k), py(e.inertia)), sel ? 5.5f : 3.5f, sel ? IM_COL32(225, 87, 89, 255) : line_col, 12);
+    dl->AddCircleFilled(ImVec2(px(e.k), py(e.inertia)), sel ? 5.5f : 3.5f, sel ? IM_COL32(225, 87, 89, 255) : line_col,
+                        12);
   }
   for (int k = kmin; k <= kmax; k += 2) {
     std::string t = std::to_string(k);
@@ -590,7 +620,8 @@ void draw_dendrogram(AppState& s) {
   for (const auto& l : c.dendro_links) {
     ImU32 col = l.h > cut ? above : below;
     dl->AddLine(ImVec2(px(l.x_left), py(l.h_left)), ImVec2(px(l.x_left), py(l.h)), l.h_left > cut ? above : col, 1.5f);
-    dl->AddLine(ImVec2(px(l.x_right), py(l.h_right)), ImVec2(px(l.x_right), py(l.h)), l.h_right > cut ? above : col, 1.5f);
+    dl->AddLine(ImVec2(px(l.x_right), py(l.h_right)), ImVec2(px(l.x_right), py(l.h)), l.h_right > cut ? above : col,
+                1.5f);
     dl->AddLine(ImVec2(px(l.x_left), py(l.h)), ImVec2(px(l.x_right), py(l.h)), col, 1.5f);
   }
   const bool room = !c.dendro_leaves.empty() && (z.x - a.x) / static_cast<float>(c.dendro_leaves.size()) > 24;
@@ -617,7 +648,7 @@ void draw_dendrogram(AppState& s) {
   if (hovered && !active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
 }
 
-}  // namespace
+} // namespace
 
 void draw_clusters_view(AppState& s) {
   draw_controls(s);
@@ -634,7 +665,8 @@ void draw_clusters_view(AppState& s) {
       // Its own scroll, so the dendrogram and metrics below stay in view with many clusters.
       const float line = ImGui::GetTextLineHeightWithSpacing();
       const float want = (static_cast<float>(std::min<size_t>(c.clusters.size(), 300)) + (c.noise ? 1 : 0) +
-                          (c.focus != -2 ? 6 : 0) + 1.5f) * line + 8;
+                          (c.focus != -2 ? 6 : 0) + 1) *
+                         line;
       const float h = std::min(want, std::max(6 * line, avail.y * 0.42f));
       ImGui::BeginChild("##clusterlist", ImVec2(0, h), false);
       draw_cluster_list(s);
@@ -642,10 +674,14 @@ void draw_clusters_view(AppState& s) {
     }
     if (c.params.algo == "ward" && ImGui::CollapsingHeader("Dendrogram", ImGuiTreeNodeFlags_DefaultOpen))
       draw_dendrogram(s);
-    if (ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
   }
-  if (ImGui::CollapsingHeader("Elbow", c.elbow.empty() ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) draw_elbow(s);
+  // The elbow opens when its first row arrives.
+  static bool had_elbow = false;
+  if (!c.elbow.empty() && !had_elbow) ImGui::SetNextItemOpen(true);
+  had_elbow = !c.elbow.empty();
+  if (ImGui::CollapsingHeader("Elbow")) draw_elbow(s);
+  if (c.has_result && ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
   ImGui::EndChild();
 }
 
-}  // namespace hfrec::app
+} // namespace hfrec::app

@@ -7,6 +7,7 @@
 
 #include "cluster_controller.h"
 #include "core/catalogue.h"
+#include "core/index_builder.h"
 #include "core/job.h"
 #include "core/recommender.h"
 #include "core/search.h"
@@ -94,7 +95,8 @@ struct Controller::Impl {
     int id = 0;
     std::string name, source;
     std::unique_ptr<CatalogueLoader> loader;
-    std::unique_ptr<Catalogue> parsed;  // set once parsing finished: the next tick indexes it
+    std::unique_ptr<IndexBuilder> builder;  // set once parsing finished: indexes in slices
+    size_t rows = 0;
   };
   std::unique_ptr<Load> load;
   int next_load_id = 1;
@@ -153,15 +155,28 @@ struct Controller::Impl {
         finish_load(fail(s.error));
         return false;
       }
-      load->parsed = std::make_unique<Catalogue>(std::move(r).value());
-      s.stage = "Indexing " + std::to_string(load->parsed->size()) + " models";
-      s.progress = 0.92f;
-      return true;  // draw the stage before the (coarse) indexing step
-    }
-    if (load->parsed) {
-      Catalogue cat = std::move(*load->parsed);
+      Catalogue cat = std::move(r).value();
       cat.name = load->name;
-      auto idx = std::make_unique<Index>(std::move(cat));
+      load->rows = cat.size();
+      load->builder = std::make_unique<IndexBuilder>(std::move(cat));
+      s.stage = "Indexing " + std::to_string(load->rows) + " models";
+      s.progress = 0.9f;
+      return true;
+    }
+    if (load->builder) {
+      bool done = load->builder->step(budget_ms);
+      s.progress = static_cast<float>(0.9 + 0.1 * load->builder->progress());
+      s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->builder->stage();
+      if (!done) return true;
+      auto built = load->builder->take();
+      load->builder.reset();
+      if (!built.ok()) {
+        s.error = "Could not index '" + load->name + "': " + built.error() +
+                  (index ? ". The previous catalogue is still loaded." : "");
+        finish_load(fail(s.error));
+        return false;
+      }
+      std::unique_ptr<Index> idx = std::move(built).value();
       auto srch = std::make_unique<SearchIndex>(idx->catalogue());
       clusters.reset(nullptr);  // its jobs hold the old Index
       search = std::move(srch);

@@ -53,4 +53,4 @@ inline void name_item(const char* label) {
   IMGUI_TEST_ENGINE_ITEM_INFO(g.LastItemData.ID, label, g.LastItemData.StatusFlags);
 }
 
-}  // namespace hfrec::app::ui
+} // namespace hfrec::app::ui

@@ -92,6 +92,23 @@ test('clusters tab: k-means map, click a point, get recommendations', async () =
 test('a long clustering shows progress, keeps frames coming and can be cancelled', async () => {
   const { context, page, errors, ok } = await openPage(browser, server.url);
   assert.ok(ok);
+  // Ward on TF-IDF must run for seconds: with a small default catalogue, load a generated one of
+  // 12,000 models with distinct tag sets (seeded, so every run is the same).
+  const rows = (await page.evaluate(() => window.hfrec.state())).catalogue.rows;
+  if (rows < 5000) {
+    const loaded = await page.evaluate(() => {
+      let seed = 7;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`);
+      const lines = ['modelId,tags,pipeline_tag,library_name,downloads'];
+      for (let i = 0; i < 12000; ++i) {
+        const tags = Array.from({ length: 6 }, () => `'${words[Math.floor(rnd() * words.length)]}'`);
+        lines.push(`org${i % 97}/m${i},"[${tags.join(', ')}]",task${i % 7},lib${i % 3},${i}`);
+      }
+      return window.hfrec.loadCatalogue(lines.join('\n'), 'generated-12k.csv');
+    });
+    assert.ok(loaded.ok, loaded.error);
+  }
   await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
   await waitIdle(page);
   // Ward on TF-IDF is the slowest request; it runs in slices.
