@@ -204,14 +204,27 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
     }
   } else {
     const bool tfidf = p.method == Method::tfidf;
+    uint64_t walk = 0;
+    for (auto [t, c] : q.terms) walk += g.postings_ptr[t + 1] - g.postings_ptr[t];
+    // A query with common terms touches most groups: then a branch-free accumulation and one
+    // sequential scan for the touched groups beats recording them one by one.
+    const bool dense = walk > G / 4;
     for (auto [t, c] : q.terms) {
       const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
-      for (uint64_t k = g.postings_ptr[t]; k < g.postings_ptr[t + 1]; ++k) {
-        uint32_t x = g.postings[k];
-        if (acc[x] == 0) touched.push_back(x);
-        acc[x] += w * g.posting_values[k];
+      const uint64_t end = g.postings_ptr[t + 1];
+      if (dense) {
+        for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * g.posting_values[k];
+      } else {
+        for (uint64_t k = g.postings_ptr[t]; k < end; ++k) {
+          uint32_t x = g.postings[k];
+          if (acc[x] == 0) touched.push_back(x);
+          acc[x] += w * g.posting_values[k];
+        }
       }
     }
+    if (dense)
+      for (uint32_t x = 0; x < G; ++x)
+        if (acc[x] != 0) touched.push_back(x);
   }
   // The rank key of one group (smaller is closer); untouched groups have acc 0.
   const double a = static_cast<double>(q.attr_count);
