@@ -93,8 +93,8 @@ bool IndexBuilder::step(double budget_ms) {
 }
 
 double IndexBuilder::progress() const {
-  if (!impl_) return 1.0;
-  return impl_->progress();
+  shown_ = std::max(shown_, impl_ ? impl_->progress() : 1.0);
+  return shown_;
 }
 
 std::string IndexBuilder::stage() const {

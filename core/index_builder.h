@@ -35,6 +35,7 @@ public:
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  mutable double shown_ = 0;  // progress already reported: the stages' estimates are not monotone
 };
 
 // Builds the parts in one call (what Index(Catalogue) runs).
