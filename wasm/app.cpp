@@ -147,9 +147,8 @@ void draw_sidebar(AppState& s) {
                                         ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory,
                                         search_callback, &s);
   if (s.search_text != s.search_buf) emit(s, Intent::search, s.search_buf);
-  if (enter && !s.search_hits.empty()) {
-    int i = s.search_cursor < static_cast<int>(s.search_hits.size()) ? s.search_cursor : 0;
-    emit(s, Intent::select, s.search_hits[i].model_id);
+  if (enter) {  // after the search above, so text typed in this same frame counts
+    emit(s, Intent::select_hit);
     s.focus_search = true;
   }
   if (s.search_text.empty()) {

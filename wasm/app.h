@@ -159,6 +159,7 @@ struct Intent {
   enum Kind {
     search,         // text: the search box's text
     select,         // text: model id; becomes the query (history entry)
+    select_hit,     // the search hit under the cursor (after any search emitted before it)
     set_method,     // text: method name
     set_compare,    // text: method name, "" for none
     set_k,          // value

@@ -495,6 +495,13 @@ void Controller::apply(const Intent& in) {
   switch (in.kind) {
     case Intent::search: d.run_search(in.text); break;
     case Intent::select: d.select(in.text, true); break;
+    case Intent::select_hit:
+      if (!s.search_hits.empty()) {
+        size_t i = s.search_cursor >= 0 && static_cast<size_t>(s.search_cursor) < s.search_hits.size()
+                       ? static_cast<size_t>(s.search_cursor) : 0;
+        d.select(s.search_hits[i].model_id, true);
+      }
+      break;
     case Intent::set_method:
       if (d.set_method(in.text, false).empty()) {
         d.recompute();

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <vector>
 
 #include "fonts.h"
 #include "imgui.h"
@@ -29,11 +31,36 @@ struct Runtime {
   bool fonts_dirty = true;
   bool theme_dirty = true;
   std::string paste_pending;
+  // Key events wait here for the next frame. ImGui 1.86 samples io.KeysDown once a frame, so a
+  // press and release arriving between two frames (a quick tap, or any key on a slow machine)
+  // would be lost; each frame takes at most one change per key and leaves the rest for the next.
+  struct KeyEvent {
+    int key, scancode, action, mods;
+  };
+  std::deque<KeyEvent> keys;
 };
 
 Runtime& rt() {
   static Runtime r;
   return r;
+}
+
+void queue_key(GLFWwindow*, int key, int scancode, int action, int mods) {
+  rt().keys.push_back({key, scancode, action, mods});
+}
+
+// Hands ImGui the queued key events up to the first key that already changed this frame.
+void drain_keys() {
+  Runtime& r = rt();
+  std::vector<int> changed;
+  while (!r.keys.empty()) {
+    const Runtime::KeyEvent e = r.keys.front();
+    if (e.action != GLFW_REPEAT && std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+    r.keys.pop_front();
+    if (e.action != GLFW_REPEAT) changed.push_back(e.key);
+    ImGui_ImplGlfw_KeyCallback(r.window, e.key, e.scancode, e.action, e.mods);
+  }
+  if (!r.keys.empty()) r.frames_left = std::max(r.frames_left, 2);
 }
 
 const char* get_clipboard(void*) { return ""; }  // pasting comes from the page's paste event
@@ -115,6 +142,7 @@ bool frame() {
     }
   }
 
+  drain_keys();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // GLFW reports the canvas in device pixels; ImGui works in CSS pixels.
@@ -171,6 +199,7 @@ int main() {
   io.SetClipboardTextFn = set_clipboard;
   io.GetClipboardTextFn = get_clipboard;
   ImGui_ImplGlfw_InitForOpenGL(r.window, true);
+  glfwSetKeyCallback(r.window, queue_key);  // replaces the backend's; drain_keys() forwards to it
   ImGui_ImplOpenGL3_Init("#version 300 es");
   r.controller = std::make_unique<Controller>(r.state, platform());
   return 0;

@@ -63,13 +63,35 @@ test('typing in the search box and pressing Enter selects the model', async () =
   assert.ok(s1.search.count >= 1);
   // Arrow keys move the cursor; the exact/prefix match comes first.
   assert.equal(s1.search.hits[0].modelId, target);
-  await page.keyboard.press('Enter');
+  // Enter's keydown and keyup in the same task, so both reach the app before its next frame: the
+  // press must not be lost (ImGui 1.86 samples keys once a frame).
+  await page.evaluate(() => {
+    for (const type of ['keydown', 'keyup']) {
+      const e = new KeyboardEvent(type, { key: 'Enter', code: 'Enter', bubbles: true });
+      Object.defineProperty(e, 'keyCode', { get: () => 13 });
+      Object.defineProperty(e, 'which', { get: () => 13 });
+      window.dispatchEvent(e);
+    }
+  });
   await page.waitForFunction((t) => window.hfrec.state().query === t, target);
   const s2 = await state(page);
   assert.equal(s2.results.length, s2.k);
   await settle(page);
   const shot = await screenshot(page, 'results');
   assert.ok(shot.colours > 50);
+});
+
+test('typing a name and pressing Enter at once selects the best match for the whole text', async () => {
+  const { page } = app;
+  await click(page, '##search', 'name');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await settle(page);
+  // No waiting between the last character and Enter: the search must see all of the text first.
+  await page.keyboard.type('gpt2');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.hfrec.state().query === 'gpt2');
+  assert.equal((await state(page)).search.hits[0].modelId, 'gpt2');
 });
 
 test('results equal the CLI for every method', async (t) => {
