@@ -28,19 +28,29 @@ std::string strip_brackets(std::string_view raw) {
 struct Builder {
   Catalogue& c;
   explicit Builder(Catalogue& cat) : c(cat) {}
-  uint32_t opt(const std::string& v) { return v.empty() ? kMissing : c.pool.intern(v); }
+  uint32_t opt(std::string_view v) { return v.empty() ? kMissing : c.pool.intern(v); }
   void list(ListColumn& col, const std::vector<std::string>& items, bool missing) {
     for (const auto& it : items) col.items.push_back(c.pool.intern(it));
     col.offsets.push_back(static_cast<uint32_t>(col.items.size()));
     col.missing.push_back(missing ? 1 : 0);
   }
-  // raw_arch: the architectures cell text when it came from CSV; otherwise built from items.
-  bool add(const ModelRecord& r, const std::string* raw_arch) {
-    if (c.ids.find(r.id) != kMissing) {
-      if (c.report.duplicates_dropped++ == 0) c.report.first_duplicate = r.id;
+  void list_ids(ListColumn& col, const std::vector<uint32_t>& ids, bool missing) {
+    col.items.insert(col.items.end(), ids.begin(), ids.end());
+    col.offsets.push_back(static_cast<uint32_t>(col.items.size()));
+    col.missing.push_back(missing ? 1 : 0);
+  }
+  // Starts a row with this id; false (and counted) when the id is already in: the row is dropped.
+  bool begin(std::string_view id) {
+    if (c.ids.find(id) != kMissing) {
+      if (c.report.duplicates_dropped++ == 0) c.report.first_duplicate = std::string(id);
       return false;
     }
-    c.ids.intern(r.id);
+    c.ids.intern(id);
+    return true;
+  }
+  // raw_arch: the architectures cell text when it came from CSV; otherwise built from items.
+  bool add(const ModelRecord& r, const std::string* raw_arch) {
+    if (!begin(r.id)) return false;
     c.downloads.push_back(r.downloads);
     c.last_modified.push_back(r.last_modified);
     c.pipeline_tag.push_back(opt(r.pipeline_tag));
@@ -169,6 +179,21 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
 
 namespace {
 
+// Parsed list cells by their text. Most rows repeat a cell seen shortly before (architectures and
+// datasets nearly always, tags about half the time on the Hub's dumps), and reusing it skips the
+// parse, the item strings and their interning. Direct-mapped, so its memory stays bounded.
+struct CellCache {
+  static constexpr size_t kSlots = 4096;
+  struct Entry {
+    std::string cell;
+    std::vector<uint32_t> ids;      // pool ids of the items
+    uint32_t category = kMissing;   // architectures only: the notebook's one-hot category
+    bool used = false;
+  };
+  std::vector<Entry> slots = std::vector<Entry>(kSlots);
+  Entry& slot(std::string_view cell) { return slots[std::hash<std::string_view>{}(cell) & (kSlots - 1)]; }
+};
+
 // The state of one load, driven in slices by CatalogueLoader or to the end by the one-shot loaders.
 // Checks run cheapest-first and before any allocation that grows with the input.
 struct LoadState {
@@ -184,7 +209,8 @@ struct LoadState {
   bool started = false;
   bool done = false;
   std::string error;
-  ModelRecord rec;
+  CellCache cells[3];                 // tags, architectures, datasets
+  std::vector<uint32_t> one_item[3];  // a bare (unbracketed) cell's single item
 
   bool fail(std::string m) {
     error = valid_utf8(std::move(m));
@@ -293,37 +319,56 @@ struct LoadState {
         static const std::string empty;
         return col[k] >= 0 ? fields[col[k]] : empty;
       };
-      rec.id = get(kId);
-      if (rec.id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
-      rec.last_modified = get(kLastModified);
-      rec.pipeline_tag = get(kPipeline);
-      rec.author = get(kAuthor);
-      rec.model_type = get(kModelType);
-      rec.library_name = get(kLibrary);
-      if (!parse_downloads(get(kDownloads), rec.downloads))
+      const std::string& id = get(kId);
+      if (id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
+      int64_t downloads = 0;
+      if (!parse_downloads(get(kDownloads), downloads))
         return fail("line " + std::to_string(line) + ", column 'downloads': not a non-negative integer: " +
                     quote_for_error(get(kDownloads)));
-      struct L { int k; std::vector<std::string>* out; bool* missing; };
-      L lists[] = {{kTags, &rec.tags, &rec.tags_missing},
-                   {kArch, &rec.architectures, &rec.architectures_missing},
-                   {kDatasets, &rec.datasets, &rec.datasets_missing}};
-      for (auto& l : lists) {
-        const std::string& cell = get(l.k);
-        l.out->clear();
-        *l.missing = cell.empty();
-        if (cell.empty()) continue;
+      // The list cells are parsed (or found parsed) before the row is added, so a bad cell fails
+      // the load whether or not the row is a duplicate.
+      constexpr int kListCols[3] = {kTags, kArch, kDatasets};
+      const std::vector<uint32_t>* ids[3];
+      bool missing[3];
+      uint32_t arch_category = kMissing;
+      for (int i = 0; i < 3; ++i) {
+        const std::string& cell = get(kListCols[i]);
+        missing[i] = cell.empty();
         size_t first = cell.find_first_not_of(" \t");
-        if (first == std::string::npos || (cell[first] != '[' && cell[first] != '(')) {
-          l.out->push_back(cell);  // a bare value is a one-item list (the Hub writes datasets so)
+        if (cell.empty() || first == std::string::npos || (cell[first] != '[' && cell[first] != '(')) {
+          // Empty: no items. A bare value is a one-item list (the Hub writes datasets so).
+          one_item[i].clear();
+          if (!cell.empty()) one_item[i].push_back(cat.pool.intern(cell));
+          ids[i] = &one_item[i];
+          if (kListCols[i] == kArch) arch_category = cat.pool.intern(cell.empty() ? "nan" : strip_brackets(cell));
           continue;
         }
-        auto parsed = parse_list_literal(cell, limits.list);
-        if (!parsed.ok())
-          return fail("line " + std::to_string(line) + ", column '" + kColNames[l.k] + "', " + parsed.error());
-        *l.out = std::move(parsed).value();
+        CellCache::Entry& e = cells[i].slot(cell);
+        if (!e.used || e.cell != cell) {
+          auto parsed = parse_list_literal(cell, limits.list);
+          if (!parsed.ok())
+            return fail("line " + std::to_string(line) + ", column '" + kColNames[kListCols[i]] + "', " +
+                        parsed.error());
+          e.used = true;
+          e.cell = cell;
+          e.ids.clear();
+          for (const auto& item : parsed.value()) e.ids.push_back(cat.pool.intern(item));
+          e.category = kListCols[i] == kArch ? cat.pool.intern(strip_brackets(cell)) : kMissing;
+        }
+        ids[i] = &e.ids;
+        if (kListCols[i] == kArch) arch_category = e.category;
       }
-      const std::string& raw_arch = get(kArch);
-      b.add(rec, raw_arch.empty() ? nullptr : &raw_arch);
+      if (!b.begin(id)) continue;
+      cat.downloads.push_back(downloads);
+      cat.last_modified.push_back(get(kLastModified));
+      cat.pipeline_tag.push_back(b.opt(get(kPipeline)));
+      cat.author.push_back(b.opt(get(kAuthor)));
+      cat.model_type.push_back(b.opt(get(kModelType)));
+      cat.library_name.push_back(b.opt(get(kLibrary)));
+      b.list_ids(cat.tags, *ids[0], missing[0]);
+      b.list_ids(cat.architectures, *ids[1], missing[1]);
+      b.list_ids(cat.datasets, *ids[2], missing[2]);
+      cat.architectures_category.push_back(arch_category);
     }
     return false;
   }

@@ -250,13 +250,16 @@ struct ClusterJob::Impl {
           res.clusters = describe_clusters(idx.catalogue(), *space.groups, space.matrix(), space.names, res.labels,
                                            static_cast<int>(res.sizes.size()));
           if (req.projection) {
-            proj = std::make_unique<ProjectionRun>(*space.groups, space.matrix(), ProjectionParams{.seed = req.seed});
-            phase = Phase::map;
+            phase = Phase::map;  // its set-up runs in the next slice
           } else {
             phase = Phase::done;
           }
           break;
         case Phase::map:
+          if (!proj) {
+            proj = std::make_unique<ProjectionRun>(*space.groups, space.matrix(), ProjectionParams{.seed = req.seed});
+            if (t.expired()) return false;
+          }
           if (!proj->step(t)) return false;
           res.map = proj->take();
           proj.reset();
@@ -265,7 +268,9 @@ struct ClusterJob::Impl {
         case Phase::done:
           break;
       }
-      if (t.expired()) break;
+      // The metrics and names phases and the map's set-up cannot stop part-way (a few ms each at
+      // 10k): each starts in a slice of its own rather than after what the last phase left of one.
+      if (t.expired() || phase == Phase::metrics || phase == Phase::names || phase == Phase::map) break;
     }
     return phase == Phase::done;
   }
@@ -282,7 +287,7 @@ struct ClusterJob::Impl {
       case Phase::names:
         return 0.85;
       case Phase::map:
-        return 0.87 + 0.13 * proj->progress();
+        return 0.87 + (proj ? 0.13 * proj->progress() : 0.0);
       case Phase::done:
         return 1.0;
     }

@@ -46,6 +46,8 @@ class SearchIndex {
   explicit SearchIndex(const Catalogue& cat);
   SearchResult search(std::string_view query, const SearchParams& p = {}) const;
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+  // Every row, ordered by lower-cased id (bytes, unsigned), then row: an alphabetical listing.
+  const std::vector<uint32_t>& rows_by_id() const { return sorted_; }
 
  private:
   std::string_view text(uint32_t row) const {

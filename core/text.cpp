@@ -87,10 +87,19 @@ char32_t to_lower(char32_t cp) {
   return cp;
 }
 
-std::string lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+void append_lower(std::string& out, std::string_view s) {
+  // ASCII maps byte for byte: write it straight into the grown string, with no per-byte append.
+  const size_t base = out.size();
+  out.resize(base + s.size());
+  char* d = out.data() + base;
   size_t i = 0;
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) break;
+    d[i] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  }
+  if (i == s.size()) return;
+  out.resize(base + i);
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -113,6 +122,11 @@ std::string lower(std::string_view s) {
       if (!multi) utf8_append(out, to_lower(cp));
     }
   }
+}
+
+std::string lower(std::string_view s) {
+  std::string out;
+  append_lower(out, s);
   return out;
 }
 

@@ -22,6 +22,8 @@ bool is_word_char(char32_t cp);
 char32_t to_lower(char32_t cp);
 // Lower-cases a UTF-8 string like Python's str.lower().
 std::string lower(std::string_view s);
+// lower(s) appended to out, without a temporary string.
+void append_lower(std::string& out, std::string_view s);
 // Deletes every ASCII punctuation character (Python's string.punctuation), keeping the rest.
 std::string delete_ascii_punctuation(std::string_view s);
 

@@ -1,7 +1,11 @@
 // Type-ahead ranking: exact > prefix > word prefix > substring > fuzzy, popular first.
 #include "core/search.h"
+#include "core/text.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
 
 #include "test_util.h"
 
@@ -121,6 +125,47 @@ TEST(Search, SharedCatalogueIsFast) {
   auto r = s.search("bert-base-uncased");
   ASSERT_FALSE(r.hits.empty());
   EXPECT_EQ(r.hits[0].kind, MatchKind::exact);
+}
+
+// The prefix range comes from the ids sorted once at build time (by their first 16 bytes, then
+// whole). Ids here share long prefixes, differ in case, hold NUL and non-ASCII bytes: the order
+// must be plain byte order of the lower-cased ids, and the page that uses the sorted range must
+// equal the page that classifies every substring candidate (a limit above the count does that).
+TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> stems = {"organisation-with-a-long-name/", "organisation-with-a-long-name/Model-",
+                                          "Org/", "org/m", "ÉCOLE/", "a", "ab", std::string("ab\0x", 4)};
+  std::vector<ModelRecord> records;
+  for (int i = 0; i < 3000; ++i) {
+    std::string id = stems[rng() % stems.size()];
+    for (int j = 0, len = 1 + static_cast<int>(rng() % 6); j < len; ++j) id += "aAbB-/é"[rng() % 7];
+    id += std::to_string(i);
+    records.push_back(rec(id, static_cast<int64_t>(rng() % 1000)));
+  }
+  Catalogue c = make_catalogue(records);
+  SearchIndex s(c);
+  std::vector<uint32_t> expected(c.size());
+  for (uint32_t r = 0; r < c.size(); ++r) expected[r] = r;
+  std::sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
+    std::string la = lower(c.id(a)), lb = lower(c.id(b));
+    return la < lb || (la == lb && a < b);
+  });
+  EXPECT_EQ(s.rows_by_id(), expected);
+  int checked = 0;
+  for (int t = 0; t < 300; ++t) {
+    std::string id = lower(c.id(static_cast<uint32_t>(rng() % c.size())));
+    std::string q = id.substr(0, 1 + rng() % id.size());
+    SearchResult page = s.search(q, SearchParams{.limit = 5, .fuzzy = false});
+    SearchResult all = s.search(q, SearchParams{.limit = 100000, .fuzzy = false});
+    ASSERT_EQ(page.count, all.count) << q;
+    ASSERT_GE(all.hits.size(), page.hits.size());
+    for (size_t i = 0; i < page.hits.size(); ++i) {
+      EXPECT_EQ(c.id(page.hits[i].row), c.id(all.hits[i].row)) << "query '" << q << "' hit " << i;
+      EXPECT_EQ(page.hits[i].kind, all.hits[i].kind);
+    }
+    checked += page.hits.size() == 5;
+  }
+  EXPECT_GT(checked, 100);  // most queries have a full page of prefix matches
 }
 
 }  // namespace

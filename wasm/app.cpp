@@ -54,7 +54,10 @@ void draw_header(AppState& s) {
     std::string line = c.name + "  ·  " + thousands(static_cast<int64_t>(c.rows)) + " models";
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
     ImGui::TextUnformatted(line.c_str());
-    tooltip(c.source.empty() ? "Loaded from a local file (" + c.format + ")" : "Loaded from " + c.source);
+    char took[96];
+    std::snprintf(took, sizeof took, "\nReady %.2f s after it arrived (%.2f s parsing and indexing)", c.load_ms / 1000,
+                  c.load_work_ms / 1000);
+    tooltip((c.source.empty() ? "Loaded from a local file (" + c.format + ")" : "Loaded from " + c.source) + took);
     if (!c.warnings.empty()) {
       ImGui::SameLine();
       std::string w = "⚠ " + std::to_string(c.warnings.size()) + (c.warnings.size() == 1 ? " warning" : " warnings");
@@ -344,6 +347,18 @@ void draw_empty_state(AppState& s) {
   }
 }
 
+// The method's name over its list, with what the core took to rank it.
+void list_heading(const ResultList& list) {
+  heading(list.method.c_str());
+  if (list.error.empty()) {
+    ImGui::SameLine();
+    char t[48];
+    std::snprintf(t, sizeof t, "%.2f ms", list.compute_ms);
+    muted(t);
+    tooltip("Time the recommender took for this list (the core's recommend call, in WebAssembly)");
+  }
+}
+
 void draw_results_view(AppState& s) {
   if (s.query.empty()) {
     draw_empty_state(s);
@@ -381,14 +396,14 @@ void draw_results_view(AppState& s) {
   ImGui::Spacing();
   float h = ImGui::GetContentRegionAvail().y;
   if (s.compare.empty()) {
-    heading(s.method.c_str());
+    list_heading(s.primary);
     results_table(s, s.primary, 0, h - ImGui::GetTextLineHeightWithSpacing());
     return;
   }
   float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   ImGui::BeginGroup();
   ImGui::PushItemWidth(w);
-  heading(s.method.c_str());
+  list_heading(s.primary);
   ImGui::BeginChild("##left", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
   results_table(s, s.primary, 0, -1);
   ImGui::EndChild();
@@ -396,7 +411,7 @@ void draw_results_view(AppState& s) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  heading(s.compare.c_str());
+  list_heading(s.secondary);
   ImGui::BeginChild("##right", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
   results_table(s, s.secondary, 1, -1);
   ImGui::EndChild();

@@ -20,6 +20,8 @@ struct CatalogueInfo {
   std::string format;  // "csv" or "json"
   size_t rows = 0;
   std::vector<std::string> warnings;
+  double load_ms = 0;       // from the bytes being handed over to ready, as the user waits
+  double load_work_ms = 0;  // of which parsing and indexing (the rest is drawing frames and idling)
 };
 
 // One row of a ranked list, ready to draw.
@@ -37,6 +39,7 @@ struct ResultList {
   std::string method;
   std::vector<ResultRow> rows;
   std::string error;
+  double compute_ms = 0;  // the core's recommend() call alone
 };
 
 struct SearchRow {

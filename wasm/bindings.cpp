@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "core/share_link.h"
@@ -79,8 +81,10 @@ using namespace hfrec::app;
 
 extern "C" {
 
-// Draws a frame; 1 when JavaScript should request another one.
-EMSCRIPTEN_KEEPALIVE int hfrec_frame() { return frame() ? 1 : 0; }
+// Draws a frame. Returns flags: 1 request another animation frame, 2 call hfrec_work soon.
+EMSCRIPTEN_KEEPALIVE int hfrec_frame() { return frame(); }
+// Runs loading / clustering work for about budget_ms without drawing; the same flags.
+EMSCRIPTEN_KEEPALIVE int hfrec_work(double budget_ms) { return work(budget_ms); }
 EMSCRIPTEN_KEEPALIVE void hfrec_wake(int frames) { wake(frames); }
 EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) { resize(css_w, css_h, static_cast<float>(dpr)); }
 EMSCRIPTEN_KEEPALIVE void hfrec_set_dark(int dark) { set_dark(dark != 0); }
@@ -93,9 +97,34 @@ EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len)
   fonts_changed();
 }
 
-// Starts loading catalogue bytes (copied); returns the load's id, reported to Module.host.loadFinished.
-EMSCRIPTEN_KEEPALIVE int hfrec_load(const char* data, int len, const char* name, const char* source) {
-  std::string bytes = data && len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+// Catalogue bytes go straight into the string the loader will own: JavaScript asks for a buffer,
+// writes the file into it (in chunks, as they are read), then starts the load with it. One copy
+// of the file in WebAssembly memory, none kept in JavaScript.
+namespace {
+// By data address; usually one. The strings live behind pointers, so their data never moves.
+std::map<uintptr_t, std::unique_ptr<std::string>>& load_buffers() {
+  static std::map<uintptr_t, std::unique_ptr<std::string>> buffers;
+  return buffers;
+}
+}  // namespace
+
+// A buffer of len bytes for a catalogue; 0 when len is out of range.
+EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) {
+  if (!(len >= 0) || len > 4.0e9) return nullptr;
+  auto bytes = std::make_unique<std::string>(static_cast<size_t>(len), '\0');
+  char* p = bytes->data();
+  load_buffers()[reinterpret_cast<uintptr_t>(p)] = std::move(bytes);
+  return p;
+}
+// Forgets a buffer from hfrec_load_buffer (the read failed).
+EMSCRIPTEN_KEEPALIVE void hfrec_drop_buffer(char* buffer) { load_buffers().erase(reinterpret_cast<uintptr_t>(buffer)); }
+// Starts loading a filled buffer; returns the load's id (reported to Module.host.loadFinished),
+// or 0 when the buffer is unknown.
+EMSCRIPTEN_KEEPALIVE int hfrec_load_buffer_start(char* buffer, const char* name, const char* source) {
+  auto it = load_buffers().find(reinterpret_cast<uintptr_t>(buffer));
+  if (it == load_buffers().end()) return 0;
+  std::string bytes = std::move(*it->second);
+  load_buffers().erase(it);
   int id = controller().begin_load(std::move(bytes), str(name), str(source));
   wake(2);
   return id;

@@ -97,8 +97,11 @@ struct Controller::Impl {
     std::unique_ptr<CatalogueLoader> loader;
     std::unique_ptr<IndexBuilder> builder;  // set once parsing finished: indexes in slices
     size_t rows = 0;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    double work_ms = 0;  // time spent in tick() on this load
   };
   std::unique_ptr<Load> load;
+  std::chrono::steady_clock::time_point tick_started_;
   int next_load_id = 1;
   bool fetching = false;
 
@@ -134,7 +137,17 @@ struct Controller::Impl {
   }
 
   bool tick(double budget_ms) {
-    if (!load) return fetching;
+    if (!load) return false;
+    tick_started_ = std::chrono::steady_clock::now();
+    Load* current = load.get();
+    bool more = tick_load(budget_ms);
+    if (load.get() == current)  // still loading (finish_load() resets it and counts this tick)
+      load->work_ms +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tick_started_).count();
+    return more;
+  }
+
+  bool tick_load(double budget_ms) {
     if (load->loader) {
       SliceTimer timer(budget_ms);
       bool done = false;
@@ -178,13 +191,16 @@ struct Controller::Impl {
       }
       std::unique_ptr<Index> idx = std::move(built).value();
       auto srch = std::make_unique<SearchIndex>(idx->catalogue());
+      using Ms = std::chrono::duration<double, std::milli>;
+      const auto now = std::chrono::steady_clock::now();
       clusters.reset(nullptr);  // its jobs hold the old Index
       search = std::move(srch);
       index = std::move(idx);
       clusters.reset(index.get());
       const Catalogue& c = index->catalogue();
       s.has_catalogue = true;
-      s.catalogue = CatalogueInfo{c.name, load->source, c.report.format, c.size(), c.report.warnings};
+      s.catalogue = CatalogueInfo{c.name, load->source, c.report.format, c.size(), c.report.warnings,
+                                  Ms(now - load->started).count(), load->work_ms + Ms(now - tick_started_).count()};
       s.tasks = count_values(c, c.pipeline_tag);
       s.libraries = count_values(c, c.library_name);
       s.model_types = count_values(c, c.model_type);
@@ -256,6 +272,7 @@ struct Controller::Impl {
     const Catalogue& c = index->catalogue();
     // A focused cluster restricts the candidates: rank more, keep its members.
     if (clusters.filtering()) p.k = std::min<size_t>(c.size(), std::max<size_t>(20 * p.k, 1000));
+    const auto t0 = std::chrono::steady_clock::now();
     auto r = index->recommend(s.query, p);
     if (r.ok() && clusters.filtering()) {
       auto keep = [&](const auto& v) {
@@ -272,6 +289,7 @@ struct Controller::Impl {
       }
       if (r.ok()) r = std::move(kept);
     }
+    list.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok()) {
       list.error = r.error();
       return list;
@@ -476,10 +494,12 @@ void Controller::report_error(std::string message) {
   d.platform.state_changed();
 }
 
+bool Controller::has_work() const { return impl_->load != nullptr || impl_->clusters.running(); }
+
 bool Controller::tick(double budget_ms) {
   bool loading = impl_->tick(budget_ms);
   // Each clustering slice stays well under a 16 ms frame.
-  bool clustering = impl_->clusters.tick(std::min(8.0, budget_ms));
+  bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
   return loading || clustering;
 }
 
@@ -629,6 +649,11 @@ std::string Controller::state_json() const {
   j["sort"] = {{"key", s.sort == SortKey::score ? "score" : "downloads"}, {"descending", s.sort_descending}};
   j["error"] = s.error;
   j["notice"] = s.notice;
+  // Where the time went: the core's recommend() calls alone, and the last load as waited for.
+  j["timing"] = {{"recommendMs", s.primary.compute_ms},
+                 {"compareMs", s.secondary.compute_ms},
+                 {"loadMs", s.catalogue.load_ms},
+                 {"loadWorkMs", s.catalogue.load_work_ms}};
   j["busy"] = s.busy;
   j["stage"] = s.stage;
   j["progress"] = s.progress;

@@ -42,8 +42,11 @@ class Controller {
   void show_progress(std::string stage, double fraction);
   // A load that failed before reaching the core (network, file read): the old catalogue stays.
   void report_error(std::string message);
-  // Does up to budget_ms of pending work; true while work remains (the caller keeps drawing).
+  // Does up to budget_ms of pending work; true while work remains (the caller keeps calling).
   bool tick(double budget_ms);
+  // True while a load (parsing, indexing) or a clustering job has work for tick(). A download in
+  // flight is not work: its progress events wake the page.
+  bool has_work() const;
   // Applies and clears the intents draw_frame emitted.
   void apply_intents();
   void apply(const Intent& intent);

@@ -31,6 +31,7 @@ struct Runtime {
   bool fonts_dirty = true;
   bool theme_dirty = true;
   std::string paste_pending;
+  std::chrono::steady_clock::time_point last_draw;
   // Key events wait here for the next frame. ImGui 1.86 samples io.KeysDown once a frame, so a
   // press and release arriving between two frames (a quick tap, or any key on a slow machine)
   // would be lost; each frame takes at most one change per key and leaves the rest for the next.
@@ -100,24 +101,24 @@ void fonts_changed() {
   wake(2);
 }
 
-bool frame() {
+int work(double budget_ms) {
   Runtime& r = rt();
   using Clock = std::chrono::steady_clock;
-  auto t0 = Clock::now();
-  // While loading and nothing else happens, spend most animation frames on the work and redraw
-  // the progress about ten times a second.
-  static Clock::time_point last_draw;
-  // Clustering jobs do the same with a redraw every 50 ms, so the progress bar moves smoothly.
-  const double since_draw = std::chrono::duration<double, std::milli>(t0 - last_draw).count();
-  const bool working = r.state.busy || r.state.clusters.running;
-  // The first catalogue loads behind the page's loading overlay: redraw only twice a second.
-  const double redraw_ms = !r.state.busy ? 50 : r.state.has_catalogue ? 100 : 500;
-  if (working && r.frames_left == 0 && !r.fonts_dirty && !r.theme_dirty && since_draw < redraw_ms) {
-    bool busy = r.controller->tick(14.0);
-    if (!busy) wake(2);
-    return true;
+  if (!r.controller->tick(budget_ms)) {
+    wake(2);  // draw the finished state
+    return kNeedFrame;
   }
-  last_draw = t0;
+  // Redraw the progress ten times a second while loading a catalogue over the current one, twenty
+  // while clustering (the bar moves smoothly), twice a second behind the first load's overlay.
+  const double since_draw = std::chrono::duration<double, std::milli>(Clock::now() - r.last_draw).count();
+  const double redraw_ms = !r.state.busy ? 50 : r.state.has_catalogue ? 100 : 500;
+  return kNeedWork | (since_draw >= redraw_ms ? kNeedFrame : 0);
+}
+
+int frame() {
+  Runtime& r = rt();
+  using Clock = std::chrono::steady_clock;
+  r.last_draw = Clock::now();
   ImGuiIO& io = ImGui::GetIO();
   if (r.theme_dirty) {
     apply_theme(r.state.dark);
@@ -164,11 +165,9 @@ bool frame() {
 
   bool changed = !r.state.intents.empty();
   r.controller->apply_intents();
-  double spent = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  bool busy = r.controller->tick(std::max(4.0, 12.0 - spent));
   if (changed) wake(2);
   if (r.frames_left > 0) --r.frames_left;
-  return busy || r.frames_left > 0;
+  return (r.frames_left > 0 ? kNeedFrame : 0) | (r.controller->has_work() ? kNeedWork : 0);
 }
 
 }  // namespace hfrec::app

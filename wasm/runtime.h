@@ -13,8 +13,14 @@ Platform& platform();
 
 AppState& state();
 Controller& controller();
-// Draws one frame; returns true when another frame is needed (input settling or work pending).
-bool frame();
+// What frame() and work() ask of the page: another animation frame, and/or more work() calls.
+enum Need : int { kNeedFrame = 1, kNeedWork = 2 };
+// Draws one frame and applies the input's intents; returns Need flags.
+int frame();
+// Runs pending work (loading, clustering) for about budget_ms without drawing; returns Need
+// flags: kNeedWork while work remains, kNeedFrame when the progress should be redrawn (about ten
+// times a second) or the work just finished.
+int work(double budget_ms);
 // Asks for at least `frames` more frames (after an input event).
 void wake(int frames);
 // The canvas' size in CSS pixels and the devicePixelRatio.

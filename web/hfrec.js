@@ -33,13 +33,33 @@
   const callJson = (fn, ...args) => JSON.parse(mod.UTF8ToString(withStrings(args.map(String), fn)));
 
   // ---- render on demand -----------------------------------------------------------------------
+  // Frames are drawn in animation frames, only when asked for. Loading and clustering run in
+  // separate ~12 ms tasks chained through a MessageChannel, so work never waits for the next
+  // frame and input is handled between slices; the work asks for a frame when its progress
+  // should be redrawn. Flags from _hfrec_frame / _hfrec_work: 1 draw a frame, 2 more work.
+  const NEED_FRAME = 1, NEED_WORK = 2, WORK_SLICE_MS = 12;
+  let workPending = false;
+  const workChannel = new MessageChannel();
+  workChannel.port1.onmessage = () => {
+    workPending = false;
+    handleNeeds(mod._hfrec_work(WORK_SLICE_MS));
+  };
+  function scheduleWork() {
+    if (workPending) return;
+    workPending = true;
+    workChannel.port2.postMessage(0);
+  }
+  function handleNeeds(flags) {
+    if (flags & NEED_FRAME) requestFrame();
+    if (flags & NEED_WORK) scheduleWork();
+  }
   function requestFrame() {
     if (!mod || rafPending) return;
     rafPending = true;
     requestAnimationFrame(() => {
       rafPending = false;
       framesDrawn++;
-      if (mod._hfrec_frame()) requestFrame();
+      handleNeeds(mod._hfrec_frame());
     });
   }
   function wake(frames = 3) {
@@ -110,21 +130,39 @@
     return null;
   }
 
+  // Loads a catalogue of `length` bytes that fill(write) writes into WebAssembly memory (write(chunk,
+  // offset) copies a Uint8Array there, as often as needed); resolves {ok, rows, error}. The old
+  // catalogue stays on failure. The bytes are copied once, straight into the loader's buffer.
+  async function loadInto(length, fill, name, source) {
+    if (!mod) return { ok: false, rows: 0, error: 'the app is not started yet' };
+    const p = mod._hfrec_load_buffer(length);
+    if (!p) return { ok: false, rows: 0, error: `${name}: ${length} bytes is too large to load` };
+    try {
+      await fill((chunk, offset) => {
+        if (offset + chunk.length > length) throw new Error('more bytes than announced');
+        mod.HEAPU8.set(chunk, p + offset);  // HEAPU8 is re-read: memory may have grown meanwhile
+      });
+    } catch (e) {
+      mod._hfrec_drop_buffer(p);
+      const error = `Could not read ${name}: ${e.message || e}`;
+      reportError(error);
+      return { ok: false, rows: 0, error };
+    }
+    const r = await new Promise((resolve) => {
+      const id = withStrings([String(name), String(source)], (n, s) => mod._hfrec_load_buffer_start(p, n, s));
+      pendingLoads.set(id, resolve);
+      wake(2);
+    });
+    return r.ok ? { ok: true, rows: r.rows } : { ok: false, rows: 0, error: r.error };
+  }
+
   // Loads bytes as a catalogue; resolves {ok, rows, error}. The old catalogue stays on failure.
   function loadCatalogue(data, name = 'catalogue', source = '') {
-    if (!mod) return Promise.resolve({ ok: false, error: 'the app is not started yet' });
     const bytes = toBytes(data);
     if (!bytes) {
       return Promise.resolve({ ok: false, error: 'loadCatalogue(data, name): data must be a string, ArrayBuffer or Uint8Array' });
     }
-    return new Promise((resolve) => {
-      const p = mod._malloc(Math.max(1, bytes.length));
-      mod.HEAPU8.set(bytes, p);
-      const id = withStrings([String(name), String(source)], (n, s) => mod._hfrec_load(p, bytes.length, n, s));
-      mod._free(p);
-      pendingLoads.set(id, resolve);
-      wake(2);
-    }).then((r) => (r.ok ? { ok: true, rows: r.rows } : { ok: false, rows: 0, error: r.error }));
+    return loadInto(bytes.length, (write) => write(bytes, 0), name, source);
   }
 
   function reportError(message) {
@@ -185,24 +223,27 @@
       }
     } else {
       chunks.push(new Uint8Array(await res.arrayBuffer()));
+      received = chunks[0].length;
     }
-    const bytes = new Uint8Array(received || chunks.reduce((n, c) => n + c.length, 0));
-    let off = 0;
-    for (const c of chunks) { bytes.set(c, off); off += c.length; }
-    return loadCatalogue(bytes, name, source);
+    return loadInto(received, (write) => {
+      let off = 0;
+      for (const c of chunks.splice(0)) { write(c, off); off += c.length; }
+    }, name, source);
   }
 
+  // A dropped or picked file is read in slices straight into the loader's buffer: the whole file
+  // never sits in JavaScript memory.
+  const FILE_SLICE = 16 << 20;
   async function loadFile(file) {
     if (!file) return { ok: false, error: 'no file' };
-    let buf;
-    try {
-      buf = await file.arrayBuffer();
-    } catch (e) {
-      const error = `Could not read ${file.name}: ${e.message || e}`;
-      reportError(error);
-      return { ok: false, error };
-    }
-    return loadCatalogue(buf, file.name, '');
+    const stage = `Reading ${file.name}`;
+    return loadInto(file.size, async (write) => {
+      for (let off = 0; off < file.size; off += FILE_SLICE) {
+        const part = new Uint8Array(await file.slice(off, Math.min(file.size, off + FILE_SLICE)).arrayBuffer());
+        write(part, off);
+        if (file.size > FILE_SLICE) showProgress(stage, (off + part.length) / file.size);
+      }
+    }, file.name, '');
   }
 
   fileInput.addEventListener('change', () => {

@@ -1,0 +1,142 @@
+// The same work, timed the same way, natively and as WebAssembly (issues 3 and 5: "WASM within
+// 1.5x / 2x of native for the same work"). It runs what the app does when a catalogue is dropped
+// (the sliced loader, the sliced index builder, the search index) and then the same queries per
+// method, with no frames, no JavaScript and no UI, so the two builds do identical work.
+//
+//   hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only]
+//   node --no-experimental-fetch hfrec_samework.js CATALOGUE ...   (the WebAssembly build)
+//
+// Prints one JSON object: rows, build ("native" or "wasm"), milliseconds per stage (best of R
+// runs) and per method the mean over N queries (rows spread evenly over the catalogue).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/catalogue.h"
+#include "core/index_builder.h"
+#include "core/recommender.h"
+#include "core/search.h"
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+int usage(const char* msg) {
+  std::fprintf(stderr, "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R]\n", msg);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage("no catalogue given");
+  std::string file = argv[1];
+  int queries = 200, repeat = 3;
+  bool load_only = false;
+  for (int i = 2; i < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--load-only") {
+      load_only = true;
+      --i;
+    } else if (i + 1 >= argc) return usage(("missing value after " + a).c_str());
+    else if (a == "--queries") queries = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
+    else return usage(("unknown option " + a).c_str());
+  }
+  std::string bytes;
+  {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (!f) return usage(("cannot read " + file).c_str());
+    char buf[1 << 16];
+    for (size_t got; (got = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, got);
+    std::fclose(f);
+  }
+
+  double best_load = 1e300, best_index = 1e300, best_search = 1e300;
+  std::unique_ptr<hfrec::Index> index;
+  std::unique_ptr<hfrec::SearchIndex> search;
+  for (int r = 0; r < repeat; ++r) {
+    index.reset();
+    search.reset();
+    auto t0 = Clock::now();
+    hfrec::CatalogueLoader loader(bytes, file);  // the app hands over its copy of the file
+    while (!loader.step(2000)) {
+    }
+    auto cat = loader.take();
+    if (!cat.ok()) return usage(cat.error().c_str());
+    best_load = std::min(best_load, ms_since(t0));
+    t0 = Clock::now();
+    hfrec::IndexBuilder builder(std::move(cat).value());
+    while (!builder.step(14.0)) {
+    }
+    auto built = builder.take();
+    if (!built.ok()) return usage(built.error().c_str());
+    index = std::move(built).value();
+    best_index = std::min(best_index, ms_since(t0));
+    t0 = Clock::now();
+    search = std::make_unique<hfrec::SearchIndex>(index->catalogue());
+    best_search = std::min(best_search, ms_since(t0));
+  }
+
+  const auto& c = index->catalogue();
+  const size_t n = c.size();
+  nlohmann::json out = {{"build",
+#ifdef __EMSCRIPTEN__
+                         "wasm"
+#else
+                         "native"
+#endif
+                        },
+                        {"rows", n},
+                        {"queries", queries},
+                        {"load_ms", best_load},
+                        {"index_ms", best_index},
+                        {"search_index_ms", best_search}};
+  if (load_only) {
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  nlohmann::json methods = nlohmann::json::object();
+  size_t checksum = 0;
+  for (auto m : {hfrec::Method::jaccard, hfrec::Method::cosine, hfrec::Method::tfidf, hfrec::Method::knn,
+                 hfrec::Method::kmeans, hfrec::Method::hybrid}) {
+    hfrec::RecommendParams p;
+    p.method = m;
+    p.k = 10;
+    // One untimed query first: kmeans clusters and hybrid builds its model on first use.
+    auto warm = index->recommend(c.id(0), p);
+    if (!warm.ok()) return usage(warm.error().c_str());
+    auto t0 = Clock::now();
+    for (int q = 0; q < queries; ++q) {
+      const auto row = static_cast<uint32_t>((static_cast<uint64_t>(q) * 7919u * 104729u + q) % n);
+      auto r = index->recommend(c.id(row), p);
+      if (r.ok() && !r.value().empty()) checksum += r.value()[0].row;
+    }
+    methods[std::string(hfrec::method_name(m))] = ms_since(t0) / queries;
+  }
+  out["recommend_ms"] = methods;
+  // Type-ahead: the prefixes of a few ids, as typed.
+  {
+    auto t0 = Clock::now();
+    int calls = 0;
+    for (int q = 0; q < 20; ++q) {
+      std::string id(c.id(static_cast<uint32_t>((static_cast<uint64_t>(q) * 104729u) % n)));
+      for (size_t len = 1; len <= std::min<size_t>(id.size(), 12); ++len, ++calls)
+        checksum += search->search(std::string_view(id).substr(0, len)).count;
+    }
+    out["search_ms"] = ms_since(t0) / calls;
+  }
+  out["checksum"] = checksum;  // the same in both builds, and keeps the work from being optimised away
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
