@@ -40,6 +40,7 @@ cp web/hfrec.js "$dist/"
 install -m 644 "$catalogue" "$dist/catalogue.$ext"
 # The page names the shipped catalogue (file name for the header, path to fetch).
 sed -e "s|<meta name=\"hfrec-catalogue\" content=\"[^\"]*\">|<meta name=\"hfrec-catalogue\" content=\"catalogue.$ext#$cat_name\">|" \
+  -e "s|id=\"preload-catalogue\" href=\"[^\"]*\"|id=\"preload-catalogue\" href=\"catalogue.$ext\"|" \
   web/index.html >"$dist/index.html"
 
 inter=/usr/share/fonts/opentype/inter

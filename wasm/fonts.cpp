@@ -15,8 +15,11 @@ const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0
                                0x20A0, 0x20CF, 0x2100, 0x214F, 0};
 // Arrows, box drawing, geometric shapes, miscellaneous symbols, dingbats (from DejaVu Sans).
 const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2500, 0x25FF, 0x2600, 0x26FF, 0x2700, 0x27BF, 0};
+// The headings' fonts need only the symbols the UI itself writes (◀ ▶ ↗ ⚠ and neighbours):
+// rasterising every symbol block three times made the first frame slower for nothing.
+const ImWchar kUiSymbolRanges[] = {0x2190, 0x21FF, 0x25A0, 0x25FF, 0x26A0, 0x26A0, 0x2713, 0x2717, 0};
 
-ImFont* add(ImFontAtlas* atlas, FontKind kind, float px) {
+ImFont* add(ImFontAtlas* atlas, FontKind kind, float px, const ImWchar* symbols) {
   auto& d = g_data[static_cast<int>(kind)];
   if (d.empty()) return nullptr;
   ImFontConfig cfg;
@@ -31,7 +34,7 @@ ImFont* add(ImFontAtlas* atlas, FontKind kind, float px) {
     m.MergeMode = true;
     m.OversampleH = cfg.OversampleH;
     m.GlyphOffset = ImVec2(0, 0);
-    atlas->AddFontFromMemoryTTF(sym.data(), static_cast<int>(sym.size()), px, &m, kSymbolRanges);
+    atlas->AddFontFromMemoryTTF(sym.data(), static_cast<int>(sym.size()), px, &m, symbols);
   }
   return f;
 }
@@ -46,14 +49,14 @@ void build_fonts(float dpr) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   g_fonts = Fonts{};
-  g_fonts.regular = add(io.Fonts, FontKind::regular, kBaseSize * dpr);
+  g_fonts.regular = add(io.Fonts, FontKind::regular, kBaseSize * dpr, kSymbolRanges);
   if (!g_fonts.regular) {
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * dpr;
     g_fonts.regular = io.Fonts->AddFontDefault(&cfg);
   }
-  g_fonts.bold = add(io.Fonts, FontKind::bold, kBoldSize * dpr);
-  g_fonts.title = add(io.Fonts, FontKind::bold, kTitleSize * dpr);
+  g_fonts.bold = add(io.Fonts, FontKind::bold, kBoldSize * dpr, kUiSymbolRanges);
+  g_fonts.title = add(io.Fonts, FontKind::bold, kTitleSize * dpr, kUiSymbolRanges);
   if (!g_fonts.bold) g_fonts.bold = g_fonts.regular;
   if (!g_fonts.title) g_fonts.title = g_fonts.bold;
   io.FontDefault = g_fonts.regular;

@@ -60,6 +60,7 @@
       rafPending = false;
       framesDrawn++;
       handleNeeds(mod._hfrec_frame());
+      if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
     });
   }
   function wake(frames = 3) {
@@ -135,6 +136,7 @@
   // catalogue stays on failure. The bytes are copied once, straight into the loader's buffer.
   async function loadInto(length, fill, name, source) {
     if (!mod) return { ok: false, rows: 0, error: 'the app is not started yet' };
+    performance.mark('hfrec:catalogue-bytes');
     const p = mod._hfrec_load_buffer(length);
     if (!p) return { ok: false, rows: 0, error: `${name}: ${length} bytes is too large to load` };
     try {
@@ -451,21 +453,32 @@
     const params = new URLSearchParams(location.search);
     // The default catalogue downloads while the app compiles (unless the URL names another).
     const early = !params.get('catalogue') && !/(^#|&)src=/.test(initialHash)
-      ? fetch(defaultCatalogue, { credentials: 'omit' }) : null;
+      ? fetch(defaultCatalogue) : null;  // same credentials as its <link rel=preload>
     if (early) early.catch(() => {});
     if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
     const fontFiles = [['fonts/Inter-Regular.otf', 0], ['fonts/Inter-SemiBold.otf', 1], ['fonts/DejaVuSans.ttf', 2]];
     const fontsP = Promise.all(fontFiles.map(([u, k]) => fetchBytes(u).then((b) => [k, b]).catch(() => null)));
     try {
-      mod = await createHfrecModule({
+      const moduleP = createHfrecModule({
+        preRun: [() => performance.mark('hfrec:wasm-instantiated')],
         canvas,
         host,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
       });
+      // A first WebGL2 context can take a few hundred milliseconds (software GL, some drivers).
+      // Make it now, while the WebAssembly compiles in the background; main()'s GLFW then gets
+      // this same context, so the attributes are the ones it asks for (Emscripten's defaults).
+      try {
+        canvas.getContext('webgl2', { antialias: false, alpha: true, depth: true, stencil: true });
+      } catch { /* the module reports a missing WebGL2 itself */ }
+      performance.mark('hfrec:gl-context');
+      mod = await moduleP;
     } catch (e) {
       return fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`);
     }
+    // Milestones of the start-up, for the browser benchmark (performance.getEntriesByType('mark')).
+    performance.mark('hfrec:module');
     mod._hfrec_url_allowed_str = (url) => withStrings([url], (p) => mod._hfrec_url_allowed(p));
     for (const f of await fontsP) {
       if (!f) continue;
@@ -475,6 +488,7 @@
       mod._hfrec_add_font(kind, p, bytes.length);
       mod._free(p);
     }
+    performance.mark('hfrec:fonts');
     applyTheme();
     resize();
     watchDpr();
@@ -509,6 +523,7 @@
     }
     reveal();
     requestFrame();
+    performance.mark('hfrec:ready');
     if (result.ok) readyResolve(true);
     else readyResolve(false);
   }

@@ -147,6 +147,11 @@ for (const size of sizes) {
     await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: STEP_TIMEOUT_MS });
     await page.evaluate(() => window.hfrec.ready);
     entry.navigation_to_ready_ms = Date.now() - t0;
+    // Where the start-up went: the app's marks, from navigation start (ms).
+    entry.startup_marks = await page.evaluate(() => Object.fromEntries(
+      performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), Math.round(m.startTime)])));
+    entry.startup_resources = await page.evaluate(() => performance.getEntriesByType('resource').map((r) =>
+      ({ name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.transferSize })));
     Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout }) => {
       const r = {};
       let t = performance.now();
