@@ -41,12 +41,10 @@ struct Builder {
   }
   // Starts a row with this id; false (and counted) when the id is already in: the row is dropped.
   bool begin(std::string_view id) {
-    if (c.ids.find(id) != kMissing) {
-      if (c.report.duplicates_dropped++ == 0) c.report.first_duplicate = std::string(id);
-      return false;
-    }
-    c.ids.intern(id);
-    return true;
+    bool added = false;
+    c.ids.intern(id, &added);
+    if (!added && c.report.duplicates_dropped++ == 0) c.report.first_duplicate = std::string(id);
+    return added;
   }
   // raw_arch: the architectures cell text when it came from CSV; otherwise built from items.
   bool add(const ModelRecord& r, const std::string* raw_arch) {
@@ -202,7 +200,7 @@ struct LoadState {
   bool csv_only = false;  // load_csv: never sniff JSON
   Catalogue cat;
   std::optional<CsvReader> reader;
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;  // into the text (or the reader): no copy per cell
   int col[kNumCols] = {};
   size_t header_fields = 0;
   size_t rows_read = 0;  // data rows, duplicates included (what max_rows limits)
@@ -274,12 +272,12 @@ struct LoadState {
     header_fields = fields.size();
     for (int k = 0; k < kNumCols; ++k) col[k] = -1;
     for (size_t f = 0; f < fields.size(); ++f) {
-      const std::string& field = fields[f];
+      const std::string_view field = fields[f];
       if (size_t cr = field.find('\r'); cr != std::string::npos && (cr + 1 == field.size() || field[cr + 1] != '\n'))
         return fail("line 1: carriage return without a line feed (classic Mac line endings); save the file "
                     "with LF or CRLF line endings");
       size_t b = field.find_first_not_of(" \t"), e = field.find_last_not_of(" \t");
-      std::string_view h = b == std::string::npos ? std::string_view() : std::string_view(field).substr(b, e - b + 1);
+      std::string_view h = b == std::string::npos ? std::string_view() : field.substr(b, e - b + 1);
       for (int k = 0; k < kNumCols; ++k)
         if (h == kColNames[k] && col[k] < 0) col[k] = static_cast<int>(f);
       if (h == "id" && col[kId] < 0) col[kId] = static_cast<int>(f);
@@ -315,11 +313,8 @@ struct LoadState {
       if (++rows_read > limits.max_rows)
         return fail("line " + std::to_string(line) + ": more than " + std::to_string(limits.max_rows) +
                     " rows (limit max_rows)");
-      auto get = [&](int k) -> const std::string& {
-        static const std::string empty;
-        return col[k] >= 0 ? fields[col[k]] : empty;
-      };
-      const std::string& id = get(kId);
+      auto get = [&](int k) -> std::string_view { return col[k] >= 0 ? fields[col[k]] : std::string_view(); };
+      const std::string_view id = get(kId);
       if (id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
       int64_t downloads = 0;
       if (!parse_downloads(get(kDownloads), downloads))
@@ -332,7 +327,7 @@ struct LoadState {
       bool missing[3];
       uint32_t arch_category = kMissing;
       for (int i = 0; i < 3; ++i) {
-        const std::string& cell = get(kListCols[i]);
+        const std::string_view cell = get(kListCols[i]);
         missing[i] = cell.empty();
         size_t first = cell.find_first_not_of(" \t");
         if (cell.empty() || first == std::string::npos || (cell[first] != '[' && cell[first] != '(')) {
@@ -360,7 +355,7 @@ struct LoadState {
       }
       if (!b.begin(id)) continue;
       cat.downloads.push_back(downloads);
-      cat.last_modified.push_back(get(kLastModified));
+      cat.last_modified.emplace_back(get(kLastModified));
       cat.pipeline_tag.push_back(b.opt(get(kPipeline)));
       cat.author.push_back(b.opt(get(kAuthor)));
       cat.model_type.push_back(b.opt(get(kModelType)));

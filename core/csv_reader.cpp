@@ -23,9 +23,12 @@ CsvReader::CsvReader(std::string_view text, CsvLimits limits) : text_(text), lim
 }
 
 // Gotchas:
-// - `fields` keeps its strings between calls so their buffers are reused (no allocation per cell).
-// - Limits are checked before bytes are appended, so a hostile field never grows past the limit.
-bool CsvReader::next(std::vector<std::string>& fields) {
+// - A field is a view into the text when it is stored verbatim (unquoted, or quoted without a
+//   doubled quote: embedded newlines are verbatim too); only fields with "" are unescaped, into
+//   scratch_ strings kept between calls. Either way nothing is allocated per cell.
+// - Limits are checked on the unescaped length as the field is scanned, so a hostile field never
+//   grows a buffer past the limit.
+bool CsvReader::next(std::vector<std::string_view>& fields) {
   error_.clear();
   const size_t n = text_.size();
   if (pos_ >= n) {
@@ -46,35 +49,45 @@ bool CsvReader::next(std::vector<std::string>& fields) {
     return fail("line " + std::to_string(line) + ", field " + std::to_string(nf) + ": longer than " +
                 std::to_string(limits_.max_field_bytes) + " bytes (limit max_field_bytes)");
   };
+  auto put = [&](std::string_view v) {
+    if (nf - 1 < fields.size()) fields[nf - 1] = v;
+    else fields.push_back(v);
+  };
   while (true) {
     if (nf >= limits_.max_columns)
       return fail("line " + std::to_string(line_) + ": more than " + std::to_string(limits_.max_columns) +
                   " columns (limit max_columns)");
-    std::string& field = nf < fields.size() ? fields[nf] : fields.emplace_back();
-    field.clear();
     ++nf;
     if (pos_ < n && text_[pos_] == '"') {
       const size_t open_line = line_, open_col = column_at(pos_);
       ++pos_;
+      const size_t begin = pos_;
+      size_t doubled = 0;       // "" pairs so far: the unescaped field is that much shorter
+      std::string* unescaped = nullptr;  // set at the first ""
+      size_t copied = begin;    // text before this is in *unescaped
       bool closed = false;
       while (pos_ < n) {
         const size_t q = find_any(text_, pos_, '"', '\n');
-        if (field.size() + (q - pos_) > limits_.max_field_bytes) return too_long(open_line);
-        field.append(text_.substr(pos_, q - pos_));
+        if ((q - begin) - doubled > limits_.max_field_bytes) return too_long(open_line);
         pos_ = q;
         if (pos_ >= n) break;
         const bool closing = text_[pos_] == '"' && (pos_ + 1 >= n || text_[pos_ + 1] != '"');
-        if (!closing && field.size() + 1 > limits_.max_field_bytes) return too_long(open_line);
+        if (!closing && (pos_ - begin) - doubled + 1 > limits_.max_field_bytes) return too_long(open_line);
         if (text_[pos_] == '\n') {
-          field += '\n';
           ++pos_;
           ++line_;
           line_start = pos_;
-        } else if (pos_ + 1 < n && text_[pos_ + 1] == '"') {
-          field += '"';
+        } else if (!closing) {  // "" stands for one quote
+          if (!unescaped) {
+            if (scratch_.size() < nf) scratch_.resize(nf);
+            unescaped = &scratch_[nf - 1];
+            unescaped->clear();
+          }
+          unescaped->append(text_.substr(copied, pos_ + 1 - copied));  // up to and with one quote
           pos_ += 2;
+          copied = pos_;
+          ++doubled;
         } else {
-          ++pos_;
           closed = true;
           break;
         }
@@ -82,6 +95,13 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       if (!closed)
         return fail("line " + std::to_string(open_line) + ", column " + std::to_string(open_col) +
                     ": quoted field is never closed (missing '\"' before end of file)");
+      if (unescaped) {
+        unescaped->append(text_.substr(copied, pos_ - copied));
+        put(*unescaped);
+      } else {
+        put(text_.substr(begin, pos_ - begin));
+      }
+      ++pos_;  // the closing quote
       if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' &&
           !(text_[pos_] == '\r' && (pos_ + 1 >= n || text_[pos_ + 1] == '\n')))
         return fail("line " + std::to_string(line_) + ", column " + std::to_string(column_at(pos_)) +
@@ -93,7 +113,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       size_t end = e;
       if (end > pos_ && text_[end - 1] == '\r' && (end == n || text_[end] == '\n')) --end;
       if (end - pos_ > limits_.max_field_bytes) return too_long(line_);
-      field.assign(text_.substr(pos_, end - pos_));
+      put(text_.substr(pos_, end - pos_));
       pos_ = end;
       if (pos_ < n && text_[pos_] == '\r') ++pos_;
     }
@@ -104,9 +124,8 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         if (nf >= limits_.max_columns)
           return fail("line " + std::to_string(line_) + ": more than " + std::to_string(limits_.max_columns) +
                       " columns (limit max_columns)");
-        if (nf < fields.size()) fields[nf].clear();
-        else fields.emplace_back();
         ++nf;
+        put(std::string_view());
         break;
       }
       continue;
@@ -120,6 +139,14 @@ bool CsvReader::next(std::vector<std::string>& fields) {
   }
   fields.resize(nf);
   return true;
+}
+
+bool CsvReader::next(std::vector<std::string>& fields) {
+  const bool ok = next(views_);
+  fields.resize(views_.size());
+  for (size_t i = 0; i < views_.size(); ++i) fields[i].assign(views_[i]);
+  if (!ok) fields.clear();
+  return ok;
 }
 
 }  // namespace hfrec

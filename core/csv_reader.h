@@ -1,6 +1,7 @@
 // RFC 4180 CSV reader: quoted fields with commas, doubled quotes and newlines; LF or CRLF; UTF-8 BOM.
 #pragma once
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,10 @@ class CsvReader {
  public:
   explicit CsvReader(std::string_view text, CsvLimits limits = {});
   // Reads the next record into fields. Returns false at end of input or on error (see error()).
+  // The views point into the text, or into the reader for fields with doubled quotes; they stay
+  // valid until the next call.
+  bool next(std::vector<std::string_view>& fields);
+  // The same, copied into strings.
   bool next(std::vector<std::string>& fields);
   // Non-empty when the last next() failed; names the line and column.
   const std::string& error() const { return error_; }
@@ -34,6 +39,9 @@ class CsvReader {
   size_t line_ = 1;
   size_t record_line_ = 1;
   std::string error_;
+  std::deque<std::string> scratch_;        // unescaped fields, by column (a deque: growing it
+                                           // must not move the strings earlier views point into)
+  std::vector<std::string_view> views_;    // for the string form of next()
 };
 
 }  // namespace hfrec

@@ -31,7 +31,10 @@ uint32_t StringPool::find(std::string_view s) const {
   return kMissing;
 }
 
-uint32_t StringPool::intern(std::string_view s) {
+uint32_t StringPool::intern(std::string_view s) { return intern(s, nullptr); }
+
+uint32_t StringPool::intern(std::string_view s, bool* added) {
+  if (added) *added = false;
   if ((strings_.size() + 1) * 2 > slots_.size()) grow();
   const uint64_t h = hash(s);
   const size_t mask = slots_.size() - 1;
@@ -44,6 +47,7 @@ uint32_t StringPool::intern(std::string_view s) {
   strings_.emplace_back(s);
   hashes_.push_back(h);
   slots_[i] = id + 1;
+  if (added) *added = true;
   return id;
 }
 

@@ -15,6 +15,8 @@ class StringPool {
  public:
   // The id of s, adding it when new; ids are dense from 0 in order of first intern.
   uint32_t intern(std::string_view s);
+  // The same; *added tells whether s was new.
+  uint32_t intern(std::string_view s, bool* added);
   // The id of s, or kMissing when it was never interned.
   uint32_t find(std::string_view s) const;
   // The string of an id; the reference stays valid while the pool lives.

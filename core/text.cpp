@@ -1,5 +1,8 @@
 #include "text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace hfrec {
 
 char32_t utf8_next(std::string_view s, size_t& i) {
@@ -40,6 +43,18 @@ void utf8_append(std::string& out, char32_t cp) {
 bool utf8_valid(std::string_view s, size_t* bad_offset) {
   size_t i = 0;
   while (i < s.size()) {
+    // ASCII, eight bytes at a time: a catalogue is nearly all ASCII, and this pass sees all of it.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     size_t at = i;
     unsigned char c = static_cast<unsigned char>(s[i]);
     char32_t cp = utf8_next(s, i);

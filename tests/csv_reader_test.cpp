@@ -140,5 +140,31 @@ TEST(CsvReader, ErrorStopsReading) {
   EXPECT_FALSE(r.next(f));
 }
 
+// Fields are views into the text, or into the reader when "" had to be unescaped. Many such
+// fields in one record (long and short, so some fit a string's inline buffer) must all stay
+// intact while later ones are unescaped; the views are valid until the next call.
+TEST(CsvReader, ViewsOfUnescapedFieldsSurviveTheRestOfTheRecord) {
+  std::string text, expected_second;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string value = i % 3 ? "x\"" + std::string(static_cast<size_t>(i), 'y') + "\"z" : "plain" + std::to_string(i);
+    expected.push_back(value);
+    std::string quoted;
+    for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    text += (i ? "," : "") + (i % 3 ? "\"" + quoted + "\"" : value);
+  }
+  text += "\nlast,\"multi\nline\"\n";
+  CsvReader r(text);
+  std::vector<std::string_view> fields;
+  ASSERT_TRUE(r.next(fields)) << r.error();
+  ASSERT_EQ(fields.size(), expected.size());
+  for (size_t i = 0; i < fields.size(); ++i) EXPECT_EQ(fields[i], expected[i]) << "field " << i;
+  ASSERT_TRUE(r.next(fields));
+  EXPECT_EQ(fields, (std::vector<std::string_view>{"last", "multi\nline"}));
+  EXPECT_EQ(fields[1].data(), text.data() + text.find("multi"));  // verbatim: a view, no copy
+  EXPECT_FALSE(r.next(fields));
+  EXPECT_TRUE(r.error().empty());
+}
+
 }  // namespace
 }  // namespace hfrec

@@ -104,7 +104,7 @@ test('results equal the CLI for every method', async (t) => {
   const catalogue = ['catalogue.csv', 'catalogue.json'].map((f) => path.join(dist, f)).find((f) => fs.existsSync(f));
   const model = 'bert-base-uncased';
   assert.equal((await page.evaluate((m) => window.hfrec.select(m), model)).ok, true);
-  for (const method of ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans']) {
+  for (const method of ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid']) {
     const r = await page.evaluate((m) => window.hfrec.set({ method: m, k: 10 }), method);
     assert.equal(r.ok, true, r.error);
     const web = (await state(page)).results;
