@@ -281,7 +281,9 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       std::vector<uint32_t> shared;
       for (uint64_t k = m.indptr[rk.row]; k < m.indptr[rk.row + 1]; ++k)
         if (std::binary_search(q.attrs.begin(), q.attrs.end(), m.indices[k])) shared.push_back(m.indices[k]);
-      for (uint32_t c : shared) rec.shared.push_back(attribute_label(attr_, c));
+      if (attr_labels_.empty())
+        for (uint32_t c = 0; c < attr_.values.size(); ++c) attr_labels_.push_back(attribute_label(attr_, c));
+      for (uint32_t c : shared) rec.shared.push_back(attr_labels_[c]);
       const double a = static_cast<double>(q.attr_count), b = static_cast<double>(m.row_nnz(rk.row));
       const double i = static_cast<double>(shared.size());
       if (p.method == Method::knn) {

@@ -105,6 +105,8 @@ class Index {
   // Per-query scratch (single-threaded use): zero except while a query runs.
   mutable std::vector<double> scratch_acc_, scratch_key_;
   mutable std::vector<uint32_t> scratch_touched_;
+  // "field=value" of each attribute column, for explanations; built on first use.
+  mutable std::vector<std::string> attr_labels_;
 
   Catalogue cat_;
   std::vector<uint32_t> order_;  // rows in tie order (downloads desc, modelId asc)

@@ -60,10 +60,16 @@ std::vector<Ranked> select_topk(const Groups& g, const std::vector<double>& key,
     if (found || m == idx.size()) break;
     m = std::min(idx.size(), m * 4);
   }
+  // A group's members are already in tie order, so at most its first k eligible ones can make the
+  // answer: a large group of identical rows (thousands at 1M) adds k rows, not all of them.
   for (uint32_t x : idx) {
     if (found && key[x] > threshold) continue;
-    for (uint32_t q = g.member_ptr[x]; q < g.member_ptr[x + 1]; ++q)
-      if (eligible(g.members[q])) out.push_back({g.members[q], key[x]});
+    size_t taken = 0;
+    for (uint32_t q = g.member_ptr[x]; q < g.member_ptr[x + 1] && taken < k; ++q)
+      if (eligible(g.members[q])) {
+        out.push_back({g.members[q], key[x]});
+        ++taken;
+      }
   }
   auto before = [&](const Ranked& a, const Ranked& b) {
     if (a.key != b.key) return a.key < b.key;
