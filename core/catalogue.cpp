@@ -177,6 +177,24 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
 
 namespace {
 
+// A Hub list-models JSON array, loaded one element at a time: each model object is found by a scan
+// that follows strings and nesting, then parsed on its own, so no DOM of the whole file is built
+// and the load can run in slices. Any syntax error falls back to a whole-text SAX pass for its
+// message. Defined with the JSON helpers below.
+class JsonLoad {
+ public:
+  JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits);
+  ~JsonLoad();
+  // Works through up to `budget` models; true when finished (then error() is empty on success).
+  bool step(size_t budget);
+  const std::string& error() const;
+  double progress() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Parsed list cells by their text. Most rows repeat a cell seen shortly before (architectures and
 // datasets nearly always, tags about half the time on the Hub's dumps), and reusing it skips the
 // parse, the item strings and their interning. Direct-mapped, so its memory stays bounded.
@@ -208,6 +226,7 @@ struct LoadState {
   bool done = false;
   std::string error;
   CellCache cells[3];                 // tags, architectures, datasets
+  std::unique_ptr<JsonLoad> json;     // set when the text is Hub JSON
   std::vector<uint32_t> one_item[3];  // a bare (unbracketed) cell's single item
 
   bool fail(std::string m) {
@@ -223,6 +242,12 @@ struct LoadState {
       started = true;
       if (start()) return true;
     }
+    if (json) {
+      if (!json->step(budget)) return false;
+      if (!json->error().empty()) return fail(json->error());
+      done = true;
+      return true;
+    }
     return rows(budget);
   }
 
@@ -234,6 +259,7 @@ struct LoadState {
 
   double progress() const {
     if (done) return 1.0;
+    if (json) return json->progress();
     if (!reader || reader->size() == 0) return 0.0;
     return static_cast<double>(reader->offset()) / static_cast<double>(reader->size());
   }
@@ -251,11 +277,8 @@ struct LoadState {
     if (p == std::string_view::npos)
       return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
     if (!csv_only && (text[p] == '[' || text[p] == '{')) {
-      auto r = load_hub_json(text, cat.name, limits);
-      if (!r.ok()) return fail(r.error());
-      cat = std::move(r).value();
-      done = true;
-      return true;
+      json = std::make_unique<JsonLoad>(text, cat, limits);
+      return false;
     }
     size_t bad = 0;
     if (!utf8_valid(text, &bad)) {
@@ -486,53 +509,36 @@ bool json_depth_ok(std::string_view s, size_t max_depth, size_t& at) {
   return true;
 }
 
-Result<Catalogue> load_hub_json_unsanitized(std::string_view text, std::string name, const LoadLimits& limits) {
-  if (text.size() > limits.max_file_bytes) return Error{file_size_error(text.size(), limits.max_file_bytes)};
-  size_t at = 0;
-  if (!json_depth_ok(text, limits.max_json_depth, at))
-    return Error{"JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
-                 std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)"};
-  json doc = json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded()) {
-    // Re-run with the SAX interface to learn where it failed, without exceptions.
-    struct Sax : nlohmann::json_sax<json> {
-      std::string msg;
-      bool null() override { return true; }
-      bool boolean(bool) override { return true; }
-      bool number_integer(number_integer_t) override { return true; }
-      bool number_unsigned(number_unsigned_t) override { return true; }
-      bool number_float(number_float_t, const string_t&) override { return true; }
-      bool string(string_t&) override { return true; }
-      bool binary(binary_t&) override { return true; }
-      bool start_object(std::size_t) override { return true; }
-      bool key(string_t&) override { return true; }
-      bool end_object() override { return true; }
-      bool start_array(std::size_t) override { return true; }
-      bool end_array() override { return true; }
-      bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
-        std::string w = ex.what();
-        auto p = w.find("parse error");
-        msg = "JSON byte " + std::to_string(pos) + ": " + (p == std::string::npos ? w : w.substr(p));
-        return false;
-      }
-    } sax;
-    json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
-    return Error{sax.msg.empty() ? std::string("not valid JSON") : sax.msg};
-  }
-  if (!doc.is_array())
-    return Error{std::string("JSON: expected an array of model objects (the Hub's list-models response), found ") +
-                 doc.type_name()};
-  if (doc.size() > limits.max_rows)
-    return Error{"JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)"};
-  if (doc.empty()) return Error{"JSON: the array holds no models"};
-  Catalogue c;
-  c.name = std::move(name);
-  c.report.format = "json";
-  Builder b(c);
-  JsonReader jr{limits, {}};
-  bool seen[kNumCols] = {};
-  for (size_t i = 0; i < doc.size(); ++i) {
-    const json& o = doc[i];
+// The first syntax error of a JSON text, as nlohmann's SAX parser reports it.
+std::string json_syntax_error(std::string_view text) {
+  struct Sax : nlohmann::json_sax<json> {
+    std::string msg;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
+      std::string w = ex.what();
+      auto p = w.find("parse error");
+      msg = "JSON byte " + std::to_string(pos) + ": " + (p == std::string::npos ? w : w.substr(p));
+      return false;
+    }
+  } sax;
+  json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
+  return sax.msg.empty() ? std::string("not valid JSON") : sax.msg;
+}
+
+// One model object of the array (element i) into the catalogue; the error, or "".
+std::string json_row(const json& o, size_t i, Builder& b, JsonReader& jr, bool* seen) {
+  using Error = std::string;
     std::string path = "[" + std::to_string(i) + "]";
     if (!o.is_object()) return Error{path + ": expected an object, found " + type_name(o)};
     ModelRecord r;
@@ -583,10 +589,120 @@ Result<Catalogue> load_hub_json_unsanitized(std::string_view text, std::string n
     seen[kDatasets] |= ds != nullptr;
     if (!jr.list(ds, path + ".cardData.datasets", r.datasets, r.datasets_missing, true)) return Error{jr.error};
     b.add(r, nullptr);
+  return {};
+}
+
+struct JsonLoad::Impl {
+  std::string_view text;
+  Catalogue& c;
+  const LoadLimits& limits;
+  Builder b;
+  JsonReader jr;
+  bool seen[kNumCols] = {};
+  bool started = false, finished = false, after_comma = false;
+  size_t pos = 0, index = 0;
+  std::string error;
+
+  Impl(std::string_view t, Catalogue& cat, const LoadLimits& l) : text(t), c(cat), limits(l), b(cat), jr{l, {}} {}
+
+  bool finish(std::string e) {
+    error = std::move(e);
+    finished = true;
+    return true;
   }
-  for (int k = 0; k < kNumCols; ++k)
-    if (seen[k]) c.report.columns.push_back(kColNames[k]);
-  b.finish();
+  void skip_ws() {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' || text[pos] == '\n')) ++pos;
+  }
+
+  bool begin() {
+    started = true;
+    if (text.size() > limits.max_file_bytes) return finish(file_size_error(text.size(), limits.max_file_bytes));
+    size_t at = 0;
+    if (!json_depth_ok(text, limits.max_json_depth, at))
+      return finish("JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
+                    std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
+    c.report.format = "json";
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+    skip_ws();
+    if (pos < text.size() && text[pos] == '[') {
+      ++pos;
+      return false;
+    }
+    // Not an array: parse it whole only to say what it is instead.
+    json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) return finish(json_syntax_error(text));
+    return finish(std::string("JSON: expected an array of model objects (the Hub's list-models response), found ") +
+                  doc.type_name());
+  }
+
+  bool step(size_t budget) {
+    if (finished) return true;
+    if (!started && begin()) return true;
+    for (size_t done_here = 0; done_here < budget; ++done_here) {
+      skip_ws();
+      if (pos >= text.size()) return finish(json_syntax_error(text));
+      if (text[pos] == ']') {
+        ++pos;
+        skip_ws();
+        if (pos != text.size() || after_comma) return finish(json_syntax_error(text));
+        if (index == 0) return finish("JSON: the array holds no models");
+        for (int k = 0; k < kNumCols; ++k)
+          if (seen[k]) c.report.columns.push_back(kColNames[k]);
+        b.finish();
+        finished = true;
+        return true;
+      }
+      // The element's extent: up to the ',' or ']' at depth 0, outside strings.
+      const size_t start = pos;
+      size_t depth = 0;
+      bool in_str = false;
+      for (; pos < text.size(); ++pos) {
+        const char ch = text[pos];
+        if (in_str) {
+          if (ch == '\\') ++pos;
+          else if (ch == '"') in_str = false;
+        } else if (ch == '"') {
+          in_str = true;
+        } else if (ch == '[' || ch == '{') {
+          ++depth;
+        } else if (ch == ']' || ch == '}') {
+          if (depth == 0) break;
+          --depth;
+        } else if (ch == ',' && depth == 0) {
+          break;
+        }
+      }
+      if (pos >= text.size() || pos == start) return finish(json_syntax_error(text));
+      if (index >= limits.max_rows)
+        return finish("JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)");
+      const std::string_view elem = text.substr(start, pos - start);
+      json o = json::parse(elem.begin(), elem.end(), nullptr, false);
+      if (o.is_discarded()) return finish(json_syntax_error(text));
+      if (std::string e = json_row(o, index, b, jr, seen); !e.empty()) return finish(std::move(e));
+      ++index;
+      after_comma = text[pos] == ',';
+      if (after_comma) ++pos;
+    }
+    return false;
+  }
+};
+
+JsonLoad::JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits)
+    : impl_(std::make_unique<Impl>(text, cat, limits)) {}
+JsonLoad::~JsonLoad() = default;
+bool JsonLoad::step(size_t budget) { return impl_->step(budget); }
+const std::string& JsonLoad::error() const { return impl_->error; }
+double JsonLoad::progress() const {
+  return impl_->text.empty() ? 0.0 : static_cast<double>(impl_->pos) / static_cast<double>(impl_->text.size());
+}
+
+Result<Catalogue> load_hub_json_unsanitized(std::string_view text, std::string name, const LoadLimits& limits) {
+  Catalogue c;
+  c.name = std::move(name);
+  JsonLoad load(text, c, limits);
+  while (!load.step(std::numeric_limits<size_t>::max())) {
+  }
+  if (!load.error().empty()) return Error{load.error()};
   return c;
 }
 

@@ -295,6 +295,52 @@ TEST(CatalogueLoader, SlicedLoadMatchesOneShot) {
   }
 }
 
+// Hub JSON loads in slices too (element by element, no DOM of the whole file): the same
+// catalogue as the one-shot loader, progress that only grows, and strings holding brackets,
+// commas and escaped quotes do not confuse the scan that finds each element.
+TEST(CatalogueLoader, SlicedJsonLoadMatchesOneShot) {
+  std::string text = " [\n";
+  for (int i = 0; i < 500; ++i)
+    text += std::string(i ? "," : "") + R"({"id": "org/m)" + std::to_string(i) + R"(", "tags": ["a,]}", "q\"[{"],)" +
+            R"( "config": {"architectures": ["X"], "model_type": "t)" + std::to_string(i % 3) + R"("},)" +
+            R"( "cardData": {"datasets": [{"k": 1}]}, "downloads": )" + std::to_string(i) + "}\n";
+  text += "]\n";
+  CatalogueLoader loader(text, "sliced.json");
+  int steps = 0;
+  double last = 0;
+  while (!loader.step(40)) {
+    ++steps;
+    EXPECT_GE(loader.progress(), last);
+    last = loader.progress();
+  }
+  EXPECT_GE(steps, 12);
+  auto sliced = loader.take();
+  ASSERT_TRUE(sliced.ok()) << sliced.error();
+  auto whole = ok(text);
+  ASSERT_EQ(sliced.value().size(), 500u);
+  ASSERT_EQ(whole.size(), 500u);
+  const Catalogue& c = sliced.value();
+  EXPECT_EQ(c.report.format, "json");
+  for (uint32_t r = 0; r < whole.size(); ++r) {
+    EXPECT_EQ(c.id(r), whole.id(r));
+    EXPECT_EQ(items(c, c.tags, r), (Items{"a,]}", "q\"[{"}));
+    EXPECT_EQ(items(c, c.datasets, r), (Items{"k"}));
+    EXPECT_EQ(c.value(c.model_type[r]), "t" + std::to_string(r % 3));
+    EXPECT_EQ(c.downloads[r], static_cast<int64_t>(r));
+  }
+}
+
+// Syntax errors anywhere in the array get nlohmann's message for the whole text, as before the
+// element-by-element load: a trailing comma, a missing comma, an unclosed array, an empty slot.
+TEST(CatalogueJson, SyntaxErrorsBetweenElements) {
+  for (const char* bad : {"[{\"id\": \"a\"}, {\"id\": \"b\"},]", "[{\"id\": \"a\"} {\"id\": \"b\"}]",
+                          "[{\"id\": \"a\"}", "[{\"id\": \"a\"},,{\"id\": \"b\"}]", "[", "[{\"id\": \"a\"}]]"}) {
+    std::string e = err(bad);
+    EXPECT_EQ(e.rfind("JSON byte ", 0), 0u) << bad << " -> " << e;
+    EXPECT_NE(e.find("parse error"), std::string::npos) << bad << " -> " << e;
+  }
+}
+
 TEST(CatalogueLoader, TakeBeforeTheEnd) {
   CatalogueLoader loader("modelId\na\n", "t");
   EXPECT_EQ(loader.take().error(), "the load has not finished");
