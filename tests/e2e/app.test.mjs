@@ -193,6 +193,33 @@ test('a hostile link shows an error, runs nothing and keeps the app working', as
   await other.context.close();
 });
 
+test('a Hub JSON catalogue loads in slices and gives recommendations', async () => {
+  const other = await openPage(browser, server.url);
+  // 30,000 list-models objects: large enough to take many slices, drawn meanwhile.
+  const r = await other.page.evaluate(async () => {
+    const items = [];
+    for (let i = 0; i < 30000; ++i) {
+      items.push({ id: `org${i % 50}/model-${i}`, pipeline_tag: ['fill-mask', 'text-classification'][i % 2],
+        tags: ['pytorch', `t${i % 13}`], library_name: 'transformers', downloads: i,
+        config: { architectures: [`Arch${i % 5}`], model_type: `type${i % 5}` }, cardData: { datasets: `d${i % 9}` } });
+    }
+    const before = window.hfrec.frames();
+    const loaded = await window.hfrec.loadCatalogue(JSON.stringify(items), 'models.json');
+    return { loaded, frames: window.hfrec.frames() - before, s: window.hfrec.state() };
+  });
+  assert.equal(r.loaded.ok, true, r.loaded.error);
+  assert.equal(r.loaded.rows, 30000);
+  assert.equal(r.s.catalogue.format, 'json');
+  assert.ok(r.frames >= 1, 'the page drew while the JSON loaded');
+  const sel = await other.page.evaluate(() => window.hfrec.select('org7/model-107'));
+  assert.equal(sel.ok, true, sel.error);
+  const results = (await state(other.page)).results;
+  assert.equal(results.length, 10);
+  assert.ok(results.every((x) => x.score > 0));
+  assert.deepEqual(other.errors, []);
+  await other.context.close();
+});
+
 test('a CSV dropped on the page replaces the catalogue; a bad file keeps it', async () => {
   const { page } = app;
   const csv = fs.readFileSync(path.resolve(dist, '../web/catalogue.csv'), 'utf8');
