@@ -378,7 +378,7 @@ struct LoadState {
       }
       if (!b.begin(id)) continue;
       cat.downloads.push_back(downloads);
-      cat.last_modified.emplace_back(get(kLastModified));
+      cat.last_modified.push_back(get(kLastModified));
       cat.pipeline_tag.push_back(b.opt(get(kPipeline)));
       cat.author.push_back(b.opt(get(kAuthor)));
       cat.model_type.push_back(b.opt(get(kModelType)));

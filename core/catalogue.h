@@ -44,13 +44,31 @@ struct LoadReport {
   std::vector<std::string> warnings;
 };
 
+// One short text per row, in one buffer: no string object (and no heap block) per row.
+class TextColumn {
+ public:
+  std::string_view operator[](uint32_t row) const {
+    const uint32_t b = row ? ends_[row - 1] : 0;
+    return std::string_view(chars_).substr(b, ends_[row] - b);
+  }
+  void push_back(std::string_view text) {
+    chars_.append(text);
+    ends_.push_back(static_cast<uint32_t>(chars_.size()));
+  }
+  size_t size() const { return ends_.size(); }
+
+ private:
+  std::string chars_;
+  std::vector<uint32_t> ends_;  // row r's text ends at ends_[r]
+};
+
 // The models, one row each, in file order (duplicates dropped, the first kept).
 struct Catalogue {
   std::string name;
   StringPool pool;                    // every categorical value and list item
   StringPool ids;                     // modelId; id i is row i
   std::vector<int64_t> downloads;     // 0 when missing
-  std::vector<std::string> last_modified;
+  TextColumn last_modified;           // as written ("" when missing)
   std::vector<uint32_t> pipeline_tag, author, model_type, library_name;  // pool id or kMissing
   ListColumn tags, architectures, datasets;
   // Raw architectures cell with outer [ ] stripped (the notebook's one-hot category); "nan" if missing.

@@ -184,6 +184,17 @@ TEST(CatalogueLimits, DefaultsAreGenerous) {
   EXPECT_EQ(l.max_json_depth, 64u);
 }
 
+TEST(TextColumn, RowsKeepTheirOwnTextIncludingEmptyOnes) {
+  TextColumn t;
+  for (std::string_view v : {"2023-01-01", "", "x", "", "2024-02-29T10:00:00.000Z"}) t.push_back(v);
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[0], "2023-01-01");
+  EXPECT_EQ(t[1], "");
+  EXPECT_EQ(t[2], "x");
+  EXPECT_EQ(t[3], "");
+  EXPECT_EQ(t[4], "2024-02-29T10:00:00.000Z");
+}
+
 TEST(CatalogueJson, HubListModels) {
   auto c = ok(R"([
     {"id": "org/a", "modelId": "org/a", "tags": ["pytorch", "bert"], "pipeline_tag": "fill-mask",
