@@ -166,7 +166,7 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
   r.library_name = std::string(c.value(c.library_name[row]));
   r.downloads = c.downloads[row];
   auto list = [&](const ListColumn& col, std::vector<std::string>& out, bool& missing) {
-    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.push_back(c.pool.str(*p));
+    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.emplace_back(c.pool.str(*p));
     missing = col.missing[row] != 0;
   };
   list(c.tags, r.tags, r.tags_missing);

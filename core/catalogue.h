@@ -79,7 +79,7 @@ struct Catalogue {
   Catalogue(Catalogue&&) = default;
   Catalogue& operator=(Catalogue&&) = default;
   size_t size() const { return ids.size(); }
-  const std::string& id(uint32_t row) const { return ids.str(row); }
+  std::string_view id(uint32_t row) const { return ids.str(row); }
   // Row of a modelId, or kMissing.
   uint32_t find(std::string_view id) const { return ids.find(id); }
   // True when the source had this column ("tags", "author", ...); an absent column contributes
@@ -91,7 +91,7 @@ struct Catalogue {
   }
   // "" for kMissing.
   std::string_view value(uint32_t pool_id) const {
-    return pool_id == kMissing ? std::string_view() : std::string_view(pool.str(pool_id));
+    return pool_id == kMissing ? std::string_view() : pool.str(pool_id);
   }
 };
 

@@ -19,7 +19,7 @@ Catalogue hide_for_protocol(const Catalogue& cat, Protocol p) {
   std::unordered_set<std::string> tasks;
   if (p == Protocol::task)
     for (uint32_t r = 0; r < cat.size(); ++r)
-      if (cat.pipeline_tag[r] != kMissing) tasks.insert(cat.pool.str(cat.pipeline_tag[r]));
+      if (cat.pipeline_tag[r] != kMissing) tasks.emplace(cat.pool.str(cat.pipeline_tag[r]));
   std::vector<ModelRecord> recs;
   recs.reserve(cat.size());
   for (uint32_t r = 0; r < cat.size(); ++r) {
@@ -168,7 +168,7 @@ Result<EvalResult> evaluate(const Catalogue& cat, const EvalParams& p) {
     for (uint32_t q = 0; q < n; ++q) {
       if (!rel.is_query(q)) continue;
       auto r = idx.recommend_row(q, rp);
-      if (!r.ok()) return Error{"query '" + cat.id(q) + "': " + r.error()};
+      if (!r.ok()) return Error{"query '" + std::string(cat.id(q)) + "': " + r.error()};
       ++queries;
       size_t hits = 0;
       for (const Recommendation& x : r.value()) hits += rel.relevant(q, x.row);

@@ -157,7 +157,7 @@ struct TieKey {
   uint32_t row = 0;
 };
 TieKey tie_key(const Catalogue& cat, uint32_t row) {
-  const std::string& id = cat.id(row);
+  const std::string_view id = cat.id(row);
   uint64_t p = 0;
   for (size_t i = 0; i < 8; ++i)
     p = (p << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
@@ -607,8 +607,8 @@ struct AttributeBuilder::Impl {
             const uint32_t v = vals[f][k];
             auto c = static_cast<uint32_t>(a.names.size());
             col_of[f][v] = c;
-            a.names.push_back(std::string(kAttributeFields[f]) + "_" + cat.pool.str(v));
-            a.values.push_back(cat.pool.str(v));
+            a.names.push_back(std::string(kAttributeFields[f]) + "_" + std::string(cat.pool.str(v)));
+            a.values.emplace_back(cat.pool.str(v));
             a.field.push_back(static_cast<uint8_t>(f));
             a.index.emplace(a.names.back(), c);
           }
@@ -788,8 +788,8 @@ struct SoupBuilder::Impl {
   void tokens_of(uint32_t v, int mode) {
     if (cache_begin[mode][v] == kMissing) {
       cache_begin[mode][v] = static_cast<uint32_t>(cache_toks.size());
-      const std::string& text = cat.pool.str(v);
-      std::string low = lower(mode == 0 ? delete_ascii_punctuation(text) : text);
+      const std::string_view text = cat.pool.str(v);
+      std::string low = mode == 0 ? lower(delete_ascii_punctuation(text)) : lower(text);
       for_each_token(low, [&](std::string_view t) {
         auto [it, ins] = prov.emplace(std::string(t), static_cast<uint32_t>(prov_terms.size()));
         if (ins) prov_terms.emplace_back(t);

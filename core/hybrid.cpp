@@ -75,7 +75,7 @@ void tag_fields(std::string_view tag, Emit&& emit) {
 // per-pool-string cache of the constructor.
 template <class Emit>
 void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
-  const std::string& id = cat.id(row);
+  const std::string_view id = cat.id(row);
   const size_t slash = id.rfind('/');
   std::string_view name = slash == std::string::npos ? std::string_view(id) : std::string_view(id).substr(slash + 1);
   for (const std::string& t : id_tokens(name)) {

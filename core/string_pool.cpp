@@ -1,5 +1,6 @@
 #include "string_pool.h"
 
+#include <cstring>
 #include <functional>
 
 namespace hfrec {
@@ -13,11 +14,30 @@ void StringPool::grow() {
   size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
   slots_.assign(cap, 0);
   const size_t mask = cap - 1;
-  for (uint32_t id = 0; id < strings_.size(); ++id) {
+  for (uint32_t id = 0; id < ptr_.size(); ++id) {
     size_t i = hashes_[id] & mask;
     while (slots_[i]) i = (i + 1) & mask;
     slots_[i] = id + 1;
   }
+}
+
+const char* StringPool::store(std::string_view s) {
+  constexpr size_t kChunk = 1 << 20;
+  if (s.size() > chunk_left_) {
+    if (s.size() >= kChunk / 4) {  // a long string gets a chunk of its own
+      chunks_.push_back(std::make_unique<char[]>(s.size() + 1));
+      std::memcpy(chunks_.back().get(), s.data(), s.size());
+      return chunks_.back().get();
+    }
+    chunks_.push_back(std::make_unique<char[]>(kChunk));
+    chunk_at_ = chunks_.back().get();
+    chunk_left_ = kChunk;
+  }
+  char* p = chunk_at_;
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  chunk_at_ += s.size();
+  chunk_left_ -= s.size();
+  return p;
 }
 
 uint32_t StringPool::find(std::string_view s) const {
@@ -26,7 +46,7 @@ uint32_t StringPool::find(std::string_view s) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
     uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && strings_[id] == s) return id;
+    if (hashes_[id] == h && str(id) == s) return id;
   }
   return kMissing;
 }
@@ -35,16 +55,17 @@ uint32_t StringPool::intern(std::string_view s) { return intern(s, nullptr); }
 
 uint32_t StringPool::intern(std::string_view s, bool* added) {
   if (added) *added = false;
-  if ((strings_.size() + 1) * 2 > slots_.size()) grow();
+  if ((ptr_.size() + 1) * 2 > slots_.size()) grow();
   const uint64_t h = hash(s);
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   for (; slots_[i]; i = (i + 1) & mask) {
     uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && strings_[id] == s) return id;
+    if (hashes_[id] == h && str(id) == s) return id;
   }
-  auto id = static_cast<uint32_t>(strings_.size());
-  strings_.emplace_back(s);
+  auto id = static_cast<uint32_t>(ptr_.size());
+  ptr_.push_back(store(s));
+  len_.push_back(static_cast<uint32_t>(s.size()));
   hashes_.push_back(h);
   slots_[i] = id + 1;
   if (added) *added = true;

@@ -2,7 +2,7 @@
 // two cache misses, which matters when a million model ids and tags are interned while loading.
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,14 +19,21 @@ class StringPool {
   uint32_t intern(std::string_view s, bool* added);
   // The id of s, or kMissing when it was never interned.
   uint32_t find(std::string_view s) const;
-  // The string of an id; the reference stays valid while the pool lives.
-  const std::string& str(uint32_t id) const { return strings_[id]; }
-  size_t size() const { return strings_.size(); }
+  // The string of an id; the view stays valid while the pool lives (its bytes never move).
+  std::string_view str(uint32_t id) const { return std::string_view(ptr_[id], len_[id]); }
+  size_t size() const { return ptr_.size(); }
 
  private:
   static uint64_t hash(std::string_view s);
   void grow();
-  std::deque<std::string> strings_;  // stable addresses
+  // The bytes live in chunks that are never reallocated, so views stay valid; no heap block per
+  // string (a million model ids are a million fewer allocations, which WebAssembly feels most).
+  const char* store(std::string_view s);
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_left_ = 0;
+  char* chunk_at_ = nullptr;
+  std::vector<const char*> ptr_;     // per id
+  std::vector<uint32_t> len_;        // per id
   std::vector<uint64_t> hashes_;     // per id
   std::vector<uint32_t> slots_;      // id + 1, or 0 when empty; size is a power of two
 };

@@ -129,7 +129,7 @@ TEST(BadCatalogues, NumbersWhereListsBelong) {
   const Catalogue& c = r.value();
   auto items = [&](const ListColumn& col, uint32_t row) {
     std::vector<std::string> out;
-    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.push_back(c.pool.str(*p));
+    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.emplace_back(c.pool.str(*p));
     return out;
   };
   EXPECT_EQ(items(c.tags, 0), std::vector<std::string>{"42"});

@@ -25,7 +25,7 @@ std::string err(std::string_view text, const LoadLimits& limits = {}) {
 }
 Items items(const Catalogue& c, const ListColumn& col, uint32_t row) {
   Items out;
-  for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.push_back(c.pool.str(*p));
+  for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) out.emplace_back(c.pool.str(*p));
   return out;
 }
 

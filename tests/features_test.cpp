@@ -101,7 +101,7 @@ TEST(Groups, CollapseIdenticalRowsOrderedByDownloadsThenId) {
   AttributeSpace s = build_attributes(c);
   ASSERT_EQ(s.groups.size(), 1u);
   std::vector<std::string> order;
-  for (uint32_t r : s.groups.members) order.push_back(c.id(r));
+  for (uint32_t r : s.groups.members) order.emplace_back(c.id(r));
   EXPECT_EQ(order, (std::vector<std::string>{"m0", "m1", "m2", "m3"}));
 }
 

@@ -161,8 +161,8 @@ AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t
     for (uint32_t v : vals) {
       auto c = static_cast<uint32_t>(a.names.size());
       col_of[f][v] = c;
-      a.names.push_back(std::string(kAttributeFields[f]) + "_" + cat.pool.str(v));
-      a.values.push_back(cat.pool.str(v));
+      a.names.push_back(std::string(kAttributeFields[f]) + "_" + std::string(cat.pool.str(v)));
+      a.values.emplace_back(cat.pool.str(v));
       a.field.push_back(static_cast<uint8_t>(f));
       a.index.emplace(a.names.back(), c);
     }
@@ -203,8 +203,8 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   auto tokens_of = [&](uint32_t v, int mode) {
     if (cache_begin[mode][v] == kMissing) {
       cache_begin[mode][v] = static_cast<uint32_t>(cache_toks.size());
-      const std::string& text = cat.pool.str(v);
-      std::string low = lower(mode == 0 ? delete_ascii_punctuation(text) : text);
+      const std::string_view text = cat.pool.str(v);
+      std::string low = mode == 0 ? lower(delete_ascii_punctuation(text)) : lower(text);
       for_each_token(low, [&](std::string_view t) {
         auto [it, ins] = prov.emplace(std::string(t), static_cast<uint32_t>(prov_terms.size()));
         if (ins) prov_terms.emplace_back(t);

@@ -254,7 +254,7 @@ TEST(RealCatalogue, CosineTop5ForBertBaseUncased) {
   auto r = idx.recommend("bert-base-uncased", p);
   ASSERT_TRUE(r.ok()) << r.error();
   std::set<std::string> got;
-  for (const auto& x : r.value()) got.insert(idx.catalogue().id(x.row));
+  for (const auto& x : r.value()) got.emplace(idx.catalogue().id(x.row));
   std::set<std::string> want = {"bert-base-cased", "bert-large-uncased", "bert-large-uncased-whole-word-masking",
                                 "bert-large-cased", "bert-large-cased-whole-word-masking"};
   EXPECT_EQ(got, want);

@@ -36,7 +36,7 @@ Catalogue sample() {
 
 std::vector<std::string> ids(const Catalogue& c, const SearchResult& r) {
   std::vector<std::string> out;
-  for (const auto& h : r.hits) out.push_back(c.id(h.row));
+  for (const auto& h : r.hits) out.emplace_back(c.id(h.row));
   return out;
 }
 

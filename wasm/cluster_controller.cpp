@@ -155,7 +155,7 @@ struct ClusterController::Impl {
       if (i < r.clusters.size()) {
         row.name = r.clusters[i].name;
         for (uint32_t m : r.clusters[i].top_members)
-          row.top.push_back(cat.id(m));
+          row.top.emplace_back(cat.id(m));
       }
       if (row.name.empty()) row.name = "cluster " + std::to_string(i + 1);
       c.clusters.push_back(std::move(row));

@@ -211,7 +211,7 @@ struct Controller::Impl {
         std::partial_sort(rows.begin(), rows.begin() + static_cast<long>(n), rows.end(),
                           [&](uint32_t a, uint32_t b) { return tie_before(c, a, b); });
         s.suggestions.clear();
-        for (size_t i = 0; i < n; ++i) s.suggestions.push_back(c.id(rows[i]));
+        for (size_t i = 0; i < n; ++i) s.suggestions.emplace_back(c.id(rows[i]));
       }
       s.error.clear();
       s.notice.clear();
@@ -253,7 +253,7 @@ struct Controller::Impl {
     const Catalogue& c = index->catalogue();
     for (const auto& h : r.hits)
       s.search_hits.push_back(
-          {c.id(h.row), match_kind_name(h.kind), std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
+          {std::string(c.id(h.row)), match_kind_name(h.kind), std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
     s.search_count = r.count;
   }
 

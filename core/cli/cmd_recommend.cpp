@@ -52,7 +52,7 @@ void print_table(const Index& idx, const std::string& query, Method m, const std
   for (const auto& r : recs) {
     std::string shared;
     for (size_t k = 0; k < r.shared.size() && k < 6; ++k) shared += (k ? ", " : "") + r.shared[k];
-    std::printf("%4d  %-60s %10.6f %12lld  %s\n", rank++, c.id(r.row).c_str(),
+    std::printf("%4d  %-60s %10.6f %12lld  %s\n", rank++, std::string(c.id(r.row)).c_str(),
                 m == Method::knn ? r.distance : r.score, static_cast<long long>(c.downloads[r.row]),
                 shared.c_str());
   }
