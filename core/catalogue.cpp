@@ -107,9 +107,8 @@ bool parse_downloads(std::string_view v, int64_t& out) {
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec == std::errc() && p == v.data() + v.size() && x >= 0) { out = x; return true; }
   // pandas writes integer columns with NaNs as floats: accept "123.0".
-  double d = 0;
-  auto [p2, ec2] = std::from_chars(v.data(), v.data() + v.size(), d);
-  if (ec2 == std::errc() && p2 == v.data() + v.size() && d >= 0 && d < 9.2e18 && std::floor(d) == d) {
+  double d = 0;  // no leading '+': pandas never writes one
+  if (v[0] != '+' && parse_decimal(v, d) && d >= 0 && d < 9.2e18 && std::floor(d) == d) {
     out = static_cast<int64_t>(d);
     return true;
   }

@@ -59,12 +59,8 @@ std::string quoted(std::string_view v) {
 
 // A finite decimal number (no hex, inf or nan) in [lo, hi].
 bool parse_number(const std::string& v, double lo, double hi, double& out) {
-  if (v.empty() || v.size() > 40) return false;
-  for (char c : v)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
-  char* end = nullptr;
-  double d = std::strtod(v.c_str(), &end);
-  if (end != v.c_str() + v.size() || !std::isfinite(d) || d < lo || d > hi) return false;
+  double d = 0;
+  if (!parse_decimal(v, d) || d < lo || d > hi) return false;
   out = d;
   return true;
 }

@@ -1,7 +1,10 @@
 #include "text.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace hfrec {
 
@@ -137,6 +140,18 @@ void append_lower(std::string& out, std::string_view s) {
       if (!multi) utf8_append(out, to_lower(cp));
     }
   }
+}
+
+bool parse_decimal(std::string_view v, double& out) {
+  if (v.empty() || v.size() > 40) return false;
+  for (char c : v)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
+  const std::string s(v);  // strtod needs a terminator
+  char* end = nullptr;
+  const double d = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(d)) return false;
+  out = d;
+  return true;
 }
 
 std::string lower(std::string_view s) {

@@ -20,6 +20,9 @@ bool is_word_char(char32_t cp);
 // Python's str.lower() for one code point (generated tables; U+0130 lowers to two code points,
 // which lower() handles). Gotcha: Python's final-sigma rule is not applied.
 char32_t to_lower(char32_t cp);
+// A finite decimal number, the whole of v: digits, '.', signs and an exponent only (no spaces, hex,
+// inf or nan), at most 40 characters. Portable: Emscripten 3.1.6 has no floating std::from_chars.
+bool parse_decimal(std::string_view v, double& out);
 // Lower-cases a UTF-8 string like Python's str.lower().
 std::string lower(std::string_view s);
 // lower(s) appended to out, without a temporary string.

@@ -147,27 +147,25 @@ struct Controller::Impl {
     return more;
   }
 
+  // Ends the load with an error; the catalogue that was there stays.
+  bool fail_load(const std::string& what) {
+    s.error = what + (index ? ". The previous catalogue is still loaded." : "");
+    finish_load(fail(s.error));
+    return false;
+  }
+
   bool tick_load(double budget_ms) {
     if (load->loader) {
       SliceTimer timer(budget_ms);
       bool done = false;
-      while (!done && !timer.expired()) done = load->loader->step(2000);
+      // 500 rows at a time: a Hub JSON model object costs several times a CSV row.
+      while (!done && !timer.expired()) done = load->loader->step(500);
       s.progress = static_cast<float>(0.05 + 0.85 * load->loader->progress());
       if (!done) return true;
       auto r = load->loader->take();
       load->loader.reset();
-      if (!r.ok()) {
-        s.error = "Could not load '" + load->name + "': " + r.error() +
-                  (index ? ". The previous catalogue is still loaded." : "");
-        finish_load(fail(s.error));
-        return false;
-      }
-      if (r.value().size() == 0) {
-        s.error = "Could not load '" + load->name + "': it has no models" +
-                  (index ? ". The previous catalogue is still loaded." : "");
-        finish_load(fail(s.error));
-        return false;
-      }
+      if (!r.ok()) return fail_load("Could not load '" + load->name + "': " + r.error());
+      if (r.value().size() == 0) return fail_load("Could not load '" + load->name + "': it has no models");
       Catalogue cat = std::move(r).value();
       cat.name = load->name;
       load->rows = cat.size();
@@ -183,12 +181,7 @@ struct Controller::Impl {
       if (!done) return true;
       auto built = load->builder->take();
       load->builder.reset();
-      if (!built.ok()) {
-        s.error = "Could not index '" + load->name + "': " + built.error() +
-                  (index ? ". The previous catalogue is still loaded." : "");
-        finish_load(fail(s.error));
-        return false;
-      }
+      if (!built.ok()) return fail_load("Could not index '" + load->name + "': " + built.error());
       std::unique_ptr<Index> idx = std::move(built).value();
       auto srch = std::make_unique<SearchIndex>(idx->catalogue());
       using Ms = std::chrono::duration<double, std::milli>;
