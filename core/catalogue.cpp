@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <charconv>
 #include <filesystem>
 #include <limits>
@@ -206,7 +207,7 @@ struct CellCache {
     bool used = false;
   };
   std::vector<Entry> slots = std::vector<Entry>(kSlots);
-  Entry& slot(std::string_view cell) { return slots[std::hash<std::string_view>{}(cell) & (kSlots - 1)]; }
+  Entry& slot(std::string_view cell) { return slots[hash_text(cell) & (kSlots - 1)]; }
 };
 
 // The state of one load, driven in slices by CatalogueLoader or to the end by the one-shot loaders.
@@ -227,6 +228,8 @@ struct LoadState {
   CellCache cells[3];                 // tags, architectures, datasets
   std::unique_ptr<JsonLoad> json;     // set when the text is Hub JSON
   std::vector<uint32_t> one_item[3];  // a bare (unbracketed) cell's single item
+  std::vector<std::string_view> items;  // a list cell's items (parse_list_literal)
+  std::deque<std::string> item_scratch;
 
   bool fail(std::string m) {
     error = valid_utf8(std::move(m));
@@ -362,14 +365,13 @@ struct LoadState {
         }
         CellCache::Entry& e = cells[i].slot(cell);
         if (!e.used || e.cell != cell) {
-          auto parsed = parse_list_literal(cell, limits.list);
-          if (!parsed.ok())
-            return fail("line " + std::to_string(line) + ", column '" + kColNames[kListCols[i]] + "', " +
-                        parsed.error());
+          const std::string err = parse_list_literal(cell, limits.list, items, item_scratch);
+          if (!err.empty())
+            return fail("line " + std::to_string(line) + ", column '" + kColNames[kListCols[i]] + "', " + err);
           e.used = true;
           e.cell = cell;
           e.ids.clear();
-          for (const auto& item : parsed.value()) e.ids.push_back(cat.pool.intern(item));
+          for (std::string_view item : items) e.ids.push_back(cat.pool.intern(item));
           e.category = kListCols[i] == kArch ? cat.pool.intern(strip_brackets(cell)) : kMissing;
         }
         ids[i] = &e.ids;

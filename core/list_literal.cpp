@@ -1,6 +1,7 @@
 #include "list_literal.h"
 
 #include <cctype>
+#include <deque>
 
 #include "text.h"
 
@@ -12,7 +13,8 @@ struct Parser {
   ListLimits limits;
   size_t i = 0;
   std::string err;
-  std::vector<std::string> out;
+  std::vector<std::string_view>& out;  // items: views into s, or into scratch
+  std::deque<std::string>& scratch;    // items that had escapes, unescaped
 
   void ws() {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
@@ -46,19 +48,31 @@ struct Parser {
     return false;
   }
   // Adds an item that started at character `at`.
-  bool emit(std::string v, size_t at) {
+  bool emit(std::string_view v, size_t at) {
     if (out.size() >= limits.max_items)
       return over_limit("more than " + std::to_string(limits.max_items) + " items (limit max_items)", at);
-    out.push_back(std::move(v));
+    out.push_back(v);
     return true;
   }
-  bool string(std::string& v) {
-    char q = s[i++];
-    bool triple = false;  // not used by repr, but tolerated
-    v.clear();
+  // A quoted string at s[i]. Without a backslash it is a view into the cell; with one it is
+  // unescaped into a new scratch string.
+  bool string(std::string_view& out_v) {
+    const char q = s[i++];
+    const size_t begin = i;
+    while (i < s.size() && s[i] != q && s[i] != '\\') ++i;
+    if (i < s.size() && s[i] == q) {
+      out_v = s.substr(begin, i - begin);
+      ++i;
+      return true;
+    }
+    std::string& v = scratch.emplace_back(s.substr(begin, i - begin));
     while (i < s.size()) {
       char c = s[i];
-      if (c == q && !triple) { ++i; return true; }
+      if (c == q) {
+        ++i;
+        out_v = v;
+        return true;
+      }
       if (c == '\\') {
         if (i + 1 >= s.size()) break;
         char e = s[i + 1];
@@ -99,13 +113,13 @@ struct Parser {
     }
     return fail(std::string("a closing ") + q);
   }
-  bool atom(std::string& v) {
+  bool atom(std::string_view& v) {
     size_t st = i;
     while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
                             s[i] == '-' || s[i] == '+' || s[i] == '_'))
       ++i;
     if (i == st) return fail("a string, None, a number, a list or a dict");
-    v.assign(s.substr(st, i - st));
+    v = s.substr(st, i - st);
     if (v == "None" || v == "True" || v == "False" || v == "nan" || v == "inf") return true;
     if (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+' || v[0] == '.')
       return true;
@@ -119,16 +133,16 @@ struct Parser {
     const char c = s[i];
     const size_t at = i;
     if (c == '\'' || c == '"') {
-      std::string v;
+      std::string_view v;
       if (!string(v)) return false;
-      return emit_it ? emit(std::move(v), at) : true;
+      return emit_it ? emit(v, at) : true;
     }
     if (c == '[' || c == '(') return seq(depth + 1, emit_it);
     if (c == '{') return dict(depth + 1, emit_it);
-    std::string v;
+    std::string_view v;
     if (!atom(v)) return false;
     if (v == "None" || !emit_it) return true;
-    return emit(std::move(v), at);
+    return emit(v, at);
   }
   bool seq(size_t depth, bool emit_it) {
     if (depth > limits.max_depth)
@@ -172,20 +186,28 @@ struct Parser {
 
 }  // namespace
 
-Result<std::vector<std::string>> parse_list_literal(std::string_view cell, ListLimits limits) {
-  Parser p{cell, limits, 0, {}, {}};
+std::string parse_list_literal(std::string_view cell, const ListLimits& limits, std::vector<std::string_view>& items,
+                               std::deque<std::string>& scratch) {
+  items.clear();
+  scratch.clear();
+  Parser p{cell, limits, 0, {}, items, scratch};
   p.ws();
   if (p.i >= cell.size() || (cell[p.i] != '[' && cell[p.i] != '(')) {
     p.fail("a list such as ['a', 'b']");
-    return Error{p.err};
+    return p.err;
   }
-  if (!p.seq(1, true)) return Error{p.err};
+  if (!p.seq(1, true)) return p.err;
   p.ws();
-  if (p.i < cell.size()) {
-    p.fail("end of cell after the list");
-    return Error{p.err};
-  }
-  return std::move(p.out);
+  if (p.i < cell.size()) p.fail("end of cell after the list");
+  return p.err;
+}
+
+Result<std::vector<std::string>> parse_list_literal(std::string_view cell, ListLimits limits) {
+  std::vector<std::string_view> items;
+  std::deque<std::string> scratch;
+  std::string err = parse_list_literal(cell, limits, items, scratch);
+  if (!err.empty()) return Error{err};
+  return std::vector<std::string>(items.begin(), items.end());
 }
 
 std::string python_list_repr(const std::vector<std::string>& items) {

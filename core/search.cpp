@@ -1,6 +1,8 @@
 #include "search.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "text.h"
 
@@ -20,6 +22,14 @@ bool subsequence(std::string_view q, std::string_view t) {
     ++j;
   }
   return true;
+}
+
+// The set of bytes in s, folded into 64 bits (byte & 63): a row whose set lacks one of the
+// query's bytes cannot match it as a substring or a subsequence, and is skipped without a scan.
+uint64_t byte_set(std::string_view s) {
+  uint64_t m = 0;
+  for (char c : s) m |= uint64_t{1} << (static_cast<unsigned char>(c) & 63);
+  return m;
 }
 
 // The query as it is matched: lower-cased, control characters dropped, outer spaces trimmed.
@@ -47,7 +57,7 @@ const char* match_kind_name(MatchKind k) {
 }
 
 // Gotchas:
-// - One buffer for every row, written in place (append_lower): no string per row. At a million
+// - One buffer for every row, written in place: no string per row. At a million
 //   rows this, and the keyed sort below, is what keeps the search index from freezing the page.
 // - The sort compares the first 16 bytes as two big-endian integers (the same order as comparing
 //   the bytes) and only falls back to comparing whole ids when those are equal.
@@ -55,41 +65,82 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   const size_t n = cat.size();
   size_t bytes = 0;
   for (uint32_t r = 0; r < n; ++r) bytes += cat.id(r).size() + cat.value(cat.author[r]).size() + 2;
-  buf_.reserve(bytes + bytes / 16);  // lower() can grow a few non-ASCII characters
+  // buf_ is sized once and written through a cursor: std::string's resize/push_back per row are
+  // out-of-line library calls (costly under WebAssembly). Lowering can grow a few non-ASCII
+  // characters, so it grows when needed, and is cut to size at the end.
+  buf_.resize(bytes + bytes / 16 + 16);
+  size_t at = 0;
+  std::string wide;  // a non-ASCII tail, lowered
+  auto room = [&](size_t extra) {
+    if (at + extra > buf_.size()) buf_.resize(std::max(buf_.size() * 2, at + extra));
+  };
+  // Writes lower(s) at the cursor with tabs and newlines as spaces (they separate the parts);
+  // returns the byte set of what it wrote.
+  auto put_lower = [&](std::string_view s) {
+    room(s.size());
+    char* d = buf_.data() + at;
+    uint64_t set = 0;
+    size_t i = 0;
+    for (; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) break;
+      if (c >= 'A' && c <= 'Z') c += 32;
+      else if (c == '\t' || c == '\n') c = ' ';
+      d[i] = static_cast<char>(c);
+      set |= uint64_t{1} << (c & 63);
+    }
+    at += i;
+    if (i == s.size()) return set;
+    wide.clear();
+    append_lower(wide, s.substr(i));  // i is at a code point: the rest lowers on its own
+    room(wide.size());
+    for (char& c : wide) {
+      if (c == '\t' || c == '\n') c = ' ';
+      set |= uint64_t{1} << (static_cast<unsigned char>(c) & 63);
+    }
+    std::memcpy(buf_.data() + at, wide.data(), wide.size());
+    at += wide.size();
+    return set;
+  };
   offsets_.reserve(n + 1);
   id_len_.reserve(n);
+  bytes_.reserve(n);
   offsets_.push_back(0);
-  auto blank_controls = [&](size_t from) {
-    for (size_t i = from; i < buf_.size(); ++i)
-      if (buf_[i] == '\t' || buf_[i] == '\n') buf_[i] = ' ';
-  };
   for (uint32_t r = 0; r < n; ++r) {
-    const size_t id_at = buf_.size();
-    append_lower(buf_, cat.id(r));
-    blank_controls(id_at);
-    const size_t id_size = buf_.size() - id_at;
+    const size_t id_at = at;
+    uint64_t row_bytes = put_lower(cat.id(r));
+    const size_t id_size = at - id_at;
     id_len_.push_back(static_cast<uint32_t>(id_size));
     std::string_view author_raw = cat.value(cat.author[r]);
     if (!author_raw.empty()) {
       // The author is searched too when the id does not already start with "author/".
-      buf_ += '\t';
-      const size_t author_at = buf_.size();
-      append_lower(buf_, author_raw);
-      blank_controls(author_at);
-      const size_t author_size = buf_.size() - author_at;
-      std::string_view id(buf_.data() + id_at, id_size), author(buf_.data() + author_at, author_size);
+      room(1);
+      buf_[at++] = '\t';
+      const size_t author_at = at;
+      const uint64_t author_bytes = put_lower(author_raw);
+      std::string_view id(buf_.data() + id_at, id_size), author(buf_.data() + author_at, at - author_at);
       if (id.size() > author.size() && id.compare(0, author.size(), author) == 0 && id[author.size()] == '/')
-        buf_.resize(author_at - 1);
+        at = author_at - 1;
+      else
+        row_bytes |= author_bytes | byte_set("\t");
     }
-    buf_ += '\n';
-    offsets_.push_back(static_cast<uint32_t>(buf_.size()));
+    room(1);
+    buf_[at++] = '\n';
+    offsets_.push_back(static_cast<uint32_t>(at));
+    bytes_.push_back(row_bytes);
   }
+  buf_.resize(at);
 
   struct Key {
     uint64_t a, b;
     uint32_t row;
   };
   auto be64 = [](std::string_view s, size_t from) {
+    if (from + 8 <= s.size()) {
+      uint64_t v;
+      std::memcpy(&v, s.data() + from, 8);
+      return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
+    }
     uint64_t v = 0;
     for (size_t i = 0; i < 8; ++i)
       v = (v << 8) | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
@@ -122,7 +173,7 @@ MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
   if (slash != std::string_view::npos && id.substr(slash + 1) == q) return MatchKind::exact;
   if (id.substr(0, q.size()) == q) return MatchKind::prefix;
   bool sub = false;
-  for (size_t p = id.find(q); p != std::string_view::npos; p = id.find(q, p + 1)) {
+  for (size_t p = find_text(id, q); p != std::string_view::npos; p = find_text(id, q, p + 1)) {
     sub = true;
     if (p > 0 && is_separator(id[p - 1])) return MatchKind::word_prefix;
   }
@@ -130,7 +181,7 @@ MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
   if (t.size() > id.size()) {
     std::string_view author = t.substr(id.size() + 1);
     if (author.substr(0, q.size()) == q) return MatchKind::word_prefix;
-    if (author.find(q) != std::string_view::npos) sub = true;
+    if (find_text(author, q) != std::string_view::npos) sub = true;
   }
   return sub ? MatchKind::substring : MatchKind::fuzzy;
 }
@@ -148,17 +199,19 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
 
   // 1. Substring candidates: a scan of the whole buffer, or of the previous matches while typing.
   std::vector<uint32_t> sub;
+  const uint64_t q_bytes = byte_set(q), q_letters = q_bytes & ~byte_set(" ");
+  auto may_hold = [&](uint32_t r, uint64_t need) { return (bytes_[r] & need) == need; };
   bool extends = !last_query_.empty() && q.find(last_query_) != std::string::npos;
   if (extends) {
     for (uint32_t r : last_sub_)
-      if (text(r).find(q) != std::string_view::npos) sub.push_back(r);
+      if (may_hold(r, q_bytes) && find_text(text(r), q) != std::string_view::npos) sub.push_back(r);
   } else {
+    // Matches come in buffer order, so the row is found by walking forward: O(rows) in all.
     std::string_view b(buf_);
-    size_t pos = b.find(q);
-    while (pos != std::string_view::npos) {
-      uint32_t r = static_cast<uint32_t>(std::upper_bound(offsets_.begin(), offsets_.end(), pos) - offsets_.begin() - 1);
+    uint32_t r = 0;
+    for (size_t pos = find_text(b, q); pos != std::string_view::npos; pos = find_text(b, q, offsets_[r + 1])) {
+      while (offsets_[r + 1] <= pos) ++r;
       sub.push_back(r);
-      pos = b.find(q, offsets_[r + 1]);
     }
   }
 
@@ -169,10 +222,10 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     bool fuzzy_extends = last_fuzzy_valid_ && q.compare(0, last_query_.size(), last_query_) == 0;
     if (fuzzy_extends) {
       for (uint32_t r : last_fuzzy_)
-        if (subsequence(q, text(r))) subseq.push_back(r);
+        if (may_hold(r, q_letters) && subsequence(q, text(r))) subseq.push_back(r);
     } else {
       for (uint32_t r = 0; r < size(); ++r)
-        if (subsequence(q, text(r))) subseq.push_back(r);
+        if (may_hold(r, q_letters) && subsequence(q, text(r))) subseq.push_back(r);
     }
   }
 
@@ -180,20 +233,27 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
   // they need ranking; otherwise every candidate is classified.
   auto lo = std::lower_bound(sorted_.begin(), sorted_.end(), q,
                              [&](uint32_t r, const std::string& v) { return id_part(r) < v; });
-  auto hi = lo;
-  while (hi != sorted_.end() && id_part(*hi).substr(0, q.size()) == q) ++hi;
+  auto hi = std::partition_point(lo, sorted_.end(), [&](uint32_t r) { return id_part(r).substr(0, q.size()) == q; });
+  // Whether an id is exactly q, or its name after the last '/' is (then q holds no '/').
+  const bool q_has_slash = q.find('/') != std::string::npos;
+  auto names_exactly = [&](std::string_view id) {
+    if (id.size() == q.size()) return id == q;
+    return !q_has_slash && id.size() > q.size() && id[id.size() - q.size() - 1] == '/' &&
+           id.substr(id.size() - q.size()) == q;
+  };
   std::vector<SearchHit> hits;
   size_t n_prefix = static_cast<size_t>(hi - lo);
   if (n_prefix >= p.limit) {
     hits.reserve(n_prefix + 8);
-    for (auto it = lo; it != hi; ++it) hits.push_back({*it, classify(*it, q)});
+    // Every id here starts with q: it is exact or a prefix.
+    for (auto it = lo; it != hi; ++it)
+      hits.push_back({*it, names_exactly(id_part(*it)) ? MatchKind::exact : MatchKind::prefix});
     // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too.
     size_t slash_hits = 0;
     for (uint32_t r : sub) {
       if (slash_hits > 64) break;
       std::string_view id = id_part(r);
-      size_t s = id.rfind('/');
-      if (s != std::string_view::npos && id.substr(s + 1) == q && id.substr(0, q.size()) != q) {
+      if (id.size() > q.size() && names_exactly(id) && id.substr(0, q.size()) != q) {
         hits.push_back({r, MatchKind::exact});
         ++slash_hits;
       }

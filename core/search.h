@@ -60,6 +60,7 @@ class SearchIndex {
   std::string buf_;                // per row: lower(id) [ '\t' lower(author) ] '\n'
   std::vector<uint32_t> offsets_;  // row r's text is buf_[offsets_[r], offsets_[r+1]-1)
   std::vector<uint32_t> id_len_;   // bytes of lower(id) in row r's text
+  std::vector<uint64_t> bytes_;    // per row: byte_set() of its text, a filter before scanning it
   std::vector<uint32_t> sorted_;   // rows by lower(id) ascending
   // Typing cache: the rows matching the last query as a substring / subsequence.
   mutable std::string last_query_;

@@ -1,14 +1,12 @@
 #include "string_pool.h"
 
 #include <cstring>
-#include <functional>
+
+#include "text.h"
 
 namespace hfrec {
 
-uint64_t StringPool::hash(std::string_view s) {
-  uint64_t h = std::hash<std::string_view>{}(s);
-  return h ^ (h >> 29);  // the low bits pick the slot: mix the high ones in
-}
+uint64_t StringPool::hash(std::string_view s) { return hash_text(s); }
 
 void StringPool::grow() {
   size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;

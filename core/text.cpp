@@ -1,10 +1,17 @@
 #include "text.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hfrec {
 
@@ -72,6 +79,102 @@ bool utf8_valid(std::string_view s, size_t* bad_offset) {
 namespace {
 #include "unicode_tables.inc"
 }  // namespace
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "hash_text and find_text read words little-endian");
+
+inline uint64_t load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// The high bit of each zero byte of x, exactly (no false positives from borrows).
+inline uint64_t zero_bytes(uint64_t x) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+}  // namespace
+
+uint64_t hash_text(std::string_view s) {
+  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = (n * kMul) ^ 0x243f6a8885a308d3ull;
+  auto step = [&](uint64_t w) {
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) step(load64(p));
+  if (n >= 4) step(load32(p) | (load32(p + n - 4) << 32));  // two overlapping halves
+  else if (n > 0)
+    step(static_cast<unsigned char>(p[0]) | (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+         (uint64_t{static_cast<unsigned char>(p[n - 1])} << 16));
+  // MurmurHash3's 64-bit finaliser: every input bit reaches the low bits that pick a slot.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+size_t find_text(std::string_view hay, std::string_view needle, size_t from) {
+  constexpr size_t npos = std::string_view::npos;
+  const size_t n = hay.size(), m = needle.size();
+  if (from > n) return npos;
+  if (m == 0) return from;
+  if (m > n - from) return npos;
+  const char* h = hay.data();
+  const char* q = needle.data();
+  const size_t last_start = n - m;
+  auto rest_equal = [&](size_t at) {  // the bytes between the first and the last
+    for (size_t k = 1; k + 1 < m; ++k)
+      if (h[at + k] != q[k]) return false;
+    return true;
+  };
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  const uint64_t first = kOnes * static_cast<unsigned char>(q[0]);
+  const uint64_t last = kOnes * static_cast<unsigned char>(q[m - 1]);
+  size_t i = from;
+  // Sixteen starts at a time where the target has 128-bit vectors (WebAssembly SIMD, SSE2).
+#if defined(__wasm_simd128__) || defined(__SSE2__)
+  for (; i + 15 <= last_start; i += 16) {
+#if defined(__wasm_simd128__)
+    const v128_t eq = wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(h + i), wasm_i8x16_splat(q[0])),
+                                    wasm_i8x16_eq(wasm_v128_load(h + i + m - 1), wasm_i8x16_splat(q[m - 1])));
+    auto hits = static_cast<uint32_t>(wasm_i8x16_bitmask(eq));
+#else
+    const __m128i eq = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i)), _mm_set1_epi8(q[0])),
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + m - 1)), _mm_set1_epi8(q[m - 1])));
+    auto hits = static_cast<uint32_t>(_mm_movemask_epi8(eq));
+#endif
+    for (; hits; hits &= hits - 1) {
+      const size_t at = i + static_cast<size_t>(std::countr_zero(hits));
+      if (rest_equal(at)) return at;
+    }
+  }
+#endif
+  // Eight starts at a time: i..i+7, each with its first byte at h[i+k] and last at h[i+k+m-1].
+  for (; i + 7 <= last_start; i += 8) {
+    uint64_t hits = zero_bytes(load64(h + i) ^ first) & zero_bytes(load64(h + i + m - 1) ^ last);
+    for (; hits; hits &= hits - 1) {
+      const size_t at = i + (static_cast<size_t>(std::countr_zero(hits)) >> 3);
+      if (rest_equal(at)) return at;
+    }
+  }
+  for (; i <= last_start; ++i)
+    if (h[i] == q[0] && h[i + m - 1] == q[m - 1] && rest_equal(i)) return i;
+  return npos;
+}
 
 bool is_word_char(char32_t cp) {
   if (cp < 0x80) {

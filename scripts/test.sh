@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: native unit tests (release, then ASan+UBSan), exactness against scikit-learn,
-# the WebAssembly build with its end-to-end tests in headless Chromium, and bounded fuzzing.
+# the WebAssembly build (its memory routines checked under Node) with its end-to-end tests in
+# headless Chromium, and bounded fuzzing.
 # Usage: scripts/test.sh [--quick]   (--quick: release unit tests only)
 # Env: FUZZ_SECONDS (default 60 per target), HFREC_SKIP_E2E=1, HFREC_SKIP_ASAN=1.
 set -uo pipefail
@@ -45,7 +46,12 @@ if [ "${1:-}" != "--quick" ]; then
     stage "native unit tests (ASan + UBSan)" native_debug
   fi
   if [ "${HFREC_SKIP_E2E:-0}" != 1 ] && grep -q '"test:e2e"' package.json 2>/dev/null; then
-    e2e() { npm run --silent build && HFREC_CLI="$here/build/native-release/hfrec" npm run --silent test:e2e; }
+    e2e() {
+      npm run --silent build &&
+        cmake --build build/wasm-release -j"$jobs" --target hfrec_memory_test >/dev/null &&
+        NODE_PATH=/usr/share/nodejs node --no-experimental-fetch build/wasm-release/wasm/hfrec_memory_test.cjs &&
+        HFREC_CLI="$here/build/native-release/hfrec" npm run --silent test:e2e
+    }
     stage "browser end-to-end (headless Chromium)" e2e
   fi
   if [ -x scripts/run-fuzzers.sh ]; then

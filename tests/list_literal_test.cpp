@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,31 @@ TEST(ListLiteral, ReprRoundTrips) {
   EXPECT_EQ(ok(python_list_repr(items)), items);
   EXPECT_EQ(python_list_repr({"a", "it's"}), "['a', \"it's\"]");
   EXPECT_EQ(python_list_repr({}), "[]");
+}
+
+
+// The allocation-free form: items without escapes are views into the cell itself, items with
+// escapes are unescaped into the scratch; errors read as in the vector form.
+TEST(ListLiteral, ViewsPointIntoTheCellUnlessEscaped) {
+  const std::string cell = "['pytorch', 'it\\'s', \"x\", 12, None, {'k': 'v'}]";
+  std::vector<std::string_view> items;
+  std::deque<std::string> scratch;
+  EXPECT_EQ(parse_list_literal(cell, {}, items, scratch), "");
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(std::vector<std::string>(items.begin(), items.end()), ok(cell));
+  auto inside = [&](std::string_view v) { return v.data() >= cell.data() && v.data() + v.size() <= cell.data() + cell.size(); };
+  EXPECT_TRUE(inside(items[0]));
+  EXPECT_FALSE(inside(items[1]));  // "it's" had a backslash
+  EXPECT_EQ(items[1], "it's");
+  EXPECT_EQ(scratch.size(), 1u);
+  EXPECT_TRUE(inside(items[2]) && inside(items[3]) && inside(items[4]));
+  // Reused: cleared first; an error is the same message as the vector form's.
+  for (const char* bad : {"['a', 'b'", "['a' 'b']", "['\\x4']", "[bare]"}) {
+    EXPECT_EQ(parse_list_literal(bad, {}, items, scratch), err(bad)) << bad;
+  }
+  EXPECT_EQ(parse_list_literal("[]", {}, items, scratch), "");
+  EXPECT_TRUE(items.empty());
+  EXPECT_TRUE(scratch.empty());
 }
 
 }  // namespace

@@ -168,5 +168,119 @@ TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
   EXPECT_GT(checked, 100);  // most queries have a full page of prefix matches
 }
 
+
+// The whole search against a reference written the slow, obvious way: each row's text is
+// lower(id), plus '\t' lower(author) unless the id starts with "author/", with tabs and newlines
+// as spaces; every row is classified from scratch and the page is the best `limit` of all of them.
+// Random ids from a small alphabet (separators, spaces, capitals, non-ASCII) make many near-misses;
+// queries are typed a character at a time on one index (the narrowing path) and also asked of a
+// fresh one. This covers the byte-set filter, the substring scan and the prefix range.
+TEST(Search, MatchesASlowReference) {
+  std::mt19937 rng(11);
+  const std::string alphabet[] = {"a", "b", "c", "B", "-", "/", "_", ".", " ", "\t", "é", "É", "x2"};
+  auto word = [&](int len) {
+    std::string w;
+    for (int j = 0; j < len; ++j) w += alphabet[rng() % std::size(alphabet)];
+    return w;
+  };
+  std::vector<ModelRecord> records;
+  for (int i = 0; i < 1500; ++i) {
+    std::string author = rng() % 4 ? word(1 + static_cast<int>(rng() % 3)) : "";
+    std::string id = (rng() % 2 && !author.empty() ? author + "/" : word(1 + static_cast<int>(rng() % 2)) + "/") +
+                     word(1 + static_cast<int>(rng() % 8)) + std::to_string(i % 7 ? i : 0) + (i % 7 ? "" : word(2));
+    records.push_back(rec(id + "#" + std::to_string(i), static_cast<int64_t>(rng() % 50), author));
+  }
+  Catalogue c = make_catalogue(records);
+  auto blank = [](std::string t) {
+    for (char& ch : t)
+      if (ch == '\t' || ch == '\n') ch = ' ';
+    return t;
+  };
+  std::vector<std::string> id_of(c.size()), text_of(c.size());
+  for (uint32_t r = 0; r < c.size(); ++r) {
+    id_of[r] = blank(lower(c.id(r)));
+    std::string author = blank(lower(c.value(c.author[r])));
+    text_of[r] = id_of[r];
+    if (!author.empty() && !(id_of[r].size() > author.size() && id_of[r].compare(0, author.size(), author) == 0 &&
+                             id_of[r][author.size()] == '/'))
+      text_of[r] += "\t" + author;
+  }
+  auto is_sep = [](char ch) { return ch == '/' || ch == '-' || ch == '_' || ch == '.' || ch == ' '; };
+  auto subsequence = [](const std::string& q, const std::string& t) {
+    size_t j = 0;
+    for (char ch : q) {
+      if (ch == ' ') continue;
+      while (j < t.size() && t[j] != ch) ++j;
+      if (j == t.size()) return false;
+      ++j;
+    }
+    return true;
+  };
+  const size_t limit = 8;
+  auto reference = [&](const std::string& q, size_t& count) {
+    std::vector<SearchHit> all;
+    size_t sub = 0;
+    for (uint32_t r = 0; r < c.size(); ++r) {
+      const std::string& id = id_of[r];
+      const std::string& t = text_of[r];
+      if (t.find(q) == std::string::npos) continue;
+      ++sub;
+      MatchKind k = MatchKind::substring;
+      const size_t slash = id.rfind('/');
+      if (id == q || (slash != std::string::npos && id.substr(slash + 1) == q)) k = MatchKind::exact;
+      else if (id.compare(0, q.size(), q) == 0) k = MatchKind::prefix;
+      else {
+        for (size_t p = id.find(q); p != std::string::npos; p = id.find(q, p + 1))
+          if (p > 0 && is_sep(id[p - 1])) k = MatchKind::word_prefix;
+        if (t.size() > id.size() && t.compare(id.size() + 1, q.size(), q) == 0) k = MatchKind::word_prefix;
+      }
+      all.push_back({r, k});
+    }
+    count = sub;
+    if (q.size() >= 2 && sub < limit)
+      for (uint32_t r = 0; r < c.size(); ++r)
+        if (text_of[r].find(q) == std::string::npos && subsequence(q, text_of[r])) {
+          all.push_back({r, MatchKind::fuzzy});
+          ++count;
+        }
+    std::sort(all.begin(), all.end(), [&](const SearchHit& a, const SearchHit& b) {
+      if (a.kind != b.kind) return a.kind < b.kind;
+      if (c.downloads[a.row] != c.downloads[b.row]) return c.downloads[a.row] > c.downloads[b.row];
+      return c.id(a.row) < c.id(b.row);
+    });
+    all.resize(std::min(all.size(), limit));
+    return all;
+  };
+  SearchIndex typed(c);
+  int nonempty = 0, fuzzy = 0;
+  for (int t = 0; t < 200; ++t) {
+    // Half the queries come from real texts (so they match), half are random.
+    std::string target = t % 2 ? text_of[rng() % c.size()] : blank(lower(word(6)));
+    const size_t start = rng() % target.size();
+    std::string q = target.substr(start, 1 + rng() % 6);
+    while (!q.empty() && q.front() == ' ') q.erase(q.begin());
+    while (!q.empty() && q.back() == ' ') q.pop_back();
+    if (q.empty() || q.find('\t') != std::string::npos) continue;
+    for (size_t len = 1; len <= q.size(); ++len) {
+      const std::string typed_q = q.substr(0, len);
+      if (typed_q.back() == ' ') continue;
+      size_t count = 0;
+      const auto want = reference(typed_q, count);
+      for (const SearchResult& got : {typed.search(typed_q, {.limit = limit}), SearchIndex(c).search(typed_q, {.limit = limit})}) {
+        ASSERT_EQ(got.count, count) << "'" << typed_q << "'";
+        ASSERT_EQ(got.hits.size(), want.size()) << "'" << typed_q << "'";
+        for (size_t i = 0; i < want.size(); ++i) {
+          EXPECT_EQ(c.id(got.hits[i].row), c.id(want[i].row)) << "'" << typed_q << "' hit " << i;
+          EXPECT_EQ(got.hits[i].kind, want[i].kind) << "'" << typed_q << "' hit " << i;
+        }
+      }
+      nonempty += !want.empty();
+      fuzzy += !want.empty() && want.back().kind == MatchKind::fuzzy;
+    }
+  }
+  EXPECT_GT(nonempty, 300);
+  EXPECT_GT(fuzzy, 10);
+}
+
 }  // namespace
 }  // namespace hfrec

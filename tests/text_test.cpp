@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,54 @@ TEST(Text, IdTokens) {
   EXPECT_EQ(id_tokens("google/flan-t5-XL"), (std::vector<std::string>{"google", "flan", "t5", "xl"}));
   EXPECT_EQ(id_tokens("camelCase_x.y"), (std::vector<std::string>{"camel", "case", "x", "y"}));
   EXPECT_TRUE(id_tokens("").empty());
+}
+
+
+// find_text against std::string_view::find: every needle length around the 8- and 16-byte steps,
+// every start, needles that are near misses (first and last bytes match, the middle does not).
+TEST(Text, FindTextAgreesWithStringViewFind) {
+  std::mt19937 rng(3);
+  int found = 0;
+  for (int t = 0; t < 3000; ++t) {
+    std::string hay(rng() % 80, 'a');
+    for (char& c : hay) c = "abc\0\xC3\xA9"[rng() % 6];
+    std::string needle;
+    if (!hay.empty() && rng() % 3) {
+      const size_t at = rng() % hay.size();
+      needle = hay.substr(at, rng() % 20);
+      if (needle.size() > 2 && rng() % 2) needle[needle.size() / 2] = 'z';  // a near miss
+    } else {
+      needle.resize(rng() % 4);
+      for (char& c : needle) c = "abc"[rng() % 3];
+    }
+    const std::string_view h(hay), q(needle);
+    for (size_t from = 0; from <= hay.size() + 1; from += 1 + rng() % 7) {
+      ASSERT_EQ(find_text(h, q, from), h.find(q, from)) << "hay '" << hay << "' needle '" << needle << "' from " << from;
+      found += h.find(q, from) != std::string_view::npos;
+    }
+  }
+  EXPECT_GT(found, 1000);
+  EXPECT_EQ(find_text("", ""), 0u);
+  EXPECT_EQ(find_text("ab", "", 3), std::string_view::npos);
+}
+
+// hash_text: equal text, equal hash (whatever the buffer); the low bits that pick a slot spread
+// model-id-like strings that differ only in a digit or a trailing byte.
+TEST(Text, HashTextSpreadsSimilarStrings) {
+  std::string a = "sentence-transformers/all-MiniLM-L6-v2", b = a;
+  EXPECT_EQ(hash_text(a), hash_text(b));
+  EXPECT_NE(hash_text(""), hash_text(std::string_view("\0", 1)));
+  EXPECT_NE(hash_text("ab"), hash_text("ba"));
+  std::set<uint64_t> slots, full;
+  const int n = 4096;
+  for (int i = 0; i < n; ++i) {
+    const std::string s = "org/model-" + std::to_string(i) + (i % 2 ? "" : "x");
+    full.insert(hash_text(s));
+    slots.insert(hash_text(s) & (n * 4 - 1));
+  }
+  EXPECT_EQ(full.size(), static_cast<size_t>(n));
+  // 4096 keys in 16384 slots: a uniform hash leaves about 3,600 distinct slots.
+  EXPECT_GT(slots.size(), 3400u);
 }
 
 }  // namespace
