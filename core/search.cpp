@@ -1,6 +1,7 @@
 #include "search.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -24,11 +25,24 @@ bool subsequence(std::string_view q, std::string_view t) {
   return true;
 }
 
-// The set of bytes in s, folded into 64 bits (byte & 63): a row whose set lacks one of the
-// query's bytes cannot match it as a substring or a subsequence, and is skipped without a scan.
+// Each byte's class among 64: one class each for a-z, 0-9, space and - _ . / (what ids are made
+// of, so for these a class means that byte), the rest share the remaining classes.
+constexpr int kExactClasses = 26 + 10 + 5;
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = static_cast<uint8_t>(kExactClasses + c % (64 - kExactClasses));
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<uint8_t>(c - 'a');
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<uint8_t>(26 + c - '0');
+  const char seps[] = {' ', '-', '_', '.', '/'};
+  for (int k = 0; k < 5; ++k) t[static_cast<unsigned char>(seps[k])] = static_cast<uint8_t>(36 + k);
+  return t;
+}();
+
+// The set of byte classes in s: a row whose set lacks one of the query's classes cannot match it
+// as a substring or a subsequence, and is skipped without a scan.
 uint64_t byte_set(std::string_view s) {
   uint64_t m = 0;
-  for (char c : s) m |= uint64_t{1} << (static_cast<unsigned char>(c) & 63);
+  for (char c : s) m |= uint64_t{1} << kByteClass[static_cast<unsigned char>(c)];
   return m;
 }
 
@@ -87,7 +101,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
       if (c >= 'A' && c <= 'Z') c += 32;
       else if (c == '\t' || c == '\n') c = ' ';
       d[i] = static_cast<char>(c);
-      set |= uint64_t{1} << (c & 63);
+      set |= uint64_t{1} << kByteClass[c];
     }
     at += i;
     if (i == s.size()) return set;
@@ -96,7 +110,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     room(wide.size());
     for (char& c : wide) {
       if (c == '\t' || c == '\n') c = ' ';
-      set |= uint64_t{1} << (static_cast<unsigned char>(c) & 63);
+      set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(c)];
     }
     std::memcpy(buf_.data() + at, wide.data(), wide.size());
     at += wide.size();
@@ -104,6 +118,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   };
   offsets_.reserve(n + 1);
   id_len_.reserve(n);
+  name_len_.reserve(n);
   bytes_.reserve(n);
   offsets_.push_back(0);
   for (uint32_t r = 0; r < n; ++r) {
@@ -111,6 +126,9 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     uint64_t row_bytes = put_lower(cat.id(r));
     const size_t id_size = at - id_at;
     id_len_.push_back(static_cast<uint32_t>(id_size));
+    size_t name = 0;  // bytes after the id's last '/'
+    while (name < id_size && buf_[id_at + id_size - 1 - name] != '/') ++name;
+    name_len_.push_back(name == id_size ? kNoSlash : static_cast<uint8_t>(std::min<size_t>(name, kLongName)));
     std::string_view author_raw = cat.value(cat.author[r]);
     if (!author_raw.empty()) {
       // The author is searched too when the id does not already start with "author/".
@@ -159,7 +177,11 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     return c < 0 || (c == 0 && x.row < y.row);
   });
   sorted_.resize(n);
-  for (uint32_t i = 0; i < n; ++i) sorted_[i] = keys[i].row;
+  sorted_downloads_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    sorted_[i] = keys[i].row;
+    sorted_downloads_[i] = cat.downloads[keys[i].row];
+  }
 }
 
 std::string_view SearchIndex::id_part(uint32_t row) const {
@@ -197,12 +219,23 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
   }
   const Catalogue& cat = *cat_;
 
-  // 1. Substring candidates: a scan of the whole buffer, or of the previous matches while typing.
+  // 1. Substring candidates. A one-byte query whose class is that byte alone is answered by the
+  // rows' byte sets, without reading text. Otherwise, while typing, the previous matches are
+  // rescanned (each skipped unless its byte set holds the query's); when they are many, one pass
+  // over the whole buffer reads less memory than row by row.
   std::vector<uint32_t> sub;
   const uint64_t q_bytes = byte_set(q), q_letters = q_bytes & ~byte_set(" ");
   auto may_hold = [&](uint32_t r, uint64_t need) { return (bytes_[r] & need) == need; };
-  bool extends = !last_query_.empty() && q.find(last_query_) != std::string::npos;
-  if (extends) {
+  const bool extends = !last_query_.empty() && q.find(last_query_) != std::string::npos;
+  if (q.size() == 1 && kByteClass[static_cast<unsigned char>(q[0])] < kExactClasses) {
+    if (extends) {
+      for (uint32_t r : last_sub_)
+        if (may_hold(r, q_bytes)) sub.push_back(r);
+    } else {
+      for (uint32_t r = 0; r < size(); ++r)
+        if (may_hold(r, q_bytes)) sub.push_back(r);
+    }
+  } else if (extends && last_sub_.size() < size() / 8) {
     for (uint32_t r : last_sub_)
       if (may_hold(r, q_bytes) && find_text(text(r), q) != std::string_view::npos) sub.push_back(r);
   } else {
@@ -236,31 +269,58 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
   auto hi = std::partition_point(lo, sorted_.end(), [&](uint32_t r) { return id_part(r).substr(0, q.size()) == q; });
   // Whether an id is exactly q, or its name after the last '/' is (then q holds no '/').
   const bool q_has_slash = q.find('/') != std::string::npos;
-  auto names_exactly = [&](std::string_view id) {
+  // name_len_ answers most rows without touching their text.
+  auto names_exactly = [&](uint32_t r) {
+    std::string_view id = id_part(r);
     if (id.size() == q.size()) return id == q;
-    return !q_has_slash && id.size() > q.size() && id[id.size() - q.size() - 1] == '/' &&
-           id.substr(id.size() - q.size()) == q;
+    const uint8_t name = name_len_[r];
+    if (q_has_slash || name == kNoSlash || (name < kLongName && name != q.size()) || id.size() <= q.size())
+      return false;
+    return id[id.size() - q.size() - 1] == '/' && id.substr(id.size() - q.size()) == q;
   };
-  std::vector<SearchHit> hits;
+  // Candidates carry their downloads, so ranking reads no row data but ids on ties.
+  struct Ranked {
+    int64_t downloads;
+    uint32_t row;
+    MatchKind kind;
+  };
+  std::vector<Ranked> hits;
+  auto add = [&](uint32_t r, MatchKind k) { hits.push_back({cat.downloads[r], r, k}); };
   size_t n_prefix = static_cast<size_t>(hi - lo);
   if (n_prefix >= p.limit) {
     hits.reserve(n_prefix + 8);
-    // Every id here starts with q: it is exact or a prefix.
-    for (auto it = lo; it != hi; ++it)
-      hits.push_back({*it, names_exactly(id_part(*it)) ? MatchKind::exact : MatchKind::prefix});
-    // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too.
+    // Every id here starts with q: it is exact or a prefix. Walked in id order, with the
+    // downloads kept in that order too; only an id equal to q (these sort first) or a name of
+    // q's length needs its text.
+    const size_t first = static_cast<size_t>(lo - sorted_.begin());
+    const auto want = static_cast<uint8_t>(std::min<size_t>(q.size(), kLongName));
+    bool equal_run = true;  // ids equal to q come first in the range
+    for (size_t i = first; i < first + n_prefix; ++i) {
+      const uint32_t r = sorted_[i];
+      equal_run = equal_run && id_len_[r] == q.size();
+      const bool exact = equal_run;
+      const bool maybe_name = !q_has_slash && name_len_[r] == want;
+      hits.push_back({sorted_downloads_[i], r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
+    }
+    // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too. Only rows whose
+    // name has q's length can be one: found by scanning the name lengths, not the texts.
     size_t slash_hits = 0;
-    for (uint32_t r : sub) {
-      if (slash_hits > 64) break;
-      std::string_view id = id_part(r);
-      if (id.size() > q.size() && names_exactly(id) && id.substr(0, q.size()) != q) {
-        hits.push_back({r, MatchKind::exact});
-        ++slash_hits;
+    if (!q_has_slash) {
+      const auto want = static_cast<uint8_t>(std::min<size_t>(q.size(), kLongName));
+      const uint8_t* lens = name_len_.data();
+      const size_t n = name_len_.size();
+      for (const void* p = std::memchr(lens, want, n); p && slash_hits <= 64;) {
+        const auto r = static_cast<uint32_t>(static_cast<const uint8_t*>(p) - lens);
+        if (id_len_[r] > q.size() && names_exactly(r) && id_part(r).substr(0, q.size()) != q) {
+          add(r, MatchKind::exact);
+          ++slash_hits;
+        }
+        p = r + 1 < n ? std::memchr(lens + r + 1, want, n - r - 1) : nullptr;
       }
     }
   } else {
     hits.reserve(sub.size());
-    for (uint32_t r : sub) hits.push_back({r, classify(r, q)});
+    for (uint32_t r : sub) add(r, classify(r, q));
   }
   res.count = sub.size();
   if (fuzzy_now) {
@@ -269,19 +329,19 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     std::sort(sorted_sub.begin(), sorted_sub.end());
     for (uint32_t r : subseq)
       if (!std::binary_search(sorted_sub.begin(), sorted_sub.end(), r)) {
-        hits.push_back({r, MatchKind::fuzzy});
+        add(r, MatchKind::fuzzy);
         ++res.count;
       }
   }
-  auto cmp = [&](const SearchHit& a, const SearchHit& b) {
+  auto cmp = [&](const Ranked& a, const Ranked& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
-    if (cat.downloads[a.row] != cat.downloads[b.row]) return cat.downloads[a.row] > cat.downloads[b.row];
+    if (a.downloads != b.downloads) return a.downloads > b.downloads;
     return cat.id(a.row) < cat.id(b.row);
   };
   size_t keep = std::min(p.limit, hits.size());
   std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(keep), hits.end(), cmp);
-  hits.resize(keep);
-  res.hits = std::move(hits);
+  res.hits.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) res.hits.push_back({hits[i].row, hits[i].kind});
 
   last_query_ = q;
   last_sub_ = std::move(sub);

@@ -61,7 +61,12 @@ class SearchIndex {
   std::vector<uint32_t> offsets_;  // row r's text is buf_[offsets_[r], offsets_[r+1]-1)
   std::vector<uint32_t> id_len_;   // bytes of lower(id) in row r's text
   std::vector<uint64_t> bytes_;    // per row: byte_set() of its text, a filter before scanning it
+  // Per row: bytes of lower(id) after its last '/', kLongName when that many or more, kNoSlash
+  // when there is none. Exact-name checks read this byte instead of the text.
+  static constexpr uint8_t kLongName = 254, kNoSlash = 255;
+  std::vector<uint8_t> name_len_;
   std::vector<uint32_t> sorted_;   // rows by lower(id) ascending
+  std::vector<int64_t> sorted_downloads_;  // downloads of sorted_[i]: ranking a prefix range reads these in order
   // Typing cache: the rows matching the last query as a substring / subsequence.
   mutable std::string last_query_;
   mutable std::vector<uint32_t> last_sub_, last_fuzzy_;

@@ -186,9 +186,12 @@ TEST(Search, MatchesASlowReference) {
   std::vector<ModelRecord> records;
   for (int i = 0; i < 1500; ++i) {
     std::string author = rng() % 4 ? word(1 + static_cast<int>(rng() % 3)) : "";
+    // Unique by the number in the middle; the name after the last '/' is often a short word that
+    // other ids end with too (exact-name matches), sometimes after more than one '/'.
     std::string id = (rng() % 2 && !author.empty() ? author + "/" : word(1 + static_cast<int>(rng() % 2)) + "/") +
-                     word(1 + static_cast<int>(rng() % 8)) + std::to_string(i % 7 ? i : 0) + (i % 7 ? "" : word(2));
-    records.push_back(rec(id + "#" + std::to_string(i), static_cast<int64_t>(rng() % 50), author));
+                     word(1 + static_cast<int>(rng() % 4)) + std::to_string(i) + "#" +
+                     (rng() % 3 ? "/" : "-") + word(1 + static_cast<int>(rng() % 3));
+    records.push_back(rec(id, static_cast<int64_t>(rng() % 50), author));
   }
   Catalogue c = make_catalogue(records);
   auto blank = [](std::string t) {
@@ -252,12 +255,17 @@ TEST(Search, MatchesASlowReference) {
     return all;
   };
   SearchIndex typed(c);
-  int nonempty = 0, fuzzy = 0;
+  int nonempty = 0, fuzzy = 0, exact_names = 0;
   for (int t = 0; t < 200; ++t) {
-    // Half the queries come from real texts (so they match), half are random.
+    // Half the queries come from real texts (so they match), a quarter are whole names after a
+    // '/', a quarter are random.
     std::string target = t % 2 ? text_of[rng() % c.size()] : blank(lower(word(6)));
     const size_t start = rng() % target.size();
     std::string q = target.substr(start, 1 + rng() % 6);
+    if (t % 4 == 2) {
+      const std::string& id = id_of[rng() % c.size()];
+      q = id.substr(id.rfind('/') + 1);
+    }
     while (!q.empty() && q.front() == ' ') q.erase(q.begin());
     while (!q.empty() && q.back() == ' ') q.pop_back();
     if (q.empty() || q.find('\t') != std::string::npos) continue;
@@ -276,10 +284,12 @@ TEST(Search, MatchesASlowReference) {
       }
       nonempty += !want.empty();
       fuzzy += !want.empty() && want.back().kind == MatchKind::fuzzy;
+      exact_names += !want.empty() && want.front().kind == MatchKind::exact;
     }
   }
   EXPECT_GT(nonempty, 300);
   EXPECT_GT(fuzzy, 10);
+  EXPECT_GT(exact_names, 20);
 }
 
 }  // namespace
