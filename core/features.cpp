@@ -61,6 +61,11 @@ template <class F> bool batches(uint64_t& pos, uint64_t n, uint64_t batch, const
 template <class T> void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
 }
+void release(CsrMatrix& m) {
+  release(m.indptr);
+  release(m.indices);
+  release(m.values);
+}
 
 // Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
 // pages and would be one long step); true when done.
@@ -189,6 +194,26 @@ template <class B> void finish(B& b) {
   const SliceTimer forever(1e9);
   while (!b.step(forever)) {
   }
+}
+
+// The phase loop the resumable builders share: enter() once as each phase starts (it may allocate
+// or free what the phase needs), run(timer) until that phase is done, then the next phase; stops
+// when the timer expires. enter() runs once more for kDone, to free what only the build needed.
+// True when every phase is done.
+template <class Impl> bool run_phases(Impl& im, const SliceTimer& timer) {
+  while (im.phase != Impl::kDone) {
+    if (!im.entered) {
+      im.enter();
+      im.entered = true;
+    }
+    if (!im.run(timer)) return false;
+    ++im.phase;
+    im.pos = 0;
+    im.entered = false;
+    if (im.phase == Impl::kDone) im.enter();
+    if (timer.expired()) break;
+  }
+  return im.phase == Impl::kDone;
 }
 
 // Phase bookkeeping shared by the builders: progress = (done weight + weight * fraction) / total.
@@ -457,21 +482,7 @@ struct CollapseBuilder::Impl {
     }
   }
 
-  bool step(const SliceTimer& timer) {
-    while (phase != kDone) {
-      if (!entered) {
-        enter();
-        entered = true;
-      }
-      if (!run(timer)) return false;
-      ++phase;
-      pos = 0;
-      entered = false;
-      if (phase == kDone) enter();
-      if (timer.expired()) return phase == kDone;
-    }
-    return true;
-  }
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
     // Relative costs measured on a million rows.
@@ -491,6 +502,27 @@ double CollapseBuilder::progress() const {
 }
 Groups CollapseBuilder::take() {
   return std::move(impl_->g);
+}
+
+uint64_t Groups::expanded_nnz() const {
+  uint64_t total = 0;
+  for (uint32_t g = 0; g < size(); ++g) total += uint64_t{weight(g)} * rows.row_nnz(g);
+  return total;
+}
+
+CsrMatrix expand_rows(const Groups& g) {
+  CsrMatrix m;
+  m.n_cols = g.rows.n_cols;
+  const size_t n = g.group_of.size();
+  m.indptr.reserve(n + 1);
+  for (uint32_t r = 0; r < n; ++r) {
+    for (uint64_t k = g.row_begin(r); k < g.row_end(r); ++k) {
+      m.indices.push_back(g.rows.indices[k]);
+      if (!g.rows.values.empty()) m.values.push_back(g.rows.values[k]);
+    }
+    m.indptr.push_back(m.indices.size());
+  }
+  return m;
 }
 
 Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector<uint32_t>* order_in) {
@@ -514,6 +546,7 @@ struct AttributeBuilder::Impl {
   const Catalogue& cat;
   const std::vector<uint32_t>& order;
   AttributeSpace a;
+  CsrMatrix matrix;  // one row per catalogue row, until the rows are grouped
   int phase = kScan;
   uint64_t pos = 0;
   bool entered = false;
@@ -556,12 +589,16 @@ struct AttributeBuilder::Impl {
         release(s);
       break;
     case kOneHot:
-      a.matrix.n_cols = static_cast<uint32_t>(a.names.size());
-      a.matrix.indptr.reserve(cat.size() + 1);
-      a.matrix.indices.reserve(nnz);
+      matrix.n_cols = static_cast<uint32_t>(a.names.size());
+      matrix.indptr.reserve(cat.size() + 1);
+      matrix.indices.reserve(nnz);
       break;
     case kCollapse:
-      collapse = std::make_unique<CollapseBuilder>(a.matrix, order);
+      collapse = std::make_unique<CollapseBuilder>(matrix, order);
+      break;
+    case kDone:
+      for (auto& c : col_of)
+        release(c);
       break;
     default:
       break;
@@ -625,37 +662,23 @@ struct AttributeBuilder::Impl {
         for (uint64_t r = b; r < e; ++r) {
           for (int f = 0; f < 4; ++f) {
             const uint32_t v = (*cols[f])[r];
-            if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
+            if (v != kMissing && present[f]) matrix.indices.push_back(col_of[f][v]);
           }
-          a.matrix.indptr.push_back(a.matrix.indices.size());
+          matrix.indptr.push_back(matrix.indices.size());
         }
       });
     case kCollapse:
       if (!collapse->step(timer)) return false;
       a.groups = collapse->take();
       collapse.reset();
+      release(matrix);  // the groups hold every row's one-hot now
       return true;
     default:
       return true;
     }
   }
 
-  bool step(const SliceTimer& timer) {
-    while (phase != kDone) {
-      if (!entered) {
-        enter();
-        entered = true;
-      }
-      if (!run(timer)) return false;
-      ++phase;
-      pos = 0;
-      entered = false;
-      if (timer.expired()) return phase == kDone;
-    }
-    for (auto& c : col_of)
-      release(c);
-    return true;
-  }
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
     static constexpr double w[kPhases] = {4, 1, 0.5, 4, 8};
@@ -753,6 +776,7 @@ struct SoupBuilder::Impl {
   const Catalogue& cat;
   const std::vector<uint32_t>& order;
   SoupSpace s;
+  CsrMatrix counts;  // one row per catalogue row, until the rows are grouped
   int phase = kTokenize;
   uint64_t pos = 0;
   bool entered = false;
@@ -864,10 +888,10 @@ struct SoupBuilder::Impl {
     case kCounts:
       release(prov_terms);
       release(sorted);
-      s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
-      s.counts.indptr.reserve(cat.size() + 1);
-      s.counts.indices.reserve(nnz);
-      s.counts.values.reserve(nnz);
+      counts.n_cols = static_cast<uint32_t>(s.terms.size());
+      counts.indptr.reserve(cat.size() + 1);
+      counts.indices.reserve(nnz);
+      counts.values.reserve(nnz);
       df.assign(s.terms.size(), 0);
       break;
     case kIdf:
@@ -879,7 +903,7 @@ struct SoupBuilder::Impl {
       break;
     case kCollapse:
       release(df);
-      collapse = std::make_unique<CollapseBuilder>(s.counts, order);
+      collapse = std::make_unique<CollapseBuilder>(counts, order);
       break;
     case kNorms:
       s.group_count_sq.assign(s.groups.size(), 0.0);
@@ -949,12 +973,12 @@ struct SoupBuilder::Impl {
             size_t end = k;
             while (end < row.size() && row[end] == row[k])
               ++end;
-            s.counts.indices.push_back(row[k]);
-            s.counts.values.push_back(static_cast<float>(end - k));
+            counts.indices.push_back(row[k]);
+            counts.values.push_back(static_cast<float>(end - k));
             ++df[row[k]];
             k = end;
           }
-          s.counts.indptr.push_back(s.counts.indices.size());
+          counts.indptr.push_back(counts.indices.size());
         }
       });
     case kIdf: {
@@ -968,6 +992,7 @@ struct SoupBuilder::Impl {
       if (!collapse->step(timer)) return false;
       s.groups = collapse->take();
       collapse.reset();
+      release(counts);  // the groups hold every row's counts now
       return true;
     case kNorms:
       return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
@@ -985,20 +1010,7 @@ struct SoupBuilder::Impl {
     }
   }
 
-  bool step(const SliceTimer& timer) {
-    while (phase != kDone) {
-      if (!entered) {
-        enter();
-        entered = true;
-      }
-      if (!run(timer)) return false;
-      ++phase;
-      pos = 0;
-      entered = false;
-      if (timer.expired()) return phase == kDone;
-    }
-    return true;
-  }
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
     static constexpr double w[kPhases] = {12, 0.3, 1, 0.5, 8, 0.1, 12, 1};

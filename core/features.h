@@ -36,7 +36,17 @@ struct Groups {
   std::vector<float> posting_values; // empty when binary
   size_t size() const { return member_ptr.size() - 1; }
   uint32_t weight(uint32_t g) const { return member_ptr[g + 1] - member_ptr[g]; }
+  // Catalogue row r's feature row is its group's: entries [row_begin(r), row_end(r)) of `rows`.
+  // (No per-row matrix is kept once rows are grouped: at a million rows it would double the soup.)
+  uint64_t row_begin(uint32_t r) const { return rows.indptr[group_of[r]]; }
+  uint64_t row_end(uint32_t r) const { return rows.indptr[group_of[r] + 1]; }
+  // Stored entries over all catalogue rows (what the per-row matrix would hold).
+  uint64_t expanded_nnz() const;
 };
+
+// The per-row matrix, every catalogue row's group row written out: n × nnz memory, for tests and
+// tools, never kept by an index.
+CsrMatrix expand_rows(const Groups& g);
 
 // All rows in tie order: downloads desc, then modelId asc (compute once, share between spaces).
 // Runs TieOrderBuilder to the end.
@@ -54,8 +64,7 @@ struct AttributeSpace {
   std::vector<uint8_t> field;                      // 0 pipeline_tag, 1 architectures, 2 model_type, 3 library_name
   std::vector<std::string> values;                 // the value part of each name
   std::unordered_map<std::string, uint32_t> index; // name -> column
-  CsrMatrix matrix;                                // binary, one row per catalogue row
-  Groups groups;
+  Groups groups;                                   // binary rows; a catalogue row's is its group's
   // Column of a field's value, or kMissing.
   uint32_t column(int field_no, std::string_view value) const;
 };
@@ -64,9 +73,8 @@ struct AttributeSpace {
 struct SoupSpace {
   std::vector<std::string> terms; // sorted, as CountVectorizer's vocabulary
   std::unordered_map<std::string, uint32_t> index;
-  CsrMatrix counts;        // one row per catalogue row
   std::vector<double> idf; // ln((1 + n) / (1 + df)) + 1
-  Groups groups;
+  Groups groups;           // term counts; a catalogue row's are its group's
   std::vector<double> group_count_sq; // sum of squared counts per group
   std::vector<double> group_tfidf_sq; // sum of squared (count * idf) per group
   uint32_t term(std::string_view t) const {

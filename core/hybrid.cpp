@@ -259,12 +259,13 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
   return normalise(std::move(raw));
 }
 
-void HybridModel::score(const HybridQuery& q, std::vector<double>& score) const {
+void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
+  key.resize(prior_.size());
+  for (size_t r = 0; r < key.size(); ++r) key[r] = -prior_[r];
   for (auto [t, w] : q.terms) {
     const double ws = w * q.scale;
-    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) score[post_rows_[k]] += ws * post_weights_[k];
+    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) key[post_rows_[k]] -= ws * post_weights_[k];
   }
-  for (size_t r = 0; r < score.size(); ++r) score[r] += prior_[r];
 }
 
 std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row) const {

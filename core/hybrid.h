@@ -92,8 +92,9 @@ class HybridModel {
   HybridQuery text_query(std::string_view pipeline_tag, std::string_view library_name, std::string_view model_type,
                          std::string_view author, const std::vector<std::string>& architectures,
                          std::string_view text) const;
-  // Adds the similarity of q to every row into score (size = rows), prior included.
-  void score(const HybridQuery& q, std::vector<double>& score) const;
+  // Sets key[r] = -(similarity of q to row r + prior) for every row (key is resized): smaller is
+  // closer, as select_topk wants. One pass for the prior, one over the query terms' postings.
+  void keys(const HybridQuery& q, std::vector<double>& key) const;
   // "field:token (0.31)" for the terms q and row share, largest contribution first.
   std::vector<std::string> explain(const HybridQuery& q, uint32_t row) const;
   // Singleton groups over the rows (for select_topk).

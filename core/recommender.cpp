@@ -52,15 +52,12 @@ const HybridModel& Index::hybrid() const {
 
 Index::Query Index::row_query(uint32_t row) const {
   Query q;
-  const CsrMatrix& a = attr_.matrix;
-  for (uint64_t k = a.indptr[row]; k < a.indptr[row + 1]; ++k) q.attrs.push_back(a.indices[k]);
+  const Groups& ag = attr_.groups;
+  for (uint64_t k = ag.row_begin(row); k < ag.row_end(row); ++k) q.attrs.push_back(ag.rows.indices[k]);
   q.attr_count = q.attrs.size();
   q.attr_group = attr_.groups.group_of[row];
-  const CsrMatrix& s = soup_.counts;
-  for (uint64_t k = s.indptr[row]; k < s.indptr[row + 1]; ++k) {
-    double c = s.values[k];
-    q.terms.emplace_back(s.indices[k], c);
-  }
+  const Groups& sg = soup_.groups;
+  for (uint64_t k = sg.row_begin(row); k < sg.row_end(row); ++k) q.terms.emplace_back(sg.rows.indices[k], sg.rows.values[k]);
   uint32_t g = soup_.groups.group_of[row];
   q.count_sq = soup_.group_count_sq[g];
   q.tfidf_sq = soup_.group_tfidf_sq[g];
@@ -186,7 +183,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       if (q.attr_group != kMissing) {
         label = km.labels[q.attr_group];
       } else {  // nearest centroid for an ad-hoc query
-        const size_t d = attr_.matrix.n_cols;
+        const size_t d = attr_.groups.rows.n_cols;
         double best = inf;
         for (int c = 0; c < km.k; ++c) {
           const double* cc = &km.centroids[size_t(c) * d];
@@ -277,14 +274,14 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
     rec.row = rk.row;
     const uint32_t x = g.group_of[rk.row];
     if (on_attributes) {
-      const CsrMatrix& m = attr_.matrix;
+      const CsrMatrix& m = attr_.groups.rows;  // the row's group's row: x
       std::vector<uint32_t> shared;
-      for (uint64_t k = m.indptr[rk.row]; k < m.indptr[rk.row + 1]; ++k)
+      for (uint64_t k = m.indptr[x]; k < m.indptr[x + 1]; ++k)
         if (std::binary_search(q.attrs.begin(), q.attrs.end(), m.indices[k])) shared.push_back(m.indices[k]);
       if (attr_labels_.empty())
         for (uint32_t c = 0; c < attr_.values.size(); ++c) attr_labels_.push_back(attribute_label(attr_, c));
       for (uint32_t c : shared) rec.shared.push_back(attr_labels_[c]);
-      const double a = static_cast<double>(q.attr_count), b = static_cast<double>(m.row_nnz(rk.row));
+      const double a = static_cast<double>(q.attr_count), b = static_cast<double>(m.row_nnz(x));
       const double i = static_cast<double>(shared.size());
       if (p.method == Method::knn) {
         rec.distance = std::sqrt(rk.key);
@@ -297,11 +294,11 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         rec.distance = 1.0 - rec.score;
       }
     } else {
-      const CsrMatrix& m = soup_.counts;
+      const CsrMatrix& m = soup_.groups.rows;  // the row's group's row: x
       const bool tfidf = p.method == Method::tfidf;
       std::vector<std::pair<double, uint32_t>> contrib;
       double dot = 0;
-      for (uint64_t k = m.indptr[rk.row]; k < m.indptr[rk.row + 1]; ++k) {
+      for (uint64_t k = m.indptr[x]; k < m.indptr[x + 1]; ++k) {
         uint32_t t = m.indices[k];
         auto it = std::lower_bound(q.terms.begin(), q.terms.end(), std::make_pair(t, -1.0));
         if (it == q.terms.end() || it->first != t) continue;
@@ -350,11 +347,10 @@ Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, 
 
 Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint32_t exclude,
                                                       const RecommendParams& p) const {
-  std::vector<double> score(cat_.size(), 0.0);
-  hybrid().score(q, score);
-  for (double& s : score) s = -s;  // smaller key is closer
+  std::vector<double>& key = scratch_hybrid_;  // kept between queries: no n-sized allocation each
+  hybrid().keys(q, key);
   auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
-  std::vector<Ranked> top = select_topk(hybrid().groups(), score, p.k, cat_, eligible);
+  std::vector<Ranked> top = select_topk(hybrid().groups(), key, p.k, cat_, eligible);
   std::vector<Recommendation> out;
   out.reserve(top.size());
   for (const Ranked& rk : top) {

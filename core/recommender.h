@@ -104,6 +104,7 @@ class Index {
 
   // Per-query scratch (single-threaded use): zero except while a query runs.
   mutable std::vector<double> scratch_acc_, scratch_key_;
+  mutable std::vector<double> scratch_hybrid_;  // run_hybrid's keys, one per row
   mutable std::vector<uint32_t> scratch_touched_;
   // "field=value" of each attribute column, for explanations; built on first use.
   mutable std::vector<std::string> attr_labels_;

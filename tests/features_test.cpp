@@ -64,9 +64,11 @@ TEST(Soup, VocabularyIsSortedAndIdfIsSmooth) {
   EXPECT_DOUBLE_EQ(s.idf[p], std::log(1.5) + 1.0);
   EXPECT_DOUBLE_EQ(s.idf[bt], 1.0);
   // "bert" occurs twice in each row (tag and model_type).
-  uint64_t k = std::find(s.counts.indices.begin(), s.counts.indices.begin() + s.counts.indptr[1], bt) -
-               s.counts.indices.begin();
-  EXPECT_EQ(s.counts.values[k], 2.0f);
+  const CsrMatrix& m = s.groups.rows;
+  auto it = std::find(m.indices.begin() + static_cast<long>(s.groups.row_begin(0)),
+                      m.indices.begin() + static_cast<long>(s.groups.row_end(0)), bt);
+  ASSERT_NE(it, m.indices.begin() + static_cast<long>(s.groups.row_end(0)));
+  EXPECT_EQ(m.values[static_cast<size_t>(it - m.indices.begin())], 2.0f);
 }
 
 TEST(Attributes, OneHotAsPandasGetDummies) {
@@ -84,8 +86,8 @@ TEST(Attributes, OneHotAsPandasGetDummies) {
                                    "architectures_'BertForMaskedLM'", "architectures_nan", "model_type_bert",
                                    "library_name_timm", "library_name_transformers"};
   EXPECT_EQ(s.names, want);
-  EXPECT_EQ(s.matrix.row_nnz(0), 4u);
-  EXPECT_EQ(s.matrix.row_nnz(1), 2u);  // architectures nan + library timm; no pipeline/model_type
+  EXPECT_EQ(s.groups.row_end(0) - s.groups.row_begin(0), 4u);
+  EXPECT_EQ(s.groups.row_end(1) - s.groups.row_begin(1), 2u);  // architectures nan + library timm; no pipeline/model_type
   EXPECT_EQ(s.groups.size(), 3u);
 }
 

@@ -135,7 +135,8 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
   return g;
 }
 
-AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order) {
+// per_row: when given, receives the one-hot with one row per catalogue row.
+AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order, CsrMatrix* per_row = nullptr) {
   AttributeSpace a;
   const uint32_t n = static_cast<uint32_t>(cat.size());
   const std::vector<uint32_t>* cols[4] = {&cat.pipeline_tag, &cat.architectures_category, &cat.model_type,
@@ -167,21 +168,24 @@ AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t
       a.index.emplace(a.names.back(), c);
     }
   }
-  a.matrix.n_cols = static_cast<uint32_t>(a.names.size());
-  a.matrix.indptr.reserve(n + 1);
-  a.matrix.indices.reserve(size_t(n) * 4);
+  CsrMatrix matrix;
+  matrix.n_cols = static_cast<uint32_t>(a.names.size());
+  matrix.indptr.reserve(n + 1);
+  matrix.indices.reserve(size_t(n) * 4);
   for (uint32_t r = 0; r < n; ++r) {
     for (int f = 0; f < 4; ++f) {
       uint32_t v = (*cols[f])[r];
-      if (v != kMissing && present[f]) a.matrix.indices.push_back(col_of[f][v]);
+      if (v != kMissing && present[f]) matrix.indices.push_back(col_of[f][v]);
     }
-    a.matrix.indptr.push_back(a.matrix.indices.size());
+    matrix.indptr.push_back(matrix.indices.size());
   }
-  a.groups = legacy::collapse_rows(a.matrix, cat, order);
+  a.groups = legacy::collapse_rows(matrix, cat, order);
+  if (per_row) *per_row = std::move(matrix);
   return a;
 }
 
-SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order) {
+// per_row: when given, receives the counts with one row per catalogue row.
+SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order, CsrMatrix* per_row = nullptr) {
   SoupSpace s;
   const uint32_t n = static_cast<uint32_t>(cat.size());
   // First pass: provisional term ids in order of appearance. Values repeat across rows (tags,
@@ -263,8 +267,9 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   for (uint32_t k = 0; k < s.terms.size(); ++k)
     s.index.emplace(s.terms[k], k);
   // Counts per row.
-  s.counts.n_cols = static_cast<uint32_t>(s.terms.size());
-  s.counts.indptr.reserve(n + 1);
+  CsrMatrix counts;
+  counts.n_cols = static_cast<uint32_t>(s.terms.size());
+  counts.indptr.reserve(n + 1);
   std::vector<uint32_t> row;
   std::vector<uint32_t> df(s.terms.size(), 0);
   for (uint32_t r = 0; r < n; ++r) {
@@ -276,17 +281,18 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
       size_t e = k;
       while (e < row.size() && row[e] == row[k])
         ++e;
-      s.counts.indices.push_back(row[k]);
-      s.counts.values.push_back(static_cast<float>(e - k));
+      counts.indices.push_back(row[k]);
+      counts.values.push_back(static_cast<float>(e - k));
       ++df[row[k]];
       k = e;
     }
-    s.counts.indptr.push_back(s.counts.indices.size());
+    counts.indptr.push_back(counts.indices.size());
   }
   s.idf.resize(s.terms.size());
   for (size_t t = 0; t < s.terms.size(); ++t)
     s.idf[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
-  s.groups = legacy::collapse_rows(s.counts, cat, row_order);
+  s.groups = legacy::collapse_rows(counts, cat, row_order);
+  if (per_row) *per_row = counts;
   const size_t G = s.groups.size();
   s.group_count_sq.assign(G, 0.0);
   s.group_tfidf_sq.assign(G, 0.0);
@@ -381,14 +387,12 @@ void expect_same(const AttributeSpace& a, const AttributeSpace& b) {
   EXPECT_EQ(a.field, b.field);
   EXPECT_EQ(a.values, b.values);
   EXPECT_EQ(a.index, b.index);
-  expect_same(a.matrix, b.matrix);
   expect_same(a.groups, b.groups);
 }
 
 void expect_same(const SoupSpace& a, const SoupSpace& b) {
   EXPECT_EQ(a.terms, b.terms);
   EXPECT_EQ(a.index, b.index);
-  expect_same(a.counts, b.counts);
   EXPECT_TRUE(same_bits(a.idf, b.idf));
   expect_same(a.groups, b.groups);
   EXPECT_TRUE(same_bits(a.group_count_sq, b.group_count_sq));
@@ -540,8 +544,19 @@ TEST(IndexBuilder, OneShotWrappersEqualLegacy) {
   EXPECT_EQ(tie_order(c), legacy::tie_order(c));
   expect_same(build_attributes(c), legacy::build_attributes(c, nullptr));
   expect_same(build_soup(c), legacy::build_soup(c, nullptr));
+  // The groups are all an index keeps: written out per row they are the per-row matrices the
+  // notebook's way builds, and grouping those again gives the same groups.
+  CsrMatrix legacy_onehot, legacy_counts;
+  legacy::build_attributes(c, nullptr, &legacy_onehot);
+  legacy::build_soup(c, nullptr, &legacy_counts);
+  AttributeSpace a = build_attributes(c);
   SoupSpace s = build_soup(c);
-  expect_same(collapse_rows(s.counts, c), legacy::collapse_rows(s.counts, c, nullptr));
+  expect_same(expand_rows(a.groups), legacy_onehot);
+  expect_same(expand_rows(s.groups), legacy_counts);
+  EXPECT_EQ(a.groups.expanded_nnz(), legacy_onehot.nnz());
+  EXPECT_EQ(s.groups.expanded_nnz(), legacy_counts.nnz());
+  expect_same(collapse_rows(legacy_counts, c), legacy::collapse_rows(legacy_counts, c, nullptr));
+  expect_same(collapse_rows(expand_rows(s.groups), c), s.groups);
 }
 
 TEST(IndexBuilder, SlicedBuildEqualsOneShotOnTheRealCatalogue) {

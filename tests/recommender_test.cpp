@@ -45,8 +45,8 @@ std::vector<double> oracle_scores(const Index& idx, uint32_t q, Method m) {
   std::vector<double> s(n);
   auto attrs = [&](uint32_t r) {
     std::set<std::string> a;
-    const CsrMatrix& x = idx.attributes().matrix;
-    for (uint64_t k = x.indptr[r]; k < x.indptr[r + 1]; ++k) a.insert(idx.attributes().names[x.indices[k]]);
+    const Groups& g = idx.attributes().groups;
+    for (uint64_t k = g.row_begin(r); k < g.row_end(r); ++k) a.insert(idx.attributes().names[g.rows.indices[k]]);
     return a;
   };
   auto bag = [&](uint32_t r) {

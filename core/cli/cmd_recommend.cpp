@@ -155,10 +155,10 @@ int cmd_stats(const Args& in) {
   o["warnings"] = c.report.warnings;
   o["attributes"] = {{"categories", idx.attributes().names.size()},
                      {"distinct_rows", idx.attributes().groups.size()},
-                     {"nnz", idx.attributes().matrix.nnz()}};
+                     {"nnz", idx.attributes().groups.expanded_nnz()}};
   o["soup"] = {{"vocabulary", idx.soup().terms.size()},
                {"distinct_rows", idx.soup().groups.size()},
-               {"nnz", idx.soup().counts.nnz()}};
+               {"nnz", idx.soup().groups.expanded_nnz()}};
   o["load_ms"] = load_ms;
   o["index_ms"] = index_ms;
   o["peak_memory_bytes"] = peak_rss_bytes();
