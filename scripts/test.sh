@@ -48,7 +48,7 @@ if [ "${1:-}" != "--quick" ]; then
   if [ "${HFREC_SKIP_E2E:-0}" != 1 ] && grep -q '"test:e2e"' package.json 2>/dev/null; then
     e2e() {
       npm run --silent build &&
-        cmake --build build/wasm-release -j"$jobs" --target hfrec_memory_test >/dev/null &&
+        NODE_PATH=/usr/share/nodejs cmake --build build/wasm-release -j"$jobs" --target hfrec_memory_test >/dev/null &&
         NODE_PATH=/usr/share/nodejs node --no-experimental-fetch build/wasm-release/wasm/hfrec_memory_test.cjs &&
         HFREC_CLI="$here/build/native-release/hfrec" npm run --silent test:e2e
     }

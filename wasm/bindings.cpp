@@ -79,6 +79,15 @@ Platform& platform() {
 
 using namespace hfrec::app;
 
+// Catalogue buffers handed to JavaScript (hfrec_load_buffer), by data address; usually one. The
+// strings live behind pointers, so their data never moves. (Outside extern "C": C++ linkage.)
+namespace {
+std::map<uintptr_t, std::unique_ptr<std::string>>& load_buffers() {
+  static std::map<uintptr_t, std::unique_ptr<std::string>> buffers;
+  return buffers;
+}
+}  // namespace
+
 extern "C" {
 
 // Draws a frame. Returns flags: 1 request another animation frame, 2 call hfrec_work soon.
@@ -100,14 +109,6 @@ EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len)
 // Catalogue bytes go straight into the string the loader will own: JavaScript asks for a buffer,
 // writes the file into it (in chunks, as they are read), then starts the load with it. One copy
 // of the file in WebAssembly memory, none kept in JavaScript.
-namespace {
-// By data address; usually one. The strings live behind pointers, so their data never moves.
-std::map<uintptr_t, std::unique_ptr<std::string>>& load_buffers() {
-  static std::map<uintptr_t, std::unique_ptr<std::string>> buffers;
-  return buffers;
-}
-}  // namespace
-
 // A buffer of len bytes for a catalogue; 0 when len is out of range.
 EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) {
   if (!(len >= 0) || len > 4.0e9) return nullptr;

@@ -304,54 +304,51 @@ struct ClusterController::Impl {
   }
 
   bool tick(double budget_ms) {
+    if (job)
+      return step_job(
+          job, budget_ms, [](const auto&) {},
+          [&](auto result) {
+            install(std::move(result));
+            finish_job(json{{"ok", true}, {"clusters", summary()}});
+          },
+          [&] { notify(); });
+    if (elbow)
+      return step_job(
+          elbow, budget_ms, [&](const auto& e) { copy_elbow(e.rows()); },
+          [&](const auto& rows) {
+            copy_elbow(rows);
+            finish_job(json{{"ok", true}, {"elbow", elbow_json()}});
+          },
+          [&] { platform.state_changed(); });
+    return false;
+  }
+
+  // One step of a running job (a clustering or an elbow) within the budget: progress and stage
+  // into the state, then on_step(job); on the last step the result goes to on_result (or its
+  // error to the state and the job's promise), then after(). True while the job still runs.
+  template <class Job, class OnStep, class OnResult, class After>
+  bool step_job(std::unique_ptr<Job>& j, double budget_ms, OnStep&& on_step, OnResult&& on_result, After&& after) {
     ClusterState& c = s.clusters;
-    if (job) {
-      auto t0 = std::chrono::steady_clock::now();
-      bool done = job->step(budget_ms);
-      worst_step_ms = std::max(
-          worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      c.progress = static_cast<float>(job->progress());
-      c.stage = job->stage();
-      if (!done) return true;
-      auto r = job->take();
-      job.reset();
-      c.running = false;
-      c.job_kind.clear();
-      c.stage.clear();
-      if (!r.ok()) {
-        c.error = r.error();
-        finish_job(json{{"ok", false}, {"error", r.error()}});
-      } else {
-        install(std::move(r).value());
-        finish_job(json{{"ok", true}, {"clusters", summary()}});
-      }
-      notify();
-      return false;
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool done = j->step(budget_ms);
+    worst_step_ms = std::max(
+        worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    c.progress = static_cast<float>(j->progress());
+    c.stage = j->stage();
+    on_step(*j);
+    if (!done) return true;
+    auto r = j->take();
+    j.reset();
+    c.running = false;
+    c.job_kind.clear();
+    c.stage.clear();
+    if (!r.ok()) {
+      c.error = r.error();
+      finish_job(json{{"ok", false}, {"error", r.error()}});
+    } else {
+      on_result(std::move(r).value());
     }
-    if (elbow) {
-      auto t0 = std::chrono::steady_clock::now();
-      bool done = elbow->step(budget_ms);
-      worst_step_ms = std::max(
-          worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      c.progress = static_cast<float>(elbow->progress());
-      c.stage = elbow->stage();
-      copy_elbow(elbow->rows());
-      if (!done) return true;
-      auto r = elbow->take();
-      elbow.reset();
-      c.running = false;
-      c.job_kind.clear();
-      c.stage.clear();
-      if (!r.ok()) {
-        c.error = r.error();
-        finish_job(json{{"ok", false}, {"error", r.error()}});
-      } else {
-        copy_elbow(r.value());
-        finish_job(json{{"ok", true}, {"elbow", elbow_json()}});
-      }
-      platform.state_changed();
-      return false;
-    }
+    after();
     return false;
   }
 

@@ -1,36 +1,16 @@
 // End-to-end tests of the browser app in headless Chromium: loading, search, parity with the CLI,
 // drop, bad files, share links, history, real widget clicks and screenshots of each view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, openPage, settle, widget, screenshot, dist } from './helpers.mjs';
+import { clickWidget, dist, openPage, screenshot, settle, state, useBrowser } from './helpers.mjs';
 
-let server;
-let browser;
 let app;  // {context, page, errors}
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
+const env = useBrowser(async ({ browser, server }) => {
   app = await openPage(browser, server.url);
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const state = (page) => page.evaluate(() => window.hfrec.state());
-
-// Clicks the middle of a widget found through widgets() (a table row anywhere along it).
-async function click(page, label, by = 'label') {
-  await settle(page);
-  const w = (await page.evaluate(() => window.hfrec.widgets())).find((x) => x[by] === label);
-  assert.ok(w, `widget '${label}' is visible`);
-  await page.mouse.click(w.cx, w.cy);
-  await settle(page);
-}
 
 test('the page loads with the default catalogue and no console errors', async () => {
   assert.equal(app.ok, true, 'window.hfrec.ready resolved true');
@@ -56,7 +36,7 @@ test('typing in the search box and pressing Enter selects the model', async () =
   const { page } = app;
   const s0 = await state(page);
   const target = s0.catalogue.rows >= 1000 ? 'bert-base-uncased' : 'bert-base-uncased';
-  await click(page, '##search', 'name');
+  await clickWidget(page, '##search', 'name');
   await page.keyboard.type(target.slice(0, 13));
   await page.waitForFunction((t) => window.hfrec.state().search.hits.some((h) => h.modelId === t), target);
   const s1 = await state(page);
@@ -83,7 +63,7 @@ test('typing in the search box and pressing Enter selects the model', async () =
 
 test('typing a name and pressing Enter at once selects the best match for the whole text', async () => {
   const { page } = app;
-  await click(page, '##search', 'name');
+  await clickWidget(page, '##search', 'name');
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Backspace');
   await settle(page);
@@ -138,9 +118,9 @@ test('clicking real widgets: a result row becomes the query, Back returns', asyn
   await page.evaluate(() => window.hfrec.select('gpt2'));
   await settle(page);
   const first = (await state(page)).results[0].modelId;
-  await click(page, first);
+  await clickWidget(page, first);
   assert.equal((await state(page)).query, first);
-  await click(page, '◀ Back');
+  await clickWidget(page, '◀ Back');
   await page.waitForFunction(() => window.hfrec.state().query === 'gpt2');
 });
 
@@ -169,7 +149,7 @@ test('a share link opened in a new page restores the view', async () => {
   const link = await page.evaluate(() => window.hfrec.shareLink());
   assert.match(link, /#model=facebook\/bart-large-cnn&method=tfidf&k=7&library=transformers&compare=jaccard/);
   const want = await state(page);
-  const other = await openPage(browser, link);
+  const other = await openPage(env.browser, link);
   const got = await state(other.page);
   for (const key of ['query', 'method', 'k', 'compare', 'filters', 'view']) assert.deepEqual(got[key], want[key], key);
   assert.deepEqual(got.results.map((x) => x.modelId), want.results.map((x) => x.modelId));
@@ -179,8 +159,8 @@ test('a share link opened in a new page restores the view', async () => {
 });
 
 test('a hostile link shows an error, runs nothing and keeps the app working', async () => {
-  const bad = `${server.url}#model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&src=javascript:alert(1)`;
-  const other = await openPage(browser, bad);
+  const bad = `${env.server.url}#model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&src=javascript:alert(1)`;
+  const other = await openPage(env.browser, bad);
   let dialog = false;
   other.page.on('dialog', () => { dialog = true; });
   const s = await state(other.page);
@@ -194,7 +174,7 @@ test('a hostile link shows an error, runs nothing and keeps the app working', as
 });
 
 test('a Hub JSON catalogue loads in slices and gives recommendations', async () => {
-  const other = await openPage(browser, server.url);
+  const other = await openPage(env.browser, env.server.url);
   // 30,000 list-models objects: large enough to take many slices, drawn meanwhile.
   const r = await other.page.evaluate(async () => {
     const items = [];

@@ -3,25 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launch, openPage, screenshot, settle, startServer } from './helpers.mjs';
+import { openPage, screenshot, settle, useBrowser, widget } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function byName(page, name) {
-  const all = await page.evaluate(() => window.hfrec.widgets());
-  return all.find((w) => w.name === name) || null;
-}
+const env = useBrowser();
+const byName = (page, name) => widget(page, name, 'name');
 
 async function waitIdle(page) {
   await page.waitForFunction(() => !window.hfrec.state().clusterJob.running, null, { timeout: 60000 });
@@ -29,7 +14,7 @@ async function waitIdle(page) {
 }
 
 test('clusters tab: k-means map, click a point, get recommendations', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await settle(page);
   // The tab, clicked like a person would; the view starts a clustering with the controls' values.
@@ -90,7 +75,7 @@ test('clusters tab: k-means map, click a point, get recommendations', async () =
 });
 
 test('a long clustering shows progress, keeps frames coming and can be cancelled', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   // Ward on TF-IDF must run for seconds: with a small default catalogue, load a generated one of
   // 12,000 models with distinct tag sets (seeded, so every run is the same).
@@ -157,7 +142,7 @@ test('a long clustering shows progress, keeps frames coming and can be cancelled
 });
 
 test('Ward: the dendrogram cut line is dragged to a new cut', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
   await waitIdle(page);
@@ -188,7 +173,7 @@ test('Ward: the dendrogram cut line is dragged to a new cut', async () => {
 });
 
 test('DBSCAN: noise is counted, listed and can be shown alone', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
   await waitIdle(page);
@@ -211,7 +196,7 @@ test('DBSCAN: noise is counted, listed and can be shown alone', async () => {
 });
 
 test('a share link restores the cluster view', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.select('gpt2'));
   const r = await page.evaluate(() => window.hfrec.cluster({ algo: 'kmeans', k: 5, features: 'soup', seed: 3 }));
@@ -225,7 +210,7 @@ test('a share link restores the cluster view', async () => {
   const before = await page.evaluate(() => window.hfrec.state());
   await context.close();
 
-  const second = await openPage(browser, link);
+  const second = await openPage(env.browser, link);
   assert.ok(second.ok);
   await second.page.waitForFunction(() => {
     const s = window.hfrec.state();
@@ -250,7 +235,7 @@ test('a share link restores the cluster view', async () => {
 });
 
 test('bad cluster parameters are refused with a message and change nothing', async () => {
-  const { context, page, ok } = await openPage(browser, server.url);
+  const { context, page, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   const a = await page.evaluate(() => window.hfrec.cluster({ algo: 'optics' }));
   assert.deepEqual(a, { ok: false, error: 'cluster.algo: unknown algorithm "optics" (kmeans, ward, dbscan)' });
@@ -263,7 +248,7 @@ test('bad cluster parameters are refused with a message and change nothing', asy
 });
 
 test('the elbow: metrics for k = 2..12, a row of its table runs k-means with that k', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.set({ view: 'clusters' }));
   await waitIdle(page);

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,9 +70,42 @@ export async function settle(page) {
   }
 }
 
-export async function widget(page, label) {
+// The test file's server and browser: started before its tests, stopped after them. Returns an
+// object whose `server` and `browser` are set once the tests run. Set-up that needs them goes in
+// `then(env)`: Node 20 does not wait for one top-level before() hook to finish before the next.
+export function useBrowser(then = async () => {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+    await then(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+export const state = (page) => page.evaluate(() => window.hfrec.state());
+
+// The first widget whose `by` field ('label', 'name', ...) equals value, or null.
+export async function widget(page, value, by = 'label') {
   const all = await page.evaluate(() => window.hfrec.widgets());
-  return all.find((w) => w.label === label) || null;
+  return all.find((w) => w[by] === value) || null;
+}
+
+// Clicks the middle of a widget found through widgets() (a table row anywhere along it), hovering
+// first as a hand would: ImGui 1.86 sees the pointer arrive, then the click.
+export async function clickWidget(page, value, by = 'label') {
+  await settle(page);
+  const w = await widget(page, value, by);
+  assert.ok(w, `widget '${value}' is visible`);
+  await page.mouse.move(w.cx, w.cy);
+  await settle(page);
+  await page.mouse.click(w.cx, w.cy);
+  await settle(page);
+  return w;
 }
 
 // Saves a screenshot; returns its distinct colours (a blank page has very few) and mean luminance

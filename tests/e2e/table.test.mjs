@@ -4,37 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { launch, openPage, screenshot, settle, startServer } from './helpers.mjs';
+import { clickWidget, openPage, screenshot, settle, state, useBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const state = (page) => page.evaluate(() => window.hfrec.state());
-
-async function clickWidget(page, label, by = 'label') {
-  await settle(page);
-  const w = (await page.evaluate(() => window.hfrec.widgets())).find((x) => x[by] === label);
-  assert.ok(w, `widget '${label}' is visible`);
-  // Hover first, as a hand would: ImGui 1.86 sees the pointer arrive, then the click.
-  await page.mouse.move(w.cx, w.cy);
-  await settle(page);
-  await page.mouse.click(w.cx, w.cy);
-  await settle(page);
-  return w;
-}
+const env = useBrowser();
 
 test('clicking the Downloads and Score headers sorts the ranked list', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url);
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.select('bert-base-uncased'));
   const s0 = await state(page);
@@ -66,7 +41,7 @@ test('clicking the Downloads and Score headers sorts the ranked list', async () 
 });
 
 test('a click anywhere along a row makes that model the query', async () => {
-  const { context, page, ok } = await openPage(browser, server.url);
+  const { context, page, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.select('gpt2'));
   await settle(page);
@@ -82,7 +57,7 @@ test('a click anywhere along a row makes that model the query', async () => {
 });
 
 test('Export CSV and Export JSON download the ranked list', async () => {
-  const { context, page, ok } = await openPage(browser, server.url, { acceptDownloads: true });
+  const { context, page, ok } = await openPage(env.browser, env.server.url, { acceptDownloads: true });
   assert.ok(ok);
   await page.evaluate(() => window.hfrec.select('gpt2'));
   await settle(page);
@@ -116,9 +91,9 @@ test('Export CSV and Export JSON download the ranked list', async () => {
 });
 
 test('pasting text searches; Copy id puts the id on the clipboard', async () => {
-  const { context, page, ok } = await openPage(browser, server.url);
+  const { context, page, ok } = await openPage(env.browser, env.server.url);
   assert.ok(ok);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
   await settle(page);
   await page.evaluate(() => {
     const dt = new DataTransfer();
@@ -138,7 +113,7 @@ test('pasting text searches; Copy id puts the id on the clipboard', async () => 
 });
 
 test('dark theme at devicePixelRatio 2: crisp, dark, both views drawn', async () => {
-  const { context, page, errors, ok } = await openPage(browser, server.url, { dpr: 2, colorScheme: 'dark' });
+  const { context, page, errors, ok } = await openPage(env.browser, env.server.url, { dpr: 2, colorScheme: 'dark' });
   assert.ok(ok);
   const size = await page.evaluate(() => {
     const c = document.getElementById('canvas');
