@@ -264,34 +264,35 @@ std::vector<Size> selected_sizes() {
   return out;
 }
 
+// Registers fn(state, args...) as "name" reporting in unit.
+template <class... A> void add(const std::string& name, benchmark::TimeUnit unit, A&&... fn_and_args) {
+  benchmark::RegisterBenchmark(name.c_str(), std::forward<A>(fn_and_args)...)->Unit(unit);
+}
+
 int register_all() {
-  using hfrec::Method;
+  using benchmark::kMicrosecond, benchmark::kMillisecond;
   const auto sizes = selected_sizes();
   for (const auto& s : sizes) {
     const std::string sz = s.label;
-    benchmark::RegisterBenchmark(("parse/" + sz).c_str(), BM_Parse, s)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("index/" + sz).c_str(), BM_Index, s)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("load_index/" + sz).c_str(), BM_LoadAndIndex, s)->Unit(benchmark::kMillisecond);
+    add("parse/" + sz, kMillisecond, BM_Parse, s);
+    add("index/" + sz, kMillisecond, BM_Index, s);
+    add("load_index/" + sz, kMillisecond, BM_LoadAndIndex, s);
   }
   for (const auto& s : sizes)
-    for (Method m : hfrec::kAllMethods)
-      benchmark::RegisterBenchmark((std::string("recommend/") + hfrec::method_name(m) + "/" + s.label).c_str(),
-                                   BM_Recommend, s, m)
-          ->Unit(benchmark::kMicrosecond);
+    for (hfrec::Method m : hfrec::kAllMethods)
+      add(std::string("recommend/") + hfrec::method_name(m) + "/" + s.label, kMicrosecond, BM_Recommend, s, m);
   for (const auto& s : sizes)
-    for (int k : {10, 20})
-      benchmark::RegisterBenchmark(("kmeans/k" + std::to_string(k) + "/" + s.label).c_str(), BM_KMeans, s, k)
-          ->Unit(benchmark::kMillisecond);
+    for (int k : {10, 20}) add("kmeans/k" + std::to_string(k) + "/" + s.label, kMillisecond, BM_KMeans, s, k);
   for (const auto& s : sizes) {
     [[maybe_unused]] const std::string sz = s.label;
 #ifdef HFREC_BENCH_WARD
-    benchmark::RegisterBenchmark(("ward/" + sz).c_str(), BM_Ward, s)->Unit(benchmark::kMillisecond);
+    add("ward/" + sz, kMillisecond, BM_Ward, s);
 #endif
 #ifdef HFREC_BENCH_DBSCAN
-    benchmark::RegisterBenchmark(("dbscan/" + sz).c_str(), BM_Dbscan, s)->Unit(benchmark::kMillisecond);
+    add("dbscan/" + sz, kMillisecond, BM_Dbscan, s);
 #endif
 #ifdef HFREC_BENCH_SILHOUETTE
-    benchmark::RegisterBenchmark(("silhouette/k10/" + sz).c_str(), BM_Silhouette, s)->Unit(benchmark::kMillisecond);
+    add("silhouette/k10/" + sz, kMillisecond, BM_Silhouette, s);
 #endif
   }
   return 0;
