@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -593,6 +594,312 @@ std::string json_row(const json& o, size_t i, Builder& b, JsonReader& jr, bool* 
   return {};
 }
 
+// The fast path for one model object: a strict scanner that reads the fields hfrec uses straight
+// into a record, for the shape the Hub writes (strings without escapes where hfrec reads them,
+// arrays of plain strings, integer downloads), and checks the grammar of everything it skips.
+// Anything else (an escape in a value it reads, a \u escape anywhere, a number where a string
+// belongs, an object in a list, a duplicate key, a syntax error, a list over the item limit)
+// makes it give up, and the element goes through json_row on nlohmann's DOM, whose conversions
+// and messages are the reference. On what it accepts it reads exactly what json_row reads
+// (CatalogueJson.FastPathReadsWhatTheDomPathReads compares the two on thousands of objects).
+// Gotchas:
+// - The text must be valid UTF-8 as a whole (checked once per load), as the DOM path requires.
+// - Nesting depth is bounded by the load's depth pre-check.
+class FastJsonRow {
+ public:
+  FastJsonRow(std::string_view elem, const LoadLimits& limits) : s_(elem), limits_(limits) {}
+
+  // Fills r and seen (as json_row would), or returns false with nothing to trust.
+  bool read(ModelRecord& r, bool* seen) {
+    r.id.clear();
+    r.last_modified.clear();
+    r.pipeline_tag.clear();
+    r.author.clear();
+    r.model_type.clear();
+    r.library_name.clear();
+    r.downloads = 0;
+    size_t n_tags = 0, n_arch = 0, n_ds = 0;
+    bool has_model_id = false, has_id = false, has_author = false, has_tags = false, has_config = false,
+         has_card = false, has_downloads = false, has_pipeline = false, has_library = false, has_modified = false;
+    bool arch_key = false, model_type_key = false, ds_key = false;
+    std::string_view model_id, id;
+    bool tags_missing = true, arch_missing = true, ds_missing = true;
+    ws();
+    if (!eat('{')) return false;
+    ws();
+    if (!eat('}')) {
+      while (true) {
+        std::string_view key;
+        if (!plain_string(key)) return false;
+        ws();
+        if (!eat(':')) return false;
+        ws();
+        auto once = [](bool& flag) { return !std::exchange(flag, true); };
+        if (key == "modelId") {
+          if (!once(has_model_id) || !plain_string(model_id)) return false;
+        } else if (key == "id") {
+          if (!once(has_id) || !plain_string(id)) return false;
+        } else if (key == "pipeline_tag") {
+          if (!once(has_pipeline) || !string_or_null(r.pipeline_tag)) return false;
+        } else if (key == "author") {
+          if (!once(has_author) || !string_or_null(r.author)) return false;
+        } else if (key == "library_name") {
+          if (!once(has_library) || !string_or_null(r.library_name)) return false;
+        } else if (key == "lastModified") {
+          if (!once(has_modified) || !string_or_null(r.last_modified)) return false;
+        } else if (key == "downloads") {
+          if (!once(has_downloads) || !downloads(r.downloads)) return false;
+        } else if (key == "tags") {
+          if (!once(has_tags) || !string_list(r.tags, n_tags, tags_missing, false)) return false;
+        } else if (key == "config") {
+          if (!once(has_config)) return false;
+          if (!null()) {
+            if (!object_fields([&](std::string_view k) {
+                  if (k == "architectures") return once(arch_key) && string_list(r.architectures, n_arch, arch_missing, false);
+                  if (k == "model_type") return once(model_type_key) && string_or_null(r.model_type);
+                  return skip(0);
+                }))
+              return false;
+          }
+        } else if (key == "cardData") {
+          if (!once(has_card)) return false;
+          if (!null()) {
+            if (!object_fields([&](std::string_view k) {
+                  if (k == "datasets") return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
+                  return skip(0);
+                }))
+              return false;
+          }
+        } else if (!skip(0)) {
+          return false;
+        }
+        ws();
+        if (eat(',')) {
+          ws();
+          continue;
+        }
+        if (eat('}')) break;
+        return false;
+      }
+    }
+    ws();
+    if (i_ != s_.size()) return false;
+    // As json_row: modelId when present, else id; the author from the id when the key is absent.
+    const std::string_view the_id = has_model_id ? model_id : id;
+    if (the_id.empty()) return false;  // json_row's message
+    r.id.assign(the_id);
+    if (!has_author) {
+      const size_t slash = the_id.find('/');
+      if (slash != std::string_view::npos) r.author.assign(the_id.substr(0, slash));
+    }
+    r.tags.resize(n_tags);
+    r.architectures.resize(n_arch);
+    r.datasets.resize(n_ds);
+    r.tags_missing = tags_missing;
+    r.architectures_missing = arch_missing;
+    r.datasets_missing = ds_missing;
+    seen[kId] = true;
+    seen[kPipeline] |= has_pipeline;
+    seen[kAuthor] |= has_author;
+    seen[kLibrary] |= has_library;
+    seen[kLastModified] |= has_modified;
+    seen[kDownloads] |= has_downloads && downloads_seen_;
+    seen[kTags] |= has_tags;
+    seen[kModelType] |= model_type_key;
+    seen[kArch] |= arch_key;
+    seen[kDatasets] |= ds_key;
+    return true;
+  }
+
+ private:
+  void ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  bool eat(char c) {
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  bool literal(std::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  bool null() { return literal("null"); }
+  // A string without any escape or control character; out views its text.
+  bool plain_string(std::string_view& out) {
+    if (!eat('"')) return false;
+    const size_t b = i_;
+    while (i_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        out = s_.substr(b, i_ - b);
+        ++i_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      ++i_;
+    }
+    return false;
+  }
+  bool string_or_null(std::string& out) {
+    if (null()) return true;
+    std::string_view v;
+    if (!plain_string(v)) return false;
+    out.assign(v);
+    return true;
+  }
+  // A list of plain strings and nulls (dropped), or null (missing), or, when allow_string, one
+  // plain string. Items go into out[0, n), reusing its strings.
+  bool string_list(std::vector<std::string>& out, size_t& n, bool& missing, bool allow_string) {
+    n = 0;
+    missing = true;
+    if (null()) return true;
+    missing = false;
+    auto put = [&](std::string_view v) {
+      if (n == out.size()) out.emplace_back();
+      out[n++].assign(v);
+    };
+    std::string_view v;
+    if (allow_string && i_ < s_.size() && s_[i_] == '"') {
+      if (!plain_string(v)) return false;
+      put(v);
+      return true;
+    }
+    if (!eat('[')) return false;
+    ws();
+    if (eat(']')) return true;
+    size_t items = 0;
+    while (true) {
+      if (++items > limits_.list.max_items) return false;
+      if (!null()) {
+        if (!plain_string(v)) return false;
+        put(v);
+      }
+      ws();
+      if (eat(',')) {
+        ws();
+        continue;
+      }
+      return eat(']');
+    }
+  }
+  // A non-negative integer below 10^18 (json_row's value), or null (not seen).
+  bool downloads(int64_t& out) {
+    downloads_seen_ = false;
+    if (null()) return true;
+    const size_t b = i_;
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+    const size_t len = i_ - b;
+    if (len == 0 || len > 18 || (len > 1 && s_[b] == '0')) return false;
+    if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E')) return false;
+    int64_t v = 0;
+    for (size_t k = b; k < i_; ++k) v = v * 10 + (s_[k] - '0');
+    out = v;
+    downloads_seen_ = true;
+    return true;
+  }
+  // The fields of an object, each handed to field(key) with the cursor on its value.
+  template <class F>
+  bool object_fields(F&& field) {
+    if (!eat('{')) return false;
+    ws();
+    if (eat('}')) return true;
+    while (true) {
+      std::string_view key;
+      if (!plain_string(key)) return false;
+      ws();
+      if (!eat(':')) return false;
+      ws();
+      if (!field(key)) return false;
+      ws();
+      if (eat(',')) {
+        ws();
+        continue;
+      }
+      return eat('}');
+    }
+  }
+  // Any JSON value, grammar checked, not kept. Strings may hold escapes other than \u.
+  bool skip(size_t depth) {
+    if (i_ >= s_.size() || depth > limits_.max_json_depth) return false;
+    const char c = s_[i_];
+    if (c == '"') {
+      ++i_;
+      while (i_ < s_.size()) {
+        const auto ch = static_cast<unsigned char>(s_[i_]);
+        if (ch == '"') {
+          ++i_;
+          return true;
+        }
+        if (ch < 0x20) return false;
+        if (ch == '\\') {
+          if (i_ + 1 >= s_.size()) return false;
+          const char e = s_[i_ + 1];
+          if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
+          i_ += 2;
+          continue;
+        }
+        ++i_;
+      }
+      return false;
+    }
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++i_;
+      ws();
+      if (eat(close)) return true;
+      while (true) {
+        if (c == '{') {
+          if (i_ >= s_.size() || s_[i_] != '"' || !skip(depth + 1)) return false;
+          ws();
+          if (!eat(':')) return false;
+          ws();
+        }
+        if (!skip(depth + 1)) return false;
+        ws();
+        if (eat(',')) {
+          ws();
+          continue;
+        }
+        return eat(close);
+      }
+    }
+    if (c == 't') return literal("true");
+    if (c == 'f') return literal("false");
+    if (c == 'n') return literal("null");
+    // A number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    const size_t b = i_;
+    eat('-');
+    if (eat('0')) {
+    } else if (i_ < s_.size() && s_[i_] >= '1' && s_[i_] <= '9') {
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+    } else {
+      return false;
+    }
+    if (eat('.')) {
+      const size_t d = i_;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+      if (i_ == d) return false;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      const size_t d = i_;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+      if (i_ == d) return false;
+    }
+    return i_ > b;
+  }
+
+  std::string_view s_;
+  const LoadLimits& limits_;
+  size_t i_ = 0;
+  bool downloads_seen_ = false;  // downloads held a number (not null)
+};
+
 struct JsonLoad::Impl {
   std::string_view text;
   Catalogue& c;
@@ -601,6 +908,8 @@ struct JsonLoad::Impl {
   JsonReader jr;
   bool seen[kNumCols] = {};
   bool started = false, finished = false, after_comma = false;
+  bool fast = false;          // FastJsonRow may read elements (valid UTF-8 throughout)
+  ModelRecord fast_record;    // its output, reused (strings keep their capacity)
   size_t pos = 0, index = 0;
   std::string error;
 
@@ -623,6 +932,7 @@ struct JsonLoad::Impl {
       return finish("JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
                     std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
     c.report.format = "json";
+    fast = limits.json_fast_path && utf8_valid(text);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
     skip_ws();
     if (pos < text.size() && text[pos] == '[') {
@@ -677,9 +987,13 @@ struct JsonLoad::Impl {
       if (index >= limits.max_rows)
         return finish("JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)");
       const std::string_view elem = text.substr(start, pos - start);
-      json o = json::parse(elem.begin(), elem.end(), nullptr, false);
-      if (o.is_discarded()) return finish(json_syntax_error(text));
-      if (std::string e = json_row(o, index, b, jr, seen); !e.empty()) return finish(std::move(e));
+      if (fast && FastJsonRow(elem, limits).read(fast_record, seen)) {
+        b.add(fast_record, nullptr);
+      } else {
+        json o = json::parse(elem.begin(), elem.end(), nullptr, false);
+        if (o.is_discarded()) return finish(json_syntax_error(text));
+        if (std::string e = json_row(o, index, b, jr, seen); !e.empty()) return finish(std::move(e));
+      }
       ++index;
       after_comma = text[pos] == ',';
       if (after_comma) ++pos;

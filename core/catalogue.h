@@ -33,6 +33,9 @@ struct LoadLimits {
   CsvLimits csv{};                          // field length, column count
   ListLimits list{};                        // items per list cell, nesting
   size_t max_json_depth = 64;               // the Hub's list-models JSON nests < 10 deep
+  // Hub JSON: read plain model objects with a strict scanner, and only the rest through a DOM.
+  // Both read the same; false sends every object through the DOM (tests compare the two).
+  bool json_fast_path = true;
 };
 
 // What a load found, for the header line and `hfrec stats`.

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -394,6 +395,125 @@ TEST(CatalogueShared, TenThousandLoads) {
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_GT(c.value().size(), 9000u);
   EXPECT_EQ(c.value().report.columns.size(), 10u);
+}
+
+
+// The fast path for Hub JSON objects against the DOM path, on random objects of every shape the
+// two must agree on: plain ones (which the fast path reads), and ones with escapes, \u escapes,
+// nulls, numbers for strings, objects in lists, bare strings, floats and huge or negative
+// downloads, duplicate keys, deep skipped values, odd whitespace and syntax errors (which it hands
+// to the DOM). Either both loads fail with the same message, or both give the same catalogue.
+TEST(CatalogueJson, FastPathReadsWhatTheDomPathReads) {
+  std::mt19937 rng(5);
+  auto pick = [&](std::initializer_list<const char*> xs) { return std::string(*(xs.begin() + rng() % xs.size())); };
+  auto word = [&] { return pick({"bert", "gpt2", "org/model-x", "datasets", "", "ünïcode", "a b", "x_y.z"}); };
+  auto str = [&] {
+    switch (rng() % 40) {
+      case 0: return std::string("\"with \\\"escape\\\"\"");
+      case 1: return std::string("\"tab\\tnewline\\n\"");
+      case 2: return std::string("\"\\u00e9t\\u00e9\"");
+      case 3: case 4: return std::string("null");
+      case 5: return std::string("12");
+      default: return "\"" + word() + "\"";
+    }
+  };
+  auto list = [&](bool datasets) {
+    switch (rng() % 30) {
+      case 0: return std::string("null");
+      case 1: return datasets ? "\"" + word() + "\"" : std::string("\"bare\"");
+      case 2: return std::string("[{\"k\": 1}, \"a\"]");
+      case 3: return std::string("[1, \"a\", null]");
+      case 4: return std::string("[[\"nested\"]]");
+      case 5: case 6: return std::string("[]");
+      default: {
+        std::string l = "[";
+        for (int k = 0, n = static_cast<int>(rng() % 5); k < n; ++k) l += (k ? ", " : "") + (rng() % 9 ? str() : std::string("null"));
+        return l + "]";
+      }
+    }
+  };
+  auto skipped = [&] {
+    if (rng() % 4) return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "[]"});
+    return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "1e5", "[]", "{}",
+                 "\"\\u0041\"", "01", "[1,]", "tru", "\"a\\qb\""});
+  };
+  auto downloads = [&] {
+    if (rng() % 3) return pick({"0", "17", "123456789", "null"});
+    return pick({"-3", "2.5", "1e3", "99999999999999999999", "\"7\"", "007", "1000000000000000000"});
+  };
+  int fast_shapes = 0;
+  for (int t = 0; t < 600; ++t) {
+    std::string text = "[";
+    const int rows = 1 + static_cast<int>(rng() % 6);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::string> fields;
+      const std::string id = "\"org/m" + std::to_string(t) + "-" + std::to_string(r % (rng() % 4 ? 100 : 3)) + "\"";
+      if (rng() % 6) fields.push_back("\"modelId\": " + (rng() % 20 ? id : str()));
+      if (rng() % 3) fields.push_back("\"id\": " + (rng() % 20 ? id : str()));
+      if (rng() % 3) fields.push_back("\"author\": " + str());
+      if (rng() % 2) fields.push_back("\"pipeline_tag\": " + str());
+      if (rng() % 2) fields.push_back("\"library_name\": " + str());
+      if (rng() % 2) fields.push_back("\"lastModified\": " + str());
+      if (rng() % 2) fields.push_back("\"downloads\": " + downloads());
+      if (rng() % 2) fields.push_back("\"tags\": " + list(false));
+      if (rng() % 2) {
+        std::string cfg = rng() % 8 == 0 ? pick({"null", "[]", "3"}) : "{";
+        if (cfg == "{") {
+          std::vector<std::string> cf;
+          if (rng() % 3) cf.push_back("\"architectures\": " + list(false));
+          if (rng() % 3) cf.push_back("\"model_type\": " + str());
+          if (rng() % 3) cf.push_back("\"other\": " + skipped());
+          for (size_t k = 0; k < cf.size(); ++k) cfg += (k ? ", " : "") + cf[k];
+          cfg += "}";
+        }
+        fields.push_back("\"config\": " + cfg);
+      }
+      if (rng() % 2) fields.push_back("\"cardData\": " + (rng() % 8 ? "{\"datasets\": " + list(true) + ", \"license\": \"mit\"}" : pick({"null", "\"x\""})));
+      if (rng() % 2) fields.push_back("\"_id\": " + skipped());
+      if (rng() % 15 == 0) fields.push_back(fields.empty() ? "\"tags\": []" : fields[rng() % fields.size()]);  // a duplicate key
+      std::shuffle(fields.begin(), fields.end(), rng);
+      std::string obj = rng() % 40 == 0 ? pick({"[]", "\"not an object\"", "{\"id\": \"x\",}"}) : "{";
+      if (obj == "{") {
+        for (size_t k = 0; k < fields.size(); ++k) obj += (k ? (rng() % 2 ? ", " : ",\n\t") : "") + fields[k];
+        obj += "}";
+      }
+      text += (r ? ",\n" : "\n") + obj;
+    }
+    text += "\n]";
+    LoadLimits dom_only;
+    dom_only.json_fast_path = false;
+    auto fast = load_hub_json(text, "x");
+    auto dom = load_hub_json(text, "x", dom_only);
+    ASSERT_EQ(fast.ok(), dom.ok()) << text << "\n" << (fast.ok() ? dom.error() : fast.error());
+    if (!fast.ok()) {
+      EXPECT_EQ(fast.error(), dom.error()) << text;
+      continue;
+    }
+    const Catalogue& a = fast.value();
+    const Catalogue& b = dom.value();
+    EXPECT_EQ(a.report.columns, b.report.columns) << text;
+    EXPECT_EQ(a.report.warnings, b.report.warnings) << text;
+    ASSERT_EQ(a.size(), b.size()) << text;
+    for (uint32_t r = 0; r < a.size(); ++r) {
+      const ModelRecord x = record_of(a, r), y = record_of(b, r);
+      EXPECT_EQ(x.id, y.id);
+      EXPECT_EQ(x.last_modified, y.last_modified);
+      EXPECT_EQ(x.pipeline_tag, y.pipeline_tag);
+      EXPECT_EQ(x.author, y.author) << text;
+      EXPECT_EQ(x.model_type, y.model_type);
+      EXPECT_EQ(x.library_name, y.library_name);
+      EXPECT_EQ(x.downloads, y.downloads) << text;
+      EXPECT_EQ(x.tags, y.tags) << text;
+      EXPECT_EQ(x.architectures, y.architectures) << text;
+      EXPECT_EQ(x.datasets, y.datasets) << text;
+      EXPECT_EQ(x.tags_missing, y.tags_missing);
+      EXPECT_EQ(x.architectures_missing, y.architectures_missing);
+      EXPECT_EQ(x.datasets_missing, y.datasets_missing) << text;
+      EXPECT_EQ(a.pool.str(a.architectures_category[r]), b.pool.str(b.architectures_category[r]));
+    }
+    ++fast_shapes;
+  }
+  EXPECT_GT(fast_shapes, 100);  // loads that succeeded and were compared row by row
 }
 
 }  // namespace
