@@ -607,10 +607,17 @@ std::string json_row(const json& o, size_t i, Builder& b, JsonReader& jr, bool* 
 // - Nesting depth is bounded by the load's depth pre-check.
 class FastJsonRow {
  public:
-  FastJsonRow(std::string_view elem, const LoadLimits& limits) : s_(elem), limits_(limits) {}
+  // The object starting at text[at] (whitespace first allowed), one level inside the top array.
+  FastJsonRow(std::string_view text, size_t at, const LoadLimits& limits) : s_(text), limits_(limits), i_(at) {}
+
+  // Just past the object's closing brace, after read() returned true.
+  size_t end() const { return i_; }
 
   // Fills r and seen (as json_row would), or returns false with nothing to trust.
   bool read(ModelRecord& r, bool* seen) {
+    // The containers it reads itself nest 4 deep (array, object, config, architectures); under a
+    // tighter limit the DOM path says where.
+    if (limits_.max_json_depth < 4) return false;
     r.id.clear();
     r.last_modified.clear();
     r.pipeline_tag.clear();
@@ -657,7 +664,7 @@ class FastJsonRow {
             if (!object_fields([&](std::string_view k) {
                   if (k == "architectures") return once(arch_key) && string_list(r.architectures, n_arch, arch_missing, false);
                   if (k == "model_type") return once(model_type_key) && string_or_null(r.model_type);
-                  return skip(0);
+                  return skip(3);
                 }))
               return false;
           }
@@ -666,11 +673,11 @@ class FastJsonRow {
           if (!null()) {
             if (!object_fields([&](std::string_view k) {
                   if (k == "datasets") return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
-                  return skip(0);
+                  return skip(3);
                 }))
               return false;
           }
-        } else if (!skip(0)) {
+        } else if (!skip(2)) {
           return false;
         }
         ws();
@@ -682,8 +689,6 @@ class FastJsonRow {
         return false;
       }
     }
-    ws();
-    if (i_ != s_.size()) return false;
     // As json_row: modelId when present, else id; the author from the id when the key is absent.
     const std::string_view the_id = has_model_id ? model_id : id;
     if (the_id.empty()) return false;  // json_row's message
@@ -822,9 +827,11 @@ class FastJsonRow {
       return eat('}');
     }
   }
-  // Any JSON value, grammar checked, not kept. Strings may hold escapes other than \u.
+  // Any JSON value inside a container at nesting depth `depth` (the top array is 1), grammar
+  // checked, not kept. Strings may hold escapes other than \u. Deeper than the load's limit:
+  // false (the DOM path reports where).
   bool skip(size_t depth) {
-    if (i_ >= s_.size() || depth > limits_.max_json_depth) return false;
+    if (i_ >= s_.size()) return false;
     const char c = s_[i_];
     if (c == '"') {
       ++i_;
@@ -847,6 +854,7 @@ class FastJsonRow {
       return false;
     }
     if (c == '{' || c == '[') {
+      if (depth + 1 > limits_.max_json_depth) return false;
       const char close = c == '{' ? '}' : ']';
       ++i_;
       ws();
@@ -920,6 +928,10 @@ struct JsonLoad::Impl {
     finished = true;
     return true;
   }
+  bool too_deep(size_t at) {
+    return finish("JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
+                  std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
+  }
   void skip_ws() {
     while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' || text[pos] == '\n')) ++pos;
   }
@@ -927,19 +939,21 @@ struct JsonLoad::Impl {
   bool begin() {
     started = true;
     if (text.size() > limits.max_file_bytes) return finish(file_size_error(text.size(), limits.max_file_bytes));
-    size_t at = 0;
-    if (!json_depth_ok(text, limits.max_json_depth, at))
-      return finish("JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
-                    std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
+    // As for CSV (and before nlohmann, which takes a NUL for the end of its input).
+    if (size_t at = text.find('\0'); at != std::string_view::npos)
+      return finish(line_column(text, at) + ": NUL byte (binary data is not a catalogue)");
     c.report.format = "json";
     fast = limits.json_fast_path && utf8_valid(text);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
     skip_ws();
     if (pos < text.size() && text[pos] == '[') {
+      if (limits.max_json_depth < 1) return too_deep(pos);
       ++pos;
-      return false;
+      return false;  // each element's depth is checked as it is scanned
     }
-    // Not an array: parse it whole only to say what it is instead.
+    // Not an array: parse it whole only to say what it is instead, its depth checked first so a
+    // hostile file cannot exhaust the stack.
+    if (size_t at = 0; !json_depth_ok(text, limits.max_json_depth, at)) return too_deep(at);
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) return finish(json_syntax_error(text));
     return finish(std::string("JSON: expected an array of model objects (the Hub's list-models response), found ") +
@@ -963,33 +977,38 @@ struct JsonLoad::Impl {
         finished = true;
         return true;
       }
-      // The element's extent: up to the ',' or ']' at depth 0, outside strings.
-      const size_t start = pos;
-      size_t depth = 0;
-      bool in_str = false;
-      for (; pos < text.size(); ++pos) {
-        const char ch = text[pos];
-        if (in_str) {
-          if (ch == '\\') ++pos;
-          else if (ch == '"') in_str = false;
-        } else if (ch == '"') {
-          in_str = true;
-        } else if (ch == '[' || ch == '{') {
-          ++depth;
-        } else if (ch == ']' || ch == '}') {
-          if (depth == 0) break;
-          --depth;
-        } else if (ch == ',' && depth == 0) {
-          break;
-        }
-      }
-      if (pos >= text.size() || pos == start) return finish(json_syntax_error(text));
       if (index >= limits.max_rows)
         return finish("JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)");
-      const std::string_view elem = text.substr(start, pos - start);
-      if (fast && FastJsonRow(elem, limits).read(fast_record, seen)) {
+      // A plain model object is read in one pass by the fast path, which ends on its '}'.
+      const size_t start = pos;
+      if (FastJsonRow f(text, start, limits); fast && f.read(fast_record, seen)) {
+        pos = f.end();
+        skip_ws();
+        if (pos >= text.size() || (text[pos] != ',' && text[pos] != ']')) return finish(json_syntax_error(text));
         b.add(fast_record, nullptr);
       } else {
+        // Otherwise the element's extent (up to the ',' or ']' at depth 0, outside strings, its
+        // nesting checked on the way), then the DOM.
+        size_t depth = 1;  // inside the top array
+        bool in_str = false;
+        for (; pos < text.size(); ++pos) {
+          const char ch = text[pos];
+          if (in_str) {
+            if (ch == '\\') ++pos;
+            else if (ch == '"') in_str = false;
+          } else if (ch == '"') {
+            in_str = true;
+          } else if (ch == '[' || ch == '{') {
+            if (++depth > limits.max_json_depth) return too_deep(pos);
+          } else if (ch == ']' || ch == '}') {
+            if (depth == 1) break;
+            --depth;
+          } else if (ch == ',' && depth == 1) {
+            break;
+          }
+        }
+        if (pos >= text.size() || pos == start) return finish(json_syntax_error(text));
+        const std::string_view elem = text.substr(start, pos - start);
         json o = json::parse(elem.begin(), elem.end(), nullptr, false);
         if (o.is_discarded()) return finish(json_syntax_error(text));
         if (std::string e = json_row(o, index, b, jr, seen); !e.empty()) return finish(std::move(e));

@@ -516,5 +516,20 @@ TEST(CatalogueJson, FastPathReadsWhatTheDomPathReads) {
   EXPECT_GT(fast_shapes, 100);  // loads that succeeded and were compared row by row
 }
 
+
+// nlohmann takes a NUL byte for the end of its input, so "[{...}<NUL>]" once loaded through the
+// DOM path while the fast path called it a syntax error (found by fuzz_hub_json): a NUL is
+// refused up front, as in CSV, whichever path would read the object.
+TEST(CatalogueJson, NulBytesAreRefusedOnBothPaths) {
+  const std::string text = std::string("[{\"id\": \"a\"}") + std::string(3, '\0') + "]";
+  LoadLimits dom_only;
+  dom_only.json_fast_path = false;
+  for (const LoadLimits& l : {LoadLimits{}, dom_only}) {
+    auto r = load_hub_json(text, "x", l);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), "line 1, column 13: NUL byte (binary data is not a catalogue)");
+  }
+}
+
 }  // namespace
 }  // namespace hfrec

@@ -2,7 +2,7 @@
 // size, the time from loadCatalogue (the drop path) to ready, one recommendation per method, the
 // first kmeans query (which runs the clustering), and the WASM heap. Writes JSON.
 //
-//   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M] [--out FILE] [--gen PATH]
+//   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,1M.json] [--out FILE] [--gen PATH]
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -45,14 +45,17 @@ try {
 }
 
 const rowsOf = { '10k': 10_000, '100k': 100_000, '1M': 1_000_000, '2M': 2_000_000 };
+// A size with ".json" ("1M.json") is the same generated catalogue as the Hub's list-models JSON.
 function catalogueFile(size) {
   if (size === 'real10k') return source;
-  const rows = rowsOf[size];
-  if (!rows) throw new Error(`unknown size '${size}' (real10k, 10k, 100k, 1M, 2M)`);
-  const file = `/tmp/hfrec-bench/gen-v1-${rows}-s1.csv`;
+  const json = size.endsWith('.json');
+  const rows = rowsOf[json ? size.slice(0, -5) : size];
+  if (!rows) throw new Error(`unknown size '${size}' (real10k, 10k, 100k, 1M, 2M, each also as <size>.json)`);
+  const file = `/tmp/hfrec-bench/gen-v1-${rows}-s1.${json ? 'json' : 'csv'}`;
   if (!existsSync(file)) {
     mkdirSync('/tmp/hfrec-bench', { recursive: true });
-    const r = spawnSync(gen, ['--source', source, '--rows', String(rows), '--seed', '1', '--out', file], { stdio: 'inherit' });
+    const r = spawnSync(gen, ['--source', source, '--rows', String(rows), '--seed', '1', ...(json ? ['--format', 'json'] : []),
+      '--out', file], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${gen} failed; build it: cmake --build /tmp/build-bench --target hfrec_gen`);
   }
   return file;
@@ -64,7 +67,9 @@ function firstId(file) {
   const buf = Buffer.alloc(4096);
   readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
-  return buf.toString('utf8').split('\n')[1].split(',')[0];
+  const head = buf.toString('utf8');
+  if (file.endsWith('.json')) return head.match(/"id":"([^"]+)"/)[1];
+  return head.split('\n')[1].split(',')[0];
 }
 
 // Static server for dist/ plus /__bench/<size> for the catalogues (cross-origin isolated, so
@@ -158,7 +163,7 @@ for (const size of sizes) {
       const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
       r.fetch_ms = performance.now() - t;
       t = performance.now();
-      const loaded = await window.hfrec.loadCatalogue(buf, `${size}.csv`);
+      const loaded = await window.hfrec.loadCatalogue(buf, size.endsWith('.json') ? size : `${size}.csv`);
       r.load_to_ready_ms = performance.now() - t;
       r.load = { ok: loaded?.ok, rows: loaded?.rows, error: loaded?.error };
       // The app's own account: loadMs (bytes handed over to ready) and loadWorkMs (parsing and
