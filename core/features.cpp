@@ -196,6 +196,15 @@ template <class B> void finish(B& b) {
   }
 }
 
+// A space builder run to the end over cat in tie order (the one given, or computed here).
+template <class B> auto build_in_tie_order(const Catalogue& cat, const std::vector<uint32_t>* order) {
+  std::vector<uint32_t> own;
+  if (!order) own = tie_order(cat);
+  B b(cat, order ? *order : own);
+  finish(b);
+  return b.take();
+}
+
 // The phase loop the resumable builders share: enter() once as each phase starts (it may allocate
 // or free what the phase needs), run(timer) until that phase is done, then the next phase; stops
 // when the timer expires. enter() runs once more for kDone, to free what only the build needed.
@@ -734,11 +743,7 @@ AttributeSpace AttributeBuilder::take() {
 }
 
 AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order) {
-  std::vector<uint32_t> own;
-  if (!order) own = tie_order(cat);
-  AttributeBuilder b(cat, order ? *order : own);
-  finish(b);
-  return b.take();
+  return build_in_tie_order<AttributeBuilder>(cat, order);
 }
 
 // --- soup --------------------------------------------------------------------------------------
@@ -1067,11 +1072,7 @@ SoupSpace SoupBuilder::take() {
 }
 
 SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_order) {
-  std::vector<uint32_t> own;
-  if (!row_order) own = tie_order(cat);
-  SoupBuilder b(cat, row_order ? *row_order : own);
-  finish(b);
-  return b.take();
+  return build_in_tie_order<SoupBuilder>(cat, row_order);
 }
 
 } // namespace hfrec
