@@ -631,64 +631,31 @@ class FastJsonRow {
     bool arch_key = false, model_type_key = false, ds_key = false;
     std::string_view model_id, id;
     bool tags_missing = true, arch_missing = true, ds_missing = true;
+    auto once = [](bool& flag) { return !std::exchange(flag, true); };
     ws();
-    if (!eat('{')) return false;
-    ws();
-    if (!eat('}')) {
-      while (true) {
-        std::string_view key;
-        if (!plain_string(key)) return false;
-        ws();
-        if (!eat(':')) return false;
-        ws();
-        auto once = [](bool& flag) { return !std::exchange(flag, true); };
-        if (key == "modelId") {
-          if (!once(has_model_id) || !plain_string(model_id)) return false;
-        } else if (key == "id") {
-          if (!once(has_id) || !plain_string(id)) return false;
-        } else if (key == "pipeline_tag") {
-          if (!once(has_pipeline) || !string_or_null(r.pipeline_tag)) return false;
-        } else if (key == "author") {
-          if (!once(has_author) || !string_or_null(r.author)) return false;
-        } else if (key == "library_name") {
-          if (!once(has_library) || !string_or_null(r.library_name)) return false;
-        } else if (key == "lastModified") {
-          if (!once(has_modified) || !string_or_null(r.last_modified)) return false;
-        } else if (key == "downloads") {
-          if (!once(has_downloads) || !downloads(r.downloads)) return false;
-        } else if (key == "tags") {
-          if (!once(has_tags) || !string_list(r.tags, n_tags, tags_missing, false)) return false;
-        } else if (key == "config") {
-          if (!once(has_config)) return false;
-          if (!null()) {
-            if (!object_fields([&](std::string_view k) {
-                  if (k == "architectures") return once(arch_key) && string_list(r.architectures, n_arch, arch_missing, false);
-                  if (k == "model_type") return once(model_type_key) && string_or_null(r.model_type);
-                  return skip(3);
-                }))
-              return false;
-          }
-        } else if (key == "cardData") {
-          if (!once(has_card)) return false;
-          if (!null()) {
-            if (!object_fields([&](std::string_view k) {
-                  if (k == "datasets") return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
-                  return skip(3);
-                }))
-              return false;
-          }
-        } else if (!skip(2)) {
-          return false;
-        }
-        ws();
-        if (eat(',')) {
-          ws();
-          continue;
-        }
-        if (eat('}')) break;
-        return false;
-      }
-    }
+    const bool ok = object_fields([&](std::string_view key) {
+      if (key == "modelId") return once(has_model_id) && plain_string(model_id);
+      if (key == "id") return once(has_id) && plain_string(id);
+      if (key == "pipeline_tag") return once(has_pipeline) && string_or_null(r.pipeline_tag);
+      if (key == "author") return once(has_author) && string_or_null(r.author);
+      if (key == "library_name") return once(has_library) && string_or_null(r.library_name);
+      if (key == "lastModified") return once(has_modified) && string_or_null(r.last_modified);
+      if (key == "downloads") return once(has_downloads) && downloads(r.downloads);
+      if (key == "tags") return once(has_tags) && string_list(r.tags, n_tags, tags_missing, false);
+      if (key == "config")
+        return once(has_config) && (null() || object_fields([&](std::string_view k) {
+                 if (k == "architectures") return once(arch_key) && string_list(r.architectures, n_arch, arch_missing, false);
+                 if (k == "model_type") return once(model_type_key) && string_or_null(r.model_type);
+                 return skip(3);
+               }));
+      if (key == "cardData")
+        return once(has_card) && (null() || object_fields([&](std::string_view k) {
+                 if (k == "datasets") return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
+                 return skip(3);
+               }));
+      return skip(2);
+    });
+    if (!ok) return false;
     // As json_row: modelId when present, else id; the author from the id when the key is absent.
     const std::string_view the_id = has_model_id ? model_id : id;
     if (the_id.empty()) return false;  // json_row's message
