@@ -109,7 +109,9 @@ test('a long clustering shows progress, keeps frames coming and can be cancelled
     requestAnimationFrame(tick);
   });
   await page.waitForFunction(() => window.hfrec.state().clusterJob.running);
-  await page.waitForTimeout(2000);
+  // One second of frames, then a screenshot, then Cancel: the job (about 2 s on the real 10k
+  // catalogue on this machine, longer on slower ones) must still be running at the click.
+  await page.waitForTimeout(1000);
   // Frames kept coming while it worked (screenshots pause the page, so measure before one).
   const gaps = await page.evaluate(() => { window.__stopGaps = true; return window.__gaps.slice(2); });
   const worst = Math.max(...gaps);
@@ -125,14 +127,14 @@ test('a long clustering shows progress, keeps frames coming and can be cancelled
   // failing on the scheduler. The gaps between frames also include drawing, which software WebGL
   // makes slow, so they are reported rather than held to 100 ms here.
   assert.ok(step > 0 && step < 50, `longest job step ${step.toFixed(1)} ms`);
-  assert.ok(gaps.length >= 8, `${gaps.length} frames in 2 s`);
+  assert.ok(gaps.length >= 8, `${gaps.length} frames in 1 s`);
+  await screenshot(page, 'clusters-progress');
   const job = await page.evaluate(() => window.hfrec.state().clusterJob);
-  assert.ok(job.running, 'still running after 2 s');
+  assert.ok(job.running, 'still running after 1 s and a screenshot');
   assert.ok(job.stage.length > 0);
   assert.ok(job.progress >= 0 && job.progress < 1);
   const cancel = (await page.evaluate(() => window.hfrec.widgets())).find((w) => w.label === 'Cancel');
   assert.ok(cancel, 'a Cancel button while the job runs');
-  await screenshot(page, 'clusters-progress');
   await page.mouse.click(cancel.cx, cancel.cy);
   const outcome = await page.evaluate(() => window.__job);
   assert.equal(outcome.ok, false);
