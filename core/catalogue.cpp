@@ -178,9 +178,10 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
 
 namespace {
 
-// A Hub list-models JSON array, loaded one element at a time: each model object is found by a scan
-// that follows strings and nesting, then parsed on its own, so no DOM of the whole file is built
-// and the load can run in slices. Any syntax error falls back to a whole-text SAX pass for its
+// A Hub list-models JSON array, loaded one element at a time, so no DOM of the whole file is built
+// and the load can run in slices: a plain model object is read by FastJsonRow in one pass; any
+// other element is found by a scan that follows strings and nesting (its depth checked on the way)
+// and parsed on its own by nlohmann. Any syntax error falls back to a whole-text SAX pass for its
 // message. Defined with the JSON helpers below.
 class JsonLoad {
  public:
@@ -604,7 +605,8 @@ std::string json_row(const json& o, size_t i, Builder& b, JsonReader& jr, bool* 
 // (CatalogueJson.FastPathReadsWhatTheDomPathReads compares the two on thousands of objects).
 // Gotchas:
 // - The text must be valid UTF-8 as a whole (checked once per load), as the DOM path requires.
-// - Nesting depth is bounded by the load's depth pre-check.
+// - Nesting is bounded by the load's max_json_depth as it skips (past it, the DOM path's scan
+//   reports where).
 class FastJsonRow {
  public:
   // The object starting at text[at] (whitespace first allowed), one level inside the top array.

@@ -228,12 +228,10 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
   auto may_hold = [&](uint32_t r, uint64_t need) { return (bytes_[r] & need) == need; };
   const bool extends = !last_query_.empty() && q.find(last_query_) != std::string::npos;
   if (q.size() == 1 && kByteClass[static_cast<unsigned char>(q[0])] < kExactClasses) {
-    if (extends) {
-      for (uint32_t r : last_sub_)
-        if (may_hold(r, q_bytes)) sub.push_back(r);
-    } else {
-      for (uint32_t r = 0; r < size(); ++r)
-        if (may_hold(r, q_bytes)) sub.push_back(r);
+    const uint32_t n = extends ? static_cast<uint32_t>(last_sub_.size()) : static_cast<uint32_t>(size());
+    for (uint32_t k = 0; k < n; ++k) {
+      const uint32_t r = extends ? last_sub_[k] : k;
+      if (may_hold(r, q_bytes)) sub.push_back(r);
     }
   } else if (extends && last_sub_.size() < size() / 8) {
     for (uint32_t r : last_sub_)

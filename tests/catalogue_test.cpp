@@ -281,6 +281,19 @@ TEST(CatalogueJson, DepthIsLimitedBeforeParsing) {
   EXPECT_TRUE(load_catalogue("[{\"id\": \"[[[[[\"}]", "t", l).ok());  // brackets inside strings do not count
 }
 
+// Steps a loader to the end with `rows` per step, checking that progress never goes back; the
+// number of unfinished steps.
+int run_in_slices(CatalogueLoader& loader, size_t rows) {
+  int steps = 0;
+  double last = 0;
+  while (!loader.step(rows)) {
+    ++steps;
+    EXPECT_GE(loader.progress(), last);
+    last = loader.progress();
+  }
+  return steps;
+}
+
 TEST(CatalogueLoader, SlicedLoadMatchesOneShot) {
   std::string text = kHubHeader;
   for (int i = 0; i < 1000; ++i)
@@ -288,13 +301,7 @@ TEST(CatalogueLoader, SlicedLoadMatchesOneShot) {
             + std::to_string(i) + ",\n";
   CatalogueLoader loader(text, "sliced");
   EXPECT_EQ(loader.progress(), 0.0);
-  int steps = 0;
-  double last = 0;
-  while (!loader.step(100)) {
-    ++steps;
-    EXPECT_GE(loader.progress(), last);
-    last = loader.progress();
-  }
+  const int steps = run_in_slices(loader, 100);
   EXPECT_EQ(loader.progress(), 1.0);
   EXPECT_GE(steps, 9);
   auto sliced = loader.take();
@@ -318,13 +325,7 @@ TEST(CatalogueLoader, SlicedJsonLoadMatchesOneShot) {
             R"( "cardData": {"datasets": [{"k": 1}]}, "downloads": )" + std::to_string(i) + "}\n";
   text += "]\n";
   CatalogueLoader loader(text, "sliced.json");
-  int steps = 0;
-  double last = 0;
-  while (!loader.step(40)) {
-    ++steps;
-    EXPECT_GE(loader.progress(), last);
-    last = loader.progress();
-  }
+  const int steps = run_in_slices(loader, 40);
   EXPECT_GE(steps, 12);
   auto sliced = loader.take();
   ASSERT_TRUE(sliced.ok()) << sliced.error();

@@ -42,6 +42,24 @@ inline int first_difference(uint64_t a, uint64_t b) {
   return static_cast<int>((a >> shift) & 0xff) - static_cast<int>((b >> shift) & 0xff);
 }
 
+// memcmp's tail: one word of W when n holds one. On a difference sets diff (as memcmp returns it)
+// and returns true; else moves a, b and n past the word.
+template <class W>
+bool word_differs(const unsigned char*& a, const unsigned char*& b, size_t& n, int& diff) {
+  if (n < sizeof(W)) return false;
+  W x, y;
+  __builtin_memcpy(&x, a, sizeof(W));  // a constant size: one load
+  __builtin_memcpy(&y, b, sizeof(W));
+  if (x != y) {
+    diff = first_difference(x, y);
+    return true;
+  }
+  a += sizeof(W);
+  b += sizeof(W);
+  n -= sizeof(W);
+  return false;
+}
+
 constexpr size_t kBulk = 256;  // from here on, memory.copy / memory.fill
 
 }  // namespace
@@ -62,20 +80,8 @@ int memcmp(const void* a_, const void* b_, size_t n) {
     b += 16;
     n -= 16;
   }
-  if (n >= 8) {
-    const uint64_t x = load64(a), y = load64(b);
-    if (x != y) return first_difference(x, y);
-    a += 8;
-    b += 8;
-    n -= 8;
-  }
-  if (n >= 4) {
-    const uint32_t x = load32(a), y = load32(b);
-    if (x != y) return first_difference(x, y);
-    a += 4;
-    b += 4;
-    n -= 4;
-  }
+  int diff = 0;
+  if (word_differs<uint64_t>(a, b, n, diff) || word_differs<uint32_t>(a, b, n, diff)) return diff;
   for (; n; --n, ++a, ++b)
     if (*a != *b) return static_cast<int>(*a) - static_cast<int>(*b);
   return 0;
