@@ -239,9 +239,10 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
   } else {
     // Matches come in buffer order, so the row is found by walking forward: O(rows) in all.
     std::string_view b(buf_);
+    const size_t n_rows = size();
     uint32_t r = 0;
     for (size_t pos = find_text(b, q); pos != std::string_view::npos; pos = find_text(b, q, offsets_[r + 1])) {
-      while (offsets_[r + 1] <= pos) ++r;
+      while (r + 1 < n_rows && offsets_[r + 1] <= pos) ++r;  // bounded: unbounded, clang 14 -O2 dropped the npos exit
       sub.push_back(r);
     }
   }
