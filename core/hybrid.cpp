@@ -179,11 +179,11 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   // Popularity prior, in [0, 1] before its weight.
   int64_t max_dl = 0;
   for (uint32_t r = 0; r < n; ++r) max_dl = std::max(max_dl, cat.downloads[r]);
-  prior_.assign(n, 0.0);
+  base_key_.assign(n, 0.0);
   if (max_dl > 0)
     for (uint32_t r = 0; r < n; ++r)
-      prior_[r] = p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
-                  std::log1p(static_cast<double>(max_dl));
+      base_key_[r] = -(p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
+                       std::log1p(static_cast<double>(max_dl)));
   // Singleton groups: every row is its own group (rows ordered by row id).
   groups_.group_of.resize(n);
   groups_.members.resize(n);
@@ -260,11 +260,22 @@ HybridQuery HybridModel::text_query(std::string_view pipeline_tag, std::string_v
 }
 
 void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
-  key.resize(prior_.size());
-  for (size_t r = 0; r < key.size(); ++r) key[r] = -prior_[r];
+  key.assign(base_key_.begin(), base_key_.end());  // one block copy
+  double* out = key.data();
   for (auto [t, w] : q.terms) {
     const double ws = w * q.scale;
-    for (uint64_t k = post_ptr_[t]; k < post_ptr_[t + 1]; ++k) key[post_rows_[k]] -= ws * post_weights_[k];
+    // Pointers, not 64-bit offsets: under WebAssembly (32-bit addresses) this loop is then 32-bit.
+    const uint32_t* row = post_rows_.data() + post_ptr_[t];
+    const uint32_t* const end = post_rows_.data() + post_ptr_[t + 1];
+    const float* weight = post_weights_.data() + post_ptr_[t];
+    // Four at a time: a WebAssembly engine checks for interrupts on every loop iteration.
+    for (; end - row >= 4; row += 4, weight += 4) {
+      out[row[0]] -= ws * weight[0];
+      out[row[1]] -= ws * weight[1];
+      out[row[2]] -= ws * weight[2];
+      out[row[3]] -= ws * weight[3];
+    }
+    for (; row != end; ++row, ++weight) out[*row] -= ws * *weight;
   }
 }
 
@@ -300,9 +311,9 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
     if (t == kMissing) out.push_back("ngram:" + ngram_text + buf);
     else out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] + buf);
   }
-  if (prior_[row] > 0) {
+  if (-base_key_[row] > 0) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "popularity (%.2f)", prior_[row]);
+    std::snprintf(buf, sizeof buf, "popularity (%.2f)", -base_key_[row]);
     out.emplace_back(buf);
   }
   return out;

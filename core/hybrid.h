@@ -117,7 +117,7 @@ class HybridModel {
   std::vector<uint64_t> post_ptr_;       // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;
-  std::vector<double> prior_;            // popularity prior per row
+  std::vector<double> base_key_;         // -(popularity prior) per row: the key no query term moves
   Groups groups_;
 };
 
