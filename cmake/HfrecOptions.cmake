@@ -32,6 +32,10 @@ function(hfrec_link_third_party target)
     endif()
     target_include_directories(${target} SYSTEM PUBLIC "${inc}")
     target_compile_options(${target} PUBLIC -msimd128)
+    # Emscripten builds libc++ at -Oz, and its headers declare the common instantiations (std::string's
+    # members, std::sort over integers) extern, so calls would go to that size-optimised code, one
+    # un-inlined call per push_back. Instantiated here instead, they are compiled at our -O3.
+    target_compile_definitions(${target} PUBLIC _LIBCPP_DISABLE_EXTERN_TEMPLATE)
   endif()
   if(HFREC_SANITIZE)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)

@@ -6,8 +6,6 @@
 
 namespace hfrec {
 
-uint64_t StringPool::hash(std::string_view s) { return hash_text(s); }
-
 void StringPool::grow() {
   size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
   slots_.assign(cap, 0);
@@ -38,9 +36,10 @@ const char* StringPool::store(std::string_view s) {
   return p;
 }
 
-uint32_t StringPool::find(std::string_view s) const {
+uint32_t StringPool::find_bytes(const char* p, size_t n) const {
+  const std::string_view s(p, n);
   if (slots_.empty()) return kMissing;
-  const uint64_t h = hash(s);
+  const uint64_t h = hash_text(s);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
     uint32_t id = slots_[i] - 1;
@@ -49,12 +48,11 @@ uint32_t StringPool::find(std::string_view s) const {
   return kMissing;
 }
 
-uint32_t StringPool::intern(std::string_view s) { return intern(s, nullptr); }
-
-uint32_t StringPool::intern(std::string_view s, bool* added) {
+uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
+  const std::string_view s(p, n);
   if (added) *added = false;
   if ((ptr_.size() + 1) * 2 > slots_.size()) grow();
-  const uint64_t h = hash(s);
+  const uint64_t h = hash_text(s);
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   for (; slots_[i]; i = (i + 1) & mask) {

@@ -14,17 +14,20 @@ inline constexpr uint32_t kMissing = 0xFFFFFFFFu;
 class StringPool {
  public:
   // The id of s, adding it when new; ids are dense from 0 in order of first intern.
-  uint32_t intern(std::string_view s);
+  uint32_t intern(std::string_view s) { return intern_bytes(s.data(), s.size(), nullptr); }
   // The same; *added tells whether s was new.
-  uint32_t intern(std::string_view s, bool* added);
+  uint32_t intern(std::string_view s, bool* added) { return intern_bytes(s.data(), s.size(), added); }
   // The id of s, or kMissing when it was never interned.
-  uint32_t find(std::string_view s) const;
+  uint32_t find(std::string_view s) const { return find_bytes(s.data(), s.size()); }
   // The string of an id; the view stays valid while the pool lives (its bytes never move).
   std::string_view str(uint32_t id) const { return std::string_view(ptr_[id], len_[id]); }
   size_t size() const { return ptr_.size(); }
 
  private:
-  static uint64_t hash(std::string_view s);
+  // Pointer and length, not a string_view: WebAssembly passes a string_view argument through
+  // memory (see text.h), and these run for every cell of a load.
+  uint32_t intern_bytes(const char* p, size_t n, bool* added);
+  uint32_t find_bytes(const char* p, size_t n) const;
   void grow();
   // The bytes live in chunks that are never reallocated, so views stay valid; no heap block per
   // string (a million model ids are a million fewer allocations, which WebAssembly feels most).

@@ -15,11 +15,10 @@
 
 namespace hfrec {
 
-char32_t utf8_next(std::string_view s, size_t& i) {
+char32_t utf8_next_multibyte(const char* s, size_t n, size_t& i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) { ++i; return c; }
   int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + len > s.size()) { ++i; return 0xFFFD; }
+  if (len == 0 || i + len > n) { ++i; return 0xFFFD; }
   char32_t cp = c & (0x7F >> len);
   for (int k = 1; k < len; ++k) {
     unsigned char cc = static_cast<unsigned char>(s[i + k]);
@@ -82,16 +81,11 @@ namespace {
 
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "hash_text and find_text read words little-endian");
+static_assert(std::endian::native == std::endian::little, "find_text reads words little-endian");
 
 inline uint64_t load64(const char* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
-  return v;
-}
-inline uint64_t load32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
   return v;
 }
 
@@ -102,29 +96,6 @@ inline uint64_t zero_bytes(uint64_t x) {
 }
 
 }  // namespace
-
-uint64_t hash_text(std::string_view s) {
-  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = (n * kMul) ^ 0x243f6a8885a308d3ull;
-  auto step = [&](uint64_t w) {
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  };
-  for (; n >= 8; p += 8, n -= 8) step(load64(p));
-  if (n >= 4) step(load32(p) | (load32(p + n - 4) << 32));  // two overlapping halves
-  else if (n > 0)
-    step(static_cast<unsigned char>(p[0]) | (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
-         (uint64_t{static_cast<unsigned char>(p[n - 1])} << 16));
-  // MurmurHash3's 64-bit finaliser: every input bit reaches the low bits that pick a slot.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
-}
 
 size_t find_text(std::string_view hay, std::string_view needle, size_t from) {
   constexpr size_t npos = std::string_view::npos;
@@ -176,11 +147,7 @@ size_t find_text(std::string_view hay, std::string_view needle, size_t from) {
   return npos;
 }
 
-bool is_word_char(char32_t cp) {
-  if (cp < 0x80) {
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-           cp == '_';
-  }
+bool is_word_char_beyond_ascii(char32_t cp) {
   size_t lo = 0, hi = sizeof(kWordRanges) / sizeof(kWordRanges[0]);
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;

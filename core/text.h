@@ -1,22 +1,43 @@
 // Text helpers with Python/scikit-learn semantics: str.lower(), string.punctuation, (?u)\b\w\w+\b.
 #pragma once
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hfrec {
 
+// Gotcha (WebAssembly): the wasm32 C ABI passes a std::string_view argument through memory (a copy
+// on the caller's stack), not in two registers as x86-64 does, so the helpers called per character
+// or per cell keep their common case inline here: ASCII code points, and the string hash.
+
+// The multi-byte case of utf8_next: s[i] >= 0x80.
+char32_t utf8_next_multibyte(const char* s, size_t n, size_t& i);
 // Decodes one UTF-8 code point at s[i], advancing i; invalid bytes decode as U+FFFD (one byte).
-char32_t utf8_next(std::string_view s, size_t& i);
+inline char32_t utf8_next(std::string_view s, size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  return utf8_next_multibyte(s.data(), s.size(), i);
+}
 // Appends the UTF-8 encoding of cp.
 void utf8_append(std::string& out, char32_t cp);
 // True when s is valid UTF-8; on failure sets bad_offset to the first bad byte.
 bool utf8_valid(std::string_view s, size_t* bad_offset = nullptr);
 
+// is_word_char beyond ASCII (cp >= 0x80).
+bool is_word_char_beyond_ascii(char32_t cp);
 // What Python's re matches with \w (str.isalnum() or '_'), from tables generated out of Python's
 // unicodedata by scripts/gen_unicode_tables.py.
-bool is_word_char(char32_t cp);
+inline bool is_word_char(char32_t cp) {
+  if (cp < 0x80)
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  return is_word_char_beyond_ascii(cp);
+}
 // Python's str.lower() for one code point (generated tables; U+0130 lowers to two code points,
 // which lower() handles). Gotcha: Python's final-sigma rule is not applied.
 char32_t to_lower(char32_t cp);
@@ -33,7 +54,39 @@ std::string delete_ascii_punctuation(std::string_view s);
 // A 64-bit hash of the bytes of s, for hash tables of strings (string pool, cell caches). Eight
 // bytes per step with 64-bit multiplies, the same in every build; std::hash is a byte-wise 32-bit
 // MurmurHash2 under Emscripten.
-uint64_t hash_text(std::string_view s);
+inline uint64_t hash_text(std::string_view s) {
+  static_assert(std::endian::native == std::endian::little, "hash_text reads words little-endian");
+  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
+  auto load64 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  auto load32 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return uint64_t{v};
+  };
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = (n * kMul) ^ 0x243f6a8885a308d3ull;
+  auto step = [&](uint64_t w) {
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) step(load64(p));
+  if (n >= 4) step(load32(p) | (load32(p + n - 4) << 32));  // two overlapping halves
+  else if (n > 0)
+    step(static_cast<unsigned char>(p[0]) | (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
+         (uint64_t{static_cast<unsigned char>(p[n - 1])} << 16));
+  // MurmurHash3's 64-bit finaliser: every input bit reaches the low bits that pick a slot.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
 
 // The first position at or after `from` where needle occurs in hay, or npos (needle.empty():
 // from, when from <= hay.size()). Looks at eight bytes per step for a needle's first and last
