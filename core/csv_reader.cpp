@@ -1,23 +1,8 @@
 #include "csv_reader.h"
 
+#include "text.h"
+
 namespace hfrec {
-namespace {
-
-// First position at or after p holding a or b (or c), else text.size(). A plain loop: libstdc++'s
-// find_first_of calls memchr over the set for every byte, which is several times slower here.
-size_t find_any(std::string_view t, size_t p, char a, char b) {
-  const size_t n = t.size();
-  while (p < n && t[p] != a && t[p] != b) ++p;
-  return p;
-}
-size_t find_any(std::string_view t, size_t p, char a, char b, char c) {
-  const size_t n = t.size();
-  while (p < n && t[p] != a && t[p] != b && t[p] != c) ++p;
-  return p;
-}
-
-}  // namespace
-
 CsvReader::CsvReader(std::string_view text, CsvLimits limits) : text_(text), limits_(limits) {
   if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
@@ -67,7 +52,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       size_t copied = begin;    // text before this is in *unescaped
       bool closed = false;
       while (pos_ < n) {
-        const size_t q = find_any(text_, pos_, '"', '\n');
+        const size_t q = find_first_of3(text_, pos_, '"', '\n', '\n');
         if ((q - begin) - doubled > limits_.max_field_bytes) return too_long(open_line);
         pos_ = q;
         if (pos_ >= n) break;
@@ -108,8 +93,8 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
                     ": unexpected character after a closing quote (quotes inside a field must be "
                     "doubled)");
     } else {
-      size_t e = find_any(text_, pos_, ',', '\n', '"');
-      if (e < n && text_[e] == '"') e = find_any(text_, e, ',', '\n');  // a bare quote: kept in the field
+      size_t e = find_first_of3(text_, pos_, ',', '\n', '"');
+      if (e < n && text_[e] == '"') e = find_first_of3(text_, e, ',', '\n', '\n');  // a bare quote: kept in the field
       size_t end = e;
       if (end > pos_ && text_[end - 1] == '\r' && (end == n || text_[end] == '\n')) --end;
       if (end - pos_ > limits_.max_field_bytes) return too_long(line_);

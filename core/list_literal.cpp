@@ -59,7 +59,7 @@ struct Parser {
   bool string(std::string_view& out_v) {
     const char q = s[i++];
     const size_t begin = i;
-    while (i < s.size() && s[i] != q && s[i] != '\\') ++i;
+    i = find_first_of3(s, i, q, '\\', '\\');
     if (i < s.size() && s[i] == q) {
       out_v = s.substr(begin, i - begin);
       ++i;
@@ -106,8 +106,7 @@ struct Parser {
         continue;
       }
       // Copy the run up to the next quote or backslash at once.
-      size_t e = i + 1;
-      while (e < s.size() && s[e] != q && s[e] != '\\') ++e;
+      const size_t e = find_first_of3(s, i + 1, q, '\\', '\\');
       v.append(s.data() + i, e - i);
       i = e;
     }

@@ -99,6 +99,27 @@ TEST(Text, FindTextAgreesWithStringViewFind) {
   EXPECT_EQ(find_text("ab", "", 3), std::string_view::npos);
 }
 
+// find_first_of3 (the CSV and list scanners' delimiter search): the same as a byte loop, at every
+// start, over lengths around the 16-byte vector steps, with delimiters in every lane and high bytes.
+TEST(Text, FindFirstOf3AgreesWithAByteLoop) {
+  std::mt19937 rng(5);
+  size_t hits = 0;
+  for (int t = 0; t < 4000; ++t) {
+    std::string s(rng() % 70, 'a');
+    const int density = 1 + static_cast<int>(rng() % 40);
+    for (char& c : s) c = rng() % density ? "ab\xC3\xA9z "[rng() % 6] : ",\n\"'\\"[rng() % 5];
+    const char a = ",\n\"'\\"[rng() % 5], b = ",\n\"'\\"[rng() % 5], c = rng() % 2 ? b : ",\n\"'\\"[rng() % 5];
+    for (size_t p = 0; p <= s.size() + 1; ++p) {
+      size_t want = p;
+      while (want < s.size() && s[want] != a && s[want] != b && s[want] != c) ++want;
+      if (p > s.size()) want = p;  // past the end: nothing to scan
+      ASSERT_EQ(find_first_of3(s, p, a, b, c), want) << "'" << s << "' from " << p;
+      hits += want < s.size();
+    }
+  }
+  EXPECT_GT(hits, 10000u);
+}
+
 // hash_text: equal text, equal hash (whatever the buffer); the low bits that pick a slot spread
 // model-id-like strings that differ only in a digit or a trailing byte.
 TEST(Text, HashTextSpreadsSimilarStrings) {
