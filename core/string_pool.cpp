@@ -43,7 +43,7 @@ uint32_t StringPool::find_bytes(const char* p, size_t n) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
     uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && str(id) == s) return id;
+    if (hashes_[id] == h && len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
   }
   return kMissing;
 }
@@ -57,7 +57,7 @@ uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
   size_t i = h & mask;
   for (; slots_[i]; i = (i + 1) & mask) {
     uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && str(id) == s) return id;
+    if (hashes_[id] == h && len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
   }
   auto id = static_cast<uint32_t>(ptr_.size());
   ptr_.push_back(store(s));

@@ -120,6 +120,28 @@ TEST(Text, FindFirstOf3AgreesWithAByteLoop) {
   EXPECT_GT(hits, 10000u);
 }
 
+// bytes_equal (the string pool's comparison): the same as memcmp for every length up to 40 and a
+// difference at every position, including the bytes its overlapping loads share.
+TEST(Text, BytesEqualAgreesWithMemcmp) {
+  std::mt19937 rng(11);
+  int unequal = 0;
+  for (size_t n = 0; n <= 40; ++n)
+    for (int t = 0; t < 50; ++t) {
+      std::string a(n, ' ');
+      for (char& c : a) c = static_cast<char>(rng());
+      std::string b = a;
+      ASSERT_TRUE(bytes_equal(a.data(), b.data(), n)) << n;
+      for (size_t at = 0; at < n; ++at) {
+        b[at] = static_cast<char>(b[at] ^ (1 << (rng() % 8)));
+        ASSERT_FALSE(bytes_equal(a.data(), b.data(), n)) << "length " << n << ", byte " << at;
+        ASSERT_FALSE(bytes_equal(b.data(), a.data(), n)) << "length " << n << ", byte " << at;
+        b[at] = a[at];
+        ++unequal;
+      }
+    }
+  EXPECT_EQ(unequal, 50 * 40 * 41 / 2);
+}
+
 // hash_text: equal text, equal hash (whatever the buffer); the low bits that pick a slot spread
 // model-id-like strings that differ only in a digit or a trailing byte.
 TEST(Text, HashTextSpreadsSimilarStrings) {
