@@ -111,14 +111,11 @@ inline uint64_t zero_bytes(uint64_t x) {
 
 }  // namespace
 
-size_t find_text(std::string_view hay, std::string_view needle, size_t from) {
+size_t find_text_bytes(const char* h, size_t n, const char* q, size_t m, size_t from) {
   constexpr size_t npos = std::string_view::npos;
-  const size_t n = hay.size(), m = needle.size();
   if (from > n) return npos;
   if (m == 0) return from;
   if (m > n - from) return npos;
-  const char* h = hay.data();
-  const char* q = needle.data();
   const size_t last_start = n - m;
   auto rest_equal = [&](size_t at) {  // the bytes between the first and the last
     for (size_t k = 1; k + 1 < m; ++k)

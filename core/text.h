@@ -153,7 +153,10 @@ inline size_t find_first_of3(std::string_view s, size_t p, char a, char b, char 
 // from, when from <= hay.size()). Looks at eight bytes per step for a needle's first and last
 // bytes in the same places (SWAR), so common first letters do not cost a call each as with
 // std::string_view::find's memchr + memcmp per candidate.
-size_t find_text(std::string_view hay, std::string_view needle, size_t from = 0);
+size_t find_text_bytes(const char* hay, size_t n, const char* needle, size_t m, size_t from);
+inline size_t find_text(std::string_view hay, std::string_view needle, size_t from = 0) {
+  return find_text_bytes(hay.data(), hay.size(), needle.data(), needle.size(), from);  // (see utf8_next)
+}
 
 // scikit-learn CountVectorizer's default analyzer: lower-case, then every match of (?u)\b\w\w+\b.
 // Calls emit(token) for each token in order.
