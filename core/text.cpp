@@ -97,11 +97,6 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "find_text reads words little-endian");
 
-inline uint64_t load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 
 // The high bit of each zero byte of x, exactly (no false positives from borrows).
 inline uint64_t zero_bytes(uint64_t x) {

@@ -57,19 +57,21 @@ void append_lower(std::string& out, std::string_view s);
 // Deletes every ASCII punctuation character (Python's string.punctuation), keeping the rest.
 std::string delete_ascii_punctuation(std::string_view s);
 
+// Unaligned little-endian word loads (memcpy compiles to one load).
+inline uint64_t load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint32_t load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
 // a[0, n) == b[0, n). Up to 16 bytes (most ids, tags and values) inline, in two overlapping loads
 // a side, with no call; longer by memcmp.
 inline bool bytes_equal(const char* a, const char* b, size_t n) {
-  auto load64 = [](const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  };
-  auto load32 = [](const char* p) {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
   if (n > 16) return std::memcmp(a, b, n) == 0;
   if (n >= 8) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
   if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
@@ -83,16 +85,6 @@ inline bool bytes_equal(const char* a, const char* b, size_t n) {
 inline uint64_t hash_text(std::string_view s) {
   static_assert(std::endian::native == std::endian::little, "hash_text reads words little-endian");
   constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
-  auto load64 = [](const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  };
-  auto load32 = [](const char* p) {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return uint64_t{v};
-  };
   const char* p = s.data();
   size_t n = s.size();
   uint64_t h = (n * kMul) ^ 0x243f6a8885a308d3ull;
@@ -109,7 +101,7 @@ inline uint64_t hash_text(std::string_view s) {
     p += 8;
     n -= 8;
   }
-  if (n >= 4) step(load32(p) | (load32(p + n - 4) << 32));  // two overlapping halves
+  if (n >= 4) step(load32(p) | (uint64_t{load32(p + n - 4)} << 32));  // two overlapping halves
   else if (n > 0)
     step(static_cast<unsigned char>(p[0]) | (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
          (uint64_t{static_cast<unsigned char>(p[n - 1])} << 16));
