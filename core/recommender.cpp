@@ -148,6 +148,24 @@ const KMeansResult& Index::attribute_kmeans(int k) const {
 
 namespace {
 
+// acc[x] += w * value for each posting (x, value) of one term (value 1 when values is null), and
+// each group seen for the first time appended to touched (acc was 0: weights are positive).
+// Branch-free: every posting writes the slot past touched's end, which moves on only for a new
+// group, so a posting costs no mispredicted branch and no push_back.
+void accumulate(const uint32_t* rows, const float* values, size_t count, double w, double* acc,
+                std::vector<uint32_t>& touched) {
+  size_t c = touched.size();
+  touched.resize(c + count);
+  uint32_t* out = touched.data();
+  for (size_t k = 0; k < count; ++k) {
+    const uint32_t x = rows[k];
+    out[c] = x;
+    c += acc[x] == 0;
+    acc[x] += values ? w * values[k] : w;
+  }
+  touched.resize(c);
+}
+
 std::string attribute_label(const AttributeSpace& a, uint32_t c) {
   return std::string(kAttributeFields[a.field[c]]) + "=" + a.values[c];
 }
@@ -169,14 +187,12 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
   key.resize(G, 0.0);
   touched.clear();
   const double inf = std::numeric_limits<double>::infinity();
-  std::vector<uint8_t> in_cluster;
+  const std::vector<uint32_t>* cluster_of = nullptr;  // kmeans: each group's cluster, and the query's
+  uint32_t query_cluster = 0;
   if (on_attributes) {
     for (uint32_t c : q.attrs)
-      for (uint64_t k = g.postings_ptr[c]; k < g.postings_ptr[c + 1]; ++k) {
-        uint32_t x = g.postings[k];
-        if (acc[x] == 0) touched.push_back(x);
-        acc[x] += 1;
-      }
+      accumulate(g.postings.data() + g.postings_ptr[c], nullptr, g.postings_ptr[c + 1] - g.postings_ptr[c], 1.0,
+                 acc.data(), touched);
     if (p.method == Method::kmeans) {
       const KMeansResult& km = attribute_kmeans(p.kmeans_k);
       uint32_t label = 0;
@@ -196,8 +212,8 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
           }
         }
       }
-      in_cluster.resize(G);
-      for (uint32_t x = 0; x < G; ++x) in_cluster[x] = km.labels[x] == label;
+      cluster_of = &km.labels;  // read for the touched groups only: no pass over every group
+      query_cluster = label;
     }
   } else {
     const bool tfidf = p.method == Method::tfidf;
@@ -212,11 +228,8 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       if (dense) {
         for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * g.posting_values[k];
       } else {
-        for (uint64_t k = g.postings_ptr[t]; k < end; ++k) {
-          uint32_t x = g.postings[k];
-          if (acc[x] == 0) touched.push_back(x);
-          acc[x] += w * g.posting_values[k];
-        }
+        const uint64_t begin = g.postings_ptr[t];
+        accumulate(g.postings.data() + begin, g.posting_values.data() + begin, end - begin, w, acc.data(), touched);
       }
     }
     if (dense)
@@ -234,7 +247,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       }
       case Method::knn: return a + static_cast<double>(g.rows.row_nnz(x)) - 2 * i;  // squared distance on 0/1
       case Method::kmeans: {  // cosine within the cluster, ranked by cos^2 (exact for integers)
-        if (!in_cluster[x]) return inf;
+        if ((*cluster_of)[x] != query_cluster) return inf;
         const double b = static_cast<double>(g.rows.row_nnz(x));
         return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
       }
