@@ -185,7 +185,9 @@ namespace {
 // message. Defined with the JSON helpers below.
 class JsonLoad {
  public:
-  JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits);
+  // screened: the caller has already refused text over max_file_bytes and text with a NUL byte
+  // (LoadState::start does, for every format), so the JSON loader does not scan for them again.
+  JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits, bool screened);
   ~JsonLoad();
   // Works through up to `budget` models; true when finished (then error() is empty on success).
   bool step(size_t budget);
@@ -281,7 +283,7 @@ struct LoadState {
     if (p == std::string_view::npos)
       return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
     if (!csv_only && (text[p] == '[' || text[p] == '{')) {
-      json = std::make_unique<JsonLoad>(text, cat, limits);
+      json = std::make_unique<JsonLoad>(text, cat, limits, /*screened=*/true);
       return false;
     }
     size_t bad = 0;
@@ -881,6 +883,7 @@ struct JsonLoad::Impl {
   std::string_view text;
   Catalogue& c;
   const LoadLimits& limits;
+  bool screened;  // size and NUL bytes already checked by the caller
   Builder b;
   JsonReader jr;
   bool seen[kNumCols] = {};
@@ -890,7 +893,8 @@ struct JsonLoad::Impl {
   size_t pos = 0, index = 0;
   std::string error;
 
-  Impl(std::string_view t, Catalogue& cat, const LoadLimits& l) : text(t), c(cat), limits(l), b(cat), jr{l, {}} {}
+  Impl(std::string_view t, Catalogue& cat, const LoadLimits& l, bool s)
+      : text(t), c(cat), limits(l), screened(s), b(cat), jr{l, {}} {}
 
   bool finish(std::string e) {
     error = std::move(e);
@@ -907,10 +911,12 @@ struct JsonLoad::Impl {
 
   bool begin() {
     started = true;
-    if (text.size() > limits.max_file_bytes) return finish(file_size_error(text.size(), limits.max_file_bytes));
-    // As for CSV (and before nlohmann, which takes a NUL for the end of its input).
-    if (size_t at = text.find('\0'); at != std::string_view::npos)
-      return finish(line_column(text, at) + ": NUL byte (binary data is not a catalogue)");
+    if (!screened) {
+      if (text.size() > limits.max_file_bytes) return finish(file_size_error(text.size(), limits.max_file_bytes));
+      // As for CSV (and before nlohmann, which takes a NUL for the end of its input).
+      if (size_t at = text.find('\0'); at != std::string_view::npos)
+        return finish(line_column(text, at) + ": NUL byte (binary data is not a catalogue)");
+    }
     c.report.format = "json";
     fast = limits.json_fast_path && utf8_valid(text);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
@@ -990,8 +996,8 @@ struct JsonLoad::Impl {
   }
 };
 
-JsonLoad::JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits)
-    : impl_(std::make_unique<Impl>(text, cat, limits)) {}
+JsonLoad::JsonLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits, bool screened)
+    : impl_(std::make_unique<Impl>(text, cat, limits, screened)) {}
 JsonLoad::~JsonLoad() = default;
 bool JsonLoad::step(size_t budget) { return impl_->step(budget); }
 const std::string& JsonLoad::error() const { return impl_->error; }
@@ -1002,7 +1008,7 @@ double JsonLoad::progress() const {
 Result<Catalogue> load_hub_json_unsanitized(std::string_view text, std::string name, const LoadLimits& limits) {
   Catalogue c;
   c.name = std::move(name);
-  JsonLoad load(text, c, limits);
+  JsonLoad load(text, c, limits, /*screened=*/false);
   while (!load.step(std::numeric_limits<size_t>::max())) {
   }
   if (!load.error().empty()) return Error{load.error()};

@@ -29,8 +29,8 @@ echo "| catalogue | rows | stage | native ms | WASM (Node $(node --version)) ms 
 echo "|---|---|---|---|---|---|"
 for f in "${cats[@]}"; do
   rows=$(wc -l <"$f")
-  q=200 r=10  # ten loads: V8's background tier-up can take a few of a 10k catalogue's 25 ms loads
-  ((rows > 500000)) && q=50 r=3
+  q=200 r=10  # ten loads: V8's background tier-up can take a few of a 10k catalogue's 25 ms loads; 200 queries: at 1M one of 0.03 ms is mostly cache misses
+  ((rows > 500000)) && r=3
   n=$("$native" "$f" --queries "$q" --repeat "$r")
   w=$(node --no-experimental-fetch "$wasm" "$f" --queries "$q" --repeat "$r")
   node -e '
