@@ -495,23 +495,33 @@ struct JsonReader {
   }
 };
 
-// Depth of nesting, checked before parsing so a hostile file cannot exhaust the stack.
-bool json_depth_ok(std::string_view s, size_t max_depth, size_t& at) {
-  size_t depth = 0;
+// Follows a JSON text from s[i] at nesting `depth`, stepping over strings, and stops at the first
+// ',' or closing bracket met at nesting `stop` (kNoStop: never): returns its position, or s.size().
+// Nesting deeper than max_depth stops it too, with `deep` set to where (else left as it was). So a
+// hostile file is measured before anything recursive (nlohmann's DOM) sees it.
+constexpr size_t kNoStop = std::numeric_limits<size_t>::max();
+size_t json_walk(std::string_view s, size_t i, size_t depth, size_t stop, size_t max_depth, size_t& deep) {
   bool in_str = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
     if (in_str) {
       if (c == '\\') ++i;
       else if (c == '"') in_str = false;
-    } else if (c == '"') in_str = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > max_depth) { at = i; return false; }
+    } else if (c == '"') {
+      in_str = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        deep = i;
+        return i;
+      }
     } else if (c == ']' || c == '}') {
+      if (depth == stop) return i;
       if (depth) --depth;
+    } else if (c == ',' && depth == stop) {
+      return i;
     }
   }
-  return true;
+  return s.size();
 }
 
 // The first syntax error of a JSON text, as nlohmann's SAX parser reports it.
@@ -928,7 +938,8 @@ struct JsonLoad::Impl {
     }
     // Not an array: parse it whole only to say what it is instead, its depth checked first so a
     // hostile file cannot exhaust the stack.
-    if (size_t at = 0; !json_depth_ok(text, limits.max_json_depth, at)) return too_deep(at);
+    if (size_t deep = kNoStop; json_walk(text, 0, 0, kNoStop, limits.max_json_depth, deep), deep != kNoStop)
+      return too_deep(deep);
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) return finish(json_syntax_error(text));
     return finish(std::string("JSON: expected an array of model objects (the Hub's list-models response), found ") +
@@ -962,26 +973,11 @@ struct JsonLoad::Impl {
         if (pos >= text.size() || (text[pos] != ',' && text[pos] != ']')) return finish(json_syntax_error(text));
         b.add(fast_record, nullptr);
       } else {
-        // Otherwise the element's extent (up to the ',' or ']' at depth 0, outside strings, its
-        // nesting checked on the way), then the DOM.
-        size_t depth = 1;  // inside the top array
-        bool in_str = false;
-        for (; pos < text.size(); ++pos) {
-          const char ch = text[pos];
-          if (in_str) {
-            if (ch == '\\') ++pos;
-            else if (ch == '"') in_str = false;
-          } else if (ch == '"') {
-            in_str = true;
-          } else if (ch == '[' || ch == '{') {
-            if (++depth > limits.max_json_depth) return too_deep(pos);
-          } else if (ch == ']' || ch == '}') {
-            if (depth == 1) break;
-            --depth;
-          } else if (ch == ',' && depth == 1) {
-            break;
-          }
-        }
+        // Otherwise the element's extent (up to the ',' or ']' of the top array, its nesting
+        // checked on the way), then the DOM.
+        size_t deep = kNoStop;
+        pos = json_walk(text, pos, 1, 1, limits.max_json_depth, deep);
+        if (deep != kNoStop) return too_deep(deep);
         if (pos >= text.size() || pos == start) return finish(json_syntax_error(text));
         const std::string_view elem = text.substr(start, pos - start);
         json o = json::parse(elem.begin(), elem.end(), nullptr, false);

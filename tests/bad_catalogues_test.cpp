@@ -152,6 +152,9 @@ TEST(BadCatalogues, JsonNestedTenThousandDeep) {
             "JSON byte 65: nested deeper than 64 levels (limit max_json_depth)");
   EXPECT_EQ(error("[{\"id\": \"a\", \"x\": " + std::string(10000, '{') ),
             "JSON byte 81: nested deeper than 64 levels (limit max_json_depth)");
+  // Not an array: the whole text's depth is checked before nlohmann parses it to say what it is.
+  EXPECT_EQ(error("{\"a\": \"[{\", \"b\": " + std::string(10000, '[')),
+            "JSON byte 81: nested deeper than 64 levels (limit max_json_depth)");
   // In a CSV list cell the list parser stops at its own depth limit.
   EXPECT_EQ(error("modelId,tags\norg/a," + std::string(10000, '[') + std::string(10000, ']') + "\n"),
             "line 2, column 'tags', character 33: nested deeper than 32 levels (limit max_depth)");
