@@ -46,6 +46,8 @@ uint64_t byte_set(std::string_view s) {
   return m;
 }
 
+constexpr uint64_t kTabBit = uint64_t{1} << kByteClass['\t'];  // the author separator's class
+
 // The query as it is matched: lower-cased, control characters dropped, outer spaces trimmed.
 std::string normalise(std::string_view query) {
   std::string q;
@@ -140,7 +142,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
       if (id.size() > author.size() && id.compare(0, author.size(), author) == 0 && id[author.size()] == '/')
         at = author_at - 1;
       else
-        row_bytes |= author_bytes | byte_set("\t");
+        row_bytes |= author_bytes | kTabBit;
     }
     room(1);
     buf_[at++] = '\n';
@@ -242,7 +244,9 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     const size_t n_rows = size();
     uint32_t r = 0;
     for (size_t pos = find_text(b, q); pos != std::string_view::npos; pos = find_text(b, q, offsets_[r + 1])) {
-      while (r + 1 < n_rows && offsets_[r + 1] <= pos) ++r;  // bounded: unbounded, clang 14 -O2 dropped the npos exit
+      // Bounded by n_rows although pos always lies before the last offset: written unbounded,
+      // this loop made clang 14 at -O2 drop the npos test of the loop around it.
+      while (r + 1 < n_rows && offsets_[r + 1] <= pos) ++r;
       sub.push_back(r);
     }
   }
@@ -305,7 +309,6 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     // name has q's length can be one: found by scanning the name lengths, not the texts.
     size_t slash_hits = 0;
     if (!q_has_slash) {
-      const auto want = static_cast<uint8_t>(std::min<size_t>(q.size(), kLongName));
       const uint8_t* lens = name_len_.data();
       const size_t n = name_len_.size();
       for (const void* p = std::memchr(lens, want, n); p && slash_hits <= 64;) {

@@ -7,11 +7,7 @@
 #include <cstring>
 #include <string>
 
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "simd.h"
 
 namespace hfrec {
 
@@ -53,19 +49,9 @@ bool utf8_valid(std::string_view s, size_t* bad_offset) {
   size_t i = 0;
   while (i < s.size()) {
     // ASCII, 32 then 8 bytes at a time: a catalogue is nearly all ASCII, and this pass sees all of it.
-#if defined(__wasm_simd128__)
-    while (i + 32 <= s.size()) {
-      const v128_t w = wasm_v128_or(wasm_v128_load(s.data() + i), wasm_v128_load(s.data() + i + 16));
-      if (wasm_i8x16_bitmask(w)) break;
+#if HFREC_SIMD128
+    while (i + 32 <= s.size() && !simd::high_bits(simd::either(simd::load(s.data() + i), simd::load(s.data() + i + 16))))
       i += 32;
-    }
-#elif defined(__SSE2__)
-    while (i + 32 <= s.size()) {
-      const __m128i w = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i)),
-                                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 16)));
-      if (_mm_movemask_epi8(w)) break;
-      i += 32;
-    }
 #endif
     while (i + 8 <= s.size()) {
       uint64_t w;
@@ -97,7 +83,6 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "find_text reads words little-endian");
 
-
 // The high bit of each zero byte of x, exactly (no false positives from borrows).
 inline uint64_t zero_bytes(uint64_t x) {
   constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
@@ -121,19 +106,12 @@ size_t find_text_bytes(const char* h, size_t n, const char* q, size_t m, size_t 
   const uint64_t first = kOnes * static_cast<unsigned char>(q[0]);
   const uint64_t last = kOnes * static_cast<unsigned char>(q[m - 1]);
   size_t i = from;
-  // Sixteen starts at a time where the target has 128-bit vectors (WebAssembly SIMD, SSE2).
-#if defined(__wasm_simd128__) || defined(__SSE2__)
+  // Sixteen starts at a time where the target has 128-bit vectors (simd.h).
+#if HFREC_SIMD128
+  const simd::Bytes vfirst = simd::splat(q[0]), vlast = simd::splat(q[m - 1]);
   for (; i + 15 <= last_start; i += 16) {
-#if defined(__wasm_simd128__)
-    const v128_t eq = wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(h + i), wasm_i8x16_splat(q[0])),
-                                    wasm_i8x16_eq(wasm_v128_load(h + i + m - 1), wasm_i8x16_splat(q[m - 1])));
-    auto hits = static_cast<uint32_t>(wasm_i8x16_bitmask(eq));
-#else
-    const __m128i eq = _mm_and_si128(
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i)), _mm_set1_epi8(q[0])),
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + m - 1)), _mm_set1_epi8(q[m - 1])));
-    auto hits = static_cast<uint32_t>(_mm_movemask_epi8(eq));
-#endif
+    uint32_t hits = simd::high_bits(
+        simd::both(simd::eq(simd::load(h + i), vfirst), simd::eq(simd::load(h + i + m - 1), vlast)));
     for (; hits; hits &= hits - 1) {
       const size_t at = i + static_cast<size_t>(std::countr_zero(hits));
       if (rest_equal(at)) return at;

@@ -7,11 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "simd.h"
 
 namespace hfrec {
 
@@ -114,26 +110,17 @@ inline uint64_t hash_text(std::string_view s) {
   return h;
 }
 
-// The first position at or after p where s holds a, b or c (else s.size()): 16 bytes per step
-// where the target has 128-bit vectors (WebAssembly SIMD, SSE2). For scanners that stop at a few
-// delimiters (CSV fields, quoted strings), whose byte loops WebAssembly runs slowest.
+// The first position at or after p where s holds a, b or c (else s.size(); for two bytes, pass b
+// twice): 16 bytes per step where the target has 128-bit vectors (simd.h). For scanners that stop
+// at a few delimiters (CSV fields, quoted strings), whose byte loops WebAssembly runs slowest.
 inline size_t find_first_of3(std::string_view s, size_t p, char a, char b, char c) {
   const char* d = s.data();
   const size_t n = s.size();
-#if defined(__wasm_simd128__)
-  const v128_t va = wasm_i8x16_splat(a), vb = wasm_i8x16_splat(b), vc = wasm_i8x16_splat(c);
+#if HFREC_SIMD128
+  const simd::Bytes va = simd::splat(a), vb = simd::splat(b), vc = simd::splat(c);
   for (; p + 16 <= n; p += 16) {
-    const v128_t x = wasm_v128_load(d + p);
-    const auto m = static_cast<uint32_t>(wasm_i8x16_bitmask(
-        wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(x, va), wasm_i8x16_eq(x, vb)), wasm_i8x16_eq(x, vc))));
-    if (m) return p + static_cast<size_t>(std::countr_zero(m));
-  }
-#elif defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-  for (; p + 16 <= n; p += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
-    const auto m = static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc))));
+    const simd::Bytes x = simd::load(d + p);
+    const uint32_t m = simd::high_bits(simd::either(simd::either(simd::eq(x, va), simd::eq(x, vb)), simd::eq(x, vc)));
     if (m) return p + static_cast<size_t>(std::countr_zero(m));
   }
 #endif

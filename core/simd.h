@@ -1,0 +1,40 @@
+// Sixteen bytes at a time, written once for both targets that have 128-bit vectors: WebAssembly
+// SIMD (the browser build, -msimd128) and SSE2 (every x86-64). HFREC_SIMD128 is 1 when one of them
+// is there; code without it keeps its scalar loop.
+#pragma once
+#include <cstdint>
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define HFREC_SIMD128 1
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#define HFREC_SIMD128 1
+#else
+#define HFREC_SIMD128 0
+#endif
+
+#if HFREC_SIMD128
+namespace hfrec::simd {
+
+#if defined(__wasm_simd128__)
+using Bytes = v128_t;
+inline Bytes load(const char* p) { return wasm_v128_load(p); }  // unaligned
+inline Bytes splat(char c) { return wasm_i8x16_splat(c); }
+inline Bytes eq(Bytes a, Bytes b) { return wasm_i8x16_eq(a, b); }
+inline Bytes either(Bytes a, Bytes b) { return wasm_v128_or(a, b); }
+inline Bytes both(Bytes a, Bytes b) { return wasm_v128_and(a, b); }
+// Bit i set when byte i has its high bit set (for eq's results: when byte i matched).
+inline uint32_t high_bits(Bytes a) { return static_cast<uint32_t>(wasm_i8x16_bitmask(a)); }
+#else
+using Bytes = __m128i;
+inline Bytes load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline Bytes splat(char c) { return _mm_set1_epi8(c); }
+inline Bytes eq(Bytes a, Bytes b) { return _mm_cmpeq_epi8(a, b); }
+inline Bytes either(Bytes a, Bytes b) { return _mm_or_si128(a, b); }
+inline Bytes both(Bytes a, Bytes b) { return _mm_and_si128(a, b); }
+inline uint32_t high_bits(Bytes a) { return static_cast<uint32_t>(_mm_movemask_epi8(a)); }
+#endif
+
+}  // namespace hfrec::simd
+#endif
