@@ -153,7 +153,7 @@ TEST(WardTest, SlicedRunEqualsWhole) {
   CsrMatrix m = csr(x);
   WardRun run(m, {});
   int steps = 0;
-  while (!run.step(SliceTimer(0))) ++steps;
+  while (!run.step(SliceTimer::work(0))) ++steps;
   EXPECT_GT(steps, 39);
   Dendrogram a = run.take(), b = ward(m, {});
   ASSERT_EQ(a.merges.size(), b.merges.size());
