@@ -8,6 +8,7 @@
 #include "fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "input.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -93,6 +94,7 @@ void draw_header(AppState& s) {
 }
 
 int search_callback(ImGuiInputTextCallbackData* data) {
+  input::text_field_callback(data);  // the page's text input (phone keyboards type there)
   auto* s = static_cast<AppState*>(data->UserData);
   if (data->EventFlag == ImGuiInputTextFlags_CallbackHistory && !s->search_hits.empty()) {
     int n = static_cast<int>(s->search_hits.size());
@@ -147,8 +149,10 @@ void draw_sidebar(AppState& s) {
   }
   bool enter = ImGui::InputTextWithHint("##search", "Search by model id or author", s.search_buf,
                                         sizeof s.search_buf,
-                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory,
+                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory |
+                                            ImGuiInputTextFlags_CallbackAlways,
                                         search_callback, &s);
+  input::hover_item(input::HoverKind::text);
   if (s.search_text != s.search_buf) emit(s, Intent::search, s.search_buf);
   if (enter) {  // after the search above, so text typed in this same frame counts
     emit(s, Intent::select_hit);
@@ -187,8 +191,9 @@ void draw_sidebar(AppState& s) {
   muted("Number of recommendations (k)");
   int k = s.k;
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderInt("##k", &k, 1, 100, "k = %d", ImGuiSliderFlags_AlwaysClamp) && k != s.k)
-    emit(s, Intent::set_k, {}, k);
+  const bool k_changed = ImGui::SliderInt("##k", &k, 1, 100, "k = %d", ImGuiSliderFlags_AlwaysClamp);
+  input::hover_item(input::HoverKind::drag);
+  if (k_changed && k != s.k) emit(s, Intent::set_k, {}, k);
   muted("Compare with");
   method_combo(s, "##compare", s.compare, true, Intent::set_compare);
 

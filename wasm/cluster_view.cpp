@@ -11,6 +11,7 @@
 #include "fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "input.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -111,10 +112,12 @@ void draw_controls(AppState& s) {
     float eps = static_cast<float>(p.eps);
     ImGui::SetNextItemWidth(130);
     if (ImGui::SliderFloat("##eps", &eps, 0.01f, 1.0f, "eps = %.3f", ImGuiSliderFlags_AlwaysClamp)) p.eps = eps;
+    input::hover_item(input::HoverKind::drag);
     tooltip("Neighbourhood radius (cosine distance; distance <= eps is a neighbour)");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(130);
     ImGui::SliderInt("##min_samples", &p.min_samples, 1, 50, "min samples = %d", ImGuiSliderFlags_AlwaysClamp);
+    input::hover_item(input::HoverKind::drag);
     tooltip("Neighbours (the point included) a core point needs");
   } else {
     int k = p.k;
@@ -123,6 +126,7 @@ void draw_controls(AppState& s) {
       p.k = k;
       p.cut = -1;
     }
+    input::hover_item(input::HoverKind::drag);
     tooltip(p.algo == "ward" ? "Clusters to cut the dendrogram into (or drag its cut line)" : "Clusters");
     if (p.algo == "kmeans") {
       ImGui::SameLine();
@@ -244,6 +248,7 @@ void draw_map(AppState& s, ImVec2 size) {
 
   ImGui::InvisibleButton("##map", sz, ImGuiButtonFlags_MouseButtonLeft);
   ui::name_item("##map");
+  input::hover_item(input::HoverKind::drag);  // a finger drags (pans) the map rather than scrolling
   ImGui::SetItemAllowOverlap();
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
@@ -267,6 +272,18 @@ void draw_map(AppState& s, ImVec2 size) {
     double ns = fit * v.zoom;
     v.cx = mu - (io.MousePos.x - f.origin.x) / ns;
     v.cy = mv + (io.MousePos.y - f.origin.y) / ns;
+    moved = true;
+  }
+  // A pinch zooms about its centre and a two-finger drag pans (input.h), over the map only.
+  input::Gesture& gesture = input::gesture();
+  if (gesture.pending && gesture.x >= p0.x && gesture.x < p1.x && gesture.y >= p0.y && gesture.y < p1.y) {
+    gesture.pending = false;
+    const double mu = v.cx + (gesture.x - gesture.dx - f.origin.x) / scale;
+    const double mv = v.cy - (gesture.y - gesture.dy - f.origin.y) / scale;
+    v.zoom = std::clamp(v.zoom * gesture.scale, 0.5, 5000.0);
+    const double ns = fit * v.zoom;
+    v.cx = mu - (gesture.x - f.origin.x) / ns;
+    v.cy = mv + (gesture.y - f.origin.y) / ns;
     moved = true;
   }
   v.cx = std::clamp(v.cx, -10.0, 11.0);

@@ -14,6 +14,8 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"
+#include "input.h"
 #include "runtime.h"
 #include "theme.h"
 #include "widgets.h"
@@ -146,15 +148,17 @@ int frame() {
   drain_keys();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
-  // GLFW reports the canvas in device pixels; ImGui works in CSS pixels.
   io.DisplaySize = ImVec2(static_cast<float>(r.css_w), static_cast<float>(r.css_h));
   io.DisplayFramebufferScale = ImVec2(r.dpr, r.dpr);
-  if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / r.dpr, io.MousePos.y / r.dpr);
+  // The pointer, buttons and wheel come from the page's pointer events (input.h), not GLFW's.
+  const float font_size = ImGui::GetCurrentContext()->FontBaseSize;
+  if (input::feed(io, font_size)) r.frames_left = std::max(r.frames_left, 2);
   ImGui::NewFrame();
   widgets_begin_frame();
   draw_frame(r.state);
   ImGui::Render();
   widgets_end_frame();
+  input::end_frame();
 
   int fb_w = static_cast<int>(r.css_w * r.dpr + 0.5f), fb_h = static_cast<int>(r.css_h * r.dpr + 0.5f);
   glViewport(0, 0, fb_w, fb_h);
@@ -167,7 +171,8 @@ int frame() {
   r.controller->apply_intents();
   if (changed) wake(2);
   if (r.frames_left > 0) --r.frames_left;
-  return (r.frames_left > 0 ? kNeedFrame : 0) | (r.controller->has_work() ? kNeedWork : 0);
+  return (r.frames_left > 0 ? kNeedFrame : 0) | (r.controller->has_work() ? kNeedWork : 0) |
+         (input::take_text_field_changed() ? kTextField : 0);
 }
 
 }  // namespace hfrec::app
@@ -199,6 +204,9 @@ int main() {
   io.GetClipboardTextFn = get_clipboard;
   ImGui_ImplGlfw_InitForOpenGL(r.window, true);
   glfwSetKeyCallback(r.window, queue_key);  // replaces the backend's; drain_keys() forwards to it
+  // Pointer and wheel come through input.h from the page's own pointer and wheel events.
+  glfwSetMouseButtonCallback(r.window, nullptr);
+  glfwSetScrollCallback(r.window, nullptr);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   r.controller = std::make_unique<Controller>(r.state, platform());
   return 0;
