@@ -11,6 +11,7 @@
 #include "input.h"
 #include "theme.h"
 #include "ui.h"
+#include "widgets.h"
 
 namespace hfrec::app {
 namespace {
@@ -81,7 +82,8 @@ void draw_header(AppState& s) {
   tooltip("Open a catalogue (.csv or Hub .json); you can also drop one anywhere on the page");
   ImGui::SameLine();
   ImGui::BeginDisabled(s.query.empty());
-  if (ImGui::Button("Copy link", ImVec2(bw, 0))) emit(s, Intent::copy_link);
+  if (ImGui::Button(s.copied == kCopiedLink ? "Copied ✓###copylink" : "Copy link###copylink", ImVec2(bw, 0)))
+    emit(s, Intent::copy_link);
   ImGui::EndDisabled();
   tooltip("Copy a link that opens this exact view");
 
@@ -116,7 +118,10 @@ void filter_combo(AppState& s, const char* label, int field, const std::vector<F
   ImGui::PushID(label);
   muted(label);
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo((std::string("##") + label).c_str(), preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+  const std::string combo_name = std::string("##") + label;
+  const bool combo_open = ImGui::BeginCombo(combo_name.c_str(), preview.c_str(), ImGuiComboFlags_HeightLarge);
+  ui::name_item(combo_name.c_str());
+  if (combo_open) {
     if (opts.empty()) muted("no values in this catalogue");
     for (size_t i = 0; i < opts.size(); ++i) {
       bool v = opts[i].on;
@@ -132,7 +137,9 @@ void method_combo(AppState& s, const char* label, const std::string& current, bo
                   Intent::Kind kind) {
   ImGui::SetNextItemWidth(-1);
   std::string preview = current.empty() ? "none" : current;
-  if (ImGui::BeginCombo(label, preview.c_str())) {
+  const bool open = ImGui::BeginCombo(label, preview.c_str());
+  ui::name_item(label);
+  if (open) {
     if (allow_none && ImGui::Selectable("none", current.empty())) emit(s, kind, "");
     for (const auto& m : s.methods)
       if (ImGui::Selectable(m.c_str(), m == current)) emit(s, kind, m);
@@ -165,6 +172,7 @@ void draw_sidebar(AppState& s) {
   }
   float list_h = std::max(100.0f, ImGui::GetContentRegionAvail().y - 445);
   ImGui::BeginChild("##hits", ImVec2(0, list_h), true);
+  widgets_mark_list();
   if (s.search_text.empty()) {
     if (!s.suggestions.empty()) muted("Popular");
     for (size_t i = 0; i < s.suggestions.size(); ++i) {
@@ -266,10 +274,15 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       if (!ImGui::TableSetColumnIndex(c)) continue;
       const char* name = ImGui::TableGetColumnName(c);
       ImGui::PushID(c);
+      // Only the sortable headers are keyboard stops.
+      const bool sortable = !(ImGui::TableGetColumnFlags(c) & ImGuiTableColumnFlags_NoSort);
+      if (!sortable) ImGui::PushItemFlag(ImGuiItemFlags_NoNav, true);
       ImGui::TableHeader(name);
+      if (!sortable) ImGui::PopItemFlag();
       ui::name_item(name);
       ImGui::PopID();
     }
+    widgets_mark_list();  // the rows
     if (ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs()) {
       if (spec->SpecsDirty && spec->SpecsCount > 0) {
         const ImGuiTableColumnSortSpecs& c = spec->Specs[0];
@@ -318,7 +331,7 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       if (ImGui::SmallButton("↗##hf")) emit(s, Intent::open_url, r.model_id);
       tooltip("Open " + r.model_id + " on huggingface.co");
       ImGui::SameLine();
-      if (ImGui::SmallButton("Copy##id")) emit(s, Intent::copy_text, r.model_id);
+      if (ImGui::SmallButton(s.copied == r.model_id ? "Copied ✓###id" : "Copy###id")) emit(s, Intent::copy_text, r.model_id);
       tooltip("Copy the model id");
       ImGui::PopID();
     }
@@ -387,7 +400,7 @@ void draw_results_view(AppState& s) {
   muted(facts);
   if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
   ImGui::SameLine();
-  if (ImGui::Button("Copy id")) emit(s, Intent::copy_text, s.query);
+  if (ImGui::Button(s.copied == s.query ? "Copied ✓###copyid" : "Copy id###copyid")) emit(s, Intent::copy_text, s.query);
   ImGui::SameLine();
   if (ImGui::Button("Export CSV")) emit(s, Intent::export_list, "csv");
   ImGui::SameLine();
@@ -446,23 +459,23 @@ void draw_frame(AppState& s) {
     const bool requested = s.view != s.tab_shown;
     auto flags = [&](View v) { return requested && s.view == v ? ImGuiTabItemFlags_SetSelected : 0; };
     View open = s.tab_shown;
+    // Both tabs first, then the open view: the keyboard's Tab order is the reading order.
     bool results_open = ImGui::BeginTabItem("Recommendations", nullptr, flags(View::results));
     ui::name_item("Recommendations");
     if (results_open) {
       open = View::results;
-      ImGui::Spacing();
-      draw_results_view(s);
       ImGui::EndTabItem();
     }
     bool clusters_open = ImGui::BeginTabItem("Clusters", nullptr, flags(View::clusters));
     ui::name_item("Clusters");
     if (clusters_open) {
       open = View::clusters;
-      ImGui::Spacing();
-      draw_clusters_view(s);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
+    ImGui::Spacing();
+    if (results_open) draw_results_view(s);
+    else if (clusters_open) draw_clusters_view(s);
     if (open != s.view && !requested) emit(s, Intent::set_view, view_name(open));
     s.tab_shown = open;
   }

@@ -192,6 +192,9 @@ struct Intent {
   double number = 0;
 };
 
+// AppState::copied after Copy link.
+inline constexpr const char* kCopiedLink = "\x01link";
+
 struct AppState {
   // --- published by the Controller ---
   bool has_catalogue = false;
@@ -217,6 +220,7 @@ struct AppState {
   ResultList primary, secondary;
   int overlap = 0;
   bool can_back = false, can_forward = false;
+  std::string copied;        // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
   std::vector<SearchRow> search_hits;
   size_t search_count = 0;
   std::string search_text;   // the text the hits are for

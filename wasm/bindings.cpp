@@ -19,6 +19,7 @@
 // clang-format off
 EM_JS(void, js_open_file_dialog, (), { Module.host.openFileDialog(); });
 EM_JS(void, js_copy_text, (const char* t), { Module.host.copyText(UTF8ToString(t)); });
+EM_JS(void, js_copy_link, (const char* h), { Module.host.copyLink(UTF8ToString(h)); });
 EM_JS(void, js_open_url, (const char* u), { Module.host.openUrl(UTF8ToString(u)); });
 EM_JS(void, js_download, (const char* f, const char* m, const char* c), {
   Module.host.download(UTF8ToString(f), UTF8ToString(m), UTF8ToString(c));
@@ -44,6 +45,7 @@ class BrowserPlatform final : public Platform {
  public:
   void open_file_dialog() override { js_open_file_dialog(); }
   void copy_text(const std::string& t) override { js_copy_text(t.c_str()); }
+  void copy_link(const std::string& h) override { js_copy_link(h.c_str()); }
   void open_url(const std::string& u) override { js_open_url(u.c_str()); }
   void download(const std::string& f, const std::string& m, const std::string& c) override {
     js_download(f.c_str(), m.c_str(), c.c_str());

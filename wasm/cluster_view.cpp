@@ -14,6 +14,7 @@
 #include "input.h"
 #include "theme.h"
 #include "ui.h"
+#include "widgets.h"
 
 namespace hfrec::app {
 namespace {
@@ -686,6 +687,7 @@ void draw_clusters_view(AppState& s) {
                          line;
       const float h = std::min(want, std::max(6 * line, avail.y * 0.42f));
       ImGui::BeginChild("##clusterlist", ImVec2(0, h), false);
+      widgets_mark_list();
       draw_cluster_list(s);
       ImGui::EndChild();
     }

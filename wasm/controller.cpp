@@ -505,8 +505,15 @@ void Controller::apply_intents() {
 void Controller::apply(const Intent& in) {
   auto& d = *impl_;
   AppState& s = d.s;
+  // "Copied" stays on its button until the person does something else.
+  if (in.kind != Intent::copy_text && in.kind != Intent::copy_link && in.kind != Intent::search &&
+      in.kind != Intent::map_moved)
+    s.copied.clear();
   switch (in.kind) {
-    case Intent::search: d.run_search(in.text); break;
+    case Intent::search:
+      d.run_search(in.text);
+      d.platform.state_changed();  // the page mirrors the hits as the search box's options
+      break;
     case Intent::select: d.select(in.text, true); break;
     case Intent::select_hit:
       if (!s.search_hits.empty()) {
@@ -580,7 +587,10 @@ void Controller::apply(const Intent& in) {
       d.platform.state_changed();
       break;
     case Intent::open_file: d.platform.open_file_dialog(); break;
-    case Intent::copy_text: d.platform.copy_text(in.text); break;
+    case Intent::copy_text:
+      d.platform.copy_text(in.text);
+      s.copied = in.text;
+      break;
     case Intent::open_url: {
       // Only model pages leave the app, and only through huggingface_url's encoding.
       std::string url = huggingface_url(in.text);
@@ -595,7 +605,10 @@ void Controller::apply(const Intent& in) {
                           d.export_list(csv ? "csv" : "json"));
       break;
     }
-    case Intent::copy_link: d.platform.copy_text(format_share_link(d.current_link())); break;
+    case Intent::copy_link:
+      d.platform.copy_link(format_share_link(d.current_link()));
+      s.copied = kCopiedLink;
+      break;
     case Intent::back: d.platform.history_go(-1); break;
     case Intent::forward: d.platform.history_go(1); break;
     case Intent::dismiss_error:
@@ -650,7 +663,7 @@ std::string Controller::state_json() const {
   j["busy"] = s.busy;
   j["stage"] = s.stage;
   j["progress"] = s.progress;
-  j["search"] = {{"text", s.search_text}, {"count", s.search_count}};
+  j["search"] = {{"text", s.search_text}, {"count", s.search_count}, {"cursor", s.search_cursor}};
   json hits = json::array();
   for (const auto& h : s.search_hits) hits.push_back({{"modelId", h.model_id}, {"kind", h.kind}});
   j["search"]["hits"] = hits;

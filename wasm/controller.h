@@ -16,6 +16,8 @@ class Platform {
   virtual ~Platform() = default;
   virtual void open_file_dialog() = 0;
   virtual void copy_text(const std::string& text) = 0;
+  // Copies the page's full address with this hash (a share link) and confirms it.
+  virtual void copy_link(const std::string& hash) = 0;
   virtual void open_url(const std::string& url) = 0;
   virtual void download(const std::string& filename, const std::string& mime, const std::string& content) = 0;
   virtual void history_go(int delta) = 0;

@@ -26,7 +26,7 @@ struct Input {
     unsigned id;
     ImRect rect;
   };
-  std::vector<Field> fields;
+  std::vector<Field> fields, fields_done;
   TextField field, field_sent;
   bool field_changed = false;
 };
@@ -112,6 +112,7 @@ void end_frame() {
        g.HoveredId == ImGui::GetWindowScrollbarID(g.HoveredWindow, ImGuiAxis_Y)))
     kind = HoverKind::drag;
   i.hover_done = kind;
+  i.fields_done = i.fields;
   i.gesture = Gesture{};
 
   TextField f;
@@ -143,6 +144,12 @@ void end_frame() {
 }
 
 HoverKind hover_kind() { return in().hover_done; }
+
+bool is_text_field(unsigned id) {
+  for (const auto& f : in().fields_done)
+    if (f.id == id) return true;
+  return false;
+}
 const TextField& text_field() { return in().field; }
 
 bool take_text_field_changed() {

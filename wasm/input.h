@@ -71,6 +71,8 @@ void hover_item(HoverKind kind);
 void end_frame();
 HoverKind hover_kind();
 const TextField& text_field();
+// Whether id is a text field of the last frame.
+bool is_text_field(unsigned id);
 // Whether the active text field changed since the last call (the page re-syncs its input).
 bool take_text_field_changed();
 

@@ -16,6 +16,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_internal.h"
 #include "input.h"
+#include "keyboard_nav.h"
 #include "runtime.h"
 #include "theme.h"
 #include "widgets.h"
@@ -41,6 +42,7 @@ struct Runtime {
     int key, scancode, action, mods;
   };
   std::deque<KeyEvent> keys;
+  int tab = 0;  // a Tab (+1) or Shift+Tab (-1) for keyboard_nav, before the next frame
 };
 
 Runtime& rt() {
@@ -61,6 +63,10 @@ void drain_keys() {
     if (e.action != GLFW_REPEAT && std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
     r.keys.pop_front();
     if (e.action != GLFW_REPEAT) changed.push_back(e.key);
+    if (e.key == GLFW_KEY_TAB) {  // ours: ImGui 1.86's Tab reaches only text fields and sliders
+      if (e.action != GLFW_RELEASE) r.tab = (e.mods & GLFW_MOD_SHIFT) ? -1 : 1;
+      continue;
+    }
     ImGui_ImplGlfw_KeyCallback(r.window, e.key, e.scancode, e.action, e.mods);
   }
   if (!r.keys.empty()) r.frames_left = std::max(r.frames_left, 2);
@@ -153,6 +159,11 @@ int frame() {
   // The pointer, buttons and wheel come from the page's pointer events (input.h), not GLFW's.
   const float font_size = ImGui::GetCurrentContext()->FontBaseSize;
   if (input::feed(io, font_size)) r.frames_left = std::max(r.frames_left, 2);
+  if (r.tab) {
+    nav::tab(r.tab);
+    r.tab = 0;
+  }
+  nav::enter_activates(io, ImGui::IsKeyDown(io.KeyMap[ImGuiKey_Enter]));
   ImGui::NewFrame();
   widgets_begin_frame();
   draw_frame(r.state);

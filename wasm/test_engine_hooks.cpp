@@ -1,5 +1,6 @@
 // ImGui 1.86 test-engine item hooks (IMGUI_ENABLE_TEST_ENGINE): ImGui calls ItemAdd for every item
 // with its rectangle and ItemInfo with its label; we keep the visible ones for widgets().
+#include <algorithm>
 #include <cstdarg>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "keyboard_nav.h"
 #include "widgets.h"
 
 namespace hfrec::app {
@@ -20,12 +22,18 @@ struct Item {
   std::string label;  // the visible part
   std::string name;   // the whole label, with its ##id part
   bool visible = false;
+  ImRect full;                     // unclipped
+  ImGuiWindow* window_ptr = nullptr;
+  ImGuiItemFlags flags = 0;
+  const ImGuiWindow* list = nullptr;  // submitted after widgets_mark_list() in its window
 };
 
 struct Recorder {
   std::vector<Item> items;
   std::unordered_map<ImGuiID, size_t> by_id;
   std::string published = "[]";
+  std::vector<WidgetItem> focusable;  // the last finished frame's, in submission order
+  std::vector<ImGuiWindow*> lists;  // windows marked this frame
 };
 
 Recorder& rec() {
@@ -45,14 +53,17 @@ std::string visible_label(const char* label) {
 void widgets_begin_frame() {
   rec().items.clear();
   rec().by_id.clear();
+  rec().lists.clear();
   ImGui::GetCurrentContext()->TestEngineHookItems = true;
 }
 
 void widgets_end_frame() {
   nlohmann::json a = nlohmann::json::array();
+  const ImGuiID focused = nav::focused();
   for (const Item& it : rec().items) {
     if (!it.visible || it.name.empty()) continue;
     a.push_back({{"label", it.label},
+                 {"focused", it.id == focused},
                  {"name", it.name},
                  {"id", it.id},
                  {"window", it.window},
@@ -62,9 +73,23 @@ void widgets_end_frame() {
                  {"h", it.rect.GetHeight()}});
   }
   rec().published = a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto& f = rec().focusable;
+  f.clear();
+  for (const Item& it : rec().items) {
+    if (it.name.empty() || !it.window_ptr || it.window_ptr->Hidden || it.window_ptr->SkipItems) continue;
+    if (it.flags & (ImGuiItemFlags_Disabled | ImGuiItemFlags_NoNav)) continue;
+    f.push_back({it.id, it.window_ptr, it.full, it.flags, it.name, it.list});
+  }
 }
 
 std::string widgets_json() { return rec().published; }
+
+const std::vector<WidgetItem>& widgets_focusable() { return rec().focusable; }
+
+void widgets_mark_list() {
+  if (ImGuiWindow* w = ImGui::GetCurrentWindow()) rec().lists.push_back(w);
+}
+
 
 }  // namespace hfrec::app
 
@@ -75,6 +100,10 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
   hfrec::app::Item it;
   it.id = id;
   it.rect = bb;
+  it.full = bb;
+  it.window_ptr = w;
+  it.flags = ctx->LastItemData.InFlags;
+  if (std::find(rec().lists.begin(), rec().lists.end(), w) != rec().lists.end()) it.list = w;
   if (w) {
     it.window = w->Name;
     ImRect clip = w->ClipRect;

@@ -2,6 +2,10 @@
 // test-engine hooks (test_engine_hooks.cpp), for window.hfrec.widgets().
 #pragma once
 #include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_internal.h"
 
 namespace hfrec::app {
 
@@ -9,9 +13,25 @@ namespace hfrec::app {
 void widgets_begin_frame();
 // Publishes the frame's items (call after ImGui::Render()).
 void widgets_end_frame();
-// JSON array [{label, name, id, window, x, y, w, h}] (label: the visible text; name: the whole
-// ImGui label with its ##id) of the last finished frame, in ImGui coordinates
+// JSON array [{label, focused, name, id, window, x, y, w, h}] (label: the visible text; focused:
+// the keyboard focus is on it; name: the whole ImGui label with its ##id) of the last finished frame, in ImGui coordinates
 // (CSS pixels from the canvas' top-left corner).
 std::string widgets_json();
+
+// An item of the last finished frame that the keyboard can reach (enabled, in a shown window;
+// scrolled out of view included), for Tab and Shift+Tab (keyboard_nav.h).
+struct WidgetItem {
+  ImGuiID id;
+  ImGuiWindow* window;
+  ImRect rect;  // unclipped, screen coordinates
+  ImGuiItemFlags flags;
+  std::string name;
+  const ImGuiWindow* list;  // the list it is a row of, or null
+};
+// In submission order, which is reading order.
+const std::vector<WidgetItem>& widgets_focusable();
+// The items the current window submits from here on are rows of a list (search hits, the ranked
+// table, the cluster list): Tab passes the list as one stop, the arrow keys move within it.
+void widgets_mark_list();
 
 }  // namespace hfrec::app

@@ -301,12 +301,14 @@
   // change; keys that are not text editing (Enter, Escape, Tab, Up, Down) go on to ImGui.
   const textInput = document.getElementById('text-input');
   const TO_IMGUI = new Set(['Enter', 'Escape', 'Tab', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown']);
+  const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta']);
   let composing = false;
   for (const type of ['keydown', 'keypress', 'keyup']) {
     // Registered before GLFW's own (window, capture), so text keys stop here.
     window.addEventListener(type, (e) => {
       if (e.target !== textInput) return;
-      if (TO_IMGUI.has(e.key) && !e.isComposing && !composing) {
+      // Modifiers go on too, so ImGui and GLFW know Shift (Shift+Tab) and Ctrl.
+      if ((TO_IMGUI.has(e.key) || MODIFIERS.has(e.key)) && !e.isComposing && !composing) {
         if (e.key === 'Tab' && type === 'keydown') e.preventDefault();
         return;
       }
@@ -377,7 +379,7 @@
   darkQuery.addEventListener('change', applyTheme);
 
   // ---- clipboard ------------------------------------------------------------------------------
-  function copyText(text) {
+  function copyText(text, confirmation = 'Copied to the clipboard.') {
     const fallback = () => {
       const ta = document.createElement('textarea');
       ta.value = text;
@@ -392,7 +394,7 @@
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(fallback);
     else fallback();
-    setStatus('Copied to the clipboard.');
+    setStatus(confirmation);
   }
   window.addEventListener('paste', (e) => {
     if (!mod || e.target === fileInput || e.target === textInput) return;  // the input takes its own paste
@@ -584,7 +586,9 @@
   const srBody = document.querySelector('#sr-results tbody');
   const srStatus = document.getElementById('sr-status');
   const srError = document.getElementById('sr-error');
+  const srHits = document.getElementById('sr-hits');
   function setStatus(text) { srStatus.textContent = text; }
+  let announced = '';
   let mirrorQueued = false;
   function stateChanged() {
     if (mirrorQueued) return;
@@ -614,12 +618,38 @@
     add(s.results, s.method);
     if (s.compare) add(s.compareResults, s.compare);
     srBody.replaceChildren(...rows);
+    // The live region says what the list now shows, once per change of view.
+    const what = s.query
+      ? `${s.results.length} models similar to ${s.query} by ${s.method}${s.compare ? `, compared with ${s.compare} (${s.overlap} in both)` : ''}.`
+      : '';
+    if (what && what !== announced) setStatus(what);
+    announced = what;
+    // The search box is a combobox; its hits are the options.
+    const hits = s.search ? s.search.hits : [];
+    const options = hits.map((h, i) => {
+      const li = document.createElement('li');
+      li.id = `sr-hit-${i}`;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', String(i === s.search.cursor));
+      li.textContent = h.modelId;
+      return li;
+    });
+    srHits.replaceChildren(...options);
+    textInput.setAttribute('aria-expanded', String(hits.length > 0));
+    if (hits.length && s.search.cursor >= 0 && s.search.cursor < hits.length) {
+      textInput.setAttribute('aria-activedescendant', `sr-hit-${s.search.cursor}`);
+    } else {
+      textInput.removeAttribute('aria-activedescendant');
+    }
   }
 
   // ---- the host object the C++ Platform calls -------------------------------------------------
   const host = {
     openFileDialog: () => fileInput.click(),
     copyText,
+    // A share link is the page's whole address with the view's hash.
+    copyLink: (hash) => copyText(location.origin + location.pathname + location.search + hash,
+      'Link copied to the clipboard.'),
     openUrl: (url) => {
       if (!/^https:\/\/huggingface\.co\//.test(url)) return;
       window.open(url, '_blank', 'noopener,noreferrer');
