@@ -11,10 +11,10 @@
 #include <string>
 
 #include "core/share_link.h"
-#include "fonts.h"
-#include "input.h"
+#include "views/fonts.h"
+#include "views/input.h"
 #include "runtime.h"
-#include "widgets.h"
+#include "views/widgets.h"
 
 // clang-format off
 EM_JS(void, js_open_file_dialog, (), { Module.host.openFileDialog(); });

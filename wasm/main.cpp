@@ -10,16 +10,17 @@
 #include <memory>
 #include <vector>
 
-#include "fonts.h"
+#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_internal.h"
-#include "input.h"
-#include "keyboard_nav.h"
+#include "views/input.h"
+#include "views/keyboard_nav.h"
 #include "runtime.h"
-#include "theme.h"
-#include "widgets.h"
+#include "views/theme.h"
+#include "views/views.h"
+#include "views/widgets.h"
 
 namespace hfrec::app {
 namespace {

@@ -3,8 +3,8 @@
 #pragma once
 #include <string>
 
-#include "app.h"
-#include "controller.h"
+#include "app/app.h"
+#include "app/controller.h"
 
 namespace hfrec::app {
 

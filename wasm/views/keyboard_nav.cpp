@@ -1,9 +1,9 @@
 // Tab, Shift+Tab and Enter over every control (see keyboard_nav.h).
-#include "keyboard_nav.h"
+#include "views/keyboard_nav.h"
 
 #include "imgui_internal.h"
-#include "input.h"
-#include "widgets.h"
+#include "views/input.h"
+#include "views/widgets.h"
 
 namespace hfrec::app::nav {
 namespace {

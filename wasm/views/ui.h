@@ -2,8 +2,8 @@
 #pragma once
 #include <string>
 
-#include "app.h"
-#include "fonts.h"
+#include "app/app.h"
+#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 

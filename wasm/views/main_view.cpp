@@ -1,17 +1,18 @@
 // The ImGui app: one full-window frame that reads AppState and appends Intents. It computes
 // nothing (ranking, sorting, search and exports happen in the Controller).
-#include "app.h"
+#include "app/app.h"
 
 #include <cstdio>
 #include <string>
 
-#include "fonts.h"
+#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
-#include "input.h"
-#include "theme.h"
-#include "ui.h"
-#include "widgets.h"
+#include "views/input.h"
+#include "views/theme.h"
+#include "views/ui.h"
+#include "views/views.h"
+#include "views/widgets.h"
 
 namespace hfrec::app {
 namespace {

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "app.h"
-#include "controller.h"
+#include "app/app.h"
+#include "app/controller.h"
 
 namespace hfrec {
 class Index;

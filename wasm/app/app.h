@@ -1,5 +1,5 @@
-// The app's state and its one drawing function. draw_frame reads AppState and appends Intents;
-// the Controller (controller.h) computes everything and the Platform does browser work.
+// The app's state and what the views may ask of it: views/draw_frame reads AppState and appends
+// Intents; the Controller (controller.h) computes everything and the Platform does browser work.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -246,9 +246,5 @@ struct AppState {
   std::vector<Intent> intents;
 };
 
-// Draws one frame of the app into the current ImGui context.
-void draw_frame(AppState& s);
-// The Clusters tab (cluster_view.cpp).
-void draw_clusters_view(AppState& s);
 
 }  // namespace hfrec::app

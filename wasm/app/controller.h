@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "app.h"
+#include "app/app.h"
 
 namespace hfrec::app {
 

@@ -1,5 +1,5 @@
 // Input from the page handed to ImGui a frame at a time (see input.h).
-#include "input.h"
+#include "views/input.h"
 
 #include <cfloat>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "theme.h"
+#include "views/theme.h"
 
 namespace hfrec::app {
 namespace {

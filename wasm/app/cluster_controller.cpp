@@ -1,4 +1,4 @@
-#include "cluster_controller.h"
+#include "app/cluster_controller.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "fonts.h"
+#include "views/fonts.h"
 
 namespace hfrec::app {
 namespace {

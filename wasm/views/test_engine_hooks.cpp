@@ -9,8 +9,8 @@
 
 #include "imgui.h"
 #include "imgui_internal.h"
-#include "keyboard_nav.h"
-#include "widgets.h"
+#include "views/keyboard_nav.h"
+#include "views/widgets.h"
 
 namespace hfrec::app {
 namespace {

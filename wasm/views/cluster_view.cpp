@@ -7,14 +7,15 @@
 #include <cstdio>
 #include <string>
 
-#include "app.h"
-#include "fonts.h"
+#include "app/app.h"
+#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
-#include "input.h"
-#include "theme.h"
-#include "ui.h"
-#include "widgets.h"
+#include "views/input.h"
+#include "views/theme.h"
+#include "views/ui.h"
+#include "views/views.h"
+#include "views/widgets.h"
 
 namespace hfrec::app {
 namespace {

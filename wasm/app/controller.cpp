@@ -1,11 +1,11 @@
-#include "controller.h"
+#include "app/controller.h"
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "cluster_controller.h"
+#include "app/cluster_controller.h"
 #include "core/catalogue.h"
 #include "core/index_builder.h"
 #include "core/job.h"
