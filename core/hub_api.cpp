@@ -390,7 +390,7 @@ Step Pager::feed(const Reply& reply, int64_t now) {
   std::string next = link.value();
   if (!next.empty() && next[0] == '/') next = origin_ + next;  // a path relative to the origin
   if (!next.empty() && origin_of(next) != origin_)
-    return fail("the next link leaves " + origin_ + ": '" + next.substr(0, 200) + "'");
+    return fail("the next link leaves " + origin_ + ": '" + next.substr(0, 1000) + "'");
 
   // The page is good: take its new models.
   retries_ = 0;
@@ -419,7 +419,7 @@ Step Pager::feed(const Reply& reply, int64_t now) {
   // A loop fails after the page's models are taken: they are good, and written.
   std::string loop;
   if (!followed_.insert(next).second)
-    loop = "cursor loop: its next link was already followed: '" + next.substr(0, 200) + "'";
+    loop = "cursor loop: its next link was already followed: '" + next.substr(0, 1000) + "'";
   else if (stalled_ >= 3)
     loop = "cursor loop: " + std::to_string(stalled_) + " pages in a row brought no new model";
   if (!loop.empty()) {
