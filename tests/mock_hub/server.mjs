@@ -3,7 +3,8 @@
 // Serves GET /api/models (sort, direction, limit capped at pageCap, expand[], search, author,
 // cursor paging with a Link rel="next" header) and GET /api/models/<id>, with CORS for browser
 // tests. Its models come from ../shared/data/hf_models_10k.csv when present, else from
-// web/catalogue.csv, converted at start-up to list-models objects (nothing generated is written).
+// web/catalogue.csv ($HFREC_MOCK_DATA overrides both), converted at start-up to list-models
+// objects (nothing generated is written).
 //
 // Faults are injected through setFaults() (or POST /_mock/faults, or --faults on the command line):
 // a list of {kind, page?, times?, ...}, each applied to list requests of that 1-based page number
@@ -28,6 +29,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 export const defaultDataFiles = [path.resolve(root, '../shared/data/hf_models_10k.csv'), path.join(root, 'web/catalogue.csv')];
+
+// The CSV the mock serves unless told otherwise: $HFREC_MOCK_DATA, else the first of defaultDataFiles.
+export function defaultDataFile() {
+  return process.env.HFREC_MOCK_DATA || defaultDataFiles.find((f) => fs.existsSync(f));
+}
 
 // --- CSV and Python list literals --------------------------------------------------------------
 
@@ -209,7 +215,7 @@ export async function startMockHub(opts = {}) {
   let dataFile = null;
   let models = opts.models;
   if (!models) {
-    dataFile = opts.data ?? defaultDataFiles.find((f) => fs.existsSync(f));
+    dataFile = opts.data ?? defaultDataFile();
     if (!dataFile) throw new Error('mock hub: no data file (../shared/data/hf_models_10k.csv or web/catalogue.csv)');
     models = loadModels(dataFile);
   }
