@@ -1,4 +1,9 @@
 // Hub list-models paging: URLs, Link headers, Retry-After, backoff, resume state and the Pager.
+// [SECTION] Helpers (trim, percent-encoding, civil dates)
+// [SECTION] URLs and Link headers
+// [SECTION] Retry-After and backoff
+// [SECTION] Resume state, pages, base model
+// [SECTION] Pager
 #include "hub_api.h"
 
 #include <nlohmann/json.hpp>
@@ -7,6 +12,8 @@
 #include <cctype>
 
 namespace hfrec::hub {
+
+// [SECTION] Helpers (trim, percent-encoding, civil dates) ------------------------------------------
 
 namespace {
 
@@ -68,6 +75,8 @@ bool digits(std::string_view s, size_t at, size_t n, int& out) {
 
 }  // namespace
 
+// [SECTION] URLs and Link headers -------------------------------------------------------------------
+
 const std::vector<std::string>& default_fields() {
   static const std::vector<std::string> f = {"author", "cardData", "config", "downloads", "lastModified",
                                              "library_name", "pipeline_tag", "tags", "likes", "createdAt"};
@@ -80,7 +89,8 @@ std::string origin_of(std::string_view url) {
   std::string scheme = lower(url.substr(0, colon));
   if (scheme != "http" && scheme != "https") return "";
   size_t end = url.find_first_of("/?#", colon + 3);
-  std::string_view host = url.substr(colon + 3, end == std::string_view::npos ? std::string_view::npos : end - colon - 3);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view host = url.substr(colon + 3, end - colon - 3);
   if (host.empty() || host.find('@') != std::string_view::npos) return "";
   return scheme + "://" + lower(host);
 }
@@ -168,6 +178,8 @@ Result<std::string> link_next(std::string_view h) {
   }
 }
 
+// [SECTION] Retry-After and backoff -----------------------------------------------------------------
+
 Result<int64_t> parse_http_date(std::string_view s) {
   static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -196,7 +208,8 @@ Result<int64_t> parse_http_date(std::string_view s) {
 
 Result<int64_t> retry_after_seconds(std::string_view value, int64_t now) {
   std::string_view v = trim(value);
-  if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (!v.empty() && std::all_of(v.begin(), v.end(), digit)) {
     if (v.size() > 9) return int64_t{999'999'999};  // clamped by the caller's policy anyway
     return static_cast<int64_t>(std::stoll(std::string(v)));
   }
@@ -211,6 +224,8 @@ int64_t backoff_ms(const RetryPolicy& p, int attempt) {
   for (int k = 1; k < attempt && w < p.cap_ms; ++k) w *= 2;
   return std::min(w, p.cap_ms);
 }
+
+// [SECTION] Resume state, pages, base model ----------------------------------------------------------
 
 std::string resume_state_json(const ResumeState& s) {
   nlohmann::json o;
@@ -227,7 +242,8 @@ std::string resume_state_json(const ResumeState& s) {
 Result<ResumeState> parse_resume_state(std::string_view text) {
   auto o = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (o.is_discarded() || !o.is_object()) return Error{"resume state: not a JSON object"};
-  if (!o.contains("hfrec_fetch_state")) return Error{"resume state: not written by hfrec fetch (no 'hfrec_fetch_state')"};
+  if (!o.contains("hfrec_fetch_state"))
+    return Error{"resume state: not written by hfrec fetch (no 'hfrec_fetch_state')"};
   ResumeState s;
   auto str = [&](const char* k, std::string& out) -> bool {
     auto it = o.find(k);
@@ -285,7 +301,7 @@ std::string base_model_of(const ModelRecord& r) {
   return with_relation;
 }
 
-// --- Pager ---------------------------------------------------------------------------------------
+// [SECTION] Pager -----------------------------------------------------------------------------------
 
 Result<Pager> Pager::start(const ListParams& p, const RetryPolicy& r) {
   auto url = first_page_url(p);

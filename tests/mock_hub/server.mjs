@@ -21,6 +21,8 @@
 //
 // Use from a test:   const hub = await startMockHub({pageCap: 500}); ... hub.url ... await hub.close();
 // Use by hand:       node tests/mock_hub/server.mjs --port 8123 [--page-cap N] [--data FILE] [--faults JSON]
+//
+// [SECTION] CSV and Python list literals   [SECTION] Models   [SECTION] Server   [SECTION] Command line
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -35,7 +37,7 @@ export function defaultDataFile() {
   return process.env.HFREC_MOCK_DATA || defaultDataFiles.find((f) => fs.existsSync(f));
 }
 
-// --- CSV and Python list literals --------------------------------------------------------------
+// [SECTION] CSV and Python list literals ----------------------------------------------------------
 
 // RFC 4180 records of a CSV text: arrays of strings.
 export function parseCsv(text) {
@@ -130,7 +132,7 @@ export function parsePyLiteral(s) {
   return v;
 }
 
-// --- Models --------------------------------------------------------------------------------------
+// [SECTION] Models --------------------------------------------------------------------------------
 
 function hash(s) {
   let h = 2166136261;
@@ -204,7 +206,7 @@ function decodeCursor(s) {
   } catch { return null; }
 }
 
-// --- Server --------------------------------------------------------------------------------------
+// [SECTION] Server --------------------------------------------------------------------------------
 
 // Starts the mock on 127.0.0.1. Options: port (0: a free one), pageCap (1000), data (a CSV file),
 // models (list-models objects, instead of a file), faults (as setFaults), quiet.
@@ -399,7 +401,7 @@ export async function startMockHub(opts = {}) {
   };
 }
 
-// --- Command line --------------------------------------------------------------------------------
+// [SECTION] Command line --------------------------------------------------------------------------
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
