@@ -487,6 +487,13 @@
       reportError(error);
       return { ok: false, error };
     }
+    // A redirect is followed, but only to a place a link may name itself (https:, or this site).
+    if (res.redirected && res.url && !mod._hfrec_url_allowed_str(res.url)) {
+      try { res.body?.cancel(); } catch { /* nothing to cancel */ }
+      const error = `Not loading ${where.href}: it redirects to ${res.url.slice(0, 120)}, which is not https: or on this site`;
+      reportError(error);
+      return { ok: false, error };
+    }
     if (!res.ok) {
       const error = `Could not download ${where.href}: HTTP ${res.status} ${res.statusText}`.trim();
       reportError(error);
@@ -752,18 +759,76 @@
     readyReject(new Error(message));
   }
 
+  // What the start-up downloads, shown on the loading screen as it arrives (slow networks see the
+  // bytes move instead of a bare "Loading…"). total is 0 when unknown (compressed transfers).
+  const downloads = { app: { received: 0, total: 0 }, catalogue: { received: 0, total: 0 }, fonts: { received: 0, total: 0 } };
+  let downloadsShown = false;
+  const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+  function showDownloads() {
+    if (mod || downloadsShown) return;
+    downloadsShown = true;
+    requestAnimationFrame(() => {
+      downloadsShown = false;
+      if (mod) return;
+      const parts = [];
+      for (const [name, d] of Object.entries(downloads)) {
+        if (!d.received && !d.total) continue;
+        parts.push(`${name} ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`);
+      }
+      if (parts.length) setLoadingText(`Downloading: ${parts.join(' · ')}`);
+    });
+  }
+  // The response's bytes as they arrive, counted into downloads[part]; resolves the whole body.
+  async function readCounted(res, part) {
+    const d = downloads[part];
+    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    const chunks = [];
+    if (!res.body || !res.body.getReader) {
+      const b = new Uint8Array(await res.arrayBuffer());
+      d.received += b.length;
+      showDownloads();
+      return [b];
+    }
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return chunks;
+      chunks.push(value);
+      d.received += value.length;
+      showDownloads();
+    }
+  }
+  // The same response with its body counted as the consumer (streaming compilation) reads it.
+  function countedResponse(res, part) {
+    const d = downloads[part];
+    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    if (!res.body || typeof TransformStream !== 'function') return res;
+    const counted = res.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) { d.received += chunk.length; showDownloads(); ctl.enqueue(chunk); },
+    }));
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
   async function fetchBytes(url) {
     const r = await fetch(url);
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
+    const chunks = await readCounted(r, 'fonts');
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let off = 0;
+    for (const c of chunks) { out.set(c, off); off += c.length; }
+    return out;
   }
 
   async function start() {
     const initialHash = location.hash;
     const params = new URLSearchParams(location.search);
     // The default catalogue downloads while the app compiles (unless the URL names another).
+    // Its bytes are read (and counted for the loading screen) as they arrive.
     const early = !params.get('catalogue') && !/(^#|&)src=/.test(initialHash)
-      ? fetch(defaultCatalogue) : null;  // same credentials as its <link rel=preload>
+      ? fetch(defaultCatalogue).then(async (res) => {  // same credentials as its <link rel=preload>
+        if (!res.ok) return res;
+        const chunks = await readCounted(res, 'catalogue');
+        return new Response(new Blob(chunks), { status: res.status, statusText: res.statusText });
+      }) : null;
     if (early) early.catch(() => {});
     if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
     const fontFiles = [['fonts/Inter-Regular.otf', 0], ['fonts/Inter-SemiBold.otf', 1], ['fonts/DejaVuSans.ttf', 2]];
@@ -775,6 +840,20 @@
         host,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
+        // The wasm compiles as it streams in, its bytes counted for the loading screen.
+        instantiateWasm: (imports, receive) => {
+          fetch('hfrec-app.wasm', { credentials: 'same-origin' })
+            .then((res) => {
+              if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
+              const counted = countedResponse(res, 'app');
+              return typeof WebAssembly.instantiateStreaming === 'function'
+                ? WebAssembly.instantiateStreaming(counted, imports)
+                : counted.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports));
+            })
+            .then((r) => receive(r.instance, r.module))
+            .catch((e) => fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`));
+          return {};
+        },
       });
       // A first WebGL2 context can take a few hundred milliseconds (software GL, some drivers).
       // Make it now, while the WebAssembly compiles in the background; main()'s GLFW then gets

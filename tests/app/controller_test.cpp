@@ -22,6 +22,7 @@ using nlohmann::json;
 struct FakePlatform final : Platform {
   std::vector<std::string> copied, links, urls, hashes;
   std::vector<bool> pushes;
+  std::vector<int> positions;
   std::vector<std::pair<int, std::string>> loads, jobs;
   int state_changes = 0, file_dialogs = 0;
   void open_file_dialog() override { ++file_dialogs; }
@@ -30,9 +31,10 @@ struct FakePlatform final : Platform {
   void open_url(const std::string& u) override { urls.push_back(u); }
   void download(const std::string&, const std::string&, const std::string&) override {}
   void history_go(int) override {}
-  void set_url_hash(const std::string& h, bool push, int) override {
+  void set_url_hash(const std::string& h, bool push, int pos) override {
     hashes.push_back(h);
     pushes.push_back(push);
+    positions.push_back(pos);
   }
   void load_finished(int id, const std::string& j) override { loads.emplace_back(id, j); }
   void job_finished(int id, const std::string& j) override { jobs.emplace_back(id, j); }
@@ -123,6 +125,36 @@ TEST(Controller, SelectRanksKModelsWithoutTheQueryAndPushesHistory) {
   EXPECT_TRUE(a.platform.pushes.back());
   a.controller.select("gpt2");
   EXPECT_TRUE(a.state.can_back);
+}
+
+TEST(Controller, BackUndoesMethodKFilterAndTabChangesAsWellAsModels) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("gpt2");
+  const std::string at_gpt2 = a.platform.hashes.back();
+  const int pos_gpt2 = a.platform.positions.back();
+  a.controller.apply(Intent{Intent::set_method, "jaccard"});
+  EXPECT_TRUE(a.platform.pushes.back()) << "a method change is a history entry";
+  EXPECT_TRUE(a.state.can_back);
+  // A k slider drag (many set_k in a row) is one entry.
+  a.controller.apply(Intent{Intent::set_k, "", 20});
+  EXPECT_TRUE(a.platform.pushes.back());
+  const int pos_k = a.platform.positions.back();
+  a.controller.apply(Intent{Intent::set_k, "", 21});
+  a.controller.apply(Intent{Intent::set_k, "", 22});
+  EXPECT_FALSE(a.platform.pushes.back());
+  EXPECT_EQ(a.platform.positions.back(), pos_k);
+  a.controller.apply(Intent{Intent::set_view, "clusters"});
+  EXPECT_TRUE(a.platform.pushes.back());
+  EXPECT_EQ(a.platform.positions.back(), pos_k + 1);
+  // Back (the page's popstate) to the entry before the method change restores cosine and k = 10.
+  ASSERT_EQ(a.call(a.controller.apply_link(at_gpt2, pos_gpt2))["ok"], true);
+  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.k, 10);
+  EXPECT_EQ(a.state.view, View::results);
+  EXPECT_EQ(pos_gpt2, 1) << "the first entry is the page before any model";
+  EXPECT_TRUE(a.state.can_back);
+  EXPECT_TRUE(a.state.can_forward);
 }
 
 TEST(Controller, AnUnknownModelIsRefusedByName) {

@@ -108,6 +108,7 @@ struct Controller::Impl {
   // Visited query models (mirrors the browser history entries this page pushed).
   std::vector<std::string> history;
   int history_pos = -1;
+  Intent::Kind last_intent = Intent::search;  // the last intent applied (search ones aside)
 
   Filters filters;
   ClusterController clusters;
@@ -212,10 +213,6 @@ struct Controller::Impl {
       if (!s.query.empty() && c.find(s.query) == kMissing) s.query.clear();
       history.clear();
       history_pos = -1;
-      if (!s.query.empty()) {
-        history.push_back(s.query);
-        history_pos = 0;
-      }
       sync_filter_flags();
       run_search(s.search_buf);
       recompute();
@@ -375,7 +372,27 @@ struct Controller::Impl {
     return l;
   }
 
-  void publish_url(bool push) { platform.set_url_hash(format_share_link(current_link()), push, history_pos); }
+  // Writes the view into the URL: a new history entry when push (and the view changed), else in
+  // place. The history holds the views visited, so Back undoes a method, k, filter or tab change
+  // as well as a model change.
+  void publish_url(bool push) {
+    const std::string hash = format_share_link(current_link());
+    if (history_pos < 0) {
+      history.assign(1, hash);
+      history_pos = 0;
+      push = false;
+    } else if (push && history[history_pos] != hash) {
+      history.resize(history_pos + 1);
+      history.push_back(hash);
+      history_pos = static_cast<int>(history.size()) - 1;
+    } else {
+      push = false;
+      history[history_pos] = hash;
+    }
+    s.can_back = history_pos > 0;
+    s.can_forward = history_pos + 1 < static_cast<int>(history.size());
+    platform.set_url_hash(hash, push, history_pos);
+  }
 
   std::string select(std::string_view id, bool push) {
     if (!index) return fail("no catalogue is loaded");
@@ -384,13 +401,6 @@ struct Controller::Impl {
       return fail(msg);
     }
     s.query = std::string(id);
-    if (push) {
-      if (history_pos < 0 || history[history_pos] != s.query) {
-        history.resize(history_pos + 1);
-        history.push_back(s.query);
-        history_pos = static_cast<int>(history.size()) - 1;
-      }
-    }
     recompute();
     publish_url(push);
     return dump(json{{"ok", true}, {"results", s.primary.rows.size()}});
@@ -509,6 +519,13 @@ void Controller::apply(const Intent& in) {
   if (in.kind != Intent::copy_text && in.kind != Intent::copy_link && in.kind != Intent::search &&
       in.kind != Intent::map_moved)
     s.copied.clear();
+  struct Last {  // remembered for the next intent (coalescing a k slider drag)
+    Impl& d;
+    Intent::Kind kind;
+    ~Last() {
+      if (kind != Intent::search) d.last_intent = kind;
+    }
+  } last{d, in.kind};
   switch (in.kind) {
     case Intent::search:
       d.run_search(in.text);
@@ -525,36 +542,36 @@ void Controller::apply(const Intent& in) {
     case Intent::set_method:
       if (d.set_method(in.text, false).empty()) {
         d.recompute();
-        d.publish_url(false);
+        d.publish_url(true);
       }
       break;
     case Intent::set_compare:
       if (d.set_method(in.text, true).empty()) {
         d.recompute();
-        d.publish_url(false);
+        d.publish_url(true);
       }
       break;
     case Intent::set_k:
       d.set_k(in.value);
       d.recompute();
-      d.publish_url(false);
+      d.publish_url(d.last_intent != Intent::set_k);  // a slider drag is one history entry
       break;
     case Intent::toggle_filter:
       d.toggle_filter(in.value, in.text);
       d.recompute();
-      d.publish_url(false);
+      d.publish_url(true);
       break;
     case Intent::clear_filters:
       d.filters = Filters{};
       d.sync_filter_flags();
       d.recompute();
-      d.publish_url(false);
+      d.publish_url(true);
       break;
     case Intent::set_view: {
       View v;
       if (parse_view(in.text, v)) s.view = v;
       d.ensure_clustering();
-      d.publish_url(false);
+      d.publish_url(true);
       break;
     }
     case Intent::run_cluster:
@@ -820,11 +837,6 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
   if (!l.model.empty()) {
     if (d.index && d.index->catalogue().find(l.model) != kMissing) {
       s.query = l.model;
-      if (history_pos < 0) {
-        d.history.resize(d.history_pos + 1);
-        d.history.push_back(s.query);
-        d.history_pos = static_cast<int>(d.history.size()) - 1;
-      }
     } else {
       s.error = "The link's model '" + l.model + "' is not in catalogue '" + s.catalogue.name + "'";
       result = fail(s.error);

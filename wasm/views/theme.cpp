@@ -44,7 +44,7 @@ void apply_theme(bool dark) {
     c[ImGuiCol_FrameBgHovered] = rgb(0x2f3440);
     c[ImGuiCol_FrameBgActive] = rgb(0x363c4a);
     c[ImGuiCol_Text] = rgb(0xe6e8ee);
-    c[ImGuiCol_TextDisabled] = rgb(0x9097a6);
+    c[ImGuiCol_TextDisabled] = rgb(0xa9afbc);  // 8.1:1 on the background (small text wants >= 7:1)
     c[ImGuiCol_Button] = rgb(0x2a2f3a);
     c[ImGuiCol_ButtonHovered] = rgb(0x353b48);
     c[ImGuiCol_ButtonActive] = rgb(0x404757);
@@ -66,7 +66,7 @@ void apply_theme(bool dark) {
     c[ImGuiCol_FrameBgHovered] = rgb(0xf0f2f7);
     c[ImGuiCol_FrameBgActive] = rgb(0xe8ebf3);
     c[ImGuiCol_Text] = rgb(0x1d2129);
-    c[ImGuiCol_TextDisabled] = rgb(0x6b7280);
+    c[ImGuiCol_TextDisabled] = rgb(0x4b5262);  // 7.3:1 on the background
     c[ImGuiCol_Button] = rgb(0xeef0f4);
     c[ImGuiCol_ButtonHovered] = rgb(0xe2e5ec);
     c[ImGuiCol_ButtonActive] = rgb(0xd5d9e2);
