@@ -1,3 +1,10 @@
+// The cluster view's controller: clustering and elbow jobs in slices, their results published into
+// AppState::clusters (map grid, dendrogram, cluster list), focus, recuts and the share link's part.
+//
+// Index of this file:
+// [SECTION] Parameters from JSON
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+// [SECTION] ClusterController
 #include "cluster_controller.h"
 
 #include <algorithm>
@@ -31,6 +38,10 @@ json nan_to_null(double v) {
 }
 
 } // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Parameters from JSON
+//-----------------------------------------------------------------------------
 
 std::string parse_cluster_params(const json& j, ClusterParams& p) {
   if (!j.is_object()) return "cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}";
@@ -80,6 +91,10 @@ std::string parse_cluster_params(const json& j, ClusterParams& p) {
   p = o;
   return "";
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+//-----------------------------------------------------------------------------
 
 struct ClusterController::Impl {
   AppState& s;
@@ -319,6 +334,10 @@ struct ClusterController::Impl {
                 {"elbow", elbow_json()}};
   }
 };
+
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController
+//-----------------------------------------------------------------------------
 
 ClusterController::ClusterController(AppState& state, Platform& platform)
     : impl_(std::make_unique<Impl>(state, platform)) {}

@@ -1,3 +1,12 @@
+// The app's controller: loads catalogues in slices, runs searches and recommendations (through
+// core), keeps history, filters and the share link, and answers the automation API (controller.h).
+//
+// Index of this file:
+// [SECTION] Views and helpers
+// [SECTION] Controller::Impl: loading, ranked lists, history, links
+// [SECTION] Loading and ticking
+// [SECTION] Intents
+// [SECTION] The automation API (window.hfrec)
 #include "controller.h"
 
 #include <algorithm>
@@ -19,6 +28,10 @@
 namespace hfrec::app {
 
 using nlohmann::json;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Views and helpers
+//-----------------------------------------------------------------------------
 
 const char* view_name(View v) {
   switch (v) {
@@ -60,6 +73,10 @@ std::vector<FilterOption> count_values(const Catalogue& c, const std::vector<uin
 }
 
 }  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Controller::Impl: loading, ranked lists, history, links
+//-----------------------------------------------------------------------------
 
 struct Controller::Impl {
   AppState& s;
@@ -396,6 +413,10 @@ struct Controller::Impl {
 Controller::Controller(AppState& state, Platform& platform) : impl_(std::make_unique<Impl>(state, platform)) {}
 Controller::~Controller() = default;
 
+//-----------------------------------------------------------------------------
+// [SECTION] Loading and ticking
+//-----------------------------------------------------------------------------
+
 int Controller::begin_load(std::string bytes, std::string name, std::string source) {
   auto& d = *impl_;
   if (d.load) d.finish_load(fail("superseded by a newer load"));
@@ -437,6 +458,10 @@ bool Controller::tick(double budget_ms) {
   bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
   return loading || clustering;
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Intents
+//-----------------------------------------------------------------------------
 
 void Controller::apply_intents() {
   std::vector<Intent> intents;
@@ -545,6 +570,10 @@ void Controller::apply(const Intent& in) {
       break;
   }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] The automation API (window.hfrec)
+//-----------------------------------------------------------------------------
 
 std::string Controller::state_json() const {
   const auto& d = *impl_;
