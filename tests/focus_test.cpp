@@ -34,8 +34,10 @@ std::vector<uint32_t> oracle(const Index& index, const std::string& id, Recommen
                              const std::function<bool(uint32_t)>& allowed) {
   const size_t k = p.k;
   p.k = index.catalogue().size();
+  const auto all = index.recommend(id, p);
   std::vector<uint32_t> out;
-  for (const Recommendation& r : index.recommend(id, p).value())
+  if (!all.ok()) return out;
+  for (const Recommendation& r : all.value())
     if (allowed(r.row) && out.size() < k) out.push_back(r.row);
   return out;
 }

@@ -68,32 +68,43 @@ TEST(Index, PartsAreTheOneShotBuildersResults) {
   EXPECT_EQ(index.catalogue().size(), copy.size());
 }
 
-TEST(Index, FromBuilderPartsAnswersAsBuiltInOneCall) {
-  const Index whole(random_catalogue(150, 3));
-  IndexBuilder b(random_catalogue(150, 3));
-  run_to_end(b);
-  auto parts = b.take_parts();
-  ASSERT_TRUE(parts.ok()) << parts.error();
-  const Index from_parts(std::move(parts).value());
+// The sliced IndexBuilder (behind Index(Catalogue)) against parts built by the one-shot functions.
+TEST(Index, AnswersAsAnIndexOfOneShotParts) {
+  const Index sliced(random_catalogue(150, 3));
+  Catalogue cat = random_catalogue(150, 3);
+  std::vector<uint32_t> order = tie_order(cat);
+  AttributeSpace attributes = build_attributes(cat, &order);
+  SoupSpace soup = build_soup(cat, &order);
+  const Index one_shot(IndexParts{std::move(cat), std::move(order), std::move(attributes), std::move(soup)});
   RecommendParams p;
-  for (Method m : {Method::jaccard, Method::cosine, Method::tfidf}) {
-    p.method = m;
-    auto a = whole.recommend_row(0, p), z = from_parts.recommend_row(0, p);
-    ASSERT_TRUE(a.ok() && z.ok());
-    ASSERT_EQ(a.value().size(), z.value().size());
-    for (size_t i = 0; i < a.value().size(); ++i) {
-      EXPECT_EQ(a.value()[i].row, z.value()[i].row);
-      EXPECT_EQ(a.value()[i].score, z.value()[i].score);
+  p.k = 20;
+  for (Method m : {Method::jaccard, Method::cosine, Method::tfidf, Method::knn})
+    for (uint32_t row : {0u, 77u}) {
+      p.method = m;
+      auto a = sliced.recommend_row(row, p), z = one_shot.recommend_row(row, p);
+      ASSERT_TRUE(a.ok() && z.ok());
+      ASSERT_EQ(a.value().size(), z.value().size());
+      for (size_t i = 0; i < a.value().size(); ++i) {
+        EXPECT_EQ(a.value()[i].row, z.value()[i].row) << method_name(m) << ", rank " << i;
+        EXPECT_EQ(a.value()[i].score, z.value()[i].score);
+      }
     }
-  }
 }
 
-TEST(Index, AttributeKMeansIsComputedOncePerK) {
+// Method::kmeans's clustering is k-means of the attribute groups weighted by their sizes, computed
+// once per k.
+TEST(Index, AttributeKMeansIsKMeansOfTheWeightedGroups) {
   const Index index(random_catalogue(120, 4));
+  const Groups& g = index.attributes().groups;
+  std::vector<double> w;
+  for (uint32_t x = 0; x < g.size(); ++x) w.push_back(g.weight(x));
+  KMeansParams p;
+  p.k = 3;
+  const KMeansResult want = kmeans(g.rows, w, p);
   const KMeansResult& a = index.attribute_kmeans(3);
-  const KMeansResult& b = index.attribute_kmeans(3);
-  EXPECT_EQ(&a, &b);
-  EXPECT_NE(&index.attribute_kmeans(4), &a);
+  EXPECT_EQ(a.labels, want.labels);
+  EXPECT_EQ(a.inertia, want.inertia);
+  EXPECT_EQ(&index.attribute_kmeans(3), &a);
 }
 
 }  // namespace
