@@ -1,3 +1,10 @@
+// The cluster view's controller: clustering and elbow jobs in slices, their results published into
+// AppState::clusters (map grid, dendrogram, cluster list), focus, recuts and the share link's part.
+//
+// Index of this file:
+// [SECTION] Parameters from JSON
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+// [SECTION] ClusterController
 #include "app/cluster_controller.h"
 
 #include <algorithm>
@@ -8,6 +15,9 @@
 
 #include "core/catalogue.h"
 #include "core/clustering.h"
+#include "core/dendrogram.h"
+#include "core/focus.h"
+#include "core/map_grid.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
 
@@ -21,13 +31,17 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-constexpr int kDendroLeaves = 30; // leaves of the drawn (truncated) dendrogram
+constexpr size_t kDendroLeaves = 30; // leaves of the drawn (truncated) dendrogram
 
 json nan_to_null(double v) {
   return std::isfinite(v) ? json(v) : json(nullptr);
 }
 
 } // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Parameters from JSON
+//-----------------------------------------------------------------------------
 
 std::string parse_cluster_params(const json& j, ClusterParams& p) {
   if (!j.is_object()) return "cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}";
@@ -77,6 +91,10 @@ std::string parse_cluster_params(const json& j, ClusterParams& p) {
   p = o;
   return "";
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+//-----------------------------------------------------------------------------
 
 struct ClusterController::Impl {
   AppState& s;
@@ -162,58 +180,18 @@ struct ClusterController::Impl {
     }
     if (c.focus >= static_cast<int>(c.clusters.size()) || (c.focus == -1 && c.noise == 0)) c.focus = -2;
 
-    // The map in the unit square, aspect kept, y up.
-    const auto& xy = r.map.xy;
-    if (xy.size() == 2 * n && n) {
-      float x0 = xy[0], x1 = xy[0], y0 = xy[1], y1 = xy[1];
-      for (size_t i = 0; i < n; ++i) {
-        x0 = std::min(x0, xy[2 * i]);
-        x1 = std::max(x1, xy[2 * i]);
-        y0 = std::min(y0, xy[2 * i + 1]);
-        y1 = std::max(y1, xy[2 * i + 1]);
-      }
-      float span = std::max({x1 - x0, y1 - y0, 1e-12f});
-      float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
-      c.x.resize(n);
-      c.y.resize(n);
-      for (size_t i = 0; i < n; ++i) {
-        c.x[i] = 0.5f + (xy[2 * i] - mx) / span;
-        c.y[i] = 0.5f + (xy[2 * i + 1] - my) / span;
-      }
-    } else {
-      c.x.assign(n, 0.5f);
-      c.y.assign(n, 0.5f);
+    // The map in the unit square with its grid (rows within a cell most downloaded first: the
+    // coarse LOD draws the first few of each cell), and point sizes by downloads.
+    auto grid = build_map_grid(normalize_map(r.map.xy, n), cat.downloads);
+    if (grid.ok()) {
+      MapGrid& g = grid.value();
+      c.x = std::move(g.points.x);
+      c.y = std::move(g.points.y);
+      c.grid = g.side;
+      c.cell_start = std::move(g.cell_start);
+      c.cell_rows = std::move(g.cell_rows);
     }
-    int64_t max_dl = 1;
-    for (size_t i = 0; i < n; ++i)
-      max_dl = std::max<int64_t>(max_dl, cat.downloads[i]);
-    const double lmax = std::log10(static_cast<double>(max_dl) + 1);
-    c.size.resize(n);
-    for (size_t i = 0; i < n; ++i)
-      c.size[i] = static_cast<float>(
-          0.6 + 2.0 * std::log10(static_cast<double>(std::max<int64_t>(0, cat.downloads[i])) + 1) / lmax);
-    // Grid: about 4 rows per cell, rows within a cell most downloaded first (the coarse LOD draws
-    // the first few of each cell).
-    int g = static_cast<int>(std::clamp(std::sqrt(static_cast<double>(n) / 4), 8.0, 512.0));
-    c.grid = g;
-    std::vector<uint32_t> cell(n);
-    c.cell_start.assign(static_cast<size_t>(g) * g + 1, 0);
-    for (size_t i = 0; i < n; ++i) {
-      int cx = std::clamp(static_cast<int>(c.x[i] * g), 0, g - 1);
-      int cy = std::clamp(static_cast<int>(c.y[i] * g), 0, g - 1);
-      cell[i] = static_cast<uint32_t>(cy * g + cx);
-      ++c.cell_start[cell[i] + 1];
-    }
-    for (size_t i = 1; i < c.cell_start.size(); ++i)
-      c.cell_start[i] += c.cell_start[i - 1];
-    c.cell_rows.resize(n);
-    for (uint32_t i = 0; i < n; ++i)
-      c.cell_rows[i] = i;
-    std::sort(c.cell_rows.begin(), c.cell_rows.end(), [&](uint32_t a, uint32_t b) {
-      if (cell[a] != cell[b]) return cell[a] < cell[b];
-      if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
-      return a < b;
-    });
+    c.size = map_point_sizes(cat.downloads);
     const Catalogue* catp = &cat;
     const std::vector<int32_t>* labels = &c.labels;
     c.point_info = [catp, labels](uint32_t row) {
@@ -245,62 +223,15 @@ struct ClusterController::Impl {
     c.merge_heights.clear();
     c.dendro_max = 0;
     c.cut_height = -1;
-    const Dendrogram& d = r.dendrogram;
-    if (r.request.algo != ClusterAlgo::ward || d.n_leaves < 2 || d.merges.size() + 1 != d.n_leaves) return;
-    const size_t n = d.n_leaves;
-    const size_t m = d.merges.size();
-    for (size_t i = 0; i < m && i < 5000; ++i)
-      c.merge_heights.push_back(d.merges[m - 1 - i].height);
-    c.dendro_max = d.merges.back().height;
-    const size_t p = std::min<size_t>(n, kDendroLeaves);
-    const size_t first_shown = m - (p - 1); // merges >= this are drawn as nodes
-    // Iterative post-order from the root: x of each node, leaves left to right.
-    struct Node {
-      float x, h;
-    };
-    size_t next_leaf = 0;
-    auto size_of = [&](size_t t) -> uint32_t {
-      return static_cast<uint32_t>(t < n ? d.leaf_size[t] : d.merges[t - n].size);
-    };
-    auto is_node = [&](size_t t) { return t >= n && t - n >= first_shown; };
-    std::vector<std::pair<size_t, bool>> stack{{n + m - 1, false}};
-    std::vector<std::pair<size_t, Node>> visited; // node id -> position
-    auto pos_of = [&](size_t t) -> Node {
-      for (auto it = visited.rbegin(); it != visited.rend(); ++it)
-        if (it->first == t) return it->second;
-      return Node{0.5f, 0};
-    };
-    while (!stack.empty()) {
-      auto [t, expanded] = stack.back();
-      stack.pop_back();
-      if (!is_node(t)) {
-        Node leaf{(static_cast<float>(next_leaf) + 0.5f) / static_cast<float>(p), 0};
-        ++next_leaf;
-        c.dendro_leaves.push_back({leaf.x, size_of(t)});
-        visited.emplace_back(t, leaf);
-        continue;
-      }
-      const Merge& mg = d.merges[t - n];
-      if (!expanded) {
-        stack.emplace_back(t, true);
-        stack.emplace_back(mg.b, false);
-        stack.emplace_back(mg.a, false);
-        continue;
-      }
-      Node l = pos_of(mg.a), rgt = pos_of(mg.b);
-      Node me{(l.x + rgt.x) / 2, static_cast<float>(mg.height)};
-      c.dendro_links.push_back({l.x, rgt.x, l.h, rgt.h, me.h});
-      visited.emplace_back(t, me);
-    }
+    if (r.request.algo != ClusterAlgo::ward) return;
+    DendrogramLayout d = ::hfrec::layout_dendrogram(r.dendrogram, DendrogramLayoutParams{.leaves = kDendroLeaves});
+    if (d.empty()) return;
+    for (const DendrogramLink& l : d.links) c.dendro_links.push_back({l.x_left, l.x_right, l.h_left, l.h_right, l.h});
+    for (const DendrogramLeaf& l : d.leaves) c.dendro_leaves.push_back({l.x, l.size});
+    c.merge_heights = std::move(d.merge_heights);
+    c.dendro_max = d.max_height;
     // The cut in use: the request's height, else between the (k-1)-th and k-th highest merges.
-    if (r.request.ward_height >= 0) {
-      c.cut_height = r.request.ward_height;
-    } else {
-      size_t k = r.sizes.size();
-      double above = k >= 2 && k - 2 < m ? d.merges[m - (k - 1)].height : c.dendro_max * 1.05;
-      double below = k - 1 < m ? d.merges[m - k].height : 0;
-      c.cut_height = (above + below) / 2;
-    }
+    c.cut_height = r.request.ward_height >= 0 ? r.request.ward_height : cut_height(r.dendrogram, r.sizes.size());
   }
 
   bool tick(double budget_ms) {
@@ -404,6 +335,10 @@ struct ClusterController::Impl {
   }
 };
 
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController
+//-----------------------------------------------------------------------------
+
 ClusterController::ClusterController(AppState& state, Platform& platform)
     : impl_(std::make_unique<Impl>(state, platform)) {}
 ClusterController::~ClusterController() = default;
@@ -483,7 +418,7 @@ std::string ClusterController::recut(double height) {
   auto& d = *impl_;
   if (!d.result || d.result->request.algo != ClusterAlgo::ward) return "a cut needs a Ward clustering";
   if (!(height >= 0) || !std::isfinite(height)) return "the cut height must be a number >= 0";
-  int k = d.s.clusters.clusters_at(height);
+  int k = clusters_at(d.s.clusters.merge_heights, height);
   auto r = recut_ward(*d.index, *d.result, k, height);
   if (!r.ok()) return r.error();
   d.job_params = d.s.clusters.params;
@@ -547,8 +482,7 @@ bool ClusterController::filtering() const {
 
 bool ClusterController::allowed(uint32_t row) const {
   const ClusterState& c = impl_->s.clusters;
-  if (!filtering() || row >= c.labels.size()) return true;
-  return c.labels[row] == (c.focus == -1 ? kNoise : c.focus);
+  return !filtering() || cluster_focus_allows(c.labels, c.focus, row);
 }
 
 json ClusterController::summary() const {

@@ -1,3 +1,12 @@
+// The app's controller: loads catalogues in slices, runs searches and recommendations (through
+// core), keeps history, filters and the share link, and answers the automation API (controller.h).
+//
+// Index of this file:
+// [SECTION] Views and helpers
+// [SECTION] Controller::Impl: loading, ranked lists, history, links
+// [SECTION] Loading and ticking
+// [SECTION] Intents
+// [SECTION] The automation API (window.hfrec)
 #include "app/controller.h"
 
 #include <algorithm>
@@ -7,6 +16,8 @@
 
 #include "app/cluster_controller.h"
 #include "core/catalogue.h"
+#include "core/export.h"
+#include "core/focus.h"
 #include "core/index_builder.h"
 #include "core/job.h"
 #include "core/recommender.h"
@@ -17,6 +28,10 @@
 namespace hfrec::app {
 
 using nlohmann::json;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Views and helpers
+//-----------------------------------------------------------------------------
 
 const char* view_name(View v) {
   switch (v) {
@@ -45,29 +60,6 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 json ok_json() { return json{{"ok", true}}; }
 std::string fail(const std::string& msg) { return dump(json{{"ok", false}, {"error", msg}}); }
 
-std::string csv_cell(const std::string& v) {
-  bool quote = v.find_first_of(",\"\n\r") != std::string::npos;
-  std::string o = v;
-  // Spreadsheets run cells starting with = + @ as formulas.
-  if (!o.empty() && (o[0] == '=' || o[0] == '+' || o[0] == '@')) {
-    o = "'" + o;
-    quote = true;
-  }
-  if (!quote) return o;
-  std::string q = "\"";
-  for (char c : o) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-
-std::string file_stem(std::string name) {
-  std::string o;
-  for (char c : name) o += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
-  return o.empty() ? "hfrec" : o;
-}
-
 std::vector<FilterOption> count_values(const Catalogue& c, const std::vector<uint32_t>& column) {
   std::map<uint32_t, uint32_t> counts;
   for (uint32_t v : column)
@@ -81,6 +73,10 @@ std::vector<FilterOption> count_values(const Catalogue& c, const std::vector<uin
 }
 
 }  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Controller::Impl: loading, ranked lists, history, links
+//-----------------------------------------------------------------------------
 
 struct Controller::Impl {
   AppState& s;
@@ -260,25 +256,11 @@ struct Controller::Impl {
     p.k = static_cast<size_t>(s.k);
     p.filters = filters;
     const Catalogue& c = index->catalogue();
-    // A focused cluster restricts the candidates: rank more, keep its members.
-    if (clusters.filtering()) p.k = std::min<size_t>(c.size(), std::max<size_t>(20 * p.k, 1000));
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = index->recommend(s.query, p);
-    if (r.ok() && clusters.filtering()) {
-      auto keep = [&](const auto& v) {
-        std::remove_cvref_t<decltype(v)> out;
-        for (const auto& rec : v)
-          if (clusters.allowed(rec.row) && out.size() < static_cast<size_t>(s.k)) out.push_back(rec);
-        return out;
-      };
-      auto kept = keep(r.value());
-      if (kept.size() < static_cast<size_t>(s.k) && p.k < c.size()) {
-        p.k = c.size();
-        r = index->recommend(s.query, p);
-        if (r.ok()) kept = keep(r.value());
-      }
-      if (r.ok()) r = std::move(kept);
-    }
+    // A focused cluster restricts the candidates to its members.
+    auto r = clusters.filtering()
+                 ? recommend_focused(*index, s.query, p, [&](uint32_t row) { return clusters.allowed(row); })
+                 : index->recommend(s.query, p);
     list.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok()) {
       list.error = r.error();
@@ -423,46 +405,27 @@ struct Controller::Impl {
     sync_filter_flags();
   }
 
-  std::string export_list(const std::string& format) {
-    std::vector<const ResultList*> lists{&s.primary};
-    if (!s.compare.empty()) lists.push_back(&s.secondary);
-    if (format == "csv") {
-      std::string o = "list,rank,modelId,score,downloads,pipeline_tag,library_name,model_type,shared\n";
-      for (const ResultList* l : lists)
-        for (const auto& r : l->rows) {
-          char score[32];
-          std::snprintf(score, sizeof score, "%.6f", r.score);
-          o += csv_cell(l->method) + "," + std::to_string(r.rank) + "," + csv_cell(r.model_id) + "," + score + "," +
-               std::to_string(r.downloads) + "," + csv_cell(r.task) + "," + csv_cell(r.library) + "," +
-               csv_cell(r.model_type) + "," + csv_cell(r.why) + "\n";
-        }
-      return o;
-    }
-    json j;
-    j["query"] = s.query;
-    j["catalogue"] = s.catalogue.name;
-    j["k"] = s.k;
-    j["filters"] = {{"tasks", filters.tasks}, {"libraries", filters.libraries}, {"model_types", filters.model_types}};
-    j["lists"] = json::array();
-    for (const ResultList* l : lists) {
-      json rows = json::array();
-      for (const auto& r : l->rows)
-        rows.push_back({{"rank", r.rank},
-                        {"modelId", r.model_id},
-                        {"score", r.score},
-                        {"downloads", r.downloads},
-                        {"pipeline_tag", r.task},
-                        {"library_name", r.library},
-                        {"model_type", r.model_type},
-                        {"shared", r.why}});
-      j["lists"].push_back({{"method", l->method}, {"results", rows}});
-    }
-    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  std::string export_list(ExportFormat format) {
+    std::vector<ExportList> lists;
+    auto add = [&](const ResultList& l) {
+      ExportList e{l.method, {}};
+      for (const auto& r : l.rows)
+        e.rows.push_back({r.rank, r.model_id, r.score, r.downloads, r.task, r.library, r.model_type, r.why});
+      lists.push_back(std::move(e));
+    };
+    add(s.primary);
+    if (!s.compare.empty()) add(s.secondary);
+    if (format == ExportFormat::csv) return export_csv(lists);
+    return export_json(ExportQuery{s.query, s.catalogue.name, s.k, filters}, lists);
   }
 };
 
 Controller::Controller(AppState& state, Platform& platform) : impl_(std::make_unique<Impl>(state, platform)) {}
 Controller::~Controller() = default;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Loading and ticking
+//-----------------------------------------------------------------------------
 
 int Controller::begin_load(std::string bytes, std::string name, std::string source) {
   auto& d = *impl_;
@@ -505,6 +468,10 @@ bool Controller::tick(double budget_ms) {
   bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
   return loading || clustering;
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Intents
+//-----------------------------------------------------------------------------
 
 void Controller::apply_intents() {
   std::vector<Intent> intents;
@@ -616,10 +583,8 @@ void Controller::apply(const Intent& in) {
     }
     case Intent::export_list: {
       if (s.query.empty()) break;
-      bool csv = in.text == "csv";
-      std::string name = file_stem(s.query) + "-" + s.method + (s.compare.empty() ? "" : "-vs-" + s.compare);
-      d.platform.download(name + (csv ? ".csv" : ".json"), csv ? "text/csv" : "application/json",
-                          d.export_list(csv ? "csv" : "json"));
+      const ExportFormat f = in.text == "csv" ? ExportFormat::csv : ExportFormat::json;
+      d.platform.download(export_file_name(s.query, s.method, s.compare, f), export_mime(f), d.export_list(f));
       break;
     }
     case Intent::copy_link:
@@ -635,6 +600,10 @@ void Controller::apply(const Intent& in) {
       break;
   }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] The automation API (window.hfrec)
+//-----------------------------------------------------------------------------
 
 std::string Controller::state_json() const {
   const auto& d = *impl_;

@@ -1,9 +1,13 @@
-#include "core/features.h"
+// Soup space: the notebook's preprocessing of the soup, the sorted vocabulary and the smooth idf
+// (core/soup.h).
+#include "core/soup.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace hfrec {
 namespace {
@@ -69,42 +73,6 @@ TEST(Soup, VocabularyIsSortedAndIdfIsSmooth) {
                       m.indices.begin() + static_cast<long>(s.groups.row_end(0)), bt);
   ASSERT_NE(it, m.indices.begin() + static_cast<long>(s.groups.row_end(0)));
   EXPECT_EQ(m.values[static_cast<size_t>(it - m.indices.begin())], 2.0f);
-}
-
-TEST(Attributes, OneHotAsPandasGetDummies) {
-  ModelRecord a = bert();
-  ModelRecord b;
-  b.id = "b";
-  b.architectures_missing = true;  // -> category nan
-  b.library_name = "timm";
-  ModelRecord c2 = bert();
-  c2.id = "c";
-  c2.architectures = {"A", "B"};  // one category, taken whole
-  Catalogue c = make_catalogue({a, b, c2});
-  AttributeSpace s = build_attributes(c);
-  std::vector<std::string> want = {"pipeline_tag_fill-mask", "architectures_'A', 'B'",
-                                   "architectures_'BertForMaskedLM'", "architectures_nan", "model_type_bert",
-                                   "library_name_timm", "library_name_transformers"};
-  EXPECT_EQ(s.names, want);
-  EXPECT_EQ(s.groups.row_end(0) - s.groups.row_begin(0), 4u);
-  EXPECT_EQ(s.groups.row_end(1) - s.groups.row_begin(1), 2u);  // architectures nan + library timm; no pipeline/model_type
-  EXPECT_EQ(s.groups.size(), 3u);
-}
-
-TEST(Groups, CollapseIdenticalRowsOrderedByDownloadsThenId) {
-  std::vector<ModelRecord> rs;
-  for (int i = 0; i < 4; ++i) {
-    ModelRecord r = bert();
-    r.id = "m" + std::to_string(3 - i);
-    r.downloads = i < 2 ? 5 : 9;
-    rs.push_back(r);
-  }
-  Catalogue c = make_catalogue(rs);
-  AttributeSpace s = build_attributes(c);
-  ASSERT_EQ(s.groups.size(), 1u);
-  std::vector<std::string> order;
-  for (uint32_t r : s.groups.members) order.emplace_back(c.id(r));
-  EXPECT_EQ(order, (std::vector<std::string>{"m0", "m1", "m2", "m3"}));
 }
 
 }  // namespace
