@@ -389,6 +389,11 @@ window.hfrecHub = (ctx) => {
     el('hub-cancel').textContent = busy ? 'Stop' : 'Cancel';
   }
   if (dlg) {
+    // Keys typed in the dialog are the dialog's: GLFW's window listeners (registered after these)
+    // must not take Tab, arrows or Space from its controls.
+    for (const type of ['keydown', 'keypress', 'keyup']) {
+      window.addEventListener(type, (e) => { if (dlg.contains(e.target)) e.stopImmediatePropagation(); }, true);
+    }
     dlg.addEventListener('change', renderDialog);
     dlg.addEventListener('cancel', (e) => { if (pub.running) { e.preventDefault(); cancel(); } });
     dlg.addEventListener('close', () => {
