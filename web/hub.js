@@ -392,7 +392,7 @@ window.hfrecHub = (ctx) => {
     // Keys typed in the dialog are the dialog's: GLFW's window listeners (registered after these)
     // must not take Tab, arrows or Space from its controls.
     for (const type of ['keydown', 'keypress', 'keyup']) {
-      window.addEventListener(type, (e) => { if (dlg.contains(e.target)) e.stopImmediatePropagation(); }, true);
+      window.addEventListener(type, (e) => { if (e.target instanceof Node && dlg.contains(e.target)) e.stopImmediatePropagation(); }, true);
     }
     dlg.addEventListener('change', renderDialog);
     dlg.addEventListener('cancel', (e) => { if (pub.running) { e.preventDefault(); cancel(); } });
