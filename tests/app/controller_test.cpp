@@ -249,7 +249,7 @@ TEST(Controller, OnlyHubModelPagesAreOpened) {
 // The Hub button opens the page's dialog and nothing else: no load starts before consent there.
 TEST(Controller, OpenHubAsksThePageForItsDialog) {
   App a;
-  a.controller.apply(Intent{Intent::open_hub});
+  a.controller.apply(Intent{Intent::open_hub, ""});
   EXPECT_EQ(a.platform.hub_dialogs, 1);
   EXPECT_EQ(a.platform.file_dialogs, 0);
   EXPECT_TRUE(a.platform.loads.empty());
