@@ -2,7 +2,7 @@
 // with faults, recommendations equal to loading the same JSON, cancel, a truncated page and
 // Resume, the IndexedDB cache across a reload with the mock closed, and a #src=hub: share link's
 // consent step. Never the internet.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { clickWidget, openPage, settle, state, useBrowser } from './helpers.mjs';
 import { startMockHub } from '../mock_hub/server.mjs';
@@ -19,8 +19,6 @@ const env = useBrowser(async ({ browser, server }) => {
   app = await openPage(browser, pageUrl);
 });
 after(async () => { await hub?.close(); });
-void before;
-void env;
 
 const N = () => hub.models.length;  // 10k from ../shared/data, else web/catalogue.csv's 55
 
