@@ -18,6 +18,7 @@
 
 // clang-format off
 EM_JS(void, js_open_file_dialog, (), { Module.host.openFileDialog(); });
+EM_JS(void, js_open_hub_dialog, (), { Module.host.openHub(); });
 EM_JS(void, js_copy_text, (const char* t), { Module.host.copyText(UTF8ToString(t)); });
 EM_JS(void, js_copy_link, (const char* h), { Module.host.copyLink(UTF8ToString(h)); });
 EM_JS(void, js_open_url, (const char* u), { Module.host.openUrl(UTF8ToString(u)); });
@@ -44,6 +45,7 @@ namespace {
 class BrowserPlatform final : public Platform {
  public:
   void open_file_dialog() override { js_open_file_dialog(); }
+  void open_hub_dialog() override { js_open_hub_dialog(); }
   void copy_text(const std::string& t) override { js_copy_text(t.c_str()); }
   void copy_link(const std::string& h) override { js_copy_link(h.c_str()); }
   void open_url(const std::string& u) override { js_open_url(u.c_str()); }

@@ -583,7 +583,9 @@
     if (!mod) return;
     const pos = e.state && typeof e.state.hfrecPos === 'number' ? e.state.hfrecPos : -1;
     lastHash = location.hash;
-    withStrings([location.hash], (p) => mod._hfrec_apply_link(p, pos));
+    // A Hub source (#src=hub:...) is the page's to fetch, not a URL for the app to check.
+    const hubLink = hub ? hub.fromHash(location.hash) : null;
+    withStrings([hubLink ? hubLink.rest : location.hash], (p) => mod._hfrec_apply_link(p, pos));
     requestFrame();
   });
 
@@ -650,9 +652,15 @@
     }
   }
 
+  // ---- Load from the Hub (web/hub.js) ----------------------------------------------------------
+  const hub = typeof window.hfrecHub === 'function'
+    ? window.hfrecHub({ loadInto, showProgress, reportError, stateChanged, focusApp })
+    : null;
+
   // ---- the host object the C++ Platform calls -------------------------------------------------
   const host = {
     openFileDialog: () => fileInput.click(),
+    openHub: () => { if (hub) hub.openDialog(); },
     copyText,
     // A share link is the page's whole address with the view's hash.
     copyLink: (hash) => copyText(location.origin + location.pathname + location.search + hash,
@@ -704,7 +712,24 @@
   // ---- the automation API ---------------------------------------------------------------------
   const api = {
     ready,
-    state: () => (mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] }),
+    state: () => {
+      const s = mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] };
+      if (hub) s.fetch = hub.state();
+      return s;
+    },
+    // Load from the Hub: fetchHub({sort: downloads|likes|lastModified, n (0 = all), consent}) pages
+    // through {hub}/api/models and loads the models; without consent:true the dialog asks first.
+    // Resolves {ok, rows, error} (a failed or cancelled fetch loads what it got: see state().fetch).
+    fetchHub: (opts) => (hub ? hub.fetchHub(opts) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Goes on from where a failed or cancelled Hub fetch stopped; resolves like fetchHub.
+    resumeHub: () => (hub ? hub.resume() : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Stops the Hub fetch in progress (what it fetched is loaded).
+    cancelHub: () => (hub ? hub.cancel() : { ok: false }),
+    // The Hub catalogues cached in this browser: {ok, entries: [{query, host, rows, bytes, cachedAt}]}.
+    cache: () => (hub ? hub.cache() : Promise.resolve({ ok: true, entries: [] })),
+    clearCache: () => (hub ? hub.clearCache() : Promise.resolve({ ok: true })),
+    // Loads a cached Hub catalogue ('sort=downloads&n=10000'; the newest when omitted), no network.
+    loadCached: (query) => (hub ? hub.loadCached(query) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
     loadCatalogue: (data, name) => loadCatalogue(data, name, ''),
     select: (modelId) => {
       const r = callJson(mod._hfrec_select, modelId);
@@ -895,7 +920,10 @@
 
     // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
     let src = params.get('catalogue') || '';
-    if (!src && initialHash.length > 1) {
+    // #src=hub:sort=S&n=N names a Hub query: the page asks before fetching (below).
+    const hubLink = !src && hub ? hub.fromHash(initialHash) : null;
+    const linkHash = hubLink ? hubLink.rest : initialHash;
+    if (!src && !hubLink && initialHash.length > 1) {
       const r = callJson(mod._hfrec_link_source, initialHash);
       if (r.ok && r.source) src = r.source;
     }
@@ -907,10 +935,17 @@
     }
     if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), '', early);
     if (urlError) reportError(urlError);
-    if (initialHash.length > 1) {
-      withStrings([initialHash], (p) => mod._hfrec_apply_link(p, -1));
+    if (!hubLink && linkHash.length > 1) {
+      withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
     }
     reveal();
+    if (hubLink) {
+      // The consent step; the view the link names is restored once the models are in.
+      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true, afterLoad: () => {
+        if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
+        requestFrame();
+      } });
+    }
     requestFrame();
     performance.mark('hfrec:ready');
     if (result.ok) readyResolve(true);

@@ -24,8 +24,9 @@ struct FakePlatform final : Platform {
   std::vector<bool> pushes;
   std::vector<int> positions;
   std::vector<std::pair<int, std::string>> loads, jobs;
-  int state_changes = 0, file_dialogs = 0;
+  int state_changes = 0, file_dialogs = 0, hub_dialogs = 0;
   void open_file_dialog() override { ++file_dialogs; }
+  void open_hub_dialog() override { ++hub_dialogs; }
   void copy_text(const std::string& t) override { copied.push_back(t); }
   void copy_link(const std::string& h) override { links.push_back(h); }
   void open_url(const std::string& u) override { urls.push_back(u); }
@@ -275,6 +276,15 @@ TEST(Controller, OnlyHubModelPagesAreOpened) {
   a.controller.apply(Intent{Intent::open_url, "bert-base-uncased"});
   ASSERT_EQ(a.platform.urls.size(), 1u);
   EXPECT_EQ(a.platform.urls[0], "https://huggingface.co/bert-base-uncased");
+}
+
+// The Hub button opens the page's dialog and nothing else: no load starts before consent there.
+TEST(Controller, OpenHubAsksThePageForItsDialog) {
+  App a;
+  a.controller.apply(Intent{Intent::open_hub, ""});
+  EXPECT_EQ(a.platform.hub_dialogs, 1);
+  EXPECT_EQ(a.platform.file_dialogs, 0);
+  EXPECT_TRUE(a.platform.loads.empty());
 }
 
 }  // namespace

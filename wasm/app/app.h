@@ -171,6 +171,7 @@ struct Intent {
     set_view,       // text
     set_sort,       // value: SortKey; flag: descending
     open_file,      // the file picker
+    open_hub,       // the Load from the Hub dialog (the page draws it: web/hub.js)
     copy_text,      // text
     open_url,       // text
     export_list,    // text: "csv" or "json"

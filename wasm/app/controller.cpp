@@ -571,6 +571,7 @@ void Controller::apply(const Intent& in) {
       d.platform.state_changed();
       break;
     case Intent::open_file: d.platform.open_file_dialog(); break;
+    case Intent::open_hub: d.platform.open_hub_dialog(); break;
     case Intent::copy_text:
       d.platform.copy_text(in.text);
       s.copied = in.text;

@@ -15,6 +15,8 @@ class Platform {
  public:
   virtual ~Platform() = default;
   virtual void open_file_dialog() = 0;
+  // Opens the page's Load from the Hub dialog (web/hub.js); nothing where there is no page.
+  virtual void open_hub_dialog() {}
   virtual void copy_text(const std::string& text) = 0;
   // Copies the page's full address with this hash (a share link) and confirms it.
   virtual void copy_link(const std::string& hash) = 0;

@@ -77,10 +77,13 @@ void draw_header(AppState& s) {
   }
   // Right-aligned actions.
   float bw = 96, gap = ImGui::GetStyle().ItemSpacing.x;
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 2 * bw - gap);
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 3 * bw - 2 * gap);
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 3);
   if (ImGui::Button("Open…", ImVec2(bw, 0))) emit(s, Intent::open_file);
   tooltip("Open a catalogue (.csv or Hub .json); you can also drop one anywhere on the page");
+  ImGui::SameLine();
+  if (ImGui::Button("From Hub…", ImVec2(bw, 0))) emit(s, Intent::open_hub);
+  tooltip("Load the model list from huggingface.co (asks first)");
   ImGui::SameLine();
   ImGui::BeginDisabled(s.query.empty());
   if (ImGui::Button(s.copied == kCopiedLink ? "Copied ✓###copylink" : "Copy link###copylink", ImVec2(bw, 0)))
@@ -353,6 +356,12 @@ void draw_empty_state(AppState& s) {
   ImVec2 ss = ImGui::CalcTextSize(sub);
   ImGui::SetCursorPosX((ImGui::GetWindowWidth() - ss.x) / 2);
   muted(sub);
+  {
+    const char* hub = "Load from the Hub…";
+    float w = ImGui::CalcTextSize(hub).x + 24;
+    ImGui::SetCursorPosX((ImGui::GetWindowWidth() - w) / 2);
+    if (ImGui::Button(hub, ImVec2(w, 0))) emit(s, Intent::open_hub);
+  }
   if (!s.suggestions.empty()) {
     ImGui::Spacing();
     const char* t = "Try one of these:";
