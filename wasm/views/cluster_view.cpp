@@ -77,20 +77,23 @@ float label_w(const char* t) {
 void draw_controls(AppState& s) {
   ClusterParams& p = s.cluster_draft;
   const ClusterState& c = s.clusters;
+  // Wide enough for the longest choice at any font and frame size (the narrow layout's are larger).
+  const float combo_w = std::max(110.0f, ImGui::CalcTextSize("attributes").x + ImGui::GetFrameHeight() +
+                                             2 * ImGui::GetStyle().FramePadding.x);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Algorithm");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("##algo", algo_label(p.algo))) {
     for (const char* a : {"kmeans", "ward", "dbscan"})
       if (ImGui::Selectable(algo_label(a), p.algo == a)) p.algo = a;
     ImGui::EndCombo();
   }
   tooltip("k-means (k-means++, 10 restarts), Ward's hierarchical clustering, or DBSCAN (cosine distance)");
-  flow(label_w("Features") + 110);
+  flow(label_w("Features") + combo_w);
   ImGui::TextUnformatted("Features");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("##features", p.features.c_str())) {
     for (const char* f : {"attributes", "soup", "tfidf"})
       if (ImGui::Selectable(f, p.features == f)) p.features = f;
@@ -123,7 +126,7 @@ void draw_controls(AppState& s) {
     if (p.algo == "kmeans") {
       ImGui::SameLine();
       int seed = static_cast<int>(std::min<uint64_t>(p.seed, 1000000));
-      ImGui::SetNextItemWidth(100);
+      ImGui::SetNextItemWidth(std::max(100.0f, 2 * ImGui::GetFrameHeight() + 60));
       if (ImGui::InputInt("##seed", &seed, 1, 10)) p.seed = static_cast<uint64_t>(std::clamp(seed, 0, 1000000));
       tooltip("Seed of the k-means++ initialisation and the map");
     }
@@ -155,7 +158,9 @@ void draw_controls(AppState& s) {
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
     line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.seconds);
     ImGui::AlignTextToFramePadding();
-    muted(line);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
+    ImGui::PopStyleColor();
   } else {
     ImGui::AlignTextToFramePadding();
     muted("Choose an algorithm and press Run.");
@@ -730,18 +735,21 @@ void draw_cluster_panels(AppState& s, float list_room) {
 } // namespace
 
 void draw_clusters_view(AppState& s) {
-  draw_controls(s);
-  ImGui::Spacing();
-  ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiIO& io = ImGui::GetIO();
   if (narrow_layout(io.DisplaySize.x)) {
-    // The map across the whole width, the panels under it; the page scrolls.
-    const float h = std::clamp(avail.x, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.6f));
-    draw_map(s, ImVec2(avail.x, h));
+    // The map first, across the whole width; the controls and panels under it; the page scrolls.
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
+    draw_map(s, ImVec2(w, h));
+    ImGui::Spacing();
+    draw_controls(s);
     ImGui::Spacing();
     draw_cluster_panels(s, io.DisplaySize.y * 0.5f);
     return;
   }
+  draw_controls(s);
+  ImGui::Spacing();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
   draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
   ImGui::SameLine();

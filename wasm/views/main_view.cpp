@@ -386,12 +386,15 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
                    p.x + w);
         ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
       }
-      ImGui::TableSetColumnIndex(4);
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      cell_text(r.task.empty() ? "—" : r.task);
-      ImGui::TableSetColumnIndex(5);
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      cell_text(r.library.empty() ? "—" : r.library);
+      // Hidden columns (Task and Library when comparing) draw nothing: they made rows taller.
+      if (ImGui::TableSetColumnIndex(4)) {
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+        cell_text(r.task.empty() ? "—" : r.task);
+      }
+      if (ImGui::TableSetColumnIndex(5)) {
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+        cell_text(r.library.empty() ? "—" : r.library);
+      }
       ImGui::TableSetColumnIndex(6);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
       cell_text(r.why, true);
