@@ -159,7 +159,7 @@ void method_combo(AppState& s, const char* label, const std::string& current, bo
 // The search box, its count and its hits (or popular models). Narrow: the list shows only while
 // there is something to pick, a few rows of tap-sized height.
 void draw_search(AppState& s, bool narrow) {
-  heading("Find a model");
+  if (!narrow) heading("Find a model");  // narrow: the box's hint says it, the results get the room
   ImGui::SetNextItemWidth(-1);
   if (s.focus_search) {
     ImGui::SetKeyboardFocusHere();
@@ -177,7 +177,8 @@ void draw_search(AppState& s, bool narrow) {
     s.focus_search = true;
   }
   if (s.search_text.empty()) {
-    muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
+    if (!(narrow && !s.query.empty()))
+      muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
   } else {
     muted(s.search_count == 1 ? "1 match" : thousands(static_cast<int64_t>(s.search_count)) + " matches");
   }
@@ -464,7 +465,7 @@ float button_w(const char* label) {
 void result_card(AppState& s, const ResultRow& r, float value_w) {
   const ImGuiStyle& st = ImGui::GetStyle();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float pad = 12, gap = 6;
+  const float pad = 10, gap = 6;
   const float w = ImGui::GetContentRegionAvail().x;
   const float inner = w - 2 * pad;
   const float lh = ImGui::GetTextLineHeight();
@@ -473,11 +474,20 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   ImGui::PushFont(fonts().bold);
   const ImVec2 id_size = ImGui::CalcTextSize(r.model_id.c_str(), nullptr, false, inner - rank_w);
   ImGui::PopFont();
-  const std::string why = r.why.empty() ? "" : "Shared: " + r.why;
-  const float why_h = why.empty() ? 0 : ImGui::CalcTextSize(why.c_str(), nullptr, false, inner).y + gap;
+  // The why line on one line, shortened with "…", so three cards fit a phone's first screen.
+  const std::string why = r.why.empty() ? "" : ui::ellipsize("Shared: " + r.why, inner);
   const bool chips = !r.task.empty() || !r.library.empty();
   const float chip_h = lh + 6;
-  const float h = std::max(ui::kTapSize, pad + id_size.y + gap + lh + gap + lh + (chips ? gap + chip_h : 0) + why_h + pad);
+  const std::string d = thousands(r.downloads);
+  const float dw = ImGui::CalcTextSize(d.c_str()).x, dlabel_w = ImGui::CalcTextSize(" downloads").x;
+  float chips_w = 0;
+  for (const std::string* c : {&r.task, &r.library})
+    if (!c->empty()) chips_w += ImGui::CalcTextSize(c->c_str()).x + 16 + 6;
+  const bool beside = chips && dw + dlabel_w + 12 + chips_w <= inner;  // chips on the downloads' row
+  float h = pad + id_size.y + gap + lh + gap;
+  h += beside ? chip_h : lh + (chips ? gap + chip_h : 0);
+  h += (why.empty() ? 0 : gap + lh) + pad;
+  h = std::max(ui::kTapSize, h);
 
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const std::string label = "##card" + r.model_id;
@@ -505,14 +515,13 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   dl->AddRectFilled(ImVec2(x, y + 4), ImVec2(x + bar_w * f, y + lh - 4), palette().accent_soft, 3);
   ui::number("score", r.model_id, score_text(r.score), ImVec2(x + bar_w + 8, y), x + inner);
   y += lh + gap;
-  const std::string d = thousands(r.downloads);
-  ui::number("downloads", r.model_id, d, ImVec2(x, y), x + inner);
-  const float dw = ImGui::CalcTextSize(d.c_str()).x;
-  dl->AddText(ImVec2(x + dw, y), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+  const float ty = beside ? 3 : 0;  // level with the chips' text
+  ui::number("downloads", r.model_id, d, ImVec2(x, y + ty), x + inner);
+  dl->AddText(ImVec2(x + dw, y + ty), ImGui::GetColorU32(ImGuiCol_TextDisabled),
               ui::ellipsize(" downloads", std::max(0.0f, inner - dw)).c_str());
-  y += lh + gap;
+  if (!beside) y += lh + gap;
   if (chips) {
-    float cx = x;
+    float cx = beside ? x + dw + dlabel_w + 12 : x;
     for (const std::string* c : {&r.task, &r.library}) {
       if (c->empty()) continue;
       const std::string t = ui::ellipsize(*c, std::max(0.0f, x + inner - cx - 16));
@@ -523,9 +532,7 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
     }
     y += chip_h + gap;
   }
-  if (!why.empty())
-    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                why.c_str(), nullptr, inner);
+  if (!why.empty()) dl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), why.c_str());
   ImGui::SetCursorScreenPos(end);
   ImGui::Dummy(ImVec2(0, 6));
 }
