@@ -194,6 +194,7 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_apply_link(const char* hash, int history_
 }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_share_link() { return ret(controller().share_link()); }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_widgets() { return ret(widgets_json()); }
+EMSCRIPTEN_KEEPALIVE const char* hfrec_cells() { return ret(cells_json()); }
 
 // Starts a clustering ({algo, features, k, eps, min_samples, seed, cut}) or the elbow ({features});
 // returns {ok, id} where the outcome comes to Module.host.jobFinished(id, ...), or {ok: false, error}.

@@ -33,6 +33,7 @@ struct Runtime {
   int css_w = 1280, css_h = 800;
   float dpr = 1;
   bool fonts_dirty = true;
+  bool narrow = false;  // the fonts were built for the narrow layout
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
@@ -133,8 +134,12 @@ int frame() {
     apply_theme(r.state.dark);
     r.theme_dirty = false;
   }
+  if (narrow_layout(static_cast<float>(r.css_w)) != r.narrow) {
+    r.narrow = !r.narrow;
+    r.fonts_dirty = true;
+  }
   if (r.fonts_dirty) {
-    build_fonts(r.dpr);
+    build_fonts(r.dpr, r.narrow);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     r.fonts_dirty = false;

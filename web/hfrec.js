@@ -748,6 +748,12 @@
         ...w, x: w.x + rect.left, y: w.y + rect.top, cx: w.x + rect.left + w.w / 2, cy: w.y + rect.top + w.h / 2,
       }));
     },
+    // Every number the last frame drew in the results (scores and download counts), in page CSS
+    // pixels: [{column, modelId, text, x, y, textW, availW, fontSize}]; textW > availW means it was cut.
+    cells: () => {
+      const rect = canvas.getBoundingClientRect();
+      return JSON.parse(mod.UTF8ToString(mod._hfrec_cells())).map((c) => ({ ...c, x: c.x + rect.left, y: c.y + rect.top }));
+    },
     frames: () => framesDrawn,
     // Clusters the catalogue ({algo, features, k, eps, min_samples, seed, cut}, unset fields keep
     // the controls' values); resolves {ok, clusters} (the state().clusters summary) or {ok:false, error}.

@@ -20,6 +20,7 @@
 namespace hfrec::app {
 namespace {
 
+using ui::ellipsize;
 using ui::emit;
 using ui::heading;
 using ui::muted;
@@ -61,17 +62,6 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-std::string ellipsize(const std::string& t, float width) {
-  if (ImGui::CalcTextSize(t.c_str()).x <= width) return t;
-  std::string o = t;
-  while (!o.empty() && ImGui::CalcTextSize((o + "…").c_str()).x > width) {
-    o.pop_back();
-    while (!o.empty() && (static_cast<unsigned char>(o.back()) & 0xC0) == 0x80)
-      o.pop_back(); // UTF-8
-  }
-  return o + "…";
-}
-
 // ---- controls ---------------------------------------------------------------------------------
 
 // Puts the next group of width w on the same line when it fits, else on the next line.
@@ -87,20 +77,23 @@ float label_w(const char* t) {
 void draw_controls(AppState& s) {
   ClusterParams& p = s.cluster_draft;
   const ClusterState& c = s.clusters;
+  // Wide enough for the longest choice at any font and frame size (the narrow layout's are larger).
+  const float combo_w = std::max(110.0f, ImGui::CalcTextSize("attributes").x + ImGui::GetFrameHeight() +
+                                             2 * ImGui::GetStyle().FramePadding.x);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Algorithm");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("##algo", algo_label(p.algo))) {
     for (const char* a : {"kmeans", "ward", "dbscan"})
       if (ImGui::Selectable(algo_label(a), p.algo == a)) p.algo = a;
     ImGui::EndCombo();
   }
   tooltip("k-means (k-means++, 10 restarts), Ward's hierarchical clustering, or DBSCAN (cosine distance)");
-  flow(label_w("Features") + 110);
+  flow(label_w("Features") + combo_w);
   ImGui::TextUnformatted("Features");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("##features", p.features.c_str())) {
     for (const char* f : {"attributes", "soup", "tfidf"})
       if (ImGui::Selectable(f, p.features == f)) p.features = f;
@@ -133,7 +126,7 @@ void draw_controls(AppState& s) {
     if (p.algo == "kmeans") {
       ImGui::SameLine();
       int seed = static_cast<int>(std::min<uint64_t>(p.seed, 1000000));
-      ImGui::SetNextItemWidth(100);
+      ImGui::SetNextItemWidth(std::max(100.0f, 2 * ImGui::GetFrameHeight() + 60));
       if (ImGui::InputInt("##seed", &seed, 1, 10)) p.seed = static_cast<uint64_t>(std::clamp(seed, 0, 1000000));
       tooltip("Seed of the k-means++ initialisation and the map");
     }
@@ -165,7 +158,9 @@ void draw_controls(AppState& s) {
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
     line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.seconds);
     ImGui::AlignTextToFramePadding();
-    muted(line);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
+    ImGui::PopStyleColor();
   } else {
     ImGui::AlignTextToFramePadding();
     muted("Choose an algorithm and press Run.");
@@ -182,21 +177,57 @@ struct MapFrame {
   }
 };
 
-void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, float canvas_w) {
+bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
+
+// The legend: a small toggle (open by default on wide screens, closed on narrow ones) over the
+// clusters' colours, names and sizes. It sits in the first free corner of the map (top left,
+// bottom left, top right) that keeps it off the query's point and label (`avoid`).
+void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
+  static bool user_set = false, user_open = true;
+  const bool open = user_set ? user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
   const ClusterState& c = s.clusters;
   const bool dark = s.dark;
+  const float canvas_w = p1.x - p0.x;
   const float lh = ImGui::GetTextLineHeight() + 2;
+  const float bh = ImGui::GetFrameHeight();
   const size_t shown = std::min<size_t>(c.clusters.size(), 10);
   const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
-  const float w = std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f));
-  ImVec2 a(p0.x + 10, p0.y + 10), b(a.x + w, a.y + lines * lh + 12);
-  // Under the pointer the legend fades, so the points below it can be seen and picked.
-  const bool peek = ImGui::IsMouseHoveringRect(a, b, false) && ImGui::IsWindowHovered();
+  const char* toggle = open ? "▾ Legend###legend" : "▸ Legend###legend";
+  const float tw = ImGui::CalcTextSize(toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float w = open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : tw + 12;
+  const float h = open ? bh + 6 + lines * lh + 12 : bh + 12;
+  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - h - 10),
+                            ImVec2(p1.x - w - 10, p0.y + 10)};
+  ImVec2 a = corners[0];
+  for (const ImVec2& corner : corners)
+    if (!overlaps(ImRect(corner, ImVec2(corner.x + w, corner.y + h)), avoid)) {
+      a = corner;
+      break;
+    }
+  const ImVec2 b(a.x + w, a.y + h);
+  // Under the pointer the entries fade, so the points below them can be seen and picked.
+  const ImVec2 ea(a.x, a.y + bh + 6);
+  const bool peek = open && ImGui::IsMouseHoveringRect(ea, b, false) && ImGui::IsWindowHovered();
   const float alpha = peek ? 0.12f : 1.0f;
   ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
   dl->AddRectFilled(a, b, ImGui::GetColorU32(dark ? IM_COL32(22, 24, 29, 215) : IM_COL32(255, 255, 255, 225)), 6);
   dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border), 6);
-  float y = a.y + 6;
+  ImGui::PopStyleVar();
+  {  // reported to widgets() as "##legendbox" (no keyboard stop, no layout)
+    ImGui::PushItemFlag(ImGuiItemFlags_NoNav, true);
+    ImGui::ItemAdd(ImRect(a, b), ImGui::GetID("##legendbox"));
+    ui::name_item("##legendbox");
+    ImGui::PopItemFlag();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(a.x + 6, a.y + 6));
+  if (ImGui::Button(toggle, ImVec2(tw, 0))) {
+    user_set = true;
+    user_open = !open;
+  }
+  tooltip(open ? "Hide the legend" : "Show the legend");
+  if (!open) return;
+  ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+  float y = ea.y;
   ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   auto entry = [&](ImU32 col, const std::string& name, const std::string& count, bool ring) {
     ImVec2 dot(a.x + 14, y + lh / 2 - 1);
@@ -359,14 +390,18 @@ void draw_map(AppState& s, ImVec2 size) {
     dl->AddCircleFilled(p, base_r + 2, cluster_colour(c.labels[row], dark), 12);
     dl->AddCircle(p, base_r + 3.5f, ring, 16, 1.8f);
   }
+  ImRect query_rect(ImVec2(-1e9f, -1e9f), ImVec2(-1e9f, -1e9f));  // the query's point and label
   if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < c.x.size()) {
     ImVec2 p = f.to_screen(v, c.x[c.query_row], c.y[c.query_row]);
     dl->AddCircleFilled(p, base_r + 5, palette().accent, 20);
     dl->AddCircle(p, base_r + 7, ring, 20, 2.5f);
+    query_rect = ImRect(ImVec2(p.x - base_r - 8, p.y - base_r - 8), ImVec2(p.x + base_r + 8, p.y + base_r + 8));
     if (c.point_info) {
       std::string id = c.point_info(static_cast<uint32_t>(c.query_row)).model_id;
       ImVec2 ts = ImGui::CalcTextSize(id.c_str());
       ImVec2 a(p.x + base_r + 10, p.y - ts.y / 2 - 3);
+      if (a.x + ts.x + 10 > p1.x && p.x - base_r - 20 - ts.x >= p0.x) a.x = p.x - base_r - 20 - ts.x;  // left of it
+      query_rect.Add(ImRect(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6)));
       dl->AddRectFilled(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6),
                         dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
       dl->AddText(ImVec2(a.x + 5, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), id.c_str());
@@ -417,21 +452,22 @@ void draw_map(AppState& s, ImVec2 size) {
     if (click) emit(s, Intent::select, info.model_id);
   }
   dl->PopClipRect();
-  draw_legend(s, dl, p0, sz.x);
+  draw_legend(s, dl, p0, p1, query_rect);
 
   // Zoom buttons and the LOD note, bottom right.
-  ImGui::SetCursorScreenPos(ImVec2(p1.x - 118, p1.y - ImGui::GetFrameHeight() - 10));
-  if (ImGui::Button("+##zoomin", ImVec2(30, 0))) {
+  const float zb = std::max(30.0f, ImGui::GetFrameHeight());  // square tap targets on phones
+  ImGui::SetCursorScreenPos(ImVec2(p1.x - 3 * zb - 28 - 10, p1.y - ImGui::GetFrameHeight() - 10));
+  if (ImGui::Button("+##zoomin", ImVec2(zb, 0))) {
     v.zoom = std::min(5000.0, v.zoom * 1.5);
     moved = true;
   }
   ImGui::SameLine(0, 4);
-  if (ImGui::Button("-##zoomout", ImVec2(30, 0))) {
+  if (ImGui::Button("-##zoomout", ImVec2(zb, 0))) {
     v.zoom = std::max(0.5, v.zoom / 1.5);
     moved = true;
   }
   ImGui::SameLine(0, 4);
-  if (ImGui::Button("Fit##zoomfit", ImVec2(40, 0))) {
+  if (ImGui::Button("Fit##zoomfit", ImVec2(zb + 10, 0))) {
     v = MapView{};
     moved = true;
   }
@@ -667,16 +703,9 @@ void draw_dendrogram(AppState& s) {
   if (hovered && !active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
 }
 
-} // namespace
-
-void draw_clusters_view(AppState& s) {
-  draw_controls(s);
-  ImGui::Spacing();
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
-  draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
-  ImGui::SameLine();
-  ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);
+// The panels beside the map (below it in the narrow layout): the cluster list, the dendrogram,
+// the elbow and the quality metrics. `list_room` bounds the cluster list's height.
+void draw_cluster_panels(AppState& s, float list_room) {
   const ClusterState& c = s.clusters;
   if (c.has_result) {
     std::string title = "Clusters (" + std::to_string(c.clusters.size()) + ")###clusters";
@@ -686,7 +715,7 @@ void draw_clusters_view(AppState& s) {
       const float want = (static_cast<float>(std::min<size_t>(c.clusters.size(), 300)) + (c.noise ? 1 : 0) +
                           (c.focus != -2 ? 6 : 0) + 1) *
                          line;
-      const float h = std::min(want, std::max(6 * line, avail.y * 0.42f));
+      const float h = std::min(want, std::max(6 * line, list_room));
       ImGui::BeginChild("##clusterlist", ImVec2(0, h), false);
       widgets_mark_list();
       draw_cluster_list(s);
@@ -701,6 +730,31 @@ void draw_clusters_view(AppState& s) {
   had_elbow = !c.elbow.empty();
   if (ImGui::CollapsingHeader("Elbow")) draw_elbow(s);
   if (c.has_result && ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
+}
+
+} // namespace
+
+void draw_clusters_view(AppState& s) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (narrow_layout(io.DisplaySize.x)) {
+    // The map first, across the whole width; the controls and panels under it; the page scrolls.
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
+    draw_map(s, ImVec2(w, h));
+    ImGui::Spacing();
+    draw_controls(s);
+    ImGui::Spacing();
+    draw_cluster_panels(s, io.DisplaySize.y * 0.5f);
+    return;
+  }
+  draw_controls(s);
+  ImGui::Spacing();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
+  draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
+  ImGui::SameLine();
+  ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);
+  draw_cluster_panels(s, avail.y * 0.42f);
   ImGui::EndChild();
 }
 

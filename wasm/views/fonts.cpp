@@ -9,6 +9,8 @@ Fonts g_fonts;
 constexpr float kBaseSize = 15.0f;
 constexpr float kBoldSize = 15.0f;
 constexpr float kTitleSize = 20.0f;
+constexpr float kNarrowBaseSize = 16.0f;  // phones: body text at least 16 CSS px
+constexpr float kNarrowTitleSize = 20.0f;
 
 // Latin, Latin Extended, Greek, Cyrillic, punctuation, currency, letter-like symbols.
 const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
@@ -45,18 +47,21 @@ void set_font_data(FontKind kind, std::vector<uint8_t> bytes) { g_data[static_ca
 
 const Fonts& fonts() { return g_fonts; }
 
-void build_fonts(float dpr) {
+void build_fonts(float dpr, bool narrow) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   g_fonts = Fonts{};
-  g_fonts.regular = add(io.Fonts, FontKind::regular, kBaseSize * dpr, kSymbolRanges);
+  const float base = narrow ? kNarrowBaseSize : kBaseSize;
+  const float bold = narrow ? kNarrowBaseSize : kBoldSize;
+  const float title = narrow ? kNarrowTitleSize : kTitleSize;
+  g_fonts.regular = add(io.Fonts, FontKind::regular, base * dpr, kSymbolRanges);
   if (!g_fonts.regular) {
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * dpr;
     g_fonts.regular = io.Fonts->AddFontDefault(&cfg);
   }
-  g_fonts.bold = add(io.Fonts, FontKind::bold, kBoldSize * dpr, kUiSymbolRanges);
-  g_fonts.title = add(io.Fonts, FontKind::bold, kTitleSize * dpr, kUiSymbolRanges);
+  g_fonts.bold = add(io.Fonts, FontKind::bold, bold * dpr, kUiSymbolRanges);
+  g_fonts.title = add(io.Fonts, FontKind::bold, title * dpr, kUiSymbolRanges);
   if (!g_fonts.bold) g_fonts.bold = g_fonts.regular;
   if (!g_fonts.title) g_fonts.title = g_fonts.bold;
   io.FontDefault = g_fonts.regular;

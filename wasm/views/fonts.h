@@ -18,9 +18,10 @@ struct Fonts {
 
 // Stores a font file's bytes (kept for rebuilding at another devicePixelRatio).
 void set_font_data(FontKind kind, std::vector<uint8_t> bytes);
-// Rebuilds the atlas at size × dpr with FontGlobalScale = 1 / dpr. Falls back to ImGui's font when
-// no file was given. The caller re-uploads the texture.
-void build_fonts(float dpr);
+// Rebuilds the atlas at size × dpr with FontGlobalScale = 1 / dpr; `narrow` (the phone layout)
+// makes body text 16 CSS px. Falls back to ImGui's font when no file was given. The caller
+// re-uploads the texture.
+void build_fonts(float dpr, bool narrow = false);
 const Fonts& fonts();
 
 }  // namespace hfrec::app

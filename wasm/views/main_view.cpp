@@ -46,17 +46,13 @@ void banner(AppState& s, const std::string& text, ImU32 bg, const char* id) {
   ImGui::PopID();
 }
 
-void draw_header(AppState& s) {
-  ImGui::PushFont(fonts().title);
-  ImGui::TextUnformatted("hfrec");
-  ImGui::PopFont();
-  ImGui::SameLine(0, 14);
-  ImGui::AlignTextToFramePadding();
+// The catalogue's name and size (tooltip: where from, how long it took), then its warnings.
+void draw_catalogue_line(AppState& s, float max_w) {
   if (s.has_catalogue) {
     const auto& c = s.catalogue;
     std::string line = c.name + "  ·  " + thousands(static_cast<int64_t>(c.rows)) + " models";
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
-    ImGui::TextUnformatted(line.c_str());
+    ImGui::TextUnformatted(ui::ellipsize(line, max_w).c_str());
     char took[96];
     std::snprintf(took, sizeof took, "\nReady %.2f s after it arrived (%.2f s parsing and indexing)", c.load_ms / 1000,
                   c.load_work_ms / 1000);
@@ -75,10 +71,21 @@ void draw_header(AppState& s) {
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
     muted(s.busy ? "Loading a catalogue…" : "No catalogue loaded");
   }
+}
+
+// The title, the catalogue line (its own row in the narrow layout, so the buttons never cover
+// it) and the page's actions.
+void draw_header(AppState& s, bool narrow) {
+  ImGui::PushFont(fonts().title);
+  ImGui::TextUnformatted("hfrec");
+  ImGui::PopFont();
+  ImGui::SameLine(0, 14);
+  ImGui::AlignTextToFramePadding();
+  const float bw = 96, gap = ImGui::GetStyle().ItemSpacing.x;
+  if (!narrow) draw_catalogue_line(s, ImGui::GetWindowContentRegionMax().x - 3 * bw - 3 * gap - ImGui::GetCursorPosX());
   // Right-aligned actions.
-  float bw = 96, gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 3 * bw - 2 * gap);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 3);
+  if (!narrow) ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 3);
   if (ImGui::Button("Open…", ImVec2(bw, 0))) emit(s, Intent::open_file);
   tooltip("Open a catalogue (.csv or Hub .json); you can also drop one anywhere on the page");
   ImGui::SameLine();
@@ -90,6 +97,7 @@ void draw_header(AppState& s) {
     emit(s, Intent::copy_link);
   ImGui::EndDisabled();
   tooltip("Copy a link that opens this exact view");
+  if (narrow) draw_catalogue_line(s, ImGui::GetContentRegionAvail().x);
 
   if (s.busy) {
     float frac = s.progress < 0 ? 0.0f : s.progress;
@@ -151,8 +159,10 @@ void method_combo(AppState& s, const char* label, const std::string& current, bo
   }
 }
 
-void draw_sidebar(AppState& s) {
-  heading("Find a model");
+// The search box, its count and its hits (or popular models). Narrow: the list shows only while
+// there is something to pick, a few rows of tap-sized height.
+void draw_search(AppState& s, bool narrow) {
+  if (!narrow) heading("Find a model");  // narrow: the box's hint says it, the results get the room
   ImGui::SetNextItemWidth(-1);
   if (s.focus_search) {
     ImGui::SetKeyboardFocusHere();
@@ -170,25 +180,32 @@ void draw_sidebar(AppState& s) {
     s.focus_search = true;
   }
   if (s.search_text.empty()) {
-    muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
+    if (!(narrow && !s.query.empty()))
+      muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
   } else {
     muted(s.search_count == 1 ? "1 match" : thousands(static_cast<int64_t>(s.search_count)) + " matches");
   }
-  float list_h = std::max(100.0f, ImGui::GetContentRegionAvail().y - 445);
+  const bool show_suggestions = s.search_text.empty() && !(narrow && !s.query.empty());
+  const size_t rows = show_suggestions ? s.suggestions.size() + 1 : s.search_hits.size();
+  if (narrow && rows == 0) return;
+  const float row_h = narrow ? ui::kTapSize - ImGui::GetStyle().ItemSpacing.y : 0;
+  float list_h = narrow ? std::min<float>(static_cast<float>(rows), 5.5f) * ui::kTapSize + 8
+                        : std::max(100.0f, ImGui::GetContentRegionAvail().y - 445);
   ImGui::BeginChild("##hits", ImVec2(0, list_h), true);
   widgets_mark_list();
-  if (s.search_text.empty()) {
+  if (show_suggestions) {
     if (!s.suggestions.empty()) muted("Popular");
     for (size_t i = 0; i < s.suggestions.size(); ++i) {
       std::string label = s.suggestions[i] + "##sug" + std::to_string(i);
-      if (ImGui::Selectable(label.c_str(), s.suggestions[i] == s.query)) emit(s, Intent::select, s.suggestions[i]);
+      if (ImGui::Selectable(label.c_str(), s.suggestions[i] == s.query, 0, ImVec2(0, row_h)))
+        emit(s, Intent::select, s.suggestions[i]);
     }
   }
   for (size_t i = 0; i < s.search_hits.size(); ++i) {
     const auto& h = s.search_hits[i];
     bool cursor = static_cast<int>(i) == s.search_cursor;
     std::string label = h.model_id + "##hit" + std::to_string(i);
-    if (ImGui::Selectable(label.c_str(), cursor)) {
+    if (ImGui::Selectable(label.c_str(), cursor, 0, ImVec2(0, row_h))) {
       emit(s, Intent::select, h.model_id);
     }
     if (cursor && ImGui::IsItemVisible() == false) ImGui::SetScrollHereY();
@@ -196,8 +213,10 @@ void draw_sidebar(AppState& s) {
             h.kind + " match");
   }
   ImGui::EndChild();
+}
 
-  ImGui::Spacing();
+// Method, k, the comparison and the filters (the sidebar's lower half; the narrow layout's drawer).
+void draw_settings(AppState& s) {
   heading("Method");
   method_combo(s, "##method", s.method, false, Intent::set_method);
   muted("Number of recommendations (k)");
@@ -222,20 +241,50 @@ void draw_sidebar(AppState& s) {
   ImGui::EndDisabled();
 }
 
-void score_bar(double score) {
+std::string score_text(double score) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", score);
+  return buf;
+}
+
+constexpr float kMinBar = 40;  // the score bar's width at least, CSS px
+
+// The widest of the list's formatted scores and download counts, so their columns fit them all.
+struct NumberWidths {
+  float score = 0, downloads = 0, rank = 0;
+};
+NumberWidths number_widths(const ResultList& list) {
+  NumberWidths w;
+  w.rank = ImGui::CalcTextSize("00").x;
+  for (const ResultRow& r : list.rows) {
+    w.score = std::max(w.score, ImGui::CalcTextSize(score_text(r.score).c_str()).x);
+    w.downloads = std::max(w.downloads, ImGui::CalcTextSize(thousands(r.downloads).c_str()).x);
+    w.rank = std::max(w.rank, ImGui::CalcTextSize(std::to_string(r.rank).c_str()).x);
+  }
+  return w;
+}
+
+// A bar and the score's value after it; `value_w` is the room kept for the value.
+void score_bar(const std::string& model_id, double score, float value_w) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 p = ImGui::GetCursorScreenPos();
   float w = ImGui::GetContentRegionAvail().x;
   float h = ImGui::GetTextLineHeight();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", score);
-  float tw = ImGui::CalcTextSize("0.000").x + 6;
-  float bar_w = std::max(10.0f, w - tw);
+  float bar_w = std::max(10.0f, w - value_w - 6);
   float f = static_cast<float>(std::clamp(score, 0.0, 1.0));
   dl->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + bar_w, p.y + h - 3), palette().bar_bg, 3);
   dl->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + bar_w * f, p.y + h - 3), palette().accent_soft, 3);
-  dl->AddText(ImVec2(p.x + bar_w + 6, p.y), ImGui::GetColorU32(ImGuiCol_Text), buf);
+  ui::number("score", model_id, score_text(score), ImVec2(p.x + bar_w + 6, p.y), p.x + w);
   ImGui::Dummy(ImVec2(w, h));
+}
+
+// Text in a table cell, shortened with "…" to the cell's width.
+void cell_text(const std::string& text, bool faint = false) {
+  const std::string t = ui::ellipsize(text, ImGui::GetContentRegionAvail().x);
+  if (faint)
+    muted(t);
+  else
+    ImGui::TextUnformatted(t.c_str());
 }
 
 void results_table(AppState& s, const ResultList& list, int which, float height) {
@@ -254,13 +303,19 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
   bool compact = !s.compare.empty();
   int cols = 8;
   if (ImGui::BeginTable("##results", cols, flags, ImVec2(0, height))) {
+    // The numbers' columns are as wide as their widest value (and their header with its sort
+    // arrow), so a number is never cut; the text columns share the rest and shorten with "…".
+    const NumberWidths nw = number_widths(list);
+    const float arrow = ImGui::GetFontSize();
+    const float score_w = std::max(kMinBar + 6 + nw.score, ImGui::CalcTextSize("Score").x + arrow);
+    const float downloads_w = std::max(nw.downloads, ImGui::CalcTextSize("Downloads").x + arrow);
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 26);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, nw.rank);
     ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 3.0f);
-    ImGui::TableSetupColumn("Score", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort |
-                                         ImGuiTableColumnFlags_PreferSortDescending, 1.3f, 0);
-    ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_PreferSortDescending,
-                            1.2f, 1);
+    ImGui::TableSetupColumn("Score", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort |
+                                         ImGuiTableColumnFlags_PreferSortDescending, score_w, 0);
+    ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending,
+                            downloads_w, 1);
     ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
                                         (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.4f);
     ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
@@ -303,32 +358,50 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       if (r.in_both) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette().both_row);
       ImGui::TableSetColumnIndex(0);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      muted(std::to_string(r.rank));
+      ui::number("rank", r.model_id, std::to_string(r.rank), ImGui::GetCursorScreenPos(),
+                 ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x,
+                 ImGui::GetColorU32(ImGuiCol_TextDisabled));
       ImGui::TableSetColumnIndex(1);
       std::string label = r.model_id + "##row";
-      // The label centred in the row's height, level with the other cells' text (drawn 2 px down).
-      ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
+      // The row's selectable draws no text of its own: the id is drawn after it, shortened with
+      // "…" to the Model column (the label keeps the full id for widgets()).
+      const ImVec2 cell = ImGui::GetCursorScreenPos();
+      const float cell_w = ImGui::GetContentRegionAvail().x;
+      const float row_h = ImGui::GetTextLineHeight() + 4;
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
       if (ImGui::Selectable(label.c_str(), false,
                             ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap,
-                            ImVec2(0, ImGui::GetTextLineHeight() + 4)))
+                            ImVec2(0, row_h)))
         emit(s, Intent::select, r.model_id);
-      ImGui::PopStyleVar();
+      ImGui::PopStyleColor();
+      ImGui::GetWindowDrawList()->AddText(ImVec2(cell.x, cell.y + 2), ImGui::GetColorU32(ImGuiCol_Text),
+                                          ui::ellipsize(r.model_id, cell_w).c_str());
       tooltip(r.model_id + (r.in_both ? "\nIn both lists" : "") + "\nClick to make it the query");
       ImGui::TableSetColumnIndex(2);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      score_bar(r.score);
+      score_bar(r.model_id, r.score, nw.score);
       ImGui::TableSetColumnIndex(3);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      ImGui::TextUnformatted(thousands(r.downloads).c_str());
-      ImGui::TableSetColumnIndex(4);
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      ImGui::TextUnformatted(r.task.empty() ? "—" : r.task.c_str());
-      ImGui::TableSetColumnIndex(5);
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      ImGui::TextUnformatted(r.library.empty() ? "—" : r.library.c_str());
+      {  // right-aligned, so the digits line up
+        const std::string d = thousands(r.downloads);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = ImGui::GetContentRegionAvail().x;
+        ui::number("downloads", r.model_id, d, ImVec2(p.x + std::max(0.0f, w - ImGui::CalcTextSize(d.c_str()).x), p.y),
+                   p.x + w);
+        ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
+      }
+      // Hidden columns (Task and Library when comparing) draw nothing: they made rows taller.
+      if (ImGui::TableSetColumnIndex(4)) {
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+        cell_text(r.task.empty() ? "—" : r.task);
+      }
+      if (ImGui::TableSetColumnIndex(5)) {
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
+        cell_text(r.library.empty() ? "—" : r.library);
+      }
       ImGui::TableSetColumnIndex(6);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      muted(r.why);
+      cell_text(r.why, true);
       tooltip(r.why.empty() ? "" : "Shared: " + r.why);
       ImGui::TableSetColumnIndex(7);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
@@ -387,8 +460,111 @@ void list_heading(const ResultList& list) {
   }
 }
 
-void draw_results_view(AppState& s) {
+// Keeps the next item of width `w` on this row when it fits, else starts a new row.
+void flow(float w) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+float button_w(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+// One result as a card (the narrow layout): rank and full id (wrapped), score bar and value,
+// downloads, task and library chips, the why line. Tapping it makes it the query.
+void result_card(AppState& s, const ResultRow& r, float value_w) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float pad = 10, gap = 6;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float inner = w - 2 * pad;
+  const float lh = ImGui::GetTextLineHeight();
+  const std::string rank = std::to_string(r.rank) + ".";
+  const float rank_w = ImGui::CalcTextSize("00.").x + 8;
+  ImGui::PushFont(fonts().bold);
+  const ImVec2 id_size = ImGui::CalcTextSize(r.model_id.c_str(), nullptr, false, inner - rank_w);
+  ImGui::PopFont();
+  // The why line on one line, shortened with "…", so three cards fit a phone's first screen.
+  const std::string why = r.why.empty() ? "" : ui::ellipsize("Shared: " + r.why, inner);
+  const bool chips = !r.task.empty() || !r.library.empty();
+  const float chip_h = lh + 6;
+  const std::string d = thousands(r.downloads);
+  const float dw = ImGui::CalcTextSize(d.c_str()).x, dlabel_w = ImGui::CalcTextSize(" downloads").x;
+  float chips_w = 0;
+  for (const std::string* c : {&r.task, &r.library})
+    if (!c->empty()) chips_w += ImGui::CalcTextSize(c->c_str()).x + 16 + 6;
+  const bool beside = chips && dw + dlabel_w + 12 + chips_w <= inner;  // chips on the downloads' row
+  float h = pad + id_size.y + gap + lh + gap;
+  h += beside ? chip_h : lh + (chips ? gap + chip_h : 0);
+  h += (why.empty() ? 0 : gap + lh) + pad;
+  h = std::max(ui::kTapSize, h);
+
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const std::string label = "##card" + r.model_id;
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(st.ItemSpacing.x, 0));
+  if (ImGui::Selectable(label.c_str(), r.model_id == s.query, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(w, h)))
+    emit(s, Intent::select, r.model_id);
+  ImGui::PopStyleVar();
+  ui::name_item(r.model_id.c_str());  // widgets(): the card's label is the model id
+  const ImVec2 end = ImGui::GetCursorScreenPos();
+  if (r.in_both) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), palette().both_row, 8);
+  dl->AddRect(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_Border), 8);
+
+  float y = p.y + pad;
+  const float x = p.x + pad;
+  dl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), rank.c_str());
+  ImGui::PushFont(fonts().bold);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(x + rank_w, y), ImGui::GetColorU32(ImGuiCol_Text),
+              r.model_id.c_str(), nullptr, inner - rank_w);
+  ImGui::PopFont();
+  y += id_size.y + gap;
+  // Score: the bar takes what the value leaves.
+  const float bar_w = std::max(kMinBar, inner - value_w - 8);
+  const float f = static_cast<float>(std::clamp(r.score, 0.0, 1.0));
+  dl->AddRectFilled(ImVec2(x, y + 4), ImVec2(x + bar_w, y + lh - 4), palette().bar_bg, 3);
+  dl->AddRectFilled(ImVec2(x, y + 4), ImVec2(x + bar_w * f, y + lh - 4), palette().accent_soft, 3);
+  ui::number("score", r.model_id, score_text(r.score), ImVec2(x + bar_w + 8, y), x + inner);
+  y += lh + gap;
+  const float ty = beside ? 3 : 0;  // level with the chips' text
+  ui::number("downloads", r.model_id, d, ImVec2(x, y + ty), x + inner);
+  dl->AddText(ImVec2(x + dw, y + ty), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+              ui::ellipsize(" downloads", std::max(0.0f, inner - dw)).c_str());
+  if (!beside) y += lh + gap;
+  if (chips) {
+    float cx = beside ? x + dw + dlabel_w + 12 : x;
+    for (const std::string* c : {&r.task, &r.library}) {
+      if (c->empty()) continue;
+      const std::string t = ui::ellipsize(*c, std::max(0.0f, x + inner - cx - 16));
+      const float cw = ImGui::CalcTextSize(t.c_str()).x + 16;
+      dl->AddRectFilled(ImVec2(cx, y), ImVec2(cx + cw, y + chip_h), palette().bar_bg, chip_h / 2);
+      dl->AddText(ImVec2(cx + 8, y + 3), ImGui::GetColorU32(ImGuiCol_Text), t.c_str());
+      cx += cw + 6;
+    }
+    y += chip_h + gap;
+  }
+  if (!why.empty()) dl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), why.c_str());
+  ImGui::SetCursorScreenPos(end);
+  ImGui::Dummy(ImVec2(0, 6));
+}
+
+// A list as cards, one under another (the narrow layout scrolls the whole page).
+void results_cards(AppState& s, const ResultList& list) {
+  if (!list.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.25f, 0.25f, 1));
+    ImGui::TextWrapped("%s: %s", list.method.c_str(), list.error.c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
+  const float value_w = number_widths(list).score;
+  widgets_mark_list();
+  for (const ResultRow& r : list.rows) result_card(s, r, value_w);
+}
+
+void draw_results_view(AppState& s, bool narrow) {
   if (s.query.empty()) {
+    if (narrow) {
+      ImGui::TextWrapped("Search above, or drop a .csv or Hub .json anywhere on the page.");
+      return;
+    }
     draw_empty_state(s);
     return;
   }
@@ -399,40 +575,85 @@ void draw_results_view(AppState& s) {
   ImGui::BeginDisabled(!s.can_forward);
   if (ImGui::Button("Forward ▶")) emit(s, Intent::forward);
   ImGui::EndDisabled();
-  ImGui::SameLine(0, 16);
-  ImGui::PushFont(fonts().title);
-  ImGui::TextUnformatted(s.query.c_str());
-  ImGui::PopFont();
+  if (narrow) {
+    ImGui::PushFont(fonts().title);
+    ImGui::TextWrapped("%s", s.query.c_str());
+    ImGui::PopFont();
+  } else {
+    ImGui::SameLine(0, 16);
+    ImGui::PushFont(fonts().title);
+    ImGui::TextUnformatted(s.query.c_str());
+    ImGui::PopFont();
+  }
   std::string facts;
   for (const std::string* f : {&s.query_task, &s.query_library, &s.query_model_type})
     if (!f->empty()) facts += (facts.empty() ? "" : "  ·  ") + *f;
   facts += (facts.empty() ? "" : "  ·  ") + thousands(s.query_downloads) + " downloads";
-  muted(facts);
+  if (narrow) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", facts.c_str());
+    ImGui::PopStyleColor();
+  } else {
+    muted(facts);
+  }
   if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
-  ImGui::SameLine();
-  if (ImGui::Button(s.copied == s.query ? "Copied ✓###copyid" : "Copy id###copyid")) emit(s, Intent::copy_text, s.query);
-  ImGui::SameLine();
+  const char* copy = s.copied == s.query ? "Copied ✓###copyid" : "Copy id###copyid";
+  if (narrow) flow(button_w(copy)); else ImGui::SameLine();
+  if (ImGui::Button(copy)) emit(s, Intent::copy_text, s.query);
+  if (narrow) flow(button_w("Export CSV")); else ImGui::SameLine();
   if (ImGui::Button("Export CSV")) emit(s, Intent::export_list, "csv");
-  ImGui::SameLine();
+  if (narrow) flow(button_w("Export JSON")); else ImGui::SameLine();
   if (ImGui::Button("Export JSON")) emit(s, Intent::export_list, "json");
   if (!s.compare.empty()) {
-    ImGui::SameLine(0, 16);
-    ImGui::AlignTextToFramePadding();
     std::string o = "Overlap: " + std::to_string(s.overlap) + " of " + std::to_string(s.k) + " in both lists";
-    ImGui::TextUnformatted(o.c_str());
+    if (narrow) {
+      ImGui::TextWrapped("%s", o.c_str());
+    } else {
+      ImGui::SameLine(0, 16);
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(o.c_str());
+    }
   }
   ImGui::Spacing();
+  if (narrow) {
+    list_heading(s.primary);
+    ImGui::PushID(0);
+    results_cards(s, s.primary);
+    ImGui::PopID();
+    if (!s.compare.empty()) {
+      ImGui::Spacing();
+      list_heading(s.secondary);
+      ImGui::PushID(1);
+      results_cards(s, s.secondary);
+      ImGui::PopID();
+    }
+    return;
+  }
   float h = ImGui::GetContentRegionAvail().y;
   if (s.compare.empty()) {
     list_heading(s.primary);
     results_table(s, s.primary, 0, h - ImGui::GetTextLineHeightWithSpacing());
     return;
   }
+  // Side by side when both tables have room for their numbers, else one above the other.
+  const float line = ImGui::GetTextLineHeightWithSpacing();
   float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  if (w < 420) {
+    const float half = (h - ImGui::GetStyle().ItemSpacing.y) / 2 - line;
+    list_heading(s.primary);
+    ImGui::BeginChild("##left", ImVec2(0, half), false);
+    results_table(s, s.primary, 0, -1);
+    ImGui::EndChild();
+    list_heading(s.secondary);
+    ImGui::BeginChild("##right", ImVec2(0, half), false);
+    results_table(s, s.secondary, 1, -1);
+    ImGui::EndChild();
+    return;
+  }
   ImGui::BeginGroup();
   ImGui::PushItemWidth(w);
   list_heading(s.primary);
-  ImGui::BeginChild("##left", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
+  ImGui::BeginChild("##left", ImVec2(w, h - line), false);
   results_table(s, s.primary, 0, -1);
   ImGui::EndChild();
   ImGui::PopItemWidth();
@@ -440,30 +661,14 @@ void draw_results_view(AppState& s) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   list_heading(s.secondary);
-  ImGui::BeginChild("##right", ImVec2(w, h - ImGui::GetTextLineHeightWithSpacing()), false);
+  ImGui::BeginChild("##right", ImVec2(w, h - line), false);
   results_table(s, s.secondary, 1, -1);
   ImGui::EndChild();
   ImGui::EndGroup();
 }
 
-}  // namespace
-
-void draw_frame(AppState& s) {
-  ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
-  ImGui::Begin("hfrec", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
-  draw_header(s);
-  ImGui::Spacing();
-
-  float sidebar = std::min(kSidebarWidth, io.DisplaySize.x * 0.4f);
-  ImGui::BeginChild("##sidebar", ImVec2(sidebar, 0), false);
-  draw_sidebar(s);
-  ImGui::EndChild();
-  ImGui::SameLine(0, 16);
-  ImGui::BeginChild("##main", ImVec2(0, 0), false);
+// The Recommendations and Clusters tabs, then the open view.
+void draw_views(AppState& s, bool narrow) {
   if (ImGui::BeginTabBar("##views")) {
     // A view set from outside (link, API) selects its tab; the tab switches on the next frame.
     const bool requested = s.view != s.tab_shown;
@@ -484,12 +689,55 @@ void draw_frame(AppState& s) {
     }
     ImGui::EndTabBar();
     ImGui::Spacing();
-    if (results_open) draw_results_view(s);
+    if (results_open) draw_results_view(s, narrow);
     else if (clusters_open) draw_clusters_view(s);
     if (open != s.view && !requested) emit(s, Intent::set_view, view_name(open));
     s.tab_shown = open;
   }
-  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_frame(AppState& s) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("hfrec", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const bool narrow = narrow_layout(io.DisplaySize.x);
+  if (narrow) {
+    // Tap-sized controls: every frame (buttons, fields, tabs, combos, the drawer) 44 px tall.
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                        ImVec2(10, std::max(ImGui::GetStyle().FramePadding.y, (ui::kTapSize - ImGui::GetFontSize()) / 2)));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 8));
+  }
+  draw_header(s, narrow);
+  ImGui::Spacing();
+
+  if (narrow) {
+    // One column that scrolls as a page: search, the drawer, the tabs and their view.
+    draw_search(s, true);
+    std::string drawer = "Method & filters  ·  " + s.method + ", k = " + std::to_string(s.k) + "###drawer";
+    if (ImGui::CollapsingHeader(drawer.c_str())) {
+      ImGui::Indent(4);
+      draw_settings(s);
+      ImGui::Unindent(4);
+    }
+    draw_views(s, true);
+    ImGui::PopStyleVar(2);
+  } else {
+    float sidebar = std::min(kSidebarWidth, io.DisplaySize.x * 0.4f);
+    ImGui::BeginChild("##sidebar", ImVec2(sidebar, 0), false);
+    draw_search(s, false);
+    ImGui::Spacing();
+    draw_settings(s);
+    ImGui::EndChild();
+    ImGui::SameLine(0, 16);
+    ImGui::BeginChild("##main", ImVec2(0, 0), false);
+    draw_views(s, false);
+    ImGui::EndChild();
+  }
 
   // Escape returns to the search box.
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !ImGui::IsAnyItemActive()) s.focus_search = true;

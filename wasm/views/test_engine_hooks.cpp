@@ -34,6 +34,8 @@ struct Recorder {
   std::string published = "[]";
   std::vector<WidgetItem> focusable;  // the last finished frame's, in submission order
   std::vector<ImGuiWindow*> lists;  // windows marked this frame
+  nlohmann::json cells = nlohmann::json::array();  // numbers drawn this frame
+  std::string published_cells = "[]";
 };
 
 Recorder& rec() {
@@ -54,6 +56,7 @@ void widgets_begin_frame() {
   rec().items.clear();
   rec().by_id.clear();
   rec().lists.clear();
+  rec().cells = nlohmann::json::array();
   ImGui::GetCurrentContext()->TestEngineHookItems = true;
 }
 
@@ -73,6 +76,7 @@ void widgets_end_frame() {
                  {"h", it.rect.GetHeight()}});
   }
   rec().published = a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  rec().published_cells = rec().cells.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   auto& f = rec().focusable;
   f.clear();
   for (const Item& it : rec().items) {
@@ -83,6 +87,20 @@ void widgets_end_frame() {
 }
 
 std::string widgets_json() { return rec().published; }
+
+void widgets_record_cell(const char* column, const std::string& model_id, const std::string& text, ImVec2 pos,
+                         float text_w, float avail_w) {
+  rec().cells.push_back({{"column", column},
+                         {"modelId", model_id},
+                         {"text", text},
+                         {"x", pos.x},
+                         {"y", pos.y},
+                         {"textW", text_w},
+                         {"availW", avail_w},
+                         {"fontSize", ImGui::GetFontSize()}});
+}
+
+std::string cells_json() { return rec().published_cells; }
 
 const std::vector<WidgetItem>& widgets_focusable() { return rec().focusable; }
 

@@ -34,4 +34,12 @@ const std::vector<WidgetItem>& widgets_focusable();
 // table, the cluster list): Tab passes the list as one stop, the arrow keys move within it.
 void widgets_mark_list();
 
+// Records a number the views drew this frame (a score or a download count), for
+// window.hfrec.cells(): the text, the width it took and the width it had up to the cell's (or the
+// clip rectangle's) right edge, so tests can check that no number is cut.
+void widgets_record_cell(const char* column, const std::string& model_id, const std::string& text, ImVec2 pos,
+                         float text_w, float avail_w);
+// JSON array [{column, modelId, text, x, y, textW, availW, fontSize}] of the last finished frame.
+std::string cells_json();
+
 }  // namespace hfrec::app
