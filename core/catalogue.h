@@ -117,9 +117,9 @@ const std::vector<std::string>& hub_columns();
 // The fields of one row as text (the inverse of make_catalogue, for transformed copies).
 ModelRecord record_of(const Catalogue& cat, uint32_t row);
 
-// Loads CSV text (the Hub dump's columns, found by header name).
+// Loads CSV text (the Hub dump's columns, found by header name; core/catalogue_csv.h reads it).
 Result<Catalogue> load_csv(std::string_view text, std::string name, const LoadLimits& limits = {});
-// Loads the Hub's list-models JSON (an array of objects).
+// Loads the Hub's list-models JSON (an array of objects; core/hub_json.h reads it).
 Result<Catalogue> load_hub_json(std::string_view text, std::string name, const LoadLimits& limits = {});
 // Sniffs the format (JSON if the first non-space byte is '[' or '{') and loads.
 Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits = {});

@@ -1,3 +1,5 @@
+// Clustering quality metrics (silhouette in slices, Davies-Bouldin, Calinski-Harabasz, inertia) on
+// weighted points, with scikit-learn's definitions (cluster_metrics.h).
 #include "cluster_metrics.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Cluster names: each cluster's most distinctive features by their share of the KL divergence from
+// the whole catalogue (cluster_names.h).
 #include "cluster_names.h"
 
 #include <algorithm>

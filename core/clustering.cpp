@@ -1,3 +1,11 @@
+// Clustering of a catalogue: a request becomes a ClusterJob (k-means, Ward or DBSCAN on a feature
+// space, then labels per row, names, metrics and the map) or an ElbowJob, run in slices (clustering.h).
+//
+// Index of this file:
+// [SECTION] Names of algorithms and feature spaces
+// [SECTION] The rows to cluster, labels and metrics
+// [SECTION] ClusterJob: one clustering in slices; cluster() and recut_ward()
+// [SECTION] ElbowJob: k-means for a range of k
 #include "clustering.h"
 
 #include <algorithm>
@@ -8,6 +16,10 @@
 #include <optional>
 
 namespace hfrec {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Names of algorithms and feature spaces
+//-----------------------------------------------------------------------------
 
 const char* algo_name(ClusterAlgo a) {
   switch (a) {
@@ -44,6 +56,10 @@ bool parse_dbscan_metric(std::string_view s, DbscanMetric& out) {
 }
 
 namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] The rows to cluster, labels and metrics
+//-----------------------------------------------------------------------------
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using Clock = std::chrono::steady_clock;
@@ -175,7 +191,9 @@ LabelledPoints silhouette_points(const Space& s, const std::vector<int32_t>& lab
 
 }  // namespace
 
-// ---- ClusterJob -------------------------------------------------------------------------------
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterJob: one clustering in slices; cluster() and recut_ward()
+//-----------------------------------------------------------------------------
 
 struct ClusterJob::Impl {
   const Index& idx;
@@ -389,7 +407,9 @@ Result<ClusterResult> recut_ward(const Index& index, const ClusterResult& ward, 
   return out;
 }
 
-// ---- ElbowJob ---------------------------------------------------------------------------------
+//-----------------------------------------------------------------------------
+// [SECTION] ElbowJob: k-means for a range of k
+//-----------------------------------------------------------------------------
 
 struct ElbowJob::Impl {
   const Index& idx;

@@ -1,3 +1,5 @@
+// CSV reader: RFC 4180 records scanned from a text buffer, fields as views where no unquoting is
+// needed, limits checked as it goes (csv_reader.h).
 #include "csv_reader.h"
 
 #include "text.h"

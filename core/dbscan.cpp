@@ -1,3 +1,5 @@
+// DBSCAN over collapsed rows: neighbourhoods through the inverted index with exact eps tests
+// (integer arithmetic at the boundary), resumable in slices (dbscan.h).
 #include "dbscan.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Offline evaluation: fields hidden per protocol, relevance judgements, and the mean fraction of
+// relevant models in every query's top k (eval.h).
 #include "eval.h"
 
 #include <algorithm>

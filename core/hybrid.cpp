@@ -1,3 +1,5 @@
+// The hybrid recommender: per-field TF-IDF vectors of every row, the query's keys over the
+// postings, and the terms that explain a score (hybrid.h).
 #include "hybrid.h"
 
 #include <algorithm>

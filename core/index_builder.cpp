@@ -1,3 +1,5 @@
+// IndexBuilder: tie order, attribute space and soup space built one after another in slices,
+// then handed over as IndexParts or an Index (index_builder.h).
 #include "index_builder.h"
 
 #include <algorithm>

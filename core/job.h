@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace hfrec {
@@ -65,6 +66,34 @@ class Job {
 
  protected:
   bool cancelled_ = false;
+};
+
+// The public face of a resumable builder whose state is hidden in its .cpp (the pimpl idiom), so
+// the builders do not each spell out the same forwarding: step, progress, stage and take go to Impl.
+// - A builder derives from SlicedBuilder<Impl, Out> and adds its constructor. Its .cpp defines Impl
+//   (step(timer), progress(), stage(), take()), includes core/sliced.h (the forwarding's
+//   definitions) and instantiates `template class SlicedBuilder<Impl, Out>;`.
+// - Not copyable or movable: a builder may point into what it was given.
+template <class Impl, class Out>
+class SlicedBuilder {
+ public:
+  ~SlicedBuilder();
+  SlicedBuilder(const SlicedBuilder&) = delete;
+  SlicedBuilder& operator=(const SlicedBuilder&) = delete;
+  // Works until the timer expires; true when the result is complete.
+  bool step(const SliceTimer& timer);
+  // Fraction done in [0, 1], monotone.
+  double progress() const;
+  // What it is doing now, for a progress bar ("soup: tokenizing").
+  const char* stage() const;
+  // The result (once, after step() returned true).
+  Out take();
+
+ protected:
+  explicit SlicedBuilder(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 // Runs a job to completion (for the CLI and tests).

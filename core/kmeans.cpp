@@ -1,3 +1,5 @@
+// k-means on sparse weighted points: the seeded generator, k-means++ seeding and Lloyd iterations,
+// restart by restart in slices (kmeans.h).
 #include "kmeans.h"
 
 #include <algorithm>

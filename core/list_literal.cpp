@@ -1,3 +1,5 @@
+// Python list literal parser for Hub CSV cells (quotes, escapes, None, nesting), and the repr that
+// writes one back (list_literal.h).
 #include "list_literal.h"
 
 #include <cctype>

@@ -1,3 +1,5 @@
+// Projection: PCA of a feature space by randomized SVD on the implicitly centred sparse rows, in
+// slices, giving each catalogue row a point on the 2-D map (projection.h).
 #include "projection.h"
 
 #include <Eigen/Dense>

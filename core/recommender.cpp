@@ -1,34 +1,15 @@
+// The recommenders' scoring: a query in both feature spaces (a catalogue row's groups, or an
+// ad-hoc query tokenized as the soup is), scored over the inverted indexes of the touched groups
+// for the five methods and the hybrid, then the exact top-k with the tie order (topk.h).
 #include "recommender.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "index_builder.h"
 #include "text.h"
 
 namespace hfrec {
-
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::jaccard: return "jaccard";
-    case Method::cosine: return "cosine";
-    case Method::tfidf: return "tfidf";
-    case Method::knn: return "knn";
-    case Method::kmeans: return "kmeans";
-    case Method::hybrid: return "hybrid";
-  }
-  return "?";
-}
-
-bool parse_method(std::string_view s, Method& out) {
-  for (Method m : kAllMethods)
-    if (s == method_name(m)) {
-      out = m;
-      return true;
-    }
-  return false;
-}
 
 struct Index::Query {
   std::vector<uint32_t> attrs;       // sorted attribute columns
@@ -38,17 +19,6 @@ struct Index::Query {
   double tfidf_sq = 0;               // sum of squared count*idf (unknown terms with the idf of df=0)
   uint32_t attr_group = kMissing;    // the query's attribute group when it is a catalogue row
 };
-
-Index::Index(Catalogue cat) : Index(build_index_parts(std::move(cat))) {}
-
-Index::Index(IndexParts parts)
-    : cat_(std::move(parts.catalogue)), order_(std::move(parts.order)), attr_(std::move(parts.attributes)),
-      soup_(std::move(parts.soup)) {}
-
-const HybridModel& Index::hybrid() const {
-  if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);
-  return *hybrid_;
-}
 
 Index::Query Index::row_query(uint32_t row) const {
   Query q;
@@ -107,43 +77,6 @@ Index::Query Index::adhoc_query(const AdhocQuery& in) const {
   }
   std::sort(q.terms.begin(), q.terms.end());
   return q;
-}
-
-bool Index::passes(uint32_t row, const Filters& f) const { return passes(row, filter_ids(f)); }
-
-Index::FilterIds Index::filter_ids(const Filters& f) const {
-  FilterIds ids;
-  auto conv = [&](const std::vector<std::string>& in, std::vector<uint32_t>& out, bool& any) {
-    any = in.empty();
-    for (const auto& v : in) out.push_back(cat_.pool.find(v));  // kMissing matches no row
-  };
-  conv(f.tasks, ids.tasks, ids.any_task);
-  conv(f.libraries, ids.libraries, ids.any_library);
-  conv(f.model_types, ids.model_types, ids.any_model_type);
-  return ids;
-}
-
-bool Index::passes(uint32_t row, const FilterIds& f) const {
-  auto ok = [](bool any, const std::vector<uint32_t>& allowed, uint32_t v) {
-    if (any) return true;
-    if (v == kMissing) return false;
-    for (uint32_t a : allowed)
-      if (a == v) return true;
-    return false;
-  };
-  return ok(f.any_task, f.tasks, cat_.pipeline_tag[row]) && ok(f.any_library, f.libraries, cat_.library_name[row]) &&
-         ok(f.any_model_type, f.model_types, cat_.model_type[row]);
-}
-
-const KMeansResult& Index::attribute_kmeans(int k) const {
-  auto it = kmeans_cache_.find(k);
-  if (it != kmeans_cache_.end()) return it->second;
-  const Groups& g = attr_.groups;
-  std::vector<double> w(g.size());
-  for (uint32_t x = 0; x < g.size(); ++x) w[x] = g.weight(x);
-  KMeansParams p;
-  p.k = k;
-  return kmeans_cache_.emplace(k, kmeans(g.rows, w, p)).first->second;
 }
 
 namespace {

@@ -1,122 +1,12 @@
 // Content-based recommenders over a catalogue: the notebook's five methods, computed exactly and
-// without any n×n matrix (inverted indexes over collapsed identical rows).
+// without any n×n matrix (inverted indexes over collapsed identical rows). What a query asks and
+// answers is in query.h; the Index that answers it in index.h (included here, so including
+// recommender.h gives both); the methods' scoring in recommender.cpp.
 #pragma once
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <optional>  // what recommender.h has always given its includers
 
 #include "catalogue.h"
 #include "features.h"
-#include "hybrid.h"
-#include "kmeans.h"
-#include "result.h"
+#include "index.h"
+#include "query.h"
 #include "topk.h"
-
-namespace hfrec {
-
-enum class Method { jaccard, cosine, tfidf, knn, kmeans, hybrid };
-inline constexpr Method kAllMethods[] = {Method::jaccard, Method::cosine, Method::tfidf,
-                                         Method::knn,     Method::kmeans, Method::hybrid};
-
-const char* method_name(Method m);
-// Parses "jaccard", "cosine", ...; false for an unknown name.
-bool parse_method(std::string_view s, Method& out);
-
-// Candidate restrictions; an empty list means any value.
-struct Filters {
-  std::vector<std::string> tasks, libraries, model_types;
-  bool empty() const { return tasks.empty() && libraries.empty() && model_types.empty(); }
-};
-
-struct RecommendParams {
-  Method method = Method::cosine;
-  size_t k = 10;
-  Filters filters;
-  int kmeans_k = 10;  // clusters for Method::kmeans
-};
-
-// A query that is not in the catalogue: attribute values and free text ("arabic").
-struct AdhocQuery {
-  std::string pipeline_tag, library_name, model_type, author;
-  std::vector<std::string> architectures;
-  std::string text;
-};
-
-struct Recommendation {
-  uint32_t row = 0;
-  double score = 0;     // similarity, higher is closer (knn: 1 / (1 + distance))
-  double distance = 0;  // knn: Euclidean distance; others: 1 - score
-  std::vector<std::string> shared;  // tokens or attributes that explain the score, strongest first
-};
-
-// What an Index is made of; IndexBuilder makes them in slices (core/index_builder.h).
-struct IndexParts {
-  Catalogue catalogue;
-  std::vector<uint32_t> order;  // rows in tie order (downloads desc, modelId asc)
-  AttributeSpace attributes;    // built with `order`
-  SoupSpace soup;               // built with `order`
-};
-
-// A catalogue with its feature spaces and indexes, ready to answer queries.
-class Index {
- public:
-  // Builds everything in one call (runs an IndexBuilder to the end).
-  explicit Index(Catalogue cat);
-  // From parts that belong together (IndexBuilder::take() uses it).
-  explicit Index(IndexParts parts);
-  const Catalogue& catalogue() const { return cat_; }
-  const AttributeSpace& attributes() const { return attr_; }
-  const SoupSpace& soup() const { return soup_; }
-  // The hybrid method's index (issue 7).
-  // Built on first use, so loading pays only for the methods a session uses.
-  const HybridModel& hybrid() const;
-
-  // Top-k for a catalogue model (the model itself excluded).
-  Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;
-  Result<std::vector<Recommendation>> recommend_row(uint32_t row, const RecommendParams& p) const;
-  // Top-k for an ad-hoc query.
-  Result<std::vector<Recommendation>> recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const;
-
-  // k-means labels of the attribute groups for Method::kmeans (computed once per k, cached).
-  const KMeansResult& attribute_kmeans(int k) const;
-  // True when row passes the filters.
-  bool passes(uint32_t row, const Filters& f) const;
-  // Rows in tie order (downloads desc, then modelId asc).
-  const std::vector<uint32_t>& tie_order() const { return order_; }
-
- private:
-  struct Query;  // a query in both spaces
-  Query row_query(uint32_t row) const;
-  Query adhoc_query(const AdhocQuery& q) const;
-  Result<std::vector<Recommendation>> run(const Query& q, uint32_t exclude, const RecommendParams& p) const;
-
-  // Filters as pool ids, so a million rows are checked without string compares.
-  struct FilterIds {
-    std::vector<uint32_t> tasks, libraries, model_types;
-    bool any_task = true, any_library = true, any_model_type = true;
-  };
-  FilterIds filter_ids(const Filters& f) const;
-  bool passes(uint32_t row, const FilterIds& f) const;
-
-  // Per-query scratch (single-threaded use): zero except while a query runs.
-  mutable std::vector<double> scratch_acc_, scratch_key_;
-  mutable std::vector<double> scratch_hybrid_;  // run_hybrid's keys, one per row
-  mutable std::vector<uint32_t> scratch_touched_;
-  // "field=value" of each attribute column, for explanations; built on first use.
-  mutable std::vector<std::string> attr_labels_;
-
-  Catalogue cat_;
-  std::vector<uint32_t> order_;  // rows in tie order (downloads desc, modelId asc)
-  AttributeSpace attr_;
-  SoupSpace soup_;
-  mutable std::map<int, KMeansResult> kmeans_cache_;
-  // --- hybrid (issue 7) ---
-  mutable std::unique_ptr<HybridModel> hybrid_;
-  Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude, const RecommendParams& p) const;
-};
-
-}  // namespace hfrec

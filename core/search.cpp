@@ -1,3 +1,5 @@
+// Type-ahead search: sorted lower-cased ids for prefixes, word starts and substrings, a fuzzy
+// subsequence pass, ranked by match kind then downloads (search.h).
 #include "search.h"
 
 #include <algorithm>

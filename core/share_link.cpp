@@ -1,3 +1,5 @@
+// Share links: the URL hash parsed as untrusted input (percent-decoding, limits, allowed catalogue
+// URLs) and written back, and the Hub URLs built from model ids (share_link.h).
 #include "share_link.h"
 
 #include <charconv>

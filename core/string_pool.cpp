@@ -1,3 +1,5 @@
+// StringPool: chunked storage and a flat open-addressing table from bytes to dense ids
+// (string_pool.h).
 #include "string_pool.h"
 
 #include <cstring>

@@ -1,3 +1,5 @@
+// Text helpers: UTF-8 decoding and validation, lower-casing and tokenizing with Python and
+// scikit-learn semantics, SIMD substring search, decimal parsing (text.h).
 #include "text.h"
 
 #include <bit>

@@ -1,3 +1,5 @@
+// Ward clustering by the nearest-neighbour chain, its linkage (scipy's order) and cuts by k or by
+// height (ward.h).
 #include "ward.h"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake make g++ clang libclang-rt-14-dev libeigen3-dev nlohmann-json3-dev googletest libgtest-dev
       libbenchmark-dev emscripten chromium fonts-inter fonts-dejavu-core python3 python3-sklearn
-      python3-pandas xz-utils dpkg-dev ca-certificates gzip brotli)
+      python3-pandas xz-utils dpkg-dev ca-certificates gzip brotli libcurl4-openssl-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

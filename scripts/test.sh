@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native unit tests (g++ release, clang release, then ASan+UBSan), exactness against scikit-learn,
+# Runs every test: native unit tests (g++ release, clang release, then ASan+UBSan; core and the app logic),
+# exactness against scikit-learn, hfrec fetch against the mock Hub,
 # the WebAssembly build (its memory routines checked under Node) with its end-to-end tests in
 # headless Chromium, and bounded fuzzing.
 # Usage: scripts/test.sh [--quick]   (--quick: release unit tests and exactness only; the rest is skipped)
@@ -83,6 +84,10 @@ if [ -f scripts/check_exactness.py ]; then
 else
   skip "exactness vs scikit-learn (tie-aware)" "scripts/check_exactness.py is missing"
 fi
+
+# hfrec fetch against the mock Hub (tests/mock_hub), paging, faults and resume; no network.
+cli_fetch() { HFREC_CLI="$here/build/native-release/hfrec" node --test --test-concurrency=1 tests/cli/; }
+stage "CLI fetch against the mock Hub" cli_fetch
 
 # The WebAssembly build is compiled by LLVM (Emscripten's clang), natively tested by g++: the same
 # tests built by clang catch what only LLVM's optimiser exposes (it once dropped a loop exit in

@@ -3,6 +3,7 @@
 // Every export returns a value (JSON {ok, error} where it can fail); nothing throws across it.
 #include <emscripten.h>
 
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -10,13 +11,16 @@
 #include <string>
 
 #include "core/share_link.h"
-#include "fonts.h"
+#include "views/fonts.h"
+#include "views/input.h"
 #include "runtime.h"
-#include "widgets.h"
+#include "views/widgets.h"
 
 // clang-format off
 EM_JS(void, js_open_file_dialog, (), { Module.host.openFileDialog(); });
+EM_JS(void, js_open_hub_dialog, (), { Module.host.openHub(); });
 EM_JS(void, js_copy_text, (const char* t), { Module.host.copyText(UTF8ToString(t)); });
+EM_JS(void, js_copy_link, (const char* h), { Module.host.copyLink(UTF8ToString(h)); });
 EM_JS(void, js_open_url, (const char* u), { Module.host.openUrl(UTF8ToString(u)); });
 EM_JS(void, js_download, (const char* f, const char* m, const char* c), {
   Module.host.download(UTF8ToString(f), UTF8ToString(m), UTF8ToString(c));
@@ -41,7 +45,9 @@ namespace {
 class BrowserPlatform final : public Platform {
  public:
   void open_file_dialog() override { js_open_file_dialog(); }
+  void open_hub_dialog() override { js_open_hub_dialog(); }
   void copy_text(const std::string& t) override { js_copy_text(t.c_str()); }
+  void copy_link(const std::string& h) override { js_copy_link(h.c_str()); }
   void open_url(const std::string& u) override { js_open_url(u.c_str()); }
   void download(const std::string& f, const std::string& m, const std::string& c) override {
     js_download(f.c_str(), m.c_str(), c.c_str());
@@ -99,6 +105,40 @@ EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) { resiz
 EMSCRIPTEN_KEEPALIVE void hfrec_set_dark(int dark) { set_dark(dark != 0); }
 EMSCRIPTEN_KEEPALIVE void hfrec_paste(const char* text) { paste(str(text)); }
 
+// Pointer events in CSS pixels from the canvas' corner. kind: 0 move, 1 press, 2 release, 3 the
+// pointer left; button: 0 left, 1 right, 2 middle.
+EMSCRIPTEN_KEEPALIVE void hfrec_pointer(int kind, double x, double y, int button) {
+  if (kind < 0 || kind > 3 || !std::isfinite(x) || !std::isfinite(y)) return;
+  input::push_pointer({static_cast<input::PointerKind>(kind), static_cast<float>(x), static_cast<float>(y), button});
+  wake(3);
+}
+// Wheel distances in CSS pixels, the browser's direction (dy > 0 scrolls down).
+EMSCRIPTEN_KEEPALIVE void hfrec_wheel(double dx, double dy) {
+  input::push_wheel(static_cast<float>(dx), static_cast<float>(dy));
+  wake(3);
+}
+// A pinch / two-finger pan step: centre, scale factor, pan (CSS pixels).
+EMSCRIPTEN_KEEPALIVE void hfrec_gesture(double x, double y, double scale, double dx, double dy) {
+  input::push_gesture(static_cast<float>(x), static_cast<float>(y), static_cast<float>(scale), static_cast<float>(dx),
+                      static_cast<float>(dy));
+  wake(3);
+}
+// The page's text input: its whole text and selection (UTF-16 indices) for the active field.
+EMSCRIPTEN_KEEPALIVE void hfrec_text_input(const char* text, int sel_start, int sel_end) {
+  input::push_text(str(text), sel_start, sel_end);
+  wake(3);
+}
+// What the pointer was over in the last frame: 0 nothing special, 1 something to drag (slider,
+// scrollbar, map), 2 a text field.
+EMSCRIPTEN_KEEPALIVE int hfrec_hover_kind() { return static_cast<int>(input::hover_kind()); }
+// {active, id, text, cursor, x, y, w, h}: the active text field, which the page mirrors.
+EMSCRIPTEN_KEEPALIVE const char* hfrec_text_field() {
+  const input::TextField& f = input::text_field();
+  nlohmann::json j = {{"active", f.active}, {"id", f.id}, {"text", f.text}, {"cursor", f.cursor},
+                      {"x", f.x}, {"y", f.y}, {"w", f.w}, {"h", f.h}};
+  return ret(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 // kind: 0 regular, 1 bold, 2 symbols. The bytes are copied.
 EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len) {
   if (kind < 0 || kind > 2 || !data || len <= 0) return;
@@ -154,6 +194,7 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_apply_link(const char* hash, int history_
 }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_share_link() { return ret(controller().share_link()); }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_widgets() { return ret(widgets_json()); }
+EMSCRIPTEN_KEEPALIVE const char* hfrec_cells() { return ret(cells_json()); }
 
 // Starts a clustering ({algo, features, k, eps, min_samples, seed, cut}) or the elbow ({features});
 // returns {ok, id} where the outcome comes to Module.host.jobFinished(id, ...), or {ok: false, error}.

@@ -10,13 +10,17 @@
 #include <memory>
 #include <vector>
 
-#include "fonts.h"
+#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"
+#include "views/input.h"
+#include "views/keyboard_nav.h"
 #include "runtime.h"
-#include "theme.h"
-#include "widgets.h"
+#include "views/theme.h"
+#include "views/views.h"
+#include "views/widgets.h"
 
 namespace hfrec::app {
 namespace {
@@ -29,6 +33,7 @@ struct Runtime {
   int css_w = 1280, css_h = 800;
   float dpr = 1;
   bool fonts_dirty = true;
+  bool narrow = false;  // the fonts were built for the narrow layout
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
@@ -39,6 +44,7 @@ struct Runtime {
     int key, scancode, action, mods;
   };
   std::deque<KeyEvent> keys;
+  int tab = 0;  // a Tab (+1) or Shift+Tab (-1) for keyboard_nav, before the next frame
 };
 
 Runtime& rt() {
@@ -59,6 +65,10 @@ void drain_keys() {
     if (e.action != GLFW_REPEAT && std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
     r.keys.pop_front();
     if (e.action != GLFW_REPEAT) changed.push_back(e.key);
+    if (e.key == GLFW_KEY_TAB) {  // ours: ImGui 1.86's Tab reaches only text fields and sliders
+      if (e.action != GLFW_RELEASE) r.tab = (e.mods & GLFW_MOD_SHIFT) ? -1 : 1;
+      continue;
+    }
     ImGui_ImplGlfw_KeyCallback(r.window, e.key, e.scancode, e.action, e.mods);
   }
   if (!r.keys.empty()) r.frames_left = std::max(r.frames_left, 2);
@@ -124,8 +134,12 @@ int frame() {
     apply_theme(r.state.dark);
     r.theme_dirty = false;
   }
+  if (narrow_layout(static_cast<float>(r.css_w)) != r.narrow) {
+    r.narrow = !r.narrow;
+    r.fonts_dirty = true;
+  }
   if (r.fonts_dirty) {
-    build_fonts(r.dpr);
+    build_fonts(r.dpr, r.narrow);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     r.fonts_dirty = false;
@@ -146,15 +160,22 @@ int frame() {
   drain_keys();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
-  // GLFW reports the canvas in device pixels; ImGui works in CSS pixels.
   io.DisplaySize = ImVec2(static_cast<float>(r.css_w), static_cast<float>(r.css_h));
   io.DisplayFramebufferScale = ImVec2(r.dpr, r.dpr);
-  if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / r.dpr, io.MousePos.y / r.dpr);
+  // The pointer, buttons and wheel come from the page's pointer events (input.h), not GLFW's.
+  const float font_size = ImGui::GetCurrentContext()->FontBaseSize;
+  if (input::feed(io, font_size)) r.frames_left = std::max(r.frames_left, 2);
+  if (r.tab) {
+    nav::tab(r.tab);
+    r.tab = 0;
+  }
+  nav::enter_activates(io, ImGui::IsKeyDown(io.KeyMap[ImGuiKey_Enter]));
   ImGui::NewFrame();
   widgets_begin_frame();
   draw_frame(r.state);
   ImGui::Render();
   widgets_end_frame();
+  input::end_frame();
 
   int fb_w = static_cast<int>(r.css_w * r.dpr + 0.5f), fb_h = static_cast<int>(r.css_h * r.dpr + 0.5f);
   glViewport(0, 0, fb_w, fb_h);
@@ -167,7 +188,8 @@ int frame() {
   r.controller->apply_intents();
   if (changed) wake(2);
   if (r.frames_left > 0) --r.frames_left;
-  return (r.frames_left > 0 ? kNeedFrame : 0) | (r.controller->has_work() ? kNeedWork : 0);
+  return (r.frames_left > 0 ? kNeedFrame : 0) | (r.controller->has_work() ? kNeedWork : 0) |
+         (input::take_text_field_changed() ? kTextField : 0);
 }
 
 }  // namespace hfrec::app
@@ -199,6 +221,9 @@ int main() {
   io.GetClipboardTextFn = get_clipboard;
   ImGui_ImplGlfw_InitForOpenGL(r.window, true);
   glfwSetKeyCallback(r.window, queue_key);  // replaces the backend's; drain_keys() forwards to it
+  // Pointer and wheel come through input.h from the page's own pointer and wheel events.
+  glfwSetMouseButtonCallback(r.window, nullptr);
+  glfwSetScrollCallback(r.window, nullptr);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   r.controller = std::make_unique<Controller>(r.state, platform());
   return 0;

@@ -3,8 +3,8 @@
 #pragma once
 #include <string>
 
-#include "app.h"
-#include "controller.h"
+#include "app/app.h"
+#include "app/controller.h"
 
 namespace hfrec::app {
 
@@ -14,7 +14,8 @@ Platform& platform();
 AppState& state();
 Controller& controller();
 // What frame() and work() ask of the page: another animation frame, and/or more work() calls.
-enum Need : int { kNeedFrame = 1, kNeedWork = 2 };
+// kTextField: the active text field changed (input::text_field()), the page re-syncs its input.
+enum Need : int { kNeedFrame = 1, kNeedWork = 2, kTextField = 4 };
 // Draws one frame and applies the input's intents; returns Need flags.
 int frame();
 // Runs pending work (loading, clustering) for about budget_ms without drawing; returns Need

@@ -37,7 +37,7 @@
   // separate ~12 ms tasks chained through a MessageChannel, so work never waits for the next
   // frame and input is handled between slices; the work asks for a frame when its progress
   // should be redrawn. Flags from _hfrec_frame / _hfrec_work: 1 draw a frame, 2 more work.
-  const NEED_FRAME = 1, NEED_WORK = 2, WORK_SLICE_MS = 12;
+  const NEED_FRAME = 1, NEED_WORK = 2, TEXT_FIELD = 4, WORK_SLICE_MS = 12;
   let workPending = false;
   const workChannel = new MessageChannel();
   workChannel.port1.onmessage = () => {
@@ -52,6 +52,7 @@
   function handleNeeds(flags) {
     if (flags & NEED_FRAME) requestFrame();
     if (flags & NEED_WORK) scheduleWork();
+    if (flags & TEXT_FIELD) syncTextField();
   }
   function requestFrame() {
     if (!mod || rafPending) return;
@@ -60,6 +61,7 @@
       rafPending = false;
       framesDrawn++;
       handleNeeds(mod._hfrec_frame());
+      if (followFrames > 0) { followFrames--; syncTextField(); }
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
     });
   }
@@ -68,9 +70,289 @@
     mod._hfrec_wake(frames);
     requestFrame();
   }
-  for (const type of ['mousemove', 'mousedown', 'mouseup', 'wheel', 'keydown', 'keyup', 'keypress',
-    'touchstart', 'touchmove', 'touchend', 'focus', 'blur', 'pointerleave']) {
+  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup',
+    'keypress', 'focus', 'blur', 'pointerleave']) {
     window.addEventListener(type, () => wake(3), { capture: true, passive: true });
+  }
+
+  // ---- pointer, wheel and touch ---------------------------------------------------------------
+  // The page owns the pointer: Emscripten 3.1.6's GLFW hands ImGui the wheel's pixels as notches
+  // in the wrong direction, and touch presses at the previous position. Mouse and pen go to the
+  // app as moves and presses at their own position; the wheel in CSS pixels; a finger taps, drags
+  // what it starts on (slider, scrollbar, map) or else scrolls with momentum; two fingers pinch
+  // and pan the map; a finger held still shows the hover card.
+  const P_MOVE = 0, P_DOWN = 1, P_UP = 2, P_LEAVE = 3;
+  const HOVER_DRAG = 1, HOVER_TEXT = 2;
+  const LINE_PX = 40;          // a wheel "line" (deltaMode 1), as browsers scroll one
+  const TOUCH_SLOP = 8;        // CSS px a finger may wander and still tap
+  const LONG_PRESS_MS = 500;
+  const MOMENTUM_MS = 325;     // the swipe's velocity decays by 1/e in this time
+  for (const type of ['mousedown', 'mouseup', 'mousemove', 'wheel', 'mousewheel', 'touchstart', 'touchmove',
+    'touchend', 'touchcancel']) {
+    // Keep GLFW's own listeners on the canvas from seeing these (stopped on the way down).
+    window.addEventListener(type, (e) => { if (e.target === canvas) e.stopPropagation(); }, { capture: true, passive: true });
+  }
+  function canvasXY(e) {
+    const r = canvas.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  }
+  function pointer(kind, x = 0, y = 0, button = 0) {
+    if (!mod) return;
+    mod._hfrec_pointer(kind, x, y, button);
+    requestFrame();
+  }
+  const imguiButton = (b) => (b === 2 ? 1 : b === 1 ? 2 : 0);  // DOM: 0 left, 1 middle, 2 right
+  const domMask = [1, 4, 2];                                     // e.buttons bit of ImGui's 0, 1, 2
+  let buttonsDown = 0;
+  // Frames after a press or release in which the page follows the active text field even if it
+  // did not change (a tap on the field that was already active must still focus the input).
+  let followFrames = 0;
+  const follow = () => { followFrames = 4; };
+
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!mod) return;
+    if (e.pointerType === 'touch') { touchDown(e); return; }
+    const [x, y] = canvasXY(e);
+    try { canvas.setPointerCapture(e.pointerId); } catch { /* not capturable */ }
+    const b = imguiButton(e.button);
+    buttonsDown |= domMask[b];
+    pointer(P_DOWN, x, y, b);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!mod) return;
+    if (e.pointerType === 'touch') { touchMove(e); return; }
+    const [x, y] = canvasXY(e);
+    pointer(P_MOVE, x, y);
+    // A second button pressed or released while one is held arrives as a move.
+    for (let b = 0; b < 3; b++) {
+      const now = (e.buttons & domMask[b]) !== 0, was = (buttonsDown & domMask[b]) !== 0;
+      if (now !== was) pointer(now ? P_DOWN : P_UP, x, y, b);
+    }
+    buttonsDown = e.buttons & 7;
+  });
+  const mouseUp = (e) => {
+    if (!mod) return;
+    if (e.pointerType === 'touch') { touchUp(e, e.type === 'pointercancel'); return; }
+    const [x, y] = canvasXY(e);
+    const b = imguiButton(e.button);
+    if (e.type === 'pointercancel') {
+      for (let i = 0; i < 3; i++) if (buttonsDown & domMask[i]) pointer(P_UP, x, y, i);
+      buttonsDown = 0;
+      return;
+    }
+    buttonsDown &= ~domMask[b];
+    pointer(P_UP, x, y, b);
+    follow();
+  };
+  canvas.addEventListener('pointerup', mouseUp);
+  canvas.addEventListener('pointercancel', mouseUp);
+  canvas.addEventListener('pointerleave', (e) => {
+    if (e.pointerType !== 'touch' && !buttonsDown) pointer(P_LEAVE);
+  });
+
+  // The wheel scrolls what is under the pointer by the browser's distance (pixels; lines and pages
+  // converted), in the browser's direction. Ctrl + wheel stays the browser's page zoom.
+  window.addEventListener('wheel', (e) => {
+    if (e.target !== canvas || !mod || e.ctrlKey) return;
+    e.preventDefault();
+    let dx = e.deltaX, dy = e.deltaY;
+    if (e.deltaMode === 1) { dx *= LINE_PX; dy *= LINE_PX; }
+    else if (e.deltaMode === 2) { dx *= canvas.clientWidth * 0.9; dy *= canvas.clientHeight * 0.9; }
+    if (e.shiftKey && !dx) { dx = dy; dy = 0; }
+    const [x, y] = canvasXY(e);
+    pointer(P_MOVE, x, y);
+    mod._hfrec_wheel(dx, dy);
+    requestFrame();
+  }, { capture: true, passive: false });
+
+  // Touch: `touch` follows the first finger; `pinch` the two-finger gesture.
+  const fingers = new Map();  // pointerId -> [x, y]
+  let touch = null;           // {id, mode: pending|hold|drag|scroll|pinch, x0, y0, x, y, samples, frame}
+  let pinch = null;           // {d, cx, cy}
+  let longPress = 0;
+  let momentum = 0;           // requestAnimationFrame id of the swipe's glide
+  function pinchOf() {
+    const [a, b] = [...fingers.values()];
+    return { d: Math.hypot(a[0] - b[0], a[1] - b[1]), cx: (a[0] + b[0]) / 2, cy: (a[1] + b[1]) / 2 };
+  }
+  function stopMomentum() {
+    if (momentum) cancelAnimationFrame(momentum);
+    momentum = 0;
+  }
+  function touchDown(e) {
+    e.preventDefault();  // no emulated mouse events after the touch
+    stopMomentum();
+    const [x, y] = canvasXY(e);
+    fingers.set(e.pointerId, [x, y]);
+    try { canvas.setPointerCapture(e.pointerId); } catch { /* not capturable */ }
+    if (fingers.size === 1) {
+      touch = { id: e.pointerId, mode: 'pending', x0: x, y0: y, x, y, samples: [[e.timeStamp, x, y]], frame: framesDrawn };
+      pointer(P_MOVE, x, y);  // the app sees where the finger is before anything else
+      clearTimeout(longPress);
+      longPress = setTimeout(() => { if (touch && touch.mode === 'pending') touch.mode = 'hold'; }, LONG_PRESS_MS);
+    } else if (fingers.size === 2) {
+      clearTimeout(longPress);
+      if (touch && touch.mode === 'drag') pointer(P_UP, touch.x, touch.y, 0);
+      if (touch) touch.mode = 'pinch';
+      pinch = pinchOf();
+    }
+  }
+  function touchMove(e) {
+    if (!fingers.has(e.pointerId)) return;
+    const [x, y] = canvasXY(e);
+    fingers.set(e.pointerId, [x, y]);
+    if (fingers.size >= 2 && pinch) {
+      const p = pinchOf();
+      mod._hfrec_gesture(p.cx, p.cy, pinch.d > 0 && p.d > 0 ? p.d / pinch.d : 1, p.cx - pinch.cx, p.cy - pinch.cy);
+      requestFrame();
+      pinch = p;
+      return;
+    }
+    if (!touch || e.pointerId !== touch.id) return;
+    const dx = x - touch.x, dy = y - touch.y;
+    touch.x = x;
+    touch.y = y;
+    touch.samples.push([e.timeStamp, x, y]);
+    if (touch.samples.length > 16) touch.samples.shift();
+    if (touch.mode === 'pending' || touch.mode === 'hold') {
+      if (Math.hypot(x - touch.x0, y - touch.y0) < TOUCH_SLOP) return;
+      clearTimeout(longPress);
+      // What the finger started on, known once a frame has been drawn since it landed.
+      const onDraggable = touch.mode === 'hold' || (framesDrawn > touch.frame && mod._hfrec_hover_kind() === HOVER_DRAG);
+      if (onDraggable) {
+        touch.mode = 'drag';
+        pointer(P_DOWN, touch.x0, touch.y0, 0);
+        pointer(P_MOVE, x, y);
+      } else {
+        touch.mode = 'scroll';
+        scrollBy(touch.x0 - x, touch.y0 - y);
+      }
+      return;
+    }
+    if (touch.mode === 'drag') pointer(P_MOVE, x, y);
+    else if (touch.mode === 'scroll') scrollBy(-dx, -dy);
+  }
+  function scrollBy(dx, dy) {
+    mod._hfrec_wheel(dx, dy);
+    requestFrame();
+  }
+  function touchUp(e, cancelled) {
+    if (!fingers.has(e.pointerId)) return;
+    const [x, y] = canvasXY(e);
+    fingers.delete(e.pointerId);
+    clearTimeout(longPress);
+    if (!touch) return;
+    if (touch.mode === 'pinch') {
+      pinch = fingers.size >= 2 ? pinchOf() : null;
+      if (!fingers.size) { touch = null; pointer(P_LEAVE); }
+      return;
+    }
+    if (e.pointerId !== touch.id) return;
+    const t = touch;
+    touch = null;
+    if (t.mode === 'pending' && !cancelled) {
+      // A tap on a text field focuses the page's input inside the tap: phones open their keyboard
+      // only in answer to a gesture.
+      if (framesDrawn > t.frame && mod._hfrec_hover_kind() === HOVER_TEXT) focusTextInput();
+      pointer(P_DOWN, x, y, 0);
+      pointer(P_UP, x, y, 0);
+      pointer(P_LEAVE);
+      follow();
+    } else if (t.mode === 'drag') {
+      pointer(P_UP, x, y, 0);
+      pointer(P_LEAVE);
+    } else if (t.mode === 'scroll' && !cancelled) {
+      glide(t);
+    } else if (t.mode !== 'hold') {
+      pointer(P_LEAVE);
+    }  // after a long press the hover card stays until the next touch
+  }
+  // The swipe goes on at its last velocity (over its final 100 ms), decaying, as a page scrolls.
+  function glide(t) {
+    const s = t.samples, last = s[s.length - 1];
+    let first = last;
+    for (const q of s) if (last[0] - q[0] <= 100) { first = q; break; }
+    const dt = last[0] - first[0];
+    let vx = dt > 0 ? -(last[1] - first[1]) / dt : 0, vy = dt > 0 ? -(last[2] - first[2]) / dt : 0;
+    const speedCap = 8;  // px/ms
+    const v = Math.hypot(vx, vy);
+    if (v > speedCap) { vx *= speedCap / v; vy *= speedCap / v; }
+    if (Math.hypot(vx, vy) < 0.05) { pointer(P_LEAVE); return; }
+    let prev = 0;
+    const step = (ts) => {
+      if (prev) {
+        const h = Math.min(50, ts - prev);
+        scrollBy(vx * h, vy * h);
+        const decay = Math.exp(-h / MOMENTUM_MS);
+        vx *= decay;
+        vy *= decay;
+      }
+      prev = ts;
+      if (Math.hypot(vx, vy) < 0.02) { momentum = 0; pointer(P_LEAVE); return; }
+      momentum = requestAnimationFrame(step);
+    };
+    momentum = requestAnimationFrame(step);
+  }
+
+  // ---- the text input behind ImGui's text field -----------------------------------------------
+  // A real <input> mirrors ImGui's active text field (the search box): it sits over the field,
+  // invisible, and holds the focus while the field is active, so phones open their keyboard and
+  // IMEs, autocorrect and dictation work. Its whole text and selection go to the app on every
+  // change; keys that are not text editing (Enter, Escape, Tab, Up, Down) go on to ImGui.
+  const textInput = document.getElementById('text-input');
+  const TO_IMGUI = new Set(['Enter', 'Escape', 'Tab', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown']);
+  const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta']);
+  let composing = false;
+  for (const type of ['keydown', 'keypress', 'keyup']) {
+    // Registered before GLFW's own (window, capture), so text keys stop here.
+    window.addEventListener(type, (e) => {
+      if (e.target !== textInput) return;
+      // Modifiers go on too, so ImGui and GLFW know Shift (Shift+Tab) and Ctrl.
+      if ((TO_IMGUI.has(e.key) || MODIFIERS.has(e.key)) && !e.isComposing && !composing) {
+        if (e.key === 'Tab' && type === 'keydown') e.preventDefault();
+        return;
+      }
+      e.stopImmediatePropagation();
+    }, true);
+  }
+  function sendText() {
+    if (!mod) return;
+    withStrings([textInput.value], (p) => mod._hfrec_text_input(p, textInput.selectionStart ?? textInput.value.length,
+      textInput.selectionEnd ?? textInput.value.length));
+    requestFrame();
+  }
+  for (const type of ['input', 'select', 'keyup', 'click']) textInput.addEventListener(type, sendText);
+  textInput.addEventListener('compositionstart', () => { composing = true; });
+  textInput.addEventListener('compositionend', () => { composing = false; sendText(); });
+  function placeTextInput(f) {
+    const r = canvas.getBoundingClientRect();
+    Object.assign(textInput.style, {
+      left: `${r.left + f.x}px`, top: `${r.top + f.y}px`, width: `${Math.max(1, f.w)}px`, height: `${Math.max(1, f.h)}px`,
+    });
+  }
+  function focusTextInput() {
+    if (document.activeElement !== textInput) textInput.focus({ preventScroll: true });
+  }
+  // After a frame in which the active text field changed: follow it.
+  function syncTextField() {
+    if (!mod) return;
+    const f = callJson(mod._hfrec_text_field);
+    if (!f.active) {
+      if (document.activeElement === textInput) canvas.focus({ preventScroll: true });
+      return;
+    }
+    placeTextInput(f);
+    if (composing) return;
+    if (textInput.value !== f.text) textInput.value = f.text;
+    focusTextInput();
+    if (textInput.selectionEnd !== f.cursor || textInput.selectionStart > f.cursor) {
+      try { textInput.setSelectionRange(f.cursor, f.cursor); } catch { /* not a text type */ }
+    }
+  }
+  // Gives the keyboard focus to the app: its text input while a field is active, else the canvas.
+  function focusApp() {
+    if (mod && callJson(mod._hfrec_text_field).active) syncTextField();
+    else canvas.focus({ preventScroll: true });
   }
 
   // ---- size, HiDPI, theme ---------------------------------------------------------------------
@@ -97,7 +379,7 @@
   darkQuery.addEventListener('change', applyTheme);
 
   // ---- clipboard ------------------------------------------------------------------------------
-  function copyText(text) {
+  function copyText(text, confirmation = 'Copied to the clipboard.') {
     const fallback = () => {
       const ta = document.createElement('textarea');
       ta.value = text;
@@ -108,14 +390,14 @@
       ta.select();
       try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
       ta.remove();
-      canvas.focus();
+      focusApp();
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(fallback);
     else fallback();
-    setStatus('Copied to the clipboard.');
+    setStatus(confirmation);
   }
   window.addEventListener('paste', (e) => {
-    if (!mod || e.target === fileInput) return;
+    if (!mod || e.target === fileInput || e.target === textInput) return;  // the input takes its own paste
     const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
     if (!text) return;
     e.preventDefault();
@@ -205,6 +487,13 @@
       reportError(error);
       return { ok: false, error };
     }
+    // A redirect is followed, but only to a place a link may name itself (https:, or this site).
+    if (res.redirected && res.url && !mod._hfrec_url_allowed_str(res.url)) {
+      try { res.body?.cancel(); } catch { /* nothing to cancel */ }
+      const error = `Not loading ${where.href}: it redirects to ${res.url.slice(0, 120)}, which is not https: or on this site`;
+      reportError(error);
+      return { ok: false, error };
+    }
     if (!res.ok) {
       const error = `Could not download ${where.href}: HTTP ${res.status} ${res.statusText}`.trim();
       reportError(error);
@@ -252,7 +541,7 @@
     const f = fileInput.files && fileInput.files[0];
     fileInput.value = '';
     if (f) loadFile(f);
-    canvas.focus();
+    focusApp();
   });
 
   let dragDepth = 0;
@@ -294,7 +583,9 @@
     if (!mod) return;
     const pos = e.state && typeof e.state.hfrecPos === 'number' ? e.state.hfrecPos : -1;
     lastHash = location.hash;
-    withStrings([location.hash], (p) => mod._hfrec_apply_link(p, pos));
+    // A Hub source (#src=hub:...) is the page's to fetch, not a URL for the app to check.
+    const hubLink = hub ? hub.fromHash(location.hash) : null;
+    withStrings([hubLink ? hubLink.rest : location.hash], (p) => mod._hfrec_apply_link(p, pos));
     requestFrame();
   });
 
@@ -304,7 +595,9 @@
   const srBody = document.querySelector('#sr-results tbody');
   const srStatus = document.getElementById('sr-status');
   const srError = document.getElementById('sr-error');
+  const srHits = document.getElementById('sr-hits');
   function setStatus(text) { srStatus.textContent = text; }
+  let announced = '';
   let mirrorQueued = false;
   function stateChanged() {
     if (mirrorQueued) return;
@@ -334,12 +627,44 @@
     add(s.results, s.method);
     if (s.compare) add(s.compareResults, s.compare);
     srBody.replaceChildren(...rows);
+    // The live region says what the list now shows, once per change of view.
+    const what = s.query
+      ? `${s.results.length} models similar to ${s.query} by ${s.method}${s.compare ? `, compared with ${s.compare} (${s.overlap} in both)` : ''}.`
+      : '';
+    if (what && what !== announced) setStatus(what);
+    announced = what;
+    // The search box is a combobox; its hits are the options.
+    const hits = s.search ? s.search.hits : [];
+    const options = hits.map((h, i) => {
+      const li = document.createElement('li');
+      li.id = `sr-hit-${i}`;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', String(i === s.search.cursor));
+      li.textContent = h.modelId;
+      return li;
+    });
+    srHits.replaceChildren(...options);
+    textInput.setAttribute('aria-expanded', String(hits.length > 0));
+    if (hits.length && s.search.cursor >= 0 && s.search.cursor < hits.length) {
+      textInput.setAttribute('aria-activedescendant', `sr-hit-${s.search.cursor}`);
+    } else {
+      textInput.removeAttribute('aria-activedescendant');
+    }
   }
+
+  // ---- Load from the Hub (web/hub.js) ----------------------------------------------------------
+  const hub = typeof window.hfrecHub === 'function'
+    ? window.hfrecHub({ loadInto, showProgress, reportError, stateChanged, focusApp })
+    : null;
 
   // ---- the host object the C++ Platform calls -------------------------------------------------
   const host = {
     openFileDialog: () => fileInput.click(),
+    openHub: () => { if (hub) hub.openDialog(); },
     copyText,
+    // A share link is the page's whole address with the view's hash.
+    copyLink: (hash) => copyText(location.origin + location.pathname + location.search + hash,
+      'Link copied to the clipboard.'),
     openUrl: (url) => {
       if (!/^https:\/\/huggingface\.co\//.test(url)) return;
       window.open(url, '_blank', 'noopener,noreferrer');
@@ -387,7 +712,24 @@
   // ---- the automation API ---------------------------------------------------------------------
   const api = {
     ready,
-    state: () => (mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] }),
+    state: () => {
+      const s = mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] };
+      if (hub) s.fetch = hub.state();
+      return s;
+    },
+    // Load from the Hub: fetchHub({sort: downloads|likes|lastModified, n (0 = all), consent}) pages
+    // through {hub}/api/models and loads the models; without consent:true the dialog asks first.
+    // Resolves {ok, rows, error} (a failed or cancelled fetch loads what it got: see state().fetch).
+    fetchHub: (opts) => (hub ? hub.fetchHub(opts) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Goes on from where a failed or cancelled Hub fetch stopped; resolves like fetchHub.
+    resumeHub: () => (hub ? hub.resume() : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Stops the Hub fetch in progress (what it fetched is loaded).
+    cancelHub: () => (hub ? hub.cancel() : { ok: false }),
+    // The Hub catalogues cached in this browser: {ok, entries: [{query, host, rows, bytes, cachedAt}]}.
+    cache: () => (hub ? hub.cache() : Promise.resolve({ ok: true, entries: [] })),
+    clearCache: () => (hub ? hub.clearCache() : Promise.resolve({ ok: true })),
+    // Loads a cached Hub catalogue ('sort=downloads&n=10000'; the newest when omitted), no network.
+    loadCached: (query) => (hub ? hub.loadCached(query) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
     loadCatalogue: (data, name) => loadCatalogue(data, name, ''),
     select: (modelId) => {
       const r = callJson(mod._hfrec_select, modelId);
@@ -405,6 +747,12 @@
       return JSON.parse(mod.UTF8ToString(mod._hfrec_widgets())).map((w) => ({
         ...w, x: w.x + rect.left, y: w.y + rect.top, cx: w.x + rect.left + w.w / 2, cy: w.y + rect.top + w.h / 2,
       }));
+    },
+    // Every number the last frame drew in the results (scores and download counts), in page CSS
+    // pixels: [{column, modelId, text, x, y, textW, availW, fontSize}]; textW > availW means it was cut.
+    cells: () => {
+      const rect = canvas.getBoundingClientRect();
+      return JSON.parse(mod.UTF8ToString(mod._hfrec_cells())).map((c) => ({ ...c, x: c.x + rect.left, y: c.y + rect.top }));
     },
     frames: () => framesDrawn,
     // Clusters the catalogue ({algo, features, k, eps, min_samples, seed, cut}, unset fields keep
@@ -442,18 +790,76 @@
     readyReject(new Error(message));
   }
 
+  // What the start-up downloads, shown on the loading screen as it arrives (slow networks see the
+  // bytes move instead of a bare "Loading…"). total is 0 when unknown (compressed transfers).
+  const downloads = { app: { received: 0, total: 0 }, catalogue: { received: 0, total: 0 }, fonts: { received: 0, total: 0 } };
+  let downloadsShown = false;
+  const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+  function showDownloads() {
+    if (mod || downloadsShown) return;
+    downloadsShown = true;
+    requestAnimationFrame(() => {
+      downloadsShown = false;
+      if (mod) return;
+      const parts = [];
+      for (const [name, d] of Object.entries(downloads)) {
+        if (!d.received && !d.total) continue;
+        parts.push(`${name} ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`);
+      }
+      if (parts.length) setLoadingText(`Downloading: ${parts.join(' · ')}`);
+    });
+  }
+  // The response's bytes as they arrive, counted into downloads[part]; resolves the whole body.
+  async function readCounted(res, part) {
+    const d = downloads[part];
+    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    const chunks = [];
+    if (!res.body || !res.body.getReader) {
+      const b = new Uint8Array(await res.arrayBuffer());
+      d.received += b.length;
+      showDownloads();
+      return [b];
+    }
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return chunks;
+      chunks.push(value);
+      d.received += value.length;
+      showDownloads();
+    }
+  }
+  // The same response with its body counted as the consumer (streaming compilation) reads it.
+  function countedResponse(res, part) {
+    const d = downloads[part];
+    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    if (!res.body || typeof TransformStream !== 'function') return res;
+    const counted = res.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) { d.received += chunk.length; showDownloads(); ctl.enqueue(chunk); },
+    }));
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
   async function fetchBytes(url) {
     const r = await fetch(url);
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
+    const chunks = await readCounted(r, 'fonts');
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let off = 0;
+    for (const c of chunks) { out.set(c, off); off += c.length; }
+    return out;
   }
 
   async function start() {
     const initialHash = location.hash;
     const params = new URLSearchParams(location.search);
     // The default catalogue downloads while the app compiles (unless the URL names another).
+    // Its bytes are read (and counted for the loading screen) as they arrive.
     const early = !params.get('catalogue') && !/(^#|&)src=/.test(initialHash)
-      ? fetch(defaultCatalogue) : null;  // same credentials as its <link rel=preload>
+      ? fetch(defaultCatalogue).then(async (res) => {  // same credentials as its <link rel=preload>
+        if (!res.ok) return res;
+        const chunks = await readCounted(res, 'catalogue');
+        return new Response(new Blob(chunks), { status: res.status, statusText: res.statusText });
+      }) : null;
     if (early) early.catch(() => {});
     if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
     const fontFiles = [['fonts/Inter-Regular.otf', 0], ['fonts/Inter-SemiBold.otf', 1], ['fonts/DejaVuSans.ttf', 2]];
@@ -465,6 +871,20 @@
         host,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
+        // The wasm compiles as it streams in, its bytes counted for the loading screen.
+        instantiateWasm: (imports, receive) => {
+          fetch('hfrec-app.wasm', { credentials: 'same-origin' })
+            .then((res) => {
+              if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
+              const counted = countedResponse(res, 'app');
+              return typeof WebAssembly.instantiateStreaming === 'function'
+                ? WebAssembly.instantiateStreaming(counted, imports)
+                : counted.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports));
+            })
+            .then((r) => receive(r.instance, r.module))
+            .catch((e) => fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`));
+          return {};
+        },
       });
       // A first WebGL2 context can take a few hundred milliseconds (software GL, some drivers).
       // Make it now, while the WebAssembly compiles in the background; main()'s GLFW then gets
@@ -501,12 +921,15 @@
     const reveal = () => {
       clearInterval(showStage);
       loading.style.display = 'none';
-      canvas.focus();
+      focusApp();
     };
 
     // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
     let src = params.get('catalogue') || '';
-    if (!src && initialHash.length > 1) {
+    // #src=hub:sort=S&n=N names a Hub query: the page asks before fetching (below).
+    const hubLink = !src && hub ? hub.fromHash(initialHash) : null;
+    const linkHash = hubLink ? hubLink.rest : initialHash;
+    if (!src && !hubLink && initialHash.length > 1) {
       const r = callJson(mod._hfrec_link_source, initialHash);
       if (r.ok && r.source) src = r.source;
     }
@@ -518,10 +941,17 @@
     }
     if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), '', early);
     if (urlError) reportError(urlError);
-    if (initialHash.length > 1) {
-      withStrings([initialHash], (p) => mod._hfrec_apply_link(p, -1));
+    if (!hubLink && linkHash.length > 1) {
+      withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
     }
     reveal();
+    if (hubLink) {
+      // The consent step; the view the link names is restored once the models are in.
+      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true, afterLoad: () => {
+        if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
+        requestFrame();
+      } });
+    }
     requestFrame();
     performance.mark('hfrec:ready');
     if (result.ok) readyResolve(true);

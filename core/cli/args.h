@@ -29,9 +29,11 @@ struct Args {
 // Options that take no value.
 Args parse_args(int argc, char** argv, const std::vector<std::string>& flags);
 
-// Exit codes: 0 ok, 2 unusable input or arguments, 3 some queries failed.
+// Exit codes: 0 ok, 2 unusable input or arguments, 3 some queries failed, 4 a fetch failed
+// (network or server, after retries).
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitQueryFailed = 3;
+inline constexpr int kExitFetchFailed = 4;
 
 // Peak resident memory of this process in bytes (0 when unknown).
 size_t peak_rss_bytes();
@@ -41,5 +43,6 @@ int cmd_stats(const Args& a);
 int cmd_cluster(const Args& a);
 int cmd_elbow(const Args& a);
 int cmd_eval(const Args& a);
+int cmd_fetch(const Args& a);
 
 }  // namespace hfrec::cli

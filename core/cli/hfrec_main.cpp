@@ -1,4 +1,4 @@
-// hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval).
+// hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval, fetch).
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -86,9 +86,13 @@ static const char* kUsage =
     "                  [--eps E --min-samples M] [--seed S]\n"
     "  hfrec elbow     --catalogue FILE --k-min A --k-max B [--features attributes|soup|tfidf]\n"
     "  hfrec eval      --catalogue FILE --protocol datasets|task --method M\n"
+    "  hfrec fetch     --out FILE.csv|FILE.json [--sort downloads|likes|lastModified|createdAt] [--limit N]\n"
+    "                  [--hub URL] [--resume STATE] [--page-size N] [--retries N] [--retry-base-ms MS]\n"
     "\n"
     "methods: jaccard, cosine, tfidf, knn, kmeans, hybrid\n"
-    "exit codes: 0 ok, 2 unusable catalogue or arguments, 3 some queries failed\n";
+    "fetch: the top N models (--limit, default 10000, 0 = all) from the Hub (default https://huggingface.co)\n"
+    "       as a catalogue the other commands read; a failed fetch keeps what it got and says how to resume\n"
+    "exit codes: 0 ok, 2 unusable catalogue or arguments, 3 some queries failed, 4 fetch failed after retries\n";
 
 int main(int argc, char** argv) {
   using namespace hfrec::cli;
@@ -103,6 +107,7 @@ int main(int argc, char** argv) {
   if (a.command == "cluster") return cmd_cluster(a);
   if (a.command == "elbow") return cmd_elbow(a);
   if (a.command == "eval") return cmd_eval(a);
+  if (a.command == "fetch") return cmd_fetch(a);
   std::fprintf(stderr, "hfrec: unknown command '%s'\n\n%s", a.command.c_str(), kUsage);
   return kExitUsage;
 }

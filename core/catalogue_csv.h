@@ -1,0 +1,72 @@
+// Catalogue CSV: the rows of a Hub dump (columns found by header name) read into a catalogue in
+// slices. CatalogueLoader and load_csv() drive it; most callers want load_catalogue().
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+#include "csv_reader.h"
+
+namespace hfrec {
+
+// One CSV catalogue read in slices: the header on the first step, then rows.
+// - The text must already be screened by the caller (size, binary data, NUL bytes, nothing but
+//   blanks): CatalogueLoader does it for every format. It and the catalogue must outlive the load.
+// - The list cells (tags, architectures, datasets) are Python list literals (core/list_literal.h);
+//   a bare value is a one-item list, as the Hub writes datasets.
+// - Errors name the line and the column ("line 17, column 'downloads': ..."); a bad list cell fails
+//   the load even on a duplicate row.
+class CsvCatalogueLoad {
+ public:
+  CsvCatalogueLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits);
+  // Reads the header (first call), then up to `budget` rows; true when finished (then error() is
+  // empty on success).
+  bool step(size_t budget);
+  // Why the load failed, or "".
+  const std::string& error() const { return error_; }
+  // Fraction of the text read, in [0, 1].
+  double progress() const;
+
+ private:
+  // Parsed list cells by their text. Most rows repeat a cell seen shortly before (architectures and
+  // datasets nearly always, tags about half the time on the Hub's dumps), and reusing it skips the
+  // parse, the item strings and their interning. Direct-mapped, so its memory stays bounded.
+  struct CellCache {
+    static constexpr size_t kSlots = 4096;
+    struct Entry {
+      std::string cell;
+      std::vector<uint32_t> ids;     // pool ids of the items
+      uint32_t category = kMissing;  // architectures only: the notebook's one-hot category
+      bool used = false;
+    };
+    std::vector<Entry> slots = std::vector<Entry>(kSlots);
+    Entry& slot(std::string_view cell);
+  };
+  static constexpr int kCols = 10;  // the Hub's columns (catalogue_internal.h's kNumCols)
+
+  bool fail(std::string m);
+  bool header();
+  bool rows(size_t budget);
+
+  std::string_view text_;  // not owned
+  Catalogue& cat_;
+  const LoadLimits& limits_;
+  std::optional<CsvReader> reader_;
+  std::vector<std::string_view> fields_;  // into the text (or the reader): no copy per cell
+  int col_[kCols] = {};                   // field of each Hub column, -1 when absent
+  size_t header_fields_ = 0;
+  size_t rows_read_ = 0;  // data rows, duplicates included (what max_rows limits)
+  bool started_ = false, done_ = false;
+  std::string error_;
+  CellCache cells_[3];                   // tags, architectures, datasets
+  std::vector<uint32_t> one_item_[3];    // a bare (unbracketed) cell's single item
+  std::vector<std::string_view> items_;  // a list cell's items (parse_list_literal)
+  std::deque<std::string> item_scratch_;
+};
+
+}  // namespace hfrec

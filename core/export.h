@@ -1,0 +1,60 @@
+// Export: a ranked list (or two, when comparing methods) as CSV or JSON for download, with the
+// CSV's text cells neutralised against spreadsheet formula injection.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "query.h"
+
+namespace hfrec {
+
+enum class ExportFormat { csv, json };
+
+// One row of an exported list.
+struct ExportRow {
+  int rank = 0;
+  std::string model_id;
+  double score = 0;
+  int64_t downloads = 0;
+  std::string task, library, model_type;
+  std::string shared;  // what explains the score, comma-separated
+};
+
+// One method's ranked list.
+struct ExportList {
+  std::string method;
+  std::vector<ExportRow> rows;
+};
+
+// What the lists answer (the JSON export's header).
+struct ExportQuery {
+  std::string query;      // the query model
+  std::string catalogue;  // the catalogue's name
+  int k = 10;
+  Filters filters;
+};
+
+// CSV (RFC 4180): a header line, then one line per row of each list, the list's method first.
+// - Numbers (rank, score with 6 decimals, downloads) are written as numbers; every text cell goes
+//   through csv_cell.
+std::string export_csv(const std::vector<ExportList>& lists);
+
+// JSON: {catalogue, filters, k, lists: [{method, results: [...]}], query}, indented by 2, with a
+// final newline; invalid UTF-8 is replaced.
+std::string export_json(const ExportQuery& query, const std::vector<ExportList>& lists);
+
+// A text cell for CSV: a cell starting with = + - @ TAB or CR gets a leading apostrophe, so a
+// spreadsheet shows it as text instead of running it as a formula (OWASP, "CSV Injection"); such a
+// cell, and one holding a comma, quote or line break, is quoted with its quotes doubled.
+std::string csv_cell(std::string_view v);
+
+// "<query>-<method>[-vs-<compare>].csv|json", the query's characters other than letters, digits,
+// '-' and '.' as '_' ("hfrec" for an empty query).
+std::string export_file_name(std::string_view query, std::string_view method, std::string_view compare,
+                             ExportFormat format);
+// "text/csv" or "application/json".
+const char* export_mime(ExportFormat format);
+
+}  // namespace hfrec

@@ -1,0 +1,57 @@
+// Index: a catalogue with its feature spaces; built in one call or from IndexBuilder's parts, the
+// hybrid model on first use, candidate filters as pool ids, and the cached k-means of Method::kmeans.
+#include "index.h"
+
+#include "index_builder.h"
+
+namespace hfrec {
+
+Index::Index(Catalogue cat) : Index(build_index_parts(std::move(cat))) {}
+
+Index::Index(IndexParts parts)
+    : cat_(std::move(parts.catalogue)), order_(std::move(parts.order)), attr_(std::move(parts.attributes)),
+      soup_(std::move(parts.soup)) {}
+
+const HybridModel& Index::hybrid() const {
+  if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);
+  return *hybrid_;
+}
+
+bool Index::passes(uint32_t row, const Filters& f) const { return passes(row, filter_ids(f)); }
+
+Index::FilterIds Index::filter_ids(const Filters& f) const {
+  FilterIds ids;
+  auto conv = [&](const std::vector<std::string>& in, std::vector<uint32_t>& out, bool& any) {
+    any = in.empty();
+    for (const auto& v : in) out.push_back(cat_.pool.find(v));  // kMissing matches no row
+  };
+  conv(f.tasks, ids.tasks, ids.any_task);
+  conv(f.libraries, ids.libraries, ids.any_library);
+  conv(f.model_types, ids.model_types, ids.any_model_type);
+  return ids;
+}
+
+bool Index::passes(uint32_t row, const FilterIds& f) const {
+  auto ok = [](bool any, const std::vector<uint32_t>& allowed, uint32_t v) {
+    if (any) return true;
+    if (v == kMissing) return false;
+    for (uint32_t a : allowed)
+      if (a == v) return true;
+    return false;
+  };
+  return ok(f.any_task, f.tasks, cat_.pipeline_tag[row]) && ok(f.any_library, f.libraries, cat_.library_name[row]) &&
+         ok(f.any_model_type, f.model_types, cat_.model_type[row]);
+}
+
+const KMeansResult& Index::attribute_kmeans(int k) const {
+  auto it = kmeans_cache_.find(k);
+  if (it != kmeans_cache_.end()) return it->second;
+  const Groups& g = attr_.groups;
+  std::vector<double> w(g.size());
+  for (uint32_t x = 0; x < g.size(); ++x) w[x] = g.weight(x);
+  KMeansParams p;
+  p.k = k;
+  return kmeans_cache_.emplace(k, kmeans(g.rows, w, p)).first->second;
+}
+
+}  // namespace hfrec

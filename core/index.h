@@ -1,0 +1,87 @@
+// Index: a catalogue with its feature spaces (attribute and soup groups, hybrid model, k-means
+// cache), ready to answer recommendation queries (query.h); the scoring is in recommender.cpp.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attributes.h"
+#include "catalogue.h"
+#include "hybrid.h"
+#include "kmeans.h"
+#include "query.h"
+#include "result.h"
+#include "soup.h"
+
+namespace hfrec {
+
+// What an Index is made of; IndexBuilder makes them in slices (core/index_builder.h).
+struct IndexParts {
+  Catalogue catalogue;
+  std::vector<uint32_t> order;  // rows in tie order (downloads desc, modelId asc)
+  AttributeSpace attributes;    // built with `order`
+  SoupSpace soup;               // built with `order`
+};
+
+// A catalogue with its feature spaces and indexes, ready to answer queries.
+class Index {
+ public:
+  // Builds everything in one call (runs an IndexBuilder to the end).
+  explicit Index(Catalogue cat);
+  // From parts that belong together (IndexBuilder::take() uses it).
+  explicit Index(IndexParts parts);
+  const Catalogue& catalogue() const { return cat_; }
+  const AttributeSpace& attributes() const { return attr_; }
+  const SoupSpace& soup() const { return soup_; }
+  // The hybrid method's index (issue 7).
+  // Built on first use, so loading pays only for the methods a session uses.
+  const HybridModel& hybrid() const;
+
+  // Top-k for a catalogue model (the model itself excluded).
+  Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;
+  Result<std::vector<Recommendation>> recommend_row(uint32_t row, const RecommendParams& p) const;
+  // Top-k for an ad-hoc query.
+  Result<std::vector<Recommendation>> recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const;
+
+  // k-means labels of the attribute groups for Method::kmeans (computed once per k, cached).
+  const KMeansResult& attribute_kmeans(int k) const;
+  // True when row passes the filters.
+  bool passes(uint32_t row, const Filters& f) const;
+  // Rows in tie order (downloads desc, then modelId asc).
+  const std::vector<uint32_t>& tie_order() const { return order_; }
+
+ private:
+  struct Query;  // a query in both spaces
+  Query row_query(uint32_t row) const;
+  Query adhoc_query(const AdhocQuery& q) const;
+  Result<std::vector<Recommendation>> run(const Query& q, uint32_t exclude, const RecommendParams& p) const;
+
+  // Filters as pool ids, so a million rows are checked without string compares.
+  struct FilterIds {
+    std::vector<uint32_t> tasks, libraries, model_types;
+    bool any_task = true, any_library = true, any_model_type = true;
+  };
+  FilterIds filter_ids(const Filters& f) const;
+  bool passes(uint32_t row, const FilterIds& f) const;
+
+  // Per-query scratch (single-threaded use): zero except while a query runs.
+  mutable std::vector<double> scratch_acc_, scratch_key_;
+  mutable std::vector<double> scratch_hybrid_;  // run_hybrid's keys, one per row
+  mutable std::vector<uint32_t> scratch_touched_;
+  // "field=value" of each attribute column, for explanations; built on first use.
+  mutable std::vector<std::string> attr_labels_;
+
+  Catalogue cat_;
+  std::vector<uint32_t> order_;  // rows in tie order (downloads desc, modelId asc)
+  AttributeSpace attr_;
+  SoupSpace soup_;
+  mutable std::map<int, KMeansResult> kmeans_cache_;
+  // --- hybrid (issue 7) ---
+  mutable std::unique_ptr<HybridModel> hybrid_;
+  Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude, const RecommendParams& p) const;
+};
+
+}  // namespace hfrec

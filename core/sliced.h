@@ -1,0 +1,223 @@
+// Building blocks of work done in slices (the feature-space builders): batch loops that look at the
+// clock between batches, a merge sort that stops and resumes anywhere, the phase loop the builders
+// share, and the definitions of SlicedBuilder's forwarding (job.h). Included by core .cpp files only.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "job.h"
+
+namespace hfrec {
+
+// Work between two looks at the clock: small enough for a slice well under a frame (a million
+// rows take a few hundred batches), large enough that reading the clock costs nothing. Work units
+// (SliceTimer): a row is one, a flat array element a 16th, so a batch of either is 1024 units.
+struct Batch {
+  uint64_t size;      // elements per batch
+  uint64_t per_unit;  // elements per work unit
+};
+inline constexpr Batch kRowBatch{1024, 1};      // catalogue rows, groups or terms
+inline constexpr Batch kFlatBatch{16384, 16};  // flat array elements
+
+inline uint64_t units(uint64_t elements, uint64_t per_unit) { return (elements + per_unit - 1) / per_unit; }
+
+// Runs body(begin, end) over [pos, n) in batches until done or the timer expires; true when done
+// with time left (a last batch that ran the timer out reports done at the next call, so the caller
+// does no more work in this step).
+template <class F>
+bool batches(uint64_t& pos, uint64_t n, Batch batch, const SliceTimer& timer, F&& body) {
+  while (pos < n) {
+    const uint64_t end = std::min(n, pos + batch.size);
+    body(pos, end);
+    timer.charge(units(end - pos, batch.per_unit));
+    pos = end;
+    if (timer.expired()) return false;
+  }
+  return true;
+}
+
+// Frees vectors' memory now (clear() keeps the capacity).
+template <class... T>
+void release(std::vector<T>&... v) {
+  (std::vector<T>().swap(v), ...);
+}
+
+// Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
+// pages and would be one long step); true when done with time left, as batches(). An element is a
+// 256th of a work unit.
+template <class T>
+bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
+  constexpr uint64_t kGrowBatch = uint64_t(1) << 18;
+  if (v.capacity() < n) v.reserve(n);
+  while (v.size() < n) {
+    const uint64_t from = v.size();
+    v.resize(std::min<uint64_t>(n, v.size() + kGrowBatch), value);
+    timer.charge(units(v.size() - from, 256));
+    if (timer.expired()) return false;
+  }
+  return true;
+}
+
+// Bottom-up merge sort in slices: runs of kRun sorted with std::sort, then passes of stable
+// merges that stop and resume anywhere inside a merge (Knuth, TAOCP vol. 3, 5.2.4, "straight
+// two-way merge"). With a strict total order (unique keys) the result equals std::sort's; with
+// ties, equal items keep no particular order (the runs are sorted unstably).
+template <class Less, class T = uint32_t>
+class SlicedSort {
+ public:
+  SlicedSort(std::vector<T> items, Less less) : a_(std::move(items)), less_(less), n_(a_.size()) {
+    for (uint64_t w = kRun; w < n_; w *= 2) ++passes_;
+  }
+  // Sorts until the timer expires; true when sorted.
+  bool step(const SliceTimer& timer) {
+    while (run_lo_ < n_) {
+      const uint64_t hi = std::min(n_, run_lo_ + kRun);
+      std::sort(a_.begin() + static_cast<long>(run_lo_), a_.begin() + static_cast<long>(hi), less_);
+      timer.charge(units((hi - run_lo_) * 9, kFlatBatch.per_unit));  // log2(kRun) compares per element
+      run_lo_ = hi;
+      if (timer.expired()) return done();
+    }
+    while (width_ < n_) {
+      if (!grow(b_, n_, T{}, timer)) return false;
+      const uint64_t mid = std::min(n_, lo_ + width_), hi = std::min(n_, lo_ + 2 * width_);
+      if (!in_merge_) {
+        i_ = lo_;
+        j_ = mid;
+        out_ = lo_;
+        in_merge_ = true;
+      }
+      const uint64_t limit = std::min(hi, out_ + kFlatBatch.size);
+      uint64_t i = i_, j = j_, out = out_;
+      while (out < limit) {
+        if (i < mid && (j >= hi || !less_(a_[j], a_[i])))
+          b_[out++] = a_[i++];
+        else
+          b_[out++] = a_[j++];
+      }
+      timer.charge(units(out - out_, kFlatBatch.per_unit));
+      i_ = i;
+      j_ = j;
+      out_ = out;
+      if (out == hi) {
+        in_merge_ = false;
+        lo_ = hi;
+        if (lo_ >= n_) {  // pass complete
+          a_.swap(b_);
+          width_ *= 2;
+          lo_ = out_ = 0;
+          ++passes_done_;
+        }
+      }
+      if (timer.expired()) return done();
+    }
+    return done();
+  }
+  // Fraction done in [0, 1], monotone.
+  double progress() const {
+    if (n_ == 0 || done()) return 1.0;
+    const double sorted = static_cast<double>(run_lo_) / static_cast<double>(n_);
+    if (passes_ == 0) return sorted;
+    const double merged = (static_cast<double>(passes_done_) + static_cast<double>(out_) / static_cast<double>(n_)) /
+                          static_cast<double>(passes_);
+    return 0.4 * sorted + 0.6 * merged;  // sorting runs of 512 costs about 9 of ~20 merge levels
+  }
+  // The sorted items (once, after step() returned true).
+  std::vector<T> take() {
+    release(b_);
+    return std::move(a_);
+  }
+
+  static constexpr uint64_t kRun = 512;  // items per run sorted by std::sort
+
+ private:
+  bool done() const { return run_lo_ >= n_ && width_ >= n_; }
+  std::vector<T> a_, b_;
+  Less less_;
+  uint64_t n_;
+  uint64_t passes_ = 0, passes_done_ = 0;
+  uint64_t run_lo_ = 0;  // runs before this are sorted
+  uint64_t width_ = kRun, lo_ = 0, i_ = 0, j_ = 0, out_ = 0;
+  bool in_merge_ = false;
+};
+
+// Runs a builder with step(timer) to the end.
+template <class B>
+void finish(B& b) {
+  const SliceTimer forever(1e9);
+  while (!b.step(forever)) {
+  }
+}
+
+// A feature-space builder B(cat, order) run to the end over the rows in tie order: `order` when
+// given, else tie_order(cat) (row_groups.h, found when this is instantiated).
+template <class B, class Cat>
+auto build_in_tie_order(const Cat& cat, const std::vector<uint32_t>* order) {
+  std::vector<uint32_t> own;
+  if (!order) own = tie_order(cat);
+  B b(cat, order ? *order : own);
+  finish(b);
+  return b.take();
+}
+
+// The phase loop the resumable builders share: enter() once as each phase starts (it may allocate
+// or free what the phase needs), run(timer) until that phase is done, then the next phase; stops
+// when the timer expires. enter() runs once more for kDone, to free what only the build needed.
+// Impl has `int phase`, `uint64_t pos`, `bool entered` and an enumerator kDone. True when every
+// phase is done.
+template <class Impl>
+bool run_phases(Impl& im, const SliceTimer& timer) {
+  while (im.phase != Impl::kDone) {
+    if (!im.entered) {
+      im.enter();
+      im.entered = true;
+    }
+    if (!im.run(timer)) return false;
+    ++im.phase;
+    im.pos = 0;
+    im.entered = false;
+    if (im.phase == Impl::kDone) im.enter();
+    if (timer.expired()) break;
+  }
+  return im.phase == Impl::kDone;
+}
+
+// Progress of phased work: (weights of the phases done + weight of this one * fraction) / total.
+inline double phased_progress(const double* weights, int phases, int phase, double fraction) {
+  double total = 0, done = 0;
+  for (int p = 0; p < phases; ++p) {
+    total += weights[p];
+    if (p < phase) done += weights[p];
+  }
+  if (phase >= phases) return 1.0;
+  return std::min(1.0, (done + weights[phase] * std::clamp(fraction, 0.0, 1.0)) / total);
+}
+
+// pos / n, and 1 for nothing to do.
+inline double frac(uint64_t pos, uint64_t n) { return n == 0 ? 1.0 : static_cast<double>(pos) / static_cast<double>(n); }
+
+// SlicedBuilder's forwarding (job.h), instantiated by each builder's .cpp once Impl is complete.
+template <class Impl, class Out>
+SlicedBuilder<Impl, Out>::SlicedBuilder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+template <class Impl, class Out>
+SlicedBuilder<Impl, Out>::~SlicedBuilder() = default;
+template <class Impl, class Out>
+bool SlicedBuilder<Impl, Out>::step(const SliceTimer& timer) {
+  return impl_->step(timer);
+}
+template <class Impl, class Out>
+double SlicedBuilder<Impl, Out>::progress() const {
+  return impl_->progress();
+}
+template <class Impl, class Out>
+const char* SlicedBuilder<Impl, Out>::stage() const {
+  return impl_->stage();
+}
+template <class Impl, class Out>
+Out SlicedBuilder<Impl, Out>::take() {
+  return impl_->take();
+}
+
+}  // namespace hfrec

@@ -1,0 +1,291 @@
+// The app's logic (wasm/app/) driven natively through its intents and API against a fake Platform:
+// loads in slices, failed loads that keep the catalogue, select and history, compare, filters,
+// share links both ways, all-or-nothing set(), cluster jobs and cancel, copy link.
+#include "app/controller.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace hfrec::app {
+namespace {
+
+using nlohmann::json;
+
+// Records what the app asks of the browser.
+struct FakePlatform final : Platform {
+  std::vector<std::string> copied, links, urls, hashes;
+  std::vector<bool> pushes;
+  std::vector<int> positions;
+  std::vector<std::pair<int, std::string>> loads, jobs;
+  int state_changes = 0, file_dialogs = 0, hub_dialogs = 0;
+  void open_file_dialog() override { ++file_dialogs; }
+  void open_hub_dialog() override { ++hub_dialogs; }
+  void copy_text(const std::string& t) override { copied.push_back(t); }
+  void copy_link(const std::string& h) override { links.push_back(h); }
+  void open_url(const std::string& u) override { urls.push_back(u); }
+  void download(const std::string&, const std::string&, const std::string&) override {}
+  void history_go(int) override {}
+  void set_url_hash(const std::string& h, bool push, int pos) override {
+    hashes.push_back(h);
+    pushes.push_back(push);
+    positions.push_back(pos);
+  }
+  void load_finished(int id, const std::string& j) override { loads.emplace_back(id, j); }
+  void job_finished(int id, const std::string& j) override { jobs.emplace_back(id, j); }
+  void state_changed() override { ++state_changes; }
+  std::string page_origin() override { return "https://hfrec.example"; }
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The project's own 55-model catalogue.
+const std::string& sample_csv() {
+  static const std::string csv = read_file(std::string(HFREC_SOURCE_DIR) + "/web/catalogue.csv");
+  return csv;
+}
+
+struct App {
+  AppState state;
+  FakePlatform platform;
+  Controller controller{state, platform};
+
+  // Runs pending work to the end, in small slices as the page does; returns the slices taken.
+  int run() {
+    int slices = 0;
+    while (controller.tick(1.0) && slices < 1000000) ++slices;
+    return slices;
+  }
+  json load(const std::string& bytes, const std::string& name = "catalogue.csv") {
+    const size_t before = platform.loads.size();
+    const int id = controller.begin_load(bytes, name, "");
+    run();
+    EXPECT_EQ(platform.loads.size(), before + 1);
+    EXPECT_EQ(platform.loads.back().first, id);
+    return json::parse(platform.loads.back().second);
+  }
+  json call(const std::string& r) { return json::parse(r); }
+  std::vector<std::string> ids(const ResultList& l) {
+    std::vector<std::string> v;
+    for (const auto& r : l.rows) v.push_back(r.model_id);
+    return v;
+  }
+};
+
+TEST(Controller, LoadsACatalogueAndReportsIt) {
+  App a;
+  ASSERT_FALSE(sample_csv().empty()) << "web/catalogue.csv";
+  json r = a.load(sample_csv());
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(r["rows"], 55);
+  EXPECT_TRUE(a.state.has_catalogue);
+  EXPECT_EQ(a.state.catalogue.rows, 55u);
+  EXPECT_EQ(a.state.catalogue.name, "catalogue.csv");
+  EXPECT_FALSE(a.state.busy);
+  json st = a.call(a.controller.state_json());
+  EXPECT_EQ(st["catalogue"]["rows"], 55);
+}
+
+TEST(Controller, AFailedLoadKeepsTheCatalogueAndTheView) {
+  App a;
+  a.load(sample_csv());
+  ASSERT_EQ(a.call(a.controller.select("bert-base-uncased"))["ok"], true);
+  const auto before = a.ids(a.state.primary);
+  json r = a.load("modelId,downloads\n\"open quote,1\n", "broken.csv");
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_FALSE(r["error"].get<std::string>().empty());
+  EXPECT_EQ(a.state.catalogue.name, "catalogue.csv");
+  EXPECT_EQ(a.state.catalogue.rows, 55u);
+  EXPECT_EQ(a.state.query, "bert-base-uncased");
+  EXPECT_EQ(a.ids(a.state.primary), before);
+}
+
+TEST(Controller, SelectRanksKModelsWithoutTheQueryAndPushesHistory) {
+  App a;
+  a.load(sample_csv());
+  json r = a.call(a.controller.select("bert-base-uncased"));
+  ASSERT_EQ(r["ok"], true);
+  EXPECT_EQ(a.state.query, "bert-base-uncased");
+  ASSERT_EQ(a.state.primary.rows.size(), 10u);
+  for (const auto& row : a.state.primary.rows) EXPECT_NE(row.model_id, "bert-base-uncased");
+  for (size_t i = 1; i < a.state.primary.rows.size(); ++i)
+    EXPECT_GE(a.state.primary.rows[i - 1].score, a.state.primary.rows[i].score);
+  ASSERT_FALSE(a.platform.hashes.empty());
+  EXPECT_NE(a.platform.hashes.back().find("model=bert-base-uncased"), std::string::npos);
+  EXPECT_TRUE(a.platform.pushes.back());
+  a.controller.select("gpt2");
+  EXPECT_TRUE(a.state.can_back);
+}
+
+TEST(Controller, BackUndoesMethodKFilterAndTabChangesAsWellAsModels) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("gpt2");
+  const std::string at_gpt2 = a.platform.hashes.back();
+  const int pos_gpt2 = a.platform.positions.back();
+  a.controller.apply(Intent{Intent::set_method, "jaccard"});
+  EXPECT_TRUE(a.platform.pushes.back()) << "a method change is a history entry";
+  EXPECT_TRUE(a.state.can_back);
+  // A k slider drag (many set_k in a row) is one entry.
+  a.controller.apply(Intent{Intent::set_k, "", 20});
+  EXPECT_TRUE(a.platform.pushes.back());
+  const int pos_k = a.platform.positions.back();
+  a.controller.apply(Intent{Intent::set_k, "", 21});
+  a.controller.apply(Intent{Intent::set_k, "", 22});
+  EXPECT_FALSE(a.platform.pushes.back());
+  EXPECT_EQ(a.platform.positions.back(), pos_k);
+  a.controller.apply(Intent{Intent::set_view, "clusters"});
+  EXPECT_TRUE(a.platform.pushes.back());
+  EXPECT_EQ(a.platform.positions.back(), pos_k + 1);
+  // Back (the page's popstate) to the entry before the method change restores cosine and k = 10.
+  ASSERT_EQ(a.call(a.controller.apply_link(at_gpt2, pos_gpt2))["ok"], true);
+  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.k, 10);
+  EXPECT_EQ(a.state.view, View::results);
+  EXPECT_EQ(pos_gpt2, 1) << "the first entry is the page before any model";
+  EXPECT_TRUE(a.state.can_back);
+  EXPECT_TRUE(a.state.can_forward);
+}
+
+TEST(Controller, AnUnknownModelIsRefusedByName) {
+  App a;
+  json none = a.call(a.controller.select("gpt2"));
+  EXPECT_EQ(none["error"], "no catalogue is loaded");
+  a.load(sample_csv());
+  json r = a.call(a.controller.select("no-such/model"));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"], "model 'no-such/model' is not in catalogue 'catalogue.csv'");
+  EXPECT_EQ(a.state.query, "");
+}
+
+TEST(Controller, CompareCountsTheModelsInBothLists) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("bert-base-uncased");
+  ASSERT_EQ(a.call(a.controller.set_json(R"({"compare": "jaccard"})"))["ok"], true);
+  ASSERT_EQ(a.state.secondary.rows.size(), 10u);
+  const auto p = a.ids(a.state.primary), q = a.ids(a.state.secondary);
+  const std::set<std::string> ps(p.begin(), p.end());
+  int both = 0;
+  for (const auto& id : q) both += ps.count(id) ? 1 : 0;
+  EXPECT_EQ(a.state.overlap, both);
+  for (const auto& row : a.state.primary.rows) EXPECT_EQ(row.in_both, std::count(q.begin(), q.end(), row.model_id) == 1);
+}
+
+TEST(Controller, FiltersKeepOnlyMatchingModels) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("bert-base-uncased");
+  ASSERT_EQ(a.call(a.controller.set_json(R"({"filters": {"tasks": ["fill-mask"]}})"))["ok"], true);
+  ASSERT_FALSE(a.state.primary.rows.empty());
+  for (const auto& row : a.state.primary.rows) EXPECT_EQ(row.task, "fill-mask") << row.model_id;
+}
+
+TEST(Controller, SetIsAllOrNothing) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("bert-base-uncased");
+  json r = a.call(a.controller.set_json(R"({"method": "jaccard", "k": 0})"));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"], "k: must be an integer from 1 to 100, got 0");
+  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.k, 10);
+}
+
+TEST(Controller, AShareLinkRestoresTheViewInAnotherPage) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("roberta-base");
+  a.controller.set_json(R"({"method": "jaccard", "k": 7, "compare": "cosine"})");
+  const std::string link = a.controller.share_link();
+  EXPECT_EQ(link.rfind('#', 0), 0u) << link;
+
+  App b;
+  b.load(sample_csv());
+  json r = b.call(b.controller.apply_link(link, -1));
+  ASSERT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(b.state.query, "roberta-base");
+  EXPECT_EQ(b.state.method, "jaccard");
+  EXPECT_EQ(b.state.compare, "cosine");
+  EXPECT_EQ(b.state.k, 7);
+  EXPECT_EQ(b.ids(b.state.primary), a.ids(a.state.primary));
+  EXPECT_EQ(b.controller.share_link(), link);
+}
+
+TEST(Controller, ClusteringRunsInSlicesAndReportsItsJob) {
+  App a;
+  a.load(sample_csv());
+  json r = a.call(a.controller.cluster(R"({"algo": "kmeans", "k": 3, "features": "attributes", "seed": 0})", 7));
+  ASSERT_EQ(r["ok"], true) << r.dump();
+  EXPECT_TRUE(a.controller.has_work());
+  a.run();
+  ASSERT_EQ(a.platform.jobs.size(), 1u);
+  EXPECT_EQ(a.platform.jobs[0].first, 7);
+  json done = json::parse(a.platform.jobs[0].second);
+  EXPECT_EQ(done["ok"], true) << done.dump();
+  ASSERT_TRUE(a.state.clusters.has_result);
+  EXPECT_EQ(a.state.clusters.clusters.size(), 3u);
+  uint32_t total = 0;
+  for (const auto& c : a.state.clusters.clusters) total += c.size;
+  EXPECT_EQ(total, 55u);
+}
+
+TEST(Controller, CancelEndsTheJobAtItsNextStepWithNoResult) {
+  App a;
+  a.load(sample_csv());
+  ASSERT_EQ(a.call(a.controller.cluster(R"({"algo": "ward", "k": 4, "features": "tfidf"})", 3))["ok"], true);
+  a.call(a.controller.cancel_job());
+  a.controller.tick(1.0);
+  a.run();
+  ASSERT_EQ(a.platform.jobs.size(), 1u);
+  json done = json::parse(a.platform.jobs[0].second);
+  EXPECT_EQ(done["ok"], false);
+  EXPECT_FALSE(a.state.clusters.has_result);
+  EXPECT_FALSE(a.controller.has_work());
+}
+
+TEST(Controller, CopyLinkCopiesTheShareLinkAndShowsCopiedUntilTheNextAction) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("gpt2");
+  a.controller.apply(Intent{Intent::copy_link, ""});
+  ASSERT_EQ(a.platform.links.size(), 1u);
+  EXPECT_EQ(a.platform.links[0], a.controller.share_link());
+  EXPECT_EQ(a.state.copied, kCopiedLink);
+  a.controller.apply(Intent{Intent::copy_text, "gpt2"});
+  EXPECT_EQ(a.platform.copied, std::vector<std::string>{"gpt2"});
+  EXPECT_EQ(a.state.copied, "gpt2");
+  a.controller.apply(Intent{Intent::set_method, "jaccard"});
+  EXPECT_EQ(a.state.copied, "");
+}
+
+TEST(Controller, OnlyHubModelPagesAreOpened) {
+  App a;
+  a.load(sample_csv());
+  a.controller.apply(Intent{Intent::open_url, "bert-base-uncased"});
+  ASSERT_EQ(a.platform.urls.size(), 1u);
+  EXPECT_EQ(a.platform.urls[0], "https://huggingface.co/bert-base-uncased");
+}
+
+// The Hub button opens the page's dialog and nothing else: no load starts before consent there.
+TEST(Controller, OpenHubAsksThePageForItsDialog) {
+  App a;
+  a.controller.apply(Intent{Intent::open_hub, ""});
+  EXPECT_EQ(a.platform.hub_dialogs, 1);
+  EXPECT_EQ(a.platform.file_dialogs, 0);
+  EXPECT_TRUE(a.platform.loads.empty());
+}
+
+}  // namespace
+}  // namespace hfrec::app

@@ -1,0 +1,251 @@
+// The app's state and what the views may ask of it: views/draw_frame reads AppState and appends
+// Intents; the Controller (controller.h) computes everything and the Platform does browser work.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hfrec::app {
+
+// A tab of the main panel. New views (clusters, map) add a value here, a tab in draw_frame, a name
+// in core/share_link.h's kViews and a draw function in app.cpp.
+enum class View { results, clusters };
+const char* view_name(View v);
+bool parse_view(const std::string& s, View& out);
+
+struct CatalogueInfo {
+  std::string name;    // file name or URL's last segment
+  std::string source;  // the URL it came from, "" for a file or drop
+  std::string format;  // "csv" or "json"
+  size_t rows = 0;
+  std::vector<std::string> warnings;
+  double load_ms = 0;       // from the bytes being handed over to ready, as the user waits
+  double load_work_ms = 0;  // of which parsing and indexing (the rest is drawing frames and idling)
+};
+
+// One row of a ranked list, ready to draw.
+struct ResultRow {
+  std::string model_id;
+  double score = 0;
+  int64_t downloads = 0;
+  std::string task, library, model_type;
+  std::string why;      // shared tokens/attributes, comma-separated
+  bool in_both = false; // compare mode: also in the other list
+  int rank = 0;         // rank by score (stays when the table is re-sorted)
+};
+
+struct ResultList {
+  std::string method;
+  std::vector<ResultRow> rows;
+  std::string error;
+  double compute_ms = 0;  // the core's recommend() call alone
+};
+
+struct SearchRow {
+  std::string model_id;
+  std::string kind;  // "exact", "prefix", ...
+  std::string task;
+  int64_t downloads = 0;
+};
+
+struct FilterOption {
+  std::string value;
+  uint32_t count = 0;
+  bool on = false;
+};
+
+enum class SortKey { score, downloads };
+
+// Clustering parameters as the UI edits them (names as core/clustering.h parses them).
+struct ClusterParams {
+  std::string algo = "kmeans";         // kmeans, ward, dbscan
+  std::string features = "attributes"; // attributes, soup, tfidf
+  int k = 8;                           // k-means k; Ward cut
+  double eps = 0.3;                    // DBSCAN radius (cosine distance)
+  int min_samples = 5;                 // DBSCAN
+  uint64_t seed = 0;
+  double cut = -1;                     // Ward: cut height instead of k when >= 0
+  bool operator==(const ClusterParams&) const = default;
+};
+
+// A cluster of the current result, ready to draw.
+struct ClusterRow {
+  int label = 0;  // -1: noise
+  uint32_t size = 0;
+  std::string name;
+  std::vector<std::string> top;  // most downloaded members
+};
+
+// The top of a Ward dendrogram (scipy's truncate_mode='lastp'), laid out in [0, 1] x height.
+struct DendroLink {
+  float x_left, x_right, h_left, h_right, h;  // children's x and heights, the merge height
+};
+struct DendroLeaf {
+  float x;
+  uint32_t size;  // catalogue rows below
+};
+
+// Metrics of one k of the elbow.
+struct ElbowPoint {
+  int k = 0;
+  double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
+};
+
+// Catalogue facts for one map point (hover tooltip, click).
+struct PointInfo {
+  std::string model_id, task;
+  int64_t downloads = 0;
+  int label = 0;
+};
+
+// The clustering as published by the ClusterController, plus a uniform grid over the map for
+// culling and hit tests (rows sorted by cell, most downloaded first within a cell).
+struct ClusterState {
+  // The job in progress.
+  bool running = false;
+  std::string job_kind;  // "cluster" or "elbow"
+  float progress = 0;
+  std::string stage;
+  std::string error;
+
+  bool has_result = false;
+  ClusterParams params;  // of the result
+  std::vector<ClusterRow> clusters;  // by label, largest first
+  size_t noise = 0;
+  double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
+  size_t silhouette_rows = 0;
+  double seconds = 0;
+  int focus = -2;  // cluster shown alone: >= 0, -1 noise, -2 none
+
+  // The map: per catalogue row, position in the unit square (y up), label, size factor.
+  std::vector<float> x, y;
+  std::vector<int32_t> labels;
+  std::vector<float> size;  // by downloads: 0.6 .. 2.6
+  int grid = 0;                      // cells per side
+  std::vector<uint32_t> cell_start;  // grid*grid + 1 offsets into cell_rows
+  std::vector<uint32_t> cell_rows;
+  std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
+
+  int query_row = -1;                // the query model's row
+  std::vector<uint32_t> rec_rows;    // its recommendations' rows
+
+  // Ward only.
+  std::vector<DendroLink> dendro_links;
+  std::vector<DendroLeaf> dendro_leaves;
+  std::vector<double> merge_heights;  // all merges, highest first
+  double dendro_max = 0;               // root height
+  double cut_height = -1;              // the cut in use (height between the k-th and k+1-th merge)
+
+  std::vector<ElbowPoint> elbow;
+  std::string elbow_features;
+
+  // Clusters a cut at height h gives.
+  int clusters_at(double h) const {
+    int k = 1;
+    for (double m : merge_heights) {
+      if (m <= h) break;
+      ++k;
+    }
+    return k;
+  }
+};
+
+// The map's view: centre in the unit square and zoom (1: the whole map fits).
+struct MapView {
+  double cx = 0.5, cy = 0.5, zoom = 1;
+  bool operator==(const MapView&) const = default;
+};
+
+// What the UI asks for. Compute intents go to the Controller, browser ones to the Platform.
+struct Intent {
+  enum Kind {
+    search,         // text: the search box's text
+    select,         // text: model id; becomes the query (history entry)
+    select_hit,     // the search hit under the cursor (after any search emitted before it)
+    set_method,     // text: method name
+    set_compare,    // text: method name, "" for none
+    set_k,          // value
+    toggle_filter,  // value: 0 task, 1 library, 2 model type; text: the value
+    clear_filters,
+    set_view,       // text
+    set_sort,       // value: SortKey; flag: descending
+    open_file,      // the file picker
+    open_hub,       // the Load from the Hub dialog (the page draws it: web/hub.js)
+    copy_text,      // text
+    open_url,       // text
+    export_list,    // text: "csv" or "json"
+    copy_link,
+    back,
+    forward,
+    dismiss_error,
+    run_cluster,    // runs AppState::cluster_draft
+    cancel_job,     // the clustering or elbow in progress
+    focus_cluster,  // value: label, -1 noise, -2 none
+    recut,          // number: Ward cut height
+    run_elbow,      // k-means elbow for k = 2..12 on the draft's features
+    map_moved,      // the map's view changed (share link)
+  };
+  Kind kind;
+  std::string text;
+  int value = 0;
+  bool flag = false;
+  double number = 0;
+};
+
+// AppState::copied after Copy link.
+inline constexpr const char* kCopiedLink = "\x01link";
+
+struct AppState {
+  // --- published by the Controller ---
+  bool has_catalogue = false;
+  CatalogueInfo catalogue;
+  bool busy = false;         // loading or indexing
+  float progress = 0;        // of the busy work, 0..1
+  std::string stage;         // "Parsing data.csv"
+  std::string error;         // what went wrong and where; the old catalogue stays
+  std::string notice;        // e.g. a share link made with another catalogue
+  std::vector<std::string> methods;  // every method, from kAllMethods
+  std::vector<FilterOption> tasks, libraries, model_types;  // most common first
+  std::vector<std::string> suggestions;  // a few models to start from (most downloaded)
+
+  std::string query;         // the query model, "" for none
+  std::string query_task, query_library, query_model_type;
+  int64_t query_downloads = 0;
+  std::string method = "cosine";
+  std::string compare;       // "" when not comparing
+  int k = 10;
+  View view = View::results;
+  SortKey sort = SortKey::score;
+  bool sort_descending = true;
+  ResultList primary, secondary;
+  int overlap = 0;
+  bool can_back = false, can_forward = false;
+  std::string copied;        // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
+  std::vector<SearchRow> search_hits;
+  size_t search_count = 0;
+  std::string search_text;   // the text the hits are for
+  ClusterState clusters;
+
+  // --- owned by the UI (the Controller sets them from links and the API) ---
+  ClusterParams cluster_draft;  // the controls' values
+  MapView map;
+  bool size_by_downloads = false;
+  // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
+  float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
+  float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1
+  View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
+  bool map_dragging = false;
+  double cut_drag = -1;  // the dendrogram's cut line while it is dragged
+
+  // --- owned by the UI ---
+  char search_buf[512] = {};
+  int search_cursor = 0;      // highlighted search hit
+  bool focus_search = true;   // focus the search box on the next frame
+  bool dark = false;
+  float dpr = 1;
+  std::vector<Intent> intents;
+};
+
+
+}  // namespace hfrec::app

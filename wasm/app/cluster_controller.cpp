@@ -1,0 +1,537 @@
+// The cluster view's controller: clustering and elbow jobs in slices, their results published into
+// AppState::clusters (map grid, dendrogram, cluster list), focus, recuts and the share link's part.
+//
+// Index of this file:
+// [SECTION] Parameters from JSON
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+// [SECTION] ClusterController
+#include "app/cluster_controller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "core/catalogue.h"
+#include "core/clustering.h"
+#include "core/dendrogram.h"
+#include "core/focus.h"
+#include "core/map_grid.h"
+#include "core/recommender.h"
+#include "core/share_link.h"
+
+namespace hfrec::app {
+
+using nlohmann::json;
+
+namespace {
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+constexpr size_t kDendroLeaves = 30; // leaves of the drawn (truncated) dendrogram
+
+json nan_to_null(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
+
+} // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Parameters from JSON
+//-----------------------------------------------------------------------------
+
+std::string parse_cluster_params(const json& j, ClusterParams& p) {
+  if (!j.is_object()) return "cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}";
+  ClusterParams o = p;
+  if (j.contains("algo")) {
+    ClusterAlgo a;
+    if (!j["algo"].is_string() || !parse_algo(j["algo"].get<std::string>(), a))
+      return "cluster.algo: unknown algorithm " + dump(j["algo"]) + " (kmeans, ward, dbscan)";
+    o.algo = j["algo"].get<std::string>();
+  }
+  if (j.contains("features")) {
+    FeatureSpace f;
+    if (!j["features"].is_string() || !parse_feature_space(j["features"].get<std::string>(), f))
+      return "cluster.features: unknown feature space " + dump(j["features"]) + " (attributes, soup, tfidf)";
+    o.features = j["features"].get<std::string>();
+  }
+  if (j.contains("k")) {
+    if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 || j["k"].get<int64_t>() > 100000)
+      return "cluster.k: must be an integer from 1 to 100000, got " + dump(j["k"]);
+    o.k = static_cast<int>(j["k"].get<int64_t>());
+    o.cut = -1;
+  }
+  if (j.contains("eps")) {
+    if (!j["eps"].is_number() || !(j["eps"].get<double>() > 0) || !(j["eps"].get<double>() <= 1000))
+      return "cluster.eps: must be a number in (0, 1000], got " + dump(j["eps"]);
+    o.eps = j["eps"].get<double>();
+  }
+  for (const char* key : {"min_samples", "minSamples"}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_number_integer() || j[key].get<int64_t>() < 1 || j[key].get<int64_t>() > 100000)
+      return std::string("cluster.") + key + ": must be an integer from 1 to 100000, got " + dump(j[key]);
+    o.min_samples = static_cast<int>(j[key].get<int64_t>());
+  }
+  if (j.contains("seed")) {
+    if (!j["seed"].is_number_integer() || j["seed"].get<int64_t>() < 0)
+      return "cluster.seed: must be a non-negative integer, got " + dump(j["seed"]);
+    o.seed = j["seed"].get<uint64_t>();
+  }
+  if (j.contains("cut")) {
+    if (j["cut"].is_null())
+      o.cut = -1;
+    else if (!j["cut"].is_number() || !(j["cut"].get<double>() >= 0) || !std::isfinite(j["cut"].get<double>()))
+      return "cluster.cut: must be a number >= 0 (a Ward cut height), got " + dump(j["cut"]);
+    else
+      o.cut = j["cut"].get<double>();
+  }
+  p = o;
+  return "";
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController::Impl: jobs and publishing a result
+//-----------------------------------------------------------------------------
+
+struct ClusterController::Impl {
+  AppState& s;
+  Platform& platform;
+  const Index* index = nullptr;
+  std::function<void()> changed;
+
+  std::unique_ptr<ClusterJob> job;
+  std::unique_ptr<ElbowJob> elbow;
+  ClusterParams job_params;
+  int job_id = 0;
+  std::optional<ClusterResult> result;
+  std::vector<uint32_t> row_of_label_count;
+
+  Impl(AppState& st, Platform& p) : s(st), platform(p) {}
+
+  void notify() {
+    if (changed) changed();
+    platform.state_changed();
+  }
+
+  void finish_job(const json& outcome) {
+    if (job_id) platform.job_finished(job_id, dump(outcome));
+    job_id = 0;
+  }
+
+  void drop_jobs(const std::string& why) {
+    if (job || elbow) finish_job(json{{"ok", false}, {"error", why}});
+    job.reset();
+    elbow.reset();
+    s.clusters.running = false;
+    s.clusters.progress = 0;
+    s.clusters.stage.clear();
+    s.clusters.job_kind.clear();
+  }
+
+  static ClusterRequest request_of(const ClusterParams& p, size_t rows) {
+    ClusterRequest r;
+    parse_algo(p.algo, r.algo);
+    parse_feature_space(p.features, r.features);
+    r.k = p.k;
+    r.ward_height = r.algo == ClusterAlgo::ward ? p.cut : -1;
+    r.eps = p.eps;
+    r.min_samples = p.min_samples;
+    r.seed = p.seed;
+    // The exact silhouette is quadratic in distinct rows: sample on large catalogues.
+    r.silhouette_sample = rows > 50000 ? 10000 : 0;
+    return r;
+  }
+
+  // Publishes a finished result into AppState::clusters.
+  void install(ClusterResult r) {
+    ClusterState& c = s.clusters;
+    const Catalogue& cat = index->catalogue();
+    const size_t n = cat.size();
+    c.has_result = true;
+    c.error.clear();
+    c.params = job_params;
+    if (r.request.algo == ClusterAlgo::ward) {
+      c.params.k = static_cast<int>(r.sizes.size());
+      c.params.cut = r.request.ward_height;
+    }
+    c.labels = r.labels;
+    c.noise = r.metrics.noise;
+    c.inertia = r.metrics.inertia;
+    c.silhouette = r.metrics.silhouette;
+    c.davies_bouldin = r.metrics.davies_bouldin;
+    c.calinski_harabasz = r.metrics.calinski_harabasz;
+    c.silhouette_rows = r.metrics.silhouette_rows;
+    c.seconds = r.seconds;
+    c.clusters.clear();
+    for (size_t i = 0; i < r.sizes.size(); ++i) {
+      ClusterRow row;
+      row.label = static_cast<int>(i);
+      row.size = r.sizes[i];
+      if (i < r.clusters.size()) {
+        row.name = r.clusters[i].name;
+        for (uint32_t m : r.clusters[i].top_members)
+          row.top.emplace_back(cat.id(m));
+      }
+      if (row.name.empty()) row.name = "cluster " + std::to_string(i + 1);
+      c.clusters.push_back(std::move(row));
+    }
+    if (c.focus >= static_cast<int>(c.clusters.size()) || (c.focus == -1 && c.noise == 0)) c.focus = -2;
+
+    // The map in the unit square with its grid (rows within a cell most downloaded first: the
+    // coarse LOD draws the first few of each cell), and point sizes by downloads.
+    auto grid = build_map_grid(normalize_map(r.map.xy, n), cat.downloads);
+    if (grid.ok()) {
+      MapGrid& g = grid.value();
+      c.x = std::move(g.points.x);
+      c.y = std::move(g.points.y);
+      c.grid = g.side;
+      c.cell_start = std::move(g.cell_start);
+      c.cell_rows = std::move(g.cell_rows);
+    }
+    c.size = map_point_sizes(cat.downloads);
+    const Catalogue* catp = &cat;
+    const std::vector<int32_t>* labels = &c.labels;
+    c.point_info = [catp, labels](uint32_t row) {
+      PointInfo p;
+      if (row >= catp->size()) return p;
+      p.model_id = catp->id(row);
+      p.task = std::string(catp->value(catp->pipeline_tag[row]));
+      p.downloads = catp->downloads[row];
+      p.label = (*labels)[row];
+      return p;
+    };
+
+    layout_dendrogram(r);
+    result = std::move(r);
+    if (pending_focus && *pending_focus >= -1) {
+      int f = *pending_focus;
+      if (f < static_cast<int>(c.clusters.size()) && (f >= 0 || c.noise > 0)) c.focus = f;
+    }
+    pending_focus.reset();
+  }
+
+  std::optional<int> pending_focus;
+  double worst_step_ms = 0; // longest step() of the current job (the frame budget check)
+
+  void layout_dendrogram(const ClusterResult& r) {
+    ClusterState& c = s.clusters;
+    c.dendro_links.clear();
+    c.dendro_leaves.clear();
+    c.merge_heights.clear();
+    c.dendro_max = 0;
+    c.cut_height = -1;
+    if (r.request.algo != ClusterAlgo::ward) return;
+    DendrogramLayout d = ::hfrec::layout_dendrogram(r.dendrogram, DendrogramLayoutParams{.leaves = kDendroLeaves});
+    if (d.empty()) return;
+    for (const DendrogramLink& l : d.links) c.dendro_links.push_back({l.x_left, l.x_right, l.h_left, l.h_right, l.h});
+    for (const DendrogramLeaf& l : d.leaves) c.dendro_leaves.push_back({l.x, l.size});
+    c.merge_heights = std::move(d.merge_heights);
+    c.dendro_max = d.max_height;
+    // The cut in use: the request's height, else between the (k-1)-th and k-th highest merges.
+    c.cut_height = r.request.ward_height >= 0 ? r.request.ward_height : cut_height(r.dendrogram, r.sizes.size());
+  }
+
+  bool tick(double budget_ms) {
+    if (job)
+      return step_job(
+          job, budget_ms, [](const auto&) {},
+          [&](auto result) {
+            install(std::move(result));
+            finish_job(json{{"ok", true}, {"clusters", summary()}});
+          },
+          [&] { notify(); });
+    if (elbow)
+      return step_job(
+          elbow, budget_ms, [&](const auto& e) { copy_elbow(e.rows()); },
+          [&](const auto& rows) {
+            copy_elbow(rows);
+            finish_job(json{{"ok", true}, {"elbow", elbow_json()}});
+          },
+          [&] { platform.state_changed(); });
+    return false;
+  }
+
+  // One step of a running job (a clustering or an elbow) within the budget: progress and stage
+  // into the state, then on_step(job); on the last step the result goes to on_result (or its
+  // error to the state and the job's promise), then after(). True while the job still runs.
+  template <class Job, class OnStep, class OnResult, class After>
+  bool step_job(std::unique_ptr<Job>& j, double budget_ms, OnStep&& on_step, OnResult&& on_result, After&& after) {
+    ClusterState& c = s.clusters;
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool done = j->step(budget_ms);
+    worst_step_ms = std::max(
+        worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    c.progress = static_cast<float>(j->progress());
+    c.stage = j->stage();
+    on_step(*j);
+    if (!done) return true;
+    auto r = j->take();
+    j.reset();
+    c.running = false;
+    c.job_kind.clear();
+    c.stage.clear();
+    if (!r.ok()) {
+      c.error = r.error();
+      finish_job(json{{"ok", false}, {"error", r.error()}});
+    } else {
+      on_result(std::move(r).value());
+    }
+    after();
+    return false;
+  }
+
+  void copy_elbow(const std::vector<ElbowRow>& rows) {
+    s.clusters.elbow.clear();
+    for (const auto& e : rows)
+      s.clusters.elbow.push_back({e.k, e.inertia, e.silhouette, e.davies_bouldin, e.calinski_harabasz});
+  }
+
+  json elbow_json() const {
+    json a = json::array();
+    for (const auto& e : s.clusters.elbow)
+      a.push_back({{"k", e.k},
+                   {"inertia", nan_to_null(e.inertia)},
+                   {"silhouette", nan_to_null(e.silhouette)},
+                   {"davies_bouldin", nan_to_null(e.davies_bouldin)},
+                   {"calinski_harabasz", nan_to_null(e.calinski_harabasz)}});
+    return a;
+  }
+
+  json summary() const {
+    const ClusterState& c = s.clusters;
+    if (!c.has_result) return nullptr;
+    json sizes = json::array(), names = json::array();
+    for (const auto& r : c.clusters) {
+      sizes.push_back(r.size);
+      names.push_back(r.name);
+    }
+    return json{{"algorithm", c.params.algo},
+                {"features", c.params.features},
+                {"k", c.clusters.size()},
+                {"sizes", sizes},
+                {"noise", c.noise},
+                {"names", names},
+                {"metrics",
+                 {{"inertia", nan_to_null(c.inertia)},
+                  {"silhouette", nan_to_null(c.silhouette)},
+                  {"davies_bouldin", nan_to_null(c.davies_bouldin)},
+                  {"calinski_harabasz", nan_to_null(c.calinski_harabasz)},
+                  {"silhouette_rows", c.silhouette_rows}}},
+                {"params",
+                 {{"algo", c.params.algo},
+                  {"features", c.params.features},
+                  {"k", c.params.k},
+                  {"eps", c.params.eps},
+                  {"min_samples", c.params.min_samples},
+                  {"seed", c.params.seed},
+                  {"cut", c.params.cut >= 0 ? json(c.params.cut) : json(nullptr)}}},
+                {"cutHeight", c.cut_height >= 0 ? json(c.cut_height) : json(nullptr)},
+                {"focus", c.focus == -2 ? json(nullptr) : json(c.focus)},
+                {"seconds", c.seconds},
+                {"elbow", elbow_json()}};
+  }
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] ClusterController
+//-----------------------------------------------------------------------------
+
+ClusterController::ClusterController(AppState& state, Platform& platform)
+    : impl_(std::make_unique<Impl>(state, platform)) {}
+ClusterController::~ClusterController() = default;
+
+void ClusterController::on_change(std::function<void()> fn) {
+  impl_->changed = std::move(fn);
+}
+
+void ClusterController::reset(const Index* index) {
+  auto& d = *impl_;
+  d.drop_jobs("the catalogue changed");
+  d.result.reset();
+  ClusterState fresh;
+  fresh.elbow.clear();
+  d.s.clusters = std::move(fresh);
+  d.index = index;
+}
+
+std::string ClusterController::start(const ClusterParams& p, int job_id) {
+  auto& d = *impl_;
+  if (!d.index) return "no catalogue is loaded";
+  ClusterRequest req = Impl::request_of(p, d.index->catalogue().size());
+  auto j = start_cluster(*d.index, req);
+  if (!j.ok()) return j.error();
+  d.drop_jobs("superseded by a newer clustering");
+  d.job = std::move(j).value();
+  d.job_params = p;
+  d.job_id = job_id;
+  d.worst_step_ms = 0;
+  d.s.cluster_draft = p;
+  ClusterState& c = d.s.clusters;
+  c.running = true;
+  c.job_kind = "cluster";
+  c.progress = 0;
+  c.stage = "starting";
+  c.error.clear();
+  d.platform.state_changed();
+  return "";
+}
+
+std::string ClusterController::start_elbow(const std::string& features, int job_id) {
+  auto& d = *impl_;
+  if (!d.index) return "no catalogue is loaded";
+  ElbowRequest req;
+  if (!parse_feature_space(features, req.features)) return "unknown feature space '" + features + "'";
+  const size_t n = d.index->catalogue().size();
+  req.k_min = 2;
+  req.k_max = static_cast<int>(std::min<size_t>(12, n));
+  req.restarts = 4;
+  req.seed = d.s.cluster_draft.seed;
+  req.silhouette_sample = std::min<size_t>(n, 2000);
+  auto j = ::hfrec::start_elbow(*d.index, req);
+  if (!j.ok()) return j.error();
+  d.drop_jobs("superseded by the elbow");
+  d.elbow = std::move(j).value();
+  d.job_id = job_id;
+  d.worst_step_ms = 0;
+  ClusterState& c = d.s.clusters;
+  c.elbow.clear();
+  c.elbow_features = features;
+  c.running = true;
+  c.job_kind = "elbow";
+  c.progress = 0;
+  c.stage = "starting";
+  c.error.clear();
+  d.platform.state_changed();
+  return "";
+}
+
+void ClusterController::cancel() {
+  auto& d = *impl_;
+  if (d.job) d.job->cancel();
+  if (d.elbow) d.elbow->cancel();
+}
+
+std::string ClusterController::recut(double height) {
+  auto& d = *impl_;
+  if (!d.result || d.result->request.algo != ClusterAlgo::ward) return "a cut needs a Ward clustering";
+  if (!(height >= 0) || !std::isfinite(height)) return "the cut height must be a number >= 0";
+  int k = clusters_at(d.s.clusters.merge_heights, height);
+  auto r = recut_ward(*d.index, *d.result, k, height);
+  if (!r.ok()) return r.error();
+  d.job_params = d.s.clusters.params;
+  d.job_params.cut = height;
+  d.pending_focus = d.s.clusters.focus;
+  d.install(std::move(r).value());
+  d.s.cluster_draft.k = static_cast<int>(d.s.clusters.clusters.size());
+  d.s.cluster_draft.cut = height;
+  d.notify();
+  return "";
+}
+
+void ClusterController::focus(int label) {
+  auto& d = *impl_;
+  ClusterState& c = d.s.clusters;
+  if (label < -2 || label >= static_cast<int>(c.clusters.size()) || (label == -1 && c.noise == 0)) label = -2;
+  if (c.focus == label) return;
+  c.focus = label;
+  d.notify();
+}
+
+bool ClusterController::running() const {
+  return impl_->job || impl_->elbow;
+}
+bool ClusterController::has_result() const {
+  return impl_->s.clusters.has_result;
+}
+
+bool ClusterController::tick(double budget_ms) {
+  return impl_->tick(budget_ms);
+}
+
+void ClusterController::set_pending_focus(int label) {
+  if (running() || !has_result())
+    impl_->pending_focus = label;
+  else
+    focus(label);
+}
+
+void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
+  auto& d = *impl_;
+  ClusterState& c = d.s.clusters;
+  c.query_row = -1;
+  c.rec_rows.clear();
+  if (!d.index) return;
+  const Catalogue& cat = d.index->catalogue();
+  if (!query.empty()) {
+    uint32_t r = cat.find(query);
+    if (r != kMissing) c.query_row = static_cast<int>(r);
+  }
+  for (const auto& id : recommended) {
+    uint32_t r = cat.find(id);
+    if (r != kMissing) c.rec_rows.push_back(r);
+  }
+}
+
+bool ClusterController::filtering() const {
+  const ClusterState& c = impl_->s.clusters;
+  return c.has_result && c.focus != -2;
+}
+
+bool ClusterController::allowed(uint32_t row) const {
+  const ClusterState& c = impl_->s.clusters;
+  return !filtering() || cluster_focus_allows(c.labels, c.focus, row);
+}
+
+json ClusterController::summary() const {
+  return impl_->summary();
+}
+
+json ClusterController::job() const {
+  const ClusterState& c = impl_->s.clusters;
+  return json{{"running", c.running}, {"kind", c.job_kind}, {"progress", c.progress},
+              {"stage", c.stage},     {"error", c.error},   {"longestStepMs", impl_->worst_step_ms}};
+}
+
+void ClusterController::to_link(ShareLink& l) const {
+  const AppState& s = impl_->s;
+  const ClusterState& c = s.clusters;
+  if (!c.has_result && !c.running) return;
+  const ClusterParams& p = c.running ? impl_->job_params : c.params;
+  l.algo = p.algo;
+  l.features = p.features;
+  if (p.algo == "dbscan") {
+    l.eps = p.eps;
+    l.min_samples = p.min_samples;
+  } else if (p.algo == "ward" && p.cut >= 0) {
+    l.cut = p.cut;
+  } else {
+    l.cluster_k = p.k;
+  }
+  if (p.seed) l.seed = p.seed;
+  if (c.focus != -2) l.focus = c.focus;
+  if (!(s.map == MapView{})) {
+    l.zoom = s.map.zoom;
+    l.cx = s.map.cx;
+    l.cy = s.map.cy;
+  }
+}
+
+std::string ClusterController::point_json(std::string_view model_id) const {
+  const auto& d = *impl_;
+  const AppState& s = d.s;
+  const ClusterState& c = s.clusters;
+  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
+  uint32_t row = d.index->catalogue().find(model_id);
+  if (row == kMissing || row >= c.x.size())
+    return dump(json{{"ok", false}, {"error", "model '" + std::string(model_id) + "' is not in the catalogue"}});
+  if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
+  float x = s.map_origin_x + static_cast<float>((c.x[row] - s.map.cx) * s.map_scale);
+  float y = s.map_origin_y - static_cast<float>((c.y[row] - s.map.cy) * s.map_scale);
+  bool visible = x >= s.map_clip[0] && x <= s.map_clip[2] && y >= s.map_clip[1] && y <= s.map_clip[3];
+  return dump(json{{"ok", true}, {"row", row}, {"x", x}, {"y", y}, {"visible", visible}, {"label", c.labels[row]}});
+}
+
+} // namespace hfrec::app

@@ -1,0 +1,75 @@
+// The cluster view's logic: runs core/clustering.h's jobs in slices (ClusterJob, ElbowJob), recuts
+// Ward, keeps the focused cluster, and publishes AppState::clusters (map grid, cluster list,
+// dendrogram, elbow) for cluster_view.cpp to draw. Pure C++, like controller.h.
+#pragma once
+#include <functional>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/app.h"
+#include "app/controller.h"
+
+namespace hfrec {
+class Index;
+struct ShareLink;
+} // namespace hfrec
+
+namespace hfrec::app {
+
+class ClusterController {
+public:
+  ClusterController(AppState& state, Platform& platform);
+  ~ClusterController();
+
+  // Called whenever the clustering or the focus changes (the ranked list and the link follow it).
+  void on_change(std::function<void()> fn);
+
+  // A new catalogue: cancels the jobs and drops the result (before the old Index is destroyed).
+  void reset(const Index* index);
+
+  // Starts clustering with p. job_id > 0: Platform::job_finished(job_id, ...) reports the outcome.
+  // Returns "" or the error (bad parameters, no catalogue).
+  std::string start(const ClusterParams& p, int job_id = 0);
+  // Starts the k-means elbow (k = 2..12) on a feature space.
+  std::string start_elbow(const std::string& features, int job_id = 0);
+  // Cancels the running job (its promise resolves with an error).
+  void cancel();
+  // Ward: a new cut at this height. Returns "" or the error.
+  std::string recut(double height);
+  // Shows one cluster alone (label >= 0, -1 noise) or all (-2); filters the ranked list.
+  void focus(int label);
+  // The focus a link asked for: now, or when the running job's result arrives.
+  void set_pending_focus(int label);
+
+  bool running() const;
+  bool has_result() const;
+  // Does up to budget_ms of the job; true while work remains.
+  bool tick(double budget_ms);
+
+  // The query and its recommendations, highlighted on the map.
+  void set_highlight(std::string_view query, const std::vector<std::string>& recommended);
+  // Whether a row may appear in the ranked list (the focused cluster's members; all when none).
+  bool filtering() const;
+  bool allowed(uint32_t row) const;
+
+  // state().clusters: null or {algorithm, features, k, sizes, noise, names, metrics, params, focus}.
+  nlohmann::json summary() const;
+  // state().clusterJob: {running, kind, progress, stage, error}.
+  nlohmann::json job() const;
+  // The cluster view's part of the share link.
+  void to_link(ShareLink& link) const;
+  // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).
+  std::string point_json(std::string_view model_id) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads {algo, features, k, eps, min_samples, seed, cut} over p; "" or an error naming the field.
+std::string parse_cluster_params(const nlohmann::json& j, ClusterParams& p);
+
+} // namespace hfrec::app

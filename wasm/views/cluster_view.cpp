@@ -1,0 +1,761 @@
+// The Clusters tab: controls, the map (pan, zoom, hover, click, legend; grid culling and a coarse
+// level of detail so a million points stay interactive), the cluster list, quality metrics with
+// the elbow, and Ward's dendrogram with a draggable cut. Reads AppState::clusters and emits
+// Intents; the ClusterController computes.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/app.h"
+#include "views/fonts.h"
+#include "imgui.h"
+#include "imgui_internal.h"
+#include "views/input.h"
+#include "views/theme.h"
+#include "views/ui.h"
+#include "views/views.h"
+#include "views/widgets.h"
+
+namespace hfrec::app {
+namespace {
+
+using ui::ellipsize;
+using ui::emit;
+using ui::heading;
+using ui::muted;
+using ui::thousands;
+using ui::tooltip;
+
+constexpr size_t kPointBudget = 60000;  // points drawn per frame at most (coarse LOD beyond)
+constexpr size_t kBusyBudget = 4000;    // ... while a job runs (software-rendered WebGL stays fluid)
+constexpr size_t kCircleBudget = 12000; // circles up to this many points, squares beyond
+constexpr float kLegendWidth = 250;
+
+// Categorical colours (Tableau 10 then 10 more), then golden-angle hues.
+ImU32 cluster_colour(int label, bool dark, float alpha = 1.0f) {
+  static const int base[] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1,
+                             0xff9da7, 0x9c755f, 0x17becf, 0x7b4ea3, 0xbcbd22, 0x2f7ed8, 0xd3582c,
+                             0x3ba272, 0xc23a7a, 0x8c8c2a, 0x5a6fc0, 0xe08a1e, 0x2aa1a1};
+  if (label < 0)
+    return dark ? IM_COL32(165, 170, 180, static_cast<int>(200 * alpha))
+                : IM_COL32(105, 110, 120, static_cast<int>(190 * alpha));
+  constexpr int n = sizeof base / sizeof base[0];
+  int a = static_cast<int>(255 * alpha);
+  if (label < n) {
+    int c = base[label];
+    return IM_COL32((c >> 16) & 255, (c >> 8) & 255, c & 255, a);
+  }
+  float h = std::fmod(label * 0.618034f, 1.0f), r, g, b;
+  ImGui::ColorConvertHSVtoRGB(h, 0.55f, dark ? 0.9f : 0.75f, r, g, b);
+  return IM_COL32(static_cast<int>(r * 255), static_cast<int>(g * 255), static_cast<int>(b * 255), a);
+}
+
+const char* algo_label(const std::string& a) {
+  return a == "kmeans" ? "k-means" : a == "ward" ? "Ward" : a == "dbscan" ? "DBSCAN" : a.c_str();
+}
+
+std::string fmt(const char* f, double v) {
+  if (!std::isfinite(v)) return "—";
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+// ---- controls ---------------------------------------------------------------------------------
+
+// Puts the next group of width w on the same line when it fits, else on the next line.
+void flow(float w, float gap = 14) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
+}
+
+float label_w(const char* t) {
+  return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x;
+}
+
+void draw_controls(AppState& s) {
+  ClusterParams& p = s.cluster_draft;
+  const ClusterState& c = s.clusters;
+  // Wide enough for the longest choice at any font and frame size (the narrow layout's are larger).
+  const float combo_w = std::max(110.0f, ImGui::CalcTextSize("attributes").x + ImGui::GetFrameHeight() +
+                                             2 * ImGui::GetStyle().FramePadding.x);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Algorithm");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w);
+  if (ImGui::BeginCombo("##algo", algo_label(p.algo))) {
+    for (const char* a : {"kmeans", "ward", "dbscan"})
+      if (ImGui::Selectable(algo_label(a), p.algo == a)) p.algo = a;
+    ImGui::EndCombo();
+  }
+  tooltip("k-means (k-means++, 10 restarts), Ward's hierarchical clustering, or DBSCAN (cosine distance)");
+  flow(label_w("Features") + combo_w);
+  ImGui::TextUnformatted("Features");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w);
+  if (ImGui::BeginCombo("##features", p.features.c_str())) {
+    for (const char* f : {"attributes", "soup", "tfidf"})
+      if (ImGui::Selectable(f, p.features == f)) p.features = f;
+    ImGui::EndCombo();
+  }
+  tooltip("attributes: task, library, model type, architectures (one-hot)\nsoup: all tokens\ntfidf: tokens weighted by "
+          "TF-IDF");
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  flow(p.algo == "dbscan" ? 260 + spacing : p.algo == "kmeans" ? 220 + spacing : 120);
+  if (p.algo == "dbscan") {
+    float eps = static_cast<float>(p.eps);
+    ImGui::SetNextItemWidth(130);
+    if (ImGui::SliderFloat("##eps", &eps, 0.01f, 1.0f, "eps = %.3f", ImGuiSliderFlags_AlwaysClamp)) p.eps = eps;
+    input::hover_item(input::HoverKind::drag);
+    tooltip("Neighbourhood radius (cosine distance; distance <= eps is a neighbour)");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130);
+    ImGui::SliderInt("##min_samples", &p.min_samples, 1, 50, "min samples = %d", ImGuiSliderFlags_AlwaysClamp);
+    input::hover_item(input::HoverKind::drag);
+    tooltip("Neighbours (the point included) a core point needs");
+  } else {
+    int k = p.k;
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::SliderInt("##ck", &k, 2, 40, "k = %d", ImGuiSliderFlags_AlwaysClamp)) {
+      p.k = k;
+      p.cut = -1;
+    }
+    input::hover_item(input::HoverKind::drag);
+    tooltip(p.algo == "ward" ? "Clusters to cut the dendrogram into (or drag its cut line)" : "Clusters");
+    if (p.algo == "kmeans") {
+      ImGui::SameLine();
+      int seed = static_cast<int>(std::min<uint64_t>(p.seed, 1000000));
+      ImGui::SetNextItemWidth(std::max(100.0f, 2 * ImGui::GetFrameHeight() + 60));
+      if (ImGui::InputInt("##seed", &seed, 1, 10)) p.seed = static_cast<uint64_t>(std::clamp(seed, 0, 1000000));
+      tooltip("Seed of the k-means++ initialisation and the map");
+    }
+  }
+  flow(70);
+  bool changed = !c.has_result || !(p == c.params);
+  ImGui::BeginDisabled(c.running && c.job_kind == "cluster" && !changed);
+  if (changed) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette().accent_soft));
+  if (ImGui::Button("Run", ImVec2(70, 0))) emit(s, Intent::run_cluster);
+  if (changed) ImGui::PopStyleColor();
+  ImGui::EndDisabled();
+  tooltip("Cluster the whole catalogue with these settings");
+  flow(ImGui::GetFrameHeight() + label_w("Size by downloads"));
+  ImGui::Checkbox("Size by downloads", &s.size_by_downloads);
+
+  if (c.running) {
+    float w = ImGui::GetContentRegionAvail().x - 90;
+    std::string label = (c.job_kind == "elbow" ? "Elbow: " : "Clustering: ") + c.stage;
+    ImGui::ProgressBar(c.progress, ImVec2(w, 0), label.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(-1, 0))) emit(s, Intent::cancel_job);
+  } else if (!c.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.25f, 0.25f, 1));
+    ImGui::TextWrapped("%s", c.error.c_str());
+    ImGui::PopStyleColor();
+  } else if (c.has_result) {
+    std::string line = std::string(algo_label(c.params.algo)) + " on " + c.params.features + ": " +
+                       std::to_string(c.clusters.size()) + (c.clusters.size() == 1 ? " cluster" : " clusters");
+    if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
+    line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.seconds);
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::AlignTextToFramePadding();
+    muted("Choose an algorithm and press Run.");
+  }
+}
+
+// ---- the map ----------------------------------------------------------------------------------
+
+struct MapFrame {
+  ImVec2 origin; // screen position of the view centre
+  double scale;  // pixels per map unit
+  ImVec2 to_screen(const MapView& v, float x, float y) const {
+    return ImVec2(origin.x + static_cast<float>((x - v.cx) * scale), origin.y - static_cast<float>((y - v.cy) * scale));
+  }
+};
+
+bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
+
+// The legend: a small toggle (open by default on wide screens, closed on narrow ones) over the
+// clusters' colours, names and sizes. It sits in the first free corner of the map (top left,
+// bottom left, top right) that keeps it off the query's point and label (`avoid`).
+void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
+  static bool user_set = false, user_open = true;
+  const bool open = user_set ? user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
+  const ClusterState& c = s.clusters;
+  const bool dark = s.dark;
+  const float canvas_w = p1.x - p0.x;
+  const float lh = ImGui::GetTextLineHeight() + 2;
+  const float bh = ImGui::GetFrameHeight();
+  const size_t shown = std::min<size_t>(c.clusters.size(), 10);
+  const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
+  const char* toggle = open ? "▾ Legend###legend" : "▸ Legend###legend";
+  const float tw = ImGui::CalcTextSize(toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float w = open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : tw + 12;
+  const float h = open ? bh + 6 + lines * lh + 12 : bh + 12;
+  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - h - 10),
+                            ImVec2(p1.x - w - 10, p0.y + 10)};
+  ImVec2 a = corners[0];
+  for (const ImVec2& corner : corners)
+    if (!overlaps(ImRect(corner, ImVec2(corner.x + w, corner.y + h)), avoid)) {
+      a = corner;
+      break;
+    }
+  const ImVec2 b(a.x + w, a.y + h);
+  // Under the pointer the entries fade, so the points below them can be seen and picked.
+  const ImVec2 ea(a.x, a.y + bh + 6);
+  const bool peek = open && ImGui::IsMouseHoveringRect(ea, b, false) && ImGui::IsWindowHovered();
+  const float alpha = peek ? 0.12f : 1.0f;
+  ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+  dl->AddRectFilled(a, b, ImGui::GetColorU32(dark ? IM_COL32(22, 24, 29, 215) : IM_COL32(255, 255, 255, 225)), 6);
+  dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border), 6);
+  ImGui::PopStyleVar();
+  {  // reported to widgets() as "##legendbox" (no keyboard stop, no layout)
+    ImGui::PushItemFlag(ImGuiItemFlags_NoNav, true);
+    ImGui::ItemAdd(ImRect(a, b), ImGui::GetID("##legendbox"));
+    ui::name_item("##legendbox");
+    ImGui::PopItemFlag();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(a.x + 6, a.y + 6));
+  if (ImGui::Button(toggle, ImVec2(tw, 0))) {
+    user_set = true;
+    user_open = !open;
+  }
+  tooltip(open ? "Hide the legend" : "Show the legend");
+  if (!open) return;
+  ImGui::PushStyleVar(ImGuiStyleVar_Alpha, alpha);
+  float y = ea.y;
+  ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  auto entry = [&](ImU32 col, const std::string& name, const std::string& count, bool ring) {
+    ImVec2 dot(a.x + 14, y + lh / 2 - 1);
+    if (ring)
+      dl->AddCircle(dot, 5, col, 12, 2);
+    else
+      dl->AddCircleFilled(dot, 5, col, 12);
+    float cw = ImGui::CalcTextSize(count.c_str()).x;
+    dl->AddText(ImVec2(a.x + 26, y), text, ellipsize(name, w - 40 - cw).c_str());
+    dl->AddText(ImVec2(b.x - 8 - cw, y), faint, count.c_str());
+    y += lh;
+  };
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& r = c.clusters[i];
+    bool dim = c.focus != -2 && c.focus != r.label;
+    entry(cluster_colour(r.label, dark, (dim ? 0.3f : 1.0f) * alpha), r.name, thousands(r.size), false);
+  }
+  if (c.clusters.size() > shown) {
+    dl->AddText(ImVec2(a.x + 26, y), faint,
+                ("+ " + std::to_string(c.clusters.size() - shown) + " more clusters").c_str());
+    y += lh;
+  }
+  if (c.noise) entry(cluster_colour(-1, dark, alpha), "noise", thousands(static_cast<int64_t>(c.noise)), false);
+  if (c.query_row >= 0) entry(ImGui::GetColorU32(palette().accent), "query  ·  ringed: its recommendations", "", true);
+  ImGui::PopStyleVar();
+}
+
+void draw_map(AppState& s, ImVec2 size) {
+  ClusterState& c = s.clusters;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::BeginChild("##mapview", size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 sz = ImGui::GetContentRegionAvail();
+  const ImVec2 p1(p0.x + sz.x, p0.y + sz.y);
+  ImGuiIO& io = ImGui::GetIO();
+  const bool dark = s.dark;
+  dl->AddRectFilled(p0, p1, dark ? IM_COL32(20, 22, 27, 255) : IM_COL32(252, 252, 253, 255));
+
+  if (!c.has_result) {
+    const char* t = c.running ? "Clustering the catalogue…" : "Run a clustering to see the map";
+    ImVec2 ts = ImGui::CalcTextSize(t);
+    dl->AddText(ImVec2(p0.x + (sz.x - ts.x) / 2, p0.y + (sz.y - ts.y) / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                t);
+    s.map_scale = 0;
+    ImGui::Dummy(sz);
+    ImGui::EndChild();
+    return;
+  }
+
+  ImGui::InvisibleButton("##map", sz, ImGuiButtonFlags_MouseButtonLeft);
+  ui::name_item("##map");
+  input::hover_item(input::HoverKind::drag);  // a finger drags (pans) the map rather than scrolling
+  ImGui::SetItemAllowOverlap();
+  const bool hovered = ImGui::IsItemHovered();
+  const bool active = ImGui::IsItemActive();
+  MapView& v = s.map;
+  // The fitted map sits right of the legend (top left) when the canvas is wide enough.
+  const float legend_w = sz.x > 2 * kLegendWidth + 250 ? kLegendWidth + 10 : 0;
+  const float fit = std::min(sz.x - legend_w, sz.y) * 0.9f;
+  double scale = fit * v.zoom;
+  MapFrame f{ImVec2(p0.x + legend_w + (sz.x - legend_w) / 2, p0.y + sz.y / 2), scale};
+
+  // Pan by dragging, zoom with the wheel about the cursor.
+  bool moved = false;
+  if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3)) {
+    s.map_dragging = true;
+    v.cx -= io.MouseDelta.x / scale;
+    v.cy += io.MouseDelta.y / scale;
+  }
+  if (hovered && io.MouseWheel != 0) {
+    double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
+    v.zoom = std::clamp(v.zoom * std::pow(1.25, io.MouseWheel), 0.5, 5000.0);
+    double ns = fit * v.zoom;
+    v.cx = mu - (io.MousePos.x - f.origin.x) / ns;
+    v.cy = mv + (io.MousePos.y - f.origin.y) / ns;
+    moved = true;
+  }
+  // A pinch zooms about its centre and a two-finger drag pans (input.h), over the map only.
+  input::Gesture& gesture = input::gesture();
+  if (gesture.pending && gesture.x >= p0.x && gesture.x < p1.x && gesture.y >= p0.y && gesture.y < p1.y) {
+    gesture.pending = false;
+    const double mu = v.cx + (gesture.x - gesture.dx - f.origin.x) / scale;
+    const double mv = v.cy - (gesture.y - gesture.dy - f.origin.y) / scale;
+    v.zoom = std::clamp(v.zoom * gesture.scale, 0.5, 5000.0);
+    const double ns = fit * v.zoom;
+    v.cx = mu - (gesture.x - f.origin.x) / ns;
+    v.cy = mv + (gesture.y - f.origin.y) / ns;
+    moved = true;
+  }
+  v.cx = std::clamp(v.cx, -10.0, 11.0);
+  v.cy = std::clamp(v.cy, -10.0, 11.0);
+  scale = fit * v.zoom;
+  f.scale = scale;
+  bool click = ImGui::IsItemDeactivated() && !s.map_dragging;
+  if (ImGui::IsItemDeactivated() && s.map_dragging) {
+    s.map_dragging = false;
+    moved = true;
+  }
+  s.map_origin_x = f.origin.x;
+  s.map_origin_y = f.origin.y;
+  s.map_scale = static_cast<float>(scale);
+  s.map_clip[0] = p0.x;
+  s.map_clip[1] = p0.y;
+  s.map_clip[2] = p1.x;
+  s.map_clip[3] = p1.y;
+
+  dl->PushClipRect(p0, p1, true);
+  // The visible cells and how many points they hold.
+  const int g = c.grid;
+  const double u0 = v.cx - sz.x / 2 / scale, u1 = v.cx + sz.x / 2 / scale;
+  const double v0 = v.cy - sz.y / 2 / scale, v1 = v.cy + sz.y / 2 / scale;
+  const int gx0 = std::clamp(static_cast<int>(std::floor(u0 * g)) - 1, 0, g - 1);
+  const int gx1 = std::clamp(static_cast<int>(std::floor(u1 * g)) + 1, 0, g - 1);
+  const int gy0 = std::clamp(static_cast<int>(std::floor(v0 * g)) - 1, 0, g - 1);
+  const int gy1 = std::clamp(static_cast<int>(std::floor(v1 * g)) + 1, 0, g - 1);
+  size_t visible = 0;
+  for (int gy = gy0; gy <= gy1; ++gy)
+    visible += c.cell_start[gy * g + gx1 + 1] - c.cell_start[gy * g + gx0];
+  const size_t budget = c.running ? kBusyBudget : kPointBudget;
+  const double keep = visible > budget ? static_cast<double>(budget) / static_cast<double>(visible) : 1.0;
+  const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
+  const bool circles = visible * keep <= kCircleBudget;
+  // Tiny points need no anti-aliased fringe: a third of the vertices.
+  const ImDrawListFlags saved_flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+  const int focus_label = c.focus == -1 ? -1 : c.focus; // kNoise is -1 too
+  size_t drawn = 0;
+  for (int pass = 0; pass < (c.focus == -2 ? 1 : 2); ++pass) {
+    for (int gy = gy0; gy <= gy1; ++gy) {
+      for (int gx = gx0; gx <= gx1; ++gx) {
+        const uint32_t b = c.cell_start[gy * g + gx], e = c.cell_start[gy * g + gx + 1];
+        const uint32_t take = keep >= 1 ? e - b : static_cast<uint32_t>(std::ceil((e - b) * keep));
+        for (uint32_t i = b; i < b + take; ++i) {
+          const uint32_t row = c.cell_rows[i];
+          const int label = c.labels[row];
+          const bool in_focus = c.focus == -2 || label == focus_label;
+          if (c.focus != -2 && in_focus != (pass == 1)) continue;
+          ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
+          float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
+          if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) continue;
+          ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
+          if (circles)
+            dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
+          else
+            dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
+          ++drawn;
+        }
+      }
+    }
+  }
+
+  dl->Flags = saved_flags;
+  // The query's recommendations ringed, the query on top.
+  const ImU32 ring = dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(20, 22, 27, 230);
+  for (uint32_t row : c.rec_rows) {
+    if (row >= c.x.size()) continue;
+    ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
+    dl->AddCircleFilled(p, base_r + 2, cluster_colour(c.labels[row], dark), 12);
+    dl->AddCircle(p, base_r + 3.5f, ring, 16, 1.8f);
+  }
+  ImRect query_rect(ImVec2(-1e9f, -1e9f), ImVec2(-1e9f, -1e9f));  // the query's point and label
+  if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < c.x.size()) {
+    ImVec2 p = f.to_screen(v, c.x[c.query_row], c.y[c.query_row]);
+    dl->AddCircleFilled(p, base_r + 5, palette().accent, 20);
+    dl->AddCircle(p, base_r + 7, ring, 20, 2.5f);
+    query_rect = ImRect(ImVec2(p.x - base_r - 8, p.y - base_r - 8), ImVec2(p.x + base_r + 8, p.y + base_r + 8));
+    if (c.point_info) {
+      std::string id = c.point_info(static_cast<uint32_t>(c.query_row)).model_id;
+      ImVec2 ts = ImGui::CalcTextSize(id.c_str());
+      ImVec2 a(p.x + base_r + 10, p.y - ts.y / 2 - 3);
+      if (a.x + ts.x + 10 > p1.x && p.x - base_r - 20 - ts.x >= p0.x) a.x = p.x - base_r - 20 - ts.x;  // left of it
+      query_rect.Add(ImRect(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6)));
+      dl->AddRectFilled(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6),
+                        dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
+      dl->AddText(ImVec2(a.x + 5, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), id.c_str());
+    }
+  }
+
+  // Hover: the nearest point within a few pixels (grid lookup).
+  int hover = -1;
+  if (hovered && !s.map_dragging && c.point_info) {
+    const float pick = std::max(7.0f, base_r + 3);
+    const double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
+    const double rad = pick / scale;
+    const int hx0 = std::clamp(static_cast<int>(std::floor((mu - rad) * g)), 0, g - 1);
+    const int hx1 = std::clamp(static_cast<int>(std::floor((mu + rad) * g)), 0, g - 1);
+    const int hy0 = std::clamp(static_cast<int>(std::floor((mv - rad) * g)), 0, g - 1);
+    const int hy1 = std::clamp(static_cast<int>(std::floor((mv + rad) * g)), 0, g - 1);
+    float best = pick * pick;
+    for (int gy = hy0; gy <= hy1; ++gy)
+      for (int gx = hx0; gx <= hx1; ++gx)
+        for (uint32_t i = c.cell_start[gy * g + gx]; i < c.cell_start[gy * g + gx + 1]; ++i) {
+          const uint32_t row = c.cell_rows[i];
+          if (c.focus != -2 && c.labels[row] != focus_label) continue;
+          ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
+          float d = (p.x - io.MousePos.x) * (p.x - io.MousePos.x) + (p.y - io.MousePos.y) * (p.y - io.MousePos.y);
+          if (d < best) {
+            best = d;
+            hover = static_cast<int>(row);
+          }
+        }
+  }
+  if (hover >= 0) {
+    ImVec2 p = f.to_screen(v, c.x[hover], c.y[hover]);
+    dl->AddCircle(p, base_r + 4, ring, 16, 2);
+    PointInfo info = c.point_info(static_cast<uint32_t>(hover));
+    ImGui::BeginTooltip();
+    ImGui::PushFont(fonts().bold);
+    ImGui::TextUnformatted(info.model_id.c_str());
+    ImGui::PopFont();
+    ImGui::TextUnformatted(info.task.empty() ? "no task" : info.task.c_str());
+    std::string cl =
+        info.label < 0
+            ? std::string("noise")
+            : "cluster " + std::to_string(info.label + 1) +
+                  (info.label < static_cast<int>(c.clusters.size()) ? ": " + c.clusters[info.label].name : "");
+    ImGui::TextUnformatted(cl.c_str());
+    muted(thousands(info.downloads) + " downloads  ·  click to make it the query");
+    ImGui::EndTooltip();
+    if (click) emit(s, Intent::select, info.model_id);
+  }
+  dl->PopClipRect();
+  draw_legend(s, dl, p0, p1, query_rect);
+
+  // Zoom buttons and the LOD note, bottom right.
+  const float zb = std::max(30.0f, ImGui::GetFrameHeight());  // square tap targets on phones
+  ImGui::SetCursorScreenPos(ImVec2(p1.x - 3 * zb - 28 - 10, p1.y - ImGui::GetFrameHeight() - 10));
+  if (ImGui::Button("+##zoomin", ImVec2(zb, 0))) {
+    v.zoom = std::min(5000.0, v.zoom * 1.5);
+    moved = true;
+  }
+  ImGui::SameLine(0, 4);
+  if (ImGui::Button("-##zoomout", ImVec2(zb, 0))) {
+    v.zoom = std::max(0.5, v.zoom / 1.5);
+    moved = true;
+  }
+  ImGui::SameLine(0, 4);
+  if (ImGui::Button("Fit##zoomfit", ImVec2(zb + 10, 0))) {
+    v = MapView{};
+    moved = true;
+  }
+  if (keep < 1) {
+    std::string note = "showing " + thousands(static_cast<int64_t>(drawn)) + " of " +
+                       thousands(static_cast<int64_t>(visible)) + " points; zoom in for all";
+    ImVec2 ts = ImGui::CalcTextSize(note.c_str());
+    dl->AddText(ImVec2(p1.x - ts.x - 10, p0.y + 8), ImGui::GetColorU32(ImGuiCol_TextDisabled), note.c_str());
+  }
+  if (moved) emit(s, Intent::map_moved);
+  ImGui::EndChild();
+}
+
+// ---- side panel -------------------------------------------------------------------------------
+
+void draw_cluster_list(AppState& s) {
+  const ClusterState& c = s.clusters;
+  if (c.focus != -2) {
+    if (ImGui::SmallButton("Show all clusters")) emit(s, Intent::focus_cluster, {}, -2);
+    ImGui::SameLine();
+    muted("the ranked list is filtered too");
+  } else {
+    muted("Click a cluster to show it alone.");
+  }
+  const float w = ImGui::GetContentRegionAvail().x;
+  const size_t limit = 300;
+  auto row = [&](int label, const std::string& name, uint32_t size, const std::vector<std::string>* top) {
+    ImGui::PushID(label);
+    bool on = c.focus == label;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    std::string count = thousands(size);
+    float cw = ImGui::CalcTextSize(count.c_str()).x;
+    std::string label_text = "##cluster" + std::to_string(label);
+    if (ImGui::Selectable(label_text.c_str(), on, 0, ImVec2(w, ImGui::GetTextLineHeight())))
+      emit(s, Intent::focus_cluster, {}, on ? -2 : label);
+    std::string tip = name + "\n" + thousands(size) + " models";
+    if (top && !top->empty()) {
+      tip += "\nMost downloaded:";
+      for (const auto& m : *top)
+        tip += "\n  " + m;
+    }
+    tooltip(tip);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float lh = ImGui::GetTextLineHeight();
+    dl->AddCircleFilled(ImVec2(p.x + 7, p.y + lh / 2), 5, cluster_colour(label, s.dark), 12);
+    dl->AddText(ImVec2(p.x + 18, p.y), ImGui::GetColorU32(ImGuiCol_Text), ellipsize(name, w - 30 - cw).c_str());
+    dl->AddText(ImVec2(p.x + w - cw - 2, p.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), count.c_str());
+    if (on && top) {
+      ImGui::Indent(18);
+      for (size_t i = 0; i < top->size(); ++i) {
+        std::string l = (*top)[i] + "##top" + std::to_string(i);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        if (ImGui::Selectable(l.c_str(), (*top)[i] == s.query)) emit(s, Intent::select, (*top)[i]);
+        ImGui::PopStyleColor();
+        tooltip("Make " + (*top)[i] + " the query");
+      }
+      ImGui::Unindent(18);
+    }
+    ImGui::PopID();
+  };
+  if (c.noise) row(-1, "noise (in no cluster)", static_cast<uint32_t>(c.noise), nullptr);
+  for (size_t i = 0; i < c.clusters.size() && i < limit; ++i)
+    row(c.clusters[i].label, c.clusters[i].name, c.clusters[i].size, &c.clusters[i].top);
+  if (c.clusters.size() > limit) muted("+ " + std::to_string(c.clusters.size() - limit) + " more clusters");
+}
+
+void draw_metrics(AppState& s) {
+  const ClusterState& c = s.clusters;
+  if (ImGui::BeginTable("##metrics", 2, ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::CalcTextSize("Calinski-Harabasz").x + 12);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    auto line = [](const char* name, const std::string& v, const char* tip) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(name);
+      tooltip(tip);
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(v.c_str());
+    };
+    line("Inertia (WSS)", fmt("%.1f", c.inertia), "Within-cluster sum of squares: lower is tighter");
+    line("Silhouette",
+         fmt("%.3f", c.silhouette) +
+             (c.silhouette_rows ? "  (" + thousands(static_cast<int64_t>(c.silhouette_rows)) + " rows)" : ""),
+         "From -1 to 1: higher means better separated clusters");
+    line("Davies-Bouldin", fmt("%.3f", c.davies_bouldin), "Lower is better");
+    line("Calinski-Harabasz", fmt("%.1f", c.calinski_harabasz), "Higher is better");
+    if (c.noise) line("Noise", thousands(static_cast<int64_t>(c.noise)) + " rows", "DBSCAN rows in no cluster");
+    ImGui::EndTable();
+  }
+}
+
+void draw_elbow(AppState& s) {
+  const ClusterState& c = s.clusters;
+  bool elbow_running = c.running && c.job_kind == "elbow";
+  ImGui::BeginDisabled(elbow_running);
+  std::string b = "Compute the elbow (k = 2-12, " + s.cluster_draft.features + ")";
+  if (ImGui::Button(b.c_str())) emit(s, Intent::run_elbow);
+  ImGui::EndDisabled();
+  tooltip("k-means for each k with 4 restarts; silhouette on a 2,000-row sample");
+  if (c.elbow.empty()) return;
+  const int selected = c.has_result && c.params.algo == "kmeans" && c.params.features == c.elbow_features
+                           ? static_cast<int>(c.clusters.size())
+                           : -1;
+  // The plot: inertia against k, the selected k marked.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p0 = ImGui::GetCursorScreenPos();
+  float w = ImGui::GetContentRegionAvail().x, h = 130;
+  ImGui::Dummy(ImVec2(w, h));
+  ImVec2 a(p0.x + 44, p0.y + 8), z(p0.x + w - 8, p0.y + h - 22);
+  dl->AddRect(a, z, ImGui::GetColorU32(ImGuiCol_Border));
+  double lo = c.elbow[0].inertia, hi = lo;
+  for (const auto& e : c.elbow) {
+    lo = std::min(lo, e.inertia);
+    hi = std::max(hi, e.inertia);
+  }
+  if (hi <= lo) hi = lo + 1;
+  const int kmin = 2, kmax = std::max(3, c.elbow.back().k);
+  auto px = [&](int k) { return a.x + (z.x - a.x) * static_cast<float>(k - kmin) / static_cast<float>(kmax - kmin); };
+  auto py = [&](double v) { return z.y - (z.y - a.y) * static_cast<float>((v - lo) / (hi - lo)); };
+  ImU32 line_col = palette().accent, faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  if (selected >= kmin && selected <= kmax) {
+    float x = px(selected);
+    for (float y = a.y; y < z.y; y += 6)
+      dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 3, z.y)), IM_COL32(225, 87, 89, 255), 1.5f);
+  }
+  for (size_t i = 1; i < c.elbow.size(); ++i)
+    dl->AddLine(ImVec2(px(c.elbow[i - 1].k), py(c.elbow[i - 1].inertia)),
+                ImVec2(px(c.elbow[i].k), py(c.elbow[i].inertia)), line_col, 2);
+  for (const auto& e : c.elbow) {
+    bool sel = e.k == selected;
+    dl->AddCircleFilled(ImVec2(px(e.k), py(e.inertia)), sel ? 5.5f : 3.5f, sel ? IM_COL32(225, 87, 89, 255) : line_col,
+                        12);
+  }
+  for (int k = kmin; k <= kmax; k += 2) {
+    std::string t = std::to_string(k);
+    dl->AddText(ImVec2(px(k) - ImGui::CalcTextSize(t.c_str()).x / 2, z.y + 3), faint, t.c_str());
+  }
+  dl->AddText(ImVec2(p0.x, a.y - 2), faint, fmt("%.0f", hi).c_str());
+  dl->AddText(ImVec2(p0.x, z.y - ImGui::GetTextLineHeight()), faint, fmt("%.0f", lo).c_str());
+  dl->AddText(ImVec2(z.x - ImGui::CalcTextSize("inertia vs k").x - 4, a.y + 2), faint, "inertia vs k");
+
+  ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame;
+  if (ImGui::BeginTable("##elbow", 5, flags)) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 24);
+    ImGui::TableSetupColumn("Inertia");
+    ImGui::TableSetupColumn("Silh.");
+    ImGui::TableSetupColumn("DB");
+    ImGui::TableSetupColumn("CH");
+    ImGui::TableHeadersRow();
+    for (const auto& e : c.elbow) {
+      ImGui::TableNextRow();
+      if (e.k == selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette().both_row);
+      ImGui::TableSetColumnIndex(0);
+      std::string k = std::to_string(e.k) + "##elbowk";
+      if (ImGui::Selectable(k.c_str(), e.k == selected, ImGuiSelectableFlags_SpanAllColumns)) {
+        s.cluster_draft.algo = "kmeans";
+        s.cluster_draft.features = c.elbow_features;
+        s.cluster_draft.k = e.k;
+        s.cluster_draft.cut = -1;
+        emit(s, Intent::run_cluster);
+      }
+      tooltip("Run k-means with k = " + std::to_string(e.k));
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(fmt("%.1f", e.inertia).c_str());
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(fmt("%.3f", e.silhouette).c_str());
+      ImGui::TableSetColumnIndex(3);
+      ImGui::TextUnformatted(fmt("%.2f", e.davies_bouldin).c_str());
+      ImGui::TableSetColumnIndex(4);
+      ImGui::TextUnformatted(fmt("%.0f", e.calinski_harabasz).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+void draw_dendrogram(AppState& s) {
+  const ClusterState& c = s.clusters;
+  if (c.dendro_links.empty() || c.dendro_max <= 0) {
+    muted("Run Ward to see its dendrogram.");
+    return;
+  }
+  muted("Top " + std::to_string(c.dendro_leaves.size()) + " branches; drag the red line to cut.");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p0 = ImGui::GetCursorScreenPos();
+  float w = ImGui::GetContentRegionAvail().x, h = 190;
+  ImGui::InvisibleButton("##dendrogram", ImVec2(w, h));
+  ui::name_item("##dendrogram");
+  const bool active = ImGui::IsItemActive(), hovered = ImGui::IsItemHovered();
+  ImVec2 a(p0.x + 8, p0.y + 10), z(p0.x + w - 8, p0.y + h - 14);
+  const double top = c.dendro_max * 1.05;
+  auto px = [&](float x) { return a.x + (z.x - a.x) * x; };
+  auto py = [&](double hh) { return z.y - (z.y - a.y) * static_cast<float>(hh / top); };
+  auto height_at = [&](float y) { return std::clamp((z.y - y) / (z.y - a.y) * top, 0.0, top); };
+  double cut = s.cut_drag >= 0 ? s.cut_drag : c.cut_height;
+  if (active) {
+    s.cut_drag = height_at(ImGui::GetIO().MousePos.y);
+    cut = s.cut_drag;
+  }
+  if (ImGui::IsItemDeactivated() && s.cut_drag >= 0) {
+    emit(s, Intent::recut, {}, 0, false, s.cut_drag);
+    s.cut_drag = -1;
+  }
+  ImU32 above = ImGui::GetColorU32(ImGuiCol_TextDisabled), below = palette().accent;
+  for (const auto& l : c.dendro_links) {
+    ImU32 col = l.h > cut ? above : below;
+    dl->AddLine(ImVec2(px(l.x_left), py(l.h_left)), ImVec2(px(l.x_left), py(l.h)), l.h_left > cut ? above : col, 1.5f);
+    dl->AddLine(ImVec2(px(l.x_right), py(l.h_right)), ImVec2(px(l.x_right), py(l.h)), l.h_right > cut ? above : col,
+                1.5f);
+    dl->AddLine(ImVec2(px(l.x_left), py(l.h)), ImVec2(px(l.x_right), py(l.h)), col, 1.5f);
+  }
+  const bool room = !c.dendro_leaves.empty() && (z.x - a.x) / static_cast<float>(c.dendro_leaves.size()) > 24;
+  for (const auto& leaf : c.dendro_leaves) {
+    if (!room) break;
+    std::string n = leaf.size >= 1000 ? fmt("%.0fk", leaf.size / 1000.0) : std::to_string(leaf.size);
+    ImVec2 ts = ImGui::CalcTextSize(n.c_str());
+    ImGui::PushFont(fonts().regular);
+    dl->AddText(nullptr, ImGui::GetFontSize() * 0.8f, ImVec2(px(leaf.x) - ts.x * 0.4f, z.y + 1), above, n.c_str());
+    ImGui::PopFont();
+  }
+  if (cut >= 0) {
+    float y = py(std::min(cut, top));
+    ImU32 red = IM_COL32(225, 87, 89, 255);
+    dl->AddLine(ImVec2(a.x, y), ImVec2(z.x, y), red, active ? 2.5f : 2.0f);
+    dl->AddCircleFilled(ImVec2(z.x - 4, y), active || hovered ? 6.0f : 4.5f, red, 12);
+    std::string t = "k = " + std::to_string(c.clusters_at(cut)) + "  ·  height " + fmt("%.2f", cut);
+    ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+    ImVec2 ta(a.x + 4, y - ts.y - 3 < a.y ? y + 3 : y - ts.y - 3);
+    dl->AddRectFilled(ImVec2(ta.x - 3, ta.y - 1), ImVec2(ta.x + ts.x + 3, ta.y + ts.y + 1),
+                      s.dark ? IM_COL32(28, 31, 38, 220) : IM_COL32(255, 255, 255, 220), 3);
+    dl->AddText(ta, red, t.c_str());
+  }
+  if (hovered && !active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+}
+
+// The panels beside the map (below it in the narrow layout): the cluster list, the dendrogram,
+// the elbow and the quality metrics. `list_room` bounds the cluster list's height.
+void draw_cluster_panels(AppState& s, float list_room) {
+  const ClusterState& c = s.clusters;
+  if (c.has_result) {
+    std::string title = "Clusters (" + std::to_string(c.clusters.size()) + ")###clusters";
+    if (ImGui::CollapsingHeader(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+      // Its own scroll, so the dendrogram and metrics below stay in view with many clusters.
+      const float line = ImGui::GetTextLineHeightWithSpacing();
+      const float want = (static_cast<float>(std::min<size_t>(c.clusters.size(), 300)) + (c.noise ? 1 : 0) +
+                          (c.focus != -2 ? 6 : 0) + 1) *
+                         line;
+      const float h = std::min(want, std::max(6 * line, list_room));
+      ImGui::BeginChild("##clusterlist", ImVec2(0, h), false);
+      widgets_mark_list();
+      draw_cluster_list(s);
+      ImGui::EndChild();
+    }
+    if (c.params.algo == "ward" && ImGui::CollapsingHeader("Dendrogram", ImGuiTreeNodeFlags_DefaultOpen))
+      draw_dendrogram(s);
+  }
+  // The elbow opens when its first row arrives.
+  static bool had_elbow = false;
+  if (!c.elbow.empty() && !had_elbow) ImGui::SetNextItemOpen(true);
+  had_elbow = !c.elbow.empty();
+  if (ImGui::CollapsingHeader("Elbow")) draw_elbow(s);
+  if (c.has_result && ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
+}
+
+} // namespace
+
+void draw_clusters_view(AppState& s) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (narrow_layout(io.DisplaySize.x)) {
+    // The map first, across the whole width; the controls and panels under it; the page scrolls.
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
+    draw_map(s, ImVec2(w, h));
+    ImGui::Spacing();
+    draw_controls(s);
+    ImGui::Spacing();
+    draw_cluster_panels(s, io.DisplaySize.y * 0.5f);
+    return;
+  }
+  draw_controls(s);
+  ImGui::Spacing();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
+  draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
+  ImGui::SameLine();
+  ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);
+  draw_cluster_panels(s, avail.y * 0.42f);
+  ImGui::EndChild();
+}
+
+} // namespace hfrec::app

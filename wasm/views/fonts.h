@@ -1,0 +1,27 @@
+// The UI fonts (Inter, with DejaVu Sans merged in for arrows and symbols), rasterised at the
+// screen's devicePixelRatio so text is crisp on HiDPI screens.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "imgui.h"
+
+namespace hfrec::app {
+
+enum class FontKind { regular = 0, bold = 1, symbols = 2 };
+
+struct Fonts {
+  ImFont* regular = nullptr;
+  ImFont* bold = nullptr;   // headings
+  ImFont* title = nullptr;  // the query's name
+};
+
+// Stores a font file's bytes (kept for rebuilding at another devicePixelRatio).
+void set_font_data(FontKind kind, std::vector<uint8_t> bytes);
+// Rebuilds the atlas at size × dpr with FontGlobalScale = 1 / dpr; `narrow` (the phone layout)
+// makes body text 16 CSS px. Falls back to ImGui's font when no file was given. The caller
+// re-uploads the texture.
+void build_fonts(float dpr, bool narrow = false);
+const Fonts& fonts();
+
+}  // namespace hfrec::app
