@@ -616,7 +616,7 @@
     const add = (list, method) => {
       for (const r of list) {
         const tr = document.createElement('tr');
-        for (const v of [r.rank, r.modelId, r.score.toFixed(3), r.downloads, r.task, r.library, r.shared, method]) {
+        for (const v of [r.rank, r.modelId, r.score.toFixed(3), r.downloads, r.task, r.library, r.why || r.shared, method]) {
           const td = document.createElement('td');
           td.textContent = String(v);
           tr.appendChild(td);
@@ -939,7 +939,7 @@
       result = await fetchCatalogue(src, nameFromUrl(src), src);
       if (!result.ok) urlError = result.error;
     }
-    if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), '', early);
+    if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), 'builtin:', early);
     if (urlError) reportError(urlError);
     if (!hubLink && linkHash.length > 1) {
       withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));

@@ -287,5 +287,41 @@ TEST(Controller, OpenHubAsksThePageForItsDialog) {
   EXPECT_TRUE(a.platform.loads.empty());
 }
 
+// The why column in words, traced to the query (core/why.h); the raw terms stay in "shared".
+TEST(Controller, EachResultSaysWhyInWordsAndKeepsTheRawTerms) {
+  App a;
+  a.load(sample_csv());
+  a.controller.set_json(R"({"method": "jaccard"})");
+  ASSERT_EQ(a.call(a.controller.select("bert-base-uncased"))["ok"], true);
+  ASSERT_FALSE(a.state.primary.rows.empty());
+  const ResultRow& top = a.state.primary.rows[0];
+  EXPECT_NE(top.why.find("pipeline_tag=fill-mask"), std::string::npos) << top.why;
+  EXPECT_NE(top.why_words.find("same task: fill-mask"), std::string::npos) << top.why_words;
+  EXPECT_EQ(top.why_words.find("pipeline_tag="), std::string::npos) << top.why_words;
+  json st = a.call(a.controller.state_json());
+  EXPECT_EQ(st["results"][0]["shared"], top.why);
+  EXPECT_EQ(st["results"][0]["why"], top.why_words);
+  EXPECT_NE(st["methodHelp"]["tfidf"].get<std::string>().find("few models"), std::string::npos);
+}
+
+// Where a catalogue came from: the page's own (builtin:, never put in a link), a file, a URL, the Hub.
+TEST(Controller, TheCatalogueSaysWhereItCameFrom) {
+  App a;
+  auto load_from = [&](const std::string& source) {
+    a.controller.begin_load(sample_csv(), "catalogue.csv", source);
+    a.run();
+    return a.state.catalogue;
+  };
+  CatalogueInfo c = load_from(kBuiltinSource);
+  EXPECT_EQ(c.origin, "builtin");
+  EXPECT_EQ(c.source, "");
+  a.controller.select("gpt2");
+  EXPECT_EQ(a.platform.hashes.back().find("src="), std::string::npos) << a.platform.hashes.back();
+  EXPECT_EQ(load_from("").origin, "file");
+  EXPECT_EQ(load_from("https://example.org/c.csv").origin, "url");
+  EXPECT_EQ(load_from("hub:sort=downloads&n=100").origin, "hub");
+  EXPECT_EQ(a.call(a.controller.state_json())["catalogue"]["origin"], "hub");
+}
+
 }  // namespace
 }  // namespace hfrec::app
