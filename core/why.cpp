@@ -176,11 +176,54 @@ std::string describe(const Reason& r) {
   return "same " + field_words(f) + ": " + v;
 }
 
+namespace {
+
+// The tags describe() says in words of their own; they are not merged with other tags.
+bool special_tag(const Reason& r) {
+  return r.field == "tag" && (r.value == "has_space" || r.value == "endpoints_compatible" ||
+                              r.value == "autotrain_compatible" || r.value == "text-generation-inference" ||
+                              starts_with(r.value, "region:"));
+}
+
+// How a further value of a merged reason reads after the first: "“jax”", "arXiv:2005.14165", "a library".
+std::string more(const Reason& r) {
+  if (r.field == "tag" || r.field == "term") return "“" + r.value + "”";
+  if (r.field == "paper") return starts_with(r.value, "arxiv:") ? "arXiv:" + r.value.substr(6) : r.value;
+  if (r.field == "missing") {
+    if (r.value == "tag") return "tags";
+    const std::string w = field_words(r.value);
+    return (w.find_first_of("aeiou") == 0 ? "an " : "a ") + w;
+  }
+  return r.value;
+}
+
+}  // namespace
+
 std::string why_in_words(const Catalogue& cat, uint32_t query_row, const std::vector<std::string>& shared,
                          size_t max) {
+  // Reasons about the same field read as one ("both tagged “bert”, “jax”"), where the first of
+  // them stood; at most 3 values each.
   const std::vector<Reason> reasons = trace_reasons(cat, query_row, shared);
+  struct Group {
+    std::string key;
+    std::string text;
+    int values = 0;
+  };
+  std::vector<Group> groups;
+  for (const Reason& r : reasons) {
+    const bool alone = special_tag(r) || r.field == "popularity" || (r.field == "name" && r.value.empty());
+    const std::string key = alone ? r.field + ":" + r.value : r.field;
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.key == key; });
+    if (g == groups.end()) {
+      if (groups.size() == max) continue;
+      groups.push_back({key, describe(r), 1});
+    } else if (g->values < 3) {
+      g->text += (r.field == "missing" ? " or " : ", ") + more(r);
+      ++g->values;
+    }
+  }
   std::string out;
-  for (size_t i = 0; i < reasons.size() && i < max; ++i) out += (i ? " · " : "") + describe(reasons[i]);
+  for (size_t i = 0; i < groups.size(); ++i) out += (i ? " · " : "") + groups[i].text;
   return out;
 }
 

@@ -34,7 +34,9 @@ std::vector<Reason> trace_reasons(const Catalogue& cat, uint32_t query_row, cons
 // One reason in words: "same task: fill-mask", "both cite arXiv:1810.04805", "both have a Space".
 std::string describe(const Reason& r);
 
-// The first `max` reasons in words, joined by " · " ("" when there are none).
+// The reasons in words, joined by " · " ("" when there are none): reasons about the same field
+// read as one ("both tagged “bert”, “jax”", "neither lists an author or a library"), at most
+// `max` of them and 3 values each.
 std::string why_in_words(const Catalogue& cat, uint32_t query_row, const std::vector<std::string>& shared,
                          size_t max = 5);
 

@@ -32,13 +32,17 @@ TEST(Why, ASoupTermIsTracedToTheTagItCameFrom) {
   EXPECT_EQ(trace_reasons(cat, 0, {"fill", "mask"}), (std::vector<Reason>{{"task", "fill-mask"}}));
   EXPECT_EQ(why_in_words(cat, 0, {"arxiv181004805", "hasspace", "transformers"}),
             "both cite arXiv:1810.04805 · both have a Space · both tagged “transformers” · same library: transformers");
+  // Reasons about one field read as one, at most 3 values, where the first stood.
+  EXPECT_EQ(why_in_words(cat, 0, {"transformers", "hasspace", "en", "arxiv181004805", "licensemit"}),
+            "both tagged “transformers”, “en” · same library: transformers · both have a Space · both cite "
+            "arXiv:1810.04805 · same licence: mit");
 }
 
 TEST(Why, NanNamesTheQuerysEmptyFields) {
   const Catalogue cat = catalogue();
   EXPECT_EQ(trace_reasons(cat, 1, {"nan"}), (std::vector<Reason>{{"missing", "author"}, {"missing", "library"}}));
-  EXPECT_EQ(why_in_words(cat, 1, {"nan"}), "neither lists an author · neither lists a library");
-  EXPECT_EQ(why_in_words(cat, 2, {"nan"}, 2), "neither lists a task · neither lists an author");
+  EXPECT_EQ(why_in_words(cat, 1, {"nan"}), "neither lists an author or a library");
+  EXPECT_EQ(why_in_words(cat, 2, {"nan"}), "neither lists a task or an author or an architecture");
 }
 
 TEST(Why, AttributeLabelsAndHybridTermsAreSaidByField) {
@@ -55,7 +59,7 @@ TEST(Why, AttributeLabelsAndHybridTermsAreSaidByField) {
 
 TEST(Why, AFreeTextQueryKeepsItsTermsAndAValueIsSaidOnce) {
   const Catalogue cat = catalogue();
-  EXPECT_EQ(why_in_words(cat, kMissing, {"bert", "squad"}), "both mention “bert” · both mention “squad”");
+  EXPECT_EQ(why_in_words(cat, kMissing, {"bert", "squad"}), "both mention “bert”, “squad”");
   EXPECT_EQ(trace_reasons(cat, 0, {"pipeline_tag=fill-mask", "fill", "mask"}),
             (std::vector<Reason>{{"task", "fill-mask"}}));
   EXPECT_EQ(why_in_words(cat, 0, {"a", "b", "c"}, 0), "");
