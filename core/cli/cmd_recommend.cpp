@@ -7,6 +7,7 @@
 
 #include "../catalogue.h"
 #include "../recommender.h"
+#include "../why.h"
 #include "args.h"
 
 namespace hfrec::cli {
@@ -26,7 +27,8 @@ bool check(Args& a, const char* cmd) {
   return false;
 }
 
-nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recommendation>& recs) {
+// `query_row`: the query's row, for the reasons in words (kMissing: an ad-hoc query).
+nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const std::vector<Recommendation>& recs) {
   nlohmann::json arr = nlohmann::json::array();
   const Catalogue& c = idx.catalogue();
   int rank = 1;
@@ -38,6 +40,7 @@ nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recomme
     o["downloads"] = c.downloads[r.row];
     if (m == Method::knn) o["distance"] = r.distance;
     o["shared"] = r.shared;
+    o["why"] = why_in_words(c, query_row, r.shared);
     arr.push_back(std::move(o));
   }
   return arr;
@@ -99,7 +102,7 @@ int cmd_recommend(const Args& in) {
   p.filters.libraries = a.all("--library");
   p.filters.model_types = a.all("--model-type");
   int status = 0;
-  auto emit = [&](const std::string& label, const Result<std::vector<Recommendation>>& r) {
+  auto emit = [&](const std::string& label, uint32_t query_row, const Result<std::vector<Recommendation>>& r) {
     if (!r.ok()) {
       status = kExitQueryFailed;
       if (format == "jsonl") std::cout << nlohmann::json{{"query", label}, {"error", r.error()}}.dump() << "\n";
@@ -114,7 +117,7 @@ int cmd_recommend(const Args& in) {
     o["query"] = label;
     o["method"] = method_name(method);
     o["k"] = k;
-    o["results"] = result_json(idx, method, r.value());
+    o["results"] = result_json(idx, method, query_row, r.value());
     std::cout << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   };
   if (adhoc) {
@@ -125,9 +128,9 @@ int cmd_recommend(const Args& in) {
     q.text = a.get("--text");
     RecommendParams pa = p;
     pa.filters = Filters{};
-    emit("adhoc", idx.recommend_adhoc(q, pa));
+    emit("adhoc", kMissing, idx.recommend_adhoc(q, pa));
   }
-  for (const auto& q : queries) emit(q, idx.recommend(q, p));
+  for (const auto& q : queries) emit(q, idx.catalogue().find(q), idx.recommend(q, p));
   std::cout.flush();
   return status;
 }
