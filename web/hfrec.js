@@ -770,6 +770,9 @@
       return JSON.parse(mod.UTF8ToString(mod._hfrec_cells())).map((c) => ({ ...c, x: c.x + rect.left, y: c.y + rect.top }));
     },
     frames: () => framesDrawn,
+    // True when nothing is scheduled: no frame asked for, no work slice, no deferred progress frame
+    // and no momentum glide; then no frame is drawn until an event (input, a load, a call) asks.
+    idle: () => !rafPending && !workPending && !workFrameTimer && !momentum,
     // Clusters the catalogue ({algo, features, k, eps, min_samples, seed, cut}, unset fields keep
     // the controls' values); resolves {ok, clusters} (the state().clusters summary) or {ok:false, error}.
     cluster: (params) => startJob(params, false),

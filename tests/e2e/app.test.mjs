@@ -26,10 +26,14 @@ test('the page loads with the default catalogue and no console errors', async ()
 
 test('an idle page draws no frames', async () => {
   await settle(app.page);
-  const a = await app.page.evaluate(() => window.hfrec.frames());
-  await app.page.waitForTimeout(600);
-  const b = await app.page.evaluate(() => window.hfrec.frames());
+  // Idle means nothing is scheduled: ten animation frames of the browser's later, none was drawn.
+  const [a, b, idle] = await app.page.evaluate(async () => {
+    const before = window.hfrec.frames();
+    for (let i = 0; i < 10; i++) await new Promise((r) => requestAnimationFrame(r));
+    return [before, window.hfrec.frames(), window.hfrec.idle()];
+  });
   assert.equal(b, a);
+  assert.ok(idle);
 });
 
 test('typing in the search box and pressing Enter selects the model', async () => {

@@ -56,17 +56,14 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   return { context, page, errors, ok };
 }
 
-// Waits until no frame is pending (the app draws on demand): the frame count unchanged for 300 ms
-// (one slow software-rendered frame can take over 100 ms on a busy machine).
+// Waits until the app is idle: no load or job running and nothing scheduled (no frame, no work
+// slice, no glide: window.hfrec.idle()), after two animation frames so an event just sent has
+// been seen. Polls the app's own flags; no fixed wait.
 export async function settle(page) {
-  await page.waitForFunction(() => !window.hfrec.state().busy);
-  let last = -1;
-  let still = 0;
-  for (let i = 0; i < 100 && still < 3; i++) {
-    const n = await page.evaluate(() => window.hfrec.frames());
-    still = n === last ? still + 1 : 0;
-    last = n;
-    await page.waitForTimeout(100);
+  for (;;) {
+    await page.waitForFunction(() => !window.hfrec.state().busy && window.hfrec.idle());
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (await page.evaluate(() => !window.hfrec.state().busy && window.hfrec.idle())) return;
   }
 }
 
