@@ -49,45 +49,50 @@ bool yields_term(std::string_view value, bool list_item, std::string_view term) 
   return found;
 }
 
+// Visits the soup's fields in its order (soup_tokens): list(column, col) for the list columns,
+// value(column, col) for the single-valued ones, each only when the catalogue has the column.
+template <class List, class Value>
+void for_each_soup_field(const Catalogue& cat, List&& list, Value&& value) {
+  if (cat.has_column("tags")) list("tags", cat.tags);
+  if (cat.has_column("pipeline_tag")) value("pipeline_tag", cat.pipeline_tag);
+  if (cat.has_column("author")) value("author", cat.author);
+  if (cat.has_column("architectures")) list("architectures", cat.architectures);
+  if (cat.has_column("model_type")) value("model_type", cat.model_type);
+  if (cat.has_column("library_name")) value("library_name", cat.library_name);
+}
+
 // The query row's values that yield a soup term, in the soup's field order; none: the term itself.
 void trace_term(const Catalogue& cat, uint32_t row, std::string_view term, std::vector<Reason>& out) {
   const size_t before = out.size();
-  auto list = [&](const char* column, const ListColumn& col) {
-    if (!cat.has_column(column) || col.missing[row]) return;
-    for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) {
-      const std::string_view v = cat.pool.str(*p);
-      if (!yields_term(v, true, term)) continue;
-      out.push_back(std::string_view(column) == "tags" ? tag_reason(v) : Reason{reason_field(column), std::string(v)});
-    }
-  };
-  auto value = [&](const char* column, const std::vector<uint32_t>& col) {
-    if (!cat.has_column(column) || col[row] == kMissing) return;
-    const std::string_view v = cat.pool.str(col[row]);
-    if (yields_term(v, false, term)) out.push_back({reason_field(column), std::string(v)});
-  };
-  list("tags", cat.tags);
-  value("pipeline_tag", cat.pipeline_tag);
-  value("author", cat.author);
-  list("architectures", cat.architectures);
-  value("model_type", cat.model_type);
-  value("library_name", cat.library_name);
+  for_each_soup_field(
+      cat,
+      [&](const char* column, const ListColumn& col) {
+        if (col.missing[row]) return;
+        for (const uint32_t* p = col.begin(row); p != col.end(row); ++p) {
+          const std::string_view v = cat.pool.str(*p);
+          if (!yields_term(v, true, term)) continue;
+          out.push_back(std::string_view(column) == "tags" ? tag_reason(v)
+                                                           : Reason{reason_field(column), std::string(v)});
+        }
+      },
+      [&](const char* column, const std::vector<uint32_t>& col) {
+        if (col[row] == kMissing) return;
+        const std::string_view v = cat.pool.str(col[row]);
+        if (yields_term(v, false, term)) out.push_back({reason_field(column), std::string(v)});
+      });
   if (out.size() == before) out.push_back({"term", std::string(term)});
 }
 
 // "nan": the query's fields the soup saw as empty (both rows have one empty, at least).
 void trace_missing(const Catalogue& cat, uint32_t row, std::vector<Reason>& out) {
-  auto list = [&](const char* column, const ListColumn& col) {
-    if (cat.has_column(column) && col.missing[row]) out.push_back({"missing", reason_field(column)});
-  };
-  auto value = [&](const char* column, const std::vector<uint32_t>& col) {
-    if (cat.has_column(column) && col[row] == kMissing) out.push_back({"missing", reason_field(column)});
-  };
-  list("tags", cat.tags);
-  value("pipeline_tag", cat.pipeline_tag);
-  value("author", cat.author);
-  list("architectures", cat.architectures);
-  value("model_type", cat.model_type);
-  value("library_name", cat.library_name);
+  for_each_soup_field(
+      cat,
+      [&](const char* column, const ListColumn& col) {
+        if (col.missing[row]) out.push_back({"missing", reason_field(column)});
+      },
+      [&](const char* column, const std::vector<uint32_t>& col) {
+        if (col[row] == kMissing) out.push_back({"missing", reason_field(column)});
+      });
 }
 
 // Plain words for a field, for "neither lists a ..." and "same ...".
