@@ -266,6 +266,19 @@ TEST(Controller, ALinkTooLongIsStillRejectedWhole) {
   EXPECT_EQ(a.state.query, "gpt2");
 }
 
+TEST(Controller, ALinkWithARefusedCatalogueSourceIsNotOpened) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("roberta-base");
+  json r = a.call(a.controller.apply_link("#model=gpt2&k=5&src=javascript:alert(1)", -1));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(a.state.error,
+            "This link cannot be opened: parameter 'src': catalogue URL 'javascript:alert(1)' is not https: or this "
+            "site's own");
+  EXPECT_EQ(a.state.query, "roberta-base");
+  EXPECT_EQ(a.state.k, 10);
+}
+
 TEST(Controller, ALinksModelInOtherLetterCaseIsOpenedWithANotice) {
   App a;
   a.load(sample_csv());

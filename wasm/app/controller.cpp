@@ -802,6 +802,16 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     d.platform.state_changed();
     return fail(s.error);
   }
+  // A refused catalogue source refuses the link: its model and filters belong to a catalogue this
+  // page will not load, and such a link is more likely hostile than mistyped.
+  for (const auto& p : parsed.value().problems)
+    if (p.key == "src") {
+      s.error = "This link cannot be opened: " + p.error;
+      s.link_issues.push_back({p.key, p.value, p.reason});
+      d.link_error = true;
+      d.platform.state_changed();
+      return fail(s.error);
+    }
   const ShareLink& l = parsed.value().link;
   if (!l.method.empty()) s.method = l.method;
   s.compare = l.compare;
