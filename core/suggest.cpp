@@ -31,38 +31,45 @@ std::string_view name_part(std::string_view id) {
   return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
-// edit_distance with caller-owned rows (no allocation per id in suggest_model's loop).
+// edit_distance with caller-owned rows (no allocation per id in suggest_model's loop). Only the
+// cells within `limit` of the diagonal are computed: O(|a| · limit).
 size_t osa(std::string_view a, std::string_view b, size_t limit, std::vector<size_t> rows[3]) {
   const size_t n = a.size(), m = b.size();
   const size_t inf = limit + 1;
   if ((n > m ? n - m : m - n) > limit) return inf;
   for (int r = 0; r < 3; ++r)
     rows[r].assign(m + 1, inf);
-  std::vector<size_t>* r0 = &rows[0]; // row i - 2
-  std::vector<size_t>* r1 = &rows[1]; // row i - 1
-  std::vector<size_t>* r2 = &rows[2]; // row i
+  size_t* r0 = rows[0].data(); // row i - 2
+  size_t* r1 = rows[1].data(); // row i - 1
+  size_t* r2 = rows[2].data(); // row i
   for (size_t j = 0; j <= m && j <= limit; ++j)
-    (*r1)[j] = j;
+    r1[j] = j;
   for (size_t i = 1; i <= n; ++i) {
-    // Only cells within `limit` of the diagonal can end at most `limit`; the rest stay inf.
+    // Cells farther than `limit` from the diagonal cannot end at most `limit`: they stay inf. A
+    // row reads its predecessor over [lo - 1, hi] and the row before over [lo - 2, hi - 2], which
+    // those rows wrote (or left inf); r2 still holds row i - 3 over [lo - 3, hi - 3], so its cell
+    // lo - 1 is reset and the two below it are never read again.
     const size_t lo = i > limit ? i - limit : 0, hi = std::min(m, i + limit);
-    std::fill(r2->begin(), r2->end(), inf);
     size_t row_min = inf;
-    if (lo == 0) row_min = (*r2)[0] = i;
+    if (lo == 0)
+      row_min = r2[0] = i;
+    else
+      r2[lo - 1] = inf;
     const char ai = lower_ascii(a[i - 1]);
     for (size_t j = std::max<size_t>(lo, 1); j <= hi; ++j) {
       const char bj = lower_ascii(b[j - 1]);
-      size_t v = std::min({(*r1)[j] + 1, (*r2)[j - 1] + 1, (*r1)[j - 1] + (ai != bj ? 1 : 0)});
-      if (i > 1 && j > 1 && ai == lower_ascii(b[j - 2]) && lower_ascii(a[i - 2]) == bj)
-        v = std::min(v, (*r0)[j - 2] + 1);
-      (*r2)[j] = std::min(v, inf);
-      row_min = std::min(row_min, (*r2)[j]);
+      size_t v = std::min({r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + (ai != bj ? 1 : 0)});
+      if (i > 1 && j > 1 && ai == lower_ascii(b[j - 2]) && lower_ascii(a[i - 2]) == bj) v = std::min(v, r0[j - 2] + 1);
+      r2[j] = std::min(v, inf);
+      row_min = std::min(row_min, r2[j]);
     }
     if (row_min > limit) return inf;
-    std::swap(r0, r1); // r0 <- row i - 1
-    std::swap(r1, r2); // r1 <- row i; r2 is reused
+    size_t* t = r0; // rotate: row i - 1 becomes i - 2, row i becomes i - 1
+    r0 = r1;
+    r1 = r2;
+    r2 = t;
   }
-  return std::min((*r1)[m], inf);
+  return std::min(r1[m], inf);
 }
 
 } // namespace
@@ -92,10 +99,23 @@ Suggestion suggest_model(const Catalogue& cat, std::string_view text, const Sugg
   Suggestion best;
   if (text.empty()) return best;
   if (uint32_t row = cat.find(text); row != kMissing) return Suggestion{row, SuggestKind::exact, 0};
-  const size_t limit = p.max_distance ? p.max_distance : std::max<size_t>(1, text.size() / 3);
+  const size_t limit = p.max_distance ? p.max_distance : std::clamp<size_t>(text.size() / 3, 1, 8);
   const bool prefix_ok = text.size() >= p.min_prefix;
   const std::string_view text_name = name_part(text);
   std::vector<size_t> rows[3];
+  // Byte counts of the text minus those of an id: half their L1 norm (rounded up) is a lower bound
+  // of the edit distance (an edit changes at most two counts by one; a swap none), far cheaper.
+  int counts[128] = {};
+  for (char c : text)
+    ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
+  auto count_bound = [&](std::string_view id) {
+    size_t l1 = text.size();
+    for (char c : id)
+      l1 = --counts[static_cast<unsigned char>(lower_ascii(c)) & 127] >= 0 ? l1 - 1 : l1 + 1;
+    for (char c : id)
+      ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
+    return (l1 + 1) / 2;
+  };
   // Better: a smaller kind, then a smaller distance, then tie_before (downloads, then id).
   auto take = [&](uint32_t row, SuggestKind kind, size_t distance) {
     if (best.kind != SuggestKind::none) {
@@ -127,6 +147,8 @@ Suggestion suggest_model(const Catalogue& cat, std::string_view text, const Sugg
     }
     // A distance above the best so far cannot win; an equal one may (more downloads).
     const size_t bound = best.kind == SuggestKind::near ? std::min(limit, best.distance) : limit;
+    const size_t gap = id.size() > text.size() ? id.size() - text.size() : text.size() - id.size();
+    if (gap > bound || count_bound(id) > bound) continue;
     const size_t d = osa(text, id, bound, rows);
     if (d <= bound) take(row, SuggestKind::near, d);
   }

@@ -23,7 +23,7 @@ enum class SuggestKind : uint8_t {
 const char* suggest_kind_name(SuggestKind k);
 
 struct SuggestParams {
-  size_t max_distance = 0; // edit distance limit; 0: a third of the text's length, at least 1
+  size_t max_distance = 0; // edit distance limit; 0: a third of the text's length, from 1 to 8
   size_t min_prefix = 3;   // an id starting with the text is near when the text is this long
 };
 
@@ -35,7 +35,8 @@ struct Suggestion {
 
 // The catalogue id closest to `text`: the best kind, then (near) the smallest distance, then the
 // most downloaded, then the smaller id. One pass over the ids (O(rows · length · limit)); ids
-// longer or shorter than the text by more than the limit are skipped without a distance.
+// longer or shorter than the text by more than the limit are skipped without a distance, and a
+// distance stops as soon as every cell of a row exceeds the best so far.
 Suggestion suggest_model(const Catalogue& cat, std::string_view text, const SuggestParams& p = {});
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions; Damerau 1964,

@@ -74,6 +74,11 @@ TEST(Suggest, KindsOnNamedCases) {
   EXPECT_EQ(id_of(c, s), "distilbert-base-uncased");
 
   EXPECT_EQ(suggest_model(c, "zzzzzzzz").kind, SuggestKind::none);
+  // At most 8 edits, however long the text (a third of 36 bytes would be 12).
+  Catalogue long_ids = make_catalogue({rec("abcdefghijklmnopqrstuvwxyz0123456789", 1)});
+  EXPECT_EQ(suggest_model(long_ids, "abcdefghijklmnopqrstuvwxyz012345678X").distance, 1u);
+  EXPECT_EQ(suggest_model(long_ids, "XXXXXXXXijklmnopqrstuvwxyz0123456789").distance, 8u);
+  EXPECT_EQ(suggest_model(long_ids, "XXXXXXXXXjklmnopqrstuvwxyz0123456789").kind, SuggestKind::none);
   EXPECT_EQ(suggest_model(c, "").kind, SuggestKind::none);
   EXPECT_STREQ(suggest_kind_name(SuggestKind::case_only), "case");
 }
@@ -124,7 +129,7 @@ std::string after_slash(const std::string& s) {
 
 Suggestion oracle_suggest(const Catalogue& c, const std::string& text) {
   if (text.empty()) return {};
-  const size_t limit = std::max<size_t>(1, text.size() / 3);
+  const size_t limit = std::min<size_t>(8, std::max<size_t>(1, text.size() / 3));
   std::vector<std::tuple<int, size_t, int64_t, std::string, uint32_t>> cands; // kind, distance, -downloads, id, row
   for (uint32_t r = 0; r < c.size(); ++r) {
     const std::string id(c.id(r));
