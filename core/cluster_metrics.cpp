@@ -237,6 +237,7 @@ bool SilhouetteRun::step(const SliceTimer& timer) {
       for (uint64_t t = tptr_[j]; t < tptr_[j + 1]; ++t) dots_[tidx_[t]] += v * tval_[t];
     }
     std::fill(sums_.begin(), sums_.end(), 0.0);
+    timer.charge(n_);  // one distance per point
     for (size_t o = 0; o < n_; ++o) {
       if (o == i) continue;
       sums_[dense_[o]] += p_.weights[o] * std::sqrt(std::max(0.0, norms_[i] + norms_[o] - 2 * dots_[o]));

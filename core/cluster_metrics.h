@@ -43,7 +43,7 @@ double davies_bouldin(const LabelledPoints& p);
 double calinski_harabasz(const LabelledPoints& p);
 
 // Mean silhouette coefficient (Rousseeuw 1987), resumable: each step handles whole points until
-// the timer expires. NaN unless 2 <= labels <= points - 1 (counting weights).
+// the timer expires (work units, SliceTimer: one per distance, so points per point). NaN unless 2 <= labels <= points - 1 (counting weights).
 class SilhouetteRun {
  public:
   explicit SilhouetteRun(const LabelledPoints& p);  // p must outlive the run

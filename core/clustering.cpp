@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 namespace hfrec {
 
@@ -198,7 +199,7 @@ struct ClusterJob::Impl {
   const Index& idx;
   ClusterRequest req;
   Space space;
-  enum class Phase { algo, metrics, silhouette, names, map, done } phase = Phase::algo;
+  enum class Phase { algo, labels, metrics, silhouette, names, map, done } phase = Phase::algo;
   std::unique_ptr<KMeansRun> km;
   std::unique_ptr<WardRun> wr;
   std::unique_ptr<DbscanRun> db;
@@ -226,7 +227,11 @@ struct ClusterJob::Impl {
     }
   }
 
-  void labels_ready(std::vector<int32_t> labels) {
+  // One unit per catalogue row for a phase that cannot stop part-way (see ClusterJob).
+  void charge_rows(const SliceTimer& t) const { t.charge(idx.catalogue().size()); }
+
+  void labels_ready(std::vector<int32_t> labels, const SliceTimer& t) {
+    charge_rows(t);
     res.sizes = normalize(labels);
     res.labels = std::move(labels);
     phase = req.metrics ? Phase::metrics : Phase::names;
@@ -236,22 +241,25 @@ struct ClusterJob::Impl {
     while (phase != Phase::done) {
       switch (phase) {
         case Phase::algo:
+          if (!(km ? km->step(t) : wr ? wr->step(t) : db->step(t))) return false;
+          phase = Phase::labels;  // in a piece of its own, after the deadline check below
+          break;
+        case Phase::labels:
           if (km) {
-            if (!km->step(t)) return false;
             KMeansResult r = km->take();
             res.metrics.inertia = r.inertia;
-            labels_ready(rows_from_groups(*space.groups, std::vector<int32_t>(r.labels.begin(), r.labels.end())));
+            labels_ready(rows_from_groups(*space.groups, std::vector<int32_t>(r.labels.begin(), r.labels.end())), t);
           } else if (wr) {
-            if (!wr->step(t)) return false;
             res.dendrogram = expand_groups(wr->take(), *space.groups);
             labels_ready(req.ward_height >= 0 ? cut_by_height(res.dendrogram, req.ward_height)
-                                              : cut_by_k(res.dendrogram, size_t(req.k)));
+                                              : cut_by_k(res.dendrogram, size_t(req.k)),
+                         t);
           } else {
-            if (!db->step(t)) return false;
-            labels_ready(rows_from_groups(*space.groups, db->labels()));
+            labels_ready(rows_from_groups(*space.groups, db->labels()), t);
           }
           break;
         case Phase::metrics:
+          charge_rows(t);
           quick_metrics(space, res.labels, res.metrics, req.algo != ClusterAlgo::kmeans);
           sil_pts = silhouette_points(space, res.labels, req.silhouette_sample, req.seed, res.metrics.silhouette_rows);
           sil = std::make_unique<SilhouetteRun>(sil_pts);
@@ -265,6 +273,7 @@ struct ClusterJob::Impl {
           phase = Phase::names;
           break;
         case Phase::names:
+          charge_rows(t);
           res.clusters = describe_clusters(idx.catalogue(), *space.groups, space.matrix(), space.names, res.labels,
                                            static_cast<int>(res.sizes.size()));
           if (req.projection) {
@@ -276,6 +285,7 @@ struct ClusterJob::Impl {
         case Phase::map:
           if (!proj) {
             proj = std::make_unique<ProjectionRun>(*space.groups, space.matrix(), ProjectionParams{.seed = req.seed});
+            charge_rows(t);
             if (t.expired()) return false;
           }
           if (!proj->step(t)) return false;
@@ -298,6 +308,7 @@ struct ClusterJob::Impl {
     switch (phase) {
       case Phase::algo:
         return 0.6 * (km ? km->progress() : wr ? wr->progress() : db->progress());
+      case Phase::labels:
       case Phase::metrics:
         return 0.6;
       case Phase::silhouette:
@@ -315,6 +326,7 @@ struct ClusterJob::Impl {
   std::string stage() const {
     switch (phase) {
       case Phase::algo:
+      case Phase::labels:
         if (km) return km->stage();
         if (wr) return "Ward merges";
         return "DBSCAN neighbourhoods";
@@ -336,10 +348,10 @@ struct ClusterJob::Impl {
 ClusterJob::ClusterJob(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ClusterJob::~ClusterJob() = default;
 
-bool ClusterJob::step(double budget_ms) {
+bool ClusterJob::step(const SliceTimer& timer) {
   if (cancelled_) return true;
   const auto t0 = Clock::now();
-  const bool done = impl_->step(SliceTimer(budget_ms));
+  const bool done = impl_->step(timer);
   impl_->res.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
   return done;
 }
@@ -418,16 +430,21 @@ struct ElbowJob::Impl {
                                      KMeansParams{.k = k, .restarts = req.restarts, .seed = req.seed});
   }
   bool done() const { return k > req.k_max; }
+  std::optional<KMeansResult> finished;  // the k-means just done, until its labels are
   std::vector<int32_t> labels;  // of the finished k-means, until its metrics are done
   bool step(const SliceTimer& t) {
     while (!done()) {
       if (km) {
         if (!km->step(t)) return false;
-        KMeansResult r = km->take();
+        finished = km->take();
         km.reset();
-        labels = rows_from_groups(*space.groups, std::vector<int32_t>(r.labels.begin(), r.labels.end()));
-        row = ElbowRow{k, r.inertia, kNaN, kNaN, kNaN};
+      } else if (finished) {
+        t.charge(idx.catalogue().size());  // one unit per row: this phase cannot stop part-way
+        labels = rows_from_groups(*space.groups, std::vector<int32_t>(finished->labels.begin(), finished->labels.end()));
+        row = ElbowRow{k, finished->inertia, kNaN, kNaN, kNaN};
+        finished.reset();
       } else if (!sil) {
+        t.charge(idx.catalogue().size());  // one unit per row: this phase cannot stop part-way
         ClusterMetrics m;
         quick_metrics(space, labels, m, false);
         row.davies_bouldin = m.davies_bouldin;
@@ -456,7 +473,7 @@ struct ElbowJob::Impl {
 
 ElbowJob::ElbowJob(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ElbowJob::~ElbowJob() = default;
-bool ElbowJob::step(double budget_ms) { return cancelled_ || impl_->step(SliceTimer(budget_ms)); }
+bool ElbowJob::step(const SliceTimer& timer) { return cancelled_ || impl_->step(timer); }
 double ElbowJob::progress() const { return impl_->progress(); }
 std::string ElbowJob::stage() const {
   if (cancelled_) return "cancelled";

@@ -72,10 +72,15 @@ struct ClusterResult {
 };
 
 // A running clustering; run it with step() and collect it with take().
+// - Work units (SliceTimer): the algorithm's (kmeans.h, ward.h, dbscan.h), the silhouette's and
+//   the map's, and one per catalogue row for each phase that cannot stop part-way (labels, quality
+//   metrics, names, the map's set-up). So no piece exceeds max(rows, 2 × points × k) units, points
+//   being the distinct feature rows and k = 1 for Ward and DBSCAN.
 class ClusterJob : public Job {
  public:
   ~ClusterJob() override;
-  bool step(double budget_ms) override;
+  using Job::step;
+  bool step(const SliceTimer& timer) override;
   double progress() const override;
   std::string stage() const override;
   // The result once step() returned true; an error if cancelled. Call once.
@@ -113,10 +118,12 @@ struct ElbowRow {
   double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
 };
 
+// Work units as ClusterJob's.
 class ElbowJob : public Job {
  public:
   ~ElbowJob() override;
-  bool step(double budget_ms) override;
+  using Job::step;
+  bool step(const SliceTimer& timer) override;
   double progress() const override;
   std::string stage() const override;
   // Rows finished so far (for drawing the curve as it grows).

@@ -206,6 +206,7 @@ template <class F>
 void DbscanRun::neighbours(uint32_t g, F&& f) {
   const size_t n = m_.rows();
   if (everyone_) {
+    examined_ += n;
     for (uint32_t h = 0; h < n; ++h)
       if (h != g) f(h);
     return;
@@ -223,11 +224,13 @@ void DbscanRun::neighbours(uint32_t g, F&& f) {
       inter_[h] += v * tval_[t];
     }
   }
+  examined_ += touched_.size();
   for (uint32_t h : touched_)
     if (h != g && within(g, h, inter_[h])) f(h);
   // Euclidean: points sharing no column are at sqrt(|g|² + |h|²), in order of |h|².
   if (p_.metric == DbscanMetric::euclidean)
     for (uint32_t h : by_norm_) {
+      ++examined_;
       if (!within(g, h, 0.0)) break;
       if (h != g && !touched_mark_[h]) f(h);
     }
@@ -245,12 +248,14 @@ bool DbscanRun::step(const SliceTimer& timer) {
     return x;
   };
   while (pass_ < 3) {
-    if (next_ >= n) {
+    if (next_ >= n) {  // between passes: a piece of its own, one unit per point
+      timer.charge(n);
       if (pass_ == 0)
         for (uint32_t g = 0; g < n; ++g) core_[g] = count_[g] >= p_.min_samples;
       ++pass_;
       next_ = 0;
       if (pass_ == 2) finish();
+      if (timer.expired()) break;
       continue;
     }
     const uint32_t g = next_++;
@@ -280,6 +285,8 @@ bool DbscanRun::step(const SliceTimer& timer) {
         labels_[g] = best;
       }
     }
+    timer.charge(std::max<uint64_t>(1, examined_));
+    examined_ = 0;
     if (timer.expired()) break;
   }
   return pass_ >= 3;

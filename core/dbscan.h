@@ -26,7 +26,10 @@ struct DbscanParams {
   DbscanMetric metric = DbscanMetric::cosine;
 };
 
-// Resumable DBSCAN over weighted points; each step() handles whole neighbourhood queries.
+// Resumable DBSCAN over weighted points; each step() handles whole neighbourhood queries. Work
+// units (SliceTimer): one per candidate neighbour a query examines, the point itself included (at
+// least 1 and at most points per query, 2 × points under the Euclidean metric), and one per point
+// between two passes.
 class DbscanRun {
  public:
   // points and weights (integer counts of identical rows) must outlive the run. Points must be
@@ -59,6 +62,7 @@ class DbscanRun {
   std::vector<double> inter_;
   std::vector<uint8_t> touched_mark_;
   std::vector<uint32_t> touched_;
+  uint64_t examined_ = 0;  // candidates neighbours() looked at, for SliceTimer::charge
   int pass_ = 0;
   uint32_t next_ = 0;
   std::vector<double> count_;

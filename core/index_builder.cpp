@@ -84,13 +84,12 @@ struct IndexBuilder::Impl {
 IndexBuilder::IndexBuilder(Catalogue cat) : impl_(std::make_unique<Impl>(std::move(cat))) {}
 IndexBuilder::~IndexBuilder() = default;
 
-bool IndexBuilder::step(double budget_ms) {
+bool IndexBuilder::step(const SliceTimer& timer) {
   if (cancelled_) {
     impl_.reset(); // frees the catalogue and the partial spaces now
     return true;
   }
   if (!impl_ || impl_->stage >= Impl::kDone) return true;
-  const SliceTimer timer(budget_ms);
   return impl_->step(timer);
 }
 

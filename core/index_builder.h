@@ -21,8 +21,11 @@ public:
   IndexBuilder(const IndexBuilder&) = delete;
   IndexBuilder& operator=(const IndexBuilder&) = delete;
 
-  // Works for about budget_ms; true once finished or cancelled.
-  bool step(double budget_ms) override;
+  // Works until the timer expires; true once finished or cancelled. Work units (SliceTimer): one
+  // per catalogue row, group or vocabulary term handled, a 16th per flat array element (counts,
+  // prefix sums, merged sort keys), a 256th per element zero-filled; no piece exceeds 1024 units.
+  using Job::step;
+  bool step(const SliceTimer& timer) override;
   // Fraction done in [0, 1]; monotone.
   double progress() const override;
   // The current stage for a progress bar ("soup: tokenizing").

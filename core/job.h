@@ -1,17 +1,61 @@
 // Job: a long computation done in slices (each well under a 16 ms frame), with progress and cancel,
 // so a browser tab keeps drawing while it runs.
 #pragma once
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 namespace hfrec {
 
+// The deadline of one step(): a wall-clock budget (the app), or a budget of work units (tests and
+// benchmarks: the same slices on every machine, with no clock read).
+// - A step charge()s the work it does and calls expired() between pieces of it; a piece is the work
+//   charged between two calls, i.e. what a step can do past its deadline. A unit is one row, point
+//   or candidate pair a loop visits (each stepper's header says what it charges).
+// - The timer remembers the largest piece, so a test can hold the slicing to a bound.
+// - Work done between two expired() calls but not charged is invisible here: charge where you work.
+class SliceTimer {
+ public:
+  // Expires budget_ms milliseconds from now (0: at the first check).
+  explicit SliceTimer(double budget_ms)
+      : end_(std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(budget_ms * 1000))) {}
+  // Expires once `units` work units have been charged (0: at the first check).
+  static SliceTimer work(uint64_t units) {
+    SliceTimer t;
+    t.by_work_ = true;
+    t.budget_ = units;
+    return t;
+  }
+  // Records work done since the last check.
+  void charge(uint64_t units) const { charged_ += units; }
+  // True when the budget is spent; ends the current piece of work.
+  bool expired() const {
+    largest_ = std::max(largest_, charged_ - mark_);
+    mark_ = charged_;
+    return by_work_ ? charged_ >= budget_ : std::chrono::steady_clock::now() >= end_;
+  }
+  // Units charged so far.
+  uint64_t charged() const { return charged_; }
+  // The most units charged between two checks (the piece still open included).
+  uint64_t largest_piece() const { return std::max(largest_, charged_ - mark_); }
+
+ private:
+  SliceTimer() = default;
+  std::chrono::steady_clock::time_point end_{};
+  bool by_work_ = false;
+  uint64_t budget_ = 0;
+  mutable uint64_t charged_ = 0, mark_ = 0, largest_ = 0;
+};
+
 class Job {
  public:
   virtual ~Job() = default;
-  // Works for about budget_ms milliseconds; returns true once finished (or cancelled).
-  virtual bool step(double budget_ms) = 0;
+  // Works until `timer` expires; returns true once finished (or cancelled).
+  virtual bool step(const SliceTimer& timer) = 0;
+  // Works for about budget_ms milliseconds (subclasses: `using Job::step;`).
+  bool step(double budget_ms) { return step(SliceTimer(budget_ms)); }
   // Fraction done in [0, 1].
   virtual double progress() const = 0;
   // What it is doing now, for a progress bar ("k-means restart 3/10").
@@ -22,17 +66,6 @@ class Job {
 
  protected:
   bool cancelled_ = false;
-};
-
-// Deadline helper for step() implementations.
-class SliceTimer {
- public:
-  explicit SliceTimer(double budget_ms)
-      : end_(std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(budget_ms * 1000))) {}
-  bool expired() const { return std::chrono::steady_clock::now() >= end_; }
-
- private:
-  std::chrono::steady_clock::time_point end_;
 };
 
 // The public face of a resumable builder whose state is hidden in its .cpp (the pimpl idiom), so

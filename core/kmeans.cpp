@@ -116,7 +116,7 @@ void KMeansRun::start_restart() {
 
 bool KMeansRun::step(const SliceTimer& timer) {
   while (phase_ != Phase::done) {
-    unit();
+    unit(timer);
     if (timer.expired()) break;
   }
   return phase_ == Phase::done;
@@ -135,7 +135,7 @@ std::string KMeansRun::stage() const {
          (phase_ == Phase::lloyd ? ", iteration " + std::to_string(cur_.iterations + 1) : ", seeding");
 }
 
-void KMeansRun::unit() {
+void KMeansRun::unit(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
   auto set_centroid = [&](int c, size_t r) {
     double* cc = &cur_.centroids[size_t(c) * d];
@@ -161,6 +161,7 @@ void KMeansRun::unit() {
       for (size_t i = 0; i < n; ++i) pot_cum_[i] = acc += w_[i];
       size_t first = search_cum(pot_cum_, rng_.uniform() * acc);
       set_centroid(0, first);
+      timer.charge(n);
       for (size_t i = 0; i < n; ++i) closest_[i] = sq_dist(i, &cur_.centroids[0], cnorm_[0]);
       center_ = 1;
       if (k_ == 1) {
@@ -179,6 +180,7 @@ void KMeansRun::unit() {
       std::fill(cc, cc + d, 0.0);
       for (uint64_t q = m_.indptr[cand]; q < m_.indptr[cand + 1]; ++q) cc[m_.indices[q]] = m_.value(q);
       double pot = 0;
+      timer.charge(n);
       for (size_t i = 0; i < n; ++i) {
         tmp_[i] = std::min(closest_[i], sq_dist(i, cc, xnorm_[cand]));
         pot += w_[i] * tmp_[i];
@@ -200,9 +202,13 @@ void KMeansRun::unit() {
       }
       return;
     }
-    case Phase::lloyd:
+    case Phase::lloyd: {
+      timer.charge(n * size_t(k_));
+      const int restart = restart_;
       assign_and_update();
+      if (restart_ != restart) timer.charge(n * size_t(k_));  // finish_restart's final pass
       return;
+    }
     case Phase::done:
       return;
   }

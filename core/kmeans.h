@@ -46,7 +46,9 @@ struct KMeansResult {
 };
 
 // A resumable k-means: each step() does whole units (one k-means++ candidate or one Lloyd
-// iteration, O(points × k × nnz per row)) until the slice timer expires.
+// iteration, O(points × k × nnz per row)) until the slice timer expires. Work units (SliceTimer):
+// one per point-to-centre distance: points per seeding candidate, points × k per iteration (twice
+// that for a restart's last, which ends with a final assignment).
 class KMeansRun {
  public:
   // points and weights must outlive the run; empty weights mean all 1.
@@ -62,7 +64,7 @@ class KMeansRun {
 
  private:
   enum class Phase { first, candidates, lloyd, done };
-  void unit();
+  void unit(const SliceTimer& timer);
   void start_restart();
   void assign_and_update();
   void finish_restart();

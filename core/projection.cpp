@@ -147,6 +147,7 @@ ProjectionRun::~ProjectionRun() = default;
 
 bool ProjectionRun::step(const SliceTimer& timer) {
   while (!impl_->finished) {
+    timer.charge(impl_->g.group_of.size());  // one pass over the points, the last over every row
     impl_->unit();
     if (timer.expired()) break;
   }

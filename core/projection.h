@@ -28,7 +28,8 @@ struct Projection {
   double total_variance = 0;
 };
 
-// Resumable projection; each step() does one pass over the matrix.
+// Resumable projection; each step() does one pass over the matrix. Work units (SliceTimer): one per
+// catalogue row per pass.
 class ProjectionRun {
  public:
   // groups must outlive the run; `rows` is the group feature matrix (groups.rows or a reweighting).

@@ -16,6 +16,8 @@ inline constexpr Method kAllMethods[] = {Method::jaccard, Method::cosine, Method
 
 // The method's name as the CLI, the share link and the app spell it ("cosine").
 const char* method_name(Method m);
+// What a method does, in one or two plain sentences (for help text and tooltips).
+const char* method_description(Method m);
 // Parses "jaccard", "cosine", ...; false for an unknown name.
 bool parse_method(std::string_view s, Method& out);
 

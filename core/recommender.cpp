@@ -273,7 +273,7 @@ Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const Rec
 
 Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, const RecommendParams& p) const {
   uint32_t row = cat_.find(model_id);
-  if (row == kMissing) return Error{"model '" + std::string(model_id) + "' is not in the catalogue"};
+  if (row == kMissing) return Error{"model '" + excerpt(model_id) + "' is not in the catalogue"};
   return recommend_row(row, p);
 }
 

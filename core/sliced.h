@@ -13,20 +13,30 @@
 namespace hfrec {
 
 // Work between two looks at the clock: small enough for a slice well under a frame (a million
-// rows take a few hundred batches), large enough that reading the clock costs nothing.
-inline constexpr uint64_t kRowBatch = 1024;    // catalogue rows or groups
-inline constexpr uint64_t kFlatBatch = 16384;  // flat array elements
+// rows take a few hundred batches), large enough that reading the clock costs nothing. Work units
+// (SliceTimer): a row is one, a flat array element a 16th, so a batch of either is 1024 units.
+struct Batch {
+  uint64_t size;      // elements per batch
+  uint64_t per_unit;  // elements per work unit
+};
+inline constexpr Batch kRowBatch{1024, 1};      // catalogue rows, groups or terms
+inline constexpr Batch kFlatBatch{16384, 16};  // flat array elements
 
-// Runs body(begin, end) over [pos, n) in batches until done or the timer expires; true when done.
+inline uint64_t units(uint64_t elements, uint64_t per_unit) { return (elements + per_unit - 1) / per_unit; }
+
+// Runs body(begin, end) over [pos, n) in batches until done or the timer expires; true when done
+// with time left (a last batch that ran the timer out reports done at the next call, so the caller
+// does no more work in this step).
 template <class F>
-bool batches(uint64_t& pos, uint64_t n, uint64_t batch, const SliceTimer& timer, F&& body) {
+bool batches(uint64_t& pos, uint64_t n, Batch batch, const SliceTimer& timer, F&& body) {
   while (pos < n) {
-    const uint64_t end = std::min(n, pos + batch);
+    const uint64_t end = std::min(n, pos + batch.size);
     body(pos, end);
+    timer.charge(units(end - pos, batch.per_unit));
     pos = end;
-    if (timer.expired()) break;
+    if (timer.expired()) return false;
   }
-  return pos >= n;
+  return true;
 }
 
 // Frees vectors' memory now (clear() keeps the capacity).
@@ -36,16 +46,19 @@ void release(std::vector<T>&... v) {
 }
 
 // Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
-// pages and would be one long step); true when done.
+// pages and would be one long step); true when done with time left, as batches(). An element is a
+// 256th of a work unit.
 template <class T>
 bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
   constexpr uint64_t kGrowBatch = uint64_t(1) << 18;
   if (v.capacity() < n) v.reserve(n);
   while (v.size() < n) {
+    const uint64_t from = v.size();
     v.resize(std::min<uint64_t>(n, v.size() + kGrowBatch), value);
-    if (timer.expired()) break;
+    timer.charge(units(v.size() - from, 256));
+    if (timer.expired()) return false;
   }
-  return v.size() >= n;
+  return true;
 }
 
 // Bottom-up merge sort in slices: runs of kRun sorted with std::sort, then passes of stable
@@ -63,6 +76,7 @@ class SlicedSort {
     while (run_lo_ < n_) {
       const uint64_t hi = std::min(n_, run_lo_ + kRun);
       std::sort(a_.begin() + static_cast<long>(run_lo_), a_.begin() + static_cast<long>(hi), less_);
+      timer.charge(units((hi - run_lo_) * 9, kFlatBatch.per_unit));  // log2(kRun) compares per element
       run_lo_ = hi;
       if (timer.expired()) return done();
     }
@@ -75,7 +89,7 @@ class SlicedSort {
         out_ = lo_;
         in_merge_ = true;
       }
-      const uint64_t limit = std::min(hi, out_ + kFlatBatch);
+      const uint64_t limit = std::min(hi, out_ + kFlatBatch.size);
       uint64_t i = i_, j = j_, out = out_;
       while (out < limit) {
         if (i < mid && (j >= hi || !less_(a_[j], a_[i])))
@@ -83,6 +97,7 @@ class SlicedSort {
         else
           b_[out++] = a_[j++];
       }
+      timer.charge(units(out - out_, kFlatBatch.per_unit));
       i_ = i;
       j_ = j;
       out_ = out;

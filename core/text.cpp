@@ -216,6 +216,13 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string excerpt(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "… (" + std::to_string(text.size()) + " bytes)";
+}
+
 std::string delete_ascii_punctuation(std::string_view s) {
   std::string out;
   out.reserve(s.size());

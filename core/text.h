@@ -53,6 +53,10 @@ void append_lower(std::string& out, std::string_view s);
 // Deletes every ASCII punctuation character (Python's string.punctuation), keeping the rest.
 std::string delete_ascii_punctuation(std::string_view s);
 
+// Input echoed in a message, bounded: at most max_bytes of it (never cut inside a UTF-8
+// sequence), then "… (N bytes)", so a huge argument cannot make a huge error.
+std::string excerpt(std::string_view text, size_t max_bytes = 80);
+
 // Unaligned little-endian word loads (memcpy compiles to one load).
 inline uint64_t load64(const char* p) {
   uint64_t v;

@@ -135,6 +135,7 @@ bool WardRun::step(const SliceTimer& timer) {
     const bool has_prev = chain_.size() > 1;
     uint32_t y = has_prev ? chain_[chain_.size() - 2] : x;
     scatter(x);
+    timer.charge(active_.size());  // one distance per active cluster
     double best = has_prev ? dist2(x, y) : std::numeric_limits<double>::infinity();
     for (uint32_t z : active_) {
       if (z == x) continue;

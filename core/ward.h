@@ -32,7 +32,8 @@ struct Dendrogram {
 };
 
 // Resumable Ward clustering of weighted points; each step() does whole chain steps (one scan
-// over the active clusters each) until the timer expires.
+// over the active clusters each) until the timer expires. Work units (SliceTimer): one per
+// distance, so at most points per chain step.
 class WardRun {
  public:
   // points and weights must outlive the run; empty weights mean all 1.

@@ -7,6 +7,7 @@
 # Env:     FUZZ_SECONDS  seconds per target (default 60: the CI budget)
 #          BUILD_DIR     build folder (default build/fuzz, the `fuzz` CMake preset)
 #          FUZZ_JOBS     parallel fuzzing processes per target (default 1)
+#          FUZZ_PARALLEL targets fuzzed at the same time (default: the number of cores)
 # Needs:   clang++ 14 and libclang-rt-14-dev (apt-get install -y clang libclang-rt-14-dev).
 #
 # Longer runs (before a release, or after touching a parser):
@@ -42,20 +43,38 @@ fi
 cmake --build "$BUILD_DIR" -j2 --target "${targets[@]}"
 
 mkdir -p "$BUILD_DIR/artifacts"
-failed=()
-for t in "${targets[@]}"; do
-  bin="$BUILD_DIR/tests/fuzz/$t"
-  work="$BUILD_DIR/corpus/$t"
-  seeds="$ROOT/tests/fuzz/corpus/$t"
+# Runs one target; its verdict goes to $BUILD_DIR/$t.verdict (the targets run side by side).
+run_target() {
+  local t=$1
+  local bin="$BUILD_DIR/tests/fuzz/$t" work="$BUILD_DIR/corpus/$t" seeds="$ROOT/tests/fuzz/corpus/$t"
   mkdir -p "$work"
-  echo "== $t: ${FUZZ_SECONDS}s"
   # The first corpus folder receives new inputs; the committed seeds are only read.
-  jobs=()
+  local jobs=()
   if [[ "$FUZZ_JOBS" -gt 1 ]]; then jobs=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
   # Run from the build folder: with FUZZ_JOBS > 1 libFuzzer writes fuzz-<n>.log files to the cwd.
   if (cd "$BUILD_DIR" && "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
       -max_len=8192 -print_final_stats=1 -artifact_prefix="$BUILD_DIR/artifacts/$t-" "${jobs[@]}" \
       "$work" "$seeds" 2>"$BUILD_DIR/$t.log"); then
+    echo ok >"$BUILD_DIR/$t.verdict"
+  else
+    echo failed >"$BUILD_DIR/$t.verdict"
+  fi
+}
+# FUZZ_PARALLEL targets at a time (default: one per core; each gets its FUZZ_SECONDS in full).
+parallel="${FUZZ_PARALLEL:-$(nproc 2>/dev/null || echo 1)}"
+running=0
+for t in "${targets[@]}"; do
+  echo "== $t: ${FUZZ_SECONDS}s"
+  rm -f "$BUILD_DIR/$t.verdict"
+  run_target "$t" &
+  running=$((running + 1))
+  if ((running >= parallel)); then wait -n || true; running=$((running - 1)); fi
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+  if [[ "$(cat "$BUILD_DIR/$t.verdict" 2>/dev/null)" == ok ]]; then
+    echo "== $t: ok"
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$BUILD_DIR/$t.log" || true
   else
     echo "!! $t failed; see $BUILD_DIR/$t.log and $BUILD_DIR/artifacts/"

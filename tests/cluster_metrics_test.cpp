@@ -164,7 +164,7 @@ TEST(ClusterMetricsTest, SilhouetteSlicedEqualsWhole) {
   LabelledPoints p = collapse(x, l);
   SilhouetteRun run(p);
   int steps = 0;
-  while (!run.step(SliceTimer(0))) ++steps;
+  while (!run.step(SliceTimer::work(0))) ++steps;
   EXPECT_GT(steps, 5);
   EXPECT_EQ(run.value(), silhouette(p));
 }

@@ -157,7 +157,7 @@ TEST(DbscanTest, SlicedRunEqualsWhole) {
   DbscanParams p{.eps = 0.4, .min_samples = 4};
   DbscanRun run(m, w, p);
   int steps = 0;
-  while (!run.step(SliceTimer(0))) ++steps;
+  while (!run.step(SliceTimer::work(0))) ++steps;
   EXPECT_GT(steps, 3);
   EXPECT_EQ(run.labels(), dbscan(m, w, p));
 }

@@ -99,7 +99,7 @@ TEST(KmeansTest, SlicedRunEqualsRunToEnd) {
   KMeansParams p{.k = 4, .restarts = 3, .seed = 9};
   KMeansRun run(m, {}, p);
   int steps = 0;
-  while (!run.step(SliceTimer(0))) ++steps;  // one unit per step
+  while (!run.step(SliceTimer::work(0))) ++steps;  // one unit per step
   EXPECT_GT(steps, 10);
   KMeansResult whole = kmeans(m, {}, p);
   EXPECT_EQ(run.result().labels, whole.labels);

@@ -91,7 +91,7 @@ TEST(ProjectionTest, SlicedEqualsWhole) {
   Case c = make_case(4, 50, 7);
   ProjectionRun run(c.groups, c.groups.rows, {});
   int steps = 0;
-  while (!run.step(SliceTimer(0))) ++steps;
+  while (!run.step(SliceTimer::work(0))) ++steps;
   EXPECT_GT(steps, 3);
   EXPECT_EQ(run.take().xy, project(c.groups, c.groups.rows).xy);
 }

@@ -66,7 +66,7 @@ template <class B>
 int step_in_tiny_slices(B& b) {
   int steps = 1;
   double last = 0;
-  while (!b.step(SliceTimer(0))) {
+  while (!b.step(SliceTimer::work(0))) {
     EXPECT_GE(b.progress(), last);
     last = b.progress();
     ++steps;

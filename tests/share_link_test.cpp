@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace hfrec {
 namespace {
 
@@ -266,14 +272,157 @@ TEST(ShareLink, PercentCoding) {
   EXPECT_FALSE(percent_decode("%4").ok());
 }
 
-TEST(ShareLink, NeverCrashesOnGarbage) {
-  std::string junk;
-  for (int i = 0; i < 4000; ++i) {
-    junk += static_cast<char>((i * 131 + 7) % 256);
-    auto p = parse_share_link(junk, kOrigin);
-    (void)p;
+// Every field of two links, doubles compared exactly.
+::testing::AssertionResult same_link(const ShareLink& a, const ShareLink& b) {
+  auto fail = [](const char* field) { return ::testing::AssertionFailure() << "field " << field << " differs"; };
+  if (a.source != b.source) return fail("source");
+  if (a.catalogue != b.catalogue) return fail("catalogue");
+  if (a.rows != b.rows) return fail("rows");
+  if (a.model != b.model) return fail("model");
+  if (a.method != b.method) return fail("method");
+  if (a.k != b.k) return fail("k");
+  if (a.tasks != b.tasks || a.libraries != b.libraries || a.model_types != b.model_types) return fail("filters");
+  if (a.compare != b.compare) return fail("compare");
+  if (a.view != b.view) return fail("view");
+  if (a.algo != b.algo) return fail("algo");
+  if (a.features != b.features) return fail("features");
+  if (a.cluster_k != b.cluster_k) return fail("cluster_k");
+  if (a.eps != b.eps) return fail("eps");
+  if (a.min_samples != b.min_samples) return fail("min_samples");
+  if (a.seed != b.seed) return fail("seed");
+  if (a.cut != b.cut) return fail("cut");
+  if (a.focus != b.focus) return fail("focus");
+  if (a.zoom != b.zoom) return fail("zoom");
+  if (a.cx != b.cx || a.cy != b.cy) return fail("cx/cy");
+  if (a.extra != b.extra) return fail("extra");
+  return ::testing::AssertionSuccess();
+}
+
+// The keys a hash holds, %XX escapes decoded: what comes before the first '=' of each
+// '&'-separated item (the test's own reading of the link syntax, to know what an error may name).
+std::vector<std::string> keys_of(std::string_view h) {
+  auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (!h.empty() && h[0] == '#') h.remove_prefix(1);
+  std::vector<std::string> keys;
+  for (size_t start = 0; start <= h.size();) {
+    const size_t amp = std::min(h.find('&', start), h.size());
+    const std::string_view item = h.substr(start, amp - start);
+    start = amp + 1;
+    if (item.empty()) continue;
+    const std::string_view s = item.substr(0, item.find('='));
+    std::string key;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        key += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        i += 2;
+      } else {
+        key += s[i];
+      }
+    }
+    keys.push_back(key);
   }
-  SUCCEED();
+  return keys;
+}
+
+// Seeded hostile links: known and unknown keys with valid, out-of-range and malformed values, bad
+// escapes, control bytes, invalid UTF-8, stray '=' '&' '#', over-long keys, too many pairs, too
+// many bytes, and plain byte noise. Whatever parse_share_link makes of one:
+// - a link it accepts formats to a hash that parses to the same link, field for field, and formats
+//   the same again; its catalogue source is an allowed URL;
+// - an error names the parameter at fault ("parameter 'k': ..." for a key the input holds, or
+//   "parameter name '...'" for a key that is not text), or is one of the two whole-link limits.
+TEST(ShareLink, ParsedLinksRoundTripAndErrorsNameTheParameter) {
+  // Values a key accepts (two of every decimal kind need all 17 digits to survive); each pair gets
+  // one of its key's three times in four, else anything from `values`.
+  const std::map<std::string, std::vector<std::string>> valid = {
+      {"model", {"gpt2", "facebook/bart-large-cnn", "a%20b%2Fc%26d"}},
+      {"method", {"cosine", "knn"}},
+      {"compare", {"tfidf", "jaccard"}},
+      {"k", {"1", "10", "100"}},
+      {"task", {"text%20generation", "fill-mask"}},
+      {"view", {"results", "clusters"}},
+      {"algo", {"kmeans", "ward", "dbscan"}},
+      {"features", {"attributes", "soup", "tfidf"}},
+      {"ck", {"1", "100000"}},
+      {"min_samples", {"5"}},
+      {"seed", {"0", "18446744073709551615"}},
+      {"eps", {"0.35", "0.30000000000000004", "1e-12", "1000"}},
+      {"cut", {"0", "2.718281828459045", "1e12"}},
+      {"focus", {"-1", "3"}},
+      {"zoom", {"0.25", "0.33333333333333331", "100000"}},
+      {"cx", {"-10", "0.1", "0.30000000000000004"}},
+      {"cy", {"11", "0.625", "0.33333333333333331"}},
+      {"src", {"https://example.org/a.csv?x=1%26y=2", "/data/a.csv"}},
+      {"cat", {"data.csv"}},
+      {"rows", {"10000", "0"}},
+      {"future", {"x%20y", ""}}};
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : valid) keys.push_back(k);
+  for (const char* k : {"m", "library", "type", "x%20y", "%6Bey", "%zz", "%4", ""}) keys.push_back(k);
+  keys.push_back(std::string(70, 'q'));
+  const std::vector<std::string> values = {
+      "gpt2", "bm25", "0", "101", "-1", "1e3", "1e9", "nan", "inf", "0x1p-2", "-0", "optics", "pixels",
+      "18446744073709551616", "javascript:alert(1)", "//evil.example/a.csv", "%ff", "%0a", "%zz", "%4", "", "=",
+      "x=y", "%C3%A9t%C3%A9", std::string(300, 'v')};
+  std::mt19937_64 rng(19);
+  size_t accepted = 0, refused = 0, named = 0;
+  for (int round = 0; round < 6000; ++round) {
+    std::string h = rng() % 2 ? "#" : "";
+    const size_t pairs = round % 500 == 7 ? 201 : rng() % 6;
+    for (size_t p = 0; p < pairs; ++p) {
+      if (p) h += rng() % 20 ? "&" : "&&";
+      const std::string& key = keys[rng() % keys.size()];
+      h += key;
+      auto ok = valid.find(key);
+      if (ok != valid.end() && rng() % 4) h += "=" + ok->second[rng() % ok->second.size()];
+      else if (rng() % 15) h += "=" + values[rng() % values.size()];
+      if (rng() % 40 == 0) h += static_cast<char>(rng() % 256);  // a stray byte
+    }
+    if (round % 1000 == 3) h += std::string(17000, 'a');
+    if (round % 97 == 0) {  // byte noise
+      h.clear();
+      for (size_t i = rng() % 64; i > 0; --i) h += static_cast<char>(rng() % 256);
+    }
+    SCOPED_TRACE(::testing::PrintToString(h.substr(0, 200)));
+    auto p = parse_share_link(h, kOrigin);
+    if (p.ok()) {
+      ++accepted;
+      if (!p.value().source.empty()) {
+        EXPECT_TRUE(is_allowed_catalogue_url(p.value().source, kOrigin));
+      }
+      const std::string once = format_share_link(p.value());
+      auto again = parse_share_link(once, kOrigin);
+      ASSERT_TRUE(again.ok()) << once << ": " << again.error();
+      EXPECT_TRUE(same_link(again.value(), p.value())) << once;
+      EXPECT_EQ(format_share_link(again.value()), once);
+      continue;
+    }
+    ++refused;
+    const std::string& e = p.error();
+    const size_t bytes = h.size() - (!h.empty() && h[0] == '#');
+    if (e == "link too long: " + std::to_string(bytes) + " bytes (at most 16384)") {
+      EXPECT_GT(bytes, 16384u);
+      continue;
+    }
+    if (e == "link has more than 200 parameters") {
+      EXPECT_GT(pairs, 200u);
+      continue;
+    }
+    ++named;
+    if (e.rfind("parameter name '", 0) == 0) continue;  // a key that is not text, quoted as written
+    bool names_a_key = false;
+    for (const std::string& k : keys_of(h)) names_a_key = names_a_key || e.rfind("parameter '" + k + "': ", 0) == 0;
+    EXPECT_TRUE(names_a_key) << "the error names no parameter of the link: " << e;
+  }
+  // Both outcomes are common, so neither invariant holds vacuously.
+  EXPECT_GT(accepted, 1000u);
+  EXPECT_GT(named, 1000u);
+  EXPECT_EQ(accepted + refused, 6000u);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ std::vector<uint32_t> sort_in_tiny_slices(std::vector<uint32_t> v, int& steps) {
   SlicedSort<Less> s(std::move(v), Less{});
   steps = 1;
   double last = 0;
-  while (!s.step(SliceTimer(0))) {
+  while (!s.step(SliceTimer::work(0))) {
     EXPECT_GE(s.progress(), last);
     last = s.progress();
     ++steps;
@@ -55,7 +55,7 @@ TEST(SlicedSort, SortsDescendingWithAnyStrictOrder) {
   std::shuffle(v.begin(), v.end(), std::mt19937(3));
   auto greater = [](uint32_t a, uint32_t b) { return a > b; };
   SlicedSort<decltype(greater)> s(v, greater);
-  while (!s.step(SliceTimer(0))) {
+  while (!s.step(SliceTimer::work(0))) {
   }
   std::vector<uint32_t> want = v;
   std::sort(want.begin(), want.end(), greater);
@@ -66,18 +66,18 @@ TEST(Batches, VisitEveryIndexOnceInOrderAndResume) {
   std::vector<uint64_t> seen;
   uint64_t pos = 0;
   int calls = 0;
-  while (!batches(pos, 10, 3, SliceTimer(0), [&](uint64_t b, uint64_t e) {
+  while (!batches(pos, 10, Batch{3, 1}, SliceTimer::work(0), [&](uint64_t b, uint64_t e) {
     for (uint64_t i = b; i < e; ++i) seen.push_back(i);
   }))
     ++calls;
   EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-  EXPECT_EQ(calls, 3);  // batches [0,3) [3,6) [6,9) return early; [9,10) finishes
-  EXPECT_TRUE(batches(pos, 10, 3, SliceTimer(0), [](uint64_t, uint64_t) { FAIL() << "nothing left to do"; }));
+  EXPECT_EQ(calls, 4);  // each batch ends its step ([9,10) too: the step's budget is spent)
+  EXPECT_TRUE(batches(pos, 10, Batch{3, 1}, SliceTimer::work(0), [](uint64_t, uint64_t) { FAIL() << "nothing left to do"; }));
 }
 
 TEST(Grow, ReachesTheSizeWithTheValue) {
   std::vector<int> v{1, 2};
-  while (!grow(v, 600000, 7, SliceTimer(0))) {
+  while (!grow(v, 600000, 7, SliceTimer::work(0))) {
   }
   ASSERT_EQ(v.size(), 600000u);
   EXPECT_EQ(v[0], 1);

@@ -21,11 +21,4 @@ inline std::string shared_catalogue_path() {
   const std::string path = ::hfrec::testing::shared_catalogue_path();                           \
   if (path.empty()) GTEST_SKIP() << "../shared/data/hf_models_10k.csv is absent: test skipped"
 
-// True in optimized builds without sanitizers, where a slice's CPU time can be asserted.
-#ifdef HFREC_TIMED_CHECKS
-inline constexpr bool kTimedChecks = true;
-#else
-inline constexpr bool kTimedChecks = false;
-#endif
-
 }  // namespace hfrec::testing

@@ -42,15 +42,26 @@
   const workChannel = new MessageChannel();
   workChannel.port1.onmessage = () => {
     workPending = false;
-    handleNeeds(mod._hfrec_work(WORK_SLICE_MS));
+    handleNeeds(mod._hfrec_work(WORK_SLICE_MS), true);
   };
   function scheduleWork() {
     if (workPending) return;
     workPending = true;
     workChannel.port2.postMessage(0);
   }
-  function handleNeeds(flags) {
-    if (flags & NEED_FRAME) requestFrame();
+  // A frame asked for by work only redraws progress: it waits WORK_FRAME_MS after the last frame
+  // ended, or twice as long as that frame took, so a slow frame (software rendering, a weak GPU, a
+  // million points on the map) leaves the work at least two thirds of the time. Input still draws
+  // at once (wake()).
+  const WORK_FRAME_MS = 50;
+  let nextWorkFrameAt = -Infinity, workFrameTimer = 0;
+  function requestWorkFrame() {
+    const wait = nextWorkFrameAt - performance.now();
+    if (wait <= 0) { requestFrame(); return; }
+    if (!workFrameTimer) workFrameTimer = setTimeout(() => { workFrameTimer = 0; requestFrame(); }, wait);
+  }
+  function handleNeeds(flags, fromWork = false) {
+    if (flags & NEED_FRAME) (fromWork ? requestWorkFrame : requestFrame)();
     if (flags & NEED_WORK) scheduleWork();
     if (flags & TEXT_FIELD) syncTextField();
   }
@@ -60,7 +71,11 @@
     requestAnimationFrame(() => {
       rafPending = false;
       framesDrawn++;
-      handleNeeds(mod._hfrec_frame());
+      const t0 = performance.now();
+      const needs = mod._hfrec_frame();
+      const t1 = performance.now();
+      nextWorkFrameAt = t1 + Math.max(WORK_FRAME_MS, 2 * (t1 - t0));
+      handleNeeds(needs);
       if (followFrames > 0) { followFrames--; syncTextField(); }
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
     });
@@ -617,7 +632,7 @@
     const add = (list, method) => {
       for (const r of list) {
         const tr = document.createElement('tr');
-        for (const v of [r.rank, r.modelId, r.score.toFixed(3), r.downloads, r.task, r.library, r.shared, method]) {
+        for (const v of [r.rank, r.modelId, r.score.toFixed(3), r.downloads, r.task, r.library, r.why || r.shared, method]) {
           const td = document.createElement('td');
           td.textContent = String(v);
           tr.appendChild(td);
@@ -940,7 +955,7 @@
       result = await fetchCatalogue(src, nameFromUrl(src), src);
       if (!result.ok) urlError = result.error;
     }
-    if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), '', early);
+    if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), 'builtin:', early);
     if (urlError) reportError(urlError);
     if (!hubLink && linkHash.length > 1) {
       withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));

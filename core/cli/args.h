@@ -1,8 +1,12 @@
 // Minimal argument parsing for the hfrec command line: --name value, --flag, -k N.
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "../text.h"  // excerpt
 
 namespace hfrec::cli {
 
@@ -34,6 +38,16 @@ Args parse_args(int argc, char** argv, const std::vector<std::string>& flags);
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitQueryFailed = 3;
 inline constexpr int kExitFetchFailed = 4;
+
+// Adds an error for each option not in `known` ("unknown option --fromat (did you mean --format?)").
+void check_options(Args& a, const std::vector<std::string>& known);
+
+// Text for a terminal: control characters (ESC, BEL, CR, ...) as \x1b etc., so ids and arguments
+// cannot move the cursor, retitle the window or write the clipboard.
+std::string printable(std::string_view text);
+// A JSON value as one line (indent -1) or indented; invalid UTF-8 in strings becomes U+FFFD
+// instead of an exception.
+std::string json_line(const nlohmann::json& j, int indent = -1);
 
 // Peak resident memory of this process in bytes (0 when unknown).
 size_t peak_rss_bytes();

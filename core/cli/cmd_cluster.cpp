@@ -15,7 +15,7 @@ namespace {
 
 bool report_errors(const Args& a, const char* cmd) {
   if (a.errors.empty()) return true;
-  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, e.c_str());
+  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, printable(e).c_str());
   std::fprintf(stderr, "run 'hfrec --help' for usage\n");
   return false;
 }
@@ -112,7 +112,7 @@ int cmd_cluster(const Args& in) {
                   {"silhouette_rows", c.metrics.silhouette_rows},
                   {"noise", c.metrics.noise}};
   o["seconds"] = c.seconds;
-  std::cout << o.dump() << "\n";
+  std::cout << json_line(o) << "\n";
   return 0;
 }
 
@@ -161,7 +161,7 @@ int cmd_elbow(const Args& in) {
                           {"silhouette", num(e.silhouette)},
                           {"davies_bouldin", num(e.davies_bouldin)},
                           {"calinski_harabasz", num(e.calinski_harabasz)}};
-      std::cout << o.dump() << "\n" << std::flush;
+      std::cout << json_line(o) << "\n" << std::flush;
     }
   }
   return 0;

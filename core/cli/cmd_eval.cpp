@@ -33,14 +33,8 @@ int cmd_eval(const Args& in) {
     a.get_int("--seed", seed, 0, (1LL << 62));
     p.random_sample = true;
   }
-  for (const auto& o : a.opts) {
-    static const char* known[] = {"--catalogue", "--protocol", "--method", "--k", "-k", "--kmeans-k", "--seed"};
-    bool ok = false;
-    for (const char* kn : known) ok |= o.first == kn;
-    if (!ok) a.errors.push_back("unknown option " + o.first);
-  }
   if (!a.errors.empty()) {
-    for (const auto& e : a.errors) std::fprintf(stderr, "hfrec eval: %s\n", e.c_str());
+    for (const auto& e : a.errors) std::fprintf(stderr, "hfrec eval: %s\n", printable(e).c_str());
     std::fprintf(stderr, "run 'hfrec --help' for usage\n");
     return kExitUsage;
   }
@@ -65,7 +59,7 @@ int cmd_eval(const Args& in) {
   o["value"] = e.value;
   o["k"] = p.k;
   o["seconds"] = e.seconds;
-  std::cout << o.dump() << "\n";
+  std::cout << json_line(o) << "\n";
   return 0;
 }
 

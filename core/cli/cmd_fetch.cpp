@@ -97,7 +97,7 @@ Status save_state(const std::string& path, const hub::ResumeState& s) {
 }
 
 int usage_error(const Args& a) {
-  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec fetch: %s\n", e.c_str());
+  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec fetch: %s\n", printable(e).c_str());
   std::fprintf(stderr, "run 'hfrec --help' for usage\n");
   return kExitUsage;
 }

@@ -7,6 +7,7 @@
 
 #include "../catalogue.h"
 #include "../recommender.h"
+#include "../why.h"
 #include "args.h"
 
 namespace hfrec::cli {
@@ -21,12 +22,13 @@ double ms_since(Clock::time_point t) {
 bool check(Args& a, const char* cmd) {
   if (!a.has("--catalogue")) a.errors.push_back("--catalogue FILE is required");
   if (a.errors.empty()) return true;
-  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, e.c_str());
+  for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, printable(e).c_str());
   std::fprintf(stderr, "run 'hfrec --help' for usage\n");
   return false;
 }
 
-nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recommendation>& recs) {
+// `query_row`: the query's row, for the reasons in words (kMissing: an ad-hoc query).
+nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const std::vector<Recommendation>& recs) {
   nlohmann::json arr = nlohmann::json::array();
   const Catalogue& c = idx.catalogue();
   int rank = 1;
@@ -38,6 +40,7 @@ nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recomme
     o["downloads"] = c.downloads[r.row];
     if (m == Method::knn) o["distance"] = r.distance;
     o["shared"] = r.shared;
+    o["why"] = why_in_words(c, query_row, r.shared);
     arr.push_back(std::move(o));
   }
   return arr;
@@ -45,16 +48,16 @@ nlohmann::json result_json(const Index& idx, Method m, const std::vector<Recomme
 
 void print_table(const Index& idx, const std::string& query, Method m, const std::vector<Recommendation>& recs) {
   const Catalogue& c = idx.catalogue();
-  std::printf("# %s — %s\n", query.c_str(), method_name(m));
+  std::printf("# %s — %s\n", printable(excerpt(query)).c_str(), method_name(m));
   std::printf("%4s  %-60s %10s %12s  %s\n", "rank", "modelId", m == Method::knn ? "distance" : "score",
               "downloads", "shared");
   int rank = 1;
   for (const auto& r : recs) {
     std::string shared;
     for (size_t k = 0; k < r.shared.size() && k < 6; ++k) shared += (k ? ", " : "") + r.shared[k];
-    std::printf("%4d  %-60s %10.6f %12lld  %s\n", rank++, std::string(c.id(r.row)).c_str(),
+    std::printf("%4d  %-60s %10.6f %12lld  %s\n", rank++, printable(c.id(r.row)).c_str(),
                 m == Method::knn ? r.distance : r.score, static_cast<long long>(c.downloads[r.row]),
-                shared.c_str());
+                printable(shared).c_str());
   }
 }
 
@@ -76,12 +79,31 @@ int cmd_recommend(const Args& in) {
   bool adhoc = a.has("--adhoc");
   if (a.has("--queries")) {
     std::ifstream qf(a.get("--queries"));
-    if (!qf) a.errors.push_back("--queries: cannot open '" + a.get("--queries") + "'");
+    if (!qf) a.errors.push_back("--queries: cannot open '" + excerpt(a.get("--queries")) + "'");
+    // Bounded: a line of at most kMaxLine bytes, at most kMaxQueries lines (/dev/zero is refused,
+    // not read until memory runs out).
+    constexpr size_t kMaxLine = 64 * 1024, kMaxQueries = 1'000'000;
     std::string line;
-    while (std::getline(qf, line)) {
+    size_t line_no = 1;
+    auto take = [&] {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-      if (!line.empty()) queries.push_back(line);
+      if (!line.empty()) queries.push_back(std::move(line));
+      line.clear();
+    };
+    for (char ch; qf && a.errors.empty() && qf.get(ch);) {
+      if (ch == '\n') {
+        take();
+        if (queries.size() > kMaxQueries)
+          a.errors.push_back("--queries: more than " + std::to_string(kMaxQueries) + " queries");
+        ++line_no;
+      } else if (line.size() < kMaxLine) {
+        line += ch;
+      } else {
+        a.errors.push_back("--queries: line " + std::to_string(line_no) + " is longer than " +
+                           std::to_string(kMaxLine) + " bytes");
+      }
     }
+    if (a.errors.empty()) take();
   }
   if (queries.empty() && !adhoc && a.errors.empty()) a.errors.push_back("give --model ID, --queries FILE or --adhoc");
   if (!check(a, "recommend")) return kExitUsage;
@@ -99,11 +121,11 @@ int cmd_recommend(const Args& in) {
   p.filters.libraries = a.all("--library");
   p.filters.model_types = a.all("--model-type");
   int status = 0;
-  auto emit = [&](const std::string& label, const Result<std::vector<Recommendation>>& r) {
+  auto emit = [&](const std::string& label, uint32_t query_row, const Result<std::vector<Recommendation>>& r) {
     if (!r.ok()) {
       status = kExitQueryFailed;
-      if (format == "jsonl") std::cout << nlohmann::json{{"query", label}, {"error", r.error()}}.dump() << "\n";
-      else std::printf("# %s — error: %s\n", label.c_str(), r.error().c_str());
+      if (format == "jsonl") std::cout << json_line(nlohmann::json{{"query", excerpt(label)}, {"error", r.error()}}) << "\n";
+      else std::printf("# %s — error: %s\n", printable(excerpt(label)).c_str(), printable(r.error()).c_str());
       return;
     }
     if (format == "table") {
@@ -114,8 +136,8 @@ int cmd_recommend(const Args& in) {
     o["query"] = label;
     o["method"] = method_name(method);
     o["k"] = k;
-    o["results"] = result_json(idx, method, r.value());
-    std::cout << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    o["results"] = result_json(idx, method, query_row, r.value());
+    std::cout << json_line(o) << "\n";
   };
   if (adhoc) {
     AdhocQuery q;
@@ -125,9 +147,9 @@ int cmd_recommend(const Args& in) {
     q.text = a.get("--text");
     RecommendParams pa = p;
     pa.filters = Filters{};
-    emit("adhoc", idx.recommend_adhoc(q, pa));
+    emit("adhoc", kMissing, idx.recommend_adhoc(q, pa));
   }
-  for (const auto& q : queries) emit(q, idx.recommend(q, p));
+  for (const auto& q : queries) emit(q, idx.catalogue().find(q), idx.recommend(q, p));
   std::cout.flush();
   return status;
 }
@@ -162,7 +184,7 @@ int cmd_stats(const Args& in) {
   o["load_ms"] = load_ms;
   o["index_ms"] = index_ms;
   o["peak_memory_bytes"] = peak_rss_bytes();
-  std::cout << o.dump(2) << "\n";
+  std::cout << json_line(o, 2) << "\n";
   return 0;
 }
 

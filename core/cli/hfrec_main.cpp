@@ -1,4 +1,5 @@
 // hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval, fetch).
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -16,7 +17,7 @@ Args parse_args(int argc, char** argv, const std::vector<std::string>& flags) {
   for (; i < argc; ++i) {
     std::string k = argv[i];
     if (k.rfind("-", 0) != 0) {
-      a.errors.push_back("unexpected argument '" + k + "'");
+      a.errors.push_back("unexpected argument '" + excerpt(k) + "'");
       continue;
     }
     if (k.rfind("--", 0) == 0 && k.find('=') != std::string::npos) {
@@ -43,7 +44,7 @@ bool Args::get_int(const std::string& k, long long& out, long long lo, long long
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
     errors.push_back(k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                     ", got '" + v + "'");
+                     ", got '" + excerpt(v) + "'");
     return false;
   }
   out = x;
@@ -56,11 +57,62 @@ bool Args::get_double(const std::string& k, double& out) {
   char* end = nullptr;
   double x = std::strtod(v.c_str(), &end);
   if (v.empty() || *end != '\0') {
-    errors.push_back(k + " must be a number, got '" + v + "'");
+    errors.push_back(k + " must be a number, got '" + excerpt(v) + "'");
     return false;
   }
   out = x;
   return true;
+}
+
+namespace {
+
+// Levenshtein distance of two short option names.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+void check_options(Args& a, const std::vector<std::string>& known) {
+  for (const auto& [name, value] : a.opts) {
+    if (name == "--help" || name == "-h" || std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string best;
+    size_t best_d = 3;  // a hint only for a near miss
+    for (const auto& k : known)
+      if (const size_t d = edit_distance(name, k); d < best_d) best = k, best_d = d;
+    a.errors.push_back("unknown option " + excerpt(name) + (best.empty() ? "" : " (did you mean " + best + "?)"));
+  }
+}
+
+std::string printable(std::string_view text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string json_line(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 size_t peak_rss_bytes() {
@@ -102,12 +154,25 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, a.command.empty() && !a.has("--help") && !a.has("-h") ? stderr : stdout);
     return a.command.empty() && !a.has("--help") && !a.has("-h") ? kExitUsage : 0;
   }
+  // Each command's options: anything else is refused (exit 2) with a hint for a near miss.
+  static const std::vector<std::pair<const char*, std::vector<std::string>>> kOptions = {
+      {"recommend", {"--catalogue", "--method", "-k", "--k", "--model", "--queries", "--format", "--task", "--library",
+                     "--model-type", "--kmeans-k", "--adhoc", "--text"}},
+      {"stats", {"--catalogue"}},
+      {"cluster", {"--catalogue", "--algo", "--features", "--k", "--eps", "--min-samples", "--metric", "--seed",
+                   "--restarts", "--height", "--silhouette-sample"}},
+      {"elbow", {"--catalogue", "--features", "--k-min", "--k-max", "--seed", "--restarts", "--silhouette-sample"}},
+      {"eval", {"--catalogue", "--protocol", "--method", "--k", "-k", "--kmeans-k", "--seed"}},
+      {"fetch", {"--out", "--sort", "--limit", "--hub", "--resume", "--page-size", "--retries", "--retry-base-ms"}},
+  };
+  for (const auto& [command, known] : kOptions)
+    if (a.command == command) check_options(a, known);
   if (a.command == "recommend") return cmd_recommend(a);
   if (a.command == "stats") return cmd_stats(a);
   if (a.command == "cluster") return cmd_cluster(a);
   if (a.command == "elbow") return cmd_elbow(a);
   if (a.command == "eval") return cmd_eval(a);
   if (a.command == "fetch") return cmd_fetch(a);
-  std::fprintf(stderr, "hfrec: unknown command '%s'\n\n%s", a.command.c_str(), kUsage);
+  std::fprintf(stderr, "hfrec: unknown command '%s'\n\n%s", printable(hfrec::excerpt(a.command)).c_str(), kUsage);
   return kExitUsage;
 }

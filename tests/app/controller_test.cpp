@@ -2,6 +2,7 @@
 // loads in slices, failed loads that keep the catalogue, select and history, compare, filters,
 // share links both ways, all-or-nothing set(), cluster jobs and cancel, copy link.
 #include "app/controller.h"
+#include "app/fake_platform.h"
 
 #include <gtest/gtest.h>
 
@@ -17,44 +18,6 @@ namespace hfrec::app {
 namespace {
 
 using nlohmann::json;
-
-// Records what the app asks of the browser.
-struct FakePlatform final : Platform {
-  std::vector<std::string> copied, links, urls, hashes;
-  std::vector<bool> pushes;
-  std::vector<int> positions;
-  std::vector<std::pair<int, std::string>> loads, jobs;
-  int state_changes = 0, file_dialogs = 0, hub_dialogs = 0;
-  void open_file_dialog() override { ++file_dialogs; }
-  void open_hub_dialog() override { ++hub_dialogs; }
-  void copy_text(const std::string& t) override { copied.push_back(t); }
-  void copy_link(const std::string& h) override { links.push_back(h); }
-  void open_url(const std::string& u) override { urls.push_back(u); }
-  void download(const std::string&, const std::string&, const std::string&) override {}
-  void history_go(int) override {}
-  void set_url_hash(const std::string& h, bool push, int pos) override {
-    hashes.push_back(h);
-    pushes.push_back(push);
-    positions.push_back(pos);
-  }
-  void load_finished(int id, const std::string& j) override { loads.emplace_back(id, j); }
-  void job_finished(int id, const std::string& j) override { jobs.emplace_back(id, j); }
-  void state_changed() override { ++state_changes; }
-  std::string page_origin() override { return "https://hfrec.example"; }
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-// The project's own 55-model catalogue.
-const std::string& sample_csv() {
-  static const std::string csv = read_file(std::string(HFREC_SOURCE_DIR) + "/web/catalogue.csv");
-  return csv;
-}
 
 struct App {
   AppState state;
@@ -427,6 +390,42 @@ TEST(Controller, OpenHubAsksThePageForItsDialog) {
   EXPECT_EQ(a.platform.hub_dialogs, 1);
   EXPECT_EQ(a.platform.file_dialogs, 0);
   EXPECT_TRUE(a.platform.loads.empty());
+}
+
+// The why column in words, traced to the query (core/why.h); the raw terms stay in "shared".
+TEST(Controller, EachResultSaysWhyInWordsAndKeepsTheRawTerms) {
+  App a;
+  a.load(sample_csv());
+  a.controller.set_json(R"({"method": "jaccard"})");
+  ASSERT_EQ(a.call(a.controller.select("bert-base-uncased"))["ok"], true);
+  ASSERT_FALSE(a.state.primary.rows.empty());
+  const ResultRow& top = a.state.primary.rows[0];
+  EXPECT_NE(top.why.find("pipeline_tag=fill-mask"), std::string::npos) << top.why;
+  EXPECT_NE(top.why_words.find("same task: fill-mask"), std::string::npos) << top.why_words;
+  EXPECT_EQ(top.why_words.find("pipeline_tag="), std::string::npos) << top.why_words;
+  json st = a.call(a.controller.state_json());
+  EXPECT_EQ(st["results"][0]["shared"], top.why);
+  EXPECT_EQ(st["results"][0]["why"], top.why_words);
+  EXPECT_NE(st["methodHelp"]["tfidf"].get<std::string>().find("few models"), std::string::npos);
+}
+
+// Where a catalogue came from: the page's own (builtin:, never put in a link), a file, a URL, the Hub.
+TEST(Controller, TheCatalogueSaysWhereItCameFrom) {
+  App a;
+  auto load_from = [&](const std::string& source) {
+    a.controller.begin_load(sample_csv(), "catalogue.csv", source);
+    a.run();
+    return a.state.catalogue;
+  };
+  CatalogueInfo c = load_from(kBuiltinSource);
+  EXPECT_EQ(c.origin, "builtin");
+  EXPECT_EQ(c.source, "");
+  a.controller.select("gpt2");
+  EXPECT_EQ(a.platform.hashes.back().find("src="), std::string::npos) << a.platform.hashes.back();
+  EXPECT_EQ(load_from("").origin, "file");
+  EXPECT_EQ(load_from("https://example.org/c.csv").origin, "url");
+  EXPECT_EQ(load_from("hub:sort=downloads&n=100").origin, "hub");
+  EXPECT_EQ(a.call(a.controller.state_json())["catalogue"]["origin"], "hub");
 }
 
 }  // namespace

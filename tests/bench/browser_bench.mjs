@@ -1,6 +1,7 @@
 // Browser benchmark: opens the built app (dist/) in headless Chromium and records, per catalogue
 // size, the time from loadCatalogue (the drop path) to ready, one recommendation per method, the
-// first kmeans query (which runs the clustering), and the WASM heap. Writes JSON.
+// first kmeans query (which runs the clustering), the WASM heap, and (up to 20k rows) Ward on
+// tf-idf's longest work slice and the frame gaps while it runs. Writes JSON.
 //
 //   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,1M.json] [--out FILE] [--gen PATH]
 //
@@ -186,6 +187,25 @@ for (const size of sizes) {
       }
       // A second model with kmeans: the clustering is cached, so this is one query.
       r.memory_peak = window.__bench.memory();
+      // The app's slowest clustering, Ward on tf-idf (up to 20k rows: it is quadratic), while frames
+      // are requested without pause: the longest work slice (the app's own measure) and the gaps
+      // between animation frames. The e2e test checks this slicing by counting slices; its times
+      // are here.
+      if ((r.load.rows ?? Infinity) <= 20000) {
+        const gaps = [];
+        let last = performance.now(), stop = false;
+        const tick = (ts) => { gaps.push(ts - last); last = ts; if (!stop) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+        t = performance.now();
+        const done = await window.hfrec.cluster({ algo: 'ward', features: 'tfidf', k: 8 });
+        stop = true;
+        const sorted = gaps.slice(2).sort((a, b) => a - b);
+        r.ward_tfidf = { ok: done.ok, job_ms: performance.now() - t,
+          longest_step_ms: window.hfrec.state().clusterJob.longestStepMs, frames: sorted.length,
+          median_frame_gap_ms: sorted[sorted.length >> 1] ?? null,
+          p90_frame_gap_ms: sorted[Math.floor(sorted.length * 0.9)] ?? null,
+          longest_frame_gap_ms: sorted[sorted.length - 1] ?? null };
+      }
       return r;
     }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS }));
   } catch (e) {

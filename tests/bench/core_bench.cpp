@@ -1,12 +1,18 @@
 // Native benchmarks of the core at 10k / 100k / 1M rows: parse, index, load+index, one
-// recommendation per method, did-you-mean suggestions, and clustering (k-means; Ward, DBSCAN and silhouette once their
-// headers exist). Catalogues: the real 10k dump ("real10k") and synthetic ones scaled from it
-// (tests/bench/catalogue_gen.h), generated once and cached under /tmp/hfrec-bench.
+// recommendation per method, did-you-mean suggestions, clustering (k-means; Ward, DBSCAN and
+// silhouette once their headers exist), and the slices the app's jobs run in (indexing, clustering:
+// the longest step of an 8 ms budget, the timing the unit tests leave to this file). Catalogues: the
+// real 10k dump ("real10k") and synthetic ones scaled from it (tests/bench/catalogue_gen.h),
+// generated once and cached under /tmp/hfrec-bench.
 //
 //   hfrec_bench --benchmark_filter='/(real10k|10k|100k)$'    # skip 1M (about a minute to set up)
 //   HFREC_BENCH_SIZES=10k,100k hfrec_bench                   # register only these sizes
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,10 +20,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalogue_gen.h"
 #include "core/catalogue.h"
+#include "core/clustering.h"
+#include "core/index_builder.h"
 #include "core/kmeans.h"
 #include "core/recommender.h"
 #include "core/suggest.h"
@@ -272,6 +281,71 @@ void BM_Silhouette(benchmark::State& state, Size s) {
 }
 #endif
 
+// --- job slices ----------------------------------------------------------------------------------
+
+constexpr double kSliceBudgetMs = 8;  // the app asks for about this much work between frames
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Runs a job to the end in kSliceBudgetMs steps; its longest step (wall and this thread's CPU time:
+// on a loaded machine wall time includes preemption) and its step count go into the counters.
+void run_in_slices(benchmark::State& state, hfrec::Job& job) {
+  double worst_wall = 0, worst_cpu = 0, sum_wall = 0;
+  size_t steps = 0;
+  for (bool done = false; !done; ++steps) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = thread_cpu_ms();
+    done = job.step(kSliceBudgetMs);
+    const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    worst_wall = std::max(worst_wall, wall);
+    worst_cpu = std::max(worst_cpu, thread_cpu_ms() - c0);
+    sum_wall += wall;
+  }
+  state.counters["steps"] = static_cast<double>(steps);
+  state.counters["max_step_ms"] = worst_wall;
+  state.counters["max_step_cpu_ms"] = worst_cpu;
+  state.counters["mean_step_ms"] = sum_wall / static_cast<double>(steps);
+}
+
+// IndexBuilder (what a browser tab runs after a load) in 8 ms slices; the catalogue is parsed untimed.
+void BM_IndexSlices(benchmark::State& state, Size s) {
+  std::string error;
+  const std::string* text = catalogue_text(s, error);
+  if (!text) return state.SkipWithError(error.c_str());
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto cat = hfrec::load_catalogue(*text, s.label);
+    if (!cat.ok()) return state.SkipWithError(cat.error().c_str());
+    state.counters["rows"] = static_cast<double>(cat.value().size());
+    hfrec::IndexBuilder b(std::move(cat).value());
+    state.ResumeTiming();
+    run_in_slices(state, b);
+    state.PauseTiming();
+    if (!b.take().ok()) return state.SkipWithError("index build failed");
+    state.ResumeTiming();
+  }
+}
+
+// A clustering request (the app's, with quality metrics and the map) in 8 ms slices.
+void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  for (auto _ : state) {
+    auto job = hfrec::start_cluster(*idx, req);
+    if (!job.ok()) return state.SkipWithError(job.error().c_str());
+    run_in_slices(state, *job.value());
+    auto r = job.value()->take();
+    if (!r.ok()) return state.SkipWithError(r.error().c_str());
+    state.counters["clusters"] = static_cast<double>(r.value().sizes.size());
+  }
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+}
+
 std::vector<Size> selected_sizes() {
   const char* env = std::getenv("HFREC_BENCH_SIZES");
   std::vector<Size> out;
@@ -320,6 +394,24 @@ int register_all() {
 #ifdef HFREC_BENCH_SILHOUETTE
     add("silhouette/k10/" + sz, kMillisecond, BM_Silhouette, s);
 #endif
+  }
+  for (const auto& s : sizes) {
+    const std::string sz = s.label;
+    benchmark::RegisterBenchmark(("slices/index/" + sz).c_str(), BM_IndexSlices, s)->Unit(kMillisecond)->Iterations(1);
+    if (s.rows > 10'000) continue;  // Ward on tf-idf rows is quadratic in distinct rows
+    using hfrec::ClusterAlgo, hfrec::FeatureSpace;
+    const std::pair<const char*, hfrec::ClusterRequest> reqs[] = {
+        {"kmeans-attributes", {.algo = ClusterAlgo::kmeans, .k = 10}},
+        {"ward-attributes", {.algo = ClusterAlgo::ward, .k = 10}},
+        {"dbscan-attributes", {.algo = ClusterAlgo::dbscan, .eps = 0.3, .min_samples = 5}},
+        {"kmeans-tfidf",
+         {.algo = ClusterAlgo::kmeans, .features = FeatureSpace::tfidf, .k = 10, .restarts = 2, .silhouette_sample = 2000}},
+        {"ward-tfidf", {.algo = ClusterAlgo::ward, .features = FeatureSpace::tfidf, .k = 8}},  // the app's slowest
+    };
+    for (const auto& [name, req] : reqs)
+      benchmark::RegisterBenchmark(("slices/cluster/" + std::string(name) + "/" + sz).c_str(), BM_ClusterSlices, s, req)
+          ->Unit(kMillisecond)
+          ->Iterations(1);
   }
   return 0;
 }

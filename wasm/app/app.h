@@ -22,7 +22,11 @@ struct CatalogueInfo {
   std::vector<std::string> warnings;
   double load_ms = 0;       // from the bytes being handed over to ready, as the user waits
   double load_work_ms = 0;  // of which parsing and indexing (the rest is drawing frames and idling)
+  std::string origin;       // "builtin" (the page's own), "file" (picked or dropped), "url" or "hub"
 };
+
+// The source the page passes for its own built-in catalogue (begin_load).
+inline constexpr const char* kBuiltinSource = "builtin:";
 
 // One row of a ranked list, ready to draw.
 struct ResultRow {
@@ -30,7 +34,8 @@ struct ResultRow {
   double score = 0;
   int64_t downloads = 0;
   std::string task, library, model_type;
-  std::string why;      // shared tokens/attributes, comma-separated
+  std::string why;        // shared tokens/attributes, comma-separated (raw, as the CLI gives them)
+  std::string why_words;  // the same in words: "same task: fill-mask · both cite arXiv:1810.04805"
   bool in_both = false; // compare mode: also in the other list
   int rank = 0;         // rank by score (stays when the table is re-sorted)
 };
@@ -115,7 +120,8 @@ struct ClusterState {
   size_t noise = 0;
   double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
   size_t silhouette_rows = 0;
-  double seconds = 0;
+  double seconds = 0;       // the clustering's compute time (its steps alone)
+  double wall_seconds = 0;  // from Run to the result, as waited (frames drawn between steps included)
   int focus = -2;  // cluster shown alone: >= 0, -1 noise, -2 none
 
   // The map: per catalogue row, position in the unit square (y up), label, size factor.
@@ -212,7 +218,8 @@ struct AppState {
   };
   std::vector<LinkIssue> link_issues;
   std::string link_suggestion;
-  std::vector<std::string> methods;  // every method, from kAllMethods
+  std::vector<std::string> methods;      // every method, from kAllMethods
+  std::vector<std::string> method_help;  // what each of `methods` does, in plain words
   std::vector<FilterOption> tasks, libraries, model_types;  // most common first
   std::vector<std::string> suggestions;  // a few models to start from (most downloaded)
 

@@ -165,6 +165,8 @@ struct ClusterController::Impl {
     c.calinski_harabasz = r.metrics.calinski_harabasz;
     c.silhouette_rows = r.metrics.silhouette_rows;
     c.seconds = r.seconds;
+    c.wall_seconds =
+        std::max(r.seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - job_started).count());
     c.clusters.clear();
     for (size_t i = 0; i < r.sizes.size(); ++i) {
       ClusterRow row;
@@ -215,6 +217,9 @@ struct ClusterController::Impl {
 
   std::optional<int> pending_focus;
   double worst_step_ms = 0; // longest step() of the current job (the frame budget check)
+  // When the current job started: its result's wall time (what the person waited, frames drawn
+  // between its steps included) next to its compute time.
+  std::chrono::steady_clock::time_point job_started = std::chrono::steady_clock::now();
 
   void layout_dendrogram(const ClusterResult& r) {
     ClusterState& c = s.clusters;
@@ -331,6 +336,7 @@ struct ClusterController::Impl {
                 {"cutHeight", c.cut_height >= 0 ? json(c.cut_height) : json(nullptr)},
                 {"focus", c.focus == -2 ? json(nullptr) : json(c.focus)},
                 {"seconds", c.seconds},
+                {"wallSeconds", c.wall_seconds},
                 {"elbow", elbow_json()}};
   }
 };
@@ -368,6 +374,7 @@ std::string ClusterController::start(const ClusterParams& p, int job_id) {
   d.job_params = p;
   d.job_id = job_id;
   d.worst_step_ms = 0;
+  d.job_started = std::chrono::steady_clock::now();
   d.s.cluster_draft = p;
   ClusterState& c = d.s.clusters;
   c.running = true;
@@ -424,6 +431,7 @@ std::string ClusterController::recut(double height) {
   d.job_params = d.s.clusters.params;
   d.job_params.cut = height;
   d.pending_focus = d.s.clusters.focus;
+  d.job_started = std::chrono::steady_clock::now();  // a re-cut is waited for on its own
   d.install(std::move(r).value());
   d.s.cluster_draft.k = static_cast<int>(d.s.clusters.clusters.size());
   d.s.cluster_draft.cut = height;

@@ -25,6 +25,7 @@
 #include "core/share_link.h"
 #include "core/suggest.h"
 #include "core/topk.h"
+#include "core/why.h"
 
 namespace hfrec::app {
 
@@ -91,6 +92,7 @@ struct Controller::Impl {
   struct Load {
     int id = 0;
     std::string name, source;
+    bool builtin = false;  // the page's own catalogue (source "builtin:")
     std::unique_ptr<CatalogueLoader> loader;
     std::unique_ptr<IndexBuilder> builder;  // set once parsing finished: indexes in slices
     size_t rows = 0;
@@ -112,7 +114,10 @@ struct Controller::Impl {
   bool link_error = false;  // s.error came from a share link (the next link clears it)
 
   Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p) {
-    for (Method m : kAllMethods) s.methods.push_back(method_name(m));
+    for (Method m : kAllMethods) {
+      s.methods.push_back(method_name(m));
+      s.method_help.push_back(method_description(m));
+    }
     clusters.on_change([this] {
       recompute();
       publish_url(false);
@@ -191,8 +196,17 @@ struct Controller::Impl {
       clusters.reset(index.get());
       const Catalogue& c = index->catalogue();
       s.has_catalogue = true;
-      s.catalogue = CatalogueInfo{c.name, load->source, c.report.format, c.size(), c.report.warnings,
-                                  Ms(now - load->started).count(), load->work_ms + Ms(now - tick_started_).count()};
+      s.catalogue = CatalogueInfo{c.name,
+                                  load->source,
+                                  c.report.format,
+                                  c.size(),
+                                  c.report.warnings,
+                                  Ms(now - load->started).count(),
+                                  load->work_ms + Ms(now - tick_started_).count(),
+                                  load->builtin                              ? "builtin"
+                                  : load->source.empty()                     ? "file"
+                                  : load->source.compare(0, 4, "hub:") == 0 ? "hub"
+                                                                             : "url"};
       s.tasks = count_values(c, c.pipeline_tag);
       s.libraries = count_values(c, c.library_name);
       s.model_types = count_values(c, c.model_type);
@@ -269,6 +283,7 @@ struct Controller::Impl {
     p.k = static_cast<size_t>(s.k);
     p.filters = filters;
     const Catalogue& c = index->catalogue();
+    const uint32_t query_row = c.find(s.query);  // kMissing: a free-text query
     const auto t0 = std::chrono::steady_clock::now();
     // A focused cluster restricts the candidates to its members.
     auto r = clusters.filtering()
@@ -289,6 +304,7 @@ struct Controller::Impl {
       row.library = c.value(c.library_name[rec.row]);
       row.model_type = c.value(c.model_type[rec.row]);
       for (size_t i = 0; i < rec.shared.size() && i < 12; ++i) row.why += (i ? ", " : "") + rec.shared[i];
+      row.why_words = why_in_words(c, query_row, rec.shared);
       row.rank = rank++;
       list.rows.push_back(std::move(row));
     }
@@ -452,7 +468,9 @@ int Controller::begin_load(std::string bytes, std::string name, std::string sour
   d.load = std::make_unique<Impl::Load>();
   d.load->id = d.next_load_id++;
   d.load->name = name.empty() ? "catalogue" : name;
-  d.load->source = std::move(source);
+  // "builtin:" marks the page's own catalogue: not a source a link names, and said as built in.
+  d.load->builtin = source == kBuiltinSource;
+  d.load->source = d.load->builtin ? "" : std::move(source);
   d.load->loader = std::make_unique<CatalogueLoader>(std::move(bytes), d.load->name);
   d.s.busy = true;
   d.s.progress = 0.05f;
@@ -632,6 +650,7 @@ std::string Controller::state_json() const {
   j["catalogue"] = s.has_catalogue ? json{{"name", s.catalogue.name},
                                           {"rows", s.catalogue.rows},
                                           {"source", s.catalogue.source},
+                                          {"origin", s.catalogue.origin},
                                           {"format", s.catalogue.format},
                                           {"warnings", s.catalogue.warnings}}
                                    : json(nullptr);
@@ -651,6 +670,7 @@ std::string Controller::state_json() const {
                    {"task", r.task},
                    {"library", r.library},
                    {"shared", r.why},
+                   {"why", r.why_words},
                    {"inBoth", r.in_both}});
     return a;
   };
@@ -680,6 +700,8 @@ std::string Controller::state_json() const {
   j["search"]["query"] = s.search_query;
   j["search"]["suggestion"] = s.search_suggestion;
   j["methods"] = s.methods;
+  j["methodHelp"] = json::object();
+  for (size_t i = 0; i < s.methods.size(); ++i) j["methodHelp"][s.methods[i]] = s.method_help[i];
   j["clusters"] = d.clusters.summary();
   j["clusterJob"] = d.clusters.job();
   j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};

@@ -84,23 +84,45 @@ void draw_controls(AppState& s) {
   ImGui::TextUnformatted("Algorithm");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
+  // What each algorithm and feature space does, in plain words (the combos' item tooltips).
+  auto algo_help = [](std::string_view a) -> const char* {
+    if (a == "kmeans")
+      return "k-means: splits the models into k groups around k centres, each model joining its nearest "
+             "centre (k-means++ start, 10 restarts, the tightest kept).";
+    if (a == "ward")
+      return "Ward: starts with every model on its own and merges, step by step, the two groups whose merge "
+             "adds the least spread; the tree is cut into k clusters (drag its cut line to choose).";
+    return "DBSCAN: a cluster is a dense region: a model with at least 'min samples' neighbours within eps "
+           "(cosine distance) starts or extends one; models in no dense region are noise. No k needed.";
+  };
+  auto features_help = [](std::string_view f) -> const char* {
+    if (f == "attributes") return "attributes: task, architectures, model type and library, one column each (one-hot).";
+    if (f == "soup")
+      return "soup: every word of the tags, task, author, architectures, model type and library, with counts.";
+    return "tfidf: the soup's words, a word few models have counting more than a common one.";
+  };
   if (ImGui::BeginCombo("##algo", algo_label(p.algo))) {
-    for (const char* a : {"kmeans", "ward", "dbscan"})
+    for (const char* a : {"kmeans", "ward", "dbscan"}) {
       if (ImGui::Selectable(algo_label(a), p.algo == a)) p.algo = a;
+      tooltip(algo_help(a));
+    }
     ImGui::EndCombo();
+  } else {
+    tooltip(algo_help(p.algo));
   }
-  tooltip("k-means (k-means++, 10 restarts), Ward's hierarchical clustering, or DBSCAN (cosine distance)");
   flow(label_w("Features") + combo_w);
   ImGui::TextUnformatted("Features");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
   if (ImGui::BeginCombo("##features", p.features.c_str())) {
-    for (const char* f : {"attributes", "soup", "tfidf"})
+    for (const char* f : {"attributes", "soup", "tfidf"}) {
       if (ImGui::Selectable(f, p.features == f)) p.features = f;
+      tooltip(features_help(f));
+    }
     ImGui::EndCombo();
+  } else {
+    tooltip(std::string("What the models are compared on. ") + features_help(p.features));
   }
-  tooltip("attributes: task, library, model type, architectures (one-hot)\nsoup: all tokens\ntfidf: tokens weighted by "
-          "TF-IDF");
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   flow(p.algo == "dbscan" ? 260 + spacing : p.algo == "kmeans" ? 220 + spacing : 120);
   if (p.algo == "dbscan") {
@@ -156,11 +178,13 @@ void draw_controls(AppState& s) {
     std::string line = std::string(algo_label(c.params.algo)) + " on " + c.params.features + ": " +
                        std::to_string(c.clusters.size()) + (c.clusters.size() == 1 ? " cluster" : " clusters");
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
-    line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.seconds);
+    line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.wall_seconds);
     ImGui::AlignTextToFramePadding();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
     ImGui::PopStyleColor();
+    tooltip(fmt("%.2f s from Run to the result, ", c.wall_seconds) + fmt("%.2f s of it computing", c.seconds) +
+            " (the rest drew the page between the clustering's slices)");
   } else {
     ImGui::AlignTextToFramePadding();
     muted("Choose an algorithm and press Run.");
@@ -548,14 +572,23 @@ void draw_metrics(AppState& s) {
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(v.c_str());
     };
-    line("Inertia (WSS)", fmt("%.1f", c.inertia), "Within-cluster sum of squares: lower is tighter");
+    line("Inertia (WSS)", fmt("%.1f", c.inertia),
+         "How far the models sit from their cluster's centre (squared distances, summed). Lower is tighter; it "
+         "always falls as k grows, so compare k's with the elbow below.");
     line("Silhouette",
          fmt("%.3f", c.silhouette) +
              (c.silhouette_rows ? "  (" + thousands(static_cast<int64_t>(c.silhouette_rows)) + " rows)" : ""),
-         "From -1 to 1: higher means better separated clusters");
-    line("Davies-Bouldin", fmt("%.3f", c.davies_bouldin), "Lower is better");
-    line("Calinski-Harabasz", fmt("%.1f", c.calinski_harabasz), "Higher is better");
-    if (c.noise) line("Noise", thousands(static_cast<int64_t>(c.noise)) + " rows", "DBSCAN rows in no cluster");
+         "How much closer each model is to its own cluster than to the next one, averaged: from -1 (in the wrong "
+         "cluster) through 0 (on a border) to 1 (clearly in its cluster). Higher is better.");
+    line("Davies-Bouldin", fmt("%.3f", c.davies_bouldin),
+         "How much the clusters overlap: each cluster's spread against its distance to its most similar "
+         "neighbour, averaged. Lower is better; 0 means no overlap.");
+    line("Calinski-Harabasz", fmt("%.1f", c.calinski_harabasz),
+         "Spread between the clusters divided by spread within them, adjusted for k and the number of models. "
+         "Higher is better; compare it only on the same features.");
+    if (c.noise)
+      line("Noise", thousands(static_cast<int64_t>(c.noise)) + " rows",
+           "Models DBSCAN put in no cluster: too few neighbours within eps, and no dense region's neighbour.");
     ImGui::EndTable();
   }
 }

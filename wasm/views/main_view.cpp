@@ -56,7 +56,12 @@ void draw_catalogue_line(AppState& s, float max_w) {
     char took[96];
     std::snprintf(took, sizeof took, "\nReady %.2f s after it arrived (%.2f s parsing and indexing)", c.load_ms / 1000,
                   c.load_work_ms / 1000);
-    tooltip((c.source.empty() ? "Loaded from a local file (" + c.format + ")" : "Loaded from " + c.source) + took);
+    const std::string from = c.origin == "builtin" ? "This page's default catalogue: " + thousands(static_cast<int64_t>(c.rows)) +
+                                                         " real models (" + c.format + "); load the live Hub or your own for more"
+                             : c.origin == "file" ? "Loaded from a file on this device (" + c.format + ")"
+                             : c.origin == "hub"  ? "Loaded from the Hugging Face Hub (" + c.source.substr(4) + ")"
+                                                  : "Loaded from " + c.source;
+    tooltip(from + took);
     if (!c.warnings.empty()) {
       ImGui::SameLine();
       std::string w = "⚠ " + std::to_string(c.warnings.size()) + (c.warnings.size() == 1 ? " warning" : " warnings");
@@ -153,10 +158,18 @@ void method_combo(AppState& s, const char* label, const std::string& current, bo
   std::string preview = current.empty() ? "none" : current;
   const bool open = ImGui::BeginCombo(label, preview.c_str());
   ui::name_item(label);
+  auto help = [&](const std::string& m) -> std::string {
+    for (size_t i = 0; i < s.methods.size() && i < s.method_help.size(); ++i)
+      if (s.methods[i] == m) return m + ": " + s.method_help[i];
+    return "";
+  };
+  if (!open) tooltip(current.empty() ? "Compare with a second method's list, side by side" : help(current));
   if (open) {
     if (allow_none && ImGui::Selectable("none", current.empty())) emit(s, kind, "");
-    for (const auto& m : s.methods)
+    for (const auto& m : s.methods) {
       if (ImGui::Selectable(m.c_str(), m == current)) emit(s, kind, m);
+      tooltip(help(m));
+    }
     ImGui::EndCombo();
   }
 }
@@ -406,8 +419,8 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       }
       ImGui::TableSetColumnIndex(6);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      cell_text(r.why, true);
-      tooltip(r.why.empty() ? "" : "Shared: " + r.why);
+      cell_text(r.why_words, true);
+      tooltip(r.why.empty() ? "" : "Why: " + r.why_words + "\nThe recommender's own terms: " + r.why);
       ImGui::TableSetColumnIndex(7);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
       if (ImGui::SmallButton("↗##hf")) emit(s, Intent::open_url, r.model_id);
@@ -424,16 +437,29 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
 
 void draw_empty_state(AppState& s) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  const char* title = "Drop a catalogue or pick a model";
+  const char* title = "Find models like one you know";
   ImGui::PushFont(fonts().title);
   ImVec2 ts = ImGui::CalcTextSize(title);
-  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - ts.x) / 2, ImGui::GetCursorPosY() + avail.y * 0.3f));
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - ts.x) / 2),
+                             ImGui::GetCursorPosY() + avail.y * 0.25f));
   ImGui::TextUnformatted(title);
   ImGui::PopFont();
-  const char* sub = "Drop a .csv or Hub .json anywhere on the page, press Open…, or search on the left.";
-  ImVec2 ss = ImGui::CalcTextSize(sub);
-  ImGui::SetCursorPosX((ImGui::GetWindowWidth() - ss.x) / 2);
-  muted(sub);
+  // What hfrec is for, then how to start: a block of wrapped lines, centred as a whole.
+  const char* purpose =
+      "hfrec ranks Hugging Face models by what they share with one you pick (task, tags, library, papers, "
+      "authors) and groups the catalogue into clusters. It runs in this page: nothing you load is sent anywhere.";
+  const char* how = "Search on the left, pick one of the models below, or drop your own catalogue (.csv or the "
+                    "Hub's .json) anywhere on the page.";
+  const float block = std::min(avail.x - 24, ImGui::GetFontSize() * 34);
+  const float left = ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - block) / 2);
+  for (const char* text : {purpose, how}) {
+    ImGui::SetCursorPosX(left);
+    ImGui::PushTextWrapPos(left + block);
+    if (text == purpose) ImGui::TextUnformatted(text);
+    else muted(text);
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::Spacing();
   {
     const char* hub = "Load from the Hub…";
     float w = ImGui::CalcTextSize(hub).x + 24;
@@ -489,7 +515,7 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   const ImVec2 id_size = ImGui::CalcTextSize(r.model_id.c_str(), nullptr, false, inner - rank_w);
   ImGui::PopFont();
   // The why line on one line, shortened with "…", so three cards fit a phone's first screen.
-  const std::string why = r.why.empty() ? "" : ui::ellipsize("Shared: " + r.why, inner);
+  const std::string why = r.why_words.empty() ? "" : ui::ellipsize(r.why_words, inner);
   const bool chips = !r.task.empty() || !r.library.empty();
   const float chip_h = lh + 6;
   const std::string d = thousands(r.downloads);

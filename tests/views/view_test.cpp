@@ -1,0 +1,144 @@
+// The real views (wasm/views/) drawn natively into a headless ImGui context, as imgui's
+// example_null does: no GL, the font atlas built but never uploaded. A test loads the project's
+// catalogue through the Controller, draws frames, finds items by label through the test-engine
+// hooks (widgets_json(), as window.hfrec.widgets()) and clicks them with the page's own pointer
+// path (input.h), one transition per frame.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+
+#include "app/controller.h"
+#include "app/fake_platform.h"
+#include "imgui.h"
+#include "views/fonts.h"
+#include "views/input.h"
+#include "views/theme.h"
+#include "views/views.h"
+#include "views/widgets.h"
+
+namespace hfrec::app {
+namespace {
+
+using nlohmann::json;
+
+// A headless app: one at a time (the views' fonts belong to the current ImGui context).
+class Ui {
+ public:
+  Ui(float width, float height) {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.DisplaySize = ImVec2(width, height);
+    io.DeltaTime = 1.0f / 60;
+    apply_theme(false);
+    build_fonts(1.0f, narrow_layout(width));
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // built, never uploaded
+    controller.begin_load(sample_csv(), "catalogue.csv", kBuiltinSource);
+    while (controller.tick(1.0)) {
+    }
+    EXPECT_TRUE(state.has_catalogue);
+  }
+  ~Ui() { ImGui::DestroyContext(); }
+  Ui(const Ui&) = delete;
+  Ui& operator=(const Ui&) = delete;
+
+  // One frame as wasm/main.cpp draws it, then the intents it emitted applied.
+  void frame() {
+    ImGuiIO& io = ImGui::GetIO();
+    input::feed(io, ImGui::GetCurrentContext()->FontBaseSize);
+    ImGui::NewFrame();
+    widgets_begin_frame();
+    draw_frame(state);
+    ImGui::Render();
+    widgets_end_frame();
+    input::end_frame();
+    controller.apply_intents();
+  }
+  void frames(int n) {
+    for (int i = 0; i < n; ++i) frame();
+  }
+  // The last frame's item whose whole ImGui label (with its ##id) or visible label is `label`.
+  json find(const std::string& label) const {
+    for (const json& w : json::parse(widgets_json()))
+      if (w["name"] == label || w["label"] == label) return w;
+    return nullptr;
+  }
+  // A click at the item's centre: move, press, release, each in a frame of its own (input.h).
+  bool click(const std::string& label) {
+    const json w = find(label);
+    if (w.is_null()) return false;
+    const float x = w["x"].get<float>() + w["w"].get<float>() / 2, y = w["y"].get<float>() + w["h"].get<float>() / 2;
+    input::push_pointer({input::PointerKind::move, x, y, 0});
+    input::push_pointer({input::PointerKind::down, x, y, 0});
+    input::push_pointer({input::PointerKind::up, x, y, 0});
+    frames(4);
+    return true;
+  }
+
+  AppState state;
+  FakePlatform platform;
+  Controller controller{state, platform};
+};
+
+TEST(Views, TheFirstScreenOffersTheHubAndModelsToTry) {
+  Ui ui(1280, 800);
+  ui.frames(2);
+  EXPECT_FALSE(ui.find("Load from the Hub…").is_null());
+  ASSERT_FALSE(ui.state.suggestions.empty());
+  EXPECT_FALSE(ui.find(ui.state.suggestions[0] + "##try").is_null()) << widgets_json();
+}
+
+TEST(Views, ClickingAModelToTryMakesItTheQuery) {
+  Ui ui(1280, 800);
+  ui.frames(2);
+  const std::string model = ui.state.suggestions.at(0);
+  ASSERT_TRUE(ui.click(model + "##try"));
+  EXPECT_EQ(ui.state.query, model);
+  EXPECT_EQ(ui.state.primary.rows.size(), 10u);
+  ui.frames(2);
+  EXPECT_FALSE(ui.find("Open on Hugging Face ↗").is_null()) << widgets_json();
+}
+
+TEST(Views, TheHubButtonAsksThePageForItsDialog) {
+  Ui ui(1280, 800);
+  ui.frames(2);
+  ASSERT_TRUE(ui.click("Load from the Hub…"));
+  EXPECT_EQ(ui.platform.hub_dialogs, 1);
+}
+
+// Every score and download count is drawn whole, at desktop and phone widths.
+TEST(Views, NoNumberIsCutWideOrNarrow) {
+  for (float width : {1280.0f, 390.0f}) {
+    Ui ui(width, 844);
+    ui.controller.select("bert-base-uncased");
+    ui.frames(3);
+    const json cells = json::parse(cells_json());
+    ASSERT_GE(cells.size(), 10u) << "width " << width;
+    for (const json& c : cells)
+      EXPECT_LE(c["textW"].get<float>(), c["availW"].get<float>() + 0.5f)
+          << "width " << width << ": " << c["column"] << " " << c["text"] << " of " << c["modelId"];
+  }
+}
+
+// (One Ui at a time: the views' fonts belong to the current context.)
+TEST(Views, ThePhoneLayoutPutsMethodAndFiltersInADrawer) {
+  auto drawer_and_method = [](float width) {
+    Ui ui(width, 844);
+    ui.controller.select("gpt2");
+    ui.frames(2);
+    bool drawer = false;
+    for (const json& w : json::parse(widgets_json()))
+      drawer |= w["label"].get<std::string>().rfind("Method & filters", 0) == 0;
+    return std::make_pair(drawer, !ui.find("##method").is_null());
+  };
+  EXPECT_EQ(drawer_and_method(390), std::make_pair(true, false));
+  EXPECT_EQ(drawer_and_method(1280), std::make_pair(false, true));
+}
+
+}  // namespace
+}  // namespace hfrec::app
