@@ -169,12 +169,19 @@ std::string huggingface_url(std::string_view model_id) {
   return "https://huggingface.co/" + path;
 }
 
-Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_origin, const ShareLinkLimits& limits) {
-  ShareLink link;
+Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string_view page_origin,
+                                              const ShareLinkLimits& limits) {
+  ShareLinkParts parts;
+  ShareLink& link = parts.link;
   if (!hash.empty() && hash[0] == '#') hash.remove_prefix(1);
   if (hash.size() > limits.max_bytes)
     return Error{"link too long: " + std::to_string(hash.size()) + " bytes (at most " +
                  std::to_string(limits.max_bytes) + ")"};
+  // Leaves a parameter out: `reason` for people, `what` as parse_share_link's error says it.
+  auto reject = [&](std::string key, std::string value, std::string reason, const std::string& what) {
+    std::string error = param_error(key, what).message;
+    parts.problems.push_back({std::move(key), std::move(value), std::move(reason), std::move(error)});
+  };
   size_t pairs = 0;
   size_t start = 0;
   while (start <= hash.size()) {
@@ -185,66 +192,97 @@ Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_
     if (++pairs > limits.max_values)
       return Error{"link has more than " + std::to_string(limits.max_values) + " parameters"};
     size_t eq = item.find('=');
+    const std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
     auto rk = percent_decode(item.substr(0, eq));
-    if (!rk.ok()) return Error{"parameter name " + quoted(item.substr(0, eq)) + ": " + rk.error()};
+    if (!rk.ok()) {
+      std::string key(item.substr(0, eq));
+      parts.problems.push_back({key, std::string(raw_value), "has a name that is not percent-encoded correctly (" +
+                                rk.error() + ")", "parameter name " + quoted(key) + ": " + rk.error()});
+      continue;
+    }
     std::string key = rk.value();
-    auto rv = percent_decode(eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1));
-    if (!rv.ok()) return param_error(key, rv.error());
+    auto rv = percent_decode(raw_value);
+    if (!rv.ok()) {
+      reject(key, std::string(raw_value), "is not percent-encoded correctly (" + rv.error() + ")", rv.error());
+      continue;
+    }
     std::string v = std::move(rv).value();
-    if (!utf8_valid(v)) return param_error(key, "not valid UTF-8");
-    if (key != "src" && has_control(v)) return param_error(key, "contains control characters");
+    if (!utf8_valid(v)) {
+      reject(key, std::string(raw_value), "is not valid UTF-8", "not valid UTF-8");
+      continue;
+    }
+    if (key != "src" && has_control(v)) {
+      reject(key, v, "contains control characters", "contains control characters");
+      continue;
+    }
 
     if (key == "model" || key == "m") {
-      if (v.empty()) return param_error(key, "empty model id");
-      if (v.size() > 1024) return param_error(key, "model id longer than 1024 bytes");
-      link.model = v;
+      if (v.empty()) reject(key, v, "is empty", "empty model id");
+      else if (v.size() > 1024) reject(key, v, "is longer than 1024 bytes", "model id longer than 1024 bytes");
+      else link.model = v;
     } else if (key == "method" || key == "compare") {
       Method m;
       if (!v.empty() && !parse_method(v, m)) {
         std::string names;
         for (Method x : kAllMethods) names += std::string(names.empty() ? "" : ", ") + method_name(x);
-        return param_error(key, "unknown method " + quoted(v) + " (one of " + names + ")");
+        reject(key, v, "is not a method (one of " + names + ")",
+               "unknown method " + quoted(v) + " (one of " + names + ")");
+      } else {
+        (key == "method" ? link.method : link.compare) = v;
       }
-      (key == "method" ? link.method : link.compare) = v;
     } else if (key == "k") {
       int k = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), k);
-      if (ec != std::errc() || p != v.data() + v.size() || k < 1 || k > 100)
-        return param_error(key, "must be an integer from 1 to 100, got " + quoted(v));
-      link.k = k;
+      const bool integer = !v.empty() && p == v.data() + v.size() && (ec == std::errc() || ec == std::errc::result_out_of_range);
+      if (ec != std::errc() || p != v.data() + v.size() || k < 1 || k > 100) {
+        const bool high = integer && (ec == std::errc::result_out_of_range ? v[0] != '-' : k > 100);
+        reject(key, v, high ? "is above the limit 100" : integer ? "is below the minimum 1" : "is not an integer from 1 to 100",
+               "must be an integer from 1 to 100, got " + quoted(v));
+      } else {
+        link.k = k;
+      }
     } else if (key == "task" || key == "library" || key == "type") {
-      if (v.empty()) return param_error(key, "empty filter value");
-      if (v.size() > 256) return param_error(key, "filter value longer than 256 bytes");
-      auto& list = key == "task" ? link.tasks : key == "library" ? link.libraries : link.model_types;
-      list.push_back(v);
+      if (v.empty()) {
+        reject(key, v, "is empty", "empty filter value");
+      } else if (v.size() > 256) {
+        reject(key, v, "is longer than 256 bytes", "filter value longer than 256 bytes");
+      } else {
+        auto& list = key == "task" ? link.tasks : key == "library" ? link.libraries : link.model_types;
+        list.push_back(v);
+      }
     } else if (key == "view") {
       bool known = false;
       for (const char* name : kViews) known = known || v == name;
-      if (!known) return param_error(key, "unknown view " + quoted(v) + " (results, clusters)");
-      link.view = v;
+      if (!known) reject(key, v, "is not a view (results, clusters)", "unknown view " + quoted(v) + " (results, clusters)");
+      else link.view = v;
     } else if (key == "algo") {
       ClusterAlgo a;
-      if (!parse_algo(v, a)) return param_error(key, "unknown algorithm " + quoted(v) + " (kmeans, ward, dbscan)");
-      link.algo = v;
+      if (!parse_algo(v, a))
+        reject(key, v, "is not an algorithm (kmeans, ward, dbscan)",
+               "unknown algorithm " + quoted(v) + " (kmeans, ward, dbscan)");
+      else link.algo = v;
     } else if (key == "features") {
       FeatureSpace f;
       if (!parse_feature_space(v, f))
-        return param_error(key, "unknown feature space " + quoted(v) + " (attributes, soup, tfidf)");
-      link.features = v;
+        reject(key, v, "is not a feature space (attributes, soup, tfidf)",
+               "unknown feature space " + quoted(v) + " (attributes, soup, tfidf)");
+      else link.features = v;
     } else if (key == "ck" || key == "min_samples") {
       int n = 0;
-      if (!parse_int(v, 1, 100000, n)) return param_error(key, "must be an integer from 1 to 100000, got " + quoted(v));
-      (key == "ck" ? link.cluster_k : link.min_samples) = n;
+      if (!parse_int(v, 1, 100000, n))
+        reject(key, v, "is not an integer from 1 to 100000", "must be an integer from 1 to 100000, got " + quoted(v));
+      else (key == "ck" ? link.cluster_k : link.min_samples) = n;
     } else if (key == "focus") {
       int n = 0;
-      if (!parse_int(v, -1, 100000, n)) return param_error(key, "must be a cluster from -1 to 100000, got " + quoted(v));
-      link.focus = n;
+      if (!parse_int(v, -1, 100000, n))
+        reject(key, v, "is not a cluster from -1 to 100000", "must be a cluster from -1 to 100000, got " + quoted(v));
+      else link.focus = n;
     } else if (key == "seed") {
       uint64_t n = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (v.empty() || ec != std::errc() || p != v.data() + v.size())
-        return param_error(key, "must be a non-negative integer, got " + quoted(v));
-      link.seed = n;
+        reject(key, v, "is not a non-negative integer", "must be a non-negative integer, got " + quoted(v));
+      else link.seed = n;
     } else if (key == "eps" || key == "cut" || key == "zoom" || key == "cx" || key == "cy") {
       double d = 0;
       bool ok = key == "eps"    ? parse_number(v, 1e-12, 1000, d)
@@ -256,29 +294,51 @@ Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_
                             : key == "cut"  ? "a number >= 0"
                             : key == "zoom" ? "a number from 0.25 to 100000"
                                             : "a number from -10 to 11";
-        return param_error(key, std::string("must be ") + range + ", got " + quoted(v));
+        reject(key, v, std::string("is not ") + range, std::string("must be ") + range + ", got " + quoted(v));
+      } else {
+        (key == "eps" ? link.eps : key == "cut" ? link.cut : key == "zoom" ? link.zoom : key == "cx" ? link.cx : link.cy) =
+            d;
       }
-      (key == "eps" ? link.eps : key == "cut" ? link.cut : key == "zoom" ? link.zoom : key == "cx" ? link.cx : link.cy) =
-          d;
     } else if (key == "src") {
       if (!is_allowed_catalogue_url(v, page_origin))
-        return param_error(key, "catalogue URL " + quoted(v) + " is not https: or this site's own");
-      link.source = v;
+        reject(key, v, "is not an https: URL or this site's own",
+               "catalogue URL " + quoted(v) + " is not https: or this site's own");
+      else link.source = v;
     } else if (key == "cat") {
-      if (v.size() > 256) return param_error(key, "catalogue name longer than 256 bytes");
-      link.catalogue = v;
+      if (v.size() > 256) reject(key, v, "is longer than 256 bytes", "catalogue name longer than 256 bytes");
+      else link.catalogue = v;
     } else if (key == "rows") {
       uint64_t n = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (ec != std::errc() || p != v.data() + v.size())
-        return param_error(key, "must be a row count, got " + quoted(v));
-      link.rows = n;
+        reject(key, v, "is not a row count", "must be a row count, got " + quoted(v));
+      else link.rows = n;
     } else {
-      if (key.size() > 64) return Error{"parameter name " + quoted(key) + " is too long"};
-      link.extra.emplace_back(key, v);
+      if (key.size() > 64) {
+        parts.problems.push_back(
+            {key, v, "has a name longer than 64 bytes", "parameter name " + quoted(key) + " is too long"});
+      } else {
+        link.extra.emplace_back(key, v);
+      }
     }
   }
-  return link;
+  return parts;
+}
+
+Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_origin, const ShareLinkLimits& limits) {
+  auto r = parse_share_link_parts(hash, page_origin, limits);
+  if (!r.ok()) return Error{r.error()};
+  if (!r.value().problems.empty()) return Error{r.value().problems.front().error};
+  return std::move(r).value().link;
+}
+
+std::string describe_link_problem(const LinkProblem& p) {
+  // quoted() without its quotes: at most 60 bytes, control characters escaped.
+  auto shown = [](std::string_view s) {
+    std::string q = quoted(s);
+    return q.substr(1, q.size() - 2);
+  };
+  return shown(p.key) + "=" + shown(p.value) + " " + p.reason;
 }
 
 std::string format_share_link(const ShareLink& l) {

@@ -46,11 +46,36 @@ struct ShareLinkLimits {
 // Views a link may name.
 inline constexpr const char* kViews[] = {"results", "clusters"};
 
+// One parameter a link carried that parse_share_link_parts left out, and why.
+struct LinkProblem {
+  std::string key;     // the parameter name (percent-decoded when it could be)
+  std::string value;   // its value as written (percent-decoded when it could be)
+  std::string reason;  // why it was left out: "is above the limit 100"
+  std::string error;   // the message parse_share_link fails with: "parameter 'k': ..."
+};
+
+// A link with the parameters that could be used, and the ones left out.
+struct ShareLinkParts {
+  ShareLink link;                     // every valid parameter
+  std::vector<LinkProblem> problems;  // every rejected one, in the link's order
+};
+
 // Parses a URL hash (with or without the leading '#'). Every value is percent-decoded and checked:
 // methods by name, k in 1..100, the catalogue source by is_allowed_catalogue_url (page_origin is
-// the page's "https://host[:port]"). Errors name the parameter: "parameter 'k': ...".
+// the page's "https://host[:port]"). Errors name the parameter: "parameter 'k': ...". Strict: one
+// bad parameter rejects the whole link (parse_share_link_parts keeps the rest).
 Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_origin,
                                    const ShareLinkLimits& limits = {});
+
+// The same checks, lenient: a bad parameter is left out and reported in `problems`, the rest kept.
+// Only whole-link limits (too long, too many parameters) fail. With no problems, `link` equals
+// what parse_share_link returns; else parse_share_link fails with problems[0].error.
+Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string_view page_origin,
+                                              const ShareLinkLimits& limits = {});
+
+// "k=5000 is above the limit 100": a problem for people, the value shortened to 60 bytes and its
+// control characters escaped.
+std::string describe_link_problem(const LinkProblem& p);
 
 // The hash for a view, starting with '#', keys in a fixed order, values percent-encoded.
 std::string format_share_link(const ShareLink& link);

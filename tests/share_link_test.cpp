@@ -91,6 +91,79 @@ TEST(ShareLink, ErrorsNameTheParameter) {
   EXPECT_EQ(err(("#" + std::string(20000, 'a')).c_str()), "link too long: 20000 bytes (at most 16384)");
 }
 
+TEST(ShareLink, PartsKeepTheValidParameters) {
+  auto r = parse_share_link_parts("#model=bert-base-uncased&method=magic&k=5000&task=fill-mask&view=results", kOrigin);
+  ASSERT_TRUE(r.ok()) << r.error();
+  const ShareLinkParts& p = r.value();
+  EXPECT_EQ(p.link.model, "bert-base-uncased");
+  EXPECT_EQ(p.link.method, "");
+  EXPECT_FALSE(p.link.k.has_value());
+  EXPECT_EQ(p.link.tasks, std::vector<std::string>{"fill-mask"});
+  EXPECT_EQ(p.link.view, "results");
+  ASSERT_EQ(p.problems.size(), 2u);
+  EXPECT_EQ(p.problems[0].key, "method");
+  EXPECT_EQ(p.problems[0].value, "magic");
+  EXPECT_EQ(describe_link_problem(p.problems[0]),
+            "method=magic is not a method (one of jaccard, cosine, tfidf, knn, kmeans, hybrid)");
+  EXPECT_EQ(p.problems[1].key, "k");
+  EXPECT_EQ(p.problems[1].value, "5000");
+  EXPECT_EQ(describe_link_problem(p.problems[1]), "k=5000 is above the limit 100");
+  // The strict parser rejects the same link with the first problem's message.
+  auto strict = parse_share_link("#model=bert-base-uncased&method=magic&k=5000", kOrigin);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error(), p.problems[0].error);
+  // What was kept is a link the strict parser accepts.
+  EXPECT_EQ(format_share_link(p.link), "#model=bert-base-uncased&task=fill-mask&view=results");
+  EXPECT_TRUE(parse_share_link(format_share_link(p.link), kOrigin).ok());
+}
+
+TEST(ShareLink, PartsDescribeEachProblem) {
+  auto describe = [](const std::string& h) {
+    auto r = parse_share_link_parts(h, kOrigin);
+    if (!r.ok()) return "error: " + r.error();
+    std::string out;
+    for (const auto& p : r.value().problems) out += (out.empty() ? "" : " | ") + describe_link_problem(p);
+    return out;
+  };
+  EXPECT_EQ(describe("#k=0"), "k=0 is below the minimum 1");
+  EXPECT_EQ(describe("#k=-99999999999"), "k=-99999999999 is below the minimum 1");
+  EXPECT_EQ(describe("#k=99999999999"), "k=99999999999 is above the limit 100");
+  EXPECT_EQ(describe("#k=ten"), "k=ten is not an integer from 1 to 100");
+  EXPECT_EQ(describe("#k="), "k= is not an integer from 1 to 100");
+  EXPECT_EQ(describe("#model=abc%2&view=map"),
+            "model=abc%2 is not percent-encoded correctly (truncated escape '%' at byte 3) | "
+            "view=map is not a view (results, clusters)");
+  EXPECT_EQ(describe("#model=%0a"), "model=\\x0A contains control characters");
+  EXPECT_EQ(describe("#src=javascript:alert(1)&zoom=0"),
+            "src=javascript:alert(1) is not an https: URL or this site's own | "
+            "zoom=0 is not a number from 0.25 to 100000");
+  EXPECT_EQ(describe("#model=" + std::string(70, 'x') + "&model="),
+            "model= is empty");
+  EXPECT_EQ(describe("#task=" + std::string(300, 'x')),
+            "task=" + std::string(60, 'x') + "... is longer than 256 bytes");
+  // Whole-link limits still reject the whole link.
+  EXPECT_EQ(describe("#" + std::string(20000, 'a')), "error: link too long: 20000 bytes (at most 16384)");
+}
+
+TEST(ShareLink, PartsAgreeWithTheStrictParser) {
+  // Each strict error is the first problem of the lenient parse, and a valid link has none.
+  for (const char* h : {"#k=0", "#k=101", "#method=bm25", "#model=%zz", "#model=", "#model=%ff", "#view=x",
+                        "#algo=optics", "#features=pixels", "#ck=0", "#eps=nan", "#cut=-1", "#cx=inf", "#focus=-2",
+                        "#seed=-3", "#rows=-1", "#src=http://x.org/a.csv", "#%zz=1", "#task=a&k=0&method=x"}) {
+    auto strict = parse_share_link(h, kOrigin);
+    auto parts = parse_share_link_parts(h, kOrigin);
+    ASSERT_FALSE(strict.ok()) << h;
+    ASSERT_TRUE(parts.ok()) << h;
+    ASSERT_FALSE(parts.value().problems.empty()) << h;
+    EXPECT_EQ(parts.value().problems[0].error, strict.error()) << h;
+  }
+  const char* good = "#model=a/b&method=tfidf&k=7&task=t&view=clusters&algo=ward&ck=5&zoom=2&future=1";
+  auto parts = parse_share_link_parts(good, kOrigin);
+  ASSERT_TRUE(parts.ok());
+  EXPECT_TRUE(parts.value().problems.empty());
+  EXPECT_EQ(format_share_link(parts.value().link), format_share_link(parse_share_link(good, kOrigin).value()));
+}
+
 TEST(ShareLink, ClusterViewRoundTrip) {
   ShareLink l;
   l.view = "clusters";

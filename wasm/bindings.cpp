@@ -214,11 +214,12 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_cancel_job() {
 EMSCRIPTEN_KEEPALIVE const char* hfrec_map_point(const char* id) { return ret(controller().map_point(str(id))); }
 
 // {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
+// A link with a bad parameter elsewhere still names its source (apply_link reports the rest).
 EMSCRIPTEN_KEEPALIVE const char* hfrec_link_source(const char* hash) {
-  auto r = hfrec::parse_share_link(str(hash), platform().page_origin());
+  auto r = hfrec::parse_share_link_parts(str(hash), platform().page_origin());
   nlohmann::json j;
   j["ok"] = r.ok();
-  if (r.ok()) j["source"] = r.value().source;
+  if (r.ok()) j["source"] = r.value().link.source;
   else j["error"] = r.error();
   return ret(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

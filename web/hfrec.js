@@ -622,7 +622,8 @@
   }
   function updateMirror() {
     const s = api.state();
-    srError.textContent = s.error || '';
+    // The error, then the notice (a link's rejected parameters and its did-you-mean).
+    srError.textContent = [s.error, s.notice].filter(Boolean).join(' ');
     srTitle.textContent = s.query ? `Models similar to ${s.query}` : 'No model selected';
     document.title = s.query ? `${s.query} — hfrec` : 'hfrec — Hugging Face model recommender';
     const cat = s.catalogue ? `${s.catalogue.name}, ${s.catalogue.rows} models` : 'no catalogue';

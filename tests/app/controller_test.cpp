@@ -186,6 +186,148 @@ TEST(Controller, AShareLinkRestoresTheViewInAnotherPage) {
   EXPECT_EQ(b.controller.share_link(), link);
 }
 
+TEST(Controller, APartialLinkKeepsItsValidParametersAndNamesTheRest) {
+  App a;
+  a.load(sample_csv());
+  json r = a.call(a.controller.apply_link("#model=bert-base-uncased&method=magic&k=5000&compare=jaccard", -1));
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(a.state.query, "bert-base-uncased");
+  EXPECT_EQ(a.state.method, "cosine");  // unchanged: the link's method was rejected
+  EXPECT_EQ(a.state.k, 10);
+  EXPECT_EQ(a.state.compare, "jaccard");
+  EXPECT_EQ(a.state.primary.rows.size(), 10u);
+  EXPECT_EQ(a.state.error, "");
+  EXPECT_EQ(a.state.notice,
+            "This link's method=magic is not a method (one of jaccard, cosine, tfidf, knn, kmeans, hybrid); "
+            "k=5000 is above the limit 100; kept the rest of the link.");
+  ASSERT_EQ(r["problems"].size(), 2u);
+  EXPECT_EQ(r["problems"][1], (json{{"key", "k"}, {"value", "5000"}, {"reason", "is above the limit 100"}}));
+  json st = a.call(a.controller.state_json());
+  EXPECT_EQ(st["notice"], a.state.notice);
+  EXPECT_EQ(st["link"]["problems"], r["problems"]);
+  // The address bar gets the view as opened; the notice keeps the rejected values.
+  EXPECT_EQ(a.platform.hashes.back().rfind("#model=bert-base-uncased&method=cosine&k=10&compare=jaccard", 0), 0u)
+      << a.platform.hashes.back();
+  // A clean link clears the notice.
+  r = a.call(a.controller.apply_link("#model=gpt2", -1));
+  EXPECT_EQ(r["ok"], true);
+  EXPECT_EQ(a.state.notice, "");
+  EXPECT_TRUE(a.state.link_issues.empty());
+}
+
+TEST(Controller, ALinkTooLongIsStillRejectedWhole) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("roberta-base");
+  json r = a.call(a.controller.apply_link("#model=gpt2&" + std::string(20000, 'a'), -1));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(a.state.error, "This link cannot be opened: link too long: 20011 bytes (at most 16384)");
+  EXPECT_EQ(a.state.query, "roberta-base");
+  // The next good link clears that error.
+  a.controller.apply_link("#model=gpt2", -1);
+  EXPECT_EQ(a.state.error, "");
+  EXPECT_EQ(a.state.query, "gpt2");
+}
+
+TEST(Controller, ALinkWithARefusedCatalogueSourceIsNotOpened) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("roberta-base");
+  json r = a.call(a.controller.apply_link("#model=gpt2&k=5&src=javascript:alert(1)", -1));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(a.state.error,
+            "This link cannot be opened: parameter 'src': catalogue URL 'javascript:alert(1)' is not https: or this "
+            "site's own");
+  EXPECT_EQ(a.state.query, "roberta-base");
+  EXPECT_EQ(a.state.k, 10);
+}
+
+TEST(Controller, ALinksModelInOtherLetterCaseIsOpenedWithANotice) {
+  App a;
+  a.load(sample_csv());
+  json r = a.call(a.controller.apply_link("#model=BERT-base-uncased&k=5", -1));
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(a.state.query, "bert-base-uncased");
+  EXPECT_EQ(a.state.k, 5);
+  EXPECT_EQ(a.state.primary.rows.size(), 5u);
+  EXPECT_EQ(a.state.error, "");
+  EXPECT_EQ(a.state.notice,
+            "The link's model 'BERT-base-uncased' is not in catalogue 'catalogue.csv'; opened 'bert-base-uncased', "
+            "the same id in other letter case.");
+  EXPECT_EQ(a.platform.hashes.back().rfind("#model=bert-base-uncased&", 0), 0u) << a.platform.hashes.back();
+}
+
+TEST(Controller, ALinksMissingModelSuggestsTheNearestAndKeepsTheRest) {
+  App a;
+  a.load(sample_csv());
+  a.controller.select("roberta-base");
+  json r = a.call(a.controller.apply_link("#model=bert-base-uncasd&method=jaccard", -1));
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(a.state.error,
+            "The link's model 'bert-base-uncasd' is not in catalogue 'catalogue.csv'; did you mean 'bert-base-uncased'?");
+  EXPECT_EQ(r["error"], a.state.error);
+  EXPECT_EQ(r["suggestion"], "bert-base-uncased");
+  EXPECT_EQ(a.state.link_suggestion, "bert-base-uncased");
+  EXPECT_EQ(a.call(a.controller.state_json())["link"]["suggestion"], "bert-base-uncased");
+  EXPECT_EQ(a.state.method, "jaccard");      // the rest of the link applies
+  EXPECT_EQ(a.state.query, "roberta-base");  // the query stays
+  // The suggestion, taken (the view's button emits select), clears the error.
+  a.state.intents.push_back({Intent::select, "bert-base-uncased"});
+  a.controller.apply_intents();
+  EXPECT_EQ(a.state.query, "bert-base-uncased");
+  EXPECT_EQ(a.state.error, "");
+  EXPECT_EQ(a.state.link_suggestion, "");
+
+  // A Hub id with an author the catalogue lacks: the same name.
+  a.controller.apply_link("#model=google-bert/bert-base-cased", -1);
+  EXPECT_EQ(a.state.link_suggestion, "bert-base-cased");
+  // Nothing near: the old message, no suggestion.
+  r = a.call(a.controller.apply_link("#model=zzzzzzzzzzzz", -1));
+  EXPECT_EQ(r["error"], "The link's model 'zzzzzzzzzzzz' is not in catalogue 'catalogue.csv'");
+  EXPECT_EQ(r["suggestion"], "");
+}
+
+TEST(Controller, SearchTakesHubUrls) {
+  App a;
+  a.load(sample_csv());
+  for (const auto& [text, want] :
+       {std::pair{"https://huggingface.co/gpt2/tree/main", "gpt2"},
+        std::pair{"hf.co/facebook/bart-large-cnn?library=transformers", "facebook/bart-large-cnn"},
+        std::pair{"huggingface.co/google/flan-t5-small#model-card", "google/flan-t5-small"}}) {
+    a.state.intents.push_back({Intent::search, text});
+    a.controller.apply_intents();
+    EXPECT_EQ(a.state.search_text, text);
+    EXPECT_EQ(a.state.search_query, want);
+    ASSERT_FALSE(a.state.search_hits.empty()) << text;
+    EXPECT_EQ(a.state.search_hits[0].model_id, want);
+    EXPECT_EQ(a.state.search_hits[0].kind, "exact");
+    EXPECT_EQ(a.state.search_suggestion, "");
+  }
+  // Enter takes the first hit.
+  a.state.intents.push_back({Intent::select_hit, ""});
+  a.controller.apply_intents();
+  EXPECT_EQ(a.state.query, "google/flan-t5-small");
+  json st = a.call(a.controller.state_json());
+  EXPECT_EQ(st["search"]["query"], "google/flan-t5-small");
+}
+
+TEST(Controller, ASearchWithNoMatchSuggestsTheNearestModel) {
+  App a;
+  a.load(sample_csv());
+  for (const auto& [text, want] : {std::pair{"gpt2-mediun", "gpt2-medium"}, std::pair{"roberta-bsae", "roberta-base"},
+                                   std::pair{"https://huggingface.co/robreta-large", "roberta-large"}}) {
+    a.state.intents.push_back({Intent::search, text});
+    a.controller.apply_intents();
+    EXPECT_EQ(a.state.search_count, 0u) << text;
+    EXPECT_EQ(a.state.search_suggestion, want) << text;
+    EXPECT_EQ(a.call(a.controller.state_json())["search"]["suggestion"], want);
+  }
+  a.state.intents.push_back({Intent::search, "qqqqqqqq"});
+  a.controller.apply_intents();
+  EXPECT_EQ(a.state.search_count, 0u);
+  EXPECT_EQ(a.state.search_suggestion, "");
+}
+
 TEST(Controller, ClusteringRunsInSlicesAndReportsItsJob) {
   App a;
   a.load(sample_csv());

@@ -1,9 +1,9 @@
 // Native benchmarks of the core at 10k / 100k / 1M rows: parse, index, load+index, one
-// recommendation per method, clustering (k-means; Ward, DBSCAN and silhouette once their headers
-// exist), and the slices the app's jobs run in (indexing, clustering: the longest step of an 8 ms
-// budget, the timing the unit tests leave to this file). Catalogues: the real 10k dump ("real10k")
-// and synthetic ones scaled from it (tests/bench/catalogue_gen.h), generated once and cached under
-// /tmp/hfrec-bench.
+// recommendation per method, did-you-mean suggestions, clustering (k-means; Ward, DBSCAN and
+// silhouette once their headers exist), and the slices the app's jobs run in (indexing, clustering:
+// the longest step of an 8 ms budget, the timing the unit tests leave to this file). Catalogues: the
+// real 10k dump ("real10k") and synthetic ones scaled from it (tests/bench/catalogue_gen.h),
+// generated once and cached under /tmp/hfrec-bench.
 //
 //   hfrec_bench --benchmark_filter='/(real10k|10k|100k)$'    # skip 1M (about a minute to set up)
 //   HFREC_BENCH_SIZES=10k,100k hfrec_bench                   # register only these sizes
@@ -29,6 +29,7 @@
 #include "core/index_builder.h"
 #include "core/kmeans.h"
 #include "core/recommender.h"
+#include "core/suggest.h"
 #if __has_include("core/ward.h")
 #include "core/ward.h"
 #define HFREC_BENCH_WARD 1
@@ -167,6 +168,27 @@ void BM_Recommend(benchmark::State& state, Size s, hfrec::Method m) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+}
+
+// The did-you-mean for a text that is no id: `typo` swaps two letters of a catalogue id (cycling
+// over 64), `none` is near nothing. One pass over the ids each (core/suggest.h).
+void BM_Suggest(benchmark::State& state, Size s, bool typo) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const hfrec::Catalogue& cat = idx->catalogue();
+  std::vector<std::string> texts;
+  for (uint32_t row : query_rows(cat.size())) {
+    std::string t(cat.id(row));
+    if (typo && t.size() > 3) std::swap(t[t.size() / 2], t[t.size() / 2 + 1]);
+    texts.push_back(typo ? t : "qxqxqxqxqxqxqxqxqxqxqx" + std::to_string(row));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = hfrec::suggest_model(cat, texts[i++ % texts.size()]);
+    benchmark::DoNotOptimize(r);
+  }
+  set_rows(state, cat.size());
 }
 
 // Weights of the attribute groups (identical one-hot rows collapsed), for the clustering benchmarks.
@@ -355,6 +377,10 @@ int register_all() {
   for (const auto& s : sizes)
     for (hfrec::Method m : hfrec::kAllMethods)
       add(std::string("recommend/") + hfrec::method_name(m) + "/" + s.label, kMicrosecond, BM_Recommend, s, m);
+  for (const auto& s : sizes) {
+    add(std::string("suggest/typo/") + s.label, kMillisecond, BM_Suggest, s, true);
+    add(std::string("suggest/none/") + s.label, kMillisecond, BM_Suggest, s, false);
+  }
   for (const auto& s : sizes)
     for (int k : {10, 20}) add("kmeans/k" + std::to_string(k) + "/" + s.label, kMillisecond, BM_KMeans, s, k);
   for (const auto& s : sizes) {

@@ -1,6 +1,8 @@
 // libFuzzer target: the share-link (URL hash) parser, which reads untrusted links.
 // Invariants: no crash; a parsed link's catalogue source is an allowed URL; a parsed link formats to
-// a hash that parses again and formats identically; percent_decode inverts percent_encode.
+// a hash that parses again and formats identically; percent_decode inverts percent_encode. The
+// lenient parse agrees with the strict one (same link without problems, else the strict error is
+// its first problem's) and what it keeps is a link the strict parser accepts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +21,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto decoded = percent_decode(percent_encode(hash));
   if (!decoded.ok() || decoded.value() != hash) std::abort();
   auto r = parse_share_link(hash, origin);
+  auto parts = parse_share_link_parts(hash, origin);
+  if (parts.ok()) {
+    const ShareLinkParts& p = parts.value();
+    const std::string kept = format_share_link(p.link);
+    auto strict_kept = parse_share_link(kept, origin);
+    if (!strict_kept.ok() || format_share_link(strict_kept.value()) != kept) std::abort();
+    if (p.problems.empty() != r.ok()) std::abort();
+    if (r.ok() && format_share_link(r.value()) != kept) std::abort();
+    if (!r.ok() && r.error() != p.problems.front().error) std::abort();
+    for (const auto& problem : p.problems)
+      if (problem.reason.empty() || describe_link_problem(problem).empty()) std::abort();
+  } else if (r.ok() || r.error() != parts.error()) {
+    std::abort();
+  }
   if (!r.ok()) {
     if (r.error().empty()) std::abort();
     return 0;

@@ -5,6 +5,7 @@
 // path (input.h), one transition per frame.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -138,6 +139,29 @@ TEST(Views, ThePhoneLayoutPutsMethodAndFiltersInADrawer) {
   };
   EXPECT_EQ(drawer_and_method(390), std::make_pair(true, false));
   EXPECT_EQ(drawer_and_method(1280), std::make_pair(false, true));
+}
+
+// The search's and the link's "did you mean" are rows the person can click, wide and narrow.
+TEST(Views, ASearchWithNoMatchOffersTheNearestModel) {
+  for (float width : {1280.0f, 390.0f}) {
+    Ui ui(width, 844);
+    std::snprintf(ui.state.search_buf, sizeof ui.state.search_buf, "%s", "gpt2-mediun");
+    ui.frames(2);
+    ASSERT_EQ(ui.state.search_count, 0u);
+    ASSERT_TRUE(ui.click("Did you mean gpt2-medium?")) << "width " << width << ": " << widgets_json();
+    EXPECT_EQ(ui.state.query, "gpt2-medium") << "width " << width;
+  }
+}
+
+TEST(Views, ALinksMissingModelOffersTheNearestAsAButton) {
+  Ui ui(1280, 800);
+  ui.controller.apply_link("#model=bert-base-uncasd", -1);
+  ui.frames(2);
+  ASSERT_TRUE(ui.click("Open bert-base-uncased")) << widgets_json();
+  EXPECT_EQ(ui.state.query, "bert-base-uncased");
+  EXPECT_EQ(ui.state.error, "");
+  ui.frames(1);
+  EXPECT_TRUE(ui.find("Open bert-base-uncased").is_null());
 }
 
 }  // namespace

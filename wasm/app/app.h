@@ -211,6 +211,13 @@ struct AppState {
   std::string stage;         // "Parsing data.csv"
   std::string error;         // what went wrong and where; the old catalogue stays
   std::string notice;        // e.g. a share link made with another catalogue
+  // The last share link's rejected parameters (key, value, why), and a model it may have meant
+  // ("did you mean"): the notice and error name them; the view offers link_suggestion as a button.
+  struct LinkIssue {
+    std::string key, value, reason;
+  };
+  std::vector<LinkIssue> link_issues;
+  std::string link_suggestion;
   std::vector<std::string> methods;      // every method, from kAllMethods
   std::vector<std::string> method_help;  // what each of `methods` does, in plain words
   std::vector<FilterOption> tasks, libraries, model_types;  // most common first
@@ -232,6 +239,8 @@ struct AppState {
   std::vector<SearchRow> search_hits;
   size_t search_count = 0;
   std::string search_text;   // the text the hits are for
+  std::string search_query;  // what was searched: search_text, or the model id in a pasted Hub URL
+  std::string search_suggestion;  // when nothing matches: the nearest model id ("did you mean"), or ""
   ClusterState clusters;
 
   // --- owned by the UI (the Controller sets them from links and the API) ---

@@ -23,6 +23,7 @@
 #include "core/recommender.h"
 #include "core/search.h"
 #include "core/share_link.h"
+#include "core/suggest.h"
 #include "core/topk.h"
 #include "core/why.h"
 
@@ -110,6 +111,7 @@ struct Controller::Impl {
 
   Filters filters;
   ClusterController clusters;
+  bool link_error = false;  // s.error came from a share link (the next link clears it)
 
   Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p) {
     for (Method m : kAllMethods) {
@@ -219,6 +221,9 @@ struct Controller::Impl {
       }
       s.error.clear();
       s.notice.clear();
+      s.link_issues.clear();
+      s.link_suggestion.clear();
+      link_error = false;
       // Filters and the query survive when the new catalogue has them.
       if (!s.query.empty() && c.find(s.query) == kMissing) s.query.clear();
       history.clear();
@@ -243,18 +248,26 @@ struct Controller::Impl {
     mark(s.model_types, filters.model_types);
   }
 
+  // Searches the box's text; a pasted Hub URL ("https://huggingface.co/gpt2/tree/main") searches
+  // its model id. When nothing matches, the nearest id is offered ("did you mean").
   void run_search(const std::string& text) {
     s.search_text = text;
+    s.search_query = model_id_from_text(text);
     s.search_hits.clear();
     s.search_count = 0;
     s.search_cursor = 0;
+    s.search_suggestion.clear();
     if (!search) return;
-    SearchResult r = search->search(text, SearchParams{.limit = 50});
+    SearchResult r = search->search(s.search_query, SearchParams{.limit = 50});
     const Catalogue& c = index->catalogue();
     for (const auto& h : r.hits)
       s.search_hits.push_back(
           {std::string(c.id(h.row)), match_kind_name(h.kind), std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
     s.search_count = r.count;
+    if (r.count == 0 && !s.search_query.empty()) {
+      Suggestion sug = suggest_model(c, s.search_query);
+      if (sug.kind != SuggestKind::none) s.search_suggestion = c.id(sug.row);
+    }
   }
 
   ResultList run(const std::string& method_text) {
@@ -399,6 +412,11 @@ struct Controller::Impl {
       return fail(msg);
     }
     s.query = std::string(id);
+    if (link_error) {  // the link's model was missing; this one is chosen instead
+      s.error.clear();
+      link_error = false;
+    }
+    s.link_suggestion.clear();
     recompute();
     publish_url(push);
     return dump(json{{"ok", true}, {"results", s.primary.rows.size()}});
@@ -615,6 +633,7 @@ void Controller::apply(const Intent& in) {
     case Intent::dismiss_error:
       s.error.clear();
       s.notice.clear();
+      s.link_suggestion.clear();
       d.platform.state_changed();
       break;
   }
@@ -662,6 +681,10 @@ std::string Controller::state_json() const {
   j["sort"] = {{"key", s.sort == SortKey::score ? "score" : "downloads"}, {"descending", s.sort_descending}};
   j["error"] = s.error;
   j["notice"] = s.notice;
+  // The last share link's rejected parameters and the model it may have meant.
+  json issues = json::array();
+  for (const auto& i : s.link_issues) issues.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
+  j["link"] = {{"problems", issues}, {"suggestion", s.link_suggestion}};
   // Where the time went: the core's recommend() calls alone, and the last load as waited for.
   j["timing"] = {{"recommendMs", s.primary.compute_ms},
                  {"compareMs", s.secondary.compute_ms},
@@ -674,6 +697,8 @@ std::string Controller::state_json() const {
   json hits = json::array();
   for (const auto& h : s.search_hits) hits.push_back({{"modelId", h.model_id}, {"kind", h.kind}});
   j["search"]["hits"] = hits;
+  j["search"]["query"] = s.search_query;
+  j["search"]["suggestion"] = s.search_suggestion;
   j["methods"] = s.methods;
   j["methodHelp"] = json::object();
   for (size_t i = 0; i < s.methods.size(); ++i) j["methodHelp"][s.methods[i]] = s.method_help[i];
@@ -786,13 +811,30 @@ std::string Controller::set_json(std::string_view text) {
 std::string Controller::apply_link(std::string_view hash, int history_pos) {
   auto& d = *impl_;
   AppState& s = d.s;
-  auto parsed = parse_share_link(hash, d.platform.page_origin());
+  // A link's earlier complaints go when another link comes.
+  if (d.link_error) s.error.clear();
+  d.link_error = false;
+  s.link_issues.clear();
+  s.link_suggestion.clear();
+  // Whole-link limits reject the link; a bad parameter is left out and named in the notice.
+  auto parsed = parse_share_link_parts(hash, d.platform.page_origin());
   if (!parsed.ok()) {
     s.error = "This link cannot be opened: " + parsed.error();
+    d.link_error = true;
     d.platform.state_changed();
     return fail(s.error);
   }
-  const ShareLink& l = parsed.value();
+  // A refused catalogue source refuses the link: its model and filters belong to a catalogue this
+  // page will not load, and such a link is more likely hostile than mistyped.
+  for (const auto& p : parsed.value().problems)
+    if (p.key == "src") {
+      s.error = "This link cannot be opened: " + p.error;
+      s.link_issues.push_back({p.key, p.value, p.reason});
+      d.link_error = true;
+      d.platform.state_changed();
+      return fail(s.error);
+    }
+  const ShareLink& l = parsed.value().link;
   if (!l.method.empty()) s.method = l.method;
   s.compare = l.compare;
   if (l.k) s.k = *l.k;
@@ -809,6 +851,15 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
                (l.rows ? " (" + std::to_string(*l.rows) + " rows)" : "") + "; this page has '" + s.catalogue.name +
                "' (" + std::to_string(s.catalogue.rows) + " rows), so results may differ.";
   }
+  auto add_notice = [&](const std::string& text) { s.notice += (s.notice.empty() ? "" : " ") + text; };
+  if (const auto& problems = parsed.value().problems; !problems.empty()) {
+    std::string text = "This link's ";
+    for (size_t i = 0; i < problems.size(); ++i) {
+      text += (i ? "; " : "") + describe_link_problem(problems[i]);
+      s.link_issues.push_back({problems[i].key, problems[i].value, problems[i].reason});
+    }
+    add_notice(text + "; kept the rest of the link.");
+  }
   if (!l.algo.empty() || l.view == "clusters") {
     ClusterParams p = s.cluster_draft;
     if (!l.algo.empty()) p.algo = l.algo;
@@ -824,14 +875,28 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     if (!l.algo.empty() && d.index && !same) d.clusters.start(p);
     d.clusters.set_pending_focus(l.focus.value_or(-2));
   }
-  std::string result = dump(ok_json());
+  json result = ok_json();
   if (history_pos >= 0 && history_pos < static_cast<int>(d.history.size())) d.history_pos = history_pos;
   if (!l.model.empty()) {
-    if (d.index && d.index->catalogue().find(l.model) != kMissing) {
+    const Catalogue* cat = d.index ? &d.index->catalogue() : nullptr;
+    const Suggestion sug = cat ? suggest_model(*cat, l.model) : Suggestion{};
+    const std::string not_in = "The link's model '" + l.model + "' is not in catalogue '" + s.catalogue.name + "'";
+    if (sug.kind == SuggestKind::exact) {
       s.query = l.model;
+    } else if (sug.kind == SuggestKind::case_only) {
+      // The same id in other letter case: use it, and say so.
+      s.query = cat->id(sug.row);
+      add_notice(not_in + "; opened '" + s.query + "', the same id in other letter case.");
+      s.link_issues.push_back({"model", l.model, "is not in the catalogue; opened '" + s.query + "'"});
     } else {
-      s.error = "The link's model '" + l.model + "' is not in catalogue '" + s.catalogue.name + "'";
-      result = fail(s.error);
+      s.error = not_in;
+      if (sug.kind != SuggestKind::none) {
+        s.link_suggestion = cat->id(sug.row);
+        s.error += "; did you mean '" + s.link_suggestion + "'?";
+      }
+      d.link_error = true;
+      s.link_issues.push_back({"model", l.model, "is not in the catalogue"});
+      result = {{"ok", false}, {"error", s.error}};
     }
   } else {
     s.query.clear();
@@ -839,7 +904,11 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
   d.ensure_clustering();
   d.recompute();
   if (history_pos < 0) d.publish_url(false);
-  return result;
+  json problems = json::array();
+  for (const auto& i : s.link_issues) problems.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
+  result["problems"] = problems;
+  result["suggestion"] = s.link_suggestion;
+  return dump(result);
 }
 
 std::string Controller::cluster(std::string_view text, int job_id) {

@@ -110,6 +110,8 @@ void draw_header(AppState& s, bool narrow) {
   }
   if (!s.error.empty()) banner(s, s.error, palette().error_bg, "error");
   if (!s.notice.empty()) banner(s, s.notice, palette().notice_bg, "notice");
+  if (!s.link_suggestion.empty() && ImGui::Button(("Open " + s.link_suggestion + "###linksug").c_str()))
+    emit(s, Intent::select, s.link_suggestion);  // the link's "did you mean"
 }
 
 int search_callback(ImGuiInputTextCallbackData* data) {
@@ -197,6 +199,9 @@ void draw_search(AppState& s, bool narrow) {
       muted(s.has_catalogue ? "Type to search " + thousands(static_cast<int64_t>(s.catalogue.rows)) + " models" : " ");
   } else {
     muted(s.search_count == 1 ? "1 match" : thousands(static_cast<int64_t>(s.search_count)) + " matches");
+    if (!s.search_suggestion.empty() &&
+        ImGui::Selectable(("Did you mean " + s.search_suggestion + "?###searchsug").c_str()))
+      emit(s, Intent::select, s.search_suggestion);
   }
   const bool show_suggestions = s.search_text.empty() && !(narrow && !s.query.empty());
   const size_t rows = show_suggestions ? s.suggestions.size() + 1 : s.search_hits.size();
