@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "../suggest.h"
 #include "args.h"
 
 namespace hfrec::cli {
@@ -64,33 +65,13 @@ bool Args::get_double(const std::string& k, double& out) {
   return true;
 }
 
-namespace {
-
-// Levenshtein distance of two short option names.
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
 void check_options(Args& a, const std::vector<std::string>& known) {
   for (const auto& [name, value] : a.opts) {
     if (name == "--help" || name == "-h" || std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::string best;
-    size_t best_d = 3;  // a hint only for a near miss
+    size_t best_d = 3;  // a hint only for a near miss (at most 2 edits)
     for (const auto& k : known)
-      if (const size_t d = edit_distance(name, k); d < best_d) best = k, best_d = d;
+      if (const size_t d = hfrec::edit_distance(name, k, 2); d < best_d) best = k, best_d = d;
     a.errors.push_back("unknown option " + excerpt(name) + (best.empty() ? "" : " (did you mean " + best + "?)"));
   }
 }
