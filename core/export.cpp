@@ -38,6 +38,12 @@ std::string export_csv(const std::vector<ExportList>& lists) {
   return o;
 }
 
+nlohmann::json row_json(const ExportRow& r) {
+  return {{"rank", r.rank},         {"modelId", r.model_id},     {"score", r.score},
+          {"downloads", r.downloads}, {"task", r.task},           {"library", r.library},
+          {"model_type", r.model_type}, {"why", r.why}};
+}
+
 std::string export_json(const ExportQuery& q, const std::vector<ExportList>& lists) {
   using nlohmann::json;
   json j;
@@ -48,15 +54,13 @@ std::string export_json(const ExportQuery& q, const std::vector<ExportList>& lis
   j["lists"] = json::array();
   for (const ExportList& l : lists) {
     json rows = json::array();
-    for (const ExportRow& r : l.rows)
-      rows.push_back({{"rank", r.rank},
-                      {"modelId", r.model_id},
-                      {"score", r.score},
-                      {"downloads", r.downloads},
-                      {"pipeline_tag", r.task},
-                      {"library_name", r.library},
-                      {"model_type", r.model_type},
-                      {"shared", r.shared}});
+    for (const ExportRow& r : l.rows) {
+      json o = row_json(r);
+      o["pipeline_tag"] = r.task;
+      o["library_name"] = r.library;
+      o["shared"] = r.shared;
+      rows.push_back(std::move(o));
+    }
     j["lists"].push_back({{"method", l.method}, {"results", rows}});
   }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

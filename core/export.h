@@ -2,6 +2,7 @@
 // CSV's text cells neutralised against spreadsheet formula injection.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,14 @@ struct ExportRow {
   int64_t downloads = 0;
   std::string task, library, model_type;
   std::string shared;  // what explains the score, comma-separated
+  std::string why;     // the same in words (core/why.h)
 };
+
+// One ranked model as JSON: {rank, modelId, score, downloads, task, library, model_type, why}.
+// The one shape of a recommendation: the CLI, the app's state() and the JSON export all write it,
+// each adding the keys it has always had (`shared` as the CLI's array or the app's text; the
+// export's pipeline_tag and library_name; state()'s inBoth).
+nlohmann::json row_json(const ExportRow& r);
 
 // One method's ranked list.
 struct ExportList {

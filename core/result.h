@@ -29,13 +29,22 @@ class Result {
   std::variant<T, Error> v_;
 };
 
-// Result<void> equivalent.
-struct Status {
-  bool ok_ = true;
-  std::string message;
-  static Status Ok() { return {}; }
-  static Status Fail(std::string m) { return {false, std::move(m)}; }
+// Success or an Error, for calls that return nothing else.
+template <>
+class Result<void> {
+ public:
+  Result() = default;
+  Result(Error e) : ok_(false), message_(std::move(e.message)) {}
+  static Result Ok() { return {}; }
+  static Result Fail(std::string m) { return Error{std::move(m)}; }
   bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const std::string& error() const { assert(!ok_); return message_; }
+
+ private:
+  bool ok_ = true;
+  std::string message_;
 };
+using Status = Result<void>;
 
 }  // namespace hfrec

@@ -10,6 +10,7 @@
 #include "clustering.h"
 #include "recommender.h"
 #include "text.h"
+#include "view_params.h"
 
 namespace hfrec {
 
@@ -59,20 +60,11 @@ std::string quoted(std::string_view v) {
   return o + "'";
 }
 
-// A finite decimal number (no hex, inf or nan) in [lo, hi].
-bool parse_number(const std::string& v, double lo, double hi, double& out) {
-  double d = 0;
-  if (!parse_decimal(v, d) || d < lo || d > hi) return false;
-  out = d;
-  return true;
-}
-
-bool parse_int(const std::string& v, int lo, int hi, int& out) {
-  int n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) return false;
-  out = n;
-  return true;
+// A bound for messages: "100", "0.25".
+std::string number_text(double d) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", d);
+  return buf;
 }
 
 // Shortest text that reads back as the same double.
@@ -216,10 +208,39 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
       continue;
     }
 
+    // A value checked against its row of the table (view_params.h).
+    auto too_long = [&](const ParamSpec& spec, const char* what) {
+      if (v.size() <= spec.max_bytes) return false;
+      const std::string n = std::to_string(spec.max_bytes);
+      reject(key, v, "is longer than " + n + " bytes", std::string(what) + " longer than " + n + " bytes");
+      return true;
+    };
+    auto integer = [&](Param p) -> std::optional<int64_t> {
+      const ParamSpec& spec = param_spec(p);
+      if (auto n = parse_int_param(spec, v)) return n;
+      // Say which side of the range a whole number fell on.
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      const bool whole = !v.empty() && end == v.data() + v.size() && ec != std::errc::invalid_argument;
+      const bool high = whole && (ec == std::errc::result_out_of_range ? v[0] != '-' : n > spec.hi);
+      const std::string range = describe_range(spec);
+      reject(key, v,
+             high ? "is above the limit " + number_text(spec.hi)
+             : whole ? "is below the minimum " + number_text(spec.lo)
+                     : "is not " + range,
+             "must be " + range + ", got " + quoted(v));
+      return std::nullopt;
+    };
+    auto number = [&](Param p) -> std::optional<double> {
+      const ParamSpec& spec = param_spec(p);
+      auto d = parse_number_param(spec, v);
+      if (!d) reject(key, v, "is not " + describe_range(spec), "must be " + describe_range(spec) + ", got " + quoted(v));
+      return d;
+    };
+
     if (key == "model" || key == "m") {
       if (v.empty()) reject(key, v, "is empty", "empty model id");
-      else if (v.size() > 1024) reject(key, v, "is longer than 1024 bytes", "model id longer than 1024 bytes");
-      else link.model = v;
+      else if (!too_long(param_spec(Param::model), "model id")) link.model = v;
     } else if (key == "method" || key == "compare") {
       Method m;
       if (!v.empty() && !parse_method(v, m)) {
@@ -231,22 +252,12 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
         (key == "method" ? link.method : link.compare) = v;
       }
     } else if (key == "k") {
-      int k = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), k);
-      const bool integer = !v.empty() && p == v.data() + v.size() && (ec == std::errc() || ec == std::errc::result_out_of_range);
-      if (ec != std::errc() || p != v.data() + v.size() || k < 1 || k > 100) {
-        const bool high = integer && (ec == std::errc::result_out_of_range ? v[0] != '-' : k > 100);
-        reject(key, v, high ? "is above the limit 100" : integer ? "is below the minimum 1" : "is not an integer from 1 to 100",
-               "must be an integer from 1 to 100, got " + quoted(v));
-      } else {
-        link.k = k;
-      }
+      if (auto n = integer(Param::k)) link.k = static_cast<int>(*n);
     } else if (key == "task" || key == "library" || key == "type") {
+      const Param p = key == "task" ? Param::task : key == "library" ? Param::library : Param::model_type;
       if (v.empty()) {
         reject(key, v, "is empty", "empty filter value");
-      } else if (v.size() > 256) {
-        reject(key, v, "is longer than 256 bytes", "filter value longer than 256 bytes");
-      } else {
+      } else if (!too_long(param_spec(p), "filter value")) {
         auto& list = key == "task" ? link.tasks : key == "library" ? link.libraries : link.model_types;
         list.push_back(v);
       }
@@ -267,46 +278,27 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
         reject(key, v, "is not a feature space (attributes, soup, tfidf)",
                "unknown feature space " + quoted(v) + " (attributes, soup, tfidf)");
       else link.features = v;
-    } else if (key == "ck" || key == "min_samples") {
-      int n = 0;
-      if (!parse_int(v, 1, 100000, n))
-        reject(key, v, "is not an integer from 1 to 100000", "must be an integer from 1 to 100000, got " + quoted(v));
-      else (key == "ck" ? link.cluster_k : link.min_samples) = n;
+    } else if (key == "ck") {
+      if (auto n = integer(Param::cluster_k)) link.cluster_k = static_cast<int>(*n);
+    } else if (key == "min_samples") {
+      if (auto n = integer(Param::min_samples)) link.min_samples = static_cast<int>(*n);
     } else if (key == "focus") {
-      int n = 0;
-      if (!parse_int(v, -1, 100000, n))
-        reject(key, v, "is not a cluster from -1 to 100000", "must be a cluster from -1 to 100000, got " + quoted(v));
-      else link.focus = n;
+      if (auto n = integer(Param::focus)) link.focus = static_cast<int>(*n);
     } else if (key == "seed") {
-      uint64_t n = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (v.empty() || ec != std::errc() || p != v.data() + v.size())
-        reject(key, v, "is not a non-negative integer", "must be a non-negative integer, got " + quoted(v));
-      else link.seed = n;
+      if (auto n = parse_uint_param(param_spec(Param::seed), v)) link.seed = *n;
+      else reject(key, v, "is not a non-negative integer", "must be a non-negative integer, got " + quoted(v));
     } else if (key == "eps" || key == "cut" || key == "zoom" || key == "cx" || key == "cy") {
-      double d = 0;
-      bool ok = key == "eps"    ? parse_number(v, 1e-12, 1000, d)
-                : key == "cut"  ? parse_number(v, 0, 1e12, d)
-                : key == "zoom" ? parse_number(v, 0.25, 100000, d)
-                                : parse_number(v, -10, 11, d);
-      if (!ok) {
-        const char* range = key == "eps"    ? "a number in (0, 1000]"
-                            : key == "cut"  ? "a number >= 0"
-                            : key == "zoom" ? "a number from 0.25 to 100000"
-                                            : "a number from -10 to 11";
-        reject(key, v, std::string("is not ") + range, std::string("must be ") + range + ", got " + quoted(v));
-      } else {
+      const Param p = find_link_param(key)->param;
+      if (auto d = number(p))
         (key == "eps" ? link.eps : key == "cut" ? link.cut : key == "zoom" ? link.zoom : key == "cx" ? link.cx : link.cy) =
-            d;
-      }
+            *d;
     } else if (key == "src") {
       if (!is_allowed_catalogue_url(v, page_origin))
         reject(key, v, "is not an https: URL or this site's own",
                "catalogue URL " + quoted(v) + " is not https: or this site's own");
       else link.source = v;
     } else if (key == "cat") {
-      if (v.size() > 256) reject(key, v, "is longer than 256 bytes", "catalogue name longer than 256 bytes");
-      else link.catalogue = v;
+      if (!too_long(param_spec(Param::catalogue), "catalogue name")) link.catalogue = v;
     } else if (key == "rows") {
       uint64_t n = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

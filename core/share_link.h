@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "result.h"
+#include "view_params.h"
 
 namespace hfrec {
 
-// Everything a link restores. Empty strings / nullopt mean "not in the link".
+// Everything a link restores. Empty strings / nullopt mean "not in the link". The keys, their
+// types and ranges are view_params.h's table.
 struct ShareLink {
   std::string source;                 // catalogue URL (https: or same-origin) when it came by URL
   std::string catalogue;              // catalogue name, to report a mismatch
@@ -39,8 +41,8 @@ struct ShareLink {
 };
 
 struct ShareLinkLimits {
-  size_t max_bytes = 16 * 1024;  // the whole hash
-  size_t max_values = 200;       // key=value pairs
+  size_t max_bytes = kMaxLinkBytes;    // the whole hash
+  size_t max_values = kMaxLinkValues;  // key=value pairs
 };
 
 // Views a link may name.

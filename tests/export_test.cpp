@@ -36,10 +36,10 @@ TEST(CsvCell, FormulaStartsGetAnApostropheAndQuotes) {
 
 std::vector<ExportList> two_lists() {
   ExportList a{"cosine", {}};
-  a.rows.push_back({1, "org/m1", 0.5, 1234, "fill-mask", "transformers", "bert", "bert, fill"});
-  a.rows.push_back({2, "-m2", -0.25, 0, "", "", "", "=cmd"});
+  a.rows.push_back({1, "org/m1", 0.5, 1234, "fill-mask", "transformers", "bert", "bert, fill", "same task: fill-mask"});
+  a.rows.push_back({2, "-m2", -0.25, 0, "", "", "", "=cmd", ""});
   ExportList b{"knn", {}};
-  b.rows.push_back({1, "@m3", 1.0 / 3, 9000000000, "text-generation", "", "gpt2", ""});
+  b.rows.push_back({1, "@m3", 1.0 / 3, 9000000000, "text-generation", "", "gpt2", "", ""});
   return {a, b};
 }
 
@@ -78,13 +78,16 @@ TEST(ExportJson, ExactOutput) {
             "      \"results\": [\n"
             "        {\n"
             "          \"downloads\": 1234,\n"
+            "          \"library\": \"transformers\",\n"
             "          \"library_name\": \"transformers\",\n"
             "          \"modelId\": \"org/m1\",\n"
             "          \"model_type\": \"bert\",\n"
             "          \"pipeline_tag\": \"fill-mask\",\n"
             "          \"rank\": 1,\n"
             "          \"score\": 0.5,\n"
-            "          \"shared\": \"bert, fill\"\n"
+            "          \"shared\": \"bert, fill\",\n"
+            "          \"task\": \"fill-mask\",\n"
+            "          \"why\": \"same task: fill-mask\"\n"
             "        }\n"
             "      ]\n"
             "    }\n"

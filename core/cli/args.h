@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../text.h"  // excerpt
+#include "../view_params.h"
 
 namespace hfrec::cli {
 
@@ -29,6 +30,12 @@ struct Args {
   bool get_int(const std::string& k, long long& out, long long lo, long long hi);
   bool get_double(const std::string& k, double& out);
 };
+
+// The largest value the CLI takes for a parameter of view_params.h's table.
+inline long long cli_max(Param p) {
+  const ParamSpec& s = param_spec(p);
+  return static_cast<long long>(s.cli_hi != 0 ? s.cli_hi : s.hi);
+}
 
 // Options that take no value.
 Args parse_args(int argc, char** argv, const std::vector<std::string>& flags);

@@ -41,9 +41,9 @@ int cmd_cluster(const Args& in) {
     a.errors.push_back("--algo must be kmeans, ward or dbscan, got '" + a.get("--algo") + "'");
   parse_features(a, r.features);
   long long k = r.k, ms = r.min_samples, seed = 0, restarts = r.restarts, sample = 0;
-  a.get_int("--k", k, 1, 100'000'000);
-  a.get_int("--min-samples", ms, 1, 100'000'000);
-  a.get_int("--seed", seed, 0, (1LL << 53));
+  a.get_int("--k", k, 1, cli_max(Param::cluster_k));
+  a.get_int("--min-samples", ms, 1, cli_max(Param::min_samples));
+  a.get_int("--seed", seed, 0, cli_max(Param::seed));
   a.get_int("--restarts", restarts, 1, 1000);
   a.get_int("--silhouette-sample", sample, 0, 100'000'000);
   if (a.get_double("--eps", r.eps) && !(r.eps > 0 && std::isfinite(r.eps)))
@@ -126,7 +126,7 @@ int cmd_elbow(const Args& in) {
   long long kmin = r.k_min, kmax = r.k_max, seed = 0, restarts = r.restarts, sample = 0;
   a.get_int("--k-min", kmin, 1, 100'000'000);
   a.get_int("--k-max", kmax, 1, 100'000'000);
-  a.get_int("--seed", seed, 0, (1LL << 53));
+  a.get_int("--seed", seed, 0, cli_max(Param::seed));
   a.get_int("--restarts", restarts, 1, 1000);
   a.get_int("--silhouette-sample", sample, 0, 100'000'000);
   if (a.errors.empty() && kmax < kmin)

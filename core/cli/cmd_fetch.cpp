@@ -180,7 +180,7 @@ int cmd_fetch(const Args& in) {
   hub::Pager& pager = made->value();
   if (!resume || resume->rows == 0) {
     if (Status s = file.create(); !s.ok()) {
-      std::fprintf(stderr, "hfrec fetch: %s\n", s.message.c_str());
+      std::fprintf(stderr, "hfrec fetch: %s\n", s.error().c_str());
       return kExitUsage;
     }
   }
@@ -201,7 +201,7 @@ int cmd_fetch(const Args& in) {
     std::fprintf(stderr, "hfrec fetch: stopped with %s in %s (partial); %s\n",
                  plural(pager.rows(), "model", "models").c_str(), out.c_str(),
                  s.ok() ? ("go on with: hfrec fetch --out " + out + " --resume " + state_path).c_str()
-                        : s.message.c_str());
+                        : s.error().c_str());
     return kExitFetchFailed;
   };
 
@@ -215,10 +215,10 @@ int cmd_fetch(const Args& in) {
       std::this_thread::sleep_for(std::chrono::milliseconds(step.wait_ms));
       continue;
     }
-    if (Status s = file.append(step.rows, pager.rows() - step.rows.size()); !s.ok()) return stop(s.message);
+    if (Status s = file.append(step.rows, pager.rows() - step.rows.size()); !s.ok()) return stop(s.error());
     if (step.kind == hub::Step::failed) return stop(step.message);
     if (!pager.finished()) {
-      if (Status s = save_state(state_path, pager.state()); !s.ok()) return stop(s.message);
+      if (Status s = save_state(state_path, pager.state()); !s.ok()) return stop(s.error());
     }
     std::fprintf(stderr, tty ? "\rhfrec fetch: %zu%s models, %s" : "hfrec fetch: %zu%s models, %s\n", pager.rows(),
                  of.c_str(), plural(pager.pages(), "page", "pages").c_str());

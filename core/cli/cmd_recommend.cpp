@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../catalogue.h"
+#include "../export.h"
 #include "../recommender.h"
 #include "../why.h"
 #include "args.h"
@@ -33,14 +34,12 @@ nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const
   const Catalogue& c = idx.catalogue();
   int rank = 1;
   for (const auto& r : recs) {
-    nlohmann::json o;
-    o["rank"] = rank++;
-    o["modelId"] = c.id(r.row);
-    o["score"] = r.score;
-    o["downloads"] = c.downloads[r.row];
+    ExportRow row{rank++, std::string(c.id(r.row)), r.score, c.downloads[r.row],
+                  std::string(c.value(c.pipeline_tag[r.row])), std::string(c.value(c.library_name[r.row])),
+                  std::string(c.value(c.model_type[r.row])), "", why_in_words(c, query_row, r.shared)};
+    nlohmann::json o = row_json(row);
     if (m == Method::knn) o["distance"] = r.distance;
     o["shared"] = r.shared;
-    o["why"] = why_in_words(c, query_row, r.shared);
     arr.push_back(std::move(o));
   }
   return arr;
@@ -71,7 +70,7 @@ int cmd_recommend(const Args& in) {
     a.errors.push_back("unknown method '" + a.get("--method") + "' (jaccard, cosine, tfidf, knn, kmeans, hybrid)");
   long long k = 10, kk = 10;
   if (a.has("-k")) a.opts.emplace("--k", a.get("-k"));
-  a.get_int("--k", k, 1, 100000);
+  a.get_int("--k", k, 1, cli_max(Param::k));
   a.get_int("--kmeans-k", kk, 1, 1000);
   std::string format = a.get("--format", "jsonl");
   if (format != "jsonl" && format != "table") a.errors.push_back("--format must be jsonl or table, got '" + format + "'");

@@ -3,8 +3,11 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/query.h"  // Method, Filters
 
 namespace hfrec::app {
 
@@ -161,6 +164,29 @@ struct ClusterState {
 struct MapView {
   double cx = 0.5, cy = 0.5, zoom = 1;
   bool operator==(const MapView&) const = default;
+};
+
+// The cluster view's focus (ClusterState::focus): a cluster's label (>= 0), the noise, or none.
+inline constexpr int kFocusNoise = -1;
+inline constexpr int kFocusNone = -2;
+
+// The view as one typed value: the query, the ranked list's method, k and filters, the tab, the
+// clustering controls and the map. The controls, set(), share links and back/forward all change
+// the view by reading this value, changing it and handing it to the Controller's one writer
+// (Controller::Impl::apply_view), which checks all of it before writing any of it. The keys and
+// ranges are core/view_params.h's table.
+struct ViewParams {
+  std::string query;  // the query model ("" for none); callers check it is in the catalogue
+  Method method = Method::cosine;
+  std::optional<Method> compare;  // a second method shown side by side
+  int k = 10;
+  Filters filters;
+  View view = View::results;
+  ClusterParams cluster;      // the clustering controls' values
+  bool run_cluster = false;   // start clustering with `cluster` (checked before anything changes)
+  std::optional<int> focus;   // the cluster to show alone (a label, kFocusNoise, kFocusNone); unset: as is
+  MapView map;
+  bool size_by_downloads = false;
 };
 
 // What the UI asks for. Compute intents go to the Controller, browser ones to the Platform.

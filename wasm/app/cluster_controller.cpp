@@ -20,6 +20,7 @@
 #include "core/map_grid.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
+#include "core/view_params.h"
 
 namespace hfrec::app {
 
@@ -43,53 +44,61 @@ json nan_to_null(double v) {
 // [SECTION] Parameters from JSON
 //-----------------------------------------------------------------------------
 
-std::string parse_cluster_params(const json& j, ClusterParams& p) {
-  if (!j.is_object()) return "cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}";
+Status parse_cluster_params(const json& j, ClusterParams& p) {
+  if (!j.is_object()) return Status::Fail("cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}");
   ClusterParams o = p;
+  // "cluster.k: must be an integer from 1 to 100000, got 0", the range from view_params.h's table.
+  auto bad = [&](Param param, const char* key) {
+    return Status::Fail("cluster." + std::string(key) + ": must be " + describe_range(param_spec(param)) + ", got " +
+                        dump(j[key]));
+  };
+  auto integer = [&](Param param, const char* key, int& out) {
+    const json& v = j[key];
+    if (!v.is_number_integer() || !in_range(param_spec(param), v.get<int64_t>())) return false;
+    out = static_cast<int>(v.get<int64_t>());
+    return true;
+  };
+  auto number = [&](Param param, const char* key, double& out) {
+    const json& v = j[key];
+    if (!v.is_number() || !in_range(param_spec(param), v.get<double>())) return false;
+    out = v.get<double>();
+    return true;
+  };
   if (j.contains("algo")) {
     ClusterAlgo a;
     if (!j["algo"].is_string() || !parse_algo(j["algo"].get<std::string>(), a))
-      return "cluster.algo: unknown algorithm " + dump(j["algo"]) + " (kmeans, ward, dbscan)";
+      return Status::Fail("cluster.algo: unknown algorithm " + dump(j["algo"]) + " (kmeans, ward, dbscan)");
     o.algo = j["algo"].get<std::string>();
   }
   if (j.contains("features")) {
     FeatureSpace f;
     if (!j["features"].is_string() || !parse_feature_space(j["features"].get<std::string>(), f))
-      return "cluster.features: unknown feature space " + dump(j["features"]) + " (attributes, soup, tfidf)";
+      return Status::Fail("cluster.features: unknown feature space " + dump(j["features"]) + " (attributes, soup, tfidf)");
     o.features = j["features"].get<std::string>();
   }
   if (j.contains("k")) {
-    if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 || j["k"].get<int64_t>() > 100000)
-      return "cluster.k: must be an integer from 1 to 100000, got " + dump(j["k"]);
-    o.k = static_cast<int>(j["k"].get<int64_t>());
+    if (!integer(Param::cluster_k, "k", o.k)) return bad(Param::cluster_k, "k");
     o.cut = -1;
   }
-  if (j.contains("eps")) {
-    if (!j["eps"].is_number() || !(j["eps"].get<double>() > 0) || !(j["eps"].get<double>() <= 1000))
-      return "cluster.eps: must be a number in (0, 1000], got " + dump(j["eps"]);
-    o.eps = j["eps"].get<double>();
-  }
-  for (const char* key : {"min_samples", "minSamples"}) {
-    if (!j.contains(key)) continue;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < 1 || j[key].get<int64_t>() > 100000)
-      return std::string("cluster.") + key + ": must be an integer from 1 to 100000, got " + dump(j[key]);
-    o.min_samples = static_cast<int>(j[key].get<int64_t>());
-  }
+  if (j.contains("eps") && !number(Param::eps, "eps", o.eps)) return bad(Param::eps, "eps");
+  for (const char* key : {"min_samples", "minSamples"})
+    if (j.contains(key) && !integer(Param::min_samples, key, o.min_samples)) return bad(Param::min_samples, key);
   if (j.contains("seed")) {
-    if (!j["seed"].is_number_integer() || j["seed"].get<int64_t>() < 0)
-      return "cluster.seed: must be a non-negative integer, got " + dump(j["seed"]);
-    o.seed = j["seed"].get<uint64_t>();
+    // Any unsigned 64-bit seed, as links carry them (2^63 and above included).
+    const json& v = j["seed"];
+    const bool ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+    if (!ok) return bad(Param::seed, "seed");
+    o.seed = v.get<uint64_t>();
   }
   if (j.contains("cut")) {
     if (j["cut"].is_null())
       o.cut = -1;
-    else if (!j["cut"].is_number() || !(j["cut"].get<double>() >= 0) || !std::isfinite(j["cut"].get<double>()))
-      return "cluster.cut: must be a number >= 0 (a Ward cut height), got " + dump(j["cut"]);
-    else
-      o.cut = j["cut"].get<double>();
+    else if (!number(Param::cut, "cut", o.cut))
+      return Status::Fail("cluster.cut: must be " + describe_range(param_spec(Param::cut)) + " (a Ward cut height), got " +
+                          dump(j["cut"]));
   }
   p = o;
-  return "";
+  return Status::Ok();
 }
 
 //-----------------------------------------------------------------------------
@@ -363,12 +372,12 @@ void ClusterController::reset(const Index* index) {
   d.index = index;
 }
 
-std::string ClusterController::start(const ClusterParams& p, int job_id) {
+Status ClusterController::start(const ClusterParams& p, int job_id) {
   auto& d = *impl_;
-  if (!d.index) return "no catalogue is loaded";
+  if (!d.index) return Status::Fail("no catalogue is loaded");
   ClusterRequest req = Impl::request_of(p, d.index->catalogue().size());
   auto j = start_cluster(*d.index, req);
-  if (!j.ok()) return j.error();
+  if (!j.ok()) return Status::Fail(j.error());
   d.drop_jobs("superseded by a newer clustering");
   d.job = std::move(j).value();
   d.job_params = p;
@@ -383,14 +392,14 @@ std::string ClusterController::start(const ClusterParams& p, int job_id) {
   c.stage = "starting";
   c.error.clear();
   d.platform.state_changed();
-  return "";
+  return Status::Ok();
 }
 
-std::string ClusterController::start_elbow(const std::string& features, int job_id) {
+Status ClusterController::start_elbow(const std::string& features, int job_id) {
   auto& d = *impl_;
-  if (!d.index) return "no catalogue is loaded";
+  if (!d.index) return Status::Fail("no catalogue is loaded");
   ElbowRequest req;
-  if (!parse_feature_space(features, req.features)) return "unknown feature space '" + features + "'";
+  if (!parse_feature_space(features, req.features)) return Status::Fail("unknown feature space '" + features + "'");
   const size_t n = d.index->catalogue().size();
   req.k_min = 2;
   req.k_max = static_cast<int>(std::min<size_t>(12, n));
@@ -398,7 +407,7 @@ std::string ClusterController::start_elbow(const std::string& features, int job_
   req.seed = d.s.cluster_draft.seed;
   req.silhouette_sample = std::min<size_t>(n, 2000);
   auto j = ::hfrec::start_elbow(*d.index, req);
-  if (!j.ok()) return j.error();
+  if (!j.ok()) return Status::Fail(j.error());
   d.drop_jobs("superseded by the elbow");
   d.elbow = std::move(j).value();
   d.job_id = job_id;
@@ -412,7 +421,7 @@ std::string ClusterController::start_elbow(const std::string& features, int job_
   c.stage = "starting";
   c.error.clear();
   d.platform.state_changed();
-  return "";
+  return Status::Ok();
 }
 
 void ClusterController::cancel() {
@@ -421,13 +430,13 @@ void ClusterController::cancel() {
   if (d.elbow) d.elbow->cancel();
 }
 
-std::string ClusterController::recut(double height) {
+Status ClusterController::recut(double height) {
   auto& d = *impl_;
-  if (!d.result || d.result->request.algo != ClusterAlgo::ward) return "a cut needs a Ward clustering";
-  if (!(height >= 0) || !std::isfinite(height)) return "the cut height must be a number >= 0";
+  if (!d.result || d.result->request.algo != ClusterAlgo::ward) return Status::Fail("a cut needs a Ward clustering");
+  if (!(height >= 0) || !std::isfinite(height)) return Status::Fail("the cut height must be a number >= 0");
   int k = clusters_at(d.s.clusters.merge_heights, height);
   auto r = recut_ward(*d.index, *d.result, k, height);
-  if (!r.ok()) return r.error();
+  if (!r.ok()) return Status::Fail(r.error());
   d.job_params = d.s.clusters.params;
   d.job_params.cut = height;
   d.pending_focus = d.s.clusters.focus;
@@ -436,7 +445,7 @@ std::string ClusterController::recut(double height) {
   d.s.cluster_draft.k = static_cast<int>(d.s.clusters.clusters.size());
   d.s.cluster_draft.cut = height;
   d.notify();
-  return "";
+  return Status::Ok();
 }
 
 void ClusterController::focus(int label) {

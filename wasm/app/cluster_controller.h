@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/controller.h"
+#include "core/result.h"
 
 namespace hfrec {
 class Index;
@@ -31,14 +32,14 @@ public:
   void reset(const Index* index);
 
   // Starts clustering with p. job_id > 0: Platform::job_finished(job_id, ...) reports the outcome.
-  // Returns "" or the error (bad parameters, no catalogue).
-  std::string start(const ClusterParams& p, int job_id = 0);
+  // Fails (changing nothing) on bad parameters or with no catalogue.
+  Status start(const ClusterParams& p, int job_id = 0);
   // Starts the k-means elbow (k = 2..12) on a feature space.
-  std::string start_elbow(const std::string& features, int job_id = 0);
+  Status start_elbow(const std::string& features, int job_id = 0);
   // Cancels the running job (its promise resolves with an error).
   void cancel();
-  // Ward: a new cut at this height. Returns "" or the error.
-  std::string recut(double height);
+  // Ward: a new cut at this height.
+  Status recut(double height);
   // Shows one cluster alone (label >= 0, -1 noise) or all (-2); filters the ranked list.
   void focus(int label);
   // The focus a link asked for: now, or when the running job's result arrives.
@@ -69,7 +70,8 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads {algo, features, k, eps, min_samples, seed, cut} over p; "" or an error naming the field.
-std::string parse_cluster_params(const nlohmann::json& j, ClusterParams& p);
+// Reads {algo, features, k, eps, min_samples, seed, cut} over p (unchanged on an error naming the
+// field), with the ranges of core/view_params.h's table.
+Status parse_cluster_params(const nlohmann::json& j, ClusterParams& p);
 
 } // namespace hfrec::app

@@ -1,0 +1,163 @@
+// The view model (ViewParams and its one writer) and the one table of keys and ranges
+// (core/view_params.h) as the app uses it: share links and set() accept and refuse the same
+// values, set() is all-or-nothing, and set() refuses what a share link could not carry.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/cluster_controller.h"
+#include "app/controller.h"
+#include "app/fake_platform.h"
+#include "core/share_link.h"
+#include "core/view_params.h"
+
+namespace hfrec::app {
+namespace {
+
+using nlohmann::json;
+
+struct App {
+  AppState state;
+  FakePlatform platform;
+  Controller controller{state, platform};
+  void load() {
+    controller.begin_load(sample_csv(), "catalogue.csv", "");
+    while (controller.tick(1.0)) {
+    }
+    ASSERT_TRUE(state.has_catalogue);
+  }
+  json set(const json& j) { return json::parse(controller.set_json(j.dump())); }
+};
+
+// set()'s JSON for one table row's api path ("map.zoom" -> {"map": {"zoom": v}}).
+json at_path(std::string_view path, const json& v) {
+  const size_t dot = path.find('.');
+  if (dot == std::string_view::npos) return json{{std::string(path), v}};
+  return json{{std::string(path.substr(0, dot)), {{std::string(path.substr(dot + 1)), v}}}};
+}
+
+// Values on each side of a row's bounds: the bounds are accepted, the values beyond refused.
+struct Probe {
+  double value;
+  bool accepted;
+};
+std::vector<Probe> probes(const ParamSpec& s) {
+  const double step = s.type == ParamType::integer ? 1 : (s.hi - s.lo) / 1000;
+  std::vector<Probe> v{{s.hi, true}, {s.hi + step, false}};
+  if (s.lo_open) v.push_back({s.lo, false}), v.push_back({s.lo + step, true});
+  else v.push_back({s.lo, true}), v.push_back({s.lo - step, false});
+  return v;
+}
+
+std::string link_text(double v, ParamType t) {
+  if (t == ParamType::integer) return std::to_string(static_cast<long long>(v));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+TEST(ViewParams, LinksAndSetAcceptAndRefuseTheSameValuesForEveryRangedKey) {
+  int checked = 0;
+  for (int i = 0; i <= static_cast<int>(Param::rows); ++i) {
+    const ParamSpec& s = param_spec(static_cast<Param>(i));
+    if (s.type != ParamType::integer && s.type != ParamType::number) continue;
+    if (s.link.empty() || s.api.empty() || s.hi >= 1.8e19) continue;  // seed: any unsigned 64-bit
+    for (const Probe& p : probes(s)) {
+      SCOPED_TRACE(std::string(s.link) + "=" + link_text(p.value, s.type));
+      // The share link.
+      auto parts = parse_share_link_parts("#" + std::string(s.link) + "=" + link_text(p.value, s.type), "");
+      ASSERT_TRUE(parts.ok());
+      EXPECT_EQ(parts.value().problems.empty(), p.accepted);
+      // set() (cluster.* through the parser set() and cluster() share, since set() would run it).
+      const json value = s.type == ParamType::integer ? json(static_cast<int64_t>(p.value)) : json(p.value);
+      if (s.api.rfind("cluster.", 0) == 0 && s.param != Param::focus) {
+        ClusterParams cp;
+        EXPECT_EQ(parse_cluster_params(json{{std::string(s.api.substr(8)), value}}, cp).ok(), p.accepted);
+      } else {
+        App a;
+        json r = a.set(at_path(s.api, value));
+        EXPECT_EQ(r["ok"], p.accepted) << r.dump();
+        if (!p.accepted) {
+          EXPECT_NE(r["error"].get<std::string>().find("must be"), std::string::npos) << r.dump();
+        }
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 4 * 9);  // k, ck, eps, min_samples, cut, focus, zoom, cx, cy
+}
+
+TEST(ViewParams, SetChangesNothingWhenItsClusteringCannotStart) {
+  App a;  // no catalogue: a clustering cannot start
+  json r = a.set({{"method", "jaccard"},
+                  {"k", 5},
+                  {"map", {{"sizeByDownloads", true}, {"zoom", 2}}},
+                  {"cluster", {{"algo", "ward"}, {"k", 4}}}});
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"], "cluster: no catalogue is loaded");
+  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.k, 10);
+  EXPECT_FALSE(a.state.size_by_downloads);
+  EXPECT_EQ(a.state.map.zoom, 1);
+  EXPECT_EQ(a.state.cluster_draft.algo, "kmeans");
+}
+
+TEST(ViewParams, SetRefusesFiltersAShareLinkCouldNotCarry) {
+  App a;
+  a.load();
+  json many = json::array();
+  for (size_t i = 0; i <= kMaxFilterValues; ++i) many.push_back("task-" + std::to_string(i));
+  json r = a.set({{"filters", {{"tasks", many}}}});
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"], "filters: more than " + std::to_string(kMaxFilterValues) + " values");
+  r = a.set({{"filters", {{"libraries", {std::string(257, 'x')}}}}});
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"], "filters.libraries: a value must be 1 to 256 bytes, got 257");
+  EXPECT_TRUE(a.state.tasks.empty() || !a.state.tasks[0].on);
+  // The most a set() takes makes a link the page opens whole.
+  many.erase(many.end() - 1);
+  r = a.set({{"filters", {{"tasks", many}}}});
+  ASSERT_EQ(r["ok"], true) << r.dump();
+  auto parts = parse_share_link_parts(a.controller.share_link(), "");
+  ASSERT_TRUE(parts.ok()) << parts.error();
+  EXPECT_TRUE(parts.value().problems.empty());
+  EXPECT_EQ(parts.value().link.tasks.size(), kMaxFilterValues);
+}
+
+TEST(ViewParams, SeedsUpTo2To64AreTakenAsLinksTakeThem) {
+  ClusterParams p;
+  ASSERT_TRUE(parse_cluster_params(json{{"seed", 18446744073709551615ull}}, p).ok());
+  EXPECT_EQ(p.seed, 18446744073709551615ull);
+  Status st = parse_cluster_params(json{{"seed", -1}}, p);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error(), "cluster.seed: must be a non-negative integer, got -1");
+  auto link = parse_share_link("#seed=18446744073709551615", "");
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(*link.value().seed, 18446744073709551615ull);
+}
+
+TEST(ViewParams, EveryControlGoesThroughTheOneWriter) {
+  App a;
+  a.load();
+  a.controller.select("bert-base-uncased");
+  const size_t frames = a.platform.hashes.size();
+  a.controller.apply({Intent::set_method, "jaccard"});
+  a.controller.apply({Intent::set_compare, "tfidf"});
+  a.controller.apply({Intent::set_k, "", 500});  // clamped as the slider's range is
+  a.controller.apply({Intent::toggle_filter, "fill-mask", 0});
+  EXPECT_EQ(a.state.method, "jaccard");
+  EXPECT_EQ(a.state.compare, "tfidf");
+  EXPECT_EQ(a.state.k, 100);
+  ASSERT_FALSE(a.state.primary.rows.empty());
+  for (const auto& r : a.state.primary.rows) EXPECT_EQ(r.task, "fill-mask") << r.model_id;
+  EXPECT_EQ(a.platform.hashes.size(), frames + 4);  // each a history entry
+  a.controller.apply({Intent::set_method, "no-such-method"});
+  EXPECT_EQ(a.state.method, "jaccard");
+  EXPECT_EQ(a.platform.hashes.size(), frames + 4);
+  a.controller.apply({Intent::set_compare, ""});
+  EXPECT_EQ(a.state.compare, "");
+}
+
+}  // namespace
+}  // namespace hfrec::app

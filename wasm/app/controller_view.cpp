@@ -1,0 +1,235 @@
+// The view model: ViewParams read from and written to AppState through one writer (apply_view),
+// and the automation API's set() and state() over it (controller.h).
+#include "app/controller_impl.h"
+#include "core/view_params.h"
+
+namespace hfrec::app {
+
+namespace {
+
+// A number of set()'s JSON checked against its row of view_params.h's table:
+// "k: must be an integer from 1 to 100, got 5000".
+Status read_number(const json& v, Param p, std::string_view path, double& out) {
+  const ParamSpec& spec = param_spec(p);
+  const bool whole = spec.type != ParamType::integer || v.is_number_integer();
+  if (!v.is_number() || !whole || !in_range(spec, v.get<double>()))
+    return Status::Fail(std::string(path) + ": must be " + describe_range(spec) + ", got " + dump(v));
+  out = v.get<double>();
+  return Status::Ok();
+}
+
+Status read_method(const json& v, std::string_view key, std::optional<Method>& out, bool allow_none) {
+  Method m;
+  if (allow_none && (v.is_null() || (v.is_string() && v.get<std::string>().empty()))) {
+    out.reset();
+    return Status::Ok();
+  }
+  if (!v.is_string() || !parse_method(v.get<std::string>(), m))
+    return Status::Fail(std::string(key) + ": unknown method " + dump(v));
+  out = m;
+  return Status::Ok();
+}
+
+// Reads set()'s {method, compare, k, view, filters, cluster, map} over v; on an error v may be
+// partly written (the caller drops it).
+Status read_view_json(const json& j, ViewParams& v) {
+  if (j.contains("method")) {
+    std::optional<Method> m;
+    if (Status st = read_method(j["method"], "method", m, false); !st.ok()) return st;
+    v.method = *m;
+  }
+  if (j.contains("compare"))
+    if (Status st = read_method(j["compare"], "compare", v.compare, true); !st.ok()) return st;
+  if (j.contains("k")) {
+    double k = 0;
+    if (Status st = read_number(j["k"], Param::k, "k", k); !st.ok()) return st;
+    v.k = static_cast<int>(k);
+  }
+  if (j.contains("view") && (!j["view"].is_string() || !parse_view(j["view"].get<std::string>(), v.view)))
+    return Status::Fail("view: unknown view " + dump(j["view"]));
+  if (j.contains("filters")) {
+    const json& f = j["filters"];
+    if (!f.is_object()) return Status::Fail("filters: must be an object {tasks, libraries, model_types}");
+    v.filters = Filters{};
+    size_t values = 0;
+    for (auto [key, dst, p] : {std::tuple{"tasks", &v.filters.tasks, Param::task},
+                               std::tuple{"libraries", &v.filters.libraries, Param::library},
+                               std::tuple{"model_types", &v.filters.model_types, Param::model_type}}) {
+      if (!f.contains(key)) continue;
+      const std::string path = std::string("filters.") + key;
+      if (!f[key].is_array()) return Status::Fail(path + ": must be an array of strings");
+      for (const auto& x : f[key]) {
+        if (!x.is_string()) return Status::Fail(path + ": must be an array of strings");
+        // The limits a share link holds, so the app never writes a link it would refuse.
+        const std::string& text = x.get_ref<const std::string&>();
+        if (text.empty() || text.size() > param_spec(p).max_bytes)
+          return Status::Fail(path + ": a value must be 1 to " + std::to_string(param_spec(p).max_bytes) +
+                              " bytes, got " + std::to_string(text.size()));
+        if (++values > kMaxFilterValues)
+          return Status::Fail("filters: more than " + std::to_string(kMaxFilterValues) + " values");
+        dst->push_back(text);
+      }
+    }
+  }
+  if (j.contains("cluster")) {
+    const json& c = j["cluster"];
+    if (Status st = parse_cluster_params(c, v.cluster); !st.ok()) return st;
+    if (c.contains("focus")) {
+      if (c["focus"].is_null()) {
+        v.focus = kFocusNone;
+      } else {
+        double f = 0;
+        if (!c["focus"].is_number_integer() || !in_range(param_spec(Param::focus), c["focus"].get<int64_t>()))
+          return Status::Fail("cluster.focus: must be a cluster label, -1 for noise or null, got " + dump(c["focus"]));
+        f = static_cast<double>(c["focus"].get<int64_t>());
+        v.focus = static_cast<int>(f);
+      }
+    }
+  }
+  if (j.contains("map")) {
+    const json& m = j["map"];
+    if (!m.is_object()) return Status::Fail("map: must be an object {zoom, cx, cy, sizeByDownloads}");
+    for (auto [key, dst, p] : {std::tuple{"zoom", &v.map.zoom, Param::zoom}, std::tuple{"cx", &v.map.cx, Param::cx},
+                               std::tuple{"cy", &v.map.cy, Param::cy}})
+      if (m.contains(key))
+        if (Status st = read_number(m[key], p, std::string("map.") + key, *dst); !st.ok()) return st;
+    if (m.contains("sizeByDownloads")) {
+      if (!m["sizeByDownloads"].is_boolean()) return Status::Fail("map.sizeByDownloads: must be true or false");
+      v.size_by_downloads = m["sizeByDownloads"].get<bool>();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ViewParams Controller::Impl::view_params() const {
+  ViewParams v;
+  v.query = s.query;
+  parse_method(s.method, v.method);
+  Method m;
+  if (!s.compare.empty() && parse_method(s.compare, m)) v.compare = m;
+  v.k = s.k;
+  v.filters = filters;
+  v.view = s.view;
+  v.cluster = s.cluster_draft;
+  v.map = s.map;
+  v.size_by_downloads = s.size_by_downloads;
+  return v;
+}
+
+Status Controller::Impl::apply_view(const ViewParams& v) {
+  // Checks first: a view that cannot be applied changes nothing.
+  if (!in_range(param_spec(Param::k), static_cast<int64_t>(v.k)))
+    return Status::Fail("k: must be " + describe_range(param_spec(Param::k)) + ", got " + std::to_string(v.k));
+  if (v.run_cluster) {
+    if (!index) return Status::Fail("cluster: no catalogue is loaded");
+    // Starting is the last check: it fails before touching anything, and nothing below can fail.
+    if (Status st = clusters.start(v.cluster); !st.ok()) return Status::Fail("cluster: " + st.error());
+  }
+  // The ranked lists are computed again only when what they answer changed.
+  const ViewParams was = view_params();
+  const bool lists_change = v.query != was.query || v.method != was.method || v.compare != was.compare ||
+                            v.k != was.k || v.filters.tasks != was.filters.tasks ||
+                            v.filters.libraries != was.filters.libraries ||
+                            v.filters.model_types != was.filters.model_types;
+  s.query = v.query;
+  s.method = method_name(v.method);
+  s.compare = v.compare ? method_name(*v.compare) : "";
+  s.k = v.k;
+  s.view = v.view;
+  s.map = v.map;
+  s.size_by_downloads = v.size_by_downloads;
+  filters = v.filters;
+  sync_filter_flags();
+  if (!v.run_cluster) {
+    s.cluster_draft = v.cluster;
+    ensure_clustering();
+  }
+  if (v.focus) clusters.set_pending_focus(*v.focus);  // a change recomputes the lists (on_change)
+  s.can_back = history_pos > 0;
+  s.can_forward = history_pos + 1 < static_cast<int>(history.size());
+  if (lists_change) recompute();
+  else platform.state_changed();
+  return Status::Ok();
+}
+
+std::string Controller::state_json() const {
+  const auto& d = *impl_;
+  const AppState& s = d.s;
+  json j;
+  j["catalogue"] = s.has_catalogue ? json{{"name", s.catalogue.name},
+                                          {"rows", s.catalogue.rows},
+                                          {"source", s.catalogue.source},
+                                          {"origin", s.catalogue.origin},
+                                          {"format", s.catalogue.format},
+                                          {"warnings", s.catalogue.warnings}}
+                                   : json(nullptr);
+  j["query"] = s.query;
+  j["method"] = s.method;
+  j["k"] = s.k;
+  j["filters"] = {{"tasks", d.filters.tasks}, {"libraries", d.filters.libraries}, {"model_types", d.filters.model_types}};
+  j["view"] = view_name(s.view);
+  j["compare"] = s.compare;
+  auto rows = [](const ResultList& l) {
+    json a = json::array();
+    for (const auto& r : l.rows) {
+      json o = row_json(export_row(r));
+      o["shared"] = r.why;
+      o["inBoth"] = r.in_both;
+      a.push_back(std::move(o));
+    }
+    return a;
+  };
+  j["results"] = rows(s.primary);
+  j["resultsError"] = s.primary.error;
+  j["compareResults"] = rows(s.secondary);
+  j["overlap"] = s.overlap;
+  j["sort"] = {{"key", s.sort == SortKey::score ? "score" : "downloads"}, {"descending", s.sort_descending}};
+  j["error"] = s.error;
+  j["notice"] = s.notice;
+  // The last share link's rejected parameters and the model it may have meant.
+  json issues = json::array();
+  for (const auto& i : s.link_issues) issues.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
+  j["link"] = {{"problems", issues}, {"suggestion", s.link_suggestion}};
+  // Where the time went: the core's recommend() calls alone, and the last load as waited for.
+  j["timing"] = {{"recommendMs", s.primary.compute_ms},
+                 {"compareMs", s.secondary.compute_ms},
+                 {"loadMs", s.catalogue.load_ms},
+                 {"loadWorkMs", s.catalogue.load_work_ms}};
+  j["busy"] = s.busy;
+  j["stage"] = s.stage;
+  j["progress"] = s.progress;
+  j["search"] = {{"text", s.search_text}, {"count", s.search_count}, {"cursor", s.search_cursor}};
+  json hits = json::array();
+  for (const auto& h : s.search_hits) hits.push_back({{"modelId", h.model_id}, {"kind", h.kind}});
+  j["search"]["hits"] = hits;
+  j["search"]["query"] = s.search_query;
+  j["search"]["suggestion"] = s.search_suggestion;
+  j["methods"] = s.methods;
+  j["methodHelp"] = json::object();
+  for (size_t i = 0; i < s.methods.size(); ++i) j["methodHelp"][s.methods[i]] = s.method_help[i];
+  j["clusters"] = d.clusters.summary();
+  j["clusterJob"] = d.clusters.job();
+  j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
+  return dump(j);
+}
+
+std::string Controller::set_json(std::string_view text) {
+  auto& d = *impl_;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail("set() takes an object {method, k, filters, view, compare}");
+  ViewParams v = d.view_params();
+  if (Status st = read_view_json(j, v); !st.ok()) return fail(st.error());
+  // cluster.focus alone does not run a clustering; any other cluster key does.
+  if (j.contains("cluster")) {
+    const json& c = j["cluster"];
+    for (const char* key : {"algo", "features", "k", "eps", "min_samples", "minSamples", "seed", "cut"})
+      v.run_cluster = v.run_cluster || c.contains(key);
+  }
+  if (Status st = d.apply_view(v); !st.ok()) return fail(st.error());
+  d.publish_url(false);
+  return dump(ok_json());
+}
+
+}  // namespace hfrec::app
