@@ -1,8 +1,10 @@
 // hfrec recommend / hfrec stats.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "../catalogue.h"
@@ -146,7 +148,20 @@ int cmd_recommend(const Args& in) {
     q.text = a.get("--text");
     RecommendParams pa = p;
     pa.filters = Filters{};
-    emit("adhoc", kMissing, idx.recommend_adhoc(q, pa));
+    // A task, library or model type no model has is an error naming it, not unrelated results.
+    const Catalogue& c = idx.catalogue();
+    std::string unknown;
+    for (auto [opt, value, column, what] :
+         {std::tuple{"--task", &q.pipeline_tag, &c.pipeline_tag, "task"},
+          std::tuple{"--library", &q.library_name, &c.library_name, "library"},
+          std::tuple{"--model-type", &q.model_type, &c.model_type, "model type"}}) {
+      if (value->empty() || !unknown.empty()) continue;
+      const uint32_t id = c.pool.find(*value);
+      if (id == kMissing || std::find(column->begin(), column->end(), id) == column->end())
+        unknown = std::string(opt) + " '" + excerpt(*value, 60) + "': no model in the catalogue has this " + what;
+    }
+    emit("adhoc", kMissing,
+         unknown.empty() ? idx.recommend_adhoc(q, pa) : Result<std::vector<Recommendation>>(Error{unknown}));
   }
   for (const auto& q : queries) emit(q, idx.catalogue().find(q), idx.recommend(q, p));
   std::cout.flush();

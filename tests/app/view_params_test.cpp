@@ -159,5 +159,27 @@ TEST(ViewParams, EveryControlGoesThroughTheOneWriter) {
   EXPECT_EQ(a.state.compare, "");
 }
 
+TEST(ViewParams, ALinksUnknownKeysSurviveTheLinksThePageWrites) {
+  App a;
+  a.load();
+  a.controller.apply_link("#model=gpt2&lens=2&future=x%20y", -1);
+  EXPECT_NE(a.platform.hashes.back().find("&lens=2&future=x%20y"), std::string::npos) << a.platform.hashes.back();
+  a.controller.apply({Intent::set_k, "", 7});
+  EXPECT_NE(a.platform.hashes.back().find("k=7"), std::string::npos) << a.platform.hashes.back();
+  EXPECT_NE(a.platform.hashes.back().find("&lens=2&future=x%20y"), std::string::npos) << a.platform.hashes.back();
+  a.controller.apply_link("#model=gpt2", -1);  // a new link brings its own keys
+  EXPECT_EQ(a.platform.hashes.back().find("lens="), std::string::npos) << a.platform.hashes.back();
+}
+
+TEST(ViewParams, ALinksMissingModelIsQuotedShortInTheBanner) {
+  App a;
+  a.load();
+  const std::string sentence = "zz " + std::string(300, 'x') + " PLEASE CALL +1 555 0100 TO RESTORE YOUR ACCOUNT";
+  a.controller.apply_link("#model=" + percent_encode(sentence), -1);
+  EXPECT_LT(a.state.error.size(), 200u) << a.state.error;
+  EXPECT_EQ(a.state.error.find("PLEASE CALL"), std::string::npos) << a.state.error;
+  EXPECT_NE(a.state.error.find("(" + std::to_string(sentence.size()) + " bytes)"), std::string::npos) << a.state.error;
+}
+
 }  // namespace
 }  // namespace hfrec::app

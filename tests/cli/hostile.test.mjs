@@ -81,3 +81,20 @@ test('echoed input is bounded: a 100 KB model id makes a short error', () => {
   assert.ok(r.stdout.length < 400, `${r.stdout.length} bytes`);
   assert.match(r.stdout.toString('utf8'), /… \(100000 bytes\)/);
 });
+
+test('--adhoc with a task no model has is an error naming it (exit 3), not unrelated results', () => {
+  const r = sh(`${base} --adhoc --task text-generation-old --library transformers`);
+  assert.equal(r.code, 3, r.stderr);
+  const [o] = lines(r.stdout);
+  assert.equal(o.query, 'adhoc');
+  assert.equal(o.error, "--task 'text-generation-old': no model in the catalogue has this task");
+  assert.equal(o.results, undefined);
+  const good = sh(`${base} --adhoc --task fill-mask`);
+  assert.equal(good.code, 0, good.stderr);
+  const [g] = lines(good.stdout);
+  assert.equal(g.results.length, 2);
+  // One row shape (core/export.h row_json) in the CLI, state() and the export.
+  for (const key of ['rank', 'modelId', 'score', 'downloads', 'task', 'library', 'model_type', 'why', 'shared'])
+    assert.ok(key in g.results[0], `${key} in ${JSON.stringify(g.results[0])}`);
+  assert.equal(g.results[0].task, 'fill-mask');
+});

@@ -22,6 +22,7 @@
 #include "core/search.h"
 #include "core/share_link.h"
 #include "core/suggest.h"
+#include "core/text.h"
 #include "core/topk.h"
 #include "core/why.h"
 
@@ -84,6 +85,9 @@ struct Controller::Impl {
   Filters filters;
   ClusterController clusters;
   bool link_error = false;  // s.error came from a share link (the next link clears it)
+  // The last link's keys this version does not know: kept in the links the page writes, so a
+  // newer version's link survives a round trip through this one (core/share_link.h).
+  std::vector<std::pair<std::string, std::string>> link_extra;
 
   Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p) {
     for (Method m : kAllMethods) {

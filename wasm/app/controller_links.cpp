@@ -15,6 +15,7 @@ ShareLink Controller::Impl::current_link() const {
   l.compare = s.compare;
   l.view = view_name(s.view);
   clusters.to_link(l);
+  l.extra = link_extra;
   if (s.has_catalogue) {
     l.source = s.catalogue.source;
     l.catalogue = s.catalogue.name;
@@ -73,6 +74,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
       return fail(s.error);
     }
   const ShareLink& l = parsed.value().link;
+  d.link_extra = l.extra;
   // The link as a view, applied through the one writer.
   ViewParams v = d.view_params();
   if (!l.method.empty()) parse_method(l.method, v.method);
@@ -117,7 +119,9 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
   if (!l.model.empty()) {
     const Catalogue* cat = d.index ? &d.index->catalogue() : nullptr;
     const Suggestion sug = cat ? suggest_model(*cat, l.model) : Suggestion{};
-    const std::string not_in = "The link's model '" + l.model + "' is not in catalogue '" + s.catalogue.name + "'";
+    // Quoted short and visibly as data, so a link cannot make the app "say" a sentence.
+    const std::string not_in = "The link's model '" + excerpt(l.model, 60) + "' is not in catalogue '" +
+                               excerpt(s.catalogue.name, 60) + "'";
     if (sug.kind == SuggestKind::exact) {
       v.query = l.model;
     } else if (sug.kind == SuggestKind::case_only) {
