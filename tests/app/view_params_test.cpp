@@ -3,6 +3,7 @@
 // values, set() is all-or-nothing, and set() refuses what a share link could not carry.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -179,6 +180,22 @@ TEST(ViewParams, ALinksMissingModelIsQuotedShortInTheBanner) {
   EXPECT_LT(a.state.error.size(), 200u) << a.state.error;
   EXPECT_EQ(a.state.error.find("PLEASE CALL"), std::string::npos) << a.state.error;
   EXPECT_NE(a.state.error.find("(" + std::to_string(sentence.size()) + " bytes)"), std::string::npos) << a.state.error;
+}
+
+TEST(ViewParams, ALinksFilterValueTheCatalogueLacksIsShownAndCleared) {
+  App a;
+  a.load();
+  a.controller.apply_link("#model=gpt2&task=text-generation-old", -1);
+  const auto missing = std::find_if(a.state.tasks.begin(), a.state.tasks.end(),
+                                    [](const FilterOption& o) { return o.value == "text-generation-old"; });
+  ASSERT_NE(missing, a.state.tasks.end()) << "the combo lists it";
+  EXPECT_TRUE(missing->on);
+  EXPECT_TRUE(missing->missing);
+  EXPECT_EQ(missing->count, 0u);
+  EXPECT_TRUE(a.state.primary.rows.empty());  // no model has it
+  a.controller.apply({Intent::clear_filters, ""});
+  EXPECT_TRUE(std::none_of(a.state.tasks.begin(), a.state.tasks.end(), [](const FilterOption& o) { return o.missing || o.on; }));
+  EXPECT_FALSE(a.state.primary.rows.empty());
 }
 
 }  // namespace

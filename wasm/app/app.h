@@ -61,6 +61,7 @@ struct FilterOption {
   std::string value;
   uint32_t count = 0;
   bool on = false;
+  bool missing = false;  // a value a link or set() asked for that no model of this catalogue has
 };
 
 enum class SortKey { score, downloads };

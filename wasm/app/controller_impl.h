@@ -216,8 +216,15 @@ struct Controller::Impl {
   }
 
   void sync_filter_flags() {
+    // A filter value this catalogue lacks is listed too, marked, so it is never an invisible
+    // filter: the combo shows it and Clear filters removes it.
     auto mark = [](std::vector<FilterOption>& opts, const std::vector<std::string>& on) {
+      opts.erase(std::remove_if(opts.begin(), opts.end(), [](const FilterOption& o) { return o.missing; }),
+                 opts.end());
       for (auto& o : opts) o.on = std::find(on.begin(), on.end(), o.value) != on.end();
+      for (const auto& v : on)
+        if (std::none_of(opts.begin(), opts.end(), [&](const FilterOption& o) { return o.value == v; }))
+          opts.push_back({v, 0, true, true});
     };
     mark(s.tasks, filters.tasks);
     mark(s.libraries, filters.libraries);

@@ -133,7 +133,10 @@ void filter_combo(AppState& s, const char* label, int field, const std::vector<F
       if (!on) first = o.value;
       ++on;
     }
+  bool missing = false;
+  for (const auto& o : opts) missing = missing || (o.on && o.missing);
   std::string preview = on == 0 ? "any" : on == 1 ? first : std::to_string(on) + " selected";
+  if (missing) preview += on == 1 ? " (not in this catalogue)" : " (some not in this catalogue)";
   ImGui::PushID(label);
   muted(label);
   ImGui::SetNextItemWidth(-1);
@@ -144,7 +147,9 @@ void filter_combo(AppState& s, const char* label, int field, const std::vector<F
     if (opts.empty()) muted("no values in this catalogue");
     for (size_t i = 0; i < opts.size(); ++i) {
       bool v = opts[i].on;
-      std::string item = opts[i].value + "  (" + thousands(opts[i].count) + ")##" + std::to_string(i);
+      std::string item = opts[i].value +
+                         (opts[i].missing ? "  (not in this catalogue)" : "  (" + thousands(opts[i].count) + ")") +
+                         "##" + std::to_string(i);
       if (ImGui::Checkbox(item.c_str(), &v)) emit(s, Intent::toggle_filter, opts[i].value, field);
     }
     ImGui::EndCombo();
