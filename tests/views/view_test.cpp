@@ -33,6 +33,9 @@ class Ui {
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.DisplaySize = ImVec2(width, height);
+    // Keyboard navigation needs every key mapped (ImGui asserts it in builds with assertions);
+    // the shell's GLFW backend maps them, here each key is its own index.
+    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;
     io.DeltaTime = 1.0f / 60;
     apply_theme(false);
     build_fonts(1.0f, narrow_layout(width));
