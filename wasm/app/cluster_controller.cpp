@@ -18,7 +18,6 @@
 #include "core/dendrogram.h"
 #include "core/focus.h"
 #include "core/map_grid.h"
-#include "core/text.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
 
@@ -186,7 +185,7 @@ struct ClusterController::Impl {
     // The map in the unit square with its grid (rows within a cell most downloaded first: the
     // coarse LOD draws the first few of each cell), and point sizes by downloads.
     auto grid = build_map_grid(normalize_map(r.map.xy, n), cat.downloads);
-    c.map_grid = grid.ok() ? std::move(grid).value() : MapGrid{};
+    if (grid.ok()) c.map_grid = std::move(grid).value();
     c.size = map_point_sizes(cat.downloads);
     const Catalogue* catp = &cat;
     const std::vector<int32_t>* labels = &c.labels;
@@ -528,7 +527,7 @@ std::string ClusterController::point_json(std::string_view model_id) const {
   if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
   uint32_t row = d.index->catalogue().find(model_id);
   if (row == kMissing || row >= c.map_grid.size())
-    return dump(json{{"ok", false}, {"error", "model '" + excerpt(model_id) + "' is not in the catalogue"}});
+    return dump(json{{"ok", false}, {"error", "model '" + std::string(model_id) + "' is not in the catalogue"}});
   if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
   float x = s.map_origin_x + static_cast<float>((c.map_grid.points.x[row] - s.map.cx) * s.map_scale);
   float y = s.map_origin_y - static_cast<float>((c.map_grid.points.y[row] - s.map.cy) * s.map_scale);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/app.h"
+#include "core/map_grid.h"
 #include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
