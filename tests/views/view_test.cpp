@@ -167,5 +167,40 @@ TEST(Views, ALinksMissingModelOffersTheNearestAsAButton) {
   EXPECT_TRUE(ui.find("Open bert-base-uncased").is_null());
 }
 
+// The map's hit test (core/map_grid.h nearest_point) through a real click: the model that becomes
+// the query is one whose point lies under the click, and the nearest to it.
+TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
+  Ui ui(1280, 800);
+  ui.controller.select("gpt2");
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {
+  }
+  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
+  ui.frames(3);
+  // A visible point of a model other than the query.
+  json target;
+  std::string target_id;
+  for (const std::string id : {"distilgpt2", "bert-base-uncased", "roberta-base", "t5-small", "xlm-roberta-base"}) {
+    const json p = json::parse(ui.controller.map_point(id));
+    if (p["ok"] == true && p["visible"] == true) {
+      target = p;
+      target_id = id;
+      break;
+    }
+  }
+  ASSERT_FALSE(target.is_null()) << "no candidate is visible on the map";
+  const float x = target["x"].get<float>(), y = target["y"].get<float>();
+  input::push_pointer({input::PointerKind::move, x, y, 0});
+  input::push_pointer({input::PointerKind::down, x, y, 0});
+  input::push_pointer({input::PointerKind::up, x, y, 0});
+  ui.frames(4);
+  ASSERT_NE(ui.state.query, "gpt2") << "the click selected nothing";
+  const json chosen = json::parse(ui.controller.map_point(ui.state.query));
+  ASSERT_EQ(chosen["ok"], true);
+  EXPECT_NEAR(chosen["x"].get<float>(), x, 0.5f) << ui.state.query << " instead of " << target_id;
+  EXPECT_NEAR(chosen["y"].get<float>(), y, 0.5f) << ui.state.query << " instead of " << target_id;
+}
+
 }  // namespace
 }  // namespace hfrec::app

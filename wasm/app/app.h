@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/map_grid.h"
 #include "core/query.h"  // Method, Filters
 
 namespace hfrec::app {
@@ -128,13 +129,11 @@ struct ClusterState {
   double wall_seconds = 0;  // from Run to the result, as waited (frames drawn between steps included)
   int focus = -2;  // cluster shown alone: >= 0, -1 noise, -2 none
 
-  // The map: per catalogue row, position in the unit square (y up), label, size factor.
-  std::vector<float> x, y;
+  // The map: per catalogue row, its position in the unit square (y up) and a uniform grid over
+  // the points (core/map_grid.h: culling, level of detail, the nearest point), label, size factor.
+  MapGrid map_grid;
   std::vector<int32_t> labels;
   std::vector<float> size;  // by downloads: 0.6 .. 2.6
-  int grid = 0;                      // cells per side
-  std::vector<uint32_t> cell_start;  // grid*grid + 1 offsets into cell_rows
-  std::vector<uint32_t> cell_rows;
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
 
   int query_row = -1;                // the query model's row

@@ -194,14 +194,7 @@ struct ClusterController::Impl {
     // The map in the unit square with its grid (rows within a cell most downloaded first: the
     // coarse LOD draws the first few of each cell), and point sizes by downloads.
     auto grid = build_map_grid(normalize_map(r.map.xy, n), cat.downloads);
-    if (grid.ok()) {
-      MapGrid& g = grid.value();
-      c.x = std::move(g.points.x);
-      c.y = std::move(g.points.y);
-      c.grid = g.side;
-      c.cell_start = std::move(g.cell_start);
-      c.cell_rows = std::move(g.cell_rows);
-    }
+    if (grid.ok()) c.map_grid = std::move(grid).value();
     c.size = map_point_sizes(cat.downloads);
     const Catalogue* catp = &cat;
     const std::vector<int32_t>* labels = &c.labels;
@@ -542,11 +535,11 @@ std::string ClusterController::point_json(std::string_view model_id) const {
   const ClusterState& c = s.clusters;
   if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
   uint32_t row = d.index->catalogue().find(model_id);
-  if (row == kMissing || row >= c.x.size())
+  if (row == kMissing || row >= c.map_grid.size())
     return dump(json{{"ok", false}, {"error", "model '" + std::string(model_id) + "' is not in the catalogue"}});
   if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
-  float x = s.map_origin_x + static_cast<float>((c.x[row] - s.map.cx) * s.map_scale);
-  float y = s.map_origin_y - static_cast<float>((c.y[row] - s.map.cy) * s.map_scale);
+  float x = s.map_origin_x + static_cast<float>((c.map_grid.points.x[row] - s.map.cx) * s.map_scale);
+  float y = s.map_origin_y - static_cast<float>((c.map_grid.points.y[row] - s.map.cy) * s.map_scale);
   bool visible = x >= s.map_clip[0] && x <= s.map_clip[2] && y >= s.map_clip[1] && y <= s.map_clip[3];
   return dump(json{{"ok", true}, {"row", row}, {"x", x}, {"y", y}, {"visible", visible}, {"label", c.labels[row]}});
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/app.h"
+#include "core/map_grid.h"
 #include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -196,9 +197,6 @@ void draw_controls(AppState& s) {
 struct MapFrame {
   ImVec2 origin; // screen position of the view centre
   double scale;  // pixels per map unit
-  ImVec2 to_screen(const MapView& v, float x, float y) const {
-    return ImVec2(origin.x + static_cast<float>((x - v.cx) * scale), origin.y - static_cast<float>((y - v.cy) * scale));
-  }
 };
 
 bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
@@ -361,19 +359,19 @@ void draw_map(AppState& s, ImVec2 size) {
   s.map_clip[3] = p1.y;
 
   dl->PushClipRect(p0, p1, true);
-  // The visible cells and how many points they hold.
-  const int g = c.grid;
-  const double u0 = v.cx - sz.x / 2 / scale, u1 = v.cx + sz.x / 2 / scale;
-  const double v0 = v.cy - sz.y / 2 / scale, v1 = v.cy + sz.y / 2 / scale;
-  const int gx0 = std::clamp(static_cast<int>(std::floor(u0 * g)) - 1, 0, g - 1);
-  const int gx1 = std::clamp(static_cast<int>(std::floor(u1 * g)) + 1, 0, g - 1);
-  const int gy0 = std::clamp(static_cast<int>(std::floor(v0 * g)) - 1, 0, g - 1);
-  const int gy1 = std::clamp(static_cast<int>(std::floor(v1 * g)) + 1, 0, g - 1);
-  size_t visible = 0;
-  for (int gy = gy0; gy <= gy1; ++gy)
-    visible += c.cell_start[gy * g + gx1 + 1] - c.cell_start[gy * g + gx0];
-  const size_t budget = c.running ? kBusyBudget : kPointBudget;
-  const double keep = visible > budget ? static_cast<double>(budget) / static_cast<double>(visible) : 1.0;
+  // The visible cells (one cell of margin), how many points they hold, and the share of each cell
+  // that level of detail draws (core/map_grid.h).
+  const MapGrid& grid = c.map_grid;
+  const MapTransform t{f.origin.x, f.origin.y, v.cx, v.cy, scale};
+  auto screen = [&](uint32_t row) {
+    const ScreenPoint p = t.to_screen(grid.points.x[row], grid.points.y[row]);
+    return ImVec2(p.x, p.y);
+  };
+  const MapRect view{v.cx - sz.x / 2 / scale, v.cy - sz.y / 2 / scale, v.cx + sz.x / 2 / scale,
+                     v.cy + sz.y / 2 / scale};
+  const CellRange cells = cells_overlapping(grid, view, 1);
+  const size_t visible = points_in(grid, cells);
+  const double keep = lod_fraction(visible, c.running ? kBusyBudget : kPointBudget);
   const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
   const bool circles = visible * keep <= kCircleBudget;
   // Tiny points need no anti-aliased fringe: a third of the vertices.
@@ -381,42 +379,36 @@ void draw_map(AppState& s, ImVec2 size) {
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   const int focus_label = c.focus == -1 ? -1 : c.focus; // kNoise is -1 too
   size_t drawn = 0;
+  // With a focused cluster, the rest first (faint), then the cluster over it.
   for (int pass = 0; pass < (c.focus == -2 ? 1 : 2); ++pass) {
-    for (int gy = gy0; gy <= gy1; ++gy) {
-      for (int gx = gx0; gx <= gx1; ++gx) {
-        const uint32_t b = c.cell_start[gy * g + gx], e = c.cell_start[gy * g + gx + 1];
-        const uint32_t take = keep >= 1 ? e - b : static_cast<uint32_t>(std::ceil((e - b) * keep));
-        for (uint32_t i = b; i < b + take; ++i) {
-          const uint32_t row = c.cell_rows[i];
-          const int label = c.labels[row];
-          const bool in_focus = c.focus == -2 || label == focus_label;
-          if (c.focus != -2 && in_focus != (pass == 1)) continue;
-          ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
-          float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
-          if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) continue;
-          ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
-          if (circles)
-            dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
-          else
-            dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
-          ++drawn;
-        }
-      }
-    }
+    for_each_sampled(grid, cells, keep, [&](uint32_t row) {
+      const int label = c.labels[row];
+      const bool in_focus = c.focus == -2 || label == focus_label;
+      if (c.focus != -2 && in_focus != (pass == 1)) return;
+      const ImVec2 p = screen(row);
+      const float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
+      if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) return;
+      const ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
+      if (circles)
+        dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
+      else
+        dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
+      ++drawn;
+    });
   }
 
   dl->Flags = saved_flags;
   // The query's recommendations ringed, the query on top.
   const ImU32 ring = dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(20, 22, 27, 230);
   for (uint32_t row : c.rec_rows) {
-    if (row >= c.x.size()) continue;
-    ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
+    if (row >= grid.size()) continue;
+    const ImVec2 p = screen(row);
     dl->AddCircleFilled(p, base_r + 2, cluster_colour(c.labels[row], dark), 12);
     dl->AddCircle(p, base_r + 3.5f, ring, 16, 1.8f);
   }
   ImRect query_rect(ImVec2(-1e9f, -1e9f), ImVec2(-1e9f, -1e9f));  // the query's point and label
-  if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < c.x.size()) {
-    ImVec2 p = f.to_screen(v, c.x[c.query_row], c.y[c.query_row]);
+  if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < grid.size()) {
+    const ImVec2 p = screen(static_cast<uint32_t>(c.query_row));
     dl->AddCircleFilled(p, base_r + 5, palette().accent, 20);
     dl->AddCircle(p, base_r + 7, ring, 20, 2.5f);
     query_rect = ImRect(ImVec2(p.x - base_r - 8, p.y - base_r - 8), ImVec2(p.x + base_r + 8, p.y + base_r + 8));
@@ -432,32 +424,15 @@ void draw_map(AppState& s, ImVec2 size) {
     }
   }
 
-  // Hover: the nearest point within a few pixels (grid lookup).
+  // Hover: the nearest point within a few pixels (of the focused cluster, when one is).
   int hover = -1;
   if (hovered && !s.map_dragging && c.point_info) {
     const float pick = std::max(7.0f, base_r + 3);
-    const double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
-    const double rad = pick / scale;
-    const int hx0 = std::clamp(static_cast<int>(std::floor((mu - rad) * g)), 0, g - 1);
-    const int hx1 = std::clamp(static_cast<int>(std::floor((mu + rad) * g)), 0, g - 1);
-    const int hy0 = std::clamp(static_cast<int>(std::floor((mv - rad) * g)), 0, g - 1);
-    const int hy1 = std::clamp(static_cast<int>(std::floor((mv + rad) * g)), 0, g - 1);
-    float best = pick * pick;
-    for (int gy = hy0; gy <= hy1; ++gy)
-      for (int gx = hx0; gx <= hx1; ++gx)
-        for (uint32_t i = c.cell_start[gy * g + gx]; i < c.cell_start[gy * g + gx + 1]; ++i) {
-          const uint32_t row = c.cell_rows[i];
-          if (c.focus != -2 && c.labels[row] != focus_label) continue;
-          ImVec2 p = f.to_screen(v, c.x[row], c.y[row]);
-          float d = (p.x - io.MousePos.x) * (p.x - io.MousePos.x) + (p.y - io.MousePos.y) * (p.y - io.MousePos.y);
-          if (d < best) {
-            best = d;
-            hover = static_cast<int>(row);
-          }
-        }
+    hover = static_cast<int>(nearest_point(grid, t, ScreenPoint{io.MousePos.x, io.MousePos.y}, pick,
+                                           [&](uint32_t row) { return c.focus == -2 || c.labels[row] == focus_label; }));
   }
   if (hover >= 0) {
-    ImVec2 p = f.to_screen(v, c.x[hover], c.y[hover]);
+    const ImVec2 p = screen(static_cast<uint32_t>(hover));
     dl->AddCircle(p, base_r + 4, ring, 16, 2);
     PointInfo info = c.point_info(static_cast<uint32_t>(hover));
     ImGui::BeginTooltip();
