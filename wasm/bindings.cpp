@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/catalogue.h"
 #include "core/share_link.h"
 #include "views/fonts.h"
 #include "views/input.h"
@@ -150,8 +151,12 @@ EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len)
 // writes the file into it (in chunks, as they are read), then starts the load with it. One copy
 // of the file in WebAssembly memory, none kept in JavaScript.
 // A buffer of len bytes for a catalogue; 0 when len is out of range.
+// The most bytes a catalogue may have (core's LoadLimits): the page checks File.size,
+// Content-Length and the bytes received against it before asking for a buffer.
+EMSCRIPTEN_KEEPALIVE double hfrec_max_load_bytes() { return static_cast<double>(hfrec::LoadLimits{}.max_file_bytes); }
 EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) {
-  if (!(len >= 0) || len > 4.0e9) return nullptr;
+  // Refused above the load limit, before allocating (a string over 2^31 bytes aborts wasm32).
+  if (!(len >= 0) || len > hfrec_max_load_bytes()) return nullptr;
   auto bytes = std::make_unique<std::string>(static_cast<size_t>(len), '\0');
   char* p = bytes->data();
   load_buffers()[reinterpret_cast<uintptr_t>(p)] = std::move(bytes);

@@ -431,8 +431,19 @@
   // Loads a catalogue of `length` bytes that fill(write) writes into WebAssembly memory (write(chunk,
   // offset) copies a Uint8Array there, as often as needed); resolves {ok, rows, error}. The old
   // catalogue stays on failure. The bytes are copied once, straight into the loader's buffer.
+  // "2.5 GB is over the 1 GiB limit": sizes for messages.
+  const sizeText = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`);
+  const maxLoadBytes = () => (mod && mod._hfrec_max_load_bytes ? mod._hfrec_max_load_bytes() : 2 ** 30);
+  const overLimit = (name, n) => `${name}: ${sizeText(n)} is over the ${Math.round(maxLoadBytes() / 2 ** 30)} GiB limit for a catalogue; the catalogue shown stays`;
+
   async function loadInto(length, fill, name, source) {
     if (!mod) return { ok: false, rows: 0, error: 'the app is not started yet' };
+    // Checked before anything is allocated or read (File.size, Content-Length, a buffer's length).
+    if (!(length <= maxLoadBytes())) {
+      const error = overLimit(name, length);
+      reportError(error);
+      return { ok: false, rows: 0, error };
+    }
     performance.mark('hfrec:catalogue-bytes');
     const p = mod._hfrec_load_buffer(length);
     if (!p) return { ok: false, rows: 0, error: `${name}: ${length} bytes is too large to load` };
@@ -481,6 +492,11 @@
     } catch (e) { return 'catalogue'; }
   }
 
+  // ---- consent before another site's catalogue (web/consent.js) ------------------------------
+  const consent = window.hfrecConsent({ state: () => (mod ? callJson(mod._hfrec_state) : {}), focusApp: () => focusApp() });
+  const { hostOf, needsConsent } = consent;
+  const askSourceConsent = (url) => consent.ask(url);
+
   // Fetches a catalogue URL (https: or this site's own), showing where from before and while fetching.
   // `early` is a fetch of the same URL started before the app was ready (the default catalogue).
   async function fetchCatalogue(url, name, source, early = null) {
@@ -516,6 +532,14 @@
     }
     // Content-Length counts compressed bytes when the server compresses: then progress is unknown.
     const total = res.headers.get('Content-Encoding') ? 0 : Number(res.headers.get('Content-Length')) || 0;
+    // Over the limit: refused before reading (Content-Length) or as soon as the bytes pass it.
+    const tooBig = (n) => {
+      try { res.body?.cancel(); } catch { /* nothing to cancel */ }
+      const error = overLimit(where.href, n);
+      reportError(error);
+      return { ok: false, error };
+    };
+    if (total > maxLoadBytes()) return tooBig(total);
     const chunks = [];
     let received = 0;
     if (res.body && res.body.getReader) {
@@ -523,8 +547,15 @@
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
         received += value.length;
+        if (received > maxLoadBytes()) {
+          try { await reader.cancel(); } catch { /* already closed */ }
+          chunks.length = 0;
+          const error = overLimit(where.href, received);
+          reportError(error);
+          return { ok: false, error };
+        }
+        chunks.push(value);
         showProgress(stage, total ? received / total : -1);
       }
     } else {
@@ -731,6 +762,8 @@
     state: () => {
       const s = mod ? callJson(mod._hfrec_state) : { catalogue: null, error: 'starting', results: [] };
       if (hub) s.fetch = hub.state();
+      // The host a link's catalogue waits on the person's consent for (#src-dialog), else null.
+      s.sourceConsent = consent.pending();
       return s;
     },
     // Load from the Hub: fetchHub({sort: downloads|likes|lastModified, n (0 = all), consent}) pages
@@ -954,13 +987,16 @@
     }
     let result = { ok: false };
     let urlError = '';
-    if (src) {
+    // Another site's catalogue waits for the person's consent (the page's own loads directly):
+    // the default catalogue loads first, then the dialog names the host and what would be replaced.
+    const ask = src && mod._hfrec_url_allowed_str(src) && needsConsent(src);
+    if (src && !ask) {
       result = await fetchCatalogue(src, nameFromUrl(src), src);
       if (!result.ok) urlError = result.error;
     }
     if (!result.ok) result = await fetchCatalogue(defaultCatalogue, defaultName || nameFromUrl(defaultCatalogue), 'builtin:', early);
     if (urlError) reportError(urlError);
-    if (!hubLink && linkHash.length > 1) {
+    if (!hubLink && !ask && linkHash.length > 1) {
       withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
     }
     reveal();
@@ -975,6 +1011,17 @@
     performance.mark('hfrec:ready');
     if (result.ok) readyResolve(true);
     else readyResolve(false);
+    // The page is ready with its own catalogue while the dialog asks.
+    if (ask) {
+      const consented = await askSourceConsent(src);
+      // A failed fetch has said why, and the default catalogue stays.
+      if (consented) await fetchCatalogue(src, nameFromUrl(src), src);
+      if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
+      if (!consented) {
+        reportError(`Did not load the link's catalogue from ${hostOf(src)} (you chose Cancel): this is the page's own catalogue`);
+      }
+      requestFrame();
+    }
   }
   start();
 })();

@@ -45,8 +45,10 @@ export async function launch() {
 
 // A page that records console errors and page errors.
 export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, dpr = 1, colorScheme = 'light',
-  acceptDownloads = false } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: dpr, colorScheme, acceptDownloads });
+  acceptDownloads = false, setup = null, context: given = null } = {}) {
+  // `setup(context)` runs before the page opens (routes); `context` reuses one (its storage).
+  const context = given || await browser.newContext({ viewport, deviceScaleFactor: dpr, colorScheme, acceptDownloads });
+  if (setup) await setup(context);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
