@@ -50,7 +50,18 @@ void banner(AppState& s, const std::string& text, ImU32 bg, const char* id) {
 void draw_catalogue_line(AppState& s, float max_w) {
   if (s.has_catalogue) {
     const auto& c = s.catalogue;
-    std::string line = c.name + "  ·  " + thousands(static_cast<int64_t>(c.rows)) + " models";
+    // Where it came from, always on the line (a link's catalogue may come from another site).
+    std::string where;
+    if (c.origin == "url") {
+      const size_t scheme = c.source.find("://");
+      where = scheme == std::string::npos ? "this site" : c.source.substr(scheme + 3, c.source.find('/', scheme + 3) - scheme - 3);
+    } else if (c.origin == "hub") {
+      where = "the Hub";
+    } else if (c.origin == "file") {
+      where = "your file";
+    }
+    std::string line = c.name + "  ·  " + thousands(static_cast<int64_t>(c.rows)) + " models" +
+                       (where.empty() ? "" : "  ·  from " + where);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
     ImGui::TextUnformatted(ui::ellipsize(line, max_w).c_str());
     char took[96];
