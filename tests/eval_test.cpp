@@ -1,3 +1,4 @@
+// hfrec eval's protocols (core/eval.h) on small catalogues with known answers.
 #include "core/eval.h"
 
 #include <gtest/gtest.h>

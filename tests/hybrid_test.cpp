@@ -1,3 +1,4 @@
+// The hybrid method (core/hybrid.h): its fields, weights and scores against hand-computed cases.
 #include "core/hybrid.h"
 
 #include <gtest/gtest.h>

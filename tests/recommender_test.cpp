@@ -1,3 +1,5 @@
+// The recommenders (core/recommender.h) against brute-force oracles built from the raw cells
+// (tests/oracle.h): every method, filters, ad-hoc queries, ties.
 #include "core/recommender.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Top-k selection (core/topk.h) against sorting every eligible row with the test's own order.
 #include "core/topk.h"
 
 #include <gtest/gtest.h>

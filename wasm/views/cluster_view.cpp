@@ -2,6 +2,13 @@
 // level of detail so a million points stay interactive), the cluster list, quality metrics with
 // the elbow, and Ward's dendrogram with a draggable cut. Reads AppState::clusters and emits
 // Intents; the ClusterController computes.
+//
+// Index of this file:
+// - helpers: cluster_colour, algo_label, fmt, flow
+// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel
+// - draw_legend, draw_map: the map over core/map_grid (culling, level of detail, nearest point)
+// - draw_cluster_list, draw_metrics, draw_elbow, draw_dendrogram: the panels
+// - draw_cluster_panels, draw_clusters_view: the tab's layout
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

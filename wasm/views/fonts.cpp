@@ -1,3 +1,5 @@
+// Fonts: Inter for text and DejaVu Sans for symbols, loaded from the page's font files and rebuilt
+// at the device pixel ratio and body size the layout asks for (fonts.h).
 #include "views/fonts.h"
 
 namespace hfrec::app {

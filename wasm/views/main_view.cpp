@@ -1,5 +1,12 @@
 // The ImGui app: one full-window frame that reads AppState and appends Intents. It computes
 // nothing (ranking, sorting, search and exports happen in the Controller).
+//
+// Index of this file:
+// - the header: banner, draw_catalogue_line, draw_header
+// - search and settings: search_callback, filter_combo, method_combo, draw_search, draw_settings
+// - ranked lists: score_text, number_widths, score_bar, cell_text, results_table (wide),
+//   result_card and results_cards (narrow), list_heading, draw_empty_state, draw_results_view
+// - the frame: draw_views (tabs), draw_frame
 #include "app/app.h"
 
 #include <cstdio>

@@ -1,3 +1,5 @@
+// The light and dark themes: ImGui style colours and sizes, and the colours the views draw with
+// (theme.h).
 #include "views/theme.h"
 
 namespace hfrec::app {
