@@ -70,7 +70,8 @@ std::string describe_binary(std::string_view text) {
   if (text.size() >= 2 && text[0] == '\x1f' && text[1] == '\x8b') return "gzip-compressed data";
   if (text.size() >= 4 && text.substr(0, 4) == "%PDF") return "a PDF document";
   // UTF-16 without a byte-order mark: ASCII characters alternate with NUL bytes.
-  if (text.size() >= 4 && ((text[0] && !text[1] && text[2] && !text[3]) || (!text[0] && text[1] && !text[2] && text[3])))
+  if (text.size() >= 4 &&
+      ((text[0] && !text[1] && text[2] && !text[3]) || (!text[0] && text[1] && !text[2] && text[3])))
     return "UTF-16 text";
   return "";
 }
@@ -175,16 +176,14 @@ struct LoadState {
       return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
     if (!csv_only && (text[p] == '[' || text[p] == '{'))
       json = std::make_unique<HubJsonLoad>(text, cat, limits, /*screened=*/true);
-    else
-      csv = std::make_unique<CsvCatalogueLoad>(text, cat, limits);
+    else csv = std::make_unique<CsvCatalogueLoad>(text, cat, limits);
     return false;
   }
 };
 
 template <class T>
 T run_to_end(LoadState& s) {
-  while (!s.step(std::numeric_limits<size_t>::max())) {
-  }
+  while (!s.step(std::numeric_limits<size_t>::max())) {}
   return s.take();
 }
 

@@ -40,8 +40,8 @@ struct LoadLimits {
 
 // What a load found, for the header line and `hfrec stats`.
 struct LoadReport {
-  std::string format;                 // "csv" or "json"
-  std::vector<std::string> columns;   // known columns found
+  std::string format;                // "csv" or "json"
+  std::vector<std::string> columns;  // known columns found
   size_t duplicates_dropped = 0;
   std::string first_duplicate;
   std::vector<std::string> warnings;
@@ -68,10 +68,10 @@ class TextColumn {
 // The models, one row each, in file order (duplicates dropped, the first kept).
 struct Catalogue {
   std::string name;
-  StringPool pool;                    // every categorical value and list item
-  StringPool ids;                     // modelId; id i is row i
-  std::vector<int64_t> downloads;     // 0 when missing
-  TextColumn last_modified;           // as written ("" when missing)
+  StringPool pool;                                                       // every categorical value and list item
+  StringPool ids;                                                        // modelId; id i is row i
+  std::vector<int64_t> downloads;                                        // 0 when missing
+  TextColumn last_modified;                                              // as written ("" when missing)
   std::vector<uint32_t> pipeline_tag, author, model_type, library_name;  // pool id or kMissing
   ListColumn tags, architectures, datasets;
   // Raw architectures cell with outer [ ] stripped (the notebook's one-hot category); "nan" if missing.

@@ -85,8 +85,9 @@ bool CsvCatalogueLoad::header() {
   for (size_t f = 0; f < fields_.size(); ++f) {
     const std::string_view field = fields_[f];
     if (size_t cr = field.find('\r'); cr != std::string::npos && (cr + 1 == field.size() || field[cr + 1] != '\n'))
-      return fail("line 1: carriage return without a line feed (classic Mac line endings); save the file "
-                  "with LF or CRLF line endings");
+      return fail(
+          "line 1: carriage return without a line feed (classic Mac line endings); save the file "
+          "with LF or CRLF line endings");
     size_t b = field.find_first_not_of(" \t"), e = field.find_last_not_of(" \t");
     std::string_view h = b == std::string::npos ? std::string_view() : field.substr(b, e - b + 1);
     for (int k = 0; k < kNumCols; ++k)
@@ -128,8 +129,8 @@ bool CsvCatalogueLoad::rows(size_t budget) {
     if (id.empty()) return fail("line " + std::to_string(line) + ", column 'modelId': empty model id");
     int64_t downloads = 0;
     if (!parse_downloads(get(kDownloads), downloads))
-      return fail("line " + std::to_string(line) + ", column 'downloads': not a non-negative integer: " +
-                  quote_for_error(get(kDownloads)));
+      return fail("line " + std::to_string(line) +
+                  ", column 'downloads': not a non-negative integer: " + quote_for_error(get(kDownloads)));
     // The list cells are parsed (or found parsed) before the row is added, so a bad cell fails
     // the load whether or not the row is a duplicate.
     constexpr int kListCols[3] = {kTags, kArch, kDatasets};

@@ -12,10 +12,22 @@
 namespace hfrec::detail {
 
 // The ten Hub columns, in the Hub's CSV order (hub_columns() lists the names).
-enum Col { kId, kLastModified, kTags, kPipeline, kAuthor, kArch, kModelType, kDatasets, kDownloads, kLibrary, kNumCols };
-inline constexpr const char* kColNames[kNumCols] = {"modelId",      "lastModified", "tags",      "pipeline_tag",
-                                                    "author",       "architectures", "model_type", "datasets",
-                                                    "downloads",    "library_name"};
+enum Col {
+  kId,
+  kLastModified,
+  kTags,
+  kPipeline,
+  kAuthor,
+  kArch,
+  kModelType,
+  kDatasets,
+  kDownloads,
+  kLibrary,
+  kNumCols
+};
+inline constexpr const char* kColNames[kNumCols] = {"modelId",   "lastModified",  "tags",       "pipeline_tag",
+                                                    "author",    "architectures", "model_type", "datasets",
+                                                    "downloads", "library_name"};
 
 // A raw cell with its outer [ ] stripped (pandas' .str.strip('[]'): the notebook's one-hot category).
 std::string strip_brackets(std::string_view raw);

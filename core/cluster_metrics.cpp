@@ -65,8 +65,8 @@ double total_weight(const LabelledPoints& p) { return std::accumulate(p.weights.
 
 }  // namespace
 
-LabelledPoints labelled_points(const Groups& groups, const CsrMatrix& group_rows, const std::vector<int32_t>& row_labels,
-                               const std::vector<uint32_t>* subset) {
+LabelledPoints labelled_points(const Groups& groups, const CsrMatrix& group_rows,
+                               const std::vector<int32_t>& row_labels, const std::vector<uint32_t>* subset) {
   LabelledPoints out;
   out.rows.n_cols = group_rows.n_cols;
   std::map<std::pair<uint32_t, int32_t>, size_t> at;  // (group, label) -> point
@@ -265,8 +265,7 @@ double SilhouetteRun::value() const {
 
 double silhouette(const LabelledPoints& p) {
   SilhouetteRun run(p);
-  while (!run.step(SliceTimer(1e9))) {
-  }
+  while (!run.step(SliceTimer(1e9))) {}
   return run.value();
 }
 

@@ -29,8 +29,7 @@ struct LabelledPoints {
 // Collapses catalogue rows into (group, label) points; rows labelled kNoise are left out, and so
 // are rows not in `subset` when it is given (row indices).
 LabelledPoints labelled_points(const Groups& groups, const CsrMatrix& group_rows,
-                               const std::vector<int32_t>& row_labels,
-                               const std::vector<uint32_t>* subset = nullptr);
+                               const std::vector<int32_t>& row_labels, const std::vector<uint32_t>* subset = nullptr);
 
 // `count` distinct row indices of [0, n) drawn without replacement by seed (all rows if count >= n).
 std::vector<uint32_t> sample_rows(size_t n, size_t count, uint64_t seed);
@@ -43,7 +42,8 @@ double davies_bouldin(const LabelledPoints& p);
 double calinski_harabasz(const LabelledPoints& p);
 
 // Mean silhouette coefficient (Rousseeuw 1987), resumable: each step handles whole points until
-// the timer expires (work units, SliceTimer: one per distance, so points per point). NaN unless 2 <= labels <= points - 1 (counting weights).
+// the timer expires (work units, SliceTimer: one per distance, so points per point). NaN unless 2 <= labels <= points -
+// 1 (counting weights).
 class SilhouetteRun {
  public:
   explicit SilhouetteRun(const LabelledPoints& p);  // p must outlive the run
@@ -58,10 +58,10 @@ class SilhouetteRun {
   size_t next_ = 0;
   int k_ = 0;
   bool valid_ = false;
-  std::vector<int> dense_;        // point -> dense label
-  std::vector<double> cw_;        // weight per dense label
-  std::vector<double> norms_;     // squared norm per point
-  std::vector<uint64_t> tptr_;    // columns -> points (transpose)
+  std::vector<int> dense_;      // point -> dense label
+  std::vector<double> cw_;      // weight per dense label
+  std::vector<double> norms_;   // squared norm per point
+  std::vector<uint64_t> tptr_;  // columns -> points (transpose)
   std::vector<uint32_t> tidx_;
   std::vector<float> tval_;
   std::vector<double> dots_, sums_;

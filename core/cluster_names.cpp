@@ -25,10 +25,8 @@ std::vector<ClusterSummary> describe_clusters(const Catalogue& cat, const Groups
     ++out[l].size;
     auto& v = group_in[groups.group_of[r]];
     auto it = std::find_if(v.begin(), v.end(), [&](const auto& x) { return x.first == uint32_t(l); });
-    if (it == v.end())
-      v.emplace_back(l, 1);
-    else
-      ++it->second;
+    if (it == v.end()) v.emplace_back(l, 1);
+    else ++it->second;
   }
   std::vector<std::vector<double>> count(out.size(), std::vector<double>(d, 0.0));
   for (uint32_t g = 0; g < groups.size(); ++g) {

@@ -67,7 +67,7 @@ using Clock = std::chrono::steady_clock;
 // The rows to cluster: distinct feature rows of the chosen space, their weights and column names.
 struct Space {
   const Groups* groups = nullptr;
-  CsrMatrix own;  // tf-idf rows (the other spaces use the index's matrices)
+  CsrMatrix own;                    // tf-idf rows (the other spaces use the index's matrices)
   const CsrMatrix* rows = nullptr;  // null: `own`
   std::vector<double> weights;
   const CsrMatrix& matrix() const { return rows ? *rows : own; }
@@ -217,9 +217,7 @@ struct ClusterJob::Impl {
         km = std::make_unique<KMeansRun>(space.matrix(), space.weights,
                                          KMeansParams{.k = r.k, .restarts = r.restarts, .seed = r.seed});
         break;
-      case ClusterAlgo::ward:
-        wr = std::make_unique<WardRun>(space.matrix(), space.weights);
-        break;
+      case ClusterAlgo::ward: wr = std::make_unique<WardRun>(space.matrix(), space.weights); break;
       case ClusterAlgo::dbscan:
         db = std::make_unique<DbscanRun>(space.matrix(), space.weights,
                                          DbscanParams{.eps = r.eps, .min_samples = r.min_samples, .metric = r.metric});
@@ -293,8 +291,7 @@ struct ClusterJob::Impl {
           proj.reset();
           phase = Phase::done;
           break;
-        case Phase::done:
-          break;
+        case Phase::done: break;
       }
       // The metrics and names phases and the map's set-up cannot stop part-way (a few ms each at
       // 10k): each starts in a slice of its own rather than after what the last phase left of one.
@@ -306,19 +303,13 @@ struct ClusterJob::Impl {
   double progress() const {
     // Rough shares: the algorithm 60%, silhouette 25%, names and map 15%.
     switch (phase) {
-      case Phase::algo:
-        return 0.6 * (km ? km->progress() : wr ? wr->progress() : db->progress());
+      case Phase::algo: return 0.6 * (km ? km->progress() : wr ? wr->progress() : db->progress());
       case Phase::labels:
-      case Phase::metrics:
-        return 0.6;
-      case Phase::silhouette:
-        return 0.6 + 0.25 * sil->progress();
-      case Phase::names:
-        return 0.85;
-      case Phase::map:
-        return 0.87 + (proj ? 0.13 * proj->progress() : 0.0);
-      case Phase::done:
-        return 1.0;
+      case Phase::metrics: return 0.6;
+      case Phase::silhouette: return 0.6 + 0.25 * sil->progress();
+      case Phase::names: return 0.85;
+      case Phase::map: return 0.87 + (proj ? 0.13 * proj->progress() : 0.0);
+      case Phase::done: return 1.0;
     }
     return 1.0;
   }
@@ -330,16 +321,11 @@ struct ClusterJob::Impl {
         if (km) return km->stage();
         if (wr) return "Ward merges";
         return "DBSCAN neighbourhoods";
-      case Phase::metrics:
-        return "quality metrics";
-      case Phase::silhouette:
-        return "silhouette";
-      case Phase::names:
-        return "naming clusters";
-      case Phase::map:
-        return "2-D map";
-      case Phase::done:
-        return "done";
+      case Phase::metrics: return "quality metrics";
+      case Phase::silhouette: return "silhouette";
+      case Phase::names: return "naming clusters";
+      case Phase::map: return "2-D map";
+      case Phase::done: return "done";
     }
     return "";
   }
@@ -392,14 +378,15 @@ Result<ClusterResult> recut_ward(const Index& index, const ClusterResult& ward, 
   out.dendrogram = ward.dendrogram;
   out.map = ward.map;
   Space space = make_space(index, ward.request.features);
-  std::vector<int32_t> labels = height >= 0 ? cut_by_height(ward.dendrogram, height) : cut_by_k(ward.dendrogram, size_t(k));
+  std::vector<int32_t> labels =
+      height >= 0 ? cut_by_height(ward.dendrogram, height) : cut_by_k(ward.dendrogram, size_t(k));
   out.sizes = normalize(labels);
   out.labels = std::move(labels);
   out.metrics.silhouette = out.metrics.davies_bouldin = out.metrics.calinski_harabasz = kNaN;
   if (out.request.metrics) {
     quick_metrics(space, out.labels, out.metrics, true);
-    LabelledPoints pts =
-        silhouette_points(space, out.labels, out.request.silhouette_sample, out.request.seed, out.metrics.silhouette_rows);
+    LabelledPoints pts = silhouette_points(space, out.labels, out.request.silhouette_sample, out.request.seed,
+                                           out.metrics.silhouette_rows);
     out.metrics.silhouette = silhouette(pts);
   }
   out.clusters = describe_clusters(index.catalogue(), *space.groups, space.matrix(), space.names, out.labels,
@@ -422,7 +409,8 @@ struct ElbowJob::Impl {
   ElbowRow row;
   std::vector<ElbowRow> rows;
 
-  Impl(const Index& index, const ElbowRequest& r) : idx(index), req(r), space(make_space(index, r.features)), k(r.k_min) {
+  Impl(const Index& index, const ElbowRequest& r)
+      : idx(index), req(r), space(make_space(index, r.features)), k(r.k_min) {
     start_k();
   }
   void start_k() {
@@ -431,7 +419,7 @@ struct ElbowJob::Impl {
   }
   bool done() const { return k > req.k_max; }
   std::optional<KMeansResult> finished;  // the k-means just done, until its labels are
-  std::vector<int32_t> labels;  // of the finished k-means, until its metrics are done
+  std::vector<int32_t> labels;           // of the finished k-means, until its metrics are done
   bool step(const SliceTimer& t) {
     while (!done()) {
       if (km) {
@@ -440,7 +428,8 @@ struct ElbowJob::Impl {
         km.reset();
       } else if (finished) {
         t.charge(idx.catalogue().size());  // one unit per row: this phase cannot stop part-way
-        labels = rows_from_groups(*space.groups, std::vector<int32_t>(finished->labels.begin(), finished->labels.end()));
+        labels =
+            rows_from_groups(*space.groups, std::vector<int32_t>(finished->labels.begin(), finished->labels.end()));
         row = ElbowRow{k, finished->inertia, kNaN, kNaN, kNaN};
         finished.reset();
       } else if (!sil) {
@@ -478,7 +467,10 @@ double ElbowJob::progress() const { return impl_->progress(); }
 std::string ElbowJob::stage() const {
   if (cancelled_) return "cancelled";
   if (impl_->done()) return "done";
-  return "k = " + std::to_string(impl_->k) + (impl_->km ? ": " + impl_->km->stage() : impl_->sil ? ": silhouette" : ": metrics");
+  return "k = " + std::to_string(impl_->k) +
+         (impl_->km    ? ": " + impl_->km->stage()
+          : impl_->sil ? ": silhouette"
+                       : ": metrics");
 }
 const std::vector<ElbowRow>& ElbowJob::rows() const { return impl_->rows; }
 Result<std::vector<ElbowRow>> ElbowJob::take() {

@@ -38,16 +38,16 @@ bool parse_dbscan_metric(std::string_view s, DbscanMetric& out);
 struct ClusterRequest {
   ClusterAlgo algo = ClusterAlgo::kmeans;
   FeatureSpace features = FeatureSpace::attributes;
-  int k = 10;                  // k-means clusters; Ward cut (when ward_height < 0)
-  double ward_height = -1;     // Ward: cut at this height instead of k when >= 0
-  double eps = 0.3;            // DBSCAN radius (distance <= eps is a neighbour)
-  int min_samples = 5;         // DBSCAN: neighbours, the point itself included, to be core
+  int k = 10;                                  // k-means clusters; Ward cut (when ward_height < 0)
+  double ward_height = -1;                     // Ward: cut at this height instead of k when >= 0
+  double eps = 0.3;                            // DBSCAN radius (distance <= eps is a neighbour)
+  int min_samples = 5;                         // DBSCAN: neighbours, the point itself included, to be core
   DbscanMetric metric = DbscanMetric::cosine;  // DBSCAN distance
-  uint64_t seed = 0;           // k-means seeding, silhouette sample, map
-  int restarts = 10;           // k-means restarts (best inertia kept)
-  bool metrics = true;         // compute the quality metrics
-  size_t silhouette_sample = 0;  // 0: exact silhouette; else on this many rows sampled by seed
-  bool projection = true;      // compute the 2-D map
+  uint64_t seed = 0;                           // k-means seeding, silhouette sample, map
+  int restarts = 10;                           // k-means restarts (best inertia kept)
+  bool metrics = true;                         // compute the quality metrics
+  size_t silhouette_sample = 0;                // 0: exact silhouette; else on this many rows sampled by seed
+  bool projection = true;                      // compute the 2-D map
 };
 
 // Quality of a labelling, Euclidean in the chosen feature space, noise rows left out. NaN when
@@ -66,9 +66,9 @@ struct ClusterResult {
   std::vector<uint32_t> sizes;           // rows per cluster
   std::vector<ClusterSummary> clusters;  // names, distinctive features, top members; by label
   ClusterMetrics metrics;
-  Dendrogram dendrogram;                 // Ward only: over catalogue rows, scipy linkage layout
-  Projection map;                        // when request.projection
-  double seconds = 0;                    // time spent in step()
+  Dendrogram dendrogram;  // Ward only: over catalogue rows, scipy linkage layout
+  Projection map;         // when request.projection
+  double seconds = 0;     // time spent in step()
 };
 
 // A running clustering; run it with step() and collect it with take().

@@ -49,9 +49,9 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       const size_t open_line = line_, open_col = column_at(pos_);
       ++pos_;
       const size_t begin = pos_;
-      size_t doubled = 0;       // "" pairs so far: the unescaped field is that much shorter
+      size_t doubled = 0;                // "" pairs so far: the unescaped field is that much shorter
       std::string* unescaped = nullptr;  // set at the first ""
-      size_t copied = begin;    // text before this is in *unescaped
+      size_t copied = begin;             // text before this is in *unescaped
       bool closed = false;
       while (pos_ < n) {
         const size_t q = find_first_of3(text_, pos_, '"', '\n', '\n');

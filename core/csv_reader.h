@@ -39,9 +39,9 @@ class CsvReader {
   size_t line_ = 1;
   size_t record_line_ = 1;
   std::string error_;
-  std::deque<std::string> scratch_;        // unescaped fields, by column (a deque: growing it
-                                           // must not move the strings earlier views point into)
-  std::vector<std::string_view> views_;    // for the string form of next()
+  std::deque<std::string> scratch_;      // unescaped fields, by column (a deque: growing it
+                                         // must not move the strings earlier views point into)
+  std::vector<std::string_view> views_;  // for the string form of next()
 };
 
 }  // namespace hfrec

@@ -81,7 +81,7 @@ void split_double(double eps, uint64_t& M, int& E) {
 }  // namespace
 
 bool cosine_within_exact(uint64_t i, uint64_t a, uint64_t b, double eps) {
-  if (eps >= 1.0) return true;  // non-negative rows: cosine distance is at most 1
+  if (eps >= 1.0) return true;         // non-negative rows: cosine distance is at most 1
   if (a == 0 || b == 0) return false;  // scikit-learn: a zero row is at distance 1
   if (eps < 0) return false;
   if (i == 0) return false;
@@ -93,7 +93,7 @@ bool cosine_within_exact(uint64_t i, uint64_t a, uint64_t b, double eps) {
   uint64_t M;
   int E;
   split_double(eps, M, E);
-  if (E <= 0) return true;  // eps >= 1, handled above
+  if (E <= 0) return true;                       // eps >= 1, handled above
   Big T = Big(1).shl(static_cast<uint64_t>(E));  // 2^E - M, E may exceed 64
   {
     Big m(M);
@@ -143,10 +143,8 @@ bool euclidean_within_exact(uint64_t d2, double eps) {
   split_double(eps, M, E);
   Big lhs(d2), rhs(M);
   rhs.mul(M);
-  if (E >= 0)
-    lhs.shl(2 * static_cast<uint64_t>(E));
-  else
-    rhs.shl(2 * static_cast<uint64_t>(-E));
+  if (E >= 0) lhs.shl(2 * static_cast<uint64_t>(E));
+  else rhs.shl(2 * static_cast<uint64_t>(-E));
   return cmp(lhs, rhs) <= 0;
 }
 
@@ -315,8 +313,7 @@ double DbscanRun::progress() const {
 
 std::vector<int32_t> dbscan(const CsrMatrix& points, const std::vector<double>& weights, const DbscanParams& params) {
   DbscanRun run(points, weights, params);
-  while (!run.step(SliceTimer(1e9))) {
-  }
+  while (!run.step(SliceTimer(1e9))) {}
   return run.labels();
 }
 

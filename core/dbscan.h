@@ -52,8 +52,8 @@ class DbscanRun {
   const CsrMatrix& m_;
   std::vector<double> w_;
   DbscanParams p_;
-  bool exact_ = false;      // integer-valued rows
-  bool everyone_ = false;   // cosine with eps >= 1: every pair is a neighbour
+  bool exact_ = false;     // integer-valued rows
+  bool everyone_ = false;  // cosine with eps >= 1: every pair is a neighbour
   std::vector<double> norm_;
   std::vector<uint32_t> by_norm_;  // points by squared norm (Euclidean: pairs sharing no column)
   std::vector<uint64_t> tptr_;

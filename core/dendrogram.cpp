@@ -21,7 +21,9 @@ DendrogramLayout layout_dendrogram(const Dendrogram& d, const DendrogramLayoutPa
     float x, h;
   };
   size_t next_leaf = 0;
-  auto size_of = [&](size_t t) -> uint32_t { return static_cast<uint32_t>(t < n ? d.leaf_size[t] : d.merges[t - n].size); };
+  auto size_of = [&](size_t t) -> uint32_t {
+    return static_cast<uint32_t>(t < n ? d.leaf_size[t] : d.merges[t - n].size);
+  };
   auto is_node = [&](size_t t) { return t >= n && t - n >= first_shown; };
   std::vector<std::pair<size_t, bool>> stack{{n + m - 1, false}};
   std::vector<std::pair<size_t, Node>> visited;  // node id -> position (at most 2p entries)

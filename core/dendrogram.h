@@ -28,10 +28,10 @@ struct DendrogramLayoutParams {
 
 // The drawn top of a dendrogram.
 struct DendrogramLayout {
-  std::vector<DendrogramLink> links;    // children before parents
-  std::vector<DendrogramLeaf> leaves;   // left to right, evenly spaced: x = (i + 0.5) / count
-  std::vector<double> merge_heights;    // highest first, at most max_heights
-  double max_height = 0;                // the root's height
+  std::vector<DendrogramLink> links;   // children before parents
+  std::vector<DendrogramLeaf> leaves;  // left to right, evenly spaced: x = (i + 0.5) / count
+  std::vector<double> merge_heights;   // highest first, at most max_heights
+  double max_height = 0;               // the root's height
   bool empty() const { return links.empty(); }
 };
 

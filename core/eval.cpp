@@ -89,8 +89,7 @@ bool Relevance::relevant(uint32_t a, uint32_t b) const {
 }
 
 size_t Relevance::relevant_count(uint32_t a) const {
-  if (p_ == Protocol::task)
-    return cat_->pipeline_tag[a] == kMissing ? 0 : task_count_[cat_->pipeline_tag[a]] - 1;
+  if (p_ == Protocol::task) return cat_->pipeline_tag[a] == kMissing ? 0 : task_count_[cat_->pipeline_tag[a]] - 1;
   if (++epoch_ == 0) {  // wrapped: clear the stamps
     std::fill(stamp_.begin(), stamp_.end(), 0);
     epoch_ = 1;

@@ -68,7 +68,7 @@ class Relevance {
   std::vector<uint32_t> ds_ptr_, ds_;  // per row: sorted distinct dataset pool ids
   std::vector<uint64_t> post_ptr_;     // dataset pool id -> rows holding it
   std::vector<uint32_t> post_;
-  std::vector<uint32_t> task_count_;   // pipeline_tag pool id -> rows with it
+  std::vector<uint32_t> task_count_;  // pipeline_tag pool id -> rows with it
   mutable std::vector<uint32_t> stamp_;
   mutable uint32_t epoch_ = 0;
 };

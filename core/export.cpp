@@ -39,9 +39,8 @@ std::string export_csv(const std::vector<ExportList>& lists) {
 }
 
 nlohmann::json row_json(const ExportRow& r) {
-  return {{"rank", r.rank},         {"modelId", r.model_id},     {"score", r.score},
-          {"downloads", r.downloads}, {"task", r.task},           {"library", r.library},
-          {"model_type", r.model_type}, {"why", r.why}};
+  return {{"rank", r.rank}, {"modelId", r.model_id}, {"score", r.score},           {"downloads", r.downloads},
+          {"task", r.task}, {"library", r.library},  {"model_type", r.model_type}, {"why", r.why}};
 }
 
 std::string export_json(const ExportQuery& q, const std::vector<ExportList>& lists) {
@@ -50,7 +49,8 @@ std::string export_json(const ExportQuery& q, const std::vector<ExportList>& lis
   j["query"] = q.query;
   j["catalogue"] = q.catalogue;
   j["k"] = q.k;
-  j["filters"] = {{"tasks", q.filters.tasks}, {"libraries", q.filters.libraries}, {"model_types", q.filters.model_types}};
+  j["filters"] = {
+      {"tasks", q.filters.tasks}, {"libraries", q.filters.libraries}, {"model_types", q.filters.model_types}};
   j["lists"] = json::array();
   for (const ExportList& l : lists) {
     json rows = json::array();

@@ -15,8 +15,8 @@ namespace hfrec {
 
 // How many candidates a focused query ranks before it keeps the allowed ones.
 struct FocusParams {
-  size_t candidate_factor = 20;   // rank candidate_factor * k ...
-  size_t min_candidates = 1000;   // ... but at least this many (capped at the catalogue's size)
+  size_t candidate_factor = 20;  // rank candidate_factor * k ...
+  size_t min_candidates = 1000;  // ... but at least this many (capped at the catalogue's size)
 };
 
 // The first p.k recommendations for a model whose rows `allowed` accepts, in the index's order

@@ -78,8 +78,8 @@ bool digits(std::string_view s, size_t at, size_t n, int& out) {
 // [SECTION] URLs and Link headers -------------------------------------------------------------------
 
 const std::vector<std::string>& default_fields() {
-  static const std::vector<std::string> f = {"author", "cardData", "config", "downloads", "lastModified",
-                                             "library_name", "pipeline_tag", "tags", "likes", "createdAt"};
+  static const std::vector<std::string> f = {"author",       "cardData",     "config", "downloads", "lastModified",
+                                             "library_name", "pipeline_tag", "tags",   "likes",     "createdAt"};
   return f;
 }
 
@@ -436,8 +436,7 @@ Step Pager::feed(const Reply& reply, int64_t now) {
   std::string loop;
   if (!followed_.insert(next).second)
     loop = "cursor loop: its next link was already followed: '" + next.substr(0, 1000) + "'";
-  else if (stalled_ >= 3)
-    loop = "cursor loop: " + std::to_string(stalled_) + " pages in a row brought no new model";
+  else if (stalled_ >= 3) loop = "cursor loop: " + std::to_string(stalled_) + " pages in a row brought no new model";
   if (!loop.empty()) {
     s.kind = Step::failed;
     s.message = "page " + std::to_string(pages_) + ": " + loop;

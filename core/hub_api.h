@@ -21,9 +21,9 @@ const std::vector<std::string>& default_fields();
 // What to list. Defaults list the 10,000 most downloaded models, 1,000 a page.
 struct ListParams {
   std::string host = "https://huggingface.co";  // http(s)://host[:port][/prefix], no query
-  std::string sort = "downloads";                // downloads, likes, lastModified or createdAt
-  size_t n = 10000;                              // models wanted; 0 = every model the Hub lists
-  size_t page_size = 1000;                       // models per request, 1..1000 (the Hub caps it)
+  std::string sort = "downloads";               // downloads, likes, lastModified or createdAt
+  size_t n = 10000;                             // models wanted; 0 = every model the Hub lists
+  size_t page_size = 1000;                      // models per request, 1..1000 (the Hub caps it)
   std::vector<std::string> fields = default_fields();
 };
 
@@ -42,12 +42,12 @@ std::string origin_of(std::string_view url);
 // - Counts are per page: a page that succeeds resets them.
 // - A 429 waits what its Retry-After says (clamped to max_retry_after_ms), else backs off.
 struct RetryPolicy {
-  int max_retries = 5;                     // 5xx, network errors and unreadable pages, per page
-  int max_rate_limited = 30;               // 429 answers, per page
-  int64_t base_ms = 1000;                  // the first backoff; it doubles with each retry
-  int64_t cap_ms = 60'000;                 // the backoff never exceeds this
-  int64_t max_retry_after_ms = 600'000;    // a longer Retry-After is clamped to this
-  int64_t second_ms = 1000;                // how long one Retry-After second is (tests shrink it)
+  int max_retries = 5;                   // 5xx, network errors and unreadable pages, per page
+  int max_rate_limited = 30;             // 429 answers, per page
+  int64_t base_ms = 1000;                // the first backoff; it doubles with each retry
+  int64_t cap_ms = 60'000;               // the backoff never exceeds this
+  int64_t max_retry_after_ms = 600'000;  // a longer Retry-After is clamped to this
+  int64_t second_ms = 1000;              // how long one Retry-After second is (tests shrink it)
 };
 
 // Unix seconds of an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", the form servers send).
@@ -60,10 +60,10 @@ int64_t backoff_ms(const RetryPolicy& p, int attempt);
 
 // One answer from the transport.
 struct Reply {
-  int status = 0;                        // HTTP status; 0 when no answer came (see network_error)
+  int status = 0;  // HTTP status; 0 when no answer came (see network_error)
   std::string body;
-  std::string link, retry_after, date;   // those headers' values, "" when absent
-  std::string network_error;             // the transport's message when status is 0
+  std::string link, retry_after, date;  // those headers' values, "" when absent
+  std::string network_error;            // the transport's message when status is 0
 };
 
 // Where an interrupted fetch stands, saved as a small JSON file so `hfrec fetch --resume` goes on.
@@ -92,8 +92,8 @@ struct Step {
   // The new models, in Hub order (repeats and any past n dropped): on a page, and on the failed
   // step of a cursor loop (the page itself was good), to be written before stopping.
   std::vector<ModelRecord> rows;
-  int64_t wait_ms = 0;            // wait: sleep this long, then ask for url() again
-  std::string message;            // wait: why; failed: what went wrong; page: why it ended, if it did
+  int64_t wait_ms = 0;  // wait: sleep this long, then ask for url() again
+  std::string message;  // wait: why; failed: what went wrong; page: why it ended, if it did
 };
 
 // Pages through the listing: ask for url(), feed() the reply, do what the Step says, until
@@ -117,7 +117,7 @@ class Pager {
 
   size_t rows() const { return rows_; }
   size_t pages() const { return pages_; }
-  size_t retries() const { return total_retries_; }        // 5xx, network, unreadable page
+  size_t retries() const { return total_retries_; }            // 5xx, network, unreadable page
   size_t rate_limited() const { return total_rate_limited_; }  // 429 answers waited out
 
  private:

@@ -109,7 +109,8 @@ std::string json_row(const json& o, size_t i, RowBuilder& b, JsonReader& jr, boo
   }
   if (auto it = o.find("downloads"); it != o.end() && !it->is_null()) {
     seen[kDownloads] = true;
-    if (it->is_number_unsigned()) r.downloads = static_cast<int64_t>(it->get<uint64_t>() > INT64_MAX ? INT64_MAX : it->get<uint64_t>());
+    if (it->is_number_unsigned())
+      r.downloads = static_cast<int64_t>(it->get<uint64_t>() > INT64_MAX ? INT64_MAX : it->get<uint64_t>());
     else if (it->is_number_integer() && it->get<int64_t>() >= 0) r.downloads = it->get<int64_t>();
     else if (it->is_number_float() && it->get<double>() >= 0 && it->get<double>() < 9.2e18 &&
              std::floor(it->get<double>()) == it->get<double>())
@@ -257,15 +258,19 @@ class FastJsonRow {
       if (key == "tags") return once(has_tags) && string_list(r.tags, n_tags, tags_missing, false);
       if (key == "config")
         return once(has_config) && (null() || object_fields([&](std::string_view k) {
-                 if (k == "architectures") return once(arch_key) && string_list(r.architectures, n_arch, arch_missing, false);
-                 if (k == "model_type") return once(model_type_key) && string_or_null(r.model_type);
-                 return skip(3);
-               }));
+                                      if (k == "architectures")
+                                        return once(arch_key) &&
+                                               string_list(r.architectures, n_arch, arch_missing, false);
+                                      if (k == "model_type")
+                                        return once(model_type_key) && string_or_null(r.model_type);
+                                      return skip(3);
+                                    }));
       if (key == "cardData")
         return once(has_card) && (null() || object_fields([&](std::string_view k) {
-                 if (k == "datasets") return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
-                 return skip(3);
-               }));
+                                    if (k == "datasets")
+                                      return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
+                                    return skip(3);
+                                  }));
       return skip(2);
     });
     if (!ok) return false;
@@ -425,7 +430,8 @@ class FastJsonRow {
         if (ch == '\\') {
           if (i_ + 1 >= s_.size()) return false;
           const char e = s_[i_ + 1];
-          if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
+          if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't')
+            return false;
           i_ += 2;
           continue;
         }
@@ -503,8 +509,8 @@ struct HubJsonLoad::Impl {
   JsonReader jr;
   bool seen[kNumCols] = {};
   bool started = false, finished = false, after_comma = false;
-  bool fast = false;          // FastJsonRow may read elements (valid UTF-8 throughout)
-  ModelRecord fast_record;    // its output, reused (strings keep their capacity)
+  bool fast = false;        // FastJsonRow may read elements (valid UTF-8 throughout)
+  ModelRecord fast_record;  // its output, reused (strings keep their capacity)
   size_t pos = 0, index = 0;
   std::string error;
 
@@ -521,7 +527,8 @@ struct HubJsonLoad::Impl {
                   std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
   }
   void skip_ws() {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' || text[pos] == '\n')) ++pos;
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' || text[pos] == '\n'))
+      ++pos;
   }
 
   bool begin() {
@@ -614,8 +621,7 @@ Result<Catalogue> load_hub_json(std::string_view text, std::string name, const L
   Catalogue c;
   c.name = std::move(name);
   HubJsonLoad load(text, c, limits, /*screened=*/false);
-  while (!load.step(std::numeric_limits<size_t>::max())) {
-  }
+  while (!load.step(std::numeric_limits<size_t>::max())) {}
   if (!load.error().empty()) return Error{valid_utf8(load.error())};
   return c;
 }

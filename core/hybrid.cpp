@@ -31,13 +31,17 @@ const char* hybrid_field_name(HybridField f) {
 std::string architecture_head(std::string_view a, std::string_view model_type) {
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
   for (size_t i = a.size(); i-- > 1;)
-    if (a.substr(i - 1).size() > 3 && a.substr(i - 1, 3) == "For" && upper(a[i + 2])) return std::string(a.substr(i - 1));
+    if (a.substr(i - 1).size() > 3 && a.substr(i - 1, 3) == "For" && upper(a[i + 2]))
+      return std::string(a.substr(i - 1));
   // Strip the model type, compared without case and punctuation ("xlm-roberta" ~ "XLMRoberta").
   size_t i = 0, j = 0;
   auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   while (i < a.size() && j < model_type.size()) {
-    if (!alnum(model_type[j])) { ++j; continue; }
+    if (!alnum(model_type[j])) {
+      ++j;
+      continue;
+    }
     if (low(a[i]) != low(model_type[j])) break;
     ++i, ++j;
   }
@@ -69,7 +73,8 @@ void tag_fields(std::string_view tag, Emit&& emit) {
   if (starts_with(t, "dataset:")) return emit(HybridField::dataset, std::string_view(t).substr(8));
   if (starts_with(t, "arxiv:") || starts_with(t, "doi:")) return emit(HybridField::paper, std::string_view(t));
   emit(HybridField::tag, std::string_view(t));
-  for (const std::string& w : id_tokens(t)) for_each_char_4gram(w, [&](std::string_view g) { emit(HybridField::ngram, g); });
+  for (const std::string& w : id_tokens(t))
+    for_each_char_4gram(w, [&](std::string_view g) { emit(HybridField::ngram, g); });
 }
 
 // The (field, token) pairs of one row's name, author and single-valued fields, lower-cased;
@@ -111,7 +116,8 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   // role and its term ids cached (as build_soup does).
   enum Role { kTag, kDataset, kArch, kRoles };
   std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
-  for (int r = 0; r < kRoles; ++r) cache_begin[r].assign(cat.pool.size(), kMissing), cache_end[r].assign(cat.pool.size(), 0);
+  for (int r = 0; r < kRoles; ++r)
+    cache_begin[r].assign(cat.pool.size(), kMissing), cache_end[r].assign(cat.pool.size(), 0);
   std::vector<uint32_t> cache_terms;
   auto cached = [&](Role role, uint32_t v, uint32_t row) {
     if (cache_begin[role][v] == kMissing || role == kArch) {  // the head depends on the row's model type
@@ -159,7 +165,8 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
   row_weights_.resize(row_terms_.size());
   for (uint32_t r = 0; r < n; ++r) {
     double sq[kHybridFields] = {};
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
+    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k)
+      sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
     for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
       uint32_t t = row_terms_[k];
       row_weights_[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
@@ -300,7 +307,8 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
       ngram_total += -c;
       if (ngram_shown++ < 4) ngram_text += (ngram_text.empty() ? "" : "+") + term_text_[t];
     }
-  std::erase_if(contrib, [&](const auto& x) { return term_field_[x.second] == static_cast<uint8_t>(HybridField::ngram); });
+  std::erase_if(contrib,
+                [&](const auto& x) { return term_field_[x.second] == static_cast<uint8_t>(HybridField::ngram); });
   if (ngram_total > 0) {
     contrib.emplace_back(-ngram_total, kMissing);
     std::sort(contrib.begin(), contrib.end());
@@ -311,7 +319,9 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
     std::snprintf(buf, sizeof buf, " (%.2f)", -contrib[i].first);
     const uint32_t t = contrib[i].second;
     if (t == kMissing) out.push_back("ngram:" + ngram_text + buf);
-    else out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] + buf);
+    else
+      out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] +
+                    buf);
   }
   if (-base_key_[row] > 0) {
     char buf[48];

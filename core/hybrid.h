@@ -30,9 +30,9 @@ enum class HybridField : uint8_t {
   architecture,  // each item of architectures
   model_type,
   library,
-  task,          // pipeline_tag
-  head,          // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
-  ngram,         // character 4-grams of the words of the name and of the free tags ("^squ", "squa", "quad", "uad$")
+  task,   // pipeline_tag
+  head,   // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
+  ngram,  // character 4-grams of the words of the name and of the free tags ("^squ", "squa", "quad", "uad$")
 };
 inline constexpr int kHybridFields = 12;
 
@@ -110,14 +110,14 @@ class HybridModel {
   std::unordered_map<std::string, uint32_t> vocab_;  // "<field>\x1f<token>" -> term
   std::vector<std::string> term_text_;
   std::vector<uint8_t> term_field_;
-  std::vector<double> idf_;              // smooth idf: ln((1 + n) / (1 + df)) + 1
-  std::vector<uint64_t> row_ptr_{0};     // row -> its terms (sorted) and weights (l2-normalised)
+  std::vector<double> idf_;           // smooth idf: ln((1 + n) / (1 + df)) + 1
+  std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted) and weights (l2-normalised)
   std::vector<uint32_t> row_terms_;
   std::vector<float> row_weights_;
-  std::vector<uint64_t> post_ptr_;       // term -> rows holding it, with the row's weight
+  std::vector<uint64_t> post_ptr_;  // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;
-  std::vector<double> base_key_;         // -(popularity prior) per row: the key no query term moves
+  std::vector<double> base_key_;  // -(popularity prior) per row: the key no query term moves
   Groups groups_;
 };
 

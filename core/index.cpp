@@ -9,7 +9,9 @@ namespace hfrec {
 Index::Index(Catalogue cat) : Index(build_index_parts(std::move(cat))) {}
 
 Index::Index(IndexParts parts)
-    : cat_(std::move(parts.catalogue)), order_(std::move(parts.order)), attr_(std::move(parts.attributes)),
+    : cat_(std::move(parts.catalogue)),
+      order_(std::move(parts.order)),
+      attr_(std::move(parts.attributes)),
       soup_(std::move(parts.soup)) {}
 
 const HybridModel& Index::hybrid() const {

@@ -81,7 +81,8 @@ class Index {
   mutable std::map<int, KMeansResult> kmeans_cache_;
   // --- hybrid (issue 7) ---
   mutable std::unique_ptr<HybridModel> hybrid_;
-  Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude, const RecommendParams& p) const;
+  Result<std::vector<Recommendation>> run_hybrid(const HybridQuery& q, uint32_t exclude,
+                                                 const RecommendParams& p) const;
 };
 
 }  // namespace hfrec

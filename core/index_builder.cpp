@@ -23,25 +23,24 @@ struct IndexBuilder::Impl {
   bool step(const SliceTimer& timer) {
     while (stage < kDone) {
       switch (stage) {
-      case kTieOrder:
-        if (!tie->step(timer)) return false;
-        order = tie->take();
-        tie.reset();
-        attr_builder = std::make_unique<AttributeBuilder>(cat, order);
-        break;
-      case kAttributes:
-        if (!attr_builder->step(timer)) return false;
-        attr = attr_builder->take();
-        attr_builder.reset();
-        soup_builder = std::make_unique<SoupBuilder>(cat, order);
-        break;
-      case kSoup:
-        if (!soup_builder->step(timer)) return false;
-        soup = soup_builder->take();
-        soup_builder.reset();
-        break;
-      default:
-        break;
+        case kTieOrder:
+          if (!tie->step(timer)) return false;
+          order = tie->take();
+          tie.reset();
+          attr_builder = std::make_unique<AttributeBuilder>(cat, order);
+          break;
+        case kAttributes:
+          if (!attr_builder->step(timer)) return false;
+          attr = attr_builder->take();
+          attr_builder.reset();
+          soup_builder = std::make_unique<SoupBuilder>(cat, order);
+          break;
+        case kSoup:
+          if (!soup_builder->step(timer)) return false;
+          soup = soup_builder->take();
+          soup_builder.reset();
+          break;
+        default: break;
       }
       ++stage;
       if (timer.expired()) return stage >= kDone;
@@ -53,30 +52,21 @@ struct IndexBuilder::Impl {
     // Shares of the native time on a million generated rows (tie order ~20%, attributes ~5%).
     static constexpr double w[3] = {0.20, 0.05, 0.75};
     double done = 0;
-    for (int s = 0; s < std::min<int>(stage, 3); ++s)
-      done += w[s];
+    for (int s = 0; s < std::min<int>(stage, 3); ++s) done += w[s];
     switch (stage) {
-    case kTieOrder:
-      return done + w[0] * tie->progress();
-    case kAttributes:
-      return done + w[1] * attr_builder->progress();
-    case kSoup:
-      return done + w[2] * soup_builder->progress();
-    default:
-      return 1.0;
+      case kTieOrder: return done + w[0] * tie->progress();
+      case kAttributes: return done + w[1] * attr_builder->progress();
+      case kSoup: return done + w[2] * soup_builder->progress();
+      default: return 1.0;
     }
   }
 
   std::string stage_name() const {
     switch (stage) {
-    case kTieOrder:
-      return "sorting models by downloads";
-    case kAttributes:
-      return attr_builder->stage();
-    case kSoup:
-      return soup_builder->stage();
-    default:
-      return "ready";
+      case kTieOrder: return "sorting models by downloads";
+      case kAttributes: return attr_builder->stage();
+      case kSoup: return soup_builder->stage();
+      default: return "ready";
     }
   }
 };
@@ -86,7 +76,7 @@ IndexBuilder::~IndexBuilder() = default;
 
 bool IndexBuilder::step(const SliceTimer& timer) {
   if (cancelled_) {
-    impl_.reset(); // frees the catalogue and the partial spaces now
+    impl_.reset();  // frees the catalogue and the partial spaces now
     return true;
   }
   if (!impl_ || impl_->stage >= Impl::kDone) return true;
@@ -124,4 +114,4 @@ IndexParts build_index_parts(Catalogue cat) {
   return std::move(b.take_parts()).value();
 }
 
-} // namespace hfrec
+}  // namespace hfrec

@@ -15,7 +15,7 @@ namespace hfrec {
 // - Usage: IndexBuilder b(std::move(cat)); each frame b.step(8); once it returns true, b.take().
 // - The builder owns the catalogue until take(); it is not movable (the stages point into it).
 class IndexBuilder : public Job {
-public:
+ public:
   explicit IndexBuilder(Catalogue cat);
   ~IndexBuilder() override;
   IndexBuilder(const IndexBuilder&) = delete;
@@ -35,7 +35,7 @@ public:
   // The built parts instead of an Index (same conditions as take()).
   Result<IndexParts> take_parts();
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   mutable double shown_ = 0;  // progress already reported: the stages' estimates are not monotone
@@ -44,4 +44,4 @@ private:
 // Builds the parts in one call (what Index(Catalogue) runs).
 IndexParts build_index_parts(Catalogue cat);
 
-} // namespace hfrec
+}  // namespace hfrec

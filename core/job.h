@@ -98,8 +98,7 @@ class SlicedBuilder {
 
 // Runs a job to completion (for the CLI and tests).
 inline void run_to_end(Job& job) {
-  while (!job.step(1e9)) {
-  }
+  while (!job.step(1e9)) {}
 }
 
 }  // namespace hfrec

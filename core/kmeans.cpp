@@ -124,8 +124,8 @@ bool KMeansRun::step(const SliceTimer& timer) {
 
 double KMeansRun::progress() const {
   if (phase_ == Phase::done) return 1.0;
-  double within = phase_ == Phase::lloyd ? 0.5 + 0.5 * std::min(1.0, cur_.iterations / 20.0)
-                                         : 0.5 * center_ / std::max(1, k_);
+  double within =
+      phase_ == Phase::lloyd ? 0.5 + 0.5 * std::min(1.0, cur_.iterations / 20.0) : 0.5 * center_ / std::max(1, k_);
   return (restart_ + within) / p_.restarts;
 }
 
@@ -209,8 +209,7 @@ void KMeansRun::unit(const SliceTimer& timer) {
       if (restart_ != restart) timer.charge(n * size_t(k_));  // finish_restart's final pass
       return;
     }
-    case Phase::done:
-      return;
+    case Phase::done: return;
   }
 }
 
@@ -266,8 +265,7 @@ void KMeansRun::assign_and_update() {
     const double* oc = &cur_.centroids[size_t(c) * d];
     if (cw[c] > 0)
       for (size_t j = 0; j < d; ++j) nc[j] /= cw[c];
-    else
-      std::copy(oc, oc + d, nc);
+    else std::copy(oc, oc + d, nc);
     double cn = 0;
     for (size_t j = 0; j < d; ++j) {
       shift += (nc[j] - oc[j]) * (nc[j] - oc[j]);
@@ -306,16 +304,13 @@ void KMeansRun::finish_restart() {
     cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
   }
   if (cur_.inertia < best_.inertia) best_ = std::move(cur_);
-  if (++restart_ < p_.restarts)
-    start_restart();
-  else
-    phase_ = Phase::done;
+  if (++restart_ < p_.restarts) start_restart();
+  else phase_ = Phase::done;
 }
 
 KMeansResult kmeans(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params) {
   KMeansRun run(points, weights, params);
-  while (!run.step(SliceTimer(1e9))) {
-  }
+  while (!run.step(SliceTimer(1e9))) {}
   return run.take();
 }
 

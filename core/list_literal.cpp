@@ -87,15 +87,25 @@ struct Parser {
           case '\\': v += '\\'; break;
           case '\'': v += '\''; break;
           case '"': v += '"'; break;
-          case 'x': case 'u': case 'U': {
+          case 'x':
+          case 'u':
+          case 'U': {
             int len = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-            if (i + len > s.size()) { i -= 2; return fail("a complete \\" + std::string(1, e) + " escape"); }
+            if (i + len > s.size()) {
+              i -= 2;
+              return fail("a complete \\" + std::string(1, e) + " escape");
+            }
             char32_t cp = 0;
             for (int k = 0; k < len; ++k) {
               char h = s[i + k];
-              int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10
-                      : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
-              if (d < 0) { i += k; return fail("a hexadecimal digit"); }
+              int d = (h >= '0' && h <= '9')   ? h - '0'
+                      : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                      : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                               : -1;
+              if (d < 0) {
+                i += k;
+                return fail("a hexadecimal digit");
+              }
               cp = cp * 16 + d;
             }
             i += len;
@@ -116,14 +126,13 @@ struct Parser {
   }
   bool atom(std::string_view& v) {
     size_t st = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
-                            s[i] == '-' || s[i] == '+' || s[i] == '_'))
+    while (i < s.size() &&
+           (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '.' || s[i] == '-' || s[i] == '+' || s[i] == '_'))
       ++i;
     if (i == st) return fail("a string, None, a number, a list or a dict");
     v = s.substr(st, i - st);
     if (v == "None" || v == "True" || v == "False" || v == "nan" || v == "inf") return true;
-    if (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+' || v[0] == '.')
-      return true;
+    if (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+' || v[0] == '.') return true;
     i = st;
     return fail("a quoted string (bare words are not Python literals)");
   }
@@ -151,17 +160,26 @@ struct Parser {
     char close = s[i] == '[' ? ']' : ')';
     ++i;
     ws();
-    if (i < s.size() && s[i] == close) { ++i; return true; }
+    if (i < s.size() && s[i] == close) {
+      ++i;
+      return true;
+    }
     while (true) {
       if (!value(depth, emit_it)) return false;
       ws();
       if (i < s.size() && s[i] == ',') {
         ++i;
         ws();
-        if (i < s.size() && s[i] == close) { ++i; return true; }
+        if (i < s.size() && s[i] == close) {
+          ++i;
+          return true;
+        }
         continue;
       }
-      if (i < s.size() && s[i] == close) { ++i; return true; }
+      if (i < s.size() && s[i] == close) {
+        ++i;
+        return true;
+      }
       return fail(std::string("',' or '") + close + "'");
     }
   }
@@ -170,7 +188,10 @@ struct Parser {
       return over_limit("nested deeper than " + std::to_string(limits.max_depth) + " levels (limit max_depth)", i);
     ++i;
     ws();
-    if (i < s.size() && s[i] == '}') { ++i; return true; }
+    if (i < s.size() && s[i] == '}') {
+      ++i;
+      return true;
+    }
     while (true) {
       if (!value(depth, emit_it)) return false;  // key
       ws();
@@ -178,8 +199,19 @@ struct Parser {
       ++i;
       if (!value(depth, false)) return false;  // value is ignored
       ws();
-      if (i < s.size() && s[i] == ',') { ++i; ws(); if (i < s.size() && s[i] == '}') { ++i; return true; } continue; }
-      if (i < s.size() && s[i] == '}') { ++i; return true; }
+      if (i < s.size() && s[i] == ',') {
+        ++i;
+        ws();
+        if (i < s.size() && s[i] == '}') {
+          ++i;
+          return true;
+        }
+        continue;
+      }
+      if (i < s.size() && s[i] == '}') {
+        ++i;
+        return true;
+      }
       return fail("',' or '}'");
     }
   }
@@ -220,8 +252,10 @@ std::string python_list_repr(const std::vector<std::string>& items) {
     out += q;
     for (char c : v) {
       if (c == '\\') out += "\\\\";
-      else if (c == q) { out += '\\'; out += c; }
-      else if (c == '\n') out += "\\n";
+      else if (c == q) {
+        out += '\\';
+        out += c;
+      } else if (c == '\n') out += "\\n";
       else if (c == '\t') out += "\\t";
       else if (c == '\r') out += "\\r";
       else out += c;

@@ -38,8 +38,8 @@ std::vector<float> map_point_sizes(const std::vector<int64_t>& downloads) {
   const double lmax = std::log10(static_cast<double>(max_dl) + 1);
   std::vector<float> size(downloads.size());
   for (size_t i = 0; i < downloads.size(); ++i)
-    size[i] = static_cast<float>(0.6 + 2.0 * std::log10(static_cast<double>(std::max<int64_t>(0, downloads[i])) + 1) /
-                                           lmax);
+    size[i] =
+        static_cast<float>(0.6 + 2.0 * std::log10(static_cast<double>(std::max<int64_t>(0, downloads[i])) + 1) / lmax);
   return size;
 }
 
@@ -52,8 +52,8 @@ uint32_t MapGrid::cell_of(float x, float y) const {
 Result<MapGrid> build_map_grid(MapPoints points, const std::vector<int64_t>& priority, const MapGridParams& p) {
   const size_t n = points.x.size();
   if (points.y.size() != n || priority.size() != n)
-    return Error{"map grid: " + std::to_string(points.x.size()) + " x, " + std::to_string(points.y.size()) +
-                 " y and " + std::to_string(priority.size()) + " priorities; they must be as many"};
+    return Error{"map grid: " + std::to_string(points.x.size()) + " x, " + std::to_string(points.y.size()) + " y and " +
+                 std::to_string(priority.size()) + " priorities; they must be as many"};
   if (!(p.points_per_cell > 0) || p.min_side < 1 || p.max_side < p.min_side || p.max_side > 4096)
     return Error{"map grid: points_per_cell must be > 0 and 1 <= min_side <= max_side <= 4096"};
   MapGrid g;

@@ -88,10 +88,10 @@ struct ProjectionRun::Impl {
   }
 
   void finish() {
-    const Mat Q = orth(Y);              // G × l
-    const Mat Bt = times_t(Q);          // d × l  (B = Qᵀ A)
+    const Mat Q = orth(Y);      // G × l
+    const Mat Bt = times_t(Q);  // d × l  (B = Qᵀ A)
     Eigen::JacobiSVD<Mat> svd(Bt, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    Mat V = svd.matrixU();              // d × l: right singular vectors of A
+    Mat V = svd.matrixU();  // d × l: right singular vectors of A
     const Eigen::VectorXd s = svd.singularValues();
     const int comps = static_cast<int>(std::min<Eigen::Index>(2, V.cols()));
     double wsum = 0;
@@ -161,8 +161,7 @@ Projection ProjectionRun::take() { return std::move(impl_->out); }
 
 Projection project(const Groups& groups, const CsrMatrix& rows, const ProjectionParams& params) {
   ProjectionRun run(groups, rows, params);
-  while (!run.step(SliceTimer(1e9))) {
-  }
+  while (!run.step(SliceTimer(1e9))) {}
   return run.take();
 }
 

@@ -15,8 +15,8 @@
 namespace hfrec {
 
 struct ProjectionParams {
-  int oversample = 10;     // extra random vectors beyond the 2 components
-  int power_iters = 7;     // subspace iterations (sklearn's default for few components)
+  int oversample = 10;  // extra random vectors beyond the 2 components
+  int power_iters = 7;  // subspace iterations (sklearn's default for few components)
   uint64_t seed = 0;
   double ring_step = 0.004;  // spacing of identical rows, as a fraction of the map's extent
 };

@@ -45,8 +45,8 @@ struct AdhocQuery {
 // One recommended model.
 struct Recommendation {
   uint32_t row = 0;
-  double score = 0;     // similarity, higher is closer (knn: 1 / (1 + distance))
-  double distance = 0;  // knn: Euclidean distance; others: 1 - score
+  double score = 0;                 // similarity, higher is closer (knn: 1 / (1 + distance))
+  double distance = 0;              // knn: Euclidean distance; others: 1 - score
   std::vector<std::string> shared;  // tokens or attributes that explain the score, strongest first
 };
 

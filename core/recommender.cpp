@@ -12,12 +12,12 @@
 namespace hfrec {
 
 struct Index::Query {
-  std::vector<uint32_t> attrs;       // sorted attribute columns
-  size_t attr_count = 0;             // |A| including values unknown to the catalogue
+  std::vector<uint32_t> attrs;                     // sorted attribute columns
+  size_t attr_count = 0;                           // |A| including values unknown to the catalogue
   std::vector<std::pair<uint32_t, double>> terms;  // (term, count), sorted by term
-  double count_sq = 0;               // sum of squared counts (unknown terms included)
-  double tfidf_sq = 0;               // sum of squared count*idf (unknown terms with the idf of df=0)
-  uint32_t attr_group = kMissing;    // the query's attribute group when it is a catalogue row
+  double count_sq = 0;                             // sum of squared counts (unknown terms included)
+  double tfidf_sq = 0;                             // sum of squared count*idf (unknown terms with the idf of df=0)
+  uint32_t attr_group = kMissing;                  // the query's attribute group when it is a catalogue row
 };
 
 Index::Query Index::row_query(uint32_t row) const {
@@ -27,7 +27,8 @@ Index::Query Index::row_query(uint32_t row) const {
   q.attr_count = q.attrs.size();
   q.attr_group = attr_.groups.group_of[row];
   const Groups& sg = soup_.groups;
-  for (uint64_t k = sg.row_begin(row); k < sg.row_end(row); ++k) q.terms.emplace_back(sg.rows.indices[k], sg.rows.values[k]);
+  for (uint64_t k = sg.row_begin(row); k < sg.row_end(row); ++k)
+    q.terms.emplace_back(sg.rows.indices[k], sg.rows.values[k]);
   uint32_t g = soup_.groups.group_of[row];
   q.count_sq = soup_.group_count_sq[g];
   q.tfidf_sq = soup_.group_tfidf_sq[g];
@@ -184,8 +185,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         const double b = static_cast<double>(g.rows.row_nnz(x));
         return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
       }
-      case Method::tfidf:
-        return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
+      case Method::tfidf: return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
       default:  // cosine on counts: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
         return i == 0 ? 0.0 : -((i * i) / (q.count_sq * soup_.group_count_sq[x]));
     }
@@ -255,8 +255,8 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       std::sort(contrib.begin(), contrib.end());
       for (size_t k = 0; k < contrib.size() && k < 12; ++k) rec.shared.push_back(soup_.terms[contrib[k].second]);
       rec.score = dot == 0 ? 0.0
-                  : tfidf ? dot / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x]))
-                          : dot / std::sqrt(q.count_sq * soup_.group_count_sq[x]);
+                  : tfidf  ? dot / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x]))
+                           : dot / std::sqrt(q.count_sq * soup_.group_count_sq[x]);
       rec.distance = 1.0 - rec.score;
     }
     out.push_back(std::move(rec));
@@ -280,12 +280,15 @@ Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, 
 Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const {
   if (p.k == 0) return Error{"k must be at least 1"};
   if (p.method == Method::hybrid) {
-    HybridQuery hq = hybrid().text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
-    if (hq.empty()) return Error{"the query matches nothing in the catalogue: give a task, library, model type, or some text"};
+    HybridQuery hq =
+        hybrid().text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
+    if (hq.empty())
+      return Error{"the query matches nothing in the catalogue: give a task, library, model type, or some text"};
     return run_hybrid(hq, kMissing, p);
   }
   Query query = adhoc_query(q);
-  if (query.attr_count == 0 && query.count_sq == 0) return Error{"the query is empty: give a task, library, model type, or some text"};
+  if (query.attr_count == 0 && query.count_sq == 0)
+    return Error{"the query is empty: give a task, library, model type, or some text"};
   return run(query, kMissing, p);
 }
 

@@ -79,7 +79,8 @@ void append_json_rows(const std::vector<ModelRecord>& rows, std::string& out) {
     o["tags"] = opt_list(r.tags, r.tags_missing);
     o["config"] = {{"architectures", opt_list(r.architectures, r.architectures_missing)},
                    {"model_type", opt(r.model_type)}};
-    o["cardData"] = {{"datasets", opt_list(r.datasets, r.datasets_missing)}, {"base_model", opt(hub::base_model_of(r))}};
+    o["cardData"] = {{"datasets", opt_list(r.datasets, r.datasets_missing)},
+                     {"base_model", opt(hub::base_model_of(r))}};
     if (!first) out += ",\n";
     first = false;
     out += o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

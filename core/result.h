@@ -20,10 +20,22 @@ class Result {
   Result(Error e) : v_(std::move(e)) {}
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
-  const std::string& error() const { assert(!ok()); return std::get<1>(v_).message; }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
+  const std::string& error() const {
+    assert(!ok());
+    return std::get<1>(v_).message;
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -39,7 +51,10 @@ class Result<void> {
   static Result Fail(std::string m) { return Error{std::move(m)}; }
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const std::string& error() const { assert(!ok_); return message_; }
+  const std::string& error() const {
+    assert(!ok_);
+    return message_;
+  }
 
  private:
   bool ok_ = true;

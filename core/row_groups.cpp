@@ -45,14 +45,13 @@ struct RowEq {
 // and most comparisons free of string reads.
 struct TieKey {
   int64_t downloads = 0;
-  uint64_t prefix = 0; // the id's first 8 bytes, big-endian, zero-padded
+  uint64_t prefix = 0;  // the id's first 8 bytes, big-endian, zero-padded
   uint32_t row = 0;
 };
 TieKey tie_key(const Catalogue& cat, uint32_t row) {
   const std::string_view id = cat.id(row);
   uint64_t p = 0;
-  for (size_t i = 0; i < 8; ++i)
-    p = (p << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  for (size_t i = 0; i < 8; ++i) p = (p << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
   return {cat.downloads[row], p, row};
 }
 // Downloads desc, then modelId asc. Different prefixes order as the ids do (bytes compare
@@ -87,8 +86,7 @@ struct detail::TieOrderState {
     if (phase == kKeys) {
       keys.reserve(n);
       const bool done = batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (auto r = static_cast<uint32_t>(b); r < e; ++r)
-          keys.push_back(tie_key(cat, r));
+        for (auto r = static_cast<uint32_t>(b); r < e; ++r) keys.push_back(tie_key(cat, r));
       });
       if (!done) return false;
       sort = std::make_unique<SlicedSort<TieLess, TieKey>>(std::move(keys), TieLess{&cat});
@@ -106,8 +104,7 @@ struct detail::TieOrderState {
     }
     if (phase == kRows) {
       const bool done = batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t k = b; k < e; ++k)
-          order.push_back(keys[k].row);
+        for (uint64_t k = b; k < e; ++k) order.push_back(keys[k].row);
       });
       if (!done) return false;
       release(keys);
@@ -128,7 +125,6 @@ struct detail::TieOrderState {
 };
 
 // --- collapse ----------------------------------------------------------------------------------
-
 
 // CollapseBuilder's state: the phases of collapse_rows().
 struct detail::CollapseState {
@@ -153,9 +149,9 @@ struct detail::CollapseState {
   bool entered = false;
   // Open addressing over row hashes (a node-based map costs an allocation per distinct row).
   size_t cap = 1024;
-  std::vector<uint32_t> slots; // group id
+  std::vector<uint32_t> slots;  // group id
   std::vector<uint64_t> group_hash;
-  std::vector<uint32_t> first; // each group's first row
+  std::vector<uint32_t> first;  // each group's first row
   std::vector<uint32_t> fill;
   std::vector<uint64_t> fill64;
   uint64_t rows_nnz = 0;
@@ -164,61 +160,46 @@ struct detail::CollapseState {
 
   uint64_t length() const {
     switch (phase) {
-    case kHash:
-    case kMemberCount:
-    case kMemberFill:
-      return m.rows();
-    case kMemberPrefix:
-    case kRowsSize:
-    case kRows:
-    case kPostFill:
-      return first.size() ? first.size() : g.size();
-    case kPostCount:
-      return g.rows.nnz();
-    case kPostPrefix:
-      return m.n_cols;
-    default:
-      return 0;
+      case kHash:
+      case kMemberCount:
+      case kMemberFill: return m.rows();
+      case kMemberPrefix:
+      case kRowsSize:
+      case kRows:
+      case kPostFill: return first.size() ? first.size() : g.size();
+      case kPostCount: return g.rows.nnz();
+      case kPostPrefix: return m.n_cols;
+      default: return 0;
     }
   }
 
   void enter() {
     switch (phase) {
-    case kHash:
-      while (cap < m.rows() * 2)
-        cap *= 2;
-      g.group_of.reserve(m.rows());
-      break;
-    case kMemberCount:
-      release(slots);
-      release(group_hash);
-      g.member_ptr.assign(first.size() + 1, 0);
-      break;
-    case kMemberFill:
-      fill.assign(g.member_ptr.begin(), g.member_ptr.end() - 1);
-      break;
-    case kRowsSize:
-      release(fill);
-      break;
-    case kRows:
-      g.rows.n_cols = m.n_cols;
-      g.rows.indptr.assign(1, 0);
-      g.rows.indptr.reserve(first.size() + 1);
-      g.rows.indices.reserve(rows_nnz);
-      if (!m.values.empty()) g.rows.values.reserve(rows_nnz);
-      break;
-    case kPostCount:
-      release(first);
-      g.postings_ptr.assign(g.rows.n_cols + 1, 0);
-      break;
-    case kPostFill:
-      fill64.assign(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
-      break;
-    case kDone:
-      release(fill64);
-      break;
-    default:
-      break;
+      case kHash:
+        while (cap < m.rows() * 2) cap *= 2;
+        g.group_of.reserve(m.rows());
+        break;
+      case kMemberCount:
+        release(slots);
+        release(group_hash);
+        g.member_ptr.assign(first.size() + 1, 0);
+        break;
+      case kMemberFill: fill.assign(g.member_ptr.begin(), g.member_ptr.end() - 1); break;
+      case kRowsSize: release(fill); break;
+      case kRows:
+        g.rows.n_cols = m.n_cols;
+        g.rows.indptr.assign(1, 0);
+        g.rows.indptr.reserve(first.size() + 1);
+        g.rows.indices.reserve(rows_nnz);
+        if (!m.values.empty()) g.rows.values.reserve(rows_nnz);
+        break;
+      case kPostCount:
+        release(first);
+        g.postings_ptr.assign(g.rows.n_cols + 1, 0);
+        break;
+      case kPostFill: fill64.assign(g.postings_ptr.begin(), g.postings_ptr.end() - 1); break;
+      case kDone: release(fill64); break;
+      default: break;
     }
   }
 
@@ -227,82 +208,76 @@ struct detail::CollapseState {
     const RowEq equal{&m};
     const uint64_t n = length();
     switch (phase) {
-    case kHash:
-      if (!grow(slots, cap, kMissing, timer)) return false;
-      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
-          const uint64_t h = hasher(r);
-          size_t i = (h ^ (h >> 31)) & (cap - 1);
-          for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
-            const uint32_t x = slots[i];
-            if (group_hash[x] == h && equal(first[x], r)) break;
+      case kHash:
+        if (!grow(slots, cap, kMissing, timer)) return false;
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            const uint64_t h = hasher(r);
+            size_t i = (h ^ (h >> 31)) & (cap - 1);
+            for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
+              const uint32_t x = slots[i];
+              if (group_hash[x] == h && equal(first[x], r)) break;
+            }
+            if (slots[i] == kMissing) {
+              slots[i] = static_cast<uint32_t>(first.size());
+              first.push_back(r);
+              group_hash.push_back(h);
+            }
+            g.group_of.push_back(slots[i]);
           }
-          if (slots[i] == kMissing) {
-            slots[i] = static_cast<uint32_t>(first.size());
-            first.push_back(r);
-            group_hash.push_back(h);
+        });
+      case kMemberCount:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t r = b; r < e; ++r) ++g.member_ptr[g.group_of[r] + 1];
+        });
+      case kMemberPrefix:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) g.member_ptr[k + 1] += g.member_ptr[k];
+        });
+      case kMemberFill:  // rows in tie order: downloads desc, then modelId asc
+        if (!grow(g.members, n, 0u, timer)) return false;
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) {
+            const uint32_t r = order[k];
+            g.members[fill[g.group_of[r]]++] = r;
           }
-          g.group_of.push_back(slots[i]);
-        }
-      });
-    case kMemberCount:
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t r = b; r < e; ++r)
-          ++g.member_ptr[g.group_of[r] + 1];
-      });
-    case kMemberPrefix:
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t k = b; k < e; ++k)
-          g.member_ptr[k + 1] += g.member_ptr[k];
-      });
-    case kMemberFill: // rows in tie order: downloads desc, then modelId asc
-      if (!grow(g.members, n, 0u, timer)) return false;
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t k = b; k < e; ++k) {
-          const uint32_t r = order[k];
-          g.members[fill[g.group_of[r]]++] = r;
-        }
-      });
-    case kRowsSize:
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t k = b; k < e; ++k)
-          rows_nnz += m.row_nnz(first[k]);
-      });
-    case kRows:
-      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t x = b; x < e; ++x) {
-          const uint32_t r = first[x];
-          for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
-            g.rows.indices.push_back(m.indices[k]);
-            if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
+        });
+      case kRowsSize:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) rows_nnz += m.row_nnz(first[k]);
+        });
+      case kRows:
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t x = b; x < e; ++x) {
+            const uint32_t r = first[x];
+            for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+              g.rows.indices.push_back(m.indices[k]);
+              if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
+            }
+            g.rows.indptr.push_back(g.rows.indices.size());
           }
-          g.rows.indptr.push_back(g.rows.indices.size());
-        }
-      });
-    case kPostCount:
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t k = b; k < e; ++k)
-          ++g.postings_ptr[g.rows.indices[k] + 1];
-      });
-    case kPostPrefix:
-      return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-        for (uint64_t c = b; c < e; ++c)
-          g.postings_ptr[c + 1] += g.postings_ptr[c];
-      });
-    case kPostFill:
-      if (!grow(g.postings, g.rows.nnz(), 0u, timer)) return false;
-      if (!g.rows.values.empty() && !grow(g.posting_values, g.rows.nnz(), 0.0f, timer)) return false;
-      return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-        const CsrMatrix& gm = g.rows;
-        for (auto r = static_cast<uint32_t>(b); r < e; ++r)
-          for (uint64_t k = gm.indptr[r]; k < gm.indptr[r + 1]; ++k) {
-            const uint64_t at = fill64[gm.indices[k]]++;
-            g.postings[at] = r;
-            if (!gm.values.empty()) g.posting_values[at] = gm.values[k];
-          }
-      });
-    default:
-      return true;
+        });
+      case kPostCount:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) ++g.postings_ptr[g.rows.indices[k] + 1];
+        });
+      case kPostPrefix:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t c = b; c < e; ++c) g.postings_ptr[c + 1] += g.postings_ptr[c];
+        });
+      case kPostFill:
+        if (!grow(g.postings, g.rows.nnz(), 0u, timer)) return false;
+        if (!g.rows.values.empty() && !grow(g.posting_values, g.rows.nnz(), 0.0f, timer)) return false;
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          const CsrMatrix& gm = g.rows;
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+            for (uint64_t k = gm.indptr[r]; k < gm.indptr[r + 1]; ++k) {
+              const uint64_t at = fill64[gm.indices[k]]++;
+              g.postings[at] = r;
+              if (!gm.values.empty()) g.posting_values[at] = gm.values[k];
+            }
+        });
+      default: return true;
     }
   }
 

@@ -143,8 +143,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
       std::string_view id(buf_.data() + id_at, id_size), author(buf_.data() + author_at, at - author_at);
       if (id.size() > author.size() && id.compare(0, author.size(), author) == 0 && id[author.size()] == '/')
         at = author_at - 1;
-      else
-        row_bytes |= author_bytes | kTabBit;
+      else row_bytes |= author_bytes | kTabBit;
     }
     room(1);
     buf_[at++] = '\n';
@@ -164,8 +163,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
       return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
     }
     uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i)
-      v = (v << 8) | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
+    for (size_t i = 0; i < 8; ++i) v = (v << 8) | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
     return v;
   };
   std::vector<Key> keys(n);
@@ -305,7 +303,8 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
       equal_run = equal_run && id_len_[r] == q.size();
       const bool exact = equal_run;
       const bool maybe_name = !q_has_slash && name_len_[r] == want;
-      hits.push_back({sorted_downloads_[i], r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
+      hits.push_back(
+          {sorted_downloads_[i], r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
     }
     // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too. Only rows whose
     // name has q's length can be one: found by scanning the name lengths, not the texts.

@@ -26,8 +26,8 @@ struct SearchHit {
 };
 
 struct SearchParams {
-  size_t limit = 50;        // hits returned (the count covers every match)
-  bool fuzzy = true;        // add subsequence matches when the other kinds find fewer than `limit`
+  size_t limit = 50;  // hits returned (the count covers every match)
+  bool fuzzy = true;  // add subsequence matches when the other kinds find fewer than `limit`
 };
 
 struct SearchResult {
@@ -65,7 +65,7 @@ class SearchIndex {
   // when there is none. Exact-name checks read this byte instead of the text.
   static constexpr uint8_t kLongName = 254, kNoSlash = 255;
   std::vector<uint8_t> name_len_;
-  std::vector<uint32_t> sorted_;   // rows by lower(id) ascending
+  std::vector<uint32_t> sorted_;           // rows by lower(id) ascending
   std::vector<int64_t> sorted_downloads_;  // downloads of sorted_[i]: ranking a prefix range reads these in order
   // Typing cache: the rows matching the last query as a substring / subsequence.
   mutable std::string last_query_;

@@ -109,8 +109,7 @@ Result<std::string> percent_decode(std::string_view s) {
       o += s[i];
       continue;
     }
-    if (i + 2 >= s.size())
-      return Error{"truncated escape '%' at byte " + std::to_string(i)};
+    if (i + 2 >= s.size()) return Error{"truncated escape '%' at byte " + std::to_string(i)};
     int h = hex_value(s[i + 1]), l = hex_value(s[i + 2]);
     if (h < 0 || l < 0) return Error{"bad escape " + quoted(s.substr(i, 3)) + " at byte " + std::to_string(i)};
     o += static_cast<char>(h * 16 + l);
@@ -151,7 +150,8 @@ std::string huggingface_url(std::string_view model_id) {
   size_t start = 0;
   while (true) {
     size_t slash = model_id.find('/', start);
-    std::string_view seg = model_id.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view seg =
+        model_id.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (seg.empty() || seg == "." || seg == "..") return {};
     if (!path.empty()) path += '/';
     path += percent_encode(seg);
@@ -188,8 +188,9 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
     auto rk = percent_decode(item.substr(0, eq));
     if (!rk.ok()) {
       std::string key(item.substr(0, eq));
-      parts.problems.push_back({key, std::string(raw_value), "has a name that is not percent-encoded correctly (" +
-                                rk.error() + ")", "parameter name " + quoted(key) + ": " + rk.error()});
+      parts.problems.push_back({key, std::string(raw_value),
+                                "has a name that is not percent-encoded correctly (" + rk.error() + ")",
+                                "parameter name " + quoted(key) + ": " + rk.error()});
       continue;
     }
     std::string key = rk.value();
@@ -225,7 +226,7 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
       const bool high = whole && (ec == std::errc::result_out_of_range ? v[0] != '-' : n > spec.hi);
       const std::string range = describe_range(spec);
       reject(key, v,
-             high ? "is above the limit " + number_text(spec.hi)
+             high    ? "is above the limit " + number_text(spec.hi)
              : whole ? "is below the minimum " + number_text(spec.lo)
                      : "is not " + range,
              "must be " + range + ", got " + quoted(v));
@@ -234,7 +235,8 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
     auto number = [&](Param p) -> std::optional<double> {
       const ParamSpec& spec = param_spec(p);
       auto d = parse_number_param(spec, v);
-      if (!d) reject(key, v, "is not " + describe_range(spec), "must be " + describe_range(spec) + ", got " + quoted(v));
+      if (!d)
+        reject(key, v, "is not " + describe_range(spec), "must be " + describe_range(spec) + ", got " + quoted(v));
       return d;
     };
 
@@ -264,7 +266,8 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
     } else if (key == "view") {
       bool known = false;
       for (const char* name : kViews) known = known || v == name;
-      if (!known) reject(key, v, "is not a view (results, clusters)", "unknown view " + quoted(v) + " (results, clusters)");
+      if (!known)
+        reject(key, v, "is not a view (results, clusters)", "unknown view " + quoted(v) + " (results, clusters)");
       else link.view = v;
     } else if (key == "algo") {
       ClusterAlgo a;
@@ -290,8 +293,11 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
     } else if (key == "eps" || key == "cut" || key == "zoom" || key == "cx" || key == "cy") {
       const Param p = find_link_param(key)->param;
       if (auto d = number(p))
-        (key == "eps" ? link.eps : key == "cut" ? link.cut : key == "zoom" ? link.zoom : key == "cx" ? link.cx : link.cy) =
-            *d;
+        (key == "eps"    ? link.eps
+         : key == "cut"  ? link.cut
+         : key == "zoom" ? link.zoom
+         : key == "cx"   ? link.cx
+                         : link.cy) = *d;
     } else if (key == "src") {
       if (!is_allowed_catalogue_url(v, page_origin))
         reject(key, v, "is not an https: URL or this site's own",

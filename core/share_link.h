@@ -16,26 +16,26 @@ namespace hfrec {
 // Everything a link restores. Empty strings / nullopt mean "not in the link". The keys, their
 // types and ranges are view_params.h's table.
 struct ShareLink {
-  std::string source;                 // catalogue URL (https: or same-origin) when it came by URL
-  std::string catalogue;              // catalogue name, to report a mismatch
-  std::optional<uint64_t> rows;       // catalogue row count, to report a mismatch
-  std::string model;                  // the query's modelId
-  std::string method;                 // a method_name(); validated by parse
-  std::optional<int> k;               // 1..100
+  std::string source;                                      // catalogue URL (https: or same-origin) when it came by URL
+  std::string catalogue;                                   // catalogue name, to report a mismatch
+  std::optional<uint64_t> rows;                            // catalogue row count, to report a mismatch
+  std::string model;                                       // the query's modelId
+  std::string method;                                      // a method_name(); validated by parse
+  std::optional<int> k;                                    // 1..100
   std::vector<std::string> tasks, libraries, model_types;  // filters
-  std::string compare;                // a second method, shown side by side
-  std::string view;                   // the tab: "results" or "clusters"
+  std::string compare;                                     // a second method, shown side by side
+  std::string view;                                        // the tab: "results" or "clusters"
   // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy).
-  std::string algo;                   // "kmeans", "ward" or "dbscan"
-  std::string features;               // "attributes", "soup" or "tfidf"
-  std::optional<int> cluster_k;       // ck: k-means k or Ward cut, 1..100000
-  std::optional<double> eps;          // DBSCAN radius, (0, 1000]
-  std::optional<int> min_samples;     // DBSCAN, 1..100000
-  std::optional<uint64_t> seed;       // k-means seeding and the map
-  std::optional<double> cut;          // Ward: cut height (instead of ck), >= 0
-  std::optional<int> focus;           // the cluster shown alone (-1: noise), -1..100000
-  std::optional<double> zoom;         // map zoom, [0.25, 100000]
-  std::optional<double> cx, cy;       // map centre in the map's unit square, [-10, 11]
+  std::string algo;                // "kmeans", "ward" or "dbscan"
+  std::string features;            // "attributes", "soup" or "tfidf"
+  std::optional<int> cluster_k;    // ck: k-means k or Ward cut, 1..100000
+  std::optional<double> eps;       // DBSCAN radius, (0, 1000]
+  std::optional<int> min_samples;  // DBSCAN, 1..100000
+  std::optional<uint64_t> seed;    // k-means seeding and the map
+  std::optional<double> cut;       // Ward: cut height (instead of ck), >= 0
+  std::optional<int> focus;        // the cluster shown alone (-1: noise), -1..100000
+  std::optional<double> zoom;      // map zoom, [0.25, 100000]
+  std::optional<double> cx, cy;    // map centre in the map's unit square, [-10, 11]
   // Keys this version does not know, kept in order so newer links survive a round trip.
   std::vector<std::pair<std::string, std::string>> extra;
 };

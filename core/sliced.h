@@ -19,7 +19,7 @@ struct Batch {
   uint64_t size;      // elements per batch
   uint64_t per_unit;  // elements per work unit
 };
-inline constexpr Batch kRowBatch{1024, 1};      // catalogue rows, groups or terms
+inline constexpr Batch kRowBatch{1024, 1};     // catalogue rows, groups or terms
 inline constexpr Batch kFlatBatch{16384, 16};  // flat array elements
 
 inline uint64_t units(uint64_t elements, uint64_t per_unit) { return (elements + per_unit - 1) / per_unit; }
@@ -92,10 +92,8 @@ class SlicedSort {
       const uint64_t limit = std::min(hi, out_ + kFlatBatch.size);
       uint64_t i = i_, j = j_, out = out_;
       while (out < limit) {
-        if (i < mid && (j >= hi || !less_(a_[j], a_[i])))
-          b_[out++] = a_[i++];
-        else
-          b_[out++] = a_[j++];
+        if (i < mid && (j >= hi || !less_(a_[j], a_[i]))) b_[out++] = a_[i++];
+        else b_[out++] = a_[j++];
       }
       timer.charge(units(out - out_, kFlatBatch.per_unit));
       i_ = i;
@@ -147,8 +145,7 @@ class SlicedSort {
 template <class B>
 void finish(B& b) {
   const SliceTimer forever(1e9);
-  while (!b.step(forever)) {
-  }
+  while (!b.step(forever)) {}
 }
 
 // A feature-space builder B(cat, order) run to the end over the rows in tie order: `order` when
@@ -196,7 +193,9 @@ inline double phased_progress(const double* weights, int phases, int phase, doub
 }
 
 // pos / n, and 1 for nothing to do.
-inline double frac(uint64_t pos, uint64_t n) { return n == 0 ? 1.0 : static_cast<double>(pos) / static_cast<double>(n); }
+inline double frac(uint64_t pos, uint64_t n) {
+  return n == 0 ? 1.0 : static_cast<double>(pos) / static_cast<double>(n);
+}
 
 // SlicedBuilder's forwarding (job.h), instantiated by each builder's .cpp once Impl is complete.
 template <class Impl, class Out>

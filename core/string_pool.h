@@ -35,10 +35,10 @@ class StringPool {
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t chunk_left_ = 0;
   char* chunk_at_ = nullptr;
-  std::vector<const char*> ptr_;     // per id
-  std::vector<uint32_t> len_;        // per id
-  std::vector<uint64_t> hashes_;     // per id
-  std::vector<uint32_t> slots_;      // id + 1, or 0 when empty; size is a power of two
+  std::vector<const char*> ptr_;  // per id
+  std::vector<uint32_t> len_;     // per id
+  std::vector<uint64_t> hashes_;  // per id
+  std::vector<uint32_t> slots_;   // id + 1, or 0 when empty; size is a power of two
 };
 
 }  // namespace hfrec

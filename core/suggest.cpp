@@ -10,9 +10,7 @@ namespace hfrec {
 
 namespace {
 
-inline char lower_ascii(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+inline char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool equal_ci(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -37,13 +35,11 @@ size_t osa(std::string_view a, std::string_view b, size_t limit, std::vector<siz
   const size_t n = a.size(), m = b.size();
   const size_t inf = limit + 1;
   if ((n > m ? n - m : m - n) > limit) return inf;
-  for (int r = 0; r < 3; ++r)
-    rows[r].assign(m + 1, inf);
-  size_t* r0 = rows[0].data(); // row i - 2
-  size_t* r1 = rows[1].data(); // row i - 1
-  size_t* r2 = rows[2].data(); // row i
-  for (size_t j = 0; j <= m && j <= limit; ++j)
-    r1[j] = j;
+  for (int r = 0; r < 3; ++r) rows[r].assign(m + 1, inf);
+  size_t* r0 = rows[0].data();  // row i - 2
+  size_t* r1 = rows[1].data();  // row i - 1
+  size_t* r2 = rows[2].data();  // row i
+  for (size_t j = 0; j <= m && j <= limit; ++j) r1[j] = j;
   for (size_t i = 1; i <= n; ++i) {
     // Cells farther than `limit` from the diagonal cannot end at most `limit`: they stay inf. A
     // row reads its predecessor over [lo - 1, hi] and the row before over [lo - 2, hi - 2], which
@@ -51,10 +47,8 @@ size_t osa(std::string_view a, std::string_view b, size_t limit, std::vector<siz
     // lo - 1 is reset and the two below it are never read again.
     const size_t lo = i > limit ? i - limit : 0, hi = std::min(m, i + limit);
     size_t row_min = inf;
-    if (lo == 0)
-      row_min = r2[0] = i;
-    else
-      r2[lo - 1] = inf;
+    if (lo == 0) row_min = r2[0] = i;
+    else r2[lo - 1] = inf;
     const char ai = lower_ascii(a[i - 1]);
     for (size_t j = std::max<size_t>(lo, 1); j <= hi; ++j) {
       const char bj = lower_ascii(b[j - 1]);
@@ -64,7 +58,7 @@ size_t osa(std::string_view a, std::string_view b, size_t limit, std::vector<siz
       row_min = std::min(row_min, r2[j]);
     }
     if (row_min > limit) return inf;
-    size_t* t = r0; // rotate: row i - 1 becomes i - 2, row i becomes i - 1
+    size_t* t = r0;  // rotate: row i - 1 becomes i - 2, row i becomes i - 1
     r0 = r1;
     r1 = r2;
     r2 = t;
@@ -72,20 +66,15 @@ size_t osa(std::string_view a, std::string_view b, size_t limit, std::vector<siz
   return std::min(r1[m], inf);
 }
 
-} // namespace
+}  // namespace
 
 const char* suggest_kind_name(SuggestKind k) {
   switch (k) {
-  case SuggestKind::exact:
-    return "exact";
-  case SuggestKind::case_only:
-    return "case";
-  case SuggestKind::same_name:
-    return "name";
-  case SuggestKind::near:
-    return "near";
-  case SuggestKind::none:
-    return "none";
+    case SuggestKind::exact: return "exact";
+    case SuggestKind::case_only: return "case";
+    case SuggestKind::same_name: return "name";
+    case SuggestKind::near: return "near";
+    case SuggestKind::none: return "none";
   }
   return "none";
 }
@@ -106,14 +95,11 @@ Suggestion suggest_model(const Catalogue& cat, std::string_view text, const Sugg
   // Byte counts of the text minus those of an id: half their L1 norm (rounded up) is a lower bound
   // of the edit distance (an edit changes at most two counts by one; a swap none), far cheaper.
   int counts[128] = {};
-  for (char c : text)
-    ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
+  for (char c : text) ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
   auto count_bound = [&](std::string_view id) {
     size_t l1 = text.size();
-    for (char c : id)
-      l1 = --counts[static_cast<unsigned char>(lower_ascii(c)) & 127] >= 0 ? l1 - 1 : l1 + 1;
-    for (char c : id)
-      ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
+    for (char c : id) l1 = --counts[static_cast<unsigned char>(lower_ascii(c)) & 127] >= 0 ? l1 - 1 : l1 + 1;
+    for (char c : id) ++counts[static_cast<unsigned char>(lower_ascii(c)) & 127];
     return (l1 + 1) / 2;
   };
   // Better: a smaller kind, then a smaller distance, then tie_before (downloads, then id).
@@ -158,14 +144,10 @@ Suggestion suggest_model(const Catalogue& cat, std::string_view text, const Sugg
 std::string model_id_from_text(std::string_view text) {
   std::string_view t = text;
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!t.empty() && space(t.front()))
-    t.remove_prefix(1);
-  while (!t.empty() && space(t.back()))
-    t.remove_suffix(1);
-  if (starts_with_ci(t, "https://"))
-    t.remove_prefix(8);
-  else if (starts_with_ci(t, "http://"))
-    t.remove_prefix(7);
+  while (!t.empty() && space(t.front())) t.remove_prefix(1);
+  while (!t.empty() && space(t.back())) t.remove_suffix(1);
+  if (starts_with_ci(t, "https://")) t.remove_prefix(8);
+  else if (starts_with_ci(t, "http://")) t.remove_prefix(7);
   if (starts_with_ci(t, "www.")) t.remove_prefix(4);
   bool hub = false;
   for (std::string_view host : {std::string_view("huggingface.co"), std::string_view("hf.co")}) {
@@ -197,4 +179,4 @@ std::string model_id_from_text(std::string_view text) {
   return id;
 }
 
-} // namespace hfrec
+}  // namespace hfrec

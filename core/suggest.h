@@ -12,25 +12,25 @@ namespace hfrec {
 
 // How a suggestion relates to the text; smaller is better.
 enum class SuggestKind : uint8_t {
-  exact = 0,     // the text is an id
-  case_only = 1, // an id equal to the text when ASCII letter case is ignored
-  same_name = 2, // an id whose name (after its last '/') equals the text's, letter case aside
-  near = 3,      // an id within the edit distance limit of the text, or starting with it
-  none = 4,      // nothing close enough
+  exact = 0,      // the text is an id
+  case_only = 1,  // an id equal to the text when ASCII letter case is ignored
+  same_name = 2,  // an id whose name (after its last '/') equals the text's, letter case aside
+  near = 3,       // an id within the edit distance limit of the text, or starting with it
+  none = 4,       // nothing close enough
 };
 
 // "exact", "case", "name", "near", "none".
 const char* suggest_kind_name(SuggestKind k);
 
 struct SuggestParams {
-  size_t max_distance = 0; // edit distance limit; 0: a third of the text's length, from 1 to 8
-  size_t min_prefix = 3;   // an id starting with the text is near when the text is this long
+  size_t max_distance = 0;  // edit distance limit; 0: a third of the text's length, from 1 to 8
+  size_t min_prefix = 3;    // an id starting with the text is near when the text is this long
 };
 
 struct Suggestion {
-  uint32_t row = 0; // valid unless kind == none
+  uint32_t row = 0;  // valid unless kind == none
   SuggestKind kind = SuggestKind::none;
-  size_t distance = 0; // near: the edit distance (letter case aside); else 0
+  size_t distance = 0;  // near: the edit distance (letter case aside); else 0
 };
 
 // The catalogue id closest to `text`: the best kind, then (near) the smallest distance, then the
@@ -51,4 +51,4 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t limit);
 //   "google-bert/bert-base-uncased"; "bert" -> "bert".
 std::string model_id_from_text(std::string_view text);
 
-} // namespace hfrec
+}  // namespace hfrec

@@ -16,15 +16,24 @@ namespace hfrec {
 char32_t utf8_next_multibyte(const char* s, size_t n, size_t& i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + len > n) { ++i; return 0xFFFD; }
+  if (len == 0 || i + len > n) {
+    ++i;
+    return 0xFFFD;
+  }
   char32_t cp = c & (0x7F >> len);
   for (int k = 1; k < len; ++k) {
     unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) { ++i; return 0xFFFD; }
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
     cp = (cp << 6) | (cc & 0x3F);
   }
   static constexpr char32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { ++i; return 0xFFFD; }
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return 0xFFFD;
+  }
   i += len;
   return cp;
 }
@@ -52,7 +61,8 @@ bool utf8_valid(std::string_view s, size_t* bad_offset) {
   while (i < s.size()) {
     // ASCII, 32 then 8 bytes at a time: a catalogue is nearly all ASCII, and this pass sees all of it.
 #if HFREC_SIMD128
-    while (i + 32 <= s.size() && !simd::high_bits(simd::either(simd::load(s.data() + i), simd::load(s.data() + i + 16))))
+    while (i + 32 <= s.size() &&
+           !simd::high_bits(simd::either(simd::load(s.data() + i), simd::load(s.data() + i + 16))))
       i += 32;
 #endif
     while (i + 8 <= s.size()) {
@@ -112,8 +122,8 @@ size_t find_text_bytes(const char* h, size_t n, const char* q, size_t m, size_t 
 #if HFREC_SIMD128
   const simd::Bytes vfirst = simd::splat(q[0]), vlast = simd::splat(q[m - 1]);
   for (; i + 15 <= last_start; i += 16) {
-    uint32_t hits = simd::high_bits(
-        simd::both(simd::eq(simd::load(h + i), vfirst), simd::eq(simd::load(h + i + m - 1), vlast)));
+    uint32_t hits =
+        simd::high_bits(simd::both(simd::eq(simd::load(h + i), vfirst), simd::eq(simd::load(h + i + m - 1), vlast)));
     for (; hits; hits &= hits - 1) {
       const size_t at = i + static_cast<size_t>(std::countr_zero(hits));
       if (rest_equal(at)) return at;
@@ -228,8 +238,7 @@ std::string delete_ascii_punctuation(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
-    bool punct = (u >= 33 && u <= 47) || (u >= 58 && u <= 64) || (u >= 91 && u <= 96) ||
-                 (u >= 123 && u <= 126);
+    bool punct = (u >= 33 && u <= 47) || (u >= 58 && u <= 64) || (u >= 91 && u <= 96) || (u >= 123 && u <= 126);
     if (!punct) out += c;
   }
   return out;

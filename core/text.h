@@ -36,8 +36,7 @@ bool is_word_char_beyond_ascii(char32_t cp);
 // What Python's re matches with \w (str.isalnum() or '_'), from tables generated out of Python's
 // unicodedata by scripts/gen_unicode_tables.py.
 inline bool is_word_char(char32_t cp) {
-  if (cp < 0x80)
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
   return is_word_char_beyond_ascii(cp);
 }
 // Python's str.lower() for one code point (generated tables; U+0130 lowers to two code points,

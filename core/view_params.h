@@ -18,10 +18,29 @@ enum class ParamType {
 };
 
 enum class Param {
-  model, method, compare, k, task, library, model_type, view,          // the ranked list
-  algo, features, cluster_k, eps, min_samples, seed, cut, focus,       // the clustering
-  zoom, cx, cy, size_by_downloads,                                     // the map
-  source, catalogue, rows,                                             // the catalogue
+  model,
+  method,
+  compare,
+  k,
+  task,
+  library,
+  model_type,
+  view,  // the ranked list
+  algo,
+  features,
+  cluster_k,
+  eps,
+  min_samples,
+  seed,
+  cut,
+  focus,  // the clustering
+  zoom,
+  cx,
+  cy,
+  size_by_downloads,  // the map
+  source,
+  catalogue,
+  rows,  // the catalogue
 };
 
 struct ParamSpec {
@@ -30,11 +49,11 @@ struct ParamSpec {
   std::string_view api;   // its path in set()'s JSON ("cluster.k")
   std::string_view cli;   // the CLI's option ("--k"); "" when the CLI has none
   ParamType type;
-  double lo = 0, hi = 0;         // integer / number: the range the app and links accept
-  bool lo_open = false;          // number: (lo, hi] instead of [lo, hi]
-  double cli_hi = 0;             // the CLI's upper bound where batch work allows more; 0: hi
-  size_t max_bytes = 0;          // text: longest value
-  std::string_view noun = "";    // integer: what the number counts, for messages ("cluster")
+  double lo = 0, hi = 0;       // integer / number: the range the app and links accept
+  bool lo_open = false;        // number: (lo, hi] instead of [lo, hi]
+  double cli_hi = 0;           // the CLI's upper bound where batch work allows more; 0: hi
+  size_t max_bytes = 0;        // text: longest value
+  std::string_view noun = "";  // integer: what the number counts, for messages ("cluster")
 };
 
 // The table, one row per Param, in Param's order.

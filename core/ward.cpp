@@ -98,7 +98,7 @@ double WardRun::dist2(uint32_t x, uint32_t z) const {
 }
 
 void WardRun::merge(uint32_t x, uint32_t y, double d2) {
-  if (x > y) std::swap(x, y);  // the merged cluster lives in the lower slot
+  if (x > y) std::swap(x, y);                                          // the merged cluster lives in the lower slot
   const double h = std::max({std::sqrt(d2), height_[x], height_[y]});  // no inversions from rounding
   raw_.push_back(Merge{x, y, h, 0});
   const double sx = size_[x], sy = size_[y], s = sx + sy;
@@ -175,8 +175,7 @@ Dendrogram WardRun::take() {
 
 Dendrogram ward(const CsrMatrix& points, const std::vector<double>& weights) {
   WardRun run(points, weights);
-  while (!run.step(SliceTimer(1e9))) {
-  }
+  while (!run.step(SliceTimer(1e9))) {}
   return run.take();
 }
 

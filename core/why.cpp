@@ -185,9 +185,9 @@ namespace {
 
 // The tags describe() says in words of their own; they are not merged with other tags.
 bool special_tag(const Reason& r) {
-  return r.field == "tag" && (r.value == "has_space" || r.value == "endpoints_compatible" ||
-                              r.value == "autotrain_compatible" || r.value == "text-generation-inference" ||
-                              starts_with(r.value, "region:"));
+  return r.field == "tag" &&
+         (r.value == "has_space" || r.value == "endpoints_compatible" || r.value == "autotrain_compatible" ||
+          r.value == "text-generation-inference" || starts_with(r.value, "region:"));
 }
 
 // How a further value of a merged reason reads after the first: "“jax”", "arXiv:2005.14165", "a library".
@@ -204,8 +204,7 @@ std::string more(const Reason& r) {
 
 }  // namespace
 
-std::string why_in_words(const Catalogue& cat, uint32_t query_row, const std::vector<std::string>& shared,
-                         size_t max) {
+std::string why_in_words(const Catalogue& cat, uint32_t query_row, const std::vector<std::string>& shared, size_t max) {
   // Reasons about the same field read as one ("both tagged “bert”, “jax”"), where the first of
   // them stood; at most 3 values each.
   const std::vector<Reason> reasons = trace_reasons(cat, query_row, shared);

@@ -33,12 +33,13 @@ TEST(Attributes, OneHotAsPandasGetDummies) {
   c2.architectures = {"A", "B"};  // one category, taken whole
   Catalogue c = make_catalogue({a, b, c2});
   AttributeSpace s = build_attributes(c);
-  std::vector<std::string> want = {"pipeline_tag_fill-mask", "architectures_'A', 'B'",
-                                   "architectures_'BertForMaskedLM'", "architectures_nan", "model_type_bert",
-                                   "library_name_timm", "library_name_transformers"};
+  std::vector<std::string> want = {
+      "pipeline_tag_fill-mask", "architectures_'A', 'B'", "architectures_'BertForMaskedLM'", "architectures_nan",
+      "model_type_bert",        "library_name_timm",      "library_name_transformers"};
   EXPECT_EQ(s.names, want);
   EXPECT_EQ(s.groups.row_end(0) - s.groups.row_begin(0), 4u);
-  EXPECT_EQ(s.groups.row_end(1) - s.groups.row_begin(1), 2u);  // architectures nan + library timm; no pipeline/model_type
+  EXPECT_EQ(s.groups.row_end(1) - s.groups.row_begin(1),
+            2u);  // architectures nan + library timm; no pipeline/model_type
   EXPECT_EQ(s.groups.size(), 3u);
 }
 

@@ -77,7 +77,8 @@ TEST(BadCatalogues, TenMegabyteField) {
             "line 2, field 2: longer than 1048576 bytes (limit max_field_bytes)");
   EXPECT_EQ(error("modelId,tags\norg/a," + huge + "\n"),
             "line 2, field 2: longer than 1048576 bytes (limit max_field_bytes)");
-  EXPECT_EQ(error("modelId,tags\norg/a,\"" + huge), "line 2, field 2: longer than 1048576 bytes (limit max_field_bytes)");
+  EXPECT_EQ(error("modelId,tags\norg/a,\"" + huge),
+            "line 2, field 2: longer than 1048576 bytes (limit max_field_bytes)");
 }
 
 TEST(BadCatalogues, TwentyThousandColumns) {
@@ -97,8 +98,9 @@ TEST(BadCatalogues, EveryRowTheSameIdIsRecovered) {
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c.pool.str(*c.tags.begin(0)), "t0");  // the first row is kept
   EXPECT_EQ(c.report.duplicates_dropped, 4u);
-  EXPECT_EQ(c.report.warnings,
-            std::vector<std::string>{"4 duplicate modelId rows dropped (first: 'org/same'; the first occurrence is kept)"});
+  EXPECT_EQ(
+      c.report.warnings,
+      std::vector<std::string>{"4 duplicate modelId rows dropped (first: 'org/same'; the first occurrence is kept)"});
   std::string many = "modelId\n";
   for (int i = 0; i < 100000; ++i) many += "same\n";
   auto big = load_catalogue(many, "generated");
@@ -109,14 +111,19 @@ TEST(BadCatalogues, EveryRowTheSameIdIsRecovered) {
 
 TEST(BadCatalogues, NulBytes) {
   EXPECT_EQ(file_error("nul_bytes.csv"), "nul_bytes.csv: line 3, column 11: NUL byte (binary data is not a catalogue)");
-  EXPECT_EQ(error(std::string("[{\"id\": \"a\0\"}]", 14)), "line 1, column 11: NUL byte (binary data is not a catalogue)");
+  EXPECT_EQ(error(std::string("[{\"id\": \"a\0\"}]", 14)),
+            "line 1, column 11: NUL byte (binary data is not a catalogue)");
 }
 
 TEST(BadCatalogues, InvalidUtf8) {
-  EXPECT_EQ(file_error("latin1.csv"), "latin1.csv: line 3, column 8: invalid UTF-8 (byte 0xE9); save the file as UTF-8");
-  EXPECT_EQ(error("modelId\n\xED\xA0\x80\n"), "line 2, column 1: invalid UTF-8 (byte 0xED); save the file as UTF-8");  // a surrogate
-  EXPECT_EQ(error("modelId\nab\xC0\xAF\n"), "line 2, column 3: invalid UTF-8 (byte 0xC0); save the file as UTF-8");  // overlong
-  EXPECT_EQ(error("modelId\nab\xE2\x82"), "line 2, column 3: invalid UTF-8 (byte 0xE2); save the file as UTF-8");  // truncated
+  EXPECT_EQ(file_error("latin1.csv"),
+            "latin1.csv: line 3, column 8: invalid UTF-8 (byte 0xE9); save the file as UTF-8");
+  EXPECT_EQ(error("modelId\n\xED\xA0\x80\n"),
+            "line 2, column 1: invalid UTF-8 (byte 0xED); save the file as UTF-8");  // a surrogate
+  EXPECT_EQ(error("modelId\nab\xC0\xAF\n"),
+            "line 2, column 3: invalid UTF-8 (byte 0xC0); save the file as UTF-8");  // overlong
+  EXPECT_EQ(error("modelId\nab\xE2\x82"),
+            "line 2, column 3: invalid UTF-8 (byte 0xE2); save the file as UTF-8");  // truncated
   // In JSON the parser finds it; the message itself stays valid UTF-8 (the bad byte becomes '?').
   EXPECT_EQ(error("[{\"id\": \"a\xff\"}]"),
             "JSON byte 11: parse error at line 1, column 11: syntax error while parsing value - invalid string: "
@@ -150,7 +157,7 @@ TEST(BadCatalogues, JsonNotAnArray) {
 TEST(BadCatalogues, JsonNestedTenThousandDeep) {
   EXPECT_EQ(error(std::string(10000, '[') + std::string(10000, ']')),
             "JSON byte 65: nested deeper than 64 levels (limit max_json_depth)");
-  EXPECT_EQ(error("[{\"id\": \"a\", \"x\": " + std::string(10000, '{') ),
+  EXPECT_EQ(error("[{\"id\": \"a\", \"x\": " + std::string(10000, '{')),
             "JSON byte 81: nested deeper than 64 levels (limit max_json_depth)");
   // Not an array: the whole text's depth is checked before nlohmann parses it to say what it is.
   EXPECT_EQ(error("{\"a\": \"[{\", \"b\": " + std::string(10000, '[')),

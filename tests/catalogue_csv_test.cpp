@@ -78,7 +78,8 @@ TEST(CatalogueCsv, OnlyModelIdIsRequiredAndEmptyCellsAreMissing) {
 }
 
 TEST(CatalogueCsv, QuotedFieldsCrlfAndBom) {
-  const std::string lf = "modelId,tags,author\n\"org/a\",\"['x, y', \"\"it's\"\"]\",\"A \"\"B\"\"\"\norg/b,\"['multi\nline']\",c\n";
+  const std::string lf =
+      "modelId,tags,author\n\"org/a\",\"['x, y', \"\"it's\"\"]\",\"A \"\"B\"\"\"\norg/b,\"['multi\nline']\",c\n";
   std::string crlf;
   for (char ch : lf) {
     if (ch == '\n') crlf += '\r';
@@ -99,9 +100,10 @@ TEST(CatalogueCsv, QuotedFieldsCrlfAndBom) {
 }
 
 TEST(CatalogueCsv, ListCells) {
-  auto c = ok("modelId,tags,datasets\n"
-              "a,\"['x', None, \"\"it's\"\"]\",squad\n"
-              "b,\"[{'name': 'k'}, ['n']]\",\"['d1']\"\n");
+  auto c =
+      ok("modelId,tags,datasets\n"
+         "a,\"['x', None, \"\"it's\"\"]\",squad\n"
+         "b,\"[{'name': 'k'}, ['n']]\",\"['d1']\"\n");
   EXPECT_EQ(items(c, c.tags, 0), (Items{"x", "it's"}));
   EXPECT_EQ(items(c, c.datasets, 0), (Items{"squad"}));  // a bare string is a one-item list
   EXPECT_EQ(items(c, c.tags, 1), (Items{"name", "n"}));
@@ -122,8 +124,7 @@ TEST(CatalogueCsv, DuplicatesKeepTheFirstAndWarn) {
   EXPECT_EQ(c.value(c.pipeline_tag[c.find("a")]), "first");
   EXPECT_EQ(c.report.duplicates_dropped, 2u);
   EXPECT_EQ(c.report.first_duplicate, "a");
-  EXPECT_EQ(c.report.warnings,
-            Items{"2 duplicate modelId rows dropped (first: 'a'; the first occurrence is kept)"});
+  EXPECT_EQ(c.report.warnings, Items{"2 duplicate modelId rows dropped (first: 'a'; the first occurrence is kept)"});
 }
 
 TEST(CatalogueCsv, BlankLinesAreSkipped) { EXPECT_EQ(ok("modelId,x\n\na,1\n\n").size(), 1u); }
@@ -132,12 +133,14 @@ TEST(CatalogueCsv, Errors) {
   EXPECT_EQ(err("modelId,tags\na\n"), "line 2: 1 fields, but the header has 2");
   EXPECT_EQ(err("modelId,tags\na,b,c\n"), "line 2: 3 fields, but the header has 2");
   EXPECT_EQ(err("modelId,tags\n,[]\n"), "line 2, column 'modelId': empty model id");
-  EXPECT_EQ(err("modelId,tags\na,\"['x', 'y'\"\n"), "line 2, column 'tags', character 10: expected ',' or ']', found end of cell");
+  EXPECT_EQ(err("modelId,tags\na,\"['x', 'y'\"\n"),
+            "line 2, column 'tags', character 10: expected ',' or ']', found end of cell");
   EXPECT_EQ(err("modelId,architectures\na,[Bert]\n"),
             "line 2, column 'architectures', character 2: expected a quoted string (bare words are not Python "
             "literals), found 'B'");
   EXPECT_EQ(err("name,tags\na,[]\n"), "line 1: no modelId column in the header (found 'name', 'tags')");
-  EXPECT_EQ(err("a,b,c,d,e,f\n1,2,3,4,5,6\n"), "line 1: no modelId column in the header (found 'a', 'b', 'c', 'd', 'e', …)");
+  EXPECT_EQ(err("a,b,c,d,e,f\n1,2,3,4,5,6\n"),
+            "line 1: no modelId column in the header (found 'a', 'b', 'c', 'd', 'e', …)");
   EXPECT_EQ(err("modelId,tags\rorg/a,[]\r"),
             "line 1: carriage return without a line feed (classic Mac line endings); save the file with LF or CRLF "
             "line endings");

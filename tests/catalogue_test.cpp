@@ -43,12 +43,16 @@ TEST(CatalogueLimits, RowsFileAndListItems) {
   l = {};
   l.max_file_bytes = 10;
   EXPECT_EQ(err("modelId\nabc\n", l), "file is 12 bytes, more than the limit of 10 (max_file_bytes)");
-  EXPECT_EQ(load_hub_json("[{\"id\":\"a\"}]", "t", l).error(), "file is 12 bytes, more than the limit of 10 (max_file_bytes)");
+  EXPECT_EQ(load_hub_json("[{\"id\":\"a\"}]", "t", l).error(),
+            "file is 12 bytes, more than the limit of 10 (max_file_bytes)");
   l = {};
   l.list.max_items = 2;
-  EXPECT_EQ(err("modelId,tags\na,\"['1', '2', '3']\"\n", l), "line 2, column 'tags', character 12: more than 2 items (limit max_items)");
-  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [\"1\", \"2\", \"3\"]}]", l), "[0].tags: more than 2 items (limit max_items)");
-  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [{\"1\": 0, \"2\": 0, \"3\": 0}]}]", l), "[0].tags: more than 2 items (limit max_items)");
+  EXPECT_EQ(err("modelId,tags\na,\"['1', '2', '3']\"\n", l),
+            "line 2, column 'tags', character 12: more than 2 items (limit max_items)");
+  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [\"1\", \"2\", \"3\"]}]", l),
+            "[0].tags: more than 2 items (limit max_items)");
+  EXPECT_EQ(err("[{\"id\": \"a\", \"tags\": [{\"1\": 0, \"2\": 0, \"3\": 0}]}]", l),
+            "[0].tags: more than 2 items (limit max_items)");
   l = {};
   l.csv.max_field_bytes = 7;
   EXPECT_EQ(err("modelId\nabcdefgh\n", l), "line 2, field 1: longer than 7 bytes (limit max_field_bytes)");
@@ -94,8 +98,8 @@ int run_in_slices(CatalogueLoader& loader, size_t rows) {
 TEST(CatalogueLoader, SlicedLoadMatchesOneShot) {
   std::string text = kHubHeader;
   for (int i = 0; i < 1000; ++i)
-    text += "org/m" + std::to_string(i) + ",,\"['t" + std::to_string(i % 7) + "']\",fill-mask,org,,,,"
-            + std::to_string(i) + ",\n";
+    text += "org/m" + std::to_string(i) + ",,\"['t" + std::to_string(i % 7) + "']\",fill-mask,org,,,," +
+            std::to_string(i) + ",\n";
   CatalogueLoader loader(text, "sliced");
   EXPECT_EQ(loader.progress(), 0.0);
   const int steps = run_in_slices(loader, 100);

@@ -152,7 +152,7 @@ TEST(ClusterMetricsTest, SingletonClustersAndUndefinedCases) {
   Rows x = {{0, 0}, {0, 1}, {5, 5}};
   std::vector<int> l = {0, 0, 1};
   EXPECT_NEAR(silhouette(collapse(x, l)), naive_silhouette(x, l), 1e-12);
-  EXPECT_TRUE(std::isnan(silhouette(collapse(x, {0, 0, 0}))));  // one label
+  EXPECT_TRUE(std::isnan(silhouette(collapse(x, {0, 0, 0}))));      // one label
   EXPECT_TRUE(std::isnan(davies_bouldin(collapse(x, {0, 1, 2}))));  // as many labels as rows
   EXPECT_TRUE(std::isnan(calinski_harabasz(collapse(x, {0, 0, 0}))));
 }
@@ -192,11 +192,12 @@ TEST(ClusterMetricsTest, RealCatalogueMatchesSklearn) {
     double sil, db, ch;
   };
   const Case cases[] = {{&cat.library_name, 0.15795025946740102, 1.1213750482542735, 132.27540437397798},
-      {&cat.pipeline_tag, 0.34802260034539706, 1.5166926317460312, 317.12227704331605}};
+                        {&cat.pipeline_tag, 0.34802260034539706, 1.5166926317460312, 317.12227704331605}};
   for (const Case& c : cases) {
     std::unordered_map<uint32_t, int32_t> ren;
     std::vector<int32_t> labels(cat.size());
-    for (uint32_t r = 0; r < cat.size(); ++r) labels[r] = ren.emplace((*c.column)[r], int32_t(ren.size())).first->second;
+    for (uint32_t r = 0; r < cat.size(); ++r)
+      labels[r] = ren.emplace((*c.column)[r], int32_t(ren.size())).first->second;
     const auto& a = idx.attributes();
     LabelledPoints p = labelled_points(a.groups, a.groups.rows, labels);
     EXPECT_NEAR(silhouette(p), c.sil, 1e-6 * std::abs(c.sil));

@@ -67,7 +67,8 @@ TEST(ClusteringTest, KmeansFindsFamiliesAndNamesThem) {
   // Top members: most downloaded first.
   const auto& top = c.clusters[0].top_members;
   ASSERT_EQ(top.size(), 5u);
-  for (size_t i = 1; i < top.size(); ++i) EXPECT_GE(idx.catalogue().downloads[top[i - 1]], idx.catalogue().downloads[top[i]]);
+  for (size_t i = 1; i < top.size(); ++i)
+    EXPECT_GE(idx.catalogue().downloads[top[i - 1]], idx.catalogue().downloads[top[i]]);
   EXPECT_NEAR(c.metrics.silhouette, 1.0, 1e-12);  // identical rows within, apart across
   EXPECT_EQ(c.metrics.inertia, 0.0);
   EXPECT_EQ(c.map.xy.size(), 120u);
@@ -82,8 +83,8 @@ TEST(ClusteringTest, WardAndDbscanAndSoupTfidf) {
   auto re = recut_ward(idx, w.value(), 2);
   ASSERT_TRUE(re.ok()) << re.error();
   EXPECT_EQ(re.value().sizes.size(), 2u);
-  auto d = cluster(idx, ClusterRequest{.algo = ClusterAlgo::dbscan, .features = FeatureSpace::tfidf, .eps = 0.5,
-                                       .min_samples = 3});
+  auto d = cluster(
+      idx, ClusterRequest{.algo = ClusterAlgo::dbscan, .features = FeatureSpace::tfidf, .eps = 0.5, .min_samples = 3});
   ASSERT_TRUE(d.ok()) << d.error();
   EXPECT_GE(d.value().sizes.size(), 3u);
   std::set<std::string> names;
@@ -136,15 +137,15 @@ Slicing run_sliced(Job& job, uint64_t budget) {
 // The work a job does in all: every step under one timer that never expires.
 uint64_t total_work(Job& job) {
   const SliceTimer t = SliceTimer::work(std::numeric_limits<uint64_t>::max());
-  while (!job.step(t)) {
-  }
+  while (!job.step(t)) {}
   return t.charged();
 }
 
 // The most work one piece of a clustering may be (clustering.h): a pass over the catalogue's rows,
 // or 2 × points × k for k-means (a Lloyd iteration and a restart's final assignment).
 uint64_t piece_bound(const Index& idx, const ClusterRequest& req) {
-  const uint64_t points = req.features == FeatureSpace::attributes ? idx.attributes().groups.size() : idx.soup().groups.size();
+  const uint64_t points =
+      req.features == FeatureSpace::attributes ? idx.attributes().groups.size() : idx.soup().groups.size();
   const uint64_t k = req.algo == ClusterAlgo::kmeans ? uint64_t(req.k) : 1;
   return std::max<uint64_t>(idx.catalogue().size(), 2 * points * k);
 }

@@ -21,9 +21,7 @@ Rows read_all(std::string_view text, std::string* error = nullptr, CsvLimits lim
   return rows;
 }
 
-TEST(CsvReader, PlainRecords) {
-  EXPECT_EQ(read_all("a,b,c\n1,2,3\n"), (Rows{{"a", "b", "c"}, {"1", "2", "3"}}));
-}
+TEST(CsvReader, PlainRecords) { EXPECT_EQ(read_all("a,b,c\n1,2,3\n"), (Rows{{"a", "b", "c"}, {"1", "2", "3"}})); }
 
 TEST(CsvReader, NoFinalNewline) { EXPECT_EQ(read_all("a,b\n1,2"), (Rows{{"a", "b"}, {"1", "2"}})); }
 
@@ -58,9 +56,7 @@ TEST(CsvReader, EmptyFieldsAndTrailingComma) {
   EXPECT_EQ(read_all("\"\",x\n"), (Rows{{"", "x"}}));
 }
 
-TEST(CsvReader, BareQuoteInsideAnUnquotedFieldIsKept) {
-  EXPECT_EQ(read_all("ab\"c,d\n"), (Rows{{"ab\"c", "d"}}));
-}
+TEST(CsvReader, BareQuoteInsideAnUnquotedFieldIsKept) { EXPECT_EQ(read_all("ab\"c,d\n"), (Rows{{"ab\"c", "d"}})); }
 
 TEST(CsvReader, BlankLineIsOneEmptyField) { EXPECT_EQ(read_all("a\n\nb\n"), (Rows{{"a"}, {""}, {"b"}})); }
 
@@ -90,8 +86,9 @@ TEST(CsvReader, QuoteLeftOpenAtEndOfFile) {
 TEST(CsvReader, CharacterAfterClosingQuote) {
   std::string err;
   read_all("a\n\"x\"y\n", &err);
-  EXPECT_EQ(err, "line 2, column 4: unexpected character after a closing quote (quotes inside a field must be "
-                 "doubled)");
+  EXPECT_EQ(err,
+            "line 2, column 4: unexpected character after a closing quote (quotes inside a field must be "
+            "doubled)");
 }
 
 TEST(CsvReader, FieldLengthLimitUnquoted) {

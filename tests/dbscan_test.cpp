@@ -27,7 +27,7 @@ TEST(DbscanTest, ExactDecisionsAtTies) {
   EXPECT_TRUE(cosine_within_exact(7, 10, 10, std::nextafter(0.3, 1.0)));
   EXPECT_TRUE(cosine_within_exact(0, 3, 3, 1.0));
   EXPECT_FALSE(cosine_within_exact(0, 3, 3, 0.999));
-  EXPECT_FALSE(cosine_within_exact(2, 0, 3, 0.5));  // zero row: distance 1
+  EXPECT_FALSE(cosine_within_exact(2, 0, 3, 0.5));    // zero row: distance 1
   EXPECT_TRUE(cosine_within_exact(3, 3, 3, 1e-300));  // identical direction
   EXPECT_TRUE(euclidean_within_exact(4, 2.0));
   EXPECT_FALSE(euclidean_within_exact(5, 2.0));
@@ -133,12 +133,12 @@ TEST(DbscanTest, MatchesBruteForceOracleOnRandomRows) {
             for (const auto& r : x) has_zero = has_zero || std::count(r.begin(), r.end(), 0) == long(d);
             if (has_zero && ms == 1) continue;  // documented: zero rows stay together
           }
-          DbscanParams p{.eps = e.value(), .min_samples = ms,
-                         .metric = cosine ? DbscanMetric::cosine : DbscanMetric::euclidean};
+          DbscanParams p{
+              .eps = e.value(), .min_samples = ms, .metric = cosine ? DbscanMetric::cosine : DbscanMetric::euclidean};
           std::vector<int32_t> g = dbscan(m, w, p), ours(n);
           for (size_t r = 0; r < n; ++r) ours[r] = g[of[r]];
-          EXPECT_EQ(ours, oracle_dbscan(x, e, ms, cosine))
-              << "seed " << seed << " eps " << e.value() << " min_samples " << ms << (cosine ? " cosine" : " euclidean");
+          EXPECT_EQ(ours, oracle_dbscan(x, e, ms, cosine)) << "seed " << seed << " eps " << e.value() << " min_samples "
+                                                           << ms << (cosine ? " cosine" : " euclidean");
         }
       }
     }
@@ -182,8 +182,8 @@ std::string fingerprint(const std::vector<int32_t>& labels) {
 // scikit-learn 1.2 DBSCAN(eps, min_samples=5, metric) on the attributes one-hot (dense float64) of
 // ../shared/data/hf_models_10k.csv, from
 //   /usr/bin/python3 scripts/sklearn_cluster_reference.py --catalogue ../shared/data/hf_models_10k.csv
-// (section "dbscan"; the smallest |distance - eps| over pairs of distinct rows is 0.007107, 0.02735, 0.0165, 0.2 for these eps:
-// no pair lies within 1e-9 of eps).
+// (section "dbscan"; the smallest |distance - eps| over pairs of distinct rows is 0.007107, 0.02735, 0.0165, 0.2 for
+// these eps: no pair lies within 1e-9 of eps).
 TEST(DbscanTest, RealCatalogueMatchesSklearnUpToRenaming) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   auto loaded = load_catalogue_file(path);
@@ -199,9 +199,9 @@ TEST(DbscanTest, RealCatalogueMatchesSklearnUpToRenaming) {
     const char* fingerprint;
   };
   const Case cases[] = {{DbscanMetric::cosine, 0.3, 133, 802, "1e2ccaef39474e37"},
-      {DbscanMetric::cosine, 0.45, 25, 186, "056a34a2393fd4c4"},
-      {DbscanMetric::cosine, 0.2, 205, 1049, "75fad5ab3c99df2f"},
-      {DbscanMetric::euclidean, 1.2, 199, 1043, "95ad7dfc198c34ad"}};
+                        {DbscanMetric::cosine, 0.45, 25, 186, "056a34a2393fd4c4"},
+                        {DbscanMetric::cosine, 0.2, 205, 1049, "75fad5ab3c99df2f"},
+                        {DbscanMetric::euclidean, 1.2, 199, 1043, "95ad7dfc198c34ad"}};
   for (const Case& c : cases) {
     std::vector<int32_t> gl = dbscan(g.rows, w, DbscanParams{.eps = c.eps, .min_samples = 5, .metric = c.metric});
     std::vector<int32_t> labels(g.group_of.size());

@@ -35,8 +35,8 @@ EvalParams params(Protocol pr, std::string method, size_t k = 10) {
 
 // A, B identical attributes sharing d1; C, D identical attributes, only C has a dataset.
 Catalogue small_datasets_catalogue() {
-  return make_catalogue({rec("A", "X", "t1", {"d1"}, 5), rec("B", "X", "t1", {"d1"}, 10), rec("C", "Y", "t2", {"d2"}, 3),
-                         rec("D", "Y", "t2", {}, 1)});
+  return make_catalogue({rec("A", "X", "t1", {"d1"}, 5), rec("B", "X", "t1", {"d1"}, 10),
+                         rec("C", "Y", "t2", {"d2"}, 3), rec("D", "Y", "t2", {}, 1)});
 }
 
 TEST(Eval, JaccardPrecisionAtOneOnAHandMadeCatalogue) {
@@ -74,7 +74,8 @@ TEST(Eval, SeededRandomIsReproducible) {
 }
 
 TEST(Eval, DatasetsAreComparedAsExactStrings) {
-  Catalogue c = make_catalogue({rec("A", "X", "t", {"squad"}), rec("B", "X", "t", {"Squad"}), rec("C", "X", "t", {"squad"})});
+  Catalogue c =
+      make_catalogue({rec("A", "X", "t", {"squad"}), rec("B", "X", "t", {"Squad"}), rec("C", "X", "t", {"squad"})});
   Relevance rel(c, Protocol::datasets);
   EXPECT_FALSE(rel.relevant(0, 1));
   EXPECT_TRUE(rel.relevant(0, 2));
@@ -85,8 +86,8 @@ TEST(Eval, TaskAgreementOnAHandMadeCatalogue) {
   // Jaccard on architectures + model_type + library (pipeline_tag hidden), k = 1:
   // A -> B (same task), B -> A, C -> D (different task), D -> C: 2 / 4.
   Catalogue c = make_catalogue({rec("A", "X", "t1", {}, 5, "fill-mask"), rec("B", "X", "t1", {}, 9, "fill-mask"),
-                                rec("C", "Y", "t2", {}, 3, "text-generation"), rec("D", "Y", "t2", {}, 1, "summarization"),
-                                rec("E", "Z", "t3", {}, 0, "")});
+                                rec("C", "Y", "t2", {}, 3, "text-generation"),
+                                rec("D", "Y", "t2", {}, 1, "summarization"), rec("E", "Z", "t3", {}, 0, "")});
   EvalParams p = params(Protocol::task, "jaccard", 1);
   auto r = evaluate(c, p);
   ASSERT_TRUE(r.ok()) << r.error();

@@ -100,7 +100,7 @@ TEST(ClusterFocus, AllowsTheFocusedLabel) {
   EXPECT_FALSE(cluster_focus_allows(labels, 0, 1));
   EXPECT_FALSE(cluster_focus_allows(labels, 0, 2));
   EXPECT_TRUE(cluster_focus_allows(labels, 0, 3));
-  EXPECT_TRUE(cluster_focus_allows(labels, 0, 9));  // past the labels
+  EXPECT_TRUE(cluster_focus_allows(labels, 0, 9));   // past the labels
   EXPECT_TRUE(cluster_focus_allows(labels, -1, 2));  // noise
   EXPECT_FALSE(cluster_focus_allows(labels, -1, 0));
 }

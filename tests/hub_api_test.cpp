@@ -148,7 +148,7 @@ TEST(HubApi, RetryAfterSecondsOrDate) {
   EXPECT_EQ(retry_after_seconds(" 0 ", 0).value(), 0);
   EXPECT_EQ(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 - 5).value(), 5);
   EXPECT_EQ(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 + 5).value(), 0);  // past: now
-  EXPECT_EQ(retry_after_seconds("99999999999999", 0).value(), 999999999);                  // no overflow
+  EXPECT_EQ(retry_after_seconds("99999999999999", 0).value(), 999999999);                     // no overflow
   EXPECT_EQ(retry_after_seconds("soon", 0).error(), "Retry-After: expected seconds or an HTTP date, got 'soon'");
   EXPECT_EQ(retry_after_seconds("-3", 0).error(), "Retry-After: expected seconds or an HTTP date, got '-3'");
 }
@@ -186,11 +186,13 @@ TEST(HubApi, ResumeStateErrorsNameTheField) {
   EXPECT_EQ(parse_resume_state("{oops").error(), "resume state: not a JSON object");
   EXPECT_EQ(parse_resume_state("{\"host\": \"x\"}").error(),
             "resume state: not written by hfrec fetch (no 'hfrec_fetch_state')");
-  EXPECT_EQ(parse_resume_state(R"({"hfrec_fetch_state":1,"host":"h","sort":"downloads","next":"","n":1,"rows":-1,"pages":0})")
-                .error(),
-            "resume state: 'rows' must be a non-negative integer");
-  EXPECT_EQ(parse_resume_state(R"({"hfrec_fetch_state":1,"host":"h","sort":"downloads","n":1,"rows":1,"pages":0})").error(),
-            "resume state: 'next' must be a string");
+  EXPECT_EQ(
+      parse_resume_state(R"({"hfrec_fetch_state":1,"host":"h","sort":"downloads","next":"","n":1,"rows":-1,"pages":0})")
+          .error(),
+      "resume state: 'rows' must be a non-negative integer");
+  EXPECT_EQ(
+      parse_resume_state(R"({"hfrec_fetch_state":1,"host":"h","sort":"downloads","n":1,"rows":1,"pages":0})").error(),
+      "resume state: 'next' must be a string");
 }
 
 // --- Pages -----------------------------------------------------------------------------------------
@@ -378,7 +380,8 @@ TEST(HubApi, PagerRefusesALinkToAnotherOrigin) {
   Pager p = Pager::start(params(0, 2), fast_policy()).value();
   Step s = p.feed(ok({"a", "b"}, "https://elsewhere.example/api/models?cursor=2"), 0);
   EXPECT_EQ(s.kind, Step::failed);
-  EXPECT_EQ(s.message, "page 1: the next link leaves http://127.0.0.1:9: 'https://elsewhere.example/api/models?cursor=2'");
+  EXPECT_EQ(s.message,
+            "page 1: the next link leaves http://127.0.0.1:9: 'https://elsewhere.example/api/models?cursor=2'");
   EXPECT_EQ(p.rows(), 0u);  // nothing taken from a page that fails
 }
 

@@ -52,7 +52,7 @@ TEST(HubJson, HubListModels) {
   EXPECT_EQ(items(c, c.datasets, 0), (Items{"wikipedia"}));
   EXPECT_EQ(c.id(1), "org/b");
   EXPECT_EQ(items(c, c.datasets, 1), (Items{"squad"}));  // cardData.datasets may be a string
-  EXPECT_EQ(c.value(c.author[1]), "org");                 // author from the id when absent
+  EXPECT_EQ(c.value(c.author[1]), "org");                // author from the id when absent
   EXPECT_EQ(c.tags.missing[1], 1);
   EXPECT_EQ(c.architectures.missing[1], 1);
   EXPECT_EQ(c.pool.str(c.architectures_category[1]), "nan");
@@ -88,13 +88,15 @@ TEST(HubJson, WrongTypesNameTheJsonPath) {
   EXPECT_EQ(err(R"([{"id": "a", "config": []}])"), "[0].config: expected an object, found array");
   EXPECT_EQ(err(R"([{"id": "a", "config": {"architectures": "Bert"}}])"),
             "[0].config.architectures: expected a list of strings, found string");
-  EXPECT_EQ(err(R"([{"id": "a", "config": {"model_type": 1}}])"), "[0].config.model_type: expected a string, found number");
+  EXPECT_EQ(err(R"([{"id": "a", "config": {"model_type": 1}}])"),
+            "[0].config.model_type: expected a string, found number");
   EXPECT_EQ(err(R"([{"id": "a", "cardData": "x"}])"), "[0].cardData: expected an object, found string");
   EXPECT_EQ(err(R"([{"id": "a", "cardData": {"datasets": 7}}])"),
             "[0].cardData.datasets: expected a list of strings, found number");
   EXPECT_EQ(err(R"([{"id": "a", "downloads": -1}])"), "[0].downloads: expected a non-negative integer, found -1");
   EXPECT_EQ(err(R"([{"id": "a", "downloads": "12"}])"), "[0].downloads: expected a non-negative integer, found \"12\"");
-  EXPECT_EQ(err(R"([{"id": "a", "downloads": 1e300}])"), "[0].downloads: expected a non-negative integer, found 1e+300");
+  EXPECT_EQ(err(R"([{"id": "a", "downloads": 1e300}])"),
+            "[0].downloads: expected a non-negative integer, found 1e+300");
 }
 
 TEST(HubJson, SyntaxErrorsNameTheByte) {
@@ -110,7 +112,8 @@ TEST(HubJson, DepthIsLimitedBeforeParsing) {
   EXPECT_TRUE(load_catalogue("[{\"id\": \"a\", \"x\": [[[[1]]]]}]", "t").ok());
   LoadLimits l;
   l.max_json_depth = 3;
-  EXPECT_EQ(err("[{\"id\": \"a\", \"x\": [[1]]}]", l), "JSON byte 20: nested deeper than 3 levels (limit max_json_depth)");
+  EXPECT_EQ(err("[{\"id\": \"a\", \"x\": [[1]]}]", l),
+            "JSON byte 20: nested deeper than 3 levels (limit max_json_depth)");
   EXPECT_TRUE(load_catalogue("[{\"id\": \"[[[[[\"}]", "t", l).ok());  // brackets inside strings do not count
 }
 
@@ -139,7 +142,8 @@ TEST(HubJson, FastPathReadsWhatTheDomPathReads) {
       case 0: return std::string("\"with \\\"escape\\\"\"");
       case 1: return std::string("\"tab\\tnewline\\n\"");
       case 2: return std::string("\"\\u00e9t\\u00e9\"");
-      case 3: case 4: return std::string("null");
+      case 3:
+      case 4: return std::string("null");
       case 5: return std::string("12");
       default: return "\"" + word() + "\"";
     }
@@ -151,18 +155,21 @@ TEST(HubJson, FastPathReadsWhatTheDomPathReads) {
       case 2: return std::string("[{\"k\": 1}, \"a\"]");
       case 3: return std::string("[1, \"a\", null]");
       case 4: return std::string("[[\"nested\"]]");
-      case 5: case 6: return std::string("[]");
+      case 5:
+      case 6: return std::string("[]");
       default: {
         std::string l = "[";
-        for (int k = 0, n = static_cast<int>(rng() % 5); k < n; ++k) l += (k ? ", " : "") + (rng() % 9 ? str() : std::string("null"));
+        for (int k = 0, n = static_cast<int>(rng() % 5); k < n; ++k)
+          l += (k ? ", " : "") + (rng() % 9 ? str() : std::string("null"));
         return l + "]";
       }
     }
   };
   auto skipped = [&] {
-    if (rng() % 4) return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "[]"});
-    return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "1e5", "[]", "{}",
-                 "\"\\u0041\"", "01", "[1,]", "tru", "\"a\\qb\""});
+    if (rng() % 4)
+      return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "[]"});
+    return pick({"{\"a\": [1, 2.5e3, -0.1, true, false, null], \"b\": {\"c\": \"d\\/e\"}}", "\"x\"", "-12", "1e5", "[]",
+                 "{}", "\"\\u0041\"", "01", "[1,]", "tru", "\"a\\qb\""});
   };
   auto downloads = [&] {
     if (rng() % 3) return pick({"0", "17", "123456789", "null"});
@@ -195,9 +202,12 @@ TEST(HubJson, FastPathReadsWhatTheDomPathReads) {
         }
         fields.push_back("\"config\": " + cfg);
       }
-      if (rng() % 2) fields.push_back("\"cardData\": " + (rng() % 8 ? "{\"datasets\": " + list(true) + ", \"license\": \"mit\"}" : pick({"null", "\"x\""})));
+      if (rng() % 2)
+        fields.push_back("\"cardData\": " + (rng() % 8 ? "{\"datasets\": " + list(true) + ", \"license\": \"mit\"}"
+                                                       : pick({"null", "\"x\""})));
       if (rng() % 2) fields.push_back("\"_id\": " + skipped());
-      if (rng() % 15 == 0) fields.push_back(fields.empty() ? "\"tags\": []" : fields[rng() % fields.size()]);  // a duplicate key
+      if (rng() % 15 == 0)
+        fields.push_back(fields.empty() ? "\"tags\": []" : fields[rng() % fields.size()]);  // a duplicate key
       std::shuffle(fields.begin(), fields.end(), rng);
       std::string obj = rng() % 40 == 0 ? pick({"[]", "\"not an object\"", "{\"id\": \"x\",}"}) : "{";
       if (obj == "{") {

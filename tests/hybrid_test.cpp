@@ -104,8 +104,9 @@ TEST(Hybrid, ExcludesTheQueryAndExplainsEachResult) {
     EXPECT_LE(x.score, 1.0 + 1e-9);
   }
   const auto& why = r.value()[0].shared;
-  EXPECT_TRUE(std::find(why.begin(), why.end(), "name:uncased (0.09)") != why.end() ||
-              std::any_of(why.begin(), why.end(), [](const std::string& s) { return s.rfind("name:uncased", 0) == 0; }));
+  EXPECT_TRUE(
+      std::find(why.begin(), why.end(), "name:uncased (0.09)") != why.end() ||
+      std::any_of(why.begin(), why.end(), [](const std::string& s) { return s.rfind("name:uncased", 0) == 0; }));
 }
 
 TEST(Hybrid, TiesAreBrokenByDownloadsThenModelId) {

@@ -56,10 +56,8 @@ struct RowEq {
 void build_postings(Groups& g) {
   const CsrMatrix& m = g.rows;
   g.postings_ptr.assign(m.n_cols + 1, 0);
-  for (uint32_t c : m.indices)
-    ++g.postings_ptr[c + 1];
-  for (size_t c = 0; c < m.n_cols; ++c)
-    g.postings_ptr[c + 1] += g.postings_ptr[c];
+  for (uint32_t c : m.indices) ++g.postings_ptr[c + 1];
+  for (size_t c = 0; c < m.n_cols; ++c) g.postings_ptr[c + 1] += g.postings_ptr[c];
   g.postings.resize(m.nnz());
   if (!m.values.empty()) g.posting_values.resize(m.nnz());
   std::vector<uint64_t> fill(g.postings_ptr.begin(), g.postings_ptr.end() - 1);
@@ -88,9 +86,8 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
   const RowHash hasher{&m};
   const RowEq equal{&m};
   size_t cap = 1024;
-  while (cap < size_t(n) * 2)
-    cap *= 2;
-  std::vector<uint32_t> slots(cap, kMissing); // group id
+  while (cap < size_t(n) * 2) cap *= 2;
+  std::vector<uint32_t> slots(cap, kMissing);  // group id
   std::vector<uint64_t> group_hash;
   g.group_of.resize(n);
   std::vector<uint32_t> first;
@@ -110,18 +107,15 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
   }
   const size_t G = first.size();
   g.member_ptr.assign(G + 1, 0);
-  for (uint32_t r = 0; r < n; ++r)
-    ++g.member_ptr[g.group_of[r] + 1];
-  for (size_t k = 0; k < G; ++k)
-    g.member_ptr[k + 1] += g.member_ptr[k];
+  for (uint32_t r = 0; r < n; ++r) ++g.member_ptr[g.group_of[r] + 1];
+  for (size_t k = 0; k < G; ++k) g.member_ptr[k + 1] += g.member_ptr[k];
   g.members.resize(n);
   std::vector<uint32_t> fill(g.member_ptr.begin(), g.member_ptr.end() - 1);
   // Rows in tie order: downloads desc, then modelId asc.
   std::vector<uint32_t> own;
   if (!order_in) own = legacy::tie_order(cat);
   const std::vector<uint32_t>& order = order_in ? *order_in : own;
-  for (uint32_t r : order)
-    g.members[fill[g.group_of[r]]++] = r;
+  for (uint32_t r : order) g.members[fill[g.group_of[r]]++] = r;
   g.rows.n_cols = m.n_cols;
   g.rows.indptr.assign(1, 0);
   for (uint32_t r : first) {
@@ -136,7 +130,8 @@ Groups collapse_rows(const CsrMatrix& m, const Catalogue& cat, const std::vector
 }
 
 // per_row: when given, receives the one-hot with one row per catalogue row.
-AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order, CsrMatrix* per_row = nullptr) {
+AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t>* order,
+                                CsrMatrix* per_row = nullptr) {
   AttributeSpace a;
   const uint32_t n = static_cast<uint32_t>(cat.size());
   const std::vector<uint32_t>* cols[4] = {&cat.pipeline_tag, &cat.architectures_category, &cat.model_type,
@@ -144,8 +139,7 @@ AttributeSpace build_attributes(const Catalogue& cat, const std::vector<uint32_t
   // Column per (field, pool id), ordered by field then value text.
   std::vector<std::vector<uint32_t>> col_of(4);
   bool present[4];
-  for (int f = 0; f < 4; ++f)
-    present[f] = cat.has_column(kAttributeFields[f]);
+  for (int f = 0; f < 4; ++f) present[f] = cat.has_column(kAttributeFields[f]);
   for (int f = 0; f < 4; ++f) {
     col_of[f].assign(cat.pool.size(), kMissing);
     if (!present[f]) continue;
@@ -223,20 +217,17 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
       toks.push_back(nan_term);
       return;
     }
-    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p)
-      tokens_of(*p, 0);
+    for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
   };
   auto add_value = [&](uint32_t v) {
-    if (v == kMissing)
-      toks.push_back(nan_term);
-    else
-      tokens_of(v, 1);
+    if (v == kMissing) toks.push_back(nan_term);
+    else tokens_of(v, 1);
   };
   toks.reserve(size_t(n) * 24);
   const bool has_tags = cat.has_column("tags"), has_task = cat.has_column("pipeline_tag"),
              has_author = cat.has_column("author"), has_arch = cat.has_column("architectures"),
              has_type = cat.has_column("model_type"), has_lib = cat.has_column("library_name");
-  for (uint32_t r = 0; r < n; ++r) { // the same fields, in the same order, as soup_tokens()
+  for (uint32_t r = 0; r < n; ++r) {  // the same fields, in the same order, as soup_tokens()
     if (has_tags) add_list(cat.tags, r);
     if (has_task) add_value(cat.pipeline_tag[r]);
     if (has_author) add_value(cat.author[r]);
@@ -246,11 +237,9 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     indptr.push_back(toks.size());
   }
   bool nan_used = false;
-  for (uint32_t t : toks)
-    nan_used |= t == nan_term;
-  if (!nan_used) { // "nan" is only a term when some cell was missing
-    for (uint32_t& t : toks)
-      --t;
+  for (uint32_t t : toks) nan_used |= t == nan_term;
+  if (!nan_used) {  // "nan" is only a term when some cell was missing
+    for (uint32_t& t : toks) --t;
     prov_terms.erase(prov_terms.begin());
   }
   // Sorted vocabulary, as CountVectorizer orders it.
@@ -264,8 +253,7 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     s.terms[k] = std::move(prov_terms[order[k]]);
   }
   s.index.reserve(s.terms.size());
-  for (uint32_t k = 0; k < s.terms.size(); ++k)
-    s.index.emplace(s.terms[k], k);
+  for (uint32_t k = 0; k < s.terms.size(); ++k) s.index.emplace(s.terms[k], k);
   // Counts per row.
   CsrMatrix counts;
   counts.n_cols = static_cast<uint32_t>(s.terms.size());
@@ -274,13 +262,11 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   std::vector<uint32_t> df(s.terms.size(), 0);
   for (uint32_t r = 0; r < n; ++r) {
     row.clear();
-    for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k)
-      row.push_back(remap[toks[k]]);
+    for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k) row.push_back(remap[toks[k]]);
     std::sort(row.begin(), row.end());
     for (size_t k = 0; k < row.size();) {
       size_t e = k;
-      while (e < row.size() && row[e] == row[k])
-        ++e;
+      while (e < row.size() && row[e] == row[k]) ++e;
       counts.indices.push_back(row[k]);
       counts.values.push_back(static_cast<float>(e - k));
       ++df[row[k]];
@@ -289,8 +275,7 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     counts.indptr.push_back(counts.indices.size());
   }
   s.idf.resize(s.terms.size());
-  for (size_t t = 0; t < s.terms.size(); ++t)
-    s.idf[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
+  for (size_t t = 0; t < s.terms.size(); ++t) s.idf[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
   s.groups = legacy::collapse_rows(counts, cat, row_order);
   if (per_row) *per_row = counts;
   const size_t G = s.groups.size();
@@ -306,7 +291,7 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
   return s;
 }
 
-} // namespace legacy
+}  // namespace legacy
 
 // --- catalogues --------------------------------------------------------------------------------
 
@@ -333,8 +318,7 @@ std::vector<ModelRecord> random_records(uint32_t n, uint64_t seed, uint32_t voca
     r.architectures_missing = rng() % 4 == 0;
     if (!r.architectures_missing) {
       int na = static_cast<int>(rng() % 3);
-      for (int k = 0; k < na; ++k)
-        r.architectures.push_back(word("ArchFor", 30));
+      for (int k = 0; k < na; ++k) r.architectures.push_back(word("ArchFor", 30));
     }
     r.tags_missing = rng() % 20 == 0;
     if (!r.tags_missing) {
@@ -358,7 +342,8 @@ Catalogue random_catalogue(uint32_t n, uint64_t seed, uint32_t vocab = 40, std::
 
 // --- comparisons -------------------------------------------------------------------------------
 
-template <class T>::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+template <class T>
+::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
   if (a.size() != b.size()) return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size();
   if (!a.empty() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) != 0)
     return ::testing::AssertionFailure() << "contents differ";
@@ -421,14 +406,14 @@ constexpr uint64_t kPieceBound = 1024;
 // Runs a builder in steps of `budget` work units (SliceTimer), checking progress on the way.
 struct BuildRun {
   size_t steps = 0;
-  uint64_t total = 0, max_step = 0, max_piece = 0; // work units
-  std::string largest_piece_stage;                 // the stage the largest piece started in
+  uint64_t total = 0, max_step = 0, max_piece = 0;  // work units
+  std::string largest_piece_stage;                  // the stage the largest piece started in
   std::unique_ptr<Index> index;
 };
 BuildRun build(Catalogue cat, uint64_t budget) {
   BuildRun run;
   IndexBuilder b(std::move(cat));
-  EXPECT_LT(b.progress(), 1.0); // 0 unless the catalogue is empty
+  EXPECT_LT(b.progress(), 1.0);  // 0 unless the catalogue is empty
   double last = b.progress();
   for (;;) {
     const std::string stage = b.stage();
@@ -459,8 +444,7 @@ BuildRun build(Catalogue cat, uint64_t budget) {
 uint64_t total_work(Catalogue cat) {
   IndexBuilder b(std::move(cat));
   const SliceTimer t = SliceTimer::work(std::numeric_limits<uint64_t>::max());
-  while (!b.step(t)) {
-  }
+  while (!b.step(t)) {}
   return t.charged();
 }
 
@@ -508,8 +492,7 @@ void expect_same_recommendations(const Index& a, const Index& b, size_t queries,
     ASSERT_EQ(ra.ok(), rb.ok());
     if (!ra.ok()) continue;
     ASSERT_EQ(ra.value().size(), rb.value().size());
-    for (size_t i = 0; i < ra.value().size(); ++i)
-      EXPECT_EQ(ra.value()[i].row, rb.value()[i].row);
+    for (size_t i = 0; i < ra.value().size(); ++i) EXPECT_EQ(ra.value()[i].row, rb.value()[i].row);
   }
 }
 
@@ -681,5 +664,5 @@ TEST(IndexBuilder, LargeGeneratedCatalogueEqualsLegacy) {
   expect_same(run.index->soup(), ls);
 }
 
-} // namespace
-} // namespace hfrec
+}  // namespace
+}  // namespace hfrec

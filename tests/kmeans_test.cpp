@@ -37,7 +37,8 @@ double brute_inertia(const CsrMatrix& m, const std::vector<double>& w, const KMe
     double best = 1e300;
     for (int c = 0; c < r.k; ++c) {
       double d = 0;
-      for (uint32_t j = 0; j < m.n_cols; ++j) d += (x[j] - r.centroids[c * m.n_cols + j]) * (x[j] - r.centroids[c * m.n_cols + j]);
+      for (uint32_t j = 0; j < m.n_cols; ++j)
+        d += (x[j] - r.centroids[c * m.n_cols + j]) * (x[j] - r.centroids[c * m.n_cols + j]);
       best = std::min(best, d);
     }
     s += (w.empty() ? 1.0 : w[i]) * best;
@@ -125,7 +126,19 @@ TEST(KmeansTest, RealCatalogueWithinOnePercentOfSklearn) {
   const Groups& g = idx.attributes().groups;
   std::vector<double> w(g.size());
   for (uint32_t x = 0; x < g.size(); ++x) w[x] = g.weight(x);
-  const double sklearn[13] = {0, 0, 24889.644698633543, 23157.67500464877, 21805.507589591674, 20710.036830241894, 20009.94171516852, 19099.273084108525, 17879.39069882698, 17175.398436962245, 16208.765724315366, 15858.63706703627, 15346.83331437052};
+  const double sklearn[13] = {0,
+                              0,
+                              24889.644698633543,
+                              23157.67500464877,
+                              21805.507589591674,
+                              20710.036830241894,
+                              20009.94171516852,
+                              19099.273084108525,
+                              17879.39069882698,
+                              17175.398436962245,
+                              16208.765724315366,
+                              15858.63706703627,
+                              15346.83331437052};
   for (int k = 2; k <= 12; ++k) {
     KMeansResult r = kmeans(g.rows, w, KMeansParams{.k = k, .restarts = 10, .seed = 0});
     EXPECT_LE(r.inertia, sklearn[k] * 1.01) << "k = " << k;

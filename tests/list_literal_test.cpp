@@ -43,7 +43,8 @@ TEST(ListLiteral, ItemsHoldingQuotesAndCommas) {
 TEST(ListLiteral, Escapes) {
   EXPECT_EQ(ok(R"(['it\'s', 'back\\slash', 'tab\there', 'nl\n'])"),
             (Items{"it's", "back\\slash", "tab\there", "nl\n"}));
-  EXPECT_EQ(ok(R"(['\xe9', '\u00e9t\u00e9', '\U0001F600'])"), (Items{"\xC3\xA9", "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80"}));
+  EXPECT_EQ(ok(R"(['\xe9', '\u00e9t\u00e9', '\U0001F600'])"),
+            (Items{"\xC3\xA9", "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80"}));
   EXPECT_EQ(ok(R"(['\q'])"), (Items{"\\q"}));  // an unknown escape keeps its backslash, as Python does
 }
 
@@ -66,9 +67,7 @@ TEST(ListLiteral, DictItemsContributeTheirKeys) {
   EXPECT_EQ(ok("[{}]"), Items{});
 }
 
-TEST(ListLiteral, NestedListsAreFlattened) {
-  EXPECT_EQ(ok("[['a', ['b']], ('c',)]"), (Items{"a", "b", "c"}));
-}
+TEST(ListLiteral, NestedListsAreFlattened) { EXPECT_EQ(ok("[['a', ['b']], ('c',)]"), (Items{"a", "b", "c"})); }
 
 TEST(ListLiteral, Errors) {
   EXPECT_EQ(err(""), "character 1: expected a list such as ['a', 'b'], found end of cell");
@@ -81,7 +80,8 @@ TEST(ListLiteral, Errors) {
   EXPECT_EQ(err("[{'a' 1}]"), "character 7: expected ':', found '1'");
   EXPECT_EQ(err("['\\x4']"), "character 6: expected a hexadecimal digit, found '''");
   EXPECT_EQ(err("['\\u12"), "character 3: expected a complete \\u escape, found '\\'");
-  EXPECT_EQ(err("[\x01]"), "character 2: expected a string, None, a number, a list or a dict, found a control character");
+  EXPECT_EQ(err("[\x01]"),
+            "character 2: expected a string, None, a number, a list or a dict, found a control character");
 }
 
 TEST(ListLiteral, ErrorMessagesStayValidUtf8) {
@@ -108,7 +108,6 @@ TEST(ListLiteral, ReprRoundTrips) {
   EXPECT_EQ(python_list_repr({}), "[]");
 }
 
-
 // The allocation-free form: items without escapes are views into the cell itself, items with
 // escapes are unescaped into the scratch; errors read as in the vector form.
 TEST(ListLiteral, ViewsPointIntoTheCellUnlessEscaped) {
@@ -118,7 +117,9 @@ TEST(ListLiteral, ViewsPointIntoTheCellUnlessEscaped) {
   EXPECT_EQ(parse_list_literal(cell, {}, items, scratch), "");
   ASSERT_EQ(items.size(), 5u);
   EXPECT_EQ(std::vector<std::string>(items.begin(), items.end()), ok(cell));
-  auto inside = [&](std::string_view v) { return v.data() >= cell.data() && v.data() + v.size() <= cell.data() + cell.size(); };
+  auto inside = [&](std::string_view v) {
+    return v.data() >= cell.data() && v.data() + v.size() <= cell.data() + cell.size();
+  };
   EXPECT_TRUE(inside(items[0]));
   EXPECT_FALSE(inside(items[1]));  // "it's" had a backslash
   EXPECT_EQ(items[1], "it's");

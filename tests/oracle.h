@@ -42,7 +42,8 @@ inline std::string csv_cell(const std::string& s) {
 
 // CSV text with the Hub dump's ten columns (lastModified and datasets left empty).
 inline std::string to_csv(const std::vector<RawRow>& rows) {
-  std::string out = "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
+  std::string out =
+      "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
   for (const RawRow& r : rows)
     out += csv_cell(r.model_id) + ",," + csv_cell(r.tags) + "," + csv_cell(r.pipeline_tag) + "," + csv_cell(r.author) +
            "," + csv_cell(r.architectures) + "," + csv_cell(r.model_type) + ",," + std::to_string(r.downloads) + "," +

@@ -70,7 +70,10 @@ std::vector<oracle::RawRow> random_raw_rows(uint32_t n, uint64_t seed) {
     r.model_type = pick({"", "bert", "gpt2", "t5", "xlm-roberta"});
     r.library_name = pick({"", "transformers", "timm", "sentence-transformers"});
     r.architectures = rng() % 4 == 0 ? "" : list({"BertModel", "GPT2LMHeadModel", "T5Model", "Bert_Model"}, 2);
-    r.tags = rng() % 9 == 0 ? "" : list({"pytorch", "en", "dataset:wiki", "dataset_wiki", "license:mit", "jax", "a", "Text-Gen", "q_", "x y"}, 5);
+    r.tags = rng() % 9 == 0 ? ""
+                            : list({"pytorch", "en", "dataset:wiki", "dataset_wiki", "license:mit", "jax", "a",
+                                    "Text-Gen", "q_", "x y"},
+                                   5);
     r.downloads = static_cast<int64_t>(rng() % 4) * 10;
     rows.push_back(r);
   }

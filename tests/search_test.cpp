@@ -99,9 +99,9 @@ TEST(Search, LimitKeepsCount) {
   auto r = s.search("e", {.limit = 2});
   EXPECT_EQ(r.hits.size(), 2u);
   size_t expect = 0;
-  for (uint32_t i = 0; i < c.size(); ++i) expect += c.id(i).find('e') != std::string::npos ||
-                                                   c.id(i).find('E') != std::string::npos ||
-                                                   std::string(c.value(c.author[i])).find('e') != std::string::npos;
+  for (uint32_t i = 0; i < c.size(); ++i)
+    expect += c.id(i).find('e') != std::string::npos || c.id(i).find('E') != std::string::npos ||
+              std::string(c.value(c.author[i])).find('e') != std::string::npos;
   EXPECT_EQ(r.count, expect);
 }
 
@@ -133,8 +133,9 @@ TEST(Search, SharedCatalogueIsFast) {
 // equal the page that classifies every substring candidate (a limit above the count does that).
 TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
   std::mt19937 rng(7);
-  const std::vector<std::string> stems = {"organisation-with-a-long-name/", "organisation-with-a-long-name/Model-",
-                                          "Org/", "org/m", "ÉCOLE/", "a", "ab", std::string("ab\0x", 4)};
+  const std::vector<std::string> stems = {
+      "organisation-with-a-long-name/", "organisation-with-a-long-name/Model-", "Org/", "org/m", "ÉCOLE/", "a", "ab",
+      std::string("ab\0x", 4)};
   std::vector<ModelRecord> records;
   for (int i = 0; i < 3000; ++i) {
     std::string id = stems[rng() % stems.size()];
@@ -168,7 +169,6 @@ TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
   EXPECT_GT(checked, 100);  // most queries have a full page of prefix matches
 }
 
-
 // The whole search against a reference written the slow, obvious way: each row's text is
 // lower(id), plus '\t' lower(author) unless the id starts with "author/", with tabs and newlines
 // as spaces; every row is classified from scratch and the page is the best `limit` of all of them.
@@ -189,8 +189,8 @@ TEST(Search, MatchesASlowReference) {
     // Unique by the number in the middle; the name after the last '/' is often a short word that
     // other ids end with too (exact-name matches), sometimes after more than one '/'.
     std::string id = (rng() % 2 && !author.empty() ? author + "/" : word(1 + static_cast<int>(rng() % 2)) + "/") +
-                     word(1 + static_cast<int>(rng() % 4)) + std::to_string(i) + "#" +
-                     (rng() % 3 ? "/" : "-") + word(1 + static_cast<int>(rng() % 3));
+                     word(1 + static_cast<int>(rng() % 4)) + std::to_string(i) + "#" + (rng() % 3 ? "/" : "-") +
+                     word(1 + static_cast<int>(rng() % 3));
     records.push_back(rec(id, static_cast<int64_t>(rng() % 50), author));
   }
   Catalogue c = make_catalogue(records);
@@ -274,7 +274,8 @@ TEST(Search, MatchesASlowReference) {
       if (typed_q.back() == ' ') continue;
       size_t count = 0;
       const auto want = reference(typed_q, count);
-      for (const SearchResult& got : {typed.search(typed_q, {.limit = limit}), SearchIndex(c).search(typed_q, {.limit = limit})}) {
+      for (const SearchResult& got :
+           {typed.search(typed_q, {.limit = limit}), SearchIndex(c).search(typed_q, {.limit = limit})}) {
         ASSERT_EQ(got.count, count) << "'" << typed_q << "'";
         ASSERT_EQ(got.hits.size(), want.size()) << "'" << typed_q << "'";
         for (size_t i = 0; i < want.size(); ++i) {

@@ -137,8 +137,7 @@ TEST(ShareLink, PartsDescribeEachProblem) {
   EXPECT_EQ(describe("#src=javascript:alert(1)&zoom=0"),
             "src=javascript:alert(1) is not an https: URL or this site's own | "
             "zoom=0 is not a number from 0.25 to 100000");
-  EXPECT_EQ(describe("#model=" + std::string(70, 'x') + "&model="),
-            "model= is empty");
+  EXPECT_EQ(describe("#model=" + std::string(70, 'x') + "&model="), "model= is empty");
   EXPECT_EQ(describe("#task=" + std::string(300, 'x')),
             "task=" + std::string(60, 'x') + "... is longer than 256 bytes");
   // Whole-link limits still reject the whole link.
@@ -210,8 +209,7 @@ TEST(ShareLink, ClusterViewErrors) {
     return p.ok() ? std::string("ok") : p.error();
   };
   EXPECT_EQ(err("#algo=optics"), "parameter 'algo': unknown algorithm 'optics' (kmeans, ward, dbscan)");
-  EXPECT_EQ(err("#features=pixels"),
-            "parameter 'features': unknown feature space 'pixels' (attributes, soup, tfidf)");
+  EXPECT_EQ(err("#features=pixels"), "parameter 'features': unknown feature space 'pixels' (attributes, soup, tfidf)");
   EXPECT_EQ(err("#ck=0"), "parameter 'ck': must be an integer from 1 to 100000, got '0'");
   EXPECT_EQ(err("#min_samples=x"), "parameter 'min_samples': must be an integer from 1 to 100000, got 'x'");
   EXPECT_EQ(err("#eps=0"), "parameter 'eps': must be a number in (0, 1000], got '0'");
@@ -365,10 +363,31 @@ TEST(ShareLink, ParsedLinksRoundTripAndErrorsNameTheParameter) {
   for (const auto& [k, v] : valid) keys.push_back(k);
   for (const char* k : {"m", "library", "type", "x%20y", "%6Bey", "%zz", "%4", ""}) keys.push_back(k);
   keys.push_back(std::string(70, 'q'));
-  const std::vector<std::string> values = {
-      "gpt2", "bm25", "0", "101", "-1", "1e3", "1e9", "nan", "inf", "0x1p-2", "-0", "optics", "pixels",
-      "18446744073709551616", "javascript:alert(1)", "//evil.example/a.csv", "%ff", "%0a", "%zz", "%4", "", "=",
-      "x=y", "%C3%A9t%C3%A9", std::string(300, 'v')};
+  const std::vector<std::string> values = {"gpt2",
+                                           "bm25",
+                                           "0",
+                                           "101",
+                                           "-1",
+                                           "1e3",
+                                           "1e9",
+                                           "nan",
+                                           "inf",
+                                           "0x1p-2",
+                                           "-0",
+                                           "optics",
+                                           "pixels",
+                                           "18446744073709551616",
+                                           "javascript:alert(1)",
+                                           "//evil.example/a.csv",
+                                           "%ff",
+                                           "%0a",
+                                           "%zz",
+                                           "%4",
+                                           "",
+                                           "=",
+                                           "x=y",
+                                           "%C3%A9t%C3%A9",
+                                           std::string(300, 'v')};
   std::mt19937_64 rng(19);
   size_t accepted = 0, refused = 0, named = 0;
   for (int round = 0; round < 6000; ++round) {

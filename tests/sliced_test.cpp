@@ -55,8 +55,7 @@ TEST(SlicedSort, SortsDescendingWithAnyStrictOrder) {
   std::shuffle(v.begin(), v.end(), std::mt19937(3));
   auto greater = [](uint32_t a, uint32_t b) { return a > b; };
   SlicedSort<decltype(greater)> s(v, greater);
-  while (!s.step(SliceTimer::work(0))) {
-  }
+  while (!s.step(SliceTimer::work(0))) {}
   std::vector<uint32_t> want = v;
   std::sort(want.begin(), want.end(), greater);
   EXPECT_EQ(s.take(), want);
@@ -72,13 +71,13 @@ TEST(Batches, VisitEveryIndexOnceInOrderAndResume) {
     ++calls;
   EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_EQ(calls, 4);  // each batch ends its step ([9,10) too: the step's budget is spent)
-  EXPECT_TRUE(batches(pos, 10, Batch{3, 1}, SliceTimer::work(0), [](uint64_t, uint64_t) { FAIL() << "nothing left to do"; }));
+  EXPECT_TRUE(
+      batches(pos, 10, Batch{3, 1}, SliceTimer::work(0), [](uint64_t, uint64_t) { FAIL() << "nothing left to do"; }));
 }
 
 TEST(Grow, ReachesTheSizeWithTheValue) {
   std::vector<int> v{1, 2};
-  while (!grow(v, 600000, 7, SliceTimer::work(0))) {
-  }
+  while (!grow(v, 600000, 7, SliceTimer::work(0))) {}
   ASSERT_EQ(v.size(), 600000u);
   EXPECT_EQ(v[0], 1);
   EXPECT_EQ(v[1], 2);
@@ -88,10 +87,10 @@ TEST(Grow, ReachesTheSizeWithTheValue) {
 TEST(PhasedProgress, WeightsTheCurrentPhase) {
   const double w[3] = {1, 2, 1};
   EXPECT_DOUBLE_EQ(phased_progress(w, 3, 0, 0.0), 0.0);
-  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 0, 0.5), 0.125);   // (0 + 1 * 0.5) / 4
-  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 1, 0.5), 0.5);     // (1 + 2 * 0.5) / 4
-  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 2, 2.0), 1.0);     // the fraction is clamped
-  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 3, 0.0), 1.0);     // past the last phase
+  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 0, 0.5), 0.125);  // (0 + 1 * 0.5) / 4
+  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 1, 0.5), 0.5);    // (1 + 2 * 0.5) / 4
+  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 2, 2.0), 1.0);    // the fraction is clamped
+  EXPECT_DOUBLE_EQ(phased_progress(w, 3, 3, 0.0), 1.0);    // past the last phase
   EXPECT_DOUBLE_EQ(frac(3, 4), 0.75);
   EXPECT_DOUBLE_EQ(frac(0, 0), 1.0);
 }

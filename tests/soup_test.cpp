@@ -32,8 +32,8 @@ TEST(Soup, FollowsTheNotebookPreprocessing) {
   // Tags: punctuation deleted inside items ("dataset:bookcorpus" -> datasetbookcorpus, "en" kept,
   // "fill-mask" -> fillmask); pipeline_tag keeps its hyphen for the tokenizer (fill, mask);
   // missing author -> nan; architectures lower-cased without punctuation.
-  std::vector<std::string> want = {"pytorch", "bert", "fillmask", "en", "datasetbookcorpus", "arxiv181004805",
-                                   "licenseapache20", "fill", "mask", "nan", "bertformaskedlm", "bert",
+  std::vector<std::string> want = {"pytorch",         "bert", "fillmask", "en",  "datasetbookcorpus", "arxiv181004805",
+                                   "licenseapache20", "fill", "mask",     "nan", "bertformaskedlm",   "bert",
                                    "transformers"};
   EXPECT_EQ(toks, want);
 }

@@ -49,12 +49,12 @@ TEST(Suggest, KindsOnNamedCases) {
   EXPECT_EQ(s.kind, SuggestKind::case_only);
   EXPECT_EQ(id_of(c, s), "Helsinki-NLP/opus-mt-en-de");
 
-  s = suggest_model(c, "bert-base-uncasd"); // a deletion
+  s = suggest_model(c, "bert-base-uncasd");  // a deletion
   EXPECT_EQ(s.kind, SuggestKind::near);
   EXPECT_EQ(s.distance, 1u);
   EXPECT_EQ(id_of(c, s), "bert-base-uncased");
 
-  s = suggest_model(c, "gtp2"); // a transposition is one edit
+  s = suggest_model(c, "gtp2");  // a transposition is one edit
   EXPECT_EQ(s.kind, SuggestKind::near);
   EXPECT_EQ(s.distance, 1u);
   EXPECT_EQ(id_of(c, s), "gpt2");
@@ -86,22 +86,19 @@ TEST(Suggest, KindsOnNamedCases) {
 TEST(Suggest, EditDistanceNamedCases) {
   EXPECT_EQ(edit_distance("kitten", "sitting", 10), 3u);
   EXPECT_EQ(edit_distance("ca", "ac", 10), 1u);
-  EXPECT_EQ(edit_distance("CA", "abc", 10), 3u); // optimal string alignment (full Damerau says 2)
+  EXPECT_EQ(edit_distance("CA", "abc", 10), 3u);  // optimal string alignment (full Damerau says 2)
   EXPECT_EQ(edit_distance("GPT2", "gpt2", 10), 0u);
-  EXPECT_EQ(edit_distance("kitten", "sitting", 2), 3u); // limit + 1
+  EXPECT_EQ(edit_distance("kitten", "sitting", 2), 3u);  // limit + 1
   EXPECT_EQ(edit_distance("", "abc", 5), 3u);
   EXPECT_EQ(edit_distance("abc", "", 1), 2u);
 }
 
 // --- the oracle: every id scored from the definitions, the best picked by a full sort ---
 
-char low(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
+char low(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 std::string lowered(std::string s) {
-  for (char& ch : s)
-    ch = low(ch);
+  for (char& ch : s) ch = low(ch);
   return s;
 }
 
@@ -109,10 +106,8 @@ std::string lowered(std::string s) {
 size_t oracle_distance(const std::string& a0, const std::string& b0) {
   const std::string a = lowered(a0), b = lowered(b0);
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i)
-    d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j)
-    d[0][j] = j;
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
@@ -130,21 +125,16 @@ std::string after_slash(const std::string& s) {
 Suggestion oracle_suggest(const Catalogue& c, const std::string& text) {
   if (text.empty()) return {};
   const size_t limit = std::min<size_t>(8, std::max<size_t>(1, text.size() / 3));
-  std::vector<std::tuple<int, size_t, int64_t, std::string, uint32_t>> cands; // kind, distance, -downloads, id, row
+  std::vector<std::tuple<int, size_t, int64_t, std::string, uint32_t>> cands;  // kind, distance, -downloads, id, row
   for (uint32_t r = 0; r < c.size(); ++r) {
     const std::string id(c.id(r));
     int kind = -1;
     size_t dist = 0;
-    if (id == text)
-      kind = 0;
-    else if (lowered(id) == lowered(text))
-      kind = 1;
-    else if (!after_slash(text).empty() && lowered(after_slash(id)) == lowered(after_slash(text)))
-      kind = 2;
-    else if (text.size() >= 3 && lowered(id).rfind(lowered(text), 0) == 0)
-      kind = 3, dist = id.size() - text.size();
-    else if (size_t d = oracle_distance(text, id); d <= limit)
-      kind = 3, dist = d;
+    if (id == text) kind = 0;
+    else if (lowered(id) == lowered(text)) kind = 1;
+    else if (!after_slash(text).empty() && lowered(after_slash(id)) == lowered(after_slash(text))) kind = 2;
+    else if (text.size() >= 3 && lowered(id).rfind(lowered(text), 0) == 0) kind = 3, dist = id.size() - text.size();
+    else if (size_t d = oracle_distance(text, id); d <= limit) kind = 3, dist = d;
     if (kind >= 0) cands.emplace_back(kind, dist, -c.downloads[r], id, r);
   }
   if (cands.empty()) return {};
@@ -157,8 +147,7 @@ std::string random_text(std::mt19937& rng, size_t max_len) {
   static const char alphabet[] = "abAB-/c";
   std::uniform_int_distribution<size_t> len(1, max_len), ch(0, sizeof alphabet - 2);
   std::string s;
-  for (size_t n = len(rng); n; --n)
-    s += alphabet[ch(rng)];
+  for (size_t n = len(rng); n; --n) s += alphabet[ch(rng)];
   return s;
 }
 
@@ -168,21 +157,13 @@ std::string mutate(std::mt19937& rng, std::string s) {
   for (int e = edits(rng); e > 0 && !s.empty(); --e) {
     size_t i = std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng);
     switch (op(rng)) {
-    case 0:
-      s[i] = "abc-/"[i % 5];
-      break;
-    case 1:
-      s.insert(s.begin() + static_cast<long>(i), 'b');
-      break;
-    case 2:
-      s.erase(i, 1);
-      break;
-    case 3:
-      if (i + 1 < s.size()) std::swap(s[i], s[i + 1]);
-      break;
-    case 4:
-      s[i] = static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
-      break;
+      case 0: s[i] = "abc-/"[i % 5]; break;
+      case 1: s.insert(s.begin() + static_cast<long>(i), 'b'); break;
+      case 2: s.erase(i, 1); break;
+      case 3:
+        if (i + 1 < s.size()) std::swap(s[i], s[i + 1]);
+        break;
+      case 4: s[i] = static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]); break;
     }
   }
   return s.empty() ? "a" : s;
@@ -192,9 +173,8 @@ TEST(Suggest, MatchesBruteForceOracle) {
   std::mt19937 rng(20261130);
   for (int round = 0; round < 60; ++round) {
     std::vector<ModelRecord> records;
-    std::uniform_int_distribution<int64_t> dl(0, 4); // few values: many download ties
-    for (int i = 0; i < 40; ++i)
-      records.push_back(rec(random_text(rng, 9), dl(rng)));
+    std::uniform_int_distribution<int64_t> dl(0, 4);  // few values: many download ties
+    for (int i = 0; i < 40; ++i) records.push_back(rec(random_text(rng, 9), dl(rng)));
     Catalogue c = make_catalogue(records);
     for (int q = 0; q < 40; ++q) {
       std::string text =
@@ -242,9 +222,8 @@ TEST(ModelIdFromText, HubUrlsAndPrefixes) {
       {"huggingface.community/x", "huggingface.community/x"},
       {"hf.coffee/x", "hf.coffee/x"},
   };
-  for (const auto& [in, want] : cases)
-    EXPECT_EQ(model_id_from_text(in), want) << in;
+  for (const auto& [in, want] : cases) EXPECT_EQ(model_id_from_text(in), want) << in;
 }
 
-} // namespace
-} // namespace hfrec
+}  // namespace
+}  // namespace hfrec

@@ -17,8 +17,8 @@ inline std::string shared_catalogue_path() {
   return f ? p : std::string();
 }
 
-#define HFREC_REQUIRE_SHARED_CATALOGUE(path)                                                   \
-  const std::string path = ::hfrec::testing::shared_catalogue_path();                           \
+#define HFREC_REQUIRE_SHARED_CATALOGUE(path)                          \
+  const std::string path = ::hfrec::testing::shared_catalogue_path(); \
   if (path.empty()) GTEST_SKIP() << "../shared/data/hf_models_10k.csv is absent: test skipped"
 
 }  // namespace hfrec::testing

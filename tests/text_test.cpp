@@ -22,7 +22,7 @@ TEST(Text, Utf8Valid) {
   EXPECT_FALSE(utf8_valid("x\xED\xA0\x80", &bad));  // surrogate
   EXPECT_EQ(bad, 1u);
   EXPECT_FALSE(utf8_valid("\xF4\x90\x80\x80", &bad));  // above U+10FFFF
-  EXPECT_FALSE(utf8_valid("\xE2\x82", &bad));  // truncated
+  EXPECT_FALSE(utf8_valid("\xE2\x82", &bad));          // truncated
   EXPECT_EQ(bad, 0u);
 }
 
@@ -41,9 +41,12 @@ TEST(Text, Utf8NextAndAppendRoundTrip) {
 
 TEST(Text, LowerLikePython) {
   EXPECT_EQ(lower("BERT-Base"), "bert-base");
-  EXPECT_EQ(lower("\xC3\x89T\xC3\x89"), "\xC3\xA9t\xC3\xA9");             // ÉTÉ
+  EXPECT_EQ(lower("\xC3\x89T\xC3\x89"), "\xC3\xA9t\xC3\xA9");                // ÉTÉ
   EXPECT_EQ(lower("\xD0\x9F\xD0\xA0\xD0\x98"), "\xD0\xBF\xD1\x80\xD0\xB8");  // ПРИ
-  EXPECT_EQ(lower("a\xFF" "B"), "a\xFF" "b");                             // invalid bytes pass through
+  EXPECT_EQ(lower("a\xFF"
+                  "B"),
+            "a\xFF"
+            "b");  // invalid bytes pass through
 }
 
 TEST(Text, DeleteAsciiPunctuation) {
@@ -70,7 +73,6 @@ TEST(Text, IdTokens) {
   EXPECT_TRUE(id_tokens("").empty());
 }
 
-
 // find_text against std::string_view::find: every needle length around the 8- and 16-byte steps,
 // every start, needles that are near misses (first and last bytes match, the middle does not).
 TEST(Text, FindTextAgreesWithStringViewFind) {
@@ -90,7 +92,8 @@ TEST(Text, FindTextAgreesWithStringViewFind) {
     }
     const std::string_view h(hay), q(needle);
     for (size_t from = 0; from <= hay.size() + 1; from += 1 + rng() % 7) {
-      ASSERT_EQ(find_text(h, q, from), h.find(q, from)) << "hay '" << hay << "' needle '" << needle << "' from " << from;
+      ASSERT_EQ(find_text(h, q, from), h.find(q, from))
+          << "hay '" << hay << "' needle '" << needle << "' from " << from;
       found += h.find(q, from) != std::string_view::npos;
     }
   }

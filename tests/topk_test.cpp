@@ -17,8 +17,8 @@ namespace {
 // Random groups over a catalogue with many equal downloads, keys with many ties and some +inf,
 // -inf and NaN, and eligibility from everything down to a handful of rows: select_topk against
 // sorting every eligible row by key, then downloads descending, then id ascending (the test's own
-// comparator: one borrowed from core would agree with core's mistakes). Sizes reach past the sampled cut (used from 32 * max(64, 4k) groups), and
-// the sparse filters force the cut to be raised, up to everything.
+// comparator: one borrowed from core would agree with core's mistakes). Sizes reach past the sampled cut (used from 32
+// * max(64, 4k) groups), and the sparse filters force the cut to be raised, up to everything.
 TEST(SelectTopk, MatchesSortingEveryEligibleRow) {
   std::mt19937_64 rng(20261129);
   int checked = 0, sampled = 0;
@@ -44,8 +44,7 @@ TEST(SelectTopk, MatchesSortingEveryEligibleRow) {
     for (size_t at = 0; at < n;) {
       size_t len = rng() % 500 == 0 ? 500 : (rng() % 10 == 0 ? 1 + rng() % 40 : 1);
       len = std::min<size_t>(len, n - at);
-      std::sort(rows.begin() + static_cast<long>(at), rows.begin() + static_cast<long>(at + len),
-                tie);
+      std::sort(rows.begin() + static_cast<long>(at), rows.begin() + static_cast<long>(at + len), tie);
       for (size_t i = at; i < at + len; ++i) {
         g.group_of[rows[i]] = static_cast<uint32_t>(g.size());
         g.members.push_back(rows[i]);
@@ -81,9 +80,8 @@ TEST(SelectTopk, MatchesSortingEveryEligibleRow) {
       for (uint32_t q = g.member_ptr[x]; q < g.member_ptr[x + 1]; ++q)
         if (eligible(g.members[q])) want.push_back({g.members[q], key[x]});
     }
-    std::sort(want.begin(), want.end(), [&](const Ranked& a, const Ranked& b) {
-      return a.key != b.key ? a.key < b.key : tie(a.row, b.row);
-    });
+    std::sort(want.begin(), want.end(),
+              [&](const Ranked& a, const Ranked& b) { return a.key != b.key ? a.key < b.key : tie(a.row, b.row); });
     if (want.size() > k) want.resize(k);
 
     const auto got = select_topk(g, key, k, cat, eligible, use_cand ? &cand : nullptr);

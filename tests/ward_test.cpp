@@ -35,8 +35,8 @@ CsrMatrix csr(const Rows& rows) {
 }
 
 struct Naive {
-  std::vector<double> heights;           // in merge order
-  std::vector<std::vector<int>> cuts;    // cuts[k] = labels for k clusters
+  std::vector<double> heights;         // in merge order
+  std::vector<std::vector<int>> cuts;  // cuts[k] = labels for k clusters
 };
 
 // Naive Ward: every step recomputes every pair's Ward distance from the clusters' members,
@@ -127,7 +127,8 @@ TEST(WardTest, MatchesNaiveWardOnRandomRows) {
     std::sort(theirs.begin(), theirs.end());
     for (size_t i = 0; i < ours.size(); ++i) EXPECT_NEAR(ours[i], theirs[i], 1e-9 * (1 + theirs[i])) << "seed " << seed;
     EXPECT_EQ(dg.merges.back().size, double(x.size()));
-    for (size_t k = 1; k <= x.size(); ++k) EXPECT_TRUE(same_partition(cut_by_k(dg, k), nv.cuts[k])) << "seed " << seed << " k " << k;
+    for (size_t k = 1; k <= x.size(); ++k)
+      EXPECT_TRUE(same_partition(cut_by_k(dg, k), nv.cuts[k])) << "seed " << seed << " k " << k;
   }
 }
 
@@ -144,7 +145,8 @@ TEST(WardTest, WeightedPointsEqualRepeatedRows) {
   const size_t zeros = expanded.size() - base.size();
   for (size_t i = 0; i < zeros; ++i) EXPECT_NEAR(theirs[i], 0.0, 1e-12);
   ASSERT_EQ(dg.merges.size(), base.size() - 1);
-  for (size_t i = 0; i < dg.merges.size(); ++i) EXPECT_NEAR(dg.merges[i].height, theirs[zeros + i], 1e-9 * theirs[zeros + i]);
+  for (size_t i = 0; i < dg.merges.size(); ++i)
+    EXPECT_NEAR(dg.merges[i].height, theirs[zeros + i], 1e-9 * theirs[zeros + i]);
   EXPECT_EQ(dg.merges.back().size, double(expanded.size()));
 }
 
@@ -195,7 +197,20 @@ TEST(WardTest, SmallCaseMatchesScipyLinkage) {
     double h;
     double size;
   };
-  const Row scipy[] = {{0, 12, 0.0, 2}, {13, 15, 0.0, 3}, {5, 14, 0.0, 2}, {1, 6, 1.0, 2}, {2, 7, 1.0, 2}, {4, 9, 1.0, 2}, {10, 17, 1.1547005383792515, 3}, {11, 18, 1.2909944487358056, 3}, {16, 21, 2.5166114784235827, 6}, {19, 20, 4.12310562561766, 4}, {3, 8, 9.055385138137417, 2}, {22, 24, 9.623879031817035, 7}, {25, 26, 12.82977687269637, 9}, {23, 27, 17.670439848641134, 15}};
+  const Row scipy[] = {{0, 12, 0.0, 2},
+                       {13, 15, 0.0, 3},
+                       {5, 14, 0.0, 2},
+                       {1, 6, 1.0, 2},
+                       {2, 7, 1.0, 2},
+                       {4, 9, 1.0, 2},
+                       {10, 17, 1.1547005383792515, 3},
+                       {11, 18, 1.2909944487358056, 3},
+                       {16, 21, 2.5166114784235827, 6},
+                       {19, 20, 4.12310562561766, 4},
+                       {3, 8, 9.055385138137417, 2},
+                       {22, 24, 9.623879031817035, 7},
+                       {25, 26, 12.82977687269637, 9},
+                       {23, 27, 17.670439848641134, 15}};
   Dendrogram dg = ward(csr(y), {});
   ASSERT_EQ(dg.merges.size(), std::size(scipy));
   // Heights in order; the sizes as a multiset per height (merges at tied heights may come in
@@ -243,7 +258,8 @@ TEST(WardTest, RealCatalogueMatchesScipyTieFreeFigures) {
   }
   EXPECT_NEAR(sum_sq, 57982.90859999994, 1e-9 * 57982.90859999994);
   std::printf("largest heights: %.6f %.6f %.6f (scipy in file order: %s)\n", rows.merges.back().height,
-              rows.merges[rows.merges.size() - 2].height, rows.merges[rows.merges.size() - 3].height, "90.446718 54.109496 52.463402");
+              rows.merges[rows.merges.size() - 2].height, rows.merges[rows.merges.size() - 3].height,
+              "90.446718 54.109496 52.463402");
 }
 
 }  // namespace

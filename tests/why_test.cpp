@@ -52,8 +52,9 @@ TEST(Why, AttributeLabelsAndHybridTermsAreSaidByField) {
   // Architectures are the notebook's category of the whole list ("nan" when there is none).
   EXPECT_EQ(why_in_words(cat, 0, {"architectures='BertForMaskedLM', 'BertModel'", "architectures=nan"}),
             "same architecture: BertForMaskedLM, BertModel · neither lists an architecture");
-  EXPECT_EQ(why_in_words(cat, 0, {"tag:has_space (0.12)", "paper:arxiv:1810.04805 (0.40)", "ngram:^be+ber (0.05)",
-                                  "popularity (0.03)", "head:ForMaskedLM (0.2)"}),
+  EXPECT_EQ(why_in_words(cat, 0,
+                         {"tag:has_space (0.12)", "paper:arxiv:1810.04805 (0.40)", "ngram:^be+ber (0.05)",
+                          "popularity (0.03)", "head:ForMaskedLM (0.2)"}),
             "both have a Space · both cite arXiv:1810.04805 · similar names · popular · same head: ForMaskedLM");
 }
 

@@ -5,16 +5,16 @@
 
 #include <cmath>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/catalogue.h"
 #include "core/share_link.h"
+#include "runtime.h"
 #include "views/fonts.h"
 #include "views/input.h"
-#include "runtime.h"
 #include "views/widgets.h"
 
 // clang-format off
@@ -102,7 +102,9 @@ EMSCRIPTEN_KEEPALIVE int hfrec_frame() { return frame(); }
 // Runs loading / clustering work for about budget_ms without drawing; the same flags.
 EMSCRIPTEN_KEEPALIVE int hfrec_work(double budget_ms) { return work(budget_ms); }
 EMSCRIPTEN_KEEPALIVE void hfrec_wake(int frames) { wake(frames); }
-EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) { resize(css_w, css_h, static_cast<float>(dpr)); }
+EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) {
+  resize(css_w, css_h, static_cast<float>(dpr));
+}
 EMSCRIPTEN_KEEPALIVE void hfrec_set_dark(int dark) { set_dark(dark != 0); }
 EMSCRIPTEN_KEEPALIVE void hfrec_paste(const char* text) { paste(str(text)); }
 
@@ -136,7 +138,7 @@ EMSCRIPTEN_KEEPALIVE int hfrec_hover_kind() { return static_cast<int>(input::hov
 EMSCRIPTEN_KEEPALIVE const char* hfrec_text_field() {
   const input::TextField& f = input::text_field();
   nlohmann::json j = {{"active", f.active}, {"id", f.id}, {"text", f.text}, {"cursor", f.cursor},
-                      {"x", f.x}, {"y", f.y}, {"w", f.w}, {"h", f.h}};
+                      {"x", f.x},           {"y", f.y},   {"w", f.w},       {"h", f.h}};
   return ret(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

@@ -10,14 +10,14 @@
 #include <memory>
 #include <vector>
 
-#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_internal.h"
+#include "runtime.h"
+#include "views/fonts.h"
 #include "views/input.h"
 #include "views/keyboard_nav.h"
-#include "runtime.h"
 #include "views/theme.h"
 #include "views/views.h"
 #include "views/widgets.h"

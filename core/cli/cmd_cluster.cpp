@@ -21,7 +21,9 @@ bool report_errors(const Args& a, const char* cmd) {
 }
 
 // NaN (an undefined metric) becomes null. Keys are printed in the documented order.
-nlohmann::ordered_json num(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
+nlohmann::ordered_json num(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
 
 void parse_features(Args& a, FeatureSpace& f) {
   if (a.has("--features") && !parse_feature_space(a.get("--features"), f))
@@ -35,8 +37,7 @@ int cmd_cluster(const Args& in) {
   ClusterRequest r;
   r.projection = false;
   if (!a.has("--catalogue")) a.errors.push_back("--catalogue FILE is required");
-  if (!a.has("--algo"))
-    a.errors.push_back("--algo is required (kmeans, ward, dbscan)");
+  if (!a.has("--algo")) a.errors.push_back("--algo is required (kmeans, ward, dbscan)");
   else if (!parse_algo(a.get("--algo"), r.algo))
     a.errors.push_back("--algo must be kmeans, ward or dbscan, got '" + a.get("--algo") + "'");
   parse_features(a, r.features);
@@ -96,7 +97,8 @@ int cmd_cluster(const Args& in) {
     d["size"] = s.size;
     d["name"] = s.name;
     nlohmann::ordered_json feats = nlohmann::ordered_json::array();
-    for (const FeatureShare& f : s.features) feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
+    for (const FeatureShare& f : s.features)
+      feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
     d["features"] = feats;
     nlohmann::ordered_json top = nlohmann::ordered_json::array();
     for (uint32_t row : s.top_members) top.push_back({{"modelId", cat.id(row)}, {"downloads", cat.downloads[row]}});
@@ -157,10 +159,10 @@ int cmd_elbow(const Args& in) {
     for (; printed < rows.size(); ++printed) {
       const ElbowRow& e = rows[printed];
       nlohmann::ordered_json o = {{"k", e.k},
-                          {"inertia", num(e.inertia)},
-                          {"silhouette", num(e.silhouette)},
-                          {"davies_bouldin", num(e.davies_bouldin)},
-                          {"calinski_harabasz", num(e.calinski_harabasz)}};
+                                  {"inertia", num(e.inertia)},
+                                  {"silhouette", num(e.silhouette)},
+                                  {"davies_bouldin", num(e.davies_bouldin)},
+                                  {"calinski_harabasz", num(e.calinski_harabasz)}};
       std::cout << json_line(o) << "\n" << std::flush;
     }
   }

@@ -1,8 +1,8 @@
 // hfrec fetch: pages through the Hub's model listing into a catalogue file, resumable.
 #include <unistd.h>
 
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -61,7 +61,8 @@ class Output {
         if (!ec && size >= 3) in.seekg(static_cast<std::streamoff>(size - 3)), in.read(tail.data(), 3);
       }
       if (ec || size < 3 || tail != "\n]\n")
-        return Status::Fail(path_ + ": does not end as hfrec fetch left it (\"\\n]\\n\"); start again without --resume");
+        return Status::Fail(path_ +
+                            ": does not end as hfrec fetch left it (\"\\n]\\n\"); start again without --resume");
       fs::resize_file(path_, size - 3, ec);
       if (ec) return Status::Fail(path_ + ": cannot write the file (" + ec.message() + ")");
       text = before ? ",\n" : "\n";
@@ -163,7 +164,8 @@ int cmd_fetch(const Args& in) {
   if (resume && resume->rows > 0) {
     auto partial = load_catalogue_file(out);
     if (!partial.ok()) {
-      std::fprintf(stderr, "hfrec fetch: --resume: the partial catalogue cannot be read: %s\n", partial.error().c_str());
+      std::fprintf(stderr, "hfrec fetch: --resume: the partial catalogue cannot be read: %s\n",
+                   partial.error().c_str());
       return kExitUsage;
     }
     for (uint32_t r = 0; r < partial.value().size(); ++r) known.emplace_back(partial.value().id(r));
@@ -193,15 +195,17 @@ int cmd_fetch(const Args& in) {
   }
   const bool tty = isatty(2);
   const std::string of = p.n ? " of " + std::to_string(p.n) : "";
-  auto finish_line = [&] { if (tty) std::fputc('\n', stderr); };
+  auto finish_line = [&] {
+    if (tty) std::fputc('\n', stderr);
+  };
   auto stop = [&](const std::string& why) {
     finish_line();
     std::fprintf(stderr, "hfrec fetch: %s\n", why.c_str());
     Status s = save_state(state_path, pager.state());
-    std::fprintf(stderr, "hfrec fetch: stopped with %s in %s (partial); %s\n",
-                 plural(pager.rows(), "model", "models").c_str(), out.c_str(),
-                 s.ok() ? ("go on with: hfrec fetch --out " + out + " --resume " + state_path).c_str()
-                        : s.error().c_str());
+    std::fprintf(
+        stderr, "hfrec fetch: stopped with %s in %s (partial); %s\n", plural(pager.rows(), "model", "models").c_str(),
+        out.c_str(),
+        s.ok() ? ("go on with: hfrec fetch --out " + out + " --resume " + state_path).c_str() : s.error().c_str());
     return kExitFetchFailed;
   };
 
@@ -228,9 +232,9 @@ int cmd_fetch(const Args& in) {
   if (pager.rows() == 0) return stop("the Hub listed no models");
   std::error_code ec;
   fs::remove(state_path, ec);
-  std::fprintf(stderr, "hfrec fetch: wrote %s to %s (%s; %s, %s, %s)\n", plural(pager.rows(), "model", "models").c_str(),
-               out.c_str(), ended.c_str(), plural(pager.pages(), "page", "pages").c_str(),
-               plural(pager.retries(), "retry", "retries").c_str(),
+  std::fprintf(stderr, "hfrec fetch: wrote %s to %s (%s; %s, %s, %s)\n",
+               plural(pager.rows(), "model", "models").c_str(), out.c_str(), ended.c_str(),
+               plural(pager.pages(), "page", "pages").c_str(), plural(pager.retries(), "retry", "retries").c_str(),
                plural(pager.rate_limited(), "rate-limited wait", "rate-limited waits").c_str());
   return 0;
 }

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "../catalogue.h"
 #include "../export.h"
@@ -18,9 +18,7 @@ namespace hfrec::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 bool check(Args& a, const char* cmd) {
   if (!a.has("--catalogue")) a.errors.push_back("--catalogue FILE is required");
@@ -36,9 +34,15 @@ nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const
   const Catalogue& c = idx.catalogue();
   int rank = 1;
   for (const auto& r : recs) {
-    ExportRow row{rank++, std::string(c.id(r.row)), r.score, c.downloads[r.row],
-                  std::string(c.value(c.pipeline_tag[r.row])), std::string(c.value(c.library_name[r.row])),
-                  std::string(c.value(c.model_type[r.row])), "", why_in_words(c, query_row, r.shared)};
+    ExportRow row{rank++,
+                  std::string(c.id(r.row)),
+                  r.score,
+                  c.downloads[r.row],
+                  std::string(c.value(c.pipeline_tag[r.row])),
+                  std::string(c.value(c.library_name[r.row])),
+                  std::string(c.value(c.model_type[r.row])),
+                  "",
+                  why_in_words(c, query_row, r.shared)};
     nlohmann::json o = row_json(row);
     if (m == Method::knn) o["distance"] = r.distance;
     o["shared"] = r.shared;
@@ -50,8 +54,8 @@ nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const
 void print_table(const Index& idx, const std::string& query, Method m, const std::vector<Recommendation>& recs) {
   const Catalogue& c = idx.catalogue();
   std::printf("# %s — %s\n", printable(excerpt(query)).c_str(), method_name(m));
-  std::printf("%4s  %-60s %10s %12s  %s\n", "rank", "modelId", m == Method::knn ? "distance" : "score",
-              "downloads", "shared");
+  std::printf("%4s  %-60s %10s %12s  %s\n", "rank", "modelId", m == Method::knn ? "distance" : "score", "downloads",
+              "shared");
   int rank = 1;
   for (const auto& r : recs) {
     std::string shared;
@@ -75,7 +79,8 @@ int cmd_recommend(const Args& in) {
   a.get_int("--k", k, 1, cli_max(Param::k));
   a.get_int("--kmeans-k", kk, 1, 1000);
   std::string format = a.get("--format", "jsonl");
-  if (format != "jsonl" && format != "table") a.errors.push_back("--format must be jsonl or table, got '" + format + "'");
+  if (format != "jsonl" && format != "table")
+    a.errors.push_back("--format must be jsonl or table, got '" + format + "'");
   std::vector<std::string> queries = a.all("--model");
   bool adhoc = a.has("--adhoc");
   if (a.has("--queries")) {
@@ -125,7 +130,8 @@ int cmd_recommend(const Args& in) {
   auto emit = [&](const std::string& label, uint32_t query_row, const Result<std::vector<Recommendation>>& r) {
     if (!r.ok()) {
       status = kExitQueryFailed;
-      if (format == "jsonl") std::cout << json_line(nlohmann::json{{"query", excerpt(label)}, {"error", r.error()}}) << "\n";
+      if (format == "jsonl")
+        std::cout << json_line(nlohmann::json{{"query", excerpt(label)}, {"error", r.error()}}) << "\n";
       else std::printf("# %s — error: %s\n", printable(excerpt(label)).c_str(), printable(r.error()).c_str());
       return;
     }
@@ -151,10 +157,9 @@ int cmd_recommend(const Args& in) {
     // A task, library or model type no model has is an error naming it, not unrelated results.
     const Catalogue& c = idx.catalogue();
     std::string unknown;
-    for (auto [opt, value, column, what] :
-         {std::tuple{"--task", &q.pipeline_tag, &c.pipeline_tag, "task"},
-          std::tuple{"--library", &q.library_name, &c.library_name, "library"},
-          std::tuple{"--model-type", &q.model_type, &c.model_type, "model type"}}) {
+    for (auto [opt, value, column, what] : {std::tuple{"--task", &q.pipeline_tag, &c.pipeline_tag, "task"},
+                                            std::tuple{"--library", &q.library_name, &c.library_name, "library"},
+                                            std::tuple{"--model-type", &q.model_type, &c.model_type, "model type"}}) {
       if (value->empty() || !unknown.empty()) continue;
       const uint32_t id = c.pool.find(*value);
       if (id == kMissing || std::find(column->begin(), column->end(), id) == column->end())

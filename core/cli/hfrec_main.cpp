@@ -44,8 +44,8 @@ bool Args::get_int(const std::string& k, long long& out, long long lo, long long
   long long x = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
-    errors.push_back(k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                     ", got '" + excerpt(v) + "'");
+    errors.push_back(k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+                     excerpt(v) + "'");
     return false;
   }
   out = x;
@@ -137,11 +137,13 @@ int main(int argc, char** argv) {
   }
   // Each command's options: anything else is refused (exit 2) with a hint for a near miss.
   static const std::vector<std::pair<const char*, std::vector<std::string>>> kOptions = {
-      {"recommend", {"--catalogue", "--method", "-k", "--k", "--model", "--queries", "--format", "--task", "--library",
-                     "--model-type", "--kmeans-k", "--adhoc", "--text"}},
+      {"recommend",
+       {"--catalogue", "--method", "-k", "--k", "--model", "--queries", "--format", "--task", "--library",
+        "--model-type", "--kmeans-k", "--adhoc", "--text"}},
       {"stats", {"--catalogue"}},
-      {"cluster", {"--catalogue", "--algo", "--features", "--k", "--eps", "--min-samples", "--metric", "--seed",
-                   "--restarts", "--height", "--silhouette-sample"}},
+      {"cluster",
+       {"--catalogue", "--algo", "--features", "--k", "--eps", "--min-samples", "--metric", "--seed", "--restarts",
+        "--height", "--silhouette-sample"}},
       {"elbow", {"--catalogue", "--features", "--k-min", "--k-max", "--seed", "--restarts", "--silhouette-sample"}},
       {"eval", {"--catalogue", "--protocol", "--method", "--k", "-k", "--kmeans-k", "--seed"}},
       {"fetch", {"--out", "--sort", "--limit", "--hub", "--resume", "--page-size", "--retries", "--retry-base-ms"}},

@@ -143,7 +143,8 @@ TEST(Controller, CompareCountsTheModelsInBothLists) {
   int both = 0;
   for (const auto& id : q) both += ps.count(id) ? 1 : 0;
   EXPECT_EQ(a.state.overlap, both);
-  for (const auto& row : a.state.primary.rows) EXPECT_EQ(row.in_both, std::count(q.begin(), q.end(), row.model_id) == 1);
+  for (const auto& row : a.state.primary.rows)
+    EXPECT_EQ(row.in_both, std::count(q.begin(), q.end(), row.model_id) == 1);
 }
 
 TEST(Controller, FiltersKeepOnlyMatchingModels) {
@@ -263,8 +264,9 @@ TEST(Controller, ALinksMissingModelSuggestsTheNearestAndKeepsTheRest) {
   a.controller.select("roberta-base");
   json r = a.call(a.controller.apply_link("#model=bert-base-uncasd&method=jaccard", -1));
   EXPECT_EQ(r["ok"], false);
-  EXPECT_EQ(a.state.error,
-            "The link's model 'bert-base-uncasd' is not in catalogue 'catalogue.csv'; did you mean 'bert-base-uncased'?");
+  EXPECT_EQ(
+      a.state.error,
+      "The link's model 'bert-base-uncasd' is not in catalogue 'catalogue.csv'; did you mean 'bert-base-uncased'?");
   EXPECT_EQ(r["error"], a.state.error);
   EXPECT_EQ(r["suggestion"], "bert-base-uncased");
   EXPECT_EQ(a.state.link_suggestion, "bert-base-uncased");

@@ -24,8 +24,7 @@ struct App {
   Controller controller{state, platform};
   void load() {
     controller.begin_load(sample_csv(), "catalogue.csv", "");
-    while (controller.tick(1.0)) {
-    }
+    while (controller.tick(1.0)) {}
     ASSERT_TRUE(state.has_catalogue);
   }
   json set(const json& j) { return json::parse(controller.set_json(j.dump())); }
@@ -194,7 +193,8 @@ TEST(ViewParams, ALinksFilterValueTheCatalogueLacksIsShownAndCleared) {
   EXPECT_EQ(missing->count, 0u);
   EXPECT_TRUE(a.state.primary.rows.empty());  // no model has it
   a.controller.apply({Intent::clear_filters, ""});
-  EXPECT_TRUE(std::none_of(a.state.tasks.begin(), a.state.tasks.end(), [](const FilterOption& o) { return o.missing || o.on; }));
+  EXPECT_TRUE(std::none_of(a.state.tasks.begin(), a.state.tasks.end(),
+                           [](const FilterOption& o) { return o.missing || o.on; }));
   EXPECT_FALSE(a.state.primary.rows.empty());
 }
 

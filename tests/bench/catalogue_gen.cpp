@@ -74,7 +74,10 @@ bool parse_csv(const std::string& text, std::vector<std::vector<std::string>>& r
         }
         if (text[i] == '"') {
           if (i + 1 < text.size() && text[i + 1] == '"') field.push_back('"'), i += 2;
-          else { ++i; break; }
+          else {
+            ++i;
+            break;
+          }
         } else {
           if (text[i] == '\n') ++line;
           field.push_back(text[i++]);
@@ -84,7 +87,10 @@ bool parse_csv(const std::string& text, std::vector<std::vector<std::string>>& r
       while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') field.push_back(text[i++]);
     }
     rec.push_back(field);
-    if (i < text.size() && text[i] == ',') { ++i; continue; }
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
     if (i < text.size() && text[i] == '\r') ++i;
     if (i < text.size() && text[i] == '\n') ++i, ++line;
     records.push_back(std::move(rec));
@@ -96,7 +102,9 @@ bool parse_csv(const std::string& text, std::vector<std::vector<std::string>>& r
 // Items of a Python list literal of strings ("['a', \"b's\"]"); false if it is not one.
 bool parse_list(const std::string& s, std::vector<std::string>& items) {
   size_t i = 0;
-  auto ws = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i; };
+  auto ws = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  };
   ws();
   if (i >= s.size() || s[i] != '[') return false;
   ++i;
@@ -120,7 +128,10 @@ bool parse_list(const std::string& s, std::vector<std::string>& items) {
     ++i;
     items.push_back(std::move(item));
     ws();
-    if (i < s.size() && s[i] == ',') { ++i; continue; }
+    if (i < s.size() && s[i] == ',') {
+      ++i;
+      continue;
+    }
     return i < s.size() && s[i] == ']';
   }
 }
@@ -202,8 +213,8 @@ TagKind kind_of(const std::string& t) {
 
 // Tags that carry the row's structure (frameworks, task, library, model type): never dropped.
 bool structural(const std::string& t, const SourceRow& r) {
-  static const std::unordered_set<std::string> frameworks = {"pytorch", "tf", "jax", "safetensors", "transformers",
-                                                             "onnx", "tflite", "rust", "coreml"};
+  static const std::unordered_set<std::string> frameworks = {"pytorch", "tf",     "jax",  "safetensors", "transformers",
+                                                             "onnx",    "tflite", "rust", "coreml"};
   return frameworks.count(t) || t == r.pipeline_tag || t == r.library_name || t == r.model_type;
 }
 
@@ -425,8 +436,7 @@ void generate(const SourceCatalogue& src, const GenParams& params, GenFormat for
   buf.reserve(1 << 20);
   if (format == GenFormat::csv)
     buf += "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
-  else
-    buf += "[\n";
+  else buf += "[\n";
   for (uint64_t i = 0; i < params.rows; ++i) {
     const Row r = make_row(src, params, rng, i);
     if (format == GenFormat::csv) {
@@ -446,8 +456,8 @@ std::string cached_catalogue(const std::string& source_csv, size_t rows, uint64_
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  const std::string path =
-      dir + "/gen-v1-" + std::to_string(rows) + "-s" + std::to_string(seed) + (format == GenFormat::csv ? ".csv" : ".json");
+  const std::string path = dir + "/gen-v1-" + std::to_string(rows) + "-s" + std::to_string(seed) +
+                           (format == GenFormat::csv ? ".csv" : ".json");
   if (fs::exists(path, ec)) return path;
   SourceCatalogue src;
   if (!read_source_csv(source_csv, src, error)) return "";

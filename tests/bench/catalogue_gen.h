@@ -30,8 +30,8 @@ struct SourceRow {
 // The real catalogue plus the marginals the perturbations draw from.
 struct SourceCatalogue {
   std::vector<SourceRow> rows;
-  std::vector<std::string> tag_occurrences;                 // every tag occurrence (frequency-weighted)
-  std::vector<std::vector<std::string>> tags_by_kind;       // per TagKind, every occurrence
+  std::vector<std::string> tag_occurrences;            // every tag occurrence (frequency-weighted)
+  std::vector<std::vector<std::string>> tags_by_kind;  // per TagKind, every occurrence
 };
 
 // Tunables; the defaults are what docs/benchmarks.md reports on.

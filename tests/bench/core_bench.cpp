@@ -361,7 +361,8 @@ std::vector<Size> selected_sizes() {
 }
 
 // Registers fn(state, args...) as "name" reporting in unit.
-template <class... A> void add(const std::string& name, benchmark::TimeUnit unit, A&&... fn_and_args) {
+template <class... A>
+void add(const std::string& name, benchmark::TimeUnit unit, A&&... fn_and_args) {
   benchmark::RegisterBenchmark(name.c_str(), std::forward<A>(fn_and_args)...)->Unit(unit);
 }
 
@@ -405,7 +406,11 @@ int register_all() {
         {"ward-attributes", {.algo = ClusterAlgo::ward, .k = 10}},
         {"dbscan-attributes", {.algo = ClusterAlgo::dbscan, .eps = 0.3, .min_samples = 5}},
         {"kmeans-tfidf",
-         {.algo = ClusterAlgo::kmeans, .features = FeatureSpace::tfidf, .k = 10, .restarts = 2, .silhouette_sample = 2000}},
+         {.algo = ClusterAlgo::kmeans,
+          .features = FeatureSpace::tfidf,
+          .k = 10,
+          .restarts = 2,
+          .silhouette_sample = 2000}},
         {"ward-tfidf", {.algo = ClusterAlgo::ward, .features = FeatureSpace::tfidf, .k = 8}},  // the app's slowest
     };
     for (const auto& [name, req] : reqs)

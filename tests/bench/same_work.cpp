@@ -28,9 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 int usage(const char* msg) {
   std::fprintf(stderr, "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R]\n", msg);
@@ -88,15 +86,13 @@ int main(int argc, char** argv) {
     search.reset();
     auto t0 = Clock::now();
     hfrec::CatalogueLoader loader(bytes, file);  // the app hands over its copy of the file
-    while (!load_step(loader)) {
-    }
+    while (!load_step(loader)) {}
     auto cat = loader.take();
     if (!cat.ok()) return usage(cat.error().c_str());
     const double load_ms = ms_since(t0);
     t0 = Clock::now();
     hfrec::IndexBuilder builder(std::move(cat).value());
-    while (!index_step(builder)) {
-    }
+    while (!index_step(builder)) {}
     auto built = builder.take();
     if (!built.ok()) return usage(built.error().c_str());
     index = std::move(built).value();

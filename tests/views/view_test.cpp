@@ -43,8 +43,7 @@ class Ui {
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // built, never uploaded
     controller.begin_load(sample_csv(), "catalogue.csv", kBuiltinSource);
-    while (controller.tick(1.0)) {
-    }
+    while (controller.tick(1.0)) {}
     EXPECT_TRUE(state.has_catalogue);
   }
   ~Ui() { ImGui::DestroyContext(); }
@@ -174,8 +173,7 @@ TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
   ui.controller.select("gpt2");
   ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
             true);
-  while (ui.controller.tick(1.0)) {
-  }
+  while (ui.controller.tick(1.0)) {}
   ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
   ui.frames(3);
   // A visible point of a model other than the query.

@@ -12,9 +12,8 @@ namespace {
 
 // Called through volatile pointers, so the compiler cannot fold or inline the calls.
 int (*volatile cmp_fn)(const void*, const void*, size_t) = &std::memcmp;
-const void* (*volatile chr_fn)(const void*, int, size_t) = [](const void* s, int c, size_t n) -> const void* {
-  return std::memchr(s, c, n);
-};
+const void* (*volatile chr_fn)(const void*, int, size_t) = [](const void* s, int c, size_t n) -> const
+    void* { return std::memchr(s, c, n); };
 void* (*volatile cpy_fn)(void*, const void*, size_t) = &std::memcpy;
 void* (*volatile move_fn)(void*, const void*, size_t) = &std::memmove;
 void* (*volatile set_fn)(void*, int, size_t) = &std::memset;

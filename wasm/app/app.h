@@ -40,8 +40,8 @@ struct ResultRow {
   std::string task, library, model_type;
   std::string why;        // shared tokens/attributes, comma-separated (raw, as the CLI gives them)
   std::string why_words;  // the same in words: "same task: fill-mask · both cite arXiv:1810.04805"
-  bool in_both = false; // compare mode: also in the other list
-  int rank = 0;         // rank by score (stays when the table is re-sorted)
+  bool in_both = false;   // compare mode: also in the other list
+  int rank = 0;           // rank by score (stays when the table is re-sorted)
 };
 
 struct ResultList {
@@ -69,13 +69,13 @@ enum class SortKey { score, downloads };
 
 // Clustering parameters as the UI edits them (names as core/clustering.h parses them).
 struct ClusterParams {
-  std::string algo = "kmeans";         // kmeans, ward, dbscan
-  std::string features = "attributes"; // attributes, soup, tfidf
-  int k = 8;                           // k-means k; Ward cut
-  double eps = 0.3;                    // DBSCAN radius (cosine distance)
-  int min_samples = 5;                 // DBSCAN
+  std::string algo = "kmeans";          // kmeans, ward, dbscan
+  std::string features = "attributes";  // attributes, soup, tfidf
+  int k = 8;                            // k-means k; Ward cut
+  double eps = 0.3;                     // DBSCAN radius (cosine distance)
+  int min_samples = 5;                  // DBSCAN
   uint64_t seed = 0;
-  double cut = -1;                     // Ward: cut height instead of k when >= 0
+  double cut = -1;  // Ward: cut height instead of k when >= 0
   bool operator==(const ClusterParams&) const = default;
 };
 
@@ -120,31 +120,31 @@ struct ClusterState {
   std::string error;
 
   bool has_result = false;
-  ClusterParams params;  // of the result
+  ClusterParams params;              // of the result
   std::vector<ClusterRow> clusters;  // by label, largest first
   size_t noise = 0;
   double inertia = 0, silhouette = 0, davies_bouldin = 0, calinski_harabasz = 0;
   size_t silhouette_rows = 0;
   double seconds = 0;       // the clustering's compute time (its steps alone)
   double wall_seconds = 0;  // from Run to the result, as waited (frames drawn between steps included)
-  int focus = -2;  // cluster shown alone: >= 0, -1 noise, -2 none
+  int focus = -2;           // cluster shown alone: >= 0, -1 noise, -2 none
 
   // The map: per catalogue row, its position in the unit square (y up) and a uniform grid over
   // the points (core/map_grid.h: culling, level of detail, the nearest point), label, size factor.
   MapGrid map_grid;
   std::vector<int32_t> labels;
-  std::vector<float> size;  // by downloads: 0.6 .. 2.6
+  std::vector<float> size;                        // by downloads: 0.6 .. 2.6
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
 
-  int query_row = -1;                // the query model's row
-  std::vector<uint32_t> rec_rows;    // its recommendations' rows
+  int query_row = -1;              // the query model's row
+  std::vector<uint32_t> rec_rows;  // its recommendations' rows
 
   // Ward only.
   std::vector<DendroLink> dendro_links;
   std::vector<DendroLeaf> dendro_leaves;
   std::vector<double> merge_heights;  // all merges, highest first
-  double dendro_max = 0;               // root height
-  double cut_height = -1;              // the cut in use (height between the k-th and k+1-th merge)
+  double dendro_max = 0;              // root height
+  double cut_height = -1;             // the cut in use (height between the k-th and k+1-th merge)
 
   std::vector<ElbowPoint> elbow;
   std::string elbow_features;
@@ -182,9 +182,9 @@ struct ViewParams {
   int k = 10;
   Filters filters;
   View view = View::results;
-  ClusterParams cluster;      // the clustering controls' values
-  bool run_cluster = false;   // start clustering with `cluster` (checked before anything changes)
-  std::optional<int> focus;   // the cluster to show alone (a label, kFocusNoise, kFocusNone); unset: as is
+  ClusterParams cluster;     // the clustering controls' values
+  bool run_cluster = false;  // start clustering with `cluster` (checked before anything changes)
+  std::optional<int> focus;  // the cluster to show alone (a label, kFocusNoise, kFocusNone); unset: as is
   MapView map;
   bool size_by_downloads = false;
 };
@@ -200,13 +200,13 @@ struct Intent {
     set_k,          // value
     toggle_filter,  // value: 0 task, 1 library, 2 model type; text: the value
     clear_filters,
-    set_view,       // text
-    set_sort,       // value: SortKey; flag: descending
-    open_file,      // the file picker
-    open_hub,       // the Load from the Hub dialog (the page draws it: web/hub.js)
-    copy_text,      // text
-    open_url,       // text
-    export_list,    // text: "csv" or "json"
+    set_view,     // text
+    set_sort,     // value: SortKey; flag: descending
+    open_file,    // the file picker
+    open_hub,     // the Load from the Hub dialog (the page draws it: web/hub.js)
+    copy_text,    // text
+    open_url,     // text
+    export_list,  // text: "csv" or "json"
     copy_link,
     back,
     forward,
@@ -232,11 +232,11 @@ struct AppState {
   // --- published by the Controller ---
   bool has_catalogue = false;
   CatalogueInfo catalogue;
-  bool busy = false;         // loading or indexing
-  float progress = 0;        // of the busy work, 0..1
-  std::string stage;         // "Parsing data.csv"
-  std::string error;         // what went wrong and where; the old catalogue stays
-  std::string notice;        // e.g. a share link made with another catalogue
+  bool busy = false;   // loading or indexing
+  float progress = 0;  // of the busy work, 0..1
+  std::string stage;   // "Parsing data.csv"
+  std::string error;   // what went wrong and where; the old catalogue stays
+  std::string notice;  // e.g. a share link made with another catalogue
   // The last share link's rejected parameters (key, value, why), and a model it may have meant
   // ("did you mean"): the notice and error name them; the view offers link_suggestion as a button.
   struct LinkIssue {
@@ -244,16 +244,16 @@ struct AppState {
   };
   std::vector<LinkIssue> link_issues;
   std::string link_suggestion;
-  std::vector<std::string> methods;      // every method, from kAllMethods
-  std::vector<std::string> method_help;  // what each of `methods` does, in plain words
+  std::vector<std::string> methods;                         // every method, from kAllMethods
+  std::vector<std::string> method_help;                     // what each of `methods` does, in plain words
   std::vector<FilterOption> tasks, libraries, model_types;  // most common first
-  std::vector<std::string> suggestions;  // a few models to start from (most downloaded)
+  std::vector<std::string> suggestions;                     // a few models to start from (most downloaded)
 
-  std::string query;         // the query model, "" for none
+  std::string query;  // the query model, "" for none
   std::string query_task, query_library, query_model_type;
   int64_t query_downloads = 0;
   std::string method = "cosine";
-  std::string compare;       // "" when not comparing
+  std::string compare;  // "" when not comparing
   int k = 10;
   View view = View::results;
   SortKey sort = SortKey::score;
@@ -261,11 +261,11 @@ struct AppState {
   ResultList primary, secondary;
   int overlap = 0;
   bool can_back = false, can_forward = false;
-  std::string copied;        // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
+  std::string copied;  // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
   std::vector<SearchRow> search_hits;
   size_t search_count = 0;
-  std::string search_text;   // the text the hits are for
-  std::string search_query;  // what was searched: search_text, or the model id in a pasted Hub URL
+  std::string search_text;        // the text the hits are for
+  std::string search_query;       // what was searched: search_text, or the model id in a pasted Hub URL
   std::string search_suggestion;  // when nothing matches: the nearest model id ("did you mean"), or ""
   ClusterState clusters;
 
@@ -276,18 +276,17 @@ struct AppState {
   // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
   float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
   float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1
-  View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
+  View tab_shown = View::results;    // the tab ImGui shows (follows `view` a frame later)
   bool map_dragging = false;
   double cut_drag = -1;  // the dendrogram's cut line while it is dragged
 
   // --- owned by the UI ---
   char search_buf[512] = {};
-  int search_cursor = 0;      // highlighted search hit
-  bool focus_search = true;   // focus the search box on the next frame
+  int search_cursor = 0;     // highlighted search hit
+  bool focus_search = true;  // focus the search box on the next frame
   bool dark = false;
   float dpr = 1;
   std::vector<Intent> intents;
 };
-
 
 }  // namespace hfrec::app

@@ -28,24 +28,21 @@ using nlohmann::json;
 
 namespace {
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-constexpr size_t kDendroLeaves = 30; // leaves of the drawn (truncated) dendrogram
+constexpr size_t kDendroLeaves = 30;  // leaves of the drawn (truncated) dendrogram
 
-json nan_to_null(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
-}
+json nan_to_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Parameters from JSON
 //-----------------------------------------------------------------------------
 
 Status parse_cluster_params(const json& j, ClusterParams& p) {
-  if (!j.is_object()) return Status::Fail("cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}");
+  if (!j.is_object())
+    return Status::Fail("cluster: must be an object {algo, features, k, eps, min_samples, seed, cut}");
   ClusterParams o = p;
   // "cluster.k: must be an integer from 1 to 100000, got 0", the range from view_params.h's table.
   auto bad = [&](Param param, const char* key) {
@@ -73,7 +70,8 @@ Status parse_cluster_params(const json& j, ClusterParams& p) {
   if (j.contains("features")) {
     FeatureSpace f;
     if (!j["features"].is_string() || !parse_feature_space(j["features"].get<std::string>(), f))
-      return Status::Fail("cluster.features: unknown feature space " + dump(j["features"]) + " (attributes, soup, tfidf)");
+      return Status::Fail("cluster.features: unknown feature space " + dump(j["features"]) +
+                          " (attributes, soup, tfidf)");
     o.features = j["features"].get<std::string>();
   }
   if (j.contains("k")) {
@@ -91,11 +89,10 @@ Status parse_cluster_params(const json& j, ClusterParams& p) {
     o.seed = v.get<uint64_t>();
   }
   if (j.contains("cut")) {
-    if (j["cut"].is_null())
-      o.cut = -1;
+    if (j["cut"].is_null()) o.cut = -1;
     else if (!number(Param::cut, "cut", o.cut))
-      return Status::Fail("cluster.cut: must be " + describe_range(param_spec(Param::cut)) + " (a Ward cut height), got " +
-                          dump(j["cut"]));
+      return Status::Fail("cluster.cut: must be " + describe_range(param_spec(Param::cut)) +
+                          " (a Ward cut height), got " + dump(j["cut"]));
   }
   p = o;
   return Status::Ok();
@@ -183,8 +180,7 @@ struct ClusterController::Impl {
       row.size = r.sizes[i];
       if (i < r.clusters.size()) {
         row.name = r.clusters[i].name;
-        for (uint32_t m : r.clusters[i].top_members)
-          row.top.emplace_back(cat.id(m));
+        for (uint32_t m : r.clusters[i].top_members) row.top.emplace_back(cat.id(m));
       }
       if (row.name.empty()) row.name = "cluster " + std::to_string(i + 1);
       c.clusters.push_back(std::move(row));
@@ -218,7 +214,7 @@ struct ClusterController::Impl {
   }
 
   std::optional<int> pending_focus;
-  double worst_step_ms = 0; // longest step() of the current job (the frame budget check)
+  double worst_step_ms = 0;  // longest step() of the current job (the frame budget check)
   // When the current job started: its result's wall time (what the person waited, frames drawn
   // between its steps included) next to its compute time.
   std::chrono::steady_clock::time_point job_started = std::chrono::steady_clock::now();
@@ -269,8 +265,8 @@ struct ClusterController::Impl {
     ClusterState& c = s.clusters;
     const auto t0 = std::chrono::steady_clock::now();
     const bool done = j->step(budget_ms);
-    worst_step_ms = std::max(
-        worst_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    worst_step_ms = std::max(worst_step_ms,
+                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     c.progress = static_cast<float>(j->progress());
     c.stage = j->stage();
     on_step(*j);
@@ -351,9 +347,7 @@ ClusterController::ClusterController(AppState& state, Platform& platform)
     : impl_(std::make_unique<Impl>(state, platform)) {}
 ClusterController::~ClusterController() = default;
 
-void ClusterController::on_change(std::function<void()> fn) {
-  impl_->changed = std::move(fn);
-}
+void ClusterController::on_change(std::function<void()> fn) { impl_->changed = std::move(fn); }
 
 void ClusterController::reset(const Index* index) {
   auto& d = *impl_;
@@ -450,22 +444,14 @@ void ClusterController::focus(int label) {
   d.notify();
 }
 
-bool ClusterController::running() const {
-  return impl_->job || impl_->elbow;
-}
-bool ClusterController::has_result() const {
-  return impl_->s.clusters.has_result;
-}
+bool ClusterController::running() const { return impl_->job || impl_->elbow; }
+bool ClusterController::has_result() const { return impl_->s.clusters.has_result; }
 
-bool ClusterController::tick(double budget_ms) {
-  return impl_->tick(budget_ms);
-}
+bool ClusterController::tick(double budget_ms) { return impl_->tick(budget_ms); }
 
 void ClusterController::set_pending_focus(int label) {
-  if (running() || !has_result())
-    impl_->pending_focus = label;
-  else
-    focus(label);
+  if (running() || !has_result()) impl_->pending_focus = label;
+  else focus(label);
 }
 
 void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
@@ -495,9 +481,7 @@ bool ClusterController::allowed(uint32_t row) const {
   return !filtering() || cluster_focus_allows(c.labels, c.focus, row);
 }
 
-json ClusterController::summary() const {
-  return impl_->summary();
-}
+json ClusterController::summary() const { return impl_->summary(); }
 
 json ClusterController::job() const {
   const ClusterState& c = impl_->s.clusters;
@@ -544,4 +528,4 @@ std::string ClusterController::point_json(std::string_view model_id) const {
   return dump(json{{"ok", true}, {"row", row}, {"x", x}, {"y", y}, {"visible", visible}, {"label", c.labels[row]}});
 }
 
-} // namespace hfrec::app
+}  // namespace hfrec::app

@@ -16,12 +16,12 @@
 namespace hfrec {
 class Index;
 struct ShareLink;
-} // namespace hfrec
+}  // namespace hfrec
 
 namespace hfrec::app {
 
 class ClusterController {
-public:
+ public:
   ClusterController(AppState& state, Platform& platform);
   ~ClusterController();
 
@@ -65,7 +65,7 @@ public:
   // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).
   std::string point_json(std::string_view model_id) const;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -74,4 +74,4 @@ private:
 // field), with the ranges of core/view_params.h's table.
 Status parse_cluster_params(const nlohmann::json& j, ClusterParams& p);
 
-} // namespace hfrec::app
+}  // namespace hfrec::app

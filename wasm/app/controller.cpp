@@ -38,7 +38,6 @@ bool parse_view(const std::string& s, View& out) {
   return false;
 }
 
-
 Controller::Controller(AppState& state, Platform& platform) : impl_(std::make_unique<Impl>(state, platform)) {}
 Controller::~Controller() = default;
 
@@ -123,7 +122,8 @@ void Controller::apply(const Intent& in) {
     case Intent::select_hit:
       if (!s.search_hits.empty()) {
         size_t i = s.search_cursor >= 0 && static_cast<size_t>(s.search_cursor) < s.search_hits.size()
-                       ? static_cast<size_t>(s.search_cursor) : 0;
+                       ? static_cast<size_t>(s.search_cursor)
+                       : 0;
         d.select(s.search_hits[i].model_id, true);
       }
       break;

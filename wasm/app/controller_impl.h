@@ -179,10 +179,10 @@ struct Controller::Impl {
                                   c.report.warnings,
                                   Ms(now - load->started).count(),
                                   load->work_ms + Ms(now - tick_started_).count(),
-                                  load->builtin                              ? "builtin"
-                                  : load->source.empty()                     ? "file"
+                                  load->builtin                             ? "builtin"
+                                  : load->source.empty()                    ? "file"
                                   : load->source.compare(0, 4, "hub:") == 0 ? "hub"
-                                                                             : "url"};
+                                                                            : "url"};
       s.tasks = count_values(c, c.pipeline_tag);
       s.libraries = count_values(c, c.library_name);
       s.model_types = count_values(c, c.model_type);
@@ -219,8 +219,7 @@ struct Controller::Impl {
     // A filter value this catalogue lacks is listed too, marked, so it is never an invisible
     // filter: the combo shows it and Clear filters removes it.
     auto mark = [](std::vector<FilterOption>& opts, const std::vector<std::string>& on) {
-      opts.erase(std::remove_if(opts.begin(), opts.end(), [](const FilterOption& o) { return o.missing; }),
-                 opts.end());
+      opts.erase(std::remove_if(opts.begin(), opts.end(), [](const FilterOption& o) { return o.missing; }), opts.end());
       for (auto& o : opts) o.on = std::find(on.begin(), on.end(), o.value) != on.end();
       for (const auto& v : on)
         if (std::none_of(opts.begin(), opts.end(), [&](const FilterOption& o) { return o.value == v; }))
@@ -244,8 +243,8 @@ struct Controller::Impl {
     SearchResult r = search->search(s.search_query, SearchParams{.limit = 50});
     const Catalogue& c = index->catalogue();
     for (const auto& h : r.hits)
-      s.search_hits.push_back(
-          {std::string(c.id(h.row)), match_kind_name(h.kind), std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
+      s.search_hits.push_back({std::string(c.id(h.row)), match_kind_name(h.kind),
+                               std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
     s.search_count = r.count;
     if (r.count == 0 && !s.search_query.empty()) {
       Suggestion sug = suggest_model(c, s.search_query);

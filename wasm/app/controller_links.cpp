@@ -46,7 +46,6 @@ void Controller::Impl::publish_url(bool push) {
   platform.set_url_hash(hash, push, history_pos);
 }
 
-
 std::string Controller::apply_link(std::string_view hash, int history_pos) {
   auto& d = *impl_;
   AppState& s = d.s;
@@ -120,8 +119,8 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     const Catalogue* cat = d.index ? &d.index->catalogue() : nullptr;
     const Suggestion sug = cat ? suggest_model(*cat, l.model) : Suggestion{};
     // Quoted short and visibly as data, so a link cannot make the app "say" a sentence.
-    const std::string not_in = "The link's model '" + excerpt(l.model, 60) + "' is not in catalogue '" +
-                               excerpt(s.catalogue.name, 60) + "'";
+    const std::string not_in =
+        "The link's model '" + excerpt(l.model, 60) + "' is not in catalogue '" + excerpt(s.catalogue.name, 60) + "'";
     if (sug.kind == SuggestKind::exact) {
       v.query = l.model;
     } else if (sug.kind == SuggestKind::case_only) {

@@ -158,17 +158,15 @@ std::string Controller::state_json() const {
   const auto& d = *impl_;
   const AppState& s = d.s;
   json j;
-  j["catalogue"] = s.has_catalogue ? json{{"name", s.catalogue.name},
-                                          {"rows", s.catalogue.rows},
-                                          {"source", s.catalogue.source},
-                                          {"origin", s.catalogue.origin},
-                                          {"format", s.catalogue.format},
-                                          {"warnings", s.catalogue.warnings}}
+  j["catalogue"] = s.has_catalogue ? json{{"name", s.catalogue.name},     {"rows", s.catalogue.rows},
+                                          {"source", s.catalogue.source}, {"origin", s.catalogue.origin},
+                                          {"format", s.catalogue.format}, {"warnings", s.catalogue.warnings}}
                                    : json(nullptr);
   j["query"] = s.query;
   j["method"] = s.method;
   j["k"] = s.k;
-  j["filters"] = {{"tasks", d.filters.tasks}, {"libraries", d.filters.libraries}, {"model_types", d.filters.model_types}};
+  j["filters"] = {
+      {"tasks", d.filters.tasks}, {"libraries", d.filters.libraries}, {"model_types", d.filters.model_types}};
   j["view"] = view_name(s.view);
   j["compare"] = s.compare;
   auto rows = [](const ResultList& l) {

@@ -16,9 +16,9 @@
 
 #include "app/app.h"
 #include "core/map_grid.h"
-#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "views/fonts.h"
 #include "views/input.h"
 #include "views/theme.h"
 #include "views/ui.h"
@@ -35,9 +35,9 @@ using ui::muted;
 using ui::thousands;
 using ui::tooltip;
 
-constexpr size_t kPointBudget = 60000;  // points drawn per frame at most (coarse LOD beyond)
-constexpr size_t kBusyBudget = 4000;    // ... while a job runs (software-rendered WebGL stays fluid)
-constexpr size_t kCircleBudget = 12000; // circles up to this many points, squares beyond
+constexpr size_t kPointBudget = 60000;   // points drawn per frame at most (coarse LOD beyond)
+constexpr size_t kBusyBudget = 4000;     // ... while a job runs (software-rendered WebGL stays fluid)
+constexpr size_t kCircleBudget = 12000;  // circles up to this many points, squares beyond
 constexpr float kLegendWidth = 250;
 
 // Categorical colours (Tableau 10 then 10 more), then golden-angle hues.
@@ -78,16 +78,14 @@ void flow(float w, float gap = 14) {
   if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
 }
 
-float label_w(const char* t) {
-  return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x;
-}
+float label_w(const char* t) { return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x; }
 
 void draw_controls(AppState& s) {
   ClusterParams& p = s.cluster_draft;
   const ClusterState& c = s.clusters;
   // Wide enough for the longest choice at any font and frame size (the narrow layout's are larger).
-  const float combo_w = std::max(110.0f, ImGui::CalcTextSize("attributes").x + ImGui::GetFrameHeight() +
-                                             2 * ImGui::GetStyle().FramePadding.x);
+  const float combo_w = std::max(
+      110.0f, ImGui::CalcTextSize("attributes").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Algorithm");
   ImGui::SameLine();
@@ -202,8 +200,8 @@ void draw_controls(AppState& s) {
 // ---- the map ----------------------------------------------------------------------------------
 
 struct MapFrame {
-  ImVec2 origin; // screen position of the view centre
-  double scale;  // pixels per map unit
+  ImVec2 origin;  // screen position of the view centre
+  double scale;   // pixels per map unit
 };
 
 bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
@@ -260,10 +258,8 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect
   ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   auto entry = [&](ImU32 col, const std::string& name, const std::string& count, bool ring) {
     ImVec2 dot(a.x + 14, y + lh / 2 - 1);
-    if (ring)
-      dl->AddCircle(dot, 5, col, 12, 2);
-    else
-      dl->AddCircleFilled(dot, 5, col, 12);
+    if (ring) dl->AddCircle(dot, 5, col, 12, 2);
+    else dl->AddCircleFilled(dot, 5, col, 12);
     float cw = ImGui::CalcTextSize(count.c_str()).x;
     dl->AddText(ImVec2(a.x + 26, y), text, ellipsize(name, w - 40 - cw).c_str());
     dl->AddText(ImVec2(b.x - 8 - cw, y), faint, count.c_str());
@@ -384,7 +380,7 @@ void draw_map(AppState& s, ImVec2 size) {
   // Tiny points need no anti-aliased fringe: a third of the vertices.
   const ImDrawListFlags saved_flags = dl->Flags;
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
-  const int focus_label = c.focus == -1 ? -1 : c.focus; // kNoise is -1 too
+  const int focus_label = c.focus == -1 ? -1 : c.focus;  // kNoise is -1 too
   size_t drawn = 0;
   // With a focused cluster, the rest first (faint), then the cluster over it.
   for (int pass = 0; pass < (c.focus == -2 ? 1 : 2); ++pass) {
@@ -396,10 +392,8 @@ void draw_map(AppState& s, ImVec2 size) {
       const float r = s.size_by_downloads ? base_r * 0.75f * c.size[row] : base_r;
       if (p.x < p0.x - r || p.x > p1.x + r || p.y < p0.y - r || p.y > p1.y + r) return;
       const ImU32 col = cluster_colour(label, dark, in_focus ? 0.85f : 0.12f);
-      if (circles)
-        dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
-      else
-        dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
+      if (circles) dl->AddCircleFilled(p, r, col, r < 3 ? 6 : 8);
+      else dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
       ++drawn;
     });
   }
@@ -435,8 +429,9 @@ void draw_map(AppState& s, ImVec2 size) {
   int hover = -1;
   if (hovered && !s.map_dragging && c.point_info) {
     const float pick = std::max(7.0f, base_r + 3);
-    hover = static_cast<int>(nearest_point(grid, t, ScreenPoint{io.MousePos.x, io.MousePos.y}, pick,
-                                           [&](uint32_t row) { return c.focus == -2 || c.labels[row] == focus_label; }));
+    hover = static_cast<int>(nearest_point(grid, t, ScreenPoint{io.MousePos.x, io.MousePos.y}, pick, [&](uint32_t row) {
+      return c.focus == -2 || c.labels[row] == focus_label;
+    }));
   }
   if (hover >= 0) {
     const ImVec2 p = screen(static_cast<uint32_t>(hover));
@@ -512,8 +507,7 @@ void draw_cluster_list(AppState& s) {
     std::string tip = name + "\n" + thousands(size) + " models";
     if (top && !top->empty()) {
       tip += "\nMost downloaded:";
-      for (const auto& m : *top)
-        tip += "\n  " + m;
+      for (const auto& m : *top) tip += "\n  " + m;
     }
     tooltip(tip);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -747,7 +741,7 @@ void draw_cluster_panels(AppState& s, float list_room) {
   if (c.has_result && ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
 }
 
-} // namespace
+}  // namespace
 
 void draw_clusters_view(AppState& s) {
   const ImGuiIO& io = ImGui::GetIO();
@@ -773,4 +767,4 @@ void draw_clusters_view(AppState& s) {
   ImGui::EndChild();
 }
 
-} // namespace hfrec::app
+}  // namespace hfrec::app

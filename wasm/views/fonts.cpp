@@ -15,8 +15,8 @@ constexpr float kNarrowBaseSize = 16.0f;  // phones: body text at least 16 CSS p
 constexpr float kNarrowTitleSize = 20.0f;
 
 // Latin, Latin Extended, Greek, Cyrillic, punctuation, currency, letter-like symbols.
-const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
-                               0x20A0, 0x20CF, 0x2100, 0x214F, 0};
+const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000,
+                               0x206F, 0x20A0, 0x20CF, 0x2100, 0x214F, 0};
 // Arrows, box drawing, geometric shapes, miscellaneous symbols, dingbats (from DejaVu Sans).
 const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2500, 0x25FF, 0x2600, 0x26FF, 0x2700, 0x27BF, 0};
 // The headings' fonts need only the symbols the UI itself writes (◀ ▶ ↗ ⚠ and neighbours):

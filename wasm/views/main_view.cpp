@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <string>
 
-#include "views/fonts.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "views/fonts.h"
 #include "views/input.h"
 #include "views/theme.h"
 #include "views/ui.h"
@@ -61,7 +61,8 @@ void draw_catalogue_line(AppState& s, float max_w) {
     std::string where;
     if (c.origin == "url") {
       const size_t scheme = c.source.find("://");
-      where = scheme == std::string::npos ? "this site" : c.source.substr(scheme + 3, c.source.find('/', scheme + 3) - scheme - 3);
+      where = scheme == std::string::npos ? "this site"
+                                          : c.source.substr(scheme + 3, c.source.find('/', scheme + 3) - scheme - 3);
     } else if (c.origin == "hub") {
       where = "the Hub";
     } else if (c.origin == "file") {
@@ -74,8 +75,9 @@ void draw_catalogue_line(AppState& s, float max_w) {
     char took[96];
     std::snprintf(took, sizeof took, "\nReady %.2f s after it arrived (%.2f s parsing and indexing)", c.load_ms / 1000,
                   c.load_work_ms / 1000);
-    const std::string from = c.origin == "builtin" ? "This page's default catalogue: " + thousands(static_cast<int64_t>(c.rows)) +
-                                                         " real models (" + c.format + "); load the live Hub or your own for more"
+    const std::string from = c.origin == "builtin"
+                                 ? "This page's default catalogue: " + thousands(static_cast<int64_t>(c.rows)) +
+                                       " real models (" + c.format + "); load the live Hub or your own for more"
                              : c.origin == "file" ? "Loaded from a file on this device (" + c.format + ")"
                              : c.origin == "hub"  ? "Loaded from the Hugging Face Hub (" + c.source.substr(4) + ")"
                                                   : "Loaded from " + c.source;
@@ -175,8 +177,7 @@ void filter_combo(AppState& s, const char* label, int field, const std::vector<F
   ImGui::PopID();
 }
 
-void method_combo(AppState& s, const char* label, const std::string& current, bool allow_none,
-                  Intent::Kind kind) {
+void method_combo(AppState& s, const char* label, const std::string& current, bool allow_none, Intent::Kind kind) {
   ImGui::SetNextItemWidth(-1);
   std::string preview = current.empty() ? "none" : current;
   const bool open = ImGui::BeginCombo(label, preview.c_str());
@@ -206,11 +207,10 @@ void draw_search(AppState& s, bool narrow) {
     ImGui::SetKeyboardFocusHere();
     s.focus_search = false;
   }
-  bool enter = ImGui::InputTextWithHint("##search", "Search by model id or author", s.search_buf,
-                                        sizeof s.search_buf,
-                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory |
-                                            ImGuiInputTextFlags_CallbackAlways,
-                                        search_callback, &s);
+  bool enter = ImGui::InputTextWithHint(
+      "##search", "Search by model id or author", s.search_buf, sizeof s.search_buf,
+      ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory | ImGuiInputTextFlags_CallbackAlways,
+      search_callback, &s);
   input::hover_item(input::HoverKind::text);
   if (s.search_text != s.search_buf) emit(s, Intent::search, s.search_buf);
   if (enter) {  // after the search above, so text typed in this same frame counts
@@ -322,10 +322,8 @@ void score_bar(const std::string& model_id, double score, float value_w) {
 // Text in a table cell, shortened with "…" to the cell's width.
 void cell_text(const std::string& text, bool faint = false) {
   const std::string t = ui::ellipsize(text, ImGui::GetContentRegionAvail().x);
-  if (faint)
-    muted(t);
-  else
-    ImGui::TextUnformatted(t.c_str());
+  if (faint) muted(t);
+  else ImGui::TextUnformatted(t.c_str());
 }
 
 void results_table(AppState& s, const ResultList& list, int which, float height) {
@@ -338,8 +336,8 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
     return;
   }
   // Not resizable: ImGui draws a line at every resizable column border.
-  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
-                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
+  ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
                           ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
   bool compact = !s.compare.empty();
   int cols = 8;
@@ -353,21 +351,28 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, nw.rank);
     ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 3.0f);
-    ImGui::TableSetupColumn("Score", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort |
-                                         ImGuiTableColumnFlags_PreferSortDescending, score_w, 0);
+    ImGui::TableSetupColumn("Score",
+                            ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort |
+                                ImGuiTableColumnFlags_PreferSortDescending,
+                            score_w, 0);
     ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending,
                             downloads_w, 1);
-    ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
-                                        (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.4f);
-    ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
-                                           (compact ? ImGuiTableColumnFlags_DefaultHide : 0), 1.0f);
+    ImGui::TableSetupColumn("Task",
+                            ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
+                                (compact ? ImGuiTableColumnFlags_DefaultHide : 0),
+                            1.4f);
+    ImGui::TableSetupColumn("Library",
+                            ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort |
+                                (compact ? ImGuiTableColumnFlags_DefaultHide : 0),
+                            1.0f);
     ImGui::TableSetupColumn("Why", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort, 2.2f);
     // Wide enough for both buttons at any font size, so narrow windows never clip them.
     const ImGuiStyle& st = ImGui::GetStyle();
     const float actions = ImGui::CalcTextSize("↗").x + ImGui::CalcTextSize("Copy").x + 4 * st.FramePadding.x +
                           st.ItemSpacing.x + 2 * st.CellPadding.x;
-    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort |
-                                             ImGuiTableColumnFlags_NoHide, actions);
+    ImGui::TableSetupColumn(
+        "##actions", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_NoHide,
+        actions);
     // The header row by hand, so each header reports its label to widgets() (sort by clicking it).
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     for (int c = 0; c < cols; ++c) {
@@ -449,7 +454,8 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       if (ImGui::SmallButton("↗##hf")) emit(s, Intent::open_url, r.model_id);
       tooltip("Open " + r.model_id + " on huggingface.co");
       ImGui::SameLine();
-      if (ImGui::SmallButton(s.copied == r.model_id ? "Copied ✓###id" : "Copy###id")) emit(s, Intent::copy_text, r.model_id);
+      if (ImGui::SmallButton(s.copied == r.model_id ? "Copied ✓###id" : "Copy###id"))
+        emit(s, Intent::copy_text, r.model_id);
       tooltip("Copy the model id");
       ImGui::PopID();
     }
@@ -463,16 +469,17 @@ void draw_empty_state(AppState& s) {
   const char* title = "Find models like one you know";
   ImGui::PushFont(fonts().title);
   ImVec2 ts = ImGui::CalcTextSize(title);
-  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - ts.x) / 2),
-                             ImGui::GetCursorPosY() + avail.y * 0.25f));
+  ImGui::SetCursorPos(
+      ImVec2(ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - ts.x) / 2), ImGui::GetCursorPosY() + avail.y * 0.25f));
   ImGui::TextUnformatted(title);
   ImGui::PopFont();
   // What hfrec is for, then how to start: a block of wrapped lines, centred as a whole.
   const char* purpose =
       "hfrec ranks Hugging Face models by what they share with one you pick (task, tags, library, papers, "
       "authors) and groups the catalogue into clusters. It runs in this page: nothing you load is sent anywhere.";
-  const char* how = "Search on the left, pick one of the models below, or drop your own catalogue (.csv or the "
-                    "Hub's .json) anywhere on the page.";
+  const char* how =
+      "Search on the left, pick one of the models below, or drop your own catalogue (.csv or the "
+      "Hub's .json) anywhere on the page.";
   const float block = std::min(avail.x - 24, ImGui::GetFontSize() * 34);
   const float left = ImGui::GetCursorPosX() + std::max(0.0f, (avail.x - block) / 2);
   for (const char* text : {purpose, how}) {
@@ -652,11 +659,14 @@ void draw_results_view(AppState& s, bool narrow) {
   }
   if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
   const char* copy = s.copied == s.query ? "Copied ✓###copyid" : "Copy id###copyid";
-  if (narrow) flow(button_w(copy)); else ImGui::SameLine();
+  if (narrow) flow(button_w(copy));
+  else ImGui::SameLine();
   if (ImGui::Button(copy)) emit(s, Intent::copy_text, s.query);
-  if (narrow) flow(button_w("Export CSV")); else ImGui::SameLine();
+  if (narrow) flow(button_w("Export CSV"));
+  else ImGui::SameLine();
   if (ImGui::Button("Export CSV")) emit(s, Intent::export_list, "csv");
-  if (narrow) flow(button_w("Export JSON")); else ImGui::SameLine();
+  if (narrow) flow(button_w("Export JSON"));
+  else ImGui::SameLine();
   if (ImGui::Button("Export JSON")) emit(s, Intent::export_list, "json");
   if (!s.compare.empty()) {
     std::string o = "Overlap: " + std::to_string(s.overlap) + " of " + std::to_string(s.k) + " in both lists";
@@ -762,8 +772,8 @@ void draw_frame(AppState& s) {
   const bool narrow = narrow_layout(io.DisplaySize.x);
   if (narrow) {
     // Tap-sized controls: every frame (buttons, fields, tabs, combos, the drawer) 44 px tall.
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
-                        ImVec2(10, std::max(ImGui::GetStyle().FramePadding.y, (ui::kTapSize - ImGui::GetFontSize()) / 2)));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, std::max(ImGui::GetStyle().FramePadding.y,
+                                                                        (ui::kTapSize - ImGui::GetFontSize()) / 2)));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 8));
   }
   draw_header(s, narrow);

@@ -22,7 +22,7 @@ struct Item {
   std::string label;  // the visible part
   std::string name;   // the whole label, with its ##id part
   bool visible = false;
-  ImRect full;                     // unclipped
+  ImRect full;  // unclipped
   ImGuiWindow* window_ptr = nullptr;
   ImGuiItemFlags flags = 0;
   const ImGuiWindow* list = nullptr;  // submitted after widgets_mark_list() in its window
@@ -32,8 +32,8 @@ struct Recorder {
   std::vector<Item> items;
   std::unordered_map<ImGuiID, size_t> by_id;
   std::string published = "[]";
-  std::vector<WidgetItem> focusable;  // the last finished frame's, in submission order
-  std::vector<ImGuiWindow*> lists;  // windows marked this frame
+  std::vector<WidgetItem> focusable;               // the last finished frame's, in submission order
+  std::vector<ImGuiWindow*> lists;                 // windows marked this frame
   nlohmann::json cells = nlohmann::json::array();  // numbers drawn this frame
   std::string published_cells = "[]";
 };
@@ -107,7 +107,6 @@ const std::vector<WidgetItem>& widgets_focusable() { return rec().focusable; }
 void widgets_mark_list() {
   if (ImGuiWindow* w = ImGui::GetCurrentWindow()) rec().lists.push_back(w);
 }
-
 
 }  // namespace hfrec::app
 

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "app/app.h"
-#include "views/fonts.h"
-#include "views/widgets.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "views/fonts.h"
+#include "views/widgets.h"
 
 namespace hfrec::app::ui {
 
@@ -80,4 +80,4 @@ inline void name_item(const char* label) {
   IMGUI_TEST_ENGINE_ITEM_INFO(g.LastItemData.ID, label, g.LastItemData.StatusFlags);
 }
 
-} // namespace hfrec::app::ui
+}  // namespace hfrec::app::ui

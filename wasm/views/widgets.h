@@ -14,8 +14,8 @@ void widgets_begin_frame();
 // Publishes the frame's items (call after ImGui::Render()).
 void widgets_end_frame();
 // JSON array [{label, focused, name, id, window, x, y, w, h}] (label: the visible text; focused:
-// the keyboard focus is on it; name: the whole ImGui label with its ##id) of the last finished frame, in ImGui coordinates
-// (CSS pixels from the canvas' top-left corner).
+// the keyboard focus is on it; name: the whole ImGui label with its ##id) of the last finished frame, in ImGui
+// coordinates (CSS pixels from the canvas' top-left corner).
 std::string widgets_json();
 
 // An item of the last finished frame that the keyboard can reach (enabled, in a shown window;
