@@ -2,7 +2,7 @@
 # Installs what hfrec needs on a fresh Debian/Ubuntu machine, from Debian's packages only.
 # Idempotent and quick when everything is present. Needs root or sudo for apt.
 set -euo pipefail
-pkgs=(cmake make g++ clang libclang-rt-14-dev libeigen3-dev nlohmann-json3-dev googletest libgtest-dev
+pkgs=(cmake make g++ clang clang-format-14 libclang-rt-14-dev libeigen3-dev nlohmann-json3-dev googletest libgtest-dev
       libbenchmark-dev emscripten chromium fonts-inter fonts-dejavu-core python3 python3-sklearn
       python3-pandas xz-utils dpkg-dev ca-certificates gzip brotli libcurl4-openssl-dev)
 missing=()

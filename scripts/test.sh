@@ -60,6 +60,8 @@ quick=0
 
 scripts/setup.sh || { echo "setup failed"; exit 1; }
 
+stage "lint (formatting, what each room includes)" scripts/lint.sh
+
 native_release() {
   cmake --preset native-release >/dev/null && cmake --build --preset native-release -j"$jobs" &&
     ctest --preset native-release -j"$jobs"
