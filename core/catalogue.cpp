@@ -233,14 +233,26 @@ Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits&
   if (!in) return Error{path + ": cannot open the file"};
   in.seekg(0, std::ios::end);
   const auto end = in.tellg();
-  if (!in || end < 0) return Error{path + ": cannot read the file (is it a directory?)"};
-  const auto size = static_cast<size_t>(end);
-  // Checked before the buffer is allocated.
-  if (size > limits.max_file_bytes) return Error{path + ": " + file_size_error(size, limits.max_file_bytes)};
-  in.seekg(0);
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  if (static_cast<size_t>(in.gcount()) != size) return Error{path + ": cannot read the file (read failed)"};
+  std::string text;
+  if (!in || end < 0) {
+    // Not seekable: a pipe (/dev/stdin, <(...)). Read as it comes, stopping past the limit.
+    in.clear();
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+      text.append(buf, static_cast<size_t>(in.gcount()));
+      if (text.size() > limits.max_file_bytes)
+        return Error{path + ": " + file_size_error(text.size(), limits.max_file_bytes) + " (read from a pipe)"};
+    }
+    if (in.bad()) return Error{path + ": cannot read the file (read failed)"};
+  } else {
+    const auto size = static_cast<size_t>(end);
+    // Checked before the buffer is allocated.
+    if (size > limits.max_file_bytes) return Error{path + ": " + file_size_error(size, limits.max_file_bytes)};
+    in.seekg(0);
+    text.assign(size, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    if (static_cast<size_t>(in.gcount()) != size) return Error{path + ": cannot read the file (read failed)"};
+  }
   std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   LoadState s;
   s.text = text;

@@ -1018,7 +1018,7 @@
       if (consented) await fetchCatalogue(src, nameFromUrl(src), src);
       if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
       if (!consented) {
-        reportError(`Did not load the link's catalogue from ${hostOf(src)} (you chose Cancel): this is the page's own catalogue`);
+        reportError(`Did not load the link's catalogue from ${hostOf(src)}: you chose Cancel`);  // + "The previous catalogue is still loaded."
       }
       requestFrame();
     }

@@ -430,5 +430,27 @@ TEST(Controller, TheCatalogueSaysWhereItCameFrom) {
   EXPECT_EQ(a.call(a.controller.state_json())["catalogue"]["origin"], "hub");
 }
 
+TEST(Controller, KMeansSaysWhenItFindsFewerClustersThanAsked) {
+  App a;
+  a.load(sample_csv());
+  for (int k : {3, 50}) {  // 50 of 55 rows, above the 39 distinct attribute rows
+    const json started =
+        a.call(a.controller.cluster(json{{"algo", "kmeans"}, {"features", "attributes"}, {"k", k}}.dump(), 0));
+    ASSERT_EQ(started["ok"], true) << started.dump();
+    a.run();
+    ASSERT_TRUE(a.state.clusters.has_result);
+    const json c = a.call(a.controller.state_json())["clusters"];
+    if (k == 3) {
+      EXPECT_EQ(c["note"], "");
+      continue;
+    }
+    const size_t found = a.state.clusters.clusters.size();
+    EXPECT_LT(found, 55u);
+    EXPECT_EQ(c["note"], "k = 50 asked, " + std::to_string(found) + " found: the catalogue has only " +
+                             std::to_string(found) +
+                             " distinct attributes rows (models with the same features count once)");
+  }
+}
+
 }  // namespace
 }  // namespace hfrec::app

@@ -198,5 +198,22 @@ TEST(ViewParams, ALinksFilterValueTheCatalogueLacksIsShownAndCleared) {
   EXPECT_FALSE(a.state.primary.rows.empty());
 }
 
+TEST(ViewParams, OpenOnHuggingFaceOnlyForIdsThatNameAHubPage) {
+  App a;
+  a.controller.begin_load(
+      "modelId,pipeline_tag,downloads\nowner/model,fill-mask,5\nowner/../x,fill-mask,3\n./y,fill-mask,1\n", "odd.csv",
+      "");
+  while (a.controller.tick(1.0)) {}
+  ASSERT_TRUE(a.state.has_catalogue) << a.state.error;
+  a.controller.select("owner/model");
+  EXPECT_EQ(a.state.query_url, "https://huggingface.co/owner/model");
+  for (const char* id : {"owner/../x", "./y"}) {
+    a.controller.select(id);
+    EXPECT_EQ(a.state.query, id);
+    EXPECT_EQ(a.state.query_url, "") << id;
+    EXPECT_EQ(json::parse(a.controller.state_json())["queryUrl"], "");
+  }
+}
+
 }  // namespace
 }  // namespace hfrec::app

@@ -98,3 +98,14 @@ test('--adhoc with a task no model has is an error naming it (exit 3), not unrel
     assert.ok(key in g.results[0], `${key} in ${JSON.stringify(g.results[0])}`);
   assert.equal(g.results[0].task, 'fill-mask');
 });
+
+test('--catalogue /dev/stdin reads a pipe (same answers as the file)', () => {
+  const fromFile = sh(`"$0" stats --catalogue '${catalogue}'`);
+  const piped = sh(`cat '${catalogue}' | "$0" stats --catalogue /dev/stdin`);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(JSON.parse(piped.stdout.toString()).rows, JSON.parse(fromFile.stdout.toString()).rows);
+  const rec = sh(`cat '${catalogue}' | "$0" recommend --catalogue /dev/stdin --method cosine --model gpt2 -k 3`);
+  assert.equal(rec.code, 0, rec.stderr);
+  const want = sh(`"$0" recommend --catalogue '${catalogue}' --method cosine --model gpt2 -k 3`);
+  assert.deepEqual(lines(rec.stdout)[0].results, lines(want.stdout)[0].results);
+});

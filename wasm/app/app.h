@@ -128,6 +128,7 @@ struct ClusterState {
   double seconds = 0;       // the clustering's compute time (its steps alone)
   double wall_seconds = 0;  // from Run to the result, as waited (frames drawn between steps included)
   int focus = -2;           // cluster shown alone: >= 0, -1 noise, -2 none
+  std::string note;         // what the result differs in from the request (k-means k above the distinct rows)
 
   // The map: per catalogue row, its position in the unit square (y up) and a uniform grid over
   // the points (core/map_grid.h: culling, level of detail, the nearest point), label, size factor.
@@ -252,6 +253,7 @@ struct AppState {
   std::string query;  // the query model, "" for none
   std::string query_task, query_library, query_model_type;
   int64_t query_downloads = 0;
+  std::string query_url;  // its page on huggingface.co; "" when the id cannot name one ("." or ".." segments)
   std::string method = "cosine";
   std::string compare;  // "" when not comparing
   int k = 10;

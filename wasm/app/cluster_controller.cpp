@@ -163,6 +163,12 @@ struct ClusterController::Impl {
       c.params.k = static_cast<int>(r.sizes.size());
       c.params.cut = r.request.ward_height;
     }
+    // k-means finds at most as many clusters as there are distinct points: say so, not silently.
+    c.note.clear();
+    if (r.request.algo == ClusterAlgo::kmeans && r.sizes.size() < static_cast<size_t>(job_params.k))
+      c.note = "k = " + std::to_string(job_params.k) + " asked, " + std::to_string(r.sizes.size()) +
+               " found: the catalogue has only " + std::to_string(r.sizes.size()) + " distinct " + job_params.features +
+               " rows (models with the same features count once)";
     c.labels = r.labels;
     c.noise = r.metrics.noise;
     c.inertia = r.metrics.inertia;
@@ -332,6 +338,7 @@ struct ClusterController::Impl {
                   {"seed", c.params.seed},
                   {"cut", c.params.cut >= 0 ? json(c.params.cut) : json(nullptr)}}},
                 {"cutHeight", c.cut_height >= 0 ? json(c.cut_height) : json(nullptr)},
+                {"note", c.note},
                 {"focus", c.focus == -2 ? json(nullptr) : json(c.focus)},
                 {"seconds", c.seconds},
                 {"wallSeconds", c.wall_seconds},

@@ -313,6 +313,7 @@ struct Controller::Impl {
     s.query_library.clear();
     s.query_model_type.clear();
     s.query_downloads = 0;
+    s.query_url.clear();
     s.can_back = history_pos > 0;
     s.can_forward = history_pos + 1 < static_cast<int>(history.size());
     if (!index || s.query.empty()) {
@@ -327,6 +328,7 @@ struct Controller::Impl {
       s.query_library = c.value(c.library_name[row]);
       s.query_model_type = c.value(c.model_type[row]);
       s.query_downloads = c.downloads[row];
+      s.query_url = huggingface_url(s.query);
     }
     s.primary = run(s.method);
     if (!s.compare.empty()) {

@@ -163,6 +163,7 @@ std::string Controller::state_json() const {
                                           {"format", s.catalogue.format}, {"warnings", s.catalogue.warnings}}
                                    : json(nullptr);
   j["query"] = s.query;
+  j["queryUrl"] = s.query_url;  // "" when the id names no Hub page
   j["method"] = s.method;
   j["k"] = s.k;
   j["filters"] = {

@@ -189,6 +189,7 @@ void draw_controls(AppState& s) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
     ImGui::PopStyleColor();
+    if (!c.note.empty()) ImGui::TextWrapped("%s", c.note.c_str());
     tooltip(fmt("%.2f s from Run to the result, ", c.wall_seconds) + fmt("%.2f s of it computing", c.seconds) +
             " (the rest drew the page between the clustering's slices)");
   } else {

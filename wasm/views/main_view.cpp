@@ -657,7 +657,11 @@ void draw_results_view(AppState& s, bool narrow) {
   } else {
     muted(facts);
   }
+  // Disabled for an id that names no Hub page (an empty, "." or ".." segment).
+  ImGui::BeginDisabled(s.query_url.empty());
   if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
+  ImGui::EndDisabled();
+  if (s.query_url.empty()) tooltip("This id names no page on huggingface.co");
   const char* copy = s.copied == s.query ? "Copied ✓###copyid" : "Copy id###copyid";
   if (narrow) flow(button_w(copy));
   else ImGui::SameLine();
