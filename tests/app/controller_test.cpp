@@ -3,6 +3,7 @@
 // share links both ways, all-or-nothing set(), cluster jobs and cancel, copy link.
 #include "app/controller.h"
 #include "app/fake_platform.h"
+#include "app/test_app.h"
 
 #include <gtest/gtest.h>
 
@@ -18,33 +19,6 @@ namespace hfrec::app {
 namespace {
 
 using nlohmann::json;
-
-struct App {
-  AppState state;
-  FakePlatform platform;
-  Controller controller{state, platform};
-
-  // Runs pending work to the end, in small slices as the page does; returns the slices taken.
-  int run() {
-    int slices = 0;
-    while (controller.tick(1.0) && slices < 1000000) ++slices;
-    return slices;
-  }
-  json load(const std::string& bytes, const std::string& name = "catalogue.csv") {
-    const size_t before = platform.loads.size();
-    const int id = controller.begin_load(bytes, name, "");
-    run();
-    EXPECT_EQ(platform.loads.size(), before + 1);
-    EXPECT_EQ(platform.loads.back().first, id);
-    return json::parse(platform.loads.back().second);
-  }
-  json call(const std::string& r) { return json::parse(r); }
-  std::vector<std::string> ids(const ResultList& l) {
-    std::vector<std::string> v;
-    for (const auto& r : l.rows) v.push_back(r.model_id);
-    return v;
-  }
-};
 
 TEST(Controller, LoadsACatalogueAndReportsIt) {
   App a;

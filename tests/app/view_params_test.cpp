@@ -10,6 +10,7 @@
 #include "app/cluster_controller.h"
 #include "app/controller.h"
 #include "app/fake_platform.h"
+#include "app/test_app.h"
 #include "core/share_link.h"
 #include "core/view_params.h"
 
@@ -17,18 +18,6 @@ namespace hfrec::app {
 namespace {
 
 using nlohmann::json;
-
-struct App {
-  AppState state;
-  FakePlatform platform;
-  Controller controller{state, platform};
-  void load() {
-    controller.begin_load(sample_csv(), "catalogue.csv", "");
-    while (controller.tick(1.0)) {}
-    ASSERT_TRUE(state.has_catalogue);
-  }
-  json set(const json& j) { return json::parse(controller.set_json(j.dump())); }
-};
 
 // set()'s JSON for one table row's api path ("map.zoom" -> {"map": {"zoom": v}}).
 json at_path(std::string_view path, const json& v) {
@@ -105,7 +94,7 @@ TEST(ViewParams, SetChangesNothingWhenItsClusteringCannotStart) {
 
 TEST(ViewParams, SetRefusesFiltersAShareLinkCouldNotCarry) {
   App a;
-  a.load();
+  ASSERT_EQ(a.load()["ok"], true);
   json many = json::array();
   for (size_t i = 0; i <= kMaxFilterValues; ++i) many.push_back("task-" + std::to_string(i));
   json r = a.set({{"filters", {{"tasks", many}}}});
@@ -139,7 +128,7 @@ TEST(ViewParams, SeedsUpTo2To64AreTakenAsLinksTakeThem) {
 
 TEST(ViewParams, EveryControlGoesThroughTheOneWriter) {
   App a;
-  a.load();
+  ASSERT_EQ(a.load()["ok"], true);
   a.controller.select("bert-base-uncased");
   const size_t frames = a.platform.hashes.size();
   a.controller.apply({Intent::set_method, "jaccard"});
@@ -161,7 +150,7 @@ TEST(ViewParams, EveryControlGoesThroughTheOneWriter) {
 
 TEST(ViewParams, ALinksUnknownKeysSurviveTheLinksThePageWrites) {
   App a;
-  a.load();
+  ASSERT_EQ(a.load()["ok"], true);
   a.controller.apply_link("#model=gpt2&lens=2&future=x%20y", -1);
   EXPECT_NE(a.platform.hashes.back().find("&lens=2&future=x%20y"), std::string::npos) << a.platform.hashes.back();
   a.controller.apply({Intent::set_k, "", 7});
@@ -173,7 +162,7 @@ TEST(ViewParams, ALinksUnknownKeysSurviveTheLinksThePageWrites) {
 
 TEST(ViewParams, ALinksMissingModelIsQuotedShortInTheBanner) {
   App a;
-  a.load();
+  ASSERT_EQ(a.load()["ok"], true);
   const std::string sentence = "zz " + std::string(300, 'x') + " PLEASE CALL +1 555 0100 TO RESTORE YOUR ACCOUNT";
   a.controller.apply_link("#model=" + percent_encode(sentence), -1);
   EXPECT_LT(a.state.error.size(), 200u) << a.state.error;
@@ -183,7 +172,7 @@ TEST(ViewParams, ALinksMissingModelIsQuotedShortInTheBanner) {
 
 TEST(ViewParams, ALinksFilterValueTheCatalogueLacksIsShownAndCleared) {
   App a;
-  a.load();
+  ASSERT_EQ(a.load()["ok"], true);
   a.controller.apply_link("#model=gpt2&task=text-generation-old", -1);
   const auto missing = std::find_if(a.state.tasks.begin(), a.state.tasks.end(),
                                     [](const FilterOption& o) { return o.value == "text-generation-old"; });
