@@ -204,5 +204,18 @@ TEST(ViewParams, OpenOnHuggingFaceOnlyForIdsThatNameAHubPage) {
   }
 }
 
+TEST(ViewParams, ALinksClusterCountAboveTheRowsIsNamedWhenOpened) {
+  App a;
+  ASSERT_EQ(a.load()["ok"], true);
+  json r = a.call(a.controller.apply_link("#model=gpt2&view=clusters&algo=kmeans&ck=5000", -1));
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(r["problems"][0], (json{{"key", "ck"}, {"value", "5000"}, {"reason", "is above the catalogue's 55 rows"}}));
+  EXPECT_NE(a.state.notice.find("ck=5000 is above the catalogue's 55 rows"), std::string::npos) << a.state.notice;
+  EXPECT_EQ(a.state.cluster_draft.k, ClusterParams{}.k);  // the rest of the link applies: k-means runs
+  a.run();
+  EXPECT_TRUE(a.state.clusters.has_result);
+  EXPECT_EQ(a.state.clusters.error, "");
+}
+
 }  // namespace
 }  // namespace hfrec::app

@@ -91,7 +91,16 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
                "' (" + std::to_string(s.catalogue.rows) + " rows), so results may differ.";
   }
   auto add_notice = [&](const std::string& text) { s.notice += (s.notice.empty() ? "" : " ") + text; };
-  if (const auto& problems = parsed.value().problems; !problems.empty()) {
+  // A cluster count above the catalogue's rows is named now, not when Run fails later.
+  std::vector<LinkProblem> problems = parsed.value().problems;
+  int cluster_k = l.cluster_k.value_or(0);  // 0: not in the link (ck is at least 1)
+  if (d.index && cluster_k > 0 && static_cast<size_t>(cluster_k) > d.index->catalogue().size()) {
+    const std::string rows = std::to_string(d.index->catalogue().size());
+    problems.push_back({"ck", std::to_string(cluster_k), "is above the catalogue's " + rows + " rows",
+                        "parameter 'ck': must be at most the catalogue's " + rows + " rows"});
+    cluster_k = 0;
+  }
+  if (!problems.empty()) {
     std::string text = "This link's ";
     for (size_t i = 0; i < problems.size(); ++i) {
       text += (i ? "; " : "") + describe_link_problem(problems[i]);
@@ -103,7 +112,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     ClusterParams& p = v.cluster;
     if (!l.algo.empty()) p.algo = l.algo;
     if (!l.features.empty()) p.features = l.features;
-    if (l.cluster_k) p.k = *l.cluster_k;
+    if (cluster_k > 0) p.k = cluster_k;
     if (l.eps) p.eps = *l.eps;
     if (l.min_samples) p.min_samples = *l.min_samples;
     if (l.seed) p.seed = *l.seed;
@@ -147,9 +156,9 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     d.apply_view(v);
   }
   if (history_pos < 0) d.publish_url(false);
-  json problems = json::array();
-  for (const auto& i : s.link_issues) problems.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
-  result["problems"] = problems;
+  json issues = json::array();
+  for (const auto& i : s.link_issues) issues.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
+  result["problems"] = issues;
   result["suggestion"] = s.link_suggestion;
   return dump(result);
 }
