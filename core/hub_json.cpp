@@ -176,8 +176,10 @@ size_t json_walk(std::string_view s, size_t i, size_t depth, size_t stop, size_t
   return s.size();
 }
 
-// The first syntax error of a JSON text, as nlohmann's SAX parser reports it.
-std::string json_syntax_error(std::string_view text) {
+// The first syntax error of a JSON text, as nlohmann's SAX parser reports it; *at (if given) gets
+// the byte it names (1-based: where the bad token ends), or text.size() + 1 when there is none. The SAX parser keeps
+// its nesting on the heap, so any depth is safe here.
+std::string json_syntax_error(std::string_view text, size_t* at = nullptr) {
   struct Sax : nlohmann::json_sax<json> {
     std::string msg;
     bool null() override { return true; }
@@ -192,14 +194,17 @@ std::string json_syntax_error(std::string_view text) {
     bool end_object() override { return true; }
     bool start_array(std::size_t) override { return true; }
     bool end_array() override { return true; }
-    bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
+    size_t pos = 0;
+    bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) override {
+      pos = byte;
       std::string w = ex.what();
       auto p = w.find("parse error");
-      msg = "JSON byte " + std::to_string(pos) + ": " + (p == std::string::npos ? w : w.substr(p));
+      msg = "JSON byte " + std::to_string(byte) + ": " + (p == std::string::npos ? w : w.substr(p));
       return false;
     }
   } sax;
   json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json, true);
+  if (at) *at = sax.msg.empty() ? text.size() + 1 : sax.pos;
   return sax.msg.empty() ? std::string("not valid JSON") : sax.msg;
 }
 
@@ -522,7 +527,12 @@ struct HubJsonLoad::Impl {
     finished = true;
     return true;
   }
+  // Nesting past the limit at text[at], unless a syntax error comes before it: the first problem
+  // in the text is the one named, whichever path (fast or DOM) met it.
   bool too_deep(size_t at) {
+    size_t syntax_at = 0;
+    std::string syntax = json_syntax_error(text.substr(0, at + 1), &syntax_at);
+    if (syntax_at <= at) return finish(std::move(syntax));
     return finish("JSON byte " + std::to_string(at + 1) + ": nested deeper than " +
                   std::to_string(limits.max_json_depth) + " levels (limit max_json_depth)");
   }

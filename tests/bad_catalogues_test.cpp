@@ -157,8 +157,14 @@ TEST(BadCatalogues, JsonNotAnArray) {
 TEST(BadCatalogues, JsonNestedTenThousandDeep) {
   EXPECT_EQ(error(std::string(10000, '[') + std::string(10000, ']')),
             "JSON byte 65: nested deeper than 64 levels (limit max_json_depth)");
+  std::string objects;
+  for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
+  EXPECT_EQ(error("[{\"id\": \"a\", \"x\": " + objects),
+            "JSON byte " + std::to_string(18 + 62 * 5 + 1) + ": nested deeper than 64 levels (limit max_json_depth)");
+  // A syntax error before the deep part is the first problem, and the one named ('{' is no key).
   EXPECT_EQ(error("[{\"id\": \"a\", \"x\": " + std::string(10000, '{')),
-            "JSON byte 81: nested deeper than 64 levels (limit max_json_depth)");
+            "JSON byte 20: parse error at line 1, column 20: syntax error while parsing object key - unexpected '{'; "
+            "expected string literal");
   // Not an array: the whole text's depth is checked before nlohmann parses it to say what it is.
   EXPECT_EQ(error("{\"a\": \"[{\", \"b\": " + std::string(10000, '[')),
             "JSON byte 81: nested deeper than 64 levels (limit max_json_depth)");

@@ -117,6 +117,19 @@ TEST(HubJson, DepthIsLimitedBeforeParsing) {
   EXPECT_TRUE(load_catalogue("[{\"id\": \"[[[[[\"}]", "t", l).ok());  // brackets inside strings do not count
 }
 
+// The first problem in the text is named, on the fast path and the DOM path alike: here a stray
+// string after the first model (ending at byte 14), before brackets the depth scan would count (found by
+// fuzz_hub_json: the fast path named the syntax error, the DOM path the depth).
+TEST(HubJson, ASyntaxErrorBeforeDeepNestingIsNamedFirst) {
+  const std::string text = "[{\"id\":\"a\"}\"x\"" + std::string(40, '{') + "]";
+  LoadLimits l;
+  l.max_json_depth = 16;
+  const std::string want = err(text, l);
+  EXPECT_EQ(want.rfind("JSON byte 14: parse error", 0), 0u) << want;
+  l.json_fast_path = false;
+  EXPECT_EQ(err(text, l), want);
+}
+
 // Syntax errors anywhere in the array get nlohmann's message for the whole text, as before the
 // element-by-element load: a trailing comma, a missing comma, an unclosed array, an empty slot.
 TEST(HubJson, SyntaxErrorsBetweenElements) {
