@@ -124,15 +124,18 @@ bool KMeansRun::step(const SliceTimer& timer) {
 
 double KMeansRun::progress() const {
   if (phase_ == Phase::done) return 1.0;
-  double within =
-      phase_ == Phase::lloyd ? 0.5 + 0.5 * std::min(1.0, cur_.iterations / 20.0) : 0.5 * center_ / std::max(1, k_);
+  double within = phase_ == Phase::refine  ? 0.9 + 0.1 * std::min(1.0, passes_ / 10.0)
+                  : phase_ == Phase::lloyd ? 0.5 + 0.4 * std::min(1.0, cur_.iterations / 20.0)
+                                           : 0.5 * center_ / std::max(1, k_);
   return (restart_ + within) / p_.restarts;
 }
 
 std::string KMeansRun::stage() const {
   if (phase_ == Phase::done) return "k-means done";
   return "k-means restart " + std::to_string(restart_ + 1) + "/" + std::to_string(p_.restarts) +
-         (phase_ == Phase::lloyd ? ", iteration " + std::to_string(cur_.iterations + 1) : ", seeding");
+         (phase_ == Phase::refine  ? ", refining (pass " + std::to_string(passes_ + 1) + ")"
+          : phase_ == Phase::lloyd ? ", iteration " + std::to_string(cur_.iterations + 1)
+                                   : ", seeding");
 }
 
 void KMeansRun::unit(const SliceTimer& timer) {
@@ -206,7 +209,12 @@ void KMeansRun::unit(const SliceTimer& timer) {
       timer.charge(n * size_t(k_));
       const int restart = restart_;
       assign_and_update();
-      if (restart_ != restart) timer.charge(n * size_t(k_));  // finish_restart's final pass
+      if (restart_ != restart || phase_ != Phase::lloyd) timer.charge(n * size_t(k_));  // the final assignment
+      return;
+    }
+    case Phase::refine: {
+      timer.charge(n * size_t(k_));
+      if (!refine_pass() || ++passes_ >= p_.max_refine_passes) finish_restart();
       return;
     }
     case Phase::done: return;
@@ -277,14 +285,14 @@ void KMeansRun::assign_and_update() {
   ++cur_.iterations;
   if (labels == prev_labels_) {
     strict_converged_ = true;
-    finish_restart();
+    finish_lloyd();
     return;
   }
   prev_labels_ = labels;
-  if (shift <= tol_ || cur_.iterations >= p_.max_iter) finish_restart();
+  if (shift <= tol_ || cur_.iterations >= p_.max_iter) finish_lloyd();
 }
 
-void KMeansRun::finish_restart() {
+void KMeansRun::finish_lloyd() {
   const size_t n = m_.rows(), d = m_.n_cols;
   // Final E-step against the final centres (scikit-learn reruns it unless strictly converged;
   // it is harmless when it did), then the inertia.
@@ -302,6 +310,105 @@ void KMeansRun::finish_restart() {
     if (!strict_converged_) cur_.labels[i] = bl;
     const uint32_t l = cur_.labels[i];
     cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+  }
+  if (p_.refine && k_ > 1) start_refine();
+  else finish_restart();
+}
+
+// Hartigan's refinement. Centres are the weighted means of the current labels, kept as sums so a
+// move costs O(nnz of the point). Moving point x (weight w) from A to B changes the inertia by
+//   w·W_B/(W_B + w)·|x − c_B|² − w·W_A/(W_A − w)·|x − c_A|²   (W: a cluster's weight),
+// and a pass moves each point, in order, to the cluster that lowers it most, if any. A cluster
+// never gives up its last point.
+void KMeansRun::start_refine() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  sum_.assign(size_t(k_) * d, 0.0);
+  cw_.assign(k_, 0.0);
+  snorm_.assign(k_, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t c = cur_.labels[i];
+    cw_[c] += w_[i];
+    for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q)
+      sum_[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
+  }
+  passes_ = 0;
+  phase_ = Phase::refine;
+}
+
+bool KMeansRun::refine_pass() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  // Squared norms of the sums, exact at the start of each pass (moves update them incrementally).
+  for (int c = 0; c < k_; ++c) {
+    const double* s = &sum_[size_t(c) * d];
+    double sn = 0;
+    for (size_t j = 0; j < d; ++j) sn += s[j] * s[j];
+    snorm_[c] = sn;
+  }
+  std::vector<double> dots(k_);
+  bool moved = false;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t a = cur_.labels[i];
+    const double w = w_[i];
+    if (cw_[a] <= w) continue;
+    for (int c = 0; c < k_; ++c) {
+      const double* s = &sum_[size_t(c) * d];
+      double dot = 0;
+      for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q) dot += m_.value(q) * s[m_.indices[q]];
+      dots[c] = dot;
+    }
+    // |x − S/W|² = |x|² − 2 x·S/W + |S|²/W², for a cluster with weight W > 0.
+    auto dist = [&](int c) {
+      if (cw_[c] <= 0) return 0.0;
+      return std::max(0.0, xnorm_[i] - 2 * dots[c] / cw_[c] + snorm_[c] / (cw_[c] * cw_[c]));
+    };
+    const double leave = w * cw_[a] / (cw_[a] - w) * dist(int(a));
+    double best = leave;
+    int to = -1;
+    for (int c = 0; c < k_; ++c) {
+      if (c == int(a)) continue;
+      const double join = w * cw_[c] / (cw_[c] + w) * dist(c);
+      if (join < best) {
+        best = join;
+        to = c;
+      }
+    }
+    // A move must gain more than rounding could fake, or passes could cycle.
+    if (to < 0 || best >= leave - 1e-9 * std::max(1.0, leave)) continue;
+    const double xn = xnorm_[i];
+    snorm_[a] += -2 * w * dots[a] + w * w * xn;
+    snorm_[to] += 2 * w * dots[to] + w * w * xn;
+    for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q) {
+      sum_[size_t(a) * d + m_.indices[q]] -= w * m_.value(q);
+      sum_[size_t(to) * d + m_.indices[q]] += w * m_.value(q);
+    }
+    cw_[a] -= w;
+    cw_[to] += w;
+    cur_.labels[i] = static_cast<uint32_t>(to);
+    ++cur_.moves;
+    moved = true;
+  }
+  return moved;
+}
+
+void KMeansRun::finish_restart() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  if (phase_ == Phase::refine) {
+    // Centres are the means of the refined labels; the inertia is measured against them.
+    for (int c = 0; c < k_; ++c) {
+      double* cc = &cur_.centroids[size_t(c) * d];
+      const double* s = &sum_[size_t(c) * d];
+      double cn = 0;
+      for (size_t j = 0; j < d; ++j) {
+        cc[j] = cw_[c] > 0 ? s[j] / cw_[c] : cc[j];
+        cn += cc[j] * cc[j];
+      }
+      cnorm_[c] = cn;
+    }
+    cur_.inertia = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t l = cur_.labels[i];
+      cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+    }
   }
   if (cur_.inertia < best_.inertia) best_ = std::move(cur_);
   if (++restart_ < p_.restarts) start_restart();

@@ -1,5 +1,6 @@
-// k-means: seeded and resumable, finds separated blobs, weights equal repeated rows' inertia, and
-// on the real catalogue's attributes is within 1% of scikit-learn's inertia.
+// k-means: seeded and resumable, finds separated blobs, weights equal repeated rows' inertia,
+// Hartigan's refinement ends where no single move lowers the inertia (checked by brute force), and
+// on the real catalogue's attributes the inertia is at or below scikit-learn's at every k = 2..12.
 #include "core/kmeans.h"
 
 #include <gtest/gtest.h>
@@ -114,11 +115,88 @@ TEST(KmeansTest, KLargerThanPointsIsClamped) {
   EXPECT_EQ(r.inertia, 0.0);
 }
 
+// The inertia of a labelling with each centre at its cluster's weighted mean, from scratch: the
+// oracle for the refinement (which keeps sums and moves points incrementally).
+double labelling_inertia(const CsrMatrix& m, const std::vector<double>& w, const std::vector<uint32_t>& labels, int k) {
+  const size_t d = m.n_cols;
+  std::vector<double> mean(size_t(k) * d, 0.0), cw(k, 0.0);
+  std::vector<std::vector<double>> x(m.rows(), std::vector<double>(d, 0.0));
+  for (size_t i = 0; i < m.rows(); ++i)
+    for (uint64_t q = m.indptr[i]; q < m.indptr[i + 1]; ++q) x[i][m.indices[q]] = m.value(q);
+  for (size_t i = 0; i < m.rows(); ++i) {
+    cw[labels[i]] += w[i];
+    for (size_t j = 0; j < d; ++j) mean[labels[i] * d + j] += w[i] * x[i][j];
+  }
+  for (int c = 0; c < k; ++c)
+    for (size_t j = 0; j < d; ++j)
+      if (cw[c] > 0) mean[c * d + j] /= cw[c];
+  double s = 0;
+  for (size_t i = 0; i < m.rows(); ++i)
+    for (size_t j = 0; j < d; ++j)
+      s += w[i] * (x[i][j] - mean[labels[i] * d + j]) * (x[i][j] - mean[labels[i] * d + j]);
+  return s;
+}
+
+// Overlapping sparse 0/1 rows with weights 1..3, like the catalogue's collapsed attribute rows.
+CsrMatrix overlapping(int n, int d, uint64_t seed, std::vector<double>& w) {
+  ClusterRng rng(seed);
+  std::vector<std::vector<double>> rows(n, std::vector<double>(d, 0.0));
+  w.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < d; ++j)
+      if (rng.uniform() < 0.3) rows[i][j] = 1;
+    w[i] = 1 + double(rng.below(3));
+  }
+  return csr(rows);
+}
+
+// After refinement no single point can move to another cluster and lower the inertia, which
+// Lloyd alone does not promise (and on these data does not reach); and refining never raises a
+// run's inertia, as each restart only improves on its own Lloyd result.
+TEST(KmeansTest, RefinementEndsWhereNoSingleMoveHelps) {
+  int lloyd_left_a_move = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::vector<double> w;
+    const CsrMatrix m = overlapping(40, 8, seed, w);
+    for (int k : {3, 5}) {
+      KMeansParams p{.k = k, .restarts = 2, .seed = seed};
+      const KMeansResult refined = kmeans(m, w, p);
+      p.refine = false;
+      const KMeansResult lloyd = kmeans(m, w, p);
+      EXPECT_LE(refined.inertia, lloyd.inertia * (1 + 1e-12)) << "seed " << seed << " k " << k;
+      const double base = labelling_inertia(m, w, refined.labels, k);
+      EXPECT_NEAR(refined.inertia, base, 1e-9 * base);
+      auto improvable = [&](std::vector<uint32_t> labels) {
+        const double at = labelling_inertia(m, w, labels, k);
+        std::vector<double> cw(k, 0.0);
+        for (size_t i = 0; i < labels.size(); ++i) cw[labels[i]] += w[i];
+        for (size_t i = 0; i < labels.size(); ++i) {
+          const uint32_t from = labels[i];
+          if (cw[from] <= w[i]) continue;  // a cluster keeps its last point
+          for (int c = 0; c < k; ++c) {
+            if (uint32_t(c) == from) continue;
+            labels[i] = uint32_t(c);
+            const bool better = labelling_inertia(m, w, labels, k) < at - 1e-9 * at;
+            labels[i] = from;
+            if (better) return true;
+          }
+        }
+        return false;
+      };
+      EXPECT_FALSE(improvable(refined.labels)) << "seed " << seed << " k " << k;
+      lloyd_left_a_move += improvable(lloyd.labels);
+    }
+  }
+  EXPECT_GT(lloyd_left_a_move, 0);  // the check above is not vacuous
+}
+
 // scikit-learn 1.2 figures: KMeans(n_clusters=k, n_init=10, random_state=0).inertia_ on the
 // attributes one-hot (dense float64) of ../shared/data/hf_models_10k.csv, printed by
 //   /usr/bin/python3 scripts/sklearn_cluster_reference.py --catalogue ../shared/data/hf_models_10k.csv
-// (section "kmeans"). Ours: 10 restarts, seed 0, on the 1,035 collapsed distinct rows.
-TEST(KmeansTest, RealCatalogueWithinOnePercentOfSklearn) {
+// (section "kmeans"). Ours: 10 restarts, seed 0, on the 1,035 collapsed distinct rows, refined:
+// at or below at every k (equal to rounding at k = 2 and 3). Lloyd alone is printed beside it
+// (it was above at k = 4, 9, 10 and 12, by up to 0.43%).
+TEST(KmeansTest, RealCatalogueAtOrBelowSklearn) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   auto loaded = load_catalogue_file(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
@@ -141,8 +219,10 @@ TEST(KmeansTest, RealCatalogueWithinOnePercentOfSklearn) {
                               15346.83331437052};
   for (int k = 2; k <= 12; ++k) {
     KMeansResult r = kmeans(g.rows, w, KMeansParams{.k = k, .restarts = 10, .seed = 0});
-    EXPECT_LE(r.inertia, sklearn[k] * 1.01) << "k = " << k;
-    std::printf("k=%d inertia %.6f sklearn %.6f ratio %.5f\n", k, r.inertia, sklearn[k], r.inertia / sklearn[k]);
+    EXPECT_LE(r.inertia, sklearn[k] * (1 + 1e-9)) << "k = " << k;
+    KMeansResult lloyd = kmeans(g.rows, w, KMeansParams{.k = k, .restarts = 10, .seed = 0, .refine = false});
+    std::printf("k=%d inertia %.3f (Lloyd alone %.3f) sklearn %.3f ratio %.5f (%.5f), %d moves\n", k, r.inertia,
+                lloyd.inertia, sklearn[k], r.inertia / sklearn[k], lloyd.inertia / sklearn[k], r.moves);
   }
 }
 

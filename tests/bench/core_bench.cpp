@@ -198,8 +198,9 @@ std::vector<double> group_weights(const hfrec::Groups& g) {
   return w;
 }
 
-// k-means on the attribute one-hot (the kmeans method's clustering), distinct rows weighted.
-void BM_KMeans(benchmark::State& state, Size s, int k) {
+// k-means on the attribute one-hot (the kmeans method's clustering), distinct rows weighted;
+// refine = false is scikit-learn's Lloyd alone, beside it for the refinement's cost.
+void BM_KMeans(benchmark::State& state, Size s, int k, bool refine) {
   std::string error;
   const hfrec::Index* idx = index_for(s, error);
   if (!idx) return state.SkipWithError(error.c_str());
@@ -207,6 +208,7 @@ void BM_KMeans(benchmark::State& state, Size s, int k) {
   const auto w = group_weights(g);
   hfrec::KMeansParams p;
   p.k = k;
+  p.refine = refine;
   double inertia = 0;
   int iterations = 0;
   for (auto _ : state) {
@@ -383,7 +385,10 @@ int register_all() {
     add(std::string("suggest/none/") + s.label, kMillisecond, BM_Suggest, s, false);
   }
   for (const auto& s : sizes)
-    for (int k : {10, 20}) add("kmeans/k" + std::to_string(k) + "/" + s.label, kMillisecond, BM_KMeans, s, k);
+    for (int k : {10, 20})
+      for (bool refine : {true, false})
+        add(std::string(refine ? "kmeans" : "kmeans_lloyd") + "/k" + std::to_string(k) + "/" + s.label, kMillisecond,
+            BM_KMeans, s, k, refine);
   for (const auto& s : sizes) {
     [[maybe_unused]] const std::string sz = s.label;
 #ifdef HFREC_BENCH_WARD
