@@ -11,6 +11,8 @@ inline bool narrow_layout(float css_width) { return css_width < kNarrowWidth; }
 
 // Draws one frame of the app into the current ImGui context.
 void draw_frame(AppState& s);
+// The Recommendations tab (results_view.cpp).
+void draw_results_view(AppState& s, bool narrow);
 // The Clusters tab (cluster_view.cpp).
 void draw_clusters_view(AppState& s);
 
