@@ -5,6 +5,7 @@
 //
 // Index of this file:
 // [SECTION] Views and helpers
+// [SECTION] Controller::Impl: loading in slices
 // [SECTION] Loading and ticking
 // [SECTION] Intents
 // [SECTION] The automation API (window.hfrec): select, cluster, elbow, cancel, map points
@@ -13,6 +14,123 @@
 #include "app/controller_impl.h"
 
 namespace hfrec::app {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Controller::Impl: loading in slices
+//-----------------------------------------------------------------------------
+
+void Controller::Impl::ensure_clustering() {
+  if (s.view == View::clusters && index && !clusters.has_result() && !clusters.running())
+    (void)clusters.start(s.cluster_draft);  // a failure shows as no clustering
+}
+
+void Controller::Impl::finish_load(const std::string& result) {
+  int id = load ? load->id : 0;
+  load.reset();
+  s.busy = fetching;
+  s.progress = 0;
+  s.stage.clear();
+  platform.load_finished(id, result);
+  platform.state_changed();
+}
+
+bool Controller::Impl::tick(double budget_ms) {
+  if (!load) return false;
+  tick_started_ = std::chrono::steady_clock::now();
+  Load* current = load.get();
+  bool more = tick_load(budget_ms);
+  if (load.get() == current)  // still loading (finish_load() resets it and counts this tick)
+    load->work_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tick_started_).count();
+  return more;
+}
+
+bool Controller::Impl::fail_load(const std::string& what) {
+  s.error = what + (index ? ". The previous catalogue is still loaded." : "");
+  finish_load(fail(s.error));
+  return false;
+}
+
+bool Controller::Impl::tick_load(double budget_ms) {
+  if (load->loader) {
+    SliceTimer timer(budget_ms);
+    bool done = false;
+    // 500 rows at a time: a Hub JSON model object costs several times a CSV row.
+    while (!done && !timer.expired()) done = load->loader->step(500);
+    s.progress = static_cast<float>(0.05 + 0.85 * load->loader->progress());
+    if (!done) return true;
+    auto r = load->loader->take();
+    load->loader.reset();
+    if (!r.ok()) return fail_load("Could not load '" + load->name + "': " + r.error());
+    if (r.value().size() == 0) return fail_load("Could not load '" + load->name + "': it has no models");
+    Catalogue cat = std::move(r).value();
+    cat.name = load->name;
+    load->rows = cat.size();
+    load->builder = std::make_unique<IndexBuilder>(std::move(cat));
+    s.stage = "Indexing " + std::to_string(load->rows) + " models";
+    s.progress = 0.9f;
+    return true;
+  }
+  if (load->builder) {
+    bool done = load->builder->step(budget_ms);
+    s.progress = static_cast<float>(0.9 + 0.1 * load->builder->progress());
+    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->builder->stage();
+    if (!done) return true;
+    auto built = load->builder->take();
+    load->builder.reset();
+    if (!built.ok()) return fail_load("Could not index '" + load->name + "': " + built.error());
+    std::unique_ptr<Index> idx = std::move(built).value();
+    auto srch = std::make_unique<SearchIndex>(idx->catalogue());
+    using Ms = std::chrono::duration<double, std::milli>;
+    const auto now = std::chrono::steady_clock::now();
+    clusters.reset(nullptr);  // its jobs hold the old Index
+    search = std::move(srch);
+    index = std::move(idx);
+    clusters.reset(index.get());
+    const Catalogue& c = index->catalogue();
+    s.has_catalogue = true;
+    s.catalogue = CatalogueInfo{c.name,
+                                load->source,
+                                c.report.format,
+                                c.size(),
+                                c.report.warnings,
+                                Ms(now - load->started).count(),
+                                load->work_ms + Ms(now - tick_started_).count(),
+                                load->builtin                             ? "builtin"
+                                : load->source.empty()                    ? "file"
+                                : load->source.compare(0, 4, "hub:") == 0 ? "hub"
+                                                                          : "url"};
+    s.tasks = count_values(c, c.pipeline_tag);
+    s.libraries = count_values(c, c.library_name);
+    s.model_types = count_values(c, c.model_type);
+    {
+      std::vector<uint32_t> rows(c.size());
+      for (uint32_t r = 0; r < c.size(); ++r) rows[r] = r;
+      size_t n = std::min<size_t>(8, rows.size());
+      std::partial_sort(rows.begin(), rows.begin() + static_cast<long>(n), rows.end(),
+                        [&](uint32_t a, uint32_t b) { return tie_before(c, a, b); });
+      s.suggestions.clear();
+      for (size_t i = 0; i < n; ++i) s.suggestions.emplace_back(c.id(rows[i]));
+    }
+    s.error.clear();
+    s.notice.clear();
+    s.link_issues.clear();
+    s.link_suggestion.clear();
+    link_error = false;
+    // Filters and the query survive when the new catalogue has them.
+    if (!s.query.empty() && c.find(s.query) == kMissing) s.query.clear();
+    history.clear();
+    history_pos = -1;
+    sync_filter_flags();
+    run_search(s.search_buf);
+    recompute();
+    publish_url(false);
+    ensure_clustering();
+    finish_load(dump(json{{"ok", true}, {"rows", c.size()}, {"name", c.name}, {"warnings", c.report.warnings}}));
+    return false;
+  }
+  return false;
+}
 
 //-----------------------------------------------------------------------------
 // [SECTION] Views and helpers

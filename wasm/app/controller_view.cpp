@@ -103,6 +103,169 @@ Status read_view_json(const json& j, ViewParams& v) {
 
 }  // namespace
 
+// Searching, ranking, sorting and the selection (declared in controller_impl.h).
+
+void Controller::Impl::sync_filter_flags() {
+  // A filter value this catalogue lacks is listed too, marked, so it is never an invisible
+  // filter: the combo shows it and Clear filters removes it.
+  auto mark = [](std::vector<FilterOption>& opts, const std::vector<std::string>& on) {
+    opts.erase(std::remove_if(opts.begin(), opts.end(), [](const FilterOption& o) { return o.missing; }), opts.end());
+    for (auto& o : opts) o.on = std::find(on.begin(), on.end(), o.value) != on.end();
+    for (const auto& v : on)
+      if (std::none_of(opts.begin(), opts.end(), [&](const FilterOption& o) { return o.value == v; }))
+        opts.push_back({v, 0, true, true});
+  };
+  mark(s.tasks, filters.tasks);
+  mark(s.libraries, filters.libraries);
+  mark(s.model_types, filters.model_types);
+}
+
+void Controller::Impl::run_search(const std::string& text) {
+  s.search_text = text;
+  s.search_query = model_id_from_text(text);
+  s.search_hits.clear();
+  s.search_count = 0;
+  s.search_cursor = 0;
+  s.search_suggestion.clear();
+  if (!search) return;
+  SearchResult r = search->search(s.search_query, SearchParams{.limit = 50});
+  const Catalogue& c = index->catalogue();
+  for (const auto& h : r.hits)
+    s.search_hits.push_back({std::string(c.id(h.row)), match_kind_name(h.kind),
+                             std::string(c.value(c.pipeline_tag[h.row])), c.downloads[h.row]});
+  s.search_count = r.count;
+  if (r.count == 0 && !s.search_query.empty()) {
+    Suggestion sug = suggest_model(c, s.search_query);
+    if (sug.kind != SuggestKind::none) s.search_suggestion = c.id(sug.row);
+  }
+}
+
+ResultList Controller::Impl::run(const std::string& method_text) {
+  ResultList list;
+  list.method = method_text;
+  Method m;
+  if (!parse_method(method_text, m)) {
+    list.error = "unknown method '" + method_text + "'";
+    return list;
+  }
+  RecommendParams p;
+  p.method = m;
+  p.k = static_cast<size_t>(s.k);
+  p.filters = filters;
+  const Catalogue& c = index->catalogue();
+  const uint32_t query_row = c.find(s.query);  // kMissing: a free-text query
+  const auto t0 = std::chrono::steady_clock::now();
+  // A focused cluster restricts the candidates to its members.
+  auto r = clusters.filtering()
+               ? recommend_focused(*index, s.query, p, [&](uint32_t row) { return clusters.allowed(row); })
+               : index->recommend(s.query, p);
+  list.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!r.ok()) {
+    list.error = r.error();
+    return list;
+  }
+  int rank = 1;
+  for (const auto& rec : r.value()) {
+    ResultRow row;
+    row.model_id = c.id(rec.row);
+    row.score = rec.score;
+    row.downloads = c.downloads[rec.row];
+    row.task = c.value(c.pipeline_tag[rec.row]);
+    row.library = c.value(c.library_name[rec.row]);
+    row.model_type = c.value(c.model_type[rec.row]);
+    for (size_t i = 0; i < rec.shared.size() && i < 12; ++i) row.why += (i ? ", " : "") + rec.shared[i];
+    row.why_words = why_in_words(c, query_row, rec.shared);
+    row.rank = rank++;
+    list.rows.push_back(std::move(row));
+  }
+  return list;
+}
+
+void Controller::Impl::sort_list(ResultList& l) {
+  auto by = [&](const ResultRow& a, const ResultRow& b) {
+    if (s.sort == SortKey::downloads && a.downloads != b.downloads)
+      return s.sort_descending ? a.downloads > b.downloads : a.downloads < b.downloads;
+    if (s.sort == SortKey::score || a.downloads == b.downloads) {
+      if (s.sort == SortKey::score && !s.sort_descending) return a.rank > b.rank;
+    }
+    return a.rank < b.rank;
+  };
+  std::stable_sort(l.rows.begin(), l.rows.end(), by);
+}
+
+void Controller::Impl::recompute() {
+  s.primary = {};
+  s.secondary = {};
+  s.overlap = 0;
+  s.query_task.clear();
+  s.query_library.clear();
+  s.query_model_type.clear();
+  s.query_downloads = 0;
+  s.query_url.clear();
+  s.can_back = history_pos > 0;
+  s.can_forward = history_pos + 1 < static_cast<int>(history.size());
+  if (!index || s.query.empty()) {
+    clusters.set_highlight("", {});
+    platform.state_changed();
+    return;
+  }
+  const Catalogue& c = index->catalogue();
+  uint32_t row = c.find(s.query);
+  if (row != kMissing) {
+    s.query_task = c.value(c.pipeline_tag[row]);
+    s.query_library = c.value(c.library_name[row]);
+    s.query_model_type = c.value(c.model_type[row]);
+    s.query_downloads = c.downloads[row];
+    s.query_url = huggingface_url(s.query);
+  }
+  s.primary = run(s.method);
+  if (!s.compare.empty()) {
+    s.secondary = run(s.compare);
+    for (auto& a : s.primary.rows)
+      for (auto& b : s.secondary.rows)
+        if (a.model_id == b.model_id) {
+          a.in_both = b.in_both = true;
+          ++s.overlap;
+        }
+  }
+  sort_list(s.primary);
+  sort_list(s.secondary);
+  std::vector<std::string> ids;
+  for (const auto& r : s.primary.rows) ids.push_back(r.model_id);
+  clusters.set_highlight(s.query, ids);
+  platform.state_changed();
+}
+
+std::string Controller::Impl::select(std::string_view id, bool push) {
+  if (!index) return fail("no catalogue is loaded");
+  if (index->catalogue().find(id) == kMissing) {
+    std::string msg = "model '" + std::string(id) + "' is not in catalogue '" + s.catalogue.name + "'";
+    return fail(msg);
+  }
+  ViewParams v = view_params();
+  v.query = std::string(id);
+  if (link_error) {  // the link's model was missing; this one is chosen instead
+    s.error.clear();
+    link_error = false;
+  }
+  s.link_suggestion.clear();
+  apply_view(v);
+  publish_url(push);
+  return dump(json{{"ok", true}, {"results", s.primary.rows.size()}});
+}
+
+std::string Controller::Impl::export_list(ExportFormat format) {
+  std::vector<ExportList> lists;
+  auto add = [&](const ResultList& l) {
+    ExportList e{l.method, {}};
+    for (const auto& r : l.rows) e.rows.push_back(export_row(r));
+    lists.push_back(std::move(e));
+  };
+  add(s.primary);
+  if (!s.compare.empty()) add(s.secondary);
+  if (format == ExportFormat::csv) return export_csv(lists);
+  return export_json(ExportQuery{s.query, s.catalogue.name, s.k, filters}, lists);
+}
 ViewParams Controller::Impl::view_params() const {
   ViewParams v;
   v.query = s.query;
