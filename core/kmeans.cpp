@@ -102,13 +102,20 @@ double KMeansRun::sq_dist(size_t i, const double* c, double cnorm) const {
 
 void KMeansRun::start_restart() {
   const size_t n = m_.rows(), d = m_.n_cols;
-  cur_ = KMeansResult{};
+  // The buffers of the previous restart are reused: seeding writes every centre's whole row.
   cur_.k = k_;
-  cur_.centroids.assign(size_t(k_) * d, 0.0);
+  cur_.iterations = 0;
+  cur_.moves = 0;
+  cur_.inertia = 0;
+  cur_.centroids.resize(size_t(k_) * d);
+  cur_.labels.assign(n, 0);
   cnorm_.assign(k_, 0.0);
   closest_.assign(n, 0.0);
   pot_cum_.assign(n, 0.0);
   tmp_.assign(n, 0.0);
+  dist_.assign(n, 0.0);
+  if (sum_.size() != size_t(k_) * d) sum_.assign(size_t(k_) * d, 0.0);
+  cw_.assign(k_, 0.0);
   phase_ = Phase::first;
   center_ = 0;
   strict_converged_ = false;
@@ -124,18 +131,31 @@ bool KMeansRun::step(const SliceTimer& timer) {
 
 double KMeansRun::progress() const {
   if (phase_ == Phase::done) return 1.0;
-  double within = phase_ == Phase::refine  ? 0.9 + 0.1 * std::min(1.0, passes_ / 10.0)
-                  : phase_ == Phase::lloyd ? 0.5 + 0.4 * std::min(1.0, cur_.iterations / 20.0)
-                                           : 0.5 * center_ / std::max(1, k_);
+  double within = 0.5 * center_ / std::max(1, k_);
+  if (phase_ == Phase::assign || phase_ == Phase::accumulate || phase_ == Phase::update)
+    within = 0.5 + 0.4 * std::min(1.0, cur_.iterations / 20.0);
+  else if (phase_ != Phase::first && phase_ != Phase::candidates) within = 0.9 + 0.1 * std::min(1.0, passes_ / 10.0);
   return (restart_ + within) / p_.restarts;
 }
 
 std::string KMeansRun::stage() const {
   if (phase_ == Phase::done) return "k-means done";
-  return "k-means restart " + std::to_string(restart_ + 1) + "/" + std::to_string(p_.restarts) +
-         (phase_ == Phase::refine  ? ", refining (pass " + std::to_string(passes_ + 1) + ")"
-          : phase_ == Phase::lloyd ? ", iteration " + std::to_string(cur_.iterations + 1)
-                                   : ", seeding");
+  std::string what = ", seeding";
+  if (phase_ == Phase::assign && final_) what = ", final assignment";
+  else if (phase_ == Phase::assign || phase_ == Phase::accumulate || phase_ == Phase::update)
+    what = ", iteration " + std::to_string(cur_.iterations + 1);
+  else if (phase_ != Phase::first && phase_ != Phase::candidates)
+    what = ", refining (pass " + std::to_string(passes_ + 1) + ")";
+  return "k-means restart " + std::to_string(restart_ + 1) + "/" + std::to_string(p_.restarts) + what;
+}
+
+size_t KMeansRun::points_piece() const {
+  return std::min<size_t>(m_.rows() - cursor_, std::max<uint64_t>(1, kPieceUnits / uint64_t(k_)));
+}
+
+size_t KMeansRun::centres_piece() const {
+  const uint64_t d = std::max<uint64_t>(1, m_.n_cols);
+  return std::min<size_t>(size_t(k_) - cursor_, std::max<uint64_t>(1, kPieceUnits * kCoordsPerUnit / d));
 }
 
 void KMeansRun::unit(const SliceTimer& timer) {
@@ -157,6 +177,10 @@ void KMeansRun::unit(const SliceTimer& timer) {
     trial_ = 0;
     best_trial_pot_ = std::numeric_limits<double>::infinity();
   };
+  auto start_lloyd = [&]() {
+    prev_labels_.assign(n, std::numeric_limits<uint32_t>::max());
+    start_assign(false);
+  };
   switch (phase_) {
     case Phase::first: {
       // First centre: a uniformly random catalogue row, i.e. a point with probability w_i / sum(w).
@@ -168,8 +192,7 @@ void KMeansRun::unit(const SliceTimer& timer) {
       for (size_t i = 0; i < n; ++i) closest_[i] = sq_dist(i, &cur_.centroids[0], cnorm_[0]);
       center_ = 1;
       if (k_ == 1) {
-        phase_ = Phase::lloyd;
-        prev_labels_.assign(n, std::numeric_limits<uint32_t>::max());
+        start_lloyd();
       } else {
         phase_ = Phase::candidates;
         draw_candidates();
@@ -197,36 +220,69 @@ void KMeansRun::unit(const SliceTimer& timer) {
       if (++trial_ < candidates_.size()) return;
       set_centroid(center_, best_trial_);
       closest_.swap(best_trial_closest_);
-      if (++center_ < k_) {
-        draw_candidates();
-      } else {
-        phase_ = Phase::lloyd;
-        prev_labels_.assign(n, std::numeric_limits<uint32_t>::max());
+      if (++center_ < k_) draw_candidates();
+      else start_lloyd();
+      return;
+    }
+    case Phase::assign: assign_piece(timer); return;
+    case Phase::accumulate:
+      timer.charge(n);
+      accumulate();
+      return;
+    case Phase::update: update_piece(timer); return;
+    case Phase::refine_sums: {
+      timer.charge(n);
+      std::fill(cw_.begin(), cw_.end(), 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t c = cur_.labels[i];
+        cw_[c] += w_[i];
+        for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q)
+          sum_[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
+      }
+      passes_ = 0;
+      snorm_.assign(k_, 0.0);
+      phase_ = Phase::refine_norms;
+      cursor_ = 0;
+      return;
+    }
+    case Phase::refine_norms: {
+      // Squared norms of the sums, exact at the start of each pass (moves update them incrementally).
+      const size_t m = centres_piece();
+      timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
+      for (size_t c = cursor_; c < cursor_ + m; ++c) {
+        const double* s = &sum_[c * d];
+        double sn = 0;
+        for (size_t j = 0; j < d; ++j) sn += s[j] * s[j];
+        snorm_[c] = sn;
+      }
+      cursor_ += m;
+      if (cursor_ == size_t(k_)) {
+        phase_ = Phase::refine;
+        cursor_ = 0;
+        moved_ = false;
       }
       return;
     }
-    case Phase::lloyd: {
-      timer.charge(n * size_t(k_));
-      const int restart = restart_;
-      assign_and_update();
-      if (restart_ != restart || phase_ != Phase::lloyd) timer.charge(n * size_t(k_));  // the final assignment
-      return;
-    }
-    case Phase::refine: {
-      timer.charge(n * size_t(k_));
-      if (!refine_pass() || ++passes_ >= p_.max_refine_passes) finish_restart();
-      return;
-    }
+    case Phase::refine: refine_piece(timer); return;
+    case Phase::refine_centres: refine_centres_piece(timer); return;
     case Phase::done: return;
   }
 }
 
-void KMeansRun::assign_and_update() {
+// Lloyd's assignment (or the restart's final one): each point of the piece to its nearest centre.
+void KMeansRun::start_assign(bool final) {
+  phase_ = Phase::assign;
+  final_ = final;
+  cursor_ = 0;
+  if (final) cur_.inertia = 0;
+}
+
+void KMeansRun::assign_piece(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
+  const size_t m = points_piece();
+  timer.charge(m * size_t(k_));
   auto& labels = cur_.labels;
-  labels.resize(n);
-  std::vector<double> dist(n);
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = cursor_; i < cursor_ + m; ++i) {
     double best = std::numeric_limits<double>::infinity();
     uint32_t bl = 0;
     for (int c = 0; c < k_; ++c) {
@@ -236,83 +292,98 @@ void KMeansRun::assign_and_update() {
         bl = static_cast<uint32_t>(c);
       }
     }
-    labels[i] = bl;
-    dist[i] = best;
+    if (!final_) {
+      labels[i] = bl;
+      dist_[i] = best;
+    } else {
+      // scikit-learn reruns the E-step against the final centres unless strictly converged (it
+      // is harmless when it did); then the inertia.
+      if (!strict_converged_) labels[i] = bl;
+      const uint32_t l = labels[i];
+      cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+    }
   }
-  std::vector<double> next(size_t(k_) * d, 0.0), cw(k_, 0.0);
+  cursor_ += m;
+  if (cursor_ < n) return;
+  if (!final_) {
+    phase_ = Phase::accumulate;
+  } else if (p_.refine && k_ > 1) {
+    phase_ = Phase::refine_sums;
+  } else {
+    finish_restart();
+  }
+}
+
+// The clusters' weighted sums, then empty clusters take the points farthest from their centres
+// (scikit-learn's _relocate_empty_clusters; labels are left as they are, only the centres move).
+void KMeansRun::accumulate() {
+  const size_t n = m_.rows(), d = m_.n_cols;
+  const auto& labels = cur_.labels;
+  std::fill(cw_.begin(), cw_.end(), 0.0);
   for (size_t i = 0; i < n; ++i) {
     const uint32_t c = labels[i];
-    cw[c] += w_[i];
+    cw_[c] += w_[i];
     for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q)
-      next[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
+      sum_[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
   }
-  // Empty clusters take the points farthest from their centres (scikit-learn's
-  // _relocate_empty_clusters); labels are left as they are, only the centres move.
   std::vector<int> empty;
   for (int c = 0; c < k_; ++c)
-    if (cw[c] == 0) empty.push_back(c);
+    if (cw_[c] == 0) empty.push_back(c);
   if (!empty.empty()) {
     std::vector<size_t> order(n);
     for (size_t i = 0; i < n; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dist[a] > dist[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dist_[a] > dist_[b]; });
     for (size_t e = 0; e < empty.size() && e < n; ++e) {
       const size_t far = order[e];
       const uint32_t old = labels[far];
       const int nc = empty[e];
       for (uint64_t q = m_.indptr[far]; q < m_.indptr[far + 1]; ++q) {
-        next[size_t(old) * d + m_.indices[q]] -= w_[far] * m_.value(q);
-        next[size_t(nc) * d + m_.indices[q]] = w_[far] * m_.value(q);
+        sum_[size_t(old) * d + m_.indices[q]] -= w_[far] * m_.value(q);
+        sum_[size_t(nc) * d + m_.indices[q]] = w_[far] * m_.value(q);
       }
-      cw[nc] = w_[far];
-      cw[old] -= w_[far];
+      cw_[nc] = w_[far];
+      cw_[old] -= w_[far];
     }
   }
-  double shift = 0;
-  for (int c = 0; c < k_; ++c) {
-    double* nc = &next[size_t(c) * d];
-    const double* oc = &cur_.centroids[size_t(c) * d];
-    if (cw[c] > 0)
-      for (size_t j = 0; j < d; ++j) nc[j] /= cw[c];
-    else std::copy(oc, oc + d, nc);
-    double cn = 0;
-    for (size_t j = 0; j < d; ++j) {
-      shift += (nc[j] - oc[j]) * (nc[j] - oc[j]);
-      cn += nc[j] * nc[j];
-    }
-    cnorm_[c] = cn;
-  }
-  cur_.centroids.swap(next);
-  ++cur_.iterations;
-  if (labels == prev_labels_) {
-    strict_converged_ = true;
-    finish_lloyd();
-    return;
-  }
-  prev_labels_ = labels;
-  if (shift <= tol_ || cur_.iterations >= p_.max_iter) finish_lloyd();
+  phase_ = Phase::update;
+  cursor_ = 0;
+  shift_ = 0;
 }
 
-void KMeansRun::finish_lloyd() {
+// Each centre of the piece moves to its cluster's mean (an empty one stays), its sum row cleared.
+void KMeansRun::update_piece(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
-  // Final E-step against the final centres (scikit-learn reruns it unless strictly converged;
-  // it is harmless when it did), then the inertia.
-  cur_.inertia = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    uint32_t bl = 0;
-    for (int c = 0; c < k_; ++c) {
-      double dd = sq_dist(i, &cur_.centroids[size_t(c) * d], cnorm_[c]);
-      if (dd < best) {
-        best = dd;
-        bl = static_cast<uint32_t>(c);
+  const size_t m = centres_piece();
+  timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
+  for (size_t c = cursor_; c < cursor_ + m; ++c) {
+    double* s = &sum_[c * d];
+    double* oc = &cur_.centroids[c * d];
+    double cn = 0;
+    if (cw_[c] > 0) {
+      for (size_t j = 0; j < d; ++j) {
+        const double nc = s[j] / cw_[c];
+        shift_ += (nc - oc[j]) * (nc - oc[j]);
+        oc[j] = nc;
+        cn += nc * nc;
       }
+    } else {
+      for (size_t j = 0; j < d; ++j) cn += oc[j] * oc[j];
     }
-    if (!strict_converged_) cur_.labels[i] = bl;
-    const uint32_t l = cur_.labels[i];
-    cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+    std::fill(s, s + d, 0.0);
+    cnorm_[c] = cn;
   }
-  if (p_.refine && k_ > 1) start_refine();
-  else finish_restart();
+  cursor_ += m;
+  if (cursor_ < size_t(k_)) return;
+  ++cur_.iterations;
+  if (cur_.labels == prev_labels_) {
+    strict_converged_ = true;
+    start_assign(true);
+    return;
+  }
+  prev_labels_ = cur_.labels;
+  if (shift_ <= tol_ || cur_.iterations >= p_.max_iter) start_assign(true);
+  else start_assign(false);
+  (void)n;
 }
 
 // Hartigan's refinement. Centres are the weighted means of the current labels, kept as sums so a
@@ -320,33 +391,13 @@ void KMeansRun::finish_lloyd() {
 //   w·W_B/(W_B + w)·|x − c_B|² − w·W_A/(W_A − w)·|x − c_A|²   (W: a cluster's weight),
 // and a pass moves each point, in order, to the cluster that lowers it most, if any. A cluster
 // never gives up its last point.
-void KMeansRun::start_refine() {
+void KMeansRun::refine_piece(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
-  sum_.assign(size_t(k_) * d, 0.0);
-  cw_.assign(k_, 0.0);
-  snorm_.assign(k_, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t c = cur_.labels[i];
-    cw_[c] += w_[i];
-    for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q)
-      sum_[size_t(c) * d + m_.indices[q]] += w_[i] * m_.value(q);
-  }
-  passes_ = 0;
-  phase_ = Phase::refine;
-}
-
-bool KMeansRun::refine_pass() {
-  const size_t n = m_.rows(), d = m_.n_cols;
-  // Squared norms of the sums, exact at the start of each pass (moves update them incrementally).
-  for (int c = 0; c < k_; ++c) {
-    const double* s = &sum_[size_t(c) * d];
-    double sn = 0;
-    for (size_t j = 0; j < d; ++j) sn += s[j] * s[j];
-    snorm_[c] = sn;
-  }
-  std::vector<double> dots(k_);
-  bool moved = false;
-  for (size_t i = 0; i < n; ++i) {
+  const size_t m = points_piece();
+  timer.charge(m * size_t(k_));
+  std::vector<double>& dots = tmp_;  // free outside seeding
+  if (dots.size() < size_t(k_)) dots.resize(k_);
+  for (size_t i = cursor_; i < cursor_ + m; ++i) {
     const uint32_t a = cur_.labels[i];
     const double w = w_[i];
     if (cw_[a] <= w) continue;
@@ -385,32 +436,51 @@ bool KMeansRun::refine_pass() {
     cw_[to] += w;
     cur_.labels[i] = static_cast<uint32_t>(to);
     ++cur_.moves;
-    moved = true;
+    moved_ = true;
   }
-  return moved;
+  cursor_ += m;
+  if (cursor_ < n) return;
+  cursor_ = 0;
+  if (moved_ && ++passes_ < p_.max_refine_passes) {
+    phase_ = Phase::refine_norms;
+  } else {
+    if (!moved_) ++passes_;
+    phase_ = Phase::refine_centres;
+  }
 }
 
-void KMeansRun::finish_restart() {
+// Centres are the means of the refined labels (sum rows cleared); then the inertia against them.
+void KMeansRun::refine_centres_piece(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
-  if (phase_ == Phase::refine) {
-    // Centres are the means of the refined labels; the inertia is measured against them.
-    for (int c = 0; c < k_; ++c) {
-      double* cc = &cur_.centroids[size_t(c) * d];
-      const double* s = &sum_[size_t(c) * d];
+  if (cursor_ < size_t(k_)) {
+    const size_t m = centres_piece();
+    timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
+    for (size_t c = cursor_; c < cursor_ + m; ++c) {
+      double* cc = &cur_.centroids[c * d];
+      double* s = &sum_[c * d];
       double cn = 0;
       for (size_t j = 0; j < d; ++j) {
         cc[j] = cw_[c] > 0 ? s[j] / cw_[c] : cc[j];
         cn += cc[j] * cc[j];
       }
+      std::fill(s, s + d, 0.0);
       cnorm_[c] = cn;
     }
-    cur_.inertia = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t l = cur_.labels[i];
-      cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
-    }
+    cursor_ += m;
+    return;
   }
-  if (cur_.inertia < best_.inertia) best_ = std::move(cur_);
+  timer.charge(n);
+  cur_.inertia = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t l = cur_.labels[i];
+    cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+  }
+  finish_restart();
+}
+
+void KMeansRun::finish_restart() {
+  // The better restart is kept; the other's buffers serve the next restart.
+  if (cur_.inertia < best_.inertia) std::swap(best_, cur_);
   if (++restart_ < p_.restarts) start_restart();
   else phase_ = Phase::done;
 }

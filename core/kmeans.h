@@ -53,10 +53,12 @@ struct KMeansResult {
   int k = 0;
 };
 
-// A resumable k-means: each step() does whole units (one k-means++ candidate, one Lloyd iteration
-// or one refinement pass, O(points × k × nnz per row)) until the slice timer expires. Work units
-// (SliceTimer): one per point-to-centre distance: points per seeding candidate, points × k per
-// iteration or pass (twice that for a restart's last iteration, which ends with a final assignment).
+// A resumable k-means in bounded pieces, so no step of a browser's job runs long whatever k is.
+// Work units (SliceTimer): one per point-to-centre distance, and one per kCoordsPerUnit centre
+// coordinates written. A piece (the work between two deadline checks) is one of: a seeding
+// candidate (points units), a run of points against every centre (at most max(k, kPieceUnits)),
+// a run of centres updated (about kPieceUnits), or one pass over the points (summing them into
+// their clusters, or the inertia).
 class KMeansRun {
  public:
   // points and weights must outlive the run; empty weights mean all 1.
@@ -70,16 +72,38 @@ class KMeansRun {
   const KMeansResult& result() const { return best_; }
   KMeansResult take() { return std::move(best_); }
 
+  static constexpr uint64_t kPieceUnits = 1 << 16;
+  static constexpr uint64_t kCoordsPerUnit = 32;
+
  private:
-  enum class Phase { first, candidates, lloyd, refine, done };
+  // A restart: first -> candidates (k-means++) -> Lloyd iterations (assign -> accumulate ->
+  // update) -> the final assignment (assign) -> refinement passes (refine_sums once, then
+  // refine_norms -> refine per pass) -> refine_centres -> the next restart or done.
+  enum class Phase {
+    first,
+    candidates,
+    assign,
+    accumulate,
+    update,
+    refine_sums,
+    refine_norms,
+    refine,
+    refine_centres,
+    done
+  };
   void unit(const SliceTimer& timer);
   void start_restart();
-  void assign_and_update();
-  void finish_lloyd();
-  void start_refine();
-  bool refine_pass();
+  void start_assign(bool final);
+  void assign_piece(const SliceTimer& timer);
+  void accumulate();
+  void update_piece(const SliceTimer& timer);
+  void refine_piece(const SliceTimer& timer);
+  void refine_centres_piece(const SliceTimer& timer);
   void finish_restart();
   double sq_dist(size_t i, const double* c, double cnorm) const;
+  // The half-open range of points (or centres) the next piece covers from cursor_.
+  size_t points_piece() const;
+  size_t centres_piece() const;
 
   const CsrMatrix& m_;
   std::vector<double> w_;
@@ -102,9 +126,16 @@ class KMeansRun {
   std::vector<double> best_trial_closest_, tmp_;
   std::vector<uint32_t> prev_labels_;
   bool strict_converged_ = false;
-  // Refinement: per-cluster weighted sums (k × n_cols), weights and squared norms of the sums.
-  std::vector<double> sum_, cw_, snorm_;
+  // Lloyd: each point's distance to its centre, the clusters' weighted sums (k × n_cols, all zero
+  // between uses: a centre's update clears its row) and weights, the centres' squared shift.
+  size_t cursor_ = 0;   // the next point or centre of the phase
+  bool final_ = false;  // the assignment is the restart's final one (then the inertia)
+  std::vector<double> dist_, sum_, cw_;
+  double shift_ = 0;
+  // Refinement: the squared norms of the sums, the passes made, whether this pass moved a point.
+  std::vector<double> snorm_;
   int passes_ = 0;
+  bool moved_ = false;
   KMeansResult best_;
 };
 

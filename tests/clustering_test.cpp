@@ -142,12 +142,15 @@ uint64_t total_work(Job& job) {
 }
 
 // The most work one piece of a clustering may be (clustering.h): a pass over the catalogue's rows,
-// or 2 × points × k for k-means (a Lloyd iteration and a restart's final assignment).
+// or for k-means one of its pieces (kmeans.h): a pass over the points, a run of points against
+// every centre (kPieceUnits, or k when k is larger) or a run of centres updated.
 uint64_t piece_bound(const Index& idx, const ClusterRequest& req) {
-  const uint64_t points =
-      req.features == FeatureSpace::attributes ? idx.attributes().groups.size() : idx.soup().groups.size();
-  const uint64_t k = req.algo == ClusterAlgo::kmeans ? uint64_t(req.k) : 1;
-  return std::max<uint64_t>(idx.catalogue().size(), 2 * points * k);
+  const auto& groups = req.features == FeatureSpace::attributes ? idx.attributes().groups : idx.soup().groups;
+  uint64_t bound = std::max<uint64_t>(idx.catalogue().size(), groups.size());
+  if (req.algo == ClusterAlgo::kmeans)
+    bound = std::max<uint64_t>(
+        {bound, KMeansRun::kPieceUnits + uint64_t(req.k), groups.rows.n_cols / KMeansRun::kCoordsPerUnit + 1});
+  return bound;
 }
 
 std::string describe(const ClusterRequest& r) {

@@ -108,6 +108,41 @@ TEST(KmeansTest, SlicedRunEqualsRunToEnd) {
   EXPECT_EQ(run.result().inertia, whole.inertia);
 }
 
+// Overlapping sparse 0/1 rows with weights 1..3, like the catalogue's collapsed attribute rows.
+CsrMatrix overlapping(int n, int d, uint64_t seed, std::vector<double>& w) {
+  ClusterRng rng(seed);
+  std::vector<std::vector<double>> rows(n, std::vector<double>(d, 0.0));
+  w.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < d; ++j)
+      if (rng.uniform() < 0.3) rows[i][j] = 1;
+    w[i] = 1 + double(rng.below(3));
+  }
+  return csr(rows);
+}
+
+// No piece of work grows with k × points: with k = 200 on 2,000 points (400,000 distances an
+// iteration) each piece stays within KMeansRun::kPieceUnits + k, and the result is the same.
+TEST(KmeansTest, PiecesStayBoundedWhateverK) {
+  std::vector<double> w;
+  const CsrMatrix m = overlapping(2000, 40, 5, w);
+  const KMeansParams p{.k = 200, .restarts = 1, .seed = 3, .max_iter = 3};
+  KMeansRun run(m, w, p);
+  uint64_t largest = 0, total = 0;
+  while (true) {
+    const SliceTimer t = SliceTimer::work(1);
+    const bool done = run.step(t);
+    largest = std::max(largest, t.largest_piece());
+    total += t.charged();
+    if (done) break;
+  }
+  EXPECT_LE(largest, KMeansRun::kPieceUnits + 200);
+  EXPECT_GT(total, 3 * uint64_t(2000) * 200);  // three iterations' distances at least
+  const KMeansResult whole = kmeans(m, w, p);
+  EXPECT_EQ(run.result().labels, whole.labels);
+  EXPECT_EQ(run.result().inertia, whole.inertia);
+}
+
 TEST(KmeansTest, KLargerThanPointsIsClamped) {
   CsrMatrix m = csr({{1, 0}, {0, 1}});
   KMeansResult r = kmeans(m, {}, KMeansParams{.k = 5});
@@ -135,19 +170,6 @@ double labelling_inertia(const CsrMatrix& m, const std::vector<double>& w, const
     for (size_t j = 0; j < d; ++j)
       s += w[i] * (x[i][j] - mean[labels[i] * d + j]) * (x[i][j] - mean[labels[i] * d + j]);
   return s;
-}
-
-// Overlapping sparse 0/1 rows with weights 1..3, like the catalogue's collapsed attribute rows.
-CsrMatrix overlapping(int n, int d, uint64_t seed, std::vector<double>& w) {
-  ClusterRng rng(seed);
-  std::vector<std::vector<double>> rows(n, std::vector<double>(d, 0.0));
-  w.assign(n, 0.0);
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < d; ++j)
-      if (rng.uniform() < 0.3) rows[i][j] = 1;
-    w[i] = 1 + double(rng.below(3));
-  }
-  return csr(rows);
 }
 
 // After refinement no single point can move to another cluster and lower the inertia, which
