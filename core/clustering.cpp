@@ -352,6 +352,29 @@ Result<ClusterResult> ClusterJob::take() {
   return std::move(impl_->res);
 }
 
+double estimate_cluster_seconds(const Index& index, const ClusterRequest& r) {
+  const Groups& g = r.features == FeatureSpace::attributes ? index.attributes().groups : index.soup().groups;
+  const double n = static_cast<double>(g.size());
+  if (n == 0) return 0;
+  const double ops = static_cast<double>(g.rows.nnz()) / n + 4;  // per distance
+  const double d = g.rows.n_cols;
+  double seconds = 0;
+  switch (r.algo) {
+    case ClusterAlgo::kmeans: {
+      const double k = std::clamp(static_cast<double>(r.k), 1.0, n);
+      seconds = std::max(1, r.restarts) * n * k * (8 + std::log(k)) * ops * 5.2e-9 + k * k * d * 1.1e-8;
+      break;
+    }
+    case ClusterAlgo::ward:
+    case ClusterAlgo::dbscan: seconds = n * n * ops * 3.0e-9; break;
+  }
+  if (r.metrics) {
+    const double m = r.silhouette_sample ? std::min(n, static_cast<double>(r.silhouette_sample)) : n;
+    seconds += m * m * ops * 0.7e-9;
+  }
+  return seconds;
+}
+
 Result<std::unique_ptr<ClusterJob>> start_cluster(const Index& index, const ClusterRequest& request) {
   const std::string err = validate(index, request);
   if (!err.empty()) return Error{err};

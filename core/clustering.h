@@ -99,6 +99,20 @@ Result<std::unique_ptr<ClusterJob>> start_cluster(const Index& index, const Clus
 // Runs a request to the end (CLI, tests).
 Result<ClusterResult> cluster(const Index& index, const ClusterRequest& request);
 
+// A rough estimate of a request's running time natively on this project's 2-core machine, in
+// seconds, from what drives its cost: distinct points n, their non-zeros per row z, k and the
+// features d. k-means: restarts·n·k·(8 + ln k) distances plus k²·d (metrics and names at large k);
+// Ward: n² pairs; DBSCAN: n² pairs (an upper bound: its neighbourhoods prune); the exact
+// silhouette: n² pairs (or the sample's). Each distance or pair costs about z + 4 operations.
+// Calibrated on the 10k catalogue (k-means on tf-idf at k = 10, 50, 200; Ward on tf-idf; the
+// silhouette), within a factor of 2 there (hfrec_bench slices/cluster prints it beside the measured
+// time as estimate_s); WebAssembly in Chromium is about twice as slow.
+double estimate_cluster_seconds(const Index& index, const ClusterRequest& request);
+
+// Above this estimate a clustering waits for an explicit request (the Run button, the API)
+// instead of starting by itself when a link or a load opens the cluster view.
+constexpr double kAutoStartSeconds = 3.0;
+
 // A new cut of a Ward result (the dendrogram's cut line): by k, or by height when height >= 0.
 // Labels, sizes, names and metrics are recomputed (silhouette as the original request asked);
 // the dendrogram and map are kept.

@@ -287,6 +287,32 @@ std::string csv_head(const std::string& path, size_t rows) {
   return text;
 }
 
+// The estimate that holds long clusterings back from starting by themselves: on the 10k catalogue
+// the app's defaults start (k-means and Ward on attributes, k-means on tf-idf at k = 10), while
+// k-means at k = 2000 on tf-idf (minutes) and Ward on tf-idf (3.5 s natively, about twice that in
+// the browser) wait for Run. It grows with k and with the restarts, and with rows for Ward.
+// (Its calibration against measured times is a benchmark: slices/cluster, estimate_s.)
+TEST(ClusteringTest, EstimateHoldsLongJobsBack) {
+  HFREC_REQUIRE_SHARED_CATALOGUE(path);
+  auto loaded = load_catalogue_file(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  Index idx(std::move(loaded).value());
+  auto est = [&](ClusterRequest r) { return estimate_cluster_seconds(idx, r); };
+  using enum ClusterAlgo;
+  EXPECT_LT(est({.algo = kmeans, .k = 10}), kAutoStartSeconds);
+  EXPECT_LT(est({.algo = ward, .k = 10}), kAutoStartSeconds);
+  EXPECT_LT(est({.algo = dbscan}), kAutoStartSeconds);
+  EXPECT_LT(est({.algo = kmeans, .features = FeatureSpace::tfidf, .k = 10}), kAutoStartSeconds);
+  EXPECT_GT(est({.algo = kmeans, .features = FeatureSpace::tfidf, .k = 2000}), 60.0);
+  EXPECT_GT(est({.algo = ward, .features = FeatureSpace::tfidf, .k = 8}), kAutoStartSeconds);
+  EXPECT_LT(est({.algo = kmeans, .k = 10}), est({.algo = kmeans, .k = 20}));
+  EXPECT_LT(est({.algo = kmeans, .k = 10, .restarts = 2}), est({.algo = kmeans, .k = 10}));
+  // k beyond the distinct points is clamped as the clustering clamps it.
+  EXPECT_EQ(est({.algo = kmeans, .k = 100000}), est({.algo = kmeans, .k = 50000}));
+  Index small(families());
+  EXPECT_LT(estimate_cluster_seconds(small, {.algo = ward, .k = 3}), est({.algo = ward, .k = 10}));
+}
+
 TEST(ClusteringTest, RealCatalogueSlices) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   auto loaded = load_catalogue(csv_head(path, kRealRows), "hf_models_10k.csv");

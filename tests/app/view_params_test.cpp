@@ -217,5 +217,31 @@ TEST(ViewParams, ALinksClusterCountAboveTheRowsIsNamedWhenOpened) {
   EXPECT_EQ(a.state.clusters.error, "");
 }
 
+// A link that opens the cluster view starts a clustering by itself only when it is short: above
+// the threshold (here 0 s, so any) it waits, says why, and Run starts it.
+TEST(ViewParams, ALinksLongClusteringWaitsForRun) {
+  App a;
+  ASSERT_EQ(a.load()["ok"], true);
+  a.state.clusters.auto_start_seconds = 0;
+  json r = a.call(a.controller.apply_link("#model=gpt2&view=clusters&algo=kmeans&features=tfidf&ck=7", -1));
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  a.run();
+  EXPECT_FALSE(a.state.clusters.running);
+  EXPECT_FALSE(a.state.clusters.has_result);
+  const json st = json::parse(a.controller.state_json());
+  const std::string held = st["clusterHeld"];
+  EXPECT_EQ(held.rfind("This clustering (kmeans on tfidf, k = 7) would take about ", 0), 0u) << held;
+  EXPECT_NE(held.find("press Run to start it"), std::string::npos) << held;
+  EXPECT_EQ(st["clusters"], nullptr);
+  // Run starts it, with the link's parameters, and the notice goes.
+  a.state.intents.push_back({Intent::run_cluster, ""});
+  a.controller.apply_intents();
+  EXPECT_EQ(a.state.clusters.held, "");
+  a.run();
+  ASSERT_TRUE(a.state.clusters.has_result) << a.state.clusters.error;
+  EXPECT_EQ(a.state.clusters.params.features, "tfidf");
+  EXPECT_EQ(a.state.clusters.clusters.size(), 7u);
+}
+
 }  // namespace
 }  // namespace hfrec::app

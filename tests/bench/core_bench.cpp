@@ -346,6 +346,9 @@ void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req
     state.counters["clusters"] = static_cast<double>(r.value().sizes.size());
   }
   state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  // What the app's auto-start rule thought it would take (core's estimate_cluster_seconds), beside
+  // the measured time: its calibration.
+  state.counters["estimate_s"] = hfrec::estimate_cluster_seconds(*idx, req);
 }
 
 std::vector<Size> selected_sizes() {

@@ -1,9 +1,10 @@
 // End-to-end tests of forgiving links and search: a link keeps its valid parameters and names the
 // rest, a model id in other letter case opens, a missing one gets "did you mean", the search box
-// takes Hub URLs and offers the nearest model when nothing matches.
+// takes Hub URLs and offers the nearest model when nothing matches; a link to a long clustering
+// waits for Run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickWidget, openPage, settle, state, useBrowser } from './helpers.mjs';
+import { clickWidget, openPage, settle, state, useBrowser, widget } from './helpers.mjs';
 
 let app;  // {context, page, errors}: a page for the search tests
 const env = useBrowser(async ({ browser, server }) => {
@@ -101,4 +102,35 @@ test('a search with no match offers the nearest model', async () => {
   await clickWidget(page, 'Did you mean gpt2-medium?');
   await page.waitForFunction(() => window.hfrec.state().query === 'gpt2-medium');
   assert.deepEqual(app.errors, []);
+});
+
+// Issue 16, item 5: a link alone never sets a long clustering going. k-means with k = 2000 on
+// tf-idf (minutes of work) waits with a message in the cluster view; the Run button starts it.
+test('a link to a long clustering waits for Run instead of starting it', async (t) => {
+  const o = await openLink('#view=clusters&algo=kmeans&features=tfidf&ck=2000');
+  try {
+    if (o.s.catalogue.rows < 10000) {
+      t.skip(`needs the 10k catalogue as the default (this build has ${o.s.catalogue.rows} rows)`);
+      return;
+    }
+    assert.equal(o.s.view, 'clusters');
+    assert.equal(o.s.clusterJob.running, false);
+    assert.equal(o.s.clusters, null);
+    assert.match(o.s.clusterHeld,
+      /^This clustering \(kmeans on tfidf, k = 2000\) would take about \d+ s or more, so it waits: press Run to start it\.$/);
+    // Press Run (not clickWidget: it waits for the page to go idle, and this job runs for minutes).
+    const run = await widget(o.page, 'Run');
+    assert.ok(run, 'the Run button');
+    await o.page.mouse.move(run.cx, run.cy);
+    await o.page.mouse.click(run.cx, run.cy);
+    await o.page.waitForFunction(() => window.hfrec.state().clusterJob.running);
+    const s = await state(o.page);
+    assert.equal(s.clusterHeld, '');
+    assert.equal(s.clusterJob.running, true);
+    await o.page.evaluate(() => window.hfrec.cancel());
+    await o.page.waitForFunction(() => !window.hfrec.state().clusterJob.running);
+    assert.deepEqual(o.errors, []);
+  } finally {
+    await o.close();
+  }
 });

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clustering.h"  // kAutoStartSeconds
 #include "core/map_grid.h"
 #include "core/query.h"  // Method, Filters
 
@@ -129,6 +130,10 @@ struct ClusterState {
   double wall_seconds = 0;  // from Run to the result, as waited (frames drawn between steps included)
   int focus = -2;           // cluster shown alone: >= 0, -1 noise, -2 none
   std::string note;         // what the result differs in from the request (k-means k above the distinct rows)
+  // A clustering the view would have started by itself (a link, a load) but held back as too
+  // long (estimate above auto_start_seconds): says so and waits for Run. Empty otherwise.
+  std::string held;
+  double auto_start_seconds = kAutoStartSeconds;
 
   // The map: per catalogue row, its position in the unit square (y up) and a uniform grid over
   // the points (core/map_grid.h: culling, level of detail, the nearest point), label, size factor.

@@ -385,8 +385,15 @@ Status ClusterController::start(const ClusterParams& p, int job_id) {
   c.progress = 0;
   c.stage = "starting";
   c.error.clear();
+  c.held.clear();
   d.platform.state_changed();
   return Status::Ok();
+}
+
+double ClusterController::estimate_seconds(const ClusterParams& p) const {
+  const auto& d = *impl_;
+  if (!d.index) return 0;
+  return estimate_cluster_seconds(*d.index, Impl::request_of(p, d.index->catalogue().size()));
 }
 
 Status ClusterController::start_elbow(const std::string& features, int job_id) {

@@ -46,6 +46,8 @@ class ClusterController {
   void set_pending_focus(int label);
 
   bool running() const;
+  // The clustering's estimated native running time (core's estimate_cluster_seconds).
+  double estimate_seconds(const ClusterParams& p) const;
   bool has_result() const;
   // Does up to budget_ms of the job; true while work remains.
   bool tick(double budget_ms);

@@ -11,6 +11,8 @@
 // [SECTION] The automation API (window.hfrec): select, cluster, elbow, cancel, map points
 #include "app/controller.h"
 
+#include <cmath>
+
 #include "app/controller_impl.h"
 
 namespace hfrec::app {
@@ -20,8 +22,21 @@ namespace hfrec::app {
 //-----------------------------------------------------------------------------
 
 void Controller::Impl::ensure_clustering() {
-  if (s.view == View::clusters && index && !clusters.has_result() && !clusters.running())
-    (void)clusters.start(s.cluster_draft);  // a failure shows as no clustering
+  if (s.view != View::clusters || !index || clusters.has_result() || clusters.running()) return;
+  if (held_back(s.cluster_draft)) return;
+  (void)clusters.start(s.cluster_draft);  // a failure shows as no clustering
+}
+
+bool Controller::Impl::held_back(const ClusterParams& p) {
+  const double est = clusters.estimate_seconds(p);
+  if (est <= s.clusters.auto_start_seconds) return false;
+  const std::string what = p.algo + " on " + p.features + (p.algo == "dbscan" ? "" : ", k = " + std::to_string(p.k));
+  // The estimate is native; the browser takes about twice as long.
+  s.clusters.held = "This clustering (" + what + ") would take about " +
+                    std::to_string(static_cast<long long>(std::ceil(2 * est))) +
+                    " s or more, so it waits: press Run to start it.";
+  platform.state_changed();
+  return true;
 }
 
 void Controller::Impl::finish_load(const std::string& result) {

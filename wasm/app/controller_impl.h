@@ -104,6 +104,9 @@ struct Controller::Impl {
   // Loading in slices (controller.cpp).
   // The cluster view shows a clustering: start one with the controls' values if there is none.
   void ensure_clustering();
+  // True, with AppState::clusters.held saying why, when a clustering the person did not ask for
+  // (a link, a load, opening the tab) is estimated too long to start by itself (issue 16, item 5).
+  bool held_back(const ClusterParams& p);
   // Ends the load (result: the load's JSON answer) and tells the page.
   void finish_load(const std::string& result);
   // Works on the load for up to budget_ms; true while there is more to do.

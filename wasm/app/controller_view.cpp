@@ -306,6 +306,7 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
   filters = v.filters;
   sync_filter_flags();
   if (!v.run_cluster) {
+    if (!(s.cluster_draft == v.cluster)) s.clusters.held.clear();  // said of other parameters
     s.cluster_draft = v.cluster;
     ensure_clustering();
   }
@@ -372,6 +373,7 @@ std::string Controller::state_json() const {
   j["methodHelp"] = json::object();
   for (size_t i = 0; i < s.methods.size(); ++i) j["methodHelp"][s.methods[i]] = s.method_help[i];
   j["clusters"] = d.clusters.summary();
+  j["clusterHeld"] = s.clusters.held;  // a clustering held back for Run (too long to start by itself), or ""
   j["clusterJob"] = d.clusters.job();
   j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
   return dump(j);

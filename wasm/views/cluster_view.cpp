@@ -192,6 +192,8 @@ void draw_controls(AppState& s) {
     if (!c.note.empty()) ImGui::TextWrapped("%s", c.note.c_str());
     tooltip(fmt("%.2f s from Run to the result, ", c.wall_seconds) + fmt("%.2f s of it computing", c.seconds) +
             " (the rest drew the page between the clustering's slices)");
+  } else if (!c.held.empty()) {
+    ImGui::TextWrapped("%s", c.held.c_str());
   } else {
     ImGui::AlignTextToFramePadding();
     muted("Choose an algorithm and press Run.");
@@ -295,7 +297,9 @@ void draw_map(AppState& s, ImVec2 size) {
   dl->AddRectFilled(p0, p1, dark ? IM_COL32(20, 22, 27, 255) : IM_COL32(252, 252, 253, 255));
 
   if (!c.has_result) {
-    const char* t = c.running ? "Clustering the catalogue…" : "Run a clustering to see the map";
+    const char* t = c.running         ? "Clustering the catalogue…"
+                    : !c.held.empty() ? "Press Run to start this clustering"
+                                      : "Run a clustering to see the map";
     ImVec2 ts = ImGui::CalcTextSize(t);
     dl->AddText(ImVec2(p0.x + (sz.x - ts.x) / 2, p0.y + (sz.y - ts.y) / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                 t);
