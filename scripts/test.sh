@@ -4,7 +4,7 @@
 # the WebAssembly build (its memory routines checked under Node) with its end-to-end tests in
 # headless Chromium, and bounded fuzzing.
 # Usage: scripts/test.sh [--quick]   (--quick: release unit tests and exactness only; the rest is skipped)
-# Env: FUZZ_SECONDS (default 60 per target), HFREC_SKIP_E2E=1, HFREC_SKIP_ASAN=1.
+# Env: FUZZ_SECONDS (default 40 per target), HFREC_SKIP_E2E=1, HFREC_SKIP_ASAN=1.
 #      CI=true: every stage must run; one that would be skipped (by --quick, a HFREC_SKIP_* variable,
 #      a missing tool, script or input) fails instead. .ci/run sets it.
 # Ends with the stages not passed and one line "N passed, N failed, N skipped"; exits 0 only when
@@ -108,7 +108,7 @@ e2e() {
     NODE_PATH=/usr/share/nodejs node --no-experimental-fetch build/wasm-release/wasm/hfrec_memory_test.cjs &&
     HFREC_CLI="$here/build/native-release/hfrec" npm run --silent test:e2e
 }
-fuzz_name="fuzzing (${FUZZ_SECONDS:-60} s per target)"
+fuzz_name="fuzzing (${FUZZ_SECONDS:-40} s per target)"
 if ((quick)); then
   for name in "native unit tests (clang release)" "native unit tests (ASan + UBSan)" \
               "browser end-to-end (headless Chromium)" "$fuzz_name"; do
