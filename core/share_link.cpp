@@ -339,20 +339,35 @@ std::string describe_link_problem(const LinkProblem& p) {
   return shown(p.key) + "=" + shown(p.value) + " " + p.reason;
 }
 
-std::string format_share_link(const ShareLink& l) {
-  std::string o;
-  auto add = [&](const char* key, std::string_view v, bool keep_slash = false) {
-    o += o.empty() ? "#" : "&";
-    o += key;
-    o += '=';
-    o += percent_encode(v, keep_slash);
+std::string format_share_link(const ShareLink& l, std::vector<std::string>* left_out) {
+  // Only what parse_share_link_parts takes back: a value it would refuse (too long, control
+  // characters, not UTF-8) is left out, and when the whole link would pass its limits (bytes,
+  // parameters) the last filter values and unknown keys go first. Each one left out is named.
+  struct Piece {
+    std::string text;  // "key=value", percent-encoded
+    bool droppable;    // a filter value or an unknown key
   };
-  if (!l.model.empty()) add("model", l.model, true);
+  std::vector<Piece> pieces;
+  auto omit = [&](std::string_view key) {
+    if (left_out) left_out->emplace_back(key);
+  };
+  auto add = [&](std::string_view key, std::string_view v, bool keep_slash = false, bool droppable = false) {
+    pieces.push_back({std::string(key) + '=' + percent_encode(v, keep_slash), droppable});
+  };
+  auto text_ok = [](Param p, std::string_view v) {
+    return utf8_valid(v) && !has_control(v) && v.size() <= param_spec(p).max_bytes;
+  };
+  auto add_text = [&](Param p, std::string_view v, bool keep_slash = false, bool droppable = false) {
+    const std::string_view key = param_spec(p).link;
+    if (text_ok(p, v)) add(key, v, keep_slash, droppable);
+    else omit(key);
+  };
+  if (!l.model.empty()) add_text(Param::model, l.model, true);
   if (!l.method.empty()) add("method", l.method);
   if (l.k) add("k", std::to_string(*l.k));
-  for (const auto& t : l.tasks) add("task", t);
-  for (const auto& t : l.libraries) add("library", t);
-  for (const auto& t : l.model_types) add("type", t);
+  for (const auto& t : l.tasks) add_text(Param::task, t, false, true);
+  for (const auto& t : l.libraries) add_text(Param::library, t, false, true);
+  for (const auto& t : l.model_types) add_text(Param::model_type, t, false, true);
   if (!l.compare.empty()) add("compare", l.compare);
   if (!l.view.empty()) add("view", l.view);
   if (!l.algo.empty()) add("algo", l.algo);
@@ -366,15 +381,30 @@ std::string format_share_link(const ShareLink& l) {
   if (l.zoom) add("zoom", format_number(*l.zoom));
   if (l.cx) add("cx", format_number(*l.cx));
   if (l.cy) add("cy", format_number(*l.cy));
-  if (!l.source.empty()) add("src", l.source, true);
-  if (!l.catalogue.empty()) add("cat", l.catalogue);
+  if (!l.source.empty()) {
+    if (l.source.size() <= 4096 && !has_control(l.source)) add("src", l.source, true);
+    else omit("src");
+  }
+  if (!l.catalogue.empty()) add_text(Param::catalogue, l.catalogue);
   if (l.rows) add("rows", std::to_string(*l.rows));
   for (const auto& [k, v] : l.extra) {
-    o += o.empty() ? "#" : "&";
-    o += percent_encode(k);
-    o += '=';
-    o += percent_encode(v);
+    if (k.size() > 64 || !utf8_valid(v) || has_control(v)) {  // as the reader keeps unknown keys
+      omit(k.substr(0, 64));
+      continue;
+    }
+    pieces.push_back({percent_encode(k) + '=' + percent_encode(v), true});
   }
+  // The whole link within the reader's limits: drop droppable pieces from the end.
+  size_t bytes = 0;
+  for (const auto& p : pieces) bytes += p.text.size() + 1;
+  for (size_t i = pieces.size(); i-- > 0 && (pieces.size() > kMaxLinkValues || bytes > kMaxLinkBytes);) {
+    if (!pieces[i].droppable) continue;
+    bytes -= pieces[i].text.size() + 1;
+    omit(std::string_view(pieces[i].text).substr(0, pieces[i].text.find('=')));
+    pieces.erase(pieces.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  std::string o;
+  for (const auto& p : pieces) (o += o.empty() ? "#" : "&") += p.text;
   return o.empty() ? "#" : o;
 }
 

@@ -79,8 +79,12 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
 // control characters escaped.
 std::string describe_link_problem(const LinkProblem& p);
 
-// The hash for a view, starting with '#', keys in a fixed order, values percent-encoded.
-std::string format_share_link(const ShareLink& link);
+// The hash for a view, starting with '#', keys in a fixed order, values percent-encoded. The writer
+// agrees with the reader: it writes only values parse_share_link_parts accepts (model ids up to
+// 1,024 bytes, filter values and catalogue names up to 256, no control characters) and keeps the
+// whole link within ShareLinkLimits, leaving out the last filter values and unknown keys first.
+// Each key left out is appended to *left_out (in the order met) when given.
+std::string format_share_link(const ShareLink& link, std::vector<std::string>* left_out = nullptr);
 
 // True for an absolute https: URL, or an URL of the page's own origin (an absolute URL with that
 // origin, or a path starting with a single '/' or with a relative name such as "data/x.csv").

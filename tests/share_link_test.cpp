@@ -444,5 +444,49 @@ TEST(ShareLink, ParsedLinksRoundTripAndErrorsNameTheParameter) {
   EXPECT_EQ(accepted + refused, 6000u);
 }
 
+// The writer writes only what the reader takes back (issue 16, item 10): a model id over 1,024
+// bytes or with a control character, a catalogue name over 256 bytes and filter values past the
+// link's 200 parameters are left out and named; the rest comes back with no problems.
+TEST(ShareLink, TheWriterWritesOnlyWhatTheReaderTakes) {
+  ShareLink l;
+  l.model = std::string(1025, 'a');
+  l.method = "cosine";
+  l.catalogue = std::string(257, 'c');
+  for (int i = 0; i < 250; ++i) l.tasks.push_back("task-" + std::to_string(i));
+  l.view = "clusters";
+  l.algo = "kmeans";
+  l.cluster_k = 5;
+  std::vector<std::string> left;
+  const std::string hash = format_share_link(l, &left);
+  auto parts = parse_share_link_parts(hash, "https://example.org");
+  ASSERT_TRUE(parts.ok()) << parts.error();
+  EXPECT_TRUE(parts.value().problems.empty());
+  const ShareLink& got = parts.value().link;
+  EXPECT_EQ(got.model, "");
+  EXPECT_EQ(got.catalogue, "");
+  EXPECT_EQ(got.method, "cosine");
+  EXPECT_EQ(got.view, "clusters");
+  EXPECT_EQ(got.cluster_k, 5);
+  // 200 parameters: method, view, algo, ck and the first 196 tasks.
+  ASSERT_EQ(got.tasks.size(), 196u);
+  EXPECT_EQ(got.tasks.back(), "task-195");
+  ASSERT_EQ(left.size(), 2u + 54u);
+  EXPECT_EQ(left[0], "model");
+  EXPECT_EQ(left[1], "cat");
+  EXPECT_EQ(left[2], "task");
+  // A control character in a model id: left out; an id of exactly 1,024 bytes goes in.
+  ShareLink m;
+  m.model = "a\x1b]0;x";
+  left.clear();
+  EXPECT_EQ(format_share_link(m, &left), "#");
+  EXPECT_EQ(left, std::vector<std::string>{"model"});
+  m.model = std::string(1024, 'b');
+  left.clear();
+  auto back = parse_share_link(format_share_link(m, &left), "https://example.org");
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back.value().model, m.model);
+  EXPECT_TRUE(left.empty());
+}
+
 }  // namespace
 }  // namespace hfrec

@@ -243,5 +243,25 @@ TEST(ViewParams, ALinksLongClusteringWaitsForRun) {
   EXPECT_EQ(a.state.clusters.clusters.size(), 7u);
 }
 
+// The page's URL holds only what a link can carry (issue 16, item 10): a model id over 1,024
+// bytes is left out of the URL and named in state().link.leftOut, so the page never writes a link
+// it would then refuse; an ordinary id goes in and nothing is left out.
+TEST(ViewParams, TheUrlLeavesOutWhatALinkCannotCarry) {
+  App a;
+  const std::string long_id = "org/" + std::string(1100, 'x');
+  ASSERT_EQ(a.load("modelId,pipeline_tag\n" + long_id + ",fill-mask\norg/short,fill-mask\n", "long.csv")["ok"], true);
+  EXPECT_EQ(a.call(a.controller.select(long_id))["ok"], true);
+  json st = json::parse(a.controller.state_json());
+  EXPECT_EQ(st["query"], long_id);
+  EXPECT_EQ(st["link"]["leftOut"], json::array({"model"}));
+  ASSERT_FALSE(a.platform.hashes.empty());
+  EXPECT_EQ(a.platform.hashes.back().find("model="), std::string::npos) << a.platform.hashes.back().substr(0, 80);
+  EXPECT_TRUE(a.call(a.controller.apply_link(a.platform.hashes.back(), -1))["problems"].empty());
+  EXPECT_EQ(a.call(a.controller.select("org/short"))["ok"], true);
+  st = json::parse(a.controller.state_json());
+  EXPECT_EQ(st["link"]["leftOut"], json::array());
+  EXPECT_EQ(a.platform.hashes.back().rfind("#model=org/short", 0), 0u) << a.platform.hashes.back();
+}
+
 }  // namespace
 }  // namespace hfrec::app

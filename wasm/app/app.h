@@ -250,6 +250,10 @@ struct AppState {
   };
   std::vector<LinkIssue> link_issues;
   std::string link_suggestion;
+  // The keys the page's own link (the URL) had to leave out: values a link cannot carry (a model
+  // id over 1,024 bytes or with control characters, a catalogue name over 256 bytes, filter values
+  // past the link's 200 parameters). Empty when the URL holds the whole view.
+  std::vector<std::string> link_left_out;
   std::vector<std::string> methods;                         // every method, from kAllMethods
   std::vector<std::string> method_help;                     // what each of `methods` does, in plain words
   std::vector<FilterOption> tasks, libraries, model_types;  // most common first

@@ -28,7 +28,8 @@ ShareLink Controller::Impl::current_link() const {
 // place. The history holds the views visited, so Back undoes a method, k, filter or tab change
 // as well as a model change.
 void Controller::Impl::publish_url(bool push) {
-  const std::string hash = format_share_link(current_link());
+  s.link_left_out.clear();
+  const std::string hash = format_share_link(current_link(), &s.link_left_out);
   if (history_pos < 0) {
     history.assign(1, hash);
     history_pos = 0;

@@ -354,7 +354,7 @@ std::string Controller::state_json() const {
   // The last share link's rejected parameters and the model it may have meant.
   json issues = json::array();
   for (const auto& i : s.link_issues) issues.push_back({{"key", i.key}, {"value", i.value}, {"reason", i.reason}});
-  j["link"] = {{"problems", issues}, {"suggestion", s.link_suggestion}};
+  j["link"] = {{"problems", issues}, {"suggestion", s.link_suggestion}, {"leftOut", s.link_left_out}};
   // Where the time went: the core's recommend() calls alone, and the last load as waited for.
   j["timing"] = {{"recommendMs", s.primary.compute_ms},
                  {"compareMs", s.secondary.compute_ms},
