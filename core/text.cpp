@@ -2,6 +2,8 @@
 // scikit-learn semantics, SIMD substring search, decimal parsing (text.h).
 #include "text.h"
 
+#include <cstdio>
+
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -231,6 +233,46 @@ std::string excerpt(std::string_view text, size_t max_bytes) {
   size_t cut = max_bytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return std::string(text.substr(0, cut)) + "… (" + std::to_string(text.size()) + " bytes)";
+}
+
+bool is_invisible(char32_t cp) {
+  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;
+  static constexpr char32_t kRanges[][2] = {
+      {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C},   {0x115F, 0x1160},   {0x17B4, 0x17B5},   {0x180B, 0x180F},
+      {0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x206F},   {0x3164, 0x3164},   {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},
+      {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFFB}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+  };
+  for (const auto& r : kRanges)
+    if (cp >= r[0] && cp <= r[1]) return true;
+  return false;
+}
+
+std::string visible_text(std::string_view s) {
+  std::string out;
+  size_t done = 0;  // s[0, done) is already in out
+  auto mark = [&](size_t at, size_t next, const char* fmt, unsigned value) {
+    if (out.empty()) out.reserve(s.size() + 16);
+    out.append(s.substr(done, at - done));
+    char buf[16];
+    std::snprintf(buf, sizeof buf, fmt, value);
+    out += buf;
+    done = next;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const size_t at = i;
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      if (b < 0x20 || b == 0x7F) mark(at, i, "[U+%04X]", b);
+      continue;
+    }
+    const char32_t cp = utf8_next(s, i);
+    if (cp == 0xFFFD && s.substr(at, i - at) != "\xEF\xBF\xBD") mark(at, i, "[0x%02X]", b);  // not UTF-8
+    else if (is_invisible(cp)) mark(at, i, "[U+%04X]", static_cast<unsigned>(cp));
+  }
+  if (done == 0) return std::string(s);
+  out.append(s.substr(done));
+  return out;
 }
 
 std::string delete_ascii_punctuation(std::string_view s) {

@@ -56,6 +56,14 @@ std::string delete_ascii_punctuation(std::string_view s);
 // sequence), then "… (N bytes)", so a huge argument cannot make a huge error.
 std::string excerpt(std::string_view text, size_t max_bytes = 80);
 
+// True for a code point that draws as nothing or changes how text around it draws: controls (C0,
+// DEL, C1), zero-width and joiners, bidirectional controls, invisible operators, the BOM, soft
+// hyphen, variation selectors, tag characters, Hangul fillers and the like.
+bool is_invisible(char32_t cp);
+// The text with each invisible code point written as "[U+200B]" and each byte that is not UTF-8 as
+// "[0xFF]", so two ids that differ only there look different. Unchanged when there are none.
+std::string visible_text(std::string_view text);
+
 // Unaligned little-endian word loads (memcpy compiles to one load).
 inline uint64_t load64(const char* p) {
   uint64_t v;

@@ -164,5 +164,28 @@ TEST(Text, HashTextSpreadsSimilarStrings) {
   EXPECT_GT(slots.size(), 3400u);
 }
 
+// Ids that differ only by invisible code points look different (issue 16, item 15); ordinary text,
+// accents and emoji are left alone. The expected strings are written out by hand.
+TEST(Text, VisibleTextMarksWhatDrawsAsNothing) {
+  EXPECT_EQ(visible_text("bert-base-uncased"), "bert-base-uncased");
+  EXPECT_EQ(visible_text("caf\xC3\xA9 \xF0\x9F\xA4\x97 \xE4\xB8\xAD"), "caf\xC3\xA9 \xF0\x9F\xA4\x97 \xE4\xB8\xAD");
+  EXPECT_EQ(visible_text("gpt\xE2\x80\x8B"
+                         "2"),
+            "gpt[U+200B]2");  // zero-width space
+  EXPECT_EQ(visible_text("a\xE2\x80\xAE"
+                         "b"),
+            "a[U+202E]b");                                                // right-to-left override
+  EXPECT_EQ(visible_text("\xEF\xBB\xBFx\xC2\xAD"), "[U+FEFF]x[U+00AD]");  // BOM, soft hyphen
+  EXPECT_EQ(visible_text("a\x1b]0;t\x07"), "a[U+001B]]0;t[U+0007]");      // terminal escapes
+  EXPECT_EQ(visible_text("x\x7f\xC2\x85"), "x[U+007F][U+0085]");          // DEL, C1 NEL
+  EXPECT_EQ(visible_text("x\xF3\xA0\x80\x81"), "x[U+E0001]");             // a tag character
+  EXPECT_EQ(visible_text("a\xFF"
+                         "b\xC3"),
+            "a[0xFF]b[0xC3]");                              // not UTF-8
+  EXPECT_EQ(visible_text("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // U+FFFD itself is visible
+  EXPECT_NE(visible_text("gpt2"), visible_text("gpt\xE2\x80\x8C"
+                                               "2"));
+}
+
 }  // namespace
 }  // namespace hfrec

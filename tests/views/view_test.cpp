@@ -200,5 +200,23 @@ TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
   EXPECT_NEAR(chosen["y"].get<float>(), y, 0.5f) << ui.state.query << " instead of " << target_id;
 }
 
+// Two ids that differ only by a zero-width space look different in the search hits (issue 16,
+// item 15), and clicking the marked one selects that id, not its look-alike.
+TEST(Views, IdsThatDifferOnlyByInvisibleCharactersLookDifferent) {
+  Ui ui(1280, 800);
+  const std::string twin =
+      "org/gpt\xE2\x80\x8B"
+      "2";
+  ui.controller.begin_load("modelId,downloads\norg/gpt2,10\n" + twin + ",5\n", "twins.csv", "");
+  while (ui.controller.tick(1.0)) {}
+  ASSERT_EQ(ui.state.catalogue.rows, 2u);
+  std::snprintf(ui.state.search_buf, sizeof ui.state.search_buf, "%s", "org/gpt");
+  ui.frames(3);
+  ASSERT_EQ(ui.state.search_count, 2u);
+  EXPECT_FALSE(ui.find("org/gpt2").is_null()) << widgets_json();
+  ASSERT_TRUE(ui.click("org/gpt[U+200B]2")) << widgets_json();
+  EXPECT_EQ(ui.state.query, twin);
+}
+
 }  // namespace
 }  // namespace hfrec::app

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clustering.h"  // kAutoStartSeconds
@@ -17,6 +18,10 @@ namespace hfrec::app {
 // in core/share_link.h's kViews and a draw function in app.cpp.
 enum class View { results, clusters };
 const char* view_name(View v);
+// A model id as drawn: invisible code points (zero-width, bidirectional and other controls) and
+// bytes that are not UTF-8 written out as "[U+200B]", "[0xFF]" (core's visible_text), so ids that
+// differ only there look different. The id itself (selection, links, copying) is unchanged.
+std::string shown_id(std::string_view id);
 bool parse_view(const std::string& s, View& out);
 
 struct CatalogueInfo {

@@ -17,6 +17,8 @@
 
 namespace hfrec::app {
 
+std::string shown_id(std::string_view id) { return visible_text(id); }
+
 //-----------------------------------------------------------------------------
 // [SECTION] Controller::Impl: loading in slices
 //-----------------------------------------------------------------------------

@@ -444,7 +444,7 @@ void draw_map(AppState& s, ImVec2 size) {
     PointInfo info = c.point_info(static_cast<uint32_t>(hover));
     ImGui::BeginTooltip();
     ImGui::PushFont(fonts().bold);
-    ImGui::TextUnformatted(info.model_id.c_str());
+    ImGui::TextUnformatted(shown_id(info.model_id).c_str());
     ImGui::PopFont();
     ImGui::TextUnformatted(info.task.empty() ? "no task" : info.task.c_str());
     std::string cl =
@@ -523,11 +523,11 @@ void draw_cluster_list(AppState& s) {
     if (on && top) {
       ImGui::Indent(18);
       for (size_t i = 0; i < top->size(); ++i) {
-        std::string l = (*top)[i] + "##top" + std::to_string(i);
+        std::string l = shown_id((*top)[i]) + "##top" + std::to_string(i);
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         if (ImGui::Selectable(l.c_str(), (*top)[i] == s.query)) emit(s, Intent::select, (*top)[i]);
         ImGui::PopStyleColor();
-        tooltip("Make " + (*top)[i] + " the query");
+        tooltip("Make " + shown_id((*top)[i]) + " the query");
       }
       ImGui::Unindent(18);
     }

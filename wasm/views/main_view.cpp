@@ -244,13 +244,13 @@ void draw_search(AppState& s, bool narrow) {
   for (size_t i = 0; i < s.search_hits.size(); ++i) {
     const auto& h = s.search_hits[i];
     bool cursor = static_cast<int>(i) == s.search_cursor;
-    std::string label = h.model_id + "##hit" + std::to_string(i);
+    std::string label = shown_id(h.model_id) + "##hit" + std::to_string(i);
     if (ImGui::Selectable(label.c_str(), cursor, 0, ImVec2(0, row_h))) {
       emit(s, Intent::select, h.model_id);
     }
     if (cursor && ImGui::IsItemVisible() == false) ImGui::SetScrollHereY();
-    tooltip(h.model_id + (h.task.empty() ? "" : "\n" + h.task) + "\n" + thousands(h.downloads) + " downloads · " +
-            h.kind + " match");
+    tooltip(shown_id(h.model_id) + (h.task.empty() ? "" : "\n" + h.task) + "\n" + thousands(h.downloads) +
+            " downloads · " + h.kind + " match");
   }
   ImGui::EndChild();
 }

@@ -168,8 +168,8 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
         emit(s, Intent::select, r.model_id);
       ImGui::PopStyleColor();
       ImGui::GetWindowDrawList()->AddText(ImVec2(cell.x, cell.y + 2), ImGui::GetColorU32(ImGuiCol_Text),
-                                          ui::ellipsize(r.model_id, cell_w).c_str());
-      tooltip(r.model_id + (r.in_both ? "\nIn both lists" : "") + "\nClick to make it the query");
+                                          ui::ellipsize(shown_id(r.model_id), cell_w).c_str());
+      tooltip(shown_id(r.model_id) + (r.in_both ? "\nIn both lists" : "") + "\nClick to make it the query");
       ImGui::TableSetColumnIndex(2);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
       score_bar(r.model_id, r.score, nw.score);
@@ -289,7 +289,8 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   const std::string rank = std::to_string(r.rank) + ".";
   const float rank_w = ImGui::CalcTextSize("00.").x + 8;
   ImGui::PushFont(fonts().bold);
-  const ImVec2 id_size = ImGui::CalcTextSize(r.model_id.c_str(), nullptr, false, inner - rank_w);
+  const std::string id = shown_id(r.model_id);
+  const ImVec2 id_size = ImGui::CalcTextSize(id.c_str(), nullptr, false, inner - rank_w);
   ImGui::PopFont();
   // The why line on one line, shortened with "…", so three cards fit a phone's first screen.
   const std::string why = r.why_words.empty() ? "" : ui::ellipsize(r.why_words, inner);
@@ -322,7 +323,7 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   dl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_TextDisabled), rank.c_str());
   ImGui::PushFont(fonts().bold);
   dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(x + rank_w, y), ImGui::GetColorU32(ImGuiCol_Text),
-              r.model_id.c_str(), nullptr, inner - rank_w);
+              id.c_str(), nullptr, inner - rank_w);
   ImGui::PopFont();
   y += id_size.y + gap;
   // Score: the bar takes what the value leaves.
@@ -387,12 +388,12 @@ void draw_results_view(AppState& s, bool narrow) {
   ImGui::EndDisabled();
   if (narrow) {
     ImGui::PushFont(fonts().title);
-    ImGui::TextWrapped("%s", s.query.c_str());
+    ImGui::TextWrapped("%s", shown_id(s.query).c_str());
     ImGui::PopFont();
   } else {
     ImGui::SameLine(0, 16);
     ImGui::PushFont(fonts().title);
-    ImGui::TextUnformatted(s.query.c_str());
+    ImGui::TextUnformatted(shown_id(s.query).c_str());
     ImGui::PopFont();
   }
   std::string facts;
