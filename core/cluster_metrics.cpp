@@ -123,50 +123,100 @@ double within_ss(const LabelledPoints& p) {
   return s;
 }
 
+// Davies-Bouldin in O(nnz + k) memory: sparse centroids (the centroids of sparse rows are sparse),
+// then one row of centroid distances at a time from an inverted index of the centroids' columns,
+// so no k × k and no k × d matrix. The sums run in the same order as a dense k × k Gram matrix
+// built column by column would, so the value is the same to the last bit.
 double davies_bouldin(const LabelledPoints& p) {
   std::vector<int> dense;
-  std::vector<double> cw, cent, overall;
+  std::vector<double> cw;
   const int k = densify(p, dense, cw);
   if (k < 2 || double(k) > total_weight(p) - 1) return kNaN;
-  means(p, dense, cw, k, cent, overall);
-  const size_t d = p.rows.n_cols;
-  std::vector<double> cnorm(k, 0.0), intra(k, 0.0);
-  for (int c = 0; c < k; ++c)
-    for (size_t j = 0; j < d; ++j) cnorm[c] += cent[size_t(c) * d + j] * cent[size_t(c) * d + j];
-  for (size_t i = 0; i < p.size(); ++i)
-    intra[dense[i]] += p.weights[i] * std::sqrt(sq_dist_to(p.rows, i, &cent[size_t(dense[i]) * d], cnorm[dense[i]]));
-  for (int c = 0; c < k; ++c) intra[c] /= cw[c];
-  // Centroid distances from a sparse Gram matrix: each column adds to the pairs of clusters whose
-  // centroids have it (the centroids of sparse rows are sparse), so no k² × d pass.
-  std::vector<double> gram(size_t(k) * k, 0.0);
-  std::vector<int> having;
-  for (size_t j = 0; j < d; ++j) {
-    having.clear();
-    for (int c = 0; c < k; ++c)
-      if (cent[size_t(c) * d + j] != 0) having.push_back(c);
-    for (int a : having)
-      for (int b : having) gram[size_t(a) * k + b] += cent[size_t(a) * d + j] * cent[size_t(b) * d + j];
+  const size_t d = p.rows.n_cols, n = p.size();
+  // Members of each cluster in point order (a stable counting sort).
+  std::vector<size_t> start(size_t(k) + 1, 0), members(n);
+  for (size_t i = 0; i < n; ++i) ++start[size_t(dense[i]) + 1];
+  for (int c = 0; c < k; ++c) start[c + 1] += start[c];
+  {
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) members[at[dense[i]]++] = i;
   }
-  std::vector<double> cd(size_t(k) * k, 0.0);
-  bool all_intra_zero = true, all_cd_zero = true;
-  for (int c = 0; c < k; ++c) all_intra_zero = all_intra_zero && std::abs(intra[c]) <= 1e-8;  // np.allclose(., 0)
-  for (int a = 0; a < k; ++a)
-    for (int b = 0; b < k; ++b) {
-      const double sq = a == b ? 0.0 : gram[size_t(a) * k + a] + gram[size_t(b) * k + b] - 2 * gram[size_t(a) * k + b];
-      cd[size_t(a) * k + b] = std::sqrt(std::max(0.0, sq));
-      all_cd_zero = all_cd_zero && cd[size_t(a) * k + b] <= 1e-8;
+  // Sparse centroids (columns ascending), their squared norms and the clusters' mean distances.
+  std::vector<size_t> cptr(size_t(k) + 1, 0);
+  std::vector<uint32_t> ccol;
+  std::vector<double> cval, cnorm(k, 0.0), intra(k, 0.0), scratch(d, 0.0);
+  std::vector<uint32_t> touched;
+  std::vector<char> seen(d, 0);
+  for (int c = 0; c < k; ++c) {
+    touched.clear();
+    for (size_t m = start[c]; m < start[c + 1]; ++m) {
+      const size_t i = members[m];
+      for (uint64_t q = p.rows.indptr[i]; q < p.rows.indptr[i + 1]; ++q) {
+        const uint32_t j = p.rows.indices[q];
+        if (!seen[j]) {
+          seen[j] = 1;
+          touched.push_back(j);
+        }
+        scratch[j] += p.weights[i] * p.rows.value(q);
+      }
     }
+    std::sort(touched.begin(), touched.end());
+    for (uint32_t j : touched) {
+      scratch[j] /= cw[c];
+      if (scratch[j] != 0) {
+        ccol.push_back(j);
+        cval.push_back(scratch[j]);
+        cnorm[c] += scratch[j] * scratch[j];
+      }
+    }
+    cptr[c + 1] = ccol.size();
+    for (size_t m = start[c]; m < start[c + 1]; ++m) {
+      const size_t i = members[m];
+      intra[c] += p.weights[i] * std::sqrt(sq_dist_to(p.rows, i, scratch.data(), cnorm[c]));
+    }
+    intra[c] /= cw[c];
+    for (uint32_t j : touched) {
+      scratch[j] = 0;
+      seen[j] = 0;
+    }
+  }
+  // Inverted index: for each column, the clusters whose centroid has it, in cluster order.
+  std::vector<size_t> iptr(d + 1, 0);
+  for (uint32_t j : ccol) ++iptr[size_t(j) + 1];
+  for (size_t j = 0; j < d; ++j) iptr[j + 1] += iptr[j];
+  std::vector<int> icl(ccol.size());
+  std::vector<double> ival(ccol.size());
+  {
+    std::vector<size_t> at(iptr.begin(), iptr.end() - 1);
+    for (int c = 0; c < k; ++c)
+      for (size_t q = cptr[c]; q < cptr[c + 1]; ++q) {
+        icl[at[ccol[q]]] = c;
+        ival[at[ccol[q]]++] = cval[q];
+      }
+  }
+  bool all_intra_zero = true;
+  for (int c = 0; c < k; ++c) all_intra_zero = all_intra_zero && std::abs(intra[c]) <= 1e-8;  // np.allclose(., 0)
+  // One row of the Gram matrix at a time: dot[b] = centroid a · centroid b.
+  std::vector<double> dot(k, 0.0);
+  std::vector<double> worst(k, 0.0);
+  bool all_cd_zero = true;
+  for (int a = 0; a < k; ++a) {
+    for (size_t q = cptr[a]; q < cptr[a + 1]; ++q) {
+      const uint32_t j = ccol[q];
+      for (size_t r = iptr[j]; r < iptr[size_t(j) + 1]; ++r) dot[icl[r]] += cval[q] * ival[r];
+    }
+    for (int b = 0; b < k; ++b) {
+      const double sq = a == b ? 0.0 : cnorm[a] + cnorm[b] - 2 * dot[b];
+      const double dist = std::sqrt(std::max(0.0, sq));
+      dot[b] = 0;
+      all_cd_zero = all_cd_zero && dist <= 1e-8;
+      if (dist == 0) continue;  // scikit-learn sets zero centroid distances to inf
+      worst[a] = std::max(worst[a], (intra[a] + intra[b]) / dist);
+    }
+  }
   if (all_intra_zero || all_cd_zero) return 0.0;
   double total = 0;
-  for (int a = 0; a < k; ++a) {
-    double worst = 0;
-    for (int b = 0; b < k; ++b) {
-      const double dist = cd[size_t(a) * k + b];
-      if (dist == 0) continue;  // scikit-learn sets zero centroid distances to inf
-      worst = std::max(worst, (intra[a] + intra[b]) / dist);
-    }
-    total += worst;
-  }
+  for (int a = 0; a < k; ++a) total += worst[a];
   return total / k;
 }
 
