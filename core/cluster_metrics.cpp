@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <span>
 #include <unordered_map>
 
 #include "kmeans.h"
@@ -32,23 +33,55 @@ int densify(const LabelledPoints& p, std::vector<int>& dense, std::vector<double
   return static_cast<int>(cw.size());
 }
 
-// Label means (k × d, row-major) and the overall mean.
-void means(const LabelledPoints& p, const std::vector<int>& dense, const std::vector<double>& cw, int k,
-           std::vector<double>& cent, std::vector<double>& overall) {
-  const size_t d = p.rows.n_cols;
-  cent.assign(size_t(k) * d, 0.0);
-  overall.assign(d, 0.0);
-  double wsum = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    wsum += p.weights[i];
-    for (uint64_t q = p.rows.indptr[i]; q < p.rows.indptr[i + 1]; ++q) {
-      cent[size_t(dense[i]) * d + p.rows.indices[q]] += p.weights[i] * p.rows.value(q);
-      overall[p.rows.indices[q]] += p.weights[i] * p.rows.value(q);
+// Visits the clusters in label order with each one's centroid in a dense scratch vector, so memory
+// is O(d + points) and never k × d: fn(c, members, centroid, columns, cnorm) gets the cluster's
+// points (ascending), its centroid (dense, zero outside `columns`), the columns where it is not zero
+// (ascending) and its squared norm. Each entry is summed over the members in point order and then
+// divided by the cluster's weight, as a dense k × d mean would be.
+template <class Fn>
+void each_centroid(const LabelledPoints& p, const std::vector<int>& dense, const std::vector<double>& cw, int k,
+                   Fn&& fn) {
+  const size_t d = p.rows.n_cols, n = p.size();
+  std::vector<size_t> start(size_t(k) + 1, 0), members(n);
+  for (size_t i = 0; i < n; ++i) ++start[size_t(dense[i]) + 1];
+  for (int c = 0; c < k; ++c) start[c + 1] += start[c];
+  {
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) members[at[dense[i]]++] = i;
+  }
+  std::vector<double> scratch(d, 0.0);
+  std::vector<uint32_t> touched, columns;
+  std::vector<char> seen(d, 0);
+  for (int c = 0; c < k; ++c) {
+    touched.clear();
+    columns.clear();
+    for (size_t m = start[c]; m < start[c + 1]; ++m) {
+      const size_t i = members[m];
+      for (uint64_t q = p.rows.indptr[i]; q < p.rows.indptr[i + 1]; ++q) {
+        const uint32_t j = p.rows.indices[q];
+        if (!seen[j]) {
+          seen[j] = 1;
+          touched.push_back(j);
+        }
+        scratch[j] += p.weights[i] * p.rows.value(q);
+      }
+    }
+    std::sort(touched.begin(), touched.end());
+    double cnorm = 0;
+    for (uint32_t j : touched) {
+      scratch[j] /= cw[c];
+      if (scratch[j] != 0) {
+        columns.push_back(j);
+        cnorm += scratch[j] * scratch[j];
+      }
+    }
+    fn(c, std::span<const size_t>(members.data() + start[c], start[c + 1] - start[c]),
+       static_cast<const double*>(scratch.data()), static_cast<const std::vector<uint32_t>&>(columns), cnorm);
+    for (uint32_t j : touched) {
+      scratch[j] = 0;
+      seen[j] = 0;
     }
   }
-  for (int c = 0; c < k; ++c)
-    for (size_t j = 0; j < d; ++j) cent[size_t(c) * d + j] /= cw[c];
-  for (auto& x : overall) x /= wsum;
 }
 
 // ||x_i - c||^2 for a sparse point and a dense centre with squared norm cnorm.
@@ -107,19 +140,29 @@ std::vector<uint32_t> sample_rows(size_t n, size_t count, uint64_t seed) {
   return all;
 }
 
+namespace {
+
+// Each point's weighted squared distance to its centroid, in point order.
+std::vector<double> weighted_sq_dists(const LabelledPoints& p, const std::vector<int>& dense,
+                                      const std::vector<double>& cw, int k) {
+  std::vector<double> out(p.size(), 0.0);
+  each_centroid(
+      p, dense, cw, k,
+      [&](int, std::span<const size_t> members, const double* centroid, const std::vector<uint32_t>&, double cnorm) {
+        for (size_t i : members) out[i] = p.weights[i] * sq_dist_to(p.rows, i, centroid, cnorm);
+      });
+  return out;
+}
+
+}  // namespace
+
 double within_ss(const LabelledPoints& p) {
   if (p.size() == 0) return 0.0;
   std::vector<int> dense;
-  std::vector<double> cw, cent, overall;
+  std::vector<double> cw;
   const int k = densify(p, dense, cw);
-  means(p, dense, cw, k, cent, overall);
-  const size_t d = p.rows.n_cols;
-  std::vector<double> cnorm(k, 0.0);
-  for (int c = 0; c < k; ++c)
-    for (size_t j = 0; j < d; ++j) cnorm[c] += cent[size_t(c) * d + j] * cent[size_t(c) * d + j];
   double s = 0;
-  for (size_t i = 0; i < p.size(); ++i)
-    s += p.weights[i] * sq_dist_to(p.rows, i, &cent[size_t(dense[i]) * d], cnorm[dense[i]]);
+  for (double x : weighted_sq_dists(p, dense, cw, k)) s += x;
   return s;
 }
 
@@ -127,120 +170,136 @@ double within_ss(const LabelledPoints& p) {
 // then one row of centroid distances at a time from an inverted index of the centroids' columns,
 // so no k × k and no k × d matrix. The sums run in the same order as a dense k × k Gram matrix
 // built column by column would, so the value is the same to the last bit.
-double davies_bouldin(const LabelledPoints& p) {
+DaviesBouldinRun::DaviesBouldinRun(const LabelledPoints& p) {
   std::vector<int> dense;
   std::vector<double> cw;
-  const int k = densify(p, dense, cw);
-  if (k < 2 || double(k) > total_weight(p) - 1) return kNaN;
-  const size_t d = p.rows.n_cols, n = p.size();
-  // Members of each cluster in point order (a stable counting sort).
-  std::vector<size_t> start(size_t(k) + 1, 0), members(n);
-  for (size_t i = 0; i < n; ++i) ++start[size_t(dense[i]) + 1];
-  for (int c = 0; c < k; ++c) start[c + 1] += start[c];
-  {
-    std::vector<size_t> at(start.begin(), start.end() - 1);
-    for (size_t i = 0; i < n; ++i) members[at[dense[i]]++] = i;
+  k_ = densify(p, dense, cw);
+  if (k_ < 2 || double(k_) > total_weight(p) - 1) {
+    result_ = kNaN;
+    return;
   }
+  const int k = k_;
+  const size_t d = p.rows.n_cols;
   // Sparse centroids (columns ascending), their squared norms and the clusters' mean distances.
-  std::vector<size_t> cptr(size_t(k) + 1, 0);
-  std::vector<uint32_t> ccol;
-  std::vector<double> cval, cnorm(k, 0.0), intra(k, 0.0), scratch(d, 0.0);
-  std::vector<uint32_t> touched;
-  std::vector<char> seen(d, 0);
-  for (int c = 0; c < k; ++c) {
-    touched.clear();
-    for (size_t m = start[c]; m < start[c + 1]; ++m) {
-      const size_t i = members[m];
-      for (uint64_t q = p.rows.indptr[i]; q < p.rows.indptr[i + 1]; ++q) {
-        const uint32_t j = p.rows.indices[q];
-        if (!seen[j]) {
-          seen[j] = 1;
-          touched.push_back(j);
-        }
-        scratch[j] += p.weights[i] * p.rows.value(q);
-      }
-    }
-    std::sort(touched.begin(), touched.end());
-    for (uint32_t j : touched) {
-      scratch[j] /= cw[c];
-      if (scratch[j] != 0) {
-        ccol.push_back(j);
-        cval.push_back(scratch[j]);
-        cnorm[c] += scratch[j] * scratch[j];
-      }
-    }
-    cptr[c + 1] = ccol.size();
-    for (size_t m = start[c]; m < start[c + 1]; ++m) {
-      const size_t i = members[m];
-      intra[c] += p.weights[i] * std::sqrt(sq_dist_to(p.rows, i, scratch.data(), cnorm[c]));
-    }
-    intra[c] /= cw[c];
-    for (uint32_t j : touched) {
-      scratch[j] = 0;
-      seen[j] = 0;
-    }
-  }
+  cptr_.assign(size_t(k) + 1, 0);
+  cnorm_.assign(k, 0.0);
+  intra_.assign(k, 0.0);
+  each_centroid(p, dense, cw, k,
+                [&](int c, std::span<const size_t> members, const double* centroid,
+                    const std::vector<uint32_t>& columns, double cnorm) {
+                  for (uint32_t j : columns) {
+                    ccol_.push_back(j);
+                    cval_.push_back(centroid[j]);
+                  }
+                  cnorm_[c] = cnorm;
+                  cptr_[c + 1] = ccol_.size();
+                  for (size_t i : members)
+                    intra_[c] += p.weights[i] * std::sqrt(sq_dist_to(p.rows, i, centroid, cnorm));
+                  intra_[c] /= cw[c];
+                });
   // Inverted index: for each column, the clusters whose centroid has it, in cluster order.
-  std::vector<size_t> iptr(d + 1, 0);
-  for (uint32_t j : ccol) ++iptr[size_t(j) + 1];
-  for (size_t j = 0; j < d; ++j) iptr[j + 1] += iptr[j];
-  std::vector<int> icl(ccol.size());
-  std::vector<double> ival(ccol.size());
+  iptr_.assign(d + 1, 0);
+  for (uint32_t j : ccol_) ++iptr_[size_t(j) + 1];
+  for (size_t j = 0; j < d; ++j) iptr_[j + 1] += iptr_[j];
+  icl_.resize(ccol_.size());
+  ival_.resize(ccol_.size());
   {
-    std::vector<size_t> at(iptr.begin(), iptr.end() - 1);
+    std::vector<size_t> at(iptr_.begin(), iptr_.end() - 1);
     for (int c = 0; c < k; ++c)
-      for (size_t q = cptr[c]; q < cptr[c + 1]; ++q) {
-        icl[at[ccol[q]]] = c;
-        ival[at[ccol[q]]++] = cval[q];
+      for (size_t q = cptr_[c]; q < cptr_[c + 1]; ++q) {
+        icl_[at[ccol_[q]]] = c;
+        ival_[at[ccol_[q]]++] = cval_[q];
       }
   }
-  bool all_intra_zero = true;
-  for (int c = 0; c < k; ++c) all_intra_zero = all_intra_zero && std::abs(intra[c]) <= 1e-8;  // np.allclose(., 0)
-  // One row of the Gram matrix at a time: dot[b] = centroid a · centroid b.
-  std::vector<double> dot(k, 0.0);
-  std::vector<double> worst(k, 0.0);
-  bool all_cd_zero = true;
-  for (int a = 0; a < k; ++a) {
-    for (size_t q = cptr[a]; q < cptr[a + 1]; ++q) {
-      const uint32_t j = ccol[q];
-      for (size_t r = iptr[j]; r < iptr[size_t(j) + 1]; ++r) dot[icl[r]] += cval[q] * ival[r];
+  for (int c = 0; c < k; ++c) all_intra_zero_ = all_intra_zero_ && std::abs(intra_[c]) <= 1e-8;  // np.allclose(., 0)
+  dot_.assign(k, 0.0);
+  worst_.assign(k, 0.0);
+}
+
+bool DaviesBouldinRun::step(const SliceTimer& timer) {
+  const int k = k_;
+  uint64_t piece = 0;
+  while (!done()) {
+    // Row a of the Gram matrix, dot[b] = centroid a · centroid b, a column of centroid a at a time
+    // (a row can span steps: a large centroid meets many others through its columns).
+    const int a = next_;
+    if (!in_row_) {
+      q_ = cptr_[a];
+      in_row_ = true;
+    }
+    while (q_ < cptr_[a + 1]) {
+      const uint32_t j = ccol_[q_];
+      const double v = cval_[q_];
+      for (size_t r = iptr_[j]; r < iptr_[size_t(j) + 1]; ++r) dot_[icl_[r]] += v * ival_[r];
+      piece += iptr_[size_t(j) + 1] - iptr_[j];
+      ++q_;
+      if (piece >= kPieceUnits) {
+        timer.charge(piece);
+        piece = 0;
+        if (timer.expired()) return false;
+      }
     }
     for (int b = 0; b < k; ++b) {
-      const double sq = a == b ? 0.0 : cnorm[a] + cnorm[b] - 2 * dot[b];
+      const double sq = a == b ? 0.0 : cnorm_[a] + cnorm_[b] - 2 * dot_[b];
       const double dist = std::sqrt(std::max(0.0, sq));
-      dot[b] = 0;
-      all_cd_zero = all_cd_zero && dist <= 1e-8;
+      dot_[b] = 0;
+      all_cd_zero_ = all_cd_zero_ && dist <= 1e-8;
       if (dist == 0) continue;  // scikit-learn sets zero centroid distances to inf
-      worst[a] = std::max(worst[a], (intra[a] + intra[b]) / dist);
+      worst_[a] = std::max(worst_[a], (intra_[a] + intra_[b]) / dist);
     }
+    in_row_ = false;
+    ++next_;
+    timer.charge(piece + static_cast<uint64_t>(k));
+    piece = 0;
+    if (timer.expired()) break;
   }
-  if (all_intra_zero || all_cd_zero) return 0.0;
+  return done();
+}
+
+double DaviesBouldinRun::value() const {
+  if (std::isnan(result_) || !done()) return kNaN;
+  if (all_intra_zero_ || all_cd_zero_) return 0.0;
   double total = 0;
-  for (int a = 0; a < k; ++a) total += worst[a];
-  return total / k;
+  for (int a = 0; a < k_; ++a) total += worst_[a];
+  return total / k_;
+}
+
+double davies_bouldin(const LabelledPoints& p) {
+  DaviesBouldinRun run(p);
+  while (!run.step(SliceTimer(1e9))) {}
+  return run.value();
 }
 
 double calinski_harabasz(const LabelledPoints& p) {
   std::vector<int> dense;
-  std::vector<double> cw, cent, overall;
+  std::vector<double> cw;
   const int k = densify(p, dense, cw);
   const double n = total_weight(p);
   if (k < 2 || double(k) > n - 1) return kNaN;
-  means(p, dense, cw, k, cent, overall);
+  // The overall mean (dense, d) and its squared norm.
   const size_t d = p.rows.n_cols;
-  double extra = 0, intra = 0;
-  std::vector<double> cnorm(k, 0.0);
-  for (int c = 0; c < k; ++c) {
-    double s = 0;
-    for (size_t j = 0; j < d; ++j) {
-      const double t = cent[size_t(c) * d + j] - overall[j];
-      s += t * t;
-      cnorm[c] += cent[size_t(c) * d + j] * cent[size_t(c) * d + j];
-    }
-    extra += cw[c] * s;
-  }
+  std::vector<double> overall(d, 0.0);
   for (size_t i = 0; i < p.size(); ++i)
-    intra += p.weights[i] * sq_dist_to(p.rows, i, &cent[size_t(dense[i]) * d], cnorm[dense[i]]);
+    for (uint64_t q = p.rows.indptr[i]; q < p.rows.indptr[i + 1]; ++q)
+      overall[p.rows.indices[q]] += p.weights[i] * p.rows.value(q);
+  double onorm = 0;
+  for (auto& x : overall) {
+    x /= n;
+    onorm += x * x;
+  }
+  // Between clusters: ||c - overall||² = ||overall||² + the centroid's columns' corrections.
+  double extra = 0, intra = 0;
+  each_centroid(
+      p, dense, cw, k,
+      [&](int c, std::span<const size_t>, const double* centroid, const std::vector<uint32_t>& columns, double) {
+        double s = onorm;
+        for (uint32_t j : columns) {
+          const double t = centroid[j] - overall[j];
+          s += t * t - overall[j] * overall[j];
+        }
+        extra += cw[c] * std::max(0.0, s);
+      });
+  for (double x : weighted_sq_dists(p, dense, cw, k)) intra += x;
   if (intra == 0.0) return 1.0;
   return extra * (n - k) / (intra * (k - 1.0));
 }

@@ -6,6 +6,7 @@
 //   rows: O(points²) over distinct (row, label) points. SilhouetteRun is resumable; a seeded
 //   sample (as silhouette_score's sample_size) bounds it on large catalogues.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,6 +39,32 @@ std::vector<uint32_t> sample_rows(size_t n, size_t count, uint64_t seed);
 double within_ss(const LabelledPoints& p);
 // Davies-Bouldin index (lower is better); NaN unless 2 <= labels <= points - 1.
 double davies_bouldin(const LabelledPoints& p);
+
+// Davies-Bouldin, resumable: the constructor builds the sparse centroids and their inverted index
+// (linear in the points' non-zeros); step() then computes rows of centroid distances. Work units
+// (SliceTimer): k per row, plus one per centroid overlap visited; a piece between two deadline
+// checks is at most kPieceUnits + 2k units. So a cut with k in the thousands takes O(k²) time in
+// bounded pieces and O(non-zeros + k) memory.
+class DaviesBouldinRun {
+ public:
+  static constexpr uint64_t kPieceUnits = 1024;
+  explicit DaviesBouldinRun(const LabelledPoints& p);  // p may go once constructed
+  bool step(const SliceTimer& timer);
+  bool done() const { return next_ >= k_ || std::isnan(result_); }
+  double progress() const { return k_ > 0 && !std::isnan(result_) ? double(next_) / double(k_) : 1.0; }
+  double value() const;
+
+ private:
+  int k_ = 0, next_ = 0;  // next_: the row of centroid distances under way
+  size_t q_ = 0;          // its next centroid entry, while in_row_
+  bool in_row_ = false;
+  double result_ = 0;  // NaN when the index is undefined
+  std::vector<size_t> cptr_, iptr_;
+  std::vector<uint32_t> ccol_;
+  std::vector<double> cval_, ival_, cnorm_, intra_, dot_, worst_;
+  std::vector<int> icl_;
+  bool all_intra_zero_ = true, all_cd_zero_ = true;
+};
 // Calinski-Harabasz index (higher is better); NaN unless 2 <= labels <= points - 1.
 double calinski_harabasz(const LabelledPoints& p);
 

@@ -168,13 +168,22 @@ std::string validate(const Index& idx, const ClusterRequest& r) {
   return "";
 }
 
-// Metrics of a labelling without the silhouette; returns the points used for the silhouette.
-void quick_metrics(const Space& s, const std::vector<int32_t>& labels, ClusterMetrics& m, bool with_inertia) {
+// Metrics of a labelling but the silhouette and Davies-Bouldin, whose run (O(k²) at large k) it
+// returns set up.
+std::unique_ptr<DaviesBouldinRun> linear_metrics(const Space& s, const std::vector<int32_t>& labels, ClusterMetrics& m,
+                                                 bool with_inertia) {
   LabelledPoints pts = labelled_points(*s.groups, s.matrix(), labels);
   if (with_inertia) m.inertia = within_ss(pts);
-  m.davies_bouldin = davies_bouldin(pts);
   m.calinski_harabasz = calinski_harabasz(pts);
   m.noise = static_cast<size_t>(std::count(labels.begin(), labels.end(), kNoise));
+  return std::make_unique<DaviesBouldinRun>(pts);
+}
+
+// Metrics of a labelling without the silhouette.
+void quick_metrics(const Space& s, const std::vector<int32_t>& labels, ClusterMetrics& m, bool with_inertia) {
+  std::unique_ptr<DaviesBouldinRun> db = linear_metrics(s, labels, m, with_inertia);
+  while (!db->step(SliceTimer(1e9))) {}
+  m.davies_bouldin = db->value();
 }
 
 LabelledPoints silhouette_points(const Space& s, const std::vector<int32_t>& labels, size_t sample, uint64_t seed,
@@ -199,10 +208,11 @@ struct ClusterJob::Impl {
   const Index& idx;
   ClusterRequest req;
   Space space;
-  enum class Phase { algo, labels, metrics, silhouette, names, map, done } phase = Phase::algo;
+  enum class Phase { algo, labels, metrics, davies_bouldin, silhouette, names, map, done } phase = Phase::algo;
   std::unique_ptr<KMeansRun> km;
   std::unique_ptr<WardRun> wr;
   std::unique_ptr<DbscanRun> db;
+  std::unique_ptr<DaviesBouldinRun> dbi;
   LabelledPoints sil_pts;
   std::unique_ptr<SilhouetteRun> sil;
   std::unique_ptr<ProjectionRun> proj;
@@ -258,12 +268,23 @@ struct ClusterJob::Impl {
           break;
         case Phase::metrics:
           charge_rows(t);
-          quick_metrics(space, res.labels, res.metrics, req.algo != ClusterAlgo::kmeans);
-          sil_pts = silhouette_points(space, res.labels, req.silhouette_sample, req.seed, res.metrics.silhouette_rows);
-          sil = std::make_unique<SilhouetteRun>(sil_pts);
-          phase = Phase::silhouette;
+          dbi = linear_metrics(space, res.labels, res.metrics, req.algo != ClusterAlgo::kmeans);
+          phase = Phase::davies_bouldin;
+          break;
+        case Phase::davies_bouldin:
+          if (!dbi->step(t)) return false;
+          res.metrics.davies_bouldin = dbi->value();
+          dbi.reset();
+          phase = Phase::silhouette;  // its set-up runs in the next slice
           break;
         case Phase::silhouette:
+          if (!sil) {
+            charge_rows(t);
+            sil_pts =
+                silhouette_points(space, res.labels, req.silhouette_sample, req.seed, res.metrics.silhouette_rows);
+            sil = std::make_unique<SilhouetteRun>(sil_pts);
+            if (t.expired()) return false;
+          }
           if (!sil->step(t)) return false;
           res.metrics.silhouette = sil->value();
           sil.reset();
@@ -293,20 +314,24 @@ struct ClusterJob::Impl {
           break;
         case Phase::done: break;
       }
-      // The metrics and names phases and the map's set-up cannot stop part-way (a few ms each at
-      // 10k): each starts in a slice of its own rather than after what the last phase left of one.
-      if (t.expired() || phase == Phase::metrics || phase == Phase::names || phase == Phase::map) break;
+      // The metrics and names phases and the silhouette's and map's set-ups cannot stop part-way (a
+      // few ms each at 10k): each starts in a slice of its own rather than after what the last
+      // phase left of one.
+      if (t.expired() || phase == Phase::metrics || phase == Phase::names || phase == Phase::map ||
+          (phase == Phase::silhouette && !sil))
+        break;
     }
     return phase == Phase::done;
   }
 
   double progress() const {
-    // Rough shares: the algorithm 60%, silhouette 25%, names and map 15%.
+    // Rough shares: the algorithm 60%, Davies-Bouldin 5%, silhouette 20%, names and map 15%.
     switch (phase) {
       case Phase::algo: return 0.6 * (km ? km->progress() : wr ? wr->progress() : db->progress());
       case Phase::labels:
       case Phase::metrics: return 0.6;
-      case Phase::silhouette: return 0.6 + 0.25 * sil->progress();
+      case Phase::davies_bouldin: return 0.6 + 0.05 * dbi->progress();
+      case Phase::silhouette: return 0.65 + 0.2 * (sil ? sil->progress() : 0.0);
       case Phase::names: return 0.85;
       case Phase::map: return 0.87 + (proj ? 0.13 * proj->progress() : 0.0);
       case Phase::done: return 1.0;
@@ -321,7 +346,8 @@ struct ClusterJob::Impl {
         if (km) return km->stage();
         if (wr) return "Ward merges";
         return "DBSCAN neighbourhoods";
-      case Phase::metrics: return "quality metrics";
+      case Phase::metrics:
+      case Phase::davies_bouldin: return "quality metrics";
       case Phase::silhouette: return "silhouette";
       case Phase::names: return "naming clusters";
       case Phase::map: return "2-D map";
@@ -427,6 +453,7 @@ struct ElbowJob::Impl {
   Space space;
   int k;
   std::unique_ptr<KMeansRun> km;
+  std::unique_ptr<DaviesBouldinRun> dbi;
   LabelledPoints sil_pts;
   std::unique_ptr<SilhouetteRun> sil;
   ElbowRow row;

@@ -169,6 +169,32 @@ TEST(ClusterMetricsTest, SilhouetteSlicedEqualsWhole) {
   EXPECT_EQ(run.value(), silhouette(p));
 }
 
+// Davies-Bouldin at large k (many labels, as a Ward cut at k = 9000 of the 10k catalogue) runs in
+// slices of rows of centroid distances: a step of one work unit ends at the end of a row (or of a
+// run of kPieceUnits overlaps), so there are at least as many steps as labels, each within its
+// bound, and the value is the naive definition's.
+TEST(ClusterMetricsTest, DaviesBouldinSlicedByRowsOfCentroids) {
+  Rows x;
+  std::vector<int> l;
+  random_case(7, 400, 6, 150, false, x, l);
+  LabelledPoints p = collapse(x, l);
+  std::set<int> labels(l.begin(), l.end());
+  const int k = static_cast<int>(labels.size());
+  ASSERT_GT(k, 100);
+  DaviesBouldinRun run(p);
+  int steps = 0;
+  for (bool done = false; !done; ++steps) {
+    const SliceTimer t = SliceTimer::work(1);
+    done = run.step(t);
+    EXPECT_LE(t.charged(), DaviesBouldinRun::kPieceUnits + 2 * uint64_t(k));
+    EXPECT_LE(run.progress(), 1.0);
+  }
+  EXPECT_GE(steps, k);
+  const double db = naive_davies_bouldin(x, l);
+  EXPECT_NEAR(run.value(), db, 1e-9 * db);
+  EXPECT_EQ(run.value(), davies_bouldin(p));
+}
+
 TEST(ClusterMetricsTest, SampleRowsIsSeededAndDistinct) {
   auto a = sample_rows(1000, 100, 5), b = sample_rows(1000, 100, 5), c = sample_rows(1000, 100, 6);
   EXPECT_EQ(a, b);

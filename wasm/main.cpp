@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
+#include "gl_renderer.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_internal.h"
 #include "runtime.h"
 #include "views/fonts.h"
@@ -140,8 +140,7 @@ int frame() {
   }
   if (r.fonts_dirty) {
     build_fonts(r.dpr, r.narrow);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    gl::upload_fonts();
     r.fonts_dirty = false;
   }
   if (!r.paste_pending.empty()) {
@@ -158,7 +157,6 @@ int frame() {
   }
 
   drain_keys();
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   io.DisplaySize = ImVec2(static_cast<float>(r.css_w), static_cast<float>(r.css_h));
   io.DisplayFramebufferScale = ImVec2(r.dpr, r.dpr);
@@ -182,7 +180,7 @@ int frame() {
   ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  gl::render(ImGui::GetDrawData());
 
   bool changed = !r.state.intents.empty();
   r.controller->apply_intents();
@@ -224,7 +222,10 @@ int main() {
   // Pointer and wheel come through input.h from the page's own pointer and wheel events.
   glfwSetMouseButtonCallback(r.window, nullptr);
   glfwSetScrollCallback(r.window, nullptr);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!gl::init()) {
+    std::fprintf(stderr, "hfrec: WebGL2 cannot draw the UI\n");
+    return 1;
+  }
   r.controller = std::make_unique<Controller>(r.state, platform());
   return 0;
 }

@@ -646,7 +646,9 @@
       ? fetch(defaultCatalogue).then(async (res) => {  // same credentials as its <link rel=preload>
         if (!res.ok) return res;
         const chunks = await readCounted(res, 'catalogue');
-        return new Response(new Blob(chunks), { status: res.status, statusText: res.statusText });
+        // The bytes stay in memory (a Blob would go through the browser process to be read back).
+        const body = new ReadableStream({ start(c) { for (const ch of chunks) c.enqueue(ch); c.close(); } });
+        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
       }) : null;
     if (early) early.catch(() => {});
     if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
@@ -661,7 +663,10 @@
         printErr: (t) => console.warn(t),
         // The wasm compiles as it streams in, its bytes counted for the loading screen.
         instantiateWasm: (imports, receive) => {
-          fetch('hfrec-app.wasm', { credentials: 'same-origin' })
+          // index.html started this download, and made the WebGL2 context, before the scripts.
+          const early = window.hfrecEarly && window.hfrecEarly.wasm;
+          window.hfrecEarly = null;
+          (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }))
             .then((res) => {
               if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
               const counted = countedResponse(res, 'app');
@@ -674,13 +679,6 @@
           return {};
         },
       });
-      // A first WebGL2 context can take a few hundred milliseconds (software GL, some drivers).
-      // Make it now, while the WebAssembly compiles in the background; main()'s GLFW then gets
-      // this same context, so the attributes are the ones it asks for (Emscripten's defaults).
-      try {
-        canvas.getContext('webgl2', { antialias: false, alpha: true, depth: true, stencil: true });
-      } catch { /* the module reports a missing WebGL2 itself */ }
-      performance.mark('hfrec:gl-context');
       mod = await moduleP;
     } catch (e) {
       return fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`);

@@ -420,6 +420,9 @@ int register_all() {
           .restarts = 2,
           .silhouette_sample = 2000}},
         {"ward-tfidf", {.algo = ClusterAlgo::ward, .features = FeatureSpace::tfidf, .k = 8}},  // the app's slowest
+        // Cuts at a large k: the quality metrics' O(k²) Davies-Bouldin, in slices.
+        {"ward-tfidf-k9000", {.algo = ClusterAlgo::ward, .features = FeatureSpace::tfidf, .k = 9000}},
+        {"ward-attributes-k1000", {.algo = ClusterAlgo::ward, .k = 1000}},
     };
     for (const auto& [name, req] : reqs)
       benchmark::RegisterBenchmark(("slices/cluster/" + std::string(name) + "/" + sz).c_str(), BM_ClusterSlices, s, req)

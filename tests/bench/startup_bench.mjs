@@ -1,0 +1,125 @@
+// Start-up benchmark: what a person opening the page sees, measured as the issue asks.
+// The built dist/ (with its default catalogue: the 10k one when ../shared/data was there at build
+// time) is served by scripts/serve.mjs, exactly as `npm start` serves it. Each run opens the page
+// in a fresh browser context (no HTTP cache, no compiled-code cache, no storage) of one headless
+// Chromium (SwiftShader WebGL2), waits for window.hfrec.ready, and reads the page's own marks
+// (performance.mark, milliseconds from navigation start):
+//   wasm-instantiated, gl-context, module, fonts, catalogue-bytes, first-frame, interactive, ready
+// plus state().timing (loadMs, loadWorkMs). Prints min / median / max per mark and writes JSON.
+//
+//   node tests/bench/startup_bench.mjs [--dist DIR] [--runs N] [--out FILE] [--hash '#model=gpt2']
+//
+// Skips with a message (exit 0) when dist/ or playwright-core is missing; under CI=true that is
+// an error (exit 1). Needs a quiet machine to mean anything: it reports the load average.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const dist = path.resolve(args.dist ?? path.join(root, 'dist'));
+const runs = Number(args.runs ?? 10);
+const outFile = args.out ?? '/tmp/hfrec-bench/startup.json';
+const hash = args.hash ?? '';
+const TIMEOUT_MS = 120_000;
+
+function skip(msg) {
+  console.log(`startup_bench: ${process.env.CI === 'true' ? 'cannot run' : 'skipped'}: ${msg}`);
+  process.exit(process.env.CI === 'true' ? 1 : 0);
+}
+
+if (!existsSync(path.join(dist, 'index.html'))) skip(`${dist}/index.html not found; build the app first (npm run build)`);
+if (!(runs >= 1)) skip('--runs must be at least 1');
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  try {
+    ({ chromium } = createRequire(path.join(process.cwd(), 'noop.js'))('playwright-core'));
+  } catch {
+    skip('playwright-core is not installed (npm ci in the repository root)');
+  }
+}
+
+// scripts/serve.mjs on a free port; its first line names the address.
+const server = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), dist, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const base = await new Promise((resolve, reject) => {
+  let text = '';
+  server.stdout.on('data', (d) => {
+    text += d;
+    const m = text.match(/at (http:\/\/\S+\/)/);
+    if (m) resolve(m[1]);
+  });
+  server.on('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before listening`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--headless', '--no-sandbox',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+const MARKS = ['wasm-instantiated', 'gl-context', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready'];
+const samples = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(base + hash, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+    await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: TIMEOUT_MS });
+    const ok = await page.evaluate(() => window.hfrec.ready);
+    const s = await page.evaluate(() => {
+      const marks = Object.fromEntries(performance.getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), m.startTime]));
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource').map((r) => ({
+        name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.transferSize }));
+      const st = window.hfrec.state();
+      return { marks, dom_content_loaded: nav?.domContentLoadedEventEnd ?? null, resources: res,
+        rows: st.catalogue?.rows ?? 0, timing: st.timing };
+    });
+    s.ok = ok;
+    s.errors = errors;
+    samples.push(s);
+    console.log(`startup_bench: run ${i + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+const stats = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = v.length >> 1;
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { min: Math.round(v[0]), median: Math.round(median), max: Math.round(v[v.length - 1]), n: v.length };
+};
+const summary = {};
+for (const m of MARKS) summary[m] = stats(samples.map((s) => s.marks[m]));
+summary.loadMs = stats(samples.map((s) => s.timing?.loadMs));
+summary.loadWorkMs = stats(samples.map((s) => s.timing?.loadWorkMs));
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg_1m_at_end: os.loadavg()[0] },
+  chromium: browser.version(), dist, catalogue_bytes: statSync(path.join(dist, 'catalogue.csv')).size,
+  rows: samples[0]?.rows, runs, hash, summary, samples,
+};
+mkdirSync(path.dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+console.log('startup_bench: ms from navigation start, min / median / max over', runs, 'fresh contexts:');
+for (const [k, v] of Object.entries(summary)) if (v) console.log(`  ${k.padEnd(18)} ${v.min} / ${v.median} / ${v.max}`);
+console.log(`startup_bench: load average ${os.loadavg()[0].toFixed(2)}; wrote ${outFile}`);
+if (samples.some((s) => !s.ok || s.errors.length)) {
+  console.log('startup_bench: a run did not reach ready, or the page threw:', samples.map((s) => s.errors).flat().slice(0, 3));
+  process.exit(1);
+}
