@@ -101,8 +101,9 @@ Result<ClusterResult> cluster(const Index& index, const ClusterRequest& request)
 
 // A rough estimate of a request's running time natively on this project's 2-core machine, in
 // seconds, from what drives its cost: distinct points n, their non-zeros per row z, k and the
-// features d. k-means: restarts·n·k·(8 + ln k) distances plus k²·d (metrics and names at large k);
-// Ward: n² pairs; DBSCAN: n² pairs (an upper bound: its neighbourhoods prune); the exact
+// features d. k-means: restarts·n·k·(8 + ln k) distances plus k²·d (metrics at large k);
+// Ward: n² pairs plus k² for the cut's Davies-Bouldin; DBSCAN: n² pairs (an upper bound: its
+// neighbourhoods prune); the exact
 // silhouette: n² pairs (or the sample's). Each distance or pair costs about z + 4 operations.
 // Calibrated on the 10k catalogue (k-means on tf-idf at k = 10, 50, 200; Ward on tf-idf; the
 // silhouette), within a factor of 2 there (hfrec_bench slices/cluster prints it beside the measured

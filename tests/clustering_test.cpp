@@ -332,6 +332,9 @@ TEST(ClusteringTest, EstimateHoldsLongJobsBack) {
   EXPECT_GT(est({.algo = ward, .features = FeatureSpace::tfidf, .k = 8}), kAutoStartSeconds);
   EXPECT_LT(est({.algo = kmeans, .k = 10}), est({.algo = kmeans, .k = 20}));
   EXPECT_LT(est({.algo = kmeans, .k = 10, .restarts = 2}), est({.algo = kmeans, .k = 10}));
+  // A Ward cut at a large k pays for its Davies-Bouldin (k² centroid distances).
+  EXPECT_GT(est({.algo = ward, .k = 9000}), est({.algo = ward, .k = 10}) + 0.4);
+  EXPECT_EQ(est({.algo = ward, .k = 9000, .metrics = false}), est({.algo = ward, .k = 10, .metrics = false}));
   // k beyond the distinct points is clamped as the clustering clamps it.
   EXPECT_EQ(est({.algo = kmeans, .k = 100000}), est({.algo = kmeans, .k = 50000}));
   Index small(families());
