@@ -352,7 +352,7 @@ void KMeansRun::accumulate() {
 
 // Each centre of the piece moves to its cluster's mean (an empty one stays), its sum row cleared.
 void KMeansRun::update_piece(const SliceTimer& timer) {
-  const size_t n = m_.rows(), d = m_.n_cols;
+  const size_t d = m_.n_cols;
   const size_t m = centres_piece();
   timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
   for (size_t c = cursor_; c < cursor_ + m; ++c) {
@@ -383,7 +383,6 @@ void KMeansRun::update_piece(const SliceTimer& timer) {
   prev_labels_ = cur_.labels;
   if (shift_ <= tol_ || cur_.iterations >= p_.max_iter) start_assign(true);
   else start_assign(false);
-  (void)n;
 }
 
 // Hartigan's refinement. Centres are the weighted means of the current labels, kept as sums so a

@@ -66,6 +66,7 @@
     if (flags & NEED_WORK) scheduleWork();
     if (flags & TEXT_FIELD) syncTextField();
   }
+  let revealed = 0;  // 1: the loading screen is gone, 2: a frame has been drawn since
   function requestFrame() {
     if (!mod || rafPending) return;
     rafPending = true;
@@ -79,6 +80,8 @@
       handleNeeds(needs);
       input.afterFrame();
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
+      // The first frame after the loading screen went: the UI a person can use, with the catalogue.
+      if (revealed === 1) { revealed = 2; performance.mark('hfrec:interactive'); }
     });
   }
   function wake(frames = 3) {
@@ -705,6 +708,7 @@
       if (s.busy && s.stage) setLoadingText(s.progress > 0 ? `${s.stage}… ${Math.round(s.progress * 100)}%` : `${s.stage}…`);
     }, 100);
     const reveal = () => {
+      revealed = revealed || 1;
       clearInterval(showStage);
       loading.style.display = 'none';
       focusApp();

@@ -4,11 +4,15 @@
 // in a fresh browser context (no HTTP cache, no compiled-code cache, no storage) of one headless
 // Chromium (SwiftShader WebGL2), waits for window.hfrec.ready, and reads the page's own marks
 // (performance.mark, milliseconds from navigation start):
-//   wasm-instantiated, gl-context, module, fonts, catalogue-bytes, first-frame, interactive, ready
+//   gl-context, wasm-instantiated, module, fonts, catalogue-bytes, first-frame (behind the loading
+//   screen), ready (hfrec.ready resolves), interactive (the first frame after the loading screen
+//   went: the UI a person can use, with the catalogue in)
 // plus state().timing (loadMs, loadWorkMs). Prints min / median / max per mark and writes JSON.
 //
-//   node tests/bench/startup_bench.mjs [--dist DIR] [--runs N] [--out FILE] [--hash '#model=gpt2']
+//   node tests/bench/startup_bench.mjs [--dist DIR[,DIR2]] [--runs N] [--out FILE] [--hash '#model=gpt2']
 //
+// Two builds side by side (--dist before,after): one server each, runs alternating in the same
+// browser, so both meet the same machine; each gets its own summary.
 // Skips with a message (exit 0) when dist/ or playwright-core is missing; under CI=true that is
 // an error (exit 1). Needs a quiet machine to mean anything: it reports the load average.
 import { spawn } from 'node:child_process';
@@ -22,7 +26,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
-const dist = path.resolve(args.dist ?? path.join(root, 'dist'));
+const dists = (args.dist ?? path.join(root, 'dist')).split(',').map((d) => path.resolve(d));
 const runs = Number(args.runs ?? 10);
 const outFile = args.out ?? '/tmp/hfrec-bench/startup.json';
 const hash = args.hash ?? '';
@@ -33,7 +37,7 @@ function skip(msg) {
   process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 
-if (!existsSync(path.join(dist, 'index.html'))) skip(`${dist}/index.html not found; build the app first (npm run build)`);
+for (const dist of dists) if (!existsSync(path.join(dist, 'index.html'))) skip(`${dist}/index.html not found; build the app first (npm run build)`);
 if (!(runs >= 1)) skip('--runs must be at least 1');
 let chromium;
 try {
@@ -46,17 +50,22 @@ try {
   }
 }
 
-// scripts/serve.mjs on a free port; its first line names the address.
-const server = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), dist, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve, reject) => {
-  let text = '';
-  server.stdout.on('data', (d) => {
-    text += d;
-    const m = text.match(/at (http:\/\/\S+\/)/);
-    if (m) resolve(m[1]);
+// scripts/serve.mjs on a free port per build; its first line names the address.
+async function serve(dist) {
+  const server = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), dist, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise((resolve, reject) => {
+    let text = '';
+    server.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/at (http:\/\/\S+\/)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before listening`)));
   });
-  server.on('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before listening`)));
-});
+  return { dist, server, base, samples: [] };
+}
+const builds = [];
+for (const d of dists) builds.push(await serve(d));
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -64,10 +73,10 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-const MARKS = ['wasm-instantiated', 'gl-context', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready'];
-const samples = [];
+const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'ready', 'interactive'];
 try {
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < runs * builds.length; i++) {
+    const { base, samples } = builds[i % builds.length];
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = [];
@@ -75,6 +84,9 @@ try {
     await page.goto(base + hash, { waitUntil: 'commit', timeout: TIMEOUT_MS });
     await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: TIMEOUT_MS });
     const ok = await page.evaluate(() => window.hfrec.ready);
+    // The frame after the loading screen went is drawn at the next animation frame (builds from
+    // before 2026-12-01 have no 'interactive' mark: it stays empty for them).
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const s = await page.evaluate(() => {
       const marks = Object.fromEntries(performance.getEntriesByType('mark')
         .filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), m.startTime]));
@@ -88,12 +100,12 @@ try {
     s.ok = ok;
     s.errors = errors;
     samples.push(s);
-    console.log(`startup_bench: run ${i + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}`);
+    console.log(`startup_bench: ${builds.length > 1 ? `${path.basename(builds[i % builds.length].dist)} ` : ''}run ${Math.floor(i / builds.length) + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}`);
     await context.close();
   }
 } finally {
   await browser.close();
-  server.kill();
+  for (const b of builds) b.server.kill();
 }
 
 const stats = (xs) => {
@@ -103,22 +115,29 @@ const stats = (xs) => {
   const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
   return { min: Math.round(v[0]), median: Math.round(median), max: Math.round(v[v.length - 1]), n: v.length };
 };
-const summary = {};
-for (const m of MARKS) summary[m] = stats(samples.map((s) => s.marks[m]));
-summary.loadMs = stats(samples.map((s) => s.timing?.loadMs));
-summary.loadWorkMs = stats(samples.map((s) => s.timing?.loadWorkMs));
+function summarize(samples) {
+  const summary = {};
+  for (const m of MARKS) summary[m] = stats(samples.map((s) => s.marks[m]));
+  summary.loadMs = stats(samples.map((s) => s.timing?.loadMs));
+  summary.loadWorkMs = stats(samples.map((s) => s.timing?.loadWorkMs));
+  return summary;
+}
 
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg_1m_at_end: os.loadavg()[0] },
-  chromium: browser.version(), dist, catalogue_bytes: statSync(path.join(dist, 'catalogue.csv')).size,
-  rows: samples[0]?.rows, runs, hash, summary, samples,
+  chromium: browser.version(), runs, hash,
+  builds: builds.map((b) => ({ dist: b.dist, catalogue_bytes: statSync(path.join(b.dist, 'catalogue.csv')).size,
+    rows: b.samples[0]?.rows, summary: summarize(b.samples), samples: b.samples })),
 };
 mkdirSync(path.dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
-console.log('startup_bench: ms from navigation start, min / median / max over', runs, 'fresh contexts:');
-for (const [k, v] of Object.entries(summary)) if (v) console.log(`  ${k.padEnd(18)} ${v.min} / ${v.median} / ${v.max}`);
+for (const b of report.builds) {
+  console.log(`startup_bench: ${b.dist} (${b.rows} rows): ms from navigation start, min / median / max over ${runs} fresh contexts:`);
+  for (const [k, v] of Object.entries(b.summary)) if (v) console.log(`  ${k.padEnd(18)} ${v.min} / ${v.median} / ${v.max}`);
+}
 console.log(`startup_bench: load average ${os.loadavg()[0].toFixed(2)}; wrote ${outFile}`);
+const samples = builds.flatMap((b) => b.samples);
 if (samples.some((s) => !s.ok || s.errors.length)) {
   console.log('startup_bench: a run did not reach ready, or the page threw:', samples.map((s) => s.errors).flat().slice(0, 3));
   process.exit(1);
