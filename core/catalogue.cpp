@@ -263,4 +263,14 @@ Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits&
   return r;
 }
 
+CodePointSet catalogue_code_points(const Catalogue& c) {
+  CodePointSet out;
+  out.add_text(c.name);
+  for (uint32_t i = 0; i < c.pool.size(); ++i) out.add_text(c.pool.str(i));
+  for (uint32_t i = 0; i < c.ids.size(); ++i) out.add_text(c.ids.str(i));
+  // Lowercased forms too: soup terms and cluster names are lowercased catalogue text.
+  for (char32_t cp : out.list()) out.add(to_lower(cp));
+  return out;
+}
+
 }  // namespace hfrec

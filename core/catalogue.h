@@ -11,6 +11,7 @@
 #include "list_literal.h"
 #include "result.h"
 #include "string_pool.h"
+#include "text.h"
 
 namespace hfrec {
 
@@ -125,6 +126,10 @@ Result<Catalogue> load_hub_json(std::string_view text, std::string name, const L
 Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits = {});
 // Reads a file and loads it; the error names the file.
 Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits = {});
+
+// The code points beyond ASCII that the catalogue's ids, values and name use: the glyphs a view of
+// it can need (the app builds its font atlas from these). One pass over the distinct strings.
+CodePointSet catalogue_code_points(const Catalogue& c);
 
 // Resumable load, so a browser can parse a large file in slices and keep drawing frames.
 class CatalogueLoader {

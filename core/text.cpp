@@ -309,4 +309,40 @@ std::vector<std::string> id_tokens(std::string_view id) {
   return out;
 }
 
+void CodePointSet::add_text(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    if (i + 8 <= n && (load64(text.data() + i) & 0x8080808080808080ull) == 0) {
+      i += 8;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t at = i;
+    const char32_t cp = utf8_next_multibyte(text.data(), n, i);
+    if (cp != 0xFFFD || (i - at == 3 && text.substr(at, 3) == "\xEF\xBF\xBD")) add(cp);  // U+FFFD only when written
+  }
+}
+
+bool CodePointSet::covers(const CodePointSet& other) const {
+  for (size_t w = 0; w < bits_.size(); ++w)
+    if (other.bits_[w] & ~bits_[w]) return false;
+  return true;
+}
+
+void CodePointSet::merge(const CodePointSet& other) {
+  for (size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
+}
+
+std::vector<char32_t> CodePointSet::list() const {
+  std::vector<char32_t> out;
+  for (size_t w = 0; w < bits_.size(); ++w)
+    for (uint64_t b = bits_[w]; b; b &= b - 1) out.push_back(static_cast<char32_t>(w * 64 + std::countr_zero(b)));
+  return out;
+}
+
 }  // namespace hfrec

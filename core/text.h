@@ -64,6 +64,29 @@ bool is_invisible(char32_t cp);
 // "[0xFF]", so two ids that differ only there look different. Unchanged when there are none.
 std::string visible_text(std::string_view text);
 
+// The code points of the Basic Multilingual Plane above ASCII that some text uses, as a bitmap
+// (8 KB): what a font atlas must hold to draw the text (the app rasterises only these; ASCII is
+// always in it). Code points beyond the BMP and invalid bytes are left out.
+class CodePointSet {
+ public:
+  CodePointSet() : bits_(0x10000 / 64, 0) {}
+  void add(char32_t cp) {
+    if (cp >= 0x80 && cp < 0x10000) bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+  }
+  // Adds every code point of UTF-8 text (an ASCII run costs one check per 8 bytes).
+  void add_text(std::string_view text);
+  bool contains(char32_t cp) const { return cp < 0x80 || (cp < 0x10000 && (bits_[cp >> 6] >> (cp & 63)) & 1); }
+  // True when every code point of `other` is here.
+  bool covers(const CodePointSet& other) const;
+  void merge(const CodePointSet& other);
+  // The code points, ascending.
+  std::vector<char32_t> list() const;
+  bool operator==(const CodePointSet&) const = default;
+
+ private:
+  std::vector<uint64_t> bits_;
+};
+
 // Unaligned little-endian word loads (memcpy compiles to one load).
 inline uint64_t load64(const char* p) {
   uint64_t v;

@@ -33,6 +33,20 @@ Items items(const Catalogue& c, const ListColumn& col, uint32_t row) {
 constexpr const char* kHubHeader =
     "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
 
+// The glyphs a view can need: every value's and id's code points beyond ASCII, and their lowercase
+// forms (soup terms are lowercased), and nothing from an all-ASCII catalogue.
+TEST(CatalogueCodePoints, ValuesIdsAndTheirLowercase) {
+  const std::string header = kHubHeader;
+  Catalogue plain = ok(header + "org/a,,['x'],fill-mask,org,,bert,,1,transformers\n");
+  EXPECT_TRUE(catalogue_code_points(plain).list().empty());
+  // Tag "Жук", dataset "café", id "org/naïve".
+  Catalogue c = ok(header + "org/na\xC3\xAFve,,['\xD0\x96\xD1\x83\xD0\xBA'],fill-mask,org,,bert,['caf\xC3\xA9'],1,\n");
+  const CodePointSet set = catalogue_code_points(c);
+  for (char32_t cp : {0xEFu, 0x416u, 0x443u, 0x43Au, 0xE9u, 0x436u /* ж, Ж's lowercase */})
+    EXPECT_TRUE(set.contains(cp)) << uint32_t(cp);
+  EXPECT_EQ(set.list().size(), 6u);
+}
+
 TEST(CatalogueLimits, RowsFileAndListItems) {
   LoadLimits l;
   l.max_rows = 2;

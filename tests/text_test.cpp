@@ -26,6 +26,24 @@ TEST(Text, Utf8Valid) {
   EXPECT_EQ(bad, 0u);
 }
 
+TEST(Text, CodePointSetHoldsWhatTextUses) {
+  CodePointSet set;
+  set.add_text("plain ascii, long enough for the 8-byte path");
+  EXPECT_TRUE(set.list().empty());
+  set.add_text(
+      "caf\xC3\xA9 \xD0\x96\xD1\x83\xD0\xBA \xE2\x98\x85 \xF0\x9F\x98\x80 \xFF");  // café Жук ★ 😀, a stray byte
+  EXPECT_EQ(set.list(), (std::vector<char32_t>{0xE9, 0x416, 0x43A, 0x443, 0x2605}));  // ascending; no 😀, no U+FFFD
+  EXPECT_TRUE(set.contains('a'));
+  EXPECT_TRUE(set.contains(0x416));
+  EXPECT_FALSE(set.contains(0x417));
+  CodePointSet other;
+  other.add_text("\xEF\xBF\xBD\xD0\x96");  // a written U+FFFD counts
+  EXPECT_FALSE(set.covers(other));
+  set.merge(other);
+  EXPECT_TRUE(set.covers(other));
+  EXPECT_TRUE(set.contains(0xFFFD));
+}
+
 TEST(Text, Utf8NextAndAppendRoundTrip) {
   for (char32_t cp : {char32_t(0x41), char32_t(0xE9), char32_t(0x20AC), char32_t(0x1F600), char32_t(0x10FFFF)}) {
     std::string s;

@@ -34,6 +34,7 @@ struct Runtime {
   float dpr = 1;
   bool fonts_dirty = true;
   bool narrow = false;  // the fonts were built for the narrow layout
+  CodePointSet glyphs;  // beyond ASCII and Latin-1 (fonts.h), the code points the atlas holds
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
@@ -138,8 +139,23 @@ int frame() {
     r.narrow = !r.narrow;
     r.fonts_dirty = true;
   }
+  // The atlas holds the code points the catalogue and the text on screen use (fonts.h): a new one
+  // (a loaded catalogue, a typed or pasted character, a file name, a link's text in a message)
+  // rebuilds it before the frame draws.
+  {
+    CodePointSet need = r.state.glyphs;
+    for (const std::string* t : {&r.state.catalogue.name, &r.state.catalogue.source, &r.state.error, &r.state.notice,
+                                 &r.state.stage, &r.state.link_suggestion, &r.paste_pending})
+      need.add_text(*t);
+    need.add_text(r.state.search_buf);
+    for (ImWchar c : io.InputQueueCharacters) need.add(c);
+    if (!r.glyphs.covers(need)) {
+      r.glyphs.merge(need);
+      r.fonts_dirty = true;
+    }
+  }
   if (r.fonts_dirty) {
-    build_fonts(r.dpr, r.narrow);
+    build_fonts(r.dpr, r.narrow, r.glyphs);
     gl::upload_fonts();
     r.fonts_dirty = false;
   }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -87,6 +88,51 @@ class Ui {
   FakePlatform platform;
   Controller controller{state, platform};
 };
+
+// The font atlas rasterises Latin-1, punctuation and the UI's own symbols, and of the fonts' other
+// blocks only the code points in use: the page's first frame built all ~3,900 glyphs before.
+TEST(Views, TheFontAtlasHoldsTheCodePointsInUse) {
+  const char* files[] = {"/usr/share/fonts/opentype/inter/Inter-Regular.otf",
+                         "/usr/share/fonts/opentype/inter/Inter-SemiBold.otf",
+                         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+  std::vector<uint8_t> data[3];
+  for (int i = 0; i < 3; ++i) {
+    std::FILE* f = std::fopen(files[i], "rb");
+    if (!f) {
+      if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") FAIL() << files[i] << " is missing";
+      GTEST_SKIP() << files[i] << " is missing (apt-get install fonts-inter fonts-dejavu-core)";
+    }
+    for (int c; (c = std::fgetc(f)) != EOF;) data[i].push_back(static_cast<uint8_t>(c));
+    std::fclose(f);
+  }
+  ImGui::CreateContext();
+  for (int i = 0; i < 3; ++i) set_font_data(static_cast<FontKind>(i), data[i]);
+  auto has = [](const ImFont* font, char32_t cp) {
+    return font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr;
+  };
+  auto glyphs = [] {
+    int n = 0;
+    for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) n += font->Glyphs.Size;
+    return n;
+  };
+  build_fonts(1.0f, false);
+  ImGui::GetIO().Fonts->Build();
+  for (char32_t cp : {U'a', U'\u00E9', U'\u201C', U'\u2026', U'\u25B6', U'\u2197', U'\u26A0', U'\u2713'})
+    EXPECT_TRUE(has(fonts().regular, cp)) << uint32_t(cp);
+  EXPECT_FALSE(has(fonts().regular, U'\u0416'));  // Ж: no text uses it yet
+  EXPECT_FALSE(has(fonts().regular, U'\u2605'));  // ★
+  EXPECT_LT(glyphs(), 1500);
+  CodePointSet used;
+  used.add_text("\xD0\x96\xD1\x83\xD0\xBA \xE2\x98\x85");  // Жук ★
+  build_fonts(1.0f, false, used);
+  ImGui::GetIO().Fonts->Build();
+  EXPECT_TRUE(has(fonts().regular, U'\u0416'));
+  EXPECT_TRUE(has(fonts().regular, U'\u2605'));
+  EXPECT_TRUE(has(fonts().bold, U'\u0416'));
+  EXPECT_FALSE(has(fonts().bold, U'\u2605'));  // the headings draw only the UI's symbols
+  for (int i = 0; i < 3; ++i) set_font_data(static_cast<FontKind>(i), {});
+  ImGui::DestroyContext();
+}
 
 TEST(Views, TheFirstScreenOffersTheHubAndModelsToTry) {
   Ui ui(1280, 800);

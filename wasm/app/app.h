@@ -11,6 +11,7 @@
 #include "core/clustering.h"  // kAutoStartSeconds
 #include "core/map_grid.h"
 #include "core/query.h"  // Method, Filters
+#include "core/text.h"   // CodePointSet
 
 namespace hfrec::app {
 
@@ -277,7 +278,8 @@ struct AppState {
   ResultList primary, secondary;
   int overlap = 0;
   bool can_back = false, can_forward = false;
-  std::string copied;  // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
+  CodePointSet glyphs;  // the code points beyond ASCII the catalogue uses (the font atlas holds them)
+  std::string copied;   // what was just copied (a model id, or kCopiedLink), for "Copied ✓"
   std::vector<SearchRow> search_hits;
   size_t search_count = 0;
   std::string search_text;        // the text the hits are for

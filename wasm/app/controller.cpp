@@ -117,6 +117,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
                                 : load->source.empty()                    ? "file"
                                 : load->source.compare(0, 4, "hub:") == 0 ? "hub"
                                                                           : "url"};
+    s.glyphs = catalogue_code_points(c);
     s.tasks = count_values(c, c.pipeline_tag);
     s.libraries = count_values(c, c.library_name);
     s.model_types = count_values(c, c.model_type);

@@ -14,19 +14,40 @@ constexpr float kTitleSize = 20.0f;
 constexpr float kNarrowBaseSize = 16.0f;  // phones: body text at least 16 CSS px
 constexpr float kNarrowTitleSize = 20.0f;
 
-// Latin, Latin Extended, Greek, Cyrillic, punctuation, currency, letter-like symbols.
+// The blocks each font can draw: Latin, Latin Extended, Greek, Cyrillic, punctuation, currency,
+// letter-like symbols (Inter); arrows, box drawing, geometric shapes, miscellaneous symbols,
+// dingbats (DejaVu Sans, merged in). Only the code points in use are rasterised (build_fonts).
 const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000,
                                0x206F, 0x20A0, 0x20CF, 0x2100, 0x214F, 0};
-// Arrows, box drawing, geometric shapes, miscellaneous symbols, dingbats (from DejaVu Sans).
 const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2500, 0x25FF, 0x2600, 0x26FF, 0x2700, 0x27BF, 0};
-// The headings' fonts need only the symbols the UI itself writes (◀ ▶ ↗ ⚠ and neighbours):
-// rasterising every symbol block three times made the first frame slower for nothing.
+// The headings' fonts: the symbols the UI itself writes (◀ ▶ ↗ ⚠ and neighbours).
 const ImWchar kUiSymbolRanges[] = {0x2190, 0x21FF, 0x25A0, 0x25FF, 0x26A0, 0x26A0, 0x2713, 0x2717, 0};
-// The title font (20 px: the first screen's title, the query's id in the header) takes the Latin
-// blocks and punctuation: its glyphs cost the most to rasterise, and building the atlas is most of
-// the first frame. The body and bold fonts keep every text block (a catalogue's ids, tags and
-// datasets may use them).
+// The title font (20 px: the first screen's title, the query's id in the header): Latin and
+// punctuation; its glyphs cost the most to rasterise.
 const ImWchar kTitleRanges[] = {0x0020, 0x024F, 0x2000, 0x206F, 0x20A0, 0x20CF, 0};
+// Always in the atlas: ASCII and Latin-1, punctuation and currency, and the UI's own symbols
+// (“ ” … — · × → ↗ − ▶ ▸ ▾ ◀ ⚠ ✓). Anything else of the blocks above only when some text uses it.
+const ImWchar kBaseText[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0};
+const ImWchar kBaseSymbols[] = {0x2190, 0x2199, 0x2212, 0x2212, 0x25B2, 0x25C5, 0x26A0, 0x26A0, 0x2713, 0x2717, 0};
+
+bool in_ranges(const ImWchar* ranges, char32_t cp) {
+  for (; ranges[0]; ranges += 2)
+    if (cp >= ranges[0] && cp <= ranges[1]) return true;
+  return false;
+}
+
+// The ranges to rasterise: `base`, plus the code points in use that `allowed` covers. Kept until the
+// next build (the atlas reads them while it builds).
+ImVector<ImWchar> g_ranges[6];
+const ImWchar* ranges(int slot, const ImWchar* base, const ImWchar* allowed, const std::vector<char32_t>& used) {
+  ImFontGlyphRangesBuilder b;
+  b.AddRanges(base);
+  for (char32_t cp : used)
+    if (in_ranges(allowed, cp)) b.AddChar(static_cast<ImWchar>(cp));
+  g_ranges[slot].clear();
+  b.BuildRanges(&g_ranges[slot]);
+  return g_ranges[slot].Data;
+}
 
 ImFont* add(ImFontAtlas* atlas, FontKind kind, float px, const ImWchar* text, const ImWchar* symbols) {
   auto& d = g_data[static_cast<int>(kind)];
@@ -54,21 +75,25 @@ void set_font_data(FontKind kind, std::vector<uint8_t> bytes) { g_data[static_ca
 
 const Fonts& fonts() { return g_fonts; }
 
-void build_fonts(float dpr, bool narrow) {
+void build_fonts(float dpr, bool narrow, const CodePointSet& used_set) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   g_fonts = Fonts{};
+  const std::vector<char32_t> used = used_set.list();
   const float base = narrow ? kNarrowBaseSize : kBaseSize;
   const float bold = narrow ? kNarrowBaseSize : kBoldSize;
   const float title = narrow ? kNarrowTitleSize : kTitleSize;
-  g_fonts.regular = add(io.Fonts, FontKind::regular, base * dpr, kTextRanges, kSymbolRanges);
+  g_fonts.regular = add(io.Fonts, FontKind::regular, base * dpr, ranges(0, kBaseText, kTextRanges, used),
+                        ranges(1, kBaseSymbols, kSymbolRanges, used));
   if (!g_fonts.regular) {
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * dpr;
     g_fonts.regular = io.Fonts->AddFontDefault(&cfg);
   }
-  g_fonts.bold = add(io.Fonts, FontKind::bold, bold * dpr, kTextRanges, kUiSymbolRanges);
-  g_fonts.title = add(io.Fonts, FontKind::bold, title * dpr, kTitleRanges, kUiSymbolRanges);
+  g_fonts.bold = add(io.Fonts, FontKind::bold, bold * dpr, ranges(2, kBaseText, kTextRanges, used),
+                     ranges(3, kBaseSymbols, kUiSymbolRanges, used));
+  g_fonts.title = add(io.Fonts, FontKind::bold, title * dpr, ranges(4, kBaseText, kTitleRanges, used),
+                      ranges(5, kBaseSymbols, kUiSymbolRanges, used));
   if (!g_fonts.bold) g_fonts.bold = g_fonts.regular;
   if (!g_fonts.title) g_fonts.title = g_fonts.bold;
   io.FontDefault = g_fonts.regular;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/text.h"
 #include "imgui.h"
 
 namespace hfrec::app {
@@ -21,7 +22,10 @@ void set_font_data(FontKind kind, std::vector<uint8_t> bytes);
 // Rebuilds the atlas at size × dpr with FontGlobalScale = 1 / dpr; `narrow` (the phone layout)
 // makes body text 16 CSS px. Falls back to ImGui's font when no file was given. The caller
 // re-uploads the texture.
-void build_fonts(float dpr, bool narrow = false);
+// - Rasterised: Latin-1, punctuation, the UI's symbols, and of the fonts' other blocks only the
+//   code points in `used` (the catalogue's, typed text's: the runtime collects them). Building
+//   every glyph of those blocks (~3,900) was most of the first frame.
+void build_fonts(float dpr, bool narrow = false, const CodePointSet& used = {});
 const Fonts& fonts();
 
 }  // namespace hfrec::app
