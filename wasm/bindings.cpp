@@ -106,6 +106,7 @@ EMSCRIPTEN_KEEPALIVE void hfrec_resize(int css_w, int css_h, double dpr) {
   resize(css_w, css_h, static_cast<float>(dpr));
 }
 EMSCRIPTEN_KEEPALIVE void hfrec_set_dark(int dark) { set_dark(dark != 0); }
+EMSCRIPTEN_KEEPALIVE void hfrec_loading_screen(int up) { set_loading_screen(up != 0); }
 EMSCRIPTEN_KEEPALIVE void hfrec_paste(const char* text) { paste(str(text)); }
 
 // Pointer events in CSS pixels from the canvas' corner. kind: 0 move, 1 press, 2 release, 3 the

@@ -33,8 +33,9 @@ struct Runtime {
   int css_w = 1280, css_h = 800;
   float dpr = 1;
   bool fonts_dirty = true;
-  bool narrow = false;  // the fonts were built for the narrow layout
-  CodePointSet glyphs;  // beyond ASCII and Latin-1 (fonts.h), the code points the atlas holds
+  bool narrow = false;         // the fonts were built for the narrow layout
+  CodePointSet glyphs;         // beyond ASCII and Latin-1 (fonts.h), the code points the atlas holds
+  bool loading_screen = true;  // the page's loading screen covers the canvas (set_loading_screen)
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
@@ -107,6 +108,11 @@ void paste(const std::string& text) {
   wake(3);
 }
 
+void set_loading_screen(bool up) {
+  rt().loading_screen = up;
+  if (!up) wake(2);
+}
+
 void fonts_changed() {
   rt().fonts_dirty = true;
   wake(2);
@@ -120,9 +126,12 @@ int work(double budget_ms) {
     return kNeedFrame;
   }
   // Redraw the progress ten times a second while loading a catalogue over the current one, twenty
-  // while clustering (the bar moves smoothly), twice a second behind the first load's overlay.
+  // while clustering (the bar moves smoothly). Behind the first load's loading screen (which shows
+  // the stage itself) nothing is drawn: under software GL each frame took CPU from the load, and
+  // the GPU process' backlog delayed the page's other tasks by hundreds of milliseconds.
+  if (r.state.busy && r.loading_screen) return kNeedWork;
   const double since_draw = std::chrono::duration<double, std::milli>(Clock::now() - r.last_draw).count();
-  const double redraw_ms = !r.state.busy ? 50 : r.state.has_catalogue ? 100 : 500;
+  const double redraw_ms = !r.state.busy ? 50 : 100;
   return kNeedWork | (since_draw >= redraw_ms ? kNeedFrame : 0);
 }
 

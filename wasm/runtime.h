@@ -29,6 +29,9 @@ void resize(int css_width, int css_height, float dpr);
 void set_dark(bool dark);
 // Text pasted into the page: into the active text field, else into the search box.
 void paste(const std::string& text);
+// Whether the page's loading screen covers the canvas (it does from the start until the first
+// catalogue is in): while it does, work asks for no progress frames.
+void set_loading_screen(bool up);
 // Font data changed: rebuild the atlas before the next frame.
 void fonts_changed();
 

@@ -711,6 +711,7 @@
       revealed = revealed || 1;
       clearInterval(showStage);
       loading.style.display = 'none';
+      if (mod._hfrec_loading_screen) mod._hfrec_loading_screen(0);
       focusApp();
     };
 

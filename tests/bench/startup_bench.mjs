@@ -102,6 +102,10 @@ try {
     samples.push(s);
     console.log(`startup_bench: ${builds.length > 1 ? `${path.basename(builds[i % builds.length].dist)} ` : ''}run ${Math.floor(i / builds.length) + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}`);
     await context.close();
+    // Chromium may reuse the renderer process for the next context, and shuts a closed page's
+    // widget down in a task it delays by 1 s (200+ ms of that renderer's main thread under
+    // SwiftShader, in the middle of the next load): let it pass, as a visitor's new tab would.
+    await new Promise((r) => setTimeout(r, 1500));
   }
 } finally {
   await browser.close();
