@@ -69,7 +69,7 @@ class Lineage {
  private:
   std::vector<uint32_t> parent_offsets_{0};  // row r's parents are parents_[parent_offsets_[r] ..)
   std::vector<Parent> parents_;
-  StringPool nodes_;                   // every parent id named
+  StringPool nodes_;                     // every parent id named
   std::vector<uint32_t> child_offsets_;  // node n's children are children_[child_offsets_[n] ..)
   std::vector<uint32_t> children_;
   std::vector<uint32_t> row_node_;  // a row's node (its id named as a parent), or kMissing

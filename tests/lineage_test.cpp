@@ -59,10 +59,10 @@ TEST(Lineage, TagsNameTheBaseAndTheRelation) {
   EXPECT_TRUE(parse_base_model_tag("base_model:quantized:meta-llama/Llama-2-7b-chat-hf", id, rel));
   EXPECT_EQ(id, "meta-llama/Llama-2-7b-chat-hf");
   EXPECT_EQ(rel, Relation::quantized);
-  for (auto [tag, want] : {std::pair{"base_model:finetune:a/b", Relation::finetune},
-                           std::pair{"base_model:adapter:a/b", Relation::adapter},
-                           std::pair{"base_model:merge:a/b", Relation::merge},
-                           std::pair{"base_model:distill:a/b", Relation::unspecified}}) {
+  for (auto [tag, want] :
+       {std::pair{"base_model:finetune:a/b", Relation::finetune},
+        std::pair{"base_model:adapter:a/b", Relation::adapter}, std::pair{"base_model:merge:a/b", Relation::merge},
+        std::pair{"base_model:distill:a/b", Relation::unspecified}}) {
     EXPECT_TRUE(parse_base_model_tag(tag, id, rel)) << tag;
     EXPECT_EQ(id, "a/b") << tag;
     EXPECT_EQ(rel, want) << tag;
@@ -79,7 +79,8 @@ TEST(Lineage, FromTheFactsFile) {
   const uint32_t mistral = row(c, "mistralai/Mistral-7B-v0.1"), zephyr = row(c, "HuggingFaceH4/zephyr-7b-beta"),
                  metamath = row(c, "meta-math/MetaMath-Mistral-7B"), awq = row(c, "TheBloke/MetaMath-Mistral-7B-AWQ"),
                  llama = row(c, "meta-llama/Llama-2-7b-chat-hf"), gguf = row(c, "TheBloke/Llama-2-7B-Chat-GGUF"),
-                 ggml = row(c, "TheBloke/Llama-2-7B-Chat-GGML"), instruct = row(c, "mistralai/Mistral-7B-Instruct-v0.1");
+                 ggml = row(c, "TheBloke/Llama-2-7B-Chat-GGML"),
+                 instruct = row(c, "mistralai/Mistral-7B-Instruct-v0.1");
   // Parents: the card's (the CSV column) and the tags' merged, with the tag's relation.
   EXPECT_EQ(parent_ids(l, zephyr), std::vector<std::string>{"mistralai/Mistral-7B-v0.1"});
   EXPECT_EQ(l.parents(zephyr)[0].relation, Relation::finetune);
