@@ -110,6 +110,8 @@ ModelRecord record_of(const Catalogue& c, uint32_t row) {
   list(c.tags, r.tags, r.tags_missing);
   list(c.architectures, r.architectures, r.architectures_missing);
   list(c.datasets, r.datasets, r.datasets_missing);
+  bool no_base = true;
+  list(c.base_models, r.base_models, no_base);
   return r;
 }
 

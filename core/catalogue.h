@@ -75,6 +75,9 @@ struct Catalogue {
   TextColumn last_modified;                                              // as written ("" when missing)
   std::vector<uint32_t> pipeline_tag, author, model_type, library_name;  // pool id or kMissing
   ListColumn tags, architectures, datasets;
+  // The model card's base model(s): cardData.base_model in Hub JSON, the base_model column in CSV
+  // (the tags' base_model:... are read from tags; core/lineage.h puts both together).
+  ListColumn base_models;
   // Raw architectures cell with outer [ ] stripped (the notebook's one-hot category); "nan" if missing.
   std::vector<uint32_t> architectures_category;
   LoadReport report;
@@ -106,6 +109,7 @@ struct ModelRecord {
   std::vector<std::string> tags, architectures, datasets;
   bool tags_missing = false, architectures_missing = false, datasets_missing = true;
   int64_t downloads = 0;
+  std::vector<std::string> base_models;  // the card's base model(s) (Catalogue::base_models); none: empty
 };
 
 // Builds a catalogue from records (later duplicate ids are dropped and counted). `columns` names

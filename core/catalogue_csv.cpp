@@ -93,6 +93,7 @@ bool CsvCatalogueLoad::header() {
     for (int k = 0; k < kNumCols; ++k)
       if (h == kColNames[k] && col_[k] < 0) col_[k] = static_cast<int>(f);
     if (h == "id" && col_[kId] < 0) col_[kId] = static_cast<int>(f);
+    if (h == "base_model" && base_model_col_ < 0) base_model_col_ = static_cast<int>(f);
   }
   if (col_[kId] < 0) {
     std::string found;
@@ -133,12 +134,15 @@ bool CsvCatalogueLoad::rows(size_t budget) {
                   ", column 'downloads': not a non-negative integer: " + quote_for_error(get(kDownloads)));
     // The list cells are parsed (or found parsed) before the row is added, so a bad cell fails
     // the load whether or not the row is a duplicate.
-    constexpr int kListCols[3] = {kTags, kArch, kDatasets};
-    const std::vector<uint32_t>* ids[3];
-    bool missing[3];
+    // The three Hub list columns, then base_model (kNumCols stands for it).
+    constexpr int kListCols[4] = {kTags, kArch, kDatasets, kNumCols};
+    const std::vector<uint32_t>* ids[4];
+    bool missing[4];
     uint32_t arch_category = kMissing;
-    for (int i = 0; i < 3; ++i) {
-      const std::string_view cell = get(kListCols[i]);
+    for (int i = 0; i < 4; ++i) {
+      const std::string_view cell = i < 3                  ? get(kListCols[i])
+                                    : base_model_col_ >= 0 ? fields_[base_model_col_]
+                                                           : std::string_view();
       missing[i] = cell.empty();
       size_t first = cell.find_first_not_of(" \t");
       if (cell.empty() || first == std::string::npos || (cell[first] != '[' && cell[first] != '(')) {
@@ -153,7 +157,8 @@ bool CsvCatalogueLoad::rows(size_t budget) {
       if (!e.used || e.cell != cell) {
         const std::string err = parse_list_literal(cell, limits_.list, items_, item_scratch_);
         if (!err.empty())
-          return fail("line " + std::to_string(line) + ", column '" + kColNames[kListCols[i]] + "', " + err);
+          return fail("line " + std::to_string(line) + ", column '" + (i < 3 ? kColNames[kListCols[i]] : "base_model") +
+                      "', " + err);
         e.used = true;
         e.cell = cell;
         e.ids.clear();
@@ -173,6 +178,7 @@ bool CsvCatalogueLoad::rows(size_t budget) {
     b.list_ids(cat_.tags, *ids[0], missing[0]);
     b.list_ids(cat_.architectures, *ids[1], missing[1]);
     b.list_ids(cat_.datasets, *ids[2], missing[2]);
+    b.list_ids(cat_.base_models, *ids[3], missing[3]);
     cat_.architectures_category.push_back(arch_category);
   }
   return false;

@@ -17,8 +17,9 @@ namespace hfrec {
 // One CSV catalogue read in slices: the header on the first step, then rows.
 // - The text must already be screened by the caller (size, binary data, NUL bytes, nothing but
 //   blanks): CatalogueLoader does it for every format. It and the catalogue must outlive the load.
-// - The list cells (tags, architectures, datasets) are Python list literals (core/list_literal.h);
-//   a bare value is a one-item list, as the Hub writes datasets.
+// - The list cells (tags, architectures, datasets, and base_model when present) are Python list
+//   literals (core/list_literal.h); a bare value is a one-item list, as the Hub writes datasets and
+//   hfrec fetch a single base model.
 // - Errors name the line and the column ("line 17, column 'downloads': ..."); a bad list cell fails
 //   the load even on a duplicate row.
 class CsvCatalogueLoad {
@@ -59,12 +60,13 @@ class CsvCatalogueLoad {
   std::optional<CsvReader> reader_;
   std::vector<std::string_view> fields_;  // into the text (or the reader): no copy per cell
   int col_[kCols] = {};                   // field of each Hub column, -1 when absent
+  int base_model_col_ = -1;               // field of the base_model column (hfrec fetch writes it), or -1
   size_t header_fields_ = 0;
   size_t rows_read_ = 0;  // data rows, duplicates included (what max_rows limits)
   bool started_ = false, done_ = false;
   std::string error_;
-  CellCache cells_[3];                   // tags, architectures, datasets
-  std::vector<uint32_t> one_item_[3];    // a bare (unbracketed) cell's single item
+  CellCache cells_[4];                   // tags, architectures, datasets, base_model
+  std::vector<uint32_t> one_item_[4];    // a bare (unbracketed) cell's single item
   std::vector<std::string_view> items_;  // a list cell's items (parse_list_literal)
   std::deque<std::string> item_scratch_;
 };

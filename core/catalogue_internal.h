@@ -80,6 +80,7 @@ struct RowBuilder {
     list(c.tags, r.tags, r.tags_missing);
     list(c.architectures, r.architectures, r.architectures_missing);
     list(c.datasets, r.datasets, r.datasets_missing);
+    list(c.base_models, r.base_models, r.base_models.empty());
     std::string cat = r.architectures_missing
                           ? std::string("nan")
                           : strip_brackets(raw_arch ? *raw_arch : python_list_repr(r.architectures));

@@ -39,8 +39,14 @@ std::string export_csv(const std::vector<ExportList>& lists) {
 }
 
 nlohmann::json row_json(const ExportRow& r) {
-  return {{"rank", r.rank}, {"modelId", r.model_id}, {"score", r.score},           {"downloads", r.downloads},
-          {"task", r.task}, {"library", r.library},  {"model_type", r.model_type}, {"why", r.why}};
+  nlohmann::json o = {
+      {"rank", r.rank}, {"modelId", r.model_id}, {"score", r.score},           {"downloads", r.downloads},
+      {"task", r.task}, {"library", r.library},  {"model_type", r.model_type}, {"why", r.why}};
+  if (r.lineage)
+    o["lineage"] = {{"parent", r.lineage->parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.lineage->parent)},
+                    {"children", r.lineage->children},
+                    {"siblings", r.lineage->siblings}};
+  return o;
 }
 
 std::string export_json(const ExportQuery& q, const std::vector<ExportList>& lists) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,13 @@ namespace hfrec {
 
 enum class ExportFormat { csv, json };
 
+// A model's place in the catalogue's lineage (core/lineage.h).
+struct ExportLineage {
+  std::string parent;   // its (first) base model's id, "" when it names none
+  size_t children = 0;  // models in the catalogue made from it
+  size_t siblings = 0;  // other models sharing a base model with it
+};
+
 // One row of an exported list.
 struct ExportRow {
   int rank = 0;
@@ -22,9 +30,12 @@ struct ExportRow {
   std::string task, library, model_type;
   std::string shared;  // what explains the score, comma-separated
   std::string why;     // the same in words (core/why.h)
+  // Set only when the catalogue has lineage: then row_json adds "lineage".
+  std::optional<ExportLineage> lineage = std::nullopt;
 };
 
-// One ranked model as JSON: {rank, modelId, score, downloads, task, library, model_type, why}.
+// One ranked model as JSON: {rank, modelId, score, downloads, task, library, model_type, why}, and
+// lineage {parent (null when none), children, siblings} when the row has it set.
 // The one shape of a recommendation: the CLI, the app's state() and the JSON export all write it,
 // each adding the keys it has always had (`shared` as the CLI's array or the app's text; the
 // export's pipeline_tag and library_name; state()'s inBoth).

@@ -11,11 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <utility>
 
 #include "catalogue_internal.h"
+#include "simd.h"
 #include "text.h"
 
 namespace hfrec {
@@ -86,6 +88,17 @@ struct JsonReader {
   }
 };
 
+// cardData.base_model (the model card's base model: a string or a list of strings) into out: its
+// first max_items non-empty strings. Anything else (a number, an object, null) names no model and is
+// ignored, as are items that are not strings: a card's odd value never fails a load.
+void base_models(const json& v, size_t max_items, std::vector<std::string>& out) {
+  if (v.is_string() && !v.get_ref<const std::string&>().empty()) out.push_back(v.get<std::string>());
+  if (!v.is_array()) return;
+  for (const auto& item : v)
+    if (item.is_string() && !item.get_ref<const std::string&>().empty() && out.size() < max_items)
+      out.push_back(item.get<std::string>());
+}
+
 // One model object of the array (element i) into the catalogue; the error, or "".
 std::string json_row(const json& o, size_t i, RowBuilder& b, JsonReader& jr, bool* seen) {
   using Error = std::string;
@@ -132,13 +145,15 @@ std::string json_row(const json& o, size_t i, RowBuilder& b, JsonReader& jr, boo
   seen[kArch] |= arch != nullptr;
   if (!jr.list(arch, path + ".config.architectures", r.architectures, r.architectures_missing, false))
     return Error{jr.error};
-  const json* ds = nullptr;
+  const json *ds = nullptr, *bm = nullptr;
   if (auto card = o.find("cardData"); card != o.end() && !card->is_null()) {
     if (!card->is_object()) return Error{path + ".cardData: expected an object, found " + type_name(*card)};
     if (auto d = card->find("datasets"); d != card->end()) ds = &*d;
+    if (auto m = card->find("base_model"); m != card->end()) bm = &*m;
   }
   seen[kDatasets] |= ds != nullptr;
   if (!jr.list(ds, path + ".cardData.datasets", r.datasets, r.datasets_missing, true)) return Error{jr.error};
+  if (bm) base_models(*bm, jr.limits.list.max_items, r.base_models);
   b.add(r, nullptr);
   return {};
 }
@@ -212,28 +227,33 @@ std::string json_syntax_error(std::string_view text, size_t* at = nullptr) {
 // [SECTION] The fast path: FastJsonRow
 //-----------------------------------------------------------------------------
 
-// The fast path for one model object: a strict scanner that reads the fields hfrec uses straight
-// into a record, for the shape the Hub writes (strings without escapes where hfrec reads them,
-// arrays of plain strings, integer downloads), and checks the grammar of everything it skips.
-// Anything else (an escape in a value it reads, a \u escape anywhere, a number where a string
-// belongs, an object in a list, a duplicate key, a syntax error, a list over the item limit)
-// makes it give up, and the element goes through json_row on nlohmann's DOM, whose conversions
-// and messages are the reference. On what it accepts it reads exactly what json_row reads
-// (HubJson.FastPathReadsWhatTheDomPathReads compares the two on thousands of objects).
+// The fast path for one model object: a strict one-pass scanner that reads the fields hfrec uses
+// straight into a record (strings decoded as nlohmann decodes them: every escape, \uXXXX and
+// surrogate pairs; arrays of strings; integer downloads) and checks the grammar of everything it
+// skips (nested objects, arrays of objects, strings with any escape, numbers, literals: the whole
+// of a real list-models object, siblings, safetensors, model-index, chat templates). Anything
+// else (a number where a string belongs, an object in a list, a duplicate key it reads, an
+// invalid escape or lone surrogate, a syntax error, a list over the item limit) makes it give up,
+// and the element goes through json_row on nlohmann's DOM, whose conversions and messages (the
+// error named and its byte) are the reference. On what it accepts it reads exactly what json_row
+// reads (HubJson.FastPathReadsWhatTheDomPathReads compares the two on thousands of objects).
 // Gotchas:
 // - The text must be valid UTF-8 as a whole (checked once per load), as the DOM path requires.
 // - Nesting is bounded by the load's max_json_depth as it skips (past it, the DOM path's scan
 //   reports where).
 class FastJsonRow {
  public:
-  // The object starting at text[at] (whitespace first allowed), one level inside the top array.
-  FastJsonRow(std::string_view text, size_t at, const LoadLimits& limits) : s_(text), limits_(limits), i_(at) {}
+  // Reads objects of this text, one level inside the top array; reused across them (its buffers
+  // keep their capacity).
+  FastJsonRow(std::string_view text, const LoadLimits& limits) : s_(text), limits_(limits) {}
 
   // Just past the object's closing brace, after read() returned true.
   size_t end() const { return i_; }
 
-  // Fills r and seen (as json_row would), or returns false with nothing to trust.
-  bool read(ModelRecord& r, bool* seen) {
+  // The object starting at text[at] (whitespace first allowed): fills r and seen (as json_row
+  // would), or returns false with nothing to trust.
+  bool read(size_t at, ModelRecord& r, bool* seen) {
+    i_ = at;
     // The containers it reads itself nest 4 deep (array, object, config, architectures); under a
     // tighter limit the DOM path says where.
     if (limits_.max_json_depth < 4) return false;
@@ -244,17 +264,18 @@ class FastJsonRow {
     r.model_type.clear();
     r.library_name.clear();
     r.downloads = 0;
-    size_t n_tags = 0, n_arch = 0, n_ds = 0;
+    model_id_.clear();
+    id_.clear();
+    size_t n_tags = 0, n_arch = 0, n_ds = 0, n_bm = 0;
     bool has_model_id = false, has_id = false, has_author = false, has_tags = false, has_config = false,
          has_card = false, has_downloads = false, has_pipeline = false, has_library = false, has_modified = false;
-    bool arch_key = false, model_type_key = false, ds_key = false;
-    std::string_view model_id, id;
+    bool arch_key = false, model_type_key = false, ds_key = false, bm_key = false;
     bool tags_missing = true, arch_missing = true, ds_missing = true;
     auto once = [](bool& flag) { return !std::exchange(flag, true); };
     ws();
     const bool ok = object_fields([&](std::string_view key) {
-      if (key == "modelId") return once(has_model_id) && plain_string(model_id);
-      if (key == "id") return once(has_id) && plain_string(id);
+      if (key == "modelId") return once(has_model_id) && string(&model_id_);
+      if (key == "id") return once(has_id) && string(&id_);
       if (key == "pipeline_tag") return once(has_pipeline) && string_or_null(r.pipeline_tag);
       if (key == "author") return once(has_author) && string_or_null(r.author);
       if (key == "library_name") return once(has_library) && string_or_null(r.library_name);
@@ -274,13 +295,14 @@ class FastJsonRow {
         return once(has_card) && (null() || object_fields([&](std::string_view k) {
                                     if (k == "datasets")
                                       return once(ds_key) && string_list(r.datasets, n_ds, ds_missing, true);
+                                    if (k == "base_model") return once(bm_key) && base_models(r.base_models, n_bm);
                                     return skip(3);
                                   }));
       return skip(2);
     });
     if (!ok) return false;
     // As json_row: modelId when present, else id; the author from the id when the key is absent.
-    const std::string_view the_id = has_model_id ? model_id : id;
+    const std::string_view the_id = has_model_id ? std::string_view(model_id_) : std::string_view(id_);
     if (the_id.empty()) return false;  // json_row's message
     r.id.assign(the_id);
     if (!has_author) {
@@ -290,6 +312,7 @@ class FastJsonRow {
     r.tags.resize(n_tags);
     r.architectures.resize(n_arch);
     r.datasets.resize(n_ds);
+    r.base_models.resize(n_bm);
     r.tags_missing = tags_missing;
     r.architectures_missing = arch_missing;
     r.datasets_missing = ds_missing;
@@ -323,56 +346,154 @@ class FastJsonRow {
     return true;
   }
   bool null() { return literal("null"); }
-  // A string without any escape or control character; out views its text.
-  bool plain_string(std::string_view& out) {
-    if (!eat('"')) return false;
-    const size_t b = i_;
+  // Moves i_ to the first '"', '\\' or control byte from i_ (or to the end): a string's plain run.
+  void string_run() {
+#if HFREC_SIMD128
+    const simd::Bytes quote = simd::splat('"'), backslash = simd::splat('\\');
+    const simd::Bytes top3 = simd::splat(static_cast<char>(0xE0)), zero = simd::splat(0);
+    while (i_ + 16 <= s_.size()) {
+      const simd::Bytes v = simd::load(s_.data() + i_);
+      // (v & 0xE0) == 0: a byte below 0x20.
+      const uint32_t m = simd::high_bits(
+          simd::either(simd::either(simd::eq(v, quote), simd::eq(v, backslash)), simd::eq(simd::both(v, top3), zero)));
+      if (m) {
+        i_ += static_cast<size_t>(std::countr_zero(m));
+        return;
+      }
+      i_ += 16;
+    }
+#endif
     while (i_ < s_.size()) {
       const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        out = s_.substr(b, i_ - b);
-        ++i_;
-        return true;
-      }
-      if (c == '\\' || c < 0x20) return false;
+      if (c == '"' || c == '\\' || c < 0x20) return;
       ++i_;
     }
-    return false;
   }
-  bool string_or_null(std::string& out) {
-    if (null()) return true;
-    std::string_view v;
-    if (!plain_string(v)) return false;
-    out.assign(v);
+  // A JSON string at i_: escapes checked as nlohmann's lexer checks them (one of \" \\ \/ \b \f \n
+  // \r \t, or \u with four hex digits, a surrogate only in a high-low pair) and, when out is given,
+  // decoded into it as nlohmann decodes them (\u0000 included). A control byte fails.
+  bool string(std::string* out) {
+    if (!eat('"')) return false;
+    if (out) out->clear();
+    for (size_t b = i_;; b = i_) {
+      string_run();
+      if (i_ >= s_.size()) return false;
+      if (out) out->append(s_.data() + b, i_ - b);
+      const char c = s_[i_++];
+      if (c == '"') return true;
+      if (c != '\\' || !escape(out)) return false;
+    }
+  }
+  // The escape after a backslash (i_ just past it).
+  bool escape(std::string* out) {
+    if (i_ >= s_.size()) return false;
+    char d = 0;
+    switch (s_[i_++]) {
+      case '"': d = '"'; break;
+      case '\\': d = '\\'; break;
+      case '/': d = '/'; break;
+      case 'b': d = '\b'; break;
+      case 'f': d = '\f'; break;
+      case 'n': d = '\n'; break;
+      case 'r': d = '\r'; break;
+      case 't': d = '\t'; break;
+      case 'u': return unicode(out);
+      default: return false;
+    }
+    if (out) out->push_back(d);
     return true;
   }
-  // A list of plain strings and nulls (dropped), or null (missing), or, when allow_string, one
-  // plain string. Items go into out[0, n), reusing its strings.
+  // Four hex digits at i_ (either case) as a number, or -1.
+  int32_t hex4() {
+    if (i_ + 4 > s_.size()) return -1;
+    int32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char h = s_[i_ + k];
+      const int d = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    i_ += 4;
+    return v;
+  }
+  // \uXXXX (i_ just past the 'u'): a code point, or a high surrogate followed by \u and a low one.
+  bool unicode(std::string* out) {
+    int32_t cp = hex4();
+    if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (!literal("\\u")) return false;
+      const int32_t low = hex4();
+      if (low < 0xDC00 || low > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    if (out) utf8_append(*out, static_cast<char32_t>(cp));
+    return true;
+  }
+  // An object key: a view of the text when it has no escape, else of its decoded copy in key_
+  // (valid until the next escaped key).
+  bool read_key(std::string_view& out) {
+    const size_t b = i_ + 1;
+    if (!eat('"')) return false;
+    string_run();
+    if (i_ < s_.size() && s_[i_] == '"') {
+      out = s_.substr(b, i_ - b);
+      ++i_;
+      return true;
+    }
+    i_ = b - 1;
+    if (!string(&key_)) return false;
+    out = key_;
+    return true;
+  }
+  bool string_or_null(std::string& out) { return null() || string(&out); }
+  // A list of strings and nulls (dropped), or null (missing), or, when allow_string, one string.
+  // Items go into out[0, n), reusing its strings.
   bool string_list(std::vector<std::string>& out, size_t& n, bool& missing, bool allow_string) {
     n = 0;
     missing = true;
     if (null()) return true;
     missing = false;
-    auto put = [&](std::string_view v) {
+    auto put = [&] {
       if (n == out.size()) out.emplace_back();
-      out[n++].assign(v);
+      return string(&out[n++]);
     };
-    std::string_view v;
-    if (allow_string && i_ < s_.size() && s_[i_] == '"') {
-      if (!plain_string(v)) return false;
-      put(v);
-      return true;
-    }
+    if (allow_string && i_ < s_.size() && s_[i_] == '"') return put();
     if (!eat('[')) return false;
     ws();
     if (eat(']')) return true;
     size_t items = 0;
     while (true) {
       if (++items > limits_.list.max_items) return false;
-      if (!null()) {
-        if (!plain_string(v)) return false;
-        put(v);
+      if (!null() && !put()) return false;
+      ws();
+      if (eat(',')) {
+        ws();
+        continue;
       }
+      return eat(']');
+    }
+  }
+  // cardData.base_model as json_row's base_models reads it: a string or the strings of a list (the
+  // first max_items non-empty ones) into out[0, n); any other value is skipped.
+  bool base_models(std::vector<std::string>& out, size_t& n) {
+    n = 0;
+    auto item = [&] {
+      if (n == out.size()) out.emplace_back();
+      if (!string(&out[n])) return false;
+      if (!out[n].empty() && n < limits_.list.max_items) ++n;
+      return true;
+    };
+    if (i_ < s_.size() && s_[i_] == '"') return item();
+    if (i_ >= s_.size() || s_[i_] != '[') return skip(3);
+    if (4 > limits_.max_json_depth) return false;  // as skip(3) of an array
+    ++i_;
+    ws();
+    if (eat(']')) return true;
+    while (true) {
+      if (i_ < s_.size() && s_[i_] == '"' ? !item() : !skip(4)) return false;
       ws();
       if (eat(',')) {
         ws();
@@ -404,7 +525,7 @@ class FastJsonRow {
     if (eat('}')) return true;
     while (true) {
       std::string_view key;
-      if (!plain_string(key)) return false;
+      if (!read_key(key)) return false;
       ws();
       if (!eat(':')) return false;
       ws();
@@ -418,32 +539,12 @@ class FastJsonRow {
     }
   }
   // Any JSON value inside a container at nesting depth `depth` (the top array is 1), grammar
-  // checked, not kept. Strings may hold escapes other than \u. Deeper than the load's limit:
-  // false (the DOM path reports where).
+  // checked (strings' escapes included), not kept. Deeper than the load's limit: false (the DOM
+  // path reports where).
   bool skip(size_t depth) {
     if (i_ >= s_.size()) return false;
     const char c = s_[i_];
-    if (c == '"') {
-      ++i_;
-      while (i_ < s_.size()) {
-        const auto ch = static_cast<unsigned char>(s_[i_]);
-        if (ch == '"') {
-          ++i_;
-          return true;
-        }
-        if (ch < 0x20) return false;
-        if (ch == '\\') {
-          if (i_ + 1 >= s_.size()) return false;
-          const char e = s_[i_ + 1];
-          if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't')
-            return false;
-          i_ += 2;
-          continue;
-        }
-        ++i_;
-      }
-      return false;
-    }
+    if (c == '"') return string(nullptr);
     if (c == '{' || c == '[') {
       if (depth + 1 > limits_.max_json_depth) return false;
       const char close = c == '{' ? '}' : ']';
@@ -452,7 +553,7 @@ class FastJsonRow {
       if (eat(close)) return true;
       while (true) {
         if (c == '{') {
-          if (i_ >= s_.size() || s_[i_] != '"' || !skip(depth + 1)) return false;
+          if (i_ >= s_.size() || s_[i_] != '"' || !string(nullptr)) return false;
           ws();
           if (!eat(':')) return false;
           ws();
@@ -497,6 +598,8 @@ class FastJsonRow {
   const LoadLimits& limits_;
   size_t i_ = 0;
   bool downloads_seen_ = false;  // downloads held a number (not null)
+  std::string model_id_, id_;    // the ids read (decoded)
+  std::string key_;              // the last escaped key, decoded
 };
 
 }  // namespace
@@ -516,11 +619,12 @@ struct HubJsonLoad::Impl {
   bool started = false, finished = false, after_comma = false;
   bool fast = false;        // FastJsonRow may read elements (valid UTF-8 throughout)
   ModelRecord fast_record;  // its output, reused (strings keep their capacity)
-  size_t pos = 0, index = 0;
+  FastJsonRow fast_row;
+  size_t pos = 0, index = 0, dom_elements = 0;
   std::string error;
 
   Impl(std::string_view t, Catalogue& cat, const LoadLimits& l, bool s)
-      : text(t), c(cat), limits(l), screened(s), b(cat), jr{l, {}} {}
+      : text(t), c(cat), limits(l), screened(s), b(cat), jr{l, {}}, fast_row(t, l) {}
 
   bool finish(std::string e) {
     error = std::move(e);
@@ -589,8 +693,8 @@ struct HubJsonLoad::Impl {
         return finish("JSON: more than " + std::to_string(limits.max_rows) + " models (limit max_rows)");
       // A plain model object is read in one pass by the fast path, which ends on its '}'.
       const size_t start = pos;
-      if (FastJsonRow f(text, start, limits); fast && f.read(fast_record, seen)) {
-        pos = f.end();
+      if (fast && fast_row.read(start, fast_record, seen)) {
+        pos = fast_row.end();
         skip_ws();
         if (pos >= text.size() || (text[pos] != ',' && text[pos] != ']')) return finish(json_syntax_error(text));
         b.add(fast_record, nullptr);
@@ -602,6 +706,7 @@ struct HubJsonLoad::Impl {
         if (deep != kNoStop) return too_deep(deep);
         if (pos >= text.size() || pos == start) return finish(json_syntax_error(text));
         const std::string_view elem = text.substr(start, pos - start);
+        ++dom_elements;
         json o = json::parse(elem.begin(), elem.end(), nullptr, false);
         if (o.is_discarded()) return finish(json_syntax_error(text));
         if (std::string e = json_row(o, index, b, jr, seen); !e.empty()) return finish(std::move(e));
@@ -619,6 +724,7 @@ HubJsonLoad::HubJsonLoad(std::string_view text, Catalogue& cat, const LoadLimits
 HubJsonLoad::~HubJsonLoad() = default;
 bool HubJsonLoad::step(size_t budget) { return impl_->step(budget); }
 const std::string& HubJsonLoad::error() const { return impl_->error; }
+size_t HubJsonLoad::dom_elements() const { return impl_->dom_elements; }
 double HubJsonLoad::progress() const {
   return impl_->text.empty() ? 0.0 : static_cast<double>(impl_->pos) / static_cast<double>(impl_->text.size());
 }

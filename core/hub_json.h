@@ -30,6 +30,9 @@ class HubJsonLoad {
   const std::string& error() const;
   // Fraction of the text read, in [0, 1].
   double progress() const;
+  // Model objects read so far by the DOM path (the rest went through the fast path): for tests and
+  // benchmarks that check real-shape objects stay on the fast path.
+  size_t dom_elements() const;
 
  private:
   struct Impl;

@@ -27,6 +27,25 @@ std::string list_cell(const std::vector<std::string>& items, bool missing) {
   return missing ? std::string() : python_list_repr(items);
 }
 
+// The base models a record names: its card's (ModelRecord::base_models), else the one its
+// base_model tags name (hub::base_model_of, what the column held before cards were read).
+std::vector<std::string> base_models_of(const ModelRecord& r) {
+  if (!r.base_models.empty()) return r.base_models;
+  std::string t = hub::base_model_of(r);
+  if (t.empty()) return {};
+  return {std::move(t)};
+}
+// One base model as a bare cell (as the Hub writes one dataset), several as a list literal.
+std::string base_model_cell(const ModelRecord& r) {
+  const auto b = base_models_of(r);
+  return b.empty() ? std::string() : b.size() == 1 ? b[0] : python_list_repr(b);
+}
+// null, a string, or a list of strings (as model cards write base_model).
+nlohmann::json base_model_json(const ModelRecord& r) {
+  const auto b = base_models_of(r);
+  return b.empty() ? nlohmann::json(nullptr) : b.size() == 1 ? nlohmann::json(b[0]) : nlohmann::json(b);
+}
+
 nlohmann::json opt(const std::string& v) { return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); }
 nlohmann::json opt_list(const std::vector<std::string>& v, bool missing) {
   return missing ? nlohmann::json(nullptr) : nlohmann::json(v);
@@ -54,7 +73,7 @@ void append_csv_rows(const std::vector<ModelRecord>& rows, std::string& out) {
                                  list_cell(r.datasets, r.datasets_missing),
                                  std::to_string(r.downloads),
                                  r.library_name,
-                                 hub::base_model_of(r)};
+                                 base_model_cell(r)};
     bool first = true;
     for (const auto& c : cells) {
       if (!first) out += ',';
@@ -79,8 +98,7 @@ void append_json_rows(const std::vector<ModelRecord>& rows, std::string& out) {
     o["tags"] = opt_list(r.tags, r.tags_missing);
     o["config"] = {{"architectures", opt_list(r.architectures, r.architectures_missing)},
                    {"model_type", opt(r.model_type)}};
-    o["cardData"] = {{"datasets", opt_list(r.datasets, r.datasets_missing)},
-                     {"base_model", opt(hub::base_model_of(r))}};
+    o["cardData"] = {{"datasets", opt_list(r.datasets, r.datasets_missing)}, {"base_model", base_model_json(r)}};
     if (!first) out += ",\n";
     first = false;
     out += o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

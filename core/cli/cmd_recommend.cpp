@@ -5,10 +5,12 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <tuple>
 
 #include "../catalogue.h"
 #include "../export.h"
+#include "../lineage.h"
 #include "../recommender.h"
 #include "../why.h"
 #include "args.h"
@@ -28,8 +30,17 @@ bool check(Args& a, const char* cmd) {
   return false;
 }
 
+// A row's lineage for its JSON, when the catalogue has lineage.
+std::optional<ExportLineage> lineage_of(const Lineage& lin, uint32_t row) {
+  if (lin.empty()) return std::nullopt;
+  const auto ps = lin.parents(row);
+  return ExportLineage{ps.empty() ? std::string() : std::string(lin.node_id(ps[0].node)), lin.children(row).size(),
+                       lin.siblings(row)};
+}
+
 // `query_row`: the query's row, for the reasons in words (kMissing: an ad-hoc query).
-nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const std::vector<Recommendation>& recs) {
+nlohmann::json result_json(const Index& idx, const Lineage& lin, Method m, uint32_t query_row,
+                           const std::vector<Recommendation>& recs) {
   nlohmann::json arr = nlohmann::json::array();
   const Catalogue& c = idx.catalogue();
   int rank = 1;
@@ -42,7 +53,8 @@ nlohmann::json result_json(const Index& idx, Method m, uint32_t query_row, const
                   std::string(c.value(c.library_name[r.row])),
                   std::string(c.value(c.model_type[r.row])),
                   "",
-                  why_in_words(c, query_row, r.shared)};
+                  why_in_words(c, query_row, r.shared),
+                  lineage_of(lin, r.row)};
     nlohmann::json o = row_json(row);
     if (m == Method::knn) o["distance"] = r.distance;
     o["shared"] = r.shared;
@@ -119,6 +131,7 @@ int cmd_recommend(const Args& in) {
     return kExitUsage;
   }
   Index idx(std::move(loaded).value());
+  const Lineage lin(idx.catalogue());
   RecommendParams p;
   p.method = method;
   p.k = static_cast<size_t>(k);
@@ -143,7 +156,7 @@ int cmd_recommend(const Args& in) {
     o["query"] = label;
     o["method"] = method_name(method);
     o["k"] = k;
-    o["results"] = result_json(idx, method, query_row, r.value());
+    o["results"] = result_json(idx, lin, method, query_row, r.value());
     std::cout << json_line(o) << "\n";
   };
   if (adhoc) {
@@ -187,6 +200,7 @@ int cmd_stats(const Args& in) {
   Index idx(std::move(loaded).value());
   double index_ms = ms_since(t1);
   const Catalogue& c = idx.catalogue();
+  const Lineage lin(c);
   nlohmann::json o;
   o["catalogue"] = c.name;
   o["format"] = c.report.format;
@@ -200,6 +214,11 @@ int cmd_stats(const Args& in) {
   o["soup"] = {{"vocabulary", idx.soup().terms.size()},
                {"distinct_rows", idx.soup().groups.size()},
                {"nnz", idx.soup().groups.expanded_nnz()}};
+  // Base models from cards and base_model tags (core/lineage.h).
+  o["lineage"] = {{"rows_with_parents", lin.rows_with_parents()},
+                  {"links", lin.links()},
+                  {"links_in_catalogue", lin.links_in_catalogue()},
+                  {"rows_with_children", lin.rows_with_children()}};
   o["load_ms"] = load_ms;
   o["index_ms"] = index_ms;
   o["peak_memory_bytes"] = peak_rss_bytes();

@@ -173,9 +173,12 @@ void csv_cell(std::string& out, const std::string& s) {
   out.push_back('"');
 }
 
-void json_str(std::string& out, const std::string& s) {
+// ascii: every code point past U+007F as \uXXXX (a surrogate pair past U+FFFF), as Python's
+// json.dumps writes by default (the form of list-models responses saved by huggingface_hub scripts).
+void json_str(std::string& out, const std::string& s, bool ascii = false) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') out.push_back('\\'), out.push_back(static_cast<char>(c));
     else if (c == '\n') out += "\\n";
     else if (c == '\r') out += "\\r";
@@ -184,16 +187,27 @@ void json_str(std::string& out, const std::string& s) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out += buf;
+    } else if (ascii && c >= 0xC2 && c <= 0xF4) {
+      // One UTF-8 sequence (the source is valid UTF-8) as one or two \u escapes.
+      const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      uint32_t cp = c & (0xFF >> (n + 1));
+      for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      i += n - 1;
+      char buf[16];
+      if (cp >= 0x10000)
+        std::snprintf(buf, sizeof buf, "\\u%04X\\u%04x", 0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + (cp & 0x3FF));
+      else std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out += buf;
     } else out.push_back(static_cast<char>(c));
   }
   out.push_back('"');
 }
 
-void json_list(std::string& out, const std::vector<std::string>& items) {
+void json_list(std::string& out, const std::vector<std::string>& items, bool ascii = false) {
   out.push_back('[');
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out.push_back(',');
-    json_str(out, items[i]);
+    json_str(out, items[i], ascii);
   }
   out.push_back(']');
 }
@@ -343,25 +357,96 @@ void write_csv_row(std::string& out, const Row& r) {
   out.push_back('\n');
 }
 
-void write_json_row(std::string& out, const Row& r) {
+// What a real list-models response carries besides the fields hfrec reads (shapes from the Hub's
+// API docs and responses with expand[]: siblings, spaces, safetensors, widgetData, transformersInfo,
+// cardData's licence, languages, widget and model-index, config's tokenizer_config with a chat
+// template full of escapes), deterministic by row. None of it changes what hfrec reads.
+struct Noise {
+  std::string top, config, card;  // fields to add to the object, to config and to cardData (each starts with ',')
+};
+
+Noise make_noise(const Row& r, uint64_t seed, uint64_t i) {
+  Rng rng(seed * 0x9E3779B97F4A7C15ull + i);
+  Noise n;
+  std::string& t = n.top;
+  t += ",\"private\":false,\"gated\":";
+  t += rng.chance(0.1) ? "\"auto\"" : "false";
+  t += ",\"disabled\":false,\"likes\":" + std::to_string(rng.below(5000));
+  t += ",\"trendingScore\":" + std::to_string(rng.below(40));
+  t += ",\"createdAt\":\"2023-0" + std::to_string(1 + rng.below(9)) + "-1" + std::to_string(rng.below(10)) + "T08:1" +
+       std::to_string(rng.below(10)) + ":00.000Z\"";
+  t += ",\"sha\":\"";
+  for (int k = 0; k < 5; ++k) t += base36(rng.next()).substr(0, 8);
+  t += "\",\"siblings\":[{\"rfilename\":\".gitattributes\"},{\"rfilename\":\"README.md\"},"
+       "{\"rfilename\":\"config.json\"}";
+  for (size_t k = 0, m = 1 + rng.below(8); k < m; ++k)
+    t += ",{\"rfilename\":\"model-0000" + std::to_string(k + 1) + "-of-0000" + std::to_string(m) + ".safetensors\"}";
+  t += ",{\"rfilename\":\"tokenizer.json\"},{\"rfilename\":\"tokenizer_config.json\"}]";
+  t += ",\"spaces\":[";
+  for (size_t k = 0, m = rng.below(4); k < m; ++k)
+    t += (k ? ",\"" : "\"") + std::string("user-") + base36(rng.below(1000)) + "/demo\"";
+  const uint64_t f32 = rng.below(1'000'000), bf16 = rng.below(8'000'000'000ull);
+  t += "],\"safetensors\":{\"parameters\":{\"F32\":" + std::to_string(f32) + ",\"BF16\":" + std::to_string(bf16) +
+       "},\"total\":" + std::to_string(f32 + bf16) + "}";
+  t += ",\"widgetData\":[{\"text\":\"My name is Clara and I am\"},{\"text\":\"Paris is the [MASK] of France.\"}]";
+  t += ",\"transformersInfo\":{\"auto_model\":\"AutoModel\",\"pipeline_tag\":";
+  t += r.pipeline_tag.empty() ? std::string("null") : "\"" + r.pipeline_tag + "\"";
+  t += ",\"processor\":\"AutoTokenizer\"}";
+  t += ",\"inference\":\"warm\",\"library_version\":1.5e0,\"score\":-0.25";
+  std::string& c = n.config;
+  c += ",\"tokenizer_config\":{\"bos_token\":\"<s>\",\"eos_token\":{\"__type\":\"AddedToken\",\"content\":"
+       "\"</s>\",\"lstrip\":false,\"normalized\":true,\"rstrip\":false,\"single_word\":false},"
+       "\"pad_token\":null,\"unk_token\":\"<unk>\",\"chat_template\":";
+  c += "\"{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+       "'<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}"
+       "{% endif %}{# \\\"r\\u00e9sum\\u00e9\\\" \\ud83d\\ude00 \\t\\/ #}\"}";
+  if (rng.chance(0.3))
+    c += ",\"quantization_config\":{\"quant_method\":\"bitsandbytes\",\"load_in_4bit\":true,"
+         "\"bnb_4bit_compute_dtype\":\"bfloat16\",\"bits\":4}";
+  c += ",\"max_position_embeddings\":" + std::to_string(512u << rng.below(6));
+  std::string& d = n.card;
+  d += ",\"license\":\"apache-2.0\",\"language\":[\"en\",\"fr\"],\"tags\":[\"generated_from_trainer\"]";
+  d += ",\"widget\":[{\"text\":\"Je t\\u2019appelle plus tard\",\"example_title\":\"French\"}]";
+  d += ",\"model-index\":[{\"name\":\"" + r.id.substr(r.id.rfind('/') + 1) + "\",\"results\":[";
+  for (size_t k = 0, m = 1 + rng.below(3); k < m; ++k) {
+    d += k ? "," : "";
+    d += "{\"task\":{\"type\":\"text-classification\",\"name\":\"Text Classification\"},\"dataset\":{\"name\":"
+         "\"glue\",\"type\":\"glue\",\"config\":\"sst2\",\"split\":\"validation\",\"args\":\"sst2\"},\"metrics\":"
+         "[{\"type\":\"accuracy\",\"value\":0." +
+         std::to_string(100 + rng.below(900)) + ",\"name\":\"Accuracy\",\"verified\":false}]}";
+  }
+  d += "]}]";
+  return n;
+}
+
+void write_json_row(std::string& out, const Row& r, const Noise* noise) {
+  const bool a = noise != nullptr;  // real shape: non-ASCII escaped as json.dumps writes it
   out += "{\"_id\":";
   json_str(out, "g" + base36(std::hash<std::string>{}(r.id)));
-  out += ",\"id\":", json_str(out, r.id);
-  out += ",\"modelId\":", json_str(out, r.id);
-  if (!r.author.empty()) out += ",\"author\":", json_str(out, r.author);
+  out += ",\"id\":", json_str(out, r.id, a);
+  out += ",\"modelId\":", json_str(out, r.id, a);
+  if (!r.author.empty()) out += ",\"author\":", json_str(out, r.author, a);
   if (!r.downloads_missing) out += ",\"downloads\":" + std::to_string(r.downloads);
-  if (!r.last_modified.empty()) out += ",\"lastModified\":", json_str(out, r.last_modified);
-  if (!r.library_name.empty()) out += ",\"library_name\":", json_str(out, r.library_name);
-  if (!r.pipeline_tag.empty()) out += ",\"pipeline_tag\":", json_str(out, r.pipeline_tag);
-  if (!r.tags_missing) out += ",\"tags\":", json_list(out, r.tags);
-  if (!r.architectures_missing || !r.model_type.empty()) {
+  if (!r.last_modified.empty()) out += ",\"lastModified\":", json_str(out, r.last_modified, a);
+  if (!r.library_name.empty()) out += ",\"library_name\":", json_str(out, r.library_name, a);
+  if (!r.pipeline_tag.empty()) out += ",\"pipeline_tag\":", json_str(out, r.pipeline_tag, a);
+  if (!r.tags_missing) out += ",\"tags\":", json_list(out, r.tags, a);
+  if (noise) out += noise->top;
+  if (!r.architectures_missing || !r.model_type.empty() || noise) {
     out += ",\"config\":{";
     bool first = true;
-    if (!r.architectures_missing) out += "\"architectures\":", json_list(out, r.architectures), first = false;
-    if (!r.model_type.empty()) out += first ? "" : ",", out += "\"model_type\":", json_str(out, r.model_type);
+    if (!r.architectures_missing) out += "\"architectures\":", json_list(out, r.architectures, a), first = false;
+    if (!r.model_type.empty())
+      out += first ? "" : ",", out += "\"model_type\":", json_str(out, r.model_type, a), first = false;
+    if (noise) out += first ? noise->config.substr(1) : noise->config;
     out += "}";
   }
-  if (!r.datasets_missing) out += ",\"cardData\":{\"datasets\":", json_list(out, r.datasets), out += "}";
+  if (!r.datasets_missing || noise) {
+    out += ",\"cardData\":{";
+    if (!r.datasets_missing) out += "\"datasets\":", json_list(out, r.datasets, a);
+    if (noise) out += r.datasets_missing ? noise->card.substr(1) : noise->card;
+    out += "}";
+  }
   out += "}";
 }
 
@@ -442,12 +527,13 @@ void generate(const SourceCatalogue& src, const GenParams& params, GenFormat for
     if (format == GenFormat::csv) {
       write_csv_row(buf, r);
     } else {
-      write_json_row(buf, r);
+      const Noise noise = format == GenFormat::hub_json_real ? make_noise(r, params.seed, i) : Noise{};
+      write_json_row(buf, r, format == GenFormat::hub_json_real ? &noise : nullptr);
       buf += i + 1 < params.rows ? ",\n" : "\n";
     }
     if (buf.size() > (1 << 20) - 4096) out.write(buf.data(), buf.size()), buf.clear();
   }
-  if (format == GenFormat::hub_json) buf += "]\n";
+  if (format != GenFormat::csv) buf += "]\n";
   out.write(buf.data(), buf.size());
 }
 
@@ -457,7 +543,9 @@ std::string cached_catalogue(const std::string& source_csv, size_t rows, uint64_
   std::error_code ec;
   fs::create_directories(dir, ec);
   const std::string path = dir + "/gen-v1-" + std::to_string(rows) + "-s" + std::to_string(seed) +
-                           (format == GenFormat::csv ? ".csv" : ".json");
+                           (format == GenFormat::csv        ? ".csv"
+                            : format == GenFormat::hub_json ? ".json"
+                                                            : ".real.json");
   if (fs::exists(path, ec)) return path;
   SourceCatalogue src;
   if (!read_source_csv(source_csv, src, error)) return "";

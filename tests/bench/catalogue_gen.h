@@ -47,7 +47,12 @@ struct GenParams {
   double download_sigma = 0.35;   // log-normal jitter of downloads
 };
 
-enum class GenFormat { csv, hub_json };
+// hub_json: the fields hfrec reads, nothing else. hub_json_real: the same rows (the same catalogue
+// as the CSV of the same seed) in the shape of a real list-models response with expand[]: siblings,
+// spaces, safetensors, widgetData, transformersInfo, cardData's model-index and widget, config's
+// tokenizer_config and chat template (escapes, \uXXXX, a surrogate pair), numbers and literals, and
+// non-ASCII text escaped as Python's json.dumps writes it.
+enum class GenFormat { csv, hub_json, hub_json_real };
 
 // Reads a Hub CSV dump (RFC 4180, columns by header name). False and a message on failure.
 bool read_source_csv(const std::string& path, SourceCatalogue& out, std::string& error);

@@ -113,6 +113,37 @@ void BM_Parse(benchmark::State& state, Size s) {
   set_rows(state, rows);
 }
 
+// Hub list-models JSON of a generated size (the same rows as the CSV of that size), read whole:
+// `fmt` hub_json (only the fields hfrec reads) or hub_json_real (the shape of a real response:
+// siblings, safetensors, model-index, chat templates with escapes); `fast` false forces every
+// object through nlohmann's DOM (LoadLimits::json_fast_path), so both paths run side by side.
+void BM_ParseHubJson(benchmark::State& state, Size s, hfrec::bench::GenFormat fmt, bool fast) {
+  static std::map<std::pair<size_t, int>, std::string> texts;
+  std::string error;
+  auto it = texts.find({s.rows, static_cast<int>(fmt)});
+  if (it == texts.end()) {
+    const std::string path = hfrec::bench::cached_catalogue(source_csv(), s.rows, 1, fmt, error);
+    if (path.empty()) return state.SkipWithError(error.c_str());
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return state.SkipWithError((path + ": cannot open").c_str());
+    it = texts.emplace(std::pair{s.rows, static_cast<int>(fmt)}, std::string(std::istreambuf_iterator<char>(in), {}))
+             .first;
+  }
+  const std::string& text = it->second;
+  hfrec::LoadLimits limits;
+  limits.json_fast_path = fast;
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto cat = hfrec::load_hub_json(text, s.label, limits);
+    if (!cat.ok()) return state.SkipWithError(cat.error().c_str());
+    rows = cat.value().size();
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
+  set_rows(state, rows);
+}
+
 // Index construction only (feature spaces, collapsing, inverted indexes); parse and destruction untimed.
 void BM_Index(benchmark::State& state, Size s) {
   std::string error;
@@ -379,6 +410,15 @@ int register_all() {
     add("parse/" + sz, kMillisecond, BM_Parse, s);
     add("index/" + sz, kMillisecond, BM_Index, s);
     add("load_index/" + sz, kMillisecond, BM_LoadAndIndex, s);
+  }
+  // Hub JSON, fast path and DOM side by side (generated sizes; 1M real-shape JSON would be ~3 GB).
+  for (const auto& s : sizes) {
+    if (s.rows == 0 || s.rows > 100'000) continue;
+    using hfrec::bench::GenFormat;
+    for (auto [shape, fmt] : {std::pair{"plain", GenFormat::hub_json}, std::pair{"real", GenFormat::hub_json_real}})
+      for (bool fast : {true, false})
+        add(std::string("parse_json/") + shape + (fast ? "/fast/" : "/dom/") + s.label, kMillisecond, BM_ParseHubJson,
+            s, fmt, fast);
   }
   for (const auto& s : sizes)
     for (hfrec::Method m : hfrec::kAllMethods)

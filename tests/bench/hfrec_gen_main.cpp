@@ -1,5 +1,5 @@
 // hfrec_gen: writes a synthetic Hub catalogue scaled from a real one (see catalogue_gen.h).
-//   hfrec_gen --source hf_models_10k.csv --rows 1000000 [--seed 1] [--format csv|json] [--out FILE]
+//   hfrec_gen --source hf_models_10k.csv --rows 1000000 [--seed 1] [--format csv|json|json-real] [--out FILE]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,9 +33,11 @@ int main(int argc, char** argv) {
     else if (a == "--author-new") ok = num(x) && x >= 0 && x <= 1, p.author_new = x;
     else if (a == "--help" || a == "-h") {
       std::printf(
-          "usage: hfrec_gen --source FILE.csv --rows N [--seed S] [--format csv|json] [--out FILE]\n"
+          "usage: hfrec_gen --source FILE.csv --rows N [--seed S] [--format csv|json|json-real] [--out FILE]\n"
           "                 [--novelty P] [--author-new P]\n"
-          "Scales a real Hub CSV dump to N rows (deterministic by seed); writes to stdout without --out.\n");
+          "Scales a real Hub CSV dump to N rows (deterministic by seed); writes to stdout without --out.\n"
+          "json-real: the same rows in the shape of a real list-models response (siblings, safetensors,\n"
+          "cardData.model-index, config.tokenizer_config.chat_template, ...).\n");
       return 0;
     } else ok = false;
     if (!ok) {
@@ -43,8 +45,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (source.empty() || (format != "csv" && format != "json")) {
-    std::fprintf(stderr, "hfrec_gen: --source FILE is required and --format is csv or json (see --help)\n");
+  if (source.empty() || (format != "csv" && format != "json" && format != "json-real")) {
+    std::fprintf(stderr, "hfrec_gen: --source FILE is required and --format is csv, json or json-real (see --help)\n");
     return 2;
   }
   hfrec::bench::SourceCatalogue src;
@@ -53,7 +55,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hfrec_gen: %s\n", error.c_str());
     return 2;
   }
-  const auto fmt = format == "csv" ? hfrec::bench::GenFormat::csv : hfrec::bench::GenFormat::hub_json;
+  const auto fmt = format == "csv"    ? hfrec::bench::GenFormat::csv
+                   : format == "json" ? hfrec::bench::GenFormat::hub_json
+                                      : hfrec::bench::GenFormat::hub_json_real;
   if (out_path.empty()) {
     std::ios::sync_with_stdio(false);
     hfrec::bench::generate(src, p, fmt, std::cout);

@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             x.architectures != y.architectures || x.datasets != y.datasets || x.pipeline_tag != y.pipeline_tag ||
             x.model_type != y.model_type || x.library_name != y.library_name || x.last_modified != y.last_modified ||
             x.tags_missing != y.tags_missing || x.architectures_missing != y.architectures_missing ||
-            x.datasets_missing != y.datasets_missing ||
+            x.datasets_missing != y.datasets_missing || x.base_models != y.base_models ||
             c.pool.str(c.architectures_category[row]) != d.value().pool.str(d.value().architectures_category[row]))
           std::abort();
       }

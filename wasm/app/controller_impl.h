@@ -38,7 +38,7 @@ inline std::string fail(const std::string& msg) { return dump(json{{"ok", false}
 
 // A ranked list's row as core/export.h writes it (state(), the export).
 inline ExportRow export_row(const ResultRow& r) {
-  return {r.rank, r.model_id, r.score, r.downloads, r.task, r.library, r.model_type, r.why, r.why_words};
+  return {r.rank, r.model_id, r.score, r.downloads, r.task, r.library, r.model_type, r.why, r.why_words, std::nullopt};
 }
 
 // A column's values with their counts, most common first.
