@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
 
 #include "recommender.h"
 #include "sliced.h"
@@ -126,20 +127,22 @@ struct KnnGraphRun::Impl {
   int k;
   size_t G;
   uint32_t next = 0;
-  std::vector<double> acc;
-  std::vector<uint32_t> stamp;  // query + 1 when touched by this query
+  std::vector<double> acc;  // zero between queries; a touched group's is > 0 (positive values)
   std::vector<uint32_t> touched;
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id: the order of untouched groups
+  std::vector<double> inv_norm;   // 1 / sqrt(norm_sq): the approximate scores' scale
+  std::vector<double> best;       // the k best approximate scores (a min-heap)
   std::vector<std::pair<double, uint32_t>> cand;
   KnnGraph out;
 
   Impl(const SimilaritySpace& space, int kk) : s(space), k(std::max(1, kk)), G(space.size()) {
     acc.assign(G, 0.0);
-    stamp.assign(G, 0);
     by_bias.resize(G);
     for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
     if (!s.bias.empty())
       std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
+    inv_norm.resize(G);
+    for (uint32_t g = 0; g < G; ++g) inv_norm[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
     out.k = k;
     out.ptr.reserve(G + 1);
   }
@@ -149,32 +152,71 @@ struct KnnGraphRun::Impl {
     const CsrMatrix& m = s.matrix();
     touched.clear();
     uint64_t walked = 0;
+    for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e)
+      if (double(m.value(e)) * s.weight_of_column(m.indices[e]) != 0)
+        walked += s.col_ptr[m.indices[e] + 1] - s.col_ptr[m.indices[e]];
+    // Terms most rows share touch most groups: then a branch-free accumulation and one scan for
+    // the touched groups (as the recommenders do). Either way acc[x] sums the terms in ascending
+    // order, so it has the bits SimilaritySpace::similarity computes.
+    const bool dense = walked > G / 4;
     for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
       const uint32_t t = m.indices[e];
       const double w = double(m.value(e)) * s.weight_of_column(t);
       if (w == 0) continue;
-      walked += s.col_ptr[t + 1] - s.col_ptr[t];
-      for (uint64_t p = s.col_ptr[t]; p < s.col_ptr[t + 1]; ++p) {
-        const uint32_t x = s.col_groups[p];
-        if (stamp[x] != q + 1) {
-          stamp[x] = q + 1;
-          acc[x] = 0;
-          touched.push_back(x);
+      const uint32_t* x = s.col_groups.data() + s.col_ptr[t];
+      const uint32_t* const xe = s.col_groups.data() + s.col_ptr[t + 1];
+      const float* v = s.col_values.data() + s.col_ptr[t];
+      double* a = acc.data();
+      if (dense) {
+        for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
+      } else {
+        size_t c = touched.size();
+        touched.resize(c + size_t(xe - x));
+        uint32_t* o = touched.data();
+        for (; x != xe; ++x, ++v) {
+          o[c] = *x;
+          c += a[*x] == 0;
+          a[*x] += w * double(*v);
         }
-        acc[x] += w * double(s.col_values[p]);
+        touched.resize(c);
       }
     }
+    if (dense)
+      for (uint32_t x = 0; x < G; ++x)
+        if (acc[x] != 0) touched.push_back(x);
+    // The k best approximate scores (dot · inv norms, within a few ulps of the exact ones) bound
+    // which touched groups can be among the k nearest; only those are scored exactly.
+    const double qs = (s.query_scale.empty() ? 1.0 : s.query_scale[q]) * inv_norm[q];
+    auto approx = [&](uint32_t x) { return acc[x] * qs * inv_norm[x] + (s.bias.empty() ? 0.0 : s.bias[x]); };
+    best.clear();
+    for (uint32_t x : touched) {
+      if (x == q) continue;
+      const double a = approx(x);
+      if (best.size() < size_t(k)) {
+        best.push_back(a);
+        std::push_heap(best.begin(), best.end(), std::greater<>());
+      } else if (a > best.front()) {
+        std::pop_heap(best.begin(), best.end(), std::greater<>());
+        best.back() = a;
+        std::push_heap(best.begin(), best.end(), std::greater<>());
+      }
+    }
+    const double floor = best.size() < size_t(k) ? -1e300 : best.front() - 1e-9 * (1 + std::abs(best.front()));
     cand.clear();
     for (uint32_t x : touched)
-      if (x != q) cand.emplace_back(1.0 - s.from_dot(q, x, acc[x]), x);
+      if (x != q && approx(x) >= floor) cand.emplace_back(1.0 - s.from_dot(q, x, acc[x]), x);
     // Untouched groups score their dot part 0: the first of them in bias order, up to k rows.
     uint64_t rows = 0;
     for (uint32_t i = 0; i < G && rows < uint64_t(k); ++i) {
       const uint32_t x = by_bias[i];
-      if (x == q || stamp[x] == q + 1) continue;
+      if (x == q || acc[x] != 0) continue;
       cand.emplace_back(1.0 - s.from_dot(q, x, 0.0), x);
       rows += s.groups->weight(x);
     }
+    const uint64_t scored = touched.size();
+    if (dense) std::fill(acc.begin(), acc.end(), 0.0);
+    else
+      for (uint32_t x : touched) acc[x] = 0;
     // Closest first (ties by id); at most k groups are needed, each holding at least one row.
     const size_t keep = std::min(cand.size(), size_t(k));
     std::nth_element(cand.begin(), cand.begin() + static_cast<long>(keep), cand.end());
@@ -186,7 +228,7 @@ struct KnnGraphRun::Impl {
       rows += s.groups->weight(cand[i].second);
     }
     out.ptr.push_back(out.neighbour.size());
-    return walked + touched.size();
+    return walked + scored;
   }
 };
 
@@ -206,7 +248,6 @@ bool KnnGraphRun::done() const { return impl_->next >= impl_->G; }
 double KnnGraphRun::progress() const { return frac(impl_->next, impl_->G); }
 KnnGraph KnnGraphRun::take() {
   release(impl_->acc);
-  release(impl_->stamp);
   return std::move(impl_->out);
 }
 

@@ -41,7 +41,85 @@ double det_exp(double x) {
 //-----------------------------------------------------------------------------
 
 namespace {
+
 inline double clip4(double v) { return std::max(-4.0, std::min(4.0, v)); }
+
+// The k nearest rows of each row on the map (Euclidean; ties by row), by a uniform grid of about
+// 2 rows a cell searched ring by ring until no farther cell can hold a closer row.
+class MapNeighbours {
+ public:
+  MapNeighbours(const std::vector<float>& xy, size_t n) : xy_(xy) {
+    double lo[2] = {0, 0}, hi[2] = {0, 0};
+    for (size_t r = 0; r < n; ++r)
+      for (int c = 0; c < 2; ++c) {
+        lo[c] = r ? std::min(lo[c], double(xy[2 * r + c])) : xy[2 * r + c];
+        hi[c] = r ? std::max(hi[c], double(xy[2 * r + c])) : xy[2 * r + c];
+      }
+    const int side = std::max(1, static_cast<int>(std::sqrt(double(n) / 2.0)));
+    cell_ = std::max(hi[0] - lo[0], hi[1] - lo[1]) / side;
+    if (!(cell_ > 0)) cell_ = 1;
+    lo_[0] = lo[0];
+    lo_[1] = lo[1];
+    nx_ = std::min(side, static_cast<int>((hi[0] - lo[0]) / cell_)) + 1;
+    ny_ = std::min(side, static_cast<int>((hi[1] - lo[1]) / cell_)) + 1;
+    ptr_.assign(size_t(nx_) * ny_ + 1, 0);
+    for (size_t r = 0; r < n; ++r) ++ptr_[cell_of(r) + 1];
+    for (size_t c = 0; c + 1 < ptr_.size(); ++c) ptr_[c + 1] += ptr_[c];
+    rows_.resize(n);
+    std::vector<size_t> fill(ptr_.begin(), ptr_.end() - 1);
+    for (size_t r = 0; r < n; ++r) rows_[fill[cell_of(r)]++] = static_cast<uint32_t>(r);
+  }
+  // Row r's k nearest (k < n), nearest first.
+  void query(uint32_t r, int k, std::vector<uint32_t>& out) {
+    heap_ = {};
+    const int cx = cx_of(r), cy = cy_of(r);
+    for (int R = 0; R <= std::max(nx_, ny_); ++R) {
+      for (int y = cy - R; y <= cy + R; ++y) {
+        if (y < 0 || y >= ny_) continue;
+        const bool edge_row = y == cy - R || y == cy + R;
+        for (int x = cx - R; x <= cx + R; x += edge_row ? 1 : 2 * std::max(R, 1)) {
+          if (x >= 0 && x < nx_) visit(r, size_t(y) * nx_ + x, k);
+          if (R == 0) break;
+        }
+      }
+      const double bound = R * cell_;
+      if (int(heap_.size()) == k && heap_.top().first < bound * bound * (1 - 1e-9)) break;
+    }
+    out.resize(heap_.size());
+    for (size_t i = heap_.size(); i-- > 0;) {
+      out[i] = heap_.top().second;
+      heap_.pop();
+    }
+  }
+
+ private:
+  int cx_of(size_t r) const { return std::clamp(static_cast<int>((double(xy_[2 * r]) - lo_[0]) / cell_), 0, nx_ - 1); }
+  int cy_of(size_t r) const {
+    return std::clamp(static_cast<int>((double(xy_[2 * r + 1]) - lo_[1]) / cell_), 0, ny_ - 1);
+  }
+  size_t cell_of(size_t r) const { return size_t(cy_of(r)) * nx_ + cx_of(r); }
+  void visit(uint32_t r, size_t cell, int k) {
+    for (size_t q = ptr_[cell]; q < ptr_[cell + 1]; ++q) {
+      const uint32_t j = rows_[q];
+      if (j == r) continue;
+      const double dx = double(xy_[2 * r]) - xy_[2 * j], dy = double(xy_[2 * r + 1]) - xy_[2 * j + 1];
+      const std::pair<double, uint32_t> c{dx * dx + dy * dy, j};
+      if (int(heap_.size()) < k) {
+        heap_.push(c);
+      } else if (c < heap_.top()) {
+        heap_.pop();
+        heap_.push(c);
+      }
+    }
+  }
+  const std::vector<float>& xy_;
+  double cell_ = 1, lo_[2] = {0, 0};
+  int nx_ = 1, ny_ = 1;
+  std::vector<size_t> ptr_;
+  std::vector<uint32_t> rows_;
+  std::priority_queue<std::pair<double, uint32_t>> heap_;
+};
+
 }  // namespace
 
 struct LayoutRun::Impl {
@@ -72,7 +150,7 @@ struct LayoutRun::Impl {
   Impl(const SimilaritySpace& space, const LayoutParams& params)
       : s(space), p(params), G(space.size()), n(space.groups->group_of.size()), rng(params.seed) {
     knn = std::make_unique<KnnGraphRun>(s, p.n_neighbors);
-    n_epochs = p.epochs > 0 ? p.epochs : (G <= 10000 ? 500 : 200);
+    n_epochs = p.epochs > 0 ? p.epochs : 200;
     // log2 k by Newton's method on det_exp (libm's log2 may differ in its last bit between targets).
     const double kk = std::max(1, p.n_neighbors);
     double y = 1;
@@ -311,7 +389,8 @@ struct LayoutRun::Impl {
       next[edge] += eps[edge];
       const int negs = static_cast<int>((ep - next_neg[edge]) / eps_neg[edge]);
       for (int q = 0; q < negs; ++q) {
-        const uint32_t kk = s.groups->group_of[rng.below(n)];
+        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
+        const uint32_t kk = s.groups->group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
         if (kk == i) continue;
         const double* yk = &Y[2 * kk];
         dx = yi[0] - yk[0];
@@ -344,12 +423,24 @@ struct LayoutRun::Impl {
         hi[c] = g ? std::max(hi[c], Y[2 * g + c]) : Y[2 * g + c];
       }
     const double extent = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-9});
-    const double step = p.ring_step * extent;
+    // A disc stays within 0.4 of the way to the nearest other group's point, so it never reaches
+    // into a neighbour's (UMAP packs groups closer than a PCA map's spacing assumes).
+    std::vector<double> gap(G, extent);
+    if (G > 1) {
+      MapNeighbours near(out.group_xy, G);
+      std::vector<uint32_t> nb;
+      for (uint32_t g = 0; g < G; ++g) {
+        near.query(g, 1, nb);
+        const double dx = Y[2 * g] - Y[2 * nb[0]], dy = Y[2 * g + 1] - Y[2 * nb[0] + 1];
+        gap[g] = std::sqrt(dx * dx + dy * dy);
+      }
+    }
     const double cg = -0.7373688780783197, sg = 0.6754902942615238;  // cos, sin of pi (3 - sqrt 5)
     out.xy.assign(2 * n, 0.0f);
     const Groups& gr = *s.groups;
     for (uint32_t g = 0; g < G; ++g) {
       double c = 1, sn = 0;
+      const double step = std::min(p.ring_step * extent, 0.4 * gap[g] / std::sqrt(std::max(1.0, gr.weight(g) - 1.0)));
       for (uint32_t j = 0; j < gr.weight(g); ++j) {
         const uint32_t r = gr.members[gr.member_ptr[g] + j];
         const double rad = step * std::sqrt(double(j));
@@ -478,86 +569,6 @@ Projection umap_layout(const SimilaritySpace& space, const LayoutParams& params)
 //-----------------------------------------------------------------------------
 // [SECTION] Preservation
 //-----------------------------------------------------------------------------
-
-namespace {
-
-// The k nearest rows of each row on the map (Euclidean; ties by row), by a uniform grid of about
-// 2 rows a cell searched ring by ring until no farther cell can hold a closer row.
-class MapNeighbours {
- public:
-  MapNeighbours(const std::vector<float>& xy, size_t n) : xy_(xy) {
-    double lo[2] = {0, 0}, hi[2] = {0, 0};
-    for (size_t r = 0; r < n; ++r)
-      for (int c = 0; c < 2; ++c) {
-        lo[c] = r ? std::min(lo[c], double(xy[2 * r + c])) : xy[2 * r + c];
-        hi[c] = r ? std::max(hi[c], double(xy[2 * r + c])) : xy[2 * r + c];
-      }
-    const int side = std::max(1, static_cast<int>(std::sqrt(double(n) / 2.0)));
-    cell_ = std::max(hi[0] - lo[0], hi[1] - lo[1]) / side;
-    if (!(cell_ > 0)) cell_ = 1;
-    lo_[0] = lo[0];
-    lo_[1] = lo[1];
-    nx_ = std::min(side, static_cast<int>((hi[0] - lo[0]) / cell_)) + 1;
-    ny_ = std::min(side, static_cast<int>((hi[1] - lo[1]) / cell_)) + 1;
-    ptr_.assign(size_t(nx_) * ny_ + 1, 0);
-    for (size_t r = 0; r < n; ++r) ++ptr_[cell_of(r) + 1];
-    for (size_t c = 0; c + 1 < ptr_.size(); ++c) ptr_[c + 1] += ptr_[c];
-    rows_.resize(n);
-    std::vector<size_t> fill(ptr_.begin(), ptr_.end() - 1);
-    for (size_t r = 0; r < n; ++r) rows_[fill[cell_of(r)]++] = static_cast<uint32_t>(r);
-  }
-  // Row r's k nearest (k < n), nearest first.
-  void query(uint32_t r, int k, std::vector<uint32_t>& out) {
-    heap_ = {};
-    const int cx = cx_of(r), cy = cy_of(r);
-    for (int R = 0; R <= std::max(nx_, ny_); ++R) {
-      for (int y = cy - R; y <= cy + R; ++y) {
-        if (y < 0 || y >= ny_) continue;
-        const bool edge_row = y == cy - R || y == cy + R;
-        for (int x = cx - R; x <= cx + R; x += edge_row ? 1 : 2 * std::max(R, 1)) {
-          if (x >= 0 && x < nx_) visit(r, size_t(y) * nx_ + x, k);
-          if (R == 0) break;
-        }
-      }
-      const double bound = R * cell_;
-      if (int(heap_.size()) == k && heap_.top().first < bound * bound * (1 - 1e-9)) break;
-    }
-    out.resize(heap_.size());
-    for (size_t i = heap_.size(); i-- > 0;) {
-      out[i] = heap_.top().second;
-      heap_.pop();
-    }
-  }
-
- private:
-  int cx_of(size_t r) const { return std::clamp(static_cast<int>((double(xy_[2 * r]) - lo_[0]) / cell_), 0, nx_ - 1); }
-  int cy_of(size_t r) const {
-    return std::clamp(static_cast<int>((double(xy_[2 * r + 1]) - lo_[1]) / cell_), 0, ny_ - 1);
-  }
-  size_t cell_of(size_t r) const { return size_t(cy_of(r)) * nx_ + cx_of(r); }
-  void visit(uint32_t r, size_t cell, int k) {
-    for (size_t q = ptr_[cell]; q < ptr_[cell + 1]; ++q) {
-      const uint32_t j = rows_[q];
-      if (j == r) continue;
-      const double dx = double(xy_[2 * r]) - xy_[2 * j], dy = double(xy_[2 * r + 1]) - xy_[2 * j + 1];
-      const std::pair<double, uint32_t> c{dx * dx + dy * dy, j};
-      if (int(heap_.size()) < k) {
-        heap_.push(c);
-      } else if (c < heap_.top()) {
-        heap_.pop();
-        heap_.push(c);
-      }
-    }
-  }
-  const std::vector<float>& xy_;
-  double cell_ = 1, lo_[2] = {0, 0};
-  int nx_ = 1, ny_ = 1;
-  std::vector<size_t> ptr_;
-  std::vector<uint32_t> rows_;
-  std::priority_queue<std::pair<double, uint32_t>> heap_;
-};
-
-}  // namespace
 
 double preservation(const SimilaritySpace& space, const KnnGraph& graph, const std::vector<float>& xy, int k) {
   const Groups& gr = *space.groups;

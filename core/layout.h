@@ -34,7 +34,7 @@ namespace hfrec {
 
 struct LayoutParams {
   int n_neighbors = 15;        // k of the kNN graph (rows)
-  int epochs = 0;              // SGD epochs; 0: 500 up to 10,000 points, else 200 (umap-learn's rule)
+  int epochs = 200;            // SGD epochs (umap-learn's for large data; 500 kept no more on the 10k)
   double a = 1.558;            // the curve 1 / (1 + a d²) (b = 1; see the top of this file)
   double learning_rate = 1.0;  // initial; decays linearly to 0
   int negative_samples = 5;    // repulsions per attraction

@@ -80,7 +80,8 @@ int cmd_layout(const Args& in) {
   for (size_t r = 0; r < n && 2 * r + 1 < map.xy.size(); ++r)
     pts.push_back({shortest(map.xy[2 * r]), shortest(map.xy[2 * r + 1])});
   o["points"] = std::move(pts);
-  std::cout << json_line(o) << "\n";
+  // In the documented key order (json_line would sort them).
+  std::cout << o.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   return 0;
 }
 
