@@ -317,7 +317,9 @@ struct LayoutRun::Impl {
   }
 
   // Fuzzy union a + b - ab of the directed memberships; each undirected pair becomes two directed
-  // edges, head moved, weight = membership × the tail's rows (at most k).
+  // edges, each moving its head, weighted by the membership alone. (Weighting an edge by its tail's
+  // rows as well sampled the many single-row edges up to k times less often: preservation on the
+  // real 10k fell from 0.62 to 0.55 on soup and from 0.47 to 0.38 on tf-idf, for half the time.)
   void fuzzy_union() {
     struct Entry {
       uint32_t a, b;
@@ -334,7 +336,6 @@ struct LayoutRun::Impl {
       }
     std::sort(all.begin(), all.end());
     std::vector<double> w;
-    const double k = graph.k;
     for (size_t x = 0; x < all.size();) {
       double mab = 0, mba = 0;
       size_t y = x;
@@ -342,10 +343,10 @@ struct LayoutRun::Impl {
       const double pu = mab + mba - mab * mba;
       head.push_back(all[x].a);
       tail.push_back(all[x].b);
-      w.push_back(pu * std::min<double>(s.groups->weight(all[x].b), k));
+      w.push_back(pu);
       head.push_back(all[x].b);
       tail.push_back(all[x].a);
-      w.push_back(pu * std::min<double>(s.groups->weight(all[x].a), k));
+      w.push_back(pu);
       x = y;
     }
     release(member);

@@ -8,9 +8,10 @@
 //   proportion to its weight (epochs_per_sample), negative_samples repulsions per attraction,
 //   gradients clipped to ±4, learning rate decaying linearly to 0.
 // - Groups: the points are the distinct rows. A neighbour group counts its rows (at most k) in σ's
-//   normalisation and in its edge's weight; negative samples are drawn over catalogue rows, so a
-//   group of w rows repels w times as often. Identical rows are then laid out as a sunflower disc
-//   around their group's point, as in projection.h.
+//   normalisation; an edge weighs its membership; negative samples are drawn over catalogue rows,
+//   so a group of w rows repels w times as often. Each undirected edge is sampled as two directed
+//   ones, each moving its head (umap-learn moves both ends of each of the two). Identical rows are then laid out as a
+//   sunflower disc around their group's point, as in projection.h.
 // - Initialisation: the PCA plane of the rows as the similarity sees them (unit rows), by our own
 //   subspace iteration (not Eigen, whose vectorised sums differ between targets), scaled to [0, 10].
 // - Bit-identical natively and in WebAssembly for a seed: only +, -, ×, ÷ and sqrt (IEEE, correctly
