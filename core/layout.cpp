@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 #include "kmeans.h"  // ClusterRng
@@ -574,9 +575,10 @@ Projection umap_layout(const SimilaritySpace& space, const LayoutParams& params)
 double preservation(const SimilaritySpace& space, const KnnGraph& graph, const std::vector<float>& xy, int k) {
   const Groups& gr = *space.groups;
   const size_t n = gr.group_of.size();
+  if (xy.size() != 2 * n) return std::numeric_limits<double>::quiet_NaN();
   if (n < 2) return 1.0;
   k = static_cast<int>(std::min<size_t>(size_t(std::max(1, k)), n - 1));
-  assert(graph.k >= k && xy.size() == 2 * n);
+  assert(graph.k >= k);
   // Per group: its self-distance, the k-th smallest distance D of a member's rows and how many are
   // strictly closer than D.
   const size_t G = gr.size();

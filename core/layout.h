@@ -45,7 +45,7 @@ struct LayoutParams {
   double ring_step = 0.004;    // spacing of identical rows, as a fraction of the map's extent
 };
 
-// e^x by plain arithmetic, the same bits on every IEEE target (|relative error| < 1e-15); 0 below
+// e^x by plain arithmetic, the same bits on every IEEE target (|relative error| < 2e-15); 0 below
 // -700.
 double det_exp(double x);
 
@@ -93,7 +93,7 @@ CsrMatrix unit_rows(const SimilaritySpace& space);
 //   for which of equally near rows it shows.
 // - `graph` is the space's kNN graph with graph.k >= k (layout's, or knn_graph(space, k)); the
 //   map's neighbours come from a uniform grid (about 2 rows a cell, searched ring by ring), not n².
-// - xy: 2 per catalogue row. Rows < 2: 1. k is capped at rows - 1.
+// - xy: 2 per catalogue row (else NaN). Rows < 2: 1. k is capped at rows - 1.
 double preservation(const SimilaritySpace& space, const KnnGraph& graph, const std::vector<float>& xy, int k = 10);
 
 }  // namespace hfrec

@@ -214,6 +214,7 @@ TEST(Layout, PreservationAgainstBruteForce) {
   for (int i = 0; i < 50; ++i) xy.insert(xy.end(), {0.0f, float(std::atan(1.0 + i * 0.37))});
   EXPECT_NEAR(preservation(s, knn_graph(s, 10), xy, 10), brute_preservation(c, xy, 10), 1e-12);
   EXPECT_DOUBLE_EQ(preservation(s, knn_graph(s, 10), xy, 10), 1.0);
+  EXPECT_TRUE(std::isnan(preservation(s, knn_graph(s, 10), {1.0f, 2.0f}, 10)));  // not a point per row
 }
 
 TEST(Layout, KeepsNeighbourhoodsFarBetterThanPca) {
