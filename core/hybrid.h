@@ -100,6 +100,14 @@ class HybridModel {
   // Singleton groups over the rows (for select_topk).
   const Groups& groups() const { return groups_; }
   size_t terms() const { return term_field_.size(); }
+  // The rows' vectors (row -> sorted terms and their per-field l2-normalised idf weights, without
+  // the field weight), a term's field weight and a row's popularity prior: what a query's score is
+  // made of, for computations over every pair of rows (core/knn_graph).
+  const std::vector<uint64_t>& row_ptr() const { return row_ptr_; }
+  const std::vector<uint32_t>& row_terms() const { return row_terms_; }
+  const std::vector<float>& row_weights() const { return row_weights_; }
+  double term_weight(uint32_t t) const { return p_.field_weight[term_field_[t]]; }
+  double prior(uint32_t row) const { return -base_key_[row]; }
 
  private:
   uint32_t find(HybridField f, std::string_view token) const;

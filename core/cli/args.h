@@ -65,5 +65,6 @@ int cmd_cluster(const Args& a);
 int cmd_elbow(const Args& a);
 int cmd_eval(const Args& a);
 int cmd_fetch(const Args& a);
+int cmd_layout(const Args& a);
 
 }  // namespace hfrec::cli

@@ -1,4 +1,4 @@
-// hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval, fetch).
+// hfrec: the command-line face of the core engine (recommend, stats, cluster, elbow, eval, fetch, layout).
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -119,6 +119,7 @@ static const char* kUsage =
     "                  [--eps E --min-samples M] [--seed S]\n"
     "  hfrec elbow     --catalogue FILE --k-min A --k-max B [--features attributes|soup|tfidf]\n"
     "  hfrec eval      --catalogue FILE --protocol datasets|task --method M\n"
+    "  hfrec layout    --catalogue FILE --features attributes|soup|tfidf|hybrid [--method umap|pca] [--seed S]\n"
     "  hfrec fetch     --out FILE.csv|FILE.json [--sort downloads|likes|lastModified|createdAt] [--limit N]\n"
     "                  [--hub URL] [--resume STATE] [--page-size N] [--retries N] [--retry-base-ms MS]\n"
     "\n"
@@ -146,6 +147,7 @@ int main(int argc, char** argv) {
         "--height", "--silhouette-sample"}},
       {"elbow", {"--catalogue", "--features", "--k-min", "--k-max", "--seed", "--restarts", "--silhouette-sample"}},
       {"eval", {"--catalogue", "--protocol", "--method", "--k", "-k", "--kmeans-k", "--seed"}},
+      {"layout", {"--catalogue", "--features", "--method", "--seed"}},
       {"fetch", {"--out", "--sort", "--limit", "--hub", "--resume", "--page-size", "--retries", "--retry-base-ms"}},
   };
   for (const auto& [command, known] : kOptions)
@@ -156,6 +158,7 @@ int main(int argc, char** argv) {
   if (a.command == "elbow") return cmd_elbow(a);
   if (a.command == "eval") return cmd_eval(a);
   if (a.command == "fetch") return cmd_fetch(a);
+  if (a.command == "layout") return cmd_layout(a);
   std::fprintf(stderr, "hfrec: unknown command '%s'\n\n%s", printable(hfrec::excerpt(a.command)).c_str(), kUsage);
   return kExitUsage;
 }

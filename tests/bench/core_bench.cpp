@@ -1,9 +1,9 @@
 // Native benchmarks of the core at 10k / 100k / 1M rows: parse, index, load+index, one
 // recommendation per method, did-you-mean suggestions, clustering (k-means; Ward, DBSCAN and
-// silhouette once their headers exist), and the slices the app's jobs run in (indexing, clustering:
-// the longest step of an 8 ms budget, the timing the unit tests leave to this file). Catalogues: the
-// real 10k dump ("real10k") and synthetic ones scaled from it (tests/bench/catalogue_gen.h),
-// generated once and cached under /tmp/hfrec-bench.
+// silhouette once their headers exist), 2-D maps (layout/umap, layout/pca), and the slices the app's jobs run in
+// (indexing, clustering: the longest step of an 8 ms budget, the timing the unit tests leave to this file). Catalogues:
+// the real 10k dump ("real10k") and synthetic ones scaled from it (tests/bench/catalogue_gen.h), generated once and
+// cached under /tmp/hfrec-bench.
 //
 //   hfrec_bench --benchmark_filter='/(real10k|10k|100k)$'    # skip 1M (about a minute to set up)
 //   HFREC_BENCH_SIZES=10k,100k hfrec_bench                   # register only these sizes
@@ -28,6 +28,7 @@
 #include "core/clustering.h"
 #include "core/index_builder.h"
 #include "core/kmeans.h"
+#include "core/layout.h"
 #include "core/recommender.h"
 #include "core/suggest.h"
 #if __has_include("core/ward.h")
@@ -382,6 +383,41 @@ void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req
   state.counters["estimate_s"] = hfrec::estimate_cluster_seconds(*idx, req);
 }
 
+// A 2-D map of a feature space: UMAP over the exact kNN graph (core/layout.h; the graph is part of
+// the time) or PCA (core/projection.h; tfidf and hybrid on their unit rows). Counters: the
+// distinct points, the map's 10-NN preservation (computed after the timing) and the kNN graph's
+// share of the UMAP time.
+void BM_Layout(benchmark::State& state, Size s, hfrec::MapSpace space, bool umap) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const hfrec::SimilaritySpace sp = hfrec::make_similarity_space(*idx, space);
+  const bool raw = space == hfrec::MapSpace::attributes || space == hfrec::MapSpace::soup;
+  const hfrec::CsrMatrix unit = raw ? hfrec::CsrMatrix{} : hfrec::unit_rows(sp);
+  hfrec::Projection map;
+  hfrec::KnnGraph graph;
+  double knn_s = 0;
+  for (auto _ : state) {
+    if (umap) {
+      hfrec::LayoutRun run(sp, hfrec::LayoutParams{});
+      const auto t0 = std::chrono::steady_clock::now();
+      while (run.stage() == "layout: neighbours" && !run.step(hfrec::SliceTimer(8))) {}
+      knn_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      while (!run.step(hfrec::SliceTimer(1e9))) {}
+      map = run.take();
+      graph = run.graph();
+    } else {
+      map = hfrec::project(*sp.groups, raw ? sp.matrix() : unit);
+    }
+    benchmark::DoNotOptimize(map);
+  }
+  if (!umap) graph = hfrec::knn_graph(sp, 10);
+  state.counters["rows"] = static_cast<double>(idx->catalogue().size());
+  state.counters["points"] = static_cast<double>(sp.size());
+  state.counters["preservation"] = hfrec::preservation(sp, graph, map.xy, 10);
+  if (umap) state.counters["knn_s"] = knn_s;
+}
+
 std::vector<Size> selected_sizes() {
   const char* env = std::getenv("HFREC_BENCH_SIZES");
   std::vector<Size> out;
@@ -443,6 +479,21 @@ int register_all() {
 #ifdef HFREC_BENCH_SILHOUETTE
     add("silhouette/k10/" + sz, kMillisecond, BM_Silhouette, s);
 #endif
+  }
+  for (const auto& s : sizes) {
+    if (s.rows != 0 && s.rows != 100'000) continue;  // the real 10k and a generated 100k
+    using hfrec::MapSpace;
+    for (MapSpace sp : {MapSpace::attributes, MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid}) {
+      // The exact kNN graph of soup, tf-idf and hybrid is quadratic in distinct rows (core/knn_graph.h):
+      // at 100k only the attributes, whose distinct rows stay few.
+      if (s.rows != 0 && sp != MapSpace::attributes) continue;
+      for (bool umap : {true, false})
+        benchmark::RegisterBenchmark(
+            (std::string("layout/") + (umap ? "umap/" : "pca/") + hfrec::map_space_name(sp) + "/" + s.label).c_str(),
+            BM_Layout, s, sp, umap)
+            ->Unit(kMillisecond)
+            ->Iterations(1);
+    }
   }
   for (const auto& s : sizes) {
     const std::string sz = s.label;

@@ -1,0 +1,260 @@
+// kNN graph: the feature spaces' similarities over distinct rows and the exact k nearest other
+// groups of each group by inverted-index queries, in slices (knn_graph.h).
+#include "knn_graph.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <functional>
+
+#include "recommender.h"
+#include "sliced.h"
+
+namespace hfrec {
+
+const char* map_space_name(MapSpace s) {
+  switch (s) {
+    case MapSpace::attributes: return "attributes";
+    case MapSpace::soup: return "soup";
+    case MapSpace::tfidf: return "tfidf";
+    case MapSpace::hybrid: return "hybrid";
+  }
+  return "?";
+}
+
+bool parse_map_space(std::string_view s, MapSpace& out) {
+  for (MapSpace m : {MapSpace::attributes, MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid})
+    if (s == map_space_name(m)) return out = m, true;
+  return false;
+}
+
+double SimilaritySpace::from_dot(uint32_t a, uint32_t b, double dot) const {
+  const double nn = norm_sq[a] * norm_sq[b];
+  double s = nn > 0 ? dot / std::sqrt(nn) : 0.0;
+  if (!query_scale.empty()) s *= query_scale[a];
+  if (!bias.empty()) s += bias[b];
+  return s;
+}
+
+double SimilaritySpace::similarity(uint32_t a, uint32_t b) const {
+  const CsrMatrix& m = matrix();
+  uint64_t i = m.indptr[a], j = m.indptr[b];
+  const uint64_t ie = m.indptr[a + 1], je = m.indptr[b + 1];
+  double dot = 0;
+  while (i < ie && j < je) {
+    if (m.indices[i] < m.indices[j]) {
+      ++i;
+    } else if (m.indices[j] < m.indices[i]) {
+      ++j;
+    } else {
+      const double w = double(m.value(i)) * weight_of_column(m.indices[i]);
+      if (w != 0) dot += w * double(m.value(j));  // the graph skips zero weights too
+      ++i;
+      ++j;
+    }
+  }
+  return from_dot(a, b, dot);
+}
+
+namespace {
+
+void build_postings(SimilaritySpace& s) {
+  const CsrMatrix& m = s.matrix();
+  s.col_ptr.assign(size_t(m.n_cols) + 1, 0);
+  for (uint32_t c : m.indices) ++s.col_ptr[c + 1];
+  for (size_t c = 0; c < m.n_cols; ++c) s.col_ptr[c + 1] += s.col_ptr[c];
+  s.col_groups.resize(m.nnz());
+  s.col_values.resize(m.nnz());
+  std::vector<uint64_t> fill(s.col_ptr.begin(), s.col_ptr.end() - 1);
+  for (uint32_t g = 0; g < m.rows(); ++g)
+    for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) {
+      const uint64_t at = fill[m.indices[q]]++;
+      s.col_groups[at] = g;
+      s.col_values[at] = m.value(q);
+    }
+}
+
+}  // namespace
+
+SimilaritySpace cosine_space(const Groups& groups, const CsrMatrix& rows, std::vector<double> column_weight) {
+  SimilaritySpace s;
+  s.groups = &groups;
+  s.rows = &rows;
+  s.column_weight = std::move(column_weight);
+  s.norm_sq.assign(rows.rows(), 0.0);
+  for (size_t g = 0; g < rows.rows(); ++g)
+    for (uint64_t q = rows.indptr[g]; q < rows.indptr[g + 1]; ++q)
+      s.norm_sq[g] += double(rows.value(q)) * rows.value(q) * s.weight_of_column(rows.indices[q]);
+  build_postings(s);
+  return s;
+}
+
+SimilaritySpace make_similarity_space(const Index& index, MapSpace space) {
+  switch (space) {
+    case MapSpace::attributes: return cosine_space(index.attributes().groups, index.attributes().groups.rows);
+    case MapSpace::soup: return cosine_space(index.soup().groups, index.soup().groups.rows);
+    case MapSpace::tfidf: {
+      const SoupSpace& sp = index.soup();
+      std::vector<double> w(sp.idf.size());
+      for (size_t t = 0; t < w.size(); ++t) w[t] = sp.idf[t] * sp.idf[t];
+      return cosine_space(sp.groups, sp.groups.rows, std::move(w));
+    }
+    case MapSpace::hybrid: break;
+  }
+  const HybridModel& h = index.hybrid();
+  const size_t n = index.catalogue().size();
+  SimilaritySpace s;
+  s.groups = &h.groups();
+  s.own.n_cols = static_cast<uint32_t>(h.terms());
+  s.own.indptr.assign(h.row_ptr().begin(), h.row_ptr().end());
+  s.own.indices.assign(h.row_terms().begin(), h.row_terms().end());
+  s.own.values.assign(h.row_weights().begin(), h.row_weights().end());
+  s.column_weight.resize(h.terms());
+  for (uint32_t t = 0; t < h.terms(); ++t) s.column_weight[t] = h.term_weight(t);
+  s.norm_sq.assign(n, 1.0);  // each field's sub-vector is already l2-normalised
+  s.query_scale.resize(n);
+  s.bias.resize(n);
+  for (uint32_t r = 0; r < n; ++r) {
+    s.query_scale[r] = h.row_query(r).scale;
+    s.bias[r] = h.prior(r);
+  }
+  build_postings(s);
+  return s;
+}
+
+struct KnnGraphRun::Impl {
+  const SimilaritySpace& s;
+  int k;
+  size_t G;
+  uint32_t next = 0;
+  std::vector<double> acc;  // zero between queries; a touched group's is > 0 (positive values)
+  std::vector<uint32_t> touched;
+  std::vector<uint32_t> by_bias;  // groups by bias desc, then id: the order of untouched groups
+  std::vector<double> inv_norm;   // 1 / sqrt(norm_sq): the approximate scores' scale
+  std::vector<double> best;       // the k best approximate scores (a min-heap)
+  std::vector<std::pair<double, uint32_t>> cand;
+  KnnGraph out;
+
+  Impl(const SimilaritySpace& space, int kk) : s(space), k(std::max(1, kk)), G(space.size()) {
+    acc.assign(G, 0.0);
+    by_bias.resize(G);
+    for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
+    if (!s.bias.empty())
+      std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
+    inv_norm.resize(G);
+    for (uint32_t g = 0; g < G; ++g) inv_norm[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
+    out.k = k;
+    out.ptr.reserve(G + 1);
+  }
+
+  // One group's neighbours; returns the postings walked plus the groups scored.
+  uint64_t query(uint32_t q) {
+    const CsrMatrix& m = s.matrix();
+    touched.clear();
+    uint64_t walked = 0;
+    for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e)
+      if (double(m.value(e)) * s.weight_of_column(m.indices[e]) != 0)
+        walked += s.col_ptr[m.indices[e] + 1] - s.col_ptr[m.indices[e]];
+    // Terms most rows share touch most groups: then a branch-free accumulation and one scan for
+    // the touched groups (as the recommenders do). Either way acc[x] sums the terms in ascending
+    // order, so it has the bits SimilaritySpace::similarity computes.
+    const bool dense = walked > G / 4;
+    for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
+      const uint32_t t = m.indices[e];
+      const double w = double(m.value(e)) * s.weight_of_column(t);
+      if (w == 0) continue;
+      const uint32_t* x = s.col_groups.data() + s.col_ptr[t];
+      const uint32_t* const xe = s.col_groups.data() + s.col_ptr[t + 1];
+      const float* v = s.col_values.data() + s.col_ptr[t];
+      double* a = acc.data();
+      if (dense) {
+        for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
+      } else {
+        size_t c = touched.size();
+        touched.resize(c + size_t(xe - x));
+        uint32_t* o = touched.data();
+        for (; x != xe; ++x, ++v) {
+          o[c] = *x;
+          c += a[*x] == 0;
+          a[*x] += w * double(*v);
+        }
+        touched.resize(c);
+      }
+    }
+    if (dense)
+      for (uint32_t x = 0; x < G; ++x)
+        if (acc[x] != 0) touched.push_back(x);
+    // The k best approximate scores (dot · inv norms, within a few ulps of the exact ones) bound
+    // which touched groups can be among the k nearest; only those are scored exactly.
+    const double qs = (s.query_scale.empty() ? 1.0 : s.query_scale[q]) * inv_norm[q];
+    auto approx = [&](uint32_t x) { return acc[x] * qs * inv_norm[x] + (s.bias.empty() ? 0.0 : s.bias[x]); };
+    best.clear();
+    for (uint32_t x : touched) {
+      if (x == q) continue;
+      const double a = approx(x);
+      if (best.size() < size_t(k)) {
+        best.push_back(a);
+        std::push_heap(best.begin(), best.end(), std::greater<>());
+      } else if (a > best.front()) {
+        std::pop_heap(best.begin(), best.end(), std::greater<>());
+        best.back() = a;
+        std::push_heap(best.begin(), best.end(), std::greater<>());
+      }
+    }
+    const double floor = best.size() < size_t(k) ? -1e300 : best.front() - 1e-9 * (1 + std::abs(best.front()));
+    cand.clear();
+    for (uint32_t x : touched)
+      if (x != q && approx(x) >= floor) cand.emplace_back(1.0 - s.from_dot(q, x, acc[x]), x);
+    // Untouched groups score their dot part 0: the first of them in bias order, up to k rows.
+    uint64_t rows = 0;
+    for (uint32_t i = 0; i < G && rows < uint64_t(k); ++i) {
+      const uint32_t x = by_bias[i];
+      if (x == q || acc[x] != 0) continue;
+      cand.emplace_back(1.0 - s.from_dot(q, x, 0.0), x);
+      rows += s.groups->weight(x);
+    }
+    const uint64_t scored = touched.size();
+    if (dense) std::fill(acc.begin(), acc.end(), 0.0);
+    else
+      for (uint32_t x : touched) acc[x] = 0;
+    // Closest first (ties by id); at most k groups are needed, each holding at least one row.
+    const size_t keep = std::min(cand.size(), size_t(k));
+    std::nth_element(cand.begin(), cand.begin() + static_cast<long>(keep), cand.end());
+    std::sort(cand.begin(), cand.begin() + static_cast<long>(keep));
+    rows = 0;
+    for (size_t i = 0; i < keep && rows < uint64_t(k); ++i) {
+      out.neighbour.push_back(cand[i].second);
+      out.dist.push_back(cand[i].first);
+      rows += s.groups->weight(cand[i].second);
+    }
+    out.ptr.push_back(out.neighbour.size());
+    return walked + scored;
+  }
+};
+
+KnnGraphRun::KnnGraphRun(const SimilaritySpace& space, int k) : impl_(std::make_unique<Impl>(space, k)) {}
+KnnGraphRun::~KnnGraphRun() = default;
+
+bool KnnGraphRun::step(const SliceTimer& timer) {
+  Impl& im = *impl_;
+  while (im.next < im.G) {
+    const uint64_t work = im.query(im.next++);
+    timer.charge(1 + units(work, kFlatBatch.per_unit));
+    if (timer.expired()) break;
+  }
+  return im.next >= im.G;
+}
+bool KnnGraphRun::done() const { return impl_->next >= impl_->G; }
+double KnnGraphRun::progress() const { return frac(impl_->next, impl_->G); }
+KnnGraph KnnGraphRun::take() {
+  release(impl_->acc);
+  return std::move(impl_->out);
+}
+
+KnnGraph knn_graph(const SimilaritySpace& space, int k) {
+  KnnGraphRun run(space, k);
+  finish(run);
+  return run.take();
+}
+
+}  // namespace hfrec
