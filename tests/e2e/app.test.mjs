@@ -42,7 +42,11 @@ test('typing in the search box and pressing Enter selects the model', async () =
   const target = s0.catalogue.rows >= 1000 ? 'bert-base-uncased' : 'bert-base-uncased';
   await clickWidget(page, '##search', 'name');
   await page.keyboard.type(target.slice(0, 13));
-  await page.waitForFunction((t) => window.hfrec.state().search.hits.some((h) => h.modelId === t), target);
+  // The hits for the whole typed text (a shorter prefix's hits may hold the target too, ranked lower).
+  await page.waitForFunction(({ t, typed }) => {
+    const st = window.hfrec.state();
+    return st.search.text === typed && st.search.hits.some((h) => h.modelId === t);
+  }, { t: target, typed: target.slice(0, 13) });
   const s1 = await state(page);
   assert.ok(s1.search.count >= 1);
   // Arrow keys move the cursor; the exact/prefix match comes first.
