@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sliced.h"
 #include "text.h"
 
 namespace hfrec {
@@ -53,13 +54,12 @@ std::string architecture_head(std::string_view a, std::string_view model_type) {
 
 namespace {
 
-std::string key_of(HybridField f, std::string_view token) {
-  std::string k;
-  k.reserve(token.size() + 2);
+// The vocabulary's key of a term: "<field letter>\x1f<token>", written into `k` (reused).
+void key_of(HybridField f, std::string_view token, std::string& k) {
+  k.clear();
   k += static_cast<char>('a' + static_cast<int>(f));
   k += '\x1f';
   k += token;
-  return k;
 }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -98,28 +98,41 @@ void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
 
 }  // namespace
 
-HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
-  const uint32_t n = static_cast<uint32_t>(cat.size());
-  // Terms per row (distinct), document frequencies.
-  std::vector<uint32_t> df;
-  std::vector<uint32_t> row_buf;
-  auto term_of = [&](HybridField f, std::string_view tok) -> uint32_t {
-    auto [it, ins] = vocab_.emplace(key_of(f, tok), static_cast<uint32_t>(term_text_.size()));
-    if (ins) {
-      term_text_.emplace_back(tok);
-      term_field_.push_back(static_cast<uint8_t>(f));
-      df.push_back(0);
-    }
-    return it->second;
-  };
+// The hybrid model in slices, phase by phase (sliced.h's run_phases): the rows' terms, idf, the
+// rows' weights, the posting lists (counts, then filled row by row), the popularity prior.
+struct detail::HybridState {
+  enum Phase { kTerms, kIdf, kWeights, kPostCounts, kPostFill, kMaxDownloads, kPrior, kDone };
+  static constexpr int kPhases = kDone;
+  const Catalogue& cat;
+  HybridModel m;
+  int phase = kTerms;
+  uint64_t pos = 0;
+  bool entered = false;
+  // The rows' terms: distinct terms per row, document frequencies.
+  std::vector<uint32_t> df, row_buf;
+  std::string key;
   // Tags, datasets and architectures repeat across rows: each pooled string is tokenized once per
   // role and its term ids cached (as build_soup does).
   enum Role { kTag, kDataset, kArch, kRoles };
   std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
-  for (int r = 0; r < kRoles; ++r)
-    cache_begin[r].assign(cat.pool.size(), kMissing), cache_end[r].assign(cat.pool.size(), 0);
   std::vector<uint32_t> cache_terms;
-  auto cached = [&](Role role, uint32_t v, uint32_t row) {
+  std::vector<uint64_t> fill;  // next free posting of each term
+  int64_t max_dl = 0;
+
+  HybridState(const Catalogue& c, HybridParams p) : cat(c) { m.p_ = p; }
+
+  uint32_t term_of(HybridField f, std::string_view tok) {
+    key_of(f, tok, key);
+    bool added = false;
+    const uint32_t t = m.vocab_.intern(key, &added);
+    if (added) {
+      m.term_field_.push_back(static_cast<uint8_t>(f));
+      df.push_back(0);
+    }
+    return t;
+  }
+
+  void cached(Role role, uint32_t v, uint32_t row) {
     if (cache_begin[role][v] == kMissing || role == kArch) {  // the head depends on the row's model type
       const uint32_t b = static_cast<uint32_t>(cache_terms.size());
       auto add = [&](HybridField f, std::string_view tok) {
@@ -142,71 +155,163 @@ HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : p_(p) {
       cache_end[role][v] = static_cast<uint32_t>(cache_terms.size());
     }
     row_buf.insert(row_buf.end(), cache_terms.begin() + cache_begin[role][v], cache_terms.begin() + cache_end[role][v]);
-  };
-  for (uint32_t r = 0; r < n; ++r) {
-    row_buf.clear();
-    row_own_fields(cat, r, [&](HybridField f, std::string_view tok) {
-      if (!tok.empty()) row_buf.push_back(term_of(f, tok));
-    });
-    for (const uint32_t* p = cat.tags.begin(r); p != cat.tags.end(r); ++p) cached(kTag, *p, r);
-    for (const uint32_t* p = cat.datasets.begin(r); p != cat.datasets.end(r); ++p) cached(kDataset, *p, r);
-    for (const uint32_t* p = cat.architectures.begin(r); p != cat.architectures.end(r); ++p) cached(kArch, *p, r);
-    std::sort(row_buf.begin(), row_buf.end());
-    row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
-    for (uint32_t t : row_buf) ++df[t];
-    row_terms_.insert(row_terms_.end(), row_buf.begin(), row_buf.end());
-    row_ptr_.push_back(row_terms_.size());
   }
-  const size_t T = term_text_.size();
-  idf_.resize(T);
-  for (size_t t = 0; t < T; ++t) idf_[t] = std::log((1.0 + n) / (1.0 + df[t])) + 1.0;
-  // Row weights: idf (binary tf), each field's sub-vector l2-normalised, times the field weight
-  // (the document side carries the weight; queries are normalised per field without it).
-  row_weights_.resize(row_terms_.size());
-  for (uint32_t r = 0; r < n; ++r) {
-    double sq[kHybridFields] = {};
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k)
-      sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
-      uint32_t t = row_terms_[k];
-      row_weights_[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
+
+  uint64_t length() const {
+    switch (phase) {
+      case kIdf: return m.term_field_.size();
+      case kPostCounts: return m.row_terms_.size();
+      default: return cat.size();
     }
   }
-  // Inverted index (rows ascending within a term).
-  post_ptr_.assign(T + 1, 0);
-  for (uint32_t t : row_terms_) ++post_ptr_[t + 1];
-  for (size_t t = 0; t < T; ++t) post_ptr_[t + 1] += post_ptr_[t];
-  post_rows_.resize(row_terms_.size());
-  post_weights_.resize(row_terms_.size());
-  std::vector<uint64_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
-  for (uint32_t r = 0; r < n; ++r)
-    for (uint64_t k = row_ptr_[r]; k < row_ptr_[r + 1]; ++k) {
-      uint64_t at = fill[row_terms_[k]]++;
-      post_rows_[at] = r;
-      post_weights_[at] = static_cast<float>(p_.field_weight[term_field_[row_terms_[k]]] * row_weights_[k]);
+
+  void enter() {
+    switch (phase) {
+      case kTerms: m.row_ptr_.reserve(cat.size() + 1); break;
+      case kIdf:
+        for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
+        release(cache_terms, row_buf);
+        m.idf_.resize(m.term_field_.size());
+        break;
+      case kWeights:
+        release(df);
+        m.row_weights_.resize(m.row_terms_.size());
+        break;
+      case kPostCounts: m.post_ptr_.assign(m.term_field_.size() + 1, 0); break;
+      case kPostFill:
+        for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
+        m.post_rows_.resize(m.row_terms_.size());
+        m.post_weights_.resize(m.row_terms_.size());
+        fill.assign(m.post_ptr_.begin(), m.post_ptr_.end() - 1);
+        break;
+      case kPrior:
+        release(fill);
+        m.base_key_.assign(cat.size(), 0.0);
+        // Singleton groups: every row is its own group (rows ordered by row id).
+        m.groups_.group_of.resize(cat.size());
+        m.groups_.members.resize(cat.size());
+        m.groups_.member_ptr.resize(cat.size() + 1);
+        break;
+      default: break;
     }
-  // Popularity prior, in [0, 1] before its weight.
-  int64_t max_dl = 0;
-  for (uint32_t r = 0; r < n; ++r) max_dl = std::max(max_dl, cat.downloads[r]);
-  base_key_.assign(n, 0.0);
-  if (max_dl > 0)
-    for (uint32_t r = 0; r < n; ++r)
-      base_key_[r] = -(p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
-                       std::log1p(static_cast<double>(max_dl)));
-  // Singleton groups: every row is its own group (rows ordered by row id).
-  groups_.group_of.resize(n);
-  groups_.members.resize(n);
-  groups_.member_ptr.resize(n + 1);
-  for (uint32_t r = 0; r < n; ++r) {
-    groups_.group_of[r] = r;
-    groups_.members[r] = r;
-    groups_.member_ptr[r + 1] = r + 1;
   }
+
+  bool run(const SliceTimer& timer) {
+    const uint64_t n = length();
+    switch (phase) {
+      case kTerms:
+        for (int r = 0; r < kRoles; ++r) {
+          if (!grow(cache_begin[r], cat.pool.size(), kMissing, timer)) return false;
+          if (!grow(cache_end[r], cat.pool.size(), 0u, timer)) return false;
+        }
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            row_buf.clear();
+            row_own_fields(cat, r, [&](HybridField f, std::string_view tok) {
+              if (!tok.empty()) row_buf.push_back(term_of(f, tok));
+            });
+            for (const uint32_t* p = cat.tags.begin(r); p != cat.tags.end(r); ++p) cached(kTag, *p, r);
+            for (const uint32_t* p = cat.datasets.begin(r); p != cat.datasets.end(r); ++p) cached(kDataset, *p, r);
+            for (const uint32_t* p = cat.architectures.begin(r); p != cat.architectures.end(r); ++p)
+              cached(kArch, *p, r);
+            std::sort(row_buf.begin(), row_buf.end());
+            row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
+            for (uint32_t t : row_buf) ++df[t];
+            m.row_terms_.insert(m.row_terms_.end(), row_buf.begin(), row_buf.end());
+            m.row_ptr_.push_back(m.row_terms_.size());
+          }
+        });
+      case kIdf: {  // smooth idf
+        const double rows = static_cast<double>(cat.size());
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t t = b; t < e; ++t) m.idf_[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
+        });
+      }
+      case kWeights:
+        // idf (binary tf), each field's sub-vector l2-normalised; the field weight goes on the
+        // postings (the document side carries it; queries are normalised per field without it).
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t r = b; r < e; ++r) {
+            double sq[kHybridFields] = {};
+            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k)
+              sq[m.term_field_[m.row_terms_[k]]] += m.idf_[m.row_terms_[k]] * m.idf_[m.row_terms_[k]];
+            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k) {
+              const uint32_t t = m.row_terms_[k];
+              m.row_weights_[k] = static_cast<float>(m.idf_[t] / std::sqrt(sq[m.term_field_[t]]));
+            }
+          }
+        });
+      case kPostCounts:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t k = b; k < e; ++k) ++m.post_ptr_[m.row_terms_[k] + 1];
+        });
+      case kPostFill:  // rows ascending within a term
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k) {
+              const uint64_t at = fill[m.row_terms_[k]]++;
+              m.post_rows_[at] = r;
+              m.post_weights_[at] =
+                  static_cast<float>(m.p_.field_weight[m.term_field_[m.row_terms_[k]]] * m.row_weights_[k]);
+            }
+        });
+      case kMaxDownloads:
+        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t r = b; r < e; ++r) max_dl = std::max(max_dl, cat.downloads[r]);
+        });
+      case kPrior:  // in [0, 1] before its weight
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            if (max_dl > 0)
+              m.base_key_[r] = -(m.p_.popularity_prior * std::log1p(static_cast<double>(cat.downloads[r])) /
+                                 std::log1p(static_cast<double>(max_dl)));
+            m.groups_.group_of[r] = r;
+            m.groups_.members[r] = r;
+            m.groups_.member_ptr[r + 1] = r + 1;
+          }
+        });
+      default: return true;
+    }
+  }
+
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
+
+  double progress() const {
+    static constexpr double w[kPhases] = {20, 0.2, 2, 0.5, 3, 0.1, 1};
+    return phased_progress(w, kPhases, phase, frac(pos, length()));
+  }
+
+  const char* stage() const {
+    switch (phase) {
+      case kTerms: return "hybrid: reading the fields";
+      case kIdf:
+      case kWeights: return "hybrid: weighting terms";
+      case kPostCounts:
+      case kPostFill: return "hybrid: inverted index";
+      case kMaxDownloads:
+      case kPrior: return "hybrid: popularity";
+      default: return "hybrid: done";
+    }
+  }
+
+  HybridModel take() { return std::move(m); }
+};
+
+template class SlicedBuilder<detail::HybridState, HybridModel>;
+
+HybridBuilder::HybridBuilder(const Catalogue& cat, HybridParams p)
+    : SlicedBuilder(std::make_unique<detail::HybridState>(cat, p)) {}
+
+HybridModel::HybridModel(const Catalogue& cat, HybridParams p) {
+  HybridBuilder b(cat, p);
+  finish(b);
+  *this = b.take();
 }
 
 uint32_t HybridModel::find(HybridField f, std::string_view token) const {
-  auto it = vocab_.find(key_of(f, token));
-  return it == vocab_.end() ? kMissing : it->second;
+  std::string key;
+  key_of(f, token, key);
+  return vocab_.find(key);
 }
 
 HybridQuery HybridModel::normalise(std::vector<std::pair<uint32_t, double>> raw) const {
@@ -305,7 +410,7 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
   for (const auto& [c, t] : contrib)
     if (term_field_[t] == static_cast<uint8_t>(HybridField::ngram)) {
       ngram_total += -c;
-      if (ngram_shown++ < 4) ngram_text += (ngram_text.empty() ? "" : "+") + term_text_[t];
+      if (ngram_shown++ < 4) ngram_text += (ngram_text.empty() ? "" : "+") + std::string(term_text(t));
     }
   std::erase_if(contrib,
                 [&](const auto& x) { return term_field_[x.second] == static_cast<uint8_t>(HybridField::ngram); });
@@ -320,8 +425,8 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
     const uint32_t t = contrib[i].second;
     if (t == kMissing) out.push_back("ngram:" + ngram_text + buf);
     else
-      out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" + term_text_[t] +
-                    buf);
+      out.push_back(std::string(hybrid_field_name(static_cast<HybridField>(term_field_[t]))) + ":" +
+                    std::string(term_text(t)) + buf);
   }
   if (-base_key_[row] > 0) {
     char buf[48];

@@ -10,11 +10,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "catalogue.h"
 #include "features.h"
+#include "job.h"
 #include "text.h"
 
 namespace hfrec {
@@ -80,6 +80,10 @@ struct HybridQuery {
   bool empty() const { return terms.empty(); }
 };
 
+namespace detail {
+struct HybridState;
+}
+
 // The hybrid's index over one catalogue: a term vocabulary per field and an inverted index.
 class HybridModel {
  public:
@@ -110,13 +114,16 @@ class HybridModel {
   double prior(uint32_t row) const { return -base_key_[row]; }
 
  private:
+  friend struct detail::HybridState;
   uint32_t find(HybridField f, std::string_view token) const;
   HybridQuery normalise(std::vector<std::pair<uint32_t, double>> raw) const;
   void set_scale(HybridQuery& q) const;
 
   HybridParams p_;
-  std::unordered_map<std::string, uint32_t> vocab_;  // "<field>\x1f<token>" -> term
-  std::vector<std::string> term_text_;
+  // A term's token (without its field).
+  std::string_view term_text(uint32_t t) const { return vocab_.str(t).substr(2); }
+
+  StringPool vocab_;  // term -> "<field letter>\x1f<token>" (key_of), interned in order of first sight
   std::vector<uint8_t> term_field_;
   std::vector<double> idf_;           // smooth idf: ln((1 + n) / (1 + df)) + 1
   std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted) and weights (l2-normalised)
@@ -127,6 +134,18 @@ class HybridModel {
   std::vector<float> post_weights_;
   std::vector<double> base_key_;  // -(popularity prior) per row: the key no query term moves
   Groups groups_;
+};
+
+extern template class SlicedBuilder<detail::HybridState, HybridModel>;
+
+// HybridModel(cat, p) in slices, so a tab keeps drawing while a million rows are read (a
+// HybridModel is built on first use by Index::hybrid(); the app builds it with this after a load).
+// Phases: the rows' terms (rows), idf (terms), weights (rows), the inverted index (row terms, then
+// rows), the popularity prior (rows). Work units as sliced.h's batches: a row or term is one, a
+// flat element a 16th; no piece exceeds 1024 units. The catalogue must outlive the builder.
+class HybridBuilder : public SlicedBuilder<detail::HybridState, HybridModel> {
+ public:
+  explicit HybridBuilder(const Catalogue& cat, HybridParams p = {});
 };
 
 }  // namespace hfrec

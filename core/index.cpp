@@ -19,6 +19,10 @@ const HybridModel& Index::hybrid() const {
   return *hybrid_;
 }
 
+void Index::adopt_hybrid(HybridModel model) {
+  if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(std::move(model));
+}
+
 bool Index::passes(uint32_t row, const Filters& f) const { return passes(row, filter_ids(f)); }
 
 Index::FilterIds Index::filter_ids(const Filters& f) const {

@@ -39,6 +39,11 @@ class Index {
   // The hybrid method's index (issue 7).
   // Built on first use, so loading pays only for the methods a session uses.
   const HybridModel& hybrid() const;
+  // True once the hybrid model exists (hybrid() would not build it).
+  bool has_hybrid() const { return hybrid_ != nullptr; }
+  // Takes a hybrid model built elsewhere (a HybridBuilder over catalogue(), in slices); ignored
+  // once one exists.
+  void adopt_hybrid(HybridModel model);
 
   // Top-k for a catalogue model (the model itself excluded).
   Result<std::vector<Recommendation>> recommend(std::string_view model_id, const RecommendParams& p) const;

@@ -94,6 +94,15 @@ Lineage::Lineage(const Catalogue& c) {
     if (!children(row).empty()) ++rows_with_children_;
 }
 
+std::vector<uint32_t> Lineage::sibling_rows(uint32_t row) const {
+  std::vector<uint32_t> all;
+  for (const Parent& p : parents(row)) all.insert(all.end(), children_of(p.node).begin(), children_of(p.node).end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::erase(all, row);
+  return all;
+}
+
 size_t Lineage::siblings(uint32_t row) const {
   const auto ps = parents(row);
   auto kids = [&](const Parent& p) {

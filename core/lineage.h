@@ -54,8 +54,14 @@ class Lineage {
     if (n == kMissing) return {};
     return {children_.data() + child_offsets_[n], children_.data() + child_offsets_[n + 1]};
   }
+  // The rows that name a node (Parent::node) as a base model, in row order.
+  std::span<const uint32_t> children_of(uint32_t node) const {
+    return {children_.data() + child_offsets_[node], children_.data() + child_offsets_[node + 1]};
+  }
   // How many other rows share at least one base model with this row (external bases included).
   size_t siblings(uint32_t row) const;
+  // Those rows, ascending.
+  std::vector<uint32_t> sibling_rows(uint32_t row) const;
   // The model id of a parent (in the catalogue or not).
   std::string_view node_id(uint32_t node) const { return nodes_.str(node); }
 

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "attributes.h"
+#include "hybrid.h"
 #include "text.h"
 
 namespace hfrec {
@@ -95,6 +96,40 @@ void trace_missing(const Catalogue& cat, uint32_t row, std::vector<Reason>& out)
       });
 }
 
+// A hybrid "head" term (lower-cased, "formaskedlm") as the query's architectures spell it
+// ("ForMaskedLM"); the term itself when none of them has that head.
+std::string trace_head(const Catalogue& cat, uint32_t row, std::string_view head) {
+  const std::string_view model_type = cat.model_type[row] == kMissing ? "" : cat.pool.str(cat.model_type[row]);
+  for (const uint32_t* p = cat.architectures.begin(row); p != cat.architectures.end(row); ++p) {
+    std::string h = architecture_head(cat.pool.str(*p), model_type);
+    if (lower(h) == head) return h;
+  }
+  return std::string(head);
+}
+
+// A hybrid "ngram" term ("ncas+unca+^unc+case": the shared 4-grams, largest first, at most 4) as
+// the word of the query's name they come from: {"name_part", "uncased"}, the word holding most of
+// them (the first on a tie); {"name", ""} ("similar names") when no word of the name holds one.
+Reason trace_ngrams(const Catalogue& cat, uint32_t row, std::string_view grams) {
+  std::vector<std::string_view> want;
+  for (size_t at = 0; at <= grams.size();) {
+    const size_t plus = std::min(grams.find('+', at), grams.size());
+    if (plus > at) want.push_back(grams.substr(at, plus - at));
+    at = plus + 1;
+  }
+  const std::string_view id = cat.id(row);
+  const size_t slash = id.rfind('/');
+  std::string best;
+  size_t best_count = 0;
+  for (const std::string& w : id_tokens(slash == std::string_view::npos ? id : id.substr(slash + 1))) {
+    size_t count = 0;
+    for_each_char_4gram(w, [&](std::string_view g) { count += std::count(want.begin(), want.end(), g); });
+    if (count > best_count) best = w, best_count = count;
+  }
+  if (best_count == 0) return {"name", ""};
+  return {"name_part", best};
+}
+
 // Plain words for a field, for "neither lists a ..." and "same ...".
 std::string field_words(std::string_view field) {
   if (field == "model_type") return "model type";
@@ -134,10 +169,11 @@ std::vector<Reason> trace_reasons(const Catalogue& cat, uint32_t query_row, cons
     if (const size_t colon = s.find(':'); colon != std::string_view::npos) {  // a hybrid term
       const std::string_view field = s.substr(0, colon), value = s.substr(colon + 1);
       if (field == "tag") out.push_back(tag_reason(value));
-      else if (field == "ngram") out.push_back({"name", ""});
+      else if (field == "ngram") out.push_back(has_row ? trace_ngrams(cat, query_row, value) : Reason{"name", ""});
+      else if (field == "head")
+        out.push_back({"head", has_row ? trace_head(cat, query_row, value) : std::string(value)});
       else if (field == "name" || field == "author" || field == "license" || field == "paper" || field == "dataset" ||
-               field == "architecture" || field == "model_type" || field == "library" || field == "task" ||
-               field == "head")
+               field == "architecture" || field == "model_type" || field == "library" || field == "task")
         out.push_back({std::string(field), std::string(value)});
       else out.push_back({"term", std::string(s)});
       continue;
@@ -169,7 +205,8 @@ std::string describe(const Reason& r) {
   }
   if (f == "dataset") return "same dataset: " + v;
   if (f == "license") return "same licence: " + v;
-  if (f == "head") return "same head: " + v;
+  if (f == "head") return "same task head: " + v;
+  if (f == "name_part") return "similar names: “" + v + "”";
   if (f == "tag") {
     if (v == "has_space") return "both have a Space";
     if (v == "endpoints_compatible") return "both run on Inference Endpoints";
@@ -192,7 +229,7 @@ bool special_tag(const Reason& r) {
 
 // How a further value of a merged reason reads after the first: "“jax”", "arXiv:2005.14165", "a library".
 std::string more(const Reason& r) {
-  if (r.field == "tag" || r.field == "term") return "“" + r.value + "”";
+  if (r.field == "tag" || r.field == "term" || r.field == "name_part") return "“" + r.value + "”";
   if (r.field == "paper") return starts_with(r.value, "arxiv:") ? "arXiv:" + r.value.substr(6) : r.value;
   if (r.field == "missing") {
     if (r.value == "tag") return "tags";

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <regex>
 
 #include "core/eval.h"
+#include "core/index.h"
 #include "core/recommender.h"
 #include "test_util.h"
 
@@ -146,6 +148,62 @@ TEST(Hybrid, SeesNothingHiddenByTheTaskProtocol) {
   ASSERT_TRUE(r.ok()) << r.error();
   for (const auto& x : r.value())
     for (const auto& s : x.shared) EXPECT_NE(s.rfind("task:", 0), 0u) << s;
+}
+
+// The model built in slices of one work unit (as the app builds it after a load) is the model
+// built in one go, every piece within the builder's bound, progress monotone; an Index adopts it.
+TEST(Hybrid, BuiltInSlicesEqualsBuiltInOneGo) {
+  // 20,000 rows: more than a batch of every phase; names, tags and downloads vary.
+  const char* archs[] = {"BertForMaskedLM", "GPT2LMHeadModel", "T5ForConditionalGeneration", "ViTModel"};
+  const char* types[] = {"bert", "gpt2", "t5", "vit"};
+  const char* tasks[] = {"fill-mask", "text-generation", "translation", "image-classification"};
+  const char* words[] = {"base", "large", "uncased", "finetuned", "squad", "tiny"};
+  std::vector<ModelRecord> rows;
+  for (int i = 0; i < 20000; ++i) {
+    const int a = i % 4;
+    rows.push_back(rec("org" + std::to_string(i % 97) + "/model-" + words[i % 6] + "-" + std::to_string(i), archs[a],
+                       types[a], tasks[(i / 4) % 4], (i * 7919) % 100003,
+                       {"en", std::string("license:") + (i % 3 ? "mit" : "apache-2.0"), words[(i / 6) % 6]}));
+  }
+  const Catalogue cat = make_catalogue(rows);
+  const HybridModel whole(cat);
+  HybridBuilder b(cat);
+  size_t steps = 0;
+  uint64_t largest = 0;
+  double last = -1;
+  for (bool done = false; !done; ++steps) {
+    const SliceTimer t = SliceTimer::work(1);
+    done = b.step(t);
+    largest = std::max(largest, t.largest_piece());
+    EXPECT_GE(b.progress(), last);
+    last = b.progress();
+  }
+  EXPECT_EQ(last, 1.0);
+  EXPECT_GT(steps, cat.size() / 1024 * 3);
+  EXPECT_LE(largest, 1024u);
+  const HybridModel sliced = b.take();
+  EXPECT_EQ(sliced.terms(), whole.terms());
+  EXPECT_EQ(sliced.row_ptr(), whole.row_ptr());
+  EXPECT_EQ(sliced.row_terms(), whole.row_terms());
+  EXPECT_EQ(sliced.row_weights(), whole.row_weights());
+  EXPECT_GT(whole.prior(1), 0.0) << "the rows have downloads";
+  for (uint32_t r = 0; r < cat.size(); ++r) ASSERT_EQ(sliced.prior(r), whole.prior(r)) << "row " << r;
+  std::vector<double> ka, kb;
+  for (uint32_t r = 0; r < cat.size(); r += 397) {
+    whole.keys(whole.row_query(r), ka);
+    sliced.keys(sliced.row_query(r), kb);
+    ASSERT_EQ(ka, kb) << "row " << r;
+  }
+  Index idx(make_catalogue(rows));
+  EXPECT_FALSE(idx.has_hybrid());
+  HybridBuilder b2(idx.catalogue());
+  while (!b2.step(SliceTimer::work(std::numeric_limits<uint64_t>::max()))) {}
+  idx.adopt_hybrid(b2.take());
+  ASSERT_TRUE(idx.has_hybrid());
+  EXPECT_EQ(idx.hybrid().row_terms(), whole.row_terms());
+  auto recs = idx.recommend(cat.id(0), hybrid_params(5));
+  ASSERT_TRUE(recs.ok()) << recs.error();
+  EXPECT_EQ(recs.value().size(), 5u);
 }
 
 TEST(Hybrid, BeatsTheNotebooksMethodsOnTheRealCatalogue) {

@@ -101,6 +101,10 @@ TEST(Lineage, FromTheFactsFile) {
   EXPECT_EQ(l.siblings(metamath), 1u);
   EXPECT_EQ(l.siblings(awq), 0u);
   EXPECT_EQ(l.siblings(mistral), 0u);
+  EXPECT_EQ(l.sibling_rows(zephyr), std::vector<uint32_t>{metamath});
+  EXPECT_EQ(l.sibling_rows(metamath), std::vector<uint32_t>{zephyr});
+  EXPECT_TRUE(l.sibling_rows(awq).empty());
+  EXPECT_EQ(l.children_of(l.parents(zephyr)[0].node).size(), 2u);
   // Counts for hfrec stats.
   EXPECT_EQ(l.rows_with_parents(), 4u);
   EXPECT_EQ(l.links(), 4u);

@@ -55,7 +55,31 @@ TEST(Why, AttributeLabelsAndHybridTermsAreSaidByField) {
   EXPECT_EQ(why_in_words(cat, 0,
                          {"tag:has_space (0.12)", "paper:arxiv:1810.04805 (0.40)", "ngram:^be+ber (0.05)",
                           "popularity (0.03)", "head:ForMaskedLM (0.2)"}),
-            "both have a Space · both cite arXiv:1810.04805 · similar names · popular · same head: ForMaskedLM");
+            "both have a Space · both cite arXiv:1810.04805 · similar names · popular · same task head: ForMaskedLM");
+}
+
+// Hybrid's lower-cased terms are said as the query spells them: the head as in its architecture
+// ("formaskedlm" of BertForMaskedLM), the shared 4-grams as the word of its name that holds most
+// of them.
+TEST(Why, HybridHeadsAndNameGramsAreSaidAsTheQuerySpellsThem) {
+  const char* csv =
+      "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n"
+      "google/bert-base-uncased,,,fill-mask,google,\"['BertModel', 'BertForMaskedLM']\",bert,,10,transformers\n"
+      "gpt2,,,text-generation,,['GPT2LMHeadModel'],gpt2,,5,transformers\n";
+  auto loaded = load_csv(csv, "why.csv");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  const Catalogue& cat = loaded.value();
+  EXPECT_EQ(trace_reasons(cat, 0, {"head:formaskedlm (0.19)"}), (std::vector<Reason>{{"head", "ForMaskedLM"}}));
+  EXPECT_EQ(trace_reasons(cat, 1, {"head:lmheadmodel (0.19)"}), (std::vector<Reason>{{"head", "LMHeadModel"}}));
+  EXPECT_EQ(trace_reasons(cat, 1, {"head:formaskedlm (0.19)"}), (std::vector<Reason>{{"head", "formaskedlm"}}));
+  // "base" holds one of the grams, "uncased" three: the word with most of them.
+  EXPECT_EQ(trace_reasons(cat, 0, {"ngram:ncas+unca+^bas+case (0.07)"}),
+            (std::vector<Reason>{{"name_part", "uncased"}}));
+  EXPECT_EQ(trace_reasons(cat, 0, {"ngram:^gpt+gpt2 (0.07)"}), (std::vector<Reason>{{"name", ""}}));
+  EXPECT_EQ(why_in_words(cat, 0, {"head:formaskedlm (0.19)", "ngram:ncas+unca (0.07)", "ngram:^ber+bert (0.02)"}),
+            "same task head: ForMaskedLM · similar names: “uncased”, “bert”");
+  // A free-text query has no row to trace to.
+  EXPECT_EQ(trace_reasons(cat, kMissing, {"ngram:ncas+unca (0.07)"}), (std::vector<Reason>{{"name", ""}}));
 }
 
 TEST(Why, AFreeTextQueryKeepsItsTermsAndAValueIsSaidOnce) {

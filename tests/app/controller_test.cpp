@@ -4,6 +4,7 @@
 #include "app/controller.h"
 #include "app/fake_platform.h"
 #include "app/test_app.h"
+#include "core/index.h"
 
 #include <gtest/gtest.h>
 
@@ -85,9 +86,10 @@ TEST(Controller, BackUndoesMethodKFilterAndTabChangesAsWellAsModels) {
   a.controller.apply(Intent{Intent::set_view, "clusters"});
   EXPECT_TRUE(a.platform.pushes.back());
   EXPECT_EQ(a.platform.positions.back(), pos_k + 1);
-  // Back (the page's popstate) to the entry before the method change restores cosine and k = 10.
+  // Back (the page's popstate) to the entry before the method change restores the default method
+  // (hybrid) and k = 10.
   ASSERT_EQ(a.call(a.controller.apply_link(at_gpt2, pos_gpt2))["ok"], true);
-  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.method, "hybrid");
   EXPECT_EQ(a.state.k, 10);
   EXPECT_EQ(a.state.view, View::results);
   EXPECT_EQ(pos_gpt2, 1) << "the first entry is the page before any model";
@@ -137,7 +139,7 @@ TEST(Controller, SetIsAllOrNothing) {
   json r = a.call(a.controller.set_json(R"({"method": "jaccard", "k": 0})"));
   EXPECT_EQ(r["ok"], false);
   EXPECT_EQ(r["error"], "k: must be an integer from 1 to 100, got 0");
-  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.method, "hybrid");
   EXPECT_EQ(a.state.k, 10);
 }
 
@@ -167,7 +169,7 @@ TEST(Controller, APartialLinkKeepsItsValidParametersAndNamesTheRest) {
   json r = a.call(a.controller.apply_link("#model=bert-base-uncased&method=magic&k=5000&compare=jaccard", -1));
   EXPECT_EQ(r["ok"], true) << r.dump();
   EXPECT_EQ(a.state.query, "bert-base-uncased");
-  EXPECT_EQ(a.state.method, "cosine");  // unchanged: the link's method was rejected
+  EXPECT_EQ(a.state.method, "hybrid");  // unchanged (the default): the link's method was rejected
   EXPECT_EQ(a.state.k, 10);
   EXPECT_EQ(a.state.compare, "jaccard");
   EXPECT_EQ(a.state.primary.rows.size(), 10u);
@@ -181,7 +183,7 @@ TEST(Controller, APartialLinkKeepsItsValidParametersAndNamesTheRest) {
   EXPECT_EQ(st["notice"], a.state.notice);
   EXPECT_EQ(st["link"]["problems"], r["problems"]);
   // The address bar gets the view as opened; the notice keeps the rejected values.
-  EXPECT_EQ(a.platform.hashes.back().rfind("#model=bert-base-uncased&method=cosine&k=10&compare=jaccard", 0), 0u)
+  EXPECT_EQ(a.platform.hashes.back().rfind("#model=bert-base-uncased&method=hybrid&k=10&compare=jaccard", 0), 0u)
       << a.platform.hashes.back();
   // A clean link clears the notice.
   r = a.call(a.controller.apply_link("#model=gpt2", -1));
@@ -424,6 +426,62 @@ TEST(Controller, KMeansSaysWhenItFindsFewerClustersThanAsked) {
                              std::to_string(found) +
                              " distinct attributes rows (models with the same features count once)");
   }
+}
+
+// Hybrid is the default method. A large catalogue's hybrid model is built in slices after the
+// load: a list that needs it first says it is preparing (in state() too), then fills in by itself,
+// equal to the core's own list; a small catalogue's lists never wait.
+TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
+  auto make_csv = [](int rows) {
+    std::ostringstream csv;
+    csv << "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
+    const char* words[] = {"base", "large", "uncased", "finetuned", "squad", "tiny"};
+    for (int i = 0; i < rows; ++i)
+      csv << "org" << i % 89 << "/model-" << words[i % 6] << "-" << i << ",,\"['en', '" << words[(i / 6) % 6] << "']\","
+          << (i % 2 ? "fill-mask" : "text-generation") << ",,['BertForMaskedLM'],bert,," << (i * 7919) % 100003
+          << ",transformers\n";
+    return csv.str();
+  };
+  const std::string csv = make_csv(25000);
+  App a;
+  const size_t before = a.platform.loads.size();
+  a.controller.begin_load(csv, "large.csv", "");
+  while (a.platform.loads.size() == before) ASSERT_TRUE(a.controller.tick(1.0)) << "the load ended without a word";
+  EXPECT_TRUE(a.controller.has_work()) << "the hybrid model is still to build";
+  ASSERT_EQ(a.call(a.controller.select("org7/model-large-7"))["ok"], true);
+  EXPECT_EQ(a.state.method, "hybrid");
+  EXPECT_TRUE(a.state.primary.rows.empty());
+  EXPECT_FALSE(a.state.primary.preparing.empty());
+  nlohmann::json st = a.call(a.controller.state_json());
+  EXPECT_TRUE(st["preparing"].is_object()) << st["preparing"].dump();
+  EXPECT_EQ(st["results"].size(), 0u);
+  a.run();
+  EXPECT_FALSE(a.controller.has_work());
+  EXPECT_TRUE(a.state.primary.preparing.empty());
+  ASSERT_EQ(a.state.primary.rows.size(), 10u);
+  st = a.call(a.controller.state_json());
+  EXPECT_TRUE(st["preparing"].is_null());
+  // The same list as the core's, from an index of its own.
+  auto cat = load_catalogue(csv, "large.csv");
+  ASSERT_TRUE(cat.ok());
+  Index idx(std::move(cat).value());
+  RecommendParams p;
+  p.method = Method::hybrid;
+  p.k = 10;
+  auto want = idx.recommend("org7/model-large-7", p);
+  ASSERT_TRUE(want.ok()) << want.error();
+  std::vector<std::string> want_ids;
+  for (const auto& r : want.value()) want_ids.push_back(std::string(idx.catalogue().id(r.row)));
+  EXPECT_EQ(a.ids(a.state.primary), want_ids);
+
+  App small;  // 8,000 rows: the model is finished at once when a list needs it
+  small.controller.begin_load(make_csv(8000), "small.csv", "");
+  while (small.platform.loads.empty()) ASSERT_TRUE(small.controller.tick(1.0));
+  EXPECT_TRUE(small.controller.has_work()) << "the hybrid model is still to build";
+  ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
+  EXPECT_FALSE(small.controller.has_work());
+  EXPECT_TRUE(small.state.primary.preparing.empty());
+  EXPECT_EQ(small.state.primary.rows.size(), 10u);
 }
 
 }  // namespace

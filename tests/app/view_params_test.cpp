@@ -85,7 +85,7 @@ TEST(ViewParams, SetChangesNothingWhenItsClusteringCannotStart) {
                   {"cluster", {{"algo", "ward"}, {"k", 4}}}});
   EXPECT_EQ(r["ok"], false);
   EXPECT_EQ(r["error"], "cluster: no catalogue is loaded");
-  EXPECT_EQ(a.state.method, "cosine");
+  EXPECT_EQ(a.state.method, "hybrid");
   EXPECT_EQ(a.state.k, 10);
   EXPECT_FALSE(a.state.size_by_downloads);
   EXPECT_EQ(a.state.map.zoom, 1);

@@ -25,7 +25,7 @@ const outFile = args.out ?? '/tmp/hfrec-bench/browser.json';
 const gen = args.gen ?? '/tmp/build-bench/tests/bench/hfrec_gen';
 const source = path.resolve(root, '../shared/data/hf_models_10k.csv');
 const sizes = (args.sizes ?? 'real10k,10k,100k,1M').split(',');
-const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans'];
+const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid'];
 const STEP_TIMEOUT_MS = 180_000;
 
 function skip(msg) {

@@ -201,6 +201,12 @@ test('a Hub JSON catalogue loads in slices and gives recommendations', async () 
   assert.ok(r.frames >= 1, 'the page drew while the JSON loaded');
   const sel = await other.page.evaluate(() => window.hfrec.select('org7/model-107'));
   assert.equal(sel.ok, true, sel.error);
+  // Hybrid (the default) over 30,000 rows waits for its model, built in slices after the load.
+  const first = await state(other.page);
+  assert.equal(first.method, 'hybrid');
+  assert.ok(first.results.length === 10 || first.preparing?.stage, `a list or what it waits for: ${JSON.stringify(first.preparing)}`);
+  await other.page.waitForFunction(() => window.hfrec.state().results.length === 10);
+  assert.equal((await state(other.page)).preparing, null);
   const results = (await state(other.page)).results;
   assert.equal(results.length, 10);
   assert.ok(results.every((x) => x.score > 0));

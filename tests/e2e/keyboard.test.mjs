@@ -116,7 +116,7 @@ test('screen readers: a live status of what the list shows, the results table, t
   const status = () => page.evaluate(() => document.getElementById('sr-status').textContent);
   await page.evaluate(() => window.hfrec.select('gpt2'));
   await page.waitForFunction(() => /similar to gpt2/.test(document.getElementById('sr-status').textContent));
-  assert.equal(await status(), '10 models similar to gpt2 by cosine.');
+  assert.equal(await status(), '10 models similar to gpt2 by hybrid.');
   await page.evaluate(() => window.hfrec.set({ method: 'jaccard', k: 5 }));
   await page.waitForFunction(() => / by jaccard\.$/.test(document.getElementById('sr-status').textContent));
   assert.equal(await status(), '5 models similar to gpt2 by jaccard.');

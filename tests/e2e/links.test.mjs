@@ -29,14 +29,14 @@ async function openLink(hash) {
 test('a link with a bad k and method keeps its model and names what it left out', async () => {
   const o = await openLink('#model=bert-base-uncased&method=magic&k=5000');
   assert.equal(o.s.query, 'bert-base-uncased');
-  assert.equal(o.s.method, 'cosine');
+  assert.equal(o.s.method, 'hybrid');  // the default: the link's method was rejected
   assert.equal(o.s.k, 10);
   assert.equal(o.s.results.length, 10);
   assert.equal(o.s.error, '');
   assert.match(o.s.notice, /method=magic is not a method/);
   assert.match(o.s.notice, /k=5000 is above the limit 100; kept the rest of the link\.$/);
   assert.deepEqual(o.s.link.problems.map((p) => [p.key, p.value]), [['method', 'magic'], ['k', '5000']]);
-  assert.ok(o.hash.startsWith('#model=bert-base-uncased&method=cosine&k=10'), o.hash);
+  assert.ok(o.hash.startsWith('#model=bert-base-uncased&method=hybrid&k=10'), o.hash);
   assert.match(o.srError, /k=5000 is above the limit 100/, 'the screen-reader mirror says it too');
   assert.deepEqual(o.errors, []);
   await o.close();

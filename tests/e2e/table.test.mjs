@@ -65,13 +65,13 @@ test('Export CSV and Export JSON download the ranked list', async () => {
 
   const exportCsv = (await page.evaluate(() => window.hfrec.widgets())).find((w) => w.label === 'Export CSV');
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.mouse.click(exportCsv.cx, exportCsv.cy)]);
-  assert.equal(csvDownload.suggestedFilename(), 'gpt2-cosine.csv');
+  assert.equal(csvDownload.suggestedFilename(), 'gpt2-hybrid.csv');
   const csv = fs.readFileSync(await csvDownload.path(), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'list,rank,modelId,score,downloads,pipeline_tag,library_name,model_type,shared');
   assert.equal(csv.length, s.results.length + 1);
   for (let i = 0; i < s.results.length; i++) {
     const cells = csv[i + 1].split(',');
-    assert.equal(cells[0], 'cosine');
+    assert.equal(cells[0], 'hybrid');
     assert.equal(Number(cells[1]), s.results[i].rank);
     assert.equal(cells[2], s.results[i].modelId);
     assert.ok(Math.abs(Number(cells[3]) - s.results[i].score) < 1e-6);
@@ -80,12 +80,12 @@ test('Export CSV and Export JSON download the ranked list', async () => {
 
   const exportJson = (await page.evaluate(() => window.hfrec.widgets())).find((w) => w.label === 'Export JSON');
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.mouse.click(exportJson.cx, exportJson.cy)]);
-  assert.equal(jsonDownload.suggestedFilename(), 'gpt2-cosine.json');
+  assert.equal(jsonDownload.suggestedFilename(), 'gpt2-hybrid.json');
   const j = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
   assert.equal(j.query, 'gpt2');
   assert.equal(j.k, s.k);
   assert.equal(j.lists.length, 1);
-  assert.equal(j.lists[0].method, 'cosine');
+  assert.equal(j.lists[0].method, 'hybrid');
   assert.deepEqual(j.lists[0].results.map((r) => r.modelId), s.results.map((r) => r.modelId));
   await context.close();
 });

@@ -49,6 +49,31 @@ struct ResultRow {
   std::string why_words;  // the same in words: "same task: fill-mask · both cite arXiv:1810.04805"
   bool in_both = false;   // compare mode: also in the other list
   int rank = 0;           // rank by score (stays when the table is re-sorted)
+  // Its place in the model tree (core/lineage.h), when the catalogue names base models: its first
+  // base model ("" for none), how many models were made from it, how many share a base with it.
+  bool has_lineage = false;
+  std::string parent;
+  size_t children = 0, siblings = 0;
+  // Its kinship with the query: "child" (made from the query), "parent" (the query's base model),
+  // "sibling" (same base model), or "".
+  std::string kin;
+};
+
+// A base model of the query.
+struct LineageLink {
+  std::string id;
+  std::string relation;       // "finetune", "adapter", "quantized", "merge", or "" (unspecified)
+  bool in_catalogue = false;  // it is a model of this catalogue (so it can be the query)
+};
+
+// The query's place in the model tree: its base models, the models that share one (siblings) and
+// the models made from it (children). Lists hold the most downloaded first, at most kListed.
+struct QueryLineage {
+  static constexpr size_t kListed = 50;
+  bool available = false;  // some model of the catalogue names a base model
+  std::vector<LineageLink> parents;
+  std::vector<std::string> siblings, children;
+  size_t siblings_total = 0, children_total = 0;
 };
 
 struct ResultList {
@@ -56,6 +81,10 @@ struct ResultList {
   std::vector<ResultRow> rows;
   std::string error;
   double compute_ms = 0;  // the core's recommend() call alone
+  // The method's index is still being built (the hybrid model of a large catalogue, in slices
+  // after the load): what it is doing and how far, in [0, 1]; the rows come when it is done.
+  std::string preparing;
+  float preparing_progress = 0;
 };
 
 struct SearchRow {
@@ -188,9 +217,9 @@ inline constexpr int kFocusNone = -2;
 // (Controller::Impl::apply_view), which checks all of it before writing any of it. The keys and
 // ranges are core/view_params.h's table.
 struct ViewParams {
-  std::string query;  // the query model ("" for none); callers check it is in the catalogue
-  Method method = Method::cosine;
-  std::optional<Method> compare;  // a second method shown side by side
+  std::string query;               // the query model ("" for none); callers check it is in the catalogue
+  Method method = Method::hybrid;  // the best of hfrec eval's protocols (docs/hybrid.md)
+  std::optional<Method> compare;   // a second method shown side by side
   int k = 10;
   Filters filters;
   View view = View::results;
@@ -268,8 +297,10 @@ struct AppState {
   std::string query;  // the query model, "" for none
   std::string query_task, query_library, query_model_type;
   int64_t query_downloads = 0;
-  std::string query_url;  // its page on huggingface.co; "" when the id cannot name one ("." or ".." segments)
-  std::string method = "cosine";
+  QueryLineage query_lineage;
+  bool model_tree_open = false;  // the Model tree panel (the view's own)
+  std::string query_url;         // its page on huggingface.co; "" when the id cannot name one ("." or ".." segments)
+  std::string method = "hybrid";
   std::string compare;  // "" when not comparing
   int k = 10;
   View view = View::results;

@@ -12,6 +12,7 @@
 #include "app/controller.h"
 
 #include <cmath>
+#include <limits>
 
 #include "app/controller_impl.h"
 
@@ -62,6 +63,33 @@ bool Controller::Impl::tick(double budget_ms) {
   return more;
 }
 
+bool Controller::Impl::tick_hybrid(double budget_ms) {
+  if (!hybrid_build) return false;
+  if (!hybrid_build->step(SliceTimer(budget_ms))) {
+    // A list waiting for the model shows how far it is.
+    bool waiting = false;
+    for (ResultList* l : {&s.primary, &s.secondary})
+      if (!l->preparing.empty()) {
+        l->preparing = hybrid_build->stage();
+        l->preparing_progress = static_cast<float>(hybrid_build->progress());
+        waiting = true;
+      }
+    if (waiting) platform.state_changed();
+    return true;
+  }
+  index->adopt_hybrid(hybrid_build->take());
+  hybrid_build.reset();
+  if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) recompute();
+  return false;
+}
+
+void Controller::Impl::finish_hybrid() {
+  if (!hybrid_build) return;
+  while (!hybrid_build->step(SliceTimer::work(std::numeric_limits<uint64_t>::max()))) {}
+  index->adopt_hybrid(hybrid_build->take());
+  hybrid_build.reset();
+}
+
 bool Controller::Impl::fail_load(const std::string& what) {
   s.error = what + (index ? ". The previous catalogue is still loaded." : "");
   finish_load(fail(s.error));
@@ -98,12 +126,16 @@ bool Controller::Impl::tick_load(double budget_ms) {
     if (!built.ok()) return fail_load("Could not index '" + load->name + "': " + built.error());
     std::unique_ptr<Index> idx = std::move(built).value();
     auto srch = std::make_unique<SearchIndex>(idx->catalogue());
+    auto lin = std::make_unique<Lineage>(idx->catalogue());
     using Ms = std::chrono::duration<double, std::milli>;
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
+    hybrid_build.reset();     // it reads the old catalogue
     search = std::move(srch);
+    lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
+    hybrid_build = std::make_unique<HybridBuilder>(index->catalogue());
     const Catalogue& c = index->catalogue();
     s.has_catalogue = true;
     s.catalogue = CatalogueInfo{c.name,
@@ -216,13 +248,16 @@ void Controller::report_error(std::string message) {
   d.platform.state_changed();
 }
 
-bool Controller::has_work() const { return impl_->load != nullptr || impl_->clusters.running(); }
+bool Controller::has_work() const {
+  return impl_->load != nullptr || impl_->hybrid_build != nullptr || impl_->clusters.running();
+}
 
 bool Controller::tick(double budget_ms) {
   bool loading = impl_->tick(budget_ms);
-  // Each clustering slice stays well under a 16 ms frame.
+  // Each clustering slice, and each of the hybrid model's after a load, stays well under a 16 ms frame.
+  bool hybrid = !loading && impl_->tick_hybrid(std::min(6.0, budget_ms));
   bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
-  return loading || clustering;
+  return loading || hybrid || clustering;
 }
 
 //-----------------------------------------------------------------------------

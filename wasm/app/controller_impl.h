@@ -16,8 +16,10 @@
 #include "core/catalogue.h"
 #include "core/export.h"
 #include "core/focus.h"
+#include "core/hybrid.h"
 #include "core/index_builder.h"
 #include "core/job.h"
+#include "core/lineage.h"
 #include "core/recommender.h"
 #include "core/result.h"
 #include "core/search.h"
@@ -38,7 +40,16 @@ inline std::string fail(const std::string& msg) { return dump(json{{"ok", false}
 
 // A ranked list's row as core/export.h writes it (state(), the export).
 inline ExportRow export_row(const ResultRow& r) {
-  return {r.rank, r.model_id, r.score, r.downloads, r.task, r.library, r.model_type, r.why, r.why_words, std::nullopt};
+  return {r.rank,
+          r.model_id,
+          r.score,
+          r.downloads,
+          r.task,
+          r.library,
+          r.model_type,
+          r.why,
+          r.why_words,
+          r.has_lineage ? std::optional<ExportLineage>(ExportLineage{r.parent, r.children, r.siblings}) : std::nullopt};
 }
 
 // A column's values with their counts, most common first.
@@ -61,6 +72,7 @@ struct Controller::Impl {
   // The catalogue in use and its indexes.
   std::unique_ptr<Index> index;
   std::unique_ptr<SearchIndex> search;
+  std::unique_ptr<Lineage> lineage;  // the catalogue's model tree (empty when it names no base model)
 
   // The load in progress.
   struct Load {
@@ -74,6 +86,11 @@ struct Controller::Impl {
     double work_ms = 0;  // time spent in tick() on this load
   };
   std::unique_ptr<Load> load;
+  // The hybrid model of the catalogue in use, built in slices after its load (a HybridModel costs
+  // several times the rest of the index). A list that needs it before it is done waits for it
+  // (ResultList::preparing), unless the catalogue is small enough to finish it at once.
+  std::unique_ptr<HybridBuilder> hybrid_build;
+  static constexpr size_t kHybridAtOnce = 20000;  // rows: ~0.1 s of WebAssembly at 10k
   std::chrono::steady_clock::time_point tick_started_;
   int next_load_id = 1;
   bool fetching = false;
@@ -112,6 +129,11 @@ struct Controller::Impl {
   // Works on the load for up to budget_ms; true while there is more to do.
   bool tick(double budget_ms);
   bool tick_load(double budget_ms);
+  // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
+  // recomputes the lists that waited for it). True while there is more to do.
+  bool tick_hybrid(double budget_ms);
+  // Finishes the hybrid model now (small catalogues) and adopts it.
+  void finish_hybrid();
   // Ends the load with an error; the catalogue that was there stays.
   bool fail_load(const std::string& what);
 
@@ -126,6 +148,8 @@ struct Controller::Impl {
   void sort_list(ResultList& l);
   // Recomputes the lists the view shows (after any change of query, method, filters or focus).
   void recompute();
+  // The query's model tree (AppState::query_lineage) for its row (kMissing: none).
+  void lineage_of_query(uint32_t row);
 
   // The view as one value, and its one writer (controller_view.cpp): every change of the view
   // (controls, set(), share links, back/forward) goes through apply_view, which checks the whole

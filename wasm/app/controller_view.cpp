@@ -148,6 +148,15 @@ ResultList Controller::Impl::run(const std::string& method_text) {
     list.error = "unknown method '" + method_text + "'";
     return list;
   }
+  if (m == Method::hybrid && hybrid_build) {
+    if (index->catalogue().size() <= kHybridAtOnce) {
+      finish_hybrid();
+    } else {  // tick_hybrid() recomputes the lists once the model is in
+      list.preparing = hybrid_build->stage();
+      list.preparing_progress = static_cast<float>(hybrid_build->progress());
+      return list;
+    }
+  }
   RecommendParams p;
   p.method = m;
   p.k = static_cast<size_t>(s.k);
@@ -176,9 +185,51 @@ ResultList Controller::Impl::run(const std::string& method_text) {
     for (size_t i = 0; i < rec.shared.size() && i < 12; ++i) row.why += (i ? ", " : "") + rec.shared[i];
     row.why_words = why_in_words(c, query_row, rec.shared);
     row.rank = rank++;
+    if (lineage && !lineage->empty()) {
+      const auto ps = lineage->parents(rec.row);
+      row.has_lineage = true;
+      row.parent = ps.empty() ? "" : std::string(lineage->node_id(ps[0].node));
+      row.children = lineage->children(rec.row).size();
+      row.siblings = lineage->siblings(rec.row);
+      if (query_row != kMissing) {
+        auto made_from = [&](uint32_t child, uint32_t base) {
+          const auto bases = lineage->parents(child);
+          return std::any_of(bases.begin(), bases.end(), [&](const Parent& p) { return p.row == base; });
+        };
+        const auto qs = lineage->parents(query_row);
+        if (made_from(rec.row, query_row)) row.kin = "child";
+        else if (made_from(query_row, rec.row)) row.kin = "parent";
+        else if (std::any_of(ps.begin(), ps.end(), [&](const Parent& p) {
+                   return std::any_of(qs.begin(), qs.end(), [&](const Parent& q) { return q.node == p.node; });
+                 }))
+          row.kin = "sibling";
+      }
+    }
     list.rows.push_back(std::move(row));
   }
   return list;
+}
+
+void Controller::Impl::lineage_of_query(uint32_t row) {
+  QueryLineage& q = s.query_lineage;
+  q = {};
+  if (!lineage || lineage->empty() || row == kMissing) return;
+  q.available = true;
+  const Catalogue& c = index->catalogue();
+  for (const Parent& p : lineage->parents(row))
+    q.parents.push_back(
+        {std::string(lineage->node_id(p.node)), std::string(relation_name(p.relation)), p.row != kMissing});
+  // The most downloaded first (ties as the ranked lists break them), at most kListed.
+  auto listed = [&](std::vector<uint32_t> rows, std::vector<std::string>& out) {
+    const size_t n = std::min(rows.size(), QueryLineage::kListed);
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<long>(n), rows.end(),
+                      [&](uint32_t a, uint32_t b) { return tie_before(c, a, b); });
+    for (size_t i = 0; i < n; ++i) out.emplace_back(c.id(rows[i]));
+    return rows.size();
+  };
+  const auto kids = lineage->children(row);
+  q.children_total = listed(std::vector<uint32_t>(kids.begin(), kids.end()), q.children);
+  q.siblings_total = listed(lineage->sibling_rows(row), q.siblings);
 }
 
 void Controller::Impl::sort_list(ResultList& l) {
@@ -202,6 +253,7 @@ void Controller::Impl::recompute() {
   s.query_model_type.clear();
   s.query_downloads = 0;
   s.query_url.clear();
+  s.query_lineage = {};
   s.can_back = history_pos > 0;
   s.can_forward = history_pos + 1 < static_cast<int>(history.size());
   if (!index || s.query.empty()) {
@@ -217,6 +269,7 @@ void Controller::Impl::recompute() {
     s.query_model_type = c.value(c.model_type[row]);
     s.query_downloads = c.downloads[row];
     s.query_url = huggingface_url(s.query);
+    lineage_of_query(row);
   }
   s.primary = run(s.method);
   if (!s.compare.empty()) {
@@ -328,6 +381,20 @@ std::string Controller::state_json() const {
                                    : json(nullptr);
   j["query"] = s.query;
   j["queryUrl"] = s.query_url;  // "" when the id names no Hub page
+  // The query's model tree: null when the catalogue names no base model (or there is no query).
+  if (s.query_lineage.available) {
+    const QueryLineage& q = s.query_lineage;
+    json parents = json::array();
+    for (const LineageLink& p : q.parents)
+      parents.push_back({{"id", p.id}, {"relation", p.relation}, {"inCatalogue", p.in_catalogue}});
+    j["queryLineage"] = {{"parents", parents},
+                         {"siblings", q.siblings},
+                         {"siblingsTotal", q.siblings_total},
+                         {"children", q.children},
+                         {"childrenTotal", q.children_total}};
+  } else {
+    j["queryLineage"] = nullptr;
+  }
   j["method"] = s.method;
   j["k"] = s.k;
   j["filters"] = {
@@ -340,12 +407,20 @@ std::string Controller::state_json() const {
       json o = row_json(export_row(r));
       o["shared"] = r.why;
       o["inBoth"] = r.in_both;
+      o["kin"] = r.kin;
       a.push_back(std::move(o));
     }
     return a;
   };
   j["results"] = rows(s.primary);
   j["resultsError"] = s.primary.error;
+  // The list's method is still building its index (the hybrid model of a large catalogue): {stage, progress}.
+  if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) {
+    const ResultList& l = s.primary.preparing.empty() ? s.secondary : s.primary;
+    j["preparing"] = {{"stage", l.preparing}, {"progress", l.preparing_progress}};
+  } else {
+    j["preparing"] = nullptr;
+  }
   j["compareResults"] = rows(s.secondary);
   j["overlap"] = s.overlap;
   j["sort"] = {{"key", s.sort == SortKey::score ? "score" : "downloads"}, {"descending", s.sort_descending}};

@@ -73,7 +73,24 @@ void cell_text(const std::string& text, bool faint = false) {
   else ImGui::TextUnformatted(t.c_str());
 }
 
+// A list whose method is still building its index: what it does, and how far.
+bool preparing(const ResultList& list) {
+  if (list.preparing.empty()) return false;
+  muted("Preparing " + list.method + " for this catalogue (" + list.preparing + ")");
+  ImGui::ProgressBar(list.preparing_progress, ImVec2(std::min(ImGui::GetContentRegionAvail().x, 360.0f), 0));
+  return true;
+}
+
+// A row's kinship with the query, said before its why ("made from the query · ...").
+std::string kin_words(const ResultRow& r) {
+  if (r.kin == "child") return "made from the query · ";
+  if (r.kin == "parent") return "the query's base model · ";
+  if (r.kin == "sibling") return "same base model · ";
+  return "";
+}
+
 void results_table(AppState& s, const ResultList& list, int which, float height) {
+  if (preparing(list)) return;
   ImGui::PushID(which);
   if (!list.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.25f, 0.25f, 1));
@@ -194,7 +211,7 @@ void results_table(AppState& s, const ResultList& list, int which, float height)
       }
       ImGui::TableSetColumnIndex(6);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
-      cell_text(r.why_words, true);
+      cell_text(kin_words(r) + r.why_words, true);
       tooltip(r.why.empty() ? "" : "Why: " + r.why_words + "\nThe recommender's own terms: " + r.why);
       ImGui::TableSetColumnIndex(7);
       ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 2);
@@ -259,7 +276,7 @@ void draw_empty_state(AppState& s) {
 // The method's name over its list, with what the core took to rank it.
 void list_heading(const ResultList& list) {
   heading(list.method.c_str());
-  if (list.error.empty()) {
+  if (list.error.empty() && list.preparing.empty()) {
     ImGui::SameLine();
     char t[48];
     std::snprintf(t, sizeof t, "%.2f ms", list.compute_ms);
@@ -275,6 +292,52 @@ void flow(float w) {
 }
 float button_w(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+// A model of the tree as a small button: one of this catalogue becomes the query; one outside it
+// opens its page on the Hub.
+void tree_link(AppState& s, const std::string& id, bool in_catalogue, const char* relation = "") {
+  std::string label = shown_id(id) + (*relation ? std::string(" (") + relation + ")" : "") + (in_catalogue ? "" : " ↗");
+  flow(button_w(label.c_str()));
+  ImGui::PushID(id.c_str());
+  if (ImGui::SmallButton(label.c_str())) emit(s, in_catalogue ? Intent::select : Intent::open_url, id);
+  ImGui::PopID();
+  if (!in_catalogue) tooltip("Not in this catalogue: opens its page on huggingface.co");
+}
+
+// The query's place in the model tree: its base models, then the siblings and children counts,
+// which open the Model tree panel listing them.
+void model_tree(AppState& s) {
+  const QueryLineage& q = s.query_lineage;
+  if (!q.available || (q.parents.empty() && q.children_total == 0 && q.siblings_total == 0)) return;
+  ImGui::PushID("tree");
+  muted(q.parents.empty() ? "No base model" : q.parents.size() == 1 ? "Base model:" : "Base models:");
+  for (const LineageLink& p : q.parents) tree_link(s, p.id, p.in_catalogue, p.relation.c_str());
+  auto count_button = [&](size_t n, const char* one, const char* many) {
+    const std::string label = std::to_string(n) + " " + (n == 1 ? one : many);
+    flow(button_w(label.c_str()));
+    ImGui::BeginDisabled(n == 0);
+    if (ImGui::SmallButton(label.c_str())) s.model_tree_open = !s.model_tree_open;
+    ImGui::EndDisabled();
+  };
+  count_button(q.siblings_total, "sibling", "siblings");
+  tooltip("Models made from the same base model");
+  count_button(q.children_total, "child", "children");
+  tooltip("Models made from this one");
+  if (s.model_tree_open && (q.siblings_total || q.children_total)) {
+    ImGui::Indent();
+    auto section = [&](const char* title, const std::vector<std::string>& ids, size_t total) {
+      if (total == 0) return;
+      std::string head = std::string(title) + " (" + std::to_string(total) +
+                         (total > ids.size() ? ", the " + std::to_string(ids.size()) + " most downloaded" : "") + "):";
+      muted(head);
+      for (const std::string& id : ids) tree_link(s, id, true);
+    };
+    section("Children", s.query_lineage.children, q.children_total);
+    section("Siblings", s.query_lineage.siblings, q.siblings_total);
+    ImGui::Unindent();
+  }
+  ImGui::PopID();
 }
 
 // One result as a card (the narrow layout): rank and full id (wrapped), score bar and value,
@@ -293,7 +356,8 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
   const ImVec2 id_size = ImGui::CalcTextSize(id.c_str(), nullptr, false, inner - rank_w);
   ImGui::PopFont();
   // The why line on one line, shortened with "…", so three cards fit a phone's first screen.
-  const std::string why = r.why_words.empty() ? "" : ui::ellipsize(r.why_words, inner);
+  const std::string why_text = kin_words(r) + r.why_words;
+  const std::string why = why_text.empty() ? "" : ui::ellipsize(why_text, inner);
   const bool chips = !r.task.empty() || !r.library.empty();
   const float chip_h = lh + 6;
   const std::string d = thousands(r.downloads);
@@ -357,6 +421,7 @@ void result_card(AppState& s, const ResultRow& r, float value_w) {
 
 // A list as cards, one under another (the narrow layout scrolls the whole page).
 void results_cards(AppState& s, const ResultList& list) {
+  if (preparing(list)) return;
   if (!list.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.25f, 0.25f, 1));
     ImGui::TextWrapped("%s: %s", list.method.c_str(), list.error.c_str());
@@ -407,6 +472,7 @@ void draw_results_view(AppState& s, bool narrow) {
   } else {
     muted(facts);
   }
+  model_tree(s);
   // Disabled for an id that names no Hub page (an empty, "." or ".." segment).
   ImGui::BeginDisabled(s.query_url.empty());
   if (ImGui::Button("Open on Hugging Face ↗")) emit(s, Intent::open_url, s.query);
