@@ -3,10 +3,10 @@
 // Recommendations must equal `hfrec recommend`'s for several models and every method; errors carry
 // their codes; an AbortSignal cancels a clustering; a disposed catalogue says E_DISPOSED; the
 // README's example runs as written; the types check with tsc.
-// Run: npm run build:pkg && node --test tests/pkg/   (needs build/native-release/hfrec, or
-// HFREC_CLI=path; HFREC_PKG_DIST=dir for another build). The real 10k catalogue
-// (../shared/data/hf_models_10k.csv) is compared when present, else the test saying so is skipped
-// (under CI=true it fails); web/catalogue.csv is always compared.
+// Run: npm run build:pkg && npm run test:pkg   (needs build/native-release/hfrec, or HFREC_CLI=path;
+// HFREC_PKG_DIST=dir tests another build). The real 10k catalogue (../shared/data/hf_models_10k.csv,
+// or HFREC_PKG_10K=file) is compared when present, else the test saying so is skipped (under
+// CI=true it fails); web/catalogue.csv is always compared.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cli = process.env.HFREC_CLI || path.join(root, 'build/native-release/hfrec');
 const dist = process.env.HFREC_PKG_DIST || path.join(root, 'dist-pkg');
 const small = path.join(root, 'web/catalogue.csv');
-const real10k = path.resolve(root, '../shared/data/hf_models_10k.csv');
+const real10k = process.env.HFREC_PKG_10K || path.resolve(root, '../shared/data/hf_models_10k.csv');
 const inCi = /^(true|1|yes)$/i.test(process.env.CI || '');
 const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid'];
 
