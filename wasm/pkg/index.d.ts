@@ -1,5 +1,12 @@
 // Types of hfrec-core (index.js): hfrec's C++ core as WebAssembly.
 
+// Symbol.dispose for projects whose lib lacks esnext.disposable (TypeScript merges it with the lib's).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Stable error codes: test `err.code`, not the message. */
 export type HfrecErrorCode =
   | 'E_PARSE'
