@@ -233,6 +233,11 @@ test('errors have stable codes and the core message', () => {
     await code('algo', () => cat.cluster({ algo: 'spectral' }));
     await code('elbowRange', () => cat.elbow({ kMin: 5, kMax: 2 }));
     await code('searchN', () => cat.search('bert', 0));
+    await code('queryKey', () => cat.recommend({ model_type: 'bert' }));
+    await code('optionKey', () => cat.recommend('gpt2', { methd: 'knn' }));
+    await code('filterKey', () => cat.recommend('gpt2', { filters: { task: 'fill-mask' } }));
+    await code('clusterKey', () => cat.cluster({ algo: 'kmeans', clusters: 5 }));
+    await code('loadKey', () => Catalogue.load('modelId\\nx\\n', { fromat: 'csv' }));
     // Over the 1 GiB limit: the same 64 MiB chunk 17 times, refused as it passes the limit.
     const chunk = new Uint8Array(64 << 20);
     let given = 0;
@@ -262,6 +267,11 @@ test('errors have stable codes and the core message', () => {
   is('algo', 'E_BAD_ARGUMENT', "algo must be kmeans, ward or dbscan, got 'spectral'");
   is('elbowRange', 'E_BAD_ARGUMENT', 'kMax must be at least kMin, got 5..2');
   is('searchN', 'E_BAD_ARGUMENT', 'n must be an integer from 1 to 10000, got 0');
+  is('queryKey', 'E_BAD_ARGUMENT', "unknown key 'model_type' in the query (task, library, modelType, text)");
+  is('optionKey', 'E_BAD_ARGUMENT', "unknown key 'methd' in the recommend options (method, k, kmeansK, filters)");
+  is('filterKey', 'E_BAD_ARGUMENT', "unknown key 'task' in the filters (tasks, libraries, modelTypes)");
+  is('clusterKey', 'E_BAD_ARGUMENT', /^unknown key 'clusters' in the cluster parameters \(algo, features, k, /);
+  is('loadKey', 'E_BAD_ARGUMENT', "unknown key 'fromat' in the load options (format, name, onProgress, signal)");
   is('tooLarge', 'E_TOO_LARGE', /over the 1 GiB limit \(1073741824 bytes\)/);
   assert.equal(got.chunksRead, 17, 'the stream is read no further than the limit');
   is('abortedLoad', 'E_ABORTED', 'aborted');

@@ -95,6 +95,23 @@ function checkFunction(f, name) {
   if (f != null && typeof f !== 'function') throw new HfrecError('E_BAD_ARGUMENT', `${name} must be a function`);
 }
 const isObject = (x) => x !== null && typeof x === 'object';
+// Refuses keys an object may not have, so a misspelt option is an error rather than ignored.
+function checkKeys(obj, allowed, what) {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new HfrecError('E_BAD_ARGUMENT', `unknown key '${key}' in ${what} (${allowed.join(', ')})`);
+    }
+  }
+}
+const KEYS = {
+  load: ['format', 'name', 'onProgress', 'signal'],
+  recommend: ['method', 'k', 'kmeansK', 'filters'],
+  query: ['task', 'library', 'modelType', 'text'],
+  filters: ['tasks', 'libraries', 'modelTypes'],
+  job: ['onProgress', 'signal'],
+  cluster: ['algo', 'features', 'k', 'height', 'eps', 'minSamples', 'metric', 'seed', 'restarts', 'silhouetteSample'],
+  elbow: ['features', 'kMin', 'kMax', 'seed', 'restarts', 'silhouetteSample'],
+};
 
 const tooLarge = (n, max) => new HfrecError('E_TOO_LARGE',
   `the catalogue is ${n} bytes, over the ${Math.round(max / 2 ** 30)} GiB limit (${max} bytes)`);
@@ -174,6 +191,7 @@ export class Catalogue {
    */
   static async load(input, options = {}) {
     if (!isObject(options)) throw new HfrecError('E_BAD_ARGUMENT', 'options must be an object');
+    checkKeys(options, KEYS.load, 'the load options');
     const { format = 'auto', name = 'catalogue', onProgress, signal } = options;
     if (!Object.hasOwn(FORMATS, format)) {
       throw new HfrecError('E_BAD_ARGUMENT', `format must be 'auto', 'csv' or 'json', got ${JSON.stringify(format)}`);
@@ -229,7 +247,13 @@ export class Catalogue {
     if (typeof query !== 'string' && !isObject(query)) {
       throw new HfrecError('E_BAD_ARGUMENT', 'query must be a model id or an object {task, library, modelType, text}');
     }
+    checkKeys(options, KEYS.recommend, 'the recommend options');
+    if (isObject(query)) checkKeys(query, KEYS.query, 'the query');
     const { method = 'cosine', k = 10, kmeansK, filters } = options;
+    if (filters != null) {
+      if (!isObject(filters)) throw new HfrecError('E_BAD_ARGUMENT', 'filters must be an object {tasks, libraries, modelTypes}');
+      checkKeys(filters, KEYS.filters, 'the filters');
+    }
     if (!METHODS.includes(method)) {
       throw new HfrecError('E_BAD_ARGUMENT', `unknown method ${JSON.stringify(method)} (${METHODS.join(', ')})`);
     }
@@ -259,23 +283,37 @@ export class Catalogue {
   async #job(params, options, elbow) {
     const h = this.#h();
     if (!isObject(params)) throw new HfrecError('E_BAD_ARGUMENT', 'params must be an object');
+    checkKeys(params, elbow ? KEYS.elbow : KEYS.cluster, elbow ? 'the elbow parameters' : 'the cluster parameters');
     if (!isObject(options)) throw new HfrecError('E_BAD_ARGUMENT', 'options must be an object');
+    checkKeys(options, KEYS.job, 'the job options');
     const { onProgress, signal } = options;
     checkFunction(onProgress, 'onProgress');
     checkSignal(signal);
     const mod = this.#mod;
     const { job } = withStrings(mod, [JSON.stringify(params)], (p) => call(mod, mod._hfpkg_job_start, h, p, elbow));
-    for (;;) {
-      if (signal && signal.aborted) {
-        mod._hfpkg_job_cancel(job);
-        try { call(mod, mod._hfpkg_job_step, job, 0); } catch { /* E_ABORTED: reported below */ }
-        throw aborted(signal);
+    let ended = false;  // the core has forgotten the job (finished, failed or cancelled)
+    try {
+      for (;;) {
+        if (signal && signal.aborted) throw aborted(signal);
+        if (!this.#handle) throw new HfrecError('E_DISPOSED', 'the catalogue was disposed while the job ran');
+        let step;
+        try {
+          step = call(mod, mod._hfpkg_job_step, job, SLICE_MS);
+        } catch (e) {
+          ended = true;
+          throw e;
+        }
+        ended = step.done;
+        if (onProgress) onProgress({ stage: step.stage, fraction: step.progress });
+        if (step.done) return step.result;
+        await yieldNow();
       }
-      if (!this.#handle) throw new HfrecError('E_DISPOSED', 'the catalogue was disposed while the job ran');
-      const step = call(mod, mod._hfpkg_job_step, job, SLICE_MS);
-      if (onProgress) onProgress({ stage: step.stage, fraction: step.progress });
-      if (step.done) return step.result;
-      await yieldNow();
+    } finally {
+      // Aborted, disposed or onProgress threw: cancel the job, and its last step frees it.
+      if (!ended && this.#handle) {
+        mod._hfpkg_job_cancel(job);
+        try { call(mod, mod._hfpkg_job_step, job, 0); } catch { /* E_ABORTED, as expected */ }
+      }
     }
   }
 
