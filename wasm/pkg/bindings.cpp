@@ -17,11 +17,11 @@
 #include <new>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/catalogue.h"
 #include "core/clustering.h"
-#include "core/export.h"
 #include "core/index_builder.h"
 #include "core/lineage.h"
 #include "core/recommender.h"
