@@ -4,8 +4,16 @@
 // - Every export returns {ok: true, ...} or {ok: false, code, error}; nothing throws across it:
 //   this file is built with exception catching, and each export catches what core or the
 //   allocator throws (std::bad_alloc) and reports it as E_INTERNAL / E_OUT_OF_MEMORY.
-// - Codes: E_PARSE, E_UNKNOWN_MODEL, E_BAD_ARGUMENT, E_TOO_LARGE, E_DISPOSED (a freed or unknown
-//   handle), E_ABORTED (a cancelled job), E_OUT_OF_MEMORY, E_INTERNAL.
+// - Codes: E_PARSE, E_UNKNOWN_MODEL, E_BAD_ARGUMENT, E_DISPOSED (a freed or unknown handle),
+//   E_ABORTED (a cancelled job), E_OUT_OF_MEMORY, E_INTERNAL. index.js adds E_TOO_LARGE (checked
+//   before hfpkg_buffer, which also refuses more than the limit).
+//
+// [SECTION] Handles and replies
+// [SECTION] Parameters from JSON
+// [SECTION] Recommend, stats, search
+// [SECTION] Clustering and elbow jobs
+// [SECTION] Loading
+// [SECTION] Exports
 #include <emscripten.h>
 
 #include <algorithm>
@@ -33,6 +41,10 @@ namespace {
 
 using nlohmann::json;
 using namespace hfrec;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Handles and replies
+//-----------------------------------------------------------------------------
 
 // One loaded (or loading) catalogue.
 struct Entry {
@@ -113,6 +125,10 @@ Entry* ready(int h, json& err) {
   return &it->second;
 }
 
+//-----------------------------------------------------------------------------
+// [SECTION] Parameters from JSON
+//-----------------------------------------------------------------------------
+
 // An integer parameter of view_params.h's table (the CLI's range), or an error naming it.
 bool int_param(const json& in, const char* key, Param p, long long& out, std::string& error) {
   if (!in.contains(key) || in[key].is_null()) return true;
@@ -163,6 +179,10 @@ bool list_param(const json& in, const char* key, std::vector<std::string>& out, 
           std::to_string(kMaxFilterValues) + " strings";
   return false;
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Recommend, stats, search
+//-----------------------------------------------------------------------------
 
 json lineage_json(const Lineage& lin, uint32_t row) {
   if (lin.empty()) return nullptr;
@@ -296,6 +316,10 @@ json search(int h, const std::string& text, int n) {
                     {"match", match_kind_name(hit.kind)}});
   return {{"ok", true}, {"hits", hits}, {"count", r.count}};
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Clustering and elbow jobs
+//-----------------------------------------------------------------------------
 
 bool feature_param(const json& in, FeatureSpace& f, std::string& error) {
   std::string s;
@@ -445,6 +469,10 @@ json step_job(int id, double budget_ms) {
   return o;
 }
 
+//-----------------------------------------------------------------------------
+// [SECTION] Loading
+//-----------------------------------------------------------------------------
+
 // Steps a load: parsing, then indexing. {ok, done, progress, stage}.
 json step_load(int h, double budget_ms) {
   auto it = entries().find(h);
@@ -484,6 +512,10 @@ json step_load(int h, double budget_ms) {
 }
 
 }  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Exports
+//-----------------------------------------------------------------------------
 
 extern "C" {
 
