@@ -244,6 +244,11 @@ test('errors have stable codes and the core message', () => {
     async function* big() { for (let i = 0; i < 1000; ++i) { given++; yield chunk; } }
     await code('tooLarge', () => Catalogue.load(big()));
     out.chunksRead = given;
+    await code('response404', () => Catalogue.load(new Response('missing', { status: 404 })));
+    await code('responseTooLarge', () => Catalogue.load(new Response('modelId\\nx\\n',
+      { headers: { 'content-length': String(2 ** 31) } })));
+    out.response = (await Catalogue.load(new Response('modelId,pipeline_tag\\na,fill-mask\\nb,fill-mask\\n')))
+      .recommend('a', { k: 1 })[0].modelId;
     await code('abortedLoad', () => Catalogue.load('modelId\\nx\\n', { signal: AbortSignal.abort() }));
     console.log(JSON.stringify(out));
   `, small);
@@ -275,6 +280,9 @@ test('errors have stable codes and the core message', () => {
   is('tooLarge', 'E_TOO_LARGE', /over the 1 GiB limit \(1073741824 bytes\)/);
   assert.equal(got.chunksRead, 17, 'the stream is read no further than the limit');
   is('abortedLoad', 'E_ABORTED', 'aborted');
+  is('response404', 'E_BAD_ARGUMENT', 'the response is HTTP 404');
+  is('responseTooLarge', 'E_TOO_LARGE', /^the catalogue is 2147483648 bytes, over the 1 GiB limit/);
+  assert.equal(got.response, 'b', 'a Response is read');
 });
 
 // A catalogue large enough that a clustering takes many slices: web/catalogue.csv's rows repeated
@@ -432,7 +440,7 @@ test('browser: a page and a module Worker import the package; recommendations eq
   const models = ['bert-base-uncased', 'gpt2', 'openai/whisper-small'];
   const got = await page.evaluate(async ({ models, methods }) => {
     const { Catalogue } = await import('/node_modules/hfrec-core/index.js');
-    const cat = await Catalogue.load((await fetch('catalogue.csv')).body, { name: 'catalogue.csv' });
+    const cat = await Catalogue.load(await fetch('catalogue.csv'), { name: 'catalogue.csv' });  // a Response
     const out = {};
     for (const method of methods) {
       out[method] = {};

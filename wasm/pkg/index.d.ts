@@ -35,6 +35,7 @@ export type CatalogueInput =
   | ArrayBuffer
   | ArrayBufferView
   | Blob
+  | Response
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array | string>;
 

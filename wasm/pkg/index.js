@@ -121,6 +121,16 @@ async function readInput(input, max, signal) {
   if (typeof input === 'string') return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof Response !== 'undefined' && input instanceof Response) {
+    // A fetch() reply: refused by its Content-Length when that says too much, then read as a stream.
+    if (!input.ok) {
+      throw new HfrecError('E_BAD_ARGUMENT', `the response is HTTP ${input.status}${input.url ? ` from ${input.url}` : ''}`);
+    }
+    const declared = Number(input.headers.get('content-length'));
+    if (declared > max) throw tooLarge(declared, max);
+    if (!input.body) return '';
+    input = input.body;
+  }
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
     if (input.size > max) throw tooLarge(input.size, max);
     return new Uint8Array(await input.arrayBuffer());
@@ -137,7 +147,7 @@ async function readInput(input, max, signal) {
     iterator = input[Symbol.asyncIterator]();
   } else {
     throw new HfrecError('E_BAD_ARGUMENT',
-      'Catalogue.load takes a string, an ArrayBuffer, a typed array, a Blob, a ReadableStream or an async iterable of chunks');
+      'Catalogue.load takes a string, an ArrayBuffer, a typed array, a Blob, a Response, a ReadableStream or an async iterable of chunks');
   }
   const chunks = [];
   let total = 0;
@@ -186,7 +196,7 @@ export class Catalogue {
 
   /**
    * Parses and indexes a catalogue (the Hub's CSV dump or its list-models JSON).
-   * @param input string | ArrayBuffer | typed array | Blob | ReadableStream | AsyncIterable
+   * @param input string | ArrayBuffer | typed array | Blob | Response | ReadableStream | AsyncIterable
    * @param options { format: 'auto'|'csv'|'json', name, onProgress({stage, fraction}), signal }
    */
   static async load(input, options = {}) {
