@@ -172,15 +172,20 @@ test('Node: ad-hoc queries and filters equal hfrec recommend --adhoc / --task', 
 test('Node: stats, search and a clustering equal the CLI', () => {
   const got = runInScratch(`
     import { readFile } from 'node:fs/promises';
-    import { Catalogue } from 'hfrec-core';
+    const events = ['uncaughtException', 'unhandledRejection', 'exit'];
+    const before = events.map((e) => process.listenerCount(e));
+    const { Catalogue } = await import('hfrec-core');
     const cat = await Catalogue.load(new Uint8Array(await readFile(process.argv[2])), { name: 'web.csv', format: 'csv' });
     const progress = [];
     const clusters = await cat.cluster({ algo: 'kmeans', features: 'tfidf', k: 6, seed: 3 },
       { onProgress: (p) => progress.push(p.fraction) });
     const elbow = await cat.elbow({ features: 'attributes', kMin: 2, kMax: 4 });
-    console.log(JSON.stringify({ stats: cat.stats(), search: cat.search('whisper', 5), clusters, elbow, progress }));
+    // A library leaves the process alone: no handlers of its own (Emscripten's node code adds some).
+    const handlers = events.map((e, i) => process.listenerCount(e) - before[i]);
+    console.log(JSON.stringify({ stats: cat.stats(), search: cat.search('whisper', 5), clusters, elbow, progress, handlers }));
   `, small);
   const stats = JSON.parse(spawnSync(cli, ['stats', '--catalogue', small], { encoding: 'utf8' }).stdout);
+  assert.deepEqual(got.handlers, [0, 0, 0], 'no process-wide handlers installed');
   assert.equal(got.stats.name, 'web.csv');
   assert.equal(got.stats.rows, stats.rows);
   assert.equal(got.stats.format, stats.format);
