@@ -216,13 +216,15 @@ test('Node: stats, search and a clustering equal the CLI', () => {
 test('errors have stable codes and the core message', () => {
   const got = runInScratch(`
     import { readFile } from 'node:fs/promises';
-    import { Catalogue, HfrecError } from 'hfrec-core';
+    import { Catalogue, HfrecError, init } from 'hfrec-core';
     const out = {};
     const code = async (name, f) => {
       try { await f(); out[name] = 'no error'; } catch (e) {
         out[name] = { code: e.code, message: e.message, isHfrec: e instanceof HfrecError && e instanceof Error };
       }
     };
+    // Bytes that are not WebAssembly: init rejects, and a later load starts the module afresh.
+    await code('init', () => init({ wasmBinary: new Uint8Array([0, 97, 115, 109]) }));
     const cat = await Catalogue.load(await readFile(process.argv[2]));
     await code('parse', () => Catalogue.load('modelId,downloads\\na,notanumber\\n'));
     await code('notJson', () => Catalogue.load('modelId\\nx\\n', { format: 'json' }));
@@ -263,6 +265,7 @@ test('errors have stable codes and the core message', () => {
     if (message instanceof RegExp) assert.match(got[name].message, message, name);
     else assert.equal(got[name].message, message, name);
   };
+  is('init', 'E_INTERNAL', /^cannot start the WebAssembly module: Aborted\(CompileError: /);
   is('parse', 'E_PARSE', /line 2, column 'downloads'/);
   is('notJson', 'E_PARSE', "format 'json': the text does not start with '[' or '{' (a list-models JSON array)");
   is('binary', 'E_PARSE', /this is a PNG image, not a CSV or JSON catalogue/);

@@ -38,7 +38,11 @@ export function init(options = {}) {
       if (options.wasmBinary) config.wasmBinary = options.wasmBinary;
       else if (options.locateFile) config.locateFile = options.locateFile;
       else if (isNode) config.wasmBinary = await readNextToMe('hfrec-core.wasm');
-      return createHfrecCore(config);
+      try {
+        return await createHfrecCore(config);
+      } catch (e) {
+        throw new HfrecError('E_INTERNAL', `cannot start the WebAssembly module: ${e && e.message ? e.message : e}`);
+      }
     })();
     modulePromise.catch(() => { modulePromise = null; });
   }
