@@ -3,7 +3,8 @@
 # 1. Formatting: every C++ file of the project (third_party aside) is as clang-format-14 writes it
 #    with .clang-format. Fix with: scripts/lint.sh --fix
 # 2. The rooms: core/ includes no platform or UI header (emscripten, ImGui, GL, GLFW) and nothing
-#    from wasm/; wasm/app/ includes no ImGui, GL or emscripten header; wasm/views/ no emscripten.
+#    from wasm/; wasm/app/ includes no ImGui, GL or emscripten header; wasm/views/ no emscripten;
+#    wasm/pkg/ (the npm package) no ImGui, GL or app header.
 # Exit 0 clean, 1 with a list of what is wrong, 77 when clang-format-14 is missing (not under CI).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,5 +43,6 @@ rule() {
 rule core/ 'emscripten|imgui|GL/|GLES|GLFW|webgl|app/|views/|wasm/' "platform, UI or app headers (core/ is pure C++)"
 rule wasm/app/ 'emscripten|imgui|GL/|GLES|GLFW|views/' "ImGui, GL or emscripten headers (the app layer is platform-free)"
 rule wasm/views/ 'emscripten' "emscripten headers (views run natively in tests/views)"
+rule wasm/pkg/ 'imgui|GL/|GLES|GLFW|webgl|app/|views/' "ImGui, GL or app headers (the npm package is the core alone)"
 ((bad)) && exit 1
-echo "lint: ${#files[@]} files formatted; core/, wasm/app/ and wasm/views/ include only what their room may"
+echo "lint: ${#files[@]} files formatted; core/, wasm/app/, wasm/views/ and wasm/pkg/ include only what their room may"

@@ -2,7 +2,8 @@
 # Runs every test: native unit tests (g++ release, clang release, then ASan+UBSan; core and the app logic),
 # exactness against scikit-learn, hfrec fetch against the mock Hub,
 # the WebAssembly build (its memory routines checked under Node) with its end-to-end tests in
-# headless Chromium, and bounded fuzzing.
+# headless Chromium, the npm package (packed, installed, used from Node and Chromium), and bounded
+# fuzzing.
 # Usage: scripts/test.sh [--quick]   (--quick: release unit tests and exactness only; the rest is skipped)
 # Env: FUZZ_SECONDS (default 40 per target), HFREC_SKIP_E2E=1, HFREC_SKIP_ASAN=1.
 #      CI=true: every stage must run; one that would be skipped (by --quick, a HFREC_SKIP_* variable,
@@ -108,10 +109,19 @@ e2e() {
     NODE_PATH=/usr/share/nodejs node --no-experimental-fetch build/wasm-release/wasm/hfrec_memory_test.cjs &&
     HFREC_CLI="$here/build/native-release/hfrec" npm run --silent test:e2e
 }
+# The npm package (wasm/pkg/): built into dist-pkg/, packed, installed offline into a scratch
+# project and used from Node and headless Chromium, compared with the CLI (tests/pkg/).
+pkg() {
+  [ -f ../shared/data/hf_models_10k.csv ] ||
+    echo "pkg: $PWD/../shared/data/hf_models_10k.csv is absent; its comparison is skipped (web/catalogue.csv is compared)"
+  scripts/build-pkg.sh &&
+    HFREC_CLI="$here/build/native-release/hfrec" node --test --test-concurrency=1 tests/pkg/
+}
+pkg_name="npm package (build, pack, Node and Chromium)"
 fuzz_name="fuzzing (${FUZZ_SECONDS:-40} s per target)"
 if ((quick)); then
   for name in "native unit tests (clang release)" "native unit tests (ASan + UBSan)" \
-              "browser end-to-end (headless Chromium)" "$fuzz_name"; do
+              "browser end-to-end (headless Chromium)" "$pkg_name" "$fuzz_name"; do
     skip "$name" "--quick"
   done
 else
@@ -128,6 +138,7 @@ else
   else
     stage "browser end-to-end (headless Chromium)" e2e
   fi
+  stage "$pkg_name" pkg
   if [ -x scripts/run-fuzzers.sh ]; then
     stage "$fuzz_name" scripts/run-fuzzers.sh
   else
