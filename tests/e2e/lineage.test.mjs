@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { clickWidget, openPage, root, settle, state, useBrowser, widget } from './helpers.mjs';
+import { openPage, root, settle, state, useBrowser } from './helpers.mjs';
 
 const env = useBrowser();
 // Eight real models and the base models their cards and tags name (tests/data/lineage.csv).
@@ -16,6 +16,22 @@ const MISTRAL = 'mistralai/Mistral-7B-v0.1';
 const ZEPHYR = 'HuggingFaceH4/zephyr-7b-beta';
 const METAMATH = 'meta-math/MetaMath-Mistral-7B';
 const AWQ = 'TheBloke/MetaMath-Mistral-7B-AWQ';
+
+// The model tree's button for an id (not the sidebar's suggestion or a ranked row of the same id).
+async function treeButton(page, label) {
+  const all = await page.evaluate(() => window.hfrec.widgets());
+  return all.find((w) => w.name === label && !w.window.includes('sidebar')) || null;
+}
+
+async function clickTree(page, label) {
+  await settle(page);
+  const w = await treeButton(page, label);
+  assert.ok(w, `the tree's '${label}' is visible`);
+  await page.mouse.move(w.cx, w.cy);
+  await settle(page);
+  await page.mouse.click(w.cx, w.cy);
+  await settle(page);
+}
 
 async function openLineage() {
   const o = await openPage(env.browser, env.server.url);
@@ -42,7 +58,7 @@ test('the query shows its base model, siblings and children, and each row its ki
   assert.deepEqual(mistralRow.lineage, { parent: null, children: 2, siblings: 0 });
 
   // The base model is a button: it becomes the query, with its two children.
-  await clickWidget(page, `${MISTRAL} (finetune)`);
+  await clickTree(page, `${MISTRAL} (finetune)`);
   s = await state(page);
   assert.equal(s.query, MISTRAL);
   assert.deepEqual(s.queryLineage.parents, []);
@@ -50,9 +66,9 @@ test('the query shows its base model, siblings and children, and each row its ki
   assert.deepEqual(new Set(s.queryLineage.children), new Set([ZEPHYR, METAMATH]));
   assert.equal(s.results.find((r) => r.modelId === ZEPHYR).kin, 'child');
   // "2 children" opens the Model tree; a child there becomes the query.
-  assert.equal(await widget(page, ZEPHYR), null, 'the tree is closed at first');
-  await clickWidget(page, '2 children');
-  await clickWidget(page, ZEPHYR);
+  assert.equal(await treeButton(page, ZEPHYR), null, 'the tree is closed at first');
+  await clickTree(page, '2 children');
+  await clickTree(page, ZEPHYR);
   assert.equal((await state(page)).query, ZEPHYR);
   assert.deepEqual(errors, []);
   await context.close();
