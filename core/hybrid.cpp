@@ -117,11 +117,55 @@ struct detail::HybridState {
   std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
   std::vector<uint32_t> cache_terms;
   std::vector<uint64_t> fill;  // next free posting of each term
+  // Short 4-grams (at most 7 bytes: every ASCII one), the most looked-up terms, in a table of their
+  // packed bytes (gram_key) to their term: one probe of a flat array instead of the vocabulary's
+  // hash, id and bytes. Only a new gram goes to the vocabulary (for its text and id).
+  std::vector<uint64_t> gram_keys{std::vector<uint64_t>(1024, 0)};  // 0: empty; size a power of two
+  std::vector<uint32_t> gram_terms = std::vector<uint32_t>(1024);
+  size_t grams = 0;
   int64_t max_dl = 0;
 
   HybridState(const Catalogue& c, HybridParams p) : cat(c) { m.p_ = p; }
 
+  static uint64_t gram_key(HybridField f, std::string_view g) {
+    uint64_t k = 0;
+    for (size_t i = 0; i < g.size(); ++i) k |= uint64_t(static_cast<unsigned char>(g[i])) << (8 * i);
+    return k | (uint64_t(0x80 | (static_cast<unsigned>(f) << 3) | g.size()) << 56);  // never 0
+  }
+  static size_t gram_slot(uint64_t k, size_t mask) { return (k * 0x9E3779B97F4A7C15ull >> 32) & mask; }
+
   uint32_t term_of(HybridField f, std::string_view tok) {
+    if (f == HybridField::ngram && tok.size() <= 7) {
+      const uint64_t k = gram_key(f, tok);
+      size_t mask = gram_keys.size() - 1, i = gram_slot(k, mask);
+      for (; gram_keys[i]; i = (i + 1) & mask)
+        if (gram_keys[i] == k) return gram_terms[i];
+      const uint32_t t = add_term(f, tok);
+      if ((grams + 1) * 2 > gram_keys.size()) {  // grow to keep the load under a half
+        std::vector<uint64_t> keys(gram_keys.size() * 2, 0);
+        std::vector<uint32_t> terms(keys.size());
+        mask = keys.size() - 1;
+        for (size_t j = 0; j < gram_keys.size(); ++j)
+          if (gram_keys[j]) {
+            size_t at = gram_slot(gram_keys[j], mask);
+            while (keys[at]) at = (at + 1) & mask;
+            keys[at] = gram_keys[j];
+            terms[at] = gram_terms[j];
+          }
+        gram_keys.swap(keys);
+        gram_terms.swap(terms);
+        for (i = gram_slot(k, mask); gram_keys[i];) i = (i + 1) & mask;
+      }
+      gram_keys[i] = k;
+      gram_terms[i] = t;
+      ++grams;
+      return t;
+    }
+    return add_term(f, tok);
+  }
+
+  // The term of (f, tok) in the vocabulary, added when new.
+  uint32_t add_term(HybridField f, std::string_view tok) {
     key_of(f, tok, key);
     bool added = false;
     const uint32_t t = m.vocab_.intern(key, &added);
@@ -170,7 +214,8 @@ struct detail::HybridState {
       case kTerms: m.row_ptr_.reserve(cat.size() + 1); break;
       case kIdf:
         for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
-        release(cache_terms, row_buf);
+        release(cache_terms, row_buf, gram_terms);
+        release(gram_keys);
         m.idf_.resize(m.term_field_.size());
         break;
       case kWeights:

@@ -40,6 +40,19 @@ inline constexpr int kHybridFields = 12;
 // split a character); words shorter than 3 code points give none.
 template <class F>
 void for_each_char_4gram(std::string_view word, F&& emit) {
+  if (word.size() <= 62) {  // ASCII (the common case): a byte is a code point, no allocation
+    bool ascii = true;
+    for (char c : word) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (ascii) {
+      if (word.size() < 3) return;
+      char buf[64];
+      buf[0] = '^';
+      for (size_t i = 0; i < word.size(); ++i) buf[i + 1] = word[i];
+      buf[word.size() + 1] = '$';
+      for (size_t i = 0; i + 4 <= word.size() + 2; ++i) emit(std::string_view(buf + i, 4));
+      return;
+    }
+  }
   std::string b;
   b.reserve(word.size() + 2);
   b += '^';
