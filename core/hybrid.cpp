@@ -25,6 +25,7 @@ const char* hybrid_field_name(HybridField f) {
     case HybridField::task: return "task";
     case HybridField::head: return "head";
     case HybridField::ngram: return "ngram";
+    case HybridField::base: return "base";
   }
   return "?";
 }
@@ -125,7 +126,10 @@ struct detail::HybridState {
   size_t grams = 0;
   int64_t max_dl = 0;
 
-  HybridState(const Catalogue& c, HybridParams p) : cat(c) { m.p_ = p; }
+  const Lineage* lineage;
+  std::unique_ptr<Lineage> own_lineage;  // when none was given
+
+  HybridState(const Catalogue& c, HybridParams p, const Lineage* lin) : cat(c), lineage(lin) { m.p_ = p; }
 
   static uint64_t gram_key(HybridField f, std::string_view g) {
     uint64_t k = 0;
@@ -211,9 +215,17 @@ struct detail::HybridState {
 
   void enter() {
     switch (phase) {
-      case kTerms: m.row_ptr_.reserve(cat.size() + 1); break;
+      case kTerms:
+        m.row_ptr_.reserve(cat.size() + 1);
+        if (!lineage) {
+          own_lineage = std::make_unique<Lineage>(cat);
+          lineage = own_lineage.get();
+        }
+        break;
       case kIdf:
         for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
+        own_lineage.reset();
+        lineage = nullptr;
         release(cache_terms, row_buf, gram_terms);
         release(gram_keys);
         m.idf_.resize(m.term_field_.size());
@@ -259,6 +271,11 @@ struct detail::HybridState {
             for (const uint32_t* p = cat.datasets.begin(r); p != cat.datasets.end(r); ++p) cached(kDataset, *p, r);
             for (const uint32_t* p = cat.architectures.begin(r); p != cat.architectures.end(r); ++p)
               cached(kArch, *p, r);
+            if (!lineage->empty()) {
+              for (const Parent& p : lineage->parents(r))
+                row_buf.push_back(term_of(HybridField::base, lower(lineage->node_id(p.node))));
+              if (!lineage->children(r).empty()) row_buf.push_back(term_of(HybridField::base, lower(cat.id(r))));
+            }
             std::sort(row_buf.begin(), row_buf.end());
             row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
             for (uint32_t t : row_buf) ++df[t];
@@ -344,8 +361,8 @@ struct detail::HybridState {
 
 template class SlicedBuilder<detail::HybridState, HybridModel>;
 
-HybridBuilder::HybridBuilder(const Catalogue& cat, HybridParams p)
-    : SlicedBuilder(std::make_unique<detail::HybridState>(cat, p)) {}
+HybridBuilder::HybridBuilder(const Catalogue& cat, HybridParams p, const Lineage* lineage)
+    : SlicedBuilder(std::make_unique<detail::HybridState>(cat, p, lineage)) {}
 
 HybridModel::HybridModel(const Catalogue& cat, HybridParams p) {
   HybridBuilder b(cat, p);

@@ -15,6 +15,7 @@
 #include "catalogue.h"
 #include "features.h"
 #include "job.h"
+#include "lineage.h"
 #include "text.h"
 
 namespace hfrec {
@@ -33,8 +34,10 @@ enum class HybridField : uint8_t {
   task,   // pipeline_tag
   head,   // the task head of each architecture ("BertForSequenceClassification" -> ForSequenceClassification)
   ngram,  // character 4-grams of the words of the name and of the free tags ("^squ", "squa", "quad", "uad$")
+  base,   // the model tree (lineage.h): the ids of the row's base models, and its own id when models
+          // are made from it, so a fine-tune meets its base and its siblings
 };
-inline constexpr int kHybridFields = 12;
+inline constexpr int kHybridFields = 13;
 
 // Calls emit(gram) for each 4-gram of code points of "^" + word + "$" (word is UTF-8, so grams never
 // split a character); words shorter than 3 code points give none.
@@ -78,8 +81,8 @@ const char* hybrid_field_name(HybridField f);
 // Weights of the hybrid; the defaults are argued for in docs/hybrid.md.
 struct HybridParams {
   // Multiplies a field's cosine (BM25F-style field boost); index by HybridField:
-  // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head, ngram.
-  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2, 1};
+  // name, author, tag, license, paper, dataset, architecture, model_type, library, task, head, ngram, base.
+  double field_weight[kHybridFields] = {1, 1, 1, 1, 1, 1, 0.5, 0, 1, 1, 2, 1, 1};
   // Weight of the popularity prior log(1 + downloads) / log(1 + max downloads), in [0, prior].
   double popularity_prior = 0.01;
   // Explanations kept per result.
@@ -156,9 +159,11 @@ extern template class SlicedBuilder<detail::HybridState, HybridModel>;
 // Phases: the rows' terms (rows), idf (terms), weights (rows), the inverted index (row terms, then
 // rows), the popularity prior (rows). Work units as sliced.h's batches: a row or term is one, a
 // flat element a 16th; no piece exceeds 1024 units. The catalogue must outlive the builder.
+// The base field reads `lineage` (built over `cat`; it must outlive the builder); without one the
+// builder builds its own in its first step (one unsliced pass over the rows and tags).
 class HybridBuilder : public SlicedBuilder<detail::HybridState, HybridModel> {
  public:
-  explicit HybridBuilder(const Catalogue& cat, HybridParams p = {});
+  explicit HybridBuilder(const Catalogue& cat, HybridParams p = {}, const Lineage* lineage = nullptr);
 };
 
 }  // namespace hfrec

@@ -7,6 +7,7 @@
 
 #include "attributes.h"
 #include "hybrid.h"
+#include "lineage.h"
 #include "text.h"
 
 namespace hfrec {
@@ -107,6 +108,20 @@ std::string trace_head(const Catalogue& cat, uint32_t row, std::string_view head
   return std::string(head);
 }
 
+// A hybrid "base" term (a lower-cased model id: the query's own, or one of its base models) as the
+// catalogue spells it; the term itself when neither does.
+std::string trace_base(const Catalogue& cat, uint32_t row, std::string_view id) {
+  if (lower(cat.id(row)) == id) return std::string(cat.id(row));
+  for (const uint32_t* p = cat.base_models.begin(row); p != cat.base_models.end(row); ++p)
+    if (lower(cat.pool.str(*p)) == id) return std::string(cat.pool.str(*p));
+  for (const uint32_t* p = cat.tags.begin(row); p != cat.tags.end(row); ++p) {
+    std::string_view base;
+    Relation rel;
+    if (parse_base_model_tag(cat.pool.str(*p), base, rel) && lower(base) == id) return std::string(base);
+  }
+  return std::string(id);
+}
+
 // A hybrid "ngram" term ("ncas+unca+^unc+case": the shared 4-grams, largest first, at most 4) as
 // the word of the query's name they come from: {"name_part", "uncased"}, the word holding most of
 // them (the first on a tie); {"name", ""} ("similar names") when no word of the name holds one.
@@ -172,6 +187,8 @@ std::vector<Reason> trace_reasons(const Catalogue& cat, uint32_t query_row, cons
       else if (field == "ngram") out.push_back(has_row ? trace_ngrams(cat, query_row, value) : Reason{"name", ""});
       else if (field == "head")
         out.push_back({"head", has_row ? trace_head(cat, query_row, value) : std::string(value)});
+      else if (field == "base")
+        out.push_back({"family", has_row ? trace_base(cat, query_row, value) : std::string(value)});
       else if (field == "name" || field == "author" || field == "license" || field == "paper" || field == "dataset" ||
                field == "architecture" || field == "model_type" || field == "library" || field == "task")
         out.push_back({std::string(field), std::string(value)});
@@ -207,6 +224,7 @@ std::string describe(const Reason& r) {
   if (f == "license") return "same licence: " + v;
   if (f == "head") return "same task head: " + v;
   if (f == "name_part") return "similar names: “" + v + "”";
+  if (f == "family") return "same family: " + v;
   if (f == "tag") {
     if (v == "has_space") return "both have a Space";
     if (v == "endpoints_compatible") return "both run on Inference Endpoints";

@@ -21,7 +21,8 @@ namespace hfrec {
 // field: "task", "library", "author", "model_type", "architecture", "tag", "name", "name_part" (a
 // word of the query's name whose 4-grams the two names share; "name" with no value: names alike
 // but no word of the query's holds the shared 4-grams), "head" (as the query's architectures spell it),
-// "license", "paper", "dataset", "popularity", "missing" (value: the empty field), or "term"
+// "family" (the model tree: the id of the query's base model, or its own, that the two share), "license",
+// "paper", "dataset", "popularity", "missing" (value: the empty field), or "term"
 // (a bag-of-words term not traced to a value; value: the term).
 struct Reason {
   std::string field;

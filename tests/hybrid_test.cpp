@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <limits>
 #include <regex>
+#include <set>
 
 #include "core/eval.h"
 #include "core/index.h"
 #include "core/recommender.h"
+#include "core/why.h"
 #include "test_util.h"
 
 namespace hfrec {
@@ -204,6 +206,46 @@ TEST(Hybrid, BuiltInSlicesEqualsBuiltInOneGo) {
   auto recs = idx.recommend(cat.id(0), hybrid_params(5));
   ASSERT_TRUE(recs.ok()) << recs.error();
   EXPECT_EQ(recs.value().size(), 5u);
+}
+
+// The base field (the model tree): a fine-tune meets its base model and its siblings through the
+// base model's id, said as the catalogue spells it; without lineage no base term exists.
+TEST(Hybrid, TheModelTreeIsAField) {
+  auto loaded = load_catalogue_file(std::string(HFREC_SOURCE_DIR) + "/tests/data/lineage.csv");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  const Catalogue& cat = loaded.value();
+  const HybridModel m(cat);
+  const uint32_t zephyr = cat.find("HuggingFaceH4/zephyr-7b-beta"),
+                 metamath = cat.find("meta-math/MetaMath-Mistral-7B"), mistral = cat.find("mistralai/Mistral-7B-v0.1"),
+                 llama = cat.find("meta-llama/Llama-2-7b-chat-hf");
+  const HybridQuery q = m.row_query(zephyr);
+  auto has_base = [&](uint32_t row) {  // the shared base, adding to the score
+    const std::string head = "base:mistralai/mistral-7b-v0.1 (";
+    for (const std::string& e : m.explain(q, row))
+      if (e.rfind(head, 0) == 0) return std::stod(e.substr(head.size())) > 0;
+    return false;
+  };
+  EXPECT_TRUE(has_base(metamath)) << "a sibling shares the base";
+  EXPECT_TRUE(has_base(mistral)) << "the base model itself";
+  EXPECT_FALSE(has_base(llama));
+  EXPECT_EQ(why_in_words(cat, zephyr, {"base:mistralai/mistral-7b-v0.1 (0.1)"}),
+            "same family: mistralai/Mistral-7B-v0.1");
+  EXPECT_EQ(why_in_words(cat, mistral, {"base:mistralai/mistral-7b-v0.1 (0.1)"}),
+            "same family: mistralai/Mistral-7B-v0.1");
+  // The family lifts the sibling above the unrelated models of the same task.
+  Index idx(std::move(loaded).value());
+  auto recs = idx.recommend("HuggingFaceH4/zephyr-7b-beta", hybrid_params(3));
+  ASSERT_TRUE(recs.ok()) << recs.error();
+  std::vector<std::string> top;
+  for (const auto& r : recs.value()) top.emplace_back(idx.catalogue().id(r.row));
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ((std::set<std::string>{top[0], top[1]}),
+            (std::set<std::string>{"mistralai/Mistral-7B-v0.1", "meta-math/MetaMath-Mistral-7B"}));
+  // A catalogue without base models has no base term.
+  const Catalogue plain = small();
+  const HybridModel pm(plain);
+  for (uint32_t r = 0; r < plain.size(); ++r)
+    for (const std::string& e : pm.explain(pm.row_query(r), (r + 1) % plain.size())) EXPECT_NE(e.rfind("base:", 0), 0u);
 }
 
 TEST(Hybrid, BeatsTheNotebooksMethodsOnTheRealCatalogue) {

@@ -135,7 +135,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
     lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
-    hybrid_build = std::make_unique<HybridBuilder>(index->catalogue());
+    hybrid_build = std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get());
     const Catalogue& c = index->catalogue();
     s.has_catalogue = true;
     s.catalogue = CatalogueInfo{c.name,
