@@ -63,9 +63,8 @@ TEST(MapLayout, UmapIsTheDefaultAndItsPointsAreCoresLayout) {
   EXPECT_EQ(l["features"], "soup");
   EXPECT_EQ(l["seed"], 3);
   EXPECT_EQ(l["computed"], 1);
-  ASSERT_TRUE(l.contains("preservation"));
-  EXPECT_GT(l["preservation"].get<double>(), 0.0);
-  EXPECT_LE(l["preservation"].get<double>(), 1.0);
+  EXPECT_FALSE(l.contains("preservation"));  // not cheap enough for a step (cluster_controller.cpp)
+  EXPECT_GT(l["seconds"].get<double>(), 0.0);
   json p = a.call(a.controller.map_points());
   EXPECT_EQ(p["method"], "umap");
   EXPECT_EQ(p["points"].size(), 55u);
@@ -139,7 +138,7 @@ TEST(MapLayout, PcaShowsTheClusteringsMapAndBackToUmapTakesTheCache) {
   ASSERT_EQ(r["ok"], true) << r.dump();
   EXPECT_EQ(layout(a)["method"], "pca");
   EXPECT_EQ(layout(a)["shown"], "pca");
-  EXPECT_FALSE(layout(a).contains("preservation"));
+  EXPECT_FALSE(layout(a).contains("seconds"));
   const std::vector<float> pca = points(a);
   EXPECT_NE(pca, umap);
   EXPECT_FALSE(a.controller.has_work());

@@ -54,12 +54,11 @@ test('the map is UMAP by default, equal to hfrec layout, and a new k reuses it',
     assert.equal(web.points.length, rows);
     const native = cliLayout(features, seed);
     assert.equal(native.rows, rows);
-    // The same bits: every coordinate as the same shortest decimal, and the same preservation.
+    // The same bits: every coordinate as the same shortest decimal.
     assert.deepEqual(web.points, native.points, `${features}: the browser's map equals hfrec layout's`);
-    assert.equal(st.layout.preservation, native.preservation);
     t.diagnostic(`${features} (${rows} rows): layout ${st.layout.seconds.toFixed(2)} s computing, ` +
-      `${st.layout.wallSeconds.toFixed(2)} s waited, longest step ${st.layout.longestStepMs.toFixed(1)} ms, ` +
-      `preservation ${st.layout.preservation.toFixed(3)}`);
+      `${st.layout.wallSeconds.toFixed(2)} s waited, longest step ${st.layout.longestStepMs.toFixed(1)} ms ` +
+      `(hfrec layout's preservation ${native.preservation.toFixed(3)})`);
   }
   // The comparison tells maps apart: another seed is another map.
   const other = cliLayout('soup', 2);
@@ -126,13 +125,16 @@ test('the layout runs in slices with progress beside a usable clustering; Cancel
   await screenshot(page, 'map-layout-progress');
   const cancel = await widget(page, 'Cancel layout');
   assert.ok(cancel, 'a Cancel layout button while the layout runs');
+  // Hovered first, then clicked, as a hand would (ImGui 1.86 sees the pointer arrive, then the
+  // click). The held slices cannot end the layout: only Cancel can.
+  await page.mouse.move(cancel.cx, cancel.cy);
   const f1 = await page.evaluate(() => window.hfrec.frames());
+  await page.waitForFunction((f) => window.hfrec.frames() >= f + 2, f1);
   await page.mouse.click(cancel.cx, cancel.cy);
-  await page.waitForFunction((f) => window.hfrec.frames() >= f + 3, f1);
+  await page.waitForFunction(() => !window.hfrec.state().layout.running);
   const st = await state(page);
-  assert.equal(st.layout.running, false);
-  assert.equal(st.layout.cancelled, true);
-  assert.equal(st.layout.shown, 'pca');
+  assert.equal(st.layout.cancelled, true, JSON.stringify(st.layout));
+  assert.equal(st.layout.shown, 'pca', JSON.stringify(st.layout));
   assert.equal(st.clusters.k, 5);
   // Whatever slice was still asked for finds no work; the map stays the one drawn before.
   await page.evaluate(() => {
@@ -140,7 +142,8 @@ test('the layout runs in slices with progress beside a usable clustering; Cancel
     for (const f of window.__held.splice(0)) f();
   });
   await settle(page);
-  assert.equal((await state(page)).layout.running, false);
+  const after = (await state(page)).layout;
+  assert.equal(after.running, false, `no layout after Cancel: ${JSON.stringify(after)}`);
   assert.deepEqual(await page.evaluate(() => window.hfrec.mapPoints()), pca);
   assert.deepEqual(errors, []);
   await context.close();

@@ -126,7 +126,6 @@ struct MapLayoutState {
   float progress = 0;          // of the running layout, 0..1
   std::string stage;           // "layout: epoch 12/200"
   bool cancelled = false;      // the last layout was cancelled: the map stays as it was
-  double preservation = -1;    // the drawn UMAP map's 10-NN preservation (core/layout.h); < 0: none
   double seconds = 0;          // the drawn UMAP map's compute time (its steps alone)
   double wall_seconds = 0;     // from its start to the map, as waited (frames drawn between steps)
   double longest_step_ms = 0;  // the longest step of the last layout (the frame budget check)

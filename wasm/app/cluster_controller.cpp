@@ -22,7 +22,7 @@
 #include "core/dendrogram.h"
 #include "core/focus.h"
 #include "core/knn_graph.h"
-#include "core/layout.h"
+#include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
@@ -68,7 +68,6 @@ struct LayoutKey {
 struct CachedLayout {
   LayoutKey key;
   std::vector<float> xy;
-  double preservation = -1;
   double seconds = 0, wall_seconds = 0;
 };
 
@@ -77,7 +76,7 @@ struct LayoutJob {
   LayoutKey key;
   SimilaritySpace space;
   std::unique_ptr<LayoutRun> run;
-  std::optional<Projection> map;  // taken, its preservation next
+  std::optional<Projection> map;  // taken; drawn in the next step
   double seconds = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -368,7 +367,6 @@ struct ClusterController::Impl {
     show_map(m.xy, "umap");
     c.layout.features = m.key.features;
     c.layout.seed = m.key.seed;
-    c.layout.preservation = m.preservation;
     c.layout.seconds = m.seconds;
     c.layout.wall_seconds = m.wall_seconds;
   }
@@ -415,8 +413,10 @@ struct ClusterController::Impl {
     c.layout.seed = key.seed;
   }
 
-  // One step of the layout: the space (first step), the run's slices, then the map's preservation
-  // (its own step); the finished map is cached and drawn if the view still asks for it.
+  // One step of the layout: the space (first step), the run's slices, then (its own step) the
+  // finished map cached and drawn if the view still asks for it.
+  // - No preservation (core/layout.h): it is one unsliced call of 40-50 ms natively on the 10k
+  //   (about twice that in WebAssembly), over a step's budget; hfrec layout prints it.
   bool step_layout(double budget_ms) {
     MapLayoutState& l = s.clusters.layout;
     LayoutJob& j = *layout_job;
@@ -434,13 +434,9 @@ struct ClusterController::Impl {
     } else {
       finished = true;
     }
-    const auto t1 = std::chrono::steady_clock::now();
-    double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (finished) {
-      // The preservation: linear in rows (the run's kNN graph and a grid over the map).
-      CachedLayout m{j.key, std::move(j.map->xy), -1, 0, 0};
-      m.preservation = preservation(j.space, j.run->graph(), m.xy, 10);
-      ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+      CachedLayout m{j.key, std::move(j.map->xy), 0, 0};
       j.seconds += ms / 1000;
       m.seconds = j.seconds;
       m.wall_seconds =
@@ -473,7 +469,6 @@ struct ClusterController::Impl {
     if (l.shown == "umap") {
       o["seconds"] = l.seconds;
       o["wallSeconds"] = l.wall_seconds;
-      if (l.preservation >= 0) o["preservation"] = l.preservation;
     }
     return o;
   }

@@ -73,7 +73,7 @@ class ClusterController {
   // state().clusterJob: {running, kind, progress, stage, error}.
   nlohmann::json job() const;
   // state().layout: {method, shown, features, seed, running, progress, stage, cancelled, computed,
-  // seconds, wallSeconds, longestStepMs, preservation (once the drawn UMAP map has it)}.
+  // longestStepMs, and features, seed, seconds, wallSeconds of the UMAP map drawn or being laid out}.
   nlohmann::json layout_json() const;
   // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's own coordinates in catalogue
   // order, each float as its shortest decimal (as hfrec layout prints them).
