@@ -269,6 +269,11 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
       if (!known)
         reject(key, v, "is not a view (results, clusters)", "unknown view " + quoted(v) + " (results, clusters)");
       else link.view = v;
+    } else if (key == "layout") {
+      bool known = false;
+      for (const char* name : kLayouts) known = known || v == name;
+      if (!known) reject(key, v, "is not a map layout (umap, pca)", "unknown map layout " + quoted(v) + " (umap, pca)");
+      else link.layout = v;
     } else if (key == "algo") {
       ClusterAlgo a;
       if (!parse_algo(v, a))
@@ -381,6 +386,7 @@ std::string format_share_link(const ShareLink& l, std::vector<std::string>* left
   if (l.zoom) add("zoom", format_number(*l.zoom));
   if (l.cx) add("cx", format_number(*l.cx));
   if (l.cy) add("cy", format_number(*l.cy));
+  if (!l.layout.empty()) add("layout", l.layout);
   if (!l.source.empty()) {
     if (l.source.size() <= 4096 && !has_control(l.source)) add("src", l.source, true);
     else omit("src");

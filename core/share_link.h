@@ -25,7 +25,7 @@ struct ShareLink {
   std::vector<std::string> tasks, libraries, model_types;  // filters
   std::string compare;                                     // a second method, shown side by side
   std::string view;                                        // the tab: "results" or "clusters"
-  // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy).
+  // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy, layout).
   std::string algo;                // "kmeans", "ward" or "dbscan"
   std::string features;            // "attributes", "soup" or "tfidf"
   std::optional<int> cluster_k;    // ck: k-means k or Ward cut, 1..100000
@@ -36,6 +36,7 @@ struct ShareLink {
   std::optional<int> focus;        // the cluster shown alone (-1: noise), -1..100000
   std::optional<double> zoom;      // map zoom, [0.25, 100000]
   std::optional<double> cx, cy;    // map centre in the map's unit square, [-10, 11]
+  std::string layout;              // the map's layout: "umap" or "pca" (kLayouts); "" not in the link
   // Keys this version does not know, kept in order so newer links survive a round trip.
   std::vector<std::pair<std::string, std::string>> extra;
 };
@@ -47,6 +48,9 @@ struct ShareLinkLimits {
 
 // Views a link may name.
 inline constexpr const char* kViews[] = {"results", "clusters"};
+// Map layouts a link (and set()) may name: UMAP over the kNN graph (core/layout.h), the default,
+// and the clustering's PCA map (core/projection.h).
+inline constexpr const char* kLayouts[] = {"umap", "pca"};
 
 // One parameter a link carried that parse_share_link_parts left out, and why.
 struct LinkProblem {

@@ -39,6 +39,7 @@ constexpr ParamSpec kParams[] = {
     {Param::cx, "cx", "map.cx", "", ParamType::number, -10, 11},
     {Param::cy, "cy", "map.cy", "", ParamType::number, -10, 11},
     {Param::size_by_downloads, "", "map.sizeByDownloads", "", ParamType::flag},
+    {Param::layout, "layout", "layout", "", ParamType::name},
     {Param::source, "src", "", "--catalogue", ParamType::text, 0, 0, false, 0, 8192},
     {Param::catalogue, "cat", "", "", ParamType::text, 0, 0, false, 0, 256},
     {Param::rows, "rows", "", "", ParamType::integer, 0, kU64Max, false, 0, 0, "row count"},

@@ -37,7 +37,8 @@ enum class Param {
   zoom,
   cx,
   cy,
-  size_by_downloads,  // the map
+  size_by_downloads,
+  layout,  // the map
   source,
   catalogue,
   rows,  // the catalogue

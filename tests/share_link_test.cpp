@@ -177,10 +177,11 @@ TEST(ShareLink, ClusterViewRoundTrip) {
   l.zoom = 3.5;
   l.cx = 0.1;
   l.cy = 0.625;
+  l.layout = "pca";
   std::string h = format_share_link(l);
   EXPECT_EQ(h,
             "#view=clusters&algo=dbscan&features=tfidf&ck=12&eps=0.35&min_samples=4&seed=7&cut=1.25&focus=-1"
-            "&zoom=3.5&cx=0.1&cy=0.625");
+            "&zoom=3.5&cx=0.1&cy=0.625&layout=pca");
   auto p = parse_share_link(h, kOrigin);
   ASSERT_TRUE(p.ok()) << p.error();
   const ShareLink& r = p.value();
@@ -195,6 +196,7 @@ TEST(ShareLink, ClusterViewRoundTrip) {
   EXPECT_EQ(r.zoom, 3.5);
   EXPECT_EQ(r.cx, 0.1);
   EXPECT_EQ(r.cy, 0.625);
+  EXPECT_EQ(r.layout, "pca");
   EXPECT_TRUE(r.extra.empty());
   EXPECT_EQ(format_share_link(r), h);
   // Doubles survive exactly.
@@ -220,6 +222,10 @@ TEST(ShareLink, ClusterViewErrors) {
   EXPECT_EQ(err("#cx=inf"), "parameter 'cx': must be a number from -10 to 11, got 'inf'");
   EXPECT_EQ(err("#focus=-2"), "parameter 'focus': must be a cluster from -1 to 100000, got '-2'");
   EXPECT_EQ(err("#seed=-3"), "parameter 'seed': must be a non-negative integer, got '-3'");
+  EXPECT_EQ(err("#layout=tsne"), "parameter 'layout': unknown map layout 'tsne' (umap, pca)");
+  EXPECT_EQ(err("#layout=UMAP"), "parameter 'layout': unknown map layout 'UMAP' (umap, pca)");
+  EXPECT_EQ(err("#layout="), "parameter 'layout': unknown map layout '' (umap, pca)");
+  EXPECT_EQ(parse_share_link("#layout=umap", kOrigin).value().layout, "umap");
   EXPECT_EQ(err("#view=clusters&algo=ward&ck=5&cut=0&zoom=0.25&cx=-10&cy=11&seed=18446744073709551615"), "ok");
 }
 

@@ -220,6 +220,8 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_cancel_job() {
   return ret(controller().cancel_job());
 }
 EMSCRIPTEN_KEEPALIVE const char* hfrec_map_point(const char* id) { return ret(controller().map_point(str(id))); }
+// {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's coordinates by catalogue row.
+EMSCRIPTEN_KEEPALIVE const char* hfrec_map_points() { return ret(controller().map_points()); }
 
 // {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
 // A link with a bad parameter elsewhere still names its source (apply_link reports the rest).

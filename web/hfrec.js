@@ -551,7 +551,8 @@
     cluster: (params) => startJob(params, false),
     // The k-means elbow for k = 2..12 ({features}); resolves {ok, elbow: [{k, inertia, ...}]}.
     elbow: (params) => startJob(params, true),
-    // Cancels the clustering or elbow in progress (its promise resolves with an error).
+    // Cancels the clustering or elbow in progress (its promise resolves with an error) and the map's
+    // UMAP layout in progress (the map drawn stays).
     cancel: () => {
       const r = callJson(() => mod._hfrec_cancel_job());
       requestFrame();
@@ -568,6 +569,10 @@
       }
       return r;
     },
+    // The cluster map's own coordinates as drawn, in catalogue order: {ok, method: 'umap'|'pca',
+    // features, seed, points: [[x, y], ...]} (UMAP's are hfrec layout's numbers for the same
+    // catalogue, features and seed), or {ok: false, error} before a clustering.
+    mapPoints: () => callJson(() => mod._hfrec_map_points()),
   };
   Object.freeze(api);
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });

@@ -145,6 +145,22 @@ struct PointInfo {
   int label = 0;
 };
 
+// The map's layout as published by the ClusterController: which map is drawn and the UMAP layout
+// job (core/layout.h) that runs beside the clustering, in its own slices.
+struct MapLayoutState {
+  std::string shown;           // the map drawn: "pca" (the clustering's) or "umap"; "" before a clustering
+  std::string features;        // of the UMAP map drawn (or being laid out)
+  uint64_t seed = 0;           // likewise
+  bool running = false;        // a UMAP layout is being computed
+  float progress = 0;          // of the running layout, 0..1
+  std::string stage;           // "layout: epoch 12/200"
+  bool cancelled = false;      // the last layout was cancelled: the map stays as it was
+  double seconds = 0;          // the drawn UMAP map's compute time (its steps alone)
+  double wall_seconds = 0;     // from its start to the map, as waited (frames drawn between steps)
+  double longest_step_ms = 0;  // the longest step of the last layout (the frame budget check)
+  int computed = 0;            // layouts computed since the catalogue was loaded (a cache hit adds none)
+};
+
 // The clustering as published by the ClusterController, plus a uniform grid over the map for
 // culling and hit tests (rows sorted by cell, most downloaded first within a cell).
 struct ClusterState {
@@ -173,6 +189,8 @@ struct ClusterState {
   // The map: per catalogue row, its position in the unit square (y up) and a uniform grid over
   // the points (core/map_grid.h: culling, level of detail, the nearest point), label, size factor.
   MapGrid map_grid;
+  std::vector<float> map_xy;  // the drawn map's own coordinates, 2 per row (before fitting to the square)
+  MapLayoutState layout;
   std::vector<int32_t> labels;
   std::vector<float> size;                        // by downloads: 0.6 .. 2.6
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
@@ -228,6 +246,8 @@ struct ViewParams {
   std::optional<int> focus;  // the cluster to show alone (a label, kFocusNoise, kFocusNone); unset: as is
   MapView map;
   bool size_by_downloads = false;
+  std::string layout = "umap";  // the map's layout: "umap" or "pca" (core/share_link.h's kLayouts)
+  bool run_layout = false;      // lay out again a UMAP map whose layout was cancelled
 };
 
 // What the UI asks for. Compute intents go to the Controller, browser ones to the Platform.
@@ -258,6 +278,8 @@ struct Intent {
     recut,          // number: Ward cut height
     run_elbow,      // k-means elbow for k = 2..12 on the draft's features
     map_moved,      // the map's view changed (share link)
+    set_layout,     // text: "umap" or "pca"
+    cancel_layout,  // the UMAP layout in progress (the map stays as it is)
   };
   Kind kind;
   std::string text;
@@ -322,6 +344,7 @@ struct AppState {
   ClusterParams cluster_draft;  // the controls' values
   MapView map;
   bool size_by_downloads = false;
+  std::string map_layout = "umap";  // the map's layout asked for: "umap" or "pca" (ViewParams::layout)
   // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
   float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
   float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1

@@ -1,15 +1,19 @@
 // The cluster view's controller: clustering and elbow jobs in slices, their results published into
-// AppState::clusters (map grid, dendrogram, cluster list), focus, recuts and the share link's part.
+// AppState::clusters (map grid, dendrogram, cluster list), the map's UMAP layout in slices with its
+// cache, focus, recuts and the share link's part.
 //
 // Index of this file:
 // [SECTION] Parameters from JSON
 // [SECTION] ClusterController::Impl: jobs and publishing a result
+// [SECTION] ClusterController::Impl: the map's layout
 // [SECTION] ClusterController
 #include "app/cluster_controller.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -17,6 +21,8 @@
 #include "core/clustering.h"
 #include "core/dendrogram.h"
 #include "core/focus.h"
+#include "core/knn_graph.h"
+#include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
@@ -33,6 +39,47 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 constexpr size_t kDendroLeaves = 30;  // leaves of the drawn (truncated) dendrogram
 
 json nan_to_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+// A float as the shortest decimal that reads back as the same float ("0.1", not 0.10000000149),
+// as hfrec layout prints its points (std::to_chars there; Emscripten 3.1.6's libc++ has no float
+// to_chars). The fewest digits p whose correctly rounded "%.{p}g" reads back as x: if any p-digit
+// decimal does, the nearest one does, which is the one to_chars picks.
+double shortest(float x) {
+  if (!std::isfinite(x)) return x;
+  char buf[40];
+  for (int p = 1; p <= 9; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(x));
+    if (std::strtof(buf, nullptr) == x) break;
+  }
+  return std::strtod(buf, nullptr);
+}
+
+constexpr size_t kLayoutCache = 6;  // UMAP maps kept per catalogue (two floats a row each)
+
+// What a UMAP map is laid out from: the clustering's feature space and seed (and the catalogue,
+// whose change empties the cache).
+struct LayoutKey {
+  std::string features;
+  uint64_t seed = 0;
+  bool operator==(const LayoutKey&) const = default;
+};
+
+// A UMAP map computed for a key.
+struct CachedLayout {
+  LayoutKey key;
+  std::vector<float> xy;
+  double seconds = 0, wall_seconds = 0;
+};
+
+// The layout in progress: the space is built in the first step, the run needs it to stay put.
+struct LayoutJob {
+  LayoutKey key;
+  SimilaritySpace space;
+  std::unique_ptr<LayoutRun> run;
+  std::optional<Projection> map;  // taken; drawn in the next step
+  double seconds = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
 
 }  // namespace
 
@@ -155,7 +202,6 @@ struct ClusterController::Impl {
   void install(ClusterResult r) {
     ClusterState& c = s.clusters;
     const Catalogue& cat = index->catalogue();
-    const size_t n = cat.size();
     c.has_result = true;
     c.error.clear();
     c.params = job_params;
@@ -195,8 +241,7 @@ struct ClusterController::Impl {
 
     // The map in the unit square with its grid (rows within a cell most downloaded first: the
     // coarse LOD draws the first few of each cell), and point sizes by downloads.
-    auto grid = build_map_grid(normalize_map(r.map.xy, n), cat.downloads);
-    if (grid.ok()) c.map_grid = std::move(grid).value();
+    show_map(r.map.xy, "pca");
     c.size = map_point_sizes(cat.downloads);
     const Catalogue* catp = &cat;
     const std::vector<int32_t>* labels = &c.labels;
@@ -217,6 +262,7 @@ struct ClusterController::Impl {
       if (f < static_cast<int>(c.clusters.size()) && (f >= 0 || c.noise > 0)) c.focus = f;
     }
     pending_focus.reset();
+    sync_layout(false);
   }
 
   std::optional<int> pending_focus;
@@ -244,6 +290,12 @@ struct ClusterController::Impl {
   }
 
   bool tick(double budget_ms) {
+    if (!job && !elbow && layout_job) return step_layout(budget_ms);
+    // A clustering's last step may start its map's layout: work remains then.
+    return tick_job(budget_ms) || layout_job != nullptr;
+  }
+
+  bool tick_job(double budget_ms) {
     if (job)
       return step_job(
           job, budget_ms, [](const auto&) {},
@@ -290,6 +342,135 @@ struct ClusterController::Impl {
     }
     after();
     return false;
+  }
+
+  //---------------------------------------------------------------------------
+  // [SECTION] ClusterController::Impl: the map's layout
+  //---------------------------------------------------------------------------
+
+  std::unique_ptr<LayoutJob> layout_job;
+  std::vector<CachedLayout> layout_cache;     // most recently used last
+  std::optional<LayoutKey> layout_cancelled;  // not laid out again until asked (set_layout(true))
+
+  // Draws this map: its own coordinates, fitted to the unit square with the grid over them.
+  void show_map(const std::vector<float>& xy, const char* method) {
+    ClusterState& c = s.clusters;
+    const Catalogue& cat = index->catalogue();
+    auto grid = build_map_grid(normalize_map(xy, cat.size()), cat.downloads);
+    if (grid.ok()) c.map_grid = std::move(grid).value();
+    c.map_xy = xy;
+    c.layout.shown = method;
+  }
+
+  void show_cached(const CachedLayout& m) {
+    ClusterState& c = s.clusters;
+    show_map(m.xy, "umap");
+    c.layout.features = m.key.features;
+    c.layout.seed = m.key.seed;
+    c.layout.seconds = m.seconds;
+    c.layout.wall_seconds = m.wall_seconds;
+  }
+
+  void drop_layout() {
+    layout_job.reset();
+    MapLayoutState& l = s.clusters.layout;
+    l.running = false;
+    l.progress = 0;
+    l.stage.clear();
+  }
+
+  // The map the result and AppState::map_layout ask for: PCA, a cached UMAP map, or a layout
+  // started (the map drawn stays until it arrives).
+  void sync_layout(bool retry) {
+    ClusterState& c = s.clusters;
+    if (!index || !result) return;
+    if (s.map_layout != "umap") {
+      drop_layout();
+      if (c.layout.shown != "pca") show_map(result->map.xy, "pca");
+      return;
+    }
+    const LayoutKey key{c.params.features, c.params.seed};
+    if (retry && layout_cancelled == key) layout_cancelled.reset();
+    for (size_t i = 0; i < layout_cache.size(); ++i)
+      if (layout_cache[i].key == key) {
+        std::rotate(layout_cache.begin() + static_cast<std::ptrdiff_t>(i),
+                    layout_cache.begin() + static_cast<std::ptrdiff_t>(i) + 1, layout_cache.end());
+        drop_layout();
+        show_cached(layout_cache.back());
+        return;
+      }
+    if (layout_job && layout_job->key == key) return;  // on its way
+    drop_layout();
+    if (layout_cancelled == key) return;
+    layout_job = std::make_unique<LayoutJob>();
+    layout_job->key = key;
+    c.layout.running = true;
+    c.layout.cancelled = false;
+    c.layout.progress = 0;
+    c.layout.stage = "layout: starting";
+    c.layout.longest_step_ms = 0;
+    c.layout.features = key.features;
+    c.layout.seed = key.seed;
+  }
+
+  // One step of the layout: the space (first step), the run's slices, then (its own step) the
+  // finished map cached and drawn if the view still asks for it.
+  // - No preservation (core/layout.h): it is one unsliced call of 40-50 ms natively on the 10k
+  //   (about twice that in WebAssembly), over a step's budget; hfrec layout prints it.
+  bool step_layout(double budget_ms) {
+    MapLayoutState& l = s.clusters.layout;
+    LayoutJob& j = *layout_job;
+    const auto t0 = std::chrono::steady_clock::now();
+    bool finished = false;
+    if (!j.run) {
+      MapSpace space = MapSpace::attributes;
+      parse_map_space(j.key.features, space);
+      j.space = make_similarity_space(*index, space);
+      j.run = std::make_unique<LayoutRun>(j.space, LayoutParams{.seed = j.key.seed});
+    } else if (!j.map) {
+      if (j.run->step(SliceTimer(budget_ms))) j.map = j.run->take();
+      l.stage = j.run->stage();
+      l.progress = static_cast<float>(j.map ? 0.99 : 0.99 * j.run->progress());
+    } else {
+      finished = true;
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (finished) {
+      CachedLayout m{j.key, std::move(j.map->xy), 0, 0};
+      j.seconds += ms / 1000;
+      m.seconds = j.seconds;
+      m.wall_seconds =
+          std::max(m.seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count());
+      l.longest_step_ms = std::max(l.longest_step_ms, ms);
+      ++l.computed;
+      drop_layout();
+      if (layout_cache.size() >= kLayoutCache) layout_cache.erase(layout_cache.begin());
+      layout_cache.push_back(std::move(m));
+      sync_layout(false);  // draws it if the result and the view still want it
+      notify();
+      return layout_job != nullptr;
+    }
+    j.seconds += ms / 1000;
+    l.longest_step_ms = std::max(l.longest_step_ms, ms);
+    return true;
+  }
+
+  json layout_json() const {
+    const ClusterState& c = s.clusters;
+    const MapLayoutState& l = c.layout;
+    json o{{"method", s.map_layout}, {"shown", l.shown},
+           {"running", l.running},   {"progress", l.progress},
+           {"stage", l.stage},       {"cancelled", l.cancelled},
+           {"computed", l.computed}, {"longestStepMs", l.longest_step_ms}};
+    if (l.shown == "umap" || l.running) {
+      o["features"] = l.features;
+      o["seed"] = l.seed;
+    }
+    if (l.shown == "umap") {
+      o["seconds"] = l.seconds;
+      o["wallSeconds"] = l.wall_seconds;
+    }
+    return o;
   }
 
   void copy_elbow(const std::vector<ElbowRow>& rows) {
@@ -359,6 +540,9 @@ void ClusterController::on_change(std::function<void()> fn) { impl_->changed = s
 void ClusterController::reset(const Index* index) {
   auto& d = *impl_;
   d.drop_jobs("the catalogue changed");
+  d.layout_job.reset();  // it holds the old Index's space
+  d.layout_cache.clear();
+  d.layout_cancelled.reset();
   d.result.reset();
   ClusterState fresh;
   fresh.elbow.clear();
@@ -458,6 +642,23 @@ void ClusterController::focus(int label) {
   d.notify();
 }
 
+void ClusterController::set_layout(bool retry) {
+  auto& d = *impl_;
+  if (retry) d.s.clusters.layout.cancelled = false;
+  d.sync_layout(retry);
+}
+
+void ClusterController::cancel_layout() {
+  auto& d = *impl_;
+  if (!d.layout_job) return;
+  d.layout_cancelled = d.layout_job->key;
+  d.drop_layout();
+  d.s.clusters.layout.cancelled = true;
+  d.platform.state_changed();
+}
+
+bool ClusterController::layout_running() const { return impl_->layout_job != nullptr; }
+
 bool ClusterController::running() const { return impl_->job || impl_->elbow; }
 bool ClusterController::has_result() const { return impl_->s.clusters.has_result; }
 
@@ -497,6 +698,25 @@ bool ClusterController::allowed(uint32_t row) const {
 
 json ClusterController::summary() const { return impl_->summary(); }
 
+json ClusterController::layout_json() const { return impl_->layout_json(); }
+
+std::string ClusterController::points_json() const {
+  const auto& d = *impl_;
+  const ClusterState& c = d.s.clusters;
+  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
+  const size_t n = d.index->catalogue().size();
+  if (c.map_xy.size() != 2 * n) return dump(json{{"ok", false}, {"error", "the map has no point per row"}});
+  json pts = json::array();
+  for (size_t r = 0; r < n; ++r) pts.push_back({shortest(c.map_xy[2 * r]), shortest(c.map_xy[2 * r + 1])});
+  json o{{"ok", true}, {"method", c.layout.shown}, {"features", c.params.features}, {"seed", c.params.seed}};
+  if (c.layout.shown == "umap") {
+    o["features"] = c.layout.features;
+    o["seed"] = c.layout.seed;
+  }
+  o["points"] = std::move(pts);
+  return dump(o);
+}
+
 json ClusterController::job() const {
   const ClusterState& c = impl_->s.clusters;
   return json{{"running", c.running}, {"kind", c.job_kind}, {"progress", c.progress},
@@ -525,6 +745,7 @@ void ClusterController::to_link(ShareLink& l) const {
     l.cx = s.map.cx;
     l.cy = s.map.cy;
   }
+  if (s.map_layout != "umap") l.layout = s.map_layout;  // UMAP, the default, goes unsaid
 }
 
 std::string ClusterController::point_json(std::string_view model_id) const {

@@ -1,6 +1,7 @@
 // The cluster view's logic: runs core/clustering.h's jobs in slices (ClusterJob, ElbowJob), recuts
-// Ward, keeps the focused cluster, and publishes AppState::clusters (map grid, cluster list,
-// dendrogram, elbow) for cluster_view.cpp to draw. Pure C++, like controller.h.
+// Ward, keeps the focused cluster, lays out the map (core/layout.h's UMAP, in slices beside the
+// clustering, cached per feature space and seed), and publishes AppState::clusters (map grid,
+// cluster list, dendrogram, elbow) for cluster_view.cpp to draw. Pure C++, like controller.h.
 #pragma once
 #include <functional>
 #include <memory>
@@ -45,11 +46,20 @@ class ClusterController {
   // The focus a link asked for: now, or when the running job's result arrives.
   void set_pending_focus(int label);
 
+  // The map's layout changed (AppState::map_layout): shows the PCA map, or the cached UMAP map of
+  // the result's (features, seed), or starts laying it out (the map drawn stays until it arrives).
+  // retry: also after that layout was cancelled (otherwise a cancelled layout waits to be asked).
+  void set_layout(bool retry);
+  // Stops the UMAP layout in progress now; the map drawn stays.
+  void cancel_layout();
+  bool layout_running() const;
+
+  // A clustering or elbow job is running (the layout is not counted: layout_running()).
   bool running() const;
   // The clustering's estimated native running time (core's estimate_cluster_seconds).
   double estimate_seconds(const ClusterParams& p) const;
   bool has_result() const;
-  // Does up to budget_ms of the job; true while work remains.
+  // Does up to budget_ms of the job (else of the layout); true while work remains.
   bool tick(double budget_ms);
 
   // The query and its recommendations, highlighted on the map.
@@ -62,6 +72,12 @@ class ClusterController {
   nlohmann::json summary() const;
   // state().clusterJob: {running, kind, progress, stage, error}.
   nlohmann::json job() const;
+  // state().layout: {method, shown, features, seed, running, progress, stage, cancelled, computed,
+  // longestStepMs, and features, seed, seconds, wallSeconds of the UMAP map drawn or being laid out}.
+  nlohmann::json layout_json() const;
+  // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's own coordinates in catalogue
+  // order, each float as its shortest decimal (as hfrec layout prints them).
+  std::string points_json() const;
   // The cluster view's part of the share link.
   void to_link(ShareLink& link) const;
   // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).

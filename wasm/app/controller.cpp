@@ -249,7 +249,8 @@ void Controller::report_error(std::string message) {
 }
 
 bool Controller::has_work() const {
-  return impl_->load != nullptr || impl_->hybrid_build != nullptr || impl_->clusters.running();
+  return impl_->load != nullptr || impl_->hybrid_build != nullptr || impl_->clusters.running() ||
+         impl_->clusters.layout_running();
 }
 
 bool Controller::tick(double budget_ms) {
@@ -346,6 +347,14 @@ void Controller::apply(const Intent& in) {
       break;
     }
     case Intent::cancel_job: d.clusters.cancel(); break;
+    case Intent::cancel_layout: d.clusters.cancel_layout(); break;
+    case Intent::set_layout: {
+      ViewParams v = d.view_params();
+      v.layout = in.text;
+      v.run_layout = true;
+      if (d.apply_view(v).ok()) d.publish_url(false);
+      break;
+    }
     case Intent::focus_cluster: {
       ViewParams v = d.view_params();
       v.focus = in.value;
@@ -436,11 +445,14 @@ std::string Controller::elbow(std::string_view text, int job_id) {
 }
 
 std::string Controller::cancel_job() {
-  bool running = impl_->clusters.running();
+  bool running = impl_->clusters.running() || impl_->clusters.layout_running();
   impl_->clusters.cancel();
+  impl_->clusters.cancel_layout();
   return dump(json{{"ok", true}, {"cancelled", running}});
 }
 
 std::string Controller::map_point(std::string_view model_id) const { return impl_->clusters.point_json(model_id); }
+
+std::string Controller::map_points() const { return impl_->clusters.points_json(); }
 
 }  // namespace hfrec::app

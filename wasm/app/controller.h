@@ -67,10 +67,12 @@ class Controller {
   std::string cluster(std::string_view json, int job_id);
   // Starts the k-means elbow (k = 2..12) on {features}; reported like cluster().
   std::string elbow(std::string_view json, int job_id);
-  // Cancels the clustering or elbow in progress.
+  // Cancels the clustering or elbow in progress, and the map's layout (the map drawn stays).
   std::string cancel_job();
   // Where a model's point was drawn on the map in the last frame: {ok, x, y, visible, row, label}.
   std::string map_point(std::string_view model_id) const;
+  // The drawn map's own coordinates in catalogue order: {ok, method, features, seed, points}.
+  std::string map_points() const;
 
  private:
   struct Impl;

@@ -119,6 +119,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     if (l.seed) p.seed = *l.seed;
     p.cut = l.cut ? *l.cut : -1;
     v.map = MapView{l.cx.value_or(0.5), l.cy.value_or(0.5), l.zoom.value_or(1)};
+    v.layout = l.layout.empty() ? "umap" : l.layout;  // a link without the key: the default
     const bool same = s.clusters.has_result && s.clusters.params == p;
     v.run_cluster = !l.algo.empty() && d.index && !same && !d.held_back(p);
     v.focus = l.focus.value_or(kFocusNone);

@@ -30,7 +30,7 @@ Status read_method(const json& v, std::string_view key, std::optional<Method>& o
   return Status::Ok();
 }
 
-// Reads set()'s {method, compare, k, view, filters, cluster, map} over v; on an error v may be
+// Reads set()'s {method, compare, k, view, filters, cluster, map, layout} over v; on an error v may be
 // partly written (the caller drops it).
 Status read_view_json(const json& j, ViewParams& v) {
   if (j.contains("method")) {
@@ -97,6 +97,14 @@ Status read_view_json(const json& j, ViewParams& v) {
       if (!m["sizeByDownloads"].is_boolean()) return Status::Fail("map.sizeByDownloads: must be true or false");
       v.size_by_downloads = m["sizeByDownloads"].get<bool>();
     }
+  }
+  if (j.contains("layout")) {
+    const json& l = j["layout"];
+    bool known = false;
+    for (const char* name : kLayouts) known = known || (l.is_string() && l.get<std::string>() == name);
+    if (!known) return Status::Fail("layout: unknown map layout " + dump(l) + " (umap, pca)");
+    v.layout = l.get<std::string>();
+    v.run_layout = true;
   }
   return Status::Ok();
 }
@@ -331,6 +339,7 @@ ViewParams Controller::Impl::view_params() const {
   v.cluster = s.cluster_draft;
   v.map = s.map;
   v.size_by_downloads = s.size_by_downloads;
+  v.layout = s.map_layout;
   return v;
 }
 
@@ -338,6 +347,8 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
   // Checks first: a view that cannot be applied changes nothing.
   if (!in_range(param_spec(Param::k), static_cast<int64_t>(v.k)))
     return Status::Fail("k: must be " + describe_range(param_spec(Param::k)) + ", got " + std::to_string(v.k));
+  if (std::none_of(std::begin(kLayouts), std::end(kLayouts), [&](const char* l) { return v.layout == l; }))
+    return Status::Fail("layout: unknown map layout '" + v.layout + "' (umap, pca)");
   if (v.run_cluster) {
     if (!index) return Status::Fail("cluster: no catalogue is loaded");
     // Starting is the last check: it fails before touching anything, and nothing below can fail.
@@ -356,6 +367,8 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
   s.view = v.view;
   s.map = v.map;
   s.size_by_downloads = v.size_by_downloads;
+  const bool layout_change = s.map_layout != v.layout;
+  s.map_layout = v.layout;
   filters = v.filters;
   sync_filter_flags();
   if (!v.run_cluster) {
@@ -363,6 +376,8 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
     s.cluster_draft = v.cluster;
     ensure_clustering();
   }
+  // A clustering being started lays out its own map when its result arrives.
+  if ((layout_change || v.run_layout) && !v.run_cluster) clusters.set_layout(v.run_layout);
   if (v.focus) clusters.set_pending_focus(*v.focus);  // a change recomputes the lists (on_change)
   s.can_back = history_pos > 0;
   s.can_forward = history_pos + 1 < static_cast<int>(history.size());
@@ -451,6 +466,7 @@ std::string Controller::state_json() const {
   j["clusterHeld"] = s.clusters.held;  // a clustering held back for Run (too long to start by itself), or ""
   j["clusterJob"] = d.clusters.job();
   j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
+  j["layout"] = d.clusters.layout_json();
   return dump(j);
 }
 

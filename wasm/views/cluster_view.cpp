@@ -169,6 +169,42 @@ void draw_controls(AppState& s) {
   tooltip("Cluster the whole catalogue with these settings");
   flow(ImGui::GetFrameHeight() + label_w("Size by downloads"));
   ImGui::Checkbox("Size by downloads", &s.size_by_downloads);
+  // The map's layout: UMAP keeps neighbours together, PCA shows the two directions of most spread.
+  auto layout_label = [](std::string_view l) { return l == "pca" ? "PCA" : "UMAP (neighbours)"; };
+  auto layout_help = [](std::string_view l) -> const char* {
+    if (l == "pca")
+      return "PCA: the plane of the two directions along which the models differ most (quick; near "
+             "neighbours may land far apart).";
+    return "UMAP: models placed so that each one's nearest neighbours (by the features' similarity) stay "
+           "near it on the map (laid out beside the clustering; the PCA map shows meanwhile).";
+  };
+  const float layout_w = label_w("UMAP (neighbours)") + ImGui::GetFrameHeight() + 8;
+  flow(label_w("Map") + layout_w);
+  ImGui::TextUnformatted("Map");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(layout_w);
+  if (ImGui::BeginCombo("##layout", layout_label(s.map_layout))) {
+    for (const char* l : {"umap", "pca"}) {
+      if (ImGui::Selectable(layout_label(l), s.map_layout == l) && (s.map_layout != l || c.layout.cancelled))
+        emit(s, Intent::set_layout, l);
+      tooltip(layout_help(l));
+    }
+    ImGui::EndCombo();
+  } else {
+    tooltip(std::string("How the map places the models. ") + layout_help(s.map_layout));
+  }
+  const MapLayoutState& lay = c.layout;
+  if (lay.running && !c.running) {
+    float w = ImGui::GetContentRegionAvail().x - 130;
+    std::string label = "Map (UMAP, " + lay.features + "): " + lay.stage;
+    ImGui::ProgressBar(lay.progress, ImVec2(w, 0), label.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel layout", ImVec2(-1, 0))) emit(s, Intent::cancel_layout);
+    tooltip("Stop laying out the UMAP map; the map drawn now stays");
+  } else if (lay.cancelled && s.map_layout == "umap" && lay.shown != "umap" && c.has_result) {
+    ImGui::AlignTextToFramePadding();
+    muted("UMAP layout cancelled: the PCA map is shown. Choose UMAP again to lay it out.");
+  }
 
   if (c.running) {
     float w = ImGui::GetContentRegionAvail().x - 90;
@@ -185,6 +221,8 @@ void draw_controls(AppState& s) {
                        std::to_string(c.clusters.size()) + (c.clusters.size() == 1 ? " cluster" : " clusters");
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
     line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.wall_seconds);
+    if (lay.shown == "umap") line += "  ·  map: UMAP" + fmt(" (%.2f s)", lay.wall_seconds);
+    else if (lay.shown == "pca") line += "  ·  map: PCA";
     ImGui::AlignTextToFramePadding();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", line.c_str());  // wrapped, never cut, on narrow screens
