@@ -35,8 +35,10 @@ export async function needs(t) {
 }
 
 // Launches Chromium with the extension; routes https://huggingface.co/** to the fixtures (the page
-// named by `pages[pathname]`, else the model page) and /api/ to the mock Hub. Resolves
-// {context, sw, extensionId, pages, errors, close}.
+// named by `pages[pathname]`, else the model page) and the pages' own /api/ requests to the mock
+// Hub. Playwright does not route the offscreen document's requests (checked: they went to the
+// network), so the extension is pointed at the mock by its test-only `hubOrigin` setting.
+// Resolves {context, sw, extensionId, pages, errors, watch, close}.
 export async function launch(hub, { settings = {} } = {}) {
   const { chromium } = await import('playwright-core');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hfrec-ext-'));
