@@ -118,12 +118,28 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
     await other.close();
 
-    // The options page shows the cache.
+    // The options page: the cache's size, Refresh now (a new fetch), the method (the next panel
+    // uses it), Clear.
     const opts = await env.context.newPage();
     await opts.goto(`chrome-extension://${env.extensionId}/options.html`);
     await opts.waitForFunction(() => document.getElementById('rows').textContent !== '–');
     assert.equal(await opts.textContent('#rows'), n.toLocaleString('en-US'));
     assert.equal(await opts.inputValue('#method'), 'hybrid');
+    const lists = () => hub.requests.filter((r) => r.path === '/api/models' && !r.query.cursor).length;
+    const before = lists();
+    await opts.click('#refresh');
+    await opts.waitForFunction(() => /^Fetched /.test(document.getElementById('status').textContent));
+    assert.equal(await opts.textContent('#status'), `Fetched ${n.toLocaleString('en-US')} models.`);
+    assert.equal(lists(), before + 1);
+    await opts.selectOption('#method', 'cosine');
+    await opts.click('button[type="submit"]');
+    await opts.waitForFunction(() => document.getElementById('status').textContent === 'Saved.');
+    await page.goto(`https://huggingface.co/${a.id}`);
+    assert.deepEqual(await panelIds(page, a.id), cliIds(file, a.id, 'cosine'));
+    assert.match(await page.getAttribute('.hfrec-ext-open', 'href'), /&method=cosine&k=10$/);
+    await opts.click('#clear');
+    await opts.waitForFunction(() => document.getElementById('rows').textContent === 'nothing cached');
+    assert.equal((await optionsOp(env, 'cachedText')).ok, false);
     await opts.close();
 
     assert.deepEqual(env.errors, []);

@@ -36,7 +36,18 @@ async function ensureOffscreen() {
 export function start(handle) {
   const engine = handle
     ? (msg) => handle(msg)
-    : async (msg) => { await ensureOffscreen(); return chrome.runtime.sendMessage({ ...msg, target: 'offscreen' }); };
+    : async (msg) => {
+      // A document just created may not have registered its listener yet: ask again, a few times.
+      for (let attempt = 1; ; attempt++) {
+        await ensureOffscreen();
+        try {
+          return await chrome.runtime.sendMessage({ ...msg, target: 'offscreen' });
+        } catch (e) {
+          if (attempt >= 5 || !/Receiving end does not exist/i.test(String(e && e.message))) throw e;
+          await new Promise((res) => setTimeout(res, 50 * attempt));
+        }
+      }
+    };
   const call = async (op, extra = {}) => {
     const s = await settings();
     return { settings: s, answer: await engine({ op, settings: s, ...extra }) };
