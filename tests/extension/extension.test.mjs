@@ -98,6 +98,13 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
       assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
     } else t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
 
+    // A model at /<name> (no owner), as the Hub's oldest models are.
+    const bare = byDownloads.slice(0, n).find((m) => !m.id.includes('/'));
+    if (bare) {
+      await page.goto(`https://huggingface.co/${bare.id}`);
+      assert.deepEqual(await panelIds(page, bare.id), cliIds(file, bare.id));
+    } else t.diagnostic('no cached model without an owner: /<name> not checked');
+
     // A page whose DOM changed shape: no panel (and no query); after it navigates in-page to a
     // page with a model card, the panel appears for that model only.
     env.pages[`/${c.id}`] = 'changed';
