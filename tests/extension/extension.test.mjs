@@ -44,6 +44,10 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     env.watch(page);
     await page.addInitScript(recorder);
 
+    // The daily refresh is scheduled.
+    const alarm = await env.sw.evaluate(() => chrome.alarms.get('hfrec-refresh'));
+    assert.equal(alarm?.periodInMinutes, 24 * 60);
+
     // The first visit fetches the catalogue from the (mock) Hub and caches it.
     await page.goto(`https://huggingface.co/${a.id}`);
     const got = await panelIds(page, a.id);
