@@ -73,14 +73,14 @@
     return box;
   }
 
-  let state = { id: '', result: null, pending: false };
+  let state = { id: '', result: null, pending: false, inserts: 0 };
   const panels = () => document.querySelectorAll(`.${PANEL}`);
 
   function check() {
     try {
       const id = modelId(location.pathname);
       if (id !== state.id) {
-        state = { id, result: null, pending: false };
+        state = { id, result: null, pending: false, inserts: 0 };
         for (const p of panels()) p.remove();
       }
       if (!id) return;
@@ -90,6 +90,8 @@
         if (state.result.notModel) return;
         const p = document.querySelector(`.${PANEL}`);
         if (p && p.dataset.hfrecModel === id && p.previousElementSibling === at) return;
+        // A page that keeps removing the panel is left alone after a few tries.
+        if (++state.inserts > 20) return;
         for (const q of panels()) q.remove();
         at.after(render(id, state.result));
         return;
