@@ -40,6 +40,11 @@ for browser in chromium firefox; do
     }
     fs.writeFileSync(out, JSON.stringify(m, null, 2) + "\n");
   ' "$src/manifest.json" "$browser" "$out/manifest.json"
-  (cd "$out" && rm -f "../hfrec-extension-$browser.zip" && zip -qr -X "../hfrec-extension-$browser.zip" .)
+  rm -f "$dist/hfrec-extension-$browser.zip"
+  if command -v zip >/dev/null; then
+    (cd "$out" && zip -qr -X "../hfrec-extension-$browser.zip" .)
+  else  # python3's zipfile where zip is not installed
+    (cd "$out" && python3 -m zipfile -c "../hfrec-extension-$browser.zip" ./*)
+  fi
   printf 'build-extension: %-8s %s (%d bytes zipped)\n' "$browser" "$out" "$(wc -c <"$dist/hfrec-extension-$browser.zip")"
 done
