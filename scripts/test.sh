@@ -2,8 +2,8 @@
 # Runs every test: native unit tests (g++ release, clang release, then ASan+UBSan; core and the app logic),
 # exactness against scikit-learn, hfrec fetch against the mock Hub,
 # the WebAssembly build (its memory routines checked under Node) with its end-to-end tests in
-# headless Chromium, the npm package (packed, installed, used from Node and Chromium), and bounded
-# fuzzing.
+# headless Chromium, the npm package (packed, installed, used from Node and Chromium), the browser
+# extension (in headless Chromium against the mock Hub), and bounded fuzzing.
 # Usage: scripts/test.sh [--quick]   (--quick: release unit tests and exactness only; the rest is skipped)
 # Env: FUZZ_SECONDS (default 40 per target), HFREC_SKIP_E2E=1, HFREC_SKIP_ASAN=1.
 #      CI=true: every stage must run; one that would be skipped (by --quick, a HFREC_SKIP_* variable,
@@ -118,10 +118,17 @@ pkg() {
     HFREC_CLI="$here/build/native-release/hfrec" node --test --test-concurrency=1 tests/pkg/
 }
 pkg_name="npm package (build, pack, Node and Chromium)"
+# The browser extension (web/extension/): built into dist-extension/ with the package from dist-pkg/,
+# loaded into headless Chromium; the panel checked against the CLI on the mock Hub (tests/extension/).
+extension() {
+  scripts/build-extension.sh &&
+    HFREC_CLI="$here/build/native-release/hfrec" node --test --test-concurrency=1 tests/extension/
+}
+ext_name="browser extension (headless Chromium, mock Hub)"
 fuzz_name="fuzzing (${FUZZ_SECONDS:-40} s per target)"
 if ((quick)); then
   for name in "native unit tests (clang release)" "native unit tests (ASan + UBSan)" \
-              "browser end-to-end (headless Chromium)" "$pkg_name" "$fuzz_name"; do
+              "browser end-to-end (headless Chromium)" "$pkg_name" "$ext_name" "$fuzz_name"; do
     skip "$name" "--quick"
   done
 else
@@ -139,6 +146,7 @@ else
     stage "browser end-to-end (headless Chromium)" e2e
   fi
   stage "$pkg_name" pkg
+  stage "$ext_name" extension
   if [ -x scripts/run-fuzzers.sh ]; then
     stage "$fuzz_name" scripts/run-fuzzers.sh
   else

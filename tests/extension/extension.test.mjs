@@ -1,0 +1,184 @@
+// The browser extension (web/extension/, built into dist-extension/chromium/) in headless Chromium:
+// the panel on a model page has the CLI's ids in the CLI's order, follows in-page navigation,
+// answers a model the cached catalogue lacks (ad hoc, from /api/models/<id>), shows a quiet line
+// when the Hub is down, and draws nothing on a page whose DOM changed shape. No network: pages are
+// fixtures, the API is the mock Hub. Skipped (failed under CI=true) when it cannot run.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { startMockHub } from '../mock_hub/server.mjs';
+import { cliIds, launch, needs, optionsOp, panelIds } from './helpers.mjs';
+
+// Records, from DOMContentLoaded on, every node added to or removed from the page and every
+// attribute changed, so a test can say the extension's panel is all that changed.
+const recorder = () => {
+  window.__changes = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') window.__changes.push(`attr ${r.attributeName} on ${r.target.nodeName}`);
+        for (const n of r.addedNodes) window.__changes.push(`+${n.nodeType === 1 ? n.className || n.nodeName : '#text'}${n.dataset?.hfrecModel ? ` ${n.dataset.hfrecModel}` : ''}`);
+        for (const n of r.removedNodes) window.__changes.push(`-${n.nodeType === 1 ? n.className || n.nodeName : '#text'}`);
+      }
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  });
+};
+
+// The ad-hoc query the extension makes for a model it finds only through /api/models/<id>.
+const adhocQuery = (m) => ({ task: m.pipeline_tag, library: m.library_name, modelType: m.config?.model_type,
+  text: [m.id.replace(/[/_.-]+/g, ' '), ...(m.tags || [])].join(' ') });
+
+test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a changed page, the options', async (t) => {
+  if (!(await needs(t))) return;
+  const hub = await startMockHub({ quiet: true });
+  const byDownloads = [...hub.models].sort((a, b) => b.downloads - a.downloads || (a.id < b.id ? -1 : 1));
+  const n = byDownloads.length >= 4000 ? 3000 : Math.floor(byDownloads.length / 2);
+  const env = await launch(hub, { settings: { n } });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hfrec-ext-cat-'));
+  try {
+    const inCat = byDownloads.slice(0, n).filter((m) => m.id.includes('/'));
+    const [a, b, c, d] = [inCat[0], inCat[7], inCat[3], inCat[5]];
+    const page = await env.context.newPage();
+    env.watch(page);
+    await page.addInitScript(recorder);
+
+    // The daily refresh is scheduled.
+    const alarm = await env.sw.evaluate(() => chrome.alarms.get('hfrec-refresh'));
+    assert.equal(alarm?.periodInMinutes, 24 * 60);
+
+    // The first visit fetches the catalogue from the (mock) Hub and caches it.
+    await page.goto(`https://huggingface.co/${a.id}`);
+    const got = await panelIds(page, a.id);
+    const cached = await optionsOp(env, 'cachedText');
+    assert.equal(cached.ok, true, cached.error);
+    assert.equal(cached.rows, n);
+    const file = path.join(tmp, 'cached.json');
+    fs.writeFileSync(file, cached.text);
+    assert.deepEqual(got, cliIds(file, a.id));
+    assert.equal(got.length, 10);
+
+    // Placed right after the model card, links to model pages, the app link with the share hash.
+    const layout = await page.evaluate(() => {
+      const p = document.querySelector('.hfrec-ext-panel');
+      return { after: p.previousElementSibling?.classList.contains('model-card-content'),
+        hrefs: [...p.querySelectorAll('.hfrec-ext-link')].map((x) => new URL(x.href).pathname),
+        open: p.querySelector('.hfrec-ext-open').href, scores: p.querySelectorAll('.hfrec-ext-score').length,
+        downloads: p.querySelectorAll('.hfrec-ext-downloads').length, why: p.querySelectorAll('.hfrec-ext-why').length };
+    });
+    assert.equal(layout.after, true);
+    assert.deepEqual(layout.hrefs, got.map((id) => `/${id}`));
+    assert.equal(layout.open, `http://localhost:8000/#model=${a.id}&method=hybrid&k=10`);
+    assert.equal(layout.scores, 10);
+    assert.equal(layout.downloads, 10);
+    assert.ok(layout.why > 0);
+    assert.deepEqual(await page.evaluate(() => window.__changes), [`+hfrec-ext-panel ${a.id}`]);
+
+    // The Hub's dark theme changes the panel's colours.
+    const bg = () => page.$eval('.hfrec-ext-panel', (p) => getComputedStyle(p).backgroundColor);
+    const light = await bg();
+    await page.evaluate(() => document.documentElement.classList.add('dark'));
+    assert.notEqual(await bg(), light);
+
+    // Keyboard: Tab reaches the panel's links.
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => !!document.activeElement?.closest('.hfrec-ext-panel'));
+    }
+    assert.ok(reached, 'Tab never reached the panel');
+
+    // In-page navigation (pushState and a re-rendered model card): the panel follows.
+    await page.evaluate((id) => window.navigateTo(id), b.id);
+    assert.deepEqual(await panelIds(page, b.id), cliIds(file, b.id));
+    assert.equal(await page.locator('.hfrec-ext-panel').count(), 1);
+
+    // A model the cached catalogue lacks: ad hoc from /api/models/<id>.
+    const u = byDownloads.slice(n).find((m) => m.id.includes('/') && m.pipeline_tag && m.library_name);
+    if (u) {
+      await page.goto(`https://huggingface.co/${u.id}`);
+      assert.deepEqual(await panelIds(page, u.id), cliIds(file, adhocQuery(u)));
+      assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
+    } else t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
+
+    // A model at /<name> (no owner), as the Hub's oldest models are.
+    const bare = byDownloads.slice(0, n).find((m) => !m.id.includes('/'));
+    if (bare) {
+      await page.goto(`https://huggingface.co/${bare.id}`);
+      assert.deepEqual(await panelIds(page, bare.id), cliIds(file, bare.id));
+    } else t.diagnostic('no cached model without an owner: /<name> not checked');
+
+    // A page whose DOM changed shape: no panel (and no query); after it navigates in-page to a
+    // page with a model card, the panel appears for that model only.
+    env.pages[`/${c.id}`] = 'changed';
+    await page.goto(`https://huggingface.co/${c.id}`);
+    await page.evaluate((id) => window.navigateTo(id), d.id);
+    await panelIds(page, d.id);
+    assert.deepEqual((await page.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')), [`+hfrec-ext-panel ${d.id}`]);
+
+    // Not a model page (/datasets/<name>, though the fixture has a model card): nothing, and no
+    // query to the Hub for it; after it navigates in-page to a model, that model's panel.
+    const other = await env.context.newPage();
+    env.watch(other);
+    await other.addInitScript(recorder);
+    await other.goto('https://huggingface.co/datasets/some');
+    await other.evaluate((id) => window.navigateTo(id), a.id);
+    await panelIds(other, a.id);
+    assert.deepEqual((await other.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')), [`+hfrec-ext-panel ${a.id}`]);
+    assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
+    await other.close();
+
+    // The options page: the cache's size, Refresh now (a new fetch), the method (the next panel
+    // uses it), Clear.
+    const opts = await env.context.newPage();
+    await opts.goto(`chrome-extension://${env.extensionId}/options.html`);
+    await opts.waitForFunction(() => document.getElementById('rows').textContent !== '–');
+    assert.equal(await opts.textContent('#rows'), n.toLocaleString('en-US'));
+    assert.equal(await opts.inputValue('#method'), 'hybrid');
+    const lists = () => hub.requests.filter((r) => r.path === '/api/models' && !r.query.cursor).length;
+    const before = lists();
+    await opts.click('#refresh');
+    await opts.waitForFunction(() => /^Fetched /.test(document.getElementById('status').textContent));
+    assert.equal(await opts.textContent('#status'), `Fetched ${n.toLocaleString('en-US')} models.`);
+    assert.equal(lists(), before + 1);
+    await opts.selectOption('#method', 'cosine');
+    await opts.click('button[type="submit"]');
+    await opts.waitForFunction(() => document.getElementById('status').textContent === 'Saved.');
+    await page.goto(`https://huggingface.co/${a.id}`);
+    assert.deepEqual(await panelIds(page, a.id), cliIds(file, a.id, 'cosine'));
+    assert.match(await page.getAttribute('.hfrec-ext-open', 'href'), /&method=cosine&k=10$/);
+    await opts.click('#clear');
+    await opts.waitForFunction(() => document.getElementById('rows').textContent === 'nothing cached');
+    assert.equal((await optionsOp(env, 'cachedText')).ok, false);
+    await opts.close();
+
+    assert.deepEqual(env.errors, []);
+  } finally {
+    await env.close();
+    await hub.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a Hub outage: a quiet line, the page otherwise untouched, no errors', async (t) => {
+  if (!(await needs(t))) return;
+  const hub = await startMockHub({ quiet: true, faults: [{ kind: 'status', status: 500, times: 'always' }] });
+  const env = await launch(hub, { settings: { n: 2000 } });
+  try {
+    const page = await env.context.newPage();
+    env.watch(page);
+    await page.addInitScript(recorder);
+    const id = hub.models.find((m) => m.id.includes('/')).id;
+    await page.goto(`https://huggingface.co/${id}`);
+    await page.waitForSelector(`.hfrec-ext-panel[data-hfrec-model="${id}"]`, { timeout: 60000 });
+    assert.equal(await page.textContent('.hfrec-ext-panel'), "Couldn't load similar models.");
+    assert.equal(await page.locator('.hfrec-ext-link').count(), 0);
+    assert.deepEqual(await page.evaluate(() => window.__changes), [`+hfrec-ext-panel hfrec-ext-quiet ${id}`]);
+    assert.ok(hub.requests.filter((r) => r.path === '/api/models').length > 1, 'the fetch was not retried');
+    assert.deepEqual(env.errors, []);
+  } finally {
+    await env.close();
+    await hub.close();
+  }
+});

@@ -1,0 +1,4 @@
+// Chromium's service worker: the recommender lives in an offscreen document.
+import { start } from './background.js';
+
+start(null);
