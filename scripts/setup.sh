@@ -22,7 +22,8 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/fetch-imgui.sh" >/dev/null
-if [ ! -d "$here/node_modules/playwright-core" ] && [ -f "$here/package-lock.json" ]; then
+if { [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/typescript" ]; } &&
+  [ -f "$here/package-lock.json" ]; then
   (cd "$here" && npm ci --no-audit --no-fund >&2)
 fi
 echo "setup: ok" >&2
