@@ -77,8 +77,7 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
     if (waiting) platform.state_changed();
     return true;
   }
-  index->adopt_hybrid(hybrid_build->take());
-  hybrid_build.reset();
+  finish_hybrid();
   if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) recompute();
   return false;
 }
