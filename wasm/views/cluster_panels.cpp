@@ -313,5 +313,4 @@ void draw_cluster_panels(AppState& s, float list_room) {
   if (c.has_result && ImGui::CollapsingHeader("Quality", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics(s);
 }
 
-
 }  // namespace hfrec::app
