@@ -55,6 +55,7 @@ async function serve(dist) {
   const server = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), dist, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((resolve, reject) => {
     let text = '';
+    server.stdout.setEncoding('utf8');
     server.stdout.on('data', (d) => {
       text += d;
       const m = text.match(/at (http:\/\/\S+\/)/);

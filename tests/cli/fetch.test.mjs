@@ -18,16 +18,19 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hfrec-fetch-'));
 const fast = ['--retry-base-ms', '1'];
 const env = { ...process.env, HFREC_FETCH_SECOND_MS: '1' };
 
-// Runs a program without blocking this process's event loop (the mock Hub answers from it).
+// Runs a program without blocking this process's event loop (the mock Hub answers from it). The
+// output is decoded once it is all in: a pipe's chunks can end inside a UTF-8 character (stdio
+// writes 4,096 bytes at a time), and decoding each chunk on its own would turn that character into
+// two U+FFFD, differently from run to run.
 function run(cmd, args, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => { stdout += d; });
-    p.stderr.on('data', (d) => { stderr += d; });
+    const stdout = [];
+    const stderr = [];
+    p.stdout.on('data', (d) => stdout.push(d));
+    p.stderr.on('data', (d) => stderr.push(d));
     p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
   });
 }
 const hfrec = (...args) => run(cli, args);

@@ -95,6 +95,7 @@ describe('mock Hub', () => {
       '--data', path.join(root, 'web/catalogue.csv')], { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise((resolve, reject) => {
       let out = '';
+      p.stdout.setEncoding('utf8');
       p.stdout.on('data', (d) => { out += d; const m = out.match(/at (http:\/\/\S+)/); if (m) resolve(m[1]); });
       p.on('exit', (code) => reject(new Error(`server.mjs exited with ${code}`)));
     });

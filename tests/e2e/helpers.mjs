@@ -20,6 +20,7 @@ export function startServer() {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    p.stdout.setEncoding('utf8');
     p.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/at (http:\/\/\S+)/);
