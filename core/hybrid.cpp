@@ -102,7 +102,7 @@ void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
 // The hybrid model in slices, phase by phase (sliced.h's run_phases): the rows' terms, idf, the
 // rows' weights, the posting lists (counts, then filled row by row), the popularity prior.
 struct detail::HybridState {
-  enum Phase { kTerms, kIdf, kWeights, kPostCounts, kPostFill, kMaxDownloads, kPrior, kDone };
+  enum Phase { kTerms, kIdf, kPostCounts, kPostFill, kMaxDownloads, kPrior, kDone };
   static constexpr int kPhases = kDone;
   const Catalogue& cat;
   HybridModel m;
@@ -118,6 +118,7 @@ struct detail::HybridState {
   std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
   std::vector<uint32_t> cache_terms;
   std::vector<uint64_t> fill;  // next free posting of each term
+  std::vector<float> row_w;    // one row's weights
   // Short 4-grams (at most 7 bytes: every ASCII one), the most looked-up terms, in a table of their
   // packed bytes (gram_key) to their term: one probe of a flat array instead of the vocabulary's
   // hash, id and bytes. Only a new gram goes to the vocabulary (for its text and id).
@@ -180,6 +181,22 @@ struct detail::HybridState {
     return t;
   }
 
+  // Room for `more` terms of row r. Doubling would leave up to half of the largest array unused
+  // (a million rows: 80 million terms) and hold both copies while it moves. So once 4,096 rows
+  // are read, the room for all rows is estimated from them, a fifth over; past it, it grows by a
+  // quarter.
+  void reserve_terms(uint32_t r, size_t more) {
+    std::vector<uint32_t>& v = m.row_terms_;
+    const uint64_t need = v.size() + more, cap = v.capacity();
+    if (r == kEstimateRows) {
+      const uint64_t est = v.size() * cat.size() / r;
+      v.reserve(std::max(need, est + est / 5));
+    } else if (need > cap) {
+      v.reserve(std::max(need, r < kEstimateRows ? 2 * cap : cap + cap / 4));
+    }
+  }
+  static constexpr uint32_t kEstimateRows = 4096;
+
   void cached(Role role, uint32_t v, uint32_t row) {
     if (cache_begin[role][v] == kMissing || role == kArch) {  // the head depends on the row's model type
       const uint32_t b = static_cast<uint32_t>(cache_terms.size());
@@ -230,11 +247,10 @@ struct detail::HybridState {
         release(gram_keys);
         m.idf_.resize(m.term_field_.size());
         break;
-      case kWeights:
+      case kPostCounts:
         release(df);
-        m.row_weights_.resize(m.row_terms_.size());
+        m.post_ptr_.assign(m.term_field_.size() + 1, 0);
         break;
-      case kPostCounts: m.post_ptr_.assign(m.term_field_.size() + 1, 0); break;
       case kPostFill:
         for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
         m.post_rows_.resize(m.row_terms_.size());
@@ -279,6 +295,7 @@ struct detail::HybridState {
             std::sort(row_buf.begin(), row_buf.end());
             row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
             for (uint32_t t : row_buf) ++df[t];
+            reserve_terms(r, row_buf.size());
             m.row_terms_.insert(m.row_terms_.end(), row_buf.begin(), row_buf.end());
             m.row_ptr_.push_back(m.row_terms_.size());
           }
@@ -289,33 +306,22 @@ struct detail::HybridState {
           for (uint64_t t = b; t < e; ++t) m.idf_[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
         });
       }
-      case kWeights:
-        // idf (binary tf), each field's sub-vector l2-normalised; the field weight goes on the
-        // postings (the document side carries it; queries are normalised per field without it).
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r) {
-            double sq[kHybridFields] = {};
-            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k)
-              sq[m.term_field_[m.row_terms_[k]]] += m.idf_[m.row_terms_[k]] * m.idf_[m.row_terms_[k]];
-            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k) {
-              const uint32_t t = m.row_terms_[k];
-              m.row_weights_[k] = static_cast<float>(m.idf_[t] / std::sqrt(sq[m.term_field_[t]]));
-            }
-          }
-        });
       case kPostCounts:
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t k = b; k < e; ++k) ++m.post_ptr_[m.row_terms_[k] + 1];
         });
-      case kPostFill:  // rows ascending within a term
+      case kPostFill:  // rows ascending within a term; the field weight goes on the postings
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            row_w.resize(m.row_ptr_[r + 1] - m.row_ptr_[r]);
+            m.row_weights_of(r, row_w.data());
             for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k) {
               const uint64_t at = fill[m.row_terms_[k]]++;
               m.post_rows_[at] = r;
               m.post_weights_[at] =
-                  static_cast<float>(m.p_.field_weight[m.term_field_[m.row_terms_[k]]] * m.row_weights_[k]);
+                  static_cast<float>(m.p_.field_weight[m.term_field_[m.row_terms_[k]]] * row_w[k - m.row_ptr_[r]]);
             }
+          }
         });
       case kMaxDownloads:
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
@@ -339,15 +345,14 @@ struct detail::HybridState {
   bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
-    static constexpr double w[kPhases] = {20, 0.2, 2, 0.5, 3, 0.1, 1};
+    static constexpr double w[kPhases] = {20, 0.2, 0.5, 5, 0.1, 1};
     return phased_progress(w, kPhases, phase, frac(pos, length()));
   }
 
   const char* stage() const {
     switch (phase) {
       case kTerms: return "hybrid: reading the fields";
-      case kIdf:
-      case kWeights: return "hybrid: weighting terms";
+      case kIdf: return "hybrid: weighting terms";
       case kPostCounts:
       case kPostFill: return "hybrid: inverted index";
       case kMaxDownloads:
@@ -401,9 +406,29 @@ void HybridModel::set_scale(HybridQuery& q) const {
   q.scale = total > 0 ? 1.0 / total : 1.0;
 }
 
+// idf (binary tf), each field's sub-vector l2-normalised (the field weight is the postings').
+void HybridModel::row_weights_of(uint32_t row, float* w) const {
+  double sq[kHybridFields] = {};
+  const uint64_t b = row_ptr_[row], e = row_ptr_[row + 1];
+  for (uint64_t k = b; k < e; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
+  for (uint64_t k = b; k < e; ++k) {
+    const uint32_t t = row_terms_[k];
+    w[k - b] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
+  }
+}
+
+std::vector<float> HybridModel::row_weights() const {
+  std::vector<float> w(row_terms_.size());
+  for (uint32_t r = 0; r + 1 < row_ptr_.size(); ++r) row_weights_of(r, w.data() + row_ptr_[r]);
+  return w;
+}
+
 HybridQuery HybridModel::row_query(uint32_t row) const {
   HybridQuery q;
-  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k) q.terms.emplace_back(row_terms_[k], row_weights_[k]);
+  std::vector<float> w(row_ptr_[row + 1] - row_ptr_[row]);
+  row_weights_of(row, w.data());
+  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k)
+    q.terms.emplace_back(row_terms_[k], w[k - row_ptr_[row]]);
   set_scale(q);
   return q;
 }
@@ -457,12 +482,14 @@ void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
 
 std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row) const {
   std::vector<std::pair<double, uint32_t>> contrib;
+  std::vector<float> w(row_ptr_[row + 1] - row_ptr_[row]);
+  row_weights_of(row, w.data());
   auto qi = q.terms.begin();
   for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1] && qi != q.terms.end(); ++k) {
     const uint32_t t = row_terms_[k];
     while (qi != q.terms.end() && qi->first < t) ++qi;
     if (qi != q.terms.end() && qi->first == t)
-      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * row_weights_[k]), t);
+      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * w[k - row_ptr_[row]]), t);
   }
   // The 4-grams are one explanation: "ngram:^squ+squa+quad (0.05)" (largest first, at most 4 shown).
   double ngram_total = 0;

@@ -125,7 +125,9 @@ class HybridModel {
   // made of, for computations over every pair of rows (core/knn_graph).
   const std::vector<uint64_t>& row_ptr() const { return row_ptr_; }
   const std::vector<uint32_t>& row_terms() const { return row_terms_; }
-  const std::vector<float>& row_weights() const { return row_weights_; }
+  // Every row's weights, parallel to row_terms(). They are not stored (a million rows hold some 80
+  // million terms: 330 MB as floats) but computed from the idf, exactly as the postings' were.
+  std::vector<float> row_weights() const;
   double term_weight(uint32_t t) const { return p_.field_weight[term_field_[t]]; }
   double prior(uint32_t row) const { return -base_key_[row]; }
 
@@ -141,10 +143,12 @@ class HybridModel {
 
   StringPool vocab_;  // term -> "<field letter>\x1f<token>" (key_of), interned in order of first sight
   std::vector<uint8_t> term_field_;
-  std::vector<double> idf_;           // smooth idf: ln((1 + n) / (1 + df)) + 1
-  std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted) and weights (l2-normalised)
+  std::vector<double> idf_;  // smooth idf: ln((1 + n) / (1 + df)) + 1
+  // A row's weights (row_weights()) into w[0 .. its term count).
+  void row_weights_of(uint32_t row, float* w) const;
+
+  std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted); weights by row_weights_of
   std::vector<uint32_t> row_terms_;
-  std::vector<float> row_weights_;
   std::vector<uint64_t> post_ptr_;  // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;
@@ -156,8 +160,8 @@ extern template class SlicedBuilder<detail::HybridState, HybridModel>;
 
 // HybridModel(cat, p) in slices, so a tab keeps drawing while a million rows are read (a
 // HybridModel is built on first use by Index::hybrid(); the app builds it with this after a load).
-// Phases: the rows' terms (rows), idf (terms), weights (rows), the inverted index (row terms, then
-// rows), the popularity prior (rows). Work units as sliced.h's batches: a row or term is one, a
+// Phases: the rows' terms (rows), idf (terms), the inverted index (row terms, then rows, weighing
+// each row's terms), the popularity prior (rows). Work units as sliced.h's batches: a row or term is one, a
 // flat element a 16th; no piece exceeds 1024 units. The catalogue must outlive the builder.
 // The base field reads `lineage` (built over `cat`; it must outlive the builder); without one the
 // builder builds its own in its first step (one unsliced pass over the rows and tags).
