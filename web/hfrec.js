@@ -508,9 +508,16 @@
     // Load from the Hub: fetchHub({sort: downloads|likes|lastModified, n (0 = all), consent}) pages
     // through {hub}/api/models and loads the models; without consent:true the dialog asks first.
     // Resolves {ok, rows, error} (a failed or cancelled fetch loads what it got: see state().fetch).
+    // What was fetched is loaded while paging goes on (state().fetch.loadedRows). {resume: true}
+    // goes on with a stopped fetch, also one saved before a reload (state().fetch.unfinished).
     fetchHub: (opts) => (hub ? hub.fetchHub(opts) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
     // Goes on from where a failed or cancelled Hub fetch stopped; resolves like fetchHub.
     resumeHub: () => (hub ? hub.resume() : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Refresh of a cached Hub catalogue ({query, consent, retry}; the loaded or newest one when no
+    // query): fetches the models modified since (sort=lastModified), merges them by id, loads and
+    // re-caches; without consent:true the dialog asks first. Resolves {ok, rows, changed, error}
+    // (and replaced, added, changedIds, cachedAt).
+    refreshHub: (opts) => (hub ? hub.refresh(opts) : Promise.resolve({ ok: false, rows: 0, changed: 0, error: 'hub.js is missing' })),
     // Stops the Hub fetch in progress (what it fetched is loaded).
     cancelHub: () => (hub ? hub.cancel() : { ok: false }),
     // The Hub catalogues cached in this browser: {ok, entries: [{query, host, rows, bytes, cachedAt}]}.
