@@ -89,7 +89,7 @@ window.hfrecHub = (ctx) => {
   function newJob(sort, n, policy) {
     return { sort, n, next: firstPageUrl(sort, n), origin: new URL(host).origin, parts: [], seen: new Set(),
       followed: new Set([firstPageUrl(sort, n)]), rows: 0, bytes: 0, pages: 0, retries: 0, stalled: 0, policy, source: `hub:${queryKey(sort, n)}`,
-      loadedRows: 0, persist: true, savedParts: 0, savedChunks: 0, savedPages: 0 };
+      partIds: [], loadedRows: 0, persist: true, savedParts: 0, savedChunks: 0, savedPages: 0 };
   }
 
   // Pages until done, failed or cancelled; returns {done, error}.
@@ -162,6 +162,7 @@ window.hfrecHub = (ctx) => {
       if (kept.length) {
         const part = new TextEncoder().encode(JSON.stringify(kept).slice(1, -1));
         j.parts.push(part);
+        j.partIds.push(kept.map((m) => m.id ?? m.modelId));
         j.bytes += part.length;
         if (j.models) j.models.push(...kept);
       }
@@ -238,7 +239,7 @@ window.hfrecHub = (ctx) => {
   // The unfinished fetch of this host in IndexedDB (store FETCHES): `${host}|meta` {sort, n, query,
   // next, rows, pages, retries, chunks, followed, savedAt} and `${host}|part|000000`... the rows
   // fetched so far, each chunk a Blob of comma-separated model objects (what the pages brought since
-  // the save before; appended, never rewritten). One record per host: a new fetch replaces it.
+  // the save before; appended, never rewritten) and their ids (so a resume need not parse them). One record per host: a new fetch replaces it.
   const hostRange = () => IDBKeyRange.bound(`${host}|`, `${host}|\uffff`);
   const summary = (m) => ({ query: m.query, rows: m.rows, pages: m.pages, savedAt: m.savedAt });
   function saveUnfinished(j) {
@@ -250,10 +251,11 @@ window.hfrecHub = (ctx) => {
       pages: j.pages, retries: j.retries, chunks: chunk + (newParts.length ? 1 : 0), followed: [...j.followed].slice(-20),
       savedAt: new Date().toISOString() };
     const blob = newParts.length ? new Blob(joinParts(newParts).slice(1, -1), { type: 'application/json' }) : null;
+    const ids = j.partIds.slice(j.savedParts).flat();
     Object.assign(j, { savedParts: j.parts.length, savedChunks: meta.chunks, savedPages: j.pages });
     j.saving = (j.saving || Promise.resolve()).then(() => tx('readwrite', (s) => {
       if (fresh) s.delete(hostRange());
-      if (blob) s.put({ key: `${host}|part|${String(chunk).padStart(6, '0')}`, blob });
+      if (blob) s.put({ key: `${host}|part|${String(chunk).padStart(6, '0')}`, blob, ids });
       s.put(meta);
     }, FETCHES)).then(() => { pub.unfinished = summary(meta); }).catch((e) => {
       j.persist = false;  // a chunk may be missing: the record is no good
@@ -282,8 +284,10 @@ window.hfrecHub = (ctx) => {
     const j = newJob(meta.sort, meta.n, policy);
     for (const c of rec.chunks) {
       const part = new Uint8Array(await c.blob.arrayBuffer());
-      for (const m of JSON.parse(`[${new TextDecoder().decode(part)}]`)) j.seen.add(m.id ?? m.modelId);
+      if (!Array.isArray(c.ids)) return null;
+      for (const id of c.ids) j.seen.add(id);
       j.parts.push(part);
+      j.partIds.push(c.ids);
       j.bytes += part.length;
     }
     Object.assign(j, { next: meta.next, rows: j.seen.size, pages: meta.pages, retries: meta.retries,
