@@ -431,19 +431,70 @@ window.hfrecHub = (ctx) => {
     return running;
   }
   const parseQuery = (q) => ({ sort: /sort=([^&]*)/.exec(q)?.[1] || 'downloads', n: Number(/n=(\d+)/.exec(q)?.[1] || 0) });
+  // The refresh's JSON work (parse the cached copy, merge, write), in a worker so the page keeps
+  // drawing frames (a 10k copy takes ~100 ms on a slow machine); here when no worker can start.
+  // mergeRows, newestOf and refreshHandler are copied into the worker by their source text.
+  function newestOf(rows) { return rows.reduce((t, m) => Math.max(t, Date.parse(m.lastModified || '') || 0), 0); }
+  function mergeRows(rows, changed, sort, n) {
+    const idOf = (m) => m.id ?? m.modelId;
+    const at = new Map(rows.map((m, i) => [idOf(m), i]));
+    let replaced = 0;
+    for (const m of changed) {
+      const i = at.get(idOf(m));
+      if (i === undefined) { at.set(idOf(m), rows.length); rows.push(m); } else { rows[i] = m; replaced++; }
+    }
+    const key = sort === 'lastModified' ? (m) => Date.parse(m.lastModified || '') || 0 : (m) => Number(m[sort]) || 0;
+    rows.sort((a, b) => key(b) - key(a) || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+    if (n && rows.length > n) rows.length = n;
+    return replaced;
+  }
+  // {op: 'open', blob} -> {ok, newest}; then {op: 'merge', changed, sort, n} -> {ok, bytes, rows, replaced}.
+  function refreshHandler() {
+    let rows = null;
+    return async (d) => {
+      try {
+        if (d.op === 'open') {
+          rows = JSON.parse(await d.blob.text());
+          if (!Array.isArray(rows)) throw new Error('not a JSON array of models');
+          return { ok: true, newest: newestOf(rows) };
+        }
+        const replaced = mergeRows(rows, d.changed, d.sort, d.n);
+        const bytes = new TextEncoder().encode(JSON.stringify(rows));
+        return { ok: true, bytes, rows: rows.length, replaced };
+      } catch (e) { return { ok: false, error: String(e.message || e) }; }
+    };
+  }
+  function refreshWorker() {
+    const here = refreshHandler();
+    let w = null, url = '';
+    try {
+      const src = `'use strict';${newestOf}${mergeRows}const handle=(${refreshHandler})();` +
+        'self.onmessage=async({data})=>{const r=await handle(data);self.postMessage(r,r.bytes?[r.bytes.buffer]:[]);};';
+      url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      w = new Worker(url);
+    } catch (e) { w = null; }
+    const close = () => { if (w) w.terminate(); if (url) URL.revokeObjectURL(url); w = null; };
+    const call = (d) => (!w ? here(d) : new Promise((res) => {
+      w.onmessage = (ev) => res(ev.data);
+      w.onerror = (ev) => { ev.preventDefault(); close(); res(here(d)); };  // could not start: here
+      w.postMessage(d);
+    }));
+    return { call, close };
+  }
   async function refreshJob(e, policy) {
+    const worker = refreshWorker();
+    try { return await refreshWith(e, policy, worker); } finally { worker.close(); }
+  }
+  async function refreshWith(e, policy, worker) {
     const fail = (error) => {
       ctx.reportError(error);
       publish({ running: false, error, stage: '' });
       return { ok: false, rows: 0, changed: 0, error };
     };
     const { sort, n } = parseQuery(e.query);
-    let rows;
-    try {
-      rows = JSON.parse(await e.blob.text());
-      if (!Array.isArray(rows)) throw new Error('not a JSON array of models');
-    } catch (err) { return fail(`Refresh: the cached catalogue ${e.query} cannot be read (${err.message || err}); fetch it again`); }
-    const newest = rows.reduce((t, m) => Math.max(t, Date.parse(m.lastModified || '') || 0), 0);
+    const opened = await worker.call({ op: 'open', blob: e.blob });
+    if (!opened.ok) return fail(`Refresh: the cached catalogue ${e.query} cannot be read (${opened.error}); fetch it again`);
+    const { newest } = opened;
     if (!newest) return fail(`Refresh: the cached catalogue ${e.query} has no lastModified dates; fetch it again`);
     const j = newJob('lastModified', 0, policy);
     Object.assign(j, { persist: false, models: [], until: (m) => (Date.parse(m.lastModified || '') || 0) > newest, source: `hub:${e.query}` });
@@ -463,25 +514,19 @@ window.hfrecHub = (ctx) => {
       const why = out.cancelled ? 'cancelled' : out.error;
       return fail(`Refresh of ${e.query} stopped after ${fmt(j.rows)} changed models (${j.pages} pages): ${why}. The cached catalogue is unchanged; Refresh again to retry`);
     }
-    const at = new Map(rows.map((m, i) => [idOf(m), i]));
-    let replaced = 0;
-    for (const m of j.models) {
-      const i = at.get(idOf(m));
-      if (i === undefined) { at.set(idOf(m), rows.length); rows.push(m); } else { rows[i] = m; replaced++; }
-    }
-    const key = sort === 'lastModified' ? (m) => Date.parse(m.lastModified || '') || 0 : (m) => Number(m[sort]) || 0;
-    rows.sort((a, b) => key(b) - key(a) || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-    if (n && rows.length > n) rows.length = n;
-    const bytes = new TextEncoder().encode(JSON.stringify(rows));
+    stage('merging');
+    const merged = await worker.call({ op: 'merge', changed: j.models, sort, n });
+    if (!merged.ok) return fail(`Refresh of ${e.query}: merging failed (${merged.error}); the cached catalogue is unchanged`);
+    const { bytes, replaced } = merged;
     stage('loading the refreshed catalogue');
     const r = await ctx.loadInto(bytes.length, (write) => write(bytes, 0),
       `Hub ${sort} top ${n ? fmt(n) : 'all'} (refreshed ${new Date().toISOString().slice(0, 10)})`, `hub:${e.query}`);
     if (!r.ok) return fail(`Refresh of ${e.query}: ${r.error}; the cached catalogue is unchanged`);
     let cachedAt = '';
     try {
-      cachedAt = await putCache({ query: e.query, host, rows: rows.length, bytes: bytes.length, blob: new Blob([bytes], { type: 'application/json' }) });
+      cachedAt = await putCache({ query: e.query, host, rows: merged.rows, bytes: bytes.length, blob: new Blob([bytes], { type: 'application/json' }) });
     } catch (err) { return fail(`Refresh of ${e.query}: loaded, but the cache could not be written: ${err.message || err}`); }
-    j.loadedRows = rows.length;
+    j.loadedRows = merged.rows;
     publish({ running: false, error: '', stage: '', cachedAt });
     return { ok: true, rows: r.rows, changed: j.models.length, replaced, added: j.models.length - replaced,
       changedIds: j.models.map(idOf), cachedAt };
