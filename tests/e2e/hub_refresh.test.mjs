@@ -207,6 +207,28 @@ test('the dialog\'s Refresh button refreshes the cached copy it stands by', asyn
   assert.deepEqual(await cachedRows(page, 'sort=likes&n=2000'), await direct('likes', 2000));
 });
 
+test('a Refresh that fails says where and why and changes nothing; the next one catches up', async () => {
+  const { page } = app;
+  const before = (await page.evaluate(() => window.hfrec.cache())).entries.find((e) => e.query === 'sort=likes&n=2000');
+  const rowsBefore = await cachedRows(page, 'sort=likes&n=2000');
+  const touched = hub.touch(1);
+  hub.setFaults([{ kind: 'status', status: 500, page: 1, times: 'always' }]);
+  const r = await page.evaluate(() => window.hfrec.refreshHub({ consent: true, retry: { baseMs: 5 } }));
+  hub.setFaults([]);
+  assert.deepEqual(r, { ok: false, rows: 0, changed: 0,
+    error: 'Refresh of sort=likes&n=2000 stopped after 0 changed models (0 pages): page 1: HTTP 500; gave up after 5 retries. The cached catalogue is unchanged; Refresh again to retry' });
+  const s = await state(page);
+  assert.equal(s.fetch.error, r.error);
+  assert.equal(s.catalogue.rows, 2000, 'what was loaded stays');
+  const after1 = (await page.evaluate(() => window.hfrec.cache())).entries.find((e) => e.query === 'sort=likes&n=2000');
+  assert.equal(after1.cachedAt, before.cachedAt);
+  assert.deepEqual(await cachedRows(page, 'sort=likes&n=2000'), rowsBefore);
+  const r2 = await page.evaluate(() => window.hfrec.refreshHub({ consent: true }));
+  assert.equal(r2.ok, true, r2.error);
+  assert.ok(r2.changedIds.includes(touched[0]));
+  assert.deepEqual(await cachedRows(page, 'sort=likes&n=2000'), await direct('likes', 2000));
+});
+
 test('an unfinished fetch is saved as it goes, offered after a reload, and resumed by fetchHub({resume:true})', async () => {
   const { page } = app;
   if (N() < 8000) return;
