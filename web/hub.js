@@ -389,7 +389,7 @@ window.hfrecHub = (ctx) => {
   // ---- [SECTION] refresh -----------------------------------------------------------------------
   // Refresh of a cached catalogue (this host's; `query` names it, else the one loaded, else the
   // newest): pages sort=lastModified&direction=-1 until a model is not newer than the newest
-  // lastModified in the cache, then merges by id — a changed model replaces its row, a new one is
+  // lastModified in the cache (or than any model an earlier Refresh cut from it: newestSeen), then merges by id — a changed model replaces its row, a new one is
   // added — orders the rows by the query's sort, highest first (lastModified as a date), ties by id,
   // keeps the first n (n > 0), loads them and caches them with a new date. Counts of models that did
   // not change stay as cached, and a model gone from the Hub stays: a full fetch renews those.
@@ -494,7 +494,8 @@ window.hfrecHub = (ctx) => {
     const { sort, n } = parseQuery(e.query);
     const opened = await worker.call({ op: 'open', blob: e.blob });
     if (!opened.ok) return fail(`Refresh: the cached catalogue ${e.query} cannot be read (${opened.error}); fetch it again`);
-    const { newest } = opened;
+    // The newest lastModified this copy has seen: its rows', and the models a top-n Refresh cut.
+    const newest = Math.max(opened.newest, e.newestSeen || 0);
     if (!newest) return fail(`Refresh: the cached catalogue ${e.query} has no lastModified dates; fetch it again`);
     const j = newJob('lastModified', 0, policy);
     Object.assign(j, { persist: false, models: [], until: (m) => (Date.parse(m.lastModified || '') || 0) > newest, source: `hub:${e.query}` });
@@ -524,7 +525,8 @@ window.hfrecHub = (ctx) => {
     if (!r.ok) return fail(`Refresh of ${e.query}: ${r.error}; the cached catalogue is unchanged`);
     let cachedAt = '';
     try {
-      cachedAt = await putCache({ query: e.query, host, rows: merged.rows, bytes: bytes.length, blob: new Blob([bytes], { type: 'application/json' }) });
+      const newestSeen = Math.max(newest, newestOf(j.models));
+      cachedAt = await putCache({ query: e.query, host, rows: merged.rows, bytes: bytes.length, newestSeen, blob: new Blob([bytes], { type: 'application/json' }) });
     } catch (err) { return fail(`Refresh of ${e.query}: loaded, but the cache could not be written: ${err.message || err}`); }
     j.loadedRows = merged.rows;
     publish({ running: false, error: '', stage: '', cachedAt });

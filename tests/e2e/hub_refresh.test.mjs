@@ -205,6 +205,18 @@ test('the dialog\'s Refresh button refreshes the cached copy it stands by', asyn
   }, c.entries[0].cachedAt);
   assert.ok(hub.requests.every((q) => q.query.sort === 'lastModified'));
   assert.deepEqual(await cachedRows(page, 'sort=likes&n=2000'), await direct('likes', 2000));
+
+  // refreshHub() without consent opens the dialog, sends nothing, and resolves after its Refresh.
+  hub.touch(1);
+  hub.requests.length = 0;
+  const p = page.evaluate(() => window.hfrec.refreshHub());
+  await page.waitForFunction(() => document.querySelector('#hub-dialog[open] .hub-refresh.primary'));
+  assert.equal(hub.requests.length, 0, 'nothing sent before Refresh');
+  await page.click('.hub-refresh.primary');
+  const r = await p;
+  assert.equal(r.ok, true, r.error);
+  assert.equal(r.changed, 1);
+  assert.equal(await page.evaluate(() => document.getElementById('hub-dialog').open), false);
 });
 
 test('a Refresh that fails says where and why and changes nothing; the next one catches up', async () => {
