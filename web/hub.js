@@ -2,7 +2,8 @@
 // retries) and the IndexedDB cache of fetched catalogues. hfrec.js starts it with the app's load
 // and progress calls: window.hfrecHub(ctx) -> {openDialog, fetchHub, resume, refresh, cancel, state,
 // cache, clearCache, loadCached, fromHash}.
-// The paging rules mirror core/hub_api.{h,cpp} (what `hfrec fetch` does):
+// The paging rules mirror core/hub_api.{h,cpp} (what `hfrec fetch` does); the pure ones (URLs, Link,
+// Retry-After, backoff, page checks) are web/hub_rules.js, shared with the extension:
 // - first page: HOST/api/models?sort=S&direction=-1&limit=min(n,1000)&expand[]=F... ;
 // - 429 waits Retry-After (seconds or HTTP-date, clamped to 10 min), else backs off; at most 30 per page;
 // - 5xx, network errors and unreadable pages retry with backoff min(60 s, 1 s * 2^(k-1)), at most 5 per page;
@@ -18,15 +19,11 @@
 // [SECTION] the cache   [SECTION] share links   [SECTION] the dialog
 'use strict';
 window.hfrecHub = (ctx) => {
-  const FIELDS = ['author', 'cardData', 'config', 'downloads', 'lastModified', 'library_name', 'pipeline_tag', 'tags',
-    'likes', 'createdAt'];
+  const { PAGE, DEFAULT_POLICY, nextUrl, retryAfterMs, backoffMs, readPage } = window.hfrecHubRules;
   const SORTS = ['downloads', 'likes', 'lastModified'];
   const SIZES = [10000, 50000, 200000, 0];  // 0: every model
-  const PAGE = 1000;
   const HUB_MODELS_ESTIMATE = 2000000;     // for "all": roughly how many models the Hub lists
   const BYTES_PER_MODEL = 1500;            // rough size of one model object with these fields
-  const DEFAULT_POLICY = { maxRetries: 5, maxRateLimited: 30, baseMs: 1000, capMs: 60000, maxRetryAfterMs: 600000,
-    secondMs: 1000 };
   const SAVE_EVERY_PAGES = 5;              // an unfinished fetch is saved every this many pages
 
   // The API host: huggingface.co, or ?hub= when this page itself is served from the local machine (tests).
@@ -37,31 +34,7 @@ window.hfrecHub = (ctx) => {
   })();
 
   const queryKey = (sort, n) => `sort=${sort}&n=${n}`;
-  function firstPageUrl(sort, n) {
-    const limit = n ? Math.min(n, PAGE) : PAGE;
-    return `${host}/api/models?sort=${encodeURIComponent(sort)}&direction=-1&limit=${limit}${FIELDS.map((f) => `&expand%5B%5D=${f}`).join('')}`;
-  }
-  // The rel="next" target of a Link header value; '' when none (RFC 8288, as core's link_next).
-  function linkNext(h) {
-    const re = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,\s]*))?)*)/g;
-    let m;
-    while ((m = re.exec(h || ''))) {
-      const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]*))/i.exec(m[2]);
-      if (rel && (rel[1] ?? rel[2]).split(/\s+/).some((r) => r.toLowerCase() === 'next')) return m[1].trim();
-    }
-    return '';
-  }
-  function retryAfterMs(value, date, policy) {
-    let secs = NaN;
-    if (/^\s*\d+\s*$/.test(value)) secs = Number(value);
-    else {
-      const t = Date.parse(value);
-      const now = Date.parse(date || '') || Date.now();
-      if (!Number.isNaN(t)) secs = Math.max(0, Math.round((t - now) / 1000));
-    }
-    return Number.isNaN(secs) ? -1 : Math.min(policy.maxRetryAfterMs, secs * policy.secondMs);
-  }
-  const backoffMs = (policy, attempt) => Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  const firstPageUrl = (sort, n) => window.hfrecHubRules.firstPageUrl(host, sort, n);
   const estimate = (n) => {
     const models = n || HUB_MODELS_ESTIMATE;
     return { requests: Math.ceil(models / PAGE), mb: Math.round((models * BYTES_PER_MODEL) / 1e6) };
@@ -131,20 +104,15 @@ window.hfrecHub = (ctx) => {
       }
       let models;
       try {
-        models = JSON.parse(body);
-        if (!Array.isArray(models)) throw new Error('not a JSON array of models');
-        if (models.some((m) => !m || typeof m !== 'object' || typeof (m.id ?? m.modelId) !== 'string')) {
-          throw new Error('a model without an id');
-        }
+        models = readPage(body);
       } catch (e) {
         const e2 = await retry(`unreadable page: ${e.message || e}`);
         if (e2) return { error: e2 };
         continue;
       }
       const linkHeader = res.headers.get('Link');
-      let next = linkNext(linkHeader);
-      if (next.startsWith('/')) next = j.origin + next;
-      if (next && new URL(next, j.origin).origin !== j.origin) return { error: `page ${j.pages + 1}: the next link leaves ${j.origin}: '${next.slice(0, 1000)}'` };
+      const { next, leaves } = nextUrl(linkHeader, j.origin);
+      if (leaves) return { error: `page ${j.pages + 1}: the next link leaves ${j.origin}: '${next.slice(0, 1000)}'` };
       // The page is good: keep its new models (as JSON text, one part per page).
       const kept = [];
       let reached = false;  // a refresh met a model not newer than its cache: the rest is known
