@@ -752,11 +752,19 @@
     }
     reveal();
     if (hubLink) {
-      // The consent step; the view the link names is restored once the models are in.
-      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true, afterLoad: () => {
+      // The consent step; the view the link names is restored once its model is in: after the
+      // partial load that has it (later loads keep the view, and what the person changes), else
+      // when the whole fetch is in.
+      const model = new URLSearchParams(linkHash.slice(1)).get('model');
+      let applied = false;
+      const apply = () => {
+        applied = true;
         if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
         requestFrame();
-      } });
+      };
+      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true,
+        onPartial: (has) => { if (!applied && model && has(model)) apply(); },
+        afterLoad: () => { if (!applied) apply(); } });
     }
     requestFrame();
     performance.mark('hfrec:ready');

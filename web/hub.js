@@ -173,6 +173,7 @@ window.hfrecHub = (ctx) => {
   };
   const jobName = (j, rows, complete) => `Hub ${j.sort} top ${j.n ? fmt(j.n) : 'all'}${complete ? '' : ` (${fmt(rows)} fetched)`}`;
   async function loadJob(j, complete) {
+    const count = j.parts.length;
     const parts = joinParts(j.parts.slice());
     const rows = j.rows;
     const total = parts.reduce((t, p) => t + p.length, 0);
@@ -181,6 +182,8 @@ window.hfrecHub = (ctx) => {
       for (const p of parts) { write(p, off); off += p.length; }
     }, jobName(j, rows, complete), j.source);
     if (r.ok) j.loadedRows = rows;
+    // Whether a model is in what this load had (for a link's view, restored once its model is in).
+    if (r.ok && !complete && j.onPartial) j.onPartial((id) => j.partIds.slice(0, count).some((ids) => ids.includes(id)));
     if (r.ok && complete) {
       try {
         const cachedAt = await putCache({ query: queryKey(j.sort, j.n), host, rows, bytes: total, blob: new Blob(parts, { type: 'application/json' }) });
@@ -324,20 +327,24 @@ window.hfrecHub = (ctx) => {
     const sort = SORTS.includes(opts.sort) ? opts.sort : 'downloads';
     const n = opts.n === undefined ? 10000 : Math.max(0, Math.floor(Number(opts.n)) || 0);
     if (!opts.consent) {
-      return new Promise((resolve) => openDialog({ sort, n, policy, afterLoad: opts.afterLoad, fromLink: !!opts.fromLink, resolve }));
+      return new Promise((resolve) => openDialog({ sort, n, policy, afterLoad: opts.afterLoad, onPartial: opts.onPartial,
+        fromLink: !!opts.fromLink, resolve }));
     }
-    return start(newJob(sort, n, policy), opts.afterLoad);
+    return start(newJob(sort, n, policy), opts.afterLoad, opts.onPartial);
   }
-  function start(j, afterLoad) {
+  // afterLoad() runs once the whole fetch is loaded; onPartial(has) after each partial load, with
+  // has(id) telling whether that load had the model.
+  function start(j, afterLoad, onPartial) {
     job = j;
     j.afterLoad = afterLoad;
+    j.onPartial = onPartial;
     running = run(j).finally(() => { running = null; });
     return running;
   }
   // Goes on from the cursor of this page's stopped fetch, else of the fetch saved in IndexedDB.
   function resume(policy) {
     if (running) return busy();
-    if (job && job.next) return start(job, job.afterLoad);
+    if (job && job.next) return start(job, job.afterLoad, job.onPartial);
     running = (async () => {
       let j = null;
       try { j = await restoreJob(policy || { ...DEFAULT_POLICY }); } catch (e) {
@@ -582,7 +589,7 @@ window.hfrecHub = (ctx) => {
   // ---- the dialog (an HTML <dialog> over the canvas: index.html #hub-dialog) --------------------
   const el = (id) => document.getElementById(id);
   const dlg = el('hub-dialog');
-  let pending = null;  // {sort, n, policy, afterLoad, resolve, fromLink, refresh}
+  let pending = null;  // {sort, n, policy, afterLoad, onPartial, resolve, fromLink, refresh}
   function openDialog(p = {}) {
     pending = { sort: 'downloads', n: 10000, policy: { ...DEFAULT_POLICY }, ...p };
     for (const r of dlg.querySelectorAll('input[name="hub-n"]')) r.checked = Number(r.value) === pending.n;
@@ -675,7 +682,7 @@ window.hfrecHub = (ctx) => {
     el('hub-fetch').addEventListener('click', async () => {
       const p = pending || { policy: { ...DEFAULT_POLICY } };
       const { sort, n } = chosen();
-      const r = await start(newJob(sort, n, p.policy), p.afterLoad);
+      const r = await start(newJob(sort, n, p.policy), p.afterLoad, p.onPartial);
       if (r.ok) { pending = null; dlg.close(); }
       if (p.resolve) p.resolve(r);
     });

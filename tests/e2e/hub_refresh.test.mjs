@@ -135,6 +135,38 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
   }
 });
 
+test('a #src=hub: link\'s view is restored by the first partial load that has its model, and kept', async () => {
+  if (N() < 6000) return;
+  const u = new URL(app.page.url());
+  u.hash = 'src=hub:sort=downloads&n=6000&model=gpt2&method=tfidf&k=7';
+  hub.hold(3);
+  const other = await openPage(env.browser, u.href);
+  const { page } = other;
+  try {
+    await page.waitForFunction(() => document.getElementById('hub-dialog').open);
+    await page.click('#hub-fetch');
+    // Paging waits at page 3; the 2,000 models loaded so far have gpt2 (the mock's 4th by downloads).
+    await page.waitForFunction(() => {
+      const s = window.hfrec.state();
+      return s.fetch.running && s.fetch.loadedRows === 2000 && s.query === 'gpt2' && !s.busy;
+    });
+    let s = await state(page);
+    assert.deepEqual([s.method, s.k, s.results.length], ['tfidf', 7, 7]);
+    // The person changes k during the fetch; the rest of the fetch keeps it.
+    assert.equal((await page.evaluate(() => window.hfrec.set({ k: 5 }))).ok, true);
+    hub.release(3);
+    await page.waitForFunction(() => {
+      const x = window.hfrec.state();
+      return !x.fetch.running && x.catalogue.rows === 6000 && !x.busy;
+    });
+    s = await state(page);
+    assert.deepEqual([s.query, s.method, s.k, s.results.length], ['gpt2', 'tfidf', 5, 5]);
+  } finally {
+    hub.release();
+    await other.context.close();
+  }
+});
+
 test('Refresh fetches only what changed since the cache and merges it into the listing as it is now', async () => {
   const { page } = app;
   await page.evaluate(() => window.hfrec.clearCache());
