@@ -157,6 +157,7 @@ window.hfrecHub = (ctx) => {
 
   function stage(why) {
     const j = job;
+    j.why = why;
     const text = `Hub: ${fmt(j.rows)} models, ${mb(j.bytes)} MB, ${j.pages} pages${why ? ` — ${why}` : ''}`;
     ctx.showProgress(text, j.n ? Math.min(1, j.rows / j.n) : -1);
     pub.stage = text;
@@ -202,6 +203,8 @@ window.hfrecHub = (ctx) => {
     j.loading = loadJob(j, false).then((r) => {
       j.loading = null;
       if (!r.ok) { j.partial = false; console.warn('hfrec: loading the models fetched so far failed:', r.error); }
+      // A finished load clears the app's progress bar: the fetch's comes back while it runs.
+      if (controller && job === j) stage(j.why || '');
       publish();
       maybeLoadPartial(j);
     });

@@ -6,7 +6,7 @@
 // Node and loaded as it is. Never the internet.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickWidget, openPage, settle, state, useBrowser } from './helpers.mjs';
+import { clickWidget, openPage, state, useBrowser } from './helpers.mjs';
 import { startMockHub } from '../mock_hub/server.mjs';
 
 let hub;   // the mock
@@ -86,16 +86,18 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
     // Paging waits at page 3 with 2,000 fetched: loaded after page 1, then at twice 1,000.
     await page.waitForFunction(() => {
       const s = window.hfrec.state();
-      return s.fetch.running && s.fetch.loadedRows === 2000 && s.catalogue.rows === 2000 && !s.busy;
+      return s.fetch.running && s.fetch.loadedRows === 2000 && s.catalogue.rows === 2000;
     });
     assert.deepEqual(hub.held, [3]);
     let s = await state(page);
     assert.equal(s.fetch.rows, 2000);
     assert.match(s.catalogue.name, /\(2,000 fetched\)$/);
+    // The progress bar is the fetch's again once the load is in.
+    await page.waitForFunction(() => /^Hub: 2,000 models/.test(window.hfrec.state().stage || ''));
+    assert.equal((await state(page)).busy, true);
     // A person searches and sets a view on the part fetched.
     await page.evaluate(() => window.hfrec.select('bert-base-uncased'));
     assert.equal((await page.evaluate(() => window.hfrec.set({ method: 'cosine', filters: { libraries: ['transformers'] } }))).ok, true);
-    await settle(page);
     s = await state(page);
     const view = { query: s.query, method: s.method, filters: s.filters, k: s.k };
     assert.deepEqual(view.query, 'bert-base-uncased');
@@ -109,7 +111,7 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
     hub.release(3);
     await page.waitForFunction(() => {
       const x = window.hfrec.state();
-      return x.fetch.running && x.fetch.loadedRows === 4000 && x.catalogue.rows === 4000 && !x.busy;
+      return x.fetch.running && x.fetch.loadedRows === 4000 && x.catalogue.rows === 4000;
     });
     assert.deepEqual(hub.held, [5]);
     s = await state(page);
@@ -148,7 +150,7 @@ test('a #src=hub: link\'s view is restored by the first partial load that has it
     // Paging waits at page 3; the 2,000 models loaded so far have gpt2 (the mock's 4th by downloads).
     await page.waitForFunction(() => {
       const s = window.hfrec.state();
-      return s.fetch.running && s.fetch.loadedRows === 2000 && s.query === 'gpt2' && !s.busy;
+      return s.fetch.running && s.fetch.loadedRows === 2000 && s.query === 'gpt2';
     });
     let s = await state(page);
     assert.deepEqual([s.method, s.k, s.results.length], ['tfidf', 7, 7]);
