@@ -42,7 +42,7 @@ window.hfrecHub = (ctx) => {
   const fmt = (x) => x.toLocaleString('en-US');
   const mb = (b) => (b / 1e6).toFixed(1);
 
-  // ---- the fetch ------------------------------------------------------------------------------
+  // ---- [SECTION] the fetch --------------------------------------------------------------------------
   // The job survives a failure or a cancel, so Resume goes on from its cursor with what it has.
   let job = null;
   const pub = { running: false, rows: 0, bytes: 0, pages: 0, retries: 0, error: '', cachedAt: '', query: '', host,
@@ -213,7 +213,8 @@ window.hfrecHub = (ctx) => {
   // The unfinished fetch of this host in IndexedDB (store FETCHES): `${host}|meta` {sort, n, query,
   // next, rows, pages, retries, chunks, followed, savedAt} and `${host}|part|000000`... the rows
   // fetched so far, each chunk a Blob of comma-separated model objects (what the pages brought since
-  // the save before; appended, never rewritten) and their ids (so a resume need not parse them). One record per host: a new fetch replaces it.
+  // the save before; appended, never rewritten) and their ids (so a resume need not parse them).
+  // One record per host: a new fetch replaces it.
   const hostRange = () => IDBKeyRange.bound(`${host}|`, `${host}|\uffff`);
   const summary = (m) => ({ query: m.query, rows: m.rows, pages: m.pages, savedAt: m.savedAt });
   function saveUnfinished(j) {
@@ -367,8 +368,8 @@ window.hfrecHub = (ctx) => {
   // ---- [SECTION] refresh -----------------------------------------------------------------------
   // Refresh of a cached catalogue (this host's; `query` names it, else the one loaded, else the
   // newest): pages sort=lastModified&direction=-1 until a model is not newer than the newest
-  // lastModified in the cache (or than any model an earlier Refresh cut from it: newestSeen), then merges by id — a changed model replaces its row, a new one is
-  // added — orders the rows by the query's sort, highest first (lastModified as a date), ties by id,
+  // lastModified in the cache (or than any model an earlier Refresh cut from it: newestSeen), then
+  // merges by id — a changed model replaces its row, a new one is added — orders the rows by the query's sort, highest first (lastModified as a date), ties by id,
   // keeps the first n (n > 0), loads them and caches them with a new date. Counts of models that did
   // not change stay as cached, and a model gone from the Hub stays: a full fetch renews those.
   // A failed or cancelled refresh changes nothing (its pages are newest first, so a part would leave
@@ -512,7 +513,7 @@ window.hfrecHub = (ctx) => {
       changedIds: j.models.map(idOf), cachedAt };
   }
 
-  // ---- the cache (IndexedDB: one record per query, the catalogue as a JSON Blob) --------------
+  // ---- [SECTION] the cache (IndexedDB: one record per query, the catalogue as a JSON Blob)----------
   const DB = 'hfrec-hub', STORE = 'catalogues';
   const FETCHES = 'fetches';  // the unfinished fetch (version 2)
   function db() {
@@ -572,7 +573,7 @@ window.hfrecHub = (ctx) => {
     return r.ok ? { ok: true, rows: r.rows, cachedAt: e.cachedAt } : r;
   }
 
-  // ---- share links: #src=hub:sort=S&n=N ---------------------------------------------------------
+  // ---- [SECTION] share links: #src=hub:sort=S&n=N ----------------------------------------------
   // {sort, n, rest}: the Hub query a link names (its n may follow src as its own item) and the
   // hash without it; null when the link names no Hub source.
   function fromHash(hash) {
@@ -589,7 +590,7 @@ window.hfrecHub = (ctx) => {
     return { sort, n, rest: rest ? `#${rest}` : '' };
   }
 
-  // ---- the dialog (an HTML <dialog> over the canvas: index.html #hub-dialog) --------------------
+  // ---- [SECTION] the dialog (an HTML <dialog> over the canvas: index.html #hub-dialog) ---------
   const el = (id) => document.getElementById(id);
   const dlg = el('hub-dialog');
   let pending = null;  // {sort, n, policy, afterLoad, onPartial, resolve, fromLink, refresh}
