@@ -42,7 +42,7 @@ window.hfrecHub = (ctx) => {
   const fmt = (x) => x.toLocaleString('en-US');
   const mb = (b) => (b / 1e6).toFixed(1);
 
-  // ---- [SECTION] the fetch --------------------------------------------------------------------------
+  // ---- [SECTION] the fetch -----------------------------------------------------------------------
   // The job survives a failure or a cancel, so Resume goes on from its cursor with what it has.
   let job = null;
   const pub = { running: false, rows: 0, bytes: 0, pages: 0, retries: 0, error: '', cachedAt: '', query: '', host,
@@ -513,7 +513,7 @@ window.hfrecHub = (ctx) => {
       changedIds: j.models.map(idOf), cachedAt };
   }
 
-  // ---- [SECTION] the cache (IndexedDB: one record per query, the catalogue as a JSON Blob)----------
+  // ---- [SECTION] the cache (IndexedDB: one record per query, the catalogue as a JSON Blob) ------
   const DB = 'hfrec-hub', STORE = 'catalogues';
   const FETCHES = 'fetches';  // the unfinished fetch (version 2)
   function db() {
