@@ -353,4 +353,22 @@ test('a cancelled fetch is saved at once and resumes after a reload; without con
   assert.deepEqual(hub.requests.map((q) => q.page), [3, 4]);
   assert.equal((await state(page)).catalogue.rows, 4000);
   assert.equal(await page.evaluate(() => document.getElementById('hub-dialog').open), false);
+
+  // clearCache() also forgets a saved unfinished fetch, after a reload too.
+  hub.hold(2);
+  try {
+    const p3 = page.evaluate(() => window.hfrec.fetchHub({ sort: 'downloads', n: 3000, consent: true }));
+    await page.waitForFunction(() => window.hfrec.state().fetch.rows === 1000);
+    await page.evaluate(() => window.hfrec.cancelHub());
+    assert.equal((await p3).cancelled, true);
+  } finally {
+    hub.release();
+  }
+  assert.equal((await state(page)).fetch.unfinished.rows, 1000);
+  assert.deepEqual(await page.evaluate(() => window.hfrec.clearCache()), { ok: true });
+  assert.equal((await state(page)).fetch.unfinished, null);
+  await page.reload();
+  assert.equal(await page.evaluate(() => window.hfrec.ready), true);
+  assert.deepEqual(await page.evaluate(() => window.hfrec.fetchHub({ resume: true, consent: true })), { ok: false, rows: 0, error: 'nothing to resume' });
+  assert.equal((await state(page)).fetch.resumable, false);
 });
