@@ -12,7 +12,7 @@ if [ ! -f dist-pkg/index.js ] || [ ! -f dist-pkg/hfrec-core.wasm ]; then
   echo "build-extension: dist-pkg/ is missing; building it (scripts/build-pkg.sh)"
   NODE_PATH=${NODE_PATH:-/usr/share/nodejs} bash scripts/build-pkg.sh
 fi
-common=(background.js engine.js hub_fetch.js content.js content.css options.html options.js options.css)
+common=(background.js engine.js hub_rules.js hub_fetch.js content.js content.css options.html options.js options.css)
 rm -rf "$dist"
 for browser in chromium firefox; do
   out=$dist/$browser

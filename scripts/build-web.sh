@@ -36,7 +36,7 @@ echo "build-web: catalogue $catalogue ($why)"
 rm -rf "$dist"
 mkdir -p "$dist/fonts"
 cp build/wasm-release/wasm/hfrec-app.js build/wasm-release/wasm/hfrec-app.wasm "$dist/"
-cp web/hfrec.js web/hub.js web/consent.js web/input.js "$dist/"
+cp web/hfrec.js web/hub_rules.js web/hub.js web/consent.js web/input.js "$dist/"
 install -m 644 "$catalogue" "$dist/catalogue.$ext"
 # The page names the shipped catalogue (file name for the header, path to fetch).
 sed -e "s|<meta name=\"hfrec-catalogue\" content=\"[^\"]*\">|<meta name=\"hfrec-catalogue\" content=\"catalogue.$ext#$cat_name\">|" \

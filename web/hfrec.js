@@ -508,9 +508,16 @@
     // Load from the Hub: fetchHub({sort: downloads|likes|lastModified, n (0 = all), consent}) pages
     // through {hub}/api/models and loads the models; without consent:true the dialog asks first.
     // Resolves {ok, rows, error} (a failed or cancelled fetch loads what it got: see state().fetch).
+    // What was fetched is loaded while paging goes on (state().fetch.loadedRows). {resume: true}
+    // goes on with a stopped fetch, also one saved before a reload (state().fetch.unfinished).
     fetchHub: (opts) => (hub ? hub.fetchHub(opts) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
     // Goes on from where a failed or cancelled Hub fetch stopped; resolves like fetchHub.
     resumeHub: () => (hub ? hub.resume() : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
+    // Refresh of a cached Hub catalogue ({query, consent, retry}; the loaded or newest one when no
+    // query): fetches the models modified since (sort=lastModified), merges them by id, loads and
+    // re-caches; without consent:true the dialog asks first. Resolves {ok, rows, changed, error}
+    // (and replaced, added, changedIds, cachedAt).
+    refreshHub: (opts) => (hub ? hub.refresh(opts) : Promise.resolve({ ok: false, rows: 0, changed: 0, error: 'hub.js is missing' })),
     // Stops the Hub fetch in progress (what it fetched is loaded).
     cancelHub: () => (hub ? hub.cancel() : { ok: false }),
     // The Hub catalogues cached in this browser: {ok, entries: [{query, host, rows, bytes, cachedAt}]}.
@@ -745,11 +752,19 @@
     }
     reveal();
     if (hubLink) {
-      // The consent step; the view the link names is restored once the models are in.
-      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true, afterLoad: () => {
+      // The consent step; the view the link names is restored once its model is in: after the
+      // partial load that has it (later loads keep the view, and what the person changes), else
+      // when the whole fetch is in.
+      const model = new URLSearchParams(linkHash.slice(1)).get('model');
+      let applied = false;
+      const apply = () => {
+        applied = true;
         if (linkHash.length > 1) withStrings([linkHash], (p) => mod._hfrec_apply_link(p, -1));
         requestFrame();
-      } });
+      };
+      hub.fetchHub({ sort: hubLink.sort, n: hubLink.n, fromLink: true,
+        onPartial: (has) => { if (!applied && model && has(model)) apply(); },
+        afterLoad: () => { if (!applied) apply(); } });
     }
     requestFrame();
     performance.mark('hfrec:ready');

@@ -18,6 +18,9 @@
 //   {kind: "loop"}                                 the page, with a next link back to the previous page
 //   {kind: "lastModifiedChanges", count?: 1}       before answering, `count` models change lastModified
 // touch(n) changes n models at once (the same as POST /_mock/touch {"count": n}).
+// hold(page) keeps every list request for that page waiting (before faults apply) until
+// release(page) (every page when omitted); `held` lists the pages waiting now (POST /_mock/hold
+// {"page": p}, POST /_mock/release {"page"?: p}).
 //
 // Use from a test:   const hub = await startMockHub({pageCap: 500}); ... hub.url ... await hub.close();
 // Use by hand:       node tests/mock_hub/server.mjs --port 8123 [--page-cap N] [--data FILE] [--faults JSON]
@@ -210,7 +213,7 @@ function decodeCursor(s) {
 
 // Starts the mock on 127.0.0.1. Options: port (0: a free one), pageCap (1000), data (a CSV file),
 // models (list-models objects, instead of a file), faults (as setFaults), quiet.
-// Resolves {url, close, setFaults, requests, models, touch, dataFile}; `requests` is the live log of
+// Resolves {url, close, setFaults, requests, models, touch, hold, release, held, dataFile}; `requests` is the live log of
 // {method, path, query, page, status, fault}.
 export async function startMockHub(opts = {}) {
   const pageCap = opts.pageCap ?? 1000;
@@ -245,6 +248,32 @@ export async function startMockHub(opts = {}) {
     }
     orders.clear();
     return ids;
+  }
+
+  // Held pages: a list request for one waits until release() (tests stop paging at a known page).
+  const holds = new Map();  // page -> {promise, resolve}
+  const held = [];
+  function hold(page) {
+    if (holds.has(page)) return;
+    let resolve;
+    const promise = new Promise((r) => { resolve = r; });
+    holds.set(page, { promise, resolve });
+  }
+  // Lets the requests for `page` (every held page when omitted) go on.
+  function release(page) {
+    for (const [p, h] of holds) if (page === undefined || p === page) { h.resolve(); holds.delete(p); }
+  }
+  async function waitIfHeld(url) {
+    const q = url.searchParams;
+    const limit = Math.min(pageCap, Number(q.get('limit') ?? pageCap));
+    const cursor = q.has('cursor') ? decodeCursor(q.get('cursor')) : { o: 0 };
+    if (!cursor || !Number.isInteger(limit) || limit < 1) return;
+    const page = Math.floor(cursor.o / limit) + 1;
+    const h = holds.get(page);
+    if (!h) return;
+    held.push(page);
+    await h.promise;
+    held.splice(held.indexOf(page), 1);
   }
 
   function ordered(sort, direction) {
@@ -362,12 +391,15 @@ export async function startMockHub(opts = {}) {
         if (what === 'faults') { send(res, 200, faults); return; }
         if (what === 'requests') { send(res, 200, requests); return; }
         if (what === 'reset' && req.method === 'POST') { setFaults([]); requests.length = 0; send(res, 200, { ok: true }); return; }
+        if (what === 'hold' && req.method === 'POST') { hold((await readBody(req))?.page); send(res, 200, { ok: true }); return; }
+        if (what === 'release' && req.method === 'POST') { release((await readBody(req))?.page); send(res, 200, { ok: true }); return; }
         if (what === 'touch' && req.method === 'POST') { send(res, 200, { touched: touch((await readBody(req))?.count ?? 1) }); return; }
         send(res, 404, { error: `no mock control '${what}'` });
         return;
       }
       requests.push(log);
       if (req.method !== 'GET' && req.method !== 'HEAD') { log.status = send(res, 405, { error: 'Method not allowed' }); return; }
+      if (url.pathname === '/api/models' || url.pathname === '/api/models/') await waitIfHeld(url);
       if (url.pathname === '/api/models' || url.pathname === '/api/models/') { log.status = listModels(req, res, url, log); return; }
       if (url.pathname.startsWith('/api/models/')) {
         const id = decodeURIComponent(url.pathname.slice('/api/models/'.length).replace(/\/$/, ''));
@@ -394,7 +426,11 @@ export async function startMockHub(opts = {}) {
     requests,
     setFaults,
     touch,
+    hold,
+    release,
+    held,
     close: () => new Promise((resolve) => {
+      release();
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
     }),

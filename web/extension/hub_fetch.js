@@ -1,47 +1,20 @@
 // The Hub's list-models fetcher for the extension: a pure module (fetch and sleep are passed in).
-// A second implementation of web/hub.js's paging rules, kept separate so the app's fetcher is not
-// touched; both mirror core/hub_api.{h,cpp} (what `hfrec fetch` does):
+// Its pure paging rules (URLs, Link, Retry-After, backoff, page checks) are web/hub_rules.js, shared
+// with the page's fetcher web/hub.js (here a link to it; scripts/build-extension.sh copies the
+// file); both mirror core/hub_api.{h,cpp} (what `hfrec fetch` does):
 // - first page: HOST/api/models?sort=downloads&direction=-1&limit=min(n,1000)&expand[]=F... ;
 // - 429 waits Retry-After (seconds or HTTP-date, clamped to 10 min), else backs off; at most 30 per page;
 // - 5xx, network errors and unreadable pages retry with backoff min(60 s, 1 s * 2^(k-1)), at most 5 per page;
 // - other statuses, a next link leaving the host and cursor loops stop the fetch;
 // - repeated ids are dropped, models past n are not kept; an empty page with a next link is followed.
-export const FIELDS = ['author', 'cardData', 'config', 'downloads', 'lastModified', 'library_name', 'pipeline_tag', 'tags',
-  'likes', 'createdAt'];
-export const PAGE = 1000;
-export const DEFAULT_POLICY = { maxRetries: 5, maxRateLimited: 30, baseMs: 1000, capMs: 60000, maxRetryAfterMs: 600000,
-  secondMs: 1000 };
+import './hub_rules.js';
+
+const rules = globalThis.hfrecHubRules;
+export const { FIELDS, PAGE, DEFAULT_POLICY, linkNext, retryAfterMs, backoffMs } = rules;
+const { nextUrl, readPage } = rules;
 
 // The first list-models page for the top n (0: all) by `sort`.
-export function firstPageUrl(host, sort, n) {
-  const limit = n ? Math.min(n, PAGE) : PAGE;
-  return `${host}/api/models?sort=${encodeURIComponent(sort)}&direction=-1&limit=${limit}${FIELDS.map((f) => `&expand%5B%5D=${f}`).join('')}`;
-}
-
-// The rel="next" target of a Link header value; '' when none (RFC 8288, as core's link_next).
-export function linkNext(h) {
-  const re = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;,\s]*))?)*)/g;
-  let m;
-  while ((m = re.exec(h || ''))) {
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]*))/i.exec(m[2]);
-    if (rel && (rel[1] ?? rel[2]).split(/\s+/).some((r) => r.toLowerCase() === 'next')) return m[1].trim();
-  }
-  return '';
-}
-
-// Milliseconds a Retry-After value asks for (seconds or an HTTP date), clamped; -1 when unreadable.
-export function retryAfterMs(value, date, policy) {
-  let secs = NaN;
-  if (/^\s*\d+\s*$/.test(value)) secs = Number(value);
-  else {
-    const t = Date.parse(value);
-    const now = Date.parse(date || '') || Date.now();
-    if (!Number.isNaN(t)) secs = Math.max(0, Math.round((t - now) / 1000));
-  }
-  return Number.isNaN(secs) ? -1 : Math.min(policy.maxRetryAfterMs, secs * policy.secondMs);
-}
-
-export const backoffMs = (policy, attempt) => Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+export const firstPageUrl = (host, sort, n) => rules.firstPageUrl(host, sort, n);
 
 // One model object cut down to the fields hfrec reads (core/hub_json.cpp): the Hub's `config`
 // can carry tokenizer settings and chat templates, which the cache does not need.
@@ -114,17 +87,14 @@ export async function fetchModels({ host, n = 50000, sort = 'downloads', policy 
       if (res.status < 200 || res.status >= 300) return result(`page ${pages + 1}: HTTP ${res.status}`);
       let models;
       try {
-        models = JSON.parse(body);
-        if (!Array.isArray(models)) throw new Error('not a JSON array of models');
-        if (models.some((m) => !m || typeof m !== 'object' || typeof (m.id ?? m.modelId) !== 'string')) throw new Error('a model without an id');
+        models = readPage(body);
       } catch (e) {
         const e2 = await retry(`unreadable page: ${e.message || e}`);
         if (e2) return result(e2);
         continue;
       }
-      let link = linkNext(res.headers.get('Link'));
-      if (link.startsWith('/')) link = origin + link;
-      if (link && new URL(link, origin).origin !== origin) return result(`page ${pages + 1}: the next link leaves ${origin}`);
+      const { next: link, leaves } = nextUrl(res.headers.get('Link'), origin);
+      if (leaves) return result(`page ${pages + 1}: the next link leaves ${origin}`);
       let kept = 0;
       for (const m of models) {
         if (n && rows >= n) break;
