@@ -369,8 +369,10 @@ template class SlicedBuilder<detail::HybridState, HybridModel>;
 HybridBuilder::HybridBuilder(const Catalogue& cat, HybridParams p, const Lineage* lineage)
     : SlicedBuilder(std::make_unique<detail::HybridState>(cat, p, lineage)) {}
 
-HybridModel::HybridModel(const Catalogue& cat, HybridParams p) {
-  HybridBuilder b(cat, p);
+HybridModel::HybridModel(const Catalogue& cat, HybridParams p) : HybridModel(cat, p, nullptr) {}
+
+HybridModel::HybridModel(const Catalogue& cat, HybridParams p, const Lineage* lineage) {
+  HybridBuilder b(cat, p, lineage);
   finish(b);
   *this = b.take();
 }

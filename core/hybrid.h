@@ -105,6 +105,8 @@ class HybridModel {
  public:
   HybridModel() = default;
   HybridModel(const Catalogue& cat, HybridParams p = {});
+  // The same, its base field read from `lineage` (built over `cat`) instead of one it builds.
+  HybridModel(const Catalogue& cat, HybridParams p, const Lineage* lineage);
 
   // The query vector of a catalogue row.
   HybridQuery row_query(uint32_t row) const;

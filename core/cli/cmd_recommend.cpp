@@ -132,6 +132,7 @@ int cmd_recommend(const Args& in) {
   }
   Index idx(std::move(loaded).value());
   const Lineage lin(idx.catalogue());
+  if (method == Method::hybrid) idx.adopt_hybrid(HybridModel(idx.catalogue(), {}, &lin));  // one model tree, not two
   RecommendParams p;
   p.method = method;
   p.k = static_cast<size_t>(k);
