@@ -246,6 +246,59 @@ TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
   EXPECT_NEAR(chosen["y"].get<float>(), y, 0.5f) << ui.state.query << " instead of " << target_id;
 }
 
+// The map's overlay (issue 15, readability): the cluster names drawn at their centres with no two
+// boxes overlapping, inside the map, each the cluster list's name; the query's recommendations
+// are the rows ringed; density shading follows its checkbox (off by default on 55 models).
+TEST(Views, TheMapNamesItsClustersAndRingsTheRecommendations) {
+  Ui ui(1280, 800);
+  ui.controller.select("gpt2");
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 6, "features": "soup", "seed": 1})", 1))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
+  ui.frames(3);
+  const json o = json::parse(ui.controller.map_overlay());
+  ASSERT_EQ(o["ok"], true) << o.dump();
+  const auto& clusters = ui.state.clusters.clusters;
+  ASSERT_FALSE(o["labels"].empty()) << o.dump();
+  EXPECT_EQ(o["labels"].size() + o["hiddenLabels"].get<size_t>(), clusters.size());
+  const float* clip = ui.state.map_clip;
+  for (size_t i = 0; i < o["labels"].size(); ++i) {
+    const json& a = o["labels"][i];
+    const int k = a["cluster"].get<int>();
+    ASSERT_GE(k, 0);
+    ASSERT_LT(k, static_cast<int>(clusters.size()));
+    EXPECT_EQ(a["name"], clusters[k].name);
+    const float x = a["x"].get<float>(), y = a["y"].get<float>(), w = a["w"].get<float>(), h = a["h"].get<float>();
+    EXPECT_GT(w, 0);
+    EXPECT_GE(x, clip[0]);
+    EXPECT_GE(y, clip[1]);
+    EXPECT_LE(x + w, clip[2]);
+    EXPECT_LE(y + h, clip[3]);
+    for (size_t j = 0; j < i; ++j) {
+      const json& b = o["labels"][j];
+      const bool apart = x >= b["x"].get<float>() + b["w"].get<float>() || b["x"].get<float>() >= x + w ||
+                         y >= b["y"].get<float>() + b["h"].get<float>() || b["y"].get<float>() >= y + h;
+      EXPECT_TRUE(apart) << a.dump() << " overlaps " << b.dump();
+    }
+  }
+  // Highlighted: the ranked list's models, the query's row.
+  std::vector<std::string> recs;
+  for (const ResultRow& r : ui.state.primary.rows) recs.push_back(r.model_id);
+  ASSERT_FALSE(recs.empty());
+  EXPECT_EQ(o["highlightedIds"].get<std::vector<std::string>>(), recs);
+  EXPECT_EQ(o["query"], "gpt2");
+  EXPECT_EQ(o["queryRow"], json::parse(ui.controller.map_point("gpt2"))["row"]);
+  // Density: off by default below kDensityAutoRows; the checkbox turns it on.
+  EXPECT_EQ(o["density"]["on"], false);
+  EXPECT_EQ(o["density"]["blocks"], 0);
+  ASSERT_TRUE(ui.click("Density"));
+  const json d = json::parse(ui.controller.map_overlay());
+  EXPECT_EQ(d["density"]["on"], true);
+  EXPECT_EQ(d["density"]["auto"], false);
+  EXPECT_GT(d["density"]["blocks"].get<int>(), 0);
+}
+
 // Two ids that differ only by a zero-width space look different in the search hits (issue 16,
 // item 15), and clicking the marked one selects that id, not its look-alike.
 TEST(Views, IdsThatDifferOnlyByInvisibleCharactersLookDifferent) {

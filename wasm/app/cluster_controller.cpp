@@ -24,6 +24,7 @@
 #include "core/knn_graph.h"
 #include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
+#include "core/map_labels.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
 #include "core/view_params.h"
@@ -359,6 +360,8 @@ struct ClusterController::Impl {
     auto grid = build_map_grid(normalize_map(xy, cat.size()), cat.downloads);
     if (grid.ok()) c.map_grid = std::move(grid).value();
     c.map_xy = xy;
+    // Once per layout (and clustering): where each cluster's name goes.
+    c.centres = cluster_centres(c.map_grid.points, c.labels, c.clusters.size());
     c.layout.shown = method;
   }
 
@@ -714,6 +717,33 @@ std::string ClusterController::points_json() const {
     o["seed"] = c.layout.seed;
   }
   o["points"] = std::move(pts);
+  return dump(o);
+}
+
+std::string ClusterController::overlay_json() const {
+  const auto& d = *impl_;
+  const AppState& s = d.s;
+  const ClusterState& c = s.clusters;
+  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
+  if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
+  const Catalogue& cat = d.index->catalogue();
+  json labels = json::array();
+  for (const MapLabelShown& l : s.map_labels)
+    labels.push_back({{"cluster", l.cluster}, {"name", l.name}, {"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}});
+  json rows = json::array(), ids = json::array();
+  for (uint32_t r : c.rec_rows) {
+    rows.push_back(r);
+    ids.push_back(cat.id(r));
+  }
+  const bool density = s.map_density == 1 || (s.map_density == -1 && c.map_grid.size() > kDensityAutoRows);
+  json o{{"ok", true},
+         {"labels", std::move(labels)},
+         {"hiddenLabels", s.map_labels_hidden},
+         {"density", {{"on", density}, {"auto", s.map_density == -1}, {"blocks", s.map_density_blocks}}},
+         {"queryRow", c.query_row},
+         {"query", c.query_row >= 0 ? json(cat.id(static_cast<uint32_t>(c.query_row))) : json(nullptr)},
+         {"highlighted", std::move(rows)},
+         {"highlightedIds", std::move(ids)}};
   return dump(o);
 }
 

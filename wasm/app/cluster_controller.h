@@ -78,6 +78,10 @@ class ClusterController {
   // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's own coordinates in catalogue
   // order, each float as its shortest decimal (as hfrec layout prints them).
   std::string points_json() const;
+  // {ok, labels: [{cluster, name, x, y, w, h}], hiddenLabels, density: {on, auto, blocks}, queryRow,
+  // query, highlighted: [rows], highlightedIds}: what the map drew over its points in the last
+  // frame (label boxes in canvas pixels) and the rows ringed as the query's recommendations.
+  std::string overlay_json() const;
   // The cluster view's part of the share link.
   void to_link(ShareLink& link) const;
   // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).

@@ -454,4 +454,6 @@ std::string Controller::map_point(std::string_view model_id) const { return impl
 
 std::string Controller::map_points() const { return impl_->clusters.points_json(); }
 
+std::string Controller::map_overlay() const { return impl_->clusters.overlay_json(); }
+
 }  // namespace hfrec::app

@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "core/map_grid.h"
+#include "core/map_labels.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "views/cluster_parts.h"
@@ -40,6 +41,8 @@ constexpr size_t kPointBudget = 60000;   // points drawn per frame at most (coar
 constexpr size_t kBusyBudget = 4000;     // ... while a job runs (software-rendered WebGL stays fluid)
 constexpr size_t kCircleBudget = 12000;  // circles up to this many points, squares beyond
 constexpr float kLegendWidth = 250;
+constexpr float kDensityBlockPx = 14;  // density blocks at least this wide on screen
+constexpr float kLabelMaxWidth = 220;  // cluster names on the map cut to this width
 
 const char* algo_label(const std::string& a) {
   return a == "kmeans" ? "k-means" : a == "ward" ? "Ward" : a == "dbscan" ? "DBSCAN" : a.c_str();
@@ -51,6 +54,11 @@ const char* algo_label(const std::string& a) {
 void flow(float w, float gap = 14) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
+}
+
+// Whether the map shades density: as the checkbox says, else on above kDensityAutoRows points.
+bool map_density_on(const AppState& s) {
+  return s.map_density == 1 || (s.map_density == -1 && s.clusters.map_grid.size() > kDensityAutoRows);
 }
 
 float label_w(const char* t) { return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x; }
@@ -144,6 +152,11 @@ void draw_controls(AppState& s) {
   tooltip("Cluster the whole catalogue with these settings");
   flow(ImGui::GetFrameHeight() + label_w("Size by downloads"));
   ImGui::Checkbox("Size by downloads", &s.size_by_downloads);
+  flow(ImGui::GetFrameHeight() + label_w("Density"));
+  bool density = map_density_on(s);
+  if (ImGui::Checkbox("Density", &density)) s.map_density = density ? 1 : 0;
+  tooltip("Shade the map where points pile up (on by default above " +
+          thousands(static_cast<int64_t>(kDensityAutoRows)) + " models)");
   // The map's layout: UMAP keeps neighbours together, PCA shows the two directions of most spread.
   auto layout_label = [](std::string_view l) { return l == "pca" ? "PCA" : "UMAP (neighbours)"; };
   auto layout_help = [](std::string_view l) -> const char* {
@@ -222,32 +235,52 @@ struct MapFrame {
 
 bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
 
-// The legend: a small toggle (open by default on wide screens, closed on narrow ones) over the
-// clusters' colours, names and sizes. It sits in the first free corner of the map (top left,
-// bottom left, top right) that keeps it off the query's point and label (`avoid`).
-void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
-  static bool user_set = false, user_open = true;
-  const bool open = user_set ? user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
+// The legend's toggle: as the person set it, else open on wide screens and closed on narrow ones.
+bool legend_user_set = false, legend_user_open = true;
+
+// Where the legend goes: the first free corner of the map (top left, bottom left, top right) that
+// keeps it off the query's point and label (`avoid`). The cluster names on the map keep off it.
+struct LegendBox {
+  bool open = false;
+  float w = 0, h = 0, lh = 0, bh = 0, tw = 0;
+  const char* toggle = "";
+  ImVec2 a, b;
+};
+
+LegendBox legend_box(const AppState& s, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
+  LegendBox L;
+  L.open = legend_user_set ? legend_user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
   const ClusterState& c = s.clusters;
-  const bool dark = s.dark;
   const float canvas_w = p1.x - p0.x;
-  const float lh = ImGui::GetTextLineHeight() + 2;
-  const float bh = ImGui::GetFrameHeight();
+  L.lh = ImGui::GetTextLineHeight() + 2;
+  L.bh = ImGui::GetFrameHeight();
   const size_t shown = std::min<size_t>(c.clusters.size(), 10);
   const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
-  const char* toggle = open ? "▾ Legend###legend" : "▸ Legend###legend";
-  const float tw = ImGui::CalcTextSize(toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
-  const float w = open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : tw + 12;
-  const float h = open ? bh + 6 + lines * lh + 12 : bh + 12;
-  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - h - 10),
-                            ImVec2(p1.x - w - 10, p0.y + 10)};
-  ImVec2 a = corners[0];
+  L.toggle = L.open ? "▾ Legend###legend" : "▸ Legend###legend";
+  L.tw = ImGui::CalcTextSize(L.toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+  L.w = L.open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : L.tw + 12;
+  L.h = L.open ? L.bh + 6 + lines * L.lh + 12 : L.bh + 12;
+  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - L.h - 10),
+                            ImVec2(p1.x - L.w - 10, p0.y + 10)};
+  L.a = corners[0];
   for (const ImVec2& corner : corners)
-    if (!overlaps(ImRect(corner, ImVec2(corner.x + w, corner.y + h)), avoid)) {
-      a = corner;
+    if (!overlaps(ImRect(corner, ImVec2(corner.x + L.w, corner.y + L.h)), avoid)) {
+      L.a = corner;
       break;
     }
-  const ImVec2 b(a.x + w, a.y + h);
+  L.b = ImVec2(L.a.x + L.w, L.a.y + L.h);
+  return L;
+}
+
+// The legend: a small toggle over the clusters' colours, names and sizes, in its box.
+void draw_legend(AppState& s, ImDrawList* dl, const LegendBox& L) {
+  const ClusterState& c = s.clusters;
+  const bool dark = s.dark;
+  const bool open = L.open;
+  const float w = L.w, lh = L.lh, bh = L.bh, tw = L.tw;
+  const char* toggle = L.toggle;
+  const size_t shown = std::min<size_t>(c.clusters.size(), 10);
+  const ImVec2 a = L.a, b = L.b;
   // Under the pointer the entries fade, so the points below them can be seen and picked.
   const ImVec2 ea(a.x, a.y + bh + 6);
   const bool peek = open && ImGui::IsMouseHoveringRect(ea, b, false) && ImGui::IsWindowHovered();
@@ -264,8 +297,8 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect
   }
   ImGui::SetCursorScreenPos(ImVec2(a.x + 6, a.y + 6));
   if (ImGui::Button(toggle, ImVec2(tw, 0))) {
-    user_set = true;
-    user_open = !open;
+    legend_user_set = true;
+    legend_user_open = !open;
   }
   tooltip(open ? "Hide the legend" : "Show the legend");
   if (!open) return;
@@ -395,6 +428,26 @@ void draw_map(AppState& s, ImVec2 size) {
   const double keep = lod_fraction(visible, c.running ? kBusyBudget : kPointBudget);
   const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
   const bool circles = visible * keep <= kCircleBudget;
+  // Density beneath the points: translucent blocks of grid cells, shaded by their share of the
+  // fullest visible block (core/map_labels.h counts them from the grid's cells, not the points).
+  s.map_density_blocks = 0;
+  if (map_density_on(s)) {
+    const DensityBlocks d = density_blocks(grid, cells, density_factor(grid, scale, kDensityBlockPx));
+    const ImU32 rgb = dark ? IM_COL32(150, 170, 255, 0) : IM_COL32(40, 60, 150, 0);
+    for (int by = 0; by < d.rows; ++by)
+      for (int bx = 0; bx < d.cols; ++bx) {
+        const uint32_t n = d.counts[static_cast<size_t>(by) * d.cols + bx];
+        if (n == 0) continue;
+        const MapRect r = d.rect(grid, d.bx0 + bx, d.by0 + by);
+        const ScreenPoint a = t.to_screen(static_cast<float>(r.x0), static_cast<float>(r.y1));
+        const ScreenPoint b = t.to_screen(static_cast<float>(r.x1), static_cast<float>(r.y0));
+        if (b.x < p0.x || a.x > p1.x || b.y < p0.y || a.y > p1.y) continue;
+        const float share = std::sqrt(static_cast<float>(n) / static_cast<float>(d.max_count));
+        const int alpha = static_cast<int>(255 * (0.03f + (dark ? 0.30f : 0.24f) * share));
+        dl->AddRectFilled(ImVec2(a.x, a.y), ImVec2(b.x, b.y), rgb | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT));
+        ++s.map_density_blocks;
+      }
+  }
   // Tiny points need no anti-aliased fringe: a third of the vertices.
   const ImDrawListFlags saved_flags = dl->Flags;
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
@@ -417,8 +470,14 @@ void draw_map(AppState& s, ImVec2 size) {
   }
 
   dl->Flags = saved_flags;
-  // The query's recommendations ringed, the query on top.
+  // The query's recommendations ringed and tied to the query by faint lines, the query on top.
   const ImU32 ring = dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(20, 22, 27, 230);
+  if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < grid.size()) {
+    const ImVec2 q = screen(static_cast<uint32_t>(c.query_row));
+    const ImU32 tie = dark ? IM_COL32(255, 255, 255, 90) : IM_COL32(20, 22, 27, 80);
+    for (uint32_t row : c.rec_rows)
+      if (row < grid.size()) dl->AddLine(q, screen(row), tie, 1.2f);
+  }
   for (uint32_t row : c.rec_rows) {
     if (row >= grid.size()) continue;
     const ImVec2 p = screen(row);
@@ -440,6 +499,42 @@ void draw_map(AppState& s, ImVec2 size) {
       dl->AddRectFilled(a, ImVec2(a.x + ts.x + 10, a.y + ts.y + 6),
                         dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
       dl->AddText(ImVec2(a.x + 5, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), id.c_str());
+    }
+  }
+
+  // The cluster names at their centres, largest clusters first, none overlapping another, the
+  // legend, the query's label or the map's buttons: the rest hidden (core/map_labels.h). Only the
+  // focused cluster's name when one is focused. k labels a frame, whatever the points.
+  const LegendBox legend = legend_box(s, p0, p1, query_rect);
+  s.map_labels.clear();
+  s.map_labels_hidden = 0;
+  {
+    std::vector<LabelCandidate> want;
+    std::vector<std::string> texts(c.clusters.size());
+    for (size_t i = 0; i < c.clusters.size() && i < c.centres.size(); ++i) {
+      if (c.centres[i].count == 0 || (c.focus != -2 && c.focus != static_cast<int>(i))) continue;
+      texts[i] = ellipsize(c.clusters[i].name, kLabelMaxWidth);
+      const ImVec2 ts = ImGui::CalcTextSize(texts[i].c_str());
+      want.push_back({static_cast<int>(i), t.to_screen(c.centres[i].x, c.centres[i].y), ts.x + 12, ts.y + 4,
+                      static_cast<double>(c.clusters[i].size)});
+    }
+    const float zb = std::max(30.0f, ImGui::GetFrameHeight());
+    const std::vector<ScreenRect> keep_off{
+        {legend.a.x, legend.a.y, legend.b.x, legend.b.y},
+        {query_rect.Min.x, query_rect.Min.y, query_rect.Max.x, query_rect.Max.y},
+        {p1.x - 3 * zb - 38, p1.y - ImGui::GetFrameHeight() - 10, p1.x, p1.y}};  // the zoom buttons
+    const std::vector<PlacedLabel> placed =
+        place_labels(want, ScreenRect{p0.x + 2, p0.y + 2, p1.x - 2, p1.y - 2}, keep_off);
+    s.map_labels_hidden = want.size() - placed.size();
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 bg = dark ? IM_COL32(22, 24, 29, 200) : IM_COL32(255, 255, 255, 210);
+    for (const PlacedLabel& l : placed) {
+      const ImVec2 a(l.box.x0, l.box.y0), b(l.box.x1, l.box.y1);
+      dl->AddRectFilled(a, b, bg, 4);
+      dl->AddRect(a, b, cluster_colour(l.id, dark), 4, 0, 1.5f);
+      dl->AddText(ImVec2(a.x + 6, a.y + 2), text, texts[l.id].c_str());
+      s.map_labels.push_back(
+          {l.id, c.clusters[l.id].name, l.box.x0, l.box.y0, l.box.x1 - l.box.x0, l.box.y1 - l.box.y0});
     }
   }
 
@@ -471,7 +566,7 @@ void draw_map(AppState& s, ImVec2 size) {
     if (click) emit(s, Intent::select, info.model_id);
   }
   dl->PopClipRect();
-  draw_legend(s, dl, p0, p1, query_rect);
+  draw_legend(s, dl, legend);
 
   // Zoom buttons and the LOD note, bottom right.
   const float zb = std::max(30.0f, ImGui::GetFrameHeight());  // square tap targets on phones
