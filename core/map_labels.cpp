@@ -42,14 +42,19 @@ std::vector<PlacedLabel> place_labels(std::vector<LabelCandidate> candidates, co
     return a.id < b.id;
   });
   std::vector<PlacedLabel> placed;
-  for (const LabelCandidate& c : candidates) {
-    const ScreenRect box{c.at.x - c.w / 2, c.at.y - c.h / 2, c.at.x + c.w / 2, c.at.y + c.h / 2};
-    if (!box.inside(bounds)) continue;
-    bool free = true;
-    for (const PlacedLabel& p : placed) free = free && !box.overlaps(p.box);
-    for (const ScreenRect& o : obstacles) free = free && !box.overlaps(o);
-    if (free) placed.push_back({c.id, box});
-  }
+  for (const LabelCandidate& c : candidates)
+    for (const auto& off : kLabelOffsets) {
+      const float x = c.at.x + off[0] * c.w, y = c.at.y + off[1] * c.h;
+      const ScreenRect box{x - c.w / 2, y - c.h / 2, x + c.w / 2, y + c.h / 2};
+      if (!box.inside(bounds)) continue;
+      bool free = true;
+      for (const PlacedLabel& p : placed) free = free && !box.overlaps(p.box);
+      for (const ScreenRect& o : obstacles) free = free && !box.overlaps(o);
+      if (free) {
+        placed.push_back({c.id, box});
+        break;
+      }
+    }
   return placed;
 }
 

@@ -44,11 +44,15 @@ struct PlacedLabel {
   ScreenRect box;
 };
 
+// Where a label may go, tried in this order: its box centred on the point, then moved one box
+// height up, one down, half a box width left, half right (offsets in box widths and heights).
+inline constexpr float kLabelOffsets[][2] = {{0, 0}, {0, -1}, {0, 1}, {-0.5f, 0}, {0.5f, 0}};
+
 // Greedy label placement (the "greedy" baseline of Christensen, Marks and Shieber, "An empirical
-// study of algorithms for point-feature label placement", ACM TOG 14(3), 1995, with one position
-// per label): candidates by priority desc (then id asc), each kept when its box lies inside
-// `bounds`, overlaps no box already kept and no `obstacle`; the rest are hidden. O(k²) for k labels.
-// Returned in placement order.
+// study of algorithms for point-feature label placement", ACM TOG 14(3), 1995, with the positions
+// of kLabelOffsets): candidates by priority desc (then id asc), each kept at its first position
+// whose box lies inside `bounds` and overlaps no box already kept and no `obstacle`; the rest are
+// hidden. O(5 k²) for k labels. Returned in placement order.
 std::vector<PlacedLabel> place_labels(std::vector<LabelCandidate> candidates, const ScreenRect& bounds,
                                       const std::vector<ScreenRect>& obstacles = {});
 

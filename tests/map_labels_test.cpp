@@ -55,24 +55,41 @@ TEST(ClusterCentres, TheMedianIgnoresAnOutlier) {
 
 TEST(PlaceLabels, LargerFirstAndNoOverlapByHand) {
   const ScreenRect bounds{0, 0, 200, 100};
-  // b (largest) and a overlap: a is hidden. c is clear. d pokes out of the bounds.
+  // d (first) pokes out of the bounds centred and goes half a width left; b keeps its centre; a
+  // overlaps b there and goes one height up; c is clear.
   const std::vector<LabelCandidate> cs{
       {0, {50, 50}, 40, 10, 5}, {1, {60, 52}, 40, 10, 9}, {2, {150, 50}, 40, 10, 1}, {3, {195, 20}, 40, 10, 20}};
   const std::vector<PlacedLabel> p = place_labels(cs, bounds);
-  ASSERT_EQ(p.size(), 2u);
-  EXPECT_EQ(p[0].id, 1);
-  EXPECT_EQ(p[1].id, 2);
-  EXPECT_FLOAT_EQ(p[0].box.x0, 40);
-  EXPECT_FLOAT_EQ(p[0].box.y1, 57);
-  // An obstacle over c hides it too.
-  EXPECT_EQ(place_labels(cs, bounds, {ScreenRect{140, 40, 145, 48}}).size(), 1u);
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[0].id, 3);
+  EXPECT_FLOAT_EQ(p[0].box.x0, 155);
+  EXPECT_FLOAT_EQ(p[0].box.y0, 15);
+  EXPECT_EQ(p[1].id, 1);
+  EXPECT_FLOAT_EQ(p[1].box.x0, 40);
+  EXPECT_FLOAT_EQ(p[1].box.y1, 57);
+  EXPECT_EQ(p[2].id, 0);
+  EXPECT_FLOAT_EQ(p[2].box.x0, 30);
+  EXPECT_FLOAT_EQ(p[2].box.y0, 35);
+  EXPECT_EQ(p[3].id, 2);
+  EXPECT_FLOAT_EQ(p[3].box.x0, 130);
+  // An obstacle over every position of c hides it.
+  const std::vector<PlacedLabel> q = place_labels(cs, bounds, {ScreenRect{100, 30, 200, 70}});
+  ASSERT_EQ(q.size(), 3u);
+  for (const PlacedLabel& l : q) EXPECT_NE(l.id, 2);
+  // No room anywhere for the second of two equal labels: hidden, the lower id kept.
+  const std::vector<PlacedLabel> one = place_labels({{7, {25, 6}, 40, 10, 1}, {4, {25, 6}, 40, 10, 1}}, {0, 0, 50, 12});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].id, 4);
   // Boxes that only touch do not overlap.
-  EXPECT_EQ(place_labels({{0, {20, 50}, 20, 10, 1}, {1, {40, 50}, 20, 10, 1}}, bounds).size(), 2u);
+  const std::vector<PlacedLabel> touch = place_labels({{0, {20, 50}, 20, 10, 1}, {1, {40, 50}, 20, 10, 1}}, bounds);
+  ASSERT_EQ(touch.size(), 2u);
+  EXPECT_FLOAT_EQ(touch[1].box.x0, 30);
 }
 
 TEST(PlaceLabels, GreedyPropertyAgainstBruteForce) {
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> pos(0, 400), len(10, 90);
+  size_t shown = 0, hidden = 0;
   for (int trial = 0; trial < 50; ++trial) {
     std::vector<LabelCandidate> cs;
     for (int i = 0; i < 40; ++i)
@@ -80,33 +97,46 @@ TEST(PlaceLabels, GreedyPropertyAgainstBruteForce) {
     const ScreenRect bounds{0, 0, 400, 200};
     const std::vector<ScreenRect> obstacles{{10, 10, 80, 60}};
     const std::vector<PlacedLabel> p = place_labels(cs, bounds, obstacles);
-    auto box_of = [](const LabelCandidate& c) {
-      return ScreenRect{c.at.x - c.w / 2, c.at.y - c.h / 2, c.at.x + c.w / 2, c.at.y + c.h / 2};
+    auto first = [&](const LabelCandidate& o, const LabelCandidate& c) {
+      return o.priority > c.priority || (o.priority == c.priority && o.id < c.id);
     };
-    // Kept: inside, clear of each other and of the obstacle, in priority order.
-    std::vector<bool> kept(cs.size(), false);
+    // Kept: inside, clear of each other and of the obstacle, at one of the positions, by priority.
+    std::vector<int> kept(cs.size(), -1);
     for (size_t i = 0; i < p.size(); ++i) {
-      kept[p[i].id] = true;
+      kept[p[i].id] = static_cast<int>(i);
+      const LabelCandidate& c = cs[p[i].id];
       EXPECT_TRUE(p[i].box.inside(bounds));
       EXPECT_FALSE(p[i].box.overlaps(obstacles[0]));
+      EXPECT_NEAR(p[i].box.x1 - p[i].box.x0, c.w, 1e-3);
+      bool at_a_position = false;
+      for (const auto& off : kLabelOffsets)
+        at_a_position = at_a_position || (std::abs(p[i].box.x0 - (c.at.x + off[0] * c.w - c.w / 2)) < 1e-3 &&
+                                          std::abs(p[i].box.y0 - (c.at.y + off[1] * c.h - c.h / 2)) < 1e-3);
+      EXPECT_TRUE(at_a_position) << c.id;
       for (size_t j = 0; j < i; ++j) {
         EXPECT_FALSE(p[i].box.overlaps(p[j].box)) << trial << ": " << p[i].id << " and " << p[j].id;
-        const LabelCandidate &a = cs[p[j].id], &b = cs[p[i].id];
-        EXPECT_TRUE(a.priority > b.priority || (a.priority == b.priority && a.id < b.id));
+        EXPECT_TRUE(first(cs[p[j].id], c));
       }
     }
-    // Hidden: out of bounds, on the obstacle, or on a kept label that goes first.
+    // Hidden: at every position out of bounds, on the obstacle, or on a kept label that goes first.
     for (const LabelCandidate& c : cs) {
-      if (kept[c.id]) continue;
-      const ScreenRect b = box_of(c);
-      bool blocked = !b.inside(bounds) || b.overlaps(obstacles[0]);
-      for (const LabelCandidate& o : cs)
-        if (kept[o.id] && (o.priority > c.priority || (o.priority == c.priority && o.id < c.id)) &&
-            box_of(o).overlaps(b))
-          blocked = true;
-      EXPECT_TRUE(blocked) << trial << ": label " << c.id << " was hidden but had room";
+      if (kept[c.id] >= 0) {
+        ++shown;
+        continue;
+      }
+      ++hidden;
+      for (const auto& off : kLabelOffsets) {
+        const float x = c.at.x + off[0] * c.w, y = c.at.y + off[1] * c.h;
+        const ScreenRect b{x - c.w / 2, y - c.h / 2, x + c.w / 2, y + c.h / 2};
+        bool blocked = !b.inside(bounds) || b.overlaps(obstacles[0]);
+        for (const LabelCandidate& o : cs)
+          if (kept[o.id] >= 0 && first(o, c) && p[kept[o.id]].box.overlaps(b)) blocked = true;
+        EXPECT_TRUE(blocked) << trial << ": label " << c.id << " was hidden but had room";
+      }
     }
   }
+  EXPECT_GT(shown, 300u);  // both cases well represented
+  EXPECT_GT(hidden, 300u);
 }
 
 // Points in [0, 1) at random plus a few outside the square (they count in the edge blocks).

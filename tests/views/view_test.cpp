@@ -5,6 +5,7 @@
 // path (input.h), one transition per frame.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -297,6 +298,61 @@ TEST(Views, TheMapNamesItsClustersAndRingsTheRecommendations) {
   EXPECT_EQ(d["density"]["on"], true);
   EXPECT_EQ(d["density"]["auto"], false);
   EXPECT_GT(d["density"]["blocks"].get<int>(), 0);
+}
+
+// The lasso (issue 15): with Lasso on, a drag on the map draws a polygon; the rows whose points it
+// encloses (by the drawn positions, the oracle) are listed under the map, and a row of that table
+// makes its model the query. Clear drops the selection.
+TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
+  Ui ui(1280, 800);
+  ui.controller.select("gpt2");
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
+  ui.frames(3);
+  ASSERT_TRUE(ui.click("Lasso"));
+  ASSERT_TRUE(ui.state.map_lasso);
+  // A rectangle from the view's centre to near the map's bottom right corner, clear of the buttons.
+  const float x0 = ui.state.map_origin_x, y0 = ui.state.map_origin_y;
+  const float x1 = ui.state.map_clip[2] - 20, y1 = ui.state.map_clip[3] - 60;
+  // A frame per event: moves before a button change share one frame (input.h).
+  input::push_pointer({input::PointerKind::move, x0, y0, 0});
+  ui.frame();
+  input::push_pointer({input::PointerKind::down, x0, y0, 0});
+  ui.frame();
+  for (auto [x, y] : {std::pair{x1, y0}, std::pair{x1, y1}, std::pair{x0, y1}}) {
+    input::push_pointer({input::PointerKind::move, x, y, 0});
+    ui.frame();
+  }
+  EXPECT_EQ(ui.state.lasso_px.size(), 8u);  // the press and three corners, drawn as it goes
+  // The oracle, before the table under the map shrinks it: every row's point as drawn, inside.
+  std::vector<std::string> want;
+  const auto& g = ui.state.clusters.map_grid;
+  for (uint32_t row = 0; row < g.size(); ++row) {
+    const json p = json::parse(ui.controller.map_point(ui.state.clusters.point_info(row).model_id));
+    const float x = p["x"].get<float>(), y = p["y"].get<float>();
+    if (x > x0 && x < x1 && y > y0 && y < y1) want.push_back(ui.state.clusters.point_info(row).model_id);
+  }
+  input::push_pointer({input::PointerKind::up, x0, y1, 0});
+  ui.frames(4);
+  std::vector<std::string> got;
+  for (uint32_t row : ui.state.clusters.selection) got.push_back(ui.state.clusters.point_info(row).model_id);
+  ASSERT_FALSE(want.empty()) << "no point in the lasso's rectangle";
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> sorted = got;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, want);
+  const json o = json::parse(ui.controller.map_overlay());
+  EXPECT_EQ(o["selected"].size(), got.size());
+  // The table under the map: its first row (the most downloaded) becomes the query.
+  ui.frames(2);
+  ASSERT_FALSE(ui.find(got[0]).is_null()) << got[0] << " is not in the table";
+  const std::string pick = got[0] == "gpt2" && got.size() > 1 ? got[1] : got[0];
+  ASSERT_TRUE(ui.click(pick));
+  EXPECT_EQ(ui.state.query, pick);
+  ASSERT_TRUE(ui.click("Clear##lassoclear"));
+  EXPECT_TRUE(ui.state.clusters.selection.empty());
 }
 
 // Two ids that differ only by a zero-width space look different in the search hits (issue 16,

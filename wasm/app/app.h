@@ -11,6 +11,7 @@
 #include "core/clustering.h"  // kAutoStartSeconds
 #include "core/map_grid.h"
 #include "core/map_labels.h"
+#include "core/map_lasso.h"
 #include "core/query.h"  // Method, Filters
 #include "core/text.h"   // CodePointSet
 
@@ -196,6 +197,9 @@ struct ClusterState {
   std::vector<float> size;                        // by downloads: 0.6 .. 2.6
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
 
+  // The rows inside the map's lasso (core/map_lasso.h), most downloaded first; cleared when the map
+  // changes.
+  std::vector<uint32_t> selection;
   // Per cluster label, its centre on the drawn map (core/map_labels.h; the name is drawn there).
   std::vector<MapCentre> centres;
 
@@ -296,6 +300,7 @@ struct Intent {
     map_moved,      // the map's view changed (share link)
     set_layout,     // text: "umap" or "pca"
     cancel_layout,  // the UMAP layout in progress (the map stays as it is)
+    lasso,          // the map's lasso closed: selects the rows inside AppState::lasso (empty: clears)
   };
   Kind kind;
   std::string text;
@@ -370,6 +375,9 @@ struct AppState {
   std::vector<MapLabelShown> map_labels;
   size_t map_labels_hidden = 0;
   size_t map_density_blocks = 0;
+  bool map_lasso = false;          // the Lasso toggle: a drag on the map draws a polygon (Shift+drag too)
+  std::vector<float> lasso_px;     // the lasso being drawn: x0, y0, x1, y1, ... in canvas pixels
+  MapPolygon lasso;                // the last closed lasso in map units (Intent::lasso selects inside it)
   View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
   bool map_dragging = false;
   double cut_drag = -1;  // the dendrogram's cut line while it is dragged

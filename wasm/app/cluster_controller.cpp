@@ -25,6 +25,7 @@
 #include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
 #include "core/map_labels.h"
+#include "core/map_lasso.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
 #include "core/view_params.h"
@@ -362,6 +363,8 @@ struct ClusterController::Impl {
     c.map_xy = xy;
     // Once per layout (and clustering): where each cluster's name goes.
     c.centres = cluster_centres(c.map_grid.points, c.labels, c.clusters.size());
+    c.selection.clear();  // the lasso was drawn over the points where they were
+    s.lasso = MapPolygon{};
     c.layout.shown = method;
   }
 
@@ -672,6 +675,17 @@ void ClusterController::set_pending_focus(int label) {
   else focus(label);
 }
 
+void ClusterController::select_lasso(const MapPolygon& poly) {
+  auto& d = *impl_;
+  ClusterState& c = d.s.clusters;
+  c.selection.clear();
+  if (!d.index || !c.has_result) return;
+  c.selection = points_in_polygon(c.map_grid, poly);
+  const auto& downloads = d.index->catalogue().downloads;
+  std::stable_sort(c.selection.begin(), c.selection.end(),
+                   [&](uint32_t a, uint32_t b) { return downloads[a] > downloads[b]; });
+}
+
 void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
   auto& d = *impl_;
   ClusterState& c = d.s.clusters;
@@ -743,7 +757,8 @@ std::string ClusterController::overlay_json() const {
          {"queryRow", c.query_row},
          {"query", c.query_row >= 0 ? json(cat.id(static_cast<uint32_t>(c.query_row))) : json(nullptr)},
          {"highlighted", std::move(rows)},
-         {"highlightedIds", std::move(ids)}};
+         {"highlightedIds", std::move(ids)},
+         {"selected", c.selection}};
   return dump(o);
 }
 

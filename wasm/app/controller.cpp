@@ -373,6 +373,10 @@ void Controller::apply(const Intent& in) {
       }
       break;
     case Intent::map_moved: d.publish_url(false); break;
+    case Intent::lasso:
+      d.clusters.select_lasso(s.lasso);
+      d.platform.state_changed();
+      break;
     case Intent::set_sort:
       s.sort = static_cast<SortKey>(in.value);
       s.sort_descending = in.flag;

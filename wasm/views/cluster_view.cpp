@@ -235,6 +235,59 @@ struct MapFrame {
 
 bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
 
+// The Lasso button's width.
+float lasso_button_w() { return ImGui::CalcTextSize("Lasso").x + 2 * ImGui::GetStyle().FramePadding.x; }
+
+// The models inside the lasso under the map: id, task, downloads, cluster, most downloaded first;
+// a row makes its model the query; Clear drops the selection.
+void draw_selection(AppState& s, ImVec2 size) {
+  const ClusterState& c = s.clusters;
+  if (c.selection.empty() || !c.point_info) return;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted((thousands(static_cast<int64_t>(c.selection.size())) +
+                          (c.selection.size() == 1 ? " model in the lasso" : " models in the lasso"))
+                             .c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Clear##lassoclear")) {
+    s.lasso = MapPolygon{};
+    emit(s, Intent::lasso);
+  }
+  tooltip("Drop the lasso's selection");
+  const float h = size.y - ImGui::GetFrameHeightWithSpacing();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##lassotable", 4, flags, ImVec2(size.x, std::max(h, 60.0f)))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 3);
+  ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch, 2);
+  ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch, 1);
+  ImGui::TableSetupColumn("Cluster", ImGuiTableColumnFlags_WidthStretch, 2);
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(c.selection.size()));
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const PointInfo info = c.point_info(c.selection[i]);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushID(i);
+      if (ImGui::Selectable(shown_id(info.model_id).c_str(), s.query == info.model_id,
+                            ImGuiSelectableFlags_SpanAllColumns))
+        emit(s, Intent::select, info.model_id);
+      ImGui::PopID();
+      tooltip("Make " + info.model_id + " the query");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(info.task.empty() ? "—" : info.task.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(thousands(info.downloads).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(info.label < 0                                     ? "noise"
+                             : info.label < static_cast<int>(c.clusters.size()) ? c.clusters[info.label].name.c_str()
+                                                                                : "");
+    }
+  ImGui::EndTable();
+}
+
 // The legend's toggle: as the person set it, else open on wide screens and closed on narrow ones.
 bool legend_user_set = false, legend_user_open = true;
 
@@ -368,12 +421,23 @@ void draw_map(AppState& s, ImVec2 size) {
   double scale = fit * v.zoom;
   MapFrame f{ImVec2(p0.x + legend_w + (sz.x - legend_w) / 2, p0.y + sz.y / 2), scale};
 
-  // Pan by dragging, zoom with the wheel about the cursor.
+  // Pan by dragging (with Lasso on or Shift held, a drag draws the lasso instead), zoom with the
+  // wheel about the cursor.
   bool moved = false;
+  const bool lassoing = s.map_lasso || io.KeyShift || !s.lasso_px.empty();
   if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3)) {
     s.map_dragging = true;
-    v.cx -= io.MouseDelta.x / scale;
-    v.cy += io.MouseDelta.y / scale;
+    if (lassoing) {
+      if (s.lasso_px.empty()) s.lasso_px = {io.MouseClickedPos[0].x, io.MouseClickedPos[0].y};
+      const float lx = s.lasso_px[s.lasso_px.size() - 2], ly = s.lasso_px.back();
+      if (std::abs(io.MousePos.x - lx) + std::abs(io.MousePos.y - ly) >= 3) {
+        s.lasso_px.push_back(io.MousePos.x);
+        s.lasso_px.push_back(io.MousePos.y);
+      }
+    } else {
+      v.cx -= io.MouseDelta.x / scale;
+      v.cy += io.MouseDelta.y / scale;
+    }
   }
   if (hovered && io.MouseWheel != 0) {
     double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
@@ -402,7 +466,18 @@ void draw_map(AppState& s, ImVec2 size) {
   bool click = ImGui::IsItemDeactivated() && !s.map_dragging;
   if (ImGui::IsItemDeactivated() && s.map_dragging) {
     s.map_dragging = false;
-    moved = true;
+    if (s.lasso_px.size() >= 6) {  // a closed lasso, in map units: the controller selects inside it
+      const MapTransform lt{f.origin.x, f.origin.y, v.cx, v.cy, scale};
+      s.lasso = MapPolygon{};
+      for (size_t i = 0; i + 1 < s.lasso_px.size(); i += 2) {
+        s.lasso.x.push_back(lt.map_x(s.lasso_px[i]));
+        s.lasso.y.push_back(lt.map_y(s.lasso_px[i + 1]));
+      }
+      emit(s, Intent::lasso);
+    } else if (s.lasso_px.empty()) {
+      moved = true;
+    }
+    s.lasso_px.clear();
   }
   s.map_origin_x = f.origin.x;
   s.map_origin_y = f.origin.y;
@@ -522,7 +597,8 @@ void draw_map(AppState& s, ImVec2 size) {
     const std::vector<ScreenRect> keep_off{
         {legend.a.x, legend.a.y, legend.b.x, legend.b.y},
         {query_rect.Min.x, query_rect.Min.y, query_rect.Max.x, query_rect.Max.y},
-        {p1.x - 3 * zb - 38, p1.y - ImGui::GetFrameHeight() - 10, p1.x, p1.y}};  // the zoom buttons
+        {p1.x - 3 * zb - 38 - lasso_button_w() - 4, p1.y - ImGui::GetFrameHeight() - 10, p1.x,
+         p1.y}};  // the lasso and zoom buttons
     const std::vector<PlacedLabel> placed =
         place_labels(want, ScreenRect{p0.x + 2, p0.y + 2, p1.x - 2, p1.y - 2}, keep_off);
     s.map_labels_hidden = want.size() - placed.size();
@@ -536,6 +612,22 @@ void draw_map(AppState& s, ImVec2 size) {
       s.map_labels.push_back(
           {l.id, c.clusters[l.id].name, l.box.x0, l.box.y0, l.box.x1 - l.box.x0, l.box.y1 - l.box.y0});
     }
+  }
+
+  // The lasso: the one being drawn, and the last one closed while it selects rows.
+  {
+    const ImU32 col = palette().accent;
+    std::vector<ImVec2> path;
+    if (!s.lasso_px.empty()) {
+      for (size_t i = 0; i + 1 < s.lasso_px.size(); i += 2) path.emplace_back(s.lasso_px[i], s.lasso_px[i + 1]);
+      path.push_back(io.MousePos);
+    } else if (!c.selection.empty()) {
+      for (size_t i = 0; i < s.lasso.x.size() && i < s.lasso.y.size(); ++i) {
+        const ScreenPoint p = t.to_screen(static_cast<float>(s.lasso.x[i]), static_cast<float>(s.lasso.y[i]));
+        path.emplace_back(p.x, p.y);
+      }
+    }
+    if (path.size() >= 2) dl->AddPolyline(path.data(), static_cast<int>(path.size()), col, ImDrawFlags_Closed, 2);
   }
 
   // Hover: the nearest point within a few pixels (of the focused cluster, when one is).
@@ -568,9 +660,17 @@ void draw_map(AppState& s, ImVec2 size) {
   dl->PopClipRect();
   draw_legend(s, dl, legend);
 
-  // Zoom buttons and the LOD note, bottom right.
+  // The Lasso toggle, zoom buttons and the LOD note, bottom right.
   const float zb = std::max(30.0f, ImGui::GetFrameHeight());  // square tap targets on phones
-  ImGui::SetCursorScreenPos(ImVec2(p1.x - 3 * zb - 28 - 10, p1.y - ImGui::GetFrameHeight() - 10));
+  ImGui::SetCursorScreenPos(
+      ImVec2(p1.x - 3 * zb - 28 - 10 - lasso_button_w() - 4, p1.y - ImGui::GetFrameHeight() - 10));
+  const bool lasso_on = s.map_lasso;
+  if (lasso_on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette().accent_soft));
+  if (ImGui::Button("Lasso##lasso", ImVec2(lasso_button_w(), 0))) s.map_lasso = !s.map_lasso;
+  if (lasso_on) ImGui::PopStyleColor();
+  tooltip(s.map_lasso ? "Lasso on: drag on the map to circle models (they are listed under the map); click to pan again"
+                      : "Drag on the map to circle models and list them under it (or drag with Shift held)");
+  ImGui::SameLine(0, 4);
   if (ImGui::Button("+##zoomin", ImVec2(zb, 0))) {
     v.zoom = std::min(5000.0, v.zoom * 1.5);
     moved = true;
@@ -604,6 +704,7 @@ void draw_clusters_view(AppState& s) {
     const float w = ImGui::GetContentRegionAvail().x;
     const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
     draw_map(s, ImVec2(w, h));
+    draw_selection(s, ImVec2(w, 220));
     ImGui::Spacing();
     draw_controls(s);
     ImGui::Spacing();
@@ -614,7 +715,13 @@ void draw_clusters_view(AppState& s) {
   ImGui::Spacing();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
-  draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
+  // The map, and under it the lasso's models when there are any.
+  const float map_w = avail.x - side - ImGui::GetStyle().ItemSpacing.x;
+  const float table_h = s.clusters.selection.empty() ? 0 : std::clamp(avail.y * 0.3f, 120.0f, 260.0f);
+  ImGui::BeginGroup();
+  draw_map(s, ImVec2(map_w, avail.y - (table_h > 0 ? table_h + ImGui::GetStyle().ItemSpacing.y : 0)));
+  if (table_h > 0) draw_selection(s, ImVec2(map_w, table_h));
+  ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);
   draw_cluster_panels(s, avail.y * 0.42f);
