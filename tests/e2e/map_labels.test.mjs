@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { clickWidget, openPage, root, screenshot, settle, state, useBrowser } from './helpers.mjs';
+import { clickWidget, openPage, root, screenshot, settle, state, useBrowser, widget } from './helpers.mjs';
 
 const env = useBrowser();
 const big = path.join(root, '../shared/data/hf_models_10k.csv');
@@ -60,9 +60,14 @@ test('cluster names on the map never overlap, density shades 10k points, the rec
   let o = await page.evaluate(() => window.hfrec.mapOverlay());
   checkLabels(o, st, 'fitted');
   assert.deepEqual(await page.evaluate(() => window.hfrec.mapLabels()), o.labels);
-  // Each name sits over its cluster: its box's centre on the canvas within the map's rectangle.
-  const map = await page.evaluate(() => window.hfrec.widgets().find((w) => w.name === '##map'));
-  if (map) {
+  // Every name inside the map's rectangle (widgets() is in page pixels, labels in canvas pixels).
+  const map = await page.evaluate(() => {
+    const m = window.hfrec.widgets().find((w) => w.name === '##map');
+    const r = document.querySelector('canvas').getBoundingClientRect();
+    return m && { ...m, x: m.x - r.left, y: m.y - r.top };
+  });
+  assert.ok(map, 'the map is in widgets()');
+  {
     for (const l of o.labels) {
       assert.ok(l.x >= map.x - 1 && l.x + l.w <= map.x + map.w + 1, `'${l.name}' is inside the map across`);
       assert.ok(l.y >= map.y - 1 && l.y + l.h <= map.y + map.h + 1, `'${l.name}' is inside the map down`);
@@ -96,6 +101,36 @@ test('cluster names on the map never overlap, density shades 10k points, the rec
   assert.equal(o.density.on, rows <= 5000);
   assert.equal(o.density.auto, false);
   if (rows > 5000) assert.equal(o.density.blocks, 0);
+
+  // The lasso: Lasso on, a drag around the map's lower right part lists the models inside it under
+  // the map (most downloaded first); a row of that table becomes the query; Clear drops them.
+  assert.ok((await page.evaluate(() => window.hfrec.set({ map: { zoom: 1, cx: 0.5, cy: 0.5 } }))).ok);
+  await clickWidget(page, 'Lasso');
+  const m = await widget(page, '##map', 'name');
+  const corners = [[m.x + m.w - 20, m.cy], [m.x + m.w - 20, m.y + m.h - 60], [m.cx, m.y + m.h - 60]];
+  await page.mouse.move(m.cx, m.cy);
+  await settle(page);
+  await page.mouse.down();
+  for (const [x, y] of corners) {
+    await page.mouse.move(x, y, { steps: 4 });
+    await settle(page);
+  }
+  await page.mouse.up();
+  await settle(page);
+  o = await page.evaluate(() => window.hfrec.mapOverlay());
+  assert.ok(o.selected.length > 0 && o.selected.length < rows, `${o.selected.length} models in the lasso`);
+  t.diagnostic(`lasso: ${o.selected.length} models selected`);
+  // The table's rows are Selectables labelled with the model id: the first one that is not the query.
+  const ids = await page.evaluate(() => window.hfrec.widgets().filter((w) => w.window.includes('lassotable'))
+    .map((w) => w.label));
+  const pick = ids.find((id) => id && id !== query && !['Model', 'Task', 'Downloads', 'Cluster'].includes(id));
+  assert.ok(pick, `a model row in the lasso's table (${JSON.stringify(ids.slice(0, 6))})`);
+  await clickWidget(page, pick);
+  await page.waitForFunction((id) => window.hfrec.state().query === id, pick);
+  await screenshot(page, 'map-labels-lasso');
+  await clickWidget(page, 'Clear##lassoclear', 'name');
+  o = await page.evaluate(() => window.hfrec.mapOverlay());
+  assert.deepEqual(o.selected, []);
   assert.deepEqual(errors, []);
   await context.close();
 });
