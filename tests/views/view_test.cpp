@@ -353,6 +353,25 @@ TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
   EXPECT_EQ(ui.state.query, pick);
   ASSERT_TRUE(ui.click("Clear##lassoclear"));
   EXPECT_TRUE(ui.state.clusters.selection.empty());
+  EXPECT_TRUE(json::parse(ui.controller.map_overlay())["selected"].empty());
+  // A lasso stays with the map it was drawn on: a new clustering (a new map) drops it.
+  ui.state.lasso = MapPolygon{{-0.1, 1.1, 1.1, -0.1}, {-0.1, -0.1, 1.1, 1.1}};  // round the square
+  ui.state.intents.push_back({Intent::lasso, ""});
+  ui.controller.apply_intents();
+  EXPECT_EQ(ui.state.clusters.selection.size(), ui.state.clusters.map_grid.size());
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 5, "features": "soup", "seed": 2})", 2))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  EXPECT_TRUE(ui.state.clusters.selection.empty());
+  EXPECT_TRUE(ui.state.lasso.x.empty());
+  // The centres are core's for the new map and labels.
+  const std::vector<MapCentre> centres =
+      cluster_centres(ui.state.clusters.map_grid.points, ui.state.clusters.labels, ui.state.clusters.clusters.size());
+  ASSERT_EQ(ui.state.clusters.centres.size(), centres.size());
+  for (size_t i = 0; i < centres.size(); ++i) {
+    EXPECT_EQ(ui.state.clusters.centres[i].x, centres[i].x);
+    EXPECT_EQ(ui.state.clusters.centres[i].count, centres[i].count);
+  }
 }
 
 // Two ids that differ only by a zero-width space look different in the search hits (issue 16,
