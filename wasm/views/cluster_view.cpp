@@ -43,6 +43,7 @@ constexpr size_t kCircleBudget = 12000;  // circles up to this many points, squa
 constexpr float kLegendWidth = 250;
 constexpr float kDensityBlockPx = 14;  // density blocks at least this wide on screen
 constexpr float kLabelMaxWidth = 220;  // cluster names on the map cut to this width
+constexpr size_t kLabelBudget = 64;    // names tried per frame at most: the largest clusters on screen
 
 const char* algo_label(const std::string& a) {
   return a == "kmeans" ? "k-means" : a == "ward" ? "Ward" : a == "dbscan" ? "DBSCAN" : a.c_str();
@@ -584,14 +585,19 @@ void draw_map(AppState& s, ImVec2 size) {
   s.map_labels.clear();
   s.map_labels_hidden = 0;
   {
+    // Clusters come largest first: the first kLabelBudget whose centre is on screen are tried (a
+    // DBSCAN run may have thousands of clusters; a frame measures and places only these).
     std::vector<LabelCandidate> want;
     std::vector<std::string> texts(c.clusters.size());
+    size_t named = 0;  // clusters that could have a name on the map
     for (size_t i = 0; i < c.clusters.size() && i < c.centres.size(); ++i) {
       if (c.centres[i].count == 0 || (c.focus != -2 && c.focus != static_cast<int>(i))) continue;
+      ++named;
+      const ScreenPoint at = t.to_screen(c.centres[i].x, c.centres[i].y);
+      if (want.size() >= kLabelBudget || at.x < p0.x || at.x > p1.x || at.y < p0.y || at.y > p1.y) continue;
       texts[i] = ellipsize(c.clusters[i].name, kLabelMaxWidth);
       const ImVec2 ts = ImGui::CalcTextSize(texts[i].c_str());
-      want.push_back({static_cast<int>(i), t.to_screen(c.centres[i].x, c.centres[i].y), ts.x + 12, ts.y + 4,
-                      static_cast<double>(c.clusters[i].size)});
+      want.push_back({static_cast<int>(i), at, ts.x + 12, ts.y + 4, static_cast<double>(c.clusters[i].size)});
     }
     const float zb = std::max(30.0f, ImGui::GetFrameHeight());
     const std::vector<ScreenRect> keep_off{
@@ -601,7 +607,7 @@ void draw_map(AppState& s, ImVec2 size) {
          p1.y}};  // the lasso and zoom buttons
     const std::vector<PlacedLabel> placed =
         place_labels(want, ScreenRect{p0.x + 2, p0.y + 2, p1.x - 2, p1.y - 2}, keep_off);
-    s.map_labels_hidden = want.size() - placed.size();
+    s.map_labels_hidden = named - placed.size();
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 bg = dark ? IM_COL32(22, 24, 29, 200) : IM_COL32(255, 255, 255, 210);
     for (const PlacedLabel& l : placed) {
