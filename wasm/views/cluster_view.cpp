@@ -4,9 +4,13 @@
 // emits Intents; the ClusterController computes.
 //
 // Index of this file:
-// - helpers: algo_label, flow
-// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel
-// - draw_legend, draw_map: the map over core/map_grid (culling, level of detail, nearest point)
+// - helpers: algo_label, flow, map_density_on
+// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel, Density, Map
+// - draw_selection: the lasso's models in a table under the map
+// - legend_box, draw_legend: where the legend goes (the names keep off it), and the legend
+// - draw_map: the map over core/map_grid (culling, level of detail, nearest point), density
+//   shading, the query's ringed recommendations, the cluster names placed by core/map_labels, the
+//   lasso (core/map_lasso through the ClusterController), the hover card, the Lasso and zoom buttons
 // - draw_clusters_view: the tab's layout
 // The panels beside the map are in cluster_panels.cpp; what both files use, in cluster_parts.h.
 #include <algorithm>
