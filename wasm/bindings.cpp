@@ -222,6 +222,9 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_cancel_job() {
 EMSCRIPTEN_KEEPALIVE const char* hfrec_map_point(const char* id) { return ret(controller().map_point(str(id))); }
 // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's coordinates by catalogue row.
 EMSCRIPTEN_KEEPALIVE const char* hfrec_map_points() { return ret(controller().map_points()); }
+// {ok, labels: [{cluster, name, x, y, w, h}], hiddenLabels, density, queryRow, query, highlighted,
+// highlightedIds}: the cluster names, density and highlighted rows the map drew in the last frame.
+EMSCRIPTEN_KEEPALIVE const char* hfrec_map_overlay() { return ret(controller().map_overlay()); }
 
 // {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
 // A link with a bad parameter elsewhere still names its source (apply_link reports the rest).

@@ -580,6 +580,17 @@
     // features, seed, points: [[x, y], ...]} (UMAP's are hfrec layout's numbers for the same
     // catalogue, features and seed), or {ok: false, error} before a clustering.
     mapPoints: () => callJson(() => mod._hfrec_map_points()),
+    // What the cluster map drew over its points in the last frame: {ok, labels: [{cluster, name,
+    // x, y, w, h}] (the cluster names placed, boxes in canvas CSS pixels, none overlapping),
+    // hiddenLabels (crowded out or off screen), density: {on, auto, blocks}, queryRow, query,
+    // highlighted: [rows], highlightedIds (the query's recommendations ringed on the map)}.
+    mapOverlay: () => callJson(() => mod._hfrec_map_overlay()),
+    // The cluster names drawn on the map: [{cluster, name, x, y, w, h}] in canvas CSS pixels
+    // ({ok: false, error} before a clustering or before the map is drawn).
+    mapLabels: () => {
+      const r = callJson(() => mod._hfrec_map_overlay());
+      return r.ok ? r.labels : r;
+    },
   };
   Object.freeze(api);
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });

@@ -5,6 +5,7 @@
 // path (input.h), one transition per frame.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -244,6 +245,133 @@ TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
   ASSERT_EQ(chosen["ok"], true);
   EXPECT_NEAR(chosen["x"].get<float>(), x, 0.5f) << ui.state.query << " instead of " << target_id;
   EXPECT_NEAR(chosen["y"].get<float>(), y, 0.5f) << ui.state.query << " instead of " << target_id;
+}
+
+// The map's overlay (issue 15, readability): the cluster names drawn at their centres with no two
+// boxes overlapping, inside the map, each the cluster list's name; the query's recommendations
+// are the rows ringed; density shading follows its checkbox (off by default on 55 models).
+TEST(Views, TheMapNamesItsClustersAndRingsTheRecommendations) {
+  Ui ui(1280, 800);
+  ui.controller.select("gpt2");
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 6, "features": "soup", "seed": 1})", 1))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
+  ui.frames(3);
+  const json o = json::parse(ui.controller.map_overlay());
+  ASSERT_EQ(o["ok"], true) << o.dump();
+  const auto& clusters = ui.state.clusters.clusters;
+  ASSERT_FALSE(o["labels"].empty()) << o.dump();
+  EXPECT_EQ(o["labels"].size() + o["hiddenLabels"].get<size_t>(), clusters.size());
+  const float* clip = ui.state.map_clip;
+  for (size_t i = 0; i < o["labels"].size(); ++i) {
+    const json& a = o["labels"][i];
+    const int k = a["cluster"].get<int>();
+    ASSERT_GE(k, 0);
+    ASSERT_LT(k, static_cast<int>(clusters.size()));
+    EXPECT_EQ(a["name"], clusters[k].name);
+    const float x = a["x"].get<float>(), y = a["y"].get<float>(), w = a["w"].get<float>(), h = a["h"].get<float>();
+    EXPECT_GT(w, 0);
+    EXPECT_GE(x, clip[0]);
+    EXPECT_GE(y, clip[1]);
+    EXPECT_LE(x + w, clip[2]);
+    EXPECT_LE(y + h, clip[3]);
+    for (size_t j = 0; j < i; ++j) {
+      const json& b = o["labels"][j];
+      const bool apart = x >= b["x"].get<float>() + b["w"].get<float>() || b["x"].get<float>() >= x + w ||
+                         y >= b["y"].get<float>() + b["h"].get<float>() || b["y"].get<float>() >= y + h;
+      EXPECT_TRUE(apart) << a.dump() << " overlaps " << b.dump();
+    }
+  }
+  // Highlighted: the ranked list's models, the query's row.
+  std::vector<std::string> recs;
+  for (const ResultRow& r : ui.state.primary.rows) recs.push_back(r.model_id);
+  ASSERT_FALSE(recs.empty());
+  EXPECT_EQ(o["highlightedIds"].get<std::vector<std::string>>(), recs);
+  EXPECT_EQ(o["query"], "gpt2");
+  EXPECT_EQ(o["queryRow"], json::parse(ui.controller.map_point("gpt2"))["row"]);
+  // Density: off by default below kDensityAutoRows; the checkbox turns it on.
+  EXPECT_EQ(o["density"]["on"], false);
+  EXPECT_EQ(o["density"]["blocks"], 0);
+  ASSERT_TRUE(ui.click("Density"));
+  const json d = json::parse(ui.controller.map_overlay());
+  EXPECT_EQ(d["density"]["on"], true);
+  EXPECT_EQ(d["density"]["auto"], false);
+  EXPECT_GT(d["density"]["blocks"].get<int>(), 0);
+}
+
+// The lasso (issue 15): with Lasso on, a drag on the map draws a polygon; the rows whose points it
+// encloses (by the drawn positions, the oracle) are listed under the map, and a row of that table
+// makes its model the query. Clear drops the selection.
+TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
+  Ui ui(1280, 800);
+  ui.controller.select("gpt2");
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
+  ui.frames(3);
+  ASSERT_TRUE(ui.click("Lasso"));
+  ASSERT_TRUE(ui.state.map_lasso);
+  // A rectangle from the view's centre to near the map's bottom right corner, clear of the buttons.
+  const float x0 = ui.state.map_origin_x, y0 = ui.state.map_origin_y;
+  const float x1 = ui.state.map_clip[2] - 20, y1 = ui.state.map_clip[3] - 60;
+  // A frame per event: moves before a button change share one frame (input.h).
+  input::push_pointer({input::PointerKind::move, x0, y0, 0});
+  ui.frame();
+  input::push_pointer({input::PointerKind::down, x0, y0, 0});
+  ui.frame();
+  for (auto [x, y] : {std::pair{x1, y0}, std::pair{x1, y1}, std::pair{x0, y1}}) {
+    input::push_pointer({input::PointerKind::move, x, y, 0});
+    ui.frame();
+  }
+  EXPECT_EQ(ui.state.lasso_px.size(), 8u);  // the press and three corners, drawn as it goes
+  // The oracle, before the table under the map shrinks it: every row's point as drawn, inside.
+  std::vector<std::string> want;
+  const auto& g = ui.state.clusters.map_grid;
+  for (uint32_t row = 0; row < g.size(); ++row) {
+    const json p = json::parse(ui.controller.map_point(ui.state.clusters.point_info(row).model_id));
+    const float x = p["x"].get<float>(), y = p["y"].get<float>();
+    if (x > x0 && x < x1 && y > y0 && y < y1) want.push_back(ui.state.clusters.point_info(row).model_id);
+  }
+  input::push_pointer({input::PointerKind::up, x0, y1, 0});
+  ui.frames(4);
+  std::vector<std::string> got;
+  for (uint32_t row : ui.state.clusters.selection) got.push_back(ui.state.clusters.point_info(row).model_id);
+  ASSERT_FALSE(want.empty()) << "no point in the lasso's rectangle";
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> sorted = got;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, want);
+  const json o = json::parse(ui.controller.map_overlay());
+  EXPECT_EQ(o["selected"].size(), got.size());
+  // The table under the map: its first row (the most downloaded) becomes the query.
+  ui.frames(2);
+  ASSERT_FALSE(ui.find(got[0]).is_null()) << got[0] << " is not in the table";
+  const std::string pick = got[0] == "gpt2" && got.size() > 1 ? got[1] : got[0];
+  ASSERT_TRUE(ui.click(pick));
+  EXPECT_EQ(ui.state.query, pick);
+  ASSERT_TRUE(ui.click("Clear##lassoclear"));
+  EXPECT_TRUE(ui.state.clusters.selection.empty());
+  EXPECT_TRUE(json::parse(ui.controller.map_overlay())["selected"].empty());
+  // A lasso stays with the map it was drawn on: a new clustering (a new map) drops it.
+  ui.state.lasso = MapPolygon{{-0.1, 1.1, 1.1, -0.1}, {-0.1, -0.1, 1.1, 1.1}};  // round the square
+  ui.state.intents.push_back({Intent::lasso, ""});
+  ui.controller.apply_intents();
+  EXPECT_EQ(ui.state.clusters.selection.size(), ui.state.clusters.map_grid.size());
+  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 5, "features": "soup", "seed": 2})", 2))["ok"],
+            true);
+  while (ui.controller.tick(1.0)) {}
+  EXPECT_TRUE(ui.state.clusters.selection.empty());
+  EXPECT_TRUE(ui.state.lasso.x.empty());
+  // The centres are core's for the new map and labels.
+  const std::vector<MapCentre> centres =
+      cluster_centres(ui.state.clusters.map_grid.points, ui.state.clusters.labels, ui.state.clusters.clusters.size());
+  ASSERT_EQ(ui.state.clusters.centres.size(), centres.size());
+  for (size_t i = 0; i < centres.size(); ++i) {
+    EXPECT_EQ(ui.state.clusters.centres[i].x, centres[i].x);
+    EXPECT_EQ(ui.state.clusters.centres[i].count, centres[i].count);
+  }
 }
 
 // Two ids that differ only by a zero-width space look different in the search hits (issue 16,

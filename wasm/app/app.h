@@ -10,6 +10,8 @@
 
 #include "core/clustering.h"  // kAutoStartSeconds
 #include "core/map_grid.h"
+#include "core/map_labels.h"
+#include "core/map_lasso.h"
 #include "core/query.h"  // Method, Filters
 #include "core/text.h"   // CodePointSet
 
@@ -195,6 +197,12 @@ struct ClusterState {
   std::vector<float> size;                        // by downloads: 0.6 .. 2.6
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
 
+  // The rows inside the map's lasso (core/map_lasso.h), most downloaded first; cleared when the map
+  // changes.
+  std::vector<uint32_t> selection;
+  // Per cluster label, its centre on the drawn map (core/map_labels.h; the name is drawn there).
+  std::vector<MapCentre> centres;
+
   int query_row = -1;              // the query model's row
   std::vector<uint32_t> rec_rows;  // its recommendations' rows
 
@@ -224,6 +232,18 @@ struct MapView {
   double cx = 0.5, cy = 0.5, zoom = 1;
   bool operator==(const MapView&) const = default;
 };
+
+// A cluster name drawn on the map in the last frame: its box in canvas pixels, as hfrec.mapPoint()
+// measures before the page offset (hfrec.mapOverlay()).
+struct MapLabelShown {
+  int cluster = 0;
+  std::string name;
+  float x = 0, y = 0, w = 0, h = 0;  // top left, width, height
+};
+
+// The map's density shading is on by default above this many points (below it every point is
+// drawn apart and shading adds nothing).
+inline constexpr size_t kDensityAutoRows = 5000;
 
 // The cluster view's focus (ClusterState::focus): a cluster's label (>= 0), the noise, or none.
 inline constexpr int kFocusNoise = -1;
@@ -280,6 +300,7 @@ struct Intent {
     map_moved,      // the map's view changed (share link)
     set_layout,     // text: "umap" or "pca"
     cancel_layout,  // the UMAP layout in progress (the map stays as it is)
+    lasso,          // the map's lasso closed: selects the rows inside AppState::lasso (empty: clears)
   };
   Kind kind;
   std::string text;
@@ -348,7 +369,16 @@ struct AppState {
   // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
   float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
   float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1
-  View tab_shown = View::results;    // the tab ImGui shows (follows `view` a frame later)
+  int map_density = -1;              // density shading: -1 auto (on above kDensityAutoRows points), 0 off, 1 on
+  // What the map drew in the last frame, for hfrec.mapOverlay(): the cluster names placed (the
+  // rest hidden as crowded or off screen) and the density blocks shaded.
+  std::vector<MapLabelShown> map_labels;
+  size_t map_labels_hidden = 0;
+  size_t map_density_blocks = 0;
+  bool map_lasso = false;          // the Lasso toggle: a drag on the map draws a polygon (Shift+drag too)
+  std::vector<float> lasso_px;     // the lasso being drawn: x0, y0, x1, y1, ... in canvas pixels
+  MapPolygon lasso;                // the last closed lasso in map units (Intent::lasso selects inside it)
+  View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
   bool map_dragging = false;
   double cut_drag = -1;  // the dendrogram's cut line while it is dragged
 

@@ -24,6 +24,8 @@
 #include "core/knn_graph.h"
 #include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
+#include "core/map_labels.h"
+#include "core/map_lasso.h"
 #include "core/recommender.h"
 #include "core/share_link.h"
 #include "core/view_params.h"
@@ -359,6 +361,10 @@ struct ClusterController::Impl {
     auto grid = build_map_grid(normalize_map(xy, cat.size()), cat.downloads);
     if (grid.ok()) c.map_grid = std::move(grid).value();
     c.map_xy = xy;
+    // Once per layout (and clustering): where each cluster's name goes.
+    c.centres = cluster_centres(c.map_grid.points, c.labels, c.clusters.size());
+    c.selection.clear();  // the lasso was drawn over the points where they were
+    s.lasso = MapPolygon{};
     c.layout.shown = method;
   }
 
@@ -669,6 +675,17 @@ void ClusterController::set_pending_focus(int label) {
   else focus(label);
 }
 
+void ClusterController::select_lasso(const MapPolygon& poly) {
+  auto& d = *impl_;
+  ClusterState& c = d.s.clusters;
+  c.selection.clear();
+  if (!d.index || !c.has_result) return;
+  c.selection = points_in_polygon(c.map_grid, poly);
+  const auto& downloads = d.index->catalogue().downloads;
+  std::stable_sort(c.selection.begin(), c.selection.end(),
+                   [&](uint32_t a, uint32_t b) { return downloads[a] > downloads[b]; });
+}
+
 void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
   auto& d = *impl_;
   ClusterState& c = d.s.clusters;
@@ -714,6 +731,34 @@ std::string ClusterController::points_json() const {
     o["seed"] = c.layout.seed;
   }
   o["points"] = std::move(pts);
+  return dump(o);
+}
+
+std::string ClusterController::overlay_json() const {
+  const auto& d = *impl_;
+  const AppState& s = d.s;
+  const ClusterState& c = s.clusters;
+  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
+  if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
+  const Catalogue& cat = d.index->catalogue();
+  json labels = json::array();
+  for (const MapLabelShown& l : s.map_labels)
+    labels.push_back({{"cluster", l.cluster}, {"name", l.name}, {"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}});
+  json rows = json::array(), ids = json::array();
+  for (uint32_t r : c.rec_rows) {
+    rows.push_back(r);
+    ids.push_back(cat.id(r));
+  }
+  const bool density = s.map_density == 1 || (s.map_density == -1 && c.map_grid.size() > kDensityAutoRows);
+  json o{{"ok", true},
+         {"labels", std::move(labels)},
+         {"hiddenLabels", s.map_labels_hidden},
+         {"density", {{"on", density}, {"auto", s.map_density == -1}, {"blocks", s.map_density_blocks}}},
+         {"queryRow", c.query_row},
+         {"query", c.query_row >= 0 ? json(cat.id(static_cast<uint32_t>(c.query_row))) : json(nullptr)},
+         {"highlighted", std::move(rows)},
+         {"highlightedIds", std::move(ids)},
+         {"selected", c.selection}};
   return dump(o);
 }
 

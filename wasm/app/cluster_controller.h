@@ -62,6 +62,9 @@ class ClusterController {
   // Does up to budget_ms of the job (else of the layout); true while work remains.
   bool tick(double budget_ms);
 
+  // Selects the rows inside a polygon on the map (ClusterState::selection, most downloaded first);
+  // an empty polygon clears the selection.
+  void select_lasso(const MapPolygon& poly);
   // The query and its recommendations, highlighted on the map.
   void set_highlight(std::string_view query, const std::vector<std::string>& recommended);
   // Whether a row may appear in the ranked list (the focused cluster's members; all when none).
@@ -78,6 +81,10 @@ class ClusterController {
   // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's own coordinates in catalogue
   // order, each float as its shortest decimal (as hfrec layout prints them).
   std::string points_json() const;
+  // {ok, labels: [{cluster, name, x, y, w, h}], hiddenLabels, density: {on, auto, blocks}, queryRow,
+  // query, highlighted: [rows], highlightedIds, selected: [rows]}: what the map drew over its points in the last
+  // frame (label boxes in canvas pixels) and the rows ringed as the query's recommendations.
+  std::string overlay_json() const;
   // The cluster view's part of the share link.
   void to_link(ShareLink& link) const;
   // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).

@@ -373,6 +373,10 @@ void Controller::apply(const Intent& in) {
       }
       break;
     case Intent::map_moved: d.publish_url(false); break;
+    case Intent::lasso:
+      d.clusters.select_lasso(s.lasso);
+      d.platform.state_changed();
+      break;
     case Intent::set_sort:
       s.sort = static_cast<SortKey>(in.value);
       s.sort_descending = in.flag;
@@ -453,5 +457,7 @@ std::string Controller::cancel_job() {
 std::string Controller::map_point(std::string_view model_id) const { return impl_->clusters.point_json(model_id); }
 
 std::string Controller::map_points() const { return impl_->clusters.points_json(); }
+
+std::string Controller::map_overlay() const { return impl_->clusters.overlay_json(); }
 
 }  // namespace hfrec::app

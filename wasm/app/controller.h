@@ -73,6 +73,8 @@ class Controller {
   std::string map_point(std::string_view model_id) const;
   // The drawn map's own coordinates in catalogue order: {ok, method, features, seed, points}.
   std::string map_points() const;
+  // What the map drew over its points in the last frame: names, density, highlighted rows.
+  std::string map_overlay() const;
 
  private:
   struct Impl;

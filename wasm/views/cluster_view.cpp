@@ -4,9 +4,13 @@
 // emits Intents; the ClusterController computes.
 //
 // Index of this file:
-// - helpers: algo_label, flow
-// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel
-// - draw_legend, draw_map: the map over core/map_grid (culling, level of detail, nearest point)
+// - helpers: algo_label, flow, map_density_on
+// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel, Density, Map
+// - draw_selection: the lasso's models in a table under the map
+// - legend_box, draw_legend: where the legend goes (the names keep off it), and the legend
+// - draw_map: the map over core/map_grid (culling, level of detail, nearest point), density
+//   shading, the query's ringed recommendations, the cluster names placed by core/map_labels, the
+//   lasso (core/map_lasso through the ClusterController), the hover card, the Lasso and zoom buttons
 // - draw_clusters_view: the tab's layout
 // The panels beside the map are in cluster_panels.cpp; what both files use, in cluster_parts.h.
 #include <algorithm>
@@ -16,6 +20,7 @@
 
 #include "app/app.h"
 #include "core/map_grid.h"
+#include "core/map_labels.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "views/cluster_parts.h"
@@ -40,6 +45,9 @@ constexpr size_t kPointBudget = 60000;   // points drawn per frame at most (coar
 constexpr size_t kBusyBudget = 4000;     // ... while a job runs (software-rendered WebGL stays fluid)
 constexpr size_t kCircleBudget = 12000;  // circles up to this many points, squares beyond
 constexpr float kLegendWidth = 250;
+constexpr float kDensityBlockPx = 14;  // density blocks at least this wide on screen
+constexpr float kLabelMaxWidth = 220;  // cluster names on the map cut to this width
+constexpr size_t kLabelBudget = 64;    // names tried per frame at most: the largest clusters on screen
 
 const char* algo_label(const std::string& a) {
   return a == "kmeans" ? "k-means" : a == "ward" ? "Ward" : a == "dbscan" ? "DBSCAN" : a.c_str();
@@ -51,6 +59,11 @@ const char* algo_label(const std::string& a) {
 void flow(float w, float gap = 14) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
+}
+
+// Whether the map shades density: as the checkbox says, else on above kDensityAutoRows points.
+bool map_density_on(const AppState& s) {
+  return s.map_density == 1 || (s.map_density == -1 && s.clusters.map_grid.size() > kDensityAutoRows);
 }
 
 float label_w(const char* t) { return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x; }
@@ -144,6 +157,11 @@ void draw_controls(AppState& s) {
   tooltip("Cluster the whole catalogue with these settings");
   flow(ImGui::GetFrameHeight() + label_w("Size by downloads"));
   ImGui::Checkbox("Size by downloads", &s.size_by_downloads);
+  flow(ImGui::GetFrameHeight() + label_w("Density"));
+  bool density = map_density_on(s);
+  if (ImGui::Checkbox("Density", &density)) s.map_density = density ? 1 : 0;
+  tooltip("Shade the map where points pile up (on by default above " +
+          thousands(static_cast<int64_t>(kDensityAutoRows)) + " models)");
   // The map's layout: UMAP keeps neighbours together, PCA shows the two directions of most spread.
   auto layout_label = [](std::string_view l) { return l == "pca" ? "PCA" : "UMAP (neighbours)"; };
   auto layout_help = [](std::string_view l) -> const char* {
@@ -222,32 +240,105 @@ struct MapFrame {
 
 bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
 
-// The legend: a small toggle (open by default on wide screens, closed on narrow ones) over the
-// clusters' colours, names and sizes. It sits in the first free corner of the map (top left,
-// bottom left, top right) that keeps it off the query's point and label (`avoid`).
-void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
-  static bool user_set = false, user_open = true;
-  const bool open = user_set ? user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
+// The Lasso button's width.
+float lasso_button_w() { return ImGui::CalcTextSize("Lasso").x + 2 * ImGui::GetStyle().FramePadding.x; }
+
+// The models inside the lasso under the map: id, task, downloads, cluster, most downloaded first;
+// a row makes its model the query; Clear drops the selection.
+void draw_selection(AppState& s, ImVec2 size) {
   const ClusterState& c = s.clusters;
-  const bool dark = s.dark;
+  if (c.selection.empty() || !c.point_info) return;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted((thousands(static_cast<int64_t>(c.selection.size())) +
+                          (c.selection.size() == 1 ? " model in the lasso" : " models in the lasso"))
+                             .c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Clear##lassoclear")) {
+    s.lasso = MapPolygon{};
+    emit(s, Intent::lasso);
+  }
+  tooltip("Drop the lasso's selection");
+  const float h = size.y - ImGui::GetFrameHeightWithSpacing();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##lassotable", 4, flags, ImVec2(size.x, std::max(h, 60.0f)))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 3);
+  ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch, 2);
+  ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch, 1);
+  ImGui::TableSetupColumn("Cluster", ImGuiTableColumnFlags_WidthStretch, 2);
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(c.selection.size()));
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const PointInfo info = c.point_info(c.selection[i]);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushID(i);
+      if (ImGui::Selectable(shown_id(info.model_id).c_str(), s.query == info.model_id,
+                            ImGuiSelectableFlags_SpanAllColumns))
+        emit(s, Intent::select, info.model_id);
+      ImGui::PopID();
+      tooltip("Make " + info.model_id + " the query");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(info.task.empty() ? "—" : info.task.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(thousands(info.downloads).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(info.label < 0                                     ? "noise"
+                             : info.label < static_cast<int>(c.clusters.size()) ? c.clusters[info.label].name.c_str()
+                                                                                : "");
+    }
+  ImGui::EndTable();
+}
+
+// The legend's toggle: as the person set it, else open on wide screens and closed on narrow ones.
+bool legend_user_set = false, legend_user_open = true;
+
+// Where the legend goes: the first free corner of the map (top left, bottom left, top right) that
+// keeps it off the query's point and label (`avoid`). The cluster names on the map keep off it.
+struct LegendBox {
+  bool open = false;
+  float w = 0, h = 0, lh = 0, bh = 0, tw = 0;
+  const char* toggle = "";
+  ImVec2 a, b;
+};
+
+LegendBox legend_box(const AppState& s, ImVec2 p0, ImVec2 p1, const ImRect& avoid) {
+  LegendBox L;
+  L.open = legend_user_set ? legend_user_open : !narrow_layout(ImGui::GetIO().DisplaySize.x);
+  const ClusterState& c = s.clusters;
   const float canvas_w = p1.x - p0.x;
-  const float lh = ImGui::GetTextLineHeight() + 2;
-  const float bh = ImGui::GetFrameHeight();
+  L.lh = ImGui::GetTextLineHeight() + 2;
+  L.bh = ImGui::GetFrameHeight();
   const size_t shown = std::min<size_t>(c.clusters.size(), 10);
   const int lines = static_cast<int>(shown) + (c.clusters.size() > shown) + (c.noise > 0) + (c.query_row >= 0);
-  const char* toggle = open ? "▾ Legend###legend" : "▸ Legend###legend";
-  const float tw = ImGui::CalcTextSize(toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
-  const float w = open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : tw + 12;
-  const float h = open ? bh + 6 + lines * lh + 12 : bh + 12;
-  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - h - 10),
-                            ImVec2(p1.x - w - 10, p0.y + 10)};
-  ImVec2 a = corners[0];
+  L.toggle = L.open ? "▾ Legend###legend" : "▸ Legend###legend";
+  L.tw = ImGui::CalcTextSize(L.toggle, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+  L.w = L.open ? std::min(kLegendWidth, std::max(150.0f, canvas_w * 0.5f)) : L.tw + 12;
+  L.h = L.open ? L.bh + 6 + lines * L.lh + 12 : L.bh + 12;
+  const ImVec2 corners[] = {ImVec2(p0.x + 10, p0.y + 10), ImVec2(p0.x + 10, p1.y - L.h - 10),
+                            ImVec2(p1.x - L.w - 10, p0.y + 10)};
+  L.a = corners[0];
   for (const ImVec2& corner : corners)
-    if (!overlaps(ImRect(corner, ImVec2(corner.x + w, corner.y + h)), avoid)) {
-      a = corner;
+    if (!overlaps(ImRect(corner, ImVec2(corner.x + L.w, corner.y + L.h)), avoid)) {
+      L.a = corner;
       break;
     }
-  const ImVec2 b(a.x + w, a.y + h);
+  L.b = ImVec2(L.a.x + L.w, L.a.y + L.h);
+  return L;
+}
+
+// The legend: a small toggle over the clusters' colours, names and sizes, in its box.
+void draw_legend(AppState& s, ImDrawList* dl, const LegendBox& L) {
+  const ClusterState& c = s.clusters;
+  const bool dark = s.dark;
+  const bool open = L.open;
+  const float w = L.w, lh = L.lh, bh = L.bh, tw = L.tw;
+  const char* toggle = L.toggle;
+  const size_t shown = std::min<size_t>(c.clusters.size(), 10);
+  const ImVec2 a = L.a, b = L.b;
   // Under the pointer the entries fade, so the points below them can be seen and picked.
   const ImVec2 ea(a.x, a.y + bh + 6);
   const bool peek = open && ImGui::IsMouseHoveringRect(ea, b, false) && ImGui::IsWindowHovered();
@@ -264,8 +355,8 @@ void draw_legend(AppState& s, ImDrawList* dl, ImVec2 p0, ImVec2 p1, const ImRect
   }
   ImGui::SetCursorScreenPos(ImVec2(a.x + 6, a.y + 6));
   if (ImGui::Button(toggle, ImVec2(tw, 0))) {
-    user_set = true;
-    user_open = !open;
+    legend_user_set = true;
+    legend_user_open = !open;
   }
   tooltip(open ? "Hide the legend" : "Show the legend");
   if (!open) return;
@@ -335,12 +426,23 @@ void draw_map(AppState& s, ImVec2 size) {
   double scale = fit * v.zoom;
   MapFrame f{ImVec2(p0.x + legend_w + (sz.x - legend_w) / 2, p0.y + sz.y / 2), scale};
 
-  // Pan by dragging, zoom with the wheel about the cursor.
+  // Pan by dragging (with Lasso on or Shift held, a drag draws the lasso instead), zoom with the
+  // wheel about the cursor.
   bool moved = false;
+  const bool lassoing = s.map_lasso || io.KeyShift || !s.lasso_px.empty();
   if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3)) {
     s.map_dragging = true;
-    v.cx -= io.MouseDelta.x / scale;
-    v.cy += io.MouseDelta.y / scale;
+    if (lassoing) {
+      if (s.lasso_px.empty()) s.lasso_px = {io.MouseClickedPos[0].x, io.MouseClickedPos[0].y};
+      const float lx = s.lasso_px[s.lasso_px.size() - 2], ly = s.lasso_px.back();
+      if (std::abs(io.MousePos.x - lx) + std::abs(io.MousePos.y - ly) >= 3) {
+        s.lasso_px.push_back(io.MousePos.x);
+        s.lasso_px.push_back(io.MousePos.y);
+      }
+    } else {
+      v.cx -= io.MouseDelta.x / scale;
+      v.cy += io.MouseDelta.y / scale;
+    }
   }
   if (hovered && io.MouseWheel != 0) {
     double mu = v.cx + (io.MousePos.x - f.origin.x) / scale, mv = v.cy - (io.MousePos.y - f.origin.y) / scale;
@@ -369,7 +471,18 @@ void draw_map(AppState& s, ImVec2 size) {
   bool click = ImGui::IsItemDeactivated() && !s.map_dragging;
   if (ImGui::IsItemDeactivated() && s.map_dragging) {
     s.map_dragging = false;
-    moved = true;
+    if (s.lasso_px.size() >= 6) {  // a closed lasso, in map units: the controller selects inside it
+      const MapTransform lt{f.origin.x, f.origin.y, v.cx, v.cy, scale};
+      s.lasso = MapPolygon{};
+      for (size_t i = 0; i + 1 < s.lasso_px.size(); i += 2) {
+        s.lasso.x.push_back(lt.map_x(s.lasso_px[i]));
+        s.lasso.y.push_back(lt.map_y(s.lasso_px[i + 1]));
+      }
+      emit(s, Intent::lasso);
+    } else if (s.lasso_px.empty()) {
+      moved = true;
+    }
+    s.lasso_px.clear();
   }
   s.map_origin_x = f.origin.x;
   s.map_origin_y = f.origin.y;
@@ -395,6 +508,26 @@ void draw_map(AppState& s, ImVec2 size) {
   const double keep = lod_fraction(visible, c.running ? kBusyBudget : kPointBudget);
   const float base_r = 2.4f * std::clamp(static_cast<float>(std::pow(v.zoom, 0.3)), 1.0f, 3.0f);
   const bool circles = visible * keep <= kCircleBudget;
+  // Density beneath the points: translucent blocks of grid cells, shaded by their share of the
+  // fullest visible block (core/map_labels.h counts them from the grid's cells, not the points).
+  s.map_density_blocks = 0;
+  if (map_density_on(s)) {
+    const DensityBlocks d = density_blocks(grid, cells, density_factor(grid, scale, kDensityBlockPx));
+    const ImU32 rgb = dark ? IM_COL32(150, 170, 255, 0) : IM_COL32(40, 60, 150, 0);
+    for (int by = 0; by < d.rows; ++by)
+      for (int bx = 0; bx < d.cols; ++bx) {
+        const uint32_t n = d.counts[static_cast<size_t>(by) * d.cols + bx];
+        if (n == 0) continue;
+        const MapRect r = d.rect(grid, d.bx0 + bx, d.by0 + by);
+        const ScreenPoint a = t.to_screen(static_cast<float>(r.x0), static_cast<float>(r.y1));
+        const ScreenPoint b = t.to_screen(static_cast<float>(r.x1), static_cast<float>(r.y0));
+        if (b.x < p0.x || a.x > p1.x || b.y < p0.y || a.y > p1.y) continue;
+        const float share = std::sqrt(static_cast<float>(n) / static_cast<float>(d.max_count));
+        const int alpha = static_cast<int>(255 * (0.03f + (dark ? 0.30f : 0.24f) * share));
+        dl->AddRectFilled(ImVec2(a.x, a.y), ImVec2(b.x, b.y), rgb | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT));
+        ++s.map_density_blocks;
+      }
+  }
   // Tiny points need no anti-aliased fringe: a third of the vertices.
   const ImDrawListFlags saved_flags = dl->Flags;
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
@@ -417,8 +550,14 @@ void draw_map(AppState& s, ImVec2 size) {
   }
 
   dl->Flags = saved_flags;
-  // The query's recommendations ringed, the query on top.
+  // The query's recommendations ringed and tied to the query by faint lines, the query on top.
   const ImU32 ring = dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(20, 22, 27, 230);
+  if (c.query_row >= 0 && static_cast<size_t>(c.query_row) < grid.size()) {
+    const ImVec2 q = screen(static_cast<uint32_t>(c.query_row));
+    const ImU32 tie = dark ? IM_COL32(255, 255, 255, 90) : IM_COL32(20, 22, 27, 80);
+    for (uint32_t row : c.rec_rows)
+      if (row < grid.size()) dl->AddLine(q, screen(row), tie, 1.2f);
+  }
   for (uint32_t row : c.rec_rows) {
     if (row >= grid.size()) continue;
     const ImVec2 p = screen(row);
@@ -441,6 +580,64 @@ void draw_map(AppState& s, ImVec2 size) {
                         dark ? IM_COL32(22, 24, 29, 220) : IM_COL32(255, 255, 255, 230), 4);
       dl->AddText(ImVec2(a.x + 5, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), id.c_str());
     }
+  }
+
+  // The cluster names at their centres, largest clusters first, none overlapping another, the
+  // legend, the query's label or the map's buttons: the rest hidden (core/map_labels.h). Only the
+  // focused cluster's name when one is focused. k labels a frame, whatever the points.
+  const LegendBox legend = legend_box(s, p0, p1, query_rect);
+  s.map_labels.clear();
+  s.map_labels_hidden = 0;
+  {
+    // Clusters come largest first: the first kLabelBudget whose centre is on screen are tried (a
+    // DBSCAN run may have thousands of clusters; a frame measures and places only these).
+    std::vector<LabelCandidate> want;
+    std::vector<std::string> texts(c.clusters.size());
+    size_t named = 0;  // clusters that could have a name on the map
+    for (size_t i = 0; i < c.clusters.size() && i < c.centres.size(); ++i) {
+      if (c.centres[i].count == 0 || (c.focus != -2 && c.focus != static_cast<int>(i))) continue;
+      ++named;
+      const ScreenPoint at = t.to_screen(c.centres[i].x, c.centres[i].y);
+      if (want.size() >= kLabelBudget || at.x < p0.x || at.x > p1.x || at.y < p0.y || at.y > p1.y) continue;
+      texts[i] = ellipsize(c.clusters[i].name, kLabelMaxWidth);
+      const ImVec2 ts = ImGui::CalcTextSize(texts[i].c_str());
+      want.push_back({static_cast<int>(i), at, ts.x + 12, ts.y + 4, static_cast<double>(c.clusters[i].size)});
+    }
+    const float zb = std::max(30.0f, ImGui::GetFrameHeight());
+    const std::vector<ScreenRect> keep_off{
+        {legend.a.x, legend.a.y, legend.b.x, legend.b.y},
+        {query_rect.Min.x, query_rect.Min.y, query_rect.Max.x, query_rect.Max.y},
+        {p1.x - 3 * zb - 38 - lasso_button_w() - 4, p1.y - ImGui::GetFrameHeight() - 10, p1.x,
+         p1.y}};  // the lasso and zoom buttons
+    const std::vector<PlacedLabel> placed =
+        place_labels(want, ScreenRect{p0.x + 2, p0.y + 2, p1.x - 2, p1.y - 2}, keep_off);
+    s.map_labels_hidden = named - placed.size();
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 bg = dark ? IM_COL32(22, 24, 29, 200) : IM_COL32(255, 255, 255, 210);
+    for (const PlacedLabel& l : placed) {
+      const ImVec2 a(l.box.x0, l.box.y0), b(l.box.x1, l.box.y1);
+      dl->AddRectFilled(a, b, bg, 4);
+      dl->AddRect(a, b, cluster_colour(l.id, dark), 4, 0, 1.5f);
+      dl->AddText(ImVec2(a.x + 6, a.y + 2), text, texts[l.id].c_str());
+      s.map_labels.push_back(
+          {l.id, c.clusters[l.id].name, l.box.x0, l.box.y0, l.box.x1 - l.box.x0, l.box.y1 - l.box.y0});
+    }
+  }
+
+  // The lasso: the one being drawn, and the last one closed while it selects rows.
+  {
+    const ImU32 col = palette().accent;
+    std::vector<ImVec2> path;
+    if (!s.lasso_px.empty()) {
+      for (size_t i = 0; i + 1 < s.lasso_px.size(); i += 2) path.emplace_back(s.lasso_px[i], s.lasso_px[i + 1]);
+      path.push_back(io.MousePos);
+    } else if (!c.selection.empty()) {
+      for (size_t i = 0; i < s.lasso.x.size() && i < s.lasso.y.size(); ++i) {
+        const ScreenPoint p = t.to_screen(static_cast<float>(s.lasso.x[i]), static_cast<float>(s.lasso.y[i]));
+        path.emplace_back(p.x, p.y);
+      }
+    }
+    if (path.size() >= 2) dl->AddPolyline(path.data(), static_cast<int>(path.size()), col, ImDrawFlags_Closed, 2);
   }
 
   // Hover: the nearest point within a few pixels (of the focused cluster, when one is).
@@ -471,11 +668,19 @@ void draw_map(AppState& s, ImVec2 size) {
     if (click) emit(s, Intent::select, info.model_id);
   }
   dl->PopClipRect();
-  draw_legend(s, dl, p0, p1, query_rect);
+  draw_legend(s, dl, legend);
 
-  // Zoom buttons and the LOD note, bottom right.
+  // The Lasso toggle, zoom buttons and the LOD note, bottom right.
   const float zb = std::max(30.0f, ImGui::GetFrameHeight());  // square tap targets on phones
-  ImGui::SetCursorScreenPos(ImVec2(p1.x - 3 * zb - 28 - 10, p1.y - ImGui::GetFrameHeight() - 10));
+  ImGui::SetCursorScreenPos(
+      ImVec2(p1.x - 3 * zb - 28 - 10 - lasso_button_w() - 4, p1.y - ImGui::GetFrameHeight() - 10));
+  const bool lasso_on = s.map_lasso;
+  if (lasso_on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette().accent_soft));
+  if (ImGui::Button("Lasso##lasso", ImVec2(lasso_button_w(), 0))) s.map_lasso = !s.map_lasso;
+  if (lasso_on) ImGui::PopStyleColor();
+  tooltip(s.map_lasso ? "Lasso on: drag on the map to circle models (they are listed under the map); click to pan again"
+                      : "Drag on the map to circle models and list them under it (or drag with Shift held)");
+  ImGui::SameLine(0, 4);
   if (ImGui::Button("+##zoomin", ImVec2(zb, 0))) {
     v.zoom = std::min(5000.0, v.zoom * 1.5);
     moved = true;
@@ -509,6 +714,7 @@ void draw_clusters_view(AppState& s) {
     const float w = ImGui::GetContentRegionAvail().x;
     const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
     draw_map(s, ImVec2(w, h));
+    draw_selection(s, ImVec2(w, 220));
     ImGui::Spacing();
     draw_controls(s);
     ImGui::Spacing();
@@ -519,7 +725,13 @@ void draw_clusters_view(AppState& s) {
   ImGui::Spacing();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(avail.x * 0.34f, 280.0f, 420.0f);
-  draw_map(s, ImVec2(avail.x - side - ImGui::GetStyle().ItemSpacing.x, avail.y));
+  // The map, and under it the lasso's models when there are any.
+  const float map_w = avail.x - side - ImGui::GetStyle().ItemSpacing.x;
+  const float table_h = s.clusters.selection.empty() ? 0 : std::clamp(avail.y * 0.3f, 120.0f, 260.0f);
+  ImGui::BeginGroup();
+  draw_map(s, ImVec2(map_w, avail.y - (table_h > 0 ? table_h + ImGui::GetStyle().ItemSpacing.y : 0)));
+  if (table_h > 0) draw_selection(s, ImVec2(map_w, table_h));
+  ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);
   draw_cluster_panels(s, avail.y * 0.42f);
