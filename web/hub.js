@@ -142,7 +142,7 @@ window.hfrecHub = (ctx) => {
         // A full page with no Link: the listing may go on, but the browser could not see the header.
         // (A Link seen on an earlier page shows the browser can read it: then none means the end.)
         if (linkHeader === null && j.pages === 1 && models.length >= PAGE && j.origin !== location.origin) {
-          return { done: true, warning: `The Hub's reply had no Link header the browser could read (a cross-origin reply hides it unless the server lists it in Access-Control-Expose-Headers), so paging stopped after ${fmt(j.rows)} models` };
+          return { done: true, warning: `The Hub's reply had no Link header the browser could read (a cross-origin reply hides it unless the server lists it in Access-Control-Expose-Headers), so paging stopped after ${fmt(j.rows)} models. The page's built-in catalogue may be a fuller Hub snapshot, and \`hfrec fetch\` (the command line) fetches any number` };
         }
         return { done: true };
       }

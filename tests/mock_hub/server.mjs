@@ -212,7 +212,8 @@ function decodeCursor(s) {
 // [SECTION] Server --------------------------------------------------------------------------------
 
 // Starts the mock on 127.0.0.1. Options: port (0: a free one), pageCap (1000), data (a CSV file),
-// models (list-models objects, instead of a file), faults (as setFaults), quiet.
+// models (list-models objects, instead of a file), faults (as setFaults), quiet, exposeLink (true;
+// false: CORS does not expose Link, as a server that does not list it).
 // Resolves {url, close, setFaults, requests, models, touch, hold, release, held, dataFile}; `requests` is the live log of
 // {method, path, query, page, status, fault}.
 export async function startMockHub(opts = {}) {
@@ -378,7 +379,8 @@ export async function startMockHub(opts = {}) {
     const url = new URL(req.url, base);
     const log = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), page: null, status: 0, fault: null };
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'Link, Retry-After');
+    // exposeLink: false is a server that does not list Link: a cross-origin page cannot read it.
+    res.setHeader('Access-Control-Expose-Headers', opts.exposeLink === false ? 'Retry-After' : 'Link, Retry-After');
     try {
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '600' });
