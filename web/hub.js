@@ -46,7 +46,7 @@ window.hfrecHub = (ctx) => {
   // The job survives a failure or a cancel, so Resume goes on from its cursor with what it has.
   let job = null;
   const pub = { running: false, rows: 0, bytes: 0, pages: 0, retries: 0, error: '', cachedAt: '', query: '', host,
-    loadedRows: 0, unfinished: null };
+    loadedRows: 0, unfinished: null, etaSeconds: null };
   function publish(extra = {}) {
     Object.assign(pub, extra);
     if (job) Object.assign(pub, { rows: job.rows, bytes: job.bytes, pages: job.pages, retries: job.retries, loadedRows: job.loadedRows });
@@ -155,10 +155,24 @@ window.hfrecHub = (ctx) => {
     }
   }
 
+  // Seconds left at this run's pace (models a second since it started or resumed, waits
+  // included), to n or, for every model, to the Hub's rough size; null before a page is in.
+  function etaSeconds(j) {
+    const got = j.rows - (j.runRows0 ?? 0);
+    const secs = (performance.now() - (j.runStart ?? performance.now())) / 1000;
+    if (got <= 0 || !(secs > 0)) return null;
+    const left = Math.max(0, (j.n || Math.max(HUB_MODELS_ESTIMATE, j.rows)) - j.rows);
+    return Math.round(left / (got / secs));
+  }
+  const duration = (s) => (s < 90 ? `${Math.max(1, Math.round(s / 5) * 5)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
   function stage(why) {
     const j = job;
     j.why = why;
-    const text = `Hub: ${fmt(j.rows)} models, ${mb(j.bytes)} MB, ${j.pages} pages${why ? ` — ${why}` : ''}`;
+    const eta = pub.running ? etaSeconds(j) : null;
+    pub.etaSeconds = eta;
+    const left = eta === null || why ? '' : ` — about ${duration(eta)} left${j.n ? '' : ' (if the Hub lists about 2 million)'}`;
+    const text = `Hub: ${fmt(j.rows)} models, ${mb(j.bytes)} MB, ${j.pages} pages${why ? ` — ${why}` : left}`;
     ctx.showProgress(text, j.n ? Math.min(1, j.rows / j.n) : -1);
     pub.stage = text;
     renderDialog();
@@ -276,6 +290,8 @@ window.hfrecHub = (ctx) => {
     controller = new AbortController();
     const signal = controller.signal;
     j.partial = true;
+    j.runStart = performance.now();
+    j.runRows0 = j.rows;
     publish({ running: true, error: '', cachedAt: '', query: queryKey(j.sort, j.n), stage: '' });
     stage('');
     let out;
@@ -307,7 +323,7 @@ window.hfrecHub = (ctx) => {
     await j.saving;
     if (!error && !j.rows) error = 'The Hub listed no models for this query';
     if (error) ctx.reportError(error);
-    publish({ running: false, error, stage: '' });
+    publish({ running: false, error, stage: '', etaSeconds: null });
     renderDialog();
     const ok = !error && loaded.ok;
     const r = { ok, rows: loaded.ok ? loaded.rows : 0, fetched: j.rows, pages: j.pages, retries: j.retries, error };
@@ -467,7 +483,7 @@ window.hfrecHub = (ctx) => {
   async function refreshWith(e, policy, worker) {
     const fail = (error) => {
       ctx.reportError(error);
-      publish({ running: false, error, stage: '' });
+      publish({ running: false, error, stage: '', etaSeconds: null });
       return { ok: false, rows: 0, changed: 0, error };
     };
     const { sort, n } = parseQuery(e.query);
@@ -508,7 +524,7 @@ window.hfrecHub = (ctx) => {
       cachedAt = await putCache({ query: e.query, host, rows: merged.rows, bytes: bytes.length, newestSeen, blob: new Blob([bytes], { type: 'application/json' }) });
     } catch (err) { return fail(`Refresh of ${e.query}: loaded, but the cache could not be written: ${err.message || err}`); }
     j.loadedRows = merged.rows;
-    publish({ running: false, error: '', stage: '', cachedAt });
+    publish({ running: false, error: '', stage: '', cachedAt, etaSeconds: null });
     return { ok: true, rows: r.rows, changed: j.models.length, replaced, added: j.models.length - replaced,
       changedIds: j.models.map(idOf), cachedAt };
   }
@@ -716,6 +732,6 @@ window.hfrecHub = (ctx) => {
     state: () => ({ running: pub.running, rows: pub.rows, bytes: pub.bytes, pages: pub.pages, retries: pub.retries,
       error: pub.error, cachedAt: pub.cachedAt, query: pub.query, host,
       resumable: !pub.running && !!((job && job.next) || pub.unfinished), dialog: !!(dlg && dlg.open),
-      loadedRows: pub.loadedRows, unfinished: pub.unfinished }),
+      loadedRows: pub.loadedRows, unfinished: pub.unfinished, etaSeconds: pub.etaSeconds }),
   };
 };

@@ -92,9 +92,13 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
     let s = await state(page);
     assert.equal(s.fetch.rows, 2000);
     assert.match(s.catalogue.name, /\(2,000 fetched\)$/);
-    // The progress bar is the fetch's again once the load is in.
+    // The progress bar is the fetch's again once the load is in, with the time left to 6,000 at
+    // this run's pace (its value is the clock's; only its presence is checked).
     await page.waitForFunction(() => /^Hub: 2,000 models/.test(window.hfrec.state().stage || ''));
     assert.equal((await state(page)).busy, true);
+    const eta = (await state(page)).fetch.etaSeconds;
+    assert.ok(Number.isInteger(eta) && eta >= 0, `etaSeconds ${eta}`);
+    assert.match((await state(page)).stage, /^Hub: 2,000 models, [\d.]+ MB, 2 pages — about [\d.]+ (s|min|h) left$/);
     // A person searches and sets a view on the part fetched.
     await page.evaluate(() => window.hfrec.select('bert-base-uncased'));
     assert.equal((await page.evaluate(() => window.hfrec.set({ method: 'cosine', filters: { libraries: ['transformers'] } }))).ok, true);
@@ -124,6 +128,7 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
     assert.equal(r.rows, 6000);
     s = await state(page);
     assert.equal(s.fetch.loadedRows, 6000);
+    assert.equal(s.fetch.etaSeconds, null, 'no time left once done');
     assert.equal(s.catalogue.rows, 6000);
     assert.deepEqual({ query: s.query, method: s.method, filters: s.filters, k: s.k }, view);
     // The oracle: the first 2,000 and 4,000 models of the listing, fetched by Node and loaded.
