@@ -126,9 +126,10 @@ test('the layout runs in slices with progress beside a usable clustering; Cancel
   const cancel = await widget(page, 'Cancel layout');
   assert.ok(cancel, 'a Cancel layout button while the layout runs');
   // Hovered first, then clicked, as a hand would (ImGui 1.86 sees the pointer arrive, then the
-  // click). The held slices cannot end the layout: only Cancel can.
-  await page.mouse.move(cancel.cx, cancel.cy);
+  // click). The held slices cannot end the layout: only Cancel can. The frame count is read before
+  // the move: the move wakes three frames, which a loaded machine may draw before a later read.
   const f1 = await page.evaluate(() => window.hfrec.frames());
+  await page.mouse.move(cancel.cx, cancel.cy);
   await page.waitForFunction((f) => window.hfrec.frames() >= f + 2, f1);
   await page.mouse.click(cancel.cx, cancel.cy);
   await page.waitForFunction(() => !window.hfrec.state().layout.running);
