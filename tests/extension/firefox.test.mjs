@@ -1,6 +1,8 @@
 // The browser extension's Firefox build (dist-extension/firefox/) in headless Firefox ESR, driven
 // over WebDriver BiDi by puppeteer-core: its host permission is granted, and the panel on a model
-// page has the CLI's ids in the CLI's order (the same oracle as the Chromium test); the Hub's own
+// page has the CLI's ids in the CLI's order (the same oracle as the Chromium test), and the page's
+// own content below it (the footer, the sidebar) is where it was at DOMContentLoaded (Firefox has no
+// layout-shift entries: the boxes are compared); the Hub's own
 // pages and a name the Hub does not know as a model get no panel. No network: pages are fixtures,
 // the API is the mock Hub. Skipped when Firefox is absent (failed under CI=true).
 import assert from 'node:assert/strict';
@@ -26,6 +28,12 @@ test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async
     const inCat = byDownloads.slice(0, n).filter((m) => m.id.includes('/'));
     const [a, b] = [inCat[0], inCat[7]];
     const page = await env.newPage();
+    // Where the page's own boxes below and beside the panel are at DOMContentLoaded.
+    await page.evaluateOnNewDocument(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        window.__boxes = ['footer', '.sidebar'].map((q) => JSON.stringify(document.querySelector(q).getBoundingClientRect()));
+      });
+    });
 
     // The first visit fetches the catalogue from the (mock) Hub in the background page, caches it
     // and answers with the WebAssembly core.
@@ -39,6 +47,9 @@ test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async
     assert.equal(got.length, 10);
     assert.deepEqual(got, cliIds(file, a.id));
     assert.equal(await page.$eval('.hfrec-ext-panel', (p) => p.previousElementSibling?.classList.contains('model-card-content')), true);
+    const boxes = await page.evaluate(() => ({ then: window.__boxes,
+      now: ['footer', '.sidebar'].map((q) => JSON.stringify(document.querySelector(q).getBoundingClientRect())) }));
+    assert.deepEqual(boxes.now, boxes.then);
 
     // In-page navigation: the panel follows.
     await page.evaluate((id) => window.navigateTo(id), b.id);
