@@ -36,7 +36,10 @@ for browser in chromium firefox; do
       m.minimum_chrome_version = "116";
     } else {
       m.background = { scripts: ["background-firefox.js"], type: "module" };
-      m.browser_specific_settings = { gecko: { id: "hfrec-similar@hfrec.invalid", strict_min_version: "115.0" } };
+      // data_collection_permissions: what addons.mozilla.org asks of new add-ons (Firefox >= 140
+      // reads it; older ones ignore it): none, nothing is sent anywhere but the Hub API.
+      m.browser_specific_settings = { gecko: { id: "hfrec-similar@hfrec.invalid", strict_min_version: "115.0",
+        data_collection_permissions: { required: ["none"] } } };
     }
     fs.writeFileSync(out, JSON.stringify(m, null, 2) + "\n");
   ' "$src/manifest.json" "$browser" "$out/manifest.json"

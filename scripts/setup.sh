@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is present. Needs root or sudo for apt.
 set -euo pipefail
 pkgs=(cmake make g++ clang clang-format-14 libclang-rt-14-dev libeigen3-dev nlohmann-json3-dev googletest libgtest-dev
-      libbenchmark-dev emscripten chromium fonts-inter fonts-dejavu-core python3 python3-sklearn
+      libbenchmark-dev emscripten chromium firefox-esr fonts-inter fonts-dejavu-core python3 python3-sklearn
       python3-pandas xz-utils dpkg-dev ca-certificates gzip brotli libcurl4-openssl-dev)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -22,7 +22,8 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/fetch-imgui.sh" >/dev/null
-if { [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/typescript" ]; } &&
+if { [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/puppeteer-core" ] ||
+  [ ! -d "$here/node_modules/typescript" ]; } &&
   [ -f "$here/package-lock.json" ]; then
   (cd "$here" && npm ci --no-audit --no-fund >&2)
 fi

@@ -119,12 +119,17 @@ pkg() {
 }
 pkg_name="npm package (build, pack, Node and Chromium)"
 # The browser extension (web/extension/): built into dist-extension/ with the package from dist-pkg/,
-# loaded into headless Chromium; the panel checked against the CLI on the mock Hub (tests/extension/).
+# loaded into headless Chromium and headless Firefox ESR (puppeteer-core over WebDriver BiDi); the
+# panel checked against the CLI on the mock Hub (tests/extension/). Without firefox-esr the Firefox
+# test skips itself and says so (under CI=true it fails).
 extension() {
+  local firefox=${HFREC_FIREFOX:-/usr/bin/firefox-esr}
+  [ -x "$firefox" ] ||
+    echo "extension: $firefox is absent (scripts/setup.sh installs firefox-esr): tests/extension/firefox.test.mjs will skip$( ((in_ci)) && echo ', and fail under CI=true')"
   scripts/build-extension.sh &&
     HFREC_CLI="$here/build/native-release/hfrec" node --test --test-concurrency=1 tests/extension/
 }
-ext_name="browser extension (headless Chromium, mock Hub)"
+ext_name="browser extension (headless Chromium and Firefox ESR, mock Hub)"
 fuzz_name="fuzzing (${FUZZ_SECONDS:-40} s per target)"
 if ((quick)); then
   for name in "native unit tests (clang release)" "native unit tests (ASan + UBSan)" \

@@ -12,7 +12,8 @@ import { startMockHub } from '../mock_hub/server.mjs';
 import { cliIds, launch, needs, optionsOp, panelIds } from './helpers.mjs';
 
 // Records, from DOMContentLoaded on, every node added to or removed from the page and every
-// attribute changed, so a test can say the extension's panel is all that changed.
+// attribute changed, so a test can say the extension's panel is all that changed. (The panel's
+// skeleton goes in while the page is parsed, before DOMContentLoaded; the answer replaces it.)
 const recorder = () => {
   window.__changes = [];
   document.addEventListener('DOMContentLoaded', () => {
@@ -24,6 +25,28 @@ const recorder = () => {
       }
     }).observe(document, { childList: true, subtree: true, attributes: true });
   });
+};
+
+// Records every layout shift (PerformanceObserver 'layout-shift', buffered) with its sources, each
+// attributed to the page's own content or to the extension's panel (a source inside it); a source
+// whose node is gone is counted as the page's own.
+const shiftRecorder = () => {
+  window.__shifts = [];
+  const name = (n) => (n.id ? `#${n.id}` : n.className ? `${n.nodeName.toLowerCase()}.${String(n.className).split(' ')[0]}` : n.nodeName.toLowerCase());
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      window.__shifts.push({ value: e.value, sources: (e.sources || []).map((s) => {
+        const n = s.node && (s.node.nodeType === 1 ? s.node : s.node.parentElement);
+        return { node: n ? name(n) : '(removed)', own: !n || !n.closest('.hfrec-ext-panel'),
+          from: [s.previousRect.x, s.previousRect.y, s.previousRect.width, s.previousRect.height].join(' '), to: [s.currentRect.x, s.currentRect.y, s.currentRect.width, s.currentRect.height].join(' ') };
+      }) });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+};
+// The layout shifts of the page's own content so far (after two frames, so that the latest are reported).
+const ownShifts = async (page) => {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => window.__shifts.flatMap((e) => e.sources.filter((s) => s.own).map((s) => ({ ...s, value: e.value }))));
 };
 
 // The ad-hoc query the extension makes for a model it finds only through /api/models/<id>.
@@ -43,6 +66,7 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     const page = await env.context.newPage();
     env.watch(page);
     await page.addInitScript(recorder);
+    await page.addInitScript(shiftRecorder);
 
     // The daily refresh is scheduled.
     const alarm = await env.sw.evaluate(() => chrome.alarms.get('hfrec-refresh'));
@@ -59,6 +83,9 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     assert.deepEqual(got, cliIds(file, a.id));
     assert.equal(got.length, 10);
 
+    // No layout shift of the page's own content: the panel's box is there from the first paint.
+    assert.deepEqual(await ownShifts(page), []);
+
     // Placed right after the model card, links to model pages, the app link with the share hash.
     const layout = await page.evaluate(() => {
       const p = document.querySelector('.hfrec-ext-panel');
@@ -73,7 +100,7 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     assert.equal(layout.scores, 10);
     assert.equal(layout.downloads, 10);
     assert.ok(layout.why > 0);
-    assert.deepEqual(await page.evaluate(() => window.__changes), [`+hfrec-ext-panel ${a.id}`]);
+    assert.deepEqual(await page.evaluate(() => window.__changes), ['-hfrec-ext-panel hfrec-ext-loading', `+hfrec-ext-panel ${a.id}`]);
 
     // The Hub's dark theme changes the panel's colours.
     const bg = () => page.$eval('.hfrec-ext-panel', (p) => getComputedStyle(p).backgroundColor);
@@ -115,7 +142,8 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     await page.goto(`https://huggingface.co/${c.id}`);
     await page.evaluate((id) => window.navigateTo(id), d.id);
     await panelIds(page, d.id);
-    assert.deepEqual((await page.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')), [`+hfrec-ext-panel ${d.id}`]);
+    assert.deepEqual((await page.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')),
+      ['+hfrec-ext-panel hfrec-ext-loading', `+hfrec-ext-panel ${d.id}`]);
 
     // Not a model page (/datasets/<name>, though the fixture has a model card): nothing, and no
     // query to the Hub for it; after it navigates in-page to a model, that model's panel.
@@ -125,7 +153,8 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     await other.goto('https://huggingface.co/datasets/some');
     await other.evaluate((id) => window.navigateTo(id), a.id);
     await panelIds(other, a.id);
-    assert.deepEqual((await other.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')), [`+hfrec-ext-panel ${a.id}`]);
+    assert.deepEqual((await other.evaluate(() => window.__changes)).filter((x) => x.startsWith('+hfrec')),
+      ['+hfrec-ext-panel hfrec-ext-loading', `+hfrec-ext-panel ${a.id}`]);
     assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
     await other.close();
 
@@ -169,12 +198,14 @@ test('a Hub outage: a quiet line, the page otherwise untouched, no errors', asyn
     const page = await env.context.newPage();
     env.watch(page);
     await page.addInitScript(recorder);
+    await page.addInitScript(shiftRecorder);
     const id = hub.models.find((m) => m.id.includes('/')).id;
     await page.goto(`https://huggingface.co/${id}`);
     await page.waitForSelector(`.hfrec-ext-panel[data-hfrec-model="${id}"]`, { timeout: 60000 });
     assert.equal(await page.textContent('.hfrec-ext-panel'), "Couldn't load similar models.");
     assert.equal(await page.locator('.hfrec-ext-link').count(), 0);
-    assert.deepEqual(await page.evaluate(() => window.__changes), [`+hfrec-ext-panel hfrec-ext-quiet ${id}`]);
+    assert.deepEqual(await ownShifts(page), []);  // the quiet line keeps the panel's box
+    assert.deepEqual(await page.evaluate(() => window.__changes), ['-hfrec-ext-panel hfrec-ext-loading', `+hfrec-ext-panel hfrec-ext-quiet ${id}`]);
     assert.ok(hub.requests.filter((r) => r.path === '/api/models').length > 1, 'the fetch was not retried');
     assert.deepEqual(env.errors, []);
   } finally {

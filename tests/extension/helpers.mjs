@@ -13,8 +13,10 @@ export const root = path.resolve(here, '../..');
 export const extDir = process.env.HFREC_EXT_DIR || path.join(root, 'dist-extension/chromium');
 export const cli = process.env.HFREC_CLI || path.join(root, 'build/native-release/hfrec');
 export const chromiumPath = process.env.HFREC_CHROMIUM || '/usr/bin/chromium';
+export const firefoxPath = process.env.HFREC_FIREFOX || '/usr/bin/firefox-esr';
+export const firefoxExtDir = process.env.HFREC_EXT_FIREFOX_DIR || path.join(root, 'dist-extension/firefox');
 export const inCi = /^(true|1|yes)$/i.test(process.env.CI || '');
-const fixtures = { model: fs.readFileSync(path.join(here, 'fixture/model.html'), 'utf8'),
+export const fixtures = { model: fs.readFileSync(path.join(here, 'fixture/model.html'), 'utf8'),
   changed: fs.readFileSync(path.join(here, 'fixture/changed.html'), 'utf8') };
 
 // Why the tests cannot run here ('' when they can).
@@ -101,4 +103,88 @@ export async function panelIds(page, id) {
   const sel = `.hfrec-ext-panel[data-hfrec-model="${id}"]`;
   await page.waitForSelector(sel, { timeout: 60000 });
   return page.$$eval(`${sel} .hfrec-ext-link`, (as) => as.map((a) => a.textContent));
+}
+
+// Why the Firefox test cannot run here ('' when it can).
+export async function cannotRunFirefox() {
+  if (!fs.existsSync(firefoxPath)) return `${firefoxPath} is missing (apt-get install firefox-esr; scripts/setup.sh installs it)`;
+  if (!fs.existsSync(path.join(firefoxExtDir, 'manifest.json'))) return `${firefoxExtDir} is not built (npm run build:extension)`;
+  if (!fs.existsSync(cli)) return `${cli} is not built`;
+  try { await import('puppeteer-core'); } catch { return 'puppeteer-core is not installed (npm ci)'; }
+  return '';
+}
+// As needs(), for Firefox.
+export async function needsFirefox(t) {
+  const why = await cannotRunFirefox();
+  if (!why) return true;
+  if (inCi) assert.fail(`${why}; under CI=true the Firefox test must run`);
+  t.skip(why);
+  return false;
+}
+
+// Launches headless Firefox (puppeteer-core, WebDriver BiDi) with the Firefox build installed as a
+// temporary add-on. Two prefs make the profile testable:
+// - extensions.webextensions.uuids pins the add-on's internal UUID, so the test knows its
+//   moz-extension:// origin (the options page, where the settings are written);
+// - extensions.originControls.grantByDefault (true by default since Firefox 127) grants the MV3
+//   host_permissions at install; with it false they are opt-in and nothing runs on the Hub until
+//   the user grants huggingface.co in about:addons.
+// Pages are served by request interception: https://huggingface.co/* from the fixtures (by
+// `pages[pathname]`), the pages' own /api/ requests from the mock Hub. The background page's
+// requests are not intercepted (they belong to no tab), so the extension is pointed at the mock by
+// its `hubOrigin` setting, as in Chromium. Resolves {browser, base, pages, errors, newPage, options, close}.
+export async function launchFirefox(hub, { settings = {} } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const geckoId = JSON.parse(fs.readFileSync(path.join(firefoxExtDir, 'manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
+  const uuid = '6f1d6a52-4a8e-4c1b-9b8e-0d4c1f3a7e21';
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: firefoxPath, headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
+      'extensions.originControls.grantByDefault': true,
+    },
+  });
+  const base = `moz-extension://${uuid}`;
+  const pages = {};
+  const errors = [];
+  try {
+    await browser.installExtension(firefoxExtDir);
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+  const newPage = async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    await page.setRequestInterception(true);
+    page.on('request', async (req) => {
+      const url = new URL(req.url());
+      if (url.origin !== 'https://huggingface.co') return req.continue();
+      if (url.pathname.startsWith('/api/')) {
+        const res = await fetch(hub.url + url.pathname + url.search);
+        const headers = Object.fromEntries(res.headers);
+        if (headers.link) headers.link = headers.link.split(hub.url).join('https://huggingface.co');
+        return req.respond({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
+      }
+      return req.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: fixtures[pages[url.pathname] || 'model'] });
+    });
+    return page;
+  };
+  // Runs fn(arg) in the options page (an extension page: chrome.* is there).
+  const options = async (fn, arg) => {
+    const page = await browser.newPage();
+    try {
+      // The navigation happens (the page loads, in the extension's process) but BiDi's navigate
+      // never reports it (puppeteer-core 24 with Firefox 153: "Navigation timeout"), so the
+      // page's own state is awaited instead.
+      const url = `${base}/options.html`;
+      page.goto(url, { timeout: 60000 }).catch(() => {});
+      await page.waitForFunction((u) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 30000 }, url);
+      return await page.evaluate(fn, arg);
+    } finally { await page.close(); }
+  };
+  await options((s) => chrome.storage.local.set({ settings: s }), { hubOrigin: hub.url, retry: { baseMs: 5, capMs: 20 }, ...settings });
+  return { browser, base, pages, errors, newPage, options, close: () => browser.close() };
 }

@@ -21,6 +21,10 @@ for (const browser of ['chromium', 'firefox']) {
     assert.deepEqual(m.permissions, browser === 'chromium' ? ['storage', 'alarms', 'offscreen'] : ['storage', 'alarms']);
     assert.deepEqual(m.content_scripts.map((c) => c.matches), [['https://huggingface.co/*']]);
     assert.equal(m.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    if (browser === 'firefox') {
+      assert.deepEqual(m.browser_specific_settings, { gecko: { id: 'hfrec-similar@hfrec.invalid', strict_min_version: '115.0',
+        data_collection_permissions: { required: ['none'] } } });
+    }
     assert.deepEqual(m.background, browser === 'chromium' ? { service_worker: 'sw.js', type: 'module' } : { scripts: ['background-firefox.js'], type: 'module' });
     const files = [...m.background.scripts || [m.background.service_worker], ...m.content_scripts.flatMap((c) => [...c.js, ...c.css]),
       m.options_ui.page, 'core/index.js', 'core/hfrec-core.mjs', 'core/hfrec-core.wasm'];
