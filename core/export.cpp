@@ -1,4 +1,5 @@
-// Export: ranked lists as CSV (formula cells neutralised) or JSON, and their file names (export.h).
+// Export: ranked lists as CSV (formula cells neutralised) or JSON, their file names, and a lasso
+// selection as CSV (export.h).
 #include "export.h"
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,14 @@ std::string export_csv(const std::vector<ExportList>& lists) {
            std::to_string(r.downloads) + "," + csv_cell(r.task) + "," + csv_cell(r.library) + "," +
            csv_cell(r.model_type) + "," + csv_cell(r.shared) + "\n";
     }
+  return o;
+}
+
+std::string export_selection_csv(const std::vector<ExportSelectionRow>& rows) {
+  std::string o = "modelId,downloads,pipeline_tag,library_name,model_type,cluster,cluster_name\n";
+  for (const ExportSelectionRow& r : rows)
+    o += csv_cell(r.model_id) + "," + std::to_string(r.downloads) + "," + csv_cell(r.task) + "," + csv_cell(r.library) +
+         "," + csv_cell(r.model_type) + "," + std::to_string(r.cluster) + "," + csv_cell(r.cluster_name) + "\n";
   return o;
 }
 

@@ -1,5 +1,6 @@
-// Export: a ranked list (or two, when comparing methods) as CSV or JSON for download, with the
-// CSV's text cells neutralised against spreadsheet formula injection.
+// Export: a ranked list (or two, when comparing methods) as CSV or JSON for download, and the
+// models a lasso selected on the map as CSV, with the CSV's text cells neutralised against
+// spreadsheet formula injection.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
@@ -59,6 +60,20 @@ struct ExportQuery {
 // - Numbers (rank, score with 6 decimals, downloads) are written as numbers; every text cell goes
 //   through csv_cell.
 std::string export_csv(const std::vector<ExportList>& lists);
+
+// One model of the map's lasso selection (the table under the map).
+struct ExportSelectionRow {
+  std::string model_id;
+  int64_t downloads = 0;
+  std::string task, library, model_type;
+  int cluster = 0;           // its cluster's label, -1 for noise
+  std::string cluster_name;  // as the table shows it ("noise" for -1)
+};
+
+// CSV (RFC 4180) of a lasso selection, in the order given: the header
+// "modelId,downloads,pipeline_tag,library_name,model_type,cluster,cluster_name", then one line a
+// model; numbers as numbers, every text cell through csv_cell.
+std::string export_selection_csv(const std::vector<ExportSelectionRow>& rows);
 
 // JSON: {catalogue, filters, k, lists: [{method, results: [...]}], query}, indented by 2, with a
 // final newline; invalid UTF-8 is replaced.

@@ -1,7 +1,13 @@
-// Map lasso (map_lasso.h): the even-odd point-in-polygon test and the rows inside a polygon.
+// Map lasso (map_lasso.h): the even-odd point-in-polygon test, the rows inside a polygon, and the
+// lasso simplified, rounded and written as a link's text.
 #include "map_lasso.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "text.h"
 
 namespace hfrec {
 
@@ -32,6 +38,110 @@ std::vector<uint32_t> points_in_polygon(const MapGrid& g, const MapPolygon& poly
       }
   std::sort(rows.begin(), rows.end());
   return rows;
+}
+
+MapPolygon simplify_polygon(const MapPolygon& poly, size_t max_vertices) {
+  const size_t n = std::min(poly.x.size(), poly.y.size());
+  MapPolygon o{{poly.x.begin(), poly.x.begin() + n}, {poly.y.begin(), poly.y.begin() + n}};
+  max_vertices = std::max<size_t>(max_vertices, 3);
+  // Twice the area of the triangle a vertex makes with its neighbours (cyclically).
+  auto area = [&](size_t i) {
+    const size_t m = o.x.size(), a = (i + m - 1) % m, b = (i + 1) % m;
+    return std::abs((o.x[a] - o.x[i]) * (o.y[b] - o.y[i]) - (o.x[b] - o.x[i]) * (o.y[a] - o.y[i]));
+  };
+  while (o.x.size() > max_vertices) {
+    size_t drop = 0;
+    double least = std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < o.x.size(); ++i)
+      if (const double a = area(i); a < least) {  // the first of equal areas: deterministic
+        least = a;
+        drop = i;
+      }
+    o.x.erase(o.x.begin() + static_cast<std::ptrdiff_t>(drop));
+    o.y.erase(o.y.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
+  return o;
+}
+
+namespace {
+
+// v rounded to kLassoDecimals decimals: the double nearest the decimal it prints as, since an
+// integer divided by 10^6 is correctly rounded (and strtod reads that decimal to the same double).
+double round_lasso(double v) {
+  constexpr double scale = 1e6;
+  static_assert(kLassoDecimals == 6, "scale is 10^kLassoDecimals");
+  const double r = std::round(std::clamp(v, kLassoMin, kLassoMax) * scale) / scale;
+  return r == 0 ? 0.0 : r;  // no "-0.000000"
+}
+
+}  // namespace
+
+MapPolygon normalize_lasso(const MapPolygon& poly) {
+  const size_t n = std::min(poly.x.size(), poly.y.size());
+  MapPolygon c;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(poly.x[i]) || !std::isfinite(poly.y[i])) continue;
+    c.x.push_back(std::clamp(poly.x[i], kLassoMin, kLassoMax));
+    c.y.push_back(std::clamp(poly.y[i], kLassoMin, kLassoMax));
+  }
+  c = simplify_polygon(c, kMaxLassoVertices);
+  MapPolygon o;
+  for (size_t i = 0; i < c.x.size(); ++i) {
+    const double x = round_lasso(c.x[i]), y = round_lasso(c.y[i]);
+    if (!o.x.empty() && o.x.back() == x && o.y.back() == y) continue;
+    o.x.push_back(x);
+    o.y.push_back(y);
+  }
+  while (o.x.size() > 1 && o.x.back() == o.x.front() && o.y.back() == o.y.front()) {
+    o.x.pop_back();
+    o.y.pop_back();
+  }
+  if (o.x.size() < 3) return {};
+  return o;
+}
+
+std::string format_lasso(const MapPolygon& poly) {
+  const MapPolygon p = normalize_lasso(poly);
+  std::string o;
+  char buf[40];
+  for (size_t i = 0; i < p.x.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%s%.*f,%.*f", i ? "," : "", kLassoDecimals, p.x[i], kLassoDecimals, p.y[i]);
+    o += buf;
+  }
+  return o;
+}
+
+Result<MapPolygon> parse_lasso(std::string_view text) {
+  if (text.size() > kMaxLassoBytes) return Error{"longer than " + std::to_string(kMaxLassoBytes) + " bytes"};
+  std::vector<double> v;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    double d = 0;
+    if (!parse_decimal(item, d) || d < kLassoMin || d > kLassoMax) {
+      char lo[16], hi[16];
+      std::snprintf(lo, sizeof lo, "%g", kLassoMin);
+      std::snprintf(hi, sizeof hi, "%g", kLassoMax);
+      return Error{"number " + std::to_string(v.size() + 1) + " ('" + excerpt(item, 24) + "') is not a number from " +
+                   lo + " to " + hi};
+    }
+    v.push_back(d);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (v.size() % 2) return Error{std::to_string(v.size()) + " numbers: x,y pairs need an even count"};
+  const size_t vertices = v.size() / 2;
+  if (vertices < 3 || vertices > kMaxLassoVertices)
+    return Error{std::to_string(vertices) + (vertices == 1 ? " point" : " points") + ": a lasso has 3 to " +
+                 std::to_string(kMaxLassoVertices)};
+  MapPolygon p;
+  for (size_t i = 0; i < vertices; ++i) {
+    p.x.push_back(v[2 * i]);
+    p.y.push_back(v[2 * i + 1]);
+  }
+  return p;
 }
 
 }  // namespace hfrec

@@ -274,6 +274,15 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
       for (const char* name : kLayouts) known = known || v == name;
       if (!known) reject(key, v, "is not a map layout (umap, pca)", "unknown map layout " + quoted(v) + " (umap, pca)");
       else link.layout = v;
+    } else if (key == "lasso") {
+      if (!too_long(param_spec(Param::lasso), "lasso")) {
+        auto poly = parse_lasso(v);
+        MapPolygon kept = poly.ok() ? normalize_lasso(poly.value()) : MapPolygon{};
+        if (!poly.ok()) reject(key, v, "is not a lasso (" + poly.error() + ")", "not a lasso: " + poly.error());
+        else if (kept.x.empty())
+          reject(key, v, "is not a lasso (fewer than 3 distinct points)", "not a lasso: fewer than 3 distinct points");
+        else link.lasso = std::move(kept);
+      }
     } else if (key == "algo") {
       ClusterAlgo a;
       if (!parse_algo(v, a))
@@ -387,6 +396,13 @@ std::string format_share_link(const ShareLink& l, std::vector<std::string>* left
   if (l.cx) add("cx", format_number(*l.cx));
   if (l.cy) add("cy", format_number(*l.cy));
   if (!l.layout.empty()) add("layout", l.layout);
+  if (!l.lasso.x.empty()) {
+    // Digits, '.', '-' and ',' only: written as they are (a fragment may hold commas). Left out
+    // before the filter values when the link would be too long.
+    const std::string text = format_lasso(l.lasso);
+    if (!text.empty()) pieces.push_back({"lasso=" + text, true});
+    else omit("lasso");
+  }
   if (!l.source.empty()) {
     if (l.source.size() <= 4096 && !has_control(l.source)) add("src", l.source, true);
     else omit("src");

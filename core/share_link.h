@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "map_lasso.h"
 #include "result.h"
 #include "view_params.h"
 
@@ -25,7 +26,8 @@ struct ShareLink {
   std::vector<std::string> tasks, libraries, model_types;  // filters
   std::string compare;                                     // a second method, shown side by side
   std::string view;                                        // the tab: "results" or "clusters"
-  // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy, layout).
+  // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy, layout,
+  // lasso).
   std::string algo;                // "kmeans", "ward" or "dbscan"
   std::string features;            // "attributes", "soup" or "tfidf"
   std::optional<int> cluster_k;    // ck: k-means k or Ward cut, 1..100000
@@ -37,6 +39,9 @@ struct ShareLink {
   std::optional<double> zoom;      // map zoom, [0.25, 100000]
   std::optional<double> cx, cy;    // map centre in the map's unit square, [-10, 11]
   std::string layout;              // the map's layout: "umap" or "pca" (kLayouts); "" not in the link
+  // The map's lasso in map units ("lasso=x0,y0,x1,y1,..."), as normalize_lasso keeps it
+  // (core/map_lasso.h: 3 to 64 vertices, 6 decimals); empty: not in the link.
+  MapPolygon lasso;
   // Keys this version does not know, kept in order so newer links survive a round trip.
   std::vector<std::pair<std::string, std::string>> extra;
 };
@@ -86,7 +91,8 @@ std::string describe_link_problem(const LinkProblem& p);
 // The hash for a view, starting with '#', keys in a fixed order, values percent-encoded. The writer
 // agrees with the reader: it writes only values parse_share_link_parts accepts (model ids up to
 // 1,024 bytes, filter values and catalogue names up to 256, no control characters) and keeps the
-// whole link within ShareLinkLimits, leaving out the last filter values and unknown keys first.
+// whole link within ShareLinkLimits, leaving out unknown keys, then the lasso, then the last filter
+// values first.
 // Each key left out is appended to *left_out (in the order met) when given.
 std::string format_share_link(const ShareLink& link, std::vector<std::string>* left_out = nullptr);
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "map_lasso.h"  // kMaxLassoBytes
 #include "text.h"
 
 namespace hfrec {
@@ -40,6 +41,7 @@ constexpr ParamSpec kParams[] = {
     {Param::cy, "cy", "map.cy", "", ParamType::number, -10, 11},
     {Param::size_by_downloads, "", "map.sizeByDownloads", "", ParamType::flag},
     {Param::layout, "layout", "layout", "", ParamType::name},
+    {Param::lasso, "lasso", "", "", ParamType::text, 0, 0, false, 0, kMaxLassoBytes},
     {Param::source, "src", "", "--catalogue", ParamType::text, 0, 0, false, 0, 8192},
     {Param::catalogue, "cat", "", "", ParamType::text, 0, 0, false, 0, 256},
     {Param::rows, "rows", "", "", ParamType::integer, 0, kU64Max, false, 0, 0, "row count"},

@@ -38,7 +38,8 @@ enum class Param {
   cx,
   cy,
   size_by_downloads,
-  layout,  // the map
+  layout,
+  lasso,  // the map
   source,
   catalogue,
   rows,  // the catalogue

@@ -1,11 +1,15 @@
-// Map lasso (core/map_lasso.h): point in polygon by hand on a square and a concave "C", and the
-// rows inside a polygon against testing every point.
+// Map lasso (core/map_lasso.h): point in polygon by hand on a square and a concave "C", the
+// rows inside a polygon against testing every point, and the lasso as links keep it (simplified,
+// rounded, written and read back exactly; malformed text refused with its message).
 #include "core/map_lasso.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace hfrec {
@@ -79,6 +83,102 @@ TEST(PointsInPolygon, StarAndTriangleAgainstEveryPoint) {
   }
   EXPECT_GT(in_tri.size(), 7000u);
   EXPECT_EQ(points_in_polygon(g, tri), in_tri);
+}
+
+// Visvalingam-Whyatt by hand: a square with extra points along its edges loses those first (their
+// triangles have no area), and the corners stay.
+TEST(SimplifyPolygon, DropsTheLeastAreaFirstAndKeepsCorners) {
+  const MapPolygon sq{{0, 0.5, 1, 1, 1, 0.5, 0, 0}, {0, 0, 0, 0.5, 1, 1, 1, 0.5}};
+  const MapPolygon four = simplify_polygon(sq, 4);
+  EXPECT_EQ(four.x, (std::vector<double>{0, 1, 1, 0}));
+  EXPECT_EQ(four.y, (std::vector<double>{0, 0, 1, 1}));
+  // A pentagon whose fifth point barely sticks out loses that point.
+  const MapPolygon bump{{0, 1, 1, 0.5, 0}, {0, 0, 1, 1.01, 1}};
+  const MapPolygon s4 = simplify_polygon(bump, 4);
+  EXPECT_EQ(s4.x, (std::vector<double>{0, 1, 1, 0}));
+  EXPECT_EQ(s4.y, (std::vector<double>{0, 0, 1, 1}));
+  EXPECT_EQ(simplify_polygon(bump, 5).x, bump.x);  // within the bound: unchanged
+}
+
+// A drawn lasso: a circle of 500 points with jitter. Kept: at most 64 vertices, 6 decimals, the
+// text read back to the same doubles, normalize_lasso idempotent; the kept lasso selects the same
+// rows after the round trip, and nearly the rows the drawn one selected.
+TEST(NormalizeLasso, BoundedRoundedAndReadBackExactly) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(0, 1), jitter(-0.002, 0.002);
+  const double pi = std::acos(-1.0);
+  MapPolygon drawn;
+  for (int i = 0; i < 500; ++i) {
+    drawn.x.push_back(0.5 + 0.3 * std::cos(2 * pi * i / 500) + jitter(rng));
+    drawn.y.push_back(0.45 + 0.3 * std::sin(2 * pi * i / 500) + jitter(rng));
+  }
+  const MapPolygon kept = normalize_lasso(drawn);
+  ASSERT_EQ(kept.x.size(), kMaxLassoVertices);
+  for (size_t i = 0; i < kept.x.size(); ++i) {
+    EXPECT_EQ(kept.x[i], std::round(kept.x[i] * 1e6) / 1e6);
+    EXPECT_EQ(kept.y[i], std::round(kept.y[i] * 1e6) / 1e6);
+  }
+  const MapPolygon again = normalize_lasso(kept);
+  EXPECT_EQ(again.x, kept.x);
+  EXPECT_EQ(again.y, kept.y);
+  const std::string text = format_lasso(drawn);
+  EXPECT_EQ(text, format_lasso(kept));
+  EXPECT_EQ(std::count(text.begin(), text.end(), ','), 2 * 64 - 1);
+  EXPECT_LE(text.size(), kMaxLassoBytes);
+  auto read = parse_lasso(text);
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_EQ(read.value().x, kept.x);  // bit for bit
+  EXPECT_EQ(read.value().y, kept.y);
+
+  MapPoints m;
+  for (int i = 0; i < 20000; ++i) {
+    m.x.push_back(static_cast<float>(u(rng)));
+    m.y.push_back(static_cast<float>(u(rng)));
+  }
+  const MapGrid g = build_map_grid(std::move(m), std::vector<int64_t>(20000, 0)).value();
+  const auto by_kept = points_in_polygon(g, kept);
+  EXPECT_EQ(points_in_polygon(g, read.value()), by_kept);
+  const auto by_drawn = points_in_polygon(g, drawn);
+  std::vector<uint32_t> differ;
+  std::set_symmetric_difference(by_kept.begin(), by_kept.end(), by_drawn.begin(), by_drawn.end(),
+                                std::back_inserter(differ));
+  EXPECT_GT(by_drawn.size(), 5000u);
+  EXPECT_LT(differ.size(), by_drawn.size() / 50) << differ.size() << " of " << by_drawn.size();
+}
+
+TEST(NormalizeLasso, ClampsDropsRepeatsAndEmptiesDegenerateOnes) {
+  const MapPolygon far{{-5, 7, 0.5, -5}, {-5, 0.25, 9, -5}};  // the last point repeats the first
+  const MapPolygon k = normalize_lasso(far);
+  EXPECT_EQ(k.x, (std::vector<double>{-1, 2, 0.5}));
+  EXPECT_EQ(k.y, (std::vector<double>{-1, 0.25, 2}));
+  EXPECT_EQ(format_lasso(far), "-1.000000,-1.000000,2.000000,0.250000,0.500000,2.000000");
+  EXPECT_TRUE(normalize_lasso(MapPolygon{{0.1, 0.1000001, 0.3}, {0.2, 0.2, 0.4}}).x.empty());
+  EXPECT_TRUE(normalize_lasso(MapPolygon{{0.1, 0.2}, {0.1, 0.2}}).x.empty());
+  EXPECT_EQ(format_lasso(MapPolygon{}), "");
+  EXPECT_EQ(format_lasso(MapPolygon{{-0.0000001, 1, 1}, {0, 0, 1}}),
+            "0.000000,0.000000,1.000000,0.000000,1.000000,1.000000");
+}
+
+TEST(ParseLasso, MalformedTextIsRefusedWithItsReason) {
+  auto error = [](std::string_view t) {
+    auto r = parse_lasso(t);
+    return r.ok() ? std::string("ok") : r.error();
+  };
+  EXPECT_EQ(error("0,0,1,0,1,1"), "ok");
+  EXPECT_EQ(error("0,0,1,0,1"), "5 numbers: x,y pairs need an even count");
+  EXPECT_EQ(error("0,0,1,1"), "2 points: a lasso has 3 to 64");
+  EXPECT_EQ(error(""), "number 1 ('') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,,1,1,1"), "number 3 ('') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,1,nan"), "number 6 ('nan') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,inf,1"), "number 5 ('inf') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,1e308,1"), "number 5 ('1e308') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,0x1,1"), "number 5 ('0x1') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,2.5,1"), "number 5 ('2.5') is not a number from -1 to 2");
+  EXPECT_EQ(error("0,0,1,0,1,1,"), "number 7 ('') is not a number from -1 to 2");
+  std::string many;
+  for (int i = 0; i < 65; ++i) many += std::string(i ? "," : "") + "0.5,0.5";
+  EXPECT_EQ(error(many), "65 points: a lasso has 3 to 64");
+  EXPECT_EQ(error(std::string(3000, '1')), "longer than 2048 bytes");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <string>
@@ -161,6 +162,63 @@ TEST(ShareLink, PartsAgreeWithTheStrictParser) {
   ASSERT_TRUE(parts.ok());
   EXPECT_TRUE(parts.value().problems.empty());
   EXPECT_EQ(format_share_link(parts.value().link), format_share_link(parse_share_link(good, kOrigin).value()));
+}
+
+// The lasso (issue 15): written as the kept polygon with raw commas, read back bit for bit; a bad
+// one is left out with its reason and the rest of the link applies.
+TEST(ShareLink, LassoRoundTripAndMalformedValues) {
+  ShareLink l;
+  l.view = "clusters";
+  l.algo = "kmeans";
+  l.lasso = MapPolygon{{0.1, 0.9, 0.5000004}, {0.2, 0.2, 0.85}};
+  const std::string h = format_share_link(l);
+  EXPECT_EQ(h, "#view=clusters&algo=kmeans&lasso=0.100000,0.200000,0.900000,0.200000,0.500000,0.850000");
+  auto p = parse_share_link(h, kOrigin);
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_EQ(p.value().lasso.x, (std::vector<double>{0.1, 0.9, 0.5}));
+  EXPECT_EQ(p.value().lasso.y, (std::vector<double>{0.2, 0.2, 0.85}));
+  EXPECT_EQ(format_share_link(p.value()), h);
+  // Percent-encoded commas read the same.
+  auto enc = parse_share_link("#lasso=0.1%2C0.2%2C0.9%2C0.2%2C0.5%2C0.85", kOrigin);
+  ASSERT_TRUE(enc.ok()) << enc.error();
+  EXPECT_EQ(enc.value().lasso.x, p.value().lasso.x);
+
+  auto describe = [](const std::string& hash) {
+    auto r = parse_share_link_parts(hash, kOrigin);
+    if (!r.ok()) return "error: " + r.error();
+    std::string out;
+    for (const auto& q : r.value().problems) out += (out.empty() ? "" : " | ") + describe_link_problem(q);
+    return out;
+  };
+  EXPECT_EQ(describe("#lasso=0,0,1,0,1"), "lasso=0,0,1,0,1 is not a lasso (5 numbers: x,y pairs need an even count)");
+  EXPECT_EQ(describe("#lasso=0,0,1,1"), "lasso=0,0,1,1 is not a lasso (2 points: a lasso has 3 to 64)");
+  EXPECT_EQ(describe("#lasso=0,0,1,0,nan,1"),
+            "lasso=0,0,1,0,nan,1 is not a lasso (number 5 ('nan') is not a number from -1 to 2)");
+  EXPECT_EQ(describe("#lasso=0.5,0.5,0.5,0.5,0.5,0.5"),
+            "lasso=0.5,0.5,0.5,0.5,0.5,0.5 is not a lasso (fewer than 3 distinct points)");
+  EXPECT_EQ(describe("#lasso=" + std::string(3000, '1')),
+            "lasso=" + std::string(60, '1') + "... is longer than 2048 bytes");
+  auto strict = parse_share_link("#lasso=0,0,1,0,1", kOrigin);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error(), "parameter 'lasso': not a lasso: 5 numbers: x,y pairs need an even count");
+  // The rest of the link still applies.
+  auto rest = parse_share_link_parts("#view=clusters&lasso=1,2,3&algo=ward&ck=4", kOrigin);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest.value().link.view, "clusters");
+  EXPECT_EQ(rest.value().link.algo, "ward");
+  EXPECT_EQ(rest.value().link.cluster_k, 4);
+  EXPECT_TRUE(rest.value().link.lasso.x.empty());
+  ASSERT_EQ(rest.value().problems.size(), 1u);
+  EXPECT_EQ(rest.value().problems[0].key, "lasso");
+  // A 500-point lasso is written with 64 vertices.
+  ShareLink big;
+  for (int i = 0; i < 500; ++i) {
+    big.lasso.x.push_back(0.5 + 0.4 * std::cos(i * 0.01256637));
+    big.lasso.y.push_back(0.5 + 0.4 * std::sin(i * 0.01256637));
+  }
+  auto back = parse_share_link(format_share_link(big), kOrigin);
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back.value().lasso.x.size(), kMaxLassoVertices);
 }
 
 TEST(ShareLink, ClusterViewRoundTrip) {

@@ -225,6 +225,8 @@ EMSCRIPTEN_KEEPALIVE const char* hfrec_map_points() { return ret(controller().ma
 // {ok, labels: [{cluster, name, x, y, w, h}], hiddenLabels, density, queryRow, query, highlighted,
 // highlightedIds}: the cluster names, density and highlighted rows the map drew in the last frame.
 EMSCRIPTEN_KEEPALIVE const char* hfrec_map_overlay() { return ret(controller().map_overlay()); }
+// {ok, csv, rows, fileName}: the lasso's models in its table's order as CSV (core/export.h).
+EMSCRIPTEN_KEEPALIVE const char* hfrec_export_selection() { return ret(controller().export_selection()); }
 
 // {ok, source, error}: the catalogue URL a share link names, checked before anything is fetched.
 // A link with a bad parameter elsewhere still names its source (apply_link reports the rest).

@@ -585,6 +585,9 @@
     // hiddenLabels (crowded out or off screen), density: {on, auto, blocks}, queryRow, query,
     // highlighted: [rows], highlightedIds (the query's recommendations ringed on the map)}.
     mapOverlay: () => callJson(() => mod._hfrec_map_overlay()),
+    // {ok, csv, rows, fileName}: the models in the map's lasso, in its table's order, as the
+    // table's Export CSV button downloads them (formula cells neutralised; core/export.h).
+    exportSelection: () => callJson(() => mod._hfrec_export_selection()),
     // The cluster names drawn on the map: [{cluster, name, x, y, w, h}] in canvas CSS pixels
     // ({ok: false, error} before a clustering or before the map is drawn).
     mapLabels: () => {

@@ -23,7 +23,13 @@ struct FakePlatform final : Platform {
   void copy_text(const std::string& t) override { copied.push_back(t); }
   void copy_link(const std::string& h) override { links.push_back(h); }
   void open_url(const std::string& u) override { urls.push_back(u); }
-  void download(const std::string&, const std::string&, const std::string&) override {}
+  struct Download {
+    std::string name, mime, content;
+  };
+  std::vector<Download> downloads;
+  void download(const std::string& n, const std::string& m, const std::string& c) override {
+    downloads.push_back({n, m, c});
+  }
   void history_go(int) override {}
   void set_url_hash(const std::string& h, bool push, int pos) override {
     hashes.push_back(h);

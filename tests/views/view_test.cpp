@@ -345,6 +345,38 @@ TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
   EXPECT_EQ(sorted, want);
   const json o = json::parse(ui.controller.map_overlay());
   EXPECT_EQ(o["selected"].size(), got.size());
+  // The table under the map sorts by a column either way (Intent::sort_selection, what a header
+  // click emits; the clicks themselves are tests/e2e/lasso.test.mjs's): Model up, then down.
+  auto ids = [&] {
+    std::vector<std::string> v;
+    for (uint32_t row : ui.state.clusters.selection) v.push_back(ui.state.clusters.point_info(row).model_id);
+    return v;
+  };
+  auto sort_by = [&](SelectionColumn c, bool desc) {
+    ui.state.intents.push_back({Intent::sort_selection, "", static_cast<int>(c), desc});
+    ui.controller.apply_intents();
+    ui.frames(2);
+  };
+  sort_by(SelectionColumn::model, false);
+  EXPECT_EQ(ui.state.selection_sort, (SelectionSort{SelectionColumn::model, false}));
+  EXPECT_EQ(ids(), sorted);
+  sort_by(SelectionColumn::model, true);
+  EXPECT_EQ(ids(), std::vector<std::string>(sorted.rbegin(), sorted.rend()));
+  ASSERT_FALSE(ui.find("Model##lassosort").is_null()) << "the headers are drawn";
+  // Export CSV downloads the table in its order, as hfrec.exportSelection() gives it.
+  ASSERT_TRUE(ui.click("Export CSV##lassoexport"));
+  ASSERT_EQ(ui.platform.downloads.size(), 1u);
+  EXPECT_EQ(ui.platform.downloads[0].name, "hfrec-lasso.csv");
+  EXPECT_EQ(ui.platform.downloads[0].mime, "text/csv");
+  const json e = json::parse(ui.controller.export_selection());
+  EXPECT_EQ(ui.platform.downloads[0].content, e["csv"]);
+  EXPECT_EQ(e["rows"], got.size());
+  const std::string& csv = ui.platform.downloads[0].content;
+  EXPECT_EQ(csv.substr(0, csv.find('\n') + 1 + sorted.back().size()),
+            "modelId,downloads,pipeline_tag,library_name,model_type,cluster,cluster_name\n" + sorted.back());
+  // Back to most downloaded first.
+  sort_by(SelectionColumn::downloads, true);
+  got = ids();
   // The table under the map: its first row (the most downloaded) becomes the query.
   ui.frames(2);
   ASSERT_FALSE(ui.find(got[0]).is_null()) << got[0] << " is not in the table";

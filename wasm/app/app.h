@@ -12,8 +12,9 @@
 #include "core/map_grid.h"
 #include "core/map_labels.h"
 #include "core/map_lasso.h"
-#include "core/query.h"  // Method, Filters
-#include "core/text.h"   // CodePointSet
+#include "core/query.h"      // Method, Filters
+#include "core/selection.h"  // SelectionSort
+#include "core/text.h"       // CodePointSet
 
 namespace hfrec::app {
 
@@ -197,8 +198,8 @@ struct ClusterState {
   std::vector<float> size;                        // by downloads: 0.6 .. 2.6
   std::function<PointInfo(uint32_t)> point_info;  // facts of a row (valid while has_result)
 
-  // The rows inside the map's lasso (core/map_lasso.h), most downloaded first; cleared when the map
-  // changes.
+  // The rows inside the map's lasso (core/map_lasso.h), in the table's order (AppState::
+  // selection_sort; most downloaded first until a header is clicked); cleared when the map changes.
   std::vector<uint32_t> selection;
   // Per cluster label, its centre on the drawn map (core/map_labels.h; the name is drawn there).
   std::vector<MapCentre> centres;
@@ -268,6 +269,8 @@ struct ViewParams {
   bool size_by_downloads = false;
   std::string layout = "umap";  // the map's layout: "umap" or "pca" (core/share_link.h's kLayouts)
   bool run_layout = false;      // lay out again a UMAP map whose layout was cancelled
+  // The map's lasso in map units (empty: none); selected once the map it was drawn on is shown.
+  MapPolygon lasso;
 };
 
 // What the UI asks for. Compute intents go to the Controller, browser ones to the Platform.
@@ -292,15 +295,17 @@ struct Intent {
     back,
     forward,
     dismiss_error,
-    run_cluster,    // runs AppState::cluster_draft
-    cancel_job,     // the clustering or elbow in progress
-    focus_cluster,  // value: label, -1 noise, -2 none
-    recut,          // number: Ward cut height
-    run_elbow,      // k-means elbow for k = 2..12 on the draft's features
-    map_moved,      // the map's view changed (share link)
-    set_layout,     // text: "umap" or "pca"
-    cancel_layout,  // the UMAP layout in progress (the map stays as it is)
-    lasso,          // the map's lasso closed: selects the rows inside AppState::lasso (empty: clears)
+    run_cluster,       // runs AppState::cluster_draft
+    cancel_job,        // the clustering or elbow in progress
+    focus_cluster,     // value: label, -1 noise, -2 none
+    recut,             // number: Ward cut height
+    run_elbow,         // k-means elbow for k = 2..12 on the draft's features
+    map_moved,         // the map's view changed (share link)
+    set_layout,        // text: "umap" or "pca"
+    cancel_layout,     // the UMAP layout in progress (the map stays as it is)
+    lasso,             // the map's lasso closed: selects the rows inside AppState::lasso (empty: clears)
+    sort_selection,    // value: SelectionColumn; flag: descending (the lasso's table)
+    export_selection,  // the lasso's models as CSV, downloaded
   };
   Kind kind;
   std::string text;
@@ -378,6 +383,7 @@ struct AppState {
   bool map_lasso = false;          // the Lasso toggle: a drag on the map draws a polygon (Shift+drag too)
   std::vector<float> lasso_px;     // the lasso being drawn: x0, y0, x1, y1, ... in canvas pixels
   MapPolygon lasso;                // the last closed lasso in map units (Intent::lasso selects inside it)
+  SelectionSort selection_sort;    // the lasso's table order (its headers; core/selection.h)
   View tab_shown = View::results;  // the tab ImGui shows (follows `view` a frame later)
   bool map_dragging = false;
   double cut_drag = -1;  // the dendrogram's cut line while it is dragged

@@ -1,6 +1,7 @@
 // The cluster view's controller: clustering and elbow jobs in slices, their results published into
 // AppState::clusters (map grid, dendrogram, cluster list), the map's UMAP layout in slices with its
-// cache, focus, recuts and the share link's part.
+// cache, focus, recuts and the share link's part. What is drawn over the map (the lasso, the rings,
+// the overlay's JSON) is map_controller.cpp.
 //
 // Index of this file:
 // [SECTION] Parameters from JSON
@@ -12,8 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -24,8 +23,7 @@
 #include "core/knn_graph.h"
 #include "core/layout.h"  // LayoutRun
 #include "core/map_grid.h"
-#include "core/map_labels.h"
-#include "core/map_lasso.h"
+#include "core/map_labels.h"  // cluster_centres
 #include "core/recommender.h"
 #include "core/share_link.h"
 #include "core/view_params.h"
@@ -41,20 +39,6 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 constexpr size_t kDendroLeaves = 30;  // leaves of the drawn (truncated) dendrogram
 
 json nan_to_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-// A float as the shortest decimal that reads back as the same float ("0.1", not 0.10000000149),
-// as hfrec layout prints its points (std::to_chars there; Emscripten 3.1.6's libc++ has no float
-// to_chars). The fewest digits p whose correctly rounded "%.{p}g" reads back as x: if any p-digit
-// decimal does, the nearest one does, which is the one to_chars picks.
-double shortest(float x) {
-  if (!std::isfinite(x)) return x;
-  char buf[40];
-  for (int p = 1; p <= 9; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(x));
-    if (std::strtof(buf, nullptr) == x) break;
-  }
-  return std::strtod(buf, nullptr);
-}
 
 constexpr size_t kLayoutCache = 6;  // UMAP maps kept per catalogue (two floats a row each)
 
@@ -156,6 +140,7 @@ struct ClusterController::Impl {
   Platform& platform;
   const Index* index = nullptr;
   std::function<void()> changed;
+  std::function<void()> map_changed;
 
   std::unique_ptr<ClusterJob> job;
   std::unique_ptr<ElbowJob> elbow;
@@ -363,9 +348,8 @@ struct ClusterController::Impl {
     c.map_xy = xy;
     // Once per layout (and clustering): where each cluster's name goes.
     c.centres = cluster_centres(c.map_grid.points, c.labels, c.clusters.size());
-    c.selection.clear();  // the lasso was drawn over the points where they were
-    s.lasso = MapPolygon{};
     c.layout.shown = method;
+    if (map_changed) map_changed();  // the lasso was drawn over the points where they were
   }
 
   void show_cached(const CachedLayout& m) {
@@ -542,6 +526,7 @@ ClusterController::ClusterController(AppState& state, Platform& platform)
 ClusterController::~ClusterController() = default;
 
 void ClusterController::on_change(std::function<void()> fn) { impl_->changed = std::move(fn); }
+void ClusterController::on_map_changed(std::function<void()> fn) { impl_->map_changed = std::move(fn); }
 
 void ClusterController::reset(const Index* index) {
   auto& d = *impl_;
@@ -675,34 +660,6 @@ void ClusterController::set_pending_focus(int label) {
   else focus(label);
 }
 
-void ClusterController::select_lasso(const MapPolygon& poly) {
-  auto& d = *impl_;
-  ClusterState& c = d.s.clusters;
-  c.selection.clear();
-  if (!d.index || !c.has_result) return;
-  c.selection = points_in_polygon(c.map_grid, poly);
-  const auto& downloads = d.index->catalogue().downloads;
-  std::stable_sort(c.selection.begin(), c.selection.end(),
-                   [&](uint32_t a, uint32_t b) { return downloads[a] > downloads[b]; });
-}
-
-void ClusterController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
-  auto& d = *impl_;
-  ClusterState& c = d.s.clusters;
-  c.query_row = -1;
-  c.rec_rows.clear();
-  if (!d.index) return;
-  const Catalogue& cat = d.index->catalogue();
-  if (!query.empty()) {
-    uint32_t r = cat.find(query);
-    if (r != kMissing) c.query_row = static_cast<int>(r);
-  }
-  for (const auto& id : recommended) {
-    uint32_t r = cat.find(id);
-    if (r != kMissing) c.rec_rows.push_back(r);
-  }
-}
-
 bool ClusterController::filtering() const {
   const ClusterState& c = impl_->s.clusters;
   return c.has_result && c.focus != -2;
@@ -716,51 +673,6 @@ bool ClusterController::allowed(uint32_t row) const {
 json ClusterController::summary() const { return impl_->summary(); }
 
 json ClusterController::layout_json() const { return impl_->layout_json(); }
-
-std::string ClusterController::points_json() const {
-  const auto& d = *impl_;
-  const ClusterState& c = d.s.clusters;
-  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
-  const size_t n = d.index->catalogue().size();
-  if (c.map_xy.size() != 2 * n) return dump(json{{"ok", false}, {"error", "the map has no point per row"}});
-  json pts = json::array();
-  for (size_t r = 0; r < n; ++r) pts.push_back({shortest(c.map_xy[2 * r]), shortest(c.map_xy[2 * r + 1])});
-  json o{{"ok", true}, {"method", c.layout.shown}, {"features", c.params.features}, {"seed", c.params.seed}};
-  if (c.layout.shown == "umap") {
-    o["features"] = c.layout.features;
-    o["seed"] = c.layout.seed;
-  }
-  o["points"] = std::move(pts);
-  return dump(o);
-}
-
-std::string ClusterController::overlay_json() const {
-  const auto& d = *impl_;
-  const AppState& s = d.s;
-  const ClusterState& c = s.clusters;
-  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
-  if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
-  const Catalogue& cat = d.index->catalogue();
-  json labels = json::array();
-  for (const MapLabelShown& l : s.map_labels)
-    labels.push_back({{"cluster", l.cluster}, {"name", l.name}, {"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}});
-  json rows = json::array(), ids = json::array();
-  for (uint32_t r : c.rec_rows) {
-    rows.push_back(r);
-    ids.push_back(cat.id(r));
-  }
-  const bool density = s.map_density == 1 || (s.map_density == -1 && c.map_grid.size() > kDensityAutoRows);
-  json o{{"ok", true},
-         {"labels", std::move(labels)},
-         {"hiddenLabels", s.map_labels_hidden},
-         {"density", {{"on", density}, {"auto", s.map_density == -1}, {"blocks", s.map_density_blocks}}},
-         {"queryRow", c.query_row},
-         {"query", c.query_row >= 0 ? json(cat.id(static_cast<uint32_t>(c.query_row))) : json(nullptr)},
-         {"highlighted", std::move(rows)},
-         {"highlightedIds", std::move(ids)},
-         {"selected", c.selection}};
-  return dump(o);
-}
 
 json ClusterController::job() const {
   const ClusterState& c = impl_->s.clusters;
@@ -791,21 +703,6 @@ void ClusterController::to_link(ShareLink& l) const {
     l.cy = s.map.cy;
   }
   if (s.map_layout != "umap") l.layout = s.map_layout;  // UMAP, the default, goes unsaid
-}
-
-std::string ClusterController::point_json(std::string_view model_id) const {
-  const auto& d = *impl_;
-  const AppState& s = d.s;
-  const ClusterState& c = s.clusters;
-  if (!d.index || !c.has_result) return dump(json{{"ok", false}, {"error", "no clustering yet"}});
-  uint32_t row = d.index->catalogue().find(model_id);
-  if (row == kMissing || row >= c.map_grid.size())
-    return dump(json{{"ok", false}, {"error", "model '" + std::string(model_id) + "' is not in the catalogue"}});
-  if (s.map_scale <= 0) return dump(json{{"ok", false}, {"error", "the map has not been drawn"}});
-  float x = s.map_origin_x + static_cast<float>((c.map_grid.points.x[row] - s.map.cx) * s.map_scale);
-  float y = s.map_origin_y - static_cast<float>((c.map_grid.points.y[row] - s.map.cy) * s.map_scale);
-  bool visible = x >= s.map_clip[0] && x <= s.map_clip[2] && y >= s.map_clip[1] && y <= s.map_clip[3];
-  return dump(json{{"ok", true}, {"row", row}, {"x", x}, {"y", y}, {"visible", visible}, {"label", c.labels[row]}});
 }
 
 }  // namespace hfrec::app

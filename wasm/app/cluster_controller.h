@@ -1,7 +1,8 @@
 // The cluster view's logic: runs core/clustering.h's jobs in slices (ClusterJob, ElbowJob), recuts
 // Ward, keeps the focused cluster, lays out the map (core/layout.h's UMAP, in slices beside the
 // clustering, cached per feature space and seed), and publishes AppState::clusters (map grid,
-// cluster list, dendrogram, elbow) for cluster_view.cpp to draw. Pure C++, like controller.h.
+// cluster list, dendrogram, elbow) for cluster_view.cpp to draw; what is drawn over the map is
+// map_controller.h's. Pure C++, like controller.h.
 #pragma once
 #include <functional>
 #include <memory>
@@ -28,6 +29,8 @@ class ClusterController {
 
   // Called whenever the clustering or the focus changes (the ranked list and the link follow it).
   void on_change(std::function<void()> fn);
+  // Called whenever another map is drawn (a new clustering or layout): MapController::map_changed.
+  void on_map_changed(std::function<void()> fn);
 
   // A new catalogue: cancels the jobs and drops the result (before the old Index is destroyed).
   void reset(const Index* index);
@@ -62,11 +65,6 @@ class ClusterController {
   // Does up to budget_ms of the job (else of the layout); true while work remains.
   bool tick(double budget_ms);
 
-  // Selects the rows inside a polygon on the map (ClusterState::selection, most downloaded first);
-  // an empty polygon clears the selection.
-  void select_lasso(const MapPolygon& poly);
-  // The query and its recommendations, highlighted on the map.
-  void set_highlight(std::string_view query, const std::vector<std::string>& recommended);
   // Whether a row may appear in the ranked list (the focused cluster's members; all when none).
   bool filtering() const;
   bool allowed(uint32_t row) const;
@@ -78,17 +76,8 @@ class ClusterController {
   // state().layout: {method, shown, features, seed, running, progress, stage, cancelled, computed,
   // longestStepMs, and features, seed, seconds, wallSeconds of the UMAP map drawn or being laid out}.
   nlohmann::json layout_json() const;
-  // {ok, method, features, seed, points: [[x, y], ...]}: the drawn map's own coordinates in catalogue
-  // order, each float as its shortest decimal (as hfrec layout prints them).
-  std::string points_json() const;
-  // {ok, labels: [{cluster, name, x, y, w, h}], hiddenLabels, density: {on, auto, blocks}, queryRow,
-  // query, highlighted: [rows], highlightedIds, selected: [rows]}: what the map drew over its points in the last
-  // frame (label boxes in canvas pixels) and the rows ringed as the query's recommendations.
-  std::string overlay_json() const;
   // The cluster view's part of the share link.
   void to_link(ShareLink& link) const;
-  // {ok, x, y, visible, row}: where a model's point was drawn in the last frame (canvas CSS px).
-  std::string point_json(std::string_view model_id) const;
 
  private:
   struct Impl;

@@ -129,11 +129,13 @@ bool Controller::Impl::tick_load(double budget_ms) {
     using Ms = std::chrono::duration<double, std::milli>;
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
-    hybrid_build.reset();     // it reads the old catalogue
+    map.reset(nullptr);
+    hybrid_build.reset();  // it reads the old catalogue
     search = std::move(srch);
     lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
+    map.reset(index.get());
     hybrid_build = std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get());
     const Catalogue& c = index->catalogue();
     s.has_catalogue = true;
@@ -374,9 +376,20 @@ void Controller::apply(const Intent& in) {
       break;
     case Intent::map_moved: d.publish_url(false); break;
     case Intent::lasso:
-      d.clusters.select_lasso(s.lasso);
+      d.map.select_lasso(s.lasso);
+      d.publish_url(false);  // the lasso is in the link
       d.platform.state_changed();
       break;
+    case Intent::sort_selection:
+      d.map.sort_selection(SelectionSort{static_cast<SelectionColumn>(in.value), in.flag});
+      d.platform.state_changed();
+      break;
+    case Intent::export_selection: {
+      const json r = json::parse(d.map.selection_csv(), nullptr, false);
+      if (r.is_object() && r.value("ok", false))
+        d.platform.download(r["fileName"].get<std::string>(), "text/csv", r["csv"].get<std::string>());
+      break;
+    }
     case Intent::set_sort:
       s.sort = static_cast<SortKey>(in.value);
       s.sort_descending = in.flag;
@@ -454,10 +467,12 @@ std::string Controller::cancel_job() {
   return dump(json{{"ok", true}, {"cancelled", running}});
 }
 
-std::string Controller::map_point(std::string_view model_id) const { return impl_->clusters.point_json(model_id); }
+std::string Controller::map_point(std::string_view model_id) const { return impl_->map.point_json(model_id); }
 
-std::string Controller::map_points() const { return impl_->clusters.points_json(); }
+std::string Controller::map_points() const { return impl_->map.points_json(); }
 
-std::string Controller::map_overlay() const { return impl_->clusters.overlay_json(); }
+std::string Controller::map_overlay() const { return impl_->map.overlay_json(); }
+
+std::string Controller::export_selection() const { return impl_->map.selection_csv(); }
 
 }  // namespace hfrec::app

@@ -75,6 +75,9 @@ class Controller {
   std::string map_points() const;
   // What the map drew over its points in the last frame: names, density, highlighted rows.
   std::string map_overlay() const;
+  // The lasso's models in the table's order as CSV (core's export_selection_csv, formula cells
+  // neutralised): {ok, csv, rows, fileName}, or {ok: false, error} with nothing selected.
+  std::string export_selection() const;
 
  private:
   struct Impl;

@@ -13,6 +13,7 @@
 
 #include "app/cluster_controller.h"
 #include "app/controller.h"
+#include "app/map_controller.h"
 #include "core/catalogue.h"
 #include "core/export.h"
 #include "core/focus.h"
@@ -102,16 +103,18 @@ struct Controller::Impl {
 
   Filters filters;
   ClusterController clusters;
+  MapController map;        // the lasso, the rings and what the map drew (after clusters: it reads its map)
   bool link_error = false;  // s.error came from a share link (the next link clears it)
   // The last link's keys this version does not know: kept in the links the page writes, so a
   // newer version's link survives a round trip through this one (core/share_link.h).
   std::vector<std::pair<std::string, std::string>> link_extra;
 
-  Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p) {
+  Impl(AppState& st, Platform& p) : s(st), platform(p), clusters(st, p), map(st) {
     for (Method m : kAllMethods) {
       s.methods.push_back(method_name(m));
       s.method_help.push_back(method_description(m));
     }
+    clusters.on_map_changed([this] { map.map_changed(); });
     clusters.on_change([this] {
       recompute();
       publish_url(false);

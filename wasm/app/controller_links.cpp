@@ -15,6 +15,7 @@ ShareLink Controller::Impl::current_link() const {
   l.compare = s.compare;
   l.view = view_name(s.view);
   clusters.to_link(l);
+  map.to_link(l);
   l.extra = link_extra;
   if (s.has_catalogue) {
     l.source = s.catalogue.source;
@@ -84,6 +85,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
   if (l.k) v.k = *l.k;
   if (!l.view.empty()) parse_view(l.view, v.view);
   v.filters = Filters{l.tasks, l.libraries, l.model_types};
+  v.lasso = l.lasso;  // none in the link: none on the map
   s.notice.clear();
   if (s.has_catalogue && !l.catalogue.empty() &&
       (l.catalogue != s.catalogue.name || (l.rows && *l.rows != s.catalogue.rows))) {

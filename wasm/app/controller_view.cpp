@@ -265,7 +265,7 @@ void Controller::Impl::recompute() {
   s.can_back = history_pos > 0;
   s.can_forward = history_pos + 1 < static_cast<int>(history.size());
   if (!index || s.query.empty()) {
-    clusters.set_highlight("", {});
+    map.set_highlight("", {});
     platform.state_changed();
     return;
   }
@@ -293,7 +293,7 @@ void Controller::Impl::recompute() {
   sort_list(s.secondary);
   std::vector<std::string> ids;
   for (const auto& r : s.primary.rows) ids.push_back(r.model_id);
-  clusters.set_highlight(s.query, ids);
+  map.set_highlight(s.query, ids);
   platform.state_changed();
 }
 
@@ -340,6 +340,7 @@ ViewParams Controller::Impl::view_params() const {
   v.map = s.map;
   v.size_by_downloads = s.size_by_downloads;
   v.layout = s.map_layout;
+  v.lasso = map.lasso();
   return v;
 }
 
@@ -379,6 +380,7 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
   // A clustering being started lays out its own map when its result arrives.
   if ((layout_change || v.run_layout) && !v.run_cluster) clusters.set_layout(v.run_layout);
   if (v.focus) clusters.set_pending_focus(*v.focus);  // a change recomputes the lists (on_change)
+  map.set_lasso(v.lasso);                             // after the clustering and layout calls: is its map shown?
   s.can_back = history_pos > 0;
   s.can_forward = history_pos + 1 < static_cast<int>(history.size());
   if (lists_change) recompute();
@@ -467,6 +469,7 @@ std::string Controller::state_json() const {
   j["clusterJob"] = d.clusters.job();
   j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
   j["layout"] = d.clusters.layout_json();
+  j["selection"] = d.map.selection_json();  // the lasso's table: {count, sort, pending}
   return dump(j);
 }
 

@@ -10,7 +10,7 @@
 // - legend_box, draw_legend: where the legend goes (the names keep off it), and the legend
 // - draw_map: the map over core/map_grid (culling, level of detail, nearest point), density
 //   shading, the query's ringed recommendations, the cluster names placed by core/map_labels, the
-//   lasso (core/map_lasso through the ClusterController), the hover card, the Lasso and zoom buttons
+//   lasso (core/map_lasso through the MapController), the hover card, the Lasso and zoom buttons
 // - draw_clusters_view: the tab's layout
 // The panels beside the map are in cluster_panels.cpp; what both files use, in cluster_parts.h.
 #include <algorithm>
@@ -243,8 +243,9 @@ bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
 // The Lasso button's width.
 float lasso_button_w() { return ImGui::CalcTextSize("Lasso").x + 2 * ImGui::GetStyle().FramePadding.x; }
 
-// The models inside the lasso under the map: id, task, downloads, cluster, most downloaded first;
-// a row makes its model the query; Clear drops the selection.
+// The models inside the lasso under the map: id, task, downloads, cluster, in the order the
+// controller keeps (a header click asks for another: Intent::sort_selection); a row makes its model
+// the query; Export CSV downloads them; Clear drops the selection.
 void draw_selection(AppState& s, ImVec2 size) {
   const ClusterState& c = s.clusters;
   if (c.selection.empty() || !c.point_info) return;
@@ -258,16 +259,46 @@ void draw_selection(AppState& s, ImVec2 size) {
     emit(s, Intent::lasso);
   }
   tooltip("Drop the lasso's selection");
+  ImGui::SameLine();
+  if (ImGui::Button("Export CSV##lassoexport")) emit(s, Intent::export_selection);
+  tooltip("Download these models as CSV (id, downloads, task, library, type, cluster)");
   const float h = size.y - ImGui::GetFrameHeightWithSpacing();
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
+                                ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable("##lassotable", 4, flags, ImVec2(size.x, std::max(h, 60.0f)))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Model", ImGuiTableColumnFlags_WidthStretch, 3);
-  ImGui::TableSetupColumn("Task", ImGuiTableColumnFlags_WidthStretch, 2);
-  ImGui::TableSetupColumn("Downloads", ImGuiTableColumnFlags_WidthStretch, 1);
-  ImGui::TableSetupColumn("Cluster", ImGuiTableColumnFlags_WidthStretch, 2);
-  ImGui::TableHeadersRow();
+  // The column's user id is its SelectionColumn; Downloads, descending, until a header is clicked.
+  ImGui::TableSetupColumn("Model##lassosort", ImGuiTableColumnFlags_WidthStretch, 3,
+                          static_cast<ImGuiID>(SelectionColumn::model));
+  ImGui::TableSetupColumn("Task##lassosort", ImGuiTableColumnFlags_WidthStretch, 2,
+                          static_cast<ImGuiID>(SelectionColumn::task));
+  ImGui::TableSetupColumn("Downloads##lassosort",
+                          ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort |
+                              ImGuiTableColumnFlags_PreferSortDescending,
+                          1, static_cast<ImGuiID>(SelectionColumn::downloads));
+  ImGui::TableSetupColumn("Cluster##lassosort", ImGuiTableColumnFlags_WidthStretch, 2,
+                          static_cast<ImGuiID>(SelectionColumn::cluster));
+  // The header row by hand, so each header reports its name to widgets() (sort by clicking it).
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int col = 0; col < 4; ++col) {
+    if (!ImGui::TableSetColumnIndex(col)) continue;
+    const char* name = ImGui::TableGetColumnName(col);
+    ImGui::PushID(col);
+    ImGui::TableHeader(name);
+    ui::name_item(name);
+    ImGui::PopID();
+  }
+  if (ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs()) {
+    if (spec->SpecsDirty && spec->SpecsCount > 0) {
+      const ImGuiTableColumnSortSpecs& sc = spec->Specs[0];
+      const SelectionSort want{static_cast<SelectionColumn>(sc.ColumnUserID),
+                               sc.SortDirection == ImGuiSortDirection_Descending};
+      if (!(want == s.selection_sort))
+        emit(s, Intent::sort_selection, {}, static_cast<int>(want.column), want.descending);
+      spec->SpecsDirty = false;
+    }
+  }
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(c.selection.size()));
   while (clipper.Step())
