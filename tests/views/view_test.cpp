@@ -73,16 +73,32 @@ class Ui {
       if (w["name"] == label || w["label"] == label) return w;
     return nullptr;
   }
-  // A click at the item's centre: move, press, release, each in a frame of its own (input.h).
+  // A click at the item's centre: move, press, release, each in a frame of its own (input.h),
+  // hovered for a frame first as a hand (and the e2e's clickWidget) would: an item that allows
+  // overlap (a table header) takes a press only if nothing else was hovered the frame before.
   bool click(const std::string& label) {
     const json w = find(label);
     if (w.is_null()) return false;
     const float x = w["x"].get<float>() + w["w"].get<float>() / 2, y = w["y"].get<float>() + w["h"].get<float>() / 2;
     input::push_pointer({input::PointerKind::move, x, y, 0});
+    frames(1);
     input::push_pointer({input::PointerKind::down, x, y, 0});
     input::push_pointer({input::PointerKind::up, x, y, 0});
     frames(4);
     return true;
+  }
+
+  // gpt2 as the query, a clustering run to the end (params: hfrec.cluster's JSON) and the Clusters
+  // tab drawn.
+  ::testing::AssertionResult show_clusters(const std::string& params) {
+    controller.select("gpt2");
+    const json r = json::parse(controller.cluster(params, 1));
+    if (r["ok"] != true) return ::testing::AssertionFailure() << "cluster: " << r.dump();
+    while (controller.tick(1.0)) {}
+    const json v = json::parse(controller.set_json(R"({"view": "clusters"})"));
+    if (v["ok"] != true) return ::testing::AssertionFailure() << "set view: " << v.dump();
+    frames(3);
+    return ::testing::AssertionSuccess();
   }
 
   AppState state;
@@ -217,12 +233,7 @@ TEST(Views, ALinksMissingModelOffersTheNearestAsAButton) {
 // the query is one whose point lies under the click, and the nearest to it.
 TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
   Ui ui(1280, 800);
-  ui.controller.select("gpt2");
-  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
-            true);
-  while (ui.controller.tick(1.0)) {}
-  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
-  ui.frames(3);
+  ASSERT_TRUE(ui.show_clusters(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})"));
   // A visible point of a model other than the query.
   json target;
   std::string target_id;
@@ -252,12 +263,7 @@ TEST(Views, ClickingAPointOnTheMapMakesItsModelTheQuery) {
 // are the rows ringed; density shading follows its checkbox (off by default on 55 models).
 TEST(Views, TheMapNamesItsClustersAndRingsTheRecommendations) {
   Ui ui(1280, 800);
-  ui.controller.select("gpt2");
-  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 6, "features": "soup", "seed": 1})", 1))["ok"],
-            true);
-  while (ui.controller.tick(1.0)) {}
-  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
-  ui.frames(3);
+  ASSERT_TRUE(ui.show_clusters(R"({"algo": "kmeans", "k": 6, "features": "soup", "seed": 1})"));
   const json o = json::parse(ui.controller.map_overlay());
   ASSERT_EQ(o["ok"], true) << o.dump();
   const auto& clusters = ui.state.clusters.clusters;
@@ -305,12 +311,7 @@ TEST(Views, TheMapNamesItsClustersAndRingsTheRecommendations) {
 // makes its model the query. Clear drops the selection.
 TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
   Ui ui(1280, 800);
-  ui.controller.select("gpt2");
-  ASSERT_EQ(json::parse(ui.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})", 1))["ok"],
-            true);
-  while (ui.controller.tick(1.0)) {}
-  ASSERT_EQ(json::parse(ui.controller.set_json(R"({"view": "clusters"})"))["ok"], true);
-  ui.frames(3);
+  ASSERT_TRUE(ui.show_clusters(R"({"algo": "kmeans", "k": 4, "features": "soup", "seed": 1})"));
   ASSERT_TRUE(ui.click("Lasso"));
   ASSERT_TRUE(ui.state.map_lasso);
   // A rectangle from the view's centre to near the map's bottom right corner, clear of the buttons.
@@ -345,24 +346,19 @@ TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
   EXPECT_EQ(sorted, want);
   const json o = json::parse(ui.controller.map_overlay());
   EXPECT_EQ(o["selected"].size(), got.size());
-  // The table under the map sorts by a column either way (Intent::sort_selection, what a header
-  // click emits; the clicks themselves are tests/e2e/lasso.test.mjs's): Model up, then down.
+  // The table under the map sorts by a column either way, a header click at a time: Model up,
+  // then down.
   auto ids = [&] {
     std::vector<std::string> v;
     for (uint32_t row : ui.state.clusters.selection) v.push_back(ui.state.clusters.point_info(row).model_id);
     return v;
   };
-  auto sort_by = [&](SelectionColumn c, bool desc) {
-    ui.state.intents.push_back({Intent::sort_selection, "", static_cast<int>(c), desc});
-    ui.controller.apply_intents();
-    ui.frames(2);
-  };
-  sort_by(SelectionColumn::model, false);
+  ASSERT_TRUE(ui.click("Model##lassosort")) << "the headers are drawn";
   EXPECT_EQ(ui.state.selection_sort, (SelectionSort{SelectionColumn::model, false}));
   EXPECT_EQ(ids(), sorted);
-  sort_by(SelectionColumn::model, true);
+  ASSERT_TRUE(ui.click("Model##lassosort"));
+  EXPECT_EQ(ui.state.selection_sort, (SelectionSort{SelectionColumn::model, true}));
   EXPECT_EQ(ids(), std::vector<std::string>(sorted.rbegin(), sorted.rend()));
-  ASSERT_FALSE(ui.find("Model##lassosort").is_null()) << "the headers are drawn";
   // Export CSV downloads the table in its order, as hfrec.exportSelection() gives it.
   ASSERT_TRUE(ui.click("Export CSV##lassoexport"));
   ASSERT_EQ(ui.platform.downloads.size(), 1u);
@@ -374,8 +370,10 @@ TEST(Views, ALassoOnTheMapListsTheModelsInsideIt) {
   const std::string& csv = ui.platform.downloads[0].content;
   EXPECT_EQ(csv.substr(0, csv.find('\n') + 1 + sorted.back().size()),
             "modelId,downloads,pipeline_tag,library_name,model_type,cluster,cluster_name\n" + sorted.back());
-  // Back to most downloaded first.
-  sort_by(SelectionColumn::downloads, true);
+  // Back to most downloaded first: the Downloads header sorts descending on its first click.
+  ASSERT_TRUE(ui.click("Downloads##lassosort"));
+  EXPECT_EQ(ui.state.selection_sort, (SelectionSort{SelectionColumn::downloads, true}));
+  EXPECT_EQ(ids(), got);
   got = ids();
   // The table under the map: its first row (the most downloaded) becomes the query.
   ui.frames(2);
