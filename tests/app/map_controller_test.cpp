@@ -97,6 +97,34 @@ TEST(MapLasso, TheLassoGoesIntoTheLinkAndTheLinkSelectsTheSameRows) {
   EXPECT_EQ(link_value(a.platform.hashes.back(), "lasso"), "");
 }
 
+// A lasso drawn on the PCA map shown while the UMAP layout runs selects on that map, but the link
+// names the UMAP map, where the polygon would select other rows: the link leaves it out.
+TEST(MapLasso, ALassoOnTheMapShownMeanwhileStaysOutOfTheLink) {
+  App a;
+  ASSERT_EQ(a.load()["ok"], true);
+  ASSERT_EQ(a.set({{"view", "clusters"}})["ok"], true);
+  ASSERT_EQ(a.call(a.controller.cluster(R"({"algo": "kmeans", "k": 3, "features": "tfidf", "seed": 3})", 1))["ok"],
+            true);
+  int slices = 0;
+  while (!a.state.clusters.has_result && slices++ < 100000) a.controller.tick(1.0);
+  ASSERT_TRUE(a.state.clusters.has_result);
+  ASSERT_TRUE(a.state.clusters.layout.running);
+  ASSERT_EQ(a.state.clusters.layout.shown, "pca");
+  a.state.lasso = circle(0.5, 0.5, 0.45);
+  a.controller.apply({Intent::lasso, ""});
+  EXPECT_FALSE(a.state.clusters.selection.empty()) << "the lasso selects on the map drawn";
+  EXPECT_EQ(link_value(a.platform.hashes.back(), "lasso"), "") << a.platform.hashes.back();
+  EXPECT_EQ(link_value(a.controller.share_link(), "lasso"), "");
+  // On the UMAP map, once it is in, a lasso goes into the link again.
+  a.run();
+  ASSERT_EQ(a.state.clusters.layout.shown, "umap");
+  EXPECT_TRUE(a.state.clusters.selection.empty()) << "the PCA map's lasso went with that map";
+  a.state.lasso = circle(0.5, 0.5, 0.45);
+  a.controller.apply({Intent::lasso, ""});
+  EXPECT_FALSE(a.state.clusters.selection.empty());
+  EXPECT_EQ(link_value(a.platform.hashes.back(), "lasso"), format_lasso(a.state.lasso));
+}
+
 TEST(MapLasso, AMalformedLassoIsRefusedAndTheRestOfTheLinkApplies) {
   App a;
   ASSERT_EQ(a.load()["ok"], true);

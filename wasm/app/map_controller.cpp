@@ -131,7 +131,16 @@ void MapController::set_lasso(const MapPolygon& poly) {
 
 const MapPolygon& MapController::lasso() const { return pending_ ? *pending_ : s_.lasso; }
 
-void MapController::to_link(ShareLink& link) const { link.lasso = lasso(); }
+void MapController::to_link(ShareLink& link) const {
+  // A lasso drawn on the map shown meanwhile (the PCA map while the UMAP layout runs) belongs to
+  // no map a link can name: the link's map is the requested one, where the same polygon would
+  // select other rows. It is not written (and goes when the requested map arrives).
+  if (!pending_ && s_.clusters.layout.shown != s_.map_layout) {
+    link.lasso = MapPolygon{};
+    return;
+  }
+  link.lasso = lasso();
+}
 
 void MapController::set_highlight(std::string_view query, const std::vector<std::string>& recommended) {
   ClusterState& c = s_.clusters;
