@@ -49,12 +49,19 @@ MapPolygon circle(double cx, double cy, double r) {
   return p;
 }
 
+// The project's catalogue loaded, the Clusters tab open and a clustering started (params:
+// hfrec.cluster's JSON).
+::testing::AssertionResult start_clustering(App& a, const std::string& params) {
+  if (a.load()["ok"] != true) return ::testing::AssertionFailure() << "the catalogue did not load";
+  if (a.set({{"view", "clusters"}})["ok"] != true) return ::testing::AssertionFailure() << "no Clusters tab";
+  const json r = a.call(a.controller.cluster(params, 1));
+  if (r["ok"] != true) return ::testing::AssertionFailure() << "cluster: " << r.dump();
+  return ::testing::AssertionSuccess();
+}
+
 TEST(MapLasso, TheLassoGoesIntoTheLinkAndTheLinkSelectsTheSameRows) {
   App a;
-  ASSERT_EQ(a.load()["ok"], true);
-  ASSERT_EQ(a.set({{"view", "clusters"}})["ok"], true);
-  ASSERT_EQ(a.call(a.controller.cluster(R"({"algo": "kmeans", "k": 4, "features": "attributes", "seed": 3})", 1))["ok"],
-            true);
+  ASSERT_TRUE(start_clustering(a, R"({"algo": "kmeans", "k": 4, "features": "attributes", "seed": 3})"));
   a.run();
   ASSERT_EQ(a.state.clusters.layout.shown, "umap");
   a.state.lasso = circle(0.5, 0.5, 0.3);
@@ -101,10 +108,7 @@ TEST(MapLasso, TheLassoGoesIntoTheLinkAndTheLinkSelectsTheSameRows) {
 // names the UMAP map, where the polygon would select other rows: the link leaves it out.
 TEST(MapLasso, ALassoOnTheMapShownMeanwhileStaysOutOfTheLink) {
   App a;
-  ASSERT_EQ(a.load()["ok"], true);
-  ASSERT_EQ(a.set({{"view", "clusters"}})["ok"], true);
-  ASSERT_EQ(a.call(a.controller.cluster(R"({"algo": "kmeans", "k": 3, "features": "tfidf", "seed": 3})", 1))["ok"],
-            true);
+  ASSERT_TRUE(start_clustering(a, R"({"algo": "kmeans", "k": 3, "features": "tfidf", "seed": 3})"));
   int slices = 0;
   while (!a.state.clusters.has_result && slices++ < 100000) a.controller.tick(1.0);
   ASSERT_TRUE(a.state.clusters.has_result);
