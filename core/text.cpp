@@ -210,6 +210,16 @@ void append_lower(std::string& out, std::string_view s) {
   }
 }
 
+double shortest_decimal(float x) {
+  if (!std::isfinite(x)) return x;
+  char buf[40];
+  for (int p = 1; p <= 9; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(x));
+    if (std::strtof(buf, nullptr) == x) break;
+  }
+  return std::strtod(buf, nullptr);
+}
+
 bool parse_decimal(std::string_view v, double& out) {
   if (v.empty() || v.size() > 40) return false;
   for (char c : v)

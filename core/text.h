@@ -45,6 +45,13 @@ char32_t to_lower(char32_t cp);
 // A finite decimal number, the whole of v: digits, '.', signs and an exponent only (no spaces, hex,
 // inf or nan), at most 40 characters. Portable: Emscripten 3.1.6 has no floating std::from_chars.
 bool parse_decimal(std::string_view v, double& out);
+// A float as the shortest decimal that reads back as the same float ("0.1", not 0.10000000149),
+// returned as the double that decimal names, so a JSON writer prints it short. The fewest digits p
+// whose correctly rounded "%.{p}g" reads back as x: if any p-digit decimal does, the nearest one
+// does, which is what std::to_chars(float) picks below 2^24 in magnitude (above, to_chars writes
+// the integer's every digit; both read back as x). Portable (Emscripten 3.1.6's libc++ has no
+// float to_chars): the CLI's `hfrec layout` and the app's map points both write through it.
+double shortest_decimal(float x);
 // Lower-cases a UTF-8 string like Python's str.lower().
 std::string lower(std::string_view s);
 // lower(s) appended to out, without a temporary string.

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 #include <string>
@@ -203,6 +207,45 @@ TEST(Text, VisibleTextMarksWhatDrawsAsNothing) {
   EXPECT_EQ(visible_text("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // U+FFFD itself is visible
   EXPECT_NE(visible_text("gpt2"), visible_text("gpt\xE2\x80\x8C"
                                                "2"));
+}
+
+// The map's points are written through shortest_decimal by both the CLI and the app. Oracle: the
+// standard library's shortest round trip, std::to_chars(float), read back as a double. For
+// |x| >= 2^24 to_chars writes the integer's every digit (fixed notation, as long as the shortest
+// scientific form) where %g rounds to the fewest significant digits: both read back as x, so
+// there only the round trip is checked (map coordinates stay far below).
+TEST(Text, ShortestDecimalIsToCharsShortest) {
+  auto oracle = [](float x) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+    EXPECT_EQ(ec, std::errc());
+    double out = 0;
+    std::from_chars(buf, end, out);
+    return out;
+  };
+  std::vector<float> xs = {0.0f, -0.0f, 0.1f, -0.1f, 1.0f, 1e-45f, 1.17549435e-38f, 3.40282347e38f, 0.3f,
+                           123456.79f, -1.5e-7f, 16777215.0f, 16777216.0f, 2.0f / 3.0f};
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> map_units(-2.0f, 3.0f);
+  for (int i = 0; i < 20000; ++i) xs.push_back(map_units(rng));
+  for (int i = 0; i < 20000; ++i) {  // any finite bit pattern
+    float f = std::bit_cast<float>(static_cast<uint32_t>(rng()));
+    if (std::isfinite(f)) xs.push_back(f);
+  }
+  size_t wrong = 0, compared = 0;
+  for (float x : xs) {
+    const double got = shortest_decimal(x);
+    if (static_cast<float>(got) != x && ++wrong <= 5) ADD_FAILURE() << "x = " << x << " reads back as " << got;
+    if (std::fabs(x) >= 16777216.0f) continue;
+    ++compared;
+    const double want = oracle(x);
+    if (std::bit_cast<uint64_t>(got) != std::bit_cast<uint64_t>(want) && ++wrong <= 5)
+      ADD_FAILURE() << "x = " << x << ": got " << got << ", to_chars " << want;
+  }
+  EXPECT_EQ(wrong, 0u) << "of " << xs.size();
+  EXPECT_GT(compared, 30000u);
+  EXPECT_EQ(shortest_decimal(0.1f), 0.1);  // the double 0.1, not 0.10000000149011612
+  EXPECT_TRUE(std::isnan(shortest_decimal(std::numeric_limits<float>::quiet_NaN())));
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 // hfrec layout: a 2-D map of a catalogue (UMAP over the exact kNN graph, or PCA) with its
 // neighbourhood preservation, as one JSON object (core/layout.h).
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -8,22 +7,10 @@
 #include "../catalogue.h"
 #include "../layout.h"
 #include "../recommender.h"
+#include "../text.h"
 #include "args.h"
 
 namespace hfrec::cli {
-
-namespace {
-
-// A float as the shortest decimal that reads back as the same float ("0.1", not 0.10000000149).
-double shortest(float x) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  double out = x;
-  if (ec == std::errc()) std::from_chars(buf, end, out);
-  return out;
-}
-
-}  // namespace
 
 int cmd_layout(const Args& in) {
   Args a = in;
@@ -78,7 +65,7 @@ int cmd_layout(const Args& in) {
   o["preservation"] = preservation(s, graph, map.xy, 10);
   nlohmann::ordered_json pts = nlohmann::ordered_json::array();
   for (size_t r = 0; r < n && 2 * r + 1 < map.xy.size(); ++r)
-    pts.push_back({shortest(map.xy[2 * r]), shortest(map.xy[2 * r + 1])});
+    pts.push_back({shortest_decimal(map.xy[2 * r]), shortest_decimal(map.xy[2 * r + 1])});
   o["points"] = std::move(pts);
   // In the documented key order (json_line would sort them).
   std::cout << o.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "app/json_text.h"
 #include "core/catalogue.h"
 #include "core/clustering.h"
 #include "core/dendrogram.h"
@@ -33,8 +34,6 @@ namespace hfrec::app {
 using nlohmann::json;
 
 namespace {
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 constexpr size_t kDendroLeaves = 30;  // leaves of the drawn (truncated) dendrogram
 

@@ -13,6 +13,7 @@
 
 #include "app/cluster_controller.h"
 #include "app/controller.h"
+#include "app/json_text.h"
 #include "app/map_controller.h"
 #include "core/catalogue.h"
 #include "core/export.h"
@@ -34,10 +35,6 @@ namespace hfrec::app {
 
 using nlohmann::json;
 
-// JSON text for the automation API (invalid UTF-8 replaced), {ok: true}, {ok: false, error}.
-inline std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-inline json ok_json() { return json{{"ok", true}}; }
-inline std::string fail(const std::string& msg) { return dump(json{{"ok", false}, {"error", msg}}); }
 
 // A ranked list's row as core/export.h writes it (state(), the export).
 inline ExportRow export_row(const ResultRow& r) {

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "app/json_text.h"
 #include "core/catalogue.h"
 #include "core/export.h"
 #include "core/index.h"
@@ -15,6 +14,7 @@
 #include "core/map_lasso.h"
 #include "core/selection.h"
 #include "core/share_link.h"
+#include "core/text.h"
 
 namespace hfrec::app {
 
@@ -22,23 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 constexpr const char* kSelectionFile = "hfrec-lasso.csv";  // the lasso's CSV download
-
-// A float as the shortest decimal that reads back as the same float ("0.1", not 0.10000000149),
-// as hfrec layout prints its points (std::to_chars there; Emscripten 3.1.6's libc++ has no float
-// to_chars). The fewest digits p whose correctly rounded "%.{p}g" reads back as x: if any p-digit
-// decimal does, the nearest one does, which is the one to_chars picks.
-double shortest(float x) {
-  if (!std::isfinite(x)) return x;
-  char buf[40];
-  for (int p = 1; p <= 9; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(x));
-    if (std::strtof(buf, nullptr) == x) break;
-  }
-  return std::strtod(buf, nullptr);
-}
 
 }  // namespace
 
@@ -164,7 +148,7 @@ std::string MapController::points_json() const {
   const size_t n = index_->catalogue().size();
   if (c.map_xy.size() != 2 * n) return dump(json{{"ok", false}, {"error", "the map has no point per row"}});
   json pts = json::array();
-  for (size_t r = 0; r < n; ++r) pts.push_back({shortest(c.map_xy[2 * r]), shortest(c.map_xy[2 * r + 1])});
+  for (size_t r = 0; r < n; ++r) pts.push_back({shortest_decimal(c.map_xy[2 * r]), shortest_decimal(c.map_xy[2 * r + 1])});
   json o{{"ok", true}, {"method", c.layout.shown}, {"features", c.params.features}, {"seed", c.params.seed}};
   if (c.layout.shown == "umap") {
     o["features"] = c.layout.features;
