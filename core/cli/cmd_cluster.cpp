@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../catalogue.h"
+#include "../cluster_json.h"
 #include "../clustering.h"
 #include "../recommender.h"
 #include "args.h"
@@ -18,11 +19,6 @@ bool report_errors(const Args& a, const char* cmd) {
   for (const auto& e : a.errors) std::fprintf(stderr, "hfrec %s: %s\n", cmd, printable(e).c_str());
   std::fprintf(stderr, "run 'hfrec --help' for usage\n");
   return false;
-}
-
-// NaN (an undefined metric) becomes null. Keys are printed in the documented order.
-nlohmann::ordered_json num(double x) {
-  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
 }
 
 void parse_features(Args& a, FeatureSpace& f) {
@@ -71,49 +67,7 @@ int cmd_cluster(const Args& in) {
     std::fprintf(stderr, "hfrec cluster: %s\n", res.error().c_str());
     return kExitUsage;
   }
-  const ClusterResult& c = res.value();
-  const Catalogue& cat = idx.catalogue();
-  nlohmann::ordered_json o;
-  o["algo"] = algo_name(r.algo);
-  o["features"] = feature_space_name(r.features);
-  if (r.algo == ClusterAlgo::dbscan) {
-    o["eps"] = r.eps;
-    o["min_samples"] = r.min_samples;
-    o["metric"] = dbscan_metric_name(r.metric);
-  } else if (r.algo == ClusterAlgo::ward && r.ward_height >= 0) {
-    o["height"] = r.ward_height;
-  } else {
-    o["k"] = r.k;
-  }
-  if (r.algo == ClusterAlgo::kmeans) o["seed"] = r.seed;
-  o["clusters"] = c.sizes.size();
-  o["labels"] = c.labels;
-  o["sizes"] = c.sizes;
-  nlohmann::ordered_json names = nlohmann::ordered_json::array(), details = nlohmann::ordered_json::array();
-  for (const ClusterSummary& s : c.clusters) {
-    names.push_back(s.name);
-    nlohmann::ordered_json d;
-    d["label"] = s.label;
-    d["size"] = s.size;
-    d["name"] = s.name;
-    nlohmann::ordered_json feats = nlohmann::ordered_json::array();
-    for (const FeatureShare& f : s.features)
-      feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
-    d["features"] = feats;
-    nlohmann::ordered_json top = nlohmann::ordered_json::array();
-    for (uint32_t row : s.top_members) top.push_back({{"modelId", cat.id(row)}, {"downloads", cat.downloads[row]}});
-    d["top_members"] = top;
-    details.push_back(std::move(d));
-  }
-  o["names"] = names;
-  o["cluster_details"] = details;
-  o["metrics"] = {{"inertia", num(c.metrics.inertia)},
-                  {"silhouette", num(c.metrics.silhouette)},
-                  {"davies_bouldin", num(c.metrics.davies_bouldin)},
-                  {"calinski_harabasz", num(c.metrics.calinski_harabasz)},
-                  {"silhouette_rows", c.metrics.silhouette_rows},
-                  {"noise", c.metrics.noise}};
-  o["seconds"] = c.seconds;
+  const nlohmann::ordered_json o = cluster_result_json<nlohmann::ordered_json>(idx.catalogue(), res.value(), JsonKeys::snake);
   std::cout << json_line(o) << "\n";
   return 0;
 }
@@ -157,12 +111,7 @@ int cmd_elbow(const Args& in) {
     done = job.value()->step(1e9);
     const auto& rows = job.value()->rows();
     for (; printed < rows.size(); ++printed) {
-      const ElbowRow& e = rows[printed];
-      nlohmann::ordered_json o = {{"k", e.k},
-                                  {"inertia", num(e.inertia)},
-                                  {"silhouette", num(e.silhouette)},
-                                  {"davies_bouldin", num(e.davies_bouldin)},
-                                  {"calinski_harabasz", num(e.calinski_harabasz)}};
+      const auto o = elbow_row_json<nlohmann::ordered_json>(rows[printed], JsonKeys::snake);
       std::cout << json_line(o) << "\n" << std::flush;
     }
   }

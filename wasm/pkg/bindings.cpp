@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/catalogue.h"
+#include "core/cluster_json.h"
 #include "core/clustering.h"
 #include "core/index_builder.h"
 #include "core/lineage.h"
@@ -94,7 +95,6 @@ json fail(const std::string& code, const std::string& message) {
   return {{"ok", false}, {"code", code}, {"error", message}};
 }
 std::string str(const char* p) { return p ? std::string(p) : std::string(); }
-json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
 // Runs f() (which returns JSON) with every exception turned into an error record.
 template <class F>
@@ -397,50 +397,6 @@ json start_job(int h, const json& in, bool is_elbow) {
   return {{"ok", true}, {"job", id}};
 }
 
-json cluster_json(const Catalogue& cat, const ClusterResult& c) {
-  const ClusterRequest& r = c.request;
-  json o = {{"algo", algo_name(r.algo)}, {"features", feature_space_name(r.features)}};
-  if (r.algo == ClusterAlgo::dbscan) {
-    o["eps"] = r.eps;
-    o["minSamples"] = r.min_samples;
-    o["metric"] = dbscan_metric_name(r.metric);
-  } else if (r.algo == ClusterAlgo::ward && r.ward_height >= 0) {
-    o["height"] = r.ward_height;
-  } else {
-    o["k"] = r.k;
-  }
-  if (r.algo == ClusterAlgo::kmeans) o["seed"] = r.seed;
-  o["clusters"] = c.sizes.size();
-  o["labels"] = c.labels;
-  o["sizes"] = c.sizes;
-  json details = json::array();
-  for (const ClusterSummary& s : c.clusters) {
-    json feats = json::array(), top = json::array();
-    for (const FeatureShare& f : s.features)
-      feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
-    for (uint32_t row : s.top_members)
-      top.push_back({{"modelId", std::string(cat.id(row))}, {"downloads", cat.downloads[row]}});
-    details.push_back(
-        {{"label", s.label}, {"size", s.size}, {"name", s.name}, {"features", feats}, {"topMembers", top}});
-  }
-  o["details"] = details;
-  o["metrics"] = {{"inertia", num(c.metrics.inertia)},
-                  {"silhouette", num(c.metrics.silhouette)},
-                  {"daviesBouldin", num(c.metrics.davies_bouldin)},
-                  {"calinskiHarabasz", num(c.metrics.calinski_harabasz)},
-                  {"silhouetteRows", c.metrics.silhouette_rows},
-                  {"noise", c.metrics.noise}};
-  return o;
-}
-
-json elbow_row(const ElbowRow& e) {
-  return {{"k", e.k},
-          {"inertia", num(e.inertia)},
-          {"silhouette", num(e.silhouette)},
-          {"daviesBouldin", num(e.davies_bouldin)},
-          {"calinskiHarabasz", num(e.calinski_harabasz)}};
-}
-
 // Steps a job; {ok, done, progress, stage} and, once done, {result}. The job is forgotten when done.
 json step_job(int id, double budget_ms) {
   auto it = jobs().find(id);
@@ -453,14 +409,14 @@ json step_job(int id, double budget_ms) {
   if (j.cluster) {
     auto r = j.cluster->take();
     if (!r.ok()) result = fail(j.cluster->cancelled() ? "E_ABORTED" : "E_BAD_ARGUMENT", r.error());
-    else result = cluster_json(entries().at(j.catalogue).index->catalogue(), r.value());
+    else result = cluster_result_json<json>(entries().at(j.catalogue).index->catalogue(), r.value(), JsonKeys::camel);
   } else {
     auto r = j.elbow->take();
     if (!r.ok()) {
       result = fail(j.elbow->cancelled() ? "E_ABORTED" : "E_BAD_ARGUMENT", r.error());
     } else {
       result = json::array();
-      for (const ElbowRow& e : r.value()) result.push_back(elbow_row(e));
+      for (const ElbowRow& e : r.value()) result.push_back(elbow_row_json<json>(e, JsonKeys::camel));
     }
   }
   jobs().erase(it);
