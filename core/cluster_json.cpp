@@ -46,7 +46,8 @@ Json cluster_result_json(const Catalogue& cat, const ClusterResult& c, JsonKeys 
     d["size"] = s.size;
     d["name"] = s.name;
     Json feats = Json::array();
-    for (const FeatureShare& f : s.features) feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
+    for (const FeatureShare& f : s.features)
+      feats.push_back({{"feature", f.feature}, {"share", f.share}, {"overall", f.overall}});
     d["features"] = std::move(feats);
     Json top = Json::array();
     for (uint32_t row : s.top_members)

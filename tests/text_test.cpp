@@ -223,8 +223,8 @@ TEST(Text, ShortestDecimalIsToCharsShortest) {
     std::from_chars(buf, end, out);
     return out;
   };
-  std::vector<float> xs = {0.0f, -0.0f, 0.1f, -0.1f, 1.0f, 1e-45f, 1.17549435e-38f, 3.40282347e38f, 0.3f,
-                           123456.79f, -1.5e-7f, 16777215.0f, 16777216.0f, 2.0f / 3.0f};
+  std::vector<float> xs = {0.0f,           -0.0f, 0.1f,       -0.1f,    1.0f,        1e-45f,      1.17549435e-38f,
+                           3.40282347e38f, 0.3f,  123456.79f, -1.5e-7f, 16777215.0f, 16777216.0f, 2.0f / 3.0f};
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> map_units(-2.0f, 3.0f);
   for (int i = 0; i < 20000; ++i) xs.push_back(map_units(rng));

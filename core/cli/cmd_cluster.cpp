@@ -67,7 +67,8 @@ int cmd_cluster(const Args& in) {
     std::fprintf(stderr, "hfrec cluster: %s\n", res.error().c_str());
     return kExitUsage;
   }
-  const nlohmann::ordered_json o = cluster_result_json<nlohmann::ordered_json>(idx.catalogue(), res.value(), JsonKeys::snake);
+  const nlohmann::ordered_json o =
+      cluster_result_json<nlohmann::ordered_json>(idx.catalogue(), res.value(), JsonKeys::snake);
   std::cout << json_line(o) << "\n";
   return 0;
 }

@@ -35,7 +35,6 @@ namespace hfrec::app {
 
 using nlohmann::json;
 
-
 // A ranked list's row as core/export.h writes it (state(), the export).
 inline ExportRow export_row(const ResultRow& r) {
   return {r.rank,

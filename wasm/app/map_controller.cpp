@@ -148,7 +148,8 @@ std::string MapController::points_json() const {
   const size_t n = index_->catalogue().size();
   if (c.map_xy.size() != 2 * n) return dump(json{{"ok", false}, {"error", "the map has no point per row"}});
   json pts = json::array();
-  for (size_t r = 0; r < n; ++r) pts.push_back({shortest_decimal(c.map_xy[2 * r]), shortest_decimal(c.map_xy[2 * r + 1])});
+  for (size_t r = 0; r < n; ++r)
+    pts.push_back({shortest_decimal(c.map_xy[2 * r]), shortest_decimal(c.map_xy[2 * r + 1])});
   json o{{"ok", true}, {"method", c.layout.shown}, {"features", c.params.features}, {"seed", c.params.seed}};
   if (c.layout.shown == "umap") {
     o["features"] = c.layout.features;

@@ -1,0 +1,60 @@
+// End-to-end test of the off-main-thread warm-up (web/warm.js, wasm/warmup.cpp): a worker runs
+// the first load's code on warmup.csv in its own instance of the page's compiled module, so the
+// page's own first load calls code that is already compiled. Checked with Chromium's trace: V8's
+// lazy compiles of WebAssembly functions on the page's main thread while the first catalogue
+// loads, with the worker and without it (warm.js answered 404). To compare like with like, both
+// pages get their catalogue only once the first frame is drawn and, with the worker, once it
+// is done. No clock: the trace's events are counted, not timed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { useBrowser } from './helpers.mjs';
+
+const env = useBrowser();
+
+async function firstLoad({ worker }) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  if (!worker) await page.route('**/warm.js', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  const marked = (name) => page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout: 60_000 });
+  const held = (async () => {
+    await marked('hfrec:first-frame');
+    if (worker) await marked('hfrec:warmed');
+  })();
+  await page.route('**/catalogue.csv', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await env.browser.startTracing(page, { categories: ['v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing'] });
+  await page.goto(env.server.url);
+  assert.equal(await page.evaluate(() => window.hfrec.ready), true);
+  const events = JSON.parse((await env.browser.stopTracing()).toString()).traceEvents;
+  const warmedRows = await page.evaluate(() => performance.getEntriesByName('hfrec:warmed')[0]?.detail?.rows ?? null);
+  const rows = await page.evaluate(() => window.hfrec.state().catalogue.rows);
+  // The page's main thread, and its lazy compiles between the catalogue's bytes and ready.
+  const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const mark = (n) => events.find((e) => e.name === n);
+  const from = mark('hfrec:catalogue-bytes'), to = mark('hfrec:ready');
+  assert.ok(from && to, 'the trace has the page marks');
+  const compiles = events.filter((e) => e.name === 'wasm.CompileLazy' && mainThreads.has(`${e.pid}:${e.tid}`) &&
+    e.ts >= from.ts && e.ts <= to.ts).length;
+  await context.close();
+  assert.deepEqual(errors, []);
+  return { compiles, warmedRows, rows };
+}
+
+test('a worker compiles the first load\'s code, so the page\'s main thread does not', async () => {
+  const without = await firstLoad({ worker: false });
+  const withWorker = await firstLoad({ worker: true });
+  // The worker loaded its part of the default catalogue (whole records of its first 200 KB).
+  assert.ok(withWorker.warmedRows > 100 && withWorker.warmedRows < withWorker.rows,
+    `the warm-up loaded ${withWorker.warmedRows} of the catalogue's ${withWorker.rows} rows`);
+  assert.equal(without.warmedRows, null, 'without warm.js there is no warm-up');
+  assert.equal(withWorker.rows, without.rows);
+  // Without the worker the load compiles its functions on the main thread; with it, most are there.
+  assert.ok(without.compiles >= 40, `the main thread compiled ${without.compiles} functions while loading without the worker`);
+  assert.ok(withWorker.compiles * 4 <= without.compiles,
+    `main-thread lazy compiles while loading: ${withWorker.compiles} with the worker against ${without.compiles} without`);
+});
