@@ -666,6 +666,42 @@
     return out;
   }
 
+  // The module, compiled by the worker index.html started (web/warm.js: it also warms the first
+  // load's code off this thread, and marks hfrec:warmed {rows, error} when done), its bytes counted
+  // for the loading screen. Rejects if the worker cannot deliver it; the page then compiles.
+  function moduleFromWorker(worker) {
+    return new Promise((resolve, reject) => {
+      const app = downloads.app;
+      worker.onmessage = ({ data }) => {
+        if (data.progress) {
+          app.received = data.progress.received;
+          app.total = Math.max(app.total, data.progress.total);
+          showDownloads();
+        } else if (data.module) {
+          resolve(data.module);
+        } else if (data.compileError !== undefined) {
+          reject(new Error(data.compileError));
+        } else if (data.rows !== undefined) {
+          performance.mark('hfrec:warmed', { detail: { rows: data.rows, error: data.error } });
+          worker.terminate();
+        }
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        worker.terminate();
+        reject(new Error('warm.js did not start'));
+      };
+    });
+  }
+  async function compileHere(early) {
+    const res = await (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }));
+    if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
+    const counted = countedResponse(res, 'app');
+    return typeof WebAssembly.compileStreaming === 'function'
+      ? WebAssembly.compileStreaming(counted)
+      : WebAssembly.compile(await counted.arrayBuffer());
+  }
+
   async function start() {
     const initialHash = location.hash;
     const params = new URLSearchParams(location.search);
@@ -690,20 +726,15 @@
         host,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
-        // The wasm compiles as it streams in, its bytes counted for the loading screen.
+        // The wasm compiles as it streams in (in the warm-up worker, else here), its bytes
+        // counted for the loading screen.
         instantiateWasm: (imports, receive) => {
-          // index.html started this download, and made the WebGL2 context, before the scripts.
+          // index.html started the worker, and made the WebGL2 context, before the scripts.
+          const worker = window.hfrecEarly && window.hfrecEarly.warm;
           const early = window.hfrecEarly && window.hfrecEarly.wasm;
           window.hfrecEarly = null;
-          (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }))
-            .then((res) => {
-              if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
-              const counted = countedResponse(res, 'app');
-              return typeof WebAssembly.instantiateStreaming === 'function'
-                ? WebAssembly.instantiateStreaming(counted, imports)
-                : counted.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports));
-            })
-            .then((r) => receive(r.instance, r.module))
+          (worker ? moduleFromWorker(worker).catch(() => { downloads.app.received = 0; return compileHere(early); }) : compileHere(early))
+            .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
             .catch((e) => fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`));
           return {};
         },

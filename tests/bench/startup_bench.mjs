@@ -6,10 +6,16 @@
 // (performance.mark, milliseconds from navigation start):
 //   gl-context, wasm-instantiated, module, fonts, catalogue-bytes, first-frame (behind the loading
 //   screen), ready (hfrec.ready resolves), interactive (the first frame after the loading screen
-//   went: the UI a person can use, with the catalogue in)
+//   went: the UI a person can use, with the catalogue in), warmed (web/warm.js finished warming the
+//   first load's code in its worker; may come after ready)
 // plus state().timing (loadMs, loadWorkMs). Prints min / median / max per mark and writes JSON.
 //
-//   node tests/bench/startup_bench.mjs [--dist DIR[,DIR2]] [--runs N] [--out FILE] [--hash '#model=gpt2']
+//   node tests/bench/startup_bench.mjs [--dist DIR[,DIR2]] [--runs N] [--out FILE] [--hash '#model=gpt2'] [--trace 1]
+//
+// --trace 1 records a Chromium trace of each load and adds, up to ready, the milliseconds V8 spent
+// compiling WebAssembly functions lazily (on first call) on the page's main thread and in workers
+// (wasm/warmup.cpp: web/warm.js moves that compiling off the main thread). Tracing slows the load:
+// compare traced runs with traced runs only.
 //
 // Two builds side by side (--dist before,after): one server each, runs alternating in the same
 // browser, so both meet the same machine; each gets its own summary.
@@ -30,6 +36,7 @@ const dists = (args.dist ?? path.join(root, 'dist')).split(',').map((d) => path.
 const runs = Number(args.runs ?? 10);
 const outFile = args.out ?? '/tmp/hfrec-bench/startup.json';
 const hash = args.hash ?? '';
+const trace = args.trace === '1';
 const TIMEOUT_MS = 120_000;
 
 function skip(msg) {
@@ -74,7 +81,7 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'ready', 'interactive'];
+const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'ready', 'interactive', 'warmed'];
 try {
   for (let i = 0; i < runs * builds.length; i++) {
     const { base, samples } = builds[i % builds.length];
@@ -82,6 +89,7 @@ try {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing'] });
     await page.goto(base + hash, { waitUntil: 'commit', timeout: TIMEOUT_MS });
     await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: TIMEOUT_MS });
     const ok = await page.evaluate(() => window.hfrec.ready);
@@ -100,8 +108,10 @@ try {
     });
     s.ok = ok;
     s.errors = errors;
+    if (trace) Object.assign(s, lazyCompile(JSON.parse((await browser.stopTracing()).toString()).traceEvents));
     samples.push(s);
-    console.log(`startup_bench: ${builds.length > 1 ? `${path.basename(builds[i % builds.length].dist)} ` : ''}run ${Math.floor(i / builds.length) + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}`);
+    const traced = trace ? ` [lazy compile to ready: main ${Math.round(s.compileMainMs)} ms ×${s.compileMainN}, workers ${Math.round(s.compileWorkerMs)} ms ×${s.compileWorkerN}]` : '';
+    console.log(`startup_bench: ${builds.length > 1 ? `${path.basename(builds[i % builds.length].dist)} ` : ''}run ${Math.floor(i / builds.length) + 1}/${runs}: ${MARKS.map((m) => `${m} ${s.marks[m] == null ? '-' : Math.round(s.marks[m])}`).join(', ')} ms; rows ${s.rows}${traced}`);
     await context.close();
     // Chromium may reuse the renderer process for the next context, and shuts a closed page's
     // widget down in a task it delays by 1 s (200+ ms of that renderer's main thread under
@@ -111,6 +121,25 @@ try {
 } finally {
   await browser.close();
   for (const b of builds) b.server.kill();
+}
+
+// Lazy (first-call) WebAssembly compiles up to the hfrec:ready mark: on the renderer's main thread
+// and on worker threads, in ms and counts.
+function lazyCompile(events) {
+  const threadName = new Map();
+  for (const e of events) if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
+  const ready = events.find((e) => e.name === 'hfrec:ready');
+  const until = ready ? ready.ts : Infinity;
+  const out = { compileMainMs: 0, compileMainN: 0, compileWorkerMs: 0, compileWorkerN: 0 };
+  for (const e of events) {
+    if (e.name !== 'wasm.CompileLazy' || e.ph !== 'X' || e.ts > until) continue;
+    const name = threadName.get(`${e.pid}:${e.tid}`) || '';
+    const where = name === 'CrRendererMain' ? 'Main' : /Worker/i.test(name) ? 'Worker' : null;
+    if (!where) continue;
+    out[`compile${where}Ms`] += e.dur / 1000;
+    out[`compile${where}N`]++;
+  }
+  return out;
 }
 
 const stats = (xs) => {
@@ -125,6 +154,10 @@ function summarize(samples) {
   for (const m of MARKS) summary[m] = stats(samples.map((s) => s.marks[m]));
   summary.loadMs = stats(samples.map((s) => s.timing?.loadMs));
   summary.loadWorkMs = stats(samples.map((s) => s.timing?.loadWorkMs));
+  if (trace) {
+    summary.compileMainMs = stats(samples.map((s) => s.compileMainMs));
+    summary.compileWorkerMs = stats(samples.map((s) => s.compileWorkerMs));
+  }
   return summary;
 }
 
