@@ -384,7 +384,7 @@ void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req
   state.counters["estimate_s"] = hfrec::estimate_cluster_seconds(*idx, req);
 }
 
-// A 2-D map of a feature space: UMAP over the exact kNN graph (core/layout.h; the graph is part of
+// A 2-D map of a feature space: UMAP over the kNN graph (core/layout.h; the graph is part of
 // the time) or PCA (core/projection.h; tfidf and hybrid on their unit rows). Counters: the
 // distinct points, the map's 10-NN preservation (computed after the timing) and the kNN graph's
 // share of the UMAP time.
