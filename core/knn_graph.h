@@ -14,9 +14,9 @@
 //   for terms most rows share (soup, tfidf, hybrid).
 // - Size crossover (2-core machine, natively, 2026-11-30, real 10k catalogue): the exact graph
 //   takes 0.02 s on attributes (1,035 distinct rows), 0.5-0.8 s on soup and tfidf (7,396) and
-//   2.6 s on hybrid (10,000). It grows quadratically (about 1 ns per posting walked on hybrid,
-//   3 ns on soup and tfidf), so KnnGraphRun estimates its postings (exact_graph_work) and past
-//   2^32 of them (hybrid past about 14k rows, soup and tfidf past about 40k distinct rows: 5-15 s)
+//   2.6 s on hybrid (10,000). It grows quadratically (about 0.7 ns of CPU per posting walked on
+//   hybrid, 2.4 ns on soup and tfidf), so KnnGraphRun estimates its postings (exact_graph_work) and
+//   past 2^32 of them (hybrid past about 14k rows, soup and tfidf past about 40k distinct: 3-10 s)
 //   builds the approximate graph instead, NN-descent (nn_descent.h), whose time grows about
 //   linearly (README, "Maps that keep neighbours", for its recall and times). The real 10k stays
 //   exact (2.1e9 postings on hybrid); attributes stay small (1,214 distinct rows in a generated
