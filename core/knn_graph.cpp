@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 
+#include "nn_descent.h"
 #include "recommender.h"
 #include "sliced.h"
 
@@ -232,10 +233,28 @@ struct KnnGraphRun::Impl {
   }
 };
 
-KnnGraphRun::KnnGraphRun(const SimilaritySpace& space, int k) : impl_(std::make_unique<Impl>(space, k)) {}
+uint64_t exact_graph_work(const SimilaritySpace& space) {
+  uint64_t work = 0;
+  for (size_t t = 0; t + 1 < space.col_ptr.size(); ++t) {
+    const uint64_t df = space.col_ptr[t + 1] - space.col_ptr[t];
+    if (space.weight_of_column(uint32_t(t)) != 0) work += df * df;
+  }
+  return work;
+}
+
+KnnGraphRun::KnnGraphRun(const SimilaritySpace& space, int k, const KnnGraphOptions& options) {
+  if (exact_graph_work(space) > options.exact_max_work) {
+    NnDescentParams p;
+    p.seed = options.seed;
+    approx_ = std::make_unique<NnDescentRun>(space, k, p);
+  } else {
+    impl_ = std::make_unique<Impl>(space, k);
+  }
+}
 KnnGraphRun::~KnnGraphRun() = default;
 
 bool KnnGraphRun::step(const SliceTimer& timer) {
+  if (approx_) return approx_->step(timer);
   Impl& im = *impl_;
   while (im.next < im.G) {
     const uint64_t work = im.query(im.next++);
@@ -244,15 +263,16 @@ bool KnnGraphRun::step(const SliceTimer& timer) {
   }
   return im.next >= im.G;
 }
-bool KnnGraphRun::done() const { return impl_->next >= impl_->G; }
-double KnnGraphRun::progress() const { return frac(impl_->next, impl_->G); }
+bool KnnGraphRun::done() const { return approx_ ? approx_->done() : impl_->next >= impl_->G; }
+double KnnGraphRun::progress() const { return approx_ ? approx_->progress() : frac(impl_->next, impl_->G); }
 KnnGraph KnnGraphRun::take() {
+  if (approx_) return approx_->take();
   release(impl_->acc);
   return std::move(impl_->out);
 }
 
 KnnGraph knn_graph(const SimilaritySpace& space, int k) {
-  KnnGraphRun run(space, k);
+  KnnGraphRun run(space, k, KnnGraphOptions{.exact_max_work = ~uint64_t(0)});
   finish(run);
   return run.take();
 }

@@ -1,5 +1,6 @@
-// Exact k-nearest-neighbour graph of a catalogue's distinct feature rows under the similarity the
-// recommenders rank by, for the neighbourhood-preserving map (layout.h) and its quality measure.
+// The k-nearest-neighbour graph of a catalogue's distinct feature rows under the similarity the
+// recommenders rank by (exact, or NN-descent's where exact would be too slow), for the
+// neighbourhood-preserving map (layout.h) and its quality measure.
 // - Feature spaces: attributes (cosine on the one-hot, the kmeans method's), soup (cosine on
 //   counts, the cosine method's), tfidf (cosine on count·idf, the tfidf method's) and hybrid (the
 //   hybrid method's score: per-field cosines times the query's field scale, plus the candidate's
@@ -13,9 +14,13 @@
 //   for terms most rows share (soup, tfidf, hybrid).
 // - Size crossover (2-core machine, natively, 2026-11-30, real 10k catalogue): the exact graph
 //   takes 0.02 s on attributes (1,035 distinct rows), 0.5-0.8 s on soup and tfidf (7,396) and
-//   2.6 s on hybrid (10,000). It grows quadratically, so past about 30k distinct rows (hybrid) to
-//   50k (tfidf) it alone exceeds 20 s and an approximate graph (NN-descent, Dong et al. 2011) would
-//   be needed; not implemented. Attributes stay small (1,214 distinct rows in a generated 100k).
+//   2.6 s on hybrid (10,000). It grows quadratically (about 0.7 ns of CPU per posting walked on
+//   hybrid, 2.4 ns on soup and tfidf), so KnnGraphRun estimates its postings (exact_graph_work) and
+//   past 2^32 of them (hybrid past about 14k rows, soup and tfidf past about 40k distinct: 3-10 s)
+//   builds the approximate graph instead, NN-descent (nn_descent.h), whose time grows about
+//   linearly (README, "Maps that keep neighbours", for its recall and times). The real 10k stays
+//   exact (2.1e9 postings on hybrid); attributes stay small (1,214 distinct rows in a generated
+//   100k). knn_graph() is always exact.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -76,15 +81,30 @@ struct KnnGraph {
   std::vector<uint64_t> ptr{0};  // group g's neighbours: [ptr[g], ptr[g + 1])
   std::vector<uint32_t> neighbour;
   std::vector<double> dist;  // 1 - similarity, ascending (ties by neighbour id)
+  bool approximate = false;  // NN-descent's (nn_descent.h), not the exact one
   size_t groups() const { return ptr.size() - 1; }
 };
 
+// Which graph KnnGraphRun builds: exact while the postings its queries would walk (Σ over columns
+// of groups² holding it) stay under exact_max_work, else NN-descent.
+struct KnnGraphOptions {
+  uint64_t exact_max_work = uint64_t(4) << 30;  // see the top of this file
+  uint64_t seed = 0;                            // NN-descent's
+};
+
+// The postings the exact graph walks for a space: Σ over columns of nonzero weight of (groups
+// holding it)², an upper bound of its time (a few ns each).
+uint64_t exact_graph_work(const SimilaritySpace& space);
+
+class NnDescentRun;
+
 // The graph built in slices: step(timer) answers one group's query at a time. Work units
 // (SliceTimer): one per group plus one per 16 postings walked and groups scored, so a piece is at
-// most one query (≤ non-zeros / 16 units). The space must outlive the run; destroying it cancels.
+// most one query (≤ non-zeros / 16 units); NN-descent's as nn_descent.h. The space must outlive
+// the run; destroying it cancels.
 class KnnGraphRun {
  public:
-  KnnGraphRun(const SimilaritySpace& space, int k);
+  KnnGraphRun(const SimilaritySpace& space, int k, const KnnGraphOptions& options = {});
   ~KnnGraphRun();
   KnnGraphRun(const KnnGraphRun&) = delete;
   KnnGraphRun& operator=(const KnnGraphRun&) = delete;
@@ -92,13 +112,15 @@ class KnnGraphRun {
   bool done() const;
   double progress() const;
   KnnGraph take();  // once, after step() returned true
+  bool approximate() const { return approx_ != nullptr; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<NnDescentRun> approx_;
 };
 
-// The graph, run to the end.
+// The exact graph, run to the end.
 KnnGraph knn_graph(const SimilaritySpace& space, int k);
 
 }  // namespace hfrec

@@ -1,7 +1,7 @@
 // A neighbourhood-preserving 2-D map of a feature space: UMAP (McInnes, Healy & Melville 2018,
 // "UMAP: Uniform Manifold Approximation and Projection for Dimension Reduction", arXiv:1802.03426)
-// over the exact kNN graph of the distinct rows (knn_graph.h), and a measure of how well a map
-// keeps each row's nearest neighbours.
+// over the kNN graph of the distinct rows (knn_graph.h: exact, or NN-descent's for large
+// catalogues), and a measure of how well a map keeps each row's nearest neighbours.
 // - Steps as the paper and umap-learn: per point ρ (nearest distance) and σ (binary search so the
 //   memberships add up to log2 k), memberships exp(-(d - ρ)/σ), symmetrised by fuzzy union
 //   (a + b - ab); then SGD on the low-dimensional curve 1 / (1 + a d^(2b)): each edge sampled in
@@ -93,6 +93,7 @@ CsrMatrix unit_rows(const SimilaritySpace& space);
 //   for which of equally near rows it shows.
 // - `graph` is the space's kNN graph with graph.k >= k (layout's, or knn_graph(space, k)); the
 //   map's neighbours come from a uniform grid (about 2 rows a cell, searched ring by ring), not n².
+//   An approximate graph (graph.approximate) makes the measure against its neighbours.
 // - xy: 2 per catalogue row (else NaN). Rows < 2: 1. k is capped at rows - 1.
 double preservation(const SimilaritySpace& space, const KnnGraph& graph, const std::vector<float>& xy, int k = 10);
 

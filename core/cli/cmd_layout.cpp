@@ -1,5 +1,5 @@
-// hfrec layout: a 2-D map of a catalogue (UMAP over the exact kNN graph, or PCA) with its
-// neighbourhood preservation, as one JSON object (core/layout.h).
+// hfrec layout: a 2-D map of a catalogue (UMAP over the kNN graph, or PCA) with its neighbourhood
+// preservation and which kNN graph it used (exact or NN-descent), as one JSON object (core/layout.h).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -55,13 +55,16 @@ int cmd_layout(const Args& in) {
     const bool raw = space == MapSpace::attributes || space == MapSpace::soup;  // as the cluster map
     const CsrMatrix unit = raw ? CsrMatrix{} : unit_rows(s);
     map = project(*s.groups, raw ? s.matrix() : unit, p);
-    graph = knn_graph(s, 10);
+    KnnGraphRun run(s, 10);  // exact unless too large (core/knn_graph.h), as the UMAP map's
+    while (!run.step(SliceTimer(1e9))) {}
+    graph = run.take();
   }
   const size_t n = idx.catalogue().size();
   nlohmann::ordered_json o;
   o["rows"] = n;
   o["method"] = umap ? "umap" : "pca";
   o["features"] = map_space_name(space);
+  o["graph"] = graph.approximate ? "nn-descent" : "exact";
   o["preservation"] = preservation(s, graph, map.xy, 10);
   nlohmann::ordered_json pts = nlohmann::ordered_json::array();
   for (size_t r = 0; r < n && 2 * r + 1 < map.xy.size(); ++r)

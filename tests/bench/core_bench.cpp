@@ -29,6 +29,7 @@
 #include "core/index_builder.h"
 #include "core/kmeans.h"
 #include "core/layout.h"
+#include "core/nn_descent.h"
 #include "core/recommender.h"
 #include "core/suggest.h"
 #if __has_include("core/ward.h")
@@ -383,7 +384,7 @@ void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req
   state.counters["estimate_s"] = hfrec::estimate_cluster_seconds(*idx, req);
 }
 
-// A 2-D map of a feature space: UMAP over the exact kNN graph (core/layout.h; the graph is part of
+// A 2-D map of a feature space: UMAP over the kNN graph (core/layout.h; the graph is part of
 // the time) or PCA (core/projection.h; tfidf and hybrid on their unit rows). Counters: the
 // distinct points, the map's 10-NN preservation (computed after the timing) and the kNN graph's
 // share of the UMAP time.
@@ -416,6 +417,57 @@ void BM_Layout(benchmark::State& state, Size s, hfrec::MapSpace space, bool umap
   state.counters["points"] = static_cast<double>(sp.size());
   state.counters["preservation"] = hfrec::preservation(sp, graph, map.xy, 10);
   if (umap) state.counters["knn_s"] = knn_s;
+  if (umap) state.counters["approximate"] = graph.approximate ? 1 : 0;
+}
+
+// The kNN graph alone: exact (core/knn_graph.h) or NN-descent (core/nn_descent.h), k = 15 (the
+// layout's). Counters: the groups, which graph, and for NN-descent its recall@10 against brute force
+// (every group scored by SimilaritySpace::similarity) for 300 sampled groups, computed after the timing;
+// ties with the exact 10th count, as tests/nn_descent_test.cpp.
+void BM_KnnGraph(benchmark::State& state, Size s, hfrec::MapSpace space, bool approximate) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const hfrec::SimilaritySpace sp = hfrec::make_similarity_space(*idx, space);
+  hfrec::KnnGraph graph;
+  int iters = 0;
+  for (auto _ : state) {
+    if (approximate) {
+      hfrec::NnDescentRun run(sp, 15);
+      while (!run.step(hfrec::SliceTimer(1e9))) {}
+      iters = run.iterations();
+      graph = run.take();
+    } else {
+      graph = hfrec::knn_graph(sp, 15);
+    }
+    benchmark::DoNotOptimize(graph);
+  }
+  state.counters["points"] = static_cast<double>(sp.size());
+  state.counters["exact_work"] = static_cast<double>(hfrec::exact_graph_work(sp));
+  if (!approximate) return;
+  state.counters["iterations"] = iters;
+  const uint32_t G = static_cast<uint32_t>(sp.size());
+  double got = 0, want = 0;
+  for (uint64_t i = 0; i < 300 && G > 1; ++i) {
+    const uint32_t g = static_cast<uint32_t>((i * 2654435761ull + 7) % G);
+    std::vector<std::pair<double, uint32_t>> all;
+    for (uint32_t x = 0; x < G; ++x)
+      if (x != g) all.emplace_back(sp.distance(g, x), x);
+    std::sort(all.begin(), all.end());
+    uint64_t rows = 0;
+    double last = 0;
+    for (size_t j = 0; j < all.size() && rows < 10; ++j) {
+      rows += sp.groups->weight(all[j].second);
+      last = all[j].first;
+    }
+    uint64_t hit = 0;
+    for (uint64_t q = graph.ptr[g]; q < graph.ptr[g + 1]; ++q)
+      if (graph.dist[q] <= last) hit += sp.groups->weight(graph.neighbour[q]);
+    rows = std::min<uint64_t>(rows, 10);
+    want += static_cast<double>(rows);
+    got += static_cast<double>(std::min(hit, rows));
+  }
+  state.counters["recall10"] = want > 0 ? got / want : 1.0;
 }
 
 std::vector<Size> selected_sizes() {
@@ -484,9 +536,7 @@ int register_all() {
     if (s.rows != 0 && s.rows != 100'000) continue;  // the real 10k and a generated 100k
     using hfrec::MapSpace;
     for (MapSpace sp : {MapSpace::attributes, MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid}) {
-      // The exact kNN graph of soup, tf-idf and hybrid is quadratic in distinct rows (core/knn_graph.h):
-      // at 100k only the attributes, whose distinct rows stay few.
-      if (s.rows != 0 && sp != MapSpace::attributes) continue;
+      // At 100k, soup, tf-idf and hybrid take NN-descent's graph (core/knn_graph.h's threshold).
       for (bool umap : {true, false})
         benchmark::RegisterBenchmark(
             (std::string("layout/") + (umap ? "umap/" : "pca/") + hfrec::map_space_name(sp) + "/" + s.label).c_str(),
@@ -494,6 +544,18 @@ int register_all() {
             ->Unit(kMillisecond)
             ->Iterations(1);
     }
+  }
+  for (const auto& s : sizes) {
+    if (s.rows != 0 && s.rows != 100'000) continue;
+    using hfrec::MapSpace;
+    for (MapSpace sp : {MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid})
+      for (bool approx : {false, true})
+        benchmark::RegisterBenchmark((std::string("knn_graph/") + (approx ? "nn_descent/" : "exact/") +
+                                      hfrec::map_space_name(sp) + "/" + s.label)
+                                         .c_str(),
+                                     BM_KnnGraph, s, sp, approx)
+            ->Unit(kMillisecond)
+            ->Iterations(1);
   }
   for (const auto& s : sizes) {
     const std::string sz = s.label;

@@ -25,10 +25,11 @@ test('layout: one object, a finite point per catalogue row, every feature space 
       const lines = r.stdout.trim().split('\n');
       assert.equal(lines.length, 1);
       const o = JSON.parse(lines[0]);
-      assert.deepEqual(Object.keys(o), ['rows', 'method', 'features', 'preservation', 'points']);
+      assert.deepEqual(Object.keys(o), ['rows', 'method', 'features', 'graph', 'preservation', 'points']);
       assert.equal(o.rows, 55);
       assert.equal(o.method, method);
       assert.equal(o.features, features);
+      assert.equal(o.graph, 'exact', 'a small catalogue takes the exact kNN graph');
       assert.ok(o.preservation >= 0 && o.preservation <= 1, String(o.preservation));
       assert.equal(o.points.length, 55);
       for (const p of o.points) {

@@ -160,6 +160,7 @@ struct MapLayoutState {
   bool cancelled = false;      // the last layout was cancelled: the map stays as it was
   double seconds = 0;          // the drawn UMAP map's compute time (its steps alone)
   double wall_seconds = 0;     // from its start to the map, as waited (frames drawn between steps)
+  bool approximate = false;    // the drawn UMAP map's kNN graph is NN-descent's (core/knn_graph.h)
   double longest_step_ms = 0;  // the longest step of the last layout (the frame budget check)
   int computed = 0;            // layouts computed since the catalogue was loaded (a cache hit adds none)
 };

@@ -54,6 +54,7 @@ struct CachedLayout {
   LayoutKey key;
   std::vector<float> xy;
   double seconds = 0, wall_seconds = 0;
+  bool approximate = false;  // laid out over NN-descent's kNN graph
 };
 
 // The layout in progress: the space is built in the first step, the run needs it to stay put.
@@ -358,6 +359,7 @@ struct ClusterController::Impl {
     c.layout.seed = m.key.seed;
     c.layout.seconds = m.seconds;
     c.layout.wall_seconds = m.wall_seconds;
+    c.layout.approximate = m.approximate;
   }
 
   void drop_layout() {
@@ -425,7 +427,7 @@ struct ClusterController::Impl {
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (finished) {
-      CachedLayout m{j.key, std::move(j.map->xy), 0, 0};
+      CachedLayout m{j.key, std::move(j.map->xy), 0, 0, j.run->graph().approximate};
       j.seconds += ms / 1000;
       m.seconds = j.seconds;
       m.wall_seconds =
@@ -458,6 +460,7 @@ struct ClusterController::Impl {
     if (l.shown == "umap") {
       o["seconds"] = l.seconds;
       o["wallSeconds"] = l.wall_seconds;
+      o["graph"] = l.approximate ? "nn-descent" : "exact";
     }
     return o;
   }

@@ -214,7 +214,8 @@ void draw_controls(AppState& s) {
                        std::to_string(c.clusters.size()) + (c.clusters.size() == 1 ? " cluster" : " clusters");
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
     line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.wall_seconds);
-    if (lay.shown == "umap") line += "  ·  map: UMAP" + fmt(" (%.2f s)", lay.wall_seconds);
+    if (lay.shown == "umap")
+      line += "  ·  map: UMAP" + fmt(lay.approximate ? " (NN-descent, %.2f s)" : " (%.2f s)", lay.wall_seconds);
     else if (lay.shown == "pca") line += "  ·  map: PCA";
     ImGui::AlignTextToFramePadding();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

@@ -1,0 +1,397 @@
+// NN-descent: the approximate kNN graph of a SimilaritySpace's groups by local joins, in slices
+// (nn_descent.h).
+// [SECTION] Scoring pairs with the similarity's bits
+// [SECTION] Neighbour lists
+// [SECTION] The phases: start, samples, reverse samples, local join, final lists
+#include "nn_descent.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "kmeans.h"
+#include "sliced.h"
+
+namespace hfrec {
+
+struct NnDescentRun::Impl {
+  enum Phase { kStart, kSample, kReverse, kJoin, kFinal, kDone };
+  const SimilaritySpace& s;
+  const CsrMatrix& m;
+  int k;
+  NnDescentParams p;
+  uint32_t G;
+  uint32_t K;        // pool: list length per group
+  uint32_t cap_new;  // rho · K
+  bool symmetric;    // similarity(a, b) has the bits of similarity(b, a)
+  ClusterRng rng;
+  int phase = kStart;
+  uint32_t pos = 0;
+  int iter = 0;
+  uint64_t changed = 0, scored = 0;
+
+  // [SECTION] Scoring pairs with the similarity's bits
+  // The scattered row a, per column t: its value and value · weight (0 where a has none; zero
+  // between scatters: unscatter() clears what scatter() set) beside the column's weight, so a
+  // lookup reads one cache line.
+  struct Column {
+    double val = 0, wval = 0, w = 1, pad = 0;
+  };
+  std::vector<Column> col;
+  std::vector<uint32_t> by_bias;  // groups by bias desc, then id (the exact graph's fill order)
+
+  void scatter(uint32_t a) {
+    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) {
+      Column& c = col[m.indices[e]];
+      c.val = double(m.value(e));
+      c.wval = c.val * s.weight_of_column(m.indices[e]);
+    }
+  }
+  void unscatter(uint32_t a) {
+    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) col[m.indices[e]].val = col[m.indices[e]].wval = 0;
+  }
+  // The dot parts of similarity(a, b) and similarity(b, a) with a scattered. Every entry of b adds
+  // its term, a column a lacks (or a zero weight) adding ±0, which leaves a finite sum's bits as
+  // they are: so the sum of the common columns' terms in ascending order, each formed as
+  // SimilaritySpace::similarity forms it, with its bits, and no branch.
+  void dots(uint32_t b, double& ab, double& ba) const {
+    const uint32_t* idx = m.indices.data();
+    const Column* c = col.data();
+    const uint64_t lo = m.indptr[b], hi = m.indptr[b + 1];
+    double x = 0, y = 0;
+    if (m.values.empty()) {  // binary: every value 1
+      if (symmetric)
+        for (uint64_t e = lo; e < hi; ++e) x += c[idx[e]].wval * 1.0;
+      else
+        for (uint64_t e = lo; e < hi; ++e) {
+          const Column& ce = c[idx[e]];
+          x += ce.wval * 1.0;
+          y += (1.0 * ce.w) * ce.val;
+        }
+    } else {
+      const float* val = m.values.data();
+      if (symmetric)
+        for (uint64_t e = lo; e < hi; ++e) x += c[idx[e]].wval * double(val[e]);
+      else
+        for (uint64_t e = lo; e < hi; ++e) {
+          const Column& ce = c[idx[e]];
+          const double vb = double(val[e]);
+          x += ce.wval * vb;
+          y += (vb * ce.w) * ce.val;
+        }
+    }
+    ab = x;
+    ba = symmetric ? x : y;
+  }
+
+  // [SECTION] Neighbour lists
+  // Group g's list: [g · K, g · K + len[g]), ascending by (distance, id).
+  std::vector<uint32_t> nb;
+  std::vector<double> nd;
+  std::vector<uint8_t> is_new;
+  std::vector<uint32_t> len;
+
+  // Offers x to g's list at distance d; true when it went in.
+  bool offer(uint32_t g, uint32_t x, double d) {
+    if (x == g) return false;
+    const size_t base = size_t(g) * K;
+    uint32_t n = len[g];
+    if (n == K && !(d < nd[base + n - 1] || (d == nd[base + n - 1] && x < nb[base + n - 1]))) return false;
+    for (uint32_t i = 0; i < n; ++i)
+      if (nb[base + i] == x) return false;
+    if (n == K) --n;  // the last one drops out
+    uint32_t i = n;
+    while (i > 0 && (d < nd[base + i - 1] || (d == nd[base + i - 1] && x < nb[base + i - 1]))) {
+      nb[base + i] = nb[base + i - 1];
+      nd[base + i] = nd[base + i - 1];
+      is_new[base + i] = is_new[base + i - 1];
+      --i;
+    }
+    nb[base + i] = x;
+    nd[base + i] = d;
+    is_new[base + i] = 1;
+    len[g] = n + 1;
+    return true;
+  }
+  // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
+  uint64_t join(uint32_t a, uint32_t b) {
+    double ab, ba;
+    dots(b, ab, ba);
+    scored += symmetric ? 1 : 2;
+    changed += offer(a, b, 1.0 - s.from_dot(a, b, ab));
+    changed += offer(b, a, 1.0 - s.from_dot(b, a, ba));
+    return m.row_nnz(b);
+  }
+
+  // Per-iteration samples, each a fixed-capacity slot per group.
+  std::vector<uint32_t> fwd_new, fwd_old, rev_new, rev_old;  // K slots (fwd_old) or cap_new
+  std::vector<uint32_t> n_fwd_new, n_fwd_old, n_rev_new, n_rev_old, seen_new, seen_old;
+  std::vector<uint32_t> cand;  // one group's join candidates: new ones first
+  std::vector<std::pair<double, uint32_t>> fin;
+  std::vector<uint32_t> terms;
+  KnnGraph out;
+
+  Impl(const SimilaritySpace& space, int kk, const NnDescentParams& params)
+      : s(space), m(space.matrix()), k(std::max(1, kk)), p(params), G(uint32_t(space.size())), rng(params.seed) {
+    const uint32_t pool = p.pool > 0 ? uint32_t(p.pool) : uint32_t(k + 5);
+    K = G > 1 ? std::min(pool, G - 1) : 0;
+    cap_new = std::max<uint32_t>(1, uint32_t(std::lround(p.rho * K)));
+    symmetric = s.column_weight.empty() && s.query_scale.empty() && s.bias.empty();
+    col.resize(m.n_cols);
+    for (uint32_t t = 0; t < m.n_cols; ++t) col[t].w = s.weight_of_column(t);
+    by_bias.resize(G);
+    for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
+    if (!s.bias.empty())
+      std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
+    nb.assign(size_t(G) * K, 0);
+    nd.assign(size_t(G) * K, 0.0);
+    is_new.assign(size_t(G) * K, 0);
+    len.assign(G, 0);
+    out.k = k;
+    out.approximate = true;
+    if (K == 0) phase = kFinal;
+  }
+
+  // [SECTION] The phases: start, samples, reverse samples, local join, final lists
+  // Start: g's candidates from its rarest columns, random groups and the first in bias order.
+  uint64_t start(uint32_t g) {
+    terms.clear();
+    for (uint64_t e = m.indptr[g]; e < m.indptr[g + 1]; ++e) {
+      const uint32_t t = m.indices[e];
+      if (s.col_ptr[t + 1] - s.col_ptr[t] > 1 && double(m.value(e)) * s.weight_of_column(t) != 0) terms.push_back(t);
+    }
+    std::sort(terms.begin(), terms.end(), [&](uint32_t a, uint32_t b) {
+      const uint64_t da = s.col_ptr[a + 1] - s.col_ptr[a], db = s.col_ptr[b + 1] - s.col_ptr[b];
+      return da != db ? da < db : a < b;
+    });
+    cand.clear();
+    const uint32_t want = p.index_candidates > 0 ? uint32_t(p.index_candidates) : p.index_candidates < 0 ? 0 : K;
+    // Rarest first, at most a quarter of the wanted from one column, several passes.
+    const uint32_t per = std::max<uint32_t>(1, want / 4);
+    for (int pass = 0; pass < 4 && cand.size() < want; ++pass)
+      for (uint32_t t : terms) {
+        const uint64_t lo = s.col_ptr[t], df = s.col_ptr[t + 1] - lo;
+        for (uint32_t i = 0; i < per && cand.size() < want; ++i) {
+          const uint32_t x = s.col_groups[lo + rng.below(df)];
+          if (x != g) cand.push_back(x);
+        }
+        if (cand.size() >= want) break;
+      }
+    for (int i = 0; i < p.random_candidates; ++i) cand.push_back(uint32_t(rng.below(G)));
+    if (!s.bias.empty())
+      for (uint32_t i = 0; i < std::min<uint32_t>(4, G); ++i) cand.push_back(by_bias[i]);
+    while (len[g] + cand.size() < K) cand.push_back(uint32_t(rng.below(G)));  // small or empty rows
+    std::sort(cand.begin(), cand.end());
+    cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+    scatter(g);
+    uint64_t read = m.row_nnz(g);
+    for (uint32_t x : cand)
+      if (x != g) read += join(g, x);
+    unscatter(g);
+    return read;
+  }
+
+  // Samples: g's old neighbours, and up to cap_new of its new ones (then marked old).
+  void sample(uint32_t g) {
+    const size_t base = size_t(g) * K;
+    uint32_t* fo = &fwd_old[base];
+    uint32_t* fn = &fwd_new[size_t(g) * cap_new];
+    uint32_t no = 0, nn = 0, seen = 0;
+    for (uint32_t i = 0; i < len[g]; ++i) {
+      if (!is_new[base + i]) {
+        fo[no++] = uint32_t(base + i);  // entry positions until the flags are settled
+        continue;
+      }
+      ++seen;  // reservoir sampling of the new ones
+      if (nn < cap_new) {
+        fn[nn++] = uint32_t(base + i);
+      } else {
+        const uint64_t j = rng.below(seen);
+        if (j < cap_new) fn[j] = uint32_t(base + i);
+      }
+    }
+    for (uint32_t i = 0; i < nn; ++i) {
+      is_new[fn[i]] = 0;
+      fn[i] = nb[fn[i]];
+    }
+    for (uint32_t i = 0; i < no; ++i) fo[i] = nb[fo[i]];
+    n_fwd_new[g] = nn;
+    n_fwd_old[g] = no;
+  }
+
+  // Reverse samples: g is offered to the reverse lists of its sampled neighbours (reservoirs).
+  void reverse_of(uint32_t g) {
+    auto put = [&](std::vector<uint32_t>& slots, std::vector<uint32_t>& n, std::vector<uint32_t>& seen, uint32_t u) {
+      const uint32_t c = ++seen[u];
+      uint32_t* r = &slots[size_t(u) * cap_new];
+      if (n[u] < cap_new) {
+        r[n[u]++] = g;
+      } else {
+        const uint64_t j = rng.below(c);
+        if (j < cap_new) r[j] = g;
+      }
+    };
+    for (uint32_t i = 0; i < n_fwd_new[g]; ++i) put(rev_new, n_rev_new, seen_new, fwd_new[size_t(g) * cap_new + i]);
+    for (uint32_t i = 0; i < n_fwd_old[g]; ++i) put(rev_old, n_rev_old, seen_old, fwd_old[size_t(g) * K + i]);
+  }
+
+  // The local join around v: new with new, new with old.
+  uint64_t local_join(uint32_t v) {
+    cand.clear();
+    for (uint32_t i = 0; i < n_fwd_new[v]; ++i) cand.push_back(fwd_new[size_t(v) * cap_new + i]);
+    for (uint32_t i = 0; i < n_rev_new[v]; ++i) cand.push_back(rev_new[size_t(v) * cap_new + i]);
+    std::sort(cand.begin(), cand.end());
+    cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+    const size_t n_new = cand.size();
+    const size_t old_from = cand.size();
+    for (uint32_t i = 0; i < n_fwd_old[v]; ++i) cand.push_back(fwd_old[size_t(v) * K + i]);
+    for (uint32_t i = 0; i < n_rev_old[v]; ++i) cand.push_back(rev_old[size_t(v) * cap_new + i]);
+    std::sort(cand.begin() + long(old_from), cand.end());
+    cand.erase(std::unique(cand.begin() + long(old_from), cand.end()), cand.end());
+    uint64_t read = 0;
+    for (size_t i = 0; i < n_new; ++i) {
+      const uint32_t a = cand[i];
+      scatter(a);
+      read += m.row_nnz(a);
+      for (size_t j = i + 1; j < cand.size(); ++j) {
+        const uint32_t b = cand[j];
+        if (b == a || (j >= n_new && std::binary_search(cand.begin(), cand.begin() + long(n_new), b))) continue;
+        read += join(a, b);
+      }
+      unscatter(a);
+    }
+    return read;
+  }
+
+  // The final list of g: its pool and the first groups in bias order up to k rows, cut to k rows.
+  uint64_t finish(uint32_t g) {
+    fin.clear();
+    const size_t base = size_t(g) * K;
+    for (uint32_t i = 0; i < len[g]; ++i) fin.emplace_back(nd[base + i], nb[base + i]);
+    uint64_t rows = 0, read = 0;
+    bool scattered = false;
+    for (uint32_t i = 0; i < G && rows < uint64_t(k); ++i) {
+      const uint32_t x = by_bias[i];
+      if (x == g) continue;
+      bool in = false;
+      for (uint32_t j = 0; j < len[g] && !in; ++j) in = nb[base + j] == x;
+      if (in) continue;
+      if (!scattered) {
+        scatter(g);
+        read += m.row_nnz(g);
+        scattered = true;
+      }
+      double ab, ba;
+      dots(x, ab, ba);
+      read += m.row_nnz(x);
+      fin.emplace_back(1.0 - s.from_dot(g, x, ab), x);
+      rows += s.groups->weight(x);
+    }
+    if (scattered) unscatter(g);
+    std::sort(fin.begin(), fin.end());
+    rows = 0;
+    for (size_t i = 0; i < fin.size() && rows < uint64_t(k); ++i) {
+      out.neighbour.push_back(fin[i].second);
+      out.dist.push_back(fin[i].first);
+      rows += s.groups->weight(fin[i].second);
+    }
+    out.ptr.push_back(out.neighbour.size());
+    return read;
+  }
+
+  void enter(int ph) {
+    switch (ph) {
+      case kSample:
+        changed = 0;
+        fwd_new.resize(size_t(G) * cap_new);
+        fwd_old.resize(size_t(G) * K);
+        n_fwd_new.assign(G, 0);
+        n_fwd_old.assign(G, 0);
+        break;
+      case kReverse:
+        rev_new.resize(size_t(G) * cap_new);
+        rev_old.resize(size_t(G) * cap_new);
+        n_rev_new.assign(G, 0);
+        n_rev_old.assign(G, 0);
+        seen_new.assign(G, 0);
+        seen_old.assign(G, 0);
+        break;
+      case kFinal:
+        release(fwd_new, fwd_old, rev_new, rev_old, n_fwd_new, n_fwd_old, n_rev_new, n_rev_old, seen_new, seen_old);
+        release(is_new);
+        out.ptr.reserve(size_t(G) + 1);
+        break;
+      default: break;
+    }
+  }
+
+  // After a join: another iteration, or the final lists.
+  int after_join() {
+    ++iter;
+    const bool converged = double(changed) < p.delta * double(G) * double(K);
+    return converged || iter >= p.max_iters ? kFinal : kSample;
+  }
+
+  bool step(const SliceTimer& timer) {
+    while (phase != kDone) {
+      if (pos >= G) {
+        const int nextp = phase == kStart ? kSample : phase == kJoin ? after_join() : phase + 1;
+        phase = nextp;
+        pos = 0;
+        if (phase == kDone) {
+          release(nb, nd, len);
+          release(col);
+          break;
+        }
+        enter(phase);
+        continue;
+      }
+      const uint32_t g = pos++;
+      uint64_t read = 0;
+      switch (phase) {
+        case kStart: read = start(g); break;
+        case kSample: sample(g); break;
+        case kReverse: reverse_of(g); break;
+        case kJoin: read = local_join(g); break;
+        case kFinal: read = finish(g); break;
+        default: break;
+      }
+      timer.charge(1 + units(read, kFlatBatch.per_unit));
+      if (timer.expired()) return phase == kDone;
+    }
+    return true;
+  }
+
+  double progress() const {
+    if (phase == kDone) return 1.0;
+    // Start 1, each iteration 1 (of an expected 10, then half the rest), the final lists 1.
+    const double f = frac(pos, G);
+    if (phase == kFinal) return (11.0 + f) / 12.0;
+    if (phase == kStart) return f / 12.0;
+    const double in_iter = phase == kSample ? f * 0.05 : phase == kReverse ? 0.05 + f * 0.05 : 0.1 + 0.9 * f;
+    double done_iters = 0, width = 1;
+    for (int i = 0; i < iter; ++i) {
+      done_iters += width;
+      if (i >= 9) width /= 2;
+    }
+    return (1.0 + done_iters + width * in_iter) / 12.0;
+  }
+};
+
+NnDescentRun::NnDescentRun(const SimilaritySpace& space, int k, const NnDescentParams& params)
+    : impl_(std::make_unique<Impl>(space, k, params)) {}
+NnDescentRun::~NnDescentRun() = default;
+bool NnDescentRun::step(const SliceTimer& timer) { return impl_->step(timer); }
+bool NnDescentRun::done() const { return impl_->phase == Impl::kDone; }
+double NnDescentRun::progress() const { return impl_->progress(); }
+int NnDescentRun::iterations() const { return impl_->iter; }
+uint64_t NnDescentRun::pairs() const { return impl_->scored; }
+KnnGraph NnDescentRun::take() { return std::move(impl_->out); }
+
+KnnGraph nn_descent(const SimilaritySpace& space, int k, const NnDescentParams& params) {
+  NnDescentRun run(space, k, params);
+  finish(run);
+  return run.take();
+}
+
+}  // namespace hfrec
