@@ -1,7 +1,6 @@
 // Catalogue CSV: a Hub dump's header and rows read into a catalogue in slices (catalogue_csv.h).
 #include "catalogue_csv.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -33,28 +32,6 @@ bool parse_downloads(std::string_view v, int64_t& out) {
     return true;
   }
   return false;
-}
-
-// Room for the rows still to come, once the first kEstimateRows are read: estimated from their
-// share of the text, a fifth over, at most `max_rows`. The columns then grow once instead of
-// doubling, which leaves up to half of each unused and holds both copies while it moves (under
-// WebAssembly all of it is heap; two million rows hold ~160 MB in these columns).
-constexpr size_t kEstimateRows = 4096;
-void reserve_rows(Catalogue& c, double fraction_read, size_t max_rows) {
-  if (fraction_read <= 0 || fraction_read >= 1) return;
-  const size_t n = c.size();
-  auto est = [&](size_t now) {
-    const double e = static_cast<double>(now) / fraction_read * 1.2 + 1;
-    return static_cast<size_t>(std::min(e, static_cast<double>(max_rows) / static_cast<double>(n) * 1.2 * now + 1));
-  };
-  for (auto* v : {&c.pipeline_tag, &c.author, &c.model_type, &c.library_name, &c.architectures_category})
-    v->reserve(est(v->size()));
-  c.downloads.reserve(est(c.downloads.size()));
-  for (ListColumn* l : {&c.tags, &c.architectures, &c.datasets, &c.base_models}) {
-    l->offsets.reserve(est(l->offsets.size()));
-    l->items.reserve(est(l->items.size()));
-    l->missing.reserve(est(l->missing.size()));
-  }
 }
 
 }  // namespace
@@ -203,7 +180,6 @@ bool CsvCatalogueLoad::rows(size_t budget) {
     b.list_ids(cat_.datasets, *ids[2], missing[2]);
     b.list_ids(cat_.base_models, *ids[3], missing[3]);
     cat_.architectures_category.push_back(arch_category);
-    if (cat_.size() == kEstimateRows) reserve_rows(cat_, progress(), limits_.max_rows);
   }
   return false;
 }
