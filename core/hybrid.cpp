@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "memory.h"
 #include "sliced.h"
 #include "text.h"
 
@@ -65,6 +66,35 @@ void key_of(HybridField f, std::string_view token, std::string& k) {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+// A row's sorted, distinct terms as gaps from the previous term (the first from 0), LEB128: seven
+// bits a byte, the high bit set on all but a number's last byte.
+void encode_terms(const std::vector<uint32_t>& terms, std::vector<uint8_t>& out) {
+  out.clear();
+  uint32_t prev = 0;
+  for (uint32_t t : terms) {
+    uint32_t v = t - prev;
+    prev = t;
+    for (; v >= 0x80; v >>= 7) out.push_back(static_cast<uint8_t>(v | 0x80));
+    out.push_back(static_cast<uint8_t>(v));
+  }
+}
+
+// Calls f(term) for each term coded in [p, end), in order.
+template <class F>
+void decode_terms(const uint8_t* p, const uint8_t* end, F&& f) {
+  uint32_t t = 0;
+  while (p != end) {
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t b = *p++;
+      v |= static_cast<uint32_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    t += v;
+    f(t);
+  }
+}
+
 // The (field, token) pairs of one tag, lower-cased: license, paper, or a free tag with the
 // 4-grams of its words (so "mozilla-foundation/common_voice_6_0" meets the name "cv-common-voice").
 template <class Emit>
@@ -99,6 +129,11 @@ void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
 
 }  // namespace
 
+template <class F>
+void HybridModel::for_each_row_term(uint32_t row, F&& f) const {
+  decode_terms(row_bytes_.data() + row_ptr_[row], row_bytes_.data() + row_ptr_[row + 1], f);
+}
+
 // The hybrid model in slices, phase by phase (sliced.h's run_phases): the rows' terms, idf, the
 // rows' weights, the posting lists (counts, then filled row by row), the popularity prior.
 struct detail::HybridState {
@@ -119,6 +154,9 @@ struct detail::HybridState {
   std::vector<uint32_t> cache_terms;
   std::vector<uint64_t> fill;  // next free posting of each term
   std::vector<float> row_w;    // one row's weights
+  std::vector<uint8_t> coded;  // one row's terms, coded
+  uint64_t postings = 0;       // the rows' terms, all rows
+  bool failed = false;         // out of memory: m holds only the error
   // Short 4-grams (at most 7 bytes: every ASCII one), the most looked-up terms, in a table of their
   // packed bytes (gram_key) to their term: one probe of a flat array instead of the vocabulary's
   // hash, id and bytes. Only a new gram goes to the vocabulary (for its text and id).
@@ -181,19 +219,46 @@ struct detail::HybridState {
     return t;
   }
 
-  // Room for `more` terms of row r. Doubling would leave up to half of the largest array unused
-  // (a million rows: 80 million terms) and hold both copies while it moves. So once 4,096 rows
-  // are read, the room for all rows is estimated from them, a fifth over; past it, it grows by a
-  // quarter.
-  void reserve_terms(uint32_t r, size_t more) {
-    std::vector<uint32_t>& v = m.row_terms_;
+  // Room for `more` bytes of row r's terms. Doubling would leave up to half of the largest array
+  // unused (a million rows: 80 million terms) and hold both copies while it moves. So once 4,096
+  // rows are read, the room for all rows is estimated from them, a fifth over; past it, it grows by
+  // a quarter. False (and error_ set) when the heap has no room for it.
+  bool reserve_terms(uint32_t r, size_t more) {
+    std::vector<uint8_t>& v = m.row_bytes_;
     const uint64_t need = v.size() + more, cap = v.capacity();
+    uint64_t want = cap;
     if (r == kEstimateRows) {
       const uint64_t est = v.size() * cat.size() / r;
-      v.reserve(std::max(need, est + est / 5));
+      want = std::max(need, est + est / 5);
     } else if (need > cap) {
-      v.reserve(std::max(need, r < kEstimateRows ? 2 * cap : cap + cap / 4));
+      want = std::max(need, r < kEstimateRows ? 2 * cap : cap + cap / 4);
     }
+    if (want == cap) return true;
+    if (want > (1u << 24) && !can_allocate(want))
+      return fail(out_of_memory(want, "the hybrid model's rows (" + std::to_string(cat.size()) + " rows)"));
+    v.reserve(want);
+    return true;
+  }
+
+  // Gives up: frees what was built and ends the build with the model's error set.
+  bool fail(std::string why) {
+    m = HybridModel();
+    m.error_ = std::move(why);
+    for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
+    release(df, row_buf, cache_terms, gram_terms, fill);
+    release(row_w);
+    release(coded);
+    release(gram_keys);
+    own_lineage.reset();
+    lineage = nullptr;
+    failed = true;
+    return false;
+  }
+
+  // Checks that `bytes` more fit before a phase allocates them.
+  bool fits(uint64_t bytes, const char* what) {
+    if (can_allocate(bytes)) return true;
+    return fail(out_of_memory(bytes, what));
   }
   static constexpr uint32_t kEstimateRows = 4096;
 
@@ -225,12 +290,12 @@ struct detail::HybridState {
   uint64_t length() const {
     switch (phase) {
       case kIdf: return m.term_field_.size();
-      case kPostCounts: return m.row_terms_.size();
       default: return cat.size();
     }
   }
 
   void enter() {
+    if (failed) return;
     switch (phase) {
       case kTerms:
         m.row_ptr_.reserve(cat.size() + 1);
@@ -249,12 +314,17 @@ struct detail::HybridState {
         break;
       case kPostCounts:
         release(df);
+        if (!fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index")) break;
         m.post_ptr_.assign(m.term_field_.size() + 1, 0);
         break;
       case kPostFill:
         for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
-        m.post_rows_.resize(m.row_terms_.size());
-        m.post_weights_.resize(m.row_terms_.size());
+        // The postings' rows and weights, and the fill pointers (freed at the end of the phase).
+        if (!fits(postings * sizeof(uint32_t), "the hybrid model's inverted index")) break;
+        m.post_rows_.resize(postings);
+        if (!fits(postings * sizeof(float), "the hybrid model's inverted index")) break;
+        m.post_weights_.resize(postings);
+        if (!fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index")) break;
         fill.assign(m.post_ptr_.begin(), m.post_ptr_.end() - 1);
         break;
       case kPrior:
@@ -270,6 +340,7 @@ struct detail::HybridState {
   }
 
   bool run(const SliceTimer& timer) {
+    if (failed) return false;
     const uint64_t n = length();
     switch (phase) {
       case kTerms:
@@ -278,7 +349,7 @@ struct detail::HybridState {
           if (!grow(cache_end[r], cat.pool.size(), 0u, timer)) return false;
         }
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+          for (auto r = static_cast<uint32_t>(b); r < e && !failed; ++r) {
             row_buf.clear();
             row_own_fields(cat, r, [&](HybridField f, std::string_view tok) {
               if (!tok.empty()) row_buf.push_back(term_of(f, tok));
@@ -295,9 +366,11 @@ struct detail::HybridState {
             std::sort(row_buf.begin(), row_buf.end());
             row_buf.erase(std::unique(row_buf.begin(), row_buf.end()), row_buf.end());
             for (uint32_t t : row_buf) ++df[t];
-            reserve_terms(r, row_buf.size());
-            m.row_terms_.insert(m.row_terms_.end(), row_buf.begin(), row_buf.end());
-            m.row_ptr_.push_back(m.row_terms_.size());
+            postings += row_buf.size();
+            encode_terms(row_buf, coded);
+            if (!reserve_terms(r, coded.size())) break;
+            m.row_bytes_.insert(m.row_bytes_.end(), coded.begin(), coded.end());
+            m.row_ptr_.push_back(m.row_bytes_.size());
           }
         });
       case kIdf: {  // smooth idf
@@ -307,19 +380,21 @@ struct detail::HybridState {
         });
       }
       case kPostCounts:
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e; ++k) ++m.post_ptr_[m.row_terms_[k] + 1];
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r)
+            m.for_each_row_term(r, [&](uint32_t t) { ++m.post_ptr_[t + 1]; });
         });
       case kPostFill:  // rows ascending within a term; the field weight goes on the postings
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
-            row_w.resize(m.row_ptr_[r + 1] - m.row_ptr_[r]);
-            m.row_weights_of(r, row_w.data());
-            for (uint64_t k = m.row_ptr_[r]; k < m.row_ptr_[r + 1]; ++k) {
-              const uint64_t at = fill[m.row_terms_[k]]++;
+            m.row_terms(r, row_buf);
+            row_w.resize(row_buf.size());
+            m.row_weights_of(row_buf.data(), row_buf.size(), row_w.data());
+            for (size_t k = 0; k < row_buf.size(); ++k) {
+              const uint32_t t = row_buf[k];
+              const uint64_t at = fill[t]++;
               m.post_rows_[at] = r;
-              m.post_weights_[at] =
-                  static_cast<float>(m.p_.field_weight[m.term_field_[m.row_terms_[k]]] * row_w[k - m.row_ptr_[r]]);
+              m.post_weights_[at] = static_cast<float>(m.p_.field_weight[m.term_field_[t]] * row_w[k]);
             }
           }
         });
@@ -342,14 +417,17 @@ struct detail::HybridState {
     }
   }
 
-  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
+  // True when done, or given up (failed: take() has the error).
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer) || failed; }
 
   double progress() const {
+    if (failed) return 1.0;
     static constexpr double w[kPhases] = {20, 0.2, 0.5, 5, 0.1, 1};
     return phased_progress(w, kPhases, phase, frac(pos, length()));
   }
 
   const char* stage() const {
+    if (failed) return "hybrid: not enough memory";
     switch (phase) {
       case kTerms: return "hybrid: reading the fields";
       case kIdf: return "hybrid: weighting terms";
@@ -409,28 +487,51 @@ void HybridModel::set_scale(HybridQuery& q) const {
 }
 
 // idf (binary tf), each field's sub-vector l2-normalised (the field weight is the postings').
-void HybridModel::row_weights_of(uint32_t row, float* w) const {
+void HybridModel::row_weights_of(const uint32_t* terms, size_t n, float* w) const {
   double sq[kHybridFields] = {};
-  const uint64_t b = row_ptr_[row], e = row_ptr_[row + 1];
-  for (uint64_t k = b; k < e; ++k) sq[term_field_[row_terms_[k]]] += idf_[row_terms_[k]] * idf_[row_terms_[k]];
-  for (uint64_t k = b; k < e; ++k) {
-    const uint32_t t = row_terms_[k];
-    w[k - b] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
+  for (size_t k = 0; k < n; ++k) sq[term_field_[terms[k]]] += idf_[terms[k]] * idf_[terms[k]];
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t t = terms[k];
+    w[k] = static_cast<float>(idf_[t] / std::sqrt(sq[term_field_[t]]));
+  }
+}
+
+void HybridModel::row_terms(uint32_t row, std::vector<uint32_t>& out) const {
+  out.clear();
+  for_each_row_term(row, [&](uint32_t t) { out.push_back(t); });
+}
+
+void HybridModel::row_csr(std::vector<uint64_t>& ptr, std::vector<uint32_t>& terms) const {
+  ptr.assign(1, 0);
+  ptr.reserve(row_ptr_.size());
+  terms.clear();
+  terms.reserve(post_rows_.size());
+  for (uint32_t r = 0; r + 1 < row_ptr_.size(); ++r) {
+    for_each_row_term(r, [&](uint32_t t) { terms.push_back(t); });
+    ptr.push_back(terms.size());
   }
 }
 
 std::vector<float> HybridModel::row_weights() const {
-  std::vector<float> w(row_terms_.size());
-  for (uint32_t r = 0; r + 1 < row_ptr_.size(); ++r) row_weights_of(r, w.data() + row_ptr_[r]);
+  std::vector<float> w(post_rows_.size());
+  std::vector<uint32_t> terms;
+  size_t at = 0;
+  for (uint32_t r = 0; r + 1 < row_ptr_.size(); ++r) {
+    row_terms(r, terms);
+    row_weights_of(terms.data(), terms.size(), w.data() + at);
+    at += terms.size();
+  }
   return w;
 }
 
 HybridQuery HybridModel::row_query(uint32_t row) const {
   HybridQuery q;
-  std::vector<float> w(row_ptr_[row + 1] - row_ptr_[row]);
-  row_weights_of(row, w.data());
-  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1]; ++k)
-    q.terms.emplace_back(row_terms_[k], w[k - row_ptr_[row]]);
+  std::vector<uint32_t> terms;
+  row_terms(row, terms);
+  std::vector<float> w(terms.size());
+  row_weights_of(terms.data(), terms.size(), w.data());
+  q.terms.reserve(terms.size());
+  for (size_t k = 0; k < terms.size(); ++k) q.terms.emplace_back(terms[k], w[k]);
   set_scale(q);
   return q;
 }
@@ -484,14 +585,16 @@ void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
 
 std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row) const {
   std::vector<std::pair<double, uint32_t>> contrib;
-  std::vector<float> w(row_ptr_[row + 1] - row_ptr_[row]);
-  row_weights_of(row, w.data());
+  std::vector<uint32_t> terms;
+  row_terms(row, terms);
+  std::vector<float> w(terms.size());
+  row_weights_of(terms.data(), terms.size(), w.data());
   auto qi = q.terms.begin();
-  for (uint64_t k = row_ptr_[row]; k < row_ptr_[row + 1] && qi != q.terms.end(); ++k) {
-    const uint32_t t = row_terms_[k];
+  for (size_t k = 0; k < terms.size() && qi != q.terms.end(); ++k) {
+    const uint32_t t = terms[k];
     while (qi != q.terms.end() && qi->first < t) ++qi;
     if (qi != q.terms.end() && qi->first == t)
-      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * w[k - row_ptr_[row]]), t);
+      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * w[k]), t);
   }
   // The 4-grams are one explanation: "ngram:^squ+squa+quad (0.05)" (largest first, at most 4 shown).
   double ngram_total = 0;

@@ -125,11 +125,19 @@ class HybridModel {
   // The rows' vectors (row -> sorted terms and their per-field l2-normalised idf weights, without
   // the field weight), a term's field weight and a row's popularity prior: what a query's score is
   // made of, for computations over every pair of rows (core/knn_graph).
-  const std::vector<uint64_t>& row_ptr() const { return row_ptr_; }
-  const std::vector<uint32_t>& row_terms() const { return row_terms_; }
-  // Every row's weights, parallel to row_terms(). They are not stored (a million rows hold some 80
-  // million terms: 330 MB as floats) but computed from the idf, exactly as the postings' were.
+  // - The rows' terms are stored delta-coded (LEB128), about 2 bytes a term instead of 4: a million
+  //   rows hold some 80 million terms. row_csr() decodes them all; row_terms() one row.
+  void row_csr(std::vector<uint64_t>& ptr, std::vector<uint32_t>& terms) const;
+  void row_terms(uint32_t row, std::vector<uint32_t>& out) const;
+  // Every row's weights, parallel to row_csr()'s terms. They are not stored (a million rows: 330 MB
+  // as floats) but computed from the idf, exactly as the postings' were.
   std::vector<float> row_weights() const;
+  // Bytes of the rows' coded terms, and their capacity (the builder sizes it from the first rows).
+  size_t row_bytes() const { return row_bytes_.size(); }
+  size_t row_bytes_capacity() const { return row_bytes_.capacity(); }
+  // Why the model could not be built ("" when it was): under WebAssembly the heap stops at 4 GB,
+  // and the builder checks its large arrays fit before it allocates them (memory.h).
+  const std::string& error() const { return error_; }
   double term_weight(uint32_t t) const { return p_.field_weight[term_field_[t]]; }
   double prior(uint32_t row) const { return -base_key_[row]; }
 
@@ -146,11 +154,15 @@ class HybridModel {
   StringPool vocab_;  // term -> "<field letter>\x1f<token>" (key_of), interned in order of first sight
   std::vector<uint8_t> term_field_;
   std::vector<double> idf_;  // smooth idf: ln((1 + n) / (1 + df)) + 1
-  // A row's weights (row_weights()) into w[0 .. its term count).
-  void row_weights_of(uint32_t row, float* w) const;
+  // Calls f(term) for each of row's terms, ascending (hybrid.cpp only).
+  template <class F>
+  void for_each_row_term(uint32_t row, F&& f) const;
+  // The weights of a row's n sorted terms (row_weights()) into w[0 .. n).
+  void row_weights_of(const uint32_t* terms, size_t n, float* w) const;
 
-  std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted); weights by row_weights_of
-  std::vector<uint32_t> row_terms_;
+  std::vector<uint64_t> row_ptr_{0};  // row -> its terms (sorted) in row_bytes_; weights by row_weights_of
+  std::vector<uint8_t> row_bytes_;    // each row's terms: the gaps from the previous term (from 0), LEB128
+  std::string error_;
   std::vector<uint64_t> post_ptr_;  // term -> rows holding it, with the row's weight
   std::vector<uint32_t> post_rows_;
   std::vector<float> post_weights_;

@@ -107,8 +107,7 @@ SimilaritySpace make_similarity_space(const Index& index, MapSpace space) {
   SimilaritySpace s;
   s.groups = &h.groups();
   s.own.n_cols = static_cast<uint32_t>(h.terms());
-  s.own.indptr.assign(h.row_ptr().begin(), h.row_ptr().end());
-  s.own.indices.assign(h.row_terms().begin(), h.row_terms().end());
+  h.row_csr(s.own.indptr, s.own.indices);
   s.own.values = h.row_weights();  // computed on demand, so moved in rather than copied
   s.column_weight.resize(h.terms());
   for (uint32_t t = 0; t < h.terms(); ++t) s.column_weight[t] = h.term_weight(t);

@@ -267,7 +267,10 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
 Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const RecommendParams& p) const {
   if (row >= cat_.size()) return Error{"row " + std::to_string(row) + " is not in the catalogue"};
   if (p.k == 0) return Error{"k must be at least 1"};
-  if (p.method == Method::hybrid) return run_hybrid(hybrid().row_query(row), row, p);
+  if (p.method == Method::hybrid) {
+    if (!hybrid().error().empty()) return Error{hybrid().error()};
+    return run_hybrid(hybrid().row_query(row), row, p);
+  }
   return run(row_query(row), row, p);
 }
 
@@ -280,6 +283,7 @@ Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, 
 Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, const RecommendParams& p) const {
   if (p.k == 0) return Error{"k must be at least 1"};
   if (p.method == Method::hybrid) {
+    if (!hybrid().error().empty()) return Error{hybrid().error()};
     HybridQuery hq =
         hybrid().text_query(q.pipeline_tag, q.library_name, q.model_type, q.author, q.architectures, q.text);
     if (hq.empty())

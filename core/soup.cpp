@@ -8,6 +8,7 @@
 // [SECTION] build_soup
 #include "soup.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -143,13 +144,29 @@ struct detail::SoupState {
     }
   }
 
+  // Room for the tokens of all rows, estimated once the first 4,096 are read, a fifth over (as the
+  // hybrid's rows' terms); past it, a quarter more when a row might not fit (doubling would leave
+  // up to half unused and hold both copies while it moves).
+  void reserve_toks(uint32_t r) {
+    const uint64_t cap = toks.capacity();
+    if (r == kEstimateRows) {
+      const uint64_t est = toks.size() * cat.size() / r;
+      toks.reserve(std::max<uint64_t>(toks.size() + 256, est + est / 5));
+    } else if (r > kEstimateRows && cap - toks.size() < 256) {
+      toks.reserve(cap + cap / 4);
+    }
+  }
+  static constexpr uint32_t kEstimateRows = 4096;
+
   void enter() {
     switch (phase) {
       case kTokenize:
         prov.emplace("nan", kNanTerm);
         prov_terms.push_back("nan");
         indptr.reserve(cat.size() + 1);
-        toks.reserve(cat.size() * 24);  // address space only; pages are touched as tokens arrive
+        // Not 24 a row up front: under WebAssembly reserved bytes are heap (its size counts them, up
+        // to the 4 GB limit), touched or not. The first rows size it (reserve_toks).
+        toks.reserve(std::min<size_t>(cat.size(), kEstimateRows) * 24);
         break;
       case kFreeMap:
         for (int mode = 0; mode < 2; ++mode) {
@@ -210,6 +227,7 @@ struct detail::SoupState {
         }
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {  // the same fields, in the same order, as soup_tokens()
+            reserve_toks(r);
             const size_t begin = toks.size();
             if (has_tags) add_list(cat.tags, r);
             if (has_task) add_value(cat.pipeline_tag[r]);

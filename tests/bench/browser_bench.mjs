@@ -3,7 +3,8 @@
 // first kmeans query (which runs the clustering), the WASM heap, and (up to 20k rows) Ward on
 // tf-idf's longest work slice and the frame gaps while it runs. Writes JSON.
 //
-//   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,1M.json] [--out FILE] [--gen PATH]
+//   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,2M,1M.json] [--out FILE] [--gen PATH]
+//                                      [--timeout-s S]  (each step's limit; default 180: 2M on a busy machine needs more)
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -26,7 +27,7 @@ const gen = args.gen ?? '/tmp/build-bench/tests/bench/hfrec_gen';
 const source = path.resolve(root, '../shared/data/hf_models_10k.csv');
 const sizes = (args.sizes ?? 'real10k,10k,100k,1M').split(',');
 const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid'];
-const STEP_TIMEOUT_MS = 180_000;
+const STEP_TIMEOUT_MS = 1000 * Number(args['timeout-s'] ?? 180);
 
 function skip(msg) {
   console.log(`browser_bench: skipped: ${msg}`);
@@ -210,6 +211,14 @@ for (const size of sizes) {
     }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS }));
   } catch (e) {
     entry.error = String(e);
+    // What the app showed then (a list's error or the stage it waited for), and its heap.
+    entry.state_at_error = await page.evaluate(() => {
+      const s = window.hfrec?.state?.();
+      const st = typeof s === 'string' ? JSON.parse(s) : s;
+      return { error: st?.error, busy: st?.busy, stage: st?.stage, method: st?.method,
+        results: st?.results?.length ?? null, resultsError: st?.resultsError, preparing: st?.preparing,
+        memory: window.__bench?.memory() };
+    }).catch((x) => String(x));
   }
   entry.console_errors = errors;
   report.sizes.push(entry);

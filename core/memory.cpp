@@ -1,0 +1,34 @@
+// Memory checks before large allocations (memory.h).
+#include "memory.h"
+
+#include <cstdlib>
+#include <limits>
+
+namespace hfrec {
+
+namespace {
+uint64_t limit = 0;  // set_allocation_limit
+}  // namespace
+
+void set_allocation_limit(uint64_t bytes) { limit = bytes; }
+
+bool can_allocate(uint64_t bytes) {
+  if (bytes > std::numeric_limits<size_t>::max() || (limit && bytes > limit)) return false;
+  // Through a volatile pointer, so the compiler cannot drop the malloc/free pair.
+  static void* volatile block;
+  block = std::malloc(static_cast<size_t>(bytes));
+  const bool ok = block != nullptr;
+  std::free(block);
+  block = nullptr;
+  return ok;
+}
+
+std::string out_of_memory(uint64_t bytes, const std::string& what) {
+  std::string mb = std::to_string((bytes + (1u << 20) - 1) >> 20);
+  for (size_t i = mb.size(); i > 3;) mb.insert(i -= 3, ",");
+  return "not enough memory: " + what + " needs " + mb +
+         " MB more, and the WebAssembly heap stops at 4 GB (reload the page to give back a previous "
+         "catalogue's memory)";
+}
+
+}  // namespace hfrec
