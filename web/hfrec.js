@@ -668,29 +668,42 @@
 
   // The module, compiled by the worker index.html started (web/warm.js: it also warms the first
   // load's code off this thread, and marks hfrec:warmed {rows, error} when done), its bytes counted
-  // for the loading screen. Rejects if the worker cannot deliver it; the page then compiles.
-  function moduleFromWorker(worker) {
+  // for the loading screen. index.html queued what the worker said before this script listened.
+  // Rejects if the worker fails, or says nothing for 15 s (stuck: a slow download still reports
+  // progress); the page then compiles the module itself.
+  function moduleFromWorker({ worker, queue }) {
     return new Promise((resolve, reject) => {
       const app = downloads.app;
-      worker.onmessage = ({ data }) => {
-        if (data.progress) {
+      let watchdog = 0;
+      const quiet = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => { worker.terminate(); reject(new Error('warm.js went quiet')); }, 15_000);
+      };
+      const handle = (data) => {
+        if (data.workerError) {
+          clearTimeout(watchdog);
+          worker.terminate();
+          reject(new Error('warm.js did not start'));
+        } else if (data.progress) {
+          quiet();
           app.received = data.progress.received;
           app.total = Math.max(app.total, data.progress.total);
           showDownloads();
         } else if (data.module) {
+          clearTimeout(watchdog);
           resolve(data.module);
         } else if (data.compileError !== undefined) {
+          clearTimeout(watchdog);
           reject(new Error(data.compileError));
         } else if (data.rows !== undefined) {
           performance.mark('hfrec:warmed', { detail: { rows: data.rows, error: data.error } });
           worker.terminate();
         }
       };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        worker.terminate();
-        reject(new Error('warm.js did not start'));
-      };
+      quiet();
+      worker.onmessage = ({ data }) => handle(data);
+      worker.onerror = (e) => { e.preventDefault(); handle({ workerError: true }); };
+      for (const data of queue.splice(0)) handle(data);
     });
   }
   async function compileHere(early) {
