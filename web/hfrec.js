@@ -666,53 +666,20 @@
     return out;
   }
 
-  // The module, compiled by the worker index.html started (web/warm.js: it also warms the first
-  // load's code off this thread, and marks hfrec:warmed {rows, error} when done), its bytes counted
-  // for the loading screen. index.html queued what the worker said before this script listened.
-  // Rejects if the worker fails, or says nothing for 15 s (stuck: a slow download still reports
-  // progress); the page then compiles the module itself.
-  function moduleFromWorker({ worker, queue }) {
-    return new Promise((resolve, reject) => {
-      const app = downloads.app;
-      let watchdog = 0;
-      const quiet = () => {
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => { worker.terminate(); reject(new Error('warm.js went quiet')); }, 15_000);
-      };
-      const handle = (data) => {
-        if (data.workerError) {
-          clearTimeout(watchdog);
-          worker.terminate();
-          reject(new Error('warm.js did not start'));
-        } else if (data.progress) {
-          quiet();
-          app.received = data.progress.received;
-          app.total = Math.max(app.total, data.progress.total);
-          showDownloads();
-        } else if (data.module) {
-          clearTimeout(watchdog);
-          resolve(data.module);
-        } else if (data.compileError !== undefined) {
-          clearTimeout(watchdog);
-          reject(new Error(data.compileError));
-        } else if (data.rows !== undefined) {
-          performance.mark('hfrec:warmed', { detail: { rows: data.rows, error: data.error } });
-          worker.terminate();
-        }
-      };
-      quiet();
-      worker.onmessage = ({ data }) => handle(data);
-      worker.onerror = (e) => { e.preventDefault(); handle({ workerError: true }); };
-      for (const data of queue.splice(0)) handle(data);
-    });
-  }
-  async function compileHere(early) {
-    const res = await (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }));
-    if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
-    const counted = countedResponse(res, 'app');
-    return typeof WebAssembly.compileStreaming === 'function'
-      ? WebAssembly.compileStreaming(counted)
-      : WebAssembly.compile(await counted.arrayBuffer());
+  // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
+  // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
+  // (detail: rows, error) when it is done.
+  let warmWorker = window.hfrecEarly && window.hfrecEarly.warm;
+  function warm(module) {
+    const worker = warmWorker;
+    warmWorker = null;
+    if (!worker) return;
+    worker.onmessage = ({ data }) => {
+      performance.mark('hfrec:warmed', { detail: { rows: data && data.rows, error: data && data.error } });
+      worker.terminate();
+    };
+    worker.onerror = (e) => { e.preventDefault(); worker.terminate(); };
+    try { worker.postMessage({ module }); } catch (e) { worker.terminate(); }
   }
 
   async function start() {
@@ -739,15 +706,21 @@
         host,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
-        // The wasm compiles as it streams in (in the warm-up worker, else here), its bytes
-        // counted for the loading screen.
+        // The wasm compiles as it streams in, its bytes counted for the loading screen; the
+        // warm-up worker gets the module as soon as it is compiled.
         instantiateWasm: (imports, receive) => {
-          // index.html started the worker, and made the WebGL2 context, before the scripts.
-          const worker = window.hfrecEarly && window.hfrecEarly.warm;
+          // index.html started this download and the worker, and made the WebGL2 context, before the scripts.
           const early = window.hfrecEarly && window.hfrecEarly.wasm;
           window.hfrecEarly = null;
-          (worker ? moduleFromWorker(worker).catch(() => { downloads.app.received = 0; return compileHere(early); }) : compileHere(early))
-            .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+          (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }))
+            .then((res) => {
+              if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
+              const counted = countedResponse(res, 'app');
+              return typeof WebAssembly.compileStreaming === 'function'
+                ? WebAssembly.compileStreaming(counted)
+                : counted.arrayBuffer().then((b) => WebAssembly.compile(b));
+            })
+            .then((module) => { warm(module); return WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)); })
             .catch((e) => fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`));
           return {};
         },

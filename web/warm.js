@@ -1,53 +1,29 @@
-// The app's WebAssembly, compiled and warmed off the main thread (wasm/warmup.cpp says why).
-// index.html starts this worker before anything else, while the page's main thread is still
-// creating the WebGL2 context. The worker downloads and compiles hfrec-app.wasm (streaming, its
-// bytes counted back to the page for the loading screen) and posts the compiled module to the
-// page, which instantiates it. Then it instantiates the same module itself (the compiled code is
-// shared between the two instances) and runs hfrec_warmup on warmup.csv (the default catalogue's
-// first 200 KB, written by scripts/build-web.sh), so the page's first load finds the code it
-// calls compiled.
-// Messages to the page: {progress: {received, total}}, then {module} or {compileError}, then
-// {rows, error} when the warm-up is done. If this worker fails, the page compiles the module
-// itself (web/hfrec.js); the warm-up is best effort and nothing it does reaches the page.
-const compiled = (async () => {
-  const res = await fetch('hfrec-app.wasm', { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`hfrec-app.wasm: HTTP ${res.status}`);
-  const total = res.headers.get('Content-Encoding') ? 0 : Number(res.headers.get('Content-Length')) || 0;
-  let received = 0;
-  let counted = res;
-  if (res.body && typeof TransformStream === 'function') {
-    const body = res.body.pipeThrough(new TransformStream({
-      transform(chunk, ctl) {
-        received += chunk.length;
-        self.postMessage({ progress: { received, total } });
-        ctl.enqueue(chunk);
-      },
-    }));
-    counted = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-  }
-  return typeof WebAssembly.compileStreaming === 'function'
-    ? WebAssembly.compileStreaming(counted)
-    : WebAssembly.compile(await counted.arrayBuffer());
-})();
-compiled.then((module) => self.postMessage({ module }), (e) => self.postMessage({ compileError: String((e && e.message) || e) }));
-
+// The app's WebAssembly, warmed off the main thread (wasm/warmup.cpp says why). index.html starts
+// this worker before the app's scripts arrive; it loads the app's JS glue and warmup.csv (the
+// default catalogue's first 200 KB, written by scripts/build-web.sh) at once, then waits for the
+// module the page compiled (hfrec.js posts {module} as soon as it is compiled). It instantiates
+// that same module (the compiled code is shared with the page's instance) and runs hfrec_warmup:
+// the page's first load then finds the code it calls compiled. Best effort: a failure just ends
+// the worker; the page never waits for it and nothing it does reaches the page. Posts
+// {rows, error} when done.
 const prepared = (async () => {
   importScripts('hfrec-app.js');
   const res = await fetch('warmup.csv', { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`warmup.csv: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 })();
+prepared.catch(() => {});
 
-(async () => {
+self.onmessage = async ({ data }) => {
   let rows = 0, error = '';
   try {
-    const [module, bytes] = await Promise.all([compiled, prepared]);
+    const bytes = await prepared;
     const mod = await createHfrecModule({
       noInitialRun: true,
       print() {},
       printErr() {},
       instantiateWasm(imports, receive) {
-        WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module));
+        WebAssembly.instantiate(data.module, imports).then((instance) => receive(instance, data.module));
         return {};
       },
     });
@@ -58,4 +34,4 @@ const prepared = (async () => {
     error = String((e && e.message) || e);
   }
   self.postMessage({ rows, error });
-})();
+};

@@ -58,23 +58,3 @@ test('a worker compiles the first load\'s code, so the page\'s main thread does 
   assert.ok(withWorker.compiles * 4 <= without.compiles,
     `main-thread lazy compiles while loading: ${withWorker.compiles} with the worker against ${without.compiles} without`);
 });
-
-// A worker's message that arrives before anyone listens is lost: the module the worker compiled
-// while hfrec.js was still downloading once left the page on its loading screen for good.
-test('the page starts when the worker compiled the module before the page\'s script listened', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // hfrec.js arrives only once the worker has posted the compiled module.
-  const compiled = page.waitForFunction(() => window.hfrecEarly?.warm?.queue?.some((d) => d.module), null, { timeout: 60_000 });
-  await page.route('**/hfrec.js', async (route) => {
-    await compiled;
-    await route.continue();
-  });
-  await page.goto(env.server.url);
-  assert.equal(await page.evaluate(() => window.hfrec.ready), true);
-  assert.ok((await page.evaluate(() => window.hfrec.state().catalogue.rows)) > 0);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
