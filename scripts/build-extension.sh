@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 dist=${HFREC_EXT_DIST:-$root/dist-extension}
 src=web/extension
-if [ ! -f dist-pkg/index.js ] || [ ! -f dist-pkg/hfrec-core.wasm ]; then
+if [ ! -f dist-pkg/index.js ] || [ ! -f dist-pkg/catalogue.js ] || [ ! -f dist-pkg/hfrec-core.wasm ]; then
   echo "build-extension: dist-pkg/ is missing; building it (scripts/build-pkg.sh)"
   NODE_PATH=${NODE_PATH:-/usr/share/nodejs} bash scripts/build-pkg.sh
 fi
@@ -18,7 +18,7 @@ for browser in chromium firefox; do
   out=$dist/$browser
   mkdir -p "$out/core"
   for f in "${common[@]}"; do cp "$src/$f" "$out/"; done
-  cp dist-pkg/index.js dist-pkg/hfrec-core.mjs dist-pkg/hfrec-core.wasm "$out/core/"
+  cp dist-pkg/index.js dist-pkg/catalogue.js dist-pkg/hfrec-core.mjs dist-pkg/hfrec-core.wasm "$out/core/"
   cp LICENSE "$out/" 2>/dev/null || true
   if [ "$browser" = chromium ]; then
     cp "$src/sw.js" "$src/offscreen.html" "$src/offscreen.js" "$out/"

@@ -16,9 +16,9 @@ cmake --build build/wasm-release -j"${HFREC_JOBS:-2}" --target hfrec_pkg
 rm -rf "$dist"
 mkdir -p "$dist"
 cp build/wasm-release/wasm/pkg/hfrec-core.mjs build/wasm-release/wasm/pkg/hfrec-core.wasm "$dist/"
-cp wasm/pkg/index.js wasm/pkg/index.d.ts wasm/pkg/README.md wasm/pkg/package.json "$dist/"
+cp wasm/pkg/index.js wasm/pkg/catalogue.js wasm/pkg/index.d.ts wasm/pkg/README.md wasm/pkg/package.json "$dist/"
 cp LICENSE "$dist/" 2>/dev/null || true
-for f in hfrec-core.wasm hfrec-core.mjs index.js; do
+for f in hfrec-core.wasm hfrec-core.mjs index.js catalogue.js; do
   printf 'build-pkg: %-16s %8d bytes, %8d gzipped\n' "$f" "$(wc -c <"$dist/$f")" "$(gzip -9 -c "$dist/$f" | wc -c)"
 done
 echo "build-pkg: wrote $dist"

@@ -1,17 +1,18 @@
-// The JavaScript boundary: the only file with emscripten.h. Exports thin C functions over the
-// Controller and the runtime for web/hfrec.js, and implements Platform by calling Module.host.
+// The app's JavaScript boundary: thin C functions over the Controller and the runtime for
+// web/hfrec.js, and Platform by calling Module.host. The catalogue's JSON API (recommend, search,
+// stats, jobs: window.hfrec.core()) is pkg/bindings.cpp, linked here as in the npm package.
 // Every export returns a value (JSON {ok, error} where it can fail); nothing throws across it.
 #include <emscripten.h>
 
 #include <cmath>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/catalogue.h"
 #include "core/share_link.h"
+#include "pkg/bindings.h"
 #include "runtime.h"
 #include "views/fonts.h"
 #include "views/input.h"
@@ -86,15 +87,6 @@ Platform& platform() {
 
 using namespace hfrec::app;
 
-// Catalogue buffers handed to JavaScript (hfrec_load_buffer), by data address; usually one. The
-// strings live behind pointers, so their data never moves. (Outside extern "C": C++ linkage.)
-namespace {
-std::map<uintptr_t, std::unique_ptr<std::string>>& load_buffers() {
-  static std::map<uintptr_t, std::unique_ptr<std::string>> buffers;
-  return buffers;
-}
-}  // namespace
-
 extern "C" {
 
 // Draws a frame. Returns flags: 1 request another animation frame, 2 call hfrec_work soon.
@@ -153,30 +145,34 @@ EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len)
 // Catalogue bytes go straight into the string the loader will own: JavaScript asks for a buffer,
 // writes the file into it (in chunks, as they are read), then starts the load with it. One copy
 // of the file in WebAssembly memory, none kept in JavaScript.
-// A buffer of len bytes for a catalogue; 0 when len is out of range.
 // The most bytes a catalogue may have (core's LoadLimits): the page checks File.size,
 // Content-Length and the bytes received against it before asking for a buffer.
-EMSCRIPTEN_KEEPALIVE double hfrec_max_load_bytes() { return static_cast<double>(hfrec::LoadLimits{}.max_file_bytes); }
-EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) {
-  // Refused above the load limit, before allocating (a string over 2^31 bytes aborts wasm32).
-  if (!(len >= 0) || len > hfrec_max_load_bytes()) return nullptr;
-  auto bytes = std::make_unique<std::string>(static_cast<size_t>(len), '\0');
-  char* p = bytes->data();
-  load_buffers()[reinterpret_cast<uintptr_t>(p)] = std::move(bytes);
-  return p;
-}
+EMSCRIPTEN_KEEPALIVE double hfrec_max_load_bytes() { return hfrec::api::Session::max_bytes(); }
+// Refused above the load limit, before allocating (a string over 2^31 bytes aborts wasm32). The
+// package's buffers (pkg/bindings.cpp's session): one registry for both APIs.
+EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) { return hfrec::pkg::session().buffer(len); }
 // Forgets a buffer from hfrec_load_buffer (the read failed).
-EMSCRIPTEN_KEEPALIVE void hfrec_drop_buffer(char* buffer) { load_buffers().erase(reinterpret_cast<uintptr_t>(buffer)); }
+EMSCRIPTEN_KEEPALIVE void hfrec_drop_buffer(char* buffer) { hfrec::pkg::session().drop_buffer(buffer); }
 // Starts loading a filled buffer; returns the load's id (reported to Module.host.loadFinished),
 // or 0 when the buffer is unknown.
 EMSCRIPTEN_KEEPALIVE int hfrec_load_buffer_start(char* buffer, const char* name, const char* source) {
-  auto it = load_buffers().find(reinterpret_cast<uintptr_t>(buffer));
-  if (it == load_buffers().end()) return 0;
-  std::string bytes = std::move(*it->second);
-  load_buffers().erase(it);
+  std::string bytes;
+  if (!hfrec::pkg::session().take_buffer(buffer, bytes)) return 0;
   int id = controller().begin_load(std::move(bytes), str(name), str(source));
   wake(2);
   return id;
+}
+// The JSON API's handle (core/api.h, the hfpkg_* exports) for the catalogue the app shows, for
+// window.hfrec.core(): the same handle while that catalogue stays and the page has not freed it, a
+// new one after another load; 0 before the first. The index is shared with the app, not copied.
+EMSCRIPTEN_KEEPALIVE int hfrec_core_handle() {
+  static int handle = 0;
+  const Controller::SharedCatalogue shared = controller().shared_catalogue();
+  if (!shared.index) return 0;
+  hfrec::api::Session& session = hfrec::pkg::session();
+  if (handle == 0 || session.index_of(handle) != shared.index.get())
+    handle = session.adopt(shared.index, shared.lineage, shared.search);
+  return handle;
 }
 EMSCRIPTEN_KEEPALIVE void hfrec_show_progress(const char* stage, double fraction) {
   controller().show_progress(str(stage), fraction);

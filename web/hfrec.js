@@ -495,6 +495,29 @@
     return new Promise((resolve) => pendingJobs.set(r.id, resolve));
   }
 
+  // ---- the npm package's API over the app's catalogue (window.hfrec.core) ---------------------
+  // The package's Catalogue class (catalogue.js, the same file the package ships) over this page's
+  // module, which links the package's exports: one binding. The handle shares the app's index.
+  let coreModule = null;
+  let coreCatalogue = null;
+  let coreHandle = 0;
+  async function core() {
+    await ready;
+    if (!mod) return null;
+    if (!coreModule) {
+      coreModule = await import(new URL('catalogue.js', document.baseURI).href);
+      coreModule.useModule(() => Promise.resolve(mod));  // Catalogue.load loads into this module too
+    }
+    const h = mod._hfrec_core_handle();
+    if (!h) return null;
+    if (h !== coreHandle || !coreCatalogue || !coreCatalogue.alive) {
+      const info = callJson(mod._hfrec_state).catalogue;
+      coreCatalogue = coreModule.adoptHandle(mod, h, info ? info.name : 'catalogue');
+      coreHandle = h;
+    }
+    return coreCatalogue;
+  }
+
   // ---- the automation API ---------------------------------------------------------------------
   const api = {
     ready,
@@ -526,6 +549,11 @@
     // Loads a cached Hub catalogue ('sort=downloads&n=10000'; the newest when omitted), no network.
     loadCached: (query) => (hub ? hub.loadCached(query) : Promise.resolve({ ok: false, rows: 0, error: 'hub.js is missing' })),
     loadCatalogue: (data, name) => loadCatalogue(data, name, ''),
+    // The npm package's Catalogue (hfrec-core: recommend, search, stats, cluster, elbow) over the
+    // catalogue the page shows, resolved once the page is ready (null with no catalogue); the same
+    // object while that catalogue stays. After another load an older one still answers for the
+    // catalogue it was made for until its dispose().
+    core: () => core(),
     select: (modelId) => {
       const r = callJson(mod._hfrec_select, modelId);
       requestFrame();

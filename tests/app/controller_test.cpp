@@ -4,6 +4,7 @@
 #include "app/controller.h"
 #include "app/fake_platform.h"
 #include "app/test_app.h"
+#include "core/api.h"
 #include "core/index.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,38 @@ TEST(Controller, LoadsACatalogueAndReportsIt) {
   EXPECT_FALSE(a.state.busy);
   json st = a.call(a.controller.state_json());
   EXPECT_EQ(st["catalogue"]["rows"], 55);
+}
+
+// window.hfrec.core(): the JSON API (core/api.h) over the catalogue the app shows, shared, not
+// copied; its lists are the app's own, method by method.
+TEST(Controller, TheSharedCatalogueAnswersTheApiAsTheAppsListsDo) {
+  App a;
+  EXPECT_EQ(a.controller.shared_catalogue().index, nullptr);
+  a.load(sample_csv());
+  const Controller::SharedCatalogue shared = a.controller.shared_catalogue();
+  ASSERT_NE(shared.index, nullptr);
+  ASSERT_NE(shared.lineage, nullptr);
+  ASSERT_NE(shared.search, nullptr);
+  api::Session session;
+  const int h = session.adopt(shared.index, shared.lineage, shared.search);
+  EXPECT_EQ(session.index_of(h), shared.index.get());
+  for (const char* method : {"jaccard", "cosine", "tfidf", "knn", "kmeans", "hybrid"}) {
+    ASSERT_EQ(a.set({{"method", method}})["ok"], true) << method;
+    ASSERT_EQ(a.call(a.controller.select("bert-base-uncased"))["ok"], true);
+    a.run();
+    const json r = session.recommend(h, {{"query", "bert-base-uncased"}, {"method", method}, {"k", 10}});
+    ASSERT_EQ(r["ok"], true) << r.dump();
+    std::vector<std::string> api_ids;
+    for (const json& row : r["results"]) api_ids.push_back(row["modelId"].get<std::string>());
+    EXPECT_EQ(api_ids, a.ids(a.state.primary)) << method;
+    ASSERT_EQ(r["results"].size(), a.state.primary.rows.size());
+    for (size_t i = 0; i < a.state.primary.rows.size(); ++i)
+      EXPECT_DOUBLE_EQ(r["results"][i]["score"].get<double>(), a.state.primary.rows[i].score) << method << " " << i;
+  }
+  // Another load replaces the app's catalogue; the handle keeps the one it was given.
+  a.load("modelId,downloads\norg/only,1\n", "one.csv");
+  EXPECT_NE(a.controller.shared_catalogue().index, shared.index);
+  EXPECT_EQ(session.stats(h)["rows"], 55);
 }
 
 TEST(Controller, AFailedLoadKeepsTheCatalogueAndTheView) {

@@ -130,7 +130,7 @@ after(() => {
 
 test('the tarball holds only the package files', () => {
   const files = fs.readdirSync(pkgDir).sort();
-  assert.deepEqual(files, ['README.md', 'hfrec-core.mjs', 'hfrec-core.wasm', 'index.d.ts', 'index.js', 'package.json']);
+  assert.deepEqual(files, ['README.md', 'catalogue.js', 'hfrec-core.mjs', 'hfrec-core.wasm', 'index.d.ts', 'index.js', 'package.json']);
 });
 
 test('Node: recommendations equal hfrec recommend on web/catalogue.csv, every method', () => {

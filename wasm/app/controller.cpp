@@ -475,4 +475,8 @@ std::string Controller::map_overlay() const { return impl_->map.overlay_json(); 
 
 std::string Controller::export_selection() const { return impl_->map.selection_csv(); }
 
+Controller::SharedCatalogue Controller::shared_catalogue() const {
+  return {impl_->index, impl_->lineage, impl_->search};
+}
+
 }  // namespace hfrec::app

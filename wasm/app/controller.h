@@ -8,6 +8,12 @@
 
 #include "app/app.h"
 
+namespace hfrec {
+class Index;
+class Lineage;
+class SearchIndex;
+}  // namespace hfrec
+
 namespace hfrec::app {
 
 // Browser services the app needs; bindings.cpp implements them with JavaScript.
@@ -78,6 +84,15 @@ class Controller {
   // The lasso's models in the table's order as CSV (core's export_selection_csv, formula cells
   // neutralised): {ok, csv, rows, fileName}, or {ok: false, error} with nothing selected.
   std::string export_selection() const;
+
+  // The catalogue in use with its model tree and search index, shared, not copied (all null
+  // before the first load): the page's window.hfrec.core() hands them to core/api.h.
+  struct SharedCatalogue {
+    std::shared_ptr<const Index> index;
+    std::shared_ptr<const Lineage> lineage;
+    std::shared_ptr<const SearchIndex> search;
+  };
+  SharedCatalogue shared_catalogue() const;
 
  private:
   struct Impl;

@@ -67,9 +67,10 @@ struct Controller::Impl {
   Platform& platform;
 
   // The catalogue in use and its indexes.
-  std::unique_ptr<Index> index;
-  std::unique_ptr<SearchIndex> search;
-  std::unique_ptr<Lineage> lineage;  // the catalogue's model tree (empty when it names no base model)
+  // Shared: core/api.h's handles may hold them too (Controller::shared_catalogue).
+  std::shared_ptr<Index> index;
+  std::shared_ptr<SearchIndex> search;
+  std::shared_ptr<Lineage> lineage;  // the catalogue's model tree (empty when it names no base model)
 
   // The load in progress.
   struct Load {

@@ -1,104 +1,46 @@
-// The npm package's boundary (wasm/pkg/index.js over it): core's catalogue, recommenders, search,
-// clustering and elbow as C functions taking and returning JSON, for a headless build with no
-// ImGui, GL or GLFW. Catalogues and jobs are integer handles, never pointers to JavaScript.
-// - Every export returns {ok: true, ...} or {ok: false, code, error}; nothing throws across it:
-//   this file is built with exception catching, and each export catches what core or the
-//   allocator throws (std::bad_alloc) and reports it as E_INTERNAL / E_OUT_OF_MEMORY.
-// - Codes: E_PARSE, E_UNKNOWN_MODEL, E_BAD_ARGUMENT, E_DISPOSED (a freed or unknown handle),
-//   E_ABORTED (a cancelled job), E_OUT_OF_MEMORY, E_INTERNAL. index.js adds E_TOO_LARGE (checked
-//   before hfpkg_buffer, which also refuses more than the limit).
-//
-// [SECTION] Handles and replies
-// [SECTION] Parameters from JSON
-// [SECTION] Recommend, stats, search
-// [SECTION] Clustering and elbow jobs
-// [SECTION] Loading
-// [SECTION] Exports
+// The JSON API's boundary (core/api.h) as C functions, for wasm/pkg/index.js and its Catalogue:
+// the npm package's whole module, and linked into the app's module too, where the page's
+// window.hfrec.core() uses it over the catalogue the app shows. One binding, two modules.
+// - Every export returns {ok: true, ...} or {ok: false, code, error}; nothing throws across it.
+//   The package's module is built with exception catching, and each export turns what core or
+//   the allocator throws (std::bad_alloc) into E_OUT_OF_MEMORY / E_INTERNAL. The app's module is
+//   built without it, as the rest of the app (an allocation failure there aborts, as the app's
+//   own calls would; the large ones are checked first by core/memory.h).
+// - index.js adds E_TOO_LARGE (checked before hfpkg_buffer, which also refuses more than the
+//   limit).
+#include "bindings.h"
+
 #include <emscripten.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <exception>
-#include <map>
-#include <memory>
 #include <new>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <tuple>
-#include <vector>
 
-#include "core/catalogue.h"
-#include "core/cluster_json.h"
-#include "core/clustering.h"
-#include "core/index_builder.h"
-#include "core/lineage.h"
-#include "core/recommender.h"
-#include "core/search.h"
-#include "core/view_params.h"
-#include "core/why.h"
+namespace hfrec::pkg {
+api::Session& session() {
+  static api::Session s;
+  return s;
+}
+}  // namespace hfrec::pkg
 
 namespace {
 
-using nlohmann::json;
-using namespace hfrec;
-
-//-----------------------------------------------------------------------------
-// [SECTION] Handles and replies
-//-----------------------------------------------------------------------------
-
-// One loaded (or loading) catalogue.
-struct Entry {
-  std::unique_ptr<CatalogueLoader> loader;  // parsing
-  std::unique_ptr<IndexBuilder> builder;    // indexing
-  std::unique_ptr<Index> index;             // ready
-  std::unique_ptr<Lineage> lineage;
-  std::unique_ptr<SearchIndex> search;  // built on first search
-  std::string error, code;              // a failed load
-  std::string name;
-};
-
-// A running clustering or elbow over one catalogue.
-struct JobEntry {
-  int catalogue = 0;
-  std::unique_ptr<ClusterJob> cluster;
-  std::unique_ptr<ElbowJob> elbow;
-  bool done = false;
-  Job& job() { return cluster ? static_cast<Job&>(*cluster) : static_cast<Job&>(*elbow); }
-};
-
-std::map<int, Entry>& entries() {
-  static std::map<int, Entry> m;
-  return m;
-}
-std::map<int, JobEntry>& jobs() {
-  static std::map<int, JobEntry> m;
-  return m;
-}
-// Catalogue buffers handed to JavaScript, by address (the strings' data never moves).
-std::map<uintptr_t, std::unique_ptr<std::string>>& buffers() {
-  static std::map<uintptr_t, std::unique_ptr<std::string>> m;
-  return m;
-}
-int next_id() {
-  static int id = 0;
-  return ++id;
-}
+using hfrec::api::fail;
+using hfrec::api::Json;
+using hfrec::pkg::session;
 
 // Keeps a returned string alive until the next call (JavaScript copies it at once).
-const char* ret(const json& j) {
+const char* ret(const Json& j) {
   static std::string last;
-  last = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  last = hfrec::api::dump(j);
   return last.c_str();
-}
-json fail(const std::string& code, const std::string& message) {
-  return {{"ok", false}, {"code", code}, {"error", message}};
 }
 std::string str(const char* p) { return p ? std::string(p) : std::string(); }
 
 // Runs f() (which returns JSON) with every exception turned into an error record.
 template <class F>
 const char* guarded(F&& f) {
+#if defined(__cpp_exceptions)
   try {
     return ret(f());
   } catch (const std::bad_alloc&) {
@@ -108,462 +50,71 @@ const char* guarded(F&& f) {
   } catch (...) {
     return ret(fail("E_INTERNAL", "internal error"));
   }
-}
-
-// The ready entry of a handle, or the error to return.
-Entry* ready(int h, json& err) {
-  auto it = entries().find(h);
-  if (it == entries().end()) {
-    err = fail("E_DISPOSED", "the catalogue has been disposed");
-    return nullptr;
-  }
-  if (!it->second.index) {
-    err = it->second.error.empty() ? fail("E_BAD_ARGUMENT", "the catalogue is still loading")
-                                   : fail(it->second.code, it->second.error);
-    return nullptr;
-  }
-  return &it->second;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Parameters from JSON
-//-----------------------------------------------------------------------------
-
-// An integer parameter of view_params.h's table (the CLI's range), or an error naming it.
-bool int_param(const json& in, const char* key, Param p, long long& out, std::string& error) {
-  if (!in.contains(key) || in[key].is_null()) return true;
-  const json& v = in[key];
-  const ParamSpec& s = param_spec(p);
-  if (!v.is_number() || !in_range(s, v.get<double>(), true)) {
-    error = std::string(key) + " must be " + describe_range(s, true) + ", got " + v.dump();
-    return false;
-  }
-  out = v.get<long long>();
-  return true;
-}
-bool int_range(const json& in, const char* key, long long lo, long long hi, long long& out, std::string& error) {
-  if (!in.contains(key) || in[key].is_null()) return true;
-  const json& v = in[key];
-  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() != std::floor(v.get<double>()) ||
-      v.get<double>() < static_cast<double>(lo) || v.get<double>() > static_cast<double>(hi)) {
-    error = std::string(key) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-            ", got " + v.dump();
-    return false;
-  }
-  out = v.get<long long>();
-  return true;
-}
-bool text_param(const json& in, const char* key, std::string& out, std::string& error) {
-  if (!in.contains(key) || in[key].is_null()) return true;
-  if (!in[key].is_string()) {
-    error = std::string(key) + " must be a string, got " + in[key].dump();
-    return false;
-  }
-  out = in[key].get<std::string>();
-  return true;
-}
-// A filter: a string or an array of strings.
-bool list_param(const json& in, const char* key, std::vector<std::string>& out, std::string& error) {
-  if (!in.contains(key) || in[key].is_null()) return true;
-  const json& v = in[key];
-  if (v.is_string()) {
-    out.push_back(v.get<std::string>());
-    return true;
-  }
-  if (v.is_array() && v.size() <= kMaxFilterValues &&
-      std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
-    for (const json& x : v) out.push_back(x.get<std::string>());
-    return true;
-  }
-  error = std::string("filters.") + key + " must be a string or an array of at most " +
-          std::to_string(kMaxFilterValues) + " strings";
-  return false;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Recommend, stats, search
-//-----------------------------------------------------------------------------
-
-json lineage_json(const Lineage& lin, uint32_t row) {
-  if (lin.empty()) return nullptr;
-  const auto ps = lin.parents(row);
-  return {{"parent", ps.empty() ? json(nullptr) : json(std::string(lin.node_id(ps[0].node)))},
-          {"children", lin.children(row).size()},
-          {"siblings", lin.siblings(row)}};
-}
-
-// The CLI's result rows (cmd_recommend.cpp), keys in JavaScript's camelCase.
-json results_json(const Entry& e, Method m, uint32_t query_row, const std::vector<Recommendation>& recs) {
-  json arr = json::array();
-  const Catalogue& c = e.index->catalogue();
-  int rank = 1;
-  for (const auto& r : recs) {
-    json o = {{"rank", rank++},
-              {"modelId", std::string(c.id(r.row))},
-              {"score", r.score},
-              {"downloads", c.downloads[r.row]},
-              {"task", std::string(c.value(c.pipeline_tag[r.row]))},
-              {"library", std::string(c.value(c.library_name[r.row]))},
-              {"modelType", std::string(c.value(c.model_type[r.row]))},
-              {"why", why_in_words(c, query_row, r.shared)},
-              {"shared", r.shared},
-              {"lineage", lineage_json(*e.lineage, r.row)}};
-    if (m == Method::knn) o["distance"] = r.distance;
-    arr.push_back(std::move(o));
-  }
-  return arr;
-}
-
-json recommend(int h, const json& in) {
-  json err;
-  Entry* e = ready(h, err);
-  if (!e) return err;
-  if (!in.is_object()) return fail("E_BAD_ARGUMENT", "the request must be an object");
-  std::string error, method = "cosine";
-  RecommendParams p;
-  long long k = 10, kk = 10;
-  if (!text_param(in, "method", method, error)) return fail("E_BAD_ARGUMENT", error);
-  if (!parse_method(method, p.method))
-    return fail("E_BAD_ARGUMENT",
-                "unknown method '" + excerpt(method) + "' (jaccard, cosine, tfidf, knn, kmeans, hybrid)");
-  if (!int_param(in, "k", Param::k, k, error) || !int_range(in, "kmeansK", 1, 1000, kk, error))
-    return fail("E_BAD_ARGUMENT", error);
-  p.k = static_cast<size_t>(k);
-  p.kmeans_k = static_cast<int>(kk);
-  const json filters = in.value("filters", json::object());
-  if (!filters.is_object()) return fail("E_BAD_ARGUMENT", "filters must be an object {tasks, libraries, modelTypes}");
-  if (!list_param(filters, "tasks", p.filters.tasks, error) ||
-      !list_param(filters, "libraries", p.filters.libraries, error) ||
-      !list_param(filters, "modelTypes", p.filters.model_types, error))
-    return fail("E_BAD_ARGUMENT", error);
-  const Catalogue& c = e->index->catalogue();
-  const json q = in.value("query", json());
-  if (q.is_string()) {
-    const std::string id = q.get<std::string>();
-    const uint32_t row = c.find(id);
-    if (row == kMissing) return fail("E_UNKNOWN_MODEL", "model '" + excerpt(id) + "' is not in the catalogue");
-    auto r = e->index->recommend_row(row, p);
-    if (!r.ok()) return fail("E_BAD_ARGUMENT", r.error());
-    return {{"ok", true}, {"results", results_json(*e, p.method, row, r.value())}};
-  }
-  if (!q.is_object())
-    return fail("E_BAD_ARGUMENT", "the query must be a model id or an object {task, library, modelType, text}");
-  AdhocQuery a;
-  if (!text_param(q, "task", a.pipeline_tag, error) || !text_param(q, "library", a.library_name, error) ||
-      !text_param(q, "modelType", a.model_type, error) || !text_param(q, "text", a.text, error))
-    return fail("E_BAD_ARGUMENT", error);
-  // As the CLI's --adhoc: a task, library or model type no model has is an error naming it.
-  for (auto [key, value, column, what] : {std::tuple{"task", &a.pipeline_tag, &c.pipeline_tag, "task"},
-                                          std::tuple{"library", &a.library_name, &c.library_name, "library"},
-                                          std::tuple{"modelType", &a.model_type, &c.model_type, "model type"}}) {
-    if (value->empty()) continue;
-    const uint32_t id = c.pool.find(*value);
-    if (id == kMissing || std::find(column->begin(), column->end(), id) == column->end())
-      return fail("E_BAD_ARGUMENT",
-                  std::string(key) + " '" + excerpt(*value, 60) + "': no model in the catalogue has this " + what);
-  }
-  auto r = e->index->recommend_adhoc(a, p);
-  if (!r.ok()) return fail("E_BAD_ARGUMENT", r.error());
-  return {{"ok", true}, {"results", results_json(*e, p.method, kMissing, r.value())}};
-}
-
-json stats(int h) {
-  json err;
-  Entry* e = ready(h, err);
-  if (!e) return err;
-  const Index& idx = *e->index;
-  const Catalogue& c = idx.catalogue();
-  const Lineage& lin = *e->lineage;
-  return {{"ok", true},
-          {"name", c.name},
-          {"format", c.report.format},
-          {"rows", c.size()},
-          {"columns", c.report.columns},
-          {"duplicatesDropped", c.report.duplicates_dropped},
-          {"warnings", c.report.warnings},
-          {"attributes",
-           {{"categories", idx.attributes().names.size()},
-            {"distinctRows", idx.attributes().groups.size()},
-            {"nnz", idx.attributes().groups.expanded_nnz()}}},
-          {"soup",
-           {{"vocabulary", idx.soup().terms.size()},
-            {"distinctRows", idx.soup().groups.size()},
-            {"nnz", idx.soup().groups.expanded_nnz()}}},
-          {"lineage",
-           {{"rowsWithParents", lin.rows_with_parents()},
-            {"links", lin.links()},
-            {"linksInCatalogue", lin.links_in_catalogue()},
-            {"rowsWithChildren", lin.rows_with_children()}}}};
-}
-
-json search(int h, const std::string& text, int n) {
-  json err;
-  Entry* e = ready(h, err);
-  if (!e) return err;
-  if (n < 1 || n > 10000)
-    return fail("E_BAD_ARGUMENT", "n must be an integer from 1 to 10000, got " + std::to_string(n));
-  if (!e->search) e->search = std::make_unique<SearchIndex>(e->index->catalogue());
-  SearchParams sp;
-  sp.limit = static_cast<size_t>(n);
-  const SearchResult r = e->search->search(text, sp);
-  const Catalogue& c = e->index->catalogue();
-  json hits = json::array();
-  for (const SearchHit& hit : r.hits)
-    hits.push_back({{"modelId", std::string(c.id(hit.row))},
-                    {"downloads", c.downloads[hit.row]},
-                    {"task", std::string(c.value(c.pipeline_tag[hit.row]))},
-                    {"library", std::string(c.value(c.library_name[hit.row]))},
-                    {"match", match_kind_name(hit.kind)}});
-  return {{"ok", true}, {"hits", hits}, {"count", r.count}};
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Clustering and elbow jobs
-//-----------------------------------------------------------------------------
-
-bool feature_param(const json& in, FeatureSpace& f, std::string& error) {
-  std::string s;
-  if (!text_param(in, "features", s, error)) return false;
-  if (!s.empty() && !parse_feature_space(s, f)) {
-    error = "features must be attributes, soup or tfidf, got '" + excerpt(s) + "'";
-    return false;
-  }
-  return true;
-}
-
-json start_job(int h, const json& in, bool is_elbow) {
-  json err;
-  Entry* e = ready(h, err);
-  if (!e) return err;
-  if (!in.is_object()) return fail("E_BAD_ARGUMENT", "the parameters must be an object");
-  std::string error;
-  JobEntry j;
-  j.catalogue = h;
-  long long seed = 0, restarts = 10, sample = 0;
-  if (!int_param(in, "seed", Param::seed, seed, error) || !int_range(in, "restarts", 1, 1000, restarts, error) ||
-      !int_range(in, "silhouetteSample", 0, 100'000'000, sample, error))
-    return fail("E_BAD_ARGUMENT", error);
-  if (is_elbow) {
-    ElbowRequest r;
-    long long kmin = r.k_min, kmax = r.k_max;
-    if (!feature_param(in, r.features, error) || !int_range(in, "kMin", 1, 100'000'000, kmin, error) ||
-        !int_range(in, "kMax", 1, 100'000'000, kmax, error))
-      return fail("E_BAD_ARGUMENT", error);
-    if (kmax < kmin)
-      return fail("E_BAD_ARGUMENT",
-                  "kMax must be at least kMin, got " + std::to_string(kmin) + ".." + std::to_string(kmax));
-    r.k_min = static_cast<int>(kmin);
-    r.k_max = static_cast<int>(kmax);
-    r.seed = static_cast<uint64_t>(seed);
-    r.restarts = static_cast<int>(restarts);
-    r.silhouette_sample = static_cast<size_t>(sample);
-    auto started = start_elbow(*e->index, r);
-    if (!started.ok()) return fail("E_BAD_ARGUMENT", started.error());
-    j.elbow = std::move(started).value();
-  } else {
-    ClusterRequest r;
-    r.projection = false;
-    std::string algo = "kmeans", metric;
-    long long k = r.k, ms = r.min_samples;
-    if (!text_param(in, "algo", algo, error) || !feature_param(in, r.features, error) ||
-        !int_param(in, "k", Param::cluster_k, k, error) ||
-        !int_param(in, "minSamples", Param::min_samples, ms, error) || !text_param(in, "metric", metric, error))
-      return fail("E_BAD_ARGUMENT", error);
-    if (!parse_algo(algo, r.algo))
-      return fail("E_BAD_ARGUMENT", "algo must be kmeans, ward or dbscan, got '" + excerpt(algo) + "'");
-    if (!metric.empty() && !parse_dbscan_metric(metric, r.metric))
-      return fail("E_BAD_ARGUMENT", "metric must be cosine or euclidean, got '" + excerpt(metric) + "'");
-    if (in.contains("eps") && !in["eps"].is_null()) {
-      if (!in["eps"].is_number() || !(in["eps"].get<double>() > 0) || !std::isfinite(in["eps"].get<double>()))
-        return fail("E_BAD_ARGUMENT", "eps must be a positive number, got " + in["eps"].dump());
-      r.eps = in["eps"].get<double>();
-    }
-    if (in.contains("height") && !in["height"].is_null()) {
-      if (!in["height"].is_number() || !(in["height"].get<double>() >= 0) || !std::isfinite(in["height"].get<double>()))
-        return fail("E_BAD_ARGUMENT", "height must be a non-negative number, got " + in["height"].dump());
-      r.ward_height = in["height"].get<double>();
-    }
-    r.k = static_cast<int>(k);
-    r.min_samples = static_cast<int>(ms);
-    r.seed = static_cast<uint64_t>(seed);
-    r.restarts = static_cast<int>(restarts);
-    r.silhouette_sample = static_cast<size_t>(sample);
-    auto started = start_cluster(*e->index, r);
-    if (!started.ok()) return fail("E_BAD_ARGUMENT", started.error());
-    j.cluster = std::move(started).value();
-  }
-  const int id = next_id();
-  jobs().emplace(id, std::move(j));
-  return {{"ok", true}, {"job", id}};
-}
-
-// Steps a job; {ok, done, progress, stage} and, once done, {result}. The job is forgotten when done.
-json step_job(int id, double budget_ms) {
-  auto it = jobs().find(id);
-  if (it == jobs().end()) return fail("E_DISPOSED", "the job has ended or its catalogue has been disposed");
-  JobEntry& j = it->second;
-  const bool done = j.job().step(budget_ms);
-  json o = {{"ok", true}, {"done", done}, {"progress", j.job().progress()}, {"stage", j.job().stage()}};
-  if (!done) return o;
-  json result;
-  if (j.cluster) {
-    auto r = j.cluster->take();
-    if (!r.ok()) result = fail(j.cluster->cancelled() ? "E_ABORTED" : "E_BAD_ARGUMENT", r.error());
-    else result = cluster_result_json<json>(entries().at(j.catalogue).index->catalogue(), r.value(), JsonKeys::camel);
-  } else {
-    auto r = j.elbow->take();
-    if (!r.ok()) {
-      result = fail(j.elbow->cancelled() ? "E_ABORTED" : "E_BAD_ARGUMENT", r.error());
-    } else {
-      result = json::array();
-      for (const ElbowRow& e : r.value()) result.push_back(elbow_row_json<json>(e, JsonKeys::camel));
-    }
-  }
-  jobs().erase(it);
-  if (result.is_object() && result.contains("ok")) return result;
-  o["result"] = std::move(result);
-  return o;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Loading
-//-----------------------------------------------------------------------------
-
-// Steps a load: parsing, then indexing. {ok, done, progress, stage}.
-json step_load(int h, double budget_ms) {
-  auto it = entries().find(h);
-  if (it == entries().end()) return fail("E_DISPOSED", "the catalogue has been disposed");
-  Entry& e = it->second;
-  if (!e.error.empty()) return fail(e.code, e.error);
-  if (e.index) return {{"ok", true}, {"done", true}, {"progress", 1.0}, {"stage", "ready"}};
-  const SliceTimer timer(budget_ms);
-  if (e.loader) {
-    // CatalogueLoader's budget is rows; small steps until the clock runs out.
-    bool parsed = false;
-    while (!(parsed = e.loader->step(4096)) && !timer.expired()) {}
-    if (!parsed) return {{"ok", true}, {"done", false}, {"progress", 0.5 * e.loader->progress()}, {"stage", "parsing"}};
-    auto cat = e.loader->take();
-    e.loader.reset();
-    if (!cat.ok()) {
-      e.code = "E_PARSE";
-      e.error = cat.error();
-      return fail(e.code, e.error);
-    }
-    cat.value().name = e.name;
-    e.builder = std::make_unique<IndexBuilder>(std::move(cat).value());
-    return {{"ok", true}, {"done", false}, {"progress", 0.5}, {"stage", "indexing"}};
-  }
-  if (!e.builder->step(timer))
-    return {{"ok", true}, {"done", false}, {"progress", 0.5 + 0.5 * e.builder->progress()}, {"stage", "indexing"}};
-  auto idx = e.builder->take();
-  e.builder.reset();
-  if (!idx.ok()) {
-    e.code = "E_INTERNAL";
-    e.error = idx.error();
-    return fail(e.code, e.error);
-  }
-  e.index = std::move(idx).value();
-  e.lineage = std::make_unique<Lineage>(e.index->catalogue());
-  return {{"ok", true}, {"done", true}, {"progress", 1.0}, {"stage", "ready"}};
+#else
+  return ret(f());
+#endif
 }
 
 }  // namespace
-
-//-----------------------------------------------------------------------------
-// [SECTION] Exports
-//-----------------------------------------------------------------------------
 
 extern "C" {
 
 // The most bytes a catalogue may have (core's LoadLimits): index.js refuses more before asking
 // for a buffer.
-EMSCRIPTEN_KEEPALIVE double hfpkg_max_bytes() { return static_cast<double>(LoadLimits{}.max_file_bytes); }
+EMSCRIPTEN_KEEPALIVE double hfpkg_max_bytes() { return hfrec::api::Session::max_bytes(); }
 
 // A buffer of len bytes for a catalogue's text; 0 when len is out of range or memory runs out.
 EMSCRIPTEN_KEEPALIVE char* hfpkg_buffer(double len) {
-  if (!(len >= 0) || len > hfpkg_max_bytes()) return nullptr;
+#if defined(__cpp_exceptions)
   try {
-    auto bytes = std::make_unique<std::string>(static_cast<size_t>(len), '\0');
-    char* p = bytes->data();
-    buffers()[reinterpret_cast<uintptr_t>(p)] = std::move(bytes);
-    return p;
+    return session().buffer(len);
   } catch (...) {
     return nullptr;
   }
+#else
+  return session().buffer(len);
+#endif
 }
 // Forgets a buffer from hfpkg_buffer that will not be loaded.
-EMSCRIPTEN_KEEPALIVE void hfpkg_drop_buffer(char* buffer) { buffers().erase(reinterpret_cast<uintptr_t>(buffer)); }
+EMSCRIPTEN_KEEPALIVE void hfpkg_drop_buffer(char* buffer) { session().drop_buffer(buffer); }
 
 // Starts loading a filled buffer (format: 0 sniff, 1 CSV, 2 JSON). {ok, handle}; step it with
 // hfpkg_load_step until done.
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_load(char* buffer, const char* name, int format) {
-  return guarded([&]() -> json {
-    auto it = buffers().find(reinterpret_cast<uintptr_t>(buffer));
-    if (it == buffers().end()) return fail("E_BAD_ARGUMENT", "unknown buffer");
-    std::string bytes = std::move(*it->second);
-    buffers().erase(it);
-    Entry e;
-    e.name = str(name).empty() ? "catalogue" : str(name);
-    const size_t bom = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-    const size_t p = bytes.find_first_not_of(" \t\r\n", bom);
-    const bool looks_json = p != std::string::npos && (bytes[p] == '[' || bytes[p] == '{');
-    if (format == 2 && !looks_json && p != std::string::npos) {
-      e.code = "E_PARSE";
-      e.error = "format 'json': the text does not start with '[' or '{' (a list-models JSON array)";
-    } else if (format == 1 && looks_json) {
-      // Text that would sniff as JSON read as CSV: the one-call CSV loader (no sniffing).
-      auto cat = load_csv(bytes, e.name);
-      if (!cat.ok()) {
-        e.code = "E_PARSE";
-        e.error = cat.error();
-      } else {
-        e.builder = std::make_unique<IndexBuilder>(std::move(cat).value());
-      }
-    } else {
-      e.loader = std::make_unique<CatalogueLoader>(std::move(bytes), e.name);
-    }
-    const int h = next_id();
-    entries().emplace(h, std::move(e));
-    return {{"ok", true}, {"handle", h}};
-  });
+  return guarded([&] { return session().load(buffer, str(name), format); });
 }
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_load_step(int h, double budget_ms) {
-  return guarded([&] { return step_load(h, budget_ms); });
+  return guarded([&] { return session().load_step(h, budget_ms); });
 }
 // {ok, results}: a request {query: ID | {task, library, modelType, text}, method, k, kmeansK,
 // filters: {tasks, libraries, modelTypes}}.
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_recommend(int h, const char* request) {
   return guarded([&] {
-    const json in = json::parse(str(request), nullptr, false);
-    return in.is_discarded() ? fail("E_BAD_ARGUMENT", "the request is not JSON") : recommend(h, in);
+    const Json in = Json::parse(str(request), nullptr, false);
+    return in.is_discarded() ? fail("E_BAD_ARGUMENT", "the request is not JSON") : session().recommend(h, in);
   });
 }
 // {ok, hits, count}: type-ahead search over ids and authors.
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_search(int h, const char* text, int n) {
-  return guarded([&] { return search(h, str(text), n); });
+  return guarded([&] { return session().search(h, str(text), n); });
 }
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_stats(int h) {
-  return guarded([&] { return stats(h); });
+  return guarded([&] { return session().stats(h); });
 }
 // {ok, job}: starts a clustering (elbow 0) or an elbow (1); step it with hfpkg_job_step.
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_job_start(int h, const char* params, int elbow) {
   return guarded([&] {
-    const json in = json::parse(str(params), nullptr, false);
-    return in.is_discarded() ? fail("E_BAD_ARGUMENT", "the parameters are not JSON") : start_job(h, in, elbow != 0);
+    const Json in = Json::parse(str(params), nullptr, false);
+    return in.is_discarded() ? fail("E_BAD_ARGUMENT", "the parameters are not JSON")
+                             : session().job_start(h, in, elbow != 0);
   });
 }
 EMSCRIPTEN_KEEPALIVE const char* hfpkg_job_step(int id, double budget_ms) {
-  return guarded([&] { return step_job(id, budget_ms); });
+  return guarded([&] { return session().job_step(id, budget_ms); });
 }
 // Asks a job to stop; its next step reports E_ABORTED.
-EMSCRIPTEN_KEEPALIVE void hfpkg_job_cancel(int id) {
-  auto it = jobs().find(id);
-  if (it != jobs().end()) it->second.job().cancel();
-}
+EMSCRIPTEN_KEEPALIVE void hfpkg_job_cancel(int id) { session().job_cancel(id); }
 // Frees a catalogue and its jobs; later calls with the handle report E_DISPOSED.
-EMSCRIPTEN_KEEPALIVE void hfpkg_free(int h) {
-  for (auto it = jobs().begin(); it != jobs().end();) it = it->second.catalogue == h ? jobs().erase(it) : std::next(it);
-  entries().erase(h);
-}
+EMSCRIPTEN_KEEPALIVE void hfpkg_free(int h) { session().free_catalogue(h); }
 
 }  // extern "C"
