@@ -9,23 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startMockHub } from '../mock_hub/server.mjs';
-import { cliIds, launch, needs, optionsOp, panelIds } from './helpers.mjs';
-
-// Records, from DOMContentLoaded on, every node added to or removed from the page and every
-// attribute changed, so a test can say the extension's panel is all that changed. (The panel's
-// skeleton goes in while the page is parsed, before DOMContentLoaded; the answer replaces it.)
-const recorder = () => {
-  window.__changes = [];
-  document.addEventListener('DOMContentLoaded', () => {
-    new MutationObserver((records) => {
-      for (const r of records) {
-        if (r.type === 'attributes') window.__changes.push(`attr ${r.attributeName} on ${r.target.nodeName}`);
-        for (const n of r.addedNodes) window.__changes.push(`+${n.nodeType === 1 ? n.className || n.nodeName : '#text'}${n.dataset?.hfrecModel ? ` ${n.dataset.hfrecModel}` : ''}`);
-        for (const n of r.removedNodes) window.__changes.push(`-${n.nodeType === 1 ? n.className || n.nodeName : '#text'}`);
-      }
-    }).observe(document, { childList: true, subtree: true, attributes: true });
-  });
-};
+import { adhocQuery, cliIds, launch, needs, optionsOp, panelIds, recorder } from './helpers.mjs';
 
 // Records every layout shift (PerformanceObserver 'layout-shift', buffered) with its sources, each
 // attributed to the page's own content or to the extension's panel (a source inside it); a source
@@ -48,10 +32,6 @@ const ownShifts = async (page) => {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => window.__shifts.flatMap((e) => e.sources.filter((s) => s.own).map((s) => ({ ...s, value: e.value }))));
 };
-
-// The ad-hoc query the extension makes for a model it finds only through /api/models/<id>.
-const adhocQuery = (m) => ({ task: m.pipeline_tag, library: m.library_name, modelType: m.config?.model_type,
-  text: [m.id.replace(/[/_.-]+/g, ' '), ...(m.tags || [])].join(' ') });
 
 test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a changed page, the options', async (t) => {
   if (!(await needs(t))) return;

@@ -1,17 +1,33 @@
 // The browser extension's Firefox build (dist-extension/firefox/) in headless Firefox ESR, driven
-// over WebDriver BiDi by puppeteer-core: its host permission is granted, and the panel on a model
-// page has the CLI's ids in the CLI's order (the same oracle as the Chromium test), and the page's
-// own content below it (the footer, the sidebar) is where it was at DOMContentLoaded (Firefox has no
-// layout-shift entries: the boxes are compared); the Hub's own
-// pages and a name the Hub does not know as a model get no panel. No network: pages are fixtures,
-// the API is the mock Hub. Skipped when Firefox is absent (failed under CI=true).
+// over WebDriver BiDi by puppeteer-core: its host permission is granted; the panel on a model page
+// has the CLI's ids in the CLI's order (the same oracle as the Chromium test), follows in-page
+// navigation, and answers a model the cached catalogue lacks ad hoc; the page's own content below
+// it (the footer, the sidebar) is where it was at DOMContentLoaded (Firefox has no layout-shift
+// entries: the boxes are compared); the Hub's own pages and a name the Hub does not know as a model
+// get no panel; a Hub outage gives the quiet line. Waits on what the page shows (mutations), never
+// on a clock. No network: pages are fixtures, the API is the mock Hub. Skipped when Firefox is
+// absent (failed under CI=true).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startMockHub } from '../mock_hub/server.mjs';
-import { cliIds, launchFirefox, needsFirefox, panelIds } from './helpers.mjs';
+import { adhocQuery, cliIds, launchFirefox, needsFirefox, panelIds } from './helpers.mjs';
+
+// Records, from the document's start (the panel's skeleton goes in while the page is parsed, and an
+// answer may come before DOMContentLoaded), each extension panel added or removed, with the model
+// it is for: '+hfrec-ext-panel hfrec-ext-loading <id>' for a skeleton, '+hfrec-ext-panel <id>'.
+const panelRecorder = () => {
+  window.__panels = [];
+  const name = (n) => `${n.className} ${n.dataset.hfrecModel || n.dataset.hfrecPending || ''}`.trim();
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) if (n.nodeType === 1 && n.classList.contains('hfrec-ext-panel')) window.__panels.push(`+${name(n)}`);
+      for (const n of r.removedNodes) if (n.nodeType === 1 && n.classList.contains('hfrec-ext-panel')) window.__panels.push(`-${name(n)}`);
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
 
 test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async (t) => {
   if (!(await needsFirefox(t))) return;
@@ -56,28 +72,64 @@ test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async
     assert.deepEqual(await panelIds(page, b.id), cliIds(file, b.id));
     assert.equal(await page.$$eval('.hfrec-ext-panel', (ps) => ps.length), 1);
 
-    // Not model pages: one of the Hub's own sections (no query at all) and a name the API does not
-    // know (404: a user's page). Nothing is drawn; the 404's answer is awaited before looking.
+    // A model the cached catalogue lacks: ad hoc from /api/models/<id>.
+    const u = byDownloads.slice(n).find((m) => m.id.includes('/') && m.pipeline_tag && m.library_name);
+    if (u) {
+      await page.goto(`https://huggingface.co/${u.id}`);
+      assert.deepEqual(await panelIds(page, u.id), cliIds(file, adhocQuery(u)));
+      assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
+    } else t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
+
+    // Not model pages, waited on by what the page shows, never by a clock. A name the API does not
+    // know (404: a user's page): the skeleton put in while the page was parsed goes once the 404 is
+    // answered, and nothing else is drawn until the page navigates in-page to a model, whose panel
+    // is then the first. One of the Hub's own sections: no query and nothing drawn before an in-page
+    // navigation to a model draws that model's panel.
     const other = await env.newPage();
-    await other.goto('https://huggingface.co/datasets/some');
+    await other.evaluateOnNewDocument(panelRecorder);
     const user = 'no-such-model-user';
     await other.goto(`https://huggingface.co/${user}`);
-    const deadline = Date.now() + 30000;
-    while (!hub.requests.some((r) => r.path === `/api/models/${user}` && r.status)) {
-      assert.ok(Date.now() < deadline, `no request for /api/models/${user}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    await other.waitForFunction((u) => window.__panels.includes(`-hfrec-ext-panel hfrec-ext-loading ${u}`), { polling: 'mutation', timeout: 60000 }, user);
     assert.equal(await other.$$eval('.hfrec-ext-panel', (ps) => ps.length), 0);
-    assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
+    assert.ok(hub.requests.some((r) => r.path === `/api/models/${user}` && r.status === 404));
+    await other.evaluate((id) => window.navigateTo(id), a.id);
+    assert.deepEqual(await panelIds(other, a.id), cliIds(file, a.id));
+    const added = async () => (await other.evaluate(() => window.__panels)).filter((x) => x.startsWith('+'));
+    assert.deepEqual(await added(), [`+hfrec-ext-panel hfrec-ext-loading ${user}`, `+hfrec-ext-panel hfrec-ext-loading ${a.id}`,
+      `+hfrec-ext-panel ${a.id}`]);
+
     await other.goto('https://huggingface.co/datasets/some');
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await other.$$eval('.hfrec-ext-panel', (ps) => ps.length), 0);
+    await other.evaluate((id) => window.navigateTo(id), b.id);
+    assert.deepEqual(await panelIds(other, b.id), cliIds(file, b.id));
+    assert.deepEqual(await added(), [`+hfrec-ext-panel hfrec-ext-loading ${b.id}`, `+hfrec-ext-panel ${b.id}`]);
+    assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
 
     assert.deepEqual(env.errors, []);
   } finally {
     await env.close();
     await hub.close();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('Firefox: a Hub outage gives a quiet line and nothing else', async (t) => {
+  if (!(await needsFirefox(t))) return;
+  const hub = await startMockHub({ quiet: true, faults: [{ kind: 'status', status: 500, times: 'always' }] });
+  const env = await launchFirefox(hub, { settings: { n: 2000 } });
+  try {
+    const page = await env.newPage();
+    await page.evaluateOnNewDocument(panelRecorder);
+    const id = hub.models.find((m) => m.id.includes('/')).id;
+    await page.goto(`https://huggingface.co/${id}`);
+    await page.waitForSelector(`.hfrec-ext-panel[data-hfrec-model="${id}"]`, { timeout: 60000 });
+    assert.equal(await page.$eval('.hfrec-ext-panel', (p) => p.textContent), "Couldn't load similar models.");
+    assert.equal(await page.$$eval('.hfrec-ext-link', (ls) => ls.length), 0);
+    assert.deepEqual((await page.evaluate(() => window.__panels)).filter((x) => x.startsWith('+')),
+      [`+hfrec-ext-panel hfrec-ext-loading ${id}`, `+hfrec-ext-panel hfrec-ext-quiet ${id}`]);
+    assert.ok(hub.requests.filter((r) => r.path === '/api/models').length > 1, 'the fetch was not retried');
+    assert.deepEqual(env.errors, []);
+  } finally {
+    await env.close();
+    await hub.close();
   }
 });

@@ -188,3 +188,23 @@ export async function launchFirefox(hub, { settings = {} } = {}) {
   await options((s) => chrome.storage.local.set({ settings: s }), { hubOrigin: hub.url, retry: { baseMs: 5, capMs: 20 }, ...settings });
   return { browser, base, pages, errors, newPage, options, close: () => browser.close() };
 }
+
+// Records, from DOMContentLoaded on, every node added to or removed from the page and every
+// attribute changed, so a test can say the extension's panel is all that changed. (The panel's
+// skeleton goes in while the page is parsed, before DOMContentLoaded; the answer replaces it.)
+export const recorder = () => {
+  window.__changes = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') window.__changes.push(`attr ${r.attributeName} on ${r.target.nodeName}`);
+        for (const n of r.addedNodes) window.__changes.push(`+${n.nodeType === 1 ? n.className || n.nodeName : '#text'}${n.dataset?.hfrecModel ? ` ${n.dataset.hfrecModel}` : ''}`);
+        for (const n of r.removedNodes) window.__changes.push(`-${n.nodeType === 1 ? n.className || n.nodeName : '#text'}`);
+      }
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  });
+};
+
+// The ad-hoc query the extension makes for a model it finds only through /api/models/<id>.
+export const adhocQuery = (m) => ({ task: m.pipeline_tag, library: m.library_name, modelType: m.config?.model_type,
+  text: [m.id.replace(/[/_.-]+/g, ' '), ...(m.tags || [])].join(' ') });
