@@ -4,7 +4,8 @@
 // navigation, and answers a model the cached catalogue lacks ad hoc; the page's own content below
 // it (the footer, the sidebar) is where it was at DOMContentLoaded (Firefox has no layout-shift
 // entries: the boxes are compared); the Hub's own pages and a name the Hub does not know as a model
-// get no panel; a Hub outage gives the quiet line. Waits on what the page shows (mutations), never
+// get no panel; the options page shows the cache, and its Refresh now and Clear work; a Hub outage
+// gives the quiet line. Waits on what the page shows (mutations), never
 // on a clock. No network: pages are fixtures, the API is the mock Hub. Skipped when Firefox is
 // absent (failed under CI=true).
 import assert from 'node:assert/strict';
@@ -103,6 +104,29 @@ test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async
     assert.deepEqual(await panelIds(other, b.id), cliIds(file, b.id));
     assert.deepEqual(await added(), [`+hfrec-ext-panel hfrec-ext-loading ${b.id}`, `+hfrec-ext-panel ${b.id}`]);
     assert.ok(!hub.requests.some((r) => r.path.startsWith('/api/models/datasets')));
+
+    // The options page's own buttons, clicked in it, each awaited by the text it writes: the cache's
+    // size, Refresh now (one new listing from the Hub), Clear.
+    const lists = () => hub.requests.filter((r) => r.path === '/api/models' && !r.query.cursor).length;
+    const listed = lists();
+    const shown = await env.options(async () => {
+      const $ = (id) => document.getElementById(id);
+      const until = (el, ok) => new Promise((resolve) => {
+        if (ok()) { resolve(); return; }
+        const o = new MutationObserver(() => { if (ok()) { o.disconnect(); resolve(); } });
+        o.observe(el, { childList: true, characterData: true, subtree: true });
+      });
+      await until($('rows'), () => $('rows').textContent !== '–');
+      const rows = $('rows').textContent;
+      $('refresh').click();
+      await until($('status'), () => /^(Fetched|The refresh failed)/.test($('status').textContent));
+      const fetched = $('status').textContent;
+      $('clear').click();
+      await until($('rows'), () => $('status').textContent === 'Cleared.' && $('rows').textContent === 'nothing cached');
+      return { rows, fetched, size: $('size').textContent };
+    });
+    assert.deepEqual(shown, { rows: n.toLocaleString('en-US'), fetched: `Fetched ${n.toLocaleString('en-US')} models.`, size: '–' });
+    assert.equal(lists(), listed + 1);
 
     assert.deepEqual(env.errors, []);
   } finally {
