@@ -3,6 +3,7 @@
 #include "map_lasso.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -23,6 +24,42 @@ bool point_in_polygon(const MapPolygon& poly, double px, double py) {
   return inside;
 }
 
+namespace {
+
+// The cells of `cells` (a range of width w) that an edge of the polygon may pass through, each
+// edge's cells widened by one on every side, so a cell left unmarked has no edge within a cell's
+// width of it: rounding in the grid's cell_of or in the crossing test cannot matter there.
+std::vector<uint8_t> edge_cells(const MapGrid& g, const MapPolygon& poly, size_t n, const CellRange& cells) {
+  const int w = cells.x1 - cells.x0 + 1, h = cells.y1 - cells.y0 + 1;
+  std::vector<uint8_t> mark(static_cast<size_t>(w) * static_cast<size_t>(h), 0);
+  const double side = g.side;
+  for (size_t i = 0, j = n - 1; i < n; j = i++) {
+    const double xa = poly.x[j] * side, ya = poly.y[j] * side, xb = poly.x[i] * side, yb = poly.y[i] * side;
+    const int lo = std::max(cells.y0, static_cast<int>(std::floor(std::min(ya, yb))) - 1);
+    const int hi = std::min(cells.y1, static_cast<int>(std::floor(std::max(ya, yb))) + 1);
+    for (int cy = lo; cy <= hi; ++cy) {
+      // The edge's x extent over the band of rows cy - 1 .. cy + 1 (in cell units).
+      double x0 = std::min(xa, xb), x1 = std::max(xa, xb);
+      if (ya != yb) {
+        const double t0 = std::clamp((cy - 1 - ya) / (yb - ya), 0.0, 1.0);
+        const double t1 = std::clamp((cy + 2 - ya) / (yb - ya), 0.0, 1.0);
+        x0 = std::min(xa + t0 * (xb - xa), xa + t1 * (xb - xa));
+        x1 = std::max(xa + t0 * (xb - xa), xa + t1 * (xb - xa));
+      }
+      const int c0 = std::max(cells.x0, static_cast<int>(std::floor(x0)) - 1);
+      const int c1 = std::min(cells.x1, static_cast<int>(std::floor(x1)) + 1);
+      for (int cx = c0; cx <= c1; ++cx) mark[static_cast<size_t>(cy - cells.y0) * w + (cx - cells.x0)] = 1;
+    }
+  }
+  return mark;
+}
+
+}  // namespace
+
+// Cells an edge may cross, and the grid's border cells (which also hold the points outside the unit
+// square), test each of their points. Any other cell lies wholly inside or wholly outside, as its
+// centre does: the centres of a row of cells are classified together from the row's crossings,
+// sorted (the same crossing test as point_in_polygon's). Rows come out ascending from a bitmap.
 std::vector<uint32_t> points_in_polygon(const MapGrid& g, const MapPolygon& poly) {
   std::vector<uint32_t> rows;
   const size_t n = std::min(poly.x.size(), poly.y.size());
@@ -30,13 +67,41 @@ std::vector<uint32_t> points_in_polygon(const MapGrid& g, const MapPolygon& poly
   const auto [x0, x1] = std::minmax_element(poly.x.begin(), poly.x.begin() + n);
   const auto [y0, y1] = std::minmax_element(poly.y.begin(), poly.y.begin() + n);
   const CellRange cells = cells_overlapping(g, MapRect{*x0, *y0, *x1, *y1});
-  for (int cy = cells.y0; cy <= cells.y1; ++cy)
-    for (int cx = cells.x0; cx <= cells.x1; ++cx)
-      for (uint32_t i = g.cell_start[cy * g.side + cx]; i < g.cell_start[cy * g.side + cx + 1]; ++i) {
-        const uint32_t row = g.cell_rows[i];
-        if (point_in_polygon(poly, g.points.x[row], g.points.y[row])) rows.push_back(row);
+  if (cells.empty()) return rows;
+  const std::vector<uint8_t> mark = edge_cells(g, poly, n, cells);
+  const size_t points = g.points.x.size();
+  std::vector<uint64_t> in((points + 63) / 64, 0);
+  const int w = cells.x1 - cells.x0 + 1;
+  std::vector<double> crossings;
+  for (int cy = cells.y0; cy <= cells.y1; ++cy) {
+    const double yc = (cy + 0.5) / g.side;
+    crossings.clear();
+    for (size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double xi = poly.x[i], yi = poly.y[i], xj = poly.x[j], yj = poly.y[j];
+      if ((yi > yc) != (yj > yc)) crossings.push_back((xj - xi) * (yc - yi) / (yj - yi) + xi);
+    }
+    std::sort(crossings.begin(), crossings.end());
+    size_t left = 0;  // crossings at or left of the centre
+    for (int cx = cells.x0; cx <= cells.x1; ++cx) {
+      const size_t cell = static_cast<size_t>(cy) * g.side + cx;
+      const uint32_t b = g.cell_start[cell], e = g.cell_start[cell + 1];
+      const double xc = (cx + 0.5) / g.side;
+      while (left < crossings.size() && crossings[left] <= xc) ++left;
+      if (b == e) continue;
+      const bool border = cx == 0 || cy == 0 || cx == g.side - 1 || cy == g.side - 1;
+      if (border || mark[static_cast<size_t>(cy - cells.y0) * w + (cx - cells.x0)]) {
+        for (uint32_t k = b; k < e; ++k) {
+          const uint32_t row = g.cell_rows[k];
+          if (point_in_polygon(poly, g.points.x[row], g.points.y[row])) in[row >> 6] |= uint64_t{1} << (row & 63);
+        }
+      } else if ((crossings.size() - left) % 2 == 1) {  // point_in_polygon(centre): crossings right of it
+        for (uint32_t k = b; k < e; ++k) in[g.cell_rows[k] >> 6] |= uint64_t{1} << (g.cell_rows[k] & 63);
       }
-  std::sort(rows.begin(), rows.end());
+    }
+  }
+  for (size_t wd = 0; wd < in.size(); ++wd)
+    for (uint64_t bits = in[wd]; bits; bits &= bits - 1)
+      rows.push_back(static_cast<uint32_t>(wd * 64 + static_cast<size_t>(std::countr_zero(bits))));
   return rows;
 }
 

@@ -85,6 +85,49 @@ TEST(PointsInPolygon, StarAndTriangleAgainstEveryPoint) {
   EXPECT_EQ(points_in_polygon(g, tri), in_tri);
 }
 
+// points_in_polygon classifies whole cells from their centres where no edge comes near; checked
+// against testing every point with point_in_polygon (itself checked by hand and against geometry
+// above) on random lassos: self-crossing ones, thin ones, ones reaching past the map's square,
+// edges along cell lines, over clumped points (some outside the square, in the grid's border
+// cells), grids coarse and fine.
+TEST(PointsInPolygon, WholeCellsAgreeWithEveryPointOnRandomLassos) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(-0.1, 1.1);
+  std::normal_distribution<float> near(0, 0.03f);
+  for (size_t n : {3000u, 200000u}) {
+    MapPoints m;
+    for (size_t i = 0; i < n; ++i) {
+      const float cx = static_cast<float>(0.2 + 0.6 * ((i * 7) % 5) / 4.0),
+                  cy = static_cast<float>(0.3 + 0.1 * (i % 3));
+      m.x.push_back(i % 7 == 0 ? static_cast<float>(u(rng)) : cx + near(rng));
+      m.y.push_back(i % 7 == 0 ? static_cast<float>(u(rng)) : cy + near(rng));
+    }
+    const MapGrid g = build_map_grid(std::move(m), std::vector<int64_t>(n, 0)).value();
+    size_t total = 0;
+    for (int trial = 0; trial < 40; ++trial) {
+      MapPolygon poly;
+      const int k = 3 + trial % 20;
+      for (int v = 0; v < k; ++v) {
+        double x = u(rng), y = u(rng);
+        if (trial % 5 == 0) {  // on cell lines
+          x = std::round(x * g.side) / g.side;
+          y = std::round(y * g.side) / g.side;
+        }
+        poly.x.push_back(x);
+        poly.y.push_back(y);
+      }
+      if (trial % 4 == 1) poly = normalize_lasso(poly);
+      std::vector<uint32_t> want;
+      for (uint32_t row = 0; row < n; ++row)
+        if (point_in_polygon(poly, g.points.x[row], g.points.y[row])) want.push_back(row);
+      const std::vector<uint32_t> got = points_in_polygon(g, poly);
+      ASSERT_EQ(got, want) << "n " << n << " trial " << trial;
+      total += got.size();
+    }
+    EXPECT_GT(total, n);  // the lassos took in points, many times over
+  }
+}
+
 // Visvalingam-Whyatt by hand: a square with extra points along its edges loses those first (their
 // triangles have no area), and the corners stay.
 TEST(SimplifyPolygon, DropsTheLeastAreaFirstAndKeepsCorners) {

@@ -82,6 +82,61 @@ TEST(SortSelection, TheOrderBeforeDoesNotMatter) {
   EXPECT_FALSE(parse_selection_column("score", col));
 }
 
+// Many rows with ids that share their first 8 bytes or are prefixes of each other, tied downloads,
+// missing tasks, noise and labels past the names: the order against a comparator written from the
+// documented rule (the column either way, then downloads descending, id bytes, row).
+TEST(SortSelection, ManyRowsAgainstTheRule) {
+  std::mt19937 rng(11);
+  const char* stems[] = {"aaaaaaaa", "aaaaaaa",           "aaaaaaaab", "org/model", "org/mode",
+                         "zz",       "\xc3\xa9t\xc3\xa9", "A",         "a"};
+  const char* tasks[] = {"", "fill-mask", "text-generation", "noise", "translation"};
+  std::vector<ModelRecord> recs;
+  for (int i = 0; i < 3000; ++i) {
+    ModelRecord r;
+    r.id = std::string(stems[rng() % 9]) + (rng() % 3 ? std::to_string(rng() % 50) : "") + "-" + std::to_string(i);
+    if (i % 11 == 0) r.id = stems[i / 11 % 9] + std::string(i / 99 % 2 ? "x" : "");
+    r.pipeline_tag = tasks[rng() % 5];
+    r.downloads = static_cast<int64_t>(rng() % 4) * 10;
+    recs.push_back(r);
+  }
+  const Catalogue cat = make_catalogue(recs);  // duplicate ids dropped, the first kept
+  std::vector<int32_t> labels(cat.size());
+  for (auto& l : labels) l = static_cast<int32_t>(rng() % 6) - 1;  // -1 .. 4; names for 0 .. 2
+  const std::vector<std::string> names{"vision", "noise", "bert"};
+  auto name = [&](uint32_t r) -> std::string {
+    const int32_t l = labels[r];
+    return l < 0 ? "noise" : l < 3 ? names[l] : "";
+  };
+  for (int c = 0; c < 4; ++c)
+    for (bool desc : {false, true}) {
+      std::vector<uint32_t> rows;
+      for (uint32_t r = 0; r < cat.size(); ++r)
+        if (rng() % 4) rows.push_back(r);
+      std::shuffle(rows.begin(), rows.end(), rng);
+      std::vector<uint32_t> want = rows;
+      auto col = [&](uint32_t a, uint32_t b) -> int {
+        std::string x, y;
+        switch (c) {
+          case 0: x = cat.id(a), y = cat.id(b); break;
+          case 1: x = cat.value(cat.pipeline_tag[a]), y = cat.value(cat.pipeline_tag[b]); break;
+          case 2: return cat.downloads[a] < cat.downloads[b] ? -1 : cat.downloads[a] > cat.downloads[b];
+          default: x = name(a), y = name(b);
+        }
+        return x < y ? -1 : x > y;
+      };
+      std::sort(want.begin(), want.end(), [&](uint32_t a, uint32_t b) {
+        if (const int k = col(a, b)) return desc ? k > 0 : k < 0;
+        if (cat.downloads[a] != cat.downloads[b]) return cat.downloads[a] > cat.downloads[b];
+        if (std::string(cat.id(a)) != std::string(cat.id(b))) return std::string(cat.id(a)) < std::string(cat.id(b));
+        return a < b;
+      });
+      sort_selection(rows, cat, labels, names, SelectionSort{static_cast<SelectionColumn>(c), desc});
+      EXPECT_EQ(ids(cat, rows), ids(cat, want))
+          << selection_column_name(static_cast<SelectionColumn>(c)) << " " << desc;
+      EXPECT_EQ(rows, want);
+    }
+}
+
 TEST(ExportSelectionCsv, ExactOutputWithFormulaCellsNeutralised) {
   const std::vector<ExportSelectionRow> rows{
       {"bert-base-uncased", 1200, "fill-mask", "transformers", "bert", 3, "bert, roberta"},
