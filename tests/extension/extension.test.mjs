@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startMockHub } from '../mock_hub/server.mjs';
-import { adhocQuery, cliIds, launch, needs, optionsOp, panelIds, recorder } from './helpers.mjs';
+import { checkAdhoc, cliIds, launch, needs, optionsOp, panelIds, recorder } from './helpers.mjs';
 
 // Records every layout shift (PerformanceObserver 'layout-shift', buffered) with its sources, each
 // attributed to the page's own content or to the extension's panel (a source inside it); a source
@@ -102,12 +102,7 @@ test('a model page: the CLI\'s top 10, in-page navigation, an unknown model, a c
     assert.equal(await page.locator('.hfrec-ext-panel').count(), 1);
 
     // A model the cached catalogue lacks: ad hoc from /api/models/<id>.
-    const u = byDownloads.slice(n).find((m) => m.id.includes('/') && m.pipeline_tag && m.library_name);
-    if (u) {
-      await page.goto(`https://huggingface.co/${u.id}`);
-      assert.deepEqual(await panelIds(page, u.id), cliIds(file, adhocQuery(u)));
-      assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
-    } else t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
+    await checkAdhoc(t, page, hub, byDownloads.slice(n), file);
 
     // A model at /<name> (no owner), as the Hub's oldest models are.
     const bare = byDownloads.slice(0, n).find((m) => !m.id.includes('/'));

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startMockHub } from '../mock_hub/server.mjs';
-import { adhocQuery, cliIds, launchFirefox, needsFirefox, panelIds } from './helpers.mjs';
+import { checkAdhoc, cliIds, launchFirefox, needsFirefox, panelIds } from './helpers.mjs';
 
 // Records, from the document's start (the panel's skeleton goes in while the page is parsed, and an
 // answer may come before DOMContentLoaded), each extension panel added or removed, with the model
@@ -74,12 +74,7 @@ test('Firefox: the CLI\'s top 10 on a model page, nothing on other pages', async
     assert.equal(await page.$$eval('.hfrec-ext-panel', (ps) => ps.length), 1);
 
     // A model the cached catalogue lacks: ad hoc from /api/models/<id>.
-    const u = byDownloads.slice(n).find((m) => m.id.includes('/') && m.pipeline_tag && m.library_name);
-    if (u) {
-      await page.goto(`https://huggingface.co/${u.id}`);
-      assert.deepEqual(await panelIds(page, u.id), cliIds(file, adhocQuery(u)));
-      assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
-    } else t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
+    await checkAdhoc(t, page, hub, byDownloads.slice(n), file);
 
     // Not model pages, waited on by what the page shows, never by a clock. A name the API does not
     // know (404: a user's page): the skeleton put in while the page was parsed goes once the 404 is

@@ -206,5 +206,19 @@ export const recorder = () => {
 };
 
 // The ad-hoc query the extension makes for a model it finds only through /api/models/<id>.
-export const adhocQuery = (m) => ({ task: m.pipeline_tag, library: m.library_name, modelType: m.config?.model_type,
+const adhocQuery = (m) => ({ task: m.pipeline_tag, library: m.library_name, modelType: m.config?.model_type,
   text: [m.id.replace(/[/_.-]+/g, ' '), ...(m.tags || [])].join(' ') });
+
+// On `page` (Playwright's or puppeteer's), the first of `uncached` (models past the cached
+// catalogue) with an owner, a task and a library: its panel has the CLI's answer to the ad-hoc
+// query the extension makes from its /api/models/<id> record, which it asked the (mock) Hub for.
+export async function checkAdhoc(t, page, hub, uncached, catalogueFile) {
+  const u = uncached.find((m) => m.id.includes('/') && m.pipeline_tag && m.library_name);
+  if (!u) {
+    t.diagnostic('the mock has no model past the cached n with a task and a library: ad hoc not checked');
+    return;
+  }
+  await page.goto(`https://huggingface.co/${u.id}`);
+  assert.deepEqual(await panelIds(page, u.id), cliIds(catalogueFile, adhocQuery(u)));
+  assert.ok(hub.requests.some((r) => r.path === `/api/models/${u.id}`));
+}
