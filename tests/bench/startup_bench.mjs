@@ -27,6 +27,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyCompiles } from '../trace.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -123,23 +124,11 @@ try {
   for (const b of builds) b.server.kill();
 }
 
-// Lazy (first-call) WebAssembly compiles up to the hfrec:ready mark: on the renderer's main thread
-// and on worker threads, in ms and counts.
+// Lazy (first-call) WebAssembly compiles up to the hfrec:ready mark, in ms and counts.
 function lazyCompile(events) {
-  const threadName = new Map();
-  for (const e of events) if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
   const ready = events.find((e) => e.name === 'hfrec:ready');
-  const until = ready ? ready.ts : Infinity;
-  const out = { compileMainMs: 0, compileMainN: 0, compileWorkerMs: 0, compileWorkerN: 0 };
-  for (const e of events) {
-    if (e.name !== 'wasm.CompileLazy' || e.ph !== 'X' || e.ts > until) continue;
-    const name = threadName.get(`${e.pid}:${e.tid}`) || '';
-    const where = name === 'CrRendererMain' ? 'Main' : /Worker/i.test(name) ? 'Worker' : null;
-    if (!where) continue;
-    out[`compile${where}Ms`] += e.dur / 1000;
-    out[`compile${where}N`]++;
-  }
-  return out;
+  const c = lazyCompiles(events, { until: ready ? ready.ts : Infinity });
+  return { compileMainMs: c.main.ms, compileMainN: c.main.n, compileWorkerMs: c.worker.ms, compileWorkerN: c.worker.n };
 }
 
 const stats = (xs) => {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { lazyCompiles } from '../trace.mjs';
 import { useBrowser } from './helpers.mjs';
 
 const env = useBrowser();
@@ -33,13 +34,11 @@ async function firstLoad({ worker }) {
   const events = JSON.parse((await env.browser.stopTracing()).toString()).traceEvents;
   const warmedRows = await page.evaluate(() => performance.getEntriesByName('hfrec:warmed')[0]?.detail?.rows ?? null);
   const rows = await page.evaluate(() => window.hfrec.state().catalogue.rows);
-  // The page's main thread, and its lazy compiles between the catalogue's bytes and ready.
-  const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  // The page's main thread's lazy compiles between the catalogue's bytes and ready.
   const mark = (n) => events.find((e) => e.name === n);
   const from = mark('hfrec:catalogue-bytes'), to = mark('hfrec:ready');
   assert.ok(from && to, 'the trace has the page marks');
-  const compiles = events.filter((e) => e.name === 'wasm.CompileLazy' && mainThreads.has(`${e.pid}:${e.tid}`) &&
-    e.ts >= from.ts && e.ts <= to.ts).length;
+  const compiles = lazyCompiles(events, { from: from.ts, until: to.ts }).main.n;
   await context.close();
   assert.deepEqual(errors, []);
   return { compiles, warmedRows, rows };
