@@ -674,7 +674,14 @@
     const fontsP = Promise.all(fontFiles.map(([u, k]) => fetchBytes(u).then((b) => [k, b]).catch(() => null)));
     try {
       const moduleP = createHfrecModule({
-        preRun: [() => performance.mark('hfrec:wasm-instantiated')],
+        preRun: [() => {
+          performance.mark('hfrec:wasm-instantiated');
+          // main()'s GLFW gets this context. The UI draws 2-D triangles only: no depth or stencil
+          // buffer to allocate, clear and composite. Made as late as this, the warm-up worker has
+          // usually set up the GPU process's GL already (index.html).
+          try { canvas.getContext('webgl2', { antialias: false, alpha: true, depth: false, stencil: false }); } catch (e) { /* the app reports a missing WebGL2 */ }
+          performance.mark('hfrec:gl-context');
+        }],
         canvas,
         host,
         print: (t) => console.log(t),
@@ -682,7 +689,7 @@
         // The wasm compiles as it streams in, its bytes counted for the loading screen; the
         // warm-up worker gets the module as soon as it is compiled.
         instantiateWasm: (imports, receive) => {
-          // index.html started this download and the worker, and made the WebGL2 context, before the scripts.
+          // index.html started this download and the worker before the scripts.
           const early = window.hfrecEarly && window.hfrecEarly.wasm;
           window.hfrecEarly = null;
           (early || fetch('hfrec-app.wasm', { credentials: 'same-origin' }))
