@@ -162,7 +162,8 @@ struct LayoutRun::Impl {
   // Epochs.
   std::vector<uint32_t> head, tail;
   std::vector<double> eps, next, eps_neg, next_neg;
-  std::vector<double> Y;  // 2 per group
+  std::vector<double> Y;        // 2 per group
+  std::vector<uint32_t> drawn;  // an edge's negative samples (groups)
   int n_epochs = 0, epoch = 0;
   size_t edge = 0;
   ClusterRng rng;
@@ -421,42 +422,52 @@ struct LayoutRun::Impl {
   }
 
   // Edges [edge, end) of the current epoch; returns the gradient steps taken.
+  // - The head's point is kept in registers while its edge runs (its tail and negative samples are
+  //   other groups: no self edges, and a sample that draws the head is skipped), and the samples'
+  //   groups are drawn before they are used, so their points load while the previous step's division
+  //   runs: the same operations in the same order as moving Y in place, so the same bits.
   uint64_t epoch_edges(size_t end) {
     const double a = p.a, gamma = p.repulsion;
     const double alpha = p.learning_rate * (1.0 - double(epoch) / double(n_epochs));
     const double ep = epoch;
+    const uint32_t* group_of = s.groups->group_of.data();
+    double* y = Y.data();
     uint64_t steps = 0;
     for (; edge < end; ++edge) {
       if (next[edge] > ep) continue;
       const uint32_t i = head[edge], j = tail[edge];
-      double* yi = &Y[2 * i];
-      const double* yj = &Y[2 * j];
-      double dx = yi[0] - yj[0], dy = yi[1] - yj[1];
+      double yi0 = y[2 * size_t(i)], yi1 = y[2 * size_t(i) + 1];
+      double dx = yi0 - y[2 * size_t(j)], dy = yi1 - y[2 * size_t(j) + 1];
       double d2 = dx * dx + dy * dy;
       if (d2 > 0) {
         const double g = -2.0 * a / (1.0 + a * d2);
-        yi[0] += clip4(g * dx) * alpha;
-        yi[1] += clip4(g * dy) * alpha;
+        yi0 += clip4(g * dx) * alpha;
+        yi1 += clip4(g * dy) * alpha;
       }
       next[edge] += eps[edge];
       const int negs = static_cast<int>((ep - next_neg[edge]) / eps_neg[edge]);
+      // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
+      if (negs > 0) {
+        if (drawn.size() < size_t(negs)) drawn.resize(size_t(negs));
+        for (int q = 0; q < negs; ++q) drawn[q] = group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
+      }
       for (int q = 0; q < negs; ++q) {
-        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
-        const uint32_t kk = s.groups->group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
+        const uint32_t kk = drawn[q];
         if (kk == i) continue;
-        const double* yk = &Y[2 * kk];
-        dx = yi[0] - yk[0];
-        dy = yi[1] - yk[1];
+        dx = yi0 - y[2 * size_t(kk)];
+        dy = yi1 - y[2 * size_t(kk) + 1];
         d2 = dx * dx + dy * dy;
         if (d2 > 0) {
           const double g = 2.0 * gamma / ((0.001 + d2) * (1.0 + a * d2));
-          yi[0] += clip4(g * dx) * alpha;
-          yi[1] += clip4(g * dy) * alpha;
+          yi0 += clip4(g * dx) * alpha;
+          yi1 += clip4(g * dy) * alpha;
         } else {
-          yi[0] += 4.0 * alpha;
-          yi[1] += 4.0 * alpha;
+          yi0 += 4.0 * alpha;
+          yi1 += 4.0 * alpha;
         }
       }
+      y[2 * size_t(i)] = yi0;
+      y[2 * size_t(i) + 1] = yi1;
       next_neg[edge] += negs * eps_neg[edge];
       steps += 1 + uint64_t(std::max(0, negs));
     }

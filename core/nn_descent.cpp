@@ -28,7 +28,7 @@ struct NnDescentRun::Impl {
   int phase = kStart;
   uint32_t pos = 0;
   int iter = 0;
-  uint64_t changed = 0, scored = 0;
+  uint64_t changed = 0, scored = 0, skipped = 0;
 
   // [SECTION] Scoring pairs with the similarity's bits
   // The scattered row a, per column t: its value and value · weight (0 where a has none; zero
@@ -113,8 +113,20 @@ struct NnDescentRun::Impl {
     len[g] = n + 1;
     return true;
   }
+  // Whether x is in g's list.
+  bool listed(uint32_t g, uint32_t x) const {
+    const uint32_t* l = &nb[size_t(g) * K];
+    bool in = false;
+    for (uint32_t i = 0, n = len[g]; i < n; ++i) in |= l[i] == x;
+    return in;
+  }
   // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
+  // A pair already in both lists is not scored: both offers would be refused.
   uint64_t join(uint32_t a, uint32_t b) {
+    if (listed(a, b) && listed(b, a)) {
+      ++skipped;
+      return 0;
+    }
     double ab, ba;
     dots(b, ab, ba);
     scored += symmetric ? 1 : 2;
