@@ -159,7 +159,7 @@ struct NnDescentRun::Impl {
   std::vector<uint32_t> n_fwd_new, n_fwd_old, n_rev_new, n_rev_old, seen_new, seen_old;
   std::vector<uint32_t> cand;  // one group's join candidates: new ones first
   std::vector<uint32_t> todo;  // the pairs with one of them to score
-  static constexpr size_t kBatch = 2;
+  static constexpr size_t kBatch = 4;
   std::vector<std::pair<double, uint32_t>> fin;
   std::vector<uint32_t> terms;
   KnnGraph out;
