@@ -24,13 +24,24 @@ namespace hfrec {
 class ClusterRng {
  public:
   explicit ClusterRng(uint64_t seed);
-  uint64_t next();
+  uint64_t next() {  // xoshiro256** (inline: the layout's epochs draw one a negative sample)
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
   // Uniform in [0, 1).
   double uniform();
   // Uniform integer in [0, n).
   uint64_t below(uint64_t n);
 
  private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
 

@@ -29,14 +29,6 @@ bool parse_map_space(std::string_view s, MapSpace& out) {
   return false;
 }
 
-double SimilaritySpace::from_dot(uint32_t a, uint32_t b, double dot) const {
-  const double nn = norm_sq[a] * norm_sq[b];
-  double s = nn > 0 ? dot / std::sqrt(nn) : 0.0;
-  if (!query_scale.empty()) s *= query_scale[a];
-  if (!bias.empty()) s += bias[b];
-  return s;
-}
-
 double SimilaritySpace::similarity(uint32_t a, uint32_t b) const {
   const CsrMatrix& m = matrix();
   uint64_t i = m.indptr[a], j = m.indptr[b];

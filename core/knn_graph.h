@@ -22,6 +22,7 @@
 //   exact (2.1e9 postings on hybrid); attributes stay small (1,214 distinct rows in a generated
 //   100k). knn_graph() is always exact.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -62,7 +63,13 @@ struct SimilaritySpace {
   size_t size() const { return matrix().rows(); }
   double weight_of_column(uint32_t t) const { return column_weight.empty() ? 1.0 : column_weight[t]; }
   // The similarity of a to b from their dot product (the formula above).
-  double from_dot(uint32_t a, uint32_t b, double dot) const;
+  double from_dot(uint32_t a, uint32_t b, double dot) const {
+    const double nn = norm_sq[a] * norm_sq[b];
+    double s = nn > 0 ? dot / std::sqrt(nn) : 0.0;
+    if (!query_scale.empty()) s *= query_scale[a];
+    if (!bias.empty()) s += bias[b];
+    return s;
+  }
   // Pairwise, by merging the two rows: the same value the graph computes.
   double similarity(uint32_t a, uint32_t b) const;
   double distance(uint32_t a, uint32_t b) const { return 1.0 - similarity(a, b); }

@@ -162,7 +162,8 @@ struct LayoutRun::Impl {
   // Epochs.
   std::vector<uint32_t> head, tail;
   std::vector<double> eps, next, eps_neg, next_neg;
-  std::vector<double> Y;  // 2 per group
+  std::vector<double> Y;        // 2 per group
+  std::vector<uint32_t> drawn;  // an edge's negative samples (groups)
   int n_epochs = 0, epoch = 0;
   size_t edge = 0;
   ClusterRng rng;
@@ -421,45 +422,110 @@ struct LayoutRun::Impl {
   }
 
   // Edges [edge, end) of the current epoch; returns the gradient steps taken.
+  // - Each step's arithmetic is a chain of dependent operations on the head's point (a division
+  //   in it), so one edge at a time leaves the processor waiting. Two consecutive due edges run
+  //   interleaved, each head's point in registers until its edge ends, when the second reads
+  //   nothing the first writes (its head, tail and samples are not the first's head): the first
+  //   reads the second's head before the second writes it, as in order, so every step has the
+  //   operands and operations it has one edge at a time, and the same bits. Otherwise the first
+  //   runs alone. Samples are drawn per edge in edge order before any is used.
   uint64_t epoch_edges(size_t end) {
     const double a = p.a, gamma = p.repulsion;
     const double alpha = p.learning_rate * (1.0 - double(epoch) / double(n_epochs));
     const double ep = epoch;
+    const uint32_t* group_of = s.groups->group_of.data();
+    double* y = Y.data();
     uint64_t steps = 0;
-    for (; edge < end; ++edge) {
-      if (next[edge] > ep) continue;
-      const uint32_t i = head[edge], j = tail[edge];
-      double* yi = &Y[2 * i];
-      const double* yj = &Y[2 * j];
-      double dx = yi[0] - yj[0], dy = yi[1] - yj[1];
-      double d2 = dx * dx + dy * dy;
+    // Takes edge e's turn: its schedule, and its negative samples' groups drawn into drawn[at...).
+    auto prepare = [&](size_t e, size_t at) {
+      next[e] += eps[e];
+      const int negs = static_cast<int>((ep - next_neg[e]) / eps_neg[e]);
+      if (negs > 0) {
+        if (drawn.size() < at + size_t(negs)) drawn.resize(at + size_t(negs));
+        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
+        for (int q = 0; q < negs; ++q) drawn[at + q] = group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
+      }
+      next_neg[e] += negs * eps_neg[e];
+      steps += 1 + uint64_t(std::max(0, negs));
+      return std::max(0, negs);
+    };
+    auto attract = [&](double& y0, double& y1, uint32_t j) {
+      const double dx = y0 - y[2 * size_t(j)], dy = y1 - y[2 * size_t(j) + 1];
+      const double d2 = dx * dx + dy * dy;
       if (d2 > 0) {
         const double g = -2.0 * a / (1.0 + a * d2);
-        yi[0] += clip4(g * dx) * alpha;
-        yi[1] += clip4(g * dy) * alpha;
+        y0 += clip4(g * dx) * alpha;
+        y1 += clip4(g * dy) * alpha;
       }
-      next[edge] += eps[edge];
-      const int negs = static_cast<int>((ep - next_neg[edge]) / eps_neg[edge]);
-      for (int q = 0; q < negs; ++q) {
-        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
-        const uint32_t kk = s.groups->group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
-        if (kk == i) continue;
-        const double* yk = &Y[2 * kk];
-        dx = yi[0] - yk[0];
-        dy = yi[1] - yk[1];
-        d2 = dx * dx + dy * dy;
-        if (d2 > 0) {
-          const double g = 2.0 * gamma / ((0.001 + d2) * (1.0 + a * d2));
-          yi[0] += clip4(g * dx) * alpha;
-          yi[1] += clip4(g * dy) * alpha;
-        } else {
-          yi[0] += 4.0 * alpha;
-          yi[1] += 4.0 * alpha;
-        }
+    };
+    auto repel = [&](double& y0, double& y1, uint32_t i, uint32_t kk) {
+      if (kk == i) return;
+      const double dx = y0 - y[2 * size_t(kk)], dy = y1 - y[2 * size_t(kk) + 1];
+      const double d2 = dx * dx + dy * dy;
+      if (d2 > 0) {
+        const double g = 2.0 * gamma / ((0.001 + d2) * (1.0 + a * d2));
+        y0 += clip4(g * dx) * alpha;
+        y1 += clip4(g * dy) * alpha;
+      } else {
+        y0 += 4.0 * alpha;
+        y1 += 4.0 * alpha;
       }
-      next_neg[edge] += negs * eps_neg[edge];
-      steps += 1 + uint64_t(std::max(0, negs));
+    };
+    auto run_alone = [&](size_t e, int negs, size_t at) {
+      const uint32_t i = head[e];
+      double y0 = y[2 * size_t(i)], y1 = y[2 * size_t(i) + 1];
+      attract(y0, y1, tail[e]);
+      for (int q = 0; q < negs; ++q) repel(y0, y1, i, drawn[at + q]);
+      y[2 * size_t(i)] = y0;
+      y[2 * size_t(i) + 1] = y1;
+    };
+    auto due = [&]() {
+      while (edge < end && next[edge] > ep) ++edge;
+      return edge < end;
+    };
+    bool held = false;  // an edge prepared, its samples at drawn[0...), not yet run
+    size_t e1 = 0;
+    int n1 = 0;
+    for (;;) {
+      if (!held) {
+        if (!due()) break;
+        e1 = edge++;
+        n1 = prepare(e1, 0);
+        held = true;
+      }
+      if (!due()) break;
+      const size_t e2 = edge++;
+      const int n2 = prepare(e2, size_t(n1));
+      const uint32_t i1 = head[e1], i2 = head[e2];
+      bool apart = i2 != i1 && tail[e2] != i1;
+      for (int q = 0; q < n2 && apart; ++q) apart = drawn[size_t(n1) + q] != i1;
+      if (!apart) {
+        run_alone(e1, n1, 0);
+        std::copy(drawn.begin() + n1, drawn.begin() + n1 + n2, drawn.begin());
+        e1 = e2;
+        n1 = n2;
+        continue;
+      }
+      double a0 = y[2 * size_t(i1)], a1 = y[2 * size_t(i1) + 1];
+      double b0 = y[2 * size_t(i2)], b1 = y[2 * size_t(i2) + 1];
+      attract(a0, a1, tail[e1]);
+      attract(b0, b1, tail[e2]);
+      const uint32_t* d1 = drawn.data();
+      const uint32_t* d2 = drawn.data() + n1;
+      const int both = std::min(n1, n2);
+      for (int q = 0; q < both; ++q) {
+        repel(a0, a1, i1, d1[q]);
+        repel(b0, b1, i2, d2[q]);
+      }
+      for (int q = both; q < n1; ++q) repel(a0, a1, i1, d1[q]);
+      for (int q = both; q < n2; ++q) repel(b0, b1, i2, d2[q]);
+      y[2 * size_t(i1)] = a0;
+      y[2 * size_t(i1) + 1] = a1;
+      y[2 * size_t(i2)] = b0;
+      y[2 * size_t(i2) + 1] = b1;
+      held = false;
     }
+    if (held) run_alone(e1, n1, 0);
     return steps;
   }
 

@@ -10,8 +10,11 @@
 // - Groups: the points are the distinct rows. A neighbour group counts its rows (at most k) in σ's
 //   normalisation; an edge weighs its membership; negative samples are drawn over catalogue rows,
 //   so a group of w rows repels w times as often. Each undirected edge is sampled as two directed
-//   ones, each moving its head (umap-learn moves both ends of each of the two). Identical rows are then laid out as a
-//   sunflower disc around their group's point, as in projection.h.
+//   ones, each moving its head (umap-learn moves both ends of each of the two). Identical rows are
+//   then laid out as a sunflower disc around their group's point, as in projection.h.
+// - Epochs run two consecutive due edges interleaved where the second reads no point the first
+//   moves (layout.cpp): the same operations on the same operands as one edge at a time, so the same
+//   bits, with two chains of dependent arithmetic in flight.
 // - Initialisation: the PCA plane of the rows as the similarity sees them (unit rows), by our own
 //   subspace iteration (not Eigen, whose vectorised sums differ between targets), scaled to [0, 10].
 // - Bit-identical natively and in WebAssembly for a seed: only +, -, ×, ÷ and sqrt (IEEE, correctly

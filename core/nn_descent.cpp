@@ -28,61 +28,76 @@ struct NnDescentRun::Impl {
   int phase = kStart;
   uint32_t pos = 0;
   int iter = 0;
-  uint64_t changed = 0, scored = 0;
+  uint64_t changed = 0, scored = 0, skipped = 0;
 
   // [SECTION] Scoring pairs with the similarity's bits
   // The scattered row a, per column t: its value and value · weight (0 where a has none; zero
   // between scatters: unscatter() clears what scatter() set) beside the column's weight, so a
   // lookup reads one cache line.
   struct Column {
-    double val = 0, wval = 0, w = 1, pad = 0;
+    double val = 0, wval = 0;
   };
-  std::vector<Column> col;
+  std::vector<Column> col;        // by slot
+  std::vector<uint32_t> slot;     // per entry of the matrix, its column's slot in col
+  std::vector<double> vw;         // per entry: its value · its column's weight
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id (the exact graph's fill order)
 
   void scatter(uint32_t a) {
     for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) {
-      Column& c = col[m.indices[e]];
+      Column& c = col[slot[e]];
       c.val = double(m.value(e));
-      c.wval = c.val * s.weight_of_column(m.indices[e]);
+      c.wval = vw[e];  // c.val · the column's weight
     }
   }
   void unscatter(uint32_t a) {
-    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) col[m.indices[e]].val = col[m.indices[e]].wval = 0;
+    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) col[slot[e]].val = col[slot[e]].wval = 0;
   }
   // The dot parts of similarity(a, b) and similarity(b, a) with a scattered. Every entry of b adds
   // its term, a column a lacks (or a zero weight) adding ±0, which leaves a finite sum's bits as
   // they are: so the sum of the common columns' terms in ascending order, each formed as
   // SimilaritySpace::similarity forms it, with its bits, and no branch.
-  void dots(uint32_t b, double& ab, double& ba) const {
-    const uint32_t* idx = m.indices.data();
+  // - N rows b at once, each its own sums, in lockstep over their first entries: the sums are
+  //   chains of dependent additions (their order fixes the bits), so interleaving independent
+  //   ones keeps the adder busy; each row's sum is formed exactly as alone.
+  template <bool kBinary, bool kSymmetric, int N>
+  void dots_of(const uint32_t* b, double* ab, double* ba) const {
+    const uint32_t* idx = slot.data();
+    const float* val = m.values.data();
     const Column* c = col.data();
-    const uint64_t lo = m.indptr[b], hi = m.indptr[b + 1];
-    double x = 0, y = 0;
-    if (m.values.empty()) {  // binary: every value 1
-      if (symmetric)
-        for (uint64_t e = lo; e < hi; ++e) x += c[idx[e]].wval * 1.0;
-      else
-        for (uint64_t e = lo; e < hi; ++e) {
-          const Column& ce = c[idx[e]];
-          x += ce.wval * 1.0;
-          y += (1.0 * ce.w) * ce.val;
-        }
-    } else {
-      const float* val = m.values.data();
-      if (symmetric)
-        for (uint64_t e = lo; e < hi; ++e) x += c[idx[e]].wval * double(val[e]);
-      else
-        for (uint64_t e = lo; e < hi; ++e) {
-          const Column& ce = c[idx[e]];
-          const double vb = double(val[e]);
-          x += ce.wval * vb;
-          y += (vb * ce.w) * ce.val;
-        }
+    uint64_t lo[N], len[N], both = ~uint64_t(0);
+    for (int r = 0; r < N; ++r) {
+      lo[r] = m.indptr[b[r]];
+      len[r] = m.indptr[b[r] + 1] - lo[r];
+      both = std::min(both, len[r]);
     }
-    ab = x;
-    ba = symmetric ? x : y;
+    double x[N], y[N];
+    for (int r = 0; r < N; ++r) x[r] = y[r] = 0;
+    const double* bw = vw.data();
+    auto add = [&](int r, uint64_t e) {
+      const Column& ce = c[idx[e]];
+      x[r] += ce.wval * (kBinary ? 1.0 : double(val[e]));  // every value 1 when binary
+      if (!kSymmetric) y[r] += bw[e] * ce.val;             // (value · weight) · a's value
+    };
+    for (uint64_t i = 0; i < both; ++i)
+      for (int r = 0; r < N; ++r) add(r, lo[r] + i);
+    for (int r = 0; r < N; ++r)
+      for (uint64_t i = both; i < len[r]; ++i) add(r, lo[r] + i);
+    for (int r = 0; r < N; ++r) {
+      ab[r] = x[r];
+      ba[r] = kSymmetric ? x[r] : y[r];
+    }
   }
+  template <int N>
+  void dots_n(const uint32_t* b, double* ab, double* ba) const {
+    if (m.values.empty()) {
+      if (symmetric) dots_of<true, true, N>(b, ab, ba);
+      else dots_of<true, false, N>(b, ab, ba);
+    } else {
+      if (symmetric) dots_of<false, true, N>(b, ab, ba);
+      else dots_of<false, false, N>(b, ab, ba);
+    }
+  }
+  void dots(uint32_t b, double& ab, double& ba) const { dots_n<1>(&b, &ab, &ba); }
 
   // [SECTION] Neighbour lists
   // Group g's list: [g · K, g · K + len[g]), ascending by (distance, id).
@@ -113,13 +128,29 @@ struct NnDescentRun::Impl {
     len[g] = n + 1;
     return true;
   }
-  // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
-  uint64_t join(uint32_t a, uint32_t b) {
-    double ab, ba;
-    dots(b, ab, ba);
+  // Whether x is in g's list.
+  bool listed(uint32_t g, uint32_t x) const {
+    const uint32_t* l = &nb[size_t(g) * K];
+    bool in = false;
+    for (uint32_t i = 0, n = len[g]; i < n; ++i) in |= l[i] == x;
+    return in;
+  }
+  // Offers a and b to each other's lists from the dot parts of their similarities.
+  void offer_both(uint32_t a, uint32_t b, double ab, double ba) {
     scored += symmetric ? 1 : 2;
     changed += offer(a, b, 1.0 - s.from_dot(a, b, ab));
     changed += offer(b, a, 1.0 - s.from_dot(b, a, ba));
+  }
+  // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
+  // A pair already in both lists is not scored: both offers would be refused.
+  uint64_t join(uint32_t a, uint32_t b) {
+    if (listed(a, b) && listed(b, a)) {
+      ++skipped;
+      return 0;
+    }
+    double ab, ba;
+    dots(b, ab, ba);
+    offer_both(a, b, ab, ba);
     return m.row_nnz(b);
   }
 
@@ -127,6 +158,8 @@ struct NnDescentRun::Impl {
   std::vector<uint32_t> fwd_new, fwd_old, rev_new, rev_old;  // K slots (fwd_old) or cap_new
   std::vector<uint32_t> n_fwd_new, n_fwd_old, n_rev_new, n_rev_old, seen_new, seen_old;
   std::vector<uint32_t> cand;  // one group's join candidates: new ones first
+  std::vector<uint32_t> todo;  // the pairs with one of them to score
+  static constexpr size_t kBatch = 4;
   std::vector<std::pair<double, uint32_t>> fin;
   std::vector<uint32_t> terms;
   KnnGraph out;
@@ -137,8 +170,19 @@ struct NnDescentRun::Impl {
     K = G > 1 ? std::min(pool, G - 1) : 0;
     cap_new = std::max<uint32_t>(1, uint32_t(std::lround(p.rho * K)));
     symmetric = s.column_weight.empty() && s.query_scale.empty() && s.bias.empty();
+    // Columns by rows holding them, most first (ties by id): the slots of the commonest columns,
+    // which most pairs read, share a few cache lines.
+    std::vector<uint32_t> order(m.n_cols), rank(m.n_cols);
+    for (uint32_t t = 0; t < m.n_cols; ++t) order[t] = t;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      return s.col_ptr[x + 1] - s.col_ptr[x] > s.col_ptr[y + 1] - s.col_ptr[y];
+    });
     col.resize(m.n_cols);
-    for (uint32_t t = 0; t < m.n_cols; ++t) col[t].w = s.weight_of_column(t);
+    for (uint32_t r = 0; r < m.n_cols; ++r) rank[order[r]] = r;
+    slot.resize(m.nnz());
+    for (uint64_t e = 0; e < m.nnz(); ++e) slot[e] = rank[m.indices[e]];
+    vw.resize(m.nnz());
+    for (uint64_t e = 0; e < m.nnz(); ++e) vw[e] = double(m.value(e)) * s.weight_of_column(m.indices[e]);
     by_bias.resize(G);
     for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
     if (!s.bias.empty())
@@ -253,10 +297,31 @@ struct NnDescentRun::Impl {
       const uint32_t a = cand[i];
       scatter(a);
       read += m.row_nnz(a);
+      // The pairs to score, chosen before any is offered: a pair in both lists now stays refused by
+      // both offers whatever the pairs before it change (they offer to a's list and their own
+      // only, and one that pushes b out of a's list is nearer than b), so the lists are those of
+      // scoring and offering one pair at a time.
+      todo.clear();
       for (size_t j = i + 1; j < cand.size(); ++j) {
         const uint32_t b = cand[j];
         if (b == a || (j >= n_new && std::binary_search(cand.begin(), cand.begin() + long(n_new), b))) continue;
-        read += join(a, b);
+        if (listed(a, b) && listed(b, a)) {
+          ++skipped;
+          continue;
+        }
+        todo.push_back(b);
+        read += m.row_nnz(b);
+      }
+      // Scored kBatch at a time, offered in order.
+      size_t t = 0;
+      double ab[kBatch], ba[kBatch];
+      for (; t + kBatch <= todo.size(); t += kBatch) {
+        dots_n<kBatch>(&todo[t], ab, ba);
+        for (size_t r = 0; r < kBatch; ++r) offer_both(a, todo[t + r], ab[r], ba[r]);
+      }
+      for (; t < todo.size(); ++t) {
+        dots(todo[t], ab[0], ba[0]);
+        offer_both(a, todo[t], ab[0], ba[0]);
       }
       unscatter(a);
     }
@@ -341,6 +406,7 @@ struct NnDescentRun::Impl {
         if (phase == kDone) {
           release(nb, nd, len);
           release(col);
+          release(slot, vw);
           break;
         }
         enter(phase);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 
 #include "bench/catalogue_gen.h"
@@ -117,6 +118,37 @@ TEST(NnDescent, DeterministicForASeed) {
     EXPECT_EQ(a.ptr, b.ptr);
     EXPECT_EQ(a.neighbour, b.neighbour);
     EXPECT_EQ(a.dist, b.dist);
+  }
+}
+
+// FNV-1a over a graph's lists: offsets, neighbours and the distances' bits.
+uint64_t graph_hash(const KnnGraph& g) {
+  uint64_t h = 1469598103934665603ull;
+  auto eat = [&](uint64_t v) {
+    for (int b = 0; b < 8; ++b) h = (h ^ ((v >> (8 * b)) & 0xff)) * 1099511628211ull;
+  };
+  for (uint64_t p : g.ptr) eat(p);
+  for (uint32_t x : g.neighbour) eat(x);
+  for (double d : g.dist) {
+    uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    eat(u);
+  }
+  return h;
+}
+
+// The local joins score two pairs at once and skip pairs already in both lists (nn_descent.cpp):
+// the graphs keep the bits of scoring and offering every pair one at a time, pinned from that code
+// (commit e5ec3d8).
+TEST(NnDescent, KeepsTheBitsOfOnePairAtATime) {
+  const Index idx = generated(2000, 5);
+  const std::pair<MapSpace, uint64_t> pins[] = {{MapSpace::soup, 0x1fa5ea4919188607ull},
+                                                {MapSpace::tfidf, 0xedd1262d1e09aac2ull},
+                                                {MapSpace::hybrid, 0x6059304cb7a9f1a1ull}};
+  for (const auto& [sp, want] : pins) {
+    const SimilaritySpace s = make_similarity_space(idx, sp);
+    const uint64_t got = graph_hash(approximate_graph(s, 15, 7));
+    EXPECT_EQ(got, want) << std::hex << "0x" << got << " on " << map_space_name(sp);
   }
 }
 

@@ -421,8 +421,8 @@ void BM_Layout(benchmark::State& state, Size s, hfrec::MapSpace space, bool umap
 }
 
 // The kNN graph alone: exact (core/knn_graph.h) or NN-descent (core/nn_descent.h), k = 15 (the
-// layout's). Counters: the groups, which graph, and for NN-descent its recall@10 against brute force
-// (every group scored by SimilaritySpace::similarity) for 300 sampled groups, computed after the timing;
+// layout's). Counters: the groups, which graph, and for NN-descent its iterations, pairs scored and recall@10 against
+// brute force (every group scored by SimilaritySpace::similarity) for 300 sampled groups, computed after the timing;
 // ties with the exact 10th count, as tests/nn_descent_test.cpp.
 void BM_KnnGraph(benchmark::State& state, Size s, hfrec::MapSpace space, bool approximate) {
   std::string error;
@@ -431,11 +431,13 @@ void BM_KnnGraph(benchmark::State& state, Size s, hfrec::MapSpace space, bool ap
   const hfrec::SimilaritySpace sp = hfrec::make_similarity_space(*idx, space);
   hfrec::KnnGraph graph;
   int iters = 0;
+  uint64_t pairs = 0;
   for (auto _ : state) {
     if (approximate) {
       hfrec::NnDescentRun run(sp, 15);
       while (!run.step(hfrec::SliceTimer(1e9))) {}
       iters = run.iterations();
+      pairs = run.pairs();
       graph = run.take();
     } else {
       graph = hfrec::knn_graph(sp, 15);
@@ -446,6 +448,7 @@ void BM_KnnGraph(benchmark::State& state, Size s, hfrec::MapSpace space, bool ap
   state.counters["exact_work"] = static_cast<double>(hfrec::exact_graph_work(sp));
   if (!approximate) return;
   state.counters["iterations"] = iters;
+  state.counters["pairs"] = static_cast<double>(pairs);  // scored, each direction of an asymmetric pair once
   const uint32_t G = static_cast<uint32_t>(sp.size());
   double got = 0, want = 0;
   for (uint64_t i = 0; i < 300 && G > 1; ++i) {
