@@ -677,8 +677,8 @@
         preRun: [() => {
           performance.mark('hfrec:wasm-instantiated');
           // main()'s GLFW gets this context. The UI draws 2-D triangles only: no depth or stencil
-          // buffer to allocate, clear and composite. Made as late as this, the warm-up worker has
-          // usually set up the GPU process's GL already (index.html).
+          // buffer to allocate, clear and composite. Made as late as this, index.html's throwaway
+          // GL worker has usually set up the GPU process's GL already.
           try { canvas.getContext('webgl2', { antialias: false, alpha: true, depth: false, stencil: false }); } catch (e) { /* the app reports a missing WebGL2 */ }
           performance.mark('hfrec:gl-context');
         }],
