@@ -53,6 +53,11 @@ for f in "$inter/Inter-Regular.otf" "$inter/Inter-SemiBold.otf" "$dejavu/DejaVuS
   [ -f "$f" ] || { echo "build-web: missing $f (apt-get install fonts-inter fonts-dejavu-core)" >&2; exit 1; }
   cp "$f" "$dist/fonts/"
 done
+# The downloads' sizes before compression: the loading bar's totals, which a compressed response's
+# Content-Length does not give.
+fonts_bytes=$(cat "$dist"/fonts/*.otf "$dist"/fonts/*.ttf | wc -c)
+sizes="app=$(stat -c %s "$dist/hfrec-app.wasm") catalogue=$(stat -c %s "$dist/catalogue.$ext") fonts=$fonts_bytes"
+sed -i "s|<meta name=\"hfrec-sizes\" content=\"[^\"]*\">|<meta name=\"hfrec-sizes\" content=\"$sizes\">|" "$dist/index.html"
 cp /usr/share/doc/fonts-inter/copyright "$dist/fonts/Inter-LICENSE.txt" 2>/dev/null || true
 cp /usr/share/doc/fonts-dejavu-core/copyright "$dist/fonts/DejaVu-LICENSE.txt" 2>/dev/null || true
 touch "$dist/.nojekyll"

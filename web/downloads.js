@@ -1,14 +1,19 @@
 // The start-up's downloads (the app, the catalogue, the fonts), counted as they arrive and shown on
 // the loading screen, so slow networks see the bytes move instead of a bare "Loading…". hfrec.js
 // starts it:
-//   window.hfrecDownloads({started, setText}) -> {downloads, readCounted, countedResponse, fetchBytes}
-// where started() is true once the app runs (the count is no longer shown) and setText(t) writes
-// the loading screen's line.
+//   window.hfrecDownloads({started, setText}) -> {downloads, readCounted, countedResponse, fetchBytes, skip}
+// where started() is true once the app runs (the count is no longer shown) and setText(t, fraction)
+// writes the loading screen's line and, when every download's size is known, the share received.
 'use strict';
 window.hfrecDownloads = ({ started, setText }) => {
   // What the start-up downloads, shown on the loading screen as it arrives (slow networks see the
-  // bytes move instead of a bare "Loading…"). total is 0 when unknown (compressed transfers).
-  const downloads = { app: { received: 0, total: 0 }, catalogue: { received: 0, total: 0 }, fonts: { received: 0, total: 0 } };
+  // bytes move instead of a bare "Loading…"). total is the size before compression that the build
+  // wrote into the page (<meta name="hfrec-sizes" content="app=N catalogue=N fonts=N">), else the
+  // responses' Content-Length when uncompressed, else 0 (unknown).
+  const sizes = Object.fromEntries((document.querySelector('meta[name="hfrec-sizes"]')?.content || '')
+    .split(' ').map((kv) => kv.split('=')).filter(([k, v]) => k && Number(v) > 0).map(([k, v]) => [k, Number(v)]));
+  const downloads = {};
+  for (const part of ['app', 'catalogue', 'fonts']) downloads[part] = { received: 0, total: sizes[part] || 0 };
   let downloadsShown = false;
   const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
   function showDownloads() {
@@ -22,13 +27,17 @@ window.hfrecDownloads = ({ started, setText }) => {
         if (!d.received && !d.total) continue;
         parts.push(`${name} ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`);
       }
-      if (parts.length) setText(`Downloading: ${parts.join(' · ')}`);
+      // The share of the bytes in, once every download under way has said its size.
+      const under = Object.values(downloads).filter((d) => d.received || d.total);
+      const fraction = under.every((d) => d.total >= d.received && d.total > 0)
+        ? under.reduce((n, d) => n + d.received, 0) / under.reduce((n, d) => n + d.total, 0) : undefined;
+      if (parts.length) setText(`Downloading: ${parts.join(' · ')}`, fraction);
     });
   }
   // The response's bytes as they arrive, counted into downloads[part]; resolves the whole body.
   async function readCounted(res, part) {
     const d = downloads[part];
-    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    if (!sizes[part] && !res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
     const chunks = [];
     if (!res.body || !res.body.getReader) {
       const b = new Uint8Array(await res.arrayBuffer());
@@ -48,7 +57,7 @@ window.hfrecDownloads = ({ started, setText }) => {
   // The same response with its body counted as the consumer (streaming compilation) reads it.
   function countedResponse(res, part) {
     const d = downloads[part];
-    if (!res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
+    if (!sizes[part] && !res.headers.get('Content-Encoding')) d.total += Number(res.headers.get('Content-Length')) || 0;
     if (!res.body || typeof TransformStream !== 'function') return res;
     const counted = res.body.pipeThrough(new TransformStream({
       transform(chunk, ctl) { d.received += chunk.length; showDownloads(); ctl.enqueue(chunk); },
@@ -65,5 +74,8 @@ window.hfrecDownloads = ({ started, setText }) => {
     return out;
   }
 
-  return { downloads, readCounted, countedResponse, fetchBytes };
+  // A download the start-up will not make (the default catalogue, when a link names another).
+  function skip(part) { downloads[part] = { received: 0, total: 0 }; }
+
+  return { downloads, readCounted, countedResponse, fetchBytes, skip };
 };

@@ -7,6 +7,7 @@
   const canvas = document.getElementById('canvas');
   const loading = document.getElementById('loading');
   const loadingText = document.getElementById('loading-text');
+  const loadingBar = document.querySelector('#loading .bar > div');
   const fileInput = document.getElementById('file');
   // "path#display name" of the catalogue the build shipped (scripts/build-web.sh writes it).
   const [defaultCatalogue, defaultName] =
@@ -627,7 +628,17 @@
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });
 
   // ---- start ----------------------------------------------------------------------------------
-  function setLoadingText(t) { loadingText.textContent = t; }
+  // The loading screen's line, and its bar when the share of the start-up done is known: the
+  // downloads fill the first 70%, the first load the rest. The bar only moves forward.
+  let barPercent = 2;
+  function setLoadingText(t, fraction) {
+    loadingText.textContent = t;
+    const percent = Math.round(100 * Math.min(1, Math.max(0, fraction)));
+    if (!(percent > barPercent)) return;
+    barPercent = percent;
+    loadingBar.style.width = `${percent}%`;
+    loadingBar.parentElement.setAttribute('aria-valuenow', String(percent));
+  }
   function fail(message) {
     loading.classList.add('failed');
     loading.style.display = '';
@@ -636,8 +647,8 @@
   }
 
   // What the start-up downloads, counted for the loading screen (web/downloads.js).
-  const { readCounted, countedResponse, fetchBytes } =
-    window.hfrecDownloads({ started: () => !!mod, setText: setLoadingText });
+  const { readCounted, countedResponse, fetchBytes, skip: skipDownload } =
+    window.hfrecDownloads({ started: () => !!mod, setText: (t, fraction) => setLoadingText(t, 0.7 * fraction) });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
@@ -669,6 +680,7 @@
         return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
       }) : null;
     if (early) early.catch(() => {});
+    else skipDownload('catalogue');
     if (typeof createHfrecModule !== 'function') return fail('hfrec-app.js did not load.');
     const fontFiles = [['fonts/Inter-Regular.otf', 0], ['fonts/Inter-SemiBold.otf', 1], ['fonts/DejaVuSans.ttf', 2]];
     const fontsP = Promise.all(fontFiles.map(([u, k]) => fetchBytes(u).then((b) => [k, b]).catch(() => null)));
@@ -728,7 +740,7 @@
     // rarely meanwhile, which makes loading faster on slow GPUs).
     const showStage = setInterval(() => {
       const s = api.state();
-      if (s.busy && s.stage) setLoadingText(s.progress > 0 ? `${s.stage}… ${Math.round(s.progress * 100)}%` : `${s.stage}…`);
+      if (s.busy && s.stage) setLoadingText(s.progress > 0 ? `${s.stage}… ${Math.round(s.progress * 100)}%` : `${s.stage}…`, 0.7 + 0.3 * s.progress);
     }, 100);
     const reveal = () => {
       revealed = revealed || 1;

@@ -1,6 +1,7 @@
 // End-to-end test of the start-up on a slow network: the loading screen shows the bytes of the
-// app, the catalogue and the fonts as they arrive (not a bare "Loading the app…"), and the app
-// still starts with its streamed, counted WebAssembly.
+// app, the catalogue and the fonts as they arrive (not a bare "Loading the app…") and a bar of the
+// share done that animates only when something arrives, and the app still starts with its
+// streamed, counted WebAssembly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -16,11 +17,17 @@ test('on a slow network the loading screen counts the bytes as they arrive', asy
   // Every text the loading screen shows, recorded from the first script on.
   await page.addInitScript(() => {
     window.loadingTexts = [];
+    window.loadingBar = [];
+    window.loadingAnimations = 0;
     new MutationObserver(() => {
       const el = document.getElementById('loading-text');
       const t = el && el.textContent;
       if (t && t !== window.loadingTexts[window.loadingTexts.length - 1]) window.loadingTexts.push(t);
-    }).observe(document, { childList: true, characterData: true, subtree: true });
+      const bar = document.querySelector('#loading [role=progressbar]');
+      const v = bar && Number(bar.getAttribute('aria-valuenow'));
+      if (bar && v !== window.loadingBar[window.loadingBar.length - 1]) window.loadingBar.push(v);
+      window.loadingAnimations = Math.max(window.loadingAnimations, document.getAnimations().length);
+    }).observe(document, { childList: true, characterData: true, attributes: true, subtree: true });
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -35,6 +42,13 @@ test('on a slow network the loading screen counts the bytes as they arrive', asy
   const amounts = counted.map((t) => Number(t.match(/\bapp ([\d.]+) MB/)[1]));
   assert.ok(amounts[amounts.length - 1] > amounts[0], `the count grows: ${amounts.join(', ')}`);
   assert.ok(texts.some((t) => /\bcatalogue [\d.]+ MB/.test(t)), 'the catalogue is counted too');
+  // The bar shows the share done, only forward, through the downloads and into the first load;
+  // nothing on the loading screen animates by itself (an endless animation redraws every frame).
+  const bar = await page.evaluate(() => window.loadingBar);
+  assert.ok(bar.length >= 3, `the bar moved: ${bar.join(', ')}`);
+  assert.deepEqual(bar, [...bar].sort((a, b) => a - b), `the bar only moves forward: ${bar.join(', ')}`);
+  assert.ok(bar[bar.length - 1] > 70, `the bar reached the first load: ${bar.join(', ')}`);
+  assert.equal(await page.evaluate(() => window.loadingAnimations), 0, 'no animation runs on the loading screen');
   const s = await page.evaluate(() => window.hfrec.state());
   assert.ok(s.catalogue.rows > 0);
   assert.deepEqual(errors, []);
