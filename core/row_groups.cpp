@@ -141,9 +141,11 @@ struct detail::CollapseState {
     kDone
   };
   static constexpr int kPhases = kDone;
-  const CsrMatrix& m;
+  const CsrMatrix& m;  // the rows to group; empty when they came grouped (`pregrouped`)
   const std::vector<uint32_t>& order;
   Groups g;
+  const bool pregrouped = false;
+  uint64_t n_groups = 0;
   int phase = kHash;
   uint64_t pos = 0;
   bool entered = false;
@@ -157,18 +159,22 @@ struct detail::CollapseState {
   uint64_t rows_nnz = 0;
 
   CollapseState(const CsrMatrix& mat, const std::vector<uint32_t>& ord) : m(mat), order(ord) {}
+  // Rows already grouped (group_of and rows filled): the members and postings are left to build.
+  CollapseState(Groups grouped, const std::vector<uint32_t>& ord)
+      : m(kNoRows), order(ord), g(std::move(grouped)), pregrouped(true), n_groups(g.rows.rows()), phase(kMemberCount) {}
+  static inline const CsrMatrix kNoRows{};
 
   uint64_t length() const {
     switch (phase) {
-      case kHash:
+      case kHash: return m.rows();
       case kMemberCount:
-      case kMemberFill: return m.rows();
+      case kMemberFill: return g.group_of.size();
       case kMemberPrefix:
       case kRowsSize:
       case kRows:
-      case kPostFill: return first.size() ? first.size() : g.size();
+      case kPostFill: return n_groups;
       case kPostCount: return g.rows.nnz();
-      case kPostPrefix: return m.n_cols;
+      case kPostPrefix: return g.rows.n_cols;
       default: return 0;
     }
   }
@@ -182,11 +188,13 @@ struct detail::CollapseState {
       case kMemberCount:
         release(slots);
         release(group_hash);
-        g.member_ptr.assign(first.size() + 1, 0);
+        if (!pregrouped) n_groups = first.size();
+        g.member_ptr.assign(n_groups + 1, 0);
         break;
       case kMemberFill: fill.assign(g.member_ptr.begin(), g.member_ptr.end() - 1); break;
       case kRowsSize: release(fill); break;
       case kRows:
+        if (pregrouped) break;
         g.rows.n_cols = m.n_cols;
         g.rows.indptr.assign(1, 0);
         g.rows.indptr.reserve(first.size() + 1);
@@ -243,10 +251,12 @@ struct detail::CollapseState {
           }
         });
       case kRowsSize:
+        if (pregrouped) return true;
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t k = b; k < e; ++k) rows_nnz += m.row_nnz(first[k]);
         });
       case kRows:
+        if (pregrouped) return true;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t x = b; x < e; ++x) {
             const uint32_t r = first[x];
@@ -307,6 +317,9 @@ std::vector<uint32_t> tie_order(const Catalogue& cat) {
 
 CollapseBuilder::CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>& order)
     : SlicedBuilder(std::make_unique<detail::CollapseState>(m, order)) {}
+
+CollapseBuilder::CollapseBuilder(Groups grouped, const std::vector<uint32_t>& order)
+    : SlicedBuilder(std::make_unique<detail::CollapseState>(std::move(grouped), order)) {}
 
 uint64_t Groups::expanded_nnz() const {
   uint64_t total = 0;

@@ -76,6 +76,9 @@ class TieOrderBuilder : public SlicedBuilder<detail::TieOrderState, std::vector<
 class CollapseBuilder : public SlicedBuilder<detail::CollapseState, Groups> {
  public:
   CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>& order);
+  // Rows grouped as they were made (group_of, and rows with n_cols, filled; groups numbered in order
+  // of their first row, as collapse_rows numbers them): only the members and postings are built.
+  CollapseBuilder(Groups grouped, const std::vector<uint32_t>& order);
 };
 
 }  // namespace hfrec

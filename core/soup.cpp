@@ -1,6 +1,7 @@
 // Soup space: the notebook's bag of words (CountVectorizer counts, TfidfVectorizer's smooth idf),
-// built in phases (tokenizing, vocabulary sort, counts, idf, collapse, norms) that each resume in
-// slices (soup.h).
+// built in phases (tokenizing and grouping, vocabulary sort, counts, idf, collapse, norms) that each
+// resume in slices (soup.h). Identical rows are grouped as they are tokenized, so no per-row matrix
+// (and no per-row token list) is ever held: at 2M rows that was the load's high-water mark.
 //
 // Index of this file:
 // [SECTION] soup_tokens: the tokens of one row, the reference the builder must match
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <numeric>
 
@@ -25,6 +27,15 @@ struct TermLess {
   const std::vector<std::string>* terms;
   bool operator()(uint32_t a, uint32_t b) const { return (*terms)[a] < (*terms)[b]; }
 };
+
+// Room for `more` elements at the end of v: past the first reservation, a quarter more at a time
+// (doubling would leave up to half unused, and hold both copies while it moves).
+template <class T>
+void make_room(std::vector<T>& v, size_t more) {
+  if (v.capacity() - v.size() >= more) return;
+  const size_t cap = v.capacity();
+  v.reserve(std::max(v.size() + more, cap + cap / 4));
+}
 
 }  // namespace
 
@@ -67,8 +78,7 @@ struct detail::SoupState {
   static constexpr int kPhases = kDone;
   const Catalogue& cat;
   const std::vector<uint32_t>& order;
-  SoupSpace s;
-  CsrMatrix counts;  // one row per catalogue row, until the rows are grouped
+  SoupSpace s;  // s.groups.rows: each group's counts, by provisional term until kCounts
   int phase = kTokenize;
   uint64_t pos = 0;
   bool entered = false;
@@ -79,21 +89,28 @@ struct detail::SoupState {
   static constexpr uint32_t kNanTerm = 0;
   std::unordered_map<std::string, uint32_t> prov;
   std::vector<std::string> prov_terms;
-  std::vector<uint64_t> indptr{0};
-  std::vector<uint32_t> toks;
+  std::vector<uint32_t> toks;  // the row being tokenized
   // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
   std::vector<uint32_t> cache_begin[2], cache_end[2];
   std::vector<uint32_t> cache_toks;
-  std::vector<uint32_t> last_row;  // per provisional term: the last row holding it (distinct count)
-  uint64_t nnz = 0;                // distinct terms summed over rows (the counts' nnz)
   bool nan_used = false;
   uint64_t map_size = 0;
+  // Grouping as rows are tokenized: a row's (term, count) pairs by provisional term, hashed into
+  // open addressing over the groups (as CollapseBuilder does), the first row of each kept as its
+  // group's row. Rows are identical by provisional terms exactly when they are by final terms.
+  size_t cap = 1024;
+  std::vector<uint32_t> slots;  // group id
+  std::vector<uint64_t> group_hash;
+  std::vector<uint32_t> weight;  // rows per group (for df)
+  std::vector<uint32_t> row_terms;
+  std::vector<float> row_counts;
   // Vocabulary.
   std::unique_ptr<SlicedSort<TermLess>> sorter;
   std::vector<uint32_t> sorted;  // provisional ids in vocabulary order
   std::vector<uint32_t> remap;   // provisional id -> term
   // Counts.
-  std::vector<uint32_t> row, df;
+  std::vector<std::pair<uint32_t, float>> row;
+  std::vector<uint32_t> df;
   std::unique_ptr<CollapseBuilder> collapse;
 
   SoupState(const Catalogue& c, const std::vector<uint32_t>& o)
@@ -134,8 +151,8 @@ struct detail::SoupState {
 
   uint64_t length() const {
     switch (phase) {
-      case kTokenize:
-      case kCounts: return cat.size();
+      case kTokenize: return cat.size();
+      case kCounts: return s.groups.rows.rows();
       case kFreeMap: return map_size;
       case kTerms: return sorted.size();
       case kIdf: return s.terms.size();
@@ -144,37 +161,77 @@ struct detail::SoupState {
     }
   }
 
-  // Room for the tokens of all rows, estimated once the first 4,096 are read, a fifth over (as the
-  // hybrid's rows' terms); past it, a quarter more when a row might not fit (doubling would leave
-  // up to half unused and hold both copies while it moves).
-  void reserve_toks(uint32_t r) {
-    const uint64_t cap = toks.capacity();
-    if (r == kEstimateRows) {
-      const uint64_t est = toks.size() * cat.size() / r;
-      toks.reserve(std::max<uint64_t>(toks.size() + 256, est + est / 5));
-    } else if (r > kEstimateRows && cap - toks.size() < 256) {
-      toks.reserve(cap + cap / 4);
+  // The row in toks: its (term, count) pairs, by provisional term, into row_terms and row_counts,
+  // then its group (a new one when no earlier row matches).
+  void group_row() {
+    std::sort(toks.begin(), toks.end());
+    row_terms.clear();
+    row_counts.clear();
+    uint64_t h = 1469598103934665603ull;  // FNV-1a over the pairs
+    for (size_t k = 0; k < toks.size();) {
+      size_t end = k;
+      while (end < toks.size() && toks[end] == toks[k]) ++end;
+      const auto c = static_cast<float>(end - k);
+      uint32_t bits;
+      std::memcpy(&bits, &c, 4);
+      h = (h ^ toks[k]) * 1099511628211ull;
+      h = (h ^ bits) * 1099511628211ull;
+      row_terms.push_back(toks[k]);
+      row_counts.push_back(c);
+      k = end;
     }
+    nan_used |= !row_terms.empty() && row_terms[0] == kNanTerm;
+    CsrMatrix& gm = s.groups.rows;
+    size_t i = (h ^ (h >> 31)) & (cap - 1);
+    for (; slots[i] != kMissing; i = (i + 1) & (cap - 1)) {
+      const uint32_t x = slots[i];
+      if (group_hash[x] != h || gm.row_nnz(x) != row_terms.size()) continue;
+      const auto at = static_cast<long>(gm.indptr[x]);
+      if (std::equal(row_terms.begin(), row_terms.end(), gm.indices.begin() + at) &&
+          std::equal(row_counts.begin(), row_counts.end(), gm.values.begin() + at))
+        break;
+    }
+    if (slots[i] == kMissing) {
+      slots[i] = static_cast<uint32_t>(group_hash.size());
+      make_room(gm.indices, row_terms.size());
+      make_room(gm.values, row_terms.size());
+      gm.indices.insert(gm.indices.end(), row_terms.begin(), row_terms.end());
+      gm.values.insert(gm.values.end(), row_counts.begin(), row_counts.end());
+      make_room(gm.indptr, 1);
+      gm.indptr.push_back(gm.indices.size());
+      make_room(group_hash, 1);
+      group_hash.push_back(h);
+      make_room(weight, 1);
+      weight.push_back(0);
+    }
+    ++weight[slots[i]];
+    s.groups.group_of.push_back(slots[i]);
   }
-  static constexpr uint32_t kEstimateRows = 4096;
+  static constexpr uint32_t kFirstRows = 4096;
 
   void enter() {
     switch (phase) {
       case kTokenize:
         prov.emplace("nan", kNanTerm);
         prov_terms.push_back("nan");
-        indptr.reserve(cat.size() + 1);
-        // Not 24 a row up front: under WebAssembly reserved bytes are heap (its size counts them, up
-        // to the 4 GB limit), touched or not. The first rows size it (reserve_toks).
-        toks.reserve(std::min<size_t>(cat.size(), kEstimateRows) * 24);
+        while (cap < cat.size() * 2) cap *= 2;
+        s.groups.group_of.reserve(cat.size());
+        // Not a guess for all rows up front: under WebAssembly reserved bytes are heap (its size
+        // counts them, up to the 4 GB limit), touched or not. Past this, a quarter more at a time.
+        s.groups.rows.indices.reserve(std::min<size_t>(cat.size(), kFirstRows) * 16);
+        s.groups.rows.values.reserve(std::min<size_t>(cat.size(), kFirstRows) * 16);
+        s.groups.rows.indptr.reserve(std::min<size_t>(cat.size(), kFirstRows) + 1);
+        group_hash.reserve(std::min<size_t>(cat.size(), kFirstRows));
+        weight.reserve(std::min<size_t>(cat.size(), kFirstRows));
         break;
       case kFreeMap:
         for (int mode = 0; mode < 2; ++mode) {
           release(cache_begin[mode]);
           release(cache_end[mode]);
         }
-        release(cache_toks);
-        release(last_row);
+        release(cache_toks, slots, toks, row_terms);
+        release(group_hash);
+        release(row_counts);
         map_size = prov.size();
         break;
       case kVocabSort: {
@@ -192,22 +249,22 @@ struct detail::SoupState {
       case kCounts:
         release(prov_terms);
         release(sorted);
-        counts.n_cols = static_cast<uint32_t>(s.terms.size());
-        counts.indptr.reserve(cat.size() + 1);
-        counts.indices.reserve(nnz);
-        counts.values.reserve(nnz);
+        s.groups.rows.n_cols = static_cast<uint32_t>(s.terms.size());
         df.assign(s.terms.size(), 0);
         break;
       case kIdf:
-        release(toks);
-        release(indptr);
-        release(remap);
+        release(remap, weight);
         release(row);
+        // The group rows grew a quarter at a time: the unused end goes (a copy, while this stage's
+        // memory is well under the norms' that follow).
+        s.groups.rows.indptr.shrink_to_fit();
+        s.groups.rows.indices.shrink_to_fit();
+        s.groups.rows.values.shrink_to_fit();
         s.idf.resize(s.terms.size());
         break;
       case kCollapse:
         release(df);
-        collapse = std::make_unique<CollapseBuilder>(counts, order);
+        collapse = std::make_unique<CollapseBuilder>(std::move(s.groups), order);
         break;
       case kNorms:
         s.group_count_sq.assign(s.groups.size(), 0.0);
@@ -225,26 +282,17 @@ struct detail::SoupState {
           if (!grow(cache_begin[mode], cat.pool.size(), kMissing, timer)) return false;
           if (!grow(cache_end[mode], cat.pool.size(), 0u, timer)) return false;
         }
+        if (!grow(slots, cap, kMissing, timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {  // the same fields, in the same order, as soup_tokens()
-            reserve_toks(r);
-            const size_t begin = toks.size();
+            toks.clear();
             if (has_tags) add_list(cat.tags, r);
             if (has_task) add_value(cat.pipeline_tag[r]);
             if (has_author) add_value(cat.author[r]);
             if (has_arch) add_list(cat.architectures, r);
             if (has_type) add_value(cat.model_type[r]);
             if (has_lib) add_value(cat.library_name[r]);
-            indptr.push_back(toks.size());
-            if (last_row.size() < prov_terms.size()) last_row.resize(prov_terms.size(), kMissing);
-            for (size_t k = begin; k < toks.size(); ++k) {
-              const uint32_t t = toks[k];
-              nan_used |= t == kNanTerm;
-              if (last_row[t] != r) {
-                last_row[t] = r;
-                ++nnz;
-              }
-            }
+            group_row();
           }
         });
       case kFreeMap:  // a map of a million terms takes a while to free: erase in batches
@@ -265,21 +313,20 @@ struct detail::SoupState {
             s.index.emplace(s.terms[k], static_cast<uint32_t>(k));
           }
         });
-      case kCounts:
+      case kCounts:  // each group's terms from provisional ids to the vocabulary's, in order
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t r = b; r < e; ++r) {
+          CsrMatrix& gm = s.groups.rows;
+          for (uint64_t g = b; g < e; ++g) {
             row.clear();
-            for (uint64_t k = indptr[r]; k < indptr[r + 1]; ++k) row.push_back(remap[toks[k]]);
+            for (uint64_t k = gm.indptr[g]; k < gm.indptr[g + 1]; ++k)
+              row.emplace_back(remap[gm.indices[k]], gm.values[k]);
             std::sort(row.begin(), row.end());
-            for (size_t k = 0; k < row.size();) {
-              size_t end = k;
-              while (end < row.size() && row[end] == row[k]) ++end;
-              counts.indices.push_back(row[k]);
-              counts.values.push_back(static_cast<float>(end - k));
-              ++df[row[k]];
-              k = end;
+            uint64_t k = gm.indptr[g];
+            for (const auto& [t, c] : row) {
+              gm.indices[k] = t;
+              gm.values[k++] = c;
+              df[t] += weight[g];
             }
-            counts.indptr.push_back(counts.indices.size());
           }
         });
       case kIdf: {
@@ -292,7 +339,6 @@ struct detail::SoupState {
         if (!collapse->step(timer)) return false;
         s.groups = collapse->take();
         collapse.reset();
-        release(counts.indptr, counts.indices, counts.values);  // the groups hold every row's counts now
         return true;
       case kNorms:
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
@@ -312,7 +358,7 @@ struct detail::SoupState {
   bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
-    static constexpr double w[kPhases] = {12, 0.3, 1, 0.5, 8, 0.1, 12, 1};
+    static constexpr double w[kPhases] = {20, 0.3, 1, 0.5, 2, 0.1, 4, 1};
     double f = 0;
     switch (phase) {
       case kVocabSort: f = sorter ? sorter->progress() : 0.0; break;

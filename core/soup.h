@@ -39,8 +39,9 @@ struct SoupState;
 }  // namespace detail
 extern template class SlicedBuilder<detail::SoupState, SoupSpace>;
 
-// build_soup() in slices (see row_groups.h's builders), in phases: tokenizing (rows), vocabulary
-// sort, counts (rows), idf, collapse, norms. stage() says which ("soup: tokenizing").
+// build_soup() in slices (see row_groups.h's builders), in phases: tokenizing (rows, each grouped
+// with the identical rows before it as it is read), vocabulary sort, counts (groups), idf, collapse
+// (members and postings), norms. stage() says which ("soup: tokenizing").
 class SoupBuilder : public SlicedBuilder<detail::SoupState, SoupSpace> {
  public:
   SoupBuilder(const Catalogue& cat, const std::vector<uint32_t>& order);

@@ -176,6 +176,31 @@ TEST(CollapseRows, MatchesGroupingByContents) {
     }
 }
 
+// The soup groups its rows as it makes them and hands CollapseBuilder the groups: the members and
+// postings it builds from them must be those of grouping the per-row matrix.
+TEST(CollapseRows, PregroupedRowsGetTheSameMembersAndPostings) {
+  for (bool binary : {true, false})
+    for (size_t n : {1, 50, 2500}) {
+      SCOPED_TRACE(std::string(binary ? "binary" : "valued") + ", " + std::to_string(n) + " rows");
+      const Catalogue c = tie_heavy_catalogue(n, 11);
+      const CsrMatrix m = repeating_matrix(n, std::max<size_t>(1, n / 10), binary, static_cast<uint32_t>(n));
+      const Groups whole = collapse_rows(m, c);
+      Groups pre;
+      pre.group_of = whole.group_of;
+      pre.rows = whole.rows;
+      const std::vector<uint32_t> order = tie_order(c);
+      CollapseBuilder b(std::move(pre), order);
+      step_in_tiny_slices(b);
+      const Groups got = b.take();
+      expect_groups_match_oracle(got, m, c);
+      EXPECT_EQ(got.member_ptr, whole.member_ptr);
+      EXPECT_EQ(got.members, whole.members);
+      EXPECT_EQ(got.postings_ptr, whole.postings_ptr);
+      EXPECT_EQ(got.postings, whole.postings);
+      EXPECT_EQ(got.posting_values, whole.posting_values);
+    }
+}
+
 TEST(CollapseRows, EmptyRowsFormOneGroup) {
   const Catalogue c = tie_heavy_catalogue(3, 1);
   CsrMatrix m;
