@@ -167,6 +167,12 @@ struct LayoutRun::Impl {
   int n_epochs = 0, epoch = 0;
   size_t edge = 0;
   ClusterRng rng;
+  // Placing the rows (place()'s stages).
+  int place_stage = 0;
+  uint64_t place_pos = 0;
+  double extent = 0;
+  std::vector<double> gap;  // per group: the distance to its nearest other group's point
+  std::unique_ptr<MapNeighbours> near;
   Projection out;
 
   Impl(const SimilaritySpace& space, const LayoutParams& params)
@@ -370,6 +376,13 @@ struct LayoutRun::Impl {
         if (timer.expired()) return false;
         [[fallthrough]];
       case 2:
+        // At most two directed edges a membership: reserved (untouched pages cost nothing until
+        // written), so no step copies the arrays as they grow.
+        if (union_pos == 0 && head.capacity() < 2 * all.size()) {
+          head.reserve(2 * all.size());
+          tail.reserve(2 * all.size());
+          w.reserve(2 * all.size());
+        }
         while (union_pos < all.size()) {
           const size_t end = std::min<size_t>(all.size(), union_pos + kFlatBatch.size);
           size_t x = union_pos;
@@ -398,12 +411,19 @@ struct LayoutRun::Impl {
         [[fallthrough]];
       case 3:
         // Epochs per sample; edges too weak to be sampled once are dropped (umap-learn's pruning).
+        // The schedules start at them (next, next_neg), written in the same batches.
+        if (union_pos == 0 && eps.capacity() < w.size())
+          for (auto* v : {&eps, &next, &eps_neg, &next_neg}) v->reserve(w.size());
         if (!batches(union_pos, w.size(), kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
               for (uint64_t x = b; x < e; ++x) {
                 if (!(w[x] > 0) || w[x] < wmax / n_epochs) continue;
                 head[kept] = head[x];
                 tail[kept] = tail[x];
-                eps.push_back(wmax / w[x]);
+                const double every = wmax / w[x];
+                eps.push_back(every);
+                next.push_back(every);
+                eps_neg.push_back(every / p.negative_samples);
+                next_neg.push_back(every / p.negative_samples);
                 ++kept;
               }
             }))
@@ -411,11 +431,6 @@ struct LayoutRun::Impl {
         head.resize(kept);
         tail.resize(kept);
         release(w);
-        next = eps;
-        eps_neg.resize(kept);
-        for (size_t e = 0; e < kept; ++e) eps_neg[e] = eps[e] / p.negative_samples;
-        next_neg = eps_neg;
-        timer.charge(units(3 * kept, kFlatBatch.per_unit));
         return true;
       default: return true;
     }
@@ -530,44 +545,71 @@ struct LayoutRun::Impl {
   }
 
   // Group points, then identical rows as a sunflower disc around theirs (Vogel 1979), the angle
-  // turned by a fixed rotation (no cos/sin: their last bit differs between C libraries).
-  void place() {
-    out.group_xy.assign(2 * G, 0.0f);
-    double lo[2] = {0, 0}, hi[2] = {0, 0};
-    for (uint32_t g = 0; g < G; ++g)
-      for (int c = 0; c < 2; ++c) {
-        out.group_xy[2 * g + c] = static_cast<float>(Y[2 * g + c]);
-        lo[c] = g ? std::min(lo[c], Y[2 * g + c]) : Y[2 * g + c];
-        hi[c] = g ? std::max(hi[c], Y[2 * g + c]) : Y[2 * g + c];
+  // turned by a fixed rotation (no cos/sin: their last bit differs between C libraries). In slices:
+  // the points and their extent, each group's gap to its nearest other group (batches of groups: at
+  // 100k rows the whole of it was one 106 ms step natively), then each group's rows.
+  bool place(const SliceTimer& timer) {
+    switch (place_stage) {
+      case 0: {
+        out.group_xy.assign(2 * G, 0.0f);
+        double lo[2] = {0, 0}, hi[2] = {0, 0};
+        for (uint32_t g = 0; g < G; ++g)
+          for (int c = 0; c < 2; ++c) {
+            out.group_xy[2 * g + c] = static_cast<float>(Y[2 * g + c]);
+            lo[c] = g ? std::min(lo[c], Y[2 * g + c]) : Y[2 * g + c];
+            hi[c] = g ? std::max(hi[c], Y[2 * g + c]) : Y[2 * g + c];
+          }
+        extent = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-9});
+        // A disc stays within 0.4 of the way to the nearest other group's point, so it never reaches
+        // into a neighbour's (UMAP packs groups closer than a PCA map's spacing assumes).
+        gap.assign(G, extent);
+        if (G > 1) near = std::make_unique<MapNeighbours>(out.group_xy, G);
+        out.xy.assign(2 * n, 0.0f);
+        timer.charge(units(4 * G, kFlatBatch.per_unit));
+        place_stage = 1;
+        place_pos = 0;
+        if (timer.expired()) return false;
+        [[fallthrough]];
       }
-    const double extent = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-9});
-    // A disc stays within 0.4 of the way to the nearest other group's point, so it never reaches
-    // into a neighbour's (UMAP packs groups closer than a PCA map's spacing assumes).
-    std::vector<double> gap(G, extent);
-    if (G > 1) {
-      MapNeighbours near(out.group_xy, G);
-      std::vector<uint32_t> nb;
-      for (uint32_t g = 0; g < G; ++g) {
-        near.query(g, 1, nb);
-        const double dx = Y[2 * g] - Y[2 * nb[0]], dy = Y[2 * g + 1] - Y[2 * nb[0] + 1];
-        gap[g] = std::sqrt(dx * dx + dy * dy);
+      case 1:
+        if (near && !batches(place_pos, G, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+              std::vector<uint32_t> nb;
+              for (auto g = static_cast<uint32_t>(b); g < e; ++g) {
+                near->query(g, 1, nb);
+                const double dx = Y[2 * g] - Y[2 * nb[0]], dy = Y[2 * g + 1] - Y[2 * nb[0] + 1];
+                gap[g] = std::sqrt(dx * dx + dy * dy);
+              }
+            }))
+          return false;
+        near.reset();
+        place_stage = 2;
+        place_pos = 0;
+        [[fallthrough]];
+      case 2: {
+        const double cg = -0.7373688780783197, sg = 0.6754902942615238;  // cos, sin of pi (3 - sqrt 5)
+        const Groups& gr = *s.groups;
+        if (!batches(place_pos, G, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+              for (auto g = static_cast<uint32_t>(b); g < e; ++g) {
+                double c = 1, sn = 0;
+                const double step =
+                    std::min(p.ring_step * extent, 0.4 * gap[g] / std::sqrt(std::max(1.0, gr.weight(g) - 1.0)));
+                for (uint32_t j = 0; j < gr.weight(g); ++j) {
+                  const uint32_t r = gr.members[gr.member_ptr[g] + j];
+                  const double rad = step * std::sqrt(double(j));
+                  out.xy[2 * r] = static_cast<float>(Y[2 * g] + rad * c);
+                  out.xy[2 * r + 1] = static_cast<float>(Y[2 * g + 1] + rad * sn);
+                  const double c2 = c * cg - sn * sg;
+                  sn = sn * cg + c * sg;
+                  c = c2;
+                }
+                timer.charge(units(gr.weight(g), kFlatBatch.per_unit));
+              }
+            }))
+          return false;
+        release(gap);
+        return true;
       }
-    }
-    const double cg = -0.7373688780783197, sg = 0.6754902942615238;  // cos, sin of pi (3 - sqrt 5)
-    out.xy.assign(2 * n, 0.0f);
-    const Groups& gr = *s.groups;
-    for (uint32_t g = 0; g < G; ++g) {
-      double c = 1, sn = 0;
-      const double step = std::min(p.ring_step * extent, 0.4 * gap[g] / std::sqrt(std::max(1.0, gr.weight(g) - 1.0)));
-      for (uint32_t j = 0; j < gr.weight(g); ++j) {
-        const uint32_t r = gr.members[gr.member_ptr[g] + j];
-        const double rad = step * std::sqrt(double(j));
-        out.xy[2 * r] = static_cast<float>(Y[2 * g] + rad * c);
-        out.xy[2 * r + 1] = static_cast<float>(Y[2 * g + 1] + rad * sn);
-        const double c2 = c * cg - sn * sg;
-        sn = sn * cg + c * sg;
-        c = c2;
-      }
+      default: return true;
     }
   }
 
@@ -618,8 +660,7 @@ struct LayoutRun::Impl {
           phase = kPlace;
           break;
         case kPlace:
-          place();
-          timer.charge(n + 1);
+          if (!place(timer)) return false;
           phase = kDone;
           break;
         default: phase = kDone;

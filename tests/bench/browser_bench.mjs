@@ -5,6 +5,11 @@
 //
 //   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,2M,1M.json] [--out FILE] [--gen PATH]
 //                                      [--timeout-s S]  (each step's limit; default 180: 2M on a busy machine needs more)
+//                                      [--layout attributes,soup,tfidf]
+//
+// --layout F,… also lays out the cluster map (UMAP, the app's default) for each feature space after
+// a k-means clustering (k = 8, seed 0) and records state().layout: seconds computing, seconds
+// waited, the kNN graph used (exact or nn-descent) and the longest step.
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -28,6 +33,7 @@ const source = path.resolve(root, '../shared/data/hf_models_10k.csv');
 const sizes = (args.sizes ?? 'real10k,10k,100k,1M').split(',');
 const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid'];
 const STEP_TIMEOUT_MS = 1000 * Number(args['timeout-s'] ?? 180);
+const LAYOUTS = args.layout ? args.layout.split(',') : [];
 
 function skip(msg) {
   console.log(`browser_bench: skipped: ${msg}`);
@@ -159,7 +165,7 @@ for (const size of sizes) {
       performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), Math.round(m.startTime)])));
     entry.startup_resources = await page.evaluate(() => performance.getEntriesByType('resource').map((r) =>
       ({ name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.transferSize })));
-    Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout }) => {
+    Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout, layouts }) => {
       const r = {};
       let t = performance.now();
       const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
@@ -207,8 +213,20 @@ for (const size of sizes) {
           p90_frame_gap_ms: sorted[Math.floor(sorted.length * 0.9)] ?? null,
           longest_frame_gap_ms: sorted[sorted.length - 1] ?? null };
       }
+      // The cluster map's UMAP layout per feature space, as the Clusters tab lays it out.
+      if (layouts.length) r.layout = {};
+      for (const features of layouts) {
+        t = performance.now();
+        const done = await window.hfrec.cluster({ algo: 'kmeans', k: 8, features, seed: 0 });
+        if (!done.ok) { r.layout[features] = { error: done.error }; continue; }
+        const st = await window.__bench.until((s) => !s.clusterJob.running && !s.layout.running &&
+          s.layout.shown === 'umap' && s.layout.features === features, timeout);
+        const l = st.layout;
+        r.layout[features] = { seconds: l.seconds, wall_seconds: l.wallSeconds, graph: l.graph,
+          longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t };
+      }
       return r;
-    }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS }));
+    }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS, layouts: LAYOUTS }));
   } catch (e) {
     entry.error = String(e);
     // What the app showed then (a list's error or the stage it waited for), and its heap.
