@@ -172,24 +172,18 @@ struct NnDescentRun::Impl {
     symmetric = s.column_weight.empty() && s.query_scale.empty() && s.bias.empty();
     // Columns by rows holding them, most first (ties by id): the slots of the commonest columns,
     // which most pairs read, share a few cache lines.
-    std::vector<uint32_t> order(m.n_cols), rank(m.n_cols);
+    std::vector<uint32_t> order(m.n_cols);
     for (uint32_t t = 0; t < m.n_cols; ++t) order[t] = t;
     std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
       return s.col_ptr[x + 1] - s.col_ptr[x] > s.col_ptr[y + 1] - s.col_ptr[y];
     });
     col.resize(m.n_cols);
+    rank.resize(m.n_cols);
     for (uint32_t r = 0; r < m.n_cols; ++r) rank[order[r]] = r;
-    slot.resize(m.nnz());
-    for (uint64_t e = 0; e < m.nnz(); ++e) slot[e] = rank[m.indices[e]];
-    vw.resize(m.nnz());
-    for (uint64_t e = 0; e < m.nnz(); ++e) vw[e] = double(m.value(e)) * s.weight_of_column(m.indices[e]);
     by_bias.resize(G);
     for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
     if (!s.bias.empty())
       std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
-    nb.assign(size_t(G) * K, 0);
-    nd.assign(size_t(G) * K, 0.0);
-    is_new.assign(size_t(G) * K, 0);
     len.assign(G, 0);
     out.k = k;
     out.approximate = true;
@@ -397,7 +391,47 @@ struct NnDescentRun::Impl {
     return converged || iter >= p.max_iters ? kFinal : kSample;
   }
 
+  // The per-entry slots and weights and the lists, written in slices on the first steps: at 100k
+  // generated rows they are tens of MB of fresh pages (about 4 ms a MB on this project's machines),
+  // which the constructor wrote in one piece.
+  std::vector<uint32_t> rank;  // a column's slot (until set up)
+  int setup_stage = 0;
+  uint64_t setup_pos = 0;
+  bool setup(const SliceTimer& timer) {
+    switch (setup_stage) {
+      case 0:
+        slot.reserve(m.nnz());  // reserved pages are touched as the batches write them
+        vw.reserve(m.nnz());
+        setup_stage = 1;
+        [[fallthrough]];
+      case 1:
+        if (!batches(setup_pos, m.nnz(), kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+              for (uint64_t x = b; x < e; ++x) {
+                slot.push_back(rank[m.indices[x]]);
+                vw.push_back(double(m.value(x)) * s.weight_of_column(m.indices[x]));
+              }
+            }))
+          return false;
+        release(rank);
+        setup_stage = 2;
+        [[fallthrough]];
+      case 2:
+        // The samples' slots too (enter() sizes them as the same, so it writes nothing).
+        if (!grow(nb, uint64_t(G) * K, uint32_t(0), timer) || !grow(nd, uint64_t(G) * K, 0.0, timer) ||
+            !grow(is_new, uint64_t(G) * K, uint8_t(0), timer) ||
+            !grow(fwd_new, uint64_t(G) * cap_new, uint32_t(0), timer) ||
+            !grow(fwd_old, uint64_t(G) * K, uint32_t(0), timer) ||
+            !grow(rev_new, uint64_t(G) * cap_new, uint32_t(0), timer) ||
+            !grow(rev_old, uint64_t(G) * cap_new, uint32_t(0), timer))
+          return false;
+        setup_stage = 3;
+        [[fallthrough]];
+      default: return true;
+    }
+  }
+
   bool step(const SliceTimer& timer) {
+    if (setup_stage < 3 && !setup(timer)) return false;
     while (phase != kDone) {
       if (pos >= G) {
         const int nextp = phase == kStart ? kSample : phase == kJoin ? after_join() : phase + 1;
