@@ -316,17 +316,20 @@ struct NnDescentRun::Impl {
         todo.push_back(b);
         read += m.row_nnz(b);
       }
-      // Scored kBatch at a time, offered in order.
+      // Scored kBatch at a time, the last up to kBatch - 1 in lockstep too (a row's pairs are a few
+      // dozen at most, so the remainders are a good share of them), offered in order.
       size_t t = 0;
       double ab[kBatch], ba[kBatch];
       for (; t + kBatch <= todo.size(); t += kBatch) {
         dots_n<kBatch>(&todo[t], ab, ba);
         for (size_t r = 0; r < kBatch; ++r) offer_both(a, todo[t + r], ab[r], ba[r]);
       }
-      for (; t < todo.size(); ++t) {
-        dots(todo[t], ab[0], ba[0]);
-        offer_both(a, todo[t], ab[0], ba[0]);
-      }
+      const size_t rest = todo.size() - t;
+      static_assert(kBatch == 4);
+      if (rest == 3) dots_n<3>(&todo[t], ab, ba);
+      else if (rest == 2) dots_n<2>(&todo[t], ab, ba);
+      else if (rest == 1) dots(todo[t], ab[0], ba[0]);
+      for (size_t r = 0; r < rest; ++r) offer_both(a, todo[t + r], ab[r], ba[r]);
       unscatter(a);
     }
     return read;
