@@ -32,7 +32,7 @@
 namespace hfrec {
 
 struct NnDescentParams {
-  int pool = 0;          // list length kept per group while descending (0: k + 5)
+  int pool = 0;          // list length kept per group while descending (0: k + 5, at most 15 unless k is)
   double rho = 0.5;      // sampling rate of new and reverse neighbours
   double delta = 0.001;  // stop when an iteration changes fewer than delta · groups · pool entries
   int max_iters = 30;
