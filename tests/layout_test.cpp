@@ -68,6 +68,17 @@ Case clustered(uint64_t seed, int clusters, int per) {
   return from_dense(std::move(dense), seed);
 }
 
+// Runs a layout to the end in steps of `units` work units; the largest piece any step charged.
+uint64_t run_in_steps(LayoutRun& run, uint64_t units) {
+  uint64_t largest = 0;
+  for (;;) {
+    const SliceTimer t = SliceTimer::work(units);
+    const bool done = run.step(t);
+    largest = std::max(largest, t.largest_piece());
+    if (done) return largest;
+  }
+}
+
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -175,13 +186,7 @@ TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
   p.epochs = 20;
   const Projection whole = umap_layout(s, p);
   LayoutRun run(s, p);
-  uint64_t largest = 0;
-  for (;;) {
-    const SliceTimer t = SliceTimer::work(300);
-    const bool done = run.step(t);
-    largest = std::max(largest, t.largest_piece());
-    if (done) break;
-  }
+  const uint64_t largest = run_in_steps(run, 300);
   // As SlicedEqualsRunToEnd: a pass over the groups, or 256 edges with their gradient steps; no
   // piece grows with the rows.
   EXPECT_LE(largest, 2 * c.groups.size() + 256 * 7);

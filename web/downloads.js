@@ -1,11 +1,24 @@
-// The start-up's downloads (the app, the catalogue, the fonts), counted as they arrive and shown on
-// the loading screen, so slow networks see the bytes move instead of a bare "Loading…". hfrec.js
-// starts it:
-//   window.hfrecDownloads({started, setText}) -> {downloads, readCounted, countedResponse, fetchBytes, skip}
+// The loading screen: the start-up's downloads (the app, the catalogue, the fonts), counted as they
+// arrive, so slow networks see the bytes move instead of a bare "Loading…", and a bar of the share
+// done. hfrec.js starts it:
+//   window.hfrecDownloads({started}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText}
 // where started() is true once the app runs (the count is no longer shown) and setText(t, fraction)
-// writes the loading screen's line and, when every download's size is known, the share received.
+// writes the screen's line and, when fraction is a number, moves the bar to it.
 'use strict';
-window.hfrecDownloads = ({ started, setText }) => {
+window.hfrecDownloads = ({ started }) => {
+  const line = document.getElementById('loading-text');
+  const bar = document.querySelector('#loading .bar > div');
+  // The bar: the downloads fill the first 70% (below), the first load the rest (hfrec.js). It only
+  // moves forward.
+  let barPercent = 2;
+  function setText(t, fraction) {
+    line.textContent = t;
+    const percent = Math.round(100 * Math.min(1, Math.max(0, fraction)));
+    if (!(percent > barPercent)) return;
+    barPercent = percent;
+    bar.style.width = `${percent}%`;
+    bar.parentElement.setAttribute('aria-valuenow', String(percent));
+  }
   // What the start-up downloads, shown on the loading screen as it arrives (slow networks see the
   // bytes move instead of a bare "Loading…"). total is the size before compression that the build
   // wrote into the page (<meta name="hfrec-sizes" content="app=N catalogue=N fonts=N">), else the
@@ -31,7 +44,7 @@ window.hfrecDownloads = ({ started, setText }) => {
       const under = Object.values(downloads).filter((d) => d.received || d.total);
       const fraction = under.every((d) => d.total >= d.received && d.total > 0)
         ? under.reduce((n, d) => n + d.received, 0) / under.reduce((n, d) => n + d.total, 0) : undefined;
-      if (parts.length) setText(`Downloading: ${parts.join(' · ')}`, fraction);
+      if (parts.length) setText(`Downloading: ${parts.join(' · ')}`, 0.7 * fraction);
     });
   }
   // The response's bytes as they arrive, counted into downloads[part]; resolves the whole body.
@@ -77,5 +90,5 @@ window.hfrecDownloads = ({ started, setText }) => {
   // A download the start-up will not make (the default catalogue, when a link names another).
   function skip(part) { downloads[part] = { received: 0, total: 0 }; }
 
-  return { downloads, readCounted, countedResponse, fetchBytes, skip };
+  return { downloads, readCounted, countedResponse, fetchBytes, skip, setText };
 };

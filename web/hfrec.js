@@ -6,8 +6,6 @@
 (() => {
   const canvas = document.getElementById('canvas');
   const loading = document.getElementById('loading');
-  const loadingText = document.getElementById('loading-text');
-  const loadingBar = document.querySelector('#loading .bar > div');
   const fileInput = document.getElementById('file');
   // "path#display name" of the catalogue the build shipped (scripts/build-web.sh writes it).
   const [defaultCatalogue, defaultName] =
@@ -628,17 +626,6 @@
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });
 
   // ---- start ----------------------------------------------------------------------------------
-  // The loading screen's line, and its bar when the share of the start-up done is known: the
-  // downloads fill the first 70%, the first load the rest. The bar only moves forward.
-  let barPercent = 2;
-  function setLoadingText(t, fraction) {
-    loadingText.textContent = t;
-    const percent = Math.round(100 * Math.min(1, Math.max(0, fraction)));
-    if (!(percent > barPercent)) return;
-    barPercent = percent;
-    loadingBar.style.width = `${percent}%`;
-    loadingBar.parentElement.setAttribute('aria-valuenow', String(percent));
-  }
   function fail(message) {
     loading.classList.add('failed');
     loading.style.display = '';
@@ -647,8 +634,9 @@
   }
 
   // What the start-up downloads, counted for the loading screen (web/downloads.js).
-  const { readCounted, countedResponse, fetchBytes, skip: skipDownload } =
-    window.hfrecDownloads({ started: () => !!mod, setText: (t, fraction) => setLoadingText(t, 0.7 * fraction) });
+  // setLoadingText(t, fraction) writes the loading screen's line and bar (web/downloads.js).
+  const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText } =
+    window.hfrecDownloads({ started: () => !!mod });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
