@@ -633,8 +633,8 @@
     readyReject(new Error(message));
   }
 
-  // What the start-up downloads, counted for the loading screen (web/downloads.js).
-  // setLoadingText(t, fraction) writes the loading screen's line and bar (web/downloads.js).
+  // The loading screen (web/downloads.js): what the start-up downloads, counted as it arrives, and
+  // setLoadingText(t, fraction), its line and bar.
   const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText } =
     window.hfrecDownloads({ started: () => !!mod });
 
