@@ -3,6 +3,7 @@
 #include "catalogue.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -130,6 +131,22 @@ struct LoadState {
   std::unique_ptr<CsvCatalogueLoad> csv;  // set when the text is CSV
   std::unique_ptr<HubJsonLoad> json;      // set when the text is Hub JSON
 
+  // Streaming (CatalogueLoader's second form): the file is read through `source`, never whole
+  // unless it is JSON. Before the CSV reader starts, one pass screens it as start() screens a
+  // whole text, in the same order, so the first error is the one the whole text would give.
+  ByteSource source;  // empty: `text` is the whole file
+  uint64_t size = 0;
+  size_t window_bytes = 0;
+  std::string owned;  // a streamed JSON file, read whole
+  struct Screen {
+    bool running = false;
+    uint64_t done = 0;  // bytes screened
+    size_t bom = 0;     // 3 when the file starts with one
+    std::string buf;    // the UTF-8 carry (an unfinished sequence) followed by the next window
+    size_t carry = 0;   // bytes of it carried over
+    uint64_t bad_utf8 = std::numeric_limits<uint64_t>::max();  // first invalid byte's offset
+  } screen;
+
   bool fail(std::string m) {
     error = valid_utf8(std::move(m));
     done = true;
@@ -141,8 +158,9 @@ struct LoadState {
     if (done) return true;
     if (!started) {
       started = true;
-      if (start()) return true;
+      if (source ? start_stream() : start()) return true;
     }
+    if (screen.running) return screen_step();
     const bool finished = json ? json->step(budget) : csv->step(budget);
     if (!finished) return false;
     const std::string& e = json ? json->error() : csv->error();
@@ -159,8 +177,126 @@ struct LoadState {
 
   double progress() const {
     if (done) return 1.0;
-    if (json) return json->progress();
-    return csv ? csv->progress() : 0.0;
+    if (json) return progress_base + (1 - progress_base) * json->progress();
+    // Streamed CSV: the screening pass is about a tenth of the work.
+    const double screened =
+        source && size > 0 ? 0.1 * static_cast<double>(screen.done) / static_cast<double>(size) : 0.0;
+    if (csv) return source ? 0.1 + 0.9 * csv->progress() : csv->progress();
+    return screened;
+  }
+
+  // Reads bytes [at, at + n) of a streamed file into `to`; false (the load failed) when it cannot.
+  bool read(uint64_t at, char* to, size_t n) {
+    if (source(at, to, n) == n) return true;
+    fail("could not read the file at byte " + std::to_string(at) + " (it changed or went away while it was loading)");
+    return false;
+  }
+
+  // start() for a streamed file: the size, then the first bytes. True when the load is over.
+  bool start_stream() {
+    if (size > limits.max_file_bytes) return fail(file_size_error(size, limits.max_file_bytes));
+    char head[8];
+    const size_t h = static_cast<size_t>(std::min<uint64_t>(size, sizeof head));
+    if (!read(0, head, h)) return true;
+    std::string bin = describe_binary(std::string_view(head, h));
+    if (!bin.empty())
+      return fail("this is " + bin + ", not a CSV or JSON catalogue" +
+                  (bin == "UTF-16 text" ? " (save it as UTF-8)" : ""));
+    screen.bom = std::string_view(head, h).substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    screen.running = true;
+    return false;
+  }
+
+  // One window of the screening pass: NUL bytes (the first ends the load), the first non-blank byte
+  // (JSON is then read whole and loaded as text) and invalid UTF-8 (CSV only, reported once no NUL
+  // byte turns up). True when the load is over.
+  bool screen_step() {
+    Screen& sc = screen;
+    if (sc.done < size) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(window_bytes, size - sc.done));
+      sc.buf.resize(sc.carry + n);
+      if (!read(sc.done, sc.buf.data() + sc.carry, n)) return true;
+      const std::string_view w(sc.buf.data() + sc.carry, n);
+      if (size_t at = w.find('\0'); at != std::string_view::npos)
+        return fail(line_column_at(sc.done + at) + ": NUL byte (binary data is not a catalogue)");
+      const uint64_t start = sc.done;
+      sc.done += n;
+      if (!csv_decided) {
+        const size_t from = start < sc.bom ? static_cast<size_t>(sc.bom - start) : 0;
+        const size_t p = from < n ? w.find_first_not_of(" \t\r\n", from) : std::string_view::npos;
+        if (p != std::string_view::npos) {
+          if (w[p] == '[' || w[p] == '{') return load_whole();
+          csv_decided = true;
+        }
+      }
+      if (sc.bad_utf8 == std::numeric_limits<uint64_t>::max()) {
+        // Up to the last sequence that may continue in the next window (its lead byte among the
+        // last four), which is carried over.
+        const std::string_view v(sc.buf.data(), sc.carry + n);
+        size_t cut = v.size();
+        if (sc.done < size)
+          for (size_t back = 1; back <= 4 && back <= v.size(); ++back) {
+            const auto c = static_cast<unsigned char>(v[v.size() - back]);
+            if ((c & 0xC0) != 0x80) {
+              if (c & 0x80) cut = v.size() - back;
+              break;
+            }
+          }
+        size_t bad = 0;
+        if (!utf8_valid(v.substr(0, cut), &bad)) sc.bad_utf8 = start - sc.carry + bad;
+        sc.carry = v.size() - cut;
+        std::memmove(sc.buf.data(), sc.buf.data() + cut, sc.carry);
+      } else {
+        sc.carry = 0;
+      }
+      if (sc.done < size) return false;
+    }
+    // Screened whole, no NUL byte.
+    sc.running = false;
+    std::string().swap(sc.buf);
+    if (!csv_decided)
+      return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
+    if (sc.bad_utf8 != std::numeric_limits<uint64_t>::max()) {
+      char b = 0;
+      if (!read(sc.bad_utf8, &b, 1)) return true;
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto u = static_cast<unsigned char>(b);
+      return fail(line_column_at(sc.bad_utf8) + ": invalid UTF-8 (byte 0x" + kHex[u >> 4] + kHex[u & 15] +
+                  "); save the file as UTF-8");
+    }
+    csv = std::make_unique<CsvCatalogueLoad>(source, size, window_bytes, cat, limits);
+    return false;
+  }
+  bool csv_decided = false;  // the first non-blank byte seen, and it is not JSON's
+  double progress_base = 0;  // a streamed JSON file: the progress when it was found to be JSON
+
+  // A streamed JSON file: read whole, then loaded as a text is. True when the load is over.
+  bool load_whole() {
+    progress_base = progress();
+    screen.running = false;
+    std::string().swap(screen.buf);
+    owned.resize(static_cast<size_t>(size));
+    if (!read(0, owned.data(), owned.size())) return true;
+    text = owned;
+    return start();
+  }
+
+  // line_column() of a streamed file's byte, read again up to it (only for an error).
+  std::string line_column_at(uint64_t at) {
+    uint64_t line = 1, nl = std::numeric_limits<uint64_t>::max();  // the last line feed before `at`
+    std::string w(std::min<uint64_t>(window_bytes, at), '\0');
+    for (uint64_t p = 0; p < at;) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(w.size(), at - p));
+      if (source(p, w.data(), n) != n) break;
+      for (size_t i = 0; i < n; ++i)
+        if (w[i] == '\n') {
+          ++line;
+          nl = p + i;
+        }
+      p += n;
+    }
+    const uint64_t col = nl == std::numeric_limits<uint64_t>::max() ? at + 1 : at - nl;
+    return "line " + std::to_string(line) + ", column " + std::to_string(col);
   }
 
   // Screens the text and picks the reader; true when the load is over (an error).
@@ -202,6 +338,16 @@ CatalogueLoader::CatalogueLoader(std::string text, std::string name, LoadLimits 
   impl_->state.text = impl_->owned;
   impl_->state.limits = limits;
   impl_->state.cat.name = std::move(name);
+}
+CatalogueLoader::CatalogueLoader(ByteSource source, uint64_t size, std::string name, LoadLimits limits,
+                                 size_t window_bytes)
+    : impl_(std::make_unique<Impl>()) {
+  LoadState& s = impl_->state;
+  s.source = std::move(source);
+  s.size = size;
+  s.window_bytes = std::max<size_t>(window_bytes, 1);
+  s.limits = limits;
+  s.cat.name = std::move(name);
 }
 CatalogueLoader::~CatalogueLoader() = default;
 

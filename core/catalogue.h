@@ -1,6 +1,7 @@
 // Catalogue: the models of one Hub dump (CSV or list-models JSON), stored by column.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -135,10 +136,21 @@ Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits&
 // it can need (the app builds its font atlas from these). One pass over the distinct strings.
 CodePointSet catalogue_code_points(const Catalogue& c);
 
+// Where a streamed load reads its bytes: copies `n` bytes from `offset` of the file into `to` and
+// returns how many it copied (fewer means the file is gone or shorter than announced).
+using ByteSource = std::function<size_t(uint64_t offset, char* to, size_t n)>;
+
 // Resumable load, so a browser can parse a large file in slices and keep drawing frames.
 class CatalogueLoader {
  public:
   CatalogueLoader(std::string text, std::string name, LoadLimits limits = {});
+  // Streamed: the file (`size` bytes) stays with the caller, who must keep `source` valid until the
+  // load finishes. A CSV file is screened in one pass of `window_bytes` at a time (the size, binary
+  // data, NUL bytes, UTF-8) and then parsed from a window that holds the unread records' start, so
+  // the whole text is never in memory; the catalogue and every message are those of the text
+  // loaded whole. Hub JSON is read whole (its reader needs one text).
+  CatalogueLoader(ByteSource source, uint64_t size, std::string name, LoadLimits limits = {},
+                  size_t window_bytes = size_t(1) << 20);
   ~CatalogueLoader();
   // Does up to `budget_rows` rows of work; returns true when finished (then call take()).
   bool step(size_t budget_rows = 20000);

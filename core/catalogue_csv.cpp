@@ -1,6 +1,7 @@
 // Catalogue CSV: a Hub dump's header and rows read into a catalogue in slices (catalogue_csv.h).
 #include "catalogue_csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -45,6 +46,33 @@ CsvCatalogueLoad::CsvCatalogueLoad(std::string_view text, Catalogue& cat, const 
   static_assert(kCols == kNumCols);
 }
 
+CsvCatalogueLoad::CsvCatalogueLoad(const ByteSource& source, uint64_t size, size_t window_bytes, Catalogue& cat,
+                                   const LoadLimits& limits)
+    : source_(&source), size_(size), window_bytes_(std::max<size_t>(window_bytes, 1)), cat_(cat), limits_(limits) {}
+
+bool CsvCatalogueLoad::refill() {
+  window_.erase(0, reader_ ? reader_->window_offset() : 0);
+  // A record longer than the window: read as much again as is held, so it is rescanned a
+  // logarithmic number of times, not once a window.
+  const size_t want = std::max(window_bytes_, window_.size());
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(want, size_ - read_));
+  const size_t held = window_.size();
+  window_.resize(held + n);
+  if ((*source_)(read_, window_.data() + held, n) != n)
+    return fail("could not read the file at byte " + std::to_string(read_) +
+                " (it changed or went away while it was loading)");
+  read_ += n;
+  if (reader_) reader_->rebase(window_, read_ < size_);
+  return false;
+}
+
+bool CsvCatalogueLoad::next_record() {
+  while (!reader_->next(fields_)) {
+    if (!reader_->needs_more() || refill()) return false;
+  }
+  return true;
+}
+
 bool CsvCatalogueLoad::fail(std::string m) {
   error_ = std::move(m);
   done_ = true;
@@ -62,21 +90,29 @@ bool CsvCatalogueLoad::step(size_t budget) {
 
 double CsvCatalogueLoad::progress() const {
   if (done_) return 1.0;
-  if (!reader_ || reader_->size() == 0) return 0.0;
-  return static_cast<double>(reader_->offset()) / static_cast<double>(reader_->size());
+  const double size = static_cast<double>(source_ ? size_ : text_.size());
+  if (!reader_ || size == 0) return 0.0;
+  return static_cast<double>(reader_->offset()) / size;
 }
 
 // The header line: which field holds each Hub column. True when the load is over (an error).
 bool CsvCatalogueLoad::header() {
+  if (source_) {  // streamed: screened by the caller; the first window holds at least the BOM's 3 bytes
+    while (window_.size() < std::min<uint64_t>(3, size_) && read_ < size_)
+      if (refill()) return true;
+    reader_.emplace(window_, limits_.csv);
+    reader_->set_more(read_ < size_);
+  }
   size_t bad = 0;
-  if (!utf8_valid(text_, &bad)) {
+  if (!source_ && !utf8_valid(text_, &bad)) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     const auto b = static_cast<unsigned char>(text_[bad]);
     return fail(line_column(text_, bad) + ": invalid UTF-8 (byte 0x" + kHex[b >> 4] + kHex[b & 15] +
                 "); save the file as UTF-8");
   }
-  reader_.emplace(text_, limits_.csv);
-  if (!reader_->next(fields_)) {
+  if (!source_) reader_.emplace(text_, limits_.csv);
+  if (!next_record()) {
+    if (done_) return true;
     if (!reader_->error().empty()) return fail(reader_->error());
     return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
   }
@@ -110,7 +146,8 @@ bool CsvCatalogueLoad::header() {
 bool CsvCatalogueLoad::rows(size_t budget) {
   RowBuilder b(cat_);
   for (size_t n = 0; n < budget; ++n) {
-    if (!reader_->next(fields_)) {
+    if (!next_record()) {
+      if (done_) return true;
       if (!reader_->error().empty()) return fail(reader_->error());
       if (cat_.size() == 0) return fail("the file has a header but no rows");
       b.finish();

@@ -25,6 +25,11 @@ namespace hfrec {
 class CsvCatalogueLoad {
  public:
   CsvCatalogueLoad(std::string_view text, Catalogue& cat, const LoadLimits& limits);
+  // Streamed (CatalogueLoader's streaming form): the text is read from `source`, `window_bytes` at a
+  // time, into a window that keeps only the unread records. The caller has screened the whole file
+  // (NUL bytes, UTF-8), as for text; `source` must outlive the load.
+  CsvCatalogueLoad(const ByteSource& source, uint64_t size, size_t window_bytes, Catalogue& cat,
+                   const LoadLimits& limits);
   // Reads the header (first call), then up to `budget` rows; true when finished (then error() is
   // empty on success).
   bool step(size_t budget);
@@ -53,8 +58,18 @@ class CsvCatalogueLoad {
   bool fail(std::string m);
   bool header();
   bool rows(size_t budget);
+  // The next record into fields_, refilling the window as needed; false at the end or on an error
+  // (done_ set when the window could not be refilled).
+  bool next_record();
+  // Moves the unread bytes to the window's front and reads more after them; true on a failed read.
+  bool refill();
 
   std::string_view text_;  // not owned
+  // Streaming: the file is read into window_ (unread records only), read_ bytes so far.
+  const ByteSource* source_ = nullptr;
+  uint64_t size_ = 0, read_ = 0;
+  size_t window_bytes_ = 0;
+  std::string window_;
   Catalogue& cat_;
   const LoadLimits& limits_;
   std::optional<CsvReader> reader_;

@@ -17,18 +17,30 @@ CsvReader::CsvReader(std::string_view text, CsvLimits limits) : text_(text), lim
 //   grows a buffer past the limit.
 bool CsvReader::next(std::vector<std::string_view>& fields) {
   error_.clear();
+  needs_more_ = false;
   const size_t n = text_.size();
   if (pos_ >= n) {
     fields.clear();
+    needs_more_ = more_;
     return false;
   }
   record_line_ = line_;
+  const size_t record_start = pos_;
   size_t line_start = pos_;  // for column numbers
   auto column_at = [&](size_t p) { return p - line_start + 1; };
   size_t nf = 0;  // fields filled so far
   auto fail = [&](std::string message) {
     error_ = std::move(message);
     pos_ = n;
+    more_ = false;  // an error ends the input
+    fields.clear();
+    return false;
+  };
+  // Streaming: the window ends inside this record, and what follows decides it. Back to its start.
+  auto cut_short = [&]() {
+    pos_ = record_start;
+    line_ = record_line_;
+    needs_more_ = true;
     fields.clear();
     return false;
   };
@@ -55,9 +67,11 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       bool closed = false;
       while (pos_ < n) {
         const size_t q = find_first_of3(text_, pos_, '"', '\n', '\n');
+        if (q >= n && more_) return cut_short();
         if ((q - begin) - doubled > limits_.max_field_bytes) return too_long(open_line);
         pos_ = q;
         if (pos_ >= n) break;
+        if (pos_ + 1 >= n && more_) return cut_short();  // "" or the closing quote?
         const bool closing = text_[pos_] == '"' && (pos_ + 1 >= n || text_[pos_ + 1] != '"');
         if (!closing && (pos_ - begin) - doubled + 1 > limits_.max_field_bytes) return too_long(open_line);
         if (text_[pos_] == '\n') {
@@ -79,6 +93,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
           break;
         }
       }
+      if (!closed && more_) return cut_short();
       if (!closed)
         return fail("line " + std::to_string(open_line) + ", column " + std::to_string(open_col) +
                     ": quoted field is never closed (missing '\"' before end of file)");
@@ -89,6 +104,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
         put(text_.substr(begin, pos_ - begin));
       }
       ++pos_;  // the closing quote
+      if (more_ && (pos_ >= n || (text_[pos_] == '\r' && pos_ + 1 >= n))) return cut_short();
       if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' &&
           !(text_[pos_] == '\r' && (pos_ + 1 >= n || text_[pos_ + 1] == '\n')))
         return fail("line " + std::to_string(line_) + ", column " + std::to_string(column_at(pos_)) +
@@ -97,6 +113,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
     } else {
       size_t e = find_first_of3(text_, pos_, ',', '\n', '"');
       if (e < n && text_[e] == '"') e = find_first_of3(text_, e, ',', '\n', '\n');  // a bare quote: kept in the field
+      if (e >= n && more_) return cut_short();
       size_t end = e;
       if (end > pos_ && text_[end - 1] == '\r' && (end == n || text_[end] == '\n')) --end;
       if (end - pos_ > limits_.max_field_bytes) return too_long(line_);
@@ -104,9 +121,13 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       pos_ = end;
       if (pos_ < n && text_[pos_] == '\r') ++pos_;
     }
-    if (pos_ >= n) break;
+    if (pos_ >= n) {
+      if (more_) return cut_short();
+      break;
+    }
     if (text_[pos_] == ',') {
       ++pos_;
+      if (pos_ >= n && more_) return cut_short();
       if (pos_ >= n) {  // a trailing comma ends the file: one more, empty, field
         if (nf >= limits_.max_columns)
           return fail("line " + std::to_string(line_) + ": more than " + std::to_string(limits_.max_columns) +
@@ -118,6 +139,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       continue;
     }
     if (text_[pos_] == '\r') ++pos_;
+    if (pos_ >= n && more_) return cut_short();
     if (pos_ < n && text_[pos_] == '\n') {
       ++pos_;
       ++line_;

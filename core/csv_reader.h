@@ -28,14 +28,34 @@ class CsvReader {
   const std::string& error() const { return error_; }
   // 1-based physical line on which the last record started.
   size_t line() const { return record_line_; }
-  // Bytes consumed so far (for progress).
-  size_t offset() const { return pos_; }
+  // Bytes consumed so far (for progress), counted from the start of the input.
+  size_t offset() const { return base_ + pos_; }
   size_t size() const { return text_.size(); }
+
+  // Streaming: the text is a window onto a longer input, and `more` says whether bytes follow it.
+  // While they do, a record the window cuts short is not read: next() returns false with
+  // needs_more() set and the reader left at that record's start, and the caller calls rebase()
+  // with a window that starts there and reaches further. Records are then read exactly as from
+  // the whole input (each depends only on its own bytes up to its line feed); with more false the
+  // end of the window is the end of the input.
+  void set_more(bool more) { more_ = more; }
+  bool needs_more() const { return needs_more_; }
+  // Where the next record starts in the current window.
+  size_t window_offset() const { return pos_; }
+  // The next window: it starts where the next record starts (window_offset() of the last one).
+  void rebase(std::string_view text, bool more) {
+    base_ += pos_;
+    text_ = text;
+    pos_ = 0;
+    more_ = more;
+  }
 
  private:
   std::string_view text_;
   CsvLimits limits_;
   size_t pos_ = 0;
+  size_t base_ = 0;  // offset of the window in the input (streaming)
+  bool more_ = false, needs_more_ = false;
   size_t line_ = 1;
   size_t record_line_ = 1;
   std::string error_;

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -200,6 +204,168 @@ TEST(CatalogueShared, TenThousandLoads) {
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_GT(c.value().size(), 9000u);
   EXPECT_EQ(c.value().report.columns.size(), 10u);
+}
+
+// ---- streamed loads (CatalogueLoader over a ByteSource) ---------------------------------------
+
+// Everything a load gives, as text: the error, or every row's fields and the report. The oracle
+// for a streamed load is the same file loaded whole.
+std::string outcome(Result<Catalogue> r) {
+  if (!r.ok()) return "error: " + r.error();
+  const Catalogue& c = r.value();
+  std::string out = c.name + " " + c.report.format + " dropped " + std::to_string(c.report.duplicates_dropped) + " " +
+                    c.report.first_duplicate + "\n";
+  for (const auto& col : c.report.columns) out += col + ",";
+  for (const auto& w : c.report.warnings) out += "\nwarning: " + w;
+  auto list = [&](const std::vector<std::string>& v, bool missing) {
+    std::string s = missing ? "<missing>" : "";
+    for (const auto& x : v) s += "[" + x + "]";
+    return s;
+  };
+  for (uint32_t row = 0; row < c.size(); ++row) {
+    const ModelRecord m = record_of(c, row);
+    out += "\n" + m.id + "|" + m.last_modified + "|" + m.pipeline_tag + "|" + m.author + "|" + m.model_type + "|" +
+           m.library_name + "|" + std::to_string(m.downloads) + "|" + list(m.tags, m.tags_missing) + "|" +
+           list(m.architectures, m.architectures_missing) + "|" + list(m.datasets, m.datasets_missing) + "|" +
+           list(m.base_models, false) + "|" + std::string(c.value(c.architectures_category[row]));
+  }
+  return out;
+}
+
+struct Streamed {
+  std::string result;
+  size_t largest_read = 0;  // the most bytes asked for at once
+  size_t reads = 0;
+};
+Streamed load_streamed(const std::string& text, size_t window, size_t budget = 500, const LoadLimits& limits = {}) {
+  Streamed s;
+  ByteSource source = [&](uint64_t at, char* to, size_t n) -> size_t {
+    s.largest_read = std::max(s.largest_read, n);
+    ++s.reads;
+    if (at > text.size()) return 0;
+    const size_t k = std::min<size_t>(n, text.size() - static_cast<size_t>(at));
+    std::memcpy(to, text.data() + at, k);
+    return k;
+  };
+  CatalogueLoader loader(source, text.size(), "test", limits, window);
+  double last = 0;
+  while (!loader.step(budget)) {
+    EXPECT_GE(loader.progress(), last);  // never backwards
+    last = loader.progress();
+  }
+  s.result = outcome(loader.take());
+  return s;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Files whose records, quotes, line ends, BOMs and UTF-8 sequences fall across windows of every
+// small size, and the hostile corpus: the same catalogue or the same first error as loaded whole.
+TEST(StreamedLoad, GivesWhatTheWholeTextGives) {
+  using namespace std::string_literals;
+  std::vector<std::string> texts = {
+      "modelId,tags,downloads\na,\"['x', 'y']\",5\nb,[],7\n",
+      "\xEF\xBB\xBFmodelId,downloads\r\n\"q\"\"uoted\",3\r\n\"multi\nline\",4\r\nlast,9",
+      "modelId,author\na,\"b\"\"c\"\"\"\nd,e,\n",  // a trailing comma: one field too many on the last row
+      "modelId,author\na,b\"c\nd,\"never closed\n",
+      "modelId,author\na,\"x\"y\n",
+      "modelId,author\r\na,b\r\nc,d\r",
+      "modelId,author\na,b,",
+      "modelId,author\na,\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\nb,\xE2\x82\n",  // a sequence cut short
+      "modelId,author\na,b\nc,\xED\xA0\x80\n",                                 // a surrogate
+      "modelId,author\na,b\nc,d\n\xEF\xBF\xBD,e\n",
+      "modelId,author\na,b\nc,d\ne,\0\n"s,     // NUL after the rows
+      "modelId,author\na,\xFF\nc,d\ne,\0\n"s,  // NUL beats bad UTF-8
+      "  \n\t[{\"id\": \"a/b\", \"downloads\": 3}]",
+      "\xEF\xBB\xBF[{\"id\": \"a/b\"}, {\"id\": \"c\"}]",
+      "[{\"id\": \"a/b\"}, 3]",
+      " \r\n\t\n",
+      "\xEF\xBB\xBF",
+      "",
+      "modelId\r\n\r\n\r\n",
+      "name,tags\nx,y\n",
+      "modelId,tags\na,\"[unclosed\"\n",
+      "modelId,downloads\na,-3\n",
+      "modelId,author\na,b\na,c\n",
+  };
+  texts.back().append(3000, 'z');  // a long record, longer than the windows
+  texts.push_back(std::string("modelId,author\n") + std::string(5000, 'q') + ",w\n\"" + std::string(300, 'r') +
+                  "\",s\n");
+  texts.push_back("modelId,author\na,b\nc,\xE2\x82\0"s);
+  const std::string dir = std::string(HFREC_SOURCE_DIR) + "/tests/data/";
+  for (const char* f :
+       {"bad/empty.csv", "bad/header_only.csv", "bad/image.png", "bad/latin1.csv", "bad/no_model_id.csv",
+        "bad/not_array.json", "bad/nul_bytes.csv", "bad/numbers_for_lists.csv", "bad/open_quote.csv", "bad/same_id.csv",
+        "bad/utf16le.csv", "bad/utf16le_bom.csv", "bad/wrong_types.json", "lineage.csv"})
+    texts.push_back(read_file(dir + f));
+  for (const char* f : {"bare_quote.csv", "crlf_bom.csv", "dict_list.csv", "hub_row.csv", "missing.csv",
+                        "open_quote.csv", "quoted.csv"})
+    texts.push_back(read_file(std::string(HFREC_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_csv_reader/" + f));
+  size_t cases = 0;
+  for (const std::string& text : texts) {
+    const std::string whole = outcome(load_catalogue(text, "test"));
+    for (size_t window : {1, 2, 3, 4, 5, 7, 16, 61, 4096}) {
+      for (size_t budget : {1, 500}) {
+        SCOPED_TRACE(::testing::Message() << "window " << window << ", budget " << budget << ", text "
+                                          << ::testing::PrintToString(text.substr(0, 60)));
+        EXPECT_EQ(load_streamed(text, window, budget).result, whole);
+        ++cases;
+      }
+    }
+  }
+  EXPECT_GT(cases, 500u);
+}
+
+// The limits hold as for a whole text, and a file over the size limit is refused before a byte is read.
+TEST(StreamedLoad, LimitsAndSize) {
+  LoadLimits limits;
+  limits.max_rows = 2;
+  limits.csv.max_field_bytes = 8;
+  for (const std::string text : {"modelId\na\nb\nc\n", "modelId\n123456789\n", "modelId\n\"12345678\"\"\"\n"})
+    for (size_t window : {1, 3, 9, 4096})
+      EXPECT_EQ(load_streamed(text, window, 500, limits).result, outcome(load_catalogue(text, "test", limits))) << text;
+  limits = {};
+  limits.max_file_bytes = 10;
+  const Streamed s = load_streamed("modelId\nabcdef\n", 4, 500, limits);
+  EXPECT_EQ(s.result, "error: file is 15 bytes, more than the limit of 10 (max_file_bytes)");
+  EXPECT_EQ(s.reads, 0u);
+}
+
+// A source that stops short (the file went away): an error naming the byte, not a partial catalogue.
+TEST(StreamedLoad, AReadThatFailsIsAnError) {
+  const std::string text = "modelId,author\na,b\nc,d\ne,f\n";
+  for (size_t cut : {0, 5, 20}) {
+    ByteSource source = [&](uint64_t at, char* to, size_t n) -> size_t {
+      const size_t k = at + n <= cut ? n : (at < cut ? cut - static_cast<size_t>(at) : 0);
+      std::memcpy(to, text.data() + at, k);
+      return k;
+    };
+    CatalogueLoader loader(source, text.size(), "test", {}, 4);
+    while (!loader.step(500)) {}
+    auto r = loader.take();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().substr(0, 31), "could not read the file at byte") << r.error();
+    EXPECT_NE(r.error().find("(it changed or went away while it was loading)"), std::string::npos);
+  }
+}
+
+// The real catalogue, streamed a window at a time: the same rows, and never more than a window
+// read at once (the text is never whole in memory).
+TEST(StreamedLoad, TenThousandRowsInWindows) {
+  HFREC_REQUIRE_SHARED_CATALOGUE(path);
+  const std::string text = read_file(path);
+  const std::string whole = outcome(load_catalogue(text, "test"));
+  for (size_t window : {4096, 65536, 1 << 20}) {
+    const Streamed s = load_streamed(text, window);
+    EXPECT_EQ(s.result, whole) << window;
+    if (window >= 65536) {  // (a few of its records are longer than 4 KB)
+      EXPECT_LE(s.largest_read, window);
+    }
+    EXPECT_GE(s.reads, 2 * text.size() / window);  // screened, then parsed
+  }
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ EM_JS(void, js_download, (const char* f, const char* m, const char* c), {
 EM_JS(void, js_history_go, (int d), { Module.host.historyGo(d); });
 EM_JS(void, js_set_url_hash, (const char* h, int push, int pos), { Module.host.setUrlHash(UTF8ToString(h), !!push, pos); });
 EM_JS(void, js_load_finished, (int id, const char* j), { Module.host.loadFinished(id, UTF8ToString(j)); });
+EM_JS(int, js_load_read, (int token, double offset, char* to, int n), { return Module.host.loadRead(token, offset, to, n); });
 EM_JS(void, js_job_finished, (int id, const char* j), { Module.host.jobFinished(id, UTF8ToString(j)); });
 EM_JS(void, js_state_changed, (), { Module.host.stateChanged(); });
 EM_JS(char*, js_page_origin, (), {
@@ -142,23 +143,21 @@ EMSCRIPTEN_KEEPALIVE void hfrec_add_font(int kind, const uint8_t* data, int len)
   fonts_changed();
 }
 
-// Catalogue bytes go straight into the string the loader will own: JavaScript asks for a buffer,
-// writes the file into it (in chunks, as they are read), then starts the load with it. One copy
-// of the file in WebAssembly memory, none kept in JavaScript.
 // The most bytes a catalogue may have (core's LoadLimits): the page checks File.size,
-// Content-Length and the bytes received against it before asking for a buffer.
+// Content-Length and the bytes received against it before reading on.
 EMSCRIPTEN_KEEPALIVE double hfrec_max_load_bytes() { return hfrec::api::Session::max_bytes(); }
-// Refused above the load limit, before allocating (a string over 2^31 bytes aborts wasm32). The
-// package's buffers (pkg/bindings.cpp's session): one registry for both APIs.
-EMSCRIPTEN_KEEPALIVE char* hfrec_load_buffer(double len) { return hfrec::pkg::session().buffer(len); }
-// Forgets a buffer from hfrec_load_buffer (the read failed).
-EMSCRIPTEN_KEEPALIVE void hfrec_drop_buffer(char* buffer) { hfrec::pkg::session().drop_buffer(buffer); }
-// Starts loading a filled buffer; returns the load's id (reported to Module.host.loadFinished),
-// or 0 when the buffer is unknown.
-EMSCRIPTEN_KEEPALIVE int hfrec_load_buffer_start(char* buffer, const char* name, const char* source) {
-  std::string bytes;
-  if (!hfrec::pkg::session().take_buffer(buffer, bytes)) return 0;
-  int id = controller().begin_load(std::move(bytes), str(name), str(source));
+// Starts loading a catalogue the page holds (`size` bytes, outside WebAssembly memory): the core
+// reads it through Module.host.loadRead(token, offset, pointer, n) a window at a time, so a CSV
+// file is never whole in the heap. Returns the load's id (reported to Module.host.loadFinished),
+// or 0 when the size is not a byte count; the limit itself is the core's, reported as its error.
+EMSCRIPTEN_KEEPALIVE int hfrec_load_stream_start(double size, int token, const char* name, const char* source) {
+  if (!(size >= 0 && size <= 9e15)) return 0;
+  int id = controller().begin_load(
+      [token](uint64_t at, char* to, size_t n) -> size_t {
+        const int got = js_load_read(token, static_cast<double>(at), to, static_cast<int>(n));
+        return got < 0 ? 0 : static_cast<size_t>(got);
+      },
+      static_cast<uint64_t>(size), str(name), str(source));
   wake(2);
   return id;
 }

@@ -8,6 +8,8 @@
 // Nothing here touches the page: its own instance, a platform that does nothing, no GL.
 #include <emscripten.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +60,15 @@ extern "C" EMSCRIPTEN_KEEPALIVE int hfrec_warmup(const char* bytes, int len) {
   AppState state;
   NullPlatform platform;
   Controller controller(state, platform);
-  controller.begin_load(std::string(text), "warmup.csv", "");
+  // Streamed, as the page's loads are (a window at a time from memory the page holds).
+  controller.begin_load(
+      [text](uint64_t at, char* to, size_t n) -> size_t {
+        if (at > text.size()) return 0;
+        const size_t k = std::min<size_t>(n, text.size() - static_cast<size_t>(at));
+        std::memcpy(to, text.data() + at, k);
+        return k;
+      },
+      text.size(), "warmup.csv", "");
   while (controller.tick(12)) {}  // the page's slice size; the hybrid model is built here too
   if (!state.has_catalogue) return 0;
   if (!state.suggestions.empty()) {

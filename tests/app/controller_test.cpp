@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -80,6 +81,43 @@ TEST(Controller, AFailedLoadKeepsTheCatalogueAndTheView) {
   EXPECT_EQ(a.state.catalogue.rows, 55u);
   EXPECT_EQ(a.state.query, "bert-base-uncased");
   EXPECT_EQ(a.ids(a.state.primary), before);
+}
+
+// The page's loads are streamed (the file stays in JavaScript, read a window at a time): the same
+// catalogue and list as the text loaded whole, and a file that goes away mid-load (the page's
+// reads come back short) fails with the previous catalogue kept.
+TEST(Controller, AStreamedLoadGivesTheSameCatalogueAndFailsKeepingTheOld) {
+  const std::string csv = sample_csv();
+  App whole;
+  whole.load(csv);
+  ASSERT_EQ(whole.call(whole.controller.select("bert-base-uncased"))["ok"], true);
+
+  App a;
+  size_t reads = 0, cut = std::string::npos;
+  auto read = [&](uint64_t at, char* to, size_t n) -> size_t {
+    ++reads;
+    const size_t end = std::min(csv.size(), cut);
+    const size_t k = at >= end ? 0 : std::min<size_t>(n, end - static_cast<size_t>(at));
+    std::memcpy(to, csv.data() + at, k);
+    return k;
+  };
+  int id = a.controller.begin_load(read, csv.size(), "catalogue.csv", "");
+  a.run();
+  ASSERT_EQ(a.platform.loads.back().first, id);
+  EXPECT_EQ(json::parse(a.platform.loads.back().second)["ok"], true);
+  EXPECT_GE(reads, 2u);  // screened, then parsed
+  EXPECT_EQ(a.state.catalogue.rows, whole.state.catalogue.rows);
+  ASSERT_EQ(a.call(a.controller.select("bert-base-uncased"))["ok"], true);
+  EXPECT_EQ(a.ids(a.state.primary), whole.ids(whole.state.primary));
+
+  cut = csv.size() / 2;
+  id = a.controller.begin_load(read, csv.size(), "half.csv", "");
+  a.run();
+  const json r = json::parse(a.platform.loads.back().second);
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_NE(r["error"].get<std::string>().find("could not read the file at byte"), std::string::npos) << r["error"];
+  EXPECT_EQ(a.state.catalogue.name, "catalogue.csv");
+  EXPECT_EQ(a.ids(a.state.primary), whole.ids(whole.state.primary));
 }
 
 TEST(Controller, SelectRanksKModelsWithoutTheQueryAndPushesHistory) {

@@ -215,20 +215,30 @@ Controller::~Controller() = default;
 //-----------------------------------------------------------------------------
 
 int Controller::begin_load(std::string bytes, std::string name, std::string source) {
-  auto& d = *impl_;
-  if (d.load) d.finish_load(fail("superseded by a newer load"));
-  d.fetching = false;
-  d.load = std::make_unique<Impl::Load>();
-  d.load->id = d.next_load_id++;
-  d.load->name = name.empty() ? "catalogue" : name;
+  Impl::Load& load = impl_->start_load(std::move(name), std::move(source));
+  load.loader = std::make_unique<CatalogueLoader>(std::move(bytes), load.name);
+  return load.id;
+}
+
+int Controller::begin_load(ByteSource read, uint64_t size, std::string name, std::string source) {
+  Impl::Load& load = impl_->start_load(std::move(name), std::move(source));
+  load.loader = std::make_unique<CatalogueLoader>(std::move(read), size, load.name);
+  return load.id;
+}
+
+Controller::Impl::Load& Controller::Impl::start_load(std::string name, std::string source) {
+  if (load) finish_load(fail("superseded by a newer load"));
+  fetching = false;
+  load = std::make_unique<Load>();
+  load->id = next_load_id++;
+  load->name = name.empty() ? "catalogue" : name;
   // "builtin:" marks the page's own catalogue: not a source a link names, and said as built in.
-  d.load->builtin = source == kBuiltinSource;
-  d.load->source = d.load->builtin ? "" : std::move(source);
-  d.load->loader = std::make_unique<CatalogueLoader>(std::move(bytes), d.load->name);
-  d.s.busy = true;
-  d.s.progress = 0.05f;
-  d.s.stage = "Parsing " + d.load->name;
-  return d.load->id;
+  load->builtin = source == kBuiltinSource;
+  load->source = load->builtin ? "" : std::move(source);
+  s.busy = true;
+  s.progress = 0.05f;
+  s.stage = "Parsing " + load->name;
+  return *load;
 }
 
 void Controller::show_progress(std::string stage, double fraction) {

@@ -48,6 +48,9 @@ class Controller {
 
   // Starts loading a catalogue (CSV or Hub JSON); a load in progress is superseded. Returns its id.
   int begin_load(std::string bytes, std::string name, std::string source);
+  // The same, streamed: the file (`size` bytes) stays with the caller, and the load reads it through
+  // `read` a window at a time (core's CatalogueLoader), so a CSV file is never whole in memory.
+  int begin_load(ByteSource read, uint64_t size, std::string name, std::string source);
   // Shows a download's progress before its bytes arrive (fraction < 0: unknown).
   void show_progress(std::string stage, double fraction);
   // A load that failed before reaching the core (network, file read): the old catalogue stays.

@@ -125,6 +125,8 @@ struct Controller::Impl {
   // (a link, a load, opening the tab) is estimated too long to start by itself (issue 16, item 5).
   bool held_back(const ClusterParams& p);
   // Ends the load (result: the load's JSON answer) and tells the page.
+  // A new load (the one in progress superseded), its loader still to be set.
+  Load& start_load(std::string name, std::string source);
   void finish_load(const std::string& result);
   // Works on the load for up to budget_ms; true while there is more to do.
   bool tick(double budget_ms);
