@@ -411,6 +411,21 @@ Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits&
   return r;
 }
 
+void Catalogue::reserve(size_t rows) {
+  const size_t now = size();
+  if (rows <= now || now == 0) return;
+  const auto scaled = [&](size_t n) { return n + n / now * (rows - now) + (n % now) * (rows - now) / now; };
+  ids.reserve(rows);
+  downloads.reserve(rows);
+  last_modified.reserve(rows, scaled(last_modified.chars()));
+  for (auto* v : {&pipeline_tag, &author, &model_type, &library_name, &architectures_category}) v->reserve(rows);
+  for (ListColumn* l : {&tags, &architectures, &datasets, &base_models}) {
+    l->offsets.reserve(rows + 1);
+    l->missing.reserve(rows);
+    l->items.reserve(scaled(l->items.size()));
+  }
+}
+
 CodePointSet catalogue_code_points(const Catalogue& c) {
   CodePointSet out;
   out.add_text(c.name);

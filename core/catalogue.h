@@ -61,6 +61,11 @@ class TextColumn {
     ends_.push_back(static_cast<uint32_t>(chars_.size()));
   }
   size_t size() const { return ends_.size(); }
+  size_t chars() const { return chars_.size(); }
+  void reserve(size_t rows, size_t chars) {
+    ends_.reserve(rows);
+    chars_.reserve(chars);
+  }
 
  private:
   std::string chars_;
@@ -92,6 +97,10 @@ struct Catalogue {
   uint32_t find(std::string_view id) const { return ids.find(id); }
   // True when the source had this column ("tags", "author", ...); an absent column contributes
   // nothing to the feature spaces (not even the word "nan" that a missing cell gives).
+  // Room for `rows` rows, the text and list columns sized as the rows so far are, so that a large
+  // load does not regrow (and leave the old blocks as holes in a WebAssembly heap that never
+  // shrinks). A no-op when the catalogue already has that many rows.
+  void reserve(size_t rows);
   bool has_column(std::string_view column) const {
     for (const auto& c : report.columns)
       if (c == column) return true;

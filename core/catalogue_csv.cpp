@@ -206,6 +206,12 @@ bool CsvCatalogueLoad::rows(size_t budget) {
       if (kListCols[i] == kArch) arch_category = e.category;
     }
     if (!b.begin(id)) continue;
+    // Streamed: the file's size and its first rows say how many rows to expect.
+    if (source_ && cat_.size() == kRowsToEstimate) {
+      const double per_row = static_cast<double>(reader_->offset()) / static_cast<double>(rows_read_);
+      cat_.reserve(static_cast<size_t>(
+          std::min(static_cast<double>(limits_.max_rows), static_cast<double>(size_) / per_row * 1.02 + 64)));
+    }
     cat_.downloads.push_back(downloads);
     cat_.last_modified.push_back(get(kLastModified));
     cat_.pipeline_tag.push_back(b.opt(get(kPipeline)));

@@ -53,7 +53,8 @@ class CsvCatalogueLoad {
     std::vector<Entry> slots = std::vector<Entry>(kSlots);
     Entry& slot(std::string_view cell);
   };
-  static constexpr int kCols = 10;  // the Hub's columns (catalogue_internal.h's kNumCols)
+  static constexpr int kCols = 10;                 // the Hub's columns (catalogue_internal.h's kNumCols)
+  static constexpr size_t kRowsToEstimate = 4096;  // streamed: rows read before the columns are sized
 
   bool fail(std::string m);
   bool header();

@@ -38,6 +38,13 @@ const char* StringPool::store(std::string_view s) {
   return p;
 }
 
+void StringPool::reserve(size_t n) {
+  ptr_.reserve(n);
+  len_.reserve(n);
+  hashes_.reserve(n);
+  while ((n + 1) * 2 > slots_.size()) grow();
+}
+
 uint32_t StringPool::find_bytes(const char* p, size_t n) const {
   const std::string_view s(p, n);
   if (slots_.empty()) return kMissing;

@@ -22,6 +22,8 @@ class StringPool {
   // The string of an id; the view stays valid while the pool lives (its bytes never move).
   std::string_view str(uint32_t id) const { return std::string_view(ptr_[id], len_[id]); }
   size_t size() const { return ptr_.size(); }
+  // Room for n ids without regrowing (a load that can estimate its rows from the file's size).
+  void reserve(size_t n);
 
  private:
   // Pointer and length, not a string_view: WebAssembly passes a string_view argument through

@@ -368,5 +368,31 @@ TEST(StreamedLoad, TenThousandRowsInWindows) {
   }
 }
 
+// A streamed load sizes its columns from the file's size and its first rows: they do not regrow
+// (each regrowth leaves the old block as a hole in a WebAssembly heap that never shrinks).
+TEST(StreamedLoad, SizesItsColumnsOnce) {
+  std::string text = "modelId,tags,downloads,lastModified\n";
+  for (int r = 0; r < 20000; ++r)
+    text += "org/model-" + std::to_string(r) + ",\"['a', 'b" + std::to_string(r % 7) + "']\"," + std::to_string(r) +
+            ",2023-01-0" + std::to_string(1 + r % 9) + "\n";
+  ByteSource source = [&](uint64_t at, char* to, size_t n) -> size_t {
+    std::memcpy(to, text.data() + at, n);
+    return n;
+  };
+  CatalogueLoader loader(source, text.size(), "test", {}, 4096);
+  while (!loader.step(500)) {}
+  auto r = loader.take();
+  ASSERT_TRUE(r.ok()) << r.error();
+  const Catalogue& c = r.value();
+  ASSERT_EQ(c.size(), 20000u);
+  for (const auto* v : {&c.pipeline_tag, &c.author, &c.architectures_category}) {
+    EXPECT_GE(v->capacity(), 20000u);
+    EXPECT_LE(v->capacity(), 22000u);  // the estimate: within 10% (doubling would give 32,768)
+  }
+  EXPECT_LE(c.downloads.capacity(), 22000u);
+  EXPECT_LE(c.tags.items.capacity(), 44000u);
+  EXPECT_LE(c.tags.offsets.capacity(), 22001u);
+}
+
 }  // namespace
 }  // namespace hfrec
