@@ -170,8 +170,17 @@ for (const size of sizes) {
       let t = performance.now();
       const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
       r.fetch_ms = performance.now() - t;
+      // The heap when the load finishes, before anything after it (the hybrid model's build starts
+      // in the same frame): read as the app reports the load's end to the page (Module.host).
+      const M = window.__hfrecModule;
+      let heapAtLoadEnd = null;
+      if (M?.host?.loadFinished) {
+        const report = M.host.loadFinished;
+        M.host.loadFinished = (...a) => { heapAtLoadEnd = M.HEAPU8.length; M.host.loadFinished = report; return report(...a); };
+      }
       t = performance.now();
       const loaded = await window.hfrec.loadCatalogue(buf, size.endsWith('.json') ? size : `${size}.csv`);
+      r.wasm_heap_at_load_end_bytes = heapAtLoadEnd;
       r.load_to_ready_ms = performance.now() - t;
       r.load = { ok: loaded?.ok, rows: loaded?.rows, error: loaded?.error };
       // The app's own account: loadMs (bytes handed over to ready) and loadWorkMs (parsing and
