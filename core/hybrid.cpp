@@ -583,6 +583,25 @@ void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
   }
 }
 
+double HybridModel::key(const HybridQuery& q, uint32_t row) const {
+  double k = base_key_[row];
+  std::vector<uint32_t> terms;
+  row_terms(row, terms);
+  std::vector<float> w(terms.size());
+  row_weights_of(terms.data(), terms.size(), w.data());
+  auto qi = q.terms.begin();
+  for (size_t j = 0; j < terms.size() && qi != q.terms.end(); ++j) {
+    const uint32_t t = terms[j];
+    while (qi != q.terms.end() && qi->first < t) ++qi;
+    if (qi == q.terms.end() || qi->first != t) continue;
+    // As the builder weighs a posting (kPostFill) and keys() subtracts it.
+    const float weight = static_cast<float>(p_.field_weight[term_field_[t]] * w[j]);
+    const double ws = qi->second * q.scale;
+    k -= ws * weight;
+  }
+  return k;
+}
+
 std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row) const {
   std::vector<std::pair<double, uint32_t>> contrib;
   std::vector<uint32_t> terms;

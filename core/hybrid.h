@@ -117,6 +117,15 @@ class HybridModel {
   // Sets key[r] = -(similarity of q to row r + prior) for every row (key is resized): smaller is
   // closer, as select_topk wants. One pass for the prior, one over the query terms' postings.
   void keys(const HybridQuery& q, std::vector<double>& key) const;
+  // keys(q, key)[row] for one row, bit for bit (the same terms subtracted in the same order), from
+  // the row's own terms: what a pruned walk (recommender.cpp) computes for its candidates alone.
+  double key(const HybridQuery& q, uint32_t row) const;
+  // The rows holding term t, ascending, and their weights with the field weight (what keys() walks).
+  uint64_t posting_count(uint32_t t) const { return post_ptr_[t + 1] - post_ptr_[t]; }
+  const uint32_t* posting_rows(uint32_t t) const { return post_rows_.data() + post_ptr_[t]; }
+  const float* posting_weights(uint32_t t) const { return post_weights_.data() + post_ptr_[t]; }
+  // The largest popularity prior a row can have (its weight).
+  double max_prior() const { return p_.popularity_prior > 0 ? p_.popularity_prior : 0.0; }
   // "field:token (0.31)" for the terms q and row share, largest contribution first.
   std::vector<std::string> explain(const HybridQuery& q, uint32_t row) const;
   // Singleton groups over the rows (for select_topk).
@@ -139,6 +148,7 @@ class HybridModel {
   // and the builder checks its large arrays fit before it allocates them (memory.h).
   const std::string& error() const { return error_; }
   double term_weight(uint32_t t) const { return p_.field_weight[term_field_[t]]; }
+  HybridField term_field(uint32_t t) const { return static_cast<HybridField>(term_field_[t]); }
   double prior(uint32_t row) const { return -base_key_[row]; }
 
  private:

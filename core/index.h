@@ -57,6 +57,9 @@ class Index {
   bool passes(uint32_t row, const Filters& f) const;
   // Rows in tie order (downloads desc, then modelId asc).
   const std::vector<uint32_t>& tie_order() const { return order_; }
+  // Postings the last cosine, tfidf or hybrid query walked whole (a pruned walk skips lists; the
+  // few it searches for candidates are not counted): for tests and benchmarks.
+  uint64_t last_postings_walked() const { return last_walked_; }
 
  private:
   struct Query;  // a query in both spaces
@@ -76,6 +79,7 @@ class Index {
   mutable std::vector<double> scratch_acc_, scratch_key_;
   mutable std::vector<double> scratch_hybrid_;  // run_hybrid's keys, one per row
   mutable std::vector<uint32_t> scratch_touched_;
+  mutable uint64_t last_walked_ = 0;
   // "field=value" of each attribute column, for explanations; built on first use.
   mutable std::vector<std::string> attr_labels_;
 

@@ -33,6 +33,9 @@ struct RecommendParams {
   size_t k = 10;
   Filters filters;
   int kmeans_k = 10;  // clusters for Method::kmeans
+  // Skip the posting lists that cannot change the answer (cosine, tfidf, hybrid; the answer is the
+  // same either way, bit for bit); false walks every list (tests and benchmarks compare the two).
+  bool prune = true;
 };
 
 // A query that is not in the catalogue: attribute values and free text ("arabic").

@@ -100,6 +100,163 @@ void accumulate(const uint32_t* rows, const float* values, size_t count, double 
   touched.resize(c);
 }
 
+// Queries walking fewer postings than this take the plain walk (pruning would save little).
+constexpr uint64_t kPrunedWalk = 16384;
+
+// One query term of a pruned walk: its posting list (rows ascending, their values), the weight a
+// posting's value is multiplied by, and for the bounds its field and its weight in the query (what
+// it adds to a row's score is at most this times the row's weight for it, and a row's weights over
+// one field have length at most 1).
+struct WalkTerm {
+  const uint32_t* rows;
+  const float* values;
+  uint64_t len;
+  double w;
+  uint32_t field;
+  double weight;
+};
+
+// Adds term t's postings to acc for the rows of cand (ascending) that it holds: a galloping search
+// from one candidate to the next, so a long list costs about log(len / candidates) a candidate.
+void probe(const WalkTerm& t, const std::vector<uint32_t>& cand, double* acc) {
+  const uint32_t* p = t.rows;
+  const uint32_t* const end = t.rows + t.len;
+  if (cand.size() * 8 >= t.len) {  // as many candidates as postings, near enough: merge
+    for (uint32_t x : cand) {
+      while (p != end && *p < x) ++p;
+      if (p == end) break;
+      if (*p == x) acc[x] += t.w * t.values[p - t.rows];
+    }
+    return;
+  }
+  for (uint32_t x : cand) {
+    size_t step = 1;
+    while (p + step < end && p[step] < x) step *= 2;
+    p = std::lower_bound(p, std::min(p + step + 1, end), x);
+    if (p == end) break;
+    if (*p == x) acc[x] += t.w * t.values[p - t.rows];
+  }
+}
+
+// Exact top-k that walks only the posting lists it must: MaxScore (Turtle & Flood 1995) term at a
+// time, with Moffat & Zobel's "continue" strategy (1996). The terms are walked rarest first into
+// partial scores (acc, the rows seen appended to touched). A few of the best partial rows are
+// scored exactly, and the k-th best of those scores is a lower bound, theta, of the answer's k-th
+// score. What the terms not yet walked can add to any row is at most, per field, the field weight
+// times the length of their query weights (Cauchy-Schwarz: a row's weights over a field have
+// length at most 1). Once that is below theta, no row the walked terms missed can reach the top k:
+// the rest of the lists are only searched for the touched rows that could still reach theta, the
+// heaviest terms first, dropping rows as the bound tightens. Those left are scored exactly (in the
+// query's own term order, so every key has the bits the full walk gives it) and the top k taken
+// among them: the answer, ties included, is the full walk's. Returns false, `top` unset, when no
+// such theta was found (fewer than k eligible rows touched; the caller ranks every row).
+// - partial(x) is row x's partial score (from acc), score(x) its exact score (both larger is closer,
+//   on the scale of the weights), exact(x) its exact key (smaller is closer); rows(x, k) how many of
+//   x's rows are eligible, at most k; select(candidates) is select_topk over `key` and those rows.
+//   `floor` is the most a row's score holds without any term (the hybrid's prior). Candidates are
+//   searched for in later lists until `few` are left (or a search drops under a quarter of them),
+//   then scored exactly.
+// - Bounds carry margins far above the rounding of sums of a few hundred terms (1e-6 relative on
+//   what terms may add, 1e-9 on theta), so rounding never drops a row that belongs.
+template <class Partial, class Score, class Exact, class Rows, class Select>
+bool pruned_topk(std::vector<WalkTerm>& terms, const double* field_weight, size_t fields, double floor, size_t k,
+                 size_t few, double* acc, std::vector<uint32_t>& touched, std::vector<double>& key, Partial&& partial,
+                 Score&& score, Exact&& exact, Rows&& rows, Select&& select, std::vector<Ranked>& top,
+                 uint64_t& walked) {
+  std::stable_sort(terms.begin(), terms.end(), [](const WalkTerm& a, const WalkTerm& b) { return a.len < b.len; });
+  const size_t n = terms.size();
+  // The most terms [from, n) not marked done can add to one row.
+  std::vector<char> done(n, 0);
+  std::vector<double> sq(fields);
+  auto left_from = [&](size_t from) {
+    std::fill(sq.begin(), sq.end(), 0.0);
+    for (size_t i = from; i < n; ++i)
+      if (!done[i]) sq[terms[i].field] += terms[i].weight * terms[i].weight;
+    double l = 0;
+    for (size_t f = 0; f < fields; ++f)
+      if (sq[f] > 0) l += field_weight[f] * std::sqrt(sq[f]);
+    return l * (1 + 1e-6);
+  };
+  std::vector<double> left(n + 1, 0.0);
+  std::vector<uint64_t> rest(n + 1, 0);  // postings of terms i..
+  for (size_t i = n; i-- > 0;) {
+    left[i] = left_from(i);
+    rest[i] = rest[i + 1] + terms[i].len;
+  }
+  const double ninf = -std::numeric_limits<double>::infinity();
+  // theta from the best partial rows, scored exactly (-inf: they hold fewer than k eligible rows).
+  const size_t pick = std::max<size_t>(64, 4 * k);
+  std::vector<uint32_t> cand;
+  std::vector<std::pair<double, uint32_t>> scored;
+  auto lower_bound = [&]() -> double {
+    cand.assign(touched.begin(), touched.end());
+    for (uint32_t x : cand) key[x] = -partial(x);
+    auto by_key = [&](uint32_t a, uint32_t b) { return key[a] < key[b] || (key[a] == key[b] && a < b); };
+    if (cand.size() > pick) {
+      std::nth_element(cand.begin(), cand.begin() + static_cast<long>(pick), cand.end(), by_key);
+      cand.resize(pick);
+    }
+    scored.clear();
+    for (uint32_t x : cand) scored.emplace_back(-score(x), x);
+    std::sort(scored.begin(), scored.end());
+    size_t count = 0;
+    for (auto [s, x] : scored)
+      if ((count += rows(x, k - count)) >= k) return -s > 0 ? -s * (1 - 1e-9) : ninf;
+    return ninf;
+  };
+  double theta = ninf;
+  size_t stop = 0, checks = 0;
+  uint64_t since = 0;  // postings walked since the last theta; a theta costs O(touched)
+  for (; stop < n; ++stop) {
+    if (theta > floor + left[stop]) break;
+    if (touched.size() >= pick && rest[stop] > 2 * touched.size() && since >= touched.size() && checks < 4) {
+      theta = std::max(theta, lower_bound());
+      ++checks;
+      since = 0;
+      if (theta > floor + left[stop]) break;
+    }
+    const WalkTerm& t = terms[stop];
+    accumulate(t.rows, t.values, t.len, t.w, acc, touched);
+    since += t.len;
+    walked += t.len;
+  }
+  if (since > 0 || checks == 0) theta = std::max(theta, lower_bound());
+  // Rows no walked term touched score at most floor + left[stop]: theta must be above that.
+  if (!(theta > floor + left[stop])) return false;
+  // Touched rows that the terms left could still lift to theta; every other row is below it.
+  double more = left[stop];
+  cand.clear();
+  for (uint32_t x : touched)
+    if (partial(x) * (1 + 1e-9) + more >= theta) cand.push_back(x);
+  // The terms left, heaviest first, searched for the candidates alone while that is cheaper than
+  // scoring them all exactly.
+  std::vector<size_t> later;
+  for (size_t i = stop; i < n; ++i) later.push_back(i);
+  std::stable_sort(later.begin(), later.end(), [&](size_t a, size_t b) {
+    return terms[a].weight * field_weight[terms[a].field] > terms[b].weight * field_weight[terms[b].field];
+  });
+  if (cand.size() > few && !later.empty()) {
+    std::sort(cand.begin(), cand.end());
+    for (size_t i : later) {
+      if (cand.size() <= few) break;
+      probe(terms[i], cand, acc);
+      done[i] = 1;
+      more = left_from(stop);
+      size_t c = 0;
+      for (uint32_t x : cand)
+        if (partial(x) * (1 + 1e-9) + more >= theta) cand[c++] = x;
+      // A search that dropped under a quarter of the candidates is not worth repeating once
+      // scoring those left is cheap.
+      const bool worth = (cand.size() - c) * 4 >= cand.size();
+      cand.resize(c);
+      if (!worth && c <= 16 * few) break;
+    }
+  }
+  for (uint32_t x : cand) key[x] = exact(x);
+  top = select(cand);
+  return top.size() >= k;
+}
+
 std::string attribute_label(const AttributeSpace& a, uint32_t c) {
   return std::string(kAttributeFields[a.field[c]]) + "=" + a.values[c];
 }
@@ -123,6 +280,30 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<uint32_t>* cluster_of = nullptr;  // kmeans: each group's cluster, and the query's
   uint32_t query_cluster = 0;
+  std::vector<Ranked> top;
+  bool pruned = false;  // pruned_topk answered (top is the answer)
+  // The rank key of one group (smaller is closer); untouched groups have acc 0.
+  const double a = static_cast<double>(q.attr_count);
+  auto key_of = [&](uint32_t x) -> double {
+    const double i = acc[x];
+    switch (p.method) {
+      case Method::jaccard: {
+        const double uni = a + static_cast<double>(g.rows.row_nnz(x)) - i;
+        return uni > 0 ? -(i / uni) : 0.0;
+      }
+      case Method::knn: return a + static_cast<double>(g.rows.row_nnz(x)) - 2 * i;  // squared distance on 0/1
+      case Method::kmeans: {  // cosine within the cluster, ranked by cos^2 (exact for integers)
+        if ((*cluster_of)[x] != query_cluster) return inf;
+        const double b = static_cast<double>(g.rows.row_nnz(x));
+        return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
+      }
+      case Method::tfidf: return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
+      default:  // cosine on counts: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
+        return i == 0 ? 0.0 : -((i * i) / (q.count_sq * soup_.group_count_sq[x]));
+    }
+  };
+  const FilterIds fids = filter_ids(p.filters);
+  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, fids); };
   if (on_attributes) {
     for (uint32_t c : q.attrs)
       accumulate(g.postings.data() + g.postings_ptr[c], nullptr, g.postings_ptr[c + 1] - g.postings_ptr[c], 1.0,
@@ -153,53 +334,78 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
     const bool tfidf = p.method == Method::tfidf;
     uint64_t walk = 0;
     for (auto [t, c] : q.terms) walk += g.postings_ptr[t + 1] - g.postings_ptr[t];
-    // A query with common terms touches most groups: then a branch-free accumulation and one
-    // sequential scan for the touched groups beats recording them one by one.
-    const bool dense = walk > G / 4;
-    for (auto [t, c] : q.terms) {
-      const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
-      const uint64_t end = g.postings_ptr[t + 1];
-      if (dense) {
-        for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * g.posting_values[k];
-      } else {
-        const uint64_t begin = g.postings_ptr[t];
-        accumulate(g.postings.data() + begin, g.posting_values.data() + begin, end - begin, w, acc.data(), touched);
+    if (p.prune && walk >= kPrunedWalk) {
+      // Rarest terms first, skipping what cannot matter (pruned_topk). A group's score is the dot
+      // of the query's weights c * idf / |q| (c / |q| on counts) with its own, count * idf / |x|.
+      const double qn = std::sqrt(tfidf ? q.tfidf_sq : q.count_sq);
+      const double* norm_sq = tfidf ? soup_.group_tfidf_sq.data() : soup_.group_count_sq.data();
+      std::vector<WalkTerm> terms;
+      terms.reserve(q.terms.size());
+      for (auto [t, c] : q.terms) {
+        const uint64_t b = g.postings_ptr[t];
+        terms.push_back({g.postings.data() + b, g.posting_values.data() + b, g.postings_ptr[t + 1] - b,
+                         tfidf ? c * soup_.idf[t] * soup_.idf[t] : c, 0, (tfidf ? c * soup_.idf[t] : c) / qn});
+      }
+      auto partial = [&](uint32_t x) { return acc[x] / (qn * std::sqrt(norm_sq[x])); };
+      auto dot = [&](uint32_t x) {  // the group's dot with the query, summed in the query's term order
+        double d = 0;
+        auto qi = q.terms.begin();
+        for (uint64_t k = g.rows.indptr[x]; k < g.rows.indptr[x + 1] && qi != q.terms.end(); ++k) {
+          const uint32_t t = g.rows.indices[k];
+          while (qi != q.terms.end() && qi->first < t) ++qi;
+          if (qi == q.terms.end() || qi->first != t) continue;
+          const double w = tfidf ? qi->second * soup_.idf[t] * soup_.idf[t] : qi->second;
+          d += w * g.rows.values[k];
+        }
+        return d;
+      };
+      auto score = [&](uint32_t x) { return dot(x) / (qn * std::sqrt(norm_sq[x])); };
+      auto exact = [&](uint32_t x) {
+        acc[x] = dot(x);
+        return key_of(x);
+      };
+      auto rows = [&](uint32_t x, size_t most) {
+        size_t c = 0;
+        for (uint32_t m = g.member_ptr[x]; m < g.member_ptr[x + 1] && c < most; ++m) c += eligible(g.members[m]);
+        return c;
+      };
+      auto select = [&](const std::vector<uint32_t>& cand) { return select_topk(g, key, p.k, cat_, eligible, &cand); };
+      const double one = 1.0;
+      last_walked_ = 0;
+      pruned = pruned_topk(terms, &one, 1, 0.0, p.k, 2048, acc.data(), touched, key, partial, score, exact, rows,
+                           select, top, last_walked_);
+      if (!pruned) {  // fewer than k eligible rows share a term: start again, as below
+        for (uint32_t x : touched) acc[x] = key[x] = 0.0;
+        touched.clear();
       }
     }
-    if (dense)
-      for (uint32_t x = 0; x < G; ++x)
-        if (acc[x] != 0) touched.push_back(x);
+    if (!pruned) {
+      last_walked_ = walk;
+      // A query with common terms touches most groups: then a branch-free accumulation and one
+      // sequential scan for the touched groups beats recording them one by one.
+      const bool dense = walk > G / 4;
+      for (auto [t, c] : q.terms) {
+        const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
+        const uint64_t end = g.postings_ptr[t + 1];
+        if (dense) {
+          for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * g.posting_values[k];
+        } else {
+          const uint64_t begin = g.postings_ptr[t];
+          accumulate(g.postings.data() + begin, g.posting_values.data() + begin, end - begin, w, acc.data(), touched);
+        }
+      }
+      if (dense)
+        for (uint32_t x = 0; x < G; ++x)
+          if (acc[x] != 0) touched.push_back(x);
+    }
   }
-  // The rank key of one group (smaller is closer); untouched groups have acc 0.
-  const double a = static_cast<double>(q.attr_count);
-  auto key_of = [&](uint32_t x) -> double {
-    const double i = acc[x];
-    switch (p.method) {
-      case Method::jaccard: {
-        const double uni = a + static_cast<double>(g.rows.row_nnz(x)) - i;
-        return uni > 0 ? -(i / uni) : 0.0;
-      }
-      case Method::knn: return a + static_cast<double>(g.rows.row_nnz(x)) - 2 * i;  // squared distance on 0/1
-      case Method::kmeans: {  // cosine within the cluster, ranked by cos^2 (exact for integers)
-        if ((*cluster_of)[x] != query_cluster) return inf;
-        const double b = static_cast<double>(g.rows.row_nnz(x));
-        return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
-      }
-      case Method::tfidf: return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
-      default:  // cosine on counts: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
-        return i == 0 ? 0.0 : -((i * i) / (q.count_sq * soup_.group_count_sq[x]));
-    }
-  };
-  const FilterIds fids = filter_ids(p.filters);
-  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, fids); };
-  std::vector<Ranked> top;
-  if (p.method != Method::knn) {
+  if (!pruned && p.method != Method::knn) {
     // Touched groups score above every untouched one (whose score is 0): when they hold k
     // eligible rows, the answer lies among them.
     for (uint32_t x : touched) key[x] = key_of(x);
     top = select_topk(g, key, p.k, cat_, eligible, &touched);
   }
-  if (top.size() < p.k) {  // knn, or too few touched rows: rank every group
+  if (!pruned && top.size() < p.k) {  // knn, or too few touched rows: rank every group
     for (uint32_t x = 0; x < G; ++x) key[x] = key_of(x);
     top = select_topk(g, key, p.k, cat_, eligible);
     std::fill(key.begin(), key.end(), 0.0);
@@ -300,10 +506,57 @@ Result<std::vector<Recommendation>> Index::recommend_adhoc(const AdhocQuery& q, 
 
 Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint32_t exclude,
                                                       const RecommendParams& p) const {
+  const HybridModel& h = hybrid();
   std::vector<double>& key = scratch_hybrid_;  // kept between queries: no n-sized allocation each
-  hybrid().keys(q, key);
-  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, p.filters); };
-  std::vector<Ranked> top = select_topk(hybrid().groups(), key, p.k, cat_, eligible);
+  const FilterIds fids = filter_ids(p.filters);
+  auto eligible = [&](uint32_t r) { return r != exclude && passes(r, fids); };
+  uint64_t walk = 0;
+  bool positive = true;  // the bounds need weights >= 0 (the defaults; HybridParams could say otherwise)
+  for (auto [t, w] : q.terms) {
+    walk += h.posting_count(t);
+    positive &= h.term_weight(t) >= 0 && w >= 0;
+  }
+  std::vector<Ranked> top;
+  bool pruned = false;
+  if (p.prune && positive && walk >= kPrunedWalk) {
+    // Rarest terms first, skipping what cannot matter (pruned_topk). A row's score is its prior
+    // plus, per field, the field weight times the dot of the query's weights (times its scale)
+    // with the row's, whose length is 1.
+    const size_t n = cat_.size();
+    std::vector<double>& acc = scratch_acc_;  // shared with run(): zero outside a query
+    if (acc.size() < n) acc.resize(n, 0.0);
+    std::vector<uint32_t>& touched = scratch_touched_;
+    touched.clear();
+    key.resize(n);
+    double field_weight[kHybridFields] = {};
+    std::vector<WalkTerm> terms;
+    terms.reserve(q.terms.size());
+    for (auto [t, w] : q.terms) {
+      // A field weighed 0 (model_type by default) adds 0 to every key: its postings would leave acc
+      // at 0, so touched would list their rows again.
+      if (h.term_weight(t) == 0) continue;
+      const auto f = static_cast<uint32_t>(h.term_field(t));
+      field_weight[f] = h.term_weight(t) * q.scale;
+      terms.push_back({h.posting_rows(t), h.posting_weights(t), h.posting_count(t), w * q.scale, f, w});
+    }
+    auto partial = [&](uint32_t x) { return acc[x] + h.prior(x); };
+    auto score = [&](uint32_t x) { return -h.key(q, x); };
+    auto exact = [&](uint32_t x) { return h.key(q, x); };
+    auto rows = [&](uint32_t x, size_t) { return static_cast<size_t>(eligible(x)); };
+    auto select = [&](const std::vector<uint32_t>& cand) {
+      return select_topk(h.groups(), key, p.k, cat_, eligible, &cand);
+    };
+    last_walked_ = 0;
+    pruned = pruned_topk(terms, field_weight, kHybridFields, h.max_prior(), p.k, 256, acc.data(), touched, key, partial,
+                         score, exact, rows, select, top, last_walked_);
+    for (uint32_t x : touched) acc[x] = 0.0;
+    touched.clear();
+  }
+  if (!pruned) {
+    last_walked_ = walk;
+    h.keys(q, key);
+    top = select_topk(h.groups(), key, p.k, cat_, eligible);
+  }
   std::vector<Recommendation> out;
   out.reserve(top.size());
   for (const Ranked& rk : top) {
@@ -311,7 +564,7 @@ Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint
     rec.row = rk.row;
     rec.score = -rk.key;
     rec.distance = 1.0 - rec.score;
-    rec.shared = hybrid().explain(q, rk.row);
+    rec.shared = h.explain(q, rk.row);
     out.push_back(std::move(rec));
   }
   return out;
