@@ -583,22 +583,34 @@ void HybridModel::keys(const HybridQuery& q, std::vector<double>& key) const {
   }
 }
 
+namespace {
+
+// Calls f(term, query weight, row weight) for each of the row's terms that the query holds, in term
+// order (key() and explain() both read a row's terms so).
+template <class F>
+void each_shared_term(const HybridQuery& q, const std::vector<uint32_t>& terms, const std::vector<float>& w, F&& f) {
+  auto qi = q.terms.begin();
+  for (size_t j = 0; j < terms.size() && qi != q.terms.end(); ++j) {
+    const uint32_t t = terms[j];
+    while (qi != q.terms.end() && qi->first < t) ++qi;
+    if (qi != q.terms.end() && qi->first == t) f(t, qi->second, w[j]);
+  }
+}
+
+}  // namespace
+
 double HybridModel::key(const HybridQuery& q, uint32_t row) const {
   double k = base_key_[row];
   std::vector<uint32_t> terms;
   row_terms(row, terms);
   std::vector<float> w(terms.size());
   row_weights_of(terms.data(), terms.size(), w.data());
-  auto qi = q.terms.begin();
-  for (size_t j = 0; j < terms.size() && qi != q.terms.end(); ++j) {
-    const uint32_t t = terms[j];
-    while (qi != q.terms.end() && qi->first < t) ++qi;
-    if (qi == q.terms.end() || qi->first != t) continue;
+  each_shared_term(q, terms, w, [&](uint32_t t, double qw, float rw) {
     // As the builder weighs a posting (kPostFill) and keys() subtracts it.
-    const float weight = static_cast<float>(p_.field_weight[term_field_[t]] * w[j]);
-    const double ws = qi->second * q.scale;
+    const float weight = static_cast<float>(p_.field_weight[term_field_[t]] * rw);
+    const double ws = qw * q.scale;
     k -= ws * weight;
-  }
+  });
   return k;
 }
 
@@ -608,13 +620,9 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
   row_terms(row, terms);
   std::vector<float> w(terms.size());
   row_weights_of(terms.data(), terms.size(), w.data());
-  auto qi = q.terms.begin();
-  for (size_t k = 0; k < terms.size() && qi != q.terms.end(); ++k) {
-    const uint32_t t = terms[k];
-    while (qi != q.terms.end() && qi->first < t) ++qi;
-    if (qi != q.terms.end() && qi->first == t)
-      contrib.emplace_back(-(qi->second * q.scale * p_.field_weight[term_field_[t]] * w[k]), t);
-  }
+  each_shared_term(q, terms, w, [&](uint32_t t, double qw, float rw) {
+    contrib.emplace_back(-(qw * q.scale * p_.field_weight[term_field_[t]] * rw), t);
+  });
   // The 4-grams are one explanation: "ngram:^squ+squa+quad (0.05)" (largest first, at most 4 shown).
   double ngram_total = 0;
   std::string ngram_text;

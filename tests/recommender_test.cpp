@@ -20,13 +20,16 @@
 namespace hfrec {
 namespace {
 
+// One of the values, at random.
+std::string pick_one(std::mt19937_64& rng, std::initializer_list<const char*> v) {
+  std::vector<const char*> xs(v);
+  return std::string(xs[rng() % xs.size()]);
+}
+
 // A random catalogue over small vocabularies, so ties and identical rows are plentiful.
 Catalogue random_catalogue(uint32_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  auto pick = [&](std::initializer_list<const char*> v) {
-    std::vector<const char*> xs(v);
-    return std::string(xs[rng() % xs.size()]);
-  };
+  auto pick = [&](std::initializer_list<const char*> v) { return pick_one(rng, v); };
   std::vector<ModelRecord> rs;
   for (uint32_t i = 0; i < n; ++i) {
     ModelRecord r;
@@ -52,10 +55,7 @@ Catalogue random_catalogue(uint32_t n, uint64_t seed) {
 // (never tokens), upper case; many equal downloads, so ids break ties.
 std::vector<oracle::RawRow> random_raw_rows(uint32_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  auto pick = [&](std::initializer_list<const char*> v) {
-    std::vector<const char*> xs(v);
-    return std::string(xs[rng() % xs.size()]);
-  };
+  auto pick = [&](std::initializer_list<const char*> v) { return pick_one(rng, v); };
   auto list = [&](std::initializer_list<const char*> items, int max_len) {
     const int len = static_cast<int>(rng() % (max_len + 1));
     std::string cell = "[";
@@ -320,10 +320,7 @@ TEST(Recommender, KMeansMethodStaysInsideTheQueryCluster) {
 Catalogue power_law_catalogue(uint32_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  auto pick = [&](std::initializer_list<const char*> v) {
-    std::vector<const char*> xs(v);
-    return std::string(xs[rng() % xs.size()]);
-  };
+  auto pick = [&](std::initializer_list<const char*> v) { return pick_one(rng, v); };
   std::vector<ModelRecord> rs;
   for (uint32_t i = 0; i < n; ++i) {
     ModelRecord r;
