@@ -57,6 +57,15 @@ std::string file_size_error(size_t size, size_t limit) {
          " (max_file_bytes)";
 }
 
+std::string invalid_utf8_error(const std::string& where, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  return where + ": invalid UTF-8 (byte 0x" + kHex[byte >> 4] + kHex[byte & 15] + "); save the file as UTF-8";
+}
+
+std::string read_error(uint64_t at) {
+  return "could not read the file at byte " + std::to_string(at) + " (it changed or went away while it was loading)";
+}
+
 }  // namespace detail
 
 using namespace detail;
@@ -179,16 +188,14 @@ struct LoadState {
     if (done) return 1.0;
     if (json) return progress_base + (1 - progress_base) * json->progress();
     // Streamed CSV: the screening pass is about a tenth of the work.
-    const double screened =
-        source && size > 0 ? 0.1 * static_cast<double>(screen.done) / static_cast<double>(size) : 0.0;
     if (csv) return source ? 0.1 + 0.9 * csv->progress() : csv->progress();
-    return screened;
+    return source && size > 0 ? 0.1 * static_cast<double>(screen.done) / static_cast<double>(size) : 0.0;
   }
 
   // Reads bytes [at, at + n) of a streamed file into `to`; false (the load failed) when it cannot.
   bool read(uint64_t at, char* to, size_t n) {
     if (source(at, to, n) == n) return true;
-    fail("could not read the file at byte " + std::to_string(at) + " (it changed or went away while it was loading)");
+    fail(read_error(at));
     return false;
   }
 
@@ -254,15 +261,11 @@ struct LoadState {
     // Screened whole, no NUL byte.
     sc.running = false;
     std::string().swap(sc.buf);
-    if (!csv_decided)
-      return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
+    if (!csv_decided) return fail(kEmptyFileError);
     if (sc.bad_utf8 != std::numeric_limits<uint64_t>::max()) {
       char b = 0;
       if (!read(sc.bad_utf8, &b, 1)) return true;
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const auto u = static_cast<unsigned char>(b);
-      return fail(line_column_at(sc.bad_utf8) + ": invalid UTF-8 (byte 0x" + kHex[u >> 4] + kHex[u & 15] +
-                  "); save the file as UTF-8");
+      return fail(invalid_utf8_error(line_column_at(sc.bad_utf8), static_cast<unsigned char>(b)));
     }
     csv = std::make_unique<CsvCatalogueLoad>(source, size, window_bytes, cat, limits);
     return false;
@@ -310,8 +313,7 @@ struct LoadState {
       return fail(line_column(text, at) + ": NUL byte (binary data is not a catalogue)");
     const size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     const size_t p = text.find_first_not_of(" \t\r\n", bom);
-    if (p == std::string_view::npos)
-      return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
+    if (p == std::string_view::npos) return fail(kEmptyFileError);
     if (!csv_only && (text[p] == '[' || text[p] == '{'))
       json = std::make_unique<HubJsonLoad>(text, cat, limits, /*screened=*/true);
     else csv = std::make_unique<CsvCatalogueLoad>(text, cat, limits);

@@ -58,9 +58,7 @@ bool CsvCatalogueLoad::refill() {
   const size_t n = static_cast<size_t>(std::min<uint64_t>(want, size_ - read_));
   const size_t held = window_.size();
   window_.resize(held + n);
-  if ((*source_)(read_, window_.data() + held, n) != n)
-    return fail("could not read the file at byte " + std::to_string(read_) +
-                " (it changed or went away while it was loading)");
+  if ((*source_)(read_, window_.data() + held, n) != n) return fail(read_error(read_));
   read_ += n;
   if (reader_) reader_->rebase(window_, read_ < size_);
   return false;
@@ -105,16 +103,13 @@ bool CsvCatalogueLoad::header() {
   }
   size_t bad = 0;
   if (!source_ && !utf8_valid(text_, &bad)) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    const auto b = static_cast<unsigned char>(text_[bad]);
-    return fail(line_column(text_, bad) + ": invalid UTF-8 (byte 0x" + kHex[b >> 4] + kHex[b & 15] +
-                "); save the file as UTF-8");
+    return fail(invalid_utf8_error(line_column(text_, bad), static_cast<unsigned char>(text_[bad])));
   }
   if (!source_) reader_.emplace(text_, limits_.csv);
   if (!next_record()) {
     if (done_) return true;
     if (!reader_->error().empty()) return fail(reader_->error());
-    return fail("the file is empty: expected a CSV header line with a modelId column, or a JSON array of models");
+    return fail(kEmptyFileError);
   }
   header_fields_ = fields_.size();
   for (int k = 0; k < kNumCols; ++k) col_[k] = -1;

@@ -40,6 +40,13 @@ std::string quote_for_error(std::string_view v);
 std::string line_column(std::string_view text, size_t at);
 // The message for a file over LoadLimits::max_file_bytes.
 std::string file_size_error(size_t size, size_t limit);
+// The message for invalid UTF-8 at `where` ("line 3, column 7"), naming its first byte.
+std::string invalid_utf8_error(const std::string& where, unsigned char byte);
+// The message for a streamed file whose bytes could not be read at `at`.
+std::string read_error(uint64_t at);
+// The message for a file with nothing but blanks.
+inline constexpr const char* kEmptyFileError =
+    "the file is empty: expected a CSV header line with a modelId column, or a JSON array of models";
 
 // Appends rows to a catalogue, dropping duplicate ids (the first occurrence is kept, as pandas'
 // drop_duplicates(keep='first')).
