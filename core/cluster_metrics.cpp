@@ -122,6 +122,7 @@ LabelledPoints labelled_points(const Groups& groups, const CsrMatrix& group_rows
     for (uint64_t q = group_rows.indptr[g]; q < group_rows.indptr[g + 1]; ++q) {
       out.rows.indices.push_back(group_rows.indices[q]);
       if (!group_rows.values.empty()) out.rows.values.push_back(group_rows.values[q]);
+      if (!group_rows.counts.empty()) out.rows.counts.push_back(group_rows.counts[q]);
     }
     out.rows.indptr.push_back(out.rows.indices.size());
     out.labels.push_back(l);

@@ -59,10 +59,10 @@ struct NnDescentRun::Impl {
   // - N rows b at once, each its own sums, in lockstep over their first entries: the sums are
   //   chains of dependent additions (their order fixes the bits), so interleaving independent
   //   ones keeps the adder busy; each row's sum is formed exactly as alone.
-  template <bool kBinary, bool kSymmetric, int N>
+  template <bool kBinary, class V, bool kSymmetric, int N>
   void dots_of(const uint32_t* b, double* ab, double* ba) const {
     const uint32_t* idx = slot.data();
-    const float* val = m.values.data();
+    const V* val = values_of<V>(m);
     const Column* c = col.data();
     uint64_t lo[N], len[N], both = ~uint64_t(0);
     for (int r = 0; r < N; ++r) {
@@ -89,12 +89,15 @@ struct NnDescentRun::Impl {
   }
   template <int N>
   void dots_n(const uint32_t* b, double* ab, double* ba) const {
-    if (m.values.empty()) {
-      if (symmetric) dots_of<true, true, N>(b, ab, ba);
-      else dots_of<true, false, N>(b, ab, ba);
+    if (m.binary()) {
+      if (symmetric) dots_of<true, float, true, N>(b, ab, ba);
+      else dots_of<true, float, false, N>(b, ab, ba);
+    } else if (m.counts.empty()) {
+      if (symmetric) dots_of<false, float, true, N>(b, ab, ba);
+      else dots_of<false, float, false, N>(b, ab, ba);
     } else {
-      if (symmetric) dots_of<false, true, N>(b, ab, ba);
-      else dots_of<false, false, N>(b, ab, ba);
+      if (symmetric) dots_of<false, uint8_t, true, N>(b, ab, ba);
+      else dots_of<false, uint8_t, false, N>(b, ab, ba);
     }
   }
   void dots(uint32_t b, double& ab, double& ba) const { dots_n<1>(&b, &ab, &ba); }

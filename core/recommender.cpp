@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "text.h"
 
@@ -28,7 +29,7 @@ Index::Query Index::row_query(uint32_t row) const {
   q.attr_group = attr_.groups.group_of[row];
   const Groups& sg = soup_.groups;
   for (uint64_t k = sg.row_begin(row); k < sg.row_end(row); ++k)
-    q.terms.emplace_back(sg.rows.indices[k], sg.rows.values[k]);
+    q.terms.emplace_back(sg.rows.indices[k], sg.rows.value(k));
   uint32_t g = soup_.groups.group_of[row];
   q.count_sq = soup_.group_count_sq[g];
   q.tfidf_sq = soup_.group_tfidf_sq[g];
@@ -85,8 +86,10 @@ namespace {
 // acc[x] += w * value for each posting (x, value) of one term (value 1 when values is null), and
 // each group seen for the first time appended to touched (acc was 0: weights are positive).
 // Branch-free: every posting writes the slot past touched's end, which moves on only for a new
-// group, so a posting costs no mispredicted branch and no push_back.
-void accumulate(const uint32_t* rows, const float* values, size_t count, double w, double* acc,
+// group, so a posting costs no mispredicted branch and no push_back. V is float, or uint8_t for
+// counts (CsrMatrix::counts).
+template <class V>
+void accumulate(const uint32_t* rows, const V* values, size_t count, double w, double* acc,
                 std::vector<uint32_t>& touched) {
   size_t c = touched.size();
   touched.resize(c + count);
@@ -106,10 +109,11 @@ constexpr uint64_t kPrunedWalk = 16384;
 // One query term of a pruned walk: its posting list (rows ascending, their values), the weight a
 // posting's value is multiplied by, and for the bounds its field and its weight in the query (what
 // it adds to a row's score is at most this times the row's weight for it, and a row's weights over
-// one field have length at most 1).
+// one field have length at most 1). V as accumulate's.
+template <class V>
 struct WalkTerm {
   const uint32_t* rows;
-  const float* values;
+  const V* values;
   uint64_t len;
   double w;
   uint32_t field;
@@ -118,7 +122,8 @@ struct WalkTerm {
 
 // Adds term t's postings to acc for the rows of cand (ascending) that it holds: a galloping search
 // from one candidate to the next, so a long list costs about log(len / candidates) a candidate.
-void probe(const WalkTerm& t, const std::vector<uint32_t>& cand, double* acc) {
+template <class V>
+void probe(const WalkTerm<V>& t, const std::vector<uint32_t>& cand, double* acc) {
   const uint32_t* p = t.rows;
   const uint32_t* const end = t.rows + t.len;
   if (cand.size() * 8 >= t.len) {  // as many candidates as postings, near enough: merge
@@ -158,12 +163,13 @@ void probe(const WalkTerm& t, const std::vector<uint32_t>& cand, double* acc) {
 //   then scored exactly.
 // - Bounds carry margins far above the rounding of sums of a few hundred terms (1e-6 relative on
 //   what terms may add, 1e-9 on theta), so rounding never drops a row that belongs.
-template <class Partial, class Score, class Exact, class Rows, class Select>
-bool pruned_topk(std::vector<WalkTerm>& terms, const double* field_weight, size_t fields, double floor, size_t k,
+template <class V, class Partial, class Score, class Exact, class Rows, class Select>
+bool pruned_topk(std::vector<WalkTerm<V>>& terms, const double* field_weight, size_t fields, double floor, size_t k,
                  size_t few, double* acc, std::vector<uint32_t>& touched, std::vector<double>& key, Partial&& partial,
                  Score&& score, Exact&& exact, Rows&& rows, Select&& select, std::vector<Ranked>& top,
                  uint64_t& walked) {
-  std::stable_sort(terms.begin(), terms.end(), [](const WalkTerm& a, const WalkTerm& b) { return a.len < b.len; });
+  std::stable_sort(terms.begin(), terms.end(),
+                   [](const WalkTerm<V>& a, const WalkTerm<V>& b) { return a.len < b.len; });
   const size_t n = terms.size();
   // The most terms [from, n) not marked done can add to one row.
   std::vector<char> done(n, 0);
@@ -215,7 +221,7 @@ bool pruned_topk(std::vector<WalkTerm>& terms, const double* field_weight, size_
       since = 0;
       if (theta > floor + left[stop]) break;
     }
-    const WalkTerm& t = terms[stop];
+    const WalkTerm<V>& t = terms[stop];
     accumulate(t.rows, t.values, t.len, t.w, acc, touched);
     since += t.len;
     walked += t.len;
@@ -306,8 +312,8 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
   auto eligible = [&](uint32_t r) { return r != exclude && passes(r, fids); };
   if (on_attributes) {
     for (uint32_t c : q.attrs)
-      accumulate(g.postings.data() + g.postings_ptr[c], nullptr, g.postings_ptr[c + 1] - g.postings_ptr[c], 1.0,
-                 acc.data(), touched);
+      accumulate(g.postings.data() + g.postings_ptr[c], static_cast<const float*>(nullptr),
+                 g.postings_ptr[c + 1] - g.postings_ptr[c], 1.0, acc.data(), touched);
     if (p.method == Method::kmeans) {
       const KMeansResult& km = attribute_kmeans(p.kmeans_k);
       uint32_t label = 0;
@@ -331,73 +337,80 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
       query_cluster = label;
     }
   } else {
-    const bool tfidf = p.method == Method::tfidf;
-    uint64_t walk = 0;
-    for (auto [t, c] : q.terms) walk += g.postings_ptr[t + 1] - g.postings_ptr[t];
-    if (p.prune && walk >= kPrunedWalk) {
-      // Rarest terms first, skipping what cannot matter (pruned_topk). A group's score is the dot
-      // of the query's weights c * idf / |q| (c / |q| on counts) with its own, count * idf / |x|.
-      const double qn = std::sqrt(tfidf ? q.tfidf_sq : q.count_sq);
-      const double* norm_sq = tfidf ? soup_.group_tfidf_sq.data() : soup_.group_count_sq.data();
-      std::vector<WalkTerm> terms;
-      terms.reserve(q.terms.size());
-      for (auto [t, c] : q.terms) {
-        const uint64_t b = g.postings_ptr[t];
-        terms.push_back({g.postings.data() + b, g.posting_values.data() + b, g.postings_ptr[t + 1] - b,
-                         tfidf ? c * soup_.idf[t] * soup_.idf[t] : c, 0, (tfidf ? c * soup_.idf[t] : c) / qn});
-      }
-      auto partial = [&](uint32_t x) { return acc[x] / (qn * std::sqrt(norm_sq[x])); };
-      auto dot = [&](uint32_t x) {  // the group's dot with the query, summed in the query's term order
-        double d = 0;
-        auto qi = q.terms.begin();
-        for (uint64_t k = g.rows.indptr[x]; k < g.rows.indptr[x + 1] && qi != q.terms.end(); ++k) {
-          const uint32_t t = g.rows.indices[k];
-          while (qi != q.terms.end() && qi->first < t) ++qi;
-          if (qi == q.terms.end() || qi->first != t) continue;
-          const double w = tfidf ? qi->second * soup_.idf[t] * soup_.idf[t] : qi->second;
-          d += w * g.rows.values[k];
+    // The postings' values as floats, or as counts (CsrMatrix::counts): the walk is compiled for each.
+    auto walk_soup = [&](const auto* values) {
+      const bool tfidf = p.method == Method::tfidf;
+      uint64_t walk = 0;
+      for (auto [t, c] : q.terms) walk += g.postings_ptr[t + 1] - g.postings_ptr[t];
+      if (p.prune && walk >= kPrunedWalk) {
+        // Rarest terms first, skipping what cannot matter (pruned_topk). A group's score is the dot
+        // of the query's weights c * idf / |q| (c / |q| on counts) with its own, count * idf / |x|.
+        const double qn = std::sqrt(tfidf ? q.tfidf_sq : q.count_sq);
+        const double* norm_sq = tfidf ? soup_.group_tfidf_sq.data() : soup_.group_count_sq.data();
+        std::vector<WalkTerm<std::remove_cvref_t<decltype(*values)>>> terms;
+        terms.reserve(q.terms.size());
+        for (auto [t, c] : q.terms) {
+          const uint64_t b = g.postings_ptr[t];
+          terms.push_back({g.postings.data() + b, values + b, g.postings_ptr[t + 1] - b,
+                           tfidf ? c * soup_.idf[t] * soup_.idf[t] : c, 0, (tfidf ? c * soup_.idf[t] : c) / qn});
         }
-        return d;
-      };
-      auto score = [&](uint32_t x) { return dot(x) / (qn * std::sqrt(norm_sq[x])); };
-      auto exact = [&](uint32_t x) {
-        acc[x] = dot(x);
-        return key_of(x);
-      };
-      auto rows = [&](uint32_t x, size_t most) {
-        size_t c = 0;
-        for (uint32_t m = g.member_ptr[x]; m < g.member_ptr[x + 1] && c < most; ++m) c += eligible(g.members[m]);
-        return c;
-      };
-      auto select = [&](const std::vector<uint32_t>& cand) { return select_topk(g, key, p.k, cat_, eligible, &cand); };
-      const double one = 1.0;
-      last_walked_ = 0;
-      pruned = pruned_topk(terms, &one, 1, 0.0, p.k, 2048, acc.data(), touched, key, partial, score, exact, rows,
-                           select, top, last_walked_);
-      if (!pruned) {  // fewer than k eligible rows share a term: start again, as below
-        for (uint32_t x : touched) acc[x] = key[x] = 0.0;
-        touched.clear();
-      }
-    }
-    if (!pruned) {
-      last_walked_ = walk;
-      // A query with common terms touches most groups: then a branch-free accumulation and one
-      // sequential scan for the touched groups beats recording them one by one.
-      const bool dense = walk > G / 4;
-      for (auto [t, c] : q.terms) {
-        const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
-        const uint64_t end = g.postings_ptr[t + 1];
-        if (dense) {
-          for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * g.posting_values[k];
-        } else {
-          const uint64_t begin = g.postings_ptr[t];
-          accumulate(g.postings.data() + begin, g.posting_values.data() + begin, end - begin, w, acc.data(), touched);
+        auto partial = [&](uint32_t x) { return acc[x] / (qn * std::sqrt(norm_sq[x])); };
+        auto dot = [&](uint32_t x) {  // the group's dot with the query, summed in the query's term order
+          double d = 0;
+          auto qi = q.terms.begin();
+          for (uint64_t k = g.rows.indptr[x]; k < g.rows.indptr[x + 1] && qi != q.terms.end(); ++k) {
+            const uint32_t t = g.rows.indices[k];
+            while (qi != q.terms.end() && qi->first < t) ++qi;
+            if (qi == q.terms.end() || qi->first != t) continue;
+            const double w = tfidf ? qi->second * soup_.idf[t] * soup_.idf[t] : qi->second;
+            d += w * g.rows.value(k);
+          }
+          return d;
+        };
+        auto score = [&](uint32_t x) { return dot(x) / (qn * std::sqrt(norm_sq[x])); };
+        auto exact = [&](uint32_t x) {
+          acc[x] = dot(x);
+          return key_of(x);
+        };
+        auto rows = [&](uint32_t x, size_t most) {
+          size_t c = 0;
+          for (uint32_t m = g.member_ptr[x]; m < g.member_ptr[x + 1] && c < most; ++m) c += eligible(g.members[m]);
+          return c;
+        };
+        auto select = [&](const std::vector<uint32_t>& cand) {
+          return select_topk(g, key, p.k, cat_, eligible, &cand);
+        };
+        const double one = 1.0;
+        last_walked_ = 0;
+        pruned = pruned_topk(terms, &one, 1, 0.0, p.k, 2048, acc.data(), touched, key, partial, score, exact, rows,
+                             select, top, last_walked_);
+        if (!pruned) {  // fewer than k eligible rows share a term: start again, as below
+          for (uint32_t x : touched) acc[x] = key[x] = 0.0;
+          touched.clear();
         }
       }
-      if (dense)
-        for (uint32_t x = 0; x < G; ++x)
-          if (acc[x] != 0) touched.push_back(x);
-    }
+      if (!pruned) {
+        last_walked_ = walk;
+        // A query with common terms touches most groups: then a branch-free accumulation and one
+        // sequential scan for the touched groups beats recording them one by one.
+        const bool dense = walk > G / 4;
+        for (auto [t, c] : q.terms) {
+          const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
+          const uint64_t end = g.postings_ptr[t + 1];
+          if (dense) {
+            for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * values[k];
+          } else {
+            const uint64_t begin = g.postings_ptr[t];
+            accumulate(g.postings.data() + begin, values + begin, end - begin, w, acc.data(), touched);
+          }
+        }
+        if (dense)
+          for (uint32_t x = 0; x < G; ++x)
+            if (acc[x] != 0) touched.push_back(x);
+      }
+    };
+    if (g.posting_counts.empty()) walk_soup(g.posting_values.data());
+    else walk_soup(g.posting_counts.data());
   }
   if (!pruned && p.method != Method::knn) {
     // Touched groups score above every untouched one (whose score is 0): when they hold k
@@ -454,7 +467,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         uint32_t t = m.indices[k];
         auto it = std::lower_bound(q.terms.begin(), q.terms.end(), std::make_pair(t, -1.0));
         if (it == q.terms.end() || it->first != t) continue;
-        double w = it->second * m.values[k] * (tfidf ? soup_.idf[t] * soup_.idf[t] : 1.0);
+        double w = it->second * m.value(k) * (tfidf ? soup_.idf[t] * soup_.idf[t] : 1.0);
         dot += w;
         contrib.emplace_back(-w, t);
       }
@@ -529,7 +542,7 @@ Result<std::vector<Recommendation>> Index::run_hybrid(const HybridQuery& q, uint
     touched.clear();
     key.resize(n);
     double field_weight[kHybridFields] = {};
-    std::vector<WalkTerm> terms;
+    std::vector<WalkTerm<float>> terms;
     terms.reserve(q.terms.size());
     for (auto [t, w] : q.terms) {
       // A field weighed 0 (model_type by default) adds 0 to every key: its postings would leave acc

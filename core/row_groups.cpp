@@ -3,6 +3,7 @@
 #include "row_groups.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "sliced.h"
@@ -17,9 +18,10 @@ struct RowHash {
     uint64_t h = 1469598103934665603ull;
     for (uint64_t k = m->indptr[r]; k < m->indptr[r + 1]; ++k) {
       h = (h ^ m->indices[k]) * 1099511628211ull;
-      if (!m->values.empty()) {
+      if (!m->binary()) {
+        const float v = m->value(k);
         uint32_t bits;
-        std::memcpy(&bits, &m->values[k], 4);
+        std::memcpy(&bits, &v, 4);
         h = (h ^ bits) * 1099511628211ull;
       }
     }
@@ -34,10 +36,10 @@ struct RowEq {
     auto ia = m->indices.begin() + static_cast<long>(m->indptr[a]);
     auto ib = m->indices.begin() + static_cast<long>(m->indptr[b]);
     if (!std::equal(ia, ia + static_cast<long>(na), ib)) return false;
-    if (m->values.empty()) return true;
-    auto va = m->values.begin() + static_cast<long>(m->indptr[a]);
-    auto vb = m->values.begin() + static_cast<long>(m->indptr[b]);
-    return std::equal(va, va + static_cast<long>(na), vb);
+    if (m->binary()) return true;
+    for (uint64_t i = 0; i < na; ++i)
+      if (m->value(m->indptr[a] + i) != m->value(m->indptr[b] + i)) return false;
+    return true;
   }
 };
 
@@ -200,6 +202,7 @@ struct detail::CollapseState {
         g.rows.indptr.reserve(first.size() + 1);
         g.rows.indices.reserve(rows_nnz);
         if (!m.values.empty()) g.rows.values.reserve(rows_nnz);
+        if (!m.counts.empty()) g.rows.counts.reserve(rows_nnz);
         break;
       case kPostCount:
         release(first);
@@ -263,6 +266,7 @@ struct detail::CollapseState {
             for (uint64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
               g.rows.indices.push_back(m.indices[k]);
               if (!m.values.empty()) g.rows.values.push_back(m.values[k]);
+              if (!m.counts.empty()) g.rows.counts.push_back(m.counts[k]);
             }
             g.rows.indptr.push_back(g.rows.indices.size());
           }
@@ -278,6 +282,7 @@ struct detail::CollapseState {
       case kPostFill:
         if (!grow(g.postings, g.rows.nnz(), 0u, timer)) return false;
         if (!g.rows.values.empty() && !grow(g.posting_values, g.rows.nnz(), 0.0f, timer)) return false;
+        if (!g.rows.counts.empty() && !grow(g.posting_counts, g.rows.nnz(), uint8_t{0}, timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           const CsrMatrix& gm = g.rows;
           for (auto r = static_cast<uint32_t>(b); r < e; ++r)
@@ -285,6 +290,7 @@ struct detail::CollapseState {
               const uint64_t at = fill64[gm.indices[k]]++;
               g.postings[at] = r;
               if (!gm.values.empty()) g.posting_values[at] = gm.values[k];
+              if (!gm.counts.empty()) g.posting_counts[at] = gm.counts[k];
             }
         });
       default: return true;
@@ -321,6 +327,17 @@ CollapseBuilder::CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>
 CollapseBuilder::CollapseBuilder(Groups grouped, const std::vector<uint32_t>& order)
     : SlicedBuilder(std::make_unique<detail::CollapseState>(std::move(grouped), order)) {}
 
+bool compact_counts(CsrMatrix& m) {
+  for (float v : m.values)
+    if (!(v >= 1 && v <= 255 && v == std::floor(v))) {
+      m.values.shrink_to_fit();
+      return false;
+    }
+  m.counts.assign(m.values.begin(), m.values.end());
+  release(m.values);
+  return !m.counts.empty();
+}
+
 uint64_t Groups::expanded_nnz() const {
   uint64_t total = 0;
   for (uint32_t g = 0; g < size(); ++g) total += uint64_t{weight(g)} * rows.row_nnz(g);
@@ -336,6 +353,7 @@ CsrMatrix expand_rows(const Groups& g) {
     for (uint64_t k = g.row_begin(r); k < g.row_end(r); ++k) {
       m.indices.push_back(g.rows.indices[k]);
       if (!g.rows.values.empty()) m.values.push_back(g.rows.values[k]);
+      if (!g.rows.counts.empty()) m.counts.push_back(g.rows.counts[k]);
     }
     m.indptr.push_back(m.indices.size());
   }

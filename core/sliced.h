@@ -49,10 +49,10 @@ void release(std::vector<T>&... v) {
 // pages and would be one long step); true when done with time left, as batches(). An element is a
 // 256th of a work unit. A piece writes at most 1 MB: first touches of fresh pages cost about 4 ms
 // a MB on this project's machines (262,144 of the fuzzy union's 24-byte entries, the earlier
-// piece, took 23-28 ms).
+// piece, took 23-28 ms), and at most 262,144 elements (1,024 work units: a piece of bytes).
 template <class T>
 bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
-  constexpr uint64_t kGrowBatch = std::max<uint64_t>(1, (uint64_t(1) << 20) / sizeof(T));
+  constexpr uint64_t kGrowBatch = std::clamp<uint64_t>((uint64_t(1) << 20) / sizeof(T), 1, uint64_t(1) << 18);
   if (v.capacity() < n) v.reserve(n);
   while (v.size() < n) {
     const uint64_t from = v.size();

@@ -256,10 +256,11 @@ struct detail::SoupState {
         release(remap, weight);
         release(row);
         // The group rows grew a quarter at a time: the unused end goes (a copy, while this stage's
-        // memory is well under the norms' that follow).
+        // memory is well under the norms' that follow). The counts take a byte each from here on
+        // (a 4-byte float before), and so do the postings built from them.
         s.groups.rows.indptr.shrink_to_fit();
         s.groups.rows.indices.shrink_to_fit();
-        s.groups.rows.values.shrink_to_fit();
+        compact_counts(s.groups.rows);
         s.idf.resize(s.terms.size());
         break;
       case kCollapse:
@@ -345,7 +346,7 @@ struct detail::SoupState {
           const CsrMatrix& gm = s.groups.rows;
           for (uint64_t g = b; g < e; ++g)
             for (uint64_t k = gm.indptr[g]; k < gm.indptr[g + 1]; ++k) {
-              double c = gm.values[k];
+              double c = gm.value(k);
               double w = c * s.idf[gm.indices[k]];
               s.group_count_sq[g] += c * c;
               s.group_tfidf_sq[g] += w * w;

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -90,8 +92,13 @@ TEST(TieOrder, MatchesStdSortByDownloadsThenId) {
   }
 }
 
+// How a matrix stores its values: none (every entry 1), floats, or whole numbers in a byte each.
+enum class Kind { binary, valued, counts };
+const char* kind_name(Kind k) { return k == Kind::binary ? "binary" : k == Kind::valued ? "valued" : "counts"; }
+
 // A random sparse matrix whose rows repeat: each row is one of `distinct` random rows.
-CsrMatrix repeating_matrix(size_t rows, size_t distinct, bool binary, uint32_t seed) {
+CsrMatrix repeating_matrix(size_t rows, size_t distinct, Kind kind, uint32_t seed) {
+  const bool binary = kind == Kind::binary;
   std::mt19937 rng(seed);
   CsrMatrix m;
   m.n_cols = 40;
@@ -106,6 +113,10 @@ CsrMatrix repeating_matrix(size_t rows, size_t distinct, bool binary, uint32_t s
       if (!binary) m.values.push_back(v);
     }
     m.indptr.push_back(m.indices.size());
+  }
+  if (kind == Kind::counts) {
+    const bool any = !m.values.empty();
+    EXPECT_EQ(compact_counts(m), any);
   }
   return m;
 }
@@ -150,7 +161,7 @@ void expect_groups_match_oracle(const Groups& g, const CsrMatrix& m, const Catal
       for (auto [k, v] : contents(g.rows, x))
         if (k == col) want.emplace_back(x, v);
     for (uint64_t p = g.postings_ptr[col]; p < g.postings_ptr[col + 1]; ++p)
-      got.emplace_back(g.postings[p], g.posting_values.empty() ? 1.0f : g.posting_values[p]);
+      got.emplace_back(g.postings[p], g.posting_value(p));
     EXPECT_EQ(got, want) << "column " << col;
   }
   // Written out again, the groups give the matrix back.
@@ -158,15 +169,16 @@ void expect_groups_match_oracle(const Groups& g, const CsrMatrix& m, const Catal
   EXPECT_EQ(back.indptr, m.indptr);
   EXPECT_EQ(back.indices, m.indices);
   EXPECT_EQ(back.values, m.values);
+  EXPECT_EQ(back.counts, m.counts);
   EXPECT_EQ(g.expanded_nnz(), m.nnz());
 }
 
 TEST(CollapseRows, MatchesGroupingByContents) {
-  for (bool binary : {true, false})
+  for (Kind kind : {Kind::binary, Kind::valued, Kind::counts})
     for (size_t n : {1, 50, 2500}) {
-      SCOPED_TRACE(std::string(binary ? "binary" : "valued") + ", " + std::to_string(n) + " rows");
+      SCOPED_TRACE(std::string(kind_name(kind)) + ", " + std::to_string(n) + " rows");
       const Catalogue c = tie_heavy_catalogue(n, 7);
-      const CsrMatrix m = repeating_matrix(n, std::max<size_t>(1, n / 10), binary, static_cast<uint32_t>(n));
+      const CsrMatrix m = repeating_matrix(n, std::max<size_t>(1, n / 10), kind, static_cast<uint32_t>(n));
       const Groups whole = collapse_rows(m, c);
       expect_groups_match_oracle(whole, m, c);
       const std::vector<uint32_t> order = tie_order(c);
@@ -179,11 +191,11 @@ TEST(CollapseRows, MatchesGroupingByContents) {
 // The soup groups its rows as it makes them and hands CollapseBuilder the groups: the members and
 // postings it builds from them must be those of grouping the per-row matrix.
 TEST(CollapseRows, PregroupedRowsGetTheSameMembersAndPostings) {
-  for (bool binary : {true, false})
+  for (Kind kind : {Kind::binary, Kind::valued, Kind::counts})
     for (size_t n : {1, 50, 2500}) {
-      SCOPED_TRACE(std::string(binary ? "binary" : "valued") + ", " + std::to_string(n) + " rows");
+      SCOPED_TRACE(std::string(kind_name(kind)) + ", " + std::to_string(n) + " rows");
       const Catalogue c = tie_heavy_catalogue(n, 11);
-      const CsrMatrix m = repeating_matrix(n, std::max<size_t>(1, n / 10), binary, static_cast<uint32_t>(n));
+      const CsrMatrix m = repeating_matrix(n, std::max<size_t>(1, n / 10), kind, static_cast<uint32_t>(n));
       const Groups whole = collapse_rows(m, c);
       Groups pre;
       pre.group_of = whole.group_of;
@@ -198,7 +210,35 @@ TEST(CollapseRows, PregroupedRowsGetTheSameMembersAndPostings) {
       EXPECT_EQ(got.postings_ptr, whole.postings_ptr);
       EXPECT_EQ(got.postings, whole.postings);
       EXPECT_EQ(got.posting_values, whole.posting_values);
+      EXPECT_EQ(got.posting_counts, whole.posting_counts);
     }
+}
+
+// Whole values 1..255 take a byte each; anything else keeps the floats, unchanged.
+TEST(CompactCounts, MovesWholeValuesUpTo255IntoBytes) {
+  CsrMatrix m;
+  m.indptr = {0, 3};
+  m.indices = {0, 1, 2};
+  m.values = {1.0f, 7.0f, 255.0f};
+  EXPECT_TRUE(compact_counts(m));
+  EXPECT_TRUE(m.values.empty());
+  EXPECT_EQ(m.counts, (std::vector<uint8_t>{1, 7, 255}));
+  EXPECT_EQ(m.value(2), 255.0f);
+  for (float odd : {256.0f, 2.5f, 0.0f, -0.0f, -1.0f, std::numeric_limits<float>::quiet_NaN()}) {
+    CsrMatrix f;
+    f.indptr = {0, 2};
+    f.indices = {0, 1};
+    f.values = {3.0f, odd};
+    EXPECT_FALSE(compact_counts(f)) << odd;
+    EXPECT_TRUE(f.counts.empty());
+    ASSERT_EQ(f.values.size(), 2u);
+    EXPECT_EQ(std::bit_cast<uint32_t>(f.values[1]), std::bit_cast<uint32_t>(odd));
+  }
+  CsrMatrix binary;
+  binary.indptr = {0, 1};
+  binary.indices = {4};
+  EXPECT_FALSE(compact_counts(binary));
+  EXPECT_TRUE(binary.binary());
 }
 
 TEST(CollapseRows, EmptyRowsFormOneGroup) {

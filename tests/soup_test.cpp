@@ -72,7 +72,12 @@ TEST(Soup, VocabularyIsSortedAndIdfIsSmooth) {
   auto it = std::find(m.indices.begin() + static_cast<long>(s.groups.row_begin(0)),
                       m.indices.begin() + static_cast<long>(s.groups.row_end(0)), bt);
   ASSERT_NE(it, m.indices.begin() + static_cast<long>(s.groups.row_end(0)));
-  EXPECT_EQ(m.values[static_cast<size_t>(it - m.indices.begin())], 2.0f);
+  EXPECT_EQ(m.value(static_cast<size_t>(it - m.indices.begin())), 2.0f);
+  // Counts take a byte each, in the rows and in the postings.
+  EXPECT_TRUE(m.values.empty());
+  EXPECT_EQ(m.counts.size(), m.nnz());
+  EXPECT_EQ(s.groups.posting_counts.size(), m.nnz());
+  EXPECT_TRUE(s.groups.posting_values.empty());
 }
 
 }  // namespace
