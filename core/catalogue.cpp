@@ -88,6 +88,48 @@ std::string describe_binary(std::string_view text) {
 
 }  // namespace
 
+// --- TimestampColumn ---------------------------------------------------------------------------
+
+namespace {
+
+// The Hub's form, a '9' for each digit: any text of this shape is kept as its digits.
+constexpr std::string_view kStampShape = "9999-99-99T99:99:99.999Z";
+
+}  // namespace
+
+void TimestampColumn::push_back(std::string_view text) {
+  int64_t digits = 0;
+  bool stamp = text.size() == kStampShape.size();
+  for (size_t i = 0; stamp && i < text.size(); ++i) {
+    if (kStampShape[i] != '9') stamp = text[i] == kStampShape[i];
+    else if ((stamp = text[i] >= '0' && text[i] <= '9')) digits = digits * 10 + (text[i] - '0');
+  }
+  if (stamp) {
+    rows_.push_back(digits);
+    return;
+  }
+  rows_.push_back(~static_cast<int64_t>(ends_.size()));
+  chars_.append(text);
+  ends_.push_back(static_cast<uint32_t>(chars_.size()));
+}
+
+std::string TimestampColumn::operator[](uint32_t row) const {
+  const int64_t v = rows_[row];
+  if (v < 0) {
+    const auto k = static_cast<size_t>(~v);
+    const uint32_t b = k ? ends_[k - 1] : 0;
+    return chars_.substr(b, ends_[k] - b);
+  }
+  std::string text(kStampShape);
+  uint64_t digits = static_cast<uint64_t>(v);
+  for (size_t i = text.size(); i-- > 0;)
+    if (kStampShape[i] == '9') {
+      text[i] = static_cast<char>('0' + digits % 10);
+      digits /= 10;
+    }
+  return text;
+}
+
 const std::vector<std::string>& hub_columns() {
   static const std::vector<std::string> cols(std::begin(kColNames), std::end(kColNames));
   return cols;

@@ -49,27 +49,26 @@ struct LoadReport {
   std::vector<std::string> warnings;
 };
 
-// One short text per row, in one buffer: no string object (and no heap block) per row.
-class TextColumn {
+// One text per row as written, made for timestamps: one in the Hub's form (2023-03-14T12:36:46.000Z,
+// any digits) is kept as its 17 digits in 8 bytes, any other text in one buffer. At two million rows
+// that is 16 MB instead of 56 (a buffer and an end per row), and no heap block per row.
+class TimestampColumn {
  public:
-  std::string_view operator[](uint32_t row) const {
-    const uint32_t b = row ? ends_[row - 1] : 0;
-    return std::string_view(chars_).substr(b, ends_[row] - b);
-  }
-  void push_back(std::string_view text) {
-    chars_.append(text);
-    ends_.push_back(static_cast<uint32_t>(chars_.size()));
-  }
-  size_t size() const { return ends_.size(); }
+  std::string operator[](uint32_t row) const;
+  void push_back(std::string_view text);
+  size_t size() const { return rows_.size(); }
+  // Bytes of the texts not in the Hub's form.
   size_t chars() const { return chars_.size(); }
   void reserve(size_t rows, size_t chars) {
-    ends_.reserve(rows);
+    rows_.reserve(rows);
     chars_.reserve(chars);
   }
 
  private:
-  std::string chars_;
-  std::vector<uint32_t> ends_;  // row r's text ends at ends_[r]
+  // Per row: its timestamp's digits as one decimal number (>= 0), or ~k for other text number k.
+  std::vector<int64_t> rows_;
+  std::string chars_;           // the other texts, one after another
+  std::vector<uint32_t> ends_;  // other text k ends at ends_[k]
 };
 
 // The models, one row each, in file order (duplicates dropped, the first kept).
@@ -78,7 +77,7 @@ struct Catalogue {
   StringPool pool;                                                       // every categorical value and list item
   StringPool ids;                                                        // modelId; id i is row i
   std::vector<int64_t> downloads;                                        // 0 when missing
-  TextColumn last_modified;                                              // as written ("" when missing)
+  TimestampColumn last_modified;                                         // as written ("" when missing)
   std::vector<uint32_t> pipeline_tag, author, model_type, library_name;  // pool id or kMissing
   ListColumn tags, architectures, datasets;
   // The model card's base model(s): cardData.base_model in Hub JSON, the base_model column in CSV

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <unordered_map>
 
 #include "sliced.h"
 #include "text.h"
@@ -244,7 +245,6 @@ struct detail::SoupState {
       case kTerms:
         remap.assign(prov_terms.size(), kMissing);
         s.terms.resize(sorted.size());
-        s.index.reserve(sorted.size());
         break;
       case kCounts:
         release(prov_terms);
@@ -311,7 +311,6 @@ struct detail::SoupState {
           for (uint64_t k = b; k < e; ++k) {
             remap[sorted[k]] = static_cast<uint32_t>(k);
             s.terms[k] = std::move(prov_terms[sorted[k]]);
-            s.index.emplace(s.terms[k], static_cast<uint32_t>(k));
           }
         });
       case kCounts:  // each group's terms from provisional ids to the vocabulary's, in order

@@ -89,15 +89,22 @@ TEST(CatalogueLimits, DefaultsAreGenerous) {
   EXPECT_EQ(l.max_json_depth, 64u);
 }
 
-TEST(TextColumn, RowsKeepTheirOwnTextIncludingEmptyOnes) {
-  TextColumn t;
-  for (std::string_view v : {"2023-01-01", "", "x", "", "2024-02-29T10:00:00.000Z"}) t.push_back(v);
-  ASSERT_EQ(t.size(), 5u);
-  EXPECT_EQ(t[0], "2023-01-01");
-  EXPECT_EQ(t[1], "");
-  EXPECT_EQ(t[2], "x");
-  EXPECT_EQ(t[3], "");
-  EXPECT_EQ(t[4], "2024-02-29T10:00:00.000Z");
+TEST(TimestampColumn, RowsKeepTheirOwnTextIncludingEmptyOnes) {
+  TimestampColumn t;
+  const std::vector<std::string> texts = {
+      "2023-01-01", "", "x", "", "2024-02-29T10:00:00.000Z",
+      // The Hub's shape with any digits, and near misses that are kept as text.
+      "0000-00-00T00:00:00.000Z", "9999-99-99T99:99:99.999Z", "0001-02-03T04:05:06.007Z", "2023-03-14T12:36:46Z",
+      "2023-03-14T12:36:46.000+00:00", "2023-03-14t12:36:46.000Z", "2023-03-14T12:36:46.000Z ",
+      " 2023-03-14T12:36:46.000Z", "2023-03-14T12:36:4a.000Z", "2023/03/14T12:36:46.000Z", "+023-03-14T12:36:46.000Z",
+      "2023-03-14T12:36:46.0000Z", "\xef\xbc\x92" "023-03-14T12:36:46.000Z", std::string("2023-03-14T12:36:46.000\0", 24)};
+  for (const std::string& v : texts) t.push_back(v);
+  ASSERT_EQ(t.size(), texts.size());
+  for (uint32_t r = 0; r < texts.size(); ++r) EXPECT_EQ(t[r], texts[r]) << "row " << r;
+  // Only what is not in the Hub's shape is kept as text.
+  size_t other = 0;
+  for (uint32_t r = 0; r < texts.size(); ++r) other += r < 4 || r >= 8 ? texts[r].size() : 0;
+  EXPECT_EQ(t.chars(), other);
 }
 
 // Steps a loader to the end with `rows` per step, checking that progress never goes back; the

@@ -253,8 +253,6 @@ SoupSpace build_soup(const Catalogue& cat, const std::vector<uint32_t>* row_orde
     remap[order[k]] = k;
     s.terms[k] = std::move(prov_terms[order[k]]);
   }
-  s.index.reserve(s.terms.size());
-  for (uint32_t k = 0; k < s.terms.size(); ++k) s.index.emplace(s.terms[k], k);
   // Counts per row.
   CsrMatrix counts;
   counts.n_cols = static_cast<uint32_t>(s.terms.size());
@@ -386,7 +384,6 @@ void expect_same(const AttributeSpace& a, const AttributeSpace& b) {
 
 void expect_same(const SoupSpace& a, const SoupSpace& b) {
   EXPECT_EQ(a.terms, b.terms);
-  EXPECT_EQ(a.index, b.index);
   EXPECT_TRUE(same_bits(a.idf, b.idf));
   expect_same(a.groups, b.groups);
   EXPECT_TRUE(same_bits(a.group_count_sq, b.group_count_sq));

@@ -67,6 +67,10 @@ TEST(Soup, VocabularyIsSortedAndIdfIsSmooth) {
   EXPECT_DOUBLE_EQ(s.idf[t], std::log(1.5) + 1.0);
   EXPECT_DOUBLE_EQ(s.idf[p], std::log(1.5) + 1.0);
   EXPECT_DOUBLE_EQ(s.idf[bt], 1.0);
+  // Every term is found at its column; anything else (before, between or after them) is not.
+  for (uint32_t k = 0; k < s.terms.size(); ++k) EXPECT_EQ(s.term(s.terms[k]), k) << s.terms[k];
+  for (const char* other : {"", "a", "bert2", "berta", "tensorflowx", "zzz", "\xff"})
+    EXPECT_EQ(s.term(other), kMissing) << other;
   // "bert" occurs twice in each row (tag and model_type).
   const CsrMatrix& m = s.groups.rows;
   auto it = std::find(m.indices.begin() + static_cast<long>(s.groups.row_begin(0)),
