@@ -81,12 +81,18 @@ const char* match_kind_name(MatchKind k) {
 //   the bytes) and only falls back to comparing whole ids when those are equal.
 SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   const size_t n = cat.size();
+  // The bytes written below, exactly when ids and authors are ASCII and an author that starts
+  // its id has the same case there (as on the Hub); an author starting its id is not written.
   size_t bytes = 0;
-  for (uint32_t r = 0; r < n; ++r) bytes += cat.id(r).size() + cat.value(cat.author[r]).size() + 2;
+  for (uint32_t r = 0; r < n; ++r) {
+    std::string_view id = cat.id(r), author = cat.value(cat.author[r]);
+    const bool starts_id = id.size() > author.size() && id.starts_with(author) && id[author.size()] == '/';
+    bytes += id.size() + (author.empty() || starts_id ? 0 : author.size() + 1) + 1;
+  }
   // buf_ is sized once and written through a cursor: std::string's resize/push_back per row are
-  // out-of-line library calls (costly under WebAssembly). Lowering can grow a few non-ASCII
-  // characters, so it grows when needed, and is cut to size at the end.
-  buf_.resize(bytes + bytes / 16 + 16);
+  // out-of-line library calls (costly under WebAssembly). Lowering can lengthen a few non-ASCII
+  // characters, so it grows when needed (rarely: past 64 bytes of such growth in all).
+  buf_.resize(bytes + 64);
   size_t at = 0;
   std::string wide;  // a non-ASCII tail, lowered
   auto room = [&](size_t extra) {
@@ -151,6 +157,9 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     bytes_.push_back(row_bytes);
   }
   buf_.resize(at);
+  // Cut to size only when the estimate missed by much (authors in another case, lowering that
+  // grew): the cut is a copy of the whole buffer.
+  if (buf_.capacity() - buf_.size() > buf_.size() / 64) buf_.shrink_to_fit();
 
   struct Key {
     uint64_t a, b;
