@@ -127,7 +127,6 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     return set;
   };
   offsets_.reserve(n + 1);
-  id_len_.reserve(n);
   name_len_.reserve(n);
   bytes_.reserve(n);
   offsets_.push_back(0);
@@ -135,7 +134,6 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     const size_t id_at = at;
     uint64_t row_bytes = put_lower(cat.id(r));
     const size_t id_size = at - id_at;
-    id_len_.push_back(static_cast<uint32_t>(id_size));
     size_t name = 0;  // bytes after the id's last '/'
     while (name < id_size && buf_[id_at + id_size - 1 - name] != '/') ++name;
     name_len_.push_back(name == id_size ? kNoSlash : static_cast<uint8_t>(std::min<size_t>(name, kLongName)));
@@ -193,10 +191,6 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     sorted_[i] = keys[i].row;
     sorted_downloads_[i] = cat.downloads[keys[i].row];
   }
-}
-
-std::string_view SearchIndex::id_part(uint32_t row) const {
-  return std::string_view(buf_).substr(offsets_[row], id_len_[row]);
 }
 
 MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
@@ -309,7 +303,7 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     bool equal_run = true;  // ids equal to q come first in the range
     for (size_t i = first; i < first + n_prefix; ++i) {
       const uint32_t r = sorted_[i];
-      equal_run = equal_run && id_len_[r] == q.size();
+      equal_run = equal_run && id_part(r).size() == q.size();
       const bool exact = equal_run;
       const bool maybe_name = !q_has_slash && name_len_[r] == want;
       hits.push_back(
@@ -323,7 +317,7 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
       const size_t n = name_len_.size();
       for (const void* p = std::memchr(lens, want, n); p && slash_hits <= 64;) {
         const auto r = static_cast<uint32_t>(static_cast<const uint8_t*>(p) - lens);
-        if (id_len_[r] > q.size() && names_exactly(r) && id_part(r).substr(0, q.size()) != q) {
+        if (id_part(r).size() > q.size() && names_exactly(r) && id_part(r).substr(0, q.size()) != q) {
           add(r, MatchKind::exact);
           ++slash_hits;
         }
