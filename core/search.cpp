@@ -189,8 +189,14 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   sorted_downloads_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     sorted_[i] = keys[i].row;
-    sorted_downloads_[i] = cat.downloads[keys[i].row];
+    const int64_t d = cat.downloads[keys[i].row];
+    sorted_downloads_[i] = d >= 0 && d < kBigDownloads ? static_cast<uint32_t>(d) : kBigDownloads;
   }
+}
+
+int64_t SearchIndex::sorted_downloads(size_t i) const {
+  const uint32_t d = sorted_downloads_[i];
+  return d != kBigDownloads ? d : cat_->downloads[sorted_[i]];
 }
 
 MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
@@ -307,7 +313,7 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
       const bool exact = equal_run;
       const bool maybe_name = !q_has_slash && name_len_[r] == want;
       hits.push_back(
-          {sorted_downloads_[i], r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
+          {sorted_downloads(i), r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
     }
     // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too. Only rows whose
     // name has q's length can be one: found by scanning the name lengths, not the texts.

@@ -60,6 +60,7 @@ class SearchIndex {
     return t.substr(0, t.find('\t'));
   }
   MatchKind classify(uint32_t row, std::string_view q) const;
+  int64_t sorted_downloads(size_t i) const;  // downloads of sorted_[i] (see sorted_downloads_)
 
   const Catalogue* cat_ = nullptr;
   std::string buf_;                // per row: lower(id) [ '\t' lower(author) ] '\n'
@@ -69,8 +70,11 @@ class SearchIndex {
   // when there is none. Exact-name checks read this byte instead of the text.
   static constexpr uint8_t kLongName = 254, kNoSlash = 255;
   std::vector<uint8_t> name_len_;
-  std::vector<uint32_t> sorted_;           // rows by lower(id) ascending
-  std::vector<int64_t> sorted_downloads_;  // downloads of sorted_[i]: ranking a prefix range reads these in order
+  std::vector<uint32_t> sorted_;  // rows by lower(id) ascending
+  // Downloads of sorted_[i]: ranking a prefix range reads these in order. 32 bits hold nearly
+  // every count (half the bytes of int64); kBigDownloads says "read the catalogue's".
+  static constexpr uint32_t kBigDownloads = UINT32_MAX;
+  std::vector<uint32_t> sorted_downloads_;
   // Typing cache: the rows matching the last query as a substring / subsequence.
   mutable std::string last_query_;
   mutable std::vector<uint32_t> last_sub_, last_fuzzy_;
