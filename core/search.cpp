@@ -161,7 +161,7 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
 
   struct Key {
     uint64_t a, b;
-    uint32_t row;
+    uint32_t row, len;  // len: of lower(id), for ties (it fills what would be padding)
   };
   auto be64 = [](std::string_view s, size_t from) {
     if (from + 8 <= s.size()) {
@@ -176,12 +176,13 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   std::vector<Key> keys(n);
   for (uint32_t r = 0; r < n; ++r) {
     std::string_view id = id_part(r);
-    keys[r] = {be64(id, 0), be64(id, 8), r};
+    keys[r] = {be64(id, 0), be64(id, 8), r, static_cast<uint32_t>(id.size())};
   }
   std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
-    auto ix = id_part(x.row), iy = id_part(y.row);  // equal first 16 bytes (or zero padding)
+    // Equal first 16 bytes (or zero padding).
+    std::string_view ix(buf_.data() + offsets_[x.row], x.len), iy(buf_.data() + offsets_[y.row], y.len);
     int c = ix.compare(iy);
     return c < 0 || (c == 0 && x.row < y.row);
   });
