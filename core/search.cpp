@@ -81,12 +81,18 @@ const char* match_kind_name(MatchKind k) {
 //   the bytes) and only falls back to comparing whole ids when those are equal.
 SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   const size_t n = cat.size();
+  // The bytes written below, exactly when ids and authors are ASCII and an author that starts
+  // its id has the same case there (as on the Hub); an author starting its id is not written.
   size_t bytes = 0;
-  for (uint32_t r = 0; r < n; ++r) bytes += cat.id(r).size() + cat.value(cat.author[r]).size() + 2;
+  for (uint32_t r = 0; r < n; ++r) {
+    std::string_view id = cat.id(r), author = cat.value(cat.author[r]);
+    const bool starts_id = id.size() > author.size() && id.starts_with(author) && id[author.size()] == '/';
+    bytes += id.size() + (author.empty() || starts_id ? 0 : author.size() + 1) + 1;
+  }
   // buf_ is sized once and written through a cursor: std::string's resize/push_back per row are
-  // out-of-line library calls (costly under WebAssembly). Lowering can grow a few non-ASCII
-  // characters, so it grows when needed, and is cut to size at the end.
-  buf_.resize(bytes + bytes / 16 + 16);
+  // out-of-line library calls (costly under WebAssembly). Lowering can lengthen a few non-ASCII
+  // characters, so it grows when needed (rarely: past 64 bytes of such growth in all).
+  buf_.resize(bytes + 64);
   size_t at = 0;
   std::string wide;  // a non-ASCII tail, lowered
   auto room = [&](size_t extra) {
@@ -121,7 +127,6 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     return set;
   };
   offsets_.reserve(n + 1);
-  id_len_.reserve(n);
   name_len_.reserve(n);
   bytes_.reserve(n);
   offsets_.push_back(0);
@@ -129,7 +134,6 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     const size_t id_at = at;
     uint64_t row_bytes = put_lower(cat.id(r));
     const size_t id_size = at - id_at;
-    id_len_.push_back(static_cast<uint32_t>(id_size));
     size_t name = 0;  // bytes after the id's last '/'
     while (name < id_size && buf_[id_at + id_size - 1 - name] != '/') ++name;
     name_len_.push_back(name == id_size ? kNoSlash : static_cast<uint8_t>(std::min<size_t>(name, kLongName)));
@@ -151,10 +155,13 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     bytes_.push_back(row_bytes);
   }
   buf_.resize(at);
+  // Cut to size only when the estimate missed by much (authors in another case, lowering that
+  // grew): the cut is a copy of the whole buffer.
+  if (buf_.capacity() - buf_.size() > buf_.size() / 64) buf_.shrink_to_fit();
 
   struct Key {
     uint64_t a, b;
-    uint32_t row;
+    uint32_t row, len;  // len: of lower(id), for ties (it fills what would be padding)
   };
   auto be64 = [](std::string_view s, size_t from) {
     if (from + 8 <= s.size()) {
@@ -169,12 +176,13 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   std::vector<Key> keys(n);
   for (uint32_t r = 0; r < n; ++r) {
     std::string_view id = id_part(r);
-    keys[r] = {be64(id, 0), be64(id, 8), r};
+    keys[r] = {be64(id, 0), be64(id, 8), r, static_cast<uint32_t>(id.size())};
   }
   std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
-    auto ix = id_part(x.row), iy = id_part(y.row);  // equal first 16 bytes (or zero padding)
+    // Equal first 16 bytes (or zero padding).
+    std::string_view ix(buf_.data() + offsets_[x.row], x.len), iy(buf_.data() + offsets_[y.row], y.len);
     int c = ix.compare(iy);
     return c < 0 || (c == 0 && x.row < y.row);
   });
@@ -182,12 +190,14 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
   sorted_downloads_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     sorted_[i] = keys[i].row;
-    sorted_downloads_[i] = cat.downloads[keys[i].row];
+    const int64_t d = cat.downloads[keys[i].row];
+    sorted_downloads_[i] = d >= 0 && d < kBigDownloads ? static_cast<uint32_t>(d) : kBigDownloads;
   }
 }
 
-std::string_view SearchIndex::id_part(uint32_t row) const {
-  return std::string_view(buf_).substr(offsets_[row], id_len_[row]);
+int64_t SearchIndex::sorted_downloads(size_t i) const {
+  const uint32_t d = sorted_downloads_[i];
+  return d != kBigDownloads ? d : cat_->downloads[sorted_[i]];
 }
 
 MatchKind SearchIndex::classify(uint32_t row, std::string_view q) const {
@@ -300,11 +310,11 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
     bool equal_run = true;  // ids equal to q come first in the range
     for (size_t i = first; i < first + n_prefix; ++i) {
       const uint32_t r = sorted_[i];
-      equal_run = equal_run && id_len_[r] == q.size();
+      equal_run = equal_run && id_part(r).size() == q.size();
       const bool exact = equal_run;
       const bool maybe_name = !q_has_slash && name_len_[r] == want;
       hits.push_back(
-          {sorted_downloads_[i], r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
+          {sorted_downloads(i), r, exact || (maybe_name && names_exactly(r)) ? MatchKind::exact : MatchKind::prefix});
     }
     // Exact names ("gpt2" -> "openai-community/gpt2") rank above prefixes too. Only rows whose
     // name has q's length can be one: found by scanning the name lengths, not the texts.
@@ -314,7 +324,7 @@ SearchResult SearchIndex::search(std::string_view query, const SearchParams& p) 
       const size_t n = name_len_.size();
       for (const void* p = std::memchr(lens, want, n); p && slash_hits <= 64;) {
         const auto r = static_cast<uint32_t>(static_cast<const uint8_t*>(p) - lens);
-        if (id_len_[r] > q.size() && names_exactly(r) && id_part(r).substr(0, q.size()) != q) {
+        if (id_part(r).size() > q.size() && names_exactly(r) && id_part(r).substr(0, q.size()) != q) {
           add(r, MatchKind::exact);
           ++slash_hits;
         }

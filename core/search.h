@@ -53,20 +53,28 @@ class SearchIndex {
   std::string_view text(uint32_t row) const {
     return std::string_view(buf_).substr(offsets_[row], offsets_[row + 1] - offsets_[row] - 1);
   }
-  std::string_view id_part(uint32_t row) const;
+  // lower(id): the text up to its tab (ids and authors hold none: they are written as spaces).
+  // Found, not stored: the row's text is read next anyway, and 4 bytes a row are 8 MB at 2M rows.
+  std::string_view id_part(uint32_t row) const {
+    std::string_view t = text(row);
+    return t.substr(0, t.find('\t'));
+  }
   MatchKind classify(uint32_t row, std::string_view q) const;
+  int64_t sorted_downloads(size_t i) const;  // downloads of sorted_[i] (see sorted_downloads_)
 
   const Catalogue* cat_ = nullptr;
   std::string buf_;                // per row: lower(id) [ '\t' lower(author) ] '\n'
   std::vector<uint32_t> offsets_;  // row r's text is buf_[offsets_[r], offsets_[r+1]-1)
-  std::vector<uint32_t> id_len_;   // bytes of lower(id) in row r's text
   std::vector<uint64_t> bytes_;    // per row: byte_set() of its text, a filter before scanning it
   // Per row: bytes of lower(id) after its last '/', kLongName when that many or more, kNoSlash
   // when there is none. Exact-name checks read this byte instead of the text.
   static constexpr uint8_t kLongName = 254, kNoSlash = 255;
   std::vector<uint8_t> name_len_;
-  std::vector<uint32_t> sorted_;           // rows by lower(id) ascending
-  std::vector<int64_t> sorted_downloads_;  // downloads of sorted_[i]: ranking a prefix range reads these in order
+  std::vector<uint32_t> sorted_;  // rows by lower(id) ascending
+  // Downloads of sorted_[i]: ranking a prefix range reads these in order. 32 bits hold nearly
+  // every count (half the bytes of int64); kBigDownloads says "read the catalogue's".
+  static constexpr uint32_t kBigDownloads = UINT32_MAX;
+  std::vector<uint32_t> sorted_downloads_;
   // Typing cache: the rows matching the last query as a substring / subsequence.
   mutable std::string last_query_;
   mutable std::vector<uint32_t> last_sub_, last_fuzzy_;

@@ -8,14 +8,28 @@
 
 namespace hfrec {
 
-void StringPool::grow() {
-  size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+namespace {
+
+// The slot of an id whose hash is h in a table of mask + 1 slots: the hash's top bits over id + 1.
+uint32_t slot_of(uint64_t h, uint32_t id, size_t mask) {
+  return (static_cast<uint32_t>(h >> 32) & ~static_cast<uint32_t>(mask)) | (id + 1);
+}
+
+// Whether a full slot may hold the id of a string whose hash is h: its hash bits agree.
+bool tag_matches(uint32_t slot, uint64_t h, size_t mask) {
+  return ((slot ^ static_cast<uint32_t>(h >> 32)) & ~static_cast<uint32_t>(mask)) == 0;
+}
+
+}  // namespace
+
+void StringPool::rehash(size_t cap) {
   slots_.assign(cap, 0);
   const size_t mask = cap - 1;
   for (uint32_t id = 0; id < ptr_.size(); ++id) {
-    size_t i = hashes_[id] & mask;
+    const uint64_t h = hash_text(str(id));
+    size_t i = h & mask;
     while (slots_[i]) i = (i + 1) & mask;
-    slots_[i] = id + 1;
+    slots_[i] = slot_of(h, id, mask);
   }
 }
 
@@ -41,8 +55,9 @@ const char* StringPool::store(std::string_view s) {
 void StringPool::reserve(size_t n) {
   ptr_.reserve(n);
   len_.reserve(n);
-  hashes_.reserve(n);
-  while ((n + 1) * 2 > slots_.size()) grow();
+  size_t cap = slots_.empty() ? 1024 : slots_.size();
+  while ((n + 1) * 2 > cap) cap *= 2;
+  if (cap != slots_.size()) rehash(cap);
 }
 
 uint32_t StringPool::find_bytes(const char* p, size_t n) const {
@@ -51,8 +66,9 @@ uint32_t StringPool::find_bytes(const char* p, size_t n) const {
   const uint64_t h = hash_text(s);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
-    uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
+    if (!tag_matches(slots_[i], h, mask)) continue;
+    const uint32_t id = (slots_[i] & static_cast<uint32_t>(mask)) - 1;
+    if (len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
   }
   return kMissing;
 }
@@ -60,19 +76,19 @@ uint32_t StringPool::find_bytes(const char* p, size_t n) const {
 uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
   const std::string_view s(p, n);
   if (added) *added = false;
-  if ((ptr_.size() + 1) * 2 > slots_.size()) grow();
+  if ((ptr_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
   const uint64_t h = hash_text(s);
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   for (; slots_[i]; i = (i + 1) & mask) {
-    uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
+    if (!tag_matches(slots_[i], h, mask)) continue;
+    const uint32_t id = (slots_[i] & static_cast<uint32_t>(mask)) - 1;
+    if (len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
   }
   auto id = static_cast<uint32_t>(ptr_.size());
   ptr_.push_back(store(s));
   len_.push_back(static_cast<uint32_t>(s.size()));
-  hashes_.push_back(h);
-  slots_[i] = id + 1;
+  slots_[i] = slot_of(h, id, mask);
   if (added) *added = true;
   return id;
 }

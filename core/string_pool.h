@@ -30,7 +30,7 @@ class StringPool {
   // memory (see text.h), and these run for every cell of a load.
   uint32_t intern_bytes(const char* p, size_t n, bool* added);
   uint32_t find_bytes(const char* p, size_t n) const;
-  void grow();
+  void rehash(size_t cap);
   // The bytes live in chunks that are never reallocated, so views stay valid; no heap block per
   // string (a million model ids are a million fewer allocations, which WebAssembly feels most).
   const char* store(std::string_view s);
@@ -39,8 +39,11 @@ class StringPool {
   char* chunk_at_ = nullptr;
   std::vector<const char*> ptr_;  // per id
   std::vector<uint32_t> len_;     // per id
-  std::vector<uint64_t> hashes_;  // per id
-  std::vector<uint32_t> slots_;   // id + 1, or 0 when empty; size is a power of two
+  // Power-of-two size, at most half full. A slot is 0 when empty, else id + 1 in its low bits
+  // (id + 1 stays below the size) and, above them, the top bits of the id's hash: they turn away
+  // almost every other string without reading it. No hash is kept per id (8 bytes, 16 MB at 2M
+  // ids): a rehash computes them again from the strings.
+  std::vector<uint32_t> slots_;
 };
 
 }  // namespace hfrec

@@ -131,6 +131,7 @@ TEST(Search, SharedCatalogueIsFast) {
 // whole). Ids here share long prefixes, differ in case, hold NUL and non-ASCII bytes: the order
 // must be plain byte order of the lower-cased ids, and the page that uses the sorted range must
 // equal the page that classifies every substring candidate (a limit above the count does that).
+// Some download counts are negative or at least 2^32 - 1, which the range's 32-bit copy cannot hold.
 TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
   std::mt19937 rng(7);
   const std::vector<std::string> stems = {
@@ -141,7 +142,10 @@ TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
     std::string id = stems[rng() % stems.size()];
     for (int j = 0, len = 1 + static_cast<int>(rng() % 6); j < len; ++j) id += "aAbB-/é"[rng() % 7];
     id += std::to_string(i);
-    records.push_back(rec(id, static_cast<int64_t>(rng() % 1000)));
+    const int64_t edges[] = {int64_t{UINT32_MAX} - 1, int64_t{UINT32_MAX}, int64_t{UINT32_MAX} + 1, -1,
+                             int64_t{1} << 40};
+    const auto downloads = static_cast<int64_t>(rng() % 1000);
+    records.push_back(rec(id, rng() % 8 ? downloads : edges[rng() % std::size(edges)] + downloads % 3));
   }
   Catalogue c = make_catalogue(records);
   SearchIndex s(c);

@@ -35,5 +35,22 @@ TEST(StringPool, DenseIdsAndStableViewsAcrossChunks) {
   EXPECT_EQ(moved.find("a"), 1u);
 }
 
+// A rehash places every id again from its hash computed anew (the pool keeps none), and each slot
+// keeps only some bits of it: after growing and a late reserve, every id is still found, and
+// strings never interned, alike but for a byte, are not.
+TEST(StringPool, RehashedTableFindsEveryIdAndNoOther) {
+  StringPool pool;
+  const int n = 20000;
+  auto name = [](int i, char tail) { return "m" + std::to_string(i) + tail; };
+  for (int i = 0; i < n; ++i) ASSERT_EQ(pool.intern(name(i, 'a')), static_cast<uint32_t>(i));
+  pool.reserve(5 * n);
+  for (int i = 0; i < n; ++i) {
+    ASSERT_EQ(pool.find(name(i, 'a')), static_cast<uint32_t>(i)) << i;
+    ASSERT_EQ(pool.find(name(i, 'b')), kMissing) << i;
+  }
+  for (int i = 0; i < n; ++i) ASSERT_EQ(pool.intern(name(i, 'b')), static_cast<uint32_t>(n + i));
+  for (int i = 0; i < n; ++i) ASSERT_EQ(pool.find(name(i, 'a')), static_cast<uint32_t>(i)) << i;
+}
+
 }  // namespace
 }  // namespace hfrec
