@@ -173,17 +173,29 @@ export async function launchFirefox(hub, { settings = {} } = {}) {
     return page;
   };
   // Runs fn(arg) in the options page (an extension page: chrome.* is there).
+  // - The navigation happens (the page loads, in the extension's process) but BiDi's navigate never
+  //   reports it (puppeteer-core 24 with Firefox 153: "Navigation timeout"), so the page's own state
+  //   is awaited instead.
+  // - Firefox's BiDi can also fail an evaluation while the page is being replaced ("Protocol error
+  //   (script.evaluate): unknown error TypeError: right-hand side of 'in' should be an object, got
+  //   null"; puppeteer gives up with 'Waiting failed'), and that page's later waits fail the same
+  //   way (2 runs in 5 with a build beside them): the page is closed and opened again. fn has not
+  //   run then, so it still runs once.
   const options = async (fn, arg) => {
-    const page = await browser.newPage();
-    try {
-      // The navigation happens (the page loads, in the extension's process) but BiDi's navigate
-      // never reports it (puppeteer-core 24 with Firefox 153: "Navigation timeout"), so the
-      // page's own state is awaited instead.
-      const url = `${base}/options.html`;
-      page.goto(url, { timeout: 60000 }).catch(() => {});
-      await page.waitForFunction((u) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 30000 }, url);
-      return await page.evaluate(fn, arg);
-    } finally { await page.close(); }
+    const url = `${base}/options.html`;
+    for (let attempt = 1; ; ++attempt) {
+      const page = await browser.newPage();
+      try {
+        page.goto(url, { timeout: 60000 }).catch(() => {});
+        try {
+          await page.waitForFunction((u) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 30000 }, url);
+        } catch (e) {
+          if (attempt < 5 && /^Protocol error/.test(e.cause?.message ?? '')) continue;
+          throw e;
+        }
+        return await page.evaluate(fn, arg);
+      } finally { await page.close(); }
+    }
   };
   await options((s) => chrome.storage.local.set({ settings: s }), { hubOrigin: hub.url, retry: { baseMs: 5, capMs: 20 }, ...settings });
   return { browser, base, pages, errors, newPage, options, close: () => browser.close() };
