@@ -339,6 +339,8 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
   } else {
     // The postings' values as floats, or as counts (CsrMatrix::counts): the walk is compiled for each.
     auto walk_soup = [&](const auto* values) {
+      using V = std::remove_cvref_t<decltype(*values)>;
+      const V* row_values = values_of<V>(g.rows);  // the group rows store their values as the postings do
       const bool tfidf = p.method == Method::tfidf;
       uint64_t walk = 0;
       for (auto [t, c] : q.terms) walk += g.postings_ptr[t + 1] - g.postings_ptr[t];
@@ -347,7 +349,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         // of the query's weights c * idf / |q| (c / |q| on counts) with its own, count * idf / |x|.
         const double qn = std::sqrt(tfidf ? q.tfidf_sq : q.count_sq);
         const double* norm_sq = tfidf ? soup_.group_tfidf_sq.data() : soup_.group_count_sq.data();
-        std::vector<WalkTerm<std::remove_cvref_t<decltype(*values)>>> terms;
+        std::vector<WalkTerm<V>> terms;
         terms.reserve(q.terms.size());
         for (auto [t, c] : q.terms) {
           const uint64_t b = g.postings_ptr[t];
@@ -363,7 +365,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
             while (qi != q.terms.end() && qi->first < t) ++qi;
             if (qi == q.terms.end() || qi->first != t) continue;
             const double w = tfidf ? qi->second * soup_.idf[t] * soup_.idf[t] : qi->second;
-            d += w * g.rows.value(k);
+            d += w * row_values[k];
           }
           return d;
         };
