@@ -1,11 +1,12 @@
 // The loading screen: the start-up's downloads (the app, the catalogue, the fonts), counted as they
 // arrive, so slow networks see the bytes move instead of a bare "Loading…", and a bar of the share
 // done. hfrec.js starts it:
-//   window.hfrecDownloads({started}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText}
-// where started() is true once the app runs (the count is no longer shown) and setText(t, fraction)
+//   window.hfrecDownloads({started, arrived}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText}
+// where started() is true once the app runs (the count is no longer shown), arrived(part, d) is
+// called as each chunk of a download arrives (d: {received, total}), and setText(t, fraction)
 // writes the screen's line and, when fraction is a number, moves the bar to it.
 'use strict';
-window.hfrecDownloads = ({ started }) => {
+window.hfrecDownloads = ({ started, arrived = () => {} }) => {
   const line = document.getElementById('loading-text');
   const bar = document.querySelector('#loading .bar > div');
   // The bar: the downloads fill the first 70% (below), the first load the rest (hfrec.js). It only
@@ -65,6 +66,7 @@ window.hfrecDownloads = ({ started }) => {
       chunks.push(value);
       d.received += value.length;
       showDownloads();
+      arrived(part, d);
     }
   }
   // The same response with its body counted as the consumer (streaming compilation) reads it.

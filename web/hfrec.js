@@ -65,7 +65,9 @@
     if (flags & NEED_WORK) scheduleWork();
     if (flags & TEXT_FIELD) syncTextField();
   }
-  let revealed = 0;  // 1: the loading screen is gone, 2: a frame has been drawn since
+  let revealed = false;  // the loading screen is gone
+  let readyFrame = 0;  // 1: hfrec.ready resolved, 2: a frame has been drawn since
+  let revealOnFrame = false, reveal = () => {};  // start() sets them: the UI shows once it is drawn
   function requestFrame() {
     if (!mod || rafPending) return;
     rafPending = true;
@@ -79,14 +81,20 @@
       handleNeeds(needs);
       input.afterFrame();
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
-      // The first frame after the loading screen went: the UI a person can use, with the catalogue.
-      if (revealed === 1) { revealed = 2; performance.mark('hfrec:interactive'); }
+      // The first frame drawn after hfrec.ready: the UI with its catalogue.
+      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); }
+      if (revealOnFrame) { revealOnFrame = false; reveal(); }
     });
   }
   function wake(frames = 3) {
     if (!mod) return;
     mod._hfrec_wake(frames);
     requestFrame();
+  }
+  // A load that just started runs its first slice at once, not after the next frame.
+  function startLoadWork(frames) {
+    wake(frames);
+    if (mod) scheduleWork();
   }
   for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup',
     'keypress', 'focus', 'blur', 'pointerleave']) {
@@ -161,7 +169,7 @@
   // ---- catalogues -----------------------------------------------------------------------------
   // (web/loads.js: the bytes held while the core reads them)
   const { loadInto, loadCatalogue, readHeld, maxLoadBytes, overLimit } =
-    window.hfrecLoads({ getMod: () => mod, withStrings, wake, pendingLoads, reportError: (m) => reportError(m) });
+    window.hfrecLoads({ getMod: () => mod, withStrings, wake: startLoadWork, pendingLoads, reportError: (m) => reportError(m) });
 
   function reportError(message) {
     withStrings([message], (p) => mod._hfrec_report_error(p));
@@ -187,6 +195,8 @@
 
   // Fetches a catalogue URL (https: or this site's own), showing where from before and while fetching.
   // `early` is a fetch of the same URL started before the app was ready (the default catalogue).
+  const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+  let earlyStage = null;  // while the default catalogue's early download is awaited: its progress
   async function fetchCatalogue(url, name, source, early = null) {
     if (!mod._hfrec_url_allowed_str(url)) {
       const error = `Not loading ${url}: catalogue URLs must be https: or on this site`;
@@ -200,11 +210,20 @@
     setLoadingText(`${stage}…`);
     let res;
     try {
+      // The default catalogue's download began before the app ran: once the UI shows (the loading
+      // screen counted it until then), its header shows the bytes as they arrive.
+      if (early) {
+        earlyStage = (d) => {
+          if (revealed) showProgress(`${stage}: ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`, d.total ? d.received / d.total : -1);
+        };
+      }
       res = await (early || fetch(where.href, { credentials: 'omit', mode: 'cors' }));
     } catch (e) {
       const error = `Could not download ${where.href}: ${e.message || e} (is the server reachable and does it allow CORS?)`;
       reportError(error);
       return { ok: false, error };
+    } finally {
+      earlyStage = null;
     }
     // A redirect is followed, but only to a place a link may name itself (https:, or this site).
     if (res.redirected && res.url && !mod._hfrec_url_allowed_str(res.url)) {
@@ -586,7 +605,7 @@
   // The loading screen (web/downloads.js): what the start-up downloads, counted as it arrives, and
   // setLoadingText(t, fraction), its line and bar.
   const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText } =
-    window.hfrecDownloads({ started: () => !!mod });
+    window.hfrecDownloads({ started: () => !!mod, arrived: (part, d) => { if (part === 'catalogue' && earlyStage) earlyStage(d); } });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
@@ -674,19 +693,26 @@
     applyTheme();
     resize();
     watchDpr();
-    // The overlay stays, with the load's stage, until the first catalogue is in (the app draws
-    // rarely meanwhile, which makes loading faster on slow GPUs).
+    // The overlay goes as soon as the app's first frame is drawn (the frame resize() asks for):
+    // the UI is usable while the first catalogue loads, its stage and progress in the header, and
+    // the search box keeps what is typed meanwhile. Until then it shows the load's stage.
     const showStage = setInterval(() => {
       const s = api.state();
       if (s.busy && s.stage) setLoadingText(s.progress > 0 ? `${s.stage}… ${Math.round(s.progress * 100)}%` : `${s.stage}…`, 0.7 + 0.3 * s.progress);
     }, 100);
-    const reveal = () => {
-      revealed = revealed || 1;
+    reveal = () => {
+      if (revealed) return;
+      revealed = true;
       clearInterval(showStage);
       loading.style.display = 'none';
       if (mod._hfrec_loading_screen) mod._hfrec_loading_screen(0);
       focusApp();
+      // The page's next rendering, the first without the overlay: the UI a person can use
+      // (search, buttons; the canvas already holds the app's frame), while the first catalogue
+      // may still be loading, its progress in the header.
+      requestAnimationFrame(() => performance.mark('hfrec:interactive'));
     };
+    revealOnFrame = true;
 
     // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
     let src = params.get('catalogue') || '';
@@ -729,6 +755,7 @@
     }
     requestFrame();
     performance.mark('hfrec:ready');
+    readyFrame = 1;
     if (result.ok) readyResolve(true);
     else readyResolve(false);
     // The page is ready with its own catalogue while the dialog asks.

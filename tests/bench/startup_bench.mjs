@@ -82,7 +82,7 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'ready', 'interactive', 'warmed'];
+const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready', 'ready-frame', 'warmed'];
 try {
   for (let i = 0; i < runs * builds.length; i++) {
     const { base, samples } = builds[i % builds.length];

@@ -1,7 +1,7 @@
 // End-to-end test of the start-up on a slow network: the loading screen shows the bytes of the
 // app, the catalogue and the fonts as they arrive (not a bare "Loading the app…") and a bar of the
-// share done that animates only when something arrives, and the app still starts with its
-// streamed, counted WebAssembly.
+// share done that animates only when something arrives, until the app draws its UI; the app still
+// starts with its streamed, counted WebAssembly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -42,12 +42,14 @@ test('on a slow network the loading screen counts the bytes as they arrive', asy
   const amounts = counted.map((t) => Number(t.match(/\bapp ([\d.]+) MB/)[1]));
   assert.ok(amounts[amounts.length - 1] > amounts[0], `the count grows: ${amounts.join(', ')}`);
   assert.ok(texts.some((t) => /\bcatalogue [\d.]+ MB/.test(t)), 'the catalogue is counted too');
-  // The bar shows the share done, only forward, through the downloads and into the first load;
-  // nothing on the loading screen animates by itself (an endless animation redraws every frame).
+  // The bar shows the share done, only forward, through the downloads (the first 70%) until the
+  // app has drawn its UI, which takes over with its own progress (the screen goes once the app and
+  // its fonts are in; the catalogue may still be arriving); nothing on the loading screen animates
+  // by itself (an endless animation redraws every frame).
   const bar = await page.evaluate(() => window.loadingBar);
   assert.ok(bar.length >= 3, `the bar moved: ${bar.join(', ')}`);
   assert.deepEqual(bar, [...bar].sort((a, b) => a - b), `the bar only moves forward: ${bar.join(', ')}`);
-  assert.ok(bar[bar.length - 1] > 70, `the bar reached the first load: ${bar.join(', ')}`);
+  assert.ok(bar[bar.length - 1] >= 50, `the bar followed the downloads: ${bar.join(', ')}`);
   assert.equal(await page.evaluate(() => window.loadingAnimations), 0, 'no animation runs on the loading screen');
   const s = await page.evaluate(() => window.hfrec.state());
   assert.ok(s.catalogue.rows > 0);
