@@ -49,15 +49,23 @@ bool Index::passes(uint32_t row, const FilterIds& f) const {
          ok(f.any_model_type, f.model_types, cat_.model_type[row]);
 }
 
-const KMeansResult& Index::attribute_kmeans(int k) const {
-  auto it = kmeans_cache_.find(k);
-  if (it != kmeans_cache_.end()) return it->second;
+KMeansRun Index::attribute_kmeans_run(int k) const {
   const Groups& g = attr_.groups;
   std::vector<double> w(g.size());
   for (uint32_t x = 0; x < g.size(); ++x) w[x] = g.weight(x);
   KMeansParams p;
   p.k = k;
-  return kmeans_cache_.emplace(k, kmeans(g.rows, w, p)).first->second;
+  return KMeansRun(g.rows, w, p);
 }
+
+const KMeansResult& Index::attribute_kmeans(int k) const {
+  auto it = kmeans_cache_.find(k);
+  if (it != kmeans_cache_.end()) return it->second;
+  KMeansRun run = attribute_kmeans_run(k);
+  while (!run.step(SliceTimer(1e9))) {}
+  return kmeans_cache_.emplace(k, run.take()).first->second;
+}
+
+void Index::adopt_attribute_kmeans(int k, KMeansResult result) { kmeans_cache_.emplace(k, std::move(result)); }
 
 }  // namespace hfrec

@@ -53,6 +53,14 @@ class Index {
 
   // k-means labels of the attribute groups for Method::kmeans (computed once per k, cached).
   const KMeansResult& attribute_kmeans(int k) const;
+  // True once attribute_kmeans(k) is cached.
+  bool has_attribute_kmeans(int k) const { return kmeans_cache_.count(k) != 0; }
+  // A KMeansRun over attributes().groups.rows that attribute_kmeans(k) would run: stepped
+  // elsewhere (in slices) to its end, then handed to adopt_attribute_kmeans, it gives the same
+  // result.
+  KMeansRun attribute_kmeans_run(int k) const;
+  // Takes attribute_kmeans_run(k)'s result (run to its end); ignored once k is cached.
+  void adopt_attribute_kmeans(int k, KMeansResult result);
   // True when row passes the filters.
   bool passes(uint32_t row, const Filters& f) const;
   // Rows in tie order (downloads desc, then modelId asc).

@@ -107,5 +107,40 @@ TEST(Index, AttributeKMeansIsKMeansOfTheWeightedGroups) {
   EXPECT_EQ(&index.attribute_kmeans(3), &a);
 }
 
+// The app steps attribute_kmeans_run(k) in slices after a load and adopts its result: the same
+// labels, centres and inertia as attribute_kmeans(k) computes at once, and the cache then holds it.
+TEST(Index, AnAttributeKMeansRunInSlicesIsAdoptedAsTheSameClustering) {
+  const Index whole(random_catalogue(400, 7));
+  Index sliced(random_catalogue(400, 7));
+  ASSERT_FALSE(sliced.has_attribute_kmeans(4));
+  KMeansRun run = sliced.attribute_kmeans_run(4);
+  int slices = 1;
+  while (!run.step(SliceTimer::work(50))) ++slices;
+  EXPECT_GT(slices, 10) << "the run is stepped in pieces";
+  sliced.adopt_attribute_kmeans(4, run.take());
+  ASSERT_TRUE(sliced.has_attribute_kmeans(4));
+  const KMeansResult& want = whole.attribute_kmeans(4);
+  const KMeansResult& got = sliced.attribute_kmeans(4);
+  EXPECT_EQ(got.labels, want.labels);
+  EXPECT_EQ(got.centroids, want.centroids);
+  EXPECT_EQ(got.inertia, want.inertia);
+  EXPECT_FALSE(sliced.has_attribute_kmeans(5));
+  // A second result for a cached k is ignored.
+  KMeansResult other = want;
+  other.inertia = -1;
+  sliced.adopt_attribute_kmeans(4, other);
+  EXPECT_EQ(sliced.attribute_kmeans(4).inertia, want.inertia);
+  // The kmeans method's lists agree.
+  RecommendParams p;
+  p.method = Method::kmeans;
+  p.kmeans_k = 4;
+  for (uint32_t row : {0u, 17u, 399u}) {
+    auto a = whole.recommend_row(row, p), b = sliced.recommend_row(row, p);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a.value().size(), b.value().size());
+    for (size_t i = 0; i < a.value().size(); ++i) EXPECT_EQ(a.value()[i].row, b.value()[i].row);
+  }
+}
+
 }  // namespace
 }  // namespace hfrec

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -550,9 +551,56 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   while (small.platform.loads.empty()) ASSERT_TRUE(small.controller.tick(1.0));
   EXPECT_TRUE(small.controller.has_work()) << "the hybrid model is still to build";
   ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
-  EXPECT_FALSE(small.controller.has_work());
   EXPECT_TRUE(small.state.primary.preparing.empty());
   EXPECT_EQ(small.state.primary.rows.size(), 10u);
+}
+
+// After a load the kmeans method's clustering is built in slices too (before the hybrid model);
+// a kmeans list asked for right after the load, before those slices ran, finishes it at once.
+// Either way the list is the core's own, from an index of its own.
+TEST(Controller, TheKMeansMethodsClusteringIsBuiltAfterTheLoadOrWhenAListNeedsIt) {
+  std::ostringstream csv;
+  csv << "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
+  const char* tasks[] = {"fill-mask", "text-generation", "translation", "image-classification", ""};
+  const char* libs[] = {"transformers", "timm", "diffusers", ""};
+  std::mt19937 rng(11);  // attributes drawn at random: few rows share all of them
+  for (int i = 0; i < 3000; ++i)
+    csv << "org" << i % 31 << "/m-" << i << ",,\"['t" << rng() % 40 << "', 't" << rng() % 40 << "', 'x" << rng() % 9
+        << "']\"," << tasks[rng() % 5] << ",,,type" << rng() % 11 << ",," << (i * 7919) % 100003 << ","
+        << libs[rng() % 4] << "\n";
+  auto cat = load_catalogue(csv.str(), "k.csv");
+  ASSERT_TRUE(cat.ok()) << cat.error();
+  const Index idx(std::move(cat).value());
+  auto list = [&](uint32_t row, Method m) {
+    RecommendParams p;
+    p.method = m;
+    p.k = 10;
+    auto r = idx.recommend_row(row, p);
+    std::vector<std::string> ids;
+    for (const auto& x : r.value()) ids.push_back(std::string(idx.catalogue().id(x.row)));
+    return ids;
+  };
+  // A query whose list the clustering changes (its jaccard list reaches past its cluster).
+  uint32_t row = 0;
+  while (row < idx.catalogue().size() && list(row, Method::kmeans) == list(row, Method::jaccard)) ++row;
+  ASSERT_LT(row, idx.catalogue().size());
+  const std::string query(idx.catalogue().id(row));
+  const std::vector<std::string> want_ids = list(row, Method::kmeans);
+  ASSERT_EQ(want_ids.size(), 10u);
+
+  for (bool slices_first : {true, false}) {
+    App a;
+    a.controller.begin_load(csv.str(), "k.csv", "");
+    while (a.platform.loads.empty()) ASSERT_TRUE(a.controller.tick(1.0));
+    ASSERT_TRUE(a.controller.has_work()) << "built after the load";
+    if (slices_first) a.run();
+    ASSERT_EQ(a.set({{"method", "kmeans"}})["ok"], true);
+    ASSERT_EQ(a.call(a.controller.select(query))["ok"], true);
+    EXPECT_EQ(a.ids(a.state.primary), want_ids) << (slices_first ? "after the slices" : "at once");
+    a.run();
+    EXPECT_EQ(a.ids(a.state.primary), want_ids);
+    EXPECT_FALSE(a.controller.has_work());
+  }
 }
 
 }  // namespace

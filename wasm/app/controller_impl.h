@@ -89,6 +89,10 @@ struct Controller::Impl {
   // (ResultList::preparing), unless the catalogue is small enough to finish it at once.
   std::unique_ptr<HybridBuilder> hybrid_build;
   static constexpr size_t kHybridAtOnce = 20000;  // rows: ~0.1 s of WebAssembly at 10k
+  // The kmeans method's clustering of the attribute groups (Index::attribute_kmeans at the
+  // method's k), run in slices after the load, before the hybrid model: at 2M rows it took
+  // 240-310 ms in the first kmeans list. A list that needs it sooner finishes it at once.
+  std::unique_ptr<KMeansRun> kmeans_build;
   std::chrono::steady_clock::time_point tick_started_;
   int next_load_id = 1;
   bool fetching = false;
@@ -134,6 +138,8 @@ struct Controller::Impl {
   // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
   // recomputes the lists that waited for it). True while there is more to do.
   bool tick_hybrid(double budget_ms);
+  bool tick_kmeans(double budget_ms);
+  void finish_kmeans();
   // Finishes the hybrid model now (small catalogues) and adopts it.
   void finish_hybrid();
   // Ends the load with an error; the catalogue that was there stays.

@@ -172,6 +172,8 @@ ResultList Controller::Impl::run(const std::string& method_text) {
   const Catalogue& c = index->catalogue();
   const uint32_t query_row = c.find(s.query);  // kMissing: a free-text query
   const auto t0 = std::chrono::steady_clock::now();
+  // The kmeans method's clustering, if still in slices, is finished here (and counted).
+  if (m == Method::kmeans) finish_kmeans();
   // A focused cluster restricts the candidates to its members.
   auto r = clusters.filtering()
                ? recommend_focused(*index, s.query, p, [&](uint32_t row) { return clusters.allowed(row); })
