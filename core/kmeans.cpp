@@ -148,7 +148,7 @@ size_t KMeansRun::centres_piece() const {
 void KMeansRun::unit(const SliceTimer& timer) {
   const size_t n = m_.rows(), d = m_.n_cols;
   auto set_centroid = [&](int c, size_t r) {
-    double* cc = &cur_.centroids[size_t(c) * d];
+    double* cc = cur_.centroids.data() + size_t(c) * d;
     std::fill(cc, cc + d, 0.0);
     for (uint64_t q = m_.indptr[r]; q < m_.indptr[r + 1]; ++q) cc[m_.indices[q]] = m_.value(q);
     cnorm_[c] = xnorm_[r];
@@ -176,7 +176,7 @@ void KMeansRun::unit(const SliceTimer& timer) {
       size_t first = search_cum(pot_cum_, rng_.uniform() * acc);
       set_centroid(0, first);
       timer.charge(n);
-      for (size_t i = 0; i < n; ++i) closest_[i] = sq_dist(i, &cur_.centroids[0], cnorm_[0]);
+      for (size_t i = 0; i < n; ++i) closest_[i] = sq_dist(i, cur_.centroids.data(), cnorm_[0]);
       center_ = 1;
       if (k_ == 1) {
         start_lloyd();
@@ -189,7 +189,7 @@ void KMeansRun::unit(const SliceTimer& timer) {
     case Phase::candidates: {
       const size_t cand = candidates_[trial_];
       // Distances to the candidate via a dense scatter of its row into the next centroid slot.
-      double* cc = &cur_.centroids[size_t(center_) * d];
+      double* cc = cur_.centroids.data() + size_t(center_) * d;
       std::fill(cc, cc + d, 0.0);
       for (uint64_t q = m_.indptr[cand]; q < m_.indptr[cand + 1]; ++q) cc[m_.indices[q]] = m_.value(q);
       double pot = 0;
@@ -237,7 +237,7 @@ void KMeansRun::unit(const SliceTimer& timer) {
       const size_t m = centres_piece();
       timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
       for (size_t c = cursor_; c < cursor_ + m; ++c) {
-        const double* s = &sum_[c * d];
+        const double* s = sum_.data() + c * d;
         double sn = 0;
         for (size_t j = 0; j < d; ++j) sn += s[j] * s[j];
         snorm_[c] = sn;
@@ -273,7 +273,7 @@ void KMeansRun::assign_piece(const SliceTimer& timer) {
     double best = std::numeric_limits<double>::infinity();
     uint32_t bl = 0;
     for (int c = 0; c < k_; ++c) {
-      double dd = sq_dist(i, &cur_.centroids[size_t(c) * d], cnorm_[c]);
+      double dd = sq_dist(i, cur_.centroids.data() + size_t(c) * d, cnorm_[c]);
       if (dd < best) {
         best = dd;
         bl = static_cast<uint32_t>(c);
@@ -287,7 +287,7 @@ void KMeansRun::assign_piece(const SliceTimer& timer) {
       // is harmless when it did); then the inertia.
       if (!strict_converged_) labels[i] = bl;
       const uint32_t l = labels[i];
-      cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+      cur_.inertia += w_[i] * sq_dist(i, cur_.centroids.data() + size_t(l) * d, cnorm_[l]);
     }
   }
   cursor_ += m;
@@ -343,8 +343,8 @@ void KMeansRun::update_piece(const SliceTimer& timer) {
   const size_t m = centres_piece();
   timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
   for (size_t c = cursor_; c < cursor_ + m; ++c) {
-    double* s = &sum_[c * d];
-    double* oc = &cur_.centroids[c * d];
+    double* s = sum_.data() + c * d;
+    double* oc = cur_.centroids.data() + c * d;
     double cn = 0;
     if (cw_[c] > 0) {
       for (size_t j = 0; j < d; ++j) {
@@ -388,7 +388,7 @@ void KMeansRun::refine_piece(const SliceTimer& timer) {
     const double w = w_[i];
     if (cw_[a] <= w) continue;
     for (int c = 0; c < k_; ++c) {
-      const double* s = &sum_[size_t(c) * d];
+      const double* s = sum_.data() + size_t(c) * d;
       double dot = 0;
       for (uint64_t q = m_.indptr[i]; q < m_.indptr[i + 1]; ++q) dot += m_.value(q) * s[m_.indices[q]];
       dots[c] = dot;
@@ -442,8 +442,8 @@ void KMeansRun::refine_centres_piece(const SliceTimer& timer) {
     const size_t m = centres_piece();
     timer.charge((m * d + kCoordsPerUnit - 1) / kCoordsPerUnit);
     for (size_t c = cursor_; c < cursor_ + m; ++c) {
-      double* cc = &cur_.centroids[c * d];
-      double* s = &sum_[c * d];
+      double* cc = cur_.centroids.data() + c * d;
+      double* s = sum_.data() + c * d;
       double cn = 0;
       for (size_t j = 0; j < d; ++j) {
         cc[j] = cw_[c] > 0 ? s[j] / cw_[c] : cc[j];
@@ -459,7 +459,7 @@ void KMeansRun::refine_centres_piece(const SliceTimer& timer) {
   cur_.inertia = 0;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t l = cur_.labels[i];
-    cur_.inertia += w_[i] * sq_dist(i, &cur_.centroids[size_t(l) * d], cnorm_[l]);
+    cur_.inertia += w_[i] * sq_dist(i, cur_.centroids.data() + size_t(l) * d, cnorm_[l]);
   }
   finish_restart();
 }

@@ -323,7 +323,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         const size_t d = attr_.groups.rows.n_cols;
         double best = inf;
         for (int c = 0; c < km.k; ++c) {
-          const double* cc = &km.centroids[size_t(c) * d];
+          const double* cc = km.centroids.data() + size_t(c) * d;
           double dist = static_cast<double>(q.attr_count);
           for (size_t j = 0; j < d; ++j) dist += cc[j] * cc[j];
           for (uint32_t col : q.attrs) dist -= 2 * cc[col];
