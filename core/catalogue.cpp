@@ -364,7 +364,7 @@ struct LoadState {
 };
 
 template <class T>
-T run_to_end(LoadState& s) {
+T load_to_end(LoadState& s) {
   while (!s.step(std::numeric_limits<size_t>::max())) {}
   return s.take();
 }
@@ -407,7 +407,7 @@ Result<Catalogue> load_csv(std::string_view text, std::string name, const LoadLi
   s.limits = limits;
   s.csv_only = true;
   s.cat.name = std::move(name);
-  return run_to_end<Result<Catalogue>>(s);
+  return load_to_end<Result<Catalogue>>(s);
 }
 
 Result<Catalogue> load_catalogue(std::string_view text, std::string name, const LoadLimits& limits) {
@@ -415,7 +415,7 @@ Result<Catalogue> load_catalogue(std::string_view text, std::string name, const 
   s.text = text;
   s.limits = limits;
   s.cat.name = std::move(name);
-  return run_to_end<Result<Catalogue>>(s);
+  return load_to_end<Result<Catalogue>>(s);
 }
 
 Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits) {
@@ -450,7 +450,7 @@ Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits&
   s.text = text;
   s.limits = limits;
   s.cat.name = name;
-  auto r = run_to_end<Result<Catalogue>>(s);
+  auto r = load_to_end<Result<Catalogue>>(s);
   if (!r.ok()) return Error{valid_utf8(name) + ": " + r.error()};
   return r;
 }

@@ -267,7 +267,7 @@ double DaviesBouldinRun::value() const {
 
 double davies_bouldin(const LabelledPoints& p) {
   DaviesBouldinRun run(p);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.value();
 }
 
@@ -375,7 +375,7 @@ double SilhouetteRun::value() const {
 
 double silhouette(const LabelledPoints& p) {
   SilhouetteRun run(p);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.value();
 }
 

@@ -182,7 +182,7 @@ std::unique_ptr<DaviesBouldinRun> linear_metrics(const Space& s, const std::vect
 // Metrics of a labelling without the silhouette.
 void quick_metrics(const Space& s, const std::vector<int32_t>& labels, ClusterMetrics& m, bool with_inertia) {
   std::unique_ptr<DaviesBouldinRun> db = linear_metrics(s, labels, m, with_inertia);
-  while (!db->step(SliceTimer(1e9))) {}
+  run_to_end(*db);
   m.davies_bouldin = db->value();
 }
 

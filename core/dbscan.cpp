@@ -313,7 +313,7 @@ double DbscanRun::progress() const {
 
 std::vector<int32_t> dbscan(const CsrMatrix& points, const std::vector<double>& weights, const DbscanParams& params) {
   DbscanRun run(points, weights, params);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.labels();
 }
 

@@ -62,7 +62,7 @@ const KMeansResult& Index::attribute_kmeans(int k) const {
   auto it = kmeans_cache_.find(k);
   if (it != kmeans_cache_.end()) return it->second;
   KMeansRun run = attribute_kmeans_run(k);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return kmeans_cache_.emplace(k, run.take()).first->second;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -96,9 +97,13 @@ class SlicedBuilder {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs a job to completion (for the CLI and tests).
-inline void run_to_end(Job& job) {
-  while (!job.step(1e9)) {}
+// Runs a job, or any resumable run with step(const SliceTimer&), to its end with no deadline: the
+// CLI, the one-call forms of the runs (kmeans(), ward(), ...) and a build the app needs at once.
+template <class Run>
+Run& run_to_end(Run& run) {
+  const SliceTimer unbounded = SliceTimer::work(std::numeric_limits<uint64_t>::max());
+  while (!run.step(unbounded)) {}
+  return run;
 }
 
 }  // namespace hfrec

@@ -473,7 +473,7 @@ void KMeansRun::finish_restart() {
 
 KMeansResult kmeans(const CsrMatrix& points, const std::vector<double>& weights, const KMeansParams& params) {
   KMeansRun run(points, weights, params);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.take();
 }
 

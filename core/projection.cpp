@@ -161,7 +161,7 @@ Projection ProjectionRun::take() { return std::move(impl_->out); }
 
 Projection project(const Groups& groups, const CsrMatrix& rows, const ProjectionParams& params) {
   ProjectionRun run(groups, rows, params);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.take();
 }
 

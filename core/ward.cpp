@@ -175,7 +175,7 @@ Dendrogram WardRun::take() {
 
 Dendrogram ward(const CsrMatrix& points, const std::vector<double>& weights) {
   WardRun run(points, weights);
-  while (!run.step(SliceTimer(1e9))) {}
+  run_to_end(run);
   return run.take();
 }
 

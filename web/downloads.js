@@ -1,12 +1,13 @@
 // The loading screen: the start-up's downloads (the app, the catalogue, the fonts), counted as they
 // arrive, so slow networks see the bytes move instead of a bare "Loading…", and a bar of the share
 // done. hfrec.js starts it:
-//   window.hfrecDownloads({started, arrived}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText}
-// where started() is true once the app runs (the count is no longer shown), arrived(part, d) is
-// called as each chunk of a download arrives (d: {received, total}), and setText(t, fraction)
-// writes the screen's line and, when fraction is a number, moves the bar to it.
+//   window.hfrecDownloads({started}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText, watch}
+// where started() is true once the app runs (the count is no longer shown), setText(t, fraction)
+// writes the screen's line and, when fraction is a number, moves the bar to it, and
+// watch(part, fn) calls fn(text, fraction) as each chunk of that download arrives ("1.9 MB of
+// 2.7 MB"; fraction -1 while the size is unknown) until the function it returns is called.
 'use strict';
-window.hfrecDownloads = ({ started, arrived = () => {} }) => {
+window.hfrecDownloads = ({ started }) => {
   const line = document.getElementById('loading-text');
   const bar = document.querySelector('#loading .bar > div');
   // The bar: the downloads fill the first 70% (below), the first load the rest (hfrec.js). It only
@@ -30,6 +31,12 @@ window.hfrecDownloads = ({ started, arrived = () => {} }) => {
   for (const part of ['app', 'catalogue', 'fonts']) downloads[part] = { received: 0, total: sizes[part] || 0 };
   let downloadsShown = false;
   const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+  const amount = (d) => `${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`;
+  const watchers = {};  // part -> fn(text, fraction)
+  function watch(part, fn) {
+    watchers[part] = fn;
+    return () => { if (watchers[part] === fn) delete watchers[part]; };
+  }
   function showDownloads() {
     if (started() || downloadsShown) return;
     downloadsShown = true;
@@ -39,7 +46,7 @@ window.hfrecDownloads = ({ started, arrived = () => {} }) => {
       const parts = [];
       for (const [name, d] of Object.entries(downloads)) {
         if (!d.received && !d.total) continue;
-        parts.push(`${name} ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`);
+        parts.push(`${name} ${amount(d)}`);
       }
       // The share of the bytes in, once every download under way has said its size.
       const under = Object.values(downloads).filter((d) => d.received || d.total);
@@ -66,7 +73,7 @@ window.hfrecDownloads = ({ started, arrived = () => {} }) => {
       chunks.push(value);
       d.received += value.length;
       showDownloads();
-      arrived(part, d);
+      watchers[part]?.(amount(d), d.total ? d.received / d.total : -1);
     }
   }
   // The same response with its body counted as the consumer (streaming compilation) reads it.
@@ -92,5 +99,5 @@ window.hfrecDownloads = ({ started, arrived = () => {} }) => {
   // A download the start-up will not make (the default catalogue, when a link names another).
   function skip(part) { downloads[part] = { received: 0, total: 0 }; }
 
-  return { downloads, readCounted, countedResponse, fetchBytes, skip, setText };
+  return { downloads, readCounted, countedResponse, fetchBytes, skip, setText, watch };
 };

@@ -195,8 +195,6 @@
 
   // Fetches a catalogue URL (https: or this site's own), showing where from before and while fetching.
   // `early` is a fetch of the same URL started before the app was ready (the default catalogue).
-  const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
-  let earlyStage = null;  // while the default catalogue's early download is awaited: its progress
   async function fetchCatalogue(url, name, source, early = null) {
     if (!mod._hfrec_url_allowed_str(url)) {
       const error = `Not loading ${url}: catalogue URLs must be https: or on this site`;
@@ -209,21 +207,19 @@
     showProgress(stage, -1);
     setLoadingText(`${stage}…`);
     let res;
+    // The default catalogue's download began before the app ran: once the UI shows (the loading
+    // screen counted it until then), its header shows the bytes as they arrive.
+    const unwatch = early ? watchDownload('catalogue', (amount, fraction) => {
+      if (revealed) showProgress(`${stage}: ${amount}`, fraction);
+    }) : null;
     try {
-      // The default catalogue's download began before the app ran: once the UI shows (the loading
-      // screen counted it until then), its header shows the bytes as they arrive.
-      if (early) {
-        earlyStage = (d) => {
-          if (revealed) showProgress(`${stage}: ${mb(d.received)}${d.total > d.received ? ` of ${mb(d.total)}` : ''}`, d.total ? d.received / d.total : -1);
-        };
-      }
       res = await (early || fetch(where.href, { credentials: 'omit', mode: 'cors' }));
     } catch (e) {
       const error = `Could not download ${where.href}: ${e.message || e} (is the server reachable and does it allow CORS?)`;
       reportError(error);
       return { ok: false, error };
     } finally {
-      earlyStage = null;
+      unwatch?.();
     }
     // A redirect is followed, but only to a place a link may name itself (https:, or this site).
     if (res.redirected && res.url && !mod._hfrec_url_allowed_str(res.url)) {
@@ -604,8 +600,9 @@
 
   // The loading screen (web/downloads.js): what the start-up downloads, counted as it arrives, and
   // setLoadingText(t, fraction), its line and bar.
-  const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText } =
-    window.hfrecDownloads({ started: () => !!mod, arrived: (part, d) => { if (part === 'catalogue' && earlyStage) earlyStage(d); } });
+  // watchDownload(part, fn) follows one download (the header's line for the default catalogue).
+  const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText, watch: watchDownload } =
+    window.hfrecDownloads({ started: () => !!mod });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed

@@ -46,7 +46,7 @@ int cmd_layout(const Args& in) {
     LayoutParams p;
     p.seed = static_cast<uint64_t>(seed);
     LayoutRun run(s, p);
-    while (!run.step(SliceTimer(1e9))) {}
+    run_to_end(run);
     map = run.take();
     graph = run.graph();
   } else {
@@ -56,7 +56,7 @@ int cmd_layout(const Args& in) {
     const CsrMatrix unit = raw ? CsrMatrix{} : unit_rows(s);
     map = project(*s.groups, raw ? s.matrix() : unit, p);
     KnnGraphRun run(s, 10);  // exact unless too large (core/knn_graph.h), as the UMAP map's
-    while (!run.step(SliceTimer(1e9))) {}
+    run_to_end(run);
     graph = run.take();
   }
   const size_t n = idx.catalogue().size();

@@ -3,9 +3,12 @@
 // in the header), and what was typed meanwhile is searched once the catalogue is in. The
 // catalogue's response is held until the test has typed, so nothing depends on timing.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { test } from 'node:test';
 
-import { state, useBrowser, widget } from './helpers.mjs';
+import { dist, state, useBrowser, widget } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -57,4 +60,47 @@ test('the UI shows and takes typing before the first catalogue is in; the typed 
   assert.ok(t['first-frame'] <= t.interactive && t.interactive < t.ready && t.ready <= t['ready-frame'], JSON.stringify(t));
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("the header shows the default catalogue's download as its bytes arrive once the UI is up", async () => {
+  // The catalogue comes from a local server that sends its first 1,000,000 bytes, then the rest,
+  // each when the test says: the header's line is read between the two.
+  const body = fs.readFileSync(path.join(dist, 'catalogue.csv'));
+  const total = Number(/catalogue=(\d+)/.exec(fs.readFileSync(path.join(dist, 'index.html'), 'utf8'))[1]);
+  assert.equal(total, body.length, 'the page states the catalogue size it is served with');
+  const signals = [];
+  const next = () => new Promise((r) => signals.push(r));
+  const firstPart = next();
+  const rest = next();
+  const go = (i) => signals[i]();
+  const server = http.createServer(async (req, res) => {
+    await firstPart;
+    res.writeHead(200, { 'Content-Type': 'text/csv', 'Content-Length': String(body.length) });
+    res.write(body.subarray(0, 1_000_000));
+    await rest;
+    res.end(body.subarray(1_000_000));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.route('**/catalogue.csv', (route) => route.continue({ url: `http://127.0.0.1:${server.address().port}/catalogue.csv` }));
+    await page.goto(env.server.url);
+    await page.waitForFunction(() => performance.getEntriesByName('hfrec:interactive').length > 0, null, { timeout: 60_000 });
+    const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+    // Before any byte: where from, no amount.
+    await page.waitForFunction(() => /^Downloading .+ from this site$/.test(window.hfrec.state().stage));
+    go(0);
+    const want = `from this site: ${mb(1_000_000)} of ${mb(total)}`;
+    await page.waitForFunction((w) => window.hfrec.state().stage.endsWith(w), want);
+    const s = await state(page);
+    assert.ok(s.busy && !s.catalogue, 'still downloading');
+    go(1);
+    assert.equal(await page.evaluate(() => window.hfrec.ready), true);
+    assert.equal((await state(page)).catalogue.rows > 0, true);
+  } finally {
+    for (const g of signals) g();
+    await context.close();
+    server.close();
+  }
 });

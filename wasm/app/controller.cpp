@@ -65,7 +65,7 @@ bool Controller::Impl::tick(double budget_ms) {
 
 bool Controller::Impl::tick_hybrid(double budget_ms) {
   if (!hybrid_build) return false;
-  if (!hybrid_build->step(SliceTimer(budget_ms))) {
+  if (hybrid_build.tick(budget_ms)) {
     // A list waiting for the model shows how far it is.
     bool waiting = false;
     for (ResultList* l : {&s.primary, &s.secondary})
@@ -77,30 +77,8 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
     if (waiting) platform.state_changed();
     return true;
   }
-  finish_hybrid();
   if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) recompute();
   return false;
-}
-
-bool Controller::Impl::tick_kmeans(double budget_ms) {
-  if (!kmeans_build) return false;
-  if (!kmeans_build->step(SliceTimer(budget_ms))) return true;
-  finish_kmeans();
-  return false;
-}
-
-void Controller::Impl::finish_kmeans() {
-  if (!kmeans_build) return;
-  while (!kmeans_build->step(SliceTimer::work(std::numeric_limits<uint64_t>::max()))) {}
-  index->adopt_attribute_kmeans(RecommendParams{}.kmeans_k, kmeans_build->take());
-  kmeans_build.reset();
-}
-
-void Controller::Impl::finish_hybrid() {
-  if (!hybrid_build) return;
-  while (!hybrid_build->step(SliceTimer::work(std::numeric_limits<uint64_t>::max()))) {}
-  index->adopt_hybrid(hybrid_build->take());
-  hybrid_build.reset();
 }
 
 bool Controller::Impl::fail_load(const std::string& what) {
@@ -144,15 +122,15 @@ bool Controller::Impl::tick_load(double budget_ms) {
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
     map.reset(nullptr);
-    hybrid_build.reset();  // it reads the old catalogue
-    kmeans_build.reset();  // and it the old attribute groups
+    hybrid_build.build.reset();  // it reads the old catalogue
+    kmeans_build.build.reset();  // and it the old attribute groups
     search = std::move(srch);
     lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
     map.reset(index.get());
-    hybrid_build = std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get());
-    kmeans_build = std::make_unique<KMeansRun>(index->attribute_kmeans_run(RecommendParams{}.kmeans_k));
+    hybrid_build.build = std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get());
+    kmeans_build.build = std::make_unique<KMeansRun>(index->attribute_kmeans_run(kMethodK));
     const Catalogue& c = index->catalogue();
     s.has_catalogue = true;
     s.catalogue = CatalogueInfo{c.name,
@@ -276,8 +254,8 @@ void Controller::report_error(std::string message) {
 }
 
 bool Controller::has_work() const {
-  return impl_->load != nullptr || impl_->hybrid_build != nullptr || impl_->kmeans_build != nullptr ||
-         impl_->clusters.running() || impl_->clusters.layout_running();
+  return impl_->load != nullptr || impl_->hybrid_build || impl_->kmeans_build || impl_->clusters.running() ||
+         impl_->clusters.layout_running();
 }
 
 bool Controller::tick(double budget_ms) {
@@ -285,7 +263,7 @@ bool Controller::tick(double budget_ms) {
   // Each clustering slice, and each of the kmeans method's clustering and the hybrid model's after
   // a load (in that order: the first takes a fraction of a second even at 2M rows), stays well
   // under a 16 ms frame.
-  bool kmeans = !loading && impl_->tick_kmeans(std::min(6.0, budget_ms));
+  bool kmeans = !loading && impl_->kmeans_build.tick(std::min(6.0, budget_ms));
   bool hybrid = !loading && !kmeans && impl_->tick_hybrid(std::min(6.0, budget_ms));
   bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
   return loading || kmeans || hybrid || clustering;

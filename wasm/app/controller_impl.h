@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,31 @@ inline std::vector<FilterOption> count_values(const Catalogue& c, const std::vec
   return out;
 }
 
+// A model built in slices after a load and then handed to the index (`adopt`), or finished at once
+// when something needs it sooner. Empty between loads and once adopted.
+template <class Build>
+struct AfterLoad {
+  explicit AfterLoad(std::function<void(Build&)> adopt_fn) : adopt(std::move(adopt_fn)) {}
+  std::unique_ptr<Build> build;
+  std::function<void(Build&)> adopt;
+
+  explicit operator bool() const { return build != nullptr; }
+  Build* operator->() const { return build.get(); }
+  // Works for up to budget_ms; adopts the result when done. True while there is more to do.
+  bool tick(double budget_ms) {
+    if (!build) return false;
+    if (!build->step(SliceTimer(budget_ms))) return true;
+    finish();
+    return false;
+  }
+  // Completes it now and adopts it (nothing when there is none).
+  void finish() {
+    if (!build) return;
+    adopt(run_to_end(*build));
+    build.reset();
+  }
+};
+
 struct Controller::Impl {
   AppState& s;
   Platform& platform;
@@ -84,15 +110,16 @@ struct Controller::Impl {
     double work_ms = 0;  // time spent in tick() on this load
   };
   std::unique_ptr<Load> load;
-  // The hybrid model of the catalogue in use, built in slices after its load (a HybridModel costs
-  // several times the rest of the index). A list that needs it before it is done waits for it
-  // (ResultList::preparing), unless the catalogue is small enough to finish it at once.
-  std::unique_ptr<HybridBuilder> hybrid_build;
-  static constexpr size_t kHybridAtOnce = 20000;  // rows: ~0.1 s of WebAssembly at 10k
   // The kmeans method's clustering of the attribute groups (Index::attribute_kmeans at the
-  // method's k), run in slices after the load, before the hybrid model: at 2M rows it took
-  // 240-310 ms in the first kmeans list. A list that needs it sooner finishes it at once.
-  std::unique_ptr<KMeansRun> kmeans_build;
+  // method's k) and the hybrid model of the catalogue in use, built in slices after its load, in
+  // that order (the first takes a fraction of a second even at 2M rows; a HybridModel costs several
+  // times the rest of the index). A kmeans list asked for sooner finishes its clustering at once; a
+  // hybrid list waits for the model (ResultList::preparing), unless the catalogue is small enough
+  // to finish it at once.
+  AfterLoad<KMeansRun> kmeans_build{[this](KMeansRun& r) { index->adopt_attribute_kmeans(kMethodK, r.take()); }};
+  AfterLoad<HybridBuilder> hybrid_build{[this](HybridBuilder& b) { index->adopt_hybrid(b.take()); }};
+  static constexpr size_t kHybridAtOnce = 20000;                  // rows: ~0.1 s of WebAssembly at 10k
+  static inline const int kMethodK = RecommendParams{}.kmeans_k;  // the k of Method::kmeans
   std::chrono::steady_clock::time_point tick_started_;
   int next_load_id = 1;
   bool fetching = false;
@@ -138,10 +165,6 @@ struct Controller::Impl {
   // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
   // recomputes the lists that waited for it). True while there is more to do.
   bool tick_hybrid(double budget_ms);
-  bool tick_kmeans(double budget_ms);
-  void finish_kmeans();
-  // Finishes the hybrid model now (small catalogues) and adopts it.
-  void finish_hybrid();
   // Ends the load with an error; the catalogue that was there stays.
   bool fail_load(const std::string& what);
 

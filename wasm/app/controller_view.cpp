@@ -158,7 +158,7 @@ ResultList Controller::Impl::run(const std::string& method_text) {
   }
   if (m == Method::hybrid && hybrid_build) {
     if (index->catalogue().size() <= kHybridAtOnce) {
-      finish_hybrid();
+      hybrid_build.finish();
     } else {  // tick_hybrid() recomputes the lists once the model is in
       list.preparing = hybrid_build->stage();
       list.preparing_progress = static_cast<float>(hybrid_build->progress());
@@ -173,7 +173,7 @@ ResultList Controller::Impl::run(const std::string& method_text) {
   const uint32_t query_row = c.find(s.query);  // kMissing: a free-text query
   const auto t0 = std::chrono::steady_clock::now();
   // The kmeans method's clustering, if still in slices, is finished here (and counted).
-  if (m == Method::kmeans) finish_kmeans();
+  if (m == Method::kmeans) kmeans_build.finish();
   // A focused cluster restricts the candidates to its members.
   auto r = clusters.filtering()
                ? recommend_focused(*index, s.query, p, [&](uint32_t row) { return clusters.allowed(row); })
