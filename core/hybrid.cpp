@@ -219,20 +219,12 @@ struct detail::HybridState {
     return t;
   }
 
-  // Room for `more` bytes of row r's terms. Doubling would leave up to half of the largest array
-  // unused (a million rows: 80 million terms) and hold both copies while it moves. So once 4,096
-  // rows are read, the room for all rows is estimated from them, a fifth over; past it, it grows by
-  // a quarter. False (and error_ set) when the heap has no room for it.
+  // Room for `more` bytes of row r's terms (room_for in core/sliced.h: once 4,096 rows are read,
+  // the room for all rows is estimated from them). False (and error_ set) when the heap has no
+  // room for it.
   bool reserve_terms(uint32_t r, size_t more) {
     std::vector<uint8_t>& v = m.row_bytes_;
-    const uint64_t need = v.size() + more, cap = v.capacity();
-    uint64_t want = cap;
-    if (r == kEstimateRows) {
-      const uint64_t est = v.size() * cat.size() / r;
-      want = std::max(need, est + est / 5);
-    } else if (need > cap) {
-      want = std::max(need, r < kEstimateRows ? 2 * cap : cap + cap / 4);
-    }
+    const uint64_t cap = v.capacity(), want = room_for(v.size(), cap, more, r, cat.size());
     if (want == cap) return true;
     if (want > (1u << 24) && !can_allocate(want))
       return fail(out_of_memory(want, "the hybrid model's rows (" + std::to_string(cat.size()) + " rows)"));
@@ -260,7 +252,6 @@ struct detail::HybridState {
     if (can_allocate(bytes)) return true;
     return fail(out_of_memory(bytes, what));
   }
-  static constexpr uint32_t kEstimateRows = 4096;
 
   void cached(Role role, uint32_t v, uint32_t row) {
     if (cache_begin[role][v] == kMissing || role == kArch) {  // the head depends on the row's model type

@@ -1,8 +1,12 @@
 // Memory checks before large allocations (memory.h).
 #include "memory.h"
 
+#include <climits>
 #include <cstdlib>
 #include <limits>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace hfrec {
 
@@ -11,6 +15,13 @@ uint64_t limit = 0;  // set_allocation_limit
 }  // namespace
 
 void set_allocation_limit(uint64_t bytes) { limit = bytes; }
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_MAX, 0);              // no block of its own mapping: all from the heap
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);  // the heap's free top kept (up to 2 GB)
+#endif
+}
 
 bool can_allocate(uint64_t bytes) {
   if (bytes > std::numeric_limits<size_t>::max() || (limit && bytes > limit)) return false;

@@ -45,6 +45,22 @@ void release(std::vector<T>&... v) {
   (std::vector<T>().swap(v), ...);
 }
 
+// The capacity to give a vector of `size` elements (capacity `cap`) that needs room for `more`,
+// filled as rows [0, total) are read, `done` of them so far. Doubling would leave up to half of
+// a large array unused and hold both copies while it moves; a quarter at a time moves the array
+// about four times over, each time into fresh pages (at 2M rows that was half of the soup's
+// tokenizing). So: twice the capacity for the first kEstimateRows rows; then the room for all
+// rows estimated from those read, a fifth over (estimated again should it run out); at least a
+// quarter more.
+inline constexpr uint64_t kEstimateRows = 4096;
+inline uint64_t room_for(uint64_t size, uint64_t cap, uint64_t more, uint64_t done, uint64_t total) {
+  const uint64_t need = size + more;
+  if (need <= cap) return cap;
+  if (done < kEstimateRows) return std::max(need, 2 * cap);
+  const uint64_t est = size / done * total + size % done * total / done;  // size * total / done
+  return std::max({need, cap + cap / 4, est + est / 5});
+}
+
 // Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
 // pages and would be one long step); true when done with time left, as batches(). An element is a
 // 256th of a work unit. A piece writes at most 1 MB: first touches of fresh pages cost about 4 ms

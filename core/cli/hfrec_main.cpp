@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "../memory.h"
 #include "../suggest.h"
 #include "args.h"
 
@@ -131,6 +132,7 @@ static const char* kUsage =
 int main(int argc, char** argv) {
   using namespace hfrec::cli;
   std::ios::sync_with_stdio(false);
+  hfrec::keep_freed_memory();  // core/memory.h: growing arrays reuse freed pages
   Args a = parse_args(argc, argv, {"--help", "-h", "--adhoc"});
   if (a.command.empty() || a.command == "help" || a.has("--help") || a.has("-h")) {
     std::fputs(kUsage, a.command.empty() && !a.has("--help") && !a.has("-h") ? stderr : stdout);
