@@ -188,9 +188,10 @@ int cmd_fetch(const Args& in) {
   }
   if (resume) std::fprintf(stderr, "hfrec fetch: resuming with %zu models in %s\n", pager.rows(), out.c_str());
 
-  auto client = make_curl_client();
+  std::string no_client;
+  auto client = make_curl_client(&no_client);
   if (!client) {
-    std::fprintf(stderr, "hfrec fetch: libcurl could not start\n");
+    std::fprintf(stderr, "hfrec fetch: libcurl could not start: %s\n", no_client.c_str());
     return kExitFetchFailed;
   }
   const bool tty = isatty(2);

@@ -15,7 +15,8 @@ class HttpClient {
   virtual hub::Reply get(const std::string& url) = 0;
 };
 
-// libcurl, one connection kept open between requests; nullptr if libcurl cannot start.
-std::unique_ptr<HttpClient> make_curl_client();
+// libcurl (loaded on first use), one connection kept open between requests; nullptr, with the
+// reason in *why, if libcurl cannot be loaded or started.
+std::unique_ptr<HttpClient> make_curl_client(std::string* why = nullptr);
 
 }  // namespace hfrec::cli
