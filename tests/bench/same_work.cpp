@@ -21,6 +21,7 @@
 
 #include "core/catalogue.h"
 #include "core/index_builder.h"
+#include "core/memory.h"
 #include "core/recommender.h"
 #include "core/search.h"
 
@@ -70,6 +71,12 @@ int main(int argc, char** argv) {
   {
     std::FILE* f = std::fopen(file.c_str(), "rb");
     if (!f) return usage(("cannot read " + file).c_str());
+    // Natively, the heap the CLI indexes in (core/memory.h); nothing under WebAssembly.
+    if (std::fseek(f, 0, SEEK_END) == 0) {
+      const long size = std::ftell(f);
+      if (size > 0) hfrec::prepare_heap(3 * static_cast<uint64_t>(size));
+      std::rewind(f);
+    }
     char buf[1 << 16];
     for (size_t got; (got = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, got);
     std::fclose(f);
