@@ -88,6 +88,7 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
       const s = window.hfrec.state();
       return s.fetch.running && s.fetch.loadedRows === 2000 && s.catalogue.rows === 2000;
     });
+    await hub.whenHeld(3);
     assert.deepEqual(hub.held, [3]);
     let s = await state(page);
     assert.equal(s.fetch.rows, 2000);
@@ -117,6 +118,7 @@ test('what was fetched is loaded while paging goes on, and the view survives eac
       const x = window.hfrec.state();
       return x.fetch.running && x.fetch.loadedRows === 4000 && x.catalogue.rows === 4000;
     });
+    await hub.whenHeld(5);
     assert.deepEqual(hub.held, [5]);
     s = await state(page);
     assert.deepEqual({ query: s.query, method: s.method, filters: s.filters, k: s.k }, view, 'the view survives the partial load');
@@ -292,6 +294,7 @@ test('an unfinished fetch is saved as it goes, offered after a reload, and resum
       const f = window.hfrec.state().fetch;
       return f.rows === 6000 && f.unfinished && f.unfinished.rows === 5000;
     });
+    await hub.whenHeld(7);
     assert.deepEqual(hub.held, [7]);
     await page.reload();
   } finally {

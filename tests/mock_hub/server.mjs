@@ -214,7 +214,7 @@ function decodeCursor(s) {
 // Starts the mock on 127.0.0.1. Options: port (0: a free one), pageCap (1000), data (a CSV file),
 // models (list-models objects, instead of a file), faults (as setFaults), quiet, exposeLink (true;
 // false: CORS does not expose Link, as a server that does not list it).
-// Resolves {url, close, setFaults, requests, models, touch, hold, release, held, dataFile}; `requests` is the live log of
+// Resolves {url, close, setFaults, requests, models, touch, hold, release, held, whenHeld, dataFile}; `requests` is the live log of
 // {method, path, query, page, status, fault}.
 export async function startMockHub(opts = {}) {
   const pageCap = opts.pageCap ?? 1000;
@@ -252,13 +252,22 @@ export async function startMockHub(opts = {}) {
   }
 
   // Held pages: a list request for one waits until release() (tests stop paging at a known page).
-  const holds = new Map();  // page -> {promise, resolve}
+  const holds = new Map();  // page -> {promise, resolve, waiting, arrived}
   const held = [];
   function hold(page) {
     if (holds.has(page)) return;
     let resolve;
     const promise = new Promise((r) => { resolve = r; });
-    holds.set(page, { promise, resolve });
+    let arrived;
+    const waiting = new Promise((r) => { arrived = r; });
+    holds.set(page, { promise, resolve, waiting, arrived });
+  }
+  // Resolves once a request for the held `page` is waiting (it is in `held`): the page's request
+  // is sent asynchronously after the state a test waits for, so a test awaits this, not a clock.
+  function whenHeld(page) {
+    const h = holds.get(page);
+    if (!h) return Promise.reject(new Error(`page ${page} is not held`));
+    return h.waiting;
   }
   // Lets the requests for `page` (every held page when omitted) go on.
   function release(page) {
@@ -273,6 +282,7 @@ export async function startMockHub(opts = {}) {
     const h = holds.get(page);
     if (!h) return;
     held.push(page);
+    h.arrived();
     await h.promise;
     held.splice(held.indexOf(page), 1);
   }
@@ -431,6 +441,7 @@ export async function startMockHub(opts = {}) {
     hold,
     release,
     held,
+    whenHeld,
     close: () => new Promise((resolve) => {
       release();
       for (const s of sockets) s.destroy();
