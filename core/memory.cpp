@@ -42,6 +42,10 @@ void prepare_heap(uint64_t expected_bytes) {
 #endif
 }
 
+void prepare_heap_for_file(uint64_t file_bytes) {
+  if (file_bytes > 0) prepare_heap(3 * file_bytes);
+}
+
 bool can_allocate(uint64_t bytes) {
   if (bytes > std::numeric_limits<size_t>::max() || (limit && bytes > limit)) return false;
   // Through a volatile pointer, so the compiler cannot drop the malloc/free pair.

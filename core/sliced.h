@@ -61,6 +61,12 @@ inline uint64_t room_for(uint64_t size, uint64_t cap, uint64_t more, uint64_t do
   return std::max({need, cap + cap / 4, est + est / 5});
 }
 
+// Gives the vector v room_for `more` elements at its end.
+template <class Vector>
+void reserve_room(Vector& v, uint64_t more, uint64_t done, uint64_t total) {
+  v.reserve(room_for(v.size(), v.capacity(), more, done, total));
+}
+
 // Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
 // pages and would be one long step); true when done with time left, as batches(). An element is a
 // 256th of a work unit. A piece writes at most 1 MB: first touches of fresh pages cost about 4 ms

@@ -29,13 +29,6 @@ struct TermLess {
   bool operator()(uint32_t a, uint32_t b) const { return (*terms)[a] < (*terms)[b]; }
 };
 
-// Room for `more` elements at the end of v, filled as `total` rows are read, `done` so far
-// (room_for in core/sliced.h).
-template <class T>
-void make_room(std::vector<T>& v, size_t more, uint64_t done, uint64_t total) {
-  v.reserve(room_for(v.size(), v.capacity(), more, done, total));
-}
-
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -193,15 +186,15 @@ struct detail::SoupState {
     if (slots[i] == kMissing) {
       slots[i] = static_cast<uint32_t>(group_hash.size());
       const uint64_t done = s.groups.group_of.size(), total = cat.size();
-      make_room(gm.indices, row_terms.size(), done, total);
-      make_room(gm.values, row_terms.size(), done, total);
+      reserve_room(gm.indices, row_terms.size(), done, total);
+      reserve_room(gm.values, row_terms.size(), done, total);
       gm.indices.insert(gm.indices.end(), row_terms.begin(), row_terms.end());
       gm.values.insert(gm.values.end(), row_counts.begin(), row_counts.end());
-      make_room(gm.indptr, 1, done, total);
+      reserve_room(gm.indptr, 1, done, total);
       gm.indptr.push_back(gm.indices.size());
-      make_room(group_hash, 1, done, total);
+      reserve_room(group_hash, 1, done, total);
       group_hash.push_back(h);
-      make_room(weight, 1, done, total);
+      reserve_room(weight, 1, done, total);
       weight.push_back(0);
     }
     ++weight[slots[i]];

@@ -134,13 +134,6 @@ int main(int argc, char** argv) {
   using namespace hfrec::cli;
   std::ios::sync_with_stdio(false);
   Args a = parse_args(argc, argv, {"--help", "-h", "--adhoc"});
-  // The catalogue's index is built in a heap grown once in huge pages, freed pages reused rather
-  // than faulted in afresh (core/memory.h). The heap's peak is about 3 times the file at 10k
-  // rows, 1.6 times at 2M. On the real 10k: the process 0.07 -> 0.04 s, its peak 12.7 -> 13.4 MB;
-  // 2M: 223k -> 6k page faults.
-  std::error_code size_error;
-  const uint64_t file_bytes = a.has("--catalogue") ? std::filesystem::file_size(a.get("--catalogue"), size_error) : 0;
-  if (!size_error && file_bytes > 0) hfrec::prepare_heap(3 * file_bytes);
   if (a.command.empty() || a.command == "help" || a.has("--help") || a.has("-h")) {
     std::fputs(kUsage, a.command.empty() && !a.has("--help") && !a.has("-h") ? stderr : stdout);
     return a.command.empty() && !a.has("--help") && !a.has("-h") ? kExitUsage : 0;
@@ -161,6 +154,13 @@ int main(int argc, char** argv) {
   };
   for (const auto& [command, known] : kOptions)
     if (a.command == command) check_options(a, known);
+  // The catalogue's index is built in a heap grown once in huge pages (core/memory.h); not for a
+  // command its options refuse.
+  if (a.has("--catalogue") && a.errors.empty()) {
+    std::error_code size_error;
+    const uint64_t file_bytes = std::filesystem::file_size(a.get("--catalogue"), size_error);
+    if (!size_error) hfrec::prepare_heap_for_file(file_bytes);
+  }
   if (a.command == "recommend") return cmd_recommend(a);
   if (a.command == "stats") return cmd_stats(a);
   if (a.command == "cluster") return cmd_cluster(a);

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     // Natively, the heap the CLI indexes in (core/memory.h); nothing under WebAssembly.
     if (std::fseek(f, 0, SEEK_END) == 0) {
       const long size = std::ftell(f);
-      if (size > 0) hfrec::prepare_heap(3 * static_cast<uint64_t>(size));
+      if (size > 0) hfrec::prepare_heap_for_file(static_cast<uint64_t>(size));
       std::rewind(f);
     }
     char buf[1 << 16];

@@ -122,15 +122,15 @@ bool Controller::Impl::tick_load(double budget_ms) {
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
     map.reset(nullptr);
-    hybrid_build.build.reset();  // it reads the old catalogue
-    kmeans_build.build.reset();  // and it the old attribute groups
+    hybrid_build.drop();  // it reads the old catalogue
+    kmeans_build.drop();  // and it the old attribute groups
     search = std::move(srch);
     lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
     map.reset(index.get());
-    hybrid_build.build = std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get());
-    kmeans_build.build = std::make_unique<KMeansRun>(index->attribute_kmeans_run(kMethodK));
+    hybrid_build.start(std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get()));
+    kmeans_build.start(std::make_unique<KMeansRun>(index->attribute_kmeans_run(kMethodK)));
     const Catalogue& c = index->catalogue();
     s.has_catalogue = true;
     s.catalogue = CatalogueInfo{c.name,

@@ -66,26 +66,33 @@ inline std::vector<FilterOption> count_values(const Catalogue& c, const std::vec
 // A model built in slices after a load and then handed to the index (`adopt`), or finished at once
 // when something needs it sooner. Empty between loads and once adopted.
 template <class Build>
-struct AfterLoad {
-  explicit AfterLoad(std::function<void(Build&)> adopt_fn) : adopt(std::move(adopt_fn)) {}
-  std::unique_ptr<Build> build;
-  std::function<void(Build&)> adopt;
+class AfterLoad {
+ public:
+  explicit AfterLoad(std::function<void(Build&)> adopt_fn) : adopt_(std::move(adopt_fn)) {}
 
-  explicit operator bool() const { return build != nullptr; }
-  Build* operator->() const { return build.get(); }
+  explicit operator bool() const { return build_ != nullptr; }
+  Build* operator->() const { return build_.get(); }
+  // Begins building (replacing any build not yet adopted).
+  void start(std::unique_ptr<Build> build) { build_ = std::move(build); }
+  // Abandons the build (when what it reads goes away).
+  void drop() { build_.reset(); }
   // Works for up to budget_ms; adopts the result when done. True while there is more to do.
   bool tick(double budget_ms) {
-    if (!build) return false;
-    if (!build->step(SliceTimer(budget_ms))) return true;
+    if (!build_) return false;
+    if (!build_->step(SliceTimer(budget_ms))) return true;
     finish();
     return false;
   }
   // Completes it now and adopts it (nothing when there is none).
   void finish() {
-    if (!build) return;
-    adopt(run_to_end(*build));
-    build.reset();
+    if (!build_) return;
+    adopt_(run_to_end(*build_));
+    build_.reset();
   }
+
+ private:
+  std::unique_ptr<Build> build_;
+  std::function<void(Build&)> adopt_;
 };
 
 struct Controller::Impl {
