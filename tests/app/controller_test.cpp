@@ -384,7 +384,9 @@ TEST(Controller, ClusteringRunsInSlicesAndReportsItsJob) {
   json r = a.call(a.controller.cluster(R"({"algo": "kmeans", "k": 3, "features": "attributes", "seed": 0})", 7));
   ASSERT_EQ(r["ok"], true) << r.dump();
   EXPECT_TRUE(a.controller.has_work());
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::job) << "the job's bar is on screen";
   a.run();
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::none);
   ASSERT_EQ(a.platform.jobs.size(), 1u);
   EXPECT_EQ(a.platform.jobs[0].first, 7);
   json done = json::parse(a.platform.jobs[0].second);
@@ -518,8 +520,13 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   App a;
   const size_t before = a.platform.loads.size();
   a.controller.begin_load(csv, "large.csv", "");
-  while (a.platform.loads.size() == before) ASSERT_TRUE(a.controller.tick(1.0)) << "the load ended without a word";
+  while (a.platform.loads.size() == before) {
+    ASSERT_EQ(a.controller.progress_shown(), Controller::Progress::catalogue) << "the load's stage is on screen";
+    ASSERT_TRUE(a.controller.tick(1.0)) << "the load ended without a word";
+  }
   EXPECT_TRUE(a.controller.has_work()) << "the hybrid model is still to build";
+  // Nothing on screen shows the builds after a load, so the page draws no frames for them.
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::none);
   ASSERT_EQ(a.call(a.controller.select("org7/model-large-7"))["ok"], true);
   EXPECT_EQ(a.state.method, "hybrid");
   EXPECT_TRUE(a.state.primary.rows.empty());
@@ -527,8 +534,14 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   nlohmann::json st = a.call(a.controller.state_json());
   EXPECT_TRUE(st["preparing"].is_object()) << st["preparing"].dump();
   EXPECT_EQ(st["results"].size(), 0u);
+  // The waiting list shows the model's progress, redrawn as a load's is.
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::catalogue);
+  const float progress_before = a.state.primary.preparing_progress;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(a.controller.tick(1.0));
+  EXPECT_GT(a.state.primary.preparing_progress, progress_before);
   a.run();
   EXPECT_FALSE(a.controller.has_work());
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::none);
   EXPECT_TRUE(a.state.primary.preparing.empty());
   ASSERT_EQ(a.state.primary.rows.size(), 10u);
   st = a.call(a.controller.state_json());

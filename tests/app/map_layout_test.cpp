@@ -95,6 +95,7 @@ TEST(MapLayout, TheClusteringIsUsableWhileTheLayoutRunsOnThePcaMap) {
   EXPECT_GE(mid["progress"].get<double>(), 0.0);
   EXPECT_LT(mid["progress"].get<double>(), 1.0);
   EXPECT_FALSE(mid["stage"].get<std::string>().empty());
+  EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::job) << "the layout's bar is on screen";
   EXPECT_GE(a.run(), 2);  // more than one slice to go, each a step
   EXPECT_EQ(layout(a)["shown"], "umap");
   EXPECT_FALSE(a.controller.has_work());

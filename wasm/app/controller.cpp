@@ -66,15 +66,13 @@ bool Controller::Impl::tick(double budget_ms) {
 bool Controller::Impl::tick_hybrid(double budget_ms) {
   if (!hybrid_build) return false;
   if (hybrid_build.tick(budget_ms)) {
-    // A list waiting for the model shows how far it is.
-    bool waiting = false;
+    // A list waiting for the model shows how far it is, redrawn as a load's progress is
+    // (progress_shown), not at every step.
     for (ResultList* l : {&s.primary, &s.secondary})
       if (!l->preparing.empty()) {
         l->preparing = hybrid_build->stage();
         l->preparing_progress = static_cast<float>(hybrid_build->progress());
-        waiting = true;
       }
-    if (waiting) platform.state_changed();
     return true;
   }
   if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) recompute();
@@ -256,6 +254,14 @@ void Controller::report_error(std::string message) {
 bool Controller::has_work() const {
   return impl_->load != nullptr || impl_->hybrid_build || impl_->kmeans_build || impl_->clusters.running() ||
          impl_->clusters.layout_running();
+}
+
+Controller::Progress Controller::progress_shown() const {
+  const Impl& d = *impl_;
+  if (d.clusters.running() || d.clusters.layout_running()) return Progress::job;
+  if (d.load || (d.hybrid_build && (!d.s.primary.preparing.empty() || !d.s.secondary.preparing.empty())))
+    return Progress::catalogue;
+  return Progress::none;
 }
 
 bool Controller::tick(double budget_ms) {

@@ -60,6 +60,12 @@ class Controller {
   // True while a load (parsing, indexing) or a clustering job has work for tick(). A download in
   // flight is not work: its progress events wake the page.
   bool has_work() const;
+  // What the screen shows of the work's progress, for how often the page redraws it: nothing (the
+  // kmeans method's clustering and the hybrid model built after a load, while no list waits for
+  // them), a catalogue's (a load's stage, a list waiting for the model built after it), or a job's
+  // (a clustering's or the map layout's bar).
+  enum class Progress { none, catalogue, job };
+  Progress progress_shown() const;
   // Applies and clears the intents draw_frame emitted.
   void apply_intents();
   void apply(const Intent& intent);
