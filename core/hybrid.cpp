@@ -109,10 +109,11 @@ void tag_fields(std::string_view tag, Emit&& emit) {
 }
 
 // The (field, token) pairs of one row's name, author and single-valued fields, lower-cased;
-// duplicates allowed (removed by the caller). Tags, datasets and architectures go through the
-// per-pool-string cache of the constructor.
-template <class Emit>
-void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
+// duplicates allowed (removed by the caller). A pooled value goes to pooled(field, pool id), which
+// emits lower(value) as `emit` would (the builder looks its term up by pool id). Tags, datasets
+// and architectures go through the per-pool-string cache of the constructor.
+template <class Emit, class Pooled>
+void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit, Pooled&& pooled) {
   const std::string_view id = cat.id(row);
   const size_t slash = id.rfind('/');
   std::string_view name = slash == std::string::npos ? std::string_view(id) : std::string_view(id).substr(slash + 1);
@@ -120,11 +121,11 @@ void row_own_fields(const Catalogue& cat, uint32_t row, Emit&& emit) {
     emit(HybridField::name, t);
     for_each_char_4gram(t, [&](std::string_view g) { emit(HybridField::ngram, g); });
   }
-  if (cat.author[row] != kMissing) emit(HybridField::author, lower(cat.pool.str(cat.author[row])));
+  if (cat.author[row] != kMissing) pooled(HybridField::author, cat.author[row]);
   else if (slash != std::string::npos) emit(HybridField::author, lower(std::string_view(id).substr(0, id.find('/'))));
-  if (cat.model_type[row] != kMissing) emit(HybridField::model_type, lower(cat.pool.str(cat.model_type[row])));
-  if (cat.library_name[row] != kMissing) emit(HybridField::library, lower(cat.pool.str(cat.library_name[row])));
-  if (cat.pipeline_tag[row] != kMissing) emit(HybridField::task, lower(cat.pool.str(cat.pipeline_tag[row])));
+  if (cat.model_type[row] != kMissing) pooled(HybridField::model_type, cat.model_type[row]);
+  if (cat.library_name[row] != kMissing) pooled(HybridField::library, cat.library_name[row]);
+  if (cat.pipeline_tag[row] != kMissing) pooled(HybridField::task, cat.pipeline_tag[row]);
 }
 
 }  // namespace
@@ -159,7 +160,10 @@ struct detail::HybridState {
   bool failed = false;         // out of memory: m holds only the error
   // Short 4-grams (at most 7 bytes: every ASCII one), the most looked-up terms, in a table of their
   // packed bytes (gram_key) to their term: one probe of a flat array instead of the vocabulary's
-  // hash, id and bytes. Only a new gram goes to the vocabulary (for its text and id).
+  // hash, id and bytes. Only a new gram goes to the vocabulary (for its text and id). The same
+  // table finds a pooled value's term by its pool id (pooled_key): the author, model type, library
+  // and task repeat across rows. Both keep the vocabulary's first-seen order, so the terms' ids are
+  // those of looking every token up there. (Name words of up to 7 bytes in it too: no faster at 1M.)
   std::vector<uint64_t> gram_keys{std::vector<uint64_t>(1024, 0)};  // 0: empty; size a power of two
   std::vector<uint32_t> gram_terms = std::vector<uint32_t>(1024);
   size_t grams = 0;
@@ -175,36 +179,53 @@ struct detail::HybridState {
     for (size_t i = 0; i < g.size(); ++i) k |= uint64_t(static_cast<unsigned char>(g[i])) << (8 * i);
     return k | (uint64_t(0x80 | (static_cast<unsigned>(f) << 3) | g.size()) << 56);  // never 0
   }
+  // A pooled value's key: its field and pool id, the top bit clear (a gram's is set), never 0.
+  static uint64_t pooled_key(HybridField f, uint32_t v) {
+    return (uint64_t(0x40 | static_cast<unsigned>(f)) << 56) | v;
+  }
   static size_t gram_slot(uint64_t k, size_t mask) { return (k * 0x9E3779B97F4A7C15ull >> 32) & mask; }
 
   uint32_t term_of(HybridField f, std::string_view tok) {
-    if (f == HybridField::ngram && tok.size() <= 7) {
-      const uint64_t k = gram_key(f, tok);
-      size_t mask = gram_keys.size() - 1, i = gram_slot(k, mask);
-      for (; gram_keys[i]; i = (i + 1) & mask)
-        if (gram_keys[i] == k) return gram_terms[i];
-      const uint32_t t = add_term(f, tok);
-      if ((grams + 1) * 2 > gram_keys.size()) {  // grow to keep the load under a half
-        std::vector<uint64_t> keys(gram_keys.size() * 2, 0);
-        std::vector<uint32_t> terms(keys.size());
-        mask = keys.size() - 1;
-        for (size_t j = 0; j < gram_keys.size(); ++j)
-          if (gram_keys[j]) {
-            size_t at = gram_slot(gram_keys[j], mask);
-            while (keys[at]) at = (at + 1) & mask;
-            keys[at] = gram_keys[j];
-            terms[at] = gram_terms[j];
-          }
-        gram_keys.swap(keys);
-        gram_terms.swap(terms);
-        for (i = gram_slot(k, mask); gram_keys[i];) i = (i + 1) & mask;
-      }
-      gram_keys[i] = k;
-      gram_terms[i] = t;
-      ++grams;
-      return t;
-    }
+    if (f == HybridField::ngram && tok.size() <= 7)
+      return short_key_term(gram_key(f, tok), [&] { return add_term(f, tok); });
     return add_term(f, tok);
+  }
+
+  // The term of pooled value v in field f, kMissing when it lowers to nothing (no term, as
+  // row_own_fields' emit skips an empty token).
+  uint32_t pooled_term(HybridField f, uint32_t v) {
+    return short_key_term(pooled_key(f, v), [&] {
+      const std::string value = lower(cat.pool.str(v));
+      return value.empty() ? kMissing : add_term(f, value);
+    });
+  }
+
+  // The term under key k in the short-key table, made by make() and entered when new.
+  template <class Make>
+  uint32_t short_key_term(uint64_t k, Make&& make) {
+    size_t mask = gram_keys.size() - 1, i = gram_slot(k, mask);
+    for (; gram_keys[i]; i = (i + 1) & mask)
+      if (gram_keys[i] == k) return gram_terms[i];
+    const uint32_t t = make();
+    if ((grams + 1) * 2 > gram_keys.size()) {  // grow to keep the load under a half
+      std::vector<uint64_t> keys(gram_keys.size() * 2, 0);
+      std::vector<uint32_t> terms(keys.size());
+      mask = keys.size() - 1;
+      for (size_t j = 0; j < gram_keys.size(); ++j)
+        if (gram_keys[j]) {
+          size_t at = gram_slot(gram_keys[j], mask);
+          while (keys[at]) at = (at + 1) & mask;
+          keys[at] = gram_keys[j];
+          terms[at] = gram_terms[j];
+        }
+      gram_keys.swap(keys);
+      gram_terms.swap(terms);
+      for (i = gram_slot(k, mask); gram_keys[i];) i = (i + 1) & mask;
+    }
+    gram_keys[i] = k;
+    gram_terms[i] = t;
+    ++grams;
+    return t;
   }
 
   // The term of (f, tok) in the vocabulary, added when new.
@@ -301,31 +322,21 @@ struct detail::HybridState {
         lineage = nullptr;
         release(cache_terms, row_buf, gram_terms);
         release(gram_keys);
-        m.idf_.resize(m.term_field_.size());
         break;
+      // The arrays a phase fills are grown in run(), in slices: written at once, the postings'
+      // 800 MB at 1M rows took one 2.8 s step (fresh pages cost about 4 ms a MB at first touch).
       case kPostCounts:
         release(df);
-        if (!fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index")) break;
-        m.post_ptr_.assign(m.term_field_.size() + 1, 0);
+        fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index");
         break;
       case kPostFill:
         for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
         // The postings' rows and weights, and the fill pointers (freed at the end of the phase).
         if (!fits(postings * sizeof(uint32_t), "the hybrid model's inverted index")) break;
-        m.post_rows_.resize(postings);
         if (!fits(postings * sizeof(float), "the hybrid model's inverted index")) break;
-        m.post_weights_.resize(postings);
-        if (!fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index")) break;
-        fill.assign(m.post_ptr_.begin(), m.post_ptr_.end() - 1);
+        fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index");
         break;
-      case kPrior:
-        release(fill);
-        m.base_key_.assign(cat.size(), 0.0);
-        // Singleton groups: every row is its own group (rows ordered by row id).
-        m.groups_.group_of.resize(cat.size());
-        m.groups_.members.resize(cat.size());
-        m.groups_.member_ptr.resize(cat.size() + 1);
-        break;
+      case kPrior: release(fill); break;
       default: break;
     }
   }
@@ -342,9 +353,14 @@ struct detail::HybridState {
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e && !failed; ++r) {
             row_buf.clear();
-            row_own_fields(cat, r, [&](HybridField f, std::string_view tok) {
-              if (!tok.empty()) row_buf.push_back(term_of(f, tok));
-            });
+            row_own_fields(
+                cat, r,
+                [&](HybridField f, std::string_view tok) {
+                  if (!tok.empty()) row_buf.push_back(term_of(f, tok));
+                },
+                [&](HybridField f, uint32_t v) {
+                  if (const uint32_t t = pooled_term(f, v); t != kMissing) row_buf.push_back(t);
+                });
             for (const uint32_t* p = cat.tags.begin(r); p != cat.tags.end(r); ++p) cached(kTag, *p, r);
             for (const uint32_t* p = cat.datasets.begin(r); p != cat.datasets.end(r); ++p) cached(kDataset, *p, r);
             for (const uint32_t* p = cat.architectures.begin(r); p != cat.architectures.end(r); ++p)
@@ -365,17 +381,22 @@ struct detail::HybridState {
           }
         });
       case kIdf: {  // smooth idf
+        if (!grow(m.idf_, m.term_field_.size(), 0.0, timer)) return false;
         const double rows = static_cast<double>(cat.size());
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t t = b; t < e; ++t) m.idf_[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
         });
       }
       case kPostCounts:
+        if (!grow(m.post_ptr_, m.term_field_.size() + 1, uint64_t{0}, timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r)
             m.for_each_row_term(r, [&](uint32_t t) { ++m.post_ptr_[t + 1]; });
         });
       case kPostFill:  // rows ascending within a term; the field weight goes on the postings
+        if (!grow(m.post_rows_, postings, 0u, timer) || !grow(m.post_weights_, postings, 0.0f, timer) ||
+            !append_from(fill, m.post_ptr_.data(), m.term_field_.size(), timer))
+          return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
             m.row_terms(r, row_buf);
@@ -393,7 +414,10 @@ struct detail::HybridState {
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t r = b; r < e; ++r) max_dl = std::max(max_dl, cat.downloads[r]);
         });
-      case kPrior:  // in [0, 1] before its weight
+      case kPrior:  // in [0, 1] before its weight; singleton groups (every row its own, by row id)
+        if (!grow(m.base_key_, cat.size(), 0.0, timer) || !grow(m.groups_.group_of, cat.size(), 0u, timer) ||
+            !grow(m.groups_.members, cat.size(), 0u, timer) || !grow(m.groups_.member_ptr, cat.size() + 1, 0u, timer))
+          return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
             if (max_dl > 0)

@@ -26,9 +26,11 @@
 #include "catalogue_gen.h"
 #include "core/catalogue.h"
 #include "core/clustering.h"
+#include "core/hybrid.h"
 #include "core/index_builder.h"
 #include "core/kmeans.h"
 #include "core/layout.h"
+#include "core/lineage.h"
 #include "core/nn_descent.h"
 #include "core/recommender.h"
 #include "core/suggest.h"
@@ -328,13 +330,14 @@ double thread_cpu_ms() {
 
 // Runs a job to the end in kSliceBudgetMs steps; its longest step (wall and this thread's CPU time:
 // on a loaded machine wall time includes preemption) and its step count go into the counters.
-void run_in_slices(benchmark::State& state, hfrec::Job& job) {
+template <class Stepped>
+void run_in_slices(benchmark::State& state, Stepped& job) {
   double worst_wall = 0, worst_cpu = 0, sum_wall = 0;
   size_t steps = 0;
   for (bool done = false; !done; ++steps) {
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = thread_cpu_ms();
-    done = job.step(kSliceBudgetMs);
+    done = job.step(hfrec::SliceTimer(kSliceBudgetMs));
     const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     worst_wall = std::max(worst_wall, wall);
     worst_cpu = std::max(worst_cpu, thread_cpu_ms() - c0);
@@ -361,6 +364,23 @@ void BM_IndexSlices(benchmark::State& state, Size s) {
     run_in_slices(state, b);
     state.PauseTiming();
     if (!b.take().ok()) return state.SkipWithError("index build failed");
+    state.ResumeTiming();
+  }
+}
+
+// The hybrid model as the app builds it after a load (HybridBuilder, given the catalogue's
+// lineage as the app does) in 8 ms slices; the index and the lineage are built untimed.
+void BM_HybridSlices(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  const hfrec::Lineage lineage(idx->catalogue());
+  for (auto _ : state) {
+    hfrec::HybridBuilder b(idx->catalogue(), hfrec::HybridParams{}, &lineage);
+    run_in_slices(state, b);
+    state.PauseTiming();
+    const hfrec::HybridModel m = b.take();
+    if (!m.error().empty()) return state.SkipWithError(m.error().c_str());
     state.ResumeTiming();
   }
 }
@@ -563,6 +583,9 @@ int register_all() {
   for (const auto& s : sizes) {
     const std::string sz = s.label;
     benchmark::RegisterBenchmark(("slices/index/" + sz).c_str(), BM_IndexSlices, s)->Unit(kMillisecond)->Iterations(1);
+    benchmark::RegisterBenchmark(("slices/hybrid/" + sz).c_str(), BM_HybridSlices, s)
+        ->Unit(kMillisecond)
+        ->Iterations(1);
     if (s.rows > 10'000) continue;  // Ward on tf-idf rows is quadratic in distinct rows
     using hfrec::ClusterAlgo, hfrec::FeatureSpace;
     const std::pair<const char*, hfrec::ClusterRequest> reqs[] = {
