@@ -323,18 +323,23 @@ struct detail::HybridState {
         release(cache_terms, row_buf, gram_terms);
         release(gram_keys);
         break;
-      // The arrays a phase fills are grown in run(), in slices: written at once, the postings'
-      // 800 MB at 1M rows took one 2.8 s step (fresh pages cost about 4 ms a MB at first touch).
+      // The arrays a phase fills are reserved here, each once it is known to fit (reserving
+      // touches no page), and written in run(), in slices: written at once, the postings' 800 MB
+      // at 1M rows took one 2.8 s step (fresh pages cost about 4 ms a MB at first touch).
       case kPostCounts:
         release(df);
-        fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index");
+        if (!fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index")) break;
+        m.post_ptr_.reserve(m.term_field_.size() + 1);
         break;
       case kPostFill:
         for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
         // The postings' rows and weights, and the fill pointers (freed at the end of the phase).
         if (!fits(postings * sizeof(uint32_t), "the hybrid model's inverted index")) break;
+        m.post_rows_.reserve(postings);
         if (!fits(postings * sizeof(float), "the hybrid model's inverted index")) break;
-        fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index");
+        m.post_weights_.reserve(postings);
+        if (!fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index")) break;
+        fill.reserve(m.term_field_.size());
         break;
       case kPrior: release(fill); break;
       default: break;
