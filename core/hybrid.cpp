@@ -153,7 +153,6 @@ struct detail::HybridState {
   enum Role { kTag, kDataset, kArch, kRoles };
   std::vector<uint32_t> cache_begin[kRoles], cache_end[kRoles];
   std::vector<uint32_t> cache_terms;
-  std::vector<uint64_t> fill;  // next free posting of each term
   std::vector<float> row_w;    // one row's weights
   std::vector<uint8_t> coded;  // one row's terms, coded
   uint64_t postings = 0;       // the rows' terms, all rows
@@ -258,7 +257,7 @@ struct detail::HybridState {
     m = HybridModel();
     m.error_ = std::move(why);
     for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
-    release(df, row_buf, cache_terms, gram_terms, fill);
+    release(df, row_buf, cache_terms, gram_terms);
     release(row_w);
     release(coded);
     release(gram_keys);
@@ -331,17 +330,22 @@ struct detail::HybridState {
         if (!fits((m.term_field_.size() + 1) * sizeof(uint64_t), "the hybrid model's term index")) break;
         m.post_ptr_.reserve(m.term_field_.size() + 1);
         break;
-      case kPostFill:
-        for (size_t t = 0; t < m.term_field_.size(); ++t) m.post_ptr_[t + 1] += m.post_ptr_[t];
-        // The postings' rows and weights, and the fill pointers (freed at the end of the phase).
+      case kPostFill: {
+        // post_ptr_[t + 1] becomes term t's first posting, the next free one as the fill writes
+        // it; once filled, it is where t's postings end, i.e. where t + 1's begin.
+        uint64_t start = 0;
+        for (size_t t = 0; t < m.term_field_.size(); ++t) {
+          const uint64_t count = m.post_ptr_[t + 1];
+          m.post_ptr_[t + 1] = start;
+          start += count;
+        }
+        // The postings' rows and weights.
         if (!fits(postings * sizeof(uint32_t), "the hybrid model's inverted index")) break;
         m.post_rows_.reserve(postings);
         if (!fits(postings * sizeof(float), "the hybrid model's inverted index")) break;
         m.post_weights_.reserve(postings);
-        if (!fits(m.term_field_.size() * sizeof(uint64_t), "the hybrid model's inverted index")) break;
-        fill.reserve(m.term_field_.size());
         break;
-      case kPrior: release(fill); break;
+      }
       default: break;
     }
   }
@@ -399,9 +403,7 @@ struct detail::HybridState {
             m.for_each_row_term(r, [&](uint32_t t) { ++m.post_ptr_[t + 1]; });
         });
       case kPostFill:  // rows ascending within a term; the field weight goes on the postings
-        if (!grow(m.post_rows_, postings, 0u, timer) || !grow(m.post_weights_, postings, 0.0f, timer) ||
-            !append_from(fill, m.post_ptr_.data(), m.term_field_.size(), timer))
-          return false;
+        if (!grow(m.post_rows_, postings, 0u, timer) || !grow(m.post_weights_, postings, 0.0f, timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
             m.row_terms(r, row_buf);
@@ -409,7 +411,7 @@ struct detail::HybridState {
             m.row_weights_of(row_buf.data(), row_buf.size(), row_w.data());
             for (size_t k = 0; k < row_buf.size(); ++k) {
               const uint32_t t = row_buf[k];
-              const uint64_t at = fill[t]++;
+              const uint64_t at = m.post_ptr_[t + 1]++;
               m.post_rows_[at] = r;
               m.post_weights_[at] = static_cast<float>(m.p_.field_weight[m.term_field_[t]] * row_w[k]);
             }

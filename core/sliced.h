@@ -85,21 +85,6 @@ bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer
   return true;
 }
 
-// Appends src[v.size(), n) to v in slices of at most 1 MB, as grow() does; true when done with
-// time left.
-template <class T>
-bool append_from(std::vector<T>& v, const T* src, uint64_t n, const SliceTimer& timer) {
-  constexpr uint64_t kGrowBatch = std::clamp<uint64_t>((uint64_t(1) << 20) / sizeof(T), 1, uint64_t(1) << 18);
-  if (v.capacity() < n) v.reserve(n);
-  while (v.size() < n) {
-    const uint64_t from = v.size(), to = std::min<uint64_t>(n, from + kGrowBatch);
-    v.insert(v.end(), src + from, src + to);
-    timer.charge(units(to - from, 256));
-    if (timer.expired()) return false;
-  }
-  return true;
-}
-
 // Bottom-up merge sort in slices: runs of kRun sorted with std::sort, then passes of stable
 // merges that stop and resume anywhere inside a merge (Knuth, TAOCP vol. 3, 5.2.4, "straight
 // two-way merge"). With a strict total order (unique keys) the result equals std::sort's; with

@@ -106,22 +106,6 @@ TEST(Grow, APieceWritesAtMostAMegabyte) {
   EXPECT_GE(pieces, 300000 * sizeof(Entry) >> 20);
 }
 
-TEST(AppendFrom, CopiesInPiecesOfAtMostAMegabyte) {
-  std::vector<uint64_t> src(400000);
-  for (size_t i = 0; i < src.size(); ++i) src[i] = i * 2654435761u;
-  std::vector<uint64_t> v;
-  size_t pieces = 0;
-  for (;;) {
-    const size_t before = v.size();
-    const bool done = append_from(v, src.data(), src.size(), SliceTimer::work(0));
-    EXPECT_LE((v.size() - before) * sizeof(uint64_t), size_t(1) << 20);
-    ++pieces;
-    if (done) break;
-  }
-  EXPECT_EQ(v, src);
-  EXPECT_GE(pieces, src.size() * sizeof(uint64_t) >> 20);
-}
-
 TEST(PhasedProgress, WeightsTheCurrentPhase) {
   const double w[3] = {1, 2, 1};
   EXPECT_DOUBLE_EQ(phased_progress(w, 3, 0, 0.0), 0.0);

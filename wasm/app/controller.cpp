@@ -75,7 +75,7 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
       }
     return true;
   }
-  if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) recompute();
+  if (lists_waiting()) recompute();
   return false;
 }
 
@@ -259,8 +259,7 @@ bool Controller::has_work() const {
 Controller::Progress Controller::progress_shown() const {
   const Impl& d = *impl_;
   if (d.clusters.running() || d.clusters.layout_running()) return Progress::job;
-  if (d.load || (d.hybrid_build && (!d.s.primary.preparing.empty() || !d.s.secondary.preparing.empty())))
-    return Progress::catalogue;
+  if (d.load || (d.hybrid_build && d.lists_waiting())) return Progress::catalogue;
   return Progress::none;
 }
 

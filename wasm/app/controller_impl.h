@@ -172,6 +172,8 @@ struct Controller::Impl {
   // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
   // recomputes the lists that waited for it). True while there is more to do.
   bool tick_hybrid(double budget_ms);
+  // True when a result list waits for a model being built (it shows the build's progress).
+  bool lists_waiting() const { return !s.primary.preparing.empty() || !s.secondary.preparing.empty(); }
   // Ends the load with an error; the catalogue that was there stays.
   bool fail_load(const std::string& what);
 

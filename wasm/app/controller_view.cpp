@@ -434,7 +434,7 @@ std::string Controller::state_json() const {
   j["results"] = rows(s.primary);
   j["resultsError"] = s.primary.error;
   // The list's method is still building its index (the hybrid model of a large catalogue): {stage, progress}.
-  if (!s.primary.preparing.empty() || !s.secondary.preparing.empty()) {
+  if (d.lists_waiting()) {
     const ResultList& l = s.primary.preparing.empty() ? s.secondary : s.primary;
     j["preparing"] = {{"stage", l.preparing}, {"progress", l.preparing_progress}};
   } else {
