@@ -135,6 +135,77 @@ void HybridModel::for_each_row_term(uint32_t row, F&& f) const {
   decode_terms(row_bytes_.data() + row_ptr_[row], row_bytes_.data() + row_ptr_[row + 1], f);
 }
 
+// Short keys (never 0) to terms: open addressing, at most half full. Past 3/8 full it moves to a
+// table twice its size a piece at each new key, as StringPool does (core/string_pool.h): moved at
+// once, 2M slots into 4M took one 100 ms step of the build at 1M rows. Lookups use the current
+// table until the next replaces it.
+class ShortKeyTable {
+ public:
+  // Where key k is (holds(at)), or the empty slot where it would go.
+  size_t slot(uint64_t k) const {
+    const size_t mask = keys_.size() - 1;
+    size_t i = hash(k, mask);
+    while (keys_[i] && keys_[i] != k) i = (i + 1) & mask;
+    return i;
+  }
+  bool holds(size_t at) const { return keys_[at] != 0; }
+  uint32_t term(size_t at) const { return terms_[at]; }
+  // Enters k, not there, at its slot(k) with term t.
+  void add(size_t at, uint64_t k, uint32_t t) {
+    keys_[at] = k;
+    terms_[at] = t;
+    ++size_;
+    if (moving_ && at < moved_) place(next_keys_, next_terms_, k, t);  // the move is past its slot
+    if (size_ * 8 >= keys_.size() * 3) {
+      grow_piece();
+      while (size_ * 2 >= keys_.size()) grow_piece();
+    }
+  }
+  void clear() {
+    release(keys_, next_keys_);
+    release(terms_, next_terms_);
+  }
+
+ private:
+  static size_t hash(uint64_t k, size_t mask) { return (k * 0x9E3779B97F4A7C15ull >> 32) & mask; }
+  static void place(std::vector<uint64_t>& keys, std::vector<uint32_t>& terms, uint64_t k, uint32_t t) {
+    const size_t mask = keys.size() - 1;
+    size_t i = hash(k, mask);
+    while (keys[i]) i = (i + 1) & mask;
+    keys[i] = k;
+    terms[i] = t;
+  }
+  // From 3/8 full to 1/2 a table of c slots takes c / 8 new keys; zeroing the next 2c slots 64 at
+  // a time takes c / 32 of them, moving the c slots 32 at a time c / 32: done about halfway.
+  void grow_piece() {
+    constexpr size_t kZeroPiece = 64, kMovePiece = 32;
+    if (!moving_) {
+      const size_t target = 2 * keys_.size();
+      next_keys_.reserve(target);
+      next_terms_.reserve(target);
+      next_keys_.resize(std::min(target, next_keys_.size() + kZeroPiece), 0);
+      next_terms_.resize(next_keys_.size(), 0);
+      if (next_keys_.size() < target) return;
+      moving_ = true;
+      moved_ = 0;
+    }
+    for (const size_t end = std::min(keys_.size(), moved_ + kMovePiece); moved_ < end; ++moved_)
+      if (keys_[moved_]) place(next_keys_, next_terms_, keys_[moved_], terms_[moved_]);
+    if (moved_ < keys_.size()) return;
+    keys_.swap(next_keys_);
+    terms_.swap(next_terms_);
+    release(next_keys_);
+    release(next_terms_);
+    moving_ = false;
+  }
+  std::vector<uint64_t> keys_ = std::vector<uint64_t>(1024, 0);  // 0: empty; size a power of two
+  std::vector<uint32_t> terms_ = std::vector<uint32_t>(1024, 0);
+  std::vector<uint64_t> next_keys_;
+  std::vector<uint32_t> next_terms_;
+  size_t size_ = 0, moved_ = 0;  // keys; slots of keys_ moved so far
+  bool moving_ = false;          // the next table is zeroed; slots are being moved
+};
+
 // The hybrid model in slices, phase by phase (sliced.h's run_phases): the rows' terms, idf, the
 // rows' weights, the posting lists (counts, then filled row by row), the popularity prior.
 struct detail::HybridState {
@@ -163,9 +234,7 @@ struct detail::HybridState {
   // table finds a pooled value's term by its pool id (pooled_key): the author, model type, library
   // and task repeat across rows. Both keep the vocabulary's first-seen order, so the terms' ids are
   // those of looking every token up there. (Name words of up to 7 bytes in it too: no faster at 1M.)
-  std::vector<uint64_t> gram_keys{std::vector<uint64_t>(1024, 0)};  // 0: empty; size a power of two
-  std::vector<uint32_t> gram_terms = std::vector<uint32_t>(1024);
-  size_t grams = 0;
+  ShortKeyTable grams;
   int64_t max_dl = 0;
 
   const Lineage* lineage;
@@ -182,7 +251,6 @@ struct detail::HybridState {
   static uint64_t pooled_key(HybridField f, uint32_t v) {
     return (uint64_t(0x40 | static_cast<unsigned>(f)) << 56) | v;
   }
-  static size_t gram_slot(uint64_t k, size_t mask) { return (k * 0x9E3779B97F4A7C15ull >> 32) & mask; }
 
   uint32_t term_of(HybridField f, std::string_view tok) {
     if (f == HybridField::ngram && tok.size() <= 7)
@@ -202,28 +270,10 @@ struct detail::HybridState {
   // The term under key k in the short-key table, made by make() and entered when new.
   template <class Make>
   uint32_t short_key_term(uint64_t k, Make&& make) {
-    size_t mask = gram_keys.size() - 1, i = gram_slot(k, mask);
-    for (; gram_keys[i]; i = (i + 1) & mask)
-      if (gram_keys[i] == k) return gram_terms[i];
+    const size_t at = grams.slot(k);
+    if (grams.holds(at)) return grams.term(at);
     const uint32_t t = make();
-    if ((grams + 1) * 2 > gram_keys.size()) {  // grow to keep the load under a half
-      std::vector<uint64_t> keys(gram_keys.size() * 2, 0);
-      std::vector<uint32_t> terms(keys.size());
-      mask = keys.size() - 1;
-      for (size_t j = 0; j < gram_keys.size(); ++j)
-        if (gram_keys[j]) {
-          size_t at = gram_slot(gram_keys[j], mask);
-          while (keys[at]) at = (at + 1) & mask;
-          keys[at] = gram_keys[j];
-          terms[at] = gram_terms[j];
-        }
-      gram_keys.swap(keys);
-      gram_terms.swap(terms);
-      for (i = gram_slot(k, mask); gram_keys[i];) i = (i + 1) & mask;
-    }
-    gram_keys[i] = k;
-    gram_terms[i] = t;
-    ++grams;
+    grams.add(at, k, t);
     return t;
   }
 
@@ -257,10 +307,10 @@ struct detail::HybridState {
     m = HybridModel();
     m.error_ = std::move(why);
     for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
-    release(df, row_buf, cache_terms, gram_terms);
+    release(df, row_buf, cache_terms);
     release(row_w);
     release(coded);
-    release(gram_keys);
+    grams.clear();
     own_lineage.reset();
     lineage = nullptr;
     failed = true;
@@ -319,8 +369,8 @@ struct detail::HybridState {
         for (int r = 0; r < kRoles; ++r) release(cache_begin[r], cache_end[r]);
         own_lineage.reset();
         lineage = nullptr;
-        release(cache_terms, row_buf, gram_terms);
-        release(gram_keys);
+        release(cache_terms, row_buf);
+        grams.clear();
         break;
       // The arrays a phase fills are reserved here, each once it is known to fit (reserving
       // touches no page), and written in run(), in slices: written at once, the postings' 800 MB

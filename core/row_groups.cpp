@@ -327,15 +327,59 @@ CollapseBuilder::CollapseBuilder(const CsrMatrix& m, const std::vector<uint32_t>
 CollapseBuilder::CollapseBuilder(Groups grouped, const std::vector<uint32_t>& order)
     : SlicedBuilder(std::make_unique<detail::CollapseState>(std::move(grouped), order)) {}
 
+bool CsrCompactor::step(const SliceTimer& timer) {
+  CsrMatrix& m = m_;
+  switch (part_) {
+    case 0:
+      if (!batches(checked_, m.values.size(), kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+            for (uint64_t k = b; k < e; ++k) {
+              const float v = m.values[k];
+              if (!(v >= 1 && v <= 255 && v == std::floor(v))) whole_ = false;
+            }
+          }))
+        return false;
+      whole_ = whole_ && !m.values.empty();
+      part_ = 1;
+      [[fallthrough]];
+    case 1:
+      if (whole_) {
+        if (!extend_in_pieces(m.counts, m.values.size(), timer, [&](std::vector<uint8_t>& c, uint64_t to) {
+              c.insert(c.end(), m.values.begin() + static_cast<std::ptrdiff_t>(c.size()),
+                       m.values.begin() + static_cast<std::ptrdiff_t>(to));
+            }))
+          return false;
+        release(m.values);
+      } else if (!trim(m.values, values_, timer)) {
+        return false;
+      }
+      part_ = 2;
+      [[fallthrough]];
+    case 2:
+      if (!trim(m.indices, indices_, timer)) return false;
+      part_ = 3;
+      [[fallthrough]];
+    case 3:
+      if (!trim(m.indptr, indptr_, timer)) return false;
+      part_ = 4;
+      [[fallthrough]];
+    default: return true;
+  }
+}
+
+double CsrCompactor::progress() const {
+  const double parts = 4;
+  const double within = part_ == 0   ? frac(checked_, m_.values.size())
+                        : part_ == 1 ? frac(whole_ ? m_.counts.size() : values_.size(), m_.values.size())
+                        : part_ == 2 ? frac(indices_.size(), m_.indices.size())
+                        : part_ == 3 ? frac(indptr_.size(), m_.indptr.size())
+                                     : 0.0;
+  return std::min(1.0, (part_ + within) / parts);
+}
+
 bool compact_counts(CsrMatrix& m) {
-  for (float v : m.values)
-    if (!(v >= 1 && v <= 255 && v == std::floor(v))) {
-      m.values.shrink_to_fit();
-      return false;
-    }
-  m.counts.assign(m.values.begin(), m.values.end());
-  release(m.values);
-  return !m.counts.empty();
+  CsrCompactor c(m);
+  finish(c);
+  return c.moved();
 }
 
 uint64_t Groups::expanded_nnz() const {

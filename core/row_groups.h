@@ -33,8 +33,30 @@ const V* values_of(const CsrMatrix& m) {
   else return m.values.data();
 }
 
-// Moves m's values into counts when every one is a whole number from 1 to 255; else only trims
-// values' spare capacity. Returns true when it moved them.
+// Moves m's values into counts when every one is a whole number from 1 to 255 (else only trims
+// values' spare capacity), and trims the indices' and row pointers' spare capacity, in slices: at
+// 1M rows the soup's group rows, done at once, took one 200-280 ms step.
+class CsrCompactor {
+ public:
+  explicit CsrCompactor(CsrMatrix& m) : m_(m) {}
+  // Works until done (true, with time left) or the timer expires.
+  bool step(const SliceTimer& timer);
+  // The share done, in [0, 1].
+  double progress() const;
+  // True when the values went into counts (once step() returned true).
+  bool moved() const { return whole_; }
+
+ private:
+  CsrMatrix& m_;
+  int part_ = 0;          // checking the values, moving or trimming them, the indices, the row pointers
+  uint64_t checked_ = 0;  // values checked
+  bool whole_ = true;     // every value checked is whole, 1..255
+  std::vector<float> values_;
+  std::vector<uint32_t> indices_;
+  std::vector<uint64_t> indptr_;
+};
+
+// CsrCompactor at once. Returns true when it moved the values into counts.
 bool compact_counts(CsrMatrix& m);
 
 // Identical rows collapsed into groups, so work scales with distinct rows.

@@ -67,21 +67,43 @@ void reserve_room(Vector& v, uint64_t more, uint64_t done, uint64_t total) {
   v.reserve(room_for(v.size(), v.capacity(), more, done, total));
 }
 
-// Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
-// pages and would be one long step); true when done with time left, as batches(). An element is a
-// 256th of a work unit. A piece writes at most 1 MB: first touches of fresh pages cost about 4 ms
-// a MB on this project's machines (262,144 of the fuzzy union's 24-byte entries, the earlier
-// piece, took 23-28 ms), and at most 262,144 elements (1,024 work units: a piece of bytes).
-template <class T>
-bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
-  constexpr uint64_t kGrowBatch = std::clamp<uint64_t>((uint64_t(1) << 20) / sizeof(T), 1, uint64_t(1) << 18);
+// Extends v to n elements in pieces, each by extend(v, to) (v to `to` elements); true when done
+// with time left, as batches(). An element is a 256th of a work unit. A piece writes at most 1 MB:
+// first touches of fresh pages cost about 4 ms a MB on this project's machines (262,144 of the
+// fuzzy union's 24-byte entries, the earlier piece, took 23-28 ms), and at most 262,144 elements
+// (1,024 work units: a piece of bytes).
+template <class T, class Extend>
+bool extend_in_pieces(std::vector<T>& v, uint64_t n, const SliceTimer& timer, Extend&& extend) {
+  constexpr uint64_t kPiece = std::clamp<uint64_t>((uint64_t(1) << 20) / sizeof(T), 1, uint64_t(1) << 18);
   if (v.capacity() < n) v.reserve(n);
   while (v.size() < n) {
-    const uint64_t from = v.size();
-    v.resize(std::min<uint64_t>(n, v.size() + kGrowBatch), value);
-    timer.charge(units(v.size() - from, 256));
+    const uint64_t from = v.size(), to = std::min<uint64_t>(n, from + kPiece);
+    extend(v, to);
+    timer.charge(units(to - from, 256));
     if (timer.expired()) return false;
   }
+  return true;
+}
+
+// Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
+// pages and would be one long step); true when done with time left.
+template <class T>
+bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
+  return extend_in_pieces(v, n, timer, [&](std::vector<T>& w, uint64_t to) { w.resize(to, value); });
+}
+
+// Trims v's spare capacity as shrink_to_fit does (a copy into an array of its size), in slices,
+// through `copy` (empty at first; kept between calls); true when done with time left.
+template <class T>
+bool trim(std::vector<T>& v, std::vector<T>& copy, const SliceTimer& timer) {
+  if (v.capacity() == v.size()) return true;
+  if (!extend_in_pieces(copy, v.size(), timer, [&](std::vector<T>& c, uint64_t to) {
+        c.insert(c.end(), v.begin() + static_cast<std::ptrdiff_t>(c.size()),
+                 v.begin() + static_cast<std::ptrdiff_t>(to));
+      }))
+    return false;
+  v.swap(copy);
+  release(copy);
   return true;
 }
 

@@ -66,7 +66,7 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
 
 // SoupBuilder's state: the phases of build_soup().
 struct detail::SoupState {
-  enum Phase { kTokenize, kFreeMap, kVocabSort, kTerms, kCounts, kIdf, kCollapse, kNorms, kDone };
+  enum Phase { kTokenize, kFreeMap, kVocabSort, kTerms, kCounts, kCompact, kIdf, kCollapse, kNorms, kDone };
   static constexpr int kPhases = kDone;
   const Catalogue& cat;
   const std::vector<uint32_t>& order;
@@ -104,6 +104,7 @@ struct detail::SoupState {
   std::vector<std::pair<uint32_t, float>> row;
   std::vector<uint32_t> df;
   std::unique_ptr<CollapseBuilder> collapse;
+  std::unique_ptr<CsrCompactor> compactor;
 
   SoupState(const Catalogue& c, const std::vector<uint32_t>& o)
       : cat(c),
@@ -244,16 +245,13 @@ struct detail::SoupState {
         s.groups.rows.n_cols = static_cast<uint32_t>(s.terms.size());
         df.assign(s.terms.size(), 0);
         break;
-      case kIdf:
+      case kCompact:
         release(remap, weight);
         release(row);
         // The group rows grew a quarter at a time: the unused end goes (a copy, while this stage's
         // memory is well under the norms' that follow). The counts take a byte each from here on
         // (a 4-byte float before), and so do the postings built from them.
-        s.groups.rows.indptr.shrink_to_fit();
-        s.groups.rows.indices.shrink_to_fit();
-        compact_counts(s.groups.rows);
-        s.idf.resize(s.terms.size());
+        compactor = std::make_unique<CsrCompactor>(s.groups.rows);
         break;
       case kCollapse:
         release(df);
@@ -321,7 +319,12 @@ struct detail::SoupState {
             }
           }
         });
+      case kCompact:
+        if (!compactor->step(timer)) return false;
+        compactor.reset();
+        return true;
       case kIdf: {
+        if (!grow(s.idf, s.terms.size(), 0.0, timer)) return false;
         const double rows = static_cast<double>(cat.size());
         return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
           for (uint64_t t = b; t < e; ++t) s.idf[t] = std::log((1.0 + rows) / (1.0 + df[t])) + 1.0;
@@ -350,11 +353,12 @@ struct detail::SoupState {
   bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
-    static constexpr double w[kPhases] = {20, 0.3, 1, 0.5, 2, 0.1, 4, 1};
+    static constexpr double w[kPhases] = {20, 0.3, 1, 0.5, 2, 0.5, 0.1, 4, 1};
     double f = 0;
     switch (phase) {
       case kVocabSort: f = sorter ? sorter->progress() : 0.0; break;
       case kCollapse: f = collapse ? collapse->progress() : 0.0; break;
+      case kCompact: f = compactor ? compactor->progress() : 0.0; break;
       default: f = frac(pos, length());
     }
     return phased_progress(w, kPhases, phase, f);
@@ -367,6 +371,7 @@ struct detail::SoupState {
       case kVocabSort:
       case kTerms: return "soup: sorting the vocabulary";
       case kCounts: return "soup: counting terms";
+      case kCompact: return "soup: packing the counts";
       case kIdf: return "soup: idf";
       case kCollapse: return "soup: grouping identical rows";
       case kNorms: return "soup: norms";

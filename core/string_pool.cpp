@@ -22,15 +22,42 @@ bool tag_matches(uint32_t slot, uint64_t h, size_t mask) {
 
 }  // namespace
 
+void StringPool::place(std::vector<uint32_t>& t, uint64_t h, uint32_t id) {
+  const size_t mask = t.size() - 1;
+  size_t i = h & mask;
+  while (t[i]) i = (i + 1) & mask;
+  t[i] = slot_of(h, id, mask);
+}
+
 void StringPool::rehash(size_t cap) {
+  std::vector<uint32_t>().swap(next_);
+  moving_ = false;
+  move_end_ = moved_ = 0;
   slots_.assign(cap, 0);
-  const size_t mask = cap - 1;
-  for (uint32_t id = 0; id < ptr_.size(); ++id) {
-    const uint64_t h = hash_text(str(id));
-    size_t i = h & mask;
-    while (slots_[i]) i = (i + 1) & mask;
-    slots_[i] = slot_of(h, id, mask);
+  for (uint32_t id = 0; id < ptr_.size(); ++id) place(slots_, hash_text(str(id)), id);
+}
+
+// From 3/8 full to 1/2 a table of c slots takes c / 8 new ids. Zeroing the next table's 2c slots
+// 64 at a time takes c / 32 of them, placing the ids then there (about 13c / 32) 16 at a time
+// another 13c / 512: the move ends a little before halfway. Should it not end by 1/2, it ends at
+// once there (slots_ must never fill further).
+void StringPool::grow_piece() {
+  constexpr size_t kZeroPiece = 64, kMovePiece = 16;
+  if (!moving_) {
+    const size_t target = 2 * slots_.size();
+    next_.reserve(target);
+    next_.resize(std::min(target, next_.size() + kZeroPiece), 0);
+    if (next_.size() < target) return;
+    moving_ = true;
+    move_end_ = static_cast<uint32_t>(ptr_.size());
+    moved_ = 0;
   }
+  const uint32_t end = std::min<uint32_t>(move_end_, moved_ + kMovePiece);
+  for (; moved_ < end; ++moved_) place(next_, hash_text(str(moved_)), moved_);
+  if (moved_ < move_end_) return;
+  slots_.swap(next_);
+  std::vector<uint32_t>().swap(next_);
+  moving_ = false;
 }
 
 const char* StringPool::store(std::string_view s) {
@@ -76,7 +103,7 @@ uint32_t StringPool::find_bytes(const char* p, size_t n) const {
 uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
   const std::string_view s(p, n);
   if (added) *added = false;
-  if ((ptr_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
+  if (slots_.empty()) rehash(1024);
   const uint64_t h = hash_text(s);
   const size_t mask = slots_.size() - 1;
   size_t i = h & mask;
@@ -89,7 +116,13 @@ uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
   ptr_.push_back(store(s));
   len_.push_back(static_cast<uint32_t>(s.size()));
   slots_[i] = slot_of(h, id, mask);
+  if (moving_) place(next_, h, id);
   if (added) *added = true;
+  // Past 3/8 full the next table is built a piece at a time; at 1/2 it must be done.
+  if (ptr_.size() * 8 >= slots_.size() * 3) {
+    grow_piece();
+    while (ptr_.size() * 2 >= slots_.size()) grow_piece();
+  }
   return id;
 }
 

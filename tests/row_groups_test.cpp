@@ -241,6 +241,54 @@ TEST(CompactCounts, MovesWholeValuesUpTo255IntoBytes) {
   EXPECT_TRUE(binary.binary());
 }
 
+// In slices (a unit of work per step), the compactor keeps the matrix (the counts as bytes), leaves
+// what compact_counts does at once, takes many steps on a large matrix and trims every array to its
+// size; with a value that is not a count the floats stay, trimmed.
+TEST(CsrCompactor, InSlicesAsAtOnceAndTrimmed) {
+  for (bool counts : {true, false}) {
+    CsrMatrix m;
+    m.indptr.reserve(40000);
+    m.indices.reserve(700000);
+    m.values.reserve(700000);
+    for (uint32_t r = 0; r < 30000; ++r) {
+      for (uint32_t k = 0; k < 1 + r % 37; ++k) {
+        m.indices.push_back((r * 7 + k * 13) % 5000);
+        m.values.push_back(static_cast<float>(1 + (r + k) % 200));
+      }
+      m.indptr.push_back(m.indices.size());
+    }
+    if (!counts) m.values[12345] = 0.5f;
+    const CsrMatrix before = m;
+    CsrMatrix once = m;
+    EXPECT_EQ(compact_counts(once), counts);
+    CsrCompactor c(m);
+    int steps = 1;
+    double last = 0;
+    for (; !c.step(SliceTimer::work(0)); ++steps) {
+      EXPECT_GE(c.progress(), last);
+      last = c.progress();
+    }
+    EXPECT_GT(steps, 10);
+    EXPECT_EQ(c.moved(), counts);
+    EXPECT_EQ(m.indptr, once.indptr);
+    EXPECT_EQ(m.indices, once.indices);
+    EXPECT_EQ(m.values, once.values);
+    EXPECT_EQ(m.counts, once.counts);
+    EXPECT_EQ(m.indptr, before.indptr);
+    EXPECT_EQ(m.indices, before.indices);
+    if (counts) {
+      EXPECT_TRUE(m.values.empty());
+      EXPECT_EQ(m.counts, std::vector<uint8_t>(before.values.begin(), before.values.end()));
+    } else {
+      EXPECT_TRUE(m.counts.empty());
+      EXPECT_EQ(m.values, before.values);
+    }
+    EXPECT_EQ(m.indices.capacity(), m.indices.size());
+    EXPECT_EQ(m.indptr.capacity(), m.indptr.size());
+    EXPECT_EQ(m.values.capacity(), m.values.size());
+  }
+}
+
 TEST(CollapseRows, EmptyRowsFormOneGroup) {
   const Catalogue c = tie_heavy_catalogue(3, 1);
   CsrMatrix m;

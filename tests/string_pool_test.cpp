@@ -52,5 +52,28 @@ TEST(StringPool, RehashedTableFindsEveryIdAndNoOther) {
   for (int i = 0; i < n; ++i) ASSERT_EQ(pool.find(name(i, 'a')), static_cast<uint32_t>(i)) << i;
 }
 
+// Past 3/8 full the table moves to one twice its size a piece at each new id (ids placed in
+// both tables meanwhile): through many such moves, and a reserve() in the middle of some, every
+// id is found after every intern, and interning it again adds nothing.
+TEST(StringPool, FindsEveryIdWhileItsTableMoves) {
+  StringPool pool;
+  const int n = 70000;
+  auto name = [](int i) { return "author-" + std::to_string(i % 997) + "/m" + std::to_string(i); };
+  for (int i = 0; i < n; ++i) {
+    ASSERT_EQ(pool.intern(name(i)), static_cast<uint32_t>(i));
+    if (i == 400 || i == 850 || i == 3300) pool.reserve(static_cast<size_t>(i) + 600);  // mid-move
+    for (int j : {i, i / 2, i / 3, i - 1, (i * 7919) % (i + 1)}) {
+      if (j < 0) continue;
+      ASSERT_EQ(pool.find(name(j)), static_cast<uint32_t>(j)) << i << " " << j;
+    }
+    bool added = true;
+    ASSERT_EQ(pool.intern(name(i / 5), &added), static_cast<uint32_t>(i / 5)) << i;
+    ASSERT_FALSE(added) << i;
+  }
+  for (int i = 0; i < n; ++i) ASSERT_EQ(pool.find(name(i)), static_cast<uint32_t>(i)) << i;
+  ASSERT_EQ(pool.size(), static_cast<size_t>(n));
+  EXPECT_EQ(pool.find("author-1/m70001"), kMissing);
+}
+
 }  // namespace
 }  // namespace hfrec

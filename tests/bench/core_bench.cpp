@@ -334,15 +334,25 @@ template <class Stepped>
 void run_in_slices(benchmark::State& state, Stepped& job) {
   double worst_wall = 0, worst_cpu = 0, sum_wall = 0;
   size_t steps = 0;
+  std::string worst_stage;  // the stage(s) of the longest step (CPU), when the job names them
   for (bool done = false; !done; ++steps) {
+    std::string stage;
+    if constexpr (requires { job.stage(); }) stage = job.stage();
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = thread_cpu_ms();
     done = job.step(hfrec::SliceTimer(kSliceBudgetMs));
     const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = thread_cpu_ms() - c0;
     worst_wall = std::max(worst_wall, wall);
-    worst_cpu = std::max(worst_cpu, thread_cpu_ms() - c0);
+    if (cpu > worst_cpu) {
+      worst_cpu = cpu;
+      if constexpr (requires { job.stage(); })
+        if (!done && stage != job.stage()) stage += std::string(" .. ") + job.stage();
+      worst_stage = std::move(stage);
+    }
     sum_wall += wall;
   }
+  if (!worst_stage.empty()) state.SetLabel("longest step in: " + worst_stage);
   state.counters["steps"] = static_cast<double>(steps);
   state.counters["max_step_ms"] = worst_wall;
   state.counters["max_step_cpu_ms"] = worst_cpu;
