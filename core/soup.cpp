@@ -257,10 +257,6 @@ struct detail::SoupState {
         release(df);
         collapse = std::make_unique<CollapseBuilder>(std::move(s.groups), order);
         break;
-      case kNorms:
-        s.group_count_sq.assign(s.groups.size(), 0.0);
-        s.group_tfidf_sq.assign(s.groups.size(), 0.0);
-        break;
       default: break;
     }
   }
@@ -336,6 +332,9 @@ struct detail::SoupState {
         collapse.reset();
         return true;
       case kNorms:
+        if (!grow(s.group_count_sq, s.groups.size(), 0.0, timer) ||
+            !grow(s.group_tfidf_sq, s.groups.size(), 0.0, timer))
+          return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           const CsrMatrix& gm = s.groups.rows;
           for (uint64_t g = b; g < e; ++g)
