@@ -6,7 +6,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <memory>
 
+#include "sliced.h"
 #include "text.h"
 
 namespace hfrec {
@@ -78,31 +80,54 @@ const char* match_kind_name(MatchKind k) {
 // - One buffer for every row, written in place: no string per row. At a million
 //   rows this, and the keyed sort below, is what keeps the search index from freezing the page.
 // - The sort compares the first 16 bytes as two big-endian integers (the same order as comparing
-//   the bytes) and only falls back to comparing whole ids when those are equal.
-SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
-  const size_t n = cat.size();
-  // The bytes written below, exactly when ids and authors are ASCII and an author that starts
-  // its id has the same case there (as on the Hub); an author starting its id is not written.
-  size_t bytes = 0;
-  for (uint32_t r = 0; r < n; ++r) {
-    std::string_view id = cat.id(r), author = cat.value(cat.author[r]);
-    const bool starts_id = id.size() > author.size() && id.starts_with(author) && id[author.size()] == '/';
-    bytes += id.size() + (author.empty() || starts_id ? 0 : author.size() + 1) + 1;
-  }
-  // buf_ is sized once and written through a cursor: std::string's resize/push_back per row are
-  // out-of-line library calls (costly under WebAssembly). Lowering can lengthen a few non-ASCII
-  // characters, so it grows when needed (rarely: past 64 bytes of such growth in all).
-  buf_.resize(bytes + 64);
-  size_t at = 0;
-  std::string wide;  // a non-ASCII tail, lowered
-  auto room = [&](size_t extra) {
-    if (at + extra > buf_.size()) buf_.resize(std::max(buf_.size() * 2, at + extra));
+//   the bytes) and only falls back to comparing whole ids when those are equal; the row breaks
+//   ties, so the order is total and the sliced merge sort's equals std::sort's.
+// - Built in slices (SearchIndexBuilder): at 1M rows, built at once, it was one 0.7-1 s step at the
+//   end of every load.
+struct detail::SearchState {
+  enum Phase { kSize, kWrite, kKeys, kSort, kOut, kDone };
+  static constexpr int kPhases = kDone;
+  struct Key {
+    uint64_t a, b;
+    uint32_t row, len;  // len: of lower(id), for ties (it fills what would be padding)
   };
+  struct KeyLess {
+    const SearchIndex* idx;
+    bool operator()(const Key& x, const Key& y) const {
+      if (x.a != y.a) return x.a < y.a;
+      if (x.b != y.b) return x.b < y.b;
+      // Equal first 16 bytes (or zero padding).
+      std::string_view ix(idx->buf_.data() + idx->offsets_[x.row], x.len),
+          iy(idx->buf_.data() + idx->offsets_[y.row], y.len);
+      const int c = ix.compare(iy);
+      return c < 0 || (c == 0 && x.row < y.row);
+    }
+  };
+
+  // Runs of 32,768 keys sorted at once (about 3 ms natively), so 5 merge passes at 1M rows, not 11.
+  static constexpr uint64_t kSortRun = 32768;
+
+  const Catalogue& cat;
+  std::unique_ptr<SearchIndex> idx = std::make_unique<SearchIndex>();  // its address is the sort's
+  int phase = kSize;
+  uint64_t pos = 0;
+  bool entered = false;
+  size_t bytes = 0, at = 0;
+  std::string wide;  // a non-ASCII tail, lowered
+  std::vector<Key> keys;
+  std::unique_ptr<SlicedSort<KeyLess, Key, kSortRun>> sorter;
+
+  explicit SearchState(const Catalogue& c) : cat(c) { idx->cat_ = &c; }
+
+  void room(size_t extra) {
+    std::string& buf = idx->buf_;
+    if (at + extra > buf.size()) buf.resize(std::max(buf.size() * 2, at + extra));
+  }
   // Writes lower(s) at the cursor with tabs and newlines as spaces (they separate the parts);
   // returns the byte set of what it wrote.
-  auto put_lower = [&](std::string_view s) {
+  uint64_t put_lower(std::string_view s) {
     room(s.size());
-    char* d = buf_.data() + at;
+    char* d = idx->buf_.data() + at;
     uint64_t set = 0;
     size_t i = 0;
     for (; i < s.size(); ++i) {
@@ -122,48 +147,39 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
       if (c == '\t' || c == '\n') c = ' ';
       set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(c)];
     }
-    std::memcpy(buf_.data() + at, wide.data(), wide.size());
+    std::memcpy(idx->buf_.data() + at, wide.data(), wide.size());
     at += wide.size();
     return set;
-  };
-  offsets_.reserve(n + 1);
-  name_len_.reserve(n);
-  bytes_.reserve(n);
-  offsets_.push_back(0);
-  for (uint32_t r = 0; r < n; ++r) {
+  }
+
+  void write_row(uint32_t r) {
+    SearchIndex& x = *idx;
     const size_t id_at = at;
     uint64_t row_bytes = put_lower(cat.id(r));
     const size_t id_size = at - id_at;
     size_t name = 0;  // bytes after the id's last '/'
-    while (name < id_size && buf_[id_at + id_size - 1 - name] != '/') ++name;
-    name_len_.push_back(name == id_size ? kNoSlash : static_cast<uint8_t>(std::min<size_t>(name, kLongName)));
+    while (name < id_size && x.buf_[id_at + id_size - 1 - name] != '/') ++name;
+    x.name_len_.push_back(name == id_size ? SearchIndex::kNoSlash
+                                          : static_cast<uint8_t>(std::min<size_t>(name, SearchIndex::kLongName)));
     std::string_view author_raw = cat.value(cat.author[r]);
     if (!author_raw.empty()) {
       // The author is searched too when the id does not already start with "author/".
       room(1);
-      buf_[at++] = '\t';
+      x.buf_[at++] = '\t';
       const size_t author_at = at;
       const uint64_t author_bytes = put_lower(author_raw);
-      std::string_view id(buf_.data() + id_at, id_size), author(buf_.data() + author_at, at - author_at);
+      std::string_view id(x.buf_.data() + id_at, id_size), author(x.buf_.data() + author_at, at - author_at);
       if (id.size() > author.size() && id.compare(0, author.size(), author) == 0 && id[author.size()] == '/')
         at = author_at - 1;
       else row_bytes |= author_bytes | kTabBit;
     }
     room(1);
-    buf_[at++] = '\n';
-    offsets_.push_back(static_cast<uint32_t>(at));
-    bytes_.push_back(row_bytes);
+    x.buf_[at++] = '\n';
+    x.offsets_.push_back(static_cast<uint32_t>(at));
+    x.bytes_.push_back(row_bytes);
   }
-  buf_.resize(at);
-  // Cut to size only when the estimate missed by much (authors in another case, lowering that
-  // grew): the cut is a copy of the whole buffer.
-  if (buf_.capacity() - buf_.size() > buf_.size() / 64) buf_.shrink_to_fit();
 
-  struct Key {
-    uint64_t a, b;
-    uint32_t row, len;  // len: of lower(id), for ties (it fills what would be padding)
-  };
-  auto be64 = [](std::string_view s, size_t from) {
+  static uint64_t be64(std::string_view s, size_t from) {
     if (from + 8 <= s.size()) {
       uint64_t v;
       std::memcpy(&v, s.data() + from, 8);
@@ -172,27 +188,114 @@ SearchIndex::SearchIndex(const Catalogue& cat) : cat_(&cat) {
     uint64_t v = 0;
     for (size_t i = 0; i < 8; ++i) v = (v << 8) | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
     return v;
-  };
-  std::vector<Key> keys(n);
-  for (uint32_t r = 0; r < n; ++r) {
-    std::string_view id = id_part(r);
-    keys[r] = {be64(id, 0), be64(id, 8), r, static_cast<uint32_t>(id.size())};
   }
-  std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
-    if (x.a != y.a) return x.a < y.a;
-    if (x.b != y.b) return x.b < y.b;
-    // Equal first 16 bytes (or zero padding).
-    std::string_view ix(buf_.data() + offsets_[x.row], x.len), iy(buf_.data() + offsets_[y.row], y.len);
-    int c = ix.compare(iy);
-    return c < 0 || (c == 0 && x.row < y.row);
-  });
-  sorted_.resize(n);
-  sorted_downloads_.resize(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    sorted_[i] = keys[i].row;
-    const int64_t d = cat.downloads[keys[i].row];
-    sorted_downloads_[i] = d >= 0 && d < kBigDownloads ? static_cast<uint32_t>(d) : kBigDownloads;
+
+  void enter() {
+    SearchIndex& x = *idx;
+    const size_t n = cat.size();
+    switch (phase) {
+      case kWrite:
+        // buf_ is sized once (in pieces, in run()) and written through a cursor: std::string's
+        // resize/push_back per row are out-of-line library calls (costly under WebAssembly).
+        // Lowering can lengthen a few non-ASCII characters, so it grows when needed (rarely: past
+        // 64 bytes of such growth in all).
+        x.buf_.reserve(bytes + 64);
+        x.offsets_.reserve(n + 1);
+        x.name_len_.reserve(n);
+        x.bytes_.reserve(n);
+        x.offsets_.push_back(0);
+        break;
+      case kKeys:
+        x.buf_.resize(at);
+        // Cut to size only when the estimate missed by much (authors in another case, lowering
+        // that grew): the cut is a copy of the whole buffer.
+        if (x.buf_.capacity() - x.buf_.size() > x.buf_.size() / 64) x.buf_.shrink_to_fit();
+        keys.reserve(n);
+        break;
+      case kSort:
+        sorter = std::make_unique<SlicedSort<KeyLess, Key, kSortRun>>(std::move(keys), KeyLess{idx.get()});
+        break;
+      case kOut:
+        x.sorted_.reserve(n);
+        x.sorted_downloads_.reserve(n);
+        break;
+      case kDone: release(keys); break;
+      default: break;
+    }
   }
+
+  bool run(const SliceTimer& timer) {
+    SearchIndex& x = *idx;
+    const uint64_t n = cat.size();
+    switch (phase) {
+      case kSize:
+        // The bytes written below, exactly when ids and authors are ASCII and an author that starts
+        // its id has the same case there (as on the Hub); an author starting its id is not written.
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            std::string_view id = cat.id(r), author = cat.value(cat.author[r]);
+            const bool starts_id = id.size() > author.size() && id.starts_with(author) && id[author.size()] == '/';
+            bytes += id.size() + (author.empty() || starts_id ? 0 : author.size() + 1) + 1;
+          }
+        });
+      case kWrite:
+        // The buffer's fresh pages touched a megabyte a piece (as grow() does).
+        while (x.buf_.size() < bytes + 64) {
+          const size_t from = x.buf_.size();
+          x.buf_.resize(std::min(bytes + 64, from + (size_t(1) << 20)));
+          timer.charge(units(x.buf_.size() - from, 256));
+          if (timer.expired()) return false;
+        }
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) write_row(r);
+        });
+      case kKeys:
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
+            std::string_view id = x.id_part(r);
+            keys.push_back({be64(id, 0), be64(id, 8), r, static_cast<uint32_t>(id.size())});
+          }
+        });
+      case kSort:
+        if (!sorter->step(timer)) return false;
+        keys = sorter->take();
+        sorter.reset();
+        return true;
+      case kOut:
+        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+          for (uint64_t i = b; i < e; ++i) {
+            x.sorted_.push_back(keys[i].row);
+            const int64_t d = cat.downloads[keys[i].row];
+            x.sorted_downloads_.push_back(d >= 0 && d < SearchIndex::kBigDownloads ? static_cast<uint32_t>(d)
+                                                                                   : SearchIndex::kBigDownloads);
+          }
+        });
+      default: return true;
+    }
+  }
+
+  bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
+
+  double progress() const {
+    static constexpr double w[kPhases] = {1, 4, 1, 6, 1};
+    const double f = phase == kSort ? (sorter ? sorter->progress() : 0.0) : frac(pos, cat.size());
+    return phased_progress(w, kPhases, phase, f);
+  }
+
+  const char* stage() const { return phase < kSort ? "search: lower-casing ids" : "search: sorting ids"; }
+
+  SearchIndex take() { return std::move(*idx); }
+};
+
+template class SlicedBuilder<detail::SearchState, SearchIndex>;
+
+SearchIndexBuilder::SearchIndexBuilder(const Catalogue& cat)
+    : SlicedBuilder(std::make_unique<detail::SearchState>(cat)) {}
+
+SearchIndex::SearchIndex(const Catalogue& cat) {
+  SearchIndexBuilder b(cat);
+  finish(b);
+  *this = b.take();
 }
 
 int64_t SearchIndex::sorted_downloads(size_t i) const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "job.h"
 
 namespace hfrec {
 
@@ -36,6 +37,10 @@ struct SearchResult {
   bool fuzzy_searched = false;
 };
 
+namespace detail {
+struct SearchState;
+}
+
 // Case-insensitive search over modelId and author.
 // - Prefix matches come from a sorted array of lower-cased ids by binary search (O(log n)).
 // - Substring and fuzzy matches scan one contiguous buffer; when a query extends the previous one
@@ -50,6 +55,7 @@ class SearchIndex {
   const std::vector<uint32_t>& rows_by_id() const { return sorted_; }
 
  private:
+  friend struct detail::SearchState;
   std::string_view text(uint32_t row) const {
     return std::string_view(buf_).substr(offsets_[row], offsets_[row + 1] - offsets_[row] - 1);
   }
@@ -79,6 +85,13 @@ class SearchIndex {
   mutable std::string last_query_;
   mutable std::vector<uint32_t> last_sub_, last_fuzzy_;
   mutable bool last_fuzzy_valid_ = false;
+};
+
+// SearchIndex(cat) in slices of a few milliseconds, as the app builds it after a load (at 1M rows,
+// built at once, one 0.7-1 s step). The catalogue must outlive the builder and the index.
+class SearchIndexBuilder : public SlicedBuilder<detail::SearchState, SearchIndex> {
+ public:
+  explicit SearchIndexBuilder(const Catalogue& cat);
 };
 
 }  // namespace hfrec

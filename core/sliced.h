@@ -3,6 +3,7 @@
 // share, and the definitions of SlicedBuilder's forwarding (job.h). Included by core .cpp files only.
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -111,7 +112,7 @@ bool trim(std::vector<T>& v, std::vector<T>& copy, const SliceTimer& timer) {
 // merges that stop and resume anywhere inside a merge (Knuth, TAOCP vol. 3, 5.2.4, "straight
 // two-way merge"). With a strict total order (unique keys) the result equals std::sort's; with
 // ties, equal items keep no particular order (the runs are sorted unstably).
-template <class Less, class T = uint32_t>
+template <class Less, class T = uint32_t, uint64_t Run = 512>
 class SlicedSort {
  public:
   SlicedSort(std::vector<T> items, Less less) : a_(std::move(items)), less_(less), n_(a_.size()) {
@@ -122,7 +123,7 @@ class SlicedSort {
     while (run_lo_ < n_) {
       const uint64_t hi = std::min(n_, run_lo_ + kRun);
       std::sort(a_.begin() + static_cast<long>(run_lo_), a_.begin() + static_cast<long>(hi), less_);
-      timer.charge(units((hi - run_lo_) * 9, kFlatBatch.per_unit));  // log2(kRun) compares per element
+      timer.charge(units((hi - run_lo_) * kRunLevels, kFlatBatch.per_unit));  // log2(kRun) compares per element
       run_lo_ = hi;
       if (timer.expired()) return done();
     }
@@ -166,7 +167,9 @@ class SlicedSort {
     if (passes_ == 0) return sorted;
     const double merged = (static_cast<double>(passes_done_) + static_cast<double>(out_) / static_cast<double>(n_)) /
                           static_cast<double>(passes_);
-    return 0.4 * sorted + 0.6 * merged;  // sorting runs of 512 costs about 9 of ~20 merge levels
+    // Sorting runs of 512 costs about 9 of ~20 merge levels (a million items): the runs' share.
+    constexpr double runs = kRunLevels / 22.0;
+    return runs * sorted + (1 - runs) * merged;
   }
   // The sorted items (once, after step() returned true).
   std::vector<T> take() {
@@ -174,7 +177,8 @@ class SlicedSort {
     return std::move(a_);
   }
 
-  static constexpr uint64_t kRun = 512;  // items per run sorted by std::sort
+  static constexpr uint64_t kRun = Run;  // items per run sorted by std::sort (a power of two)
+  static constexpr uint64_t kRunLevels = std::bit_width(Run) - 1;
 
  private:
   bool done() const { return run_lo_ >= n_ && width_ >= n_; }

@@ -173,6 +173,43 @@ TEST(Search, SortedPrefixRangeAgreesWithAFullScan) {
   EXPECT_GT(checked, 100);  // most queries have a full page of prefix matches
 }
 
+// Built in slices (a unit of work per step, as a tab's load does at 1M rows), the index lists the
+// rows by lower(id) then row (an oracle sort of std::string keys), and answers every query as the
+// index built at once does; many steps are taken.
+TEST(Search, BuiltInSlicesAsAtOnce) {
+  std::mt19937 rng(11);
+  std::vector<ModelRecord> records;
+  for (int i = 0; i < 6000; ++i) {
+    std::string id = std::string(i % 3 ? "Org" : "ÉCOLE") + std::to_string(rng() % 40) + "/";
+    for (int j = 0, len = 1 + static_cast<int>(rng() % 20); j < len; ++j) id += "aAbB-_é"[rng() % 7];
+    records.push_back(rec(id, static_cast<int64_t>(rng() % 5000), i % 5 ? "" : "someone"));
+  }
+  Catalogue c = make_catalogue(records);
+  SearchIndexBuilder b(c);
+  int steps = 1;
+  double last = 0;
+  for (; !b.step(SliceTimer::work(0)); ++steps) {
+    EXPECT_GE(b.progress(), last);
+    last = b.progress();
+  }
+  EXPECT_GT(steps, 20);
+  SearchIndex sliced = b.take();
+  std::vector<uint32_t> expected(c.size());
+  for (uint32_t r = 0; r < c.size(); ++r) expected[r] = r;
+  std::sort(expected.begin(), expected.end(), [&](uint32_t x, uint32_t y) {
+    const std::string lx = lower(c.id(x)), ly = lower(c.id(y));
+    return lx < ly || (lx == ly && x < y);
+  });
+  EXPECT_EQ(sliced.rows_by_id(), expected);
+  SearchIndex once(c);
+  for (std::string q : {"org1", "école", "a", "ab-", "someone", "b_a", "org3/ab", "o1/", "zzz"}) {
+    const SearchResult x = sliced.search(q, SearchParams{.limit = 40}), y = once.search(q, SearchParams{.limit = 40});
+    EXPECT_EQ(ids(c, x), ids(c, y)) << q;
+    EXPECT_EQ(x.count, y.count) << q;
+    EXPECT_EQ(x.count == 0, q == "zzz") << q;
+  }
+}
+
 // The whole search against a reference written the slow, obvious way: each row's text is
 // lower(id), plus '\t' lower(author) unless the id starts with "author/", with tabs and newlines
 // as spaces; every row is classified from scratch and the page is the best `limit` of all of them.

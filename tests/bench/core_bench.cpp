@@ -33,6 +33,7 @@
 #include "core/lineage.h"
 #include "core/nn_descent.h"
 #include "core/recommender.h"
+#include "core/search.h"
 #include "core/suggest.h"
 #if __has_include("core/ward.h")
 #include "core/ward.h"
@@ -395,6 +396,21 @@ void BM_HybridSlices(benchmark::State& state, Size s) {
   }
 }
 
+// SearchIndexBuilder (the last part of a tab's load) in 8 ms slices.
+void BM_SearchSlices(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  for (auto _ : state) {
+    hfrec::SearchIndexBuilder b(idx->catalogue());
+    run_in_slices(state, b);
+    state.PauseTiming();
+    const hfrec::SearchIndex si = b.take();
+    if (si.size() != idx->catalogue().size()) return state.SkipWithError("the search index lacks rows");
+    state.ResumeTiming();
+  }
+}
+
 // A clustering request (the app's, with quality metrics and the map) in 8 ms slices.
 void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req) {
   std::string error;
@@ -594,6 +610,9 @@ int register_all() {
     const std::string sz = s.label;
     benchmark::RegisterBenchmark(("slices/index/" + sz).c_str(), BM_IndexSlices, s)->Unit(kMillisecond)->Iterations(1);
     benchmark::RegisterBenchmark(("slices/hybrid/" + sz).c_str(), BM_HybridSlices, s)
+        ->Unit(kMillisecond)
+        ->Iterations(1);
+    benchmark::RegisterBenchmark(("slices/search/" + sz).c_str(), BM_SearchSlices, s)
         ->Unit(kMillisecond)
         ->Iterations(1);
     if (s.rows > 10'000) continue;  // Ward on tf-idf rows is quadratic in distinct rows

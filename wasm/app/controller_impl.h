@@ -111,7 +111,9 @@ struct Controller::Impl {
     std::string name, source;
     bool builtin = false;  // the page's own catalogue (source "builtin:")
     std::unique_ptr<CatalogueLoader> loader;
-    std::unique_ptr<IndexBuilder> builder;  // set once parsing finished: indexes in slices
+    std::unique_ptr<IndexBuilder> builder;               // set once parsing finished: indexes in slices
+    std::unique_ptr<Index> index;                        // set once indexed: its search index is built in slices
+    std::unique_ptr<SearchIndexBuilder> search_builder;  // over index's catalogue (declared after it)
     size_t rows = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     double work_ms = 0;  // time spent in tick() on this load
