@@ -8,6 +8,7 @@
 
 #include "memory.h"
 #include "sliced.h"
+#include "table_move.h"
 #include "text.h"
 
 namespace hfrec {
@@ -136,7 +137,7 @@ void HybridModel::for_each_row_term(uint32_t row, F&& f) const {
 }
 
 // Short keys (never 0) to terms: open addressing, at most half full. Past 3/8 full it moves to a
-// table twice its size a piece at each new key, as StringPool does (core/string_pool.h): moved at
+// table twice its size a piece at each new key, as StringPool does (table_move.h): moved at
 // once, 2M slots into 4M took one 100 ms step of the build at 1M rows. Lookups use the current
 // table until the next replaces it.
 class ShortKeyTable {
@@ -155,11 +156,8 @@ class ShortKeyTable {
     keys_[at] = k;
     terms_[at] = t;
     ++size_;
-    if (moving_ && at < moved_) place(next_keys_, next_terms_, k, t);  // the move is past its slot
-    if (size_ * 8 >= keys_.size() * 3) {
-      grow_piece();
-      while (size_ * 2 >= keys_.size()) grow_piece();
-    }
+    if (move_.moving() && at < move_.moved()) place(next_keys_, next_terms_, k, t);  // the move is past its slot
+    TableMove::added(size_, keys_, [&] { grow_piece(); });
   }
   void clear() {
     release(keys_, next_keys_);
@@ -175,35 +173,31 @@ class ShortKeyTable {
     keys[i] = k;
     terms[i] = t;
   }
-  // From 3/8 full to 1/2 a table of c slots takes c / 8 new keys; zeroing the next 2c slots 64 at
-  // a time takes c / 32 of them, moving the c slots 32 at a time c / 32: done about halfway.
+  // A piece of the move to the next table (table_move.h), its slots 32 at a time.
   void grow_piece() {
-    constexpr size_t kZeroPiece = 64, kMovePiece = 32;
-    if (!moving_) {
-      const size_t target = 2 * keys_.size();
-      next_keys_.reserve(target);
-      next_terms_.reserve(target);
-      next_keys_.resize(std::min(target, next_keys_.size() + kZeroPiece), 0);
-      next_terms_.resize(next_keys_.size(), 0);
-      if (next_keys_.size() < target) return;
-      moving_ = true;
-      moved_ = 0;
-    }
-    for (const size_t end = std::min(keys_.size(), moved_ + kMovePiece); moved_ < end; ++moved_)
-      if (keys_[moved_]) place(next_keys_, next_terms_, keys_[moved_], terms_[moved_]);
-    if (moved_ < keys_.size()) return;
-    keys_.swap(next_keys_);
-    terms_.swap(next_terms_);
-    release(next_keys_);
-    release(next_terms_);
-    moving_ = false;
+    move_.piece(
+        [&](size_t n) {
+          const size_t target = 2 * keys_.size();
+          const bool whole = zero_piece(next_keys_, target, n);
+          zero_piece(next_terms_, target, n);
+          return whole;
+        },
+        keys_.size(), 32,
+        [&](size_t i) {
+          if (keys_[i]) place(next_keys_, next_terms_, keys_[i], terms_[i]);
+        },
+        [&] {
+          keys_.swap(next_keys_);
+          terms_.swap(next_terms_);
+          release(next_keys_, next_terms_);
+        });
   }
   std::vector<uint64_t> keys_ = std::vector<uint64_t>(1024, 0);  // 0: empty; size a power of two
   std::vector<uint32_t> terms_ = std::vector<uint32_t>(1024, 0);
   std::vector<uint64_t> next_keys_;
   std::vector<uint32_t> next_terms_;
-  size_t size_ = 0, moved_ = 0;  // keys; slots of keys_ moved so far
-  bool moving_ = false;          // the next table is zeroed; slots are being moved
+  size_t size_ = 0;  // keys
+  TableMove move_;   // items: the slots of keys_
 };
 
 // The hybrid model in slices, phase by phase (sliced.h's run_phases): the rows' terms, idf, the

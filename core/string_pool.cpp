@@ -31,33 +31,18 @@ void StringPool::place(std::vector<uint32_t>& t, uint64_t h, uint32_t id) {
 
 void StringPool::rehash(size_t cap) {
   std::vector<uint32_t>().swap(next_);
-  moving_ = false;
-  move_end_ = moved_ = 0;
+  move_.reset();
   slots_.assign(cap, 0);
-  for (uint32_t id = 0; id < ptr_.size(); ++id) place(slots_, hash_text(str(id)), id);
+  for (uint32_t id = 0; id < size(); ++id) place(slots_, hash_text(str(id)), id);
 }
 
-// From 3/8 full to 1/2 a table of c slots takes c / 8 new ids. Zeroing the next table's 2c slots
-// 64 at a time takes c / 32 of them, placing the ids then there (about 13c / 32) 16 at a time
-// another 13c / 512: the move ends a little before halfway. Should it not end by 1/2, it ends at
-// once there (slots_ must never fill further).
 void StringPool::grow_piece() {
-  constexpr size_t kZeroPiece = 64, kMovePiece = 16;
-  if (!moving_) {
-    const size_t target = 2 * slots_.size();
-    next_.reserve(target);
-    next_.resize(std::min(target, next_.size() + kZeroPiece), 0);
-    if (next_.size() < target) return;
-    moving_ = true;
-    move_end_ = static_cast<uint32_t>(ptr_.size());
-    moved_ = 0;
-  }
-  const uint32_t end = std::min<uint32_t>(move_end_, moved_ + kMovePiece);
-  for (; moved_ < end; ++moved_) place(next_, hash_text(str(moved_)), moved_);
-  if (moved_ < move_end_) return;
-  slots_.swap(next_);
-  std::vector<uint32_t>().swap(next_);
-  moving_ = false;
+  move_.piece([&](size_t n) { return zero_piece(next_, 2 * slots_.size(), n); }, size(), 16,
+              [&](size_t id) { place(next_, hash_text(str(static_cast<uint32_t>(id))), static_cast<uint32_t>(id)); },
+              [&] {
+                slots_.swap(next_);
+                std::vector<uint32_t>().swap(next_);
+              });
 }
 
 const char* StringPool::store(std::string_view s) {
@@ -80,10 +65,8 @@ const char* StringPool::store(std::string_view s) {
 }
 
 void StringPool::reserve(size_t n) {
-  ptr_.reserve(n);
-  len_.reserve(n);
-  size_t cap = slots_.empty() ? 1024 : slots_.size();
-  while ((n + 1) * 2 > cap) cap *= 2;
+  bytes_.reserve(n);
+  const size_t cap = TableMove::slots_for(n, slots_.empty() ? 1024 : slots_.size());
   if (cap != slots_.size()) rehash(cap);
 }
 
@@ -95,7 +78,8 @@ uint32_t StringPool::find_bytes(const char* p, size_t n) const {
   for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
     if (!tag_matches(slots_[i], h, mask)) continue;
     const uint32_t id = (slots_[i] & static_cast<uint32_t>(mask)) - 1;
-    if (len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
+    const Bytes& b = bytes_[id];
+    if (b.n == n && bytes_equal(b.p, p, n)) return id;
   }
   return kMissing;
 }
@@ -110,19 +94,15 @@ uint32_t StringPool::intern_bytes(const char* p, size_t n, bool* added) {
   for (; slots_[i]; i = (i + 1) & mask) {
     if (!tag_matches(slots_[i], h, mask)) continue;
     const uint32_t id = (slots_[i] & static_cast<uint32_t>(mask)) - 1;
-    if (len_[id] == n && bytes_equal(ptr_[id], p, n)) return id;
+    const Bytes& b = bytes_[id];
+    if (b.n == n && bytes_equal(b.p, p, n)) return id;
   }
-  auto id = static_cast<uint32_t>(ptr_.size());
-  ptr_.push_back(store(s));
-  len_.push_back(static_cast<uint32_t>(s.size()));
+  auto id = static_cast<uint32_t>(size());
+  bytes_.push_back({store(s), static_cast<uint32_t>(s.size())});
   slots_[i] = slot_of(h, id, mask);
-  if (moving_) place(next_, h, id);
+  if (move_.moving()) place(next_, h, id);  // past the move's end: it goes in by hand
   if (added) *added = true;
-  // Past 3/8 full the next table is built a piece at a time; at 1/2 it must be done.
-  if (ptr_.size() * 8 >= slots_.size() * 3) {
-    grow_piece();
-    while (ptr_.size() * 2 >= slots_.size()) grow_piece();
-  }
+  TableMove::added(size(), slots_, [&] { grow_piece(); });
   return id;
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "table_move.h"
+
 namespace hfrec {
 
 inline constexpr uint32_t kMissing = 0xFFFFFFFFu;
@@ -42,8 +44,11 @@ class StringPool {
   // The id of s, or kMissing when it was never interned.
   uint32_t find(std::string_view s) const { return find_bytes(s.data(), s.size()); }
   // The string of an id; the view stays valid while the pool lives (its bytes never move).
-  std::string_view str(uint32_t id) const { return std::string_view(ptr_[id], len_[id]); }
-  size_t size() const { return ptr_.size(); }
+  std::string_view str(uint32_t id) const {
+    const Bytes& b = bytes_[id];
+    return std::string_view(b.p, b.n);
+  }
+  size_t size() const { return bytes_.size(); }
   // Room for n ids without regrowing (a load that can estimate its rows from the file's size).
   void reserve(size_t n);
 
@@ -55,7 +60,7 @@ class StringPool {
   void rehash(size_t cap);
   // Places id (its hash h) in the table t; the caller knows it is not there.
   static void place(std::vector<uint32_t>& t, uint64_t h, uint32_t id);
-  // A piece of the move to the next table (see next_), done at each new id past 3/8 full.
+  // A piece of the move to the next table (next_; table_move.h).
   void grow_piece();
   // The bytes live in chunks that are never reallocated, so views stay valid; no heap block per
   // string (a million model ids are a million fewer allocations, which WebAssembly feels most).
@@ -63,20 +68,21 @@ class StringPool {
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t chunk_left_ = 0;
   char* chunk_at_ = nullptr;
-  BlockArray<const char*> ptr_;  // per id
-  BlockArray<uint32_t> len_;     // per id
+  struct Bytes {
+    const char* p;
+    uint32_t n;
+  };
+  BlockArray<Bytes> bytes_;  // per id: one look-up finds both
   // Power-of-two size, at most half full. A slot is 0 when empty, else id + 1 in its low bits
   // (id + 1 stays below the size) and, above them, the top bits of the id's hash: they turn away
   // almost every other string without reading it. No hash is kept per id (8 bytes, 16 MB at 2M
   // ids): a move to a larger table computes them again from the strings.
   std::vector<uint32_t> slots_;
   // The next table, twice the size, built a piece at each new id while slots_ fills from 3/8 to
-  // 1/2: first zeroed, then the ids below move_end_ placed in it (moved_ of them so far); ids from
-  // move_end_ on go into both tables as they come. Moved all at once, 4M ids into 8M slots took one
-  // 215 ms step of the hybrid model's build at 1M rows. Lookups use slots_ until next_ replaces it.
+  // 1/2 (table_move.h): the ids below the move's end are placed in it from their strings, and ids
+  // added while it runs go into both tables.
   std::vector<uint32_t> next_;
-  uint32_t move_end_ = 0, moved_ = 0;
-  bool moving_ = false;  // next_ is zeroed; ids are being placed
+  TableMove move_;
 };
 
 }  // namespace hfrec
