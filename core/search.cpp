@@ -239,13 +239,8 @@ struct detail::SearchState {
           }
         });
       case kWrite:
-        // The buffer's fresh pages touched a megabyte a piece (as grow() does).
-        while (x.buf_.size() < bytes + 64) {
-          const size_t from = x.buf_.size();
-          x.buf_.resize(std::min(bytes + 64, from + (size_t(1) << 20)));
-          timer.charge(units(x.buf_.size() - from, 256));
-          if (timer.expired()) return false;
-        }
+        // The buffer's fresh pages touched in pieces.
+        if (!grow(x.buf_, bytes + 64, '\0', timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) write_row(r);
         });

@@ -73,8 +73,10 @@ void reserve_room(Vector& v, uint64_t more, uint64_t done, uint64_t total) {
 // first touches of fresh pages cost about 4 ms a MB on this project's machines (262,144 of the
 // fuzzy union's 24-byte entries, the earlier piece, took 23-28 ms), and at most 262,144 elements
 // (1,024 work units: a piece of bytes).
-template <class T, class Extend>
-bool extend_in_pieces(std::vector<T>& v, uint64_t n, const SliceTimer& timer, Extend&& extend) {
+// v: a vector or a string.
+template <class C, class Extend>
+bool extend_in_pieces(C& v, uint64_t n, const SliceTimer& timer, Extend&& extend) {
+  using T = typename C::value_type;
   constexpr uint64_t kPiece = std::clamp<uint64_t>((uint64_t(1) << 20) / sizeof(T), 1, uint64_t(1) << 18);
   if (v.capacity() < n) v.reserve(n);
   while (v.size() < n) {
@@ -88,9 +90,9 @@ bool extend_in_pieces(std::vector<T>& v, uint64_t n, const SliceTimer& timer, Ex
 
 // Grows v to n elements of `value` in slices (a large value-initialisation touches many fresh
 // pages and would be one long step); true when done with time left.
-template <class T>
-bool grow(std::vector<T>& v, uint64_t n, const T& value, const SliceTimer& timer) {
-  return extend_in_pieces(v, n, timer, [&](std::vector<T>& w, uint64_t to) { w.resize(to, value); });
+template <class C>
+bool grow(C& v, uint64_t n, const typename C::value_type& value, const SliceTimer& timer) {
+  return extend_in_pieces(v, n, timer, [&](C& w, uint64_t to) { w.resize(to, value); });
 }
 
 // Trims v's spare capacity as shrink_to_fit does (a copy into an array of its size), in slices,
