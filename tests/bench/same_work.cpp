@@ -43,12 +43,10 @@ int usage(const char* msg) {
 // function with one call site. Calls through these pointers cannot be inlined.
 bool load_slice(hfrec::CatalogueLoader& loader) { return loader.step(2000); }
 bool index_slice(hfrec::IndexBuilder& builder) { return builder.step(14.0); }
-std::unique_ptr<hfrec::SearchIndex> build_search(const hfrec::Catalogue& c) {
-  return std::make_unique<hfrec::SearchIndex>(c);
-}
+bool search_slice(hfrec::SearchIndexBuilder& builder) { return builder.step(hfrec::SliceTimer(14.0)); }
 bool (*volatile load_step)(hfrec::CatalogueLoader&) = load_slice;
 bool (*volatile index_step)(hfrec::IndexBuilder&) = index_slice;
-std::unique_ptr<hfrec::SearchIndex> (*volatile search_index)(const hfrec::Catalogue&) = build_search;
+bool (*volatile search_step)(hfrec::SearchIndexBuilder&) = search_slice;
 
 }  // namespace
 
@@ -106,7 +104,9 @@ int main(int argc, char** argv) {
     index = std::move(built).value();
     const double index_ms = ms_since(t0);
     t0 = Clock::now();
-    search = search_index(index->catalogue());
+    hfrec::SearchIndexBuilder search_builder(index->catalogue());
+    while (!search_step(search_builder)) {}
+    search = std::make_unique<hfrec::SearchIndex>(search_builder.take());
     const double search_ms = ms_since(t0);
     if (r == 0) {
       cold_total = load_ms + index_ms + search_ms;
