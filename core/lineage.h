@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "job.h"
 #include "string_pool.h"
 
 namespace hfrec {
@@ -35,6 +36,10 @@ struct Parent {
 // - A model naming itself as its base is ignored; cycles are kept as the cards state them.
 // - A parent is listed once per row (the card's and the tags' mentions merged; the first relation
 //   a tag gives is kept), in the order the card, then the tags, name them.
+namespace detail {
+struct LineageState;
+}
+
 class Lineage {
  public:
   Lineage() = default;
@@ -73,6 +78,7 @@ class Lineage {
   size_t rows_with_children() const { return rows_with_children_; }
 
  private:
+  friend struct detail::LineageState;
   std::vector<uint32_t> parent_offsets_{0};  // row r's parents are parents_[parent_offsets_[r] ..)
   std::vector<Parent> parents_;
   StringPool nodes_;                     // every parent id named
@@ -80,6 +86,17 @@ class Lineage {
   std::vector<uint32_t> children_;
   std::vector<uint32_t> row_node_;  // a row's node (its id named as a parent), or kMissing
   size_t links_ = 0, links_in_catalogue_ = 0, rows_with_parents_ = 0, rows_with_children_ = 0;
+};
+
+extern template class SlicedBuilder<detail::LineageState, Lineage>;
+
+// Lineage(cat) in slices (the app builds it at the end of a load: at 1M rows, at once, one step of
+// 61-71 ms natively). Phases: per-tag and per-row arrays, the rows' parents (rows), the parents'
+// rows (ids named), children counted, their offsets, the children (rows), rows with children. The
+// catalogue must outlive the builder.
+class LineageBuilder : public SlicedBuilder<detail::LineageState, Lineage> {
+ public:
+  explicit LineageBuilder(const Catalogue& cat);
 };
 
 // The base model a "base_model:..." tag names and its relation; false for any other tag (and for

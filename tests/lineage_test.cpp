@@ -15,11 +15,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/export.h"
 #include "core/record_writer.h"
+
+#include "test_util.h"
 
 namespace hfrec {
 namespace {
@@ -203,6 +208,107 @@ TEST(Lineage, RowJson) {
   for (const auto& [k, v] : plain.items()) EXPECT_EQ(with[k], v) << k;
   r.lineage = ExportLineage{};
   EXPECT_TRUE(row_json(r)["lineage"]["parent"].is_null());
+}
+
+// LineageBuilder in many small steps against the rule written out with maps and strings: a row's
+// parents are the card's base models, then its base_model tags' ("base_model:[kind:]id", a known
+// kind or none), each id once (a later mention gives a relation only to one stated without), never
+// the row itself; children are the rows naming a model, in row order.
+TEST(Lineage, BuiltInSlicesAgainstTheRule) {
+  std::mt19937 rng(7);
+  const int n = 5000;
+  std::vector<unsigned> org(n);
+  for (unsigned& o : org) o = rng() % 30;
+  auto id_of = [&](unsigned i) { return "o" + std::to_string(org[i]) + "/m" + std::to_string(i); };
+  auto some_id = [&] {  // mostly a row of the catalogue; else a model outside it
+    return rng() % 10 < 7 ? id_of(rng() % n) : "ext/x" + std::to_string(rng() % 50);
+  };
+  const char* kinds[] = {"", "finetune:", "adapter:", "quantized:", "merge:", "other:"};
+  std::vector<ModelRecord> records;
+  for (int i = 0; i < n; ++i) {
+    ModelRecord r;
+    r.id = id_of(i);
+    for (unsigned k = rng() % 3; k-- > 0;) r.base_models.push_back(rng() % 20 ? some_id() : r.id);
+    for (unsigned k = rng() % 4; k-- > 0;) {
+      const unsigned t = rng() % 8;
+      r.tags.push_back(t < 5   ? std::string("base_model:") + kinds[rng() % 6] + some_id()
+                       : t < 6 ? "base_model:"
+                               : "tag" + std::to_string(rng() % 9));
+    }
+    records.push_back(std::move(r));
+  }
+  const Catalogue c = make_catalogue(records);
+  ASSERT_EQ(c.size(), static_cast<size_t>(n));
+
+  // The rule.
+  std::map<std::string, uint32_t> row_of;
+  for (uint32_t r = 0; r < n; ++r) row_of[records[r].id] = r;
+  std::vector<std::vector<std::pair<std::string, Relation>>> want(n);
+  std::map<std::string, std::vector<uint32_t>> kids;
+  size_t links = 0, in_catalogue = 0, with_parents = 0;
+  for (uint32_t r = 0; r < n; ++r) {
+    auto& ps = want[r];
+    auto mention = [&](const std::string& id, Relation rel) {
+      if (id == records[r].id) return;
+      for (auto& [pid, prel] : ps)
+        if (pid == id) {
+          if (prel == Relation::unspecified) prel = rel;
+          return;
+        }
+      ps.emplace_back(id, rel);
+    };
+    for (const std::string& b : records[r].base_models) mention(b, Relation::unspecified);
+    for (const std::string& t : records[r].tags) {
+      if (t.rfind("base_model:", 0) != 0) continue;
+      std::string rest = t.substr(11);
+      Relation rel = Relation::unspecified;
+      if (const size_t colon = rest.find(':'); colon != std::string::npos) {
+        const std::string kind = rest.substr(0, colon);
+        rel = kind == "finetune"    ? Relation::finetune
+              : kind == "adapter"   ? Relation::adapter
+              : kind == "quantized" ? Relation::quantized
+              : kind == "merge"     ? Relation::merge
+                                    : Relation::unspecified;
+        rest = rest.substr(colon + 1);
+      }
+      if (!rest.empty()) mention(rest, rel);
+    }
+    for (auto& [pid, prel] : ps) {
+      kids[pid].push_back(r);
+      in_catalogue += row_of.count(pid);
+    }
+    links += ps.size();
+    with_parents += !ps.empty();
+  }
+  ASSERT_GT(links, 3000u);
+  ASSERT_GT(in_catalogue, 1000u);
+
+  LineageBuilder b(c);
+  const int steps = testing::step_to_end(b);
+  EXPECT_GT(steps, 20);
+  const Lineage l = b.take();
+  EXPECT_EQ(l.links(), links);
+  EXPECT_EQ(l.links_in_catalogue(), in_catalogue);
+  EXPECT_EQ(l.rows_with_parents(), with_parents);
+  size_t with_children = 0;
+  for (uint32_t r = 0; r < n; ++r) {
+    const auto ps = l.parents(r);
+    ASSERT_EQ(ps.size(), want[r].size()) << records[r].id;
+    for (size_t k = 0; k < ps.size(); ++k) {
+      EXPECT_EQ(l.node_id(ps[k].node), want[r][k].first) << records[r].id;
+      EXPECT_EQ(ps[k].relation, want[r][k].second) << records[r].id;
+      const auto it = row_of.find(want[r][k].first);
+      EXPECT_EQ(ps[k].row, it == row_of.end() ? kMissing : it->second) << records[r].id;
+      const auto ch = l.children_of(ps[k].node);
+      EXPECT_EQ(std::vector<uint32_t>(ch.begin(), ch.end()), kids[want[r][k].first]) << want[r][k].first;
+    }
+    const auto ch = l.children(r);
+    const auto it = kids.find(records[r].id);
+    EXPECT_EQ(std::vector<uint32_t>(ch.begin(), ch.end()), it == kids.end() ? std::vector<uint32_t>{} : it->second)
+        << records[r].id;
+    with_children += !ch.empty();
+  }
+  EXPECT_EQ(l.rows_with_children(), with_children);
 }
 
 }  // namespace

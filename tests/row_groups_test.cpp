@@ -16,6 +16,8 @@
 
 #include "core/attributes.h"
 
+#include "test_util.h"
+
 namespace hfrec {
 namespace {
 
@@ -262,12 +264,7 @@ TEST(CsrCompactor, InSlicesAsAtOnceAndTrimmed) {
     CsrMatrix once = m;
     EXPECT_EQ(compact_counts(once), counts);
     CsrCompactor c(m);
-    int steps = 1;
-    double last = 0;
-    for (; !c.step(SliceTimer::work(0)); ++steps) {
-      EXPECT_GE(c.progress(), last);
-      last = c.progress();
-    }
+    const int steps = testing::step_to_end(c);
     EXPECT_GT(steps, 10);
     EXPECT_EQ(c.moved(), counts);
     EXPECT_EQ(m.indptr, once.indptr);

@@ -186,12 +186,7 @@ TEST(Search, BuiltInSlicesAsAtOnce) {
   }
   Catalogue c = make_catalogue(records);
   SearchIndexBuilder b(c);
-  int steps = 1;
-  double last = 0;
-  for (; !b.step(SliceTimer::work(0)); ++steps) {
-    EXPECT_GE(b.progress(), last);
-    last = b.progress();
-  }
+  const int steps = testing::step_to_end(b);
   EXPECT_GT(steps, 20);
   SearchIndex sliced = b.take();
   std::vector<uint32_t> expected(c.size());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/catalogue.h"
+#include "core/job.h"
 
 namespace hfrec::testing {
 
@@ -20,5 +21,18 @@ inline std::string shared_catalogue_path() {
 #define HFREC_REQUIRE_SHARED_CATALOGUE(path)                          \
   const std::string path = ::hfrec::testing::shared_catalogue_path(); \
   if (path.empty()) GTEST_SKIP() << "../shared/data/hf_models_10k.csv is absent: test skipped"
+
+// Steps a resumable run (step(timer), progress()) in the smallest slices to its end, checking that
+// its progress never goes back; the steps it took.
+template <class Run>
+int step_to_end(Run& run) {
+  int steps = 1;
+  double last = 0;
+  for (; !run.step(SliceTimer::work(0)); ++steps) {
+    EXPECT_GE(run.progress(), last) << "progress went back at step " << steps;
+    last = run.progress();
+  }
+  return steps;
+}
 
 }  // namespace hfrec::testing

@@ -411,6 +411,21 @@ void BM_SearchSlices(benchmark::State& state, Size s) {
   }
 }
 
+// LineageBuilder (the load's very last part) in 8 ms slices.
+void BM_LineageSlices(benchmark::State& state, Size s) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  for (auto _ : state) {
+    hfrec::LineageBuilder b(idx->catalogue());
+    run_in_slices(state, b);
+    state.PauseTiming();
+    const hfrec::Lineage l = b.take();
+    if (l.rows() != idx->catalogue().size()) return state.SkipWithError("the lineage lacks rows");
+    state.ResumeTiming();
+  }
+}
+
 // A clustering request (the app's, with quality metrics and the map) in 8 ms slices.
 void BM_ClusterSlices(benchmark::State& state, Size s, hfrec::ClusterRequest req) {
   std::string error;
@@ -613,6 +628,9 @@ int register_all() {
         ->Unit(kMillisecond)
         ->Iterations(1);
     benchmark::RegisterBenchmark(("slices/search/" + sz).c_str(), BM_SearchSlices, s)
+        ->Unit(kMillisecond)
+        ->Iterations(1);
+    benchmark::RegisterBenchmark(("slices/lineage/" + sz).c_str(), BM_LineageSlices, s)
         ->Unit(kMillisecond)
         ->Iterations(1);
     if (s.rows > 10'000) continue;  // Ward on tf-idf rows is quadratic in distinct rows

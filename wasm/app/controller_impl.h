@@ -114,6 +114,8 @@ struct Controller::Impl {
     std::unique_ptr<IndexBuilder> builder;               // set once parsing finished: indexes in slices
     std::unique_ptr<Index> index;                        // set once indexed: its search index is built in slices
     std::unique_ptr<SearchIndexBuilder> search_builder;  // over index's catalogue (declared after it)
+    std::unique_ptr<SearchIndex> search;                 // set once built: the lineage is built in slices
+    std::unique_ptr<LineageBuilder> lineage_builder;     // over index's catalogue (declared after it)
     size_t rows = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     double work_ms = 0;  // time spent in tick() on this load
