@@ -459,7 +459,9 @@ void Catalogue::reserve(size_t rows) {
   const size_t now = size();
   if (rows <= now || now == 0) return;
   const auto scaled = [&](size_t n) { return n + n / now * (rows - now) + (n % now) * (rows - now) / now; };
-  ids.reserve(rows);
+  // Not the ids' hash table: sized for a million rows up front, its 16 MB of fresh slots were
+  // zeroed in one ~45 ms step of the load; grown, each move is spread over the rows that follow
+  // (TableMove), and the parse took as long (1M rows natively, four runs each).
   downloads.reserve(rows);
   last_modified.reserve(rows, scaled(last_modified.chars()));
   for (auto* v : {&pipeline_tag, &author, &model_type, &library_name, &architectures_category}) v->reserve(rows);
@@ -468,16 +470,6 @@ void Catalogue::reserve(size_t rows) {
     l->missing.reserve(rows);
     l->items.reserve(scaled(l->items.size()));
   }
-}
-
-CodePointSet catalogue_code_points(const Catalogue& c) {
-  CodePointSet out;
-  out.add_text(c.name);
-  for (uint32_t i = 0; i < c.pool.size(); ++i) out.add_text(c.pool.str(i));
-  for (uint32_t i = 0; i < c.ids.size(); ++i) out.add_text(c.ids.str(i));
-  // Lowercased forms too: soup terms and cluster names are lowercased catalogue text.
-  for (char32_t cp : out.list()) out.add(to_lower(cp));
-  return out;
 }
 
 }  // namespace hfrec

@@ -140,10 +140,6 @@ Result<Catalogue> load_catalogue(std::string_view text, std::string name, const 
 // Reads a file and loads it; the error names the file.
 Result<Catalogue> load_catalogue_file(const std::string& path, const LoadLimits& limits = {});
 
-// The code points beyond ASCII that the catalogue's ids, values and name use: the glyphs a view of
-// it can need (the app builds its font atlas from these). One pass over the distinct strings.
-CodePointSet catalogue_code_points(const Catalogue& c);
-
 // Where a streamed load reads its bytes: copies `n` bytes from `offset` of the file into `to` and
 // returns how many it copied (fewer means the file is gone or shorter than announced).
 using ByteSource = std::function<size_t(uint64_t offset, char* to, size_t n)>;

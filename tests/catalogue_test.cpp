@@ -1,6 +1,7 @@
 // Catalogue loading: format sniffing, limits, sliced loading, files and records (issue 2). The two
 // readers have their own tests: catalogue_csv_test.cpp and hub_json_test.cpp.
 #include "core/catalogue.h"
+#include "core/catalogue_summary.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,9 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +53,74 @@ TEST(CatalogueCodePoints, ValuesIdsAndTheirLowercase) {
   for (char32_t cp : {0xEFu, 0x416u, 0x443u, 0x43Au, 0xE9u, 0x436u /* ж, Ж's lowercase */})
     EXPECT_TRUE(set.contains(cp)) << uint32_t(cp);
   EXPECT_EQ(set.list().size(), 6u);
+}
+
+// The summary in the smallest slices against the rule: each column's values counted over the
+// records with a std::map, and the code points decoded from the records' text by hand.
+TEST(CatalogueSummary, InSlicesAgainstTheRule) {
+  std::mt19937 rng(11);
+  const char* tasks[] = {"", "fill-mask", "text-generation",
+                         "t\xC3\xA2"
+                         "che",
+                         "\xE7\x94\x9F\xE6\x88\x90"};
+  const char* libraries[] = {"", "transformers", "timm", "fill-mask", "bibl\xC3\xAD"};  // a value two columns share
+  const char* types[] = {"", "bert", "gpt2", "\xD0\x96\xD1\x83\xD0\xBA", "emoji\xF0\x9F\x98\x80"};
+  std::vector<ModelRecord> records;
+  for (int i = 0; i < 4000; ++i) {
+    ModelRecord r;
+    r.id = "org" + std::to_string(rng() % 40) + (rng() % 50 ? "/m" : "/\xC3\x9C") + std::to_string(i);
+    r.pipeline_tag = tasks[rng() % 5];
+    r.library_name = libraries[rng() % 5];
+    r.model_type = types[rng() % 5];
+    if (rng() % 30 == 0) r.tags = {"caf\xC3\xA9" + std::to_string(rng() % 3)};
+    if (rng() % 60 == 0) r.model_type = "t" + std::to_string(i);  // values seen once
+    records.push_back(std::move(r));
+  }
+  const Catalogue c = make_catalogue(records, "cat\xC3\xA1logo");
+  ASSERT_EQ(c.size(), records.size());
+
+  // The rule.
+  using Counts = std::map<std::string, uint32_t>;
+  Counts want[3];
+  std::set<char32_t> want_cps;
+  auto decode = [&](const std::string& t) {  // valid UTF-8; code points from 0x80 below 0x10000
+    for (size_t i = 0; i < t.size();) {
+      const auto b = static_cast<unsigned char>(t[i]);
+      const int len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      char32_t cp = len == 1 ? b : len == 2 ? b & 0x1F : len == 3 ? b & 0x0F : b & 0x07;
+      for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(t[i + k]) & 0x3F);
+      if (cp >= 0x80 && cp < 0x10000) want_cps.insert(cp);
+      i += len;
+    }
+  };
+  decode(c.name);
+  for (const ModelRecord& r : records) {
+    for (const std::string* v : {&r.id, &r.pipeline_tag, &r.library_name, &r.model_type}) decode(*v);
+    for (const std::string& t : r.tags) decode(t);
+    const std::string* cols[3] = {&r.pipeline_tag, &r.library_name, &r.model_type};
+    for (int k = 0; k < 3; ++k)
+      if (!cols[k]->empty()) ++want[k][*cols[k]];
+  }
+  for (char32_t cp : std::set<char32_t>(want_cps)) want_cps.insert(to_lower(cp));
+  ASSERT_GT(want_cps.size(), 8u);
+
+  CatalogueSummaryBuilder b(c);
+  EXPECT_GT(testing::step_to_end(b), 10);
+  const CatalogueSummary got = b.take();
+  const std::vector<ValueCount>* lists[3] = {&got.tasks, &got.libraries, &got.model_types};
+  for (int k = 0; k < 3; ++k) {
+    Counts have;
+    for (const ValueCount& v : *lists[k]) EXPECT_TRUE(have.emplace(std::string(c.value(v.value)), v.rows).second);
+    EXPECT_EQ(have, want[k]) << "column " << k;
+  }
+  const std::vector<char32_t> cps = got.code_points.list();
+  EXPECT_EQ(std::set<char32_t>(cps.begin(), cps.end()), want_cps);
+  // At once, the same.
+  const CatalogueSummary once = catalogue_summary(c);
+  EXPECT_EQ(once.code_points, got.code_points);
+  EXPECT_EQ(once.tasks, got.tasks);
+  EXPECT_EQ(once.libraries, got.libraries);
+  EXPECT_EQ(once.model_types, got.model_types);
 }
 
 TEST(CatalogueLimits, RowsFileAndListItems) {

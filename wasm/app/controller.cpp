@@ -131,13 +131,26 @@ bool Controller::Impl::tick_load(double budget_ms) {
   if (load->lineage_builder) {
     // And the lineage: at 1M rows, built at once, one 61-71 ms step natively.
     const bool done = load->lineage_builder->step(SliceTimer(budget_ms));
-    s.progress = static_cast<float>(0.995 + 0.005 * load->lineage_builder->progress());
+    s.progress = static_cast<float>(0.995 + 0.003 * load->lineage_builder->progress());
     s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->lineage_builder->stage();
     if (!done) return true;
+    load->lineage = std::make_unique<Lineage>(load->lineage_builder->take());
+    load->lineage_builder.reset();
+    load->summary_builder = std::make_unique<CatalogueSummaryBuilder>(load->index->catalogue());
+    return true;
+  }
+  if (load->summary_builder) {
+    // And what the view shows beside the lists (the filters' values, the font's characters): at
+    // 1M rows, gathered at once, ~70 ms natively, most of the last step of a load.
+    const bool done = load->summary_builder->step(SliceTimer(budget_ms));
+    s.progress = static_cast<float>(0.998 + 0.002 * load->summary_builder->progress());
+    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->summary_builder->stage();
+    if (!done) return true;
+    const CatalogueSummary summary = load->summary_builder->take();
+    load->summary_builder.reset();
     std::unique_ptr<Index> idx = std::move(load->index);
     std::unique_ptr<SearchIndex> srch = std::move(load->search);
-    auto lin = std::make_unique<Lineage>(load->lineage_builder->take());
-    load->lineage_builder.reset();
+    std::unique_ptr<Lineage> lin = std::move(load->lineage);
     using Ms = std::chrono::duration<double, std::milli>;
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
@@ -164,10 +177,10 @@ bool Controller::Impl::tick_load(double budget_ms) {
                                 : load->source.empty()                    ? "file"
                                 : load->source.compare(0, 4, "hub:") == 0 ? "hub"
                                                                           : "url"};
-    s.glyphs = catalogue_code_points(c);
-    s.tasks = count_values(c, c.pipeline_tag);
-    s.libraries = count_values(c, c.library_name);
-    s.model_types = count_values(c, c.model_type);
+    s.glyphs = summary.code_points;
+    s.tasks = filter_options(c, summary.tasks);
+    s.libraries = filter_options(c, summary.libraries);
+    s.model_types = filter_options(c, summary.model_types);
     {
       std::vector<uint32_t> rows(c.size());
       for (uint32_t r = 0; r < c.size(); ++r) rows[r] = r;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,6 +16,7 @@
 #include "app/json_text.h"
 #include "app/map_controller.h"
 #include "core/catalogue.h"
+#include "core/catalogue_summary.h"
 #include "core/export.h"
 #include "core/focus.h"
 #include "core/hybrid.h"
@@ -50,13 +50,11 @@ inline ExportRow export_row(const ResultRow& r) {
           r.has_lineage ? std::optional<ExportLineage>(ExportLineage{r.parent, r.children, r.siblings}) : std::nullopt};
 }
 
-// A column's values with their counts, most common first.
-inline std::vector<FilterOption> count_values(const Catalogue& c, const std::vector<uint32_t>& column) {
-  std::map<uint32_t, uint32_t> counts;
-  for (uint32_t v : column)
-    if (v != kMissing) ++counts[v];
+// A column's values with their counts (from the catalogue's summary), most common first.
+inline std::vector<FilterOption> filter_options(const Catalogue& c, const std::vector<ValueCount>& counts) {
   std::vector<FilterOption> out;
-  for (auto [id, n] : counts) out.push_back({std::string(c.value(id)), n, false});
+  out.reserve(counts.size());
+  for (const ValueCount& v : counts) out.push_back({std::string(c.value(v.value)), v.rows, false});
   std::sort(out.begin(), out.end(), [](const FilterOption& a, const FilterOption& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
@@ -111,11 +109,13 @@ struct Controller::Impl {
     std::string name, source;
     bool builtin = false;  // the page's own catalogue (source "builtin:")
     std::unique_ptr<CatalogueLoader> loader;
-    std::unique_ptr<IndexBuilder> builder;               // set once parsing finished: indexes in slices
-    std::unique_ptr<Index> index;                        // set once indexed: its search index is built in slices
-    std::unique_ptr<SearchIndexBuilder> search_builder;  // over index's catalogue (declared after it)
-    std::unique_ptr<SearchIndex> search;                 // set once built: the lineage is built in slices
-    std::unique_ptr<LineageBuilder> lineage_builder;     // over index's catalogue (declared after it)
+    std::unique_ptr<IndexBuilder> builder;                     // set once parsing finished: indexes in slices
+    std::unique_ptr<Index> index;                              // set once indexed: its search index is built in slices
+    std::unique_ptr<SearchIndexBuilder> search_builder;        // over index's catalogue (declared after it)
+    std::unique_ptr<SearchIndex> search;                       // set once built: the lineage is built in slices
+    std::unique_ptr<LineageBuilder> lineage_builder;           // over index's catalogue (declared after it)
+    std::unique_ptr<Lineage> lineage;                          // set once built: the summary is gathered in slices
+    std::unique_ptr<CatalogueSummaryBuilder> summary_builder;  // over index's catalogue (declared after it)
     size_t rows = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     double work_ms = 0;  // time spent in tick() on this load
