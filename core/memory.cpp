@@ -43,7 +43,7 @@ void prepare_heap(uint64_t expected_bytes) {
 }
 
 void prepare_heap_for_file(uint64_t file_bytes) {
-  if (file_bytes > 0) prepare_heap(3 * file_bytes);
+  if (file_bytes > 0) prepare_heap(std::max<uint64_t>(8 * file_bytes, uint64_t(64) << 20));
 }
 
 bool can_allocate(uint64_t bytes) {

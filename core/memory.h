@@ -23,9 +23,14 @@ void set_allocation_limit(uint64_t bytes);
 // and nothing under WebAssembly, whose memory never shrinks anyway.
 void prepare_heap(uint64_t expected_bytes);
 
-// prepare_heap for indexing a catalogue file of `file_bytes` (nothing when 0): 3 times the file,
-// the heap's peak at 10k rows (1.6 times at 2M). On the real 10k, the CLI's process 0.07 -> 0.04 s,
-// its peak 12.7 -> 13.4 MB.
+// prepare_heap for indexing a catalogue file of `file_bytes` (nothing when 0): 8 times the file and
+// at least 64 MB (address space: a huge page is resident once touched; prepare_heap caps it at
+// 1 GB). It was 3 times the file, which the heap's peak passes at 100k rows (the same-work
+// benchmark's cold load made 25,946 page faults there; 436 now) and, at 10k, whose 8 MB held only
+// 6 MB of whole huge pages. Measured 2026-12-03 on this project's 2-core machine: CSV -> first
+// cosine recommendation on the real 10k, whole process, 33.1-34.7 -> 27.2-29.2 ms (peak RSS
+// 13.9 -> 15.9 MB); the first load in the same-work benchmark against its steady state, 10k
+// 40 / 18 -> 19-22 / 18 ms, 100k 400-435 / 178 -> 286-300 / 168-180 ms, 1M 1.20 -> 1.13 times.
 void prepare_heap_for_file(uint64_t file_bytes);
 
 // "needs 1,234 MB more for <what>; the WebAssembly heap stops at 4 GB": the message of a failed check.
