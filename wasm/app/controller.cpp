@@ -105,11 +105,16 @@ bool Controller::Impl::tick_load(double budget_ms) {
     s.progress = 0.9f;
     return true;
   }
+  // Steps one of the sliced builders that follow the parse, its progress shown in [from, from +
+  // span); true when it is done.
+  auto step = [&](auto& builder, double from, double span) {
+    const bool done = builder.step(SliceTimer(budget_ms));
+    s.progress = static_cast<float>(from + span * builder.progress());
+    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + builder.stage();
+    return done;
+  };
   if (load->builder) {
-    bool done = load->builder->step(budget_ms);
-    s.progress = static_cast<float>(0.9 + 0.08 * load->builder->progress());
-    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->builder->stage();
-    if (!done) return true;
+    if (!step(*load->builder, 0.9, 0.08)) return true;
     auto built = load->builder->take();
     load->builder.reset();
     if (!built.ok()) return fail_load("Could not index '" + load->name + "': " + built.error());
@@ -119,10 +124,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
   }
   if (load->search_builder) {
     // The search index in slices too: at 1M rows, built at once, it was one 0.7-1 s step.
-    const bool done = load->search_builder->step(SliceTimer(budget_ms));
-    s.progress = static_cast<float>(0.98 + 0.015 * load->search_builder->progress());
-    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->search_builder->stage();
-    if (!done) return true;
+    if (!step(*load->search_builder, 0.98, 0.015)) return true;
     load->search = std::make_unique<SearchIndex>(load->search_builder->take());
     load->search_builder.reset();
     load->lineage_builder = std::make_unique<LineageBuilder>(load->index->catalogue());
@@ -130,10 +132,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
   }
   if (load->lineage_builder) {
     // And the lineage: at 1M rows, built at once, one 61-71 ms step natively.
-    const bool done = load->lineage_builder->step(SliceTimer(budget_ms));
-    s.progress = static_cast<float>(0.995 + 0.003 * load->lineage_builder->progress());
-    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->lineage_builder->stage();
-    if (!done) return true;
+    if (!step(*load->lineage_builder, 0.995, 0.003)) return true;
     load->lineage = std::make_unique<Lineage>(load->lineage_builder->take());
     load->lineage_builder.reset();
     load->summary_builder = std::make_unique<CatalogueSummaryBuilder>(load->index->catalogue());
@@ -142,10 +141,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
   if (load->summary_builder) {
     // And what the view shows beside the lists (the filters' values, the font's characters): at
     // 1M rows, gathered at once, ~70 ms natively, most of the last step of a load.
-    const bool done = load->summary_builder->step(SliceTimer(budget_ms));
-    s.progress = static_cast<float>(0.998 + 0.002 * load->summary_builder->progress());
-    s.stage = "Indexing " + std::to_string(load->rows) + " models: " + load->summary_builder->stage();
-    if (!done) return true;
+    if (!step(*load->summary_builder, 0.998, 0.002)) return true;
     const CatalogueSummary summary = load->summary_builder->take();
     load->summary_builder.reset();
     std::unique_ptr<Index> idx = std::move(load->index);
