@@ -59,10 +59,7 @@ TEST(CatalogueCodePoints, ValuesIdsAndTheirLowercase) {
 // records with a std::map, and the code points decoded from the records' text by hand.
 TEST(CatalogueSummary, InSlicesAgainstTheRule) {
   std::mt19937 rng(11);
-  const char* tasks[] = {"", "fill-mask", "text-generation",
-                         "t\xC3\xA2"
-                         "che",
-                         "\xE7\x94\x9F\xE6\x88\x90"};
+  const char* tasks[] = {"", "fill-mask", "text-generation", "t\xC3\xA2\x63he", "\xE7\x94\x9F\xE6\x88\x90"};
   const char* libraries[] = {"", "transformers", "timm", "fill-mask", "bibl\xC3\xAD"};  // a value two columns share
   const char* types[] = {"", "bert", "gpt2", "\xD0\x96\xD1\x83\xD0\xBA", "emoji\xF0\x9F\x98\x80"};
   std::vector<ModelRecord> records;
