@@ -131,6 +131,8 @@ class HybridModel {
   // Singleton groups over the rows (for select_topk).
   const Groups& groups() const { return groups_; }
   size_t terms() const { return term_field_.size(); }
+  // The rows' terms in all (row_csr()'s terms.size()).
+  size_t entries() const { return post_rows_.size(); }
   // The rows' vectors (row -> sorted terms and their per-field l2-normalised idf weights, without
   // the field weight), a term's field weight and a row's popularity prior: what a query's score is
   // made of, for computations over every pair of rows (core/knn_graph).

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "nn_descent.h"
 #include "recommender.h"
@@ -49,69 +50,177 @@ double SimilaritySpace::similarity(uint32_t a, uint32_t b) const {
   return from_dot(a, b, dot);
 }
 
-namespace {
+namespace {}  // namespace
 
-void build_postings(SimilaritySpace& s) {
-  const CsrMatrix& m = s.matrix();
-  s.col_ptr.assign(size_t(m.n_cols) + 1, 0);
-  for (uint32_t c : m.indices) ++s.col_ptr[c + 1];
-  for (size_t c = 0; c < m.n_cols; ++c) s.col_ptr[c + 1] += s.col_ptr[c];
-  s.col_groups.resize(m.nnz());
-  s.col_values.resize(m.nnz());
-  std::vector<uint64_t> fill(s.col_ptr.begin(), s.col_ptr.end() - 1);
-  for (uint32_t g = 0; g < m.rows(); ++g)
-    for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) {
-      const uint64_t at = fill[m.indices[q]]++;
-      s.col_groups[at] = g;
-      s.col_values[at] = m.value(q);
+// Phases: the arrays grown (in pieces), each group's norm (hybrid: each row's terms, weights,
+// query scale and prior, from HybridModel::row_query), the postings' column counts, their offsets
+// (one pass over the columns), their entries (by group, so each column's groups ascend).
+struct SimilaritySpaceBuilder::Impl {
+  enum Phase { kGrow, kRows, kCount, kOffsets, kFill, kDone } phase = kGrow;
+  const HybridModel* hybrid = nullptr;
+  SimilaritySpace s;
+  uint64_t pos = 0;
+  uint64_t nnz = 0;
+  std::vector<uint64_t> fill;  // each column's next entry while filling
+
+  explicit Impl(const HybridModel& h) : hybrid(&h) {
+    s.groups = &h.groups();
+    s.own.n_cols = static_cast<uint32_t>(h.terms());
+    s.column_weight.resize(h.terms());
+    for (uint32_t t = 0; t < h.terms(); ++t) s.column_weight[t] = h.term_weight(t);
+    nnz = h.entries();
+  }
+  Impl(const Groups& groups, const CsrMatrix& rows, std::vector<double> column_weight) {
+    s.groups = &groups;
+    s.rows = &rows;
+    s.column_weight = std::move(column_weight);
+    nnz = rows.nnz();
+  }
+
+  size_t groups() const { return hybrid ? s.groups->size() : s.rows->rows(); }
+
+  bool grow_arrays(const SliceTimer& t) {
+    const uint64_t n = groups();
+    if (!grow(s.norm_sq, n, hybrid ? 1.0 : 0.0, t)) return false;  // hybrid: each field l2-normalised
+    if (hybrid) {
+      if (!grow(s.own.indptr, n + 1, uint64_t(0), t) || !grow(s.own.indices, nnz, 0u, t) ||
+          !grow(s.own.values, nnz, 0.0f, t) || !grow(s.query_scale, n, 0.0, t) || !grow(s.bias, n, 0.0, t))
+        return false;
     }
-}
+    return grow(s.col_ptr, uint64_t(s.matrix().n_cols) + 1, uint64_t(0), t) && grow(s.col_groups, nnz, 0u, t) &&
+           grow(s.col_values, nnz, 0.0f, t);
+  }
 
+  void rows(uint64_t from, uint64_t to) {
+    if (!hybrid) {
+      const CsrMatrix& m = *s.rows;
+      for (uint64_t g = from; g < to; ++g)
+        for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q)
+          s.norm_sq[g] += double(m.value(q)) * m.value(q) * s.weight_of_column(m.indices[q]);
+      return;
+    }
+    CsrMatrix& m = s.own;
+    for (uint64_t r = from; r < to; ++r) {
+      const HybridQuery q = hybrid->row_query(static_cast<uint32_t>(r));
+      uint64_t at = m.indptr[r];
+      for (const auto& [t, w] : q.terms) {
+        m.indices[at] = t;
+        m.values[at++] = static_cast<float>(w);  // row_weights_of's float, as it was
+      }
+      m.indptr[r + 1] = at;
+      s.query_scale[r] = q.scale;
+      s.bias[r] = hybrid->prior(static_cast<uint32_t>(r));
+    }
+  }
+
+  bool step(const SliceTimer& t) {
+    const CsrMatrix& m = s.matrix();
+    switch (phase) {
+      case kGrow:
+        if (!grow_arrays(t)) return false;
+        phase = kRows;
+        pos = 0;
+        [[fallthrough]];
+      case kRows:
+        if (!batches(pos, groups(), kRowBatch, t, [&](uint64_t a, uint64_t b) { rows(a, b); })) return false;
+        phase = kCount;
+        pos = 0;
+        [[fallthrough]];
+      case kCount:
+        if (!batches(pos, nnz, kFlatBatch, t, [&](uint64_t a, uint64_t b) {
+              for (uint64_t q = a; q < b; ++q) ++s.col_ptr[m.indices[q] + 1];
+            }))
+          return false;
+        phase = kOffsets;
+        pos = 0;
+        [[fallthrough]];
+      case kOffsets:
+        if (!batches(pos, m.n_cols, kFlatBatch, t, [&](uint64_t a, uint64_t b) {
+              for (uint64_t c = a; c < b; ++c) s.col_ptr[c + 1] += s.col_ptr[c];
+            }))
+          return false;
+        fill.assign(s.col_ptr.begin(), s.col_ptr.end() - 1);
+        phase = kFill;
+        pos = 0;
+        [[fallthrough]];
+      case kFill:
+        if (!batches(pos, groups(), kRowBatch, t, [&](uint64_t a, uint64_t b) {
+              for (uint64_t g = a; g < b; ++g)
+                for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) {
+                  const uint64_t at = fill[m.indices[q]]++;
+                  s.col_groups[at] = static_cast<uint32_t>(g);
+                  s.col_values[at] = m.value(q);
+                }
+            }))
+          return false;
+        release(fill);
+        phase = kDone;
+        [[fallthrough]];
+      case kDone: return true;
+    }
+    return true;
+  }
+
+  double progress() const {
+    const double n = std::max<double>(1, static_cast<double>(groups()));
+    switch (phase) {
+      case kGrow: return 0;
+      case kRows: return 0.1 + 0.5 * static_cast<double>(pos) / n;
+      case kCount: return 0.6 + 0.1 * static_cast<double>(pos) / std::max<double>(1, static_cast<double>(nnz));
+      case kOffsets: return 0.7;
+      case kFill: return 0.7 + 0.3 * static_cast<double>(pos) / n;
+      case kDone: return 1;
+    }
+    return 1;
+  }
+};
+
+namespace {
+std::vector<double> tfidf_weights(const SoupSpace& sp) {
+  std::vector<double> w(sp.idf.size());
+  for (size_t t = 0; t < w.size(); ++t) w[t] = sp.idf[t] * sp.idf[t];
+  return w;
+}
+}  // namespace
+
+SimilaritySpaceBuilder::SimilaritySpaceBuilder(const Index& index, MapSpace space) {
+  switch (space) {
+    case MapSpace::attributes:
+      impl_ = std::make_unique<Impl>(index.attributes().groups, index.attributes().groups.rows, std::vector<double>{});
+      break;
+    case MapSpace::soup:
+      impl_ = std::make_unique<Impl>(index.soup().groups, index.soup().groups.rows, std::vector<double>{});
+      break;
+    case MapSpace::tfidf:
+      impl_ = std::make_unique<Impl>(index.soup().groups, index.soup().groups.rows, tfidf_weights(index.soup()));
+      break;
+    case MapSpace::hybrid: impl_ = std::make_unique<Impl>(index.hybrid()); break;
+  }
+}
+SimilaritySpaceBuilder::SimilaritySpaceBuilder(const Groups& groups, const CsrMatrix& rows,
+                                               std::vector<double> column_weight)
+    : impl_(std::make_unique<Impl>(groups, rows, std::move(column_weight))) {}
+SimilaritySpaceBuilder::~SimilaritySpaceBuilder() = default;
+bool SimilaritySpaceBuilder::step(const SliceTimer& timer) { return impl_->step(timer); }
+double SimilaritySpaceBuilder::progress() const { return impl_->progress(); }
+std::string SimilaritySpaceBuilder::stage() const { return "layout: feature space"; }
+SimilaritySpace SimilaritySpaceBuilder::take() { return std::move(impl_->s); }
+
+namespace {
+SimilaritySpace run_to_end(SimilaritySpaceBuilder& b) {
+  while (!b.step(SliceTimer::work(std::numeric_limits<uint64_t>::max()))) {}
+  return b.take();
+}
 }  // namespace
 
 SimilaritySpace cosine_space(const Groups& groups, const CsrMatrix& rows, std::vector<double> column_weight) {
-  SimilaritySpace s;
-  s.groups = &groups;
-  s.rows = &rows;
-  s.column_weight = std::move(column_weight);
-  s.norm_sq.assign(rows.rows(), 0.0);
-  for (size_t g = 0; g < rows.rows(); ++g)
-    for (uint64_t q = rows.indptr[g]; q < rows.indptr[g + 1]; ++q)
-      s.norm_sq[g] += double(rows.value(q)) * rows.value(q) * s.weight_of_column(rows.indices[q]);
-  build_postings(s);
-  return s;
+  SimilaritySpaceBuilder b(groups, rows, std::move(column_weight));
+  return run_to_end(b);
 }
 
 SimilaritySpace make_similarity_space(const Index& index, MapSpace space) {
-  switch (space) {
-    case MapSpace::attributes: return cosine_space(index.attributes().groups, index.attributes().groups.rows);
-    case MapSpace::soup: return cosine_space(index.soup().groups, index.soup().groups.rows);
-    case MapSpace::tfidf: {
-      const SoupSpace& sp = index.soup();
-      std::vector<double> w(sp.idf.size());
-      for (size_t t = 0; t < w.size(); ++t) w[t] = sp.idf[t] * sp.idf[t];
-      return cosine_space(sp.groups, sp.groups.rows, std::move(w));
-    }
-    case MapSpace::hybrid: break;
-  }
-  const HybridModel& h = index.hybrid();
-  const size_t n = index.catalogue().size();
-  SimilaritySpace s;
-  s.groups = &h.groups();
-  s.own.n_cols = static_cast<uint32_t>(h.terms());
-  h.row_csr(s.own.indptr, s.own.indices);
-  s.own.values = h.row_weights();  // computed on demand, so moved in rather than copied
-  s.column_weight.resize(h.terms());
-  for (uint32_t t = 0; t < h.terms(); ++t) s.column_weight[t] = h.term_weight(t);
-  s.norm_sq.assign(n, 1.0);  // each field's sub-vector is already l2-normalised
-  s.query_scale.resize(n);
-  s.bias.resize(n);
-  for (uint32_t r = 0; r < n; ++r) {
-    s.query_scale[r] = h.row_query(r).scale;
-    s.bias[r] = h.prior(r);
-  }
-  build_postings(s);
-  return s;
+  SimilaritySpaceBuilder b(index, space);
+  return run_to_end(b);
 }
 
 struct KnnGraphRun::Impl {

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -77,10 +78,36 @@ struct SimilaritySpace {
 
 // Cosine over `rows` (one row per group of `groups`), each column scaled by column_weight (empty:
 // 1): norm_sq[g] = Σ value² · weight. Both must outlive the space. Linear in non-zeros.
+// SimilaritySpaceBuilder run to its end.
 SimilaritySpace cosine_space(const Groups& groups, const CsrMatrix& rows, std::vector<double> column_weight = {});
 // A feature space of an index, as its recommender scores it (see the top of this file). The index
 // must outlive the space; hybrid builds the index's hybrid model if it is not built yet.
+// SimilaritySpaceBuilder run to its end.
 SimilaritySpace make_similarity_space(const Index& index, MapSpace space);
+
+// make_similarity_space in slices (the app's layout job): the norms (hybrid: every row's terms,
+// weights, query scale and prior) in batches of rows, the postings counted and filled in batches,
+// their arrays grown in pieces. Hybrid's model must be built before the first step
+// (Index::has_hybrid), else that step builds it at once.
+class SimilaritySpaceBuilder {
+ public:
+  SimilaritySpaceBuilder(const Index& index, MapSpace space);
+  // cosine_space's in slices.
+  SimilaritySpaceBuilder(const Groups& groups, const CsrMatrix& rows, std::vector<double> column_weight = {});
+  ~SimilaritySpaceBuilder();
+  SimilaritySpaceBuilder(const SimilaritySpaceBuilder&) = delete;
+  SimilaritySpaceBuilder& operator=(const SimilaritySpaceBuilder&) = delete;
+  // Works until the timer expires; true when the space is built.
+  bool step(const SliceTimer& timer);
+  double progress() const;
+  std::string stage() const;  // "layout: feature space"
+  // The space, once, after step() returned true.
+  SimilaritySpace take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // For each group, its nearest other groups.
 struct KnnGraph {

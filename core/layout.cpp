@@ -14,6 +14,7 @@
 #include <limits>
 #include <queue>
 
+#include "index.h"   // estimate_layout_seconds
 #include "kmeans.h"  // ClusterRng
 #include "sliced.h"
 
@@ -716,6 +717,16 @@ CsrMatrix unit_rows(const SimilaritySpace& space) {
           static_cast<float>(double(space.matrix().value(q)) * std::sqrt(space.weight_of_column(out.indices[q])) * inv);
   }
   return out;
+}
+
+double estimate_layout_seconds(const Index& index, MapSpace space) {
+  switch (space) {
+    case MapSpace::attributes: return 0.08e-3 * static_cast<double>(index.attributes().groups.size());
+    case MapSpace::soup:
+    case MapSpace::tfidf: return 0.25e-3 * static_cast<double>(index.soup().groups.size());
+    case MapSpace::hybrid: break;
+  }
+  return 0.25e-3 * static_cast<double>(index.catalogue().size());
 }
 
 Projection umap_layout(const SimilaritySpace& space, const LayoutParams& params) {

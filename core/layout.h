@@ -79,6 +79,13 @@ class LayoutRun {
   std::unique_ptr<Impl> impl_;
 };
 
+// The native seconds a UMAP layout of an index's space is expected to take (the space, the kNN
+// graph and the epochs), for the app's rule that a link does not start a long job by itself.
+// Linear in the points laid out (distinct rows; hybrid: rows), calibrated with hfrec_bench's
+// layout/umap on the real 10k and a generated 100k (2026-12-03): about 0.25 ms a point for soup,
+// tfidf and hybrid at 10k-100k (hybrid 10k 2.5 s, soup 100k 20 s), 0.08 ms for attributes.
+double estimate_layout_seconds(const Index& index, MapSpace space);
+
 // The layout, run to the end.
 Projection umap_layout(const SimilaritySpace& space, const LayoutParams& params = {});
 

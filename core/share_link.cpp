@@ -274,6 +274,11 @@ Result<ShareLinkParts> parse_share_link_parts(std::string_view hash, std::string
       for (const char* name : kLayouts) known = known || v == name;
       if (!known) reject(key, v, "is not a map layout (umap, pca)", "unknown map layout " + quoted(v) + " (umap, pca)");
       else link.layout = v;
+    } else if (key == "map") {
+      if (!is_map_space(v))
+        reject(key, v, std::string("is not a map space (") + kMapSpaceList + ")",
+               "unknown map space " + quoted(v) + " (" + kMapSpaceList + ")");
+      else link.map_features = v;
     } else if (key == "lasso") {
       if (!too_long(param_spec(Param::lasso), "lasso")) {
         auto poly = parse_lasso(v);
@@ -344,6 +349,12 @@ Result<ShareLink> parse_share_link(std::string_view hash, std::string_view page_
   return std::move(r).value().link;
 }
 
+bool is_map_space(std::string_view name) {
+  for (const char* m : kMapSpaces)
+    if (name == m) return true;
+  return false;
+}
+
 std::string describe_link_problem(const LinkProblem& p) {
   // quoted() without its quotes: at most 60 bytes, control characters escaped.
   auto shown = [](std::string_view s) {
@@ -396,6 +407,7 @@ std::string format_share_link(const ShareLink& l, std::vector<std::string>* left
   if (l.cx) add("cx", format_number(*l.cx));
   if (l.cy) add("cy", format_number(*l.cy));
   if (!l.layout.empty()) add("layout", l.layout);
+  if (!l.map_features.empty()) add("map", l.map_features);
   if (!l.lasso.x.empty()) {
     // Digits, '.', '-' and ',' only: written as they are (a fragment may hold commas). Left out
     // before the filter values when the link would be too long.

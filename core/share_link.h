@@ -27,7 +27,7 @@ struct ShareLink {
   std::string compare;                                     // a second method, shown side by side
   std::string view;                                        // the tab: "results" or "clusters"
   // The cluster view (keys algo, features, ck, eps, min_samples, seed, cut, focus, zoom, cx, cy, layout,
-  // lasso).
+  // map, lasso).
   std::string algo;                // "kmeans", "ward" or "dbscan"
   std::string features;            // "attributes", "soup" or "tfidf"
   std::optional<int> cluster_k;    // ck: k-means k or Ward cut, 1..100000
@@ -39,6 +39,7 @@ struct ShareLink {
   std::optional<double> zoom;      // map zoom, [0.25, 100000]
   std::optional<double> cx, cy;    // map centre in the map's unit square, [-10, 11]
   std::string layout;              // the map's layout: "umap" or "pca" (kLayouts); "" not in the link
+  std::string map_features;        // key map: what a UMAP map is laid out from (kMapSpaces); "" not in the link
   // The map's lasso in map units ("lasso=x0,y0,x1,y1,..."), as normalize_lasso keeps it
   // (core/map_lasso.h: 3 to 64 vertices, 6 decimals); empty: not in the link.
   MapPolygon lasso;
@@ -56,6 +57,13 @@ inline constexpr const char* kViews[] = {"results", "clusters"};
 // Map layouts a link (and set()) may name: UMAP over the kNN graph (core/layout.h), the default,
 // and the clustering's PCA map (core/projection.h).
 inline constexpr const char* kLayouts[] = {"umap", "pca"};
+// What a UMAP map may be laid out from (a link's map=, set()'s map.features): the clustering's
+// feature space (the default), or any of the spaces core/knn_graph.h's MapSpace names, hybrid
+// included, which no clustering uses.
+inline constexpr const char* kMapSpaces[] = {"clusters", "attributes", "soup", "tfidf", "hybrid"};
+// "clusters, attributes, soup, tfidf, hybrid", for messages.
+inline constexpr const char* kMapSpaceList = "clusters, attributes, soup, tfidf, hybrid";
+bool is_map_space(std::string_view name);
 
 // One parameter a link carried that parse_share_link_parts left out, and why.
 struct LinkProblem {

@@ -41,6 +41,7 @@ constexpr ParamSpec kParams[] = {
     {Param::cy, "cy", "map.cy", "", ParamType::number, -10, 11},
     {Param::size_by_downloads, "", "map.sizeByDownloads", "", ParamType::flag},
     {Param::layout, "layout", "layout", "", ParamType::name},
+    {Param::map_features, "map", "map.features", "", ParamType::name},
     {Param::lasso, "lasso", "", "", ParamType::text, 0, 0, false, 0, kMaxLassoBytes},
     {Param::source, "src", "", "--catalogue", ParamType::text, 0, 0, false, 0, 8192},
     {Param::catalogue, "cat", "", "", ParamType::text, 0, 0, false, 0, 256},

@@ -39,6 +39,7 @@ enum class Param {
   cy,
   size_by_downloads,
   layout,
+  map_features,
   lasso,  // the map
   source,
   catalogue,

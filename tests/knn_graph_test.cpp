@@ -7,10 +7,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "core/catalogue.h"
 #include "core/kmeans.h"
 #include "core/recommender.h"
+#include "test_util.h"
 
 namespace hfrec {
 namespace {
@@ -193,6 +197,76 @@ TEST(KnnGraph, SpacesScoreAsTheirRecommenders) {
       ASSERT_GE(dists.size(), rec.value().size());
       for (size_t i = 0; i < rec.value().size(); ++i)
         EXPECT_NEAR(dists[i], 1.0 - rec.value()[i].score, 1e-9) << map_space_name(space) << " row " << r << " #" << i;
+    }
+  }
+}
+
+// The spaces built in the smallest slices against the rule written out here: each group's norm
+// (Σ value² · column weight; hybrid: 1), hybrid's rows from HybridModel::row_csr and row_weights,
+// and the postings as per-column lists of (group, value) in group order, gathered by a map.
+void expect_space_as_the_rule(const SimilaritySpace& s, const Groups& groups, const CsrMatrix& rows) {
+  ASSERT_EQ(s.groups, &groups);
+  const CsrMatrix& m = s.matrix();
+  ASSERT_EQ(m.indptr, rows.indptr);
+  ASSERT_EQ(m.indices, rows.indices);
+  for (uint64_t q = 0; q < rows.nnz(); ++q) ASSERT_EQ(m.value(q), rows.value(q)) << q;
+  std::map<uint32_t, std::vector<std::pair<uint32_t, float>>> by_column;
+  for (uint32_t g = 0; g < rows.rows(); ++g) {
+    double norm = 0;
+    for (uint64_t q = rows.indptr[g]; q < rows.indptr[g + 1]; ++q) {
+      const double w = s.column_weight.empty() ? 1.0 : s.column_weight[rows.indices[q]];
+      norm += double(rows.value(q)) * rows.value(q) * w;
+      by_column[rows.indices[q]].emplace_back(g, rows.value(q));
+    }
+    if (s.query_scale.empty()) {
+      EXPECT_EQ(s.norm_sq[g], norm) << g;
+    }
+  }
+  ASSERT_EQ(s.col_ptr.size(), size_t(m.n_cols) + 1);
+  for (uint32_t c = 0; c < m.n_cols; ++c) {
+    const auto it = by_column.find(c);
+    const size_t n = it == by_column.end() ? 0 : it->second.size();
+    ASSERT_EQ(s.col_ptr[c + 1] - s.col_ptr[c], n) << "column " << c;
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(s.col_groups[s.col_ptr[c] + i], it->second[i].first);
+      EXPECT_EQ(s.col_values[s.col_ptr[c] + i], it->second[i].second);
+    }
+  }
+}
+
+TEST(SimilaritySpace, BuiltInSlicesAsTheRule) {
+  std::vector<std::string> files = {std::string(HFREC_SOURCE_DIR) + "/web/catalogue.csv"};
+  if (const std::string real = testing::shared_catalogue_path(); !real.empty()) files.push_back(real);
+  for (const std::string& file : files) {
+    auto loaded = load_catalogue_file(file);
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    Index idx(std::move(loaded).value());
+    for (MapSpace space : {MapSpace::attributes, MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid}) {
+      SCOPED_TRACE(file + " " + map_space_name(space));
+      SimilaritySpaceBuilder b(idx, space);
+      EXPECT_GT(testing::step_to_end(b), 3);
+      EXPECT_EQ(b.progress(), 1.0);
+      const SimilaritySpace s = b.take();
+      if (space != MapSpace::hybrid) {
+        const Groups& g = space == MapSpace::attributes ? idx.attributes().groups : idx.soup().groups;
+        EXPECT_EQ(s.rows, &g.rows);
+        EXPECT_EQ(s.column_weight.size(), space == MapSpace::tfidf ? idx.soup().idf.size() : 0u);
+        expect_space_as_the_rule(s, g, g.rows);
+        continue;
+      }
+      const HybridModel& h = idx.hybrid();
+      CsrMatrix rows;
+      rows.n_cols = static_cast<uint32_t>(h.terms());
+      h.row_csr(rows.indptr, rows.indices);
+      rows.values = h.row_weights();
+      expect_space_as_the_rule(s, h.groups(), rows);
+      ASSERT_EQ(s.norm_sq.size(), idx.catalogue().size());
+      for (uint32_t r = 0; r < idx.catalogue().size(); ++r) {
+        EXPECT_EQ(s.norm_sq[r], 1.0);
+        EXPECT_EQ(s.query_scale[r], h.row_query(r).scale);
+        EXPECT_EQ(s.bias[r], h.prior(r));
+      }
+      for (uint32_t t = 0; t < h.terms(); ++t) EXPECT_EQ(s.column_weight[t], h.term_weight(t));
     }
   }
 }

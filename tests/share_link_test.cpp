@@ -236,10 +236,11 @@ TEST(ShareLink, ClusterViewRoundTrip) {
   l.cx = 0.1;
   l.cy = 0.625;
   l.layout = "pca";
+  l.map_features = "hybrid";
   std::string h = format_share_link(l);
   EXPECT_EQ(h,
             "#view=clusters&algo=dbscan&features=tfidf&ck=12&eps=0.35&min_samples=4&seed=7&cut=1.25&focus=-1"
-            "&zoom=3.5&cx=0.1&cy=0.625&layout=pca");
+            "&zoom=3.5&cx=0.1&cy=0.625&layout=pca&map=hybrid");
   auto p = parse_share_link(h, kOrigin);
   ASSERT_TRUE(p.ok()) << p.error();
   const ShareLink& r = p.value();
@@ -255,6 +256,7 @@ TEST(ShareLink, ClusterViewRoundTrip) {
   EXPECT_EQ(r.cx, 0.1);
   EXPECT_EQ(r.cy, 0.625);
   EXPECT_EQ(r.layout, "pca");
+  EXPECT_EQ(r.map_features, "hybrid");
   EXPECT_TRUE(r.extra.empty());
   EXPECT_EQ(format_share_link(r), h);
   // Doubles survive exactly.
@@ -284,6 +286,10 @@ TEST(ShareLink, ClusterViewErrors) {
   EXPECT_EQ(err("#layout=UMAP"), "parameter 'layout': unknown map layout 'UMAP' (umap, pca)");
   EXPECT_EQ(err("#layout="), "parameter 'layout': unknown map layout '' (umap, pca)");
   EXPECT_EQ(parse_share_link("#layout=umap", kOrigin).value().layout, "umap");
+  EXPECT_EQ(err("#map=pca"), "parameter 'map': unknown map space 'pca' (clusters, attributes, soup, tfidf, hybrid)");
+  EXPECT_EQ(err("#map="), "parameter 'map': unknown map space '' (clusters, attributes, soup, tfidf, hybrid)");
+  for (const char* m : {"clusters", "attributes", "soup", "tfidf", "hybrid"})
+    EXPECT_EQ(parse_share_link(std::string("#map=") + m, kOrigin).value().map_features, m);
   EXPECT_EQ(err("#view=clusters&algo=ward&ck=5&cut=0&zoom=0.25&cx=-10&cy=11&seed=18446744073709551615"), "ok");
 }
 

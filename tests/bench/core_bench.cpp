@@ -332,7 +332,7 @@ double thread_cpu_ms() {
 // Runs a job to the end in kSliceBudgetMs steps; its longest step (wall and this thread's CPU time:
 // on a loaded machine wall time includes preemption) and its step count go into the counters.
 template <class Stepped>
-void run_in_slices(benchmark::State& state, Stepped& job) {
+void run_in_slices(benchmark::State& state, Stepped& job, double budget_ms = kSliceBudgetMs) {
   double worst_wall = 0, worst_cpu = 0, sum_wall = 0;
   size_t steps = 0;
   std::string worst_stage;  // the stage(s) of the longest step (CPU), when the job names them
@@ -341,7 +341,7 @@ void run_in_slices(benchmark::State& state, Stepped& job) {
     if constexpr (requires { job.stage(); }) stage = job.stage();
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = thread_cpu_ms();
-    done = job.step(hfrec::SliceTimer(kSliceBudgetMs));
+    done = job.step(hfrec::SliceTimer(budget_ms));
     const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = thread_cpu_ms() - c0;
     worst_wall = std::max(worst_wall, wall);
@@ -481,6 +481,39 @@ void BM_Layout(benchmark::State& state, Size s, hfrec::MapSpace space, bool umap
   if (umap) state.counters["approximate"] = graph.approximate ? 1 : 0;
 }
 
+// The app's UMAP layout job (wasm/app/cluster_controller.cpp) in the app's 6 ms slices: the
+// feature space built in slices (SimilaritySpaceBuilder; hybrid's model built beforehand, untimed,
+// as the app's load builds it in slices of its own), then LayoutRun's steps.
+struct LayoutSliced {
+  hfrec::SimilaritySpaceBuilder builder;
+  hfrec::SimilaritySpace space;
+  std::unique_ptr<hfrec::LayoutRun> run;
+  LayoutSliced(const hfrec::Index& idx, hfrec::MapSpace sp) : builder(idx, sp) {}
+  bool step(const hfrec::SliceTimer& t) {
+    if (run) return run->step(t);
+    if (builder.step(t)) {
+      space = builder.take();
+      run = std::make_unique<hfrec::LayoutRun>(space, hfrec::LayoutParams{});
+    }
+    return false;
+  }
+  std::string stage() const { return run ? run->stage() : builder.stage(); }
+};
+
+void BM_LayoutSlices(benchmark::State& state, Size s, hfrec::MapSpace space) {
+  std::string error;
+  const hfrec::Index* idx = index_for(s, error);
+  if (!idx) return state.SkipWithError(error.c_str());
+  if (space == hfrec::MapSpace::hybrid) idx->hybrid();
+  for (auto _ : state) {
+    LayoutSliced job(*idx, space);
+    run_in_slices(state, job, 6);
+    benchmark::DoNotOptimize(job.run->take());
+  }
+  // What the app's rule for links (core's estimate_layout_seconds) expected: its calibration.
+  state.counters["estimate_s"] = hfrec::estimate_layout_seconds(*idx, space);
+}
+
 // The kNN graph alone: exact (core/knn_graph.h) or NN-descent (core/nn_descent.h), k = 15 (the
 // layout's). Counters: the groups, which graph, and for NN-descent its iterations, pairs scored and recall@10 against
 // brute force (every group scored by SimilaritySpace::similarity) for 300 sampled groups, computed after the timing;
@@ -608,6 +641,15 @@ int register_all() {
             ->Unit(kMillisecond)
             ->Iterations(1);
     }
+  }
+  for (const auto& s : sizes) {
+    if (s.rows != 0 && s.rows != 100'000) continue;
+    using hfrec::MapSpace;
+    for (MapSpace sp : {MapSpace::attributes, MapSpace::soup, MapSpace::tfidf, MapSpace::hybrid})
+      benchmark::RegisterBenchmark((std::string("slices/layout/") + hfrec::map_space_name(sp) + "/" + s.label).c_str(),
+                                   BM_LayoutSlices, s, sp)
+          ->Unit(kMillisecond)
+          ->Iterations(1);
   }
   for (const auto& s : sizes) {
     if (s.rows != 0 && s.rows != 100'000) continue;

@@ -1,8 +1,9 @@
 // End-to-end tests of the cluster map's layout: UMAP by default, laid out in slices beside the
 // clustering with the coordinates hfrec layout prints for the same catalogue, features and seed;
 // a clustering of the same features reuses it; Cancel keeps the map drawn; share links carry
-// layout=pca and open layout=umap; set() refuses an unknown layout. Waits on the app's state,
-// never on a clock. Needs HFREC_CLI (the native hfrec) for the comparisons with the CLI.
+// layout=pca and open layout=umap; a map of another space than the clustering's (map=hybrid);
+// set() refuses an unknown layout or space. Waits on the app's state, never on a clock. Needs
+// HFREC_CLI (the native hfrec) for the comparisons with the CLI.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -194,4 +195,46 @@ test('share links: layout=pca is kept, layout=umap (or none) opens UMAP; set() r
   assert.equal(st.clusters.k, 4);
   assert.deepEqual(st.link.problems, [{ key: 'layout', value: 'tsne', reason: 'is not a map layout (umap, pca)' }]);
   await odd.context.close();
+});
+
+test('map=hybrid: a UMAP map of the hybrid score over an attributes clustering, equal to hfrec layout', async (t) => {
+  if (!haveCli) {
+    t.skip('HFREC_CLI is not set to the native hfrec binary: CLI parity not checked');
+    return;
+  }
+  const link = `${env.server.url}#view=clusters&algo=kmeans&features=attributes&ck=6&seed=0&map=hybrid`;
+  const { context, page, errors, ok } = await openPage(env.browser, link);
+  assert.ok(ok);
+  await waitMap(page, 'umap');
+  let st = await state(page);
+  assert.equal(st.map.features, 'hybrid');
+  assert.equal(st.layout.features, 'hybrid');
+  assert.equal(st.clusters.params.features, 'attributes');
+  assert.equal(st.clusters.k, 6);
+  const web = await page.evaluate(() => window.hfrec.mapPoints());
+  const native = cliLayout('hybrid', 0);
+  assert.equal(web.points.length, native.rows);
+  assert.deepEqual(web.points, native.points, "hybrid: the browser's map equals hfrec layout's");
+  t.diagnostic(`hybrid (${native.rows} rows, ${st.layout.graph} graph): layout ${st.layout.seconds.toFixed(2)} s ` +
+    `computing, ${st.layout.wallSeconds.toFixed(2)} s waited, longest step ${st.layout.longestStepMs.toFixed(1)} ms ` +
+    `(hfrec layout's preservation ${native.preservation.toFixed(3)})`);
+  assert.match(await page.evaluate(() => window.hfrec.shareLink()), /&map=hybrid/);
+  await settle(page);
+  await screenshot(page, 'map-umap-hybrid');
+  // An unknown space is refused by name and changes nothing; 'clusters' goes back to the
+  // clustering's space (a layout of attributes), and the link drops the key.
+  const bad = await page.evaluate(() => window.hfrec.set({ k: 7, map: { features: 'pca' } }));
+  assert.deepEqual(bad, { ok: false,
+    error: 'map.features: unknown map space "pca" (clusters, attributes, soup, tfidf, hybrid)' });
+  st = await state(page);
+  assert.equal(st.k, 10);
+  assert.equal(st.map.features, 'hybrid');
+  assert.ok((await page.evaluate(() => window.hfrec.set({ map: { features: 'clusters' } }))).ok);
+  await waitMap(page, 'umap');
+  st = await state(page);
+  assert.equal(st.layout.features, 'attributes');
+  assert.deepEqual((await page.evaluate(() => window.hfrec.mapPoints())).points, cliLayout('attributes', 0).points);
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /map=/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

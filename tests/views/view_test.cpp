@@ -177,6 +177,26 @@ TEST(Views, TheHubButtonAsksThePageForItsDialog) {
   EXPECT_EQ(ui.platform.hub_dialogs, 1);
 }
 
+// A link's long map layout waits with its reason and a Lay out button, which lays it out.
+TEST(Views, ALinksHeldMapIsLaidOutByItsButton) {
+  Ui ui(1280, 800);
+  ui.state.clusters.layout.auto_start_seconds = 0;  // every layout counts as long
+  const json r = json::parse(
+      ui.controller.apply_link("#model=gpt2&view=clusters&algo=kmeans&features=attributes&ck=3&map=hybrid", -1));
+  ASSERT_EQ(r["ok"], true) << r.dump();
+  while (ui.controller.tick(1.0)) {}
+  ui.frames(3);
+  ASSERT_FALSE(ui.state.clusters.layout.held.empty());
+  EXPECT_EQ(ui.state.clusters.layout.shown, "pca");
+  ASSERT_TRUE(ui.click("Lay out"));
+  while (ui.controller.tick(1.0)) {}
+  ui.frames(2);
+  EXPECT_EQ(ui.state.clusters.layout.shown, "umap");
+  EXPECT_EQ(ui.state.clusters.layout.features, "hybrid");
+  EXPECT_TRUE(ui.state.clusters.layout.held.empty());
+  EXPECT_TRUE(ui.find("Lay out").is_null());
+}
+
 // Every score and download count is drawn whole, at desktop and phone widths.
 TEST(Views, NoNumberIsCutWideOrNarrow) {
   for (float width : {1280.0f, 390.0f}) {

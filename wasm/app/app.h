@@ -151,18 +151,20 @@ struct PointInfo {
 // The map's layout as published by the ClusterController: which map is drawn and the UMAP layout
 // job (core/layout.h) that runs beside the clustering, in its own slices.
 struct MapLayoutState {
-  std::string shown;           // the map drawn: "pca" (the clustering's) or "umap"; "" before a clustering
-  std::string features;        // of the UMAP map drawn (or being laid out)
-  uint64_t seed = 0;           // likewise
-  bool running = false;        // a UMAP layout is being computed
-  float progress = 0;          // of the running layout, 0..1
-  std::string stage;           // "layout: epoch 12/200"
-  bool cancelled = false;      // the last layout was cancelled: the map stays as it was
-  double seconds = 0;          // the drawn UMAP map's compute time (its steps alone)
-  double wall_seconds = 0;     // from its start to the map, as waited (frames drawn between steps)
-  bool approximate = false;    // the drawn UMAP map's kNN graph is NN-descent's (core/knn_graph.h)
-  double longest_step_ms = 0;  // the longest step of the last layout (the frame budget check)
-  int computed = 0;            // layouts computed since the catalogue was loaded (a cache hit adds none)
+  std::string shown;       // the map drawn: "pca" (the clustering's) or "umap"; "" before a clustering
+  std::string features;    // of the UMAP map drawn (or being laid out)
+  uint64_t seed = 0;       // likewise
+  bool running = false;    // a UMAP layout is being computed
+  float progress = 0;      // of the running layout, 0..1
+  std::string stage;       // "layout: epoch 12/200"
+  bool cancelled = false;  // the last layout was cancelled: the map stays as it was
+  std::string held;        // a link's layout estimated too long to start by itself, why; else ""
+  double auto_start_seconds = kAutoStartSeconds;  // longer (estimate_layout_seconds) is held for a link
+  double seconds = 0;                             // the drawn UMAP map's compute time (its steps alone)
+  double wall_seconds = 0;                        // from its start to the map, as waited (frames drawn between steps)
+  bool approximate = false;                       // the drawn UMAP map's kNN graph is NN-descent's (core/knn_graph.h)
+  double longest_step_ms = 0;                     // the longest step of the last layout (the frame budget check)
+  int computed = 0;  // layouts computed since the catalogue was loaded (a cache hit adds none)
 };
 
 // The clustering as published by the ClusterController, plus a uniform grid over the map for
@@ -269,7 +271,10 @@ struct ViewParams {
   MapView map;
   bool size_by_downloads = false;
   std::string layout = "umap";  // the map's layout: "umap" or "pca" (core/share_link.h's kLayouts)
-  bool run_layout = false;      // lay out again a UMAP map whose layout was cancelled
+  // What a UMAP map is laid out from: "clusters" (the clustering's feature space) or a space of
+  // core/share_link.h's kMapSpaces (hybrid included, which no clustering uses).
+  std::string map_features = "clusters";
+  bool run_layout = false;  // lay out again a UMAP map whose layout was cancelled
   // The map's lasso in map units (empty: none); selected once the map it was drawn on is shown.
   MapPolygon lasso;
 };
@@ -303,6 +308,7 @@ struct Intent {
     run_elbow,         // k-means elbow for k = 2..12 on the draft's features
     map_moved,         // the map's view changed (share link)
     set_layout,        // text: "umap" or "pca"
+    set_map_features,  // text: one of kMapSpaces ("clusters", "hybrid", ...)
     cancel_layout,     // the UMAP layout in progress (the map stays as it is)
     lasso,             // the map's lasso closed: selects the rows inside AppState::lasso (empty: clears)
     sort_selection,    // value: SelectionColumn; flag: descending (the lasso's table)
@@ -371,7 +377,8 @@ struct AppState {
   ClusterParams cluster_draft;  // the controls' values
   MapView map;
   bool size_by_downloads = false;
-  std::string map_layout = "umap";  // the map's layout asked for: "umap" or "pca" (ViewParams::layout)
+  std::string map_layout = "umap";        // the map's layout asked for: "umap" or "pca" (ViewParams::layout)
+  std::string map_features = "clusters";  // what a UMAP map is laid out from (ViewParams::map_features)
   // The map's transform in the last frame, for hfrec.mapPoint(): screen = origin + (p - centre) * scale.
   float map_origin_x = 0, map_origin_y = 0, map_scale = 0;
   float map_clip[4] = {0, 0, 0, 0};  // visible canvas rectangle x0, y0, x1, y1

@@ -57,9 +57,10 @@ struct CachedLayout {
   bool approximate = false;  // laid out over NN-descent's kNN graph
 };
 
-// The layout in progress: the space is built in the first step, the run needs it to stay put.
+// The layout in progress: the space built in slices, then the run (which needs it to stay put).
 struct LayoutJob {
   LayoutKey key;
+  std::unique_ptr<SimilaritySpaceBuilder> builder;
   SimilaritySpace space;
   std::unique_ptr<LayoutRun> run;
   std::optional<Projection> map;  // taken; drawn in the next step
@@ -338,6 +339,8 @@ struct ClusterController::Impl {
   std::unique_ptr<LayoutJob> layout_job;
   std::vector<CachedLayout> layout_cache;     // most recently used last
   std::optional<LayoutKey> layout_cancelled;  // not laid out again until asked (set_layout(true))
+  std::optional<LayoutKey> layout_held;       // likewise, held as too long for a link (MapLayoutState::held)
+  bool hold_long_layouts = false;
 
   // Draws this map: its own coordinates, fitted to the unit square with the grid over them.
   void show_map(const std::vector<float>& xy, const char* method) {
@@ -380,8 +383,12 @@ struct ClusterController::Impl {
       if (c.layout.shown != "pca") show_map(result->map.xy, "pca");
       return;
     }
-    const LayoutKey key{c.params.features, c.params.seed};
+    const LayoutKey key{s.map_features == "clusters" ? c.params.features : s.map_features, c.params.seed};
     if (retry && layout_cancelled == key) layout_cancelled.reset();
+    if (!(layout_held == key) || retry) {
+      layout_held.reset();
+      c.layout.held.clear();
+    }
     for (size_t i = 0; i < layout_cache.size(); ++i)
       if (layout_cache[i].key == key) {
         std::rotate(layout_cache.begin() + static_cast<std::ptrdiff_t>(i),
@@ -392,7 +399,22 @@ struct ClusterController::Impl {
       }
     if (layout_job && layout_job->key == key) return;  // on its way
     drop_layout();
-    if (layout_cancelled == key) return;
+    // Another space's map (AppState::map_features) over the same clustering: the PCA map shows
+    // meanwhile (or, cancelled, instead), as after a new clustering, so a UMAP map drawn is always
+    // the one asked for.
+    if (c.layout.shown == "umap") show_map(result->map.xy, "pca");
+    if (layout_cancelled == key || layout_held == key) return;
+    MapSpace space = MapSpace::attributes;
+    parse_map_space(key.features, space);
+    if (const double est = estimate_layout_seconds(*index, space);
+        !retry && hold_long_layouts && est > c.layout.auto_start_seconds) {
+      // The estimate is native; the browser takes about twice as long.
+      layout_held = key;
+      c.layout.held = "The UMAP map of " + key.features + " for " + std::to_string(index->catalogue().size()) +
+                      " models would take about " + std::to_string(static_cast<long long>(std::ceil(2 * est))) +
+                      " s or more, so it waits: press Lay out to start it.";
+      return;
+    }
     layout_job = std::make_unique<LayoutJob>();
     layout_job->key = key;
     c.layout.running = true;
@@ -404,8 +426,8 @@ struct ClusterController::Impl {
     c.layout.seed = key.seed;
   }
 
-  // One step of the layout: the space (first step), the run's slices, then (its own step) the
-  // finished map cached and drawn if the view still asks for it.
+  // One step of the layout: the space's slices (hybrid's once the load's model is built), the
+  // run's, then (its own step) the finished map cached and drawn if the view still asks for it.
   // - No preservation (core/layout.h): it is one unsliced call of 40-50 ms natively on the 10k
   //   (about twice that in WebAssembly), over a step's budget; hfrec layout prints it.
   bool step_layout(double budget_ms) {
@@ -413,15 +435,26 @@ struct ClusterController::Impl {
     LayoutJob& j = *layout_job;
     const auto t0 = std::chrono::steady_clock::now();
     bool finished = false;
-    if (!j.run) {
-      MapSpace space = MapSpace::attributes;
-      parse_map_space(j.key.features, space);
-      j.space = make_similarity_space(*index, space);
-      j.run = std::make_unique<LayoutRun>(j.space, LayoutParams{.seed = j.key.seed});
+    MapSpace space = MapSpace::attributes;
+    parse_map_space(j.key.features, space);
+    if (!j.run && space == MapSpace::hybrid && !index->has_hybrid()) {
+      // The load's hybrid model is still being built in its own slices (Controller::tick): built
+      // here it would be one step (a second at 100k rows).
+      l.stage = "layout: waiting for the hybrid model";
+    } else if (!j.run) {
+      if (!j.builder) j.builder = std::make_unique<SimilaritySpaceBuilder>(*index, space);
+      if (j.builder->step(SliceTimer(budget_ms))) {
+        j.space = j.builder->take();
+        j.builder.reset();
+        j.run = std::make_unique<LayoutRun>(j.space, LayoutParams{.seed = j.key.seed});
+      } else {
+        l.stage = j.builder->stage();
+        l.progress = static_cast<float>(0.02 * j.builder->progress());
+      }
     } else if (!j.map) {
       if (j.run->step(SliceTimer(budget_ms))) j.map = j.run->take();
       l.stage = j.run->stage();
-      l.progress = static_cast<float>(j.map ? 0.99 : 0.99 * j.run->progress());
+      l.progress = static_cast<float>(j.map ? 0.99 : 0.02 + 0.97 * j.run->progress());
     } else {
       finished = true;
     }
@@ -457,6 +490,7 @@ struct ClusterController::Impl {
       o["features"] = l.features;
       o["seed"] = l.seed;
     }
+    if (!l.held.empty()) o["held"] = l.held;
     if (l.shown == "umap") {
       o["seconds"] = l.seconds;
       o["wallSeconds"] = l.wall_seconds;
@@ -641,6 +675,16 @@ void ClusterController::set_layout(bool retry) {
   d.sync_layout(retry);
 }
 
+void ClusterController::hold_long_layouts(bool on) {
+  auto& d = *impl_;
+  d.hold_long_layouts = on;
+  if (on) return;
+  // The person's request: a map held for the link is laid out with the next sync (a result, a
+  // layout or space chosen).
+  d.layout_held.reset();
+  d.s.clusters.layout.held.clear();
+}
+
 void ClusterController::cancel_layout() {
   auto& d = *impl_;
   if (!d.layout_job) return;
@@ -704,7 +748,8 @@ void ClusterController::to_link(ShareLink& l) const {
     l.cx = s.map.cx;
     l.cy = s.map.cy;
   }
-  if (s.map_layout != "umap") l.layout = s.map_layout;  // UMAP, the default, goes unsaid
+  if (s.map_layout != "umap") l.layout = s.map_layout;                // UMAP, the default, goes unsaid
+  if (s.map_features != "clusters") l.map_features = s.map_features;  // likewise
 }
 
 }  // namespace hfrec::app

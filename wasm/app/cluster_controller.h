@@ -53,6 +53,10 @@ class ClusterController {
   // the result's (features, seed), or starts laying it out (the map drawn stays until it arrives).
   // retry: also after that layout was cancelled (otherwise a cancelled layout waits to be asked).
   void set_layout(bool retry);
+  // While on (a link's view), a UMAP layout estimated longer than MapLayoutState::auto_start_seconds
+  // (core's estimate_layout_seconds) is not started by itself: MapLayoutState::held says so and it
+  // waits, as a cancelled one, until set_layout(true). The person's own requests turn it off.
+  void hold_long_layouts(bool on);
   // Stops the UMAP layout in progress now; the map drawn stays.
   void cancel_layout();
   bool layout_running() const;

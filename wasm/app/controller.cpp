@@ -142,7 +142,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
     // And what the view shows beside the lists (the filters' values, the font's characters): at
     // 1M rows, gathered at once, ~70 ms natively, most of the last step of a load.
     if (!step(*load->summary_builder, 0.998, 0.002)) return true;
-    const CatalogueSummary summary = load->summary_builder->take();
+    CatalogueSummary summary = load->summary_builder->take();
     load->summary_builder.reset();
     std::unique_ptr<Index> idx = std::move(load->index);
     std::unique_ptr<SearchIndex> srch = std::move(load->search);
@@ -173,7 +173,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
                                 : load->source.empty()                    ? "file"
                                 : load->source.compare(0, 4, "hub:") == 0 ? "hub"
                                                                           : "url"};
-    s.glyphs = summary.code_points;
+    s.glyphs = std::move(summary.code_points);
     s.tasks = filter_options(c, summary.tasks);
     s.libraries = filter_options(c, summary.libraries);
     s.model_types = filter_options(c, summary.model_types);
@@ -381,6 +381,7 @@ void Controller::apply(const Intent& in) {
       break;
     }
     case Intent::run_cluster: {
+      d.clusters.hold_long_layouts(false);  // the person asks: the map is laid out however long
       ViewParams v = d.view_params();
       v.run_cluster = true;
       if (Status st = d.apply_view(v); !st.ok()) {
@@ -393,8 +394,17 @@ void Controller::apply(const Intent& in) {
     case Intent::cancel_job: d.clusters.cancel(); break;
     case Intent::cancel_layout: d.clusters.cancel_layout(); break;
     case Intent::set_layout: {
+      d.clusters.hold_long_layouts(false);
       ViewParams v = d.view_params();
       v.layout = in.text;
+      v.run_layout = true;
+      if (d.apply_view(v).ok()) d.publish_url(false);
+      break;
+    }
+    case Intent::set_map_features: {
+      d.clusters.hold_long_layouts(false);
+      ViewParams v = d.view_params();
+      v.map_features = in.text;
       v.run_layout = true;
       if (d.apply_view(v).ok()) d.publish_url(false);
       break;
@@ -486,6 +496,7 @@ std::string Controller::cluster(std::string_view text, int job_id) {
   p.cut = -1;
   if (j.is_discarded()) return fail("cluster() takes an object {algo, features, k, eps, min_samples, seed, cut}");
   if (Status st = parse_cluster_params(j, p); !st.ok()) return fail(st.error());
+  d.clusters.hold_long_layouts(false);  // asked for: its map is laid out however long
   if (Status st = d.clusters.start(p, job_id); !st.ok()) return fail(st.error());
   d.publish_url(false);
   return dump(ok_json());

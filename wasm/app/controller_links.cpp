@@ -51,6 +51,8 @@ void Controller::Impl::publish_url(bool push) {
 std::string Controller::apply_link(std::string_view hash, int history_pos) {
   auto& d = *impl_;
   AppState& s = d.s;
+  // A link's map is not laid out by itself when that would be long (as its clustering).
+  d.clusters.hold_long_layouts(true);
   // A link's earlier complaints go when another link comes.
   if (d.link_error) s.error.clear();
   d.link_error = false;
@@ -122,6 +124,7 @@ std::string Controller::apply_link(std::string_view hash, int history_pos) {
     p.cut = l.cut ? *l.cut : -1;
     v.map = MapView{l.cx.value_or(0.5), l.cy.value_or(0.5), l.zoom.value_or(1)};
     v.layout = l.layout.empty() ? "umap" : l.layout;  // a link without the key: the default
+    v.map_features = l.map_features.empty() ? "clusters" : l.map_features;
     const bool same = s.clusters.has_result && s.clusters.params == p;
     v.run_cluster = !l.algo.empty() && d.index && !same && !d.held_back(p);
     v.focus = l.focus.value_or(kFocusNone);

@@ -88,7 +88,7 @@ Status read_view_json(const json& j, ViewParams& v) {
   }
   if (j.contains("map")) {
     const json& m = j["map"];
-    if (!m.is_object()) return Status::Fail("map: must be an object {zoom, cx, cy, sizeByDownloads}");
+    if (!m.is_object()) return Status::Fail("map: must be an object {zoom, cx, cy, sizeByDownloads, features}");
     for (auto [key, dst, p] : {std::tuple{"zoom", &v.map.zoom, Param::zoom}, std::tuple{"cx", &v.map.cx, Param::cx},
                                std::tuple{"cy", &v.map.cy, Param::cy}})
       if (m.contains(key))
@@ -96,6 +96,13 @@ Status read_view_json(const json& j, ViewParams& v) {
     if (m.contains("sizeByDownloads")) {
       if (!m["sizeByDownloads"].is_boolean()) return Status::Fail("map.sizeByDownloads: must be true or false");
       v.size_by_downloads = m["sizeByDownloads"].get<bool>();
+    }
+    if (m.contains("features")) {
+      const json& f = m["features"];
+      if (!f.is_string() || !is_map_space(f.get<std::string>()))
+        return Status::Fail("map.features: unknown map space " + dump(f) + " (" + kMapSpaceList + ")");
+      v.map_features = f.get<std::string>();
+      v.run_layout = true;
     }
   }
   if (j.contains("layout")) {
@@ -342,6 +349,7 @@ ViewParams Controller::Impl::view_params() const {
   v.map = s.map;
   v.size_by_downloads = s.size_by_downloads;
   v.layout = s.map_layout;
+  v.map_features = s.map_features;
   v.lasso = map.lasso();
   return v;
 }
@@ -352,6 +360,8 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
     return Status::Fail("k: must be " + describe_range(param_spec(Param::k)) + ", got " + std::to_string(v.k));
   if (std::none_of(std::begin(kLayouts), std::end(kLayouts), [&](const char* l) { return v.layout == l; }))
     return Status::Fail("layout: unknown map layout '" + v.layout + "' (umap, pca)");
+  if (!is_map_space(v.map_features))
+    return Status::Fail("map.features: unknown map space '" + v.map_features + "' (" + kMapSpaceList + ")");
   if (v.run_cluster) {
     if (!index) return Status::Fail("cluster: no catalogue is loaded");
     // Starting is the last check: it fails before touching anything, and nothing below can fail.
@@ -370,8 +380,9 @@ Status Controller::Impl::apply_view(const ViewParams& v) {
   s.view = v.view;
   s.map = v.map;
   s.size_by_downloads = v.size_by_downloads;
-  const bool layout_change = s.map_layout != v.layout;
+  const bool layout_change = s.map_layout != v.layout || s.map_features != v.map_features;
   s.map_layout = v.layout;
+  s.map_features = v.map_features;
   filters = v.filters;
   sync_filter_flags();
   if (!v.run_cluster) {
@@ -469,7 +480,11 @@ std::string Controller::state_json() const {
   j["clusters"] = d.clusters.summary();
   j["clusterHeld"] = s.clusters.held;  // a clustering held back for Run (too long to start by itself), or ""
   j["clusterJob"] = d.clusters.job();
-  j["map"] = {{"zoom", s.map.zoom}, {"cx", s.map.cx}, {"cy", s.map.cy}, {"sizeByDownloads", s.size_by_downloads}};
+  j["map"] = {{"zoom", s.map.zoom},
+              {"cx", s.map.cx},
+              {"cy", s.map.cy},
+              {"sizeByDownloads", s.size_by_downloads},
+              {"features", s.map_features}};
   j["layout"] = d.clusters.layout_json();
   j["selection"] = d.map.selection_json();  // the lasso's table: {count, sort, pending}
   return dump(j);
@@ -481,6 +496,7 @@ std::string Controller::set_json(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return fail("set() takes an object {method, k, filters, view, compare}");
   ViewParams v = d.view_params();
   if (Status st = read_view_json(j, v); !st.ok()) return fail(st.error());
+  d.clusters.hold_long_layouts(false);  // asked for (the API): a map is laid out however long
   // cluster.focus alone does not run a clustering; any other cluster key does.
   if (j.contains("cluster")) {
     const json& c = j["cluster"];

@@ -21,6 +21,7 @@
 #include "app/app.h"
 #include "core/map_grid.h"
 #include "core/map_labels.h"
+#include "core/share_link.h"  // kMapSpaces
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "views/cluster_parts.h"
@@ -186,6 +187,37 @@ void draw_controls(AppState& s) {
   } else {
     tooltip(std::string("How the map places the models. ") + layout_help(s.map_layout));
   }
+  if (s.map_layout == "umap") {
+    // What the UMAP map keeps together: the clustering's features, or another space (hybrid,
+    // the recommender's own score, which no clustering uses).
+    const std::string clustered = c.has_result ? c.params.features : p.features;
+    auto space_label = [&](std::string_view f) {
+      return f == "clusters" ? "as clustered (" + clustered + ")" : std::string(f);
+    };
+    auto space_help = [&](std::string_view f) -> std::string {
+      if (f == "clusters") return "The map keeps together what the clustering compares: " + clustered + ".";
+      if (f == "hybrid")
+        return "hybrid: the similar-models list's own score (task head, name, paper, tags, author, "
+               "model type and library, weighted as the hybrid method ranks them).";
+      return features_help(f);
+    };
+    const float space_w = label_w("as clustered (attributes)") + ImGui::GetFrameHeight() + 8;
+    flow(label_w("of") + space_w);
+    ImGui::TextUnformatted("of");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(space_w);
+    if (ImGui::BeginCombo("##mapspace", space_label(s.map_features).c_str())) {
+      for (const char* f : kMapSpaces) {
+        if (ImGui::Selectable(space_label(f).c_str(), s.map_features == f) &&
+            (s.map_features != f || c.layout.cancelled))
+          emit(s, Intent::set_map_features, f);
+        tooltip(space_help(f));
+      }
+      ImGui::EndCombo();
+    } else {
+      tooltip("What the UMAP map keeps together. " + space_help(s.map_features));
+    }
+  }
   const MapLayoutState& lay = c.layout;
   if (lay.running && !c.running) {
     float w = ImGui::GetContentRegionAvail().x - 130;
@@ -194,6 +226,14 @@ void draw_controls(AppState& s) {
     ImGui::SameLine();
     if (ImGui::Button("Cancel layout", ImVec2(-1, 0))) emit(s, Intent::cancel_layout);
     tooltip("Stop laying out the UMAP map; the map drawn now stays");
+  } else if (!lay.held.empty() && s.map_layout == "umap" && lay.shown != "umap" && c.has_result) {
+    if (ImGui::Button("Lay out")) emit(s, Intent::set_layout, "umap");
+    tooltip("Lay out the UMAP map now (Cancel layout stops it; the PCA map stays meanwhile)");
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", lay.held.c_str());  // wrapped, never cut, on narrow screens
+    ImGui::PopStyleColor();
   } else if (lay.cancelled && s.map_layout == "umap" && lay.shown != "umap" && c.has_result) {
     ImGui::AlignTextToFramePadding();
     muted("UMAP layout cancelled: the PCA map is shown. Choose UMAP again to lay it out.");
@@ -215,7 +255,8 @@ void draw_controls(AppState& s) {
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
     line += "  ·  silhouette " + fmt("%.3f", c.silhouette) + "  ·  " + fmt("%.2f s", c.wall_seconds);
     if (lay.shown == "umap")
-      line += "  ·  map: UMAP" + fmt(lay.approximate ? " (NN-descent, %.2f s)" : " (%.2f s)", lay.wall_seconds);
+      line += "  ·  map: UMAP" + (lay.features != c.params.features ? " of " + lay.features : std::string()) +
+              fmt(lay.approximate ? " (NN-descent, %.2f s)" : " (%.2f s)", lay.wall_seconds);
     else if (lay.shown == "pca") line += "  ·  map: PCA";
     ImGui::AlignTextToFramePadding();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
