@@ -393,18 +393,11 @@ void Controller::apply(const Intent& in) {
     }
     case Intent::cancel_job: d.clusters.cancel(); break;
     case Intent::cancel_layout: d.clusters.cancel_layout(); break;
-    case Intent::set_layout: {
-      d.clusters.hold_long_layouts(false);
-      ViewParams v = d.view_params();
-      v.layout = in.text;
-      v.run_layout = true;
-      if (d.apply_view(v).ok()) d.publish_url(false);
-      break;
-    }
+    case Intent::set_layout:
     case Intent::set_map_features: {
-      d.clusters.hold_long_layouts(false);
+      d.clusters.hold_long_layouts(false);  // the person asks: the map is laid out however long
       ViewParams v = d.view_params();
-      v.map_features = in.text;
+      (in.kind == Intent::set_layout ? v.layout : v.map_features) = in.text;
       v.run_layout = true;
       if (d.apply_view(v).ok()) d.publish_url(false);
       break;
