@@ -246,6 +246,8 @@ struct KnnGraphRun::Impl {
     for (uint32_t g = 0; g < G; ++g) inv_norm[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
     out.k = k;
     out.ptr.reserve(G + 1);
+    out.neighbour.reserve(G * size_t(k));  // address space: pages are touched as the lists are written
+    out.dist.reserve(G * size_t(k));
   }
 
   // One group's neighbours; returns the postings walked plus the groups scored.

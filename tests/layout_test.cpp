@@ -195,6 +195,29 @@ TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
   EXPECT_TRUE(same_bits(sliced.group_xy, whole.group_xy));
 }
 
+// The initialisation's passes over the groups (the column mean, 30 subspace iterations, the
+// coordinates) are sliced by batches of groups: at 100k hybrid groups each pass was one 30 ms step.
+TEST(Layout, TheInitialisationsPassesAreSliced) {
+  ClusterRng rng(11);
+  std::vector<std::vector<double>> dense;
+  for (int g = 0; g < 5000; ++g) {
+    std::vector<double> r(400, 0.0);
+    for (int j = 0; j < 5; ++j) r[rng.below(400)] = double(1 + rng.below(3));
+    dense.push_back(r);
+  }
+  Case c = from_dense(std::move(dense), 11);
+  ASSERT_GT(c.groups.size(), 4000u);
+  const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
+  LayoutParams p;
+  p.epochs = 5;
+  const Projection whole = umap_layout(s, p);
+  LayoutRun run(s, p);
+  const uint64_t largest = run_in_steps(run, 300);
+  // A batch of 1,024 groups, or 256 edges with their gradient steps; not a pass over the 5,000.
+  EXPECT_LE(largest, 2048u);
+  EXPECT_TRUE(same_bits(run.take().xy, whole.xy));
+}
+
 TEST(Layout, IdenticalRowsAroundTheirGroupsPoint) {
   Case c = clustered(5, 4, 80);
   const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);

@@ -6,11 +6,12 @@
 //
 //   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,2M,1M.json] [--out FILE] [--gen PATH]
 //                                      [--timeout-s S]  (each step's limit; default 180: 2M on a busy machine needs more)
-//                                      [--layout attributes,soup,tfidf]
+//                                      [--layout attributes,soup,tfidf,hybrid]
 //
 // --layout F,… also lays out the cluster map (UMAP, the app's default) for each feature space after
-// a k-means clustering (k = 8, seed 0) and records state().layout: seconds computing, seconds
-// waited, the kNN graph used (exact or nn-descent) and the longest step.
+// a k-means clustering (k = 8, seed 0; for hybrid, a map's space only, of attributes) and records
+// state().layout: seconds computing, seconds waited, the kNN graph used (exact or nn-descent) and
+// the longest step.
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -230,7 +231,11 @@ for (const size of sizes) {
       if (layouts.length) r.layout = {};
       for (const features of layouts) {
         t = performance.now();
-        const done = await window.hfrec.cluster({ algo: 'kmeans', k: 8, features, seed: 0 });
+        // hybrid is a map's space only (set()'s map.features): over a k-means clustering of attributes.
+        const mapOnly = features === 'hybrid';
+        const set = await window.hfrec.set({ map: { features: mapOnly ? 'hybrid' : 'clusters' } });
+        const done = set.ok ? await window.hfrec.cluster({ algo: 'kmeans', k: 8, features: mapOnly ? 'attributes' : features,
+          seed: 0 }) : set;
         if (!done.ok) { r.layout[features] = { error: done.error }; continue; }
         const st = await window.__bench.until((s) => !s.clusterJob.running && !s.layout.running &&
           s.layout.shown === 'umap' && s.layout.features === features, timeout);
