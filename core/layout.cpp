@@ -1,21 +1,18 @@
 // Layout: UMAP over the exact kNN graph of a feature space's distinct rows, in slices, with plain
-// arithmetic only so WebAssembly gives the same bits; and the neighbourhood preservation of a map
-// (layout.h).
+// arithmetic only so WebAssembly gives the same bits (layout.h). The preservation measure is in
+// preservation.cpp; the map's nearest rows (the placement's, and the measure's) in map_neighbours.h.
 //
 // Index of this file:
 // [SECTION] Deterministic exp
 // [SECTION] LayoutRun: neighbours, initialisation, fuzzy set, union, epochs, placement
-// [SECTION] Preservation
 #include "layout.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
-#include <limits>
-#include <queue>
 
 #include "index.h"   // estimate_layout_seconds
 #include "kmeans.h"  // ClusterRng
+#include "map_neighbours.h"
 #include "sliced.h"
 
 namespace hfrec {
@@ -45,82 +42,6 @@ double det_exp(double x) {
 namespace {
 
 inline double clip4(double v) { return std::max(-4.0, std::min(4.0, v)); }
-
-// The k nearest rows of each row on the map (Euclidean; ties by row), by a uniform grid of about
-// 2 rows a cell searched ring by ring until no farther cell can hold a closer row.
-class MapNeighbours {
- public:
-  MapNeighbours(const std::vector<float>& xy, size_t n) : xy_(xy) {
-    double lo[2] = {0, 0}, hi[2] = {0, 0};
-    for (size_t r = 0; r < n; ++r)
-      for (int c = 0; c < 2; ++c) {
-        lo[c] = r ? std::min(lo[c], double(xy[2 * r + c])) : xy[2 * r + c];
-        hi[c] = r ? std::max(hi[c], double(xy[2 * r + c])) : xy[2 * r + c];
-      }
-    const int side = std::max(1, static_cast<int>(std::sqrt(double(n) / 2.0)));
-    cell_ = std::max(hi[0] - lo[0], hi[1] - lo[1]) / side;
-    if (!(cell_ > 0)) cell_ = 1;
-    lo_[0] = lo[0];
-    lo_[1] = lo[1];
-    nx_ = std::min(side, static_cast<int>((hi[0] - lo[0]) / cell_)) + 1;
-    ny_ = std::min(side, static_cast<int>((hi[1] - lo[1]) / cell_)) + 1;
-    ptr_.assign(size_t(nx_) * ny_ + 1, 0);
-    for (size_t r = 0; r < n; ++r) ++ptr_[cell_of(r) + 1];
-    for (size_t c = 0; c + 1 < ptr_.size(); ++c) ptr_[c + 1] += ptr_[c];
-    rows_.resize(n);
-    std::vector<size_t> fill(ptr_.begin(), ptr_.end() - 1);
-    for (size_t r = 0; r < n; ++r) rows_[fill[cell_of(r)]++] = static_cast<uint32_t>(r);
-  }
-  // Row r's k nearest (k < n), nearest first.
-  void query(uint32_t r, int k, std::vector<uint32_t>& out) {
-    heap_ = {};
-    const int cx = cx_of(r), cy = cy_of(r);
-    for (int R = 0; R <= std::max(nx_, ny_); ++R) {
-      for (int y = cy - R; y <= cy + R; ++y) {
-        if (y < 0 || y >= ny_) continue;
-        const bool edge_row = y == cy - R || y == cy + R;
-        for (int x = cx - R; x <= cx + R; x += edge_row ? 1 : 2 * std::max(R, 1)) {
-          if (x >= 0 && x < nx_) visit(r, size_t(y) * nx_ + x, k);
-          if (R == 0) break;
-        }
-      }
-      const double bound = R * cell_;
-      if (int(heap_.size()) == k && heap_.top().first < bound * bound * (1 - 1e-9)) break;
-    }
-    out.resize(heap_.size());
-    for (size_t i = heap_.size(); i-- > 0;) {
-      out[i] = heap_.top().second;
-      heap_.pop();
-    }
-  }
-
- private:
-  int cx_of(size_t r) const { return std::clamp(static_cast<int>((double(xy_[2 * r]) - lo_[0]) / cell_), 0, nx_ - 1); }
-  int cy_of(size_t r) const {
-    return std::clamp(static_cast<int>((double(xy_[2 * r + 1]) - lo_[1]) / cell_), 0, ny_ - 1);
-  }
-  size_t cell_of(size_t r) const { return size_t(cy_of(r)) * nx_ + cx_of(r); }
-  void visit(uint32_t r, size_t cell, int k) {
-    for (size_t q = ptr_[cell]; q < ptr_[cell + 1]; ++q) {
-      const uint32_t j = rows_[q];
-      if (j == r) continue;
-      const double dx = double(xy_[2 * r]) - xy_[2 * j], dy = double(xy_[2 * r + 1]) - xy_[2 * j + 1];
-      const std::pair<double, uint32_t> c{dx * dx + dy * dy, j};
-      if (int(heap_.size()) < k) {
-        heap_.push(c);
-      } else if (c < heap_.top()) {
-        heap_.pop();
-        heap_.push(c);
-      }
-    }
-  }
-  const std::vector<float>& xy_;
-  double cell_ = 1, lo_[2] = {0, 0};
-  int nx_ = 1, ny_ = 1;
-  std::vector<size_t> ptr_;
-  std::vector<uint32_t> rows_;
-  std::priority_queue<std::pair<double, uint32_t>> heap_;
-};
 
 // A directed membership of the fuzzy union, keyed by its undirected pair.
 struct UnionEntry {
@@ -754,62 +675,6 @@ Projection umap_layout(const SimilaritySpace& space, const LayoutParams& params)
   LayoutRun run(space, params);
   finish(run);
   return run.take();
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Preservation
-//-----------------------------------------------------------------------------
-
-double preservation(const SimilaritySpace& space, const KnnGraph& graph, const std::vector<float>& xy, int k) {
-  const Groups& gr = *space.groups;
-  const size_t n = gr.group_of.size();
-  if (xy.size() != 2 * n) return std::numeric_limits<double>::quiet_NaN();
-  if (n < 2) return 1.0;
-  k = static_cast<int>(std::min<size_t>(size_t(std::max(1, k)), n - 1));
-  assert(graph.k >= k);
-  // Per group: its self-distance, the k-th smallest distance D of a member's rows and how many are
-  // strictly closer than D.
-  const size_t G = gr.size();
-  std::vector<double> self(G), D(G);
-  std::vector<uint32_t> closer(G);
-  std::vector<std::pair<double, uint64_t>> seq;
-  for (uint32_t g = 0; g < G; ++g) {
-    self[g] = space.distance(g, g);
-    seq.clear();
-    if (gr.weight(g) > 1) seq.emplace_back(self[g], gr.weight(g) - 1);
-    for (uint64_t q = graph.ptr[g]; q < graph.ptr[g + 1]; ++q)
-      seq.emplace_back(graph.dist[q], gr.weight(graph.neighbour[q]));
-    std::stable_sort(seq.begin(), seq.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    uint64_t cum = 0;
-    D[g] = seq.empty() ? 0.0 : seq.back().first;
-    for (const auto& [dist, count] : seq) {
-      cum += count;
-      if (cum >= uint64_t(k)) {
-        D[g] = dist;
-        break;
-      }
-    }
-    uint64_t less = 0;
-    for (const auto& [dist, count] : seq)
-      if (dist < D[g]) less += count;
-    closer[g] = static_cast<uint32_t>(less);
-  }
-  MapNeighbours map(xy, n);
-  std::vector<uint32_t> near;
-  double total = 0;
-  for (uint32_t r = 0; r < n; ++r) {
-    map.query(r, k, near);
-    const uint32_t g = gr.group_of[r];
-    uint64_t full = 0, tied = 0;
-    for (uint32_t j : near) {
-      const uint32_t h = gr.group_of[j];
-      const double d = h == g ? self[g] : space.distance(g, h);
-      if (d < D[g]) ++full;
-      else if (d == D[g]) ++tied;
-    }
-    total += double(full + std::min<uint64_t>(tied, uint64_t(k) - std::min<uint64_t>(closer[g], k))) / k;
-  }
-  return total / double(n);
 }
 
 }  // namespace hfrec

@@ -238,6 +238,17 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string thousands(int64_t n) {
+  const uint64_t m = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  const std::string d = std::to_string(m);
+  std::string o = n < 0 ? "-" : "";
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i && (d.size() - i) % 3 == 0) o += ',';
+    o += d[i];
+  }
+  return o;
+}
+
 std::string excerpt(std::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   size_t cut = max_bytes;

@@ -62,6 +62,8 @@ std::string delete_ascii_punctuation(std::string_view s);
 // Input echoed in a message, bounded: at most max_bytes of it (never cut inside a UTF-8
 // sequence), then "… (N bytes)", so a huge argument cannot make a huge error.
 std::string excerpt(std::string_view text, size_t max_bytes = 80);
+// An integer with its thousands grouped: 1234567 -> "1,234,567".
+std::string thousands(int64_t n);
 
 // True for a code point that draws as nothing or changes how text around it draws: controls (C0,
 // DEL, C1), zero-width and joiners, bidirectional controls, invisible operators, the BOM, soft

@@ -61,6 +61,20 @@ TEST(Text, Utf8NextAndAppendRoundTrip) {
   EXPECT_EQ(i, 1u);  // an invalid byte is skipped alone
 }
 
+// Counts as the UI and its notes show them: grouped by threes from the right, the sign before the
+// first group, the most negative int64 too (whose negation does not fit an int64).
+TEST(Text, ThousandsGroupsByThreesFromTheRight) {
+  EXPECT_EQ(thousands(0), "0");
+  EXPECT_EQ(thousands(999), "999");
+  EXPECT_EQ(thousands(1000), "1,000");
+  EXPECT_EQ(thousands(100000), "100,000");
+  EXPECT_EQ(thousands(1234567), "1,234,567");
+  EXPECT_EQ(thousands(-1234), "-1,234");
+  EXPECT_EQ(thousands(-999), "-999");
+  EXPECT_EQ(thousands(std::numeric_limits<int64_t>::min()), "-9,223,372,036,854,775,808");
+  EXPECT_EQ(thousands(std::numeric_limits<int64_t>::max()), "9,223,372,036,854,775,807");
+}
+
 TEST(Text, LowerLikePython) {
   EXPECT_EQ(lower("BERT-Base"), "bert-base");
   EXPECT_EQ(lower("\xC3\x89T\xC3\x89"), "\xC3\xA9t\xC3\xA9");                // ÉTÉ

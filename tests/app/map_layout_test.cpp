@@ -432,6 +432,21 @@ TEST(MapLayout, ALinksLongLayoutWaitsForThePerson) {
   c.run();
   EXPECT_EQ(layout(c)["shown"], "umap");
   EXPECT_EQ(c.state.clusters.clusters.size(), 4u);
+
+  // A held map does not outlive its catalogue: loaded again, the link's view lays out the map the
+  // new catalogue's estimate allows (the default threshold) instead of keeping the old hold with
+  // no note and no button.
+  App d;
+  ASSERT_EQ(d.load()["ok"], true);
+  d.state.clusters.layout.auto_start_seconds = 0;
+  ASSERT_EQ(d.call(d.controller.apply_link(link, -1))["ok"], true);
+  d.run();
+  ASSERT_TRUE(layout(d).contains("held"));
+  ASSERT_EQ(d.load()["ok"], true);
+  d.run();
+  EXPECT_EQ(d.state.clusters.clusters.size(), 3u);
+  EXPECT_EQ(layout(d)["shown"], "umap");
+  EXPECT_EQ(points(d), core_umap("hybrid", 0));
 }
 
 }  // namespace

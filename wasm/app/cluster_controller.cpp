@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "app/json_text.h"
+#include "app/long_jobs.h"
 #include "core/catalogue.h"
 #include "core/clustering.h"
 #include "core/dendrogram.h"
@@ -60,6 +61,7 @@ struct CachedLayout {
 // The layout in progress: the space built in slices, then the run (which needs it to stay put).
 struct LayoutJob {
   LayoutKey key;
+  MapSpace space_kind = MapSpace::attributes;  // key.features, parsed once
   std::unique_ptr<SimilaritySpaceBuilder> builder;
   SimilaritySpace space;
   std::unique_ptr<LayoutRun> run;
@@ -406,17 +408,18 @@ struct ClusterController::Impl {
     if (layout_cancelled == key || layout_held == key) return;
     MapSpace space = MapSpace::attributes;
     parse_map_space(key.features, space);
-    if (const double est = estimate_layout_seconds(*index, space);
-        !retry && hold_long_layouts && est > c.layout.auto_start_seconds) {
-      // The estimate is native; the browser takes about twice as long.
+    if (std::string note =
+            long_job_note("The UMAP map of " + key.features + " for " +
+                              thousands(static_cast<int64_t>(index->catalogue().size())) + " models",
+                          estimate_layout_seconds(*index, space), c.layout.auto_start_seconds, "Lay out");
+        !retry && hold_long_layouts && !note.empty()) {
       layout_held = key;
-      c.layout.held = "The UMAP map of " + key.features + " for " + std::to_string(index->catalogue().size()) +
-                      " models would take about " + std::to_string(static_cast<long long>(std::ceil(2 * est))) +
-                      " s or more, so it waits: press Lay out to start it.";
+      c.layout.held = std::move(note);
       return;
     }
     layout_job = std::make_unique<LayoutJob>();
     layout_job->key = key;
+    layout_job->space_kind = space;
     c.layout.running = true;
     c.layout.cancelled = false;
     c.layout.progress = 0;
@@ -435,14 +438,12 @@ struct ClusterController::Impl {
     LayoutJob& j = *layout_job;
     const auto t0 = std::chrono::steady_clock::now();
     bool finished = false;
-    MapSpace space = MapSpace::attributes;
-    parse_map_space(j.key.features, space);
-    if (!j.run && space == MapSpace::hybrid && !index->has_hybrid()) {
+    if (!j.run && j.space_kind == MapSpace::hybrid && !index->has_hybrid()) {
       // The load's hybrid model is still being built in its own slices (Controller::tick): built
       // here it would be one step (a second at 100k rows).
       l.stage = "layout: waiting for the hybrid model";
     } else if (!j.run) {
-      if (!j.builder) j.builder = std::make_unique<SimilaritySpaceBuilder>(*index, space);
+      if (!j.builder) j.builder = std::make_unique<SimilaritySpaceBuilder>(*index, j.space_kind);
       if (j.builder->step(SliceTimer(budget_ms))) {
         j.space = j.builder->take();
         j.builder.reset();
@@ -570,6 +571,7 @@ void ClusterController::reset(const Index* index) {
   d.layout_job.reset();  // it holds the old Index's space
   d.layout_cache.clear();
   d.layout_cancelled.reset();
+  d.layout_held.reset();  // a new catalogue's link asks afresh (its note went with the old state)
   d.result.reset();
   ClusterState fresh;
   fresh.elbow.clear();

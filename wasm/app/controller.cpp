@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "app/controller_impl.h"
+#include "app/long_jobs.h"
 
 namespace hfrec::app {
 
@@ -31,13 +32,11 @@ void Controller::Impl::ensure_clustering() {
 }
 
 bool Controller::Impl::held_back(const ClusterParams& p) {
-  const double est = clusters.estimate_seconds(p);
-  if (est <= s.clusters.auto_start_seconds) return false;
   const std::string what = p.algo + " on " + p.features + (p.algo == "dbscan" ? "" : ", k = " + std::to_string(p.k));
-  // The estimate is native; the browser takes about twice as long.
-  s.clusters.held = "This clustering (" + what + ") would take about " +
-                    std::to_string(static_cast<long long>(std::ceil(2 * est))) +
-                    " s or more, so it waits: press Run to start it.";
+  std::string note = long_job_note("This clustering (" + what + ")", clusters.estimate_seconds(p),
+                                   s.clusters.auto_start_seconds, "Run");
+  if (note.empty()) return false;
+  s.clusters.held = std::move(note);
   platform.state_changed();
   return true;
 }

@@ -1,18 +1,19 @@
 // The Clusters tab: controls, the map (pan, zoom, hover, click, legend; grid culling and a coarse
-// level of detail so a million points stay interactive), the cluster list, quality metrics with
-// the elbow, and Ward's dendrogram with a draggable cut (those in cluster_panels.cpp). Reads AppState::clusters and
-// emits Intents; the ClusterController computes.
+// level of detail so a million points stay interactive) and the tab's layout. Reads
+// AppState::clusters and emits Intents; the ClusterController computes. Beside it: the map's
+// controls (map_controls.cpp), the lasso's table (lasso_table.cpp), and the cluster list, quality
+// metrics with the elbow and Ward's dendrogram with a draggable cut (cluster_panels.cpp); what
+// they share is in cluster_parts.h.
 //
 // Index of this file:
-// - helpers: algo_label, flow, map_density_on
-// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel, Density, Map
-// - draw_selection: the lasso's models in a table under the map
+// - helpers: flow, label_w, features_help (shared); algo_label, map_density_on
+// - draw_controls: algorithm, features, k / eps / min_samples, seed, Run and Cancel, Density, the
+//   map's controls, the clustering's progress or summary
 // - legend_box, draw_legend: where the legend goes (the names keep off it), and the legend
 // - draw_map: the map over core/map_grid (culling, level of detail, nearest point), density
 //   shading, the query's ringed recommendations, the cluster names placed by core/map_labels, the
 //   lasso (core/map_lasso through the MapController), the hover card, the Lasso and zoom buttons
 // - draw_clusters_view: the tab's layout
-// The panels beside the map are in cluster_panels.cpp; what both files use, in cluster_parts.h.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,21 @@
 #include "views/widgets.h"
 
 namespace hfrec::app {
+
+void flow(float w, float gap) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
+}
+
+float label_w(const char* t) { return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x; }
+
+const char* features_help(std::string_view f) {
+  if (f == "attributes") return "attributes: task, architectures, model type and library, one column each (one-hot).";
+  if (f == "soup")
+    return "soup: every word of the tags, task, author, architectures, model type and library, with counts.";
+  return "tfidf: the soup's words, a word few models have counting more than a common one.";
+}
+
 namespace {
 
 using ui::ellipsize;
@@ -56,18 +72,10 @@ const char* algo_label(const std::string& a) {
 
 // ---- controls ---------------------------------------------------------------------------------
 
-// Puts the next group of width w on the same line when it fits, else on the next line.
-void flow(float w, float gap = 14) {
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + gap + w <= right) ImGui::SameLine(0, gap);
-}
-
 // Whether the map shades density: as the checkbox says, else on above kDensityAutoRows points.
 bool map_density_on(const AppState& s) {
   return s.map_density == 1 || (s.map_density == -1 && s.clusters.map_grid.size() > kDensityAutoRows);
 }
-
-float label_w(const char* t) { return ImGui::CalcTextSize(t).x + ImGui::GetStyle().ItemSpacing.x; }
 
 void draw_controls(AppState& s) {
   ClusterParams& p = s.cluster_draft;
@@ -89,12 +97,6 @@ void draw_controls(AppState& s) {
              "adds the least spread; the tree is cut into k clusters (drag its cut line to choose).";
     return "DBSCAN: a cluster is a dense region: a model with at least 'min samples' neighbours within eps "
            "(cosine distance) starts or extends one; models in no dense region are noise. No k needed.";
-  };
-  auto features_help = [](std::string_view f) -> const char* {
-    if (f == "attributes") return "attributes: task, architectures, model type and library, one column each (one-hot).";
-    if (f == "soup")
-      return "soup: every word of the tags, task, author, architectures, model type and library, with counts.";
-    return "tfidf: the soup's words, a word few models have counting more than a common one.";
   };
   if (ImGui::BeginCombo("##algo", algo_label(p.algo))) {
     for (const char* a : {"kmeans", "ward", "dbscan"}) {
@@ -163,81 +165,7 @@ void draw_controls(AppState& s) {
   if (ImGui::Checkbox("Density", &density)) s.map_density = density ? 1 : 0;
   tooltip("Shade the map where points pile up (on by default above " +
           thousands(static_cast<int64_t>(kDensityAutoRows)) + " models)");
-  // The map's layout: UMAP keeps neighbours together, PCA shows the two directions of most spread.
-  auto layout_label = [](std::string_view l) { return l == "pca" ? "PCA" : "UMAP (neighbours)"; };
-  auto layout_help = [](std::string_view l) -> const char* {
-    if (l == "pca")
-      return "PCA: the plane of the two directions along which the models differ most (quick; near "
-             "neighbours may land far apart).";
-    return "UMAP: models placed so that each one's nearest neighbours (by the features' similarity) stay "
-           "near it on the map (laid out beside the clustering; the PCA map shows meanwhile).";
-  };
-  const float layout_w = label_w("UMAP (neighbours)") + ImGui::GetFrameHeight() + 8;
-  flow(label_w("Map") + layout_w);
-  ImGui::TextUnformatted("Map");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(layout_w);
-  if (ImGui::BeginCombo("##layout", layout_label(s.map_layout))) {
-    for (const char* l : {"umap", "pca"}) {
-      if (ImGui::Selectable(layout_label(l), s.map_layout == l) && (s.map_layout != l || c.layout.cancelled))
-        emit(s, Intent::set_layout, l);
-      tooltip(layout_help(l));
-    }
-    ImGui::EndCombo();
-  } else {
-    tooltip(std::string("How the map places the models. ") + layout_help(s.map_layout));
-  }
-  if (s.map_layout == "umap") {
-    // What the UMAP map keeps together: the clustering's features, or another space (hybrid,
-    // the recommender's own score, which no clustering uses).
-    const std::string clustered = c.has_result ? c.params.features : p.features;
-    auto space_label = [&](std::string_view f) {
-      return f == "clusters" ? "as clustered (" + clustered + ")" : std::string(f);
-    };
-    auto space_help = [&](std::string_view f) -> std::string {
-      if (f == "clusters") return "The map keeps together what the clustering compares: " + clustered + ".";
-      if (f == "hybrid")
-        return "hybrid: the similar-models list's own score (task head, name, paper, tags, author, "
-               "model type and library, weighted as the hybrid method ranks them).";
-      return features_help(f);
-    };
-    const float space_w = label_w("as clustered (attributes)") + ImGui::GetFrameHeight() + 8;
-    flow(label_w("of") + space_w);
-    ImGui::TextUnformatted("of");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(space_w);
-    if (ImGui::BeginCombo("##mapspace", space_label(s.map_features).c_str())) {
-      for (const char* f : kMapSpaces) {
-        if (ImGui::Selectable(space_label(f).c_str(), s.map_features == f) &&
-            (s.map_features != f || c.layout.cancelled))
-          emit(s, Intent::set_map_features, f);
-        tooltip(space_help(f));
-      }
-      ImGui::EndCombo();
-    } else {
-      tooltip("What the UMAP map keeps together. " + space_help(s.map_features));
-    }
-  }
-  const MapLayoutState& lay = c.layout;
-  if (lay.running && !c.running) {
-    float w = ImGui::GetContentRegionAvail().x - 130;
-    std::string label = "Map (UMAP, " + lay.features + "): " + lay.stage;
-    ImGui::ProgressBar(lay.progress, ImVec2(w, 0), label.c_str());
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel layout", ImVec2(-1, 0))) emit(s, Intent::cancel_layout);
-    tooltip("Stop laying out the UMAP map; the map drawn now stays");
-  } else if (!lay.held.empty() && s.map_layout == "umap" && lay.shown != "umap" && c.has_result) {
-    if (ImGui::Button("Lay out")) emit(s, Intent::set_layout, "umap");
-    tooltip("Lay out the UMAP map now (Cancel layout stops it; the PCA map stays meanwhile)");
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", lay.held.c_str());  // wrapped, never cut, on narrow screens
-    ImGui::PopStyleColor();
-  } else if (lay.cancelled && s.map_layout == "umap" && lay.shown != "umap" && c.has_result) {
-    ImGui::AlignTextToFramePadding();
-    muted("UMAP layout cancelled: the PCA map is shown. Choose UMAP again to lay it out.");
-  }
+  draw_map_controls(s);
 
   if (c.running) {
     float w = ImGui::GetContentRegionAvail().x - 90;
@@ -250,6 +178,7 @@ void draw_controls(AppState& s) {
     ImGui::TextWrapped("%s", c.error.c_str());
     ImGui::PopStyleColor();
   } else if (c.has_result) {
+    const MapLayoutState& lay = c.layout;
     std::string line = std::string(algo_label(c.params.algo)) + " on " + c.params.features + ": " +
                        std::to_string(c.clusters.size()) + (c.clusters.size() == 1 ? " cluster" : " clusters");
     if (c.noise) line += " + " + thousands(static_cast<int64_t>(c.noise)) + " noise";
@@ -284,87 +213,6 @@ bool overlaps(const ImRect& a, const ImRect& b) { return a.Overlaps(b); }
 
 // The Lasso button's width.
 float lasso_button_w() { return ImGui::CalcTextSize("Lasso").x + 2 * ImGui::GetStyle().FramePadding.x; }
-
-// The models inside the lasso under the map: id, task, downloads, cluster, in the order the
-// controller keeps (a header click asks for another: Intent::sort_selection); a row makes its model
-// the query; Export CSV downloads them; Clear drops the selection.
-void draw_selection(AppState& s, ImVec2 size) {
-  const ClusterState& c = s.clusters;
-  if (c.selection.empty() || !c.point_info) return;
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted((thousands(static_cast<int64_t>(c.selection.size())) +
-                          (c.selection.size() == 1 ? " model in the lasso" : " models in the lasso"))
-                             .c_str());
-  ImGui::SameLine();
-  if (ImGui::Button("Clear##lassoclear")) {
-    s.lasso = MapPolygon{};
-    emit(s, Intent::lasso);
-  }
-  tooltip("Drop the lasso's selection");
-  ImGui::SameLine();
-  if (ImGui::Button("Export CSV##lassoexport")) emit(s, Intent::export_selection);
-  tooltip("Download these models as CSV (id, downloads, task, library, type, cluster)");
-  const float h = size.y - ImGui::GetFrameHeightWithSpacing();
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
-                                ImGuiTableFlags_Sortable;
-  if (!ImGui::BeginTable("##lassotable", 4, flags, ImVec2(size.x, std::max(h, 60.0f)))) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  // The column's user id is its SelectionColumn; Downloads, descending, until a header is clicked.
-  ImGui::TableSetupColumn("Model##lassosort", ImGuiTableColumnFlags_WidthStretch, 3,
-                          static_cast<ImGuiID>(SelectionColumn::model));
-  ImGui::TableSetupColumn("Task##lassosort", ImGuiTableColumnFlags_WidthStretch, 2,
-                          static_cast<ImGuiID>(SelectionColumn::task));
-  ImGui::TableSetupColumn("Downloads##lassosort",
-                          ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort |
-                              ImGuiTableColumnFlags_PreferSortDescending,
-                          1, static_cast<ImGuiID>(SelectionColumn::downloads));
-  ImGui::TableSetupColumn("Cluster##lassosort", ImGuiTableColumnFlags_WidthStretch, 2,
-                          static_cast<ImGuiID>(SelectionColumn::cluster));
-  // The header row by hand, so each header reports its name to widgets() (sort by clicking it).
-  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int col = 0; col < 4; ++col) {
-    if (!ImGui::TableSetColumnIndex(col)) continue;
-    const char* name = ImGui::TableGetColumnName(col);
-    ImGui::PushID(col);
-    ImGui::TableHeader(name);
-    ui::name_item(name);
-    ImGui::PopID();
-  }
-  if (ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs()) {
-    if (spec->SpecsDirty && spec->SpecsCount > 0) {
-      const ImGuiTableColumnSortSpecs& sc = spec->Specs[0];
-      const SelectionSort want{static_cast<SelectionColumn>(sc.ColumnUserID),
-                               sc.SortDirection == ImGuiSortDirection_Descending};
-      if (!(want == s.selection_sort))
-        emit(s, Intent::sort_selection, {}, static_cast<int>(want.column), want.descending);
-      spec->SpecsDirty = false;
-    }
-  }
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(c.selection.size()));
-  while (clipper.Step())
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const PointInfo info = c.point_info(c.selection[i]);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::PushID(i);
-      if (ImGui::Selectable(shown_id(info.model_id).c_str(), s.query == info.model_id,
-                            ImGuiSelectableFlags_SpanAllColumns))
-        emit(s, Intent::select, info.model_id);
-      ImGui::PopID();
-      tooltip("Make " + info.model_id + " the query");
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(info.task.empty() ? "—" : info.task.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(thousands(info.downloads).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(info.label < 0                                     ? "noise"
-                             : info.label < static_cast<int>(c.clusters.size()) ? c.clusters[info.label].name.c_str()
-                                                                                : "");
-    }
-  ImGui::EndTable();
-}
 
 // The legend's toggle: as the person set it, else open on wide screens and closed on narrow ones.
 bool legend_user_set = false, legend_user_open = true;
@@ -787,7 +635,7 @@ void draw_clusters_view(AppState& s) {
     const float w = ImGui::GetContentRegionAvail().x;
     const float h = std::clamp(w, 240.0f, std::max(240.0f, io.DisplaySize.y * 0.55f));
     draw_map(s, ImVec2(w, h));
-    draw_selection(s, ImVec2(w, 220));
+    draw_lasso_table(s, ImVec2(w, 220));
     ImGui::Spacing();
     draw_controls(s);
     ImGui::Spacing();
@@ -803,7 +651,7 @@ void draw_clusters_view(AppState& s) {
   const float table_h = s.clusters.selection.empty() ? 0 : std::clamp(avail.y * 0.3f, 120.0f, 260.0f);
   ImGui::BeginGroup();
   draw_map(s, ImVec2(map_w, avail.y - (table_h > 0 ? table_h + ImGui::GetStyle().ItemSpacing.y : 0)));
-  if (table_h > 0) draw_selection(s, ImVec2(map_w, table_h));
+  if (table_h > 0) draw_lasso_table(s, ImVec2(map_w, table_h));
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##cluster_side", ImVec2(side, avail.y), false);

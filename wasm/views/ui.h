@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/app.h"
+#include "core/text.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "views/fonts.h"
@@ -19,15 +20,7 @@ inline void emit(AppState& s, Intent::Kind k, std::string text = {}, int value =
   s.intents.push_back(Intent{k, std::move(text), value, flag, number});
 }
 
-// 1234567 -> "1,234,567".
-inline std::string thousands(int64_t n) {
-  std::string d = std::to_string(n < 0 ? -n : n), o;
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i && (d.size() - i) % 3 == 0) o += ',';
-    o += d[i];
-  }
-  return n < 0 ? "-" + o : o;
-}
+using ::hfrec::thousands;  // core/text.h: 1234567 -> "1,234,567"
 
 // The longest prefix of `t` that fits `width` with "…" after it (text only: numbers are never
 // shortened, their columns are made wide enough instead).
