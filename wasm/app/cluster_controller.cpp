@@ -28,6 +28,7 @@
 #include "core/map_labels.h"  // cluster_centres
 #include "core/recommender.h"
 #include "core/share_link.h"
+#include "core/text.h"  // thousands
 #include "core/view_params.h"
 
 namespace hfrec::app {

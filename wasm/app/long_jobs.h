@@ -7,19 +7,19 @@
 #include <string>
 #include <string_view>
 
-#include "core/text.h"  // thousands
-
 namespace hfrec::app {
 
 // What waits, in place of the job: "" when `native_seconds` (the core's estimate) is within
 // `threshold`, else e.g. "This clustering (kmeans on tfidf, k = 2000) would take about 12 s or
 // more, so it waits: press Run to start it." The estimate is native; the note doubles it for the
-// browser.
+// browser. The seconds are written without grouping (state().clusters.held is read by scripts that
+// match \d+ s); counts in `what` are grouped by the caller.
 inline std::string long_job_note(std::string_view what, double native_seconds, double threshold,
                                  std::string_view button) {
   if (native_seconds <= threshold) return {};
-  return std::string(what) + " would take about " + thousands(static_cast<int64_t>(std::ceil(2 * native_seconds))) +
-         " s or more, so it waits: press " + std::string(button) + " to start it.";
+  return std::string(what) + " would take about " +
+         std::to_string(static_cast<long long>(std::ceil(2 * native_seconds))) + " s or more, so it waits: press " +
+         std::string(button) + " to start it.";
 }
 
 }  // namespace hfrec::app
