@@ -32,8 +32,9 @@ bool parse_map_space(std::string_view s, MapSpace& out) {
 
 double SimilaritySpace::similarity(uint32_t a, uint32_t b) const {
   const CsrMatrix& m = matrix();
-  uint64_t i = m.indptr[a], j = m.indptr[b];
-  const uint64_t ie = m.indptr[a + 1], je = m.indptr[b + 1];
+  const uint32_t lo = std::min(a, b), hi = std::max(a, b);  // the dot's terms: (value_lo · weight) · value_hi
+  uint64_t i = m.indptr[lo], j = m.indptr[hi];
+  const uint64_t ie = m.indptr[lo + 1], je = m.indptr[hi + 1];
   double dot = 0;
   while (i < ie && j < je) {
     if (m.indices[i] < m.indices[j]) {
@@ -230,10 +231,23 @@ struct KnnGraphRun::Impl {
   uint32_t next = 0;
   std::vector<double> acc;  // zero between queries; a touched group's is > 0 (positive values)
   std::vector<uint32_t> touched;
+  std::vector<uint64_t> cur;      // per column: the entry of the group being answered (groups ascend)
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id: the order of untouched groups
   std::vector<double> inv_norm;   // 1 / sqrt(norm_sq): the approximate scores' scale
-  std::vector<double> best;       // the k best approximate scores (a min-heap)
+  std::vector<double> scale;      // query_scale · inv_norm, per group as the query
+  // Per group: the k best approximate scores offered so far (a min-heap, k per group) and the
+  // groups offered with a score that reached the heap's floor then (the floor only rises), with
+  // their dot parts.
+  std::vector<double> heap;
+  std::vector<uint32_t> heap_n;
+  std::vector<double> floor;  // per group: floor_of(its heap's least) once it holds k, else -inf
+  struct Offer {
+    double dot;
+    uint32_t x;
+  };
+  std::vector<std::vector<Offer>> offers;
   std::vector<std::pair<double, uint32_t>> cand;
+  uint64_t walked_total = 0, walked_done = 0;
   KnnGraph out;
 
   Impl(const SimilaritySpace& space, int kk) : s(space), k(std::max(1, kk)), G(space.size()) {
@@ -243,32 +257,81 @@ struct KnnGraphRun::Impl {
     if (!s.bias.empty())
       std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
     inv_norm.resize(G);
-    for (uint32_t g = 0; g < G; ++g) inv_norm[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
+    scale.resize(G);
+    for (uint32_t g = 0; g < G; ++g) {
+      inv_norm[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
+      scale[g] = (s.query_scale.empty() ? 1.0 : s.query_scale[g]) * inv_norm[g];
+    }
+    cur.assign(s.col_ptr.begin(), s.col_ptr.end() - 1);
+    heap.assign(G * size_t(k), 0.0);
+    heap_n.assign(G, 0);
+    floor.assign(G, -std::numeric_limits<double>::infinity());
+    offers.resize(G);
+    walked_total = std::max<uint64_t>(1, exact_graph_work(s) / 2);
     out.k = k;
     out.ptr.reserve(G + 1);
     out.neighbour.reserve(G * size_t(k));  // address space: pages are touched as the lists are written
     out.dist.reserve(G * size_t(k));
   }
 
-  // One group's neighbours; returns the postings walked plus the groups scored.
+  double approx(uint32_t q, uint32_t x, double dot) const {
+    return dot * scale[q] * inv_norm[x] + (s.bias.empty() ? 0.0 : s.bias[x]);
+  }
+  static double floor_of(double front) { return front - 1e-9 * (1 + std::abs(front)); }
+
+  // Offers x to g's candidates at approximate score a: most offers fall below g's floor.
+  void offer(uint32_t g, uint32_t x, double a, double dot) {
+    if (a >= floor[g]) take_offer(g, x, a, dot);
+  }
+  void take_offer(uint32_t g, uint32_t x, double a, double dot) {
+    double* h = heap.data() + size_t(g) * k;
+    uint32_t& n = heap_n[g];
+    if (n < uint32_t(k)) {
+      h[n++] = a;
+      std::push_heap(h, h + n, std::greater<>());
+      if (n == uint32_t(k)) floor[g] = floor_of(h[0]);
+    } else if (a > h[0]) {
+      std::pop_heap(h, h + k, std::greater<>());
+      h[k - 1] = a;
+      std::push_heap(h, h + k, std::greater<>());
+      floor[g] = floor_of(h[0]);
+    }
+    std::vector<Offer>& o = offers[g];
+    o.push_back({dot, x});
+    if (o.size() >= 8 * size_t(k) + 64) compact(g);
+  }
+  // Drops g's offers below the floor (they cannot be among the k best; ties with it stay).
+  void compact(uint32_t g) {
+    const double fl = floor[g];
+    std::vector<Offer>& o = offers[g];
+    o.erase(std::remove_if(o.begin(), o.end(), [&](const Offer& f) { return approx(g, f.x, f.dot) < fl; }), o.end());
+  }
+
+  // Group q's pairs with every later group sharing a column: their dot parts, whose terms are
+  // (value_q · weight) · value_x summed in ascending column order (SimilaritySpace::similarity's
+  // bits, lower id first), offered both ways. Then q's list, complete: the earlier groups offered
+  // theirs when they were answered. Returns the postings walked plus the pairs offered.
   uint64_t query(uint32_t q) {
     const CsrMatrix& m = s.matrix();
     touched.clear();
     uint64_t walked = 0;
-    for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e)
-      if (double(m.value(e)) * s.weight_of_column(m.indices[e]) != 0)
-        walked += s.col_ptr[m.indices[e] + 1] - s.col_ptr[m.indices[e]];
+    for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
+      const uint32_t t = m.indices[e];
+      ++cur[t];  // past q: the later groups holding t
+      if (double(m.value(e)) * s.weight_of_column(t) != 0) walked += s.col_ptr[t + 1] - cur[t];
+    }
     // Terms most rows share touch most groups: then a branch-free accumulation and one scan for
     // the touched groups (as the recommenders do). Either way acc[x] sums the terms in ascending
-    // order, so it has the bits SimilaritySpace::similarity computes.
-    const bool dense = walked > G / 4;
+    // order.
+    const size_t later = G - q - 1;
+    const bool dense = walked > later / 4;
     for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
       const uint32_t t = m.indices[e];
       const double w = double(m.value(e)) * s.weight_of_column(t);
       if (w == 0) continue;
-      const uint32_t* x = s.col_groups.data() + s.col_ptr[t];
+      const uint32_t* x = s.col_groups.data() + cur[t];
       const uint32_t* const xe = s.col_groups.data() + s.col_ptr[t + 1];
-      const float* v = s.col_values.data() + s.col_ptr[t];
+      const float* v = s.col_values.data() + cur[t];
       double* a = acc.data();
       if (dense) {
         for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
@@ -285,53 +348,44 @@ struct KnnGraphRun::Impl {
       }
     }
     if (dense)
-      for (uint32_t x = 0; x < G; ++x)
+      for (uint32_t x = q + 1; x < G; ++x)
         if (acc[x] != 0) touched.push_back(x);
-    // The k best approximate scores (dot · inv norms, within a few ulps of the exact ones) bound
-    // which touched groups can be among the k nearest; only those are scored exactly.
-    const double qs = (s.query_scale.empty() ? 1.0 : s.query_scale[q]) * inv_norm[q];
-    auto approx = [&](uint32_t x) { return acc[x] * qs * inv_norm[x] + (s.bias.empty() ? 0.0 : s.bias[x]); };
-    best.clear();
     for (uint32_t x : touched) {
-      if (x == q) continue;
-      const double a = approx(x);
-      if (best.size() < size_t(k)) {
-        best.push_back(a);
-        std::push_heap(best.begin(), best.end(), std::greater<>());
-      } else if (a > best.front()) {
-        std::pop_heap(best.begin(), best.end(), std::greater<>());
-        best.back() = a;
-        std::push_heap(best.begin(), best.end(), std::greater<>());
-      }
+      const double dot = acc[x];
+      acc[x] = 0;
+      offer(q, x, approx(q, x, dot), dot);
+      offer(x, q, approx(x, q, dot), dot);
     }
-    const double floor = best.size() < size_t(k) ? -1e300 : best.front() - 1e-9 * (1 + std::abs(best.front()));
+    finish(q);
+    return walked + touched.size();
+  }
+
+  // q's list: its offers at or above the final floor, scored exactly, and the first groups in bias
+  // order up to k rows (untouched ones score their dot part 0: touched or not, they are scored
+  // exactly); closest first, ties by id, until k rows.
+  void finish(uint32_t q) {
     cand.clear();
-    for (uint32_t x : touched)
-      if (x != q && approx(x) >= floor) cand.emplace_back(1.0 - s.from_dot(q, x, acc[x]), x);
-    // Untouched groups score their dot part 0: the first of them in bias order, up to k rows.
+    std::vector<Offer>& o = offers[q];
+    const double fl = floor[q];
+    for (const Offer& f : o)
+      if (approx(q, f.x, f.dot) >= fl) cand.emplace_back(1.0 - s.from_dot(q, f.x, f.dot), f.x);
+    std::vector<Offer>().swap(o);
     uint64_t rows = 0;
     for (uint32_t i = 0; i < G && rows < uint64_t(k); ++i) {
       const uint32_t x = by_bias[i];
-      if (x == q || acc[x] != 0) continue;
-      cand.emplace_back(1.0 - s.from_dot(q, x, 0.0), x);
+      if (x == q) continue;
+      cand.emplace_back(1.0 - s.similarity(q, x), x);
       rows += s.groups->weight(x);
     }
-    const uint64_t scored = touched.size();
-    if (dense) std::fill(acc.begin(), acc.end(), 0.0);
-    else
-      for (uint32_t x : touched) acc[x] = 0;
-    // Closest first (ties by id); at most k groups are needed, each holding at least one row.
-    const size_t keep = std::min(cand.size(), size_t(k));
-    std::nth_element(cand.begin(), cand.begin() + static_cast<long>(keep), cand.end());
-    std::sort(cand.begin(), cand.begin() + static_cast<long>(keep));
+    std::sort(cand.begin(), cand.end());
+    cand.erase(std::unique(cand.begin(), cand.end()), cand.end());  // a group offered and first by bias
     rows = 0;
-    for (size_t i = 0; i < keep && rows < uint64_t(k); ++i) {
+    for (size_t i = 0; i < cand.size() && rows < uint64_t(k); ++i) {
       out.neighbour.push_back(cand[i].second);
       out.dist.push_back(cand[i].first);
       rows += s.groups->weight(cand[i].second);
     }
     out.ptr.push_back(out.neighbour.size());
-    return walked + scored;
   }
 };
 
@@ -360,16 +414,22 @@ bool KnnGraphRun::step(const SliceTimer& timer) {
   Impl& im = *impl_;
   while (im.next < im.G) {
     const uint64_t work = im.query(im.next++);
+    im.walked_done += work;
     timer.charge(1 + units(work, kFlatBatch.per_unit));
     if (timer.expired()) break;
   }
   return im.next >= im.G;
 }
 bool KnnGraphRun::done() const { return approx_ ? approx_->done() : impl_->next >= impl_->G; }
-double KnnGraphRun::progress() const { return approx_ ? approx_->progress() : frac(impl_->next, impl_->G); }
+double KnnGraphRun::progress() const {
+  if (approx_) return approx_->progress();
+  // By the postings walked (the first groups walk the most: each walks the later groups only).
+  return done() ? 1.0 : std::min(0.999, frac(impl_->walked_done, impl_->walked_total));
+}
 KnnGraph KnnGraphRun::take() {
   if (approx_) return approx_->take();
   release(impl_->acc);
+  release(impl_->heap, impl_->floor);
   return std::move(impl_->out);
 }
 

@@ -8,8 +8,12 @@
 // - Over groups of identical rows (row_groups.h): a group's neighbours are the nearest other groups,
 //   closest first (ties by group id, i.e. by the tie order of their first rows), taken until their
 //   rows add up to k. Identical rows are not each other's neighbours here; they share a point.
-// - No n × n matrix: each group is one query over an inverted index of the rows (column -> groups),
-//   the touched groups scored, the rest (similarity 0, or the hybrid's prior alone) taken in order.
+// - No n × n matrix: each group is one query over an inverted index of the rows (column -> groups)
+//   that walks only the later groups' postings (the dot part is symmetric: each pair once, offered
+//   both ways to per-group candidates bounded by the k-th best approximate score), the touched
+//   groups scored, the rest (similarity 0, or the hybrid's prior alone) taken in order. Values,
+//   column weights and query scales are non-negative (every space's are), so a touched group never
+//   scores below its prior alone.
 //   Memory linear in rows and non-zeros; time the postings walked, which grows about as groups²
 //   for terms most rows share (soup, tfidf, hybrid).
 // - Size crossover (2-core machine, natively, 2026-11-30, real 10k catalogue): the exact graph
@@ -44,9 +48,11 @@ bool parse_map_space(std::string_view s, MapSpace& out);
 
 // Distinct feature rows with their similarity: for groups a (the query) and b,
 //   similarity(a, b) = dot(a, b) / sqrt(norm_sq[a] · norm_sq[b]) · query_scale[a] + bias[b],
-//   dot(a, b) = Σ_t (value_a(t) · column_weight[t]) · value_b(t), summed in ascending column order,
-// 0 for the dot part when a norm is 0. The kNN graph and pairwise similarity() compute it the same
-// way, so the same pair gives the same bits (the preservation measure compares them for ties).
+//   dot(a, b) = Σ_t (value_lo(t) · column_weight[t]) · value_hi(t), summed in ascending column order,
+// lo and hi being the lower and higher of the two ids (so dot(a, b) = dot(b, a) to the bit), 0 for
+// the dot part when a norm is 0. The kNN graph, NN-descent and pairwise similarity() compute it the
+// same way, so the same pair gives the same bits (the preservation measure compares them for ties),
+// and the exact graph computes each pair's dot once, for both directions.
 struct SimilaritySpace {
   const Groups* groups = nullptr;     // catalogue rows -> groups (hybrid: one group per row)
   const CsrMatrix* rows = nullptr;    // one row per group (null: `own`)

@@ -42,7 +42,9 @@ struct NnDescentRun::Impl {
   std::vector<double> vw;         // per entry: its value · its column's weight
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id (the exact graph's fill order)
 
+  uint32_t scattered = 0;  // the row scatter() set
   void scatter(uint32_t a) {
+    scattered = a;
     for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) {
       Column& c = col[slot[e]];
       c.val = double(m.value(e));
@@ -82,10 +84,9 @@ struct NnDescentRun::Impl {
       for (int r = 0; r < N; ++r) add(r, lo[r] + i);
     for (int r = 0; r < N; ++r)
       for (uint64_t i = both; i < len[r]; ++i) add(r, lo[r] + i);
-    for (int r = 0; r < N; ++r) {
-      ab[r] = x[r];
-      ba[r] = kSymmetric ? x[r] : y[r];
-    }
+    // The dot part of both similarities: its terms are (value_lo · weight) · value_hi, the lower
+    // id first (SimilaritySpace::similarity).
+    for (int r = 0; r < N; ++r) ab[r] = ba[r] = kSymmetric || scattered < b[r] ? x[r] : y[r];
   }
   template <int N>
   void dots_n(const uint32_t* b, double* ab, double* ba) const {

@@ -65,8 +65,10 @@ struct Oracle {
     for (size_t t = 0; t < colw.size(); ++t) {
       na += rows[a][t] * rows[a][t] * colw[t];
       nb += rows[b][t] * rows[b][t] * colw[t];
-      const double w = rows[a][t] * colw[t];
-      if (rows[a][t] != 0 && rows[b][t] != 0 && w != 0) dot += w * rows[b][t];
+      // The dot's terms: the lower id's value · weight, times the higher id's (symmetric bits).
+      const size_t lo = std::min(a, b), hi = std::max(a, b);
+      const double w = rows[lo][t] * colw[t];
+      if (rows[a][t] != 0 && rows[b][t] != 0 && w != 0) dot += w * rows[hi][t];
     }
     double s = na * nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
     if (!scale.empty()) s *= scale[a];

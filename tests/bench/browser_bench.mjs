@@ -11,7 +11,7 @@
 // --layout F,… also lays out the cluster map (UMAP, the app's default) for each feature space after
 // a k-means clustering (k = 8, seed 0; for hybrid, a map's space only, of attributes) and records
 // state().layout: seconds computing, seconds waited, the kNN graph used (exact or nn-descent) and
-// the longest step.
+// the longest step, and the wall time of each of its stages (stage_ms).
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -237,11 +237,23 @@ for (const size of sizes) {
         const done = set.ok ? await window.hfrec.cluster({ algo: 'kmeans', k: 8, features: mapOnly ? 'attributes' : features,
           seed: 0 }) : set;
         if (!done.ok) { r.layout[features] = { error: done.error }; continue; }
-        const st = await window.__bench.until((s) => !s.clusterJob.running && !s.layout.running &&
-          s.layout.shown === 'umap' && s.layout.features === features, timeout);
+        // Wall time per stage of the layout (its stage's name without the counts: "layout: epoch"),
+        // sampled at every turn of the event loop.
+        const stages = {};
+        let stage = null, since = performance.now();
+        const st = await window.__bench.until((s) => {
+          const name = s.layout.running ? String(s.layout.stage ?? '').replace(/[\d/,.]+/g, '').trim() : null;
+          const now = performance.now();
+          if (name !== stage) {
+            if (stage) stages[stage] = Math.round((stages[stage] ?? 0) + now - since);
+            stage = name;
+            since = now;
+          }
+          return !s.clusterJob.running && !s.layout.running && s.layout.shown === 'umap' && s.layout.features === features;
+        }, timeout);
         const l = st.layout;
         r.layout[features] = { seconds: l.seconds, wall_seconds: l.wallSeconds, graph: l.graph,
-          longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t };
+          longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t, stage_ms: stages };
       }
       return r;
     }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS, layouts: LAYOUTS }));
