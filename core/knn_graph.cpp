@@ -231,7 +231,13 @@ struct KnnGraphRun::Impl {
   uint32_t next = 0;
   std::vector<double> acc;  // zero between queries; a touched group's is > 0 (positive values)
   std::vector<uint32_t> touched;
-  std::vector<uint64_t> cur;      // per column: the entry of the group being answered (groups ascend)
+  std::vector<uint64_t> cur;  // per column: the entry of the group being answered (groups ascend)
+  // Columns half the groups or more hold, dense: their values by group (0 where a group lacks
+  // one), so a query adds them over the later groups in one contiguous (vectorised) pass instead of
+  // through the postings. Adding a zero term leaves a sum's bits as they are. (A quarter was slower
+  // natively: 0.90 against 0.76 s for the real 10k's hybrid graph.)
+  std::vector<int32_t> block_of;  // per column: its row in block, else -1
+  std::vector<float> block;       // G values per dense column
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id: the order of untouched groups
   std::vector<double> inv_norm;   // 1 / sqrt(norm_sq): the approximate scores' scale
   std::vector<double> scale;      // query_scale · inv_norm, per group as the query
@@ -263,6 +269,18 @@ struct KnnGraphRun::Impl {
       scale[g] = (s.query_scale.empty() ? 1.0 : s.query_scale[g]) * inv_norm[g];
     }
     cur.assign(s.col_ptr.begin(), s.col_ptr.end() - 1);
+    const size_t cols = s.col_ptr.size() - 1;
+    block_of.assign(cols, -1);
+    int32_t dense_cols = 0;
+    for (size_t t = 0; t < cols; ++t)
+      if (G >= 64 && 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= G && s.weight_of_column(uint32_t(t)) != 0)
+        block_of[t] = dense_cols++;
+    block.assign(size_t(dense_cols) * G, 0.0f);  // at most 2 floats per non-zero of the space
+    for (size_t t = 0; t < cols; ++t)
+      if (block_of[t] >= 0) {
+        float* d = block.data() + size_t(block_of[t]) * G;
+        for (uint64_t e = s.col_ptr[t]; e < s.col_ptr[t + 1]; ++e) d[s.col_groups[e]] = s.col_values[e];
+      }
     heap.assign(G * size_t(k), 0.0);
     heap_n.assign(G, 0);
     floor.assign(G, -std::numeric_limits<double>::infinity());
@@ -315,20 +333,29 @@ struct KnnGraphRun::Impl {
     const CsrMatrix& m = s.matrix();
     touched.clear();
     uint64_t walked = 0;
+    const size_t later = G - q - 1;
+    bool blocked = false;
     for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
       const uint32_t t = m.indices[e];
       ++cur[t];  // past q: the later groups holding t
-      if (double(m.value(e)) * s.weight_of_column(t) != 0) walked += s.col_ptr[t + 1] - cur[t];
+      if (double(m.value(e)) * s.weight_of_column(t) == 0) continue;
+      blocked |= block_of[t] >= 0;
+      walked += block_of[t] >= 0 ? later : s.col_ptr[t + 1] - cur[t];
     }
     // Terms most rows share touch most groups: then a branch-free accumulation and one scan for
     // the touched groups (as the recommenders do). Either way acc[x] sums the terms in ascending
     // order.
-    const size_t later = G - q - 1;
-    const bool dense = walked > later / 4;
+    const bool dense = blocked || walked > later / 4;
     for (uint64_t e = m.indptr[q]; e < m.indptr[q + 1]; ++e) {
       const uint32_t t = m.indices[e];
       const double w = double(m.value(e)) * s.weight_of_column(t);
       if (w == 0) continue;
+      if (block_of[t] >= 0) {
+        const float* d = block.data() + size_t(block_of[t]) * G;
+        double* a = acc.data();
+        for (size_t x = q + 1; x < G; ++x) a[x] += w * double(d[x]);
+        continue;
+      }
       const uint32_t* x = s.col_groups.data() + cur[t];
       const uint32_t* const xe = s.col_groups.data() + s.col_ptr[t + 1];
       const float* v = s.col_values.data() + cur[t];
@@ -429,7 +456,7 @@ double KnnGraphRun::progress() const {
 KnnGraph KnnGraphRun::take() {
   if (approx_) return approx_->take();
   release(impl_->acc);
-  release(impl_->heap, impl_->floor);
+  release(impl_->heap, impl_->floor, impl_->block);
   return std::move(impl_->out);
 }
 

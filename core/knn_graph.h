@@ -139,9 +139,10 @@ uint64_t exact_graph_work(const SimilaritySpace& space);
 class NnDescentRun;
 
 // The graph built in slices: step(timer) answers one group's query at a time. Work units
-// (SliceTimer): one per group plus one per 16 postings walked and groups scored, so a piece is at
-// most one query (≤ non-zeros / 16 units); NN-descent's as nn_descent.h. The space must outlive
-// the run; destroying it cancels.
+// (SliceTimer): one per group plus one per 16 postings walked (a column half the groups or more
+// hold counts the later groups it is added over: at most twice its postings) and groups scored, so
+// a piece is at most one query (≤ (2 · non-zeros + groups) / 16 units); NN-descent's as
+// nn_descent.h. The space must outlive the run; destroying it cancels.
 class KnnGraphRun {
  public:
   KnnGraphRun(const SimilaritySpace& space, int k, const KnnGraphOptions& options = {});

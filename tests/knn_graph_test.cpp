@@ -26,8 +26,9 @@ struct Case {
 };
 
 // n rows over d columns, small integer values, a quarter of the later rows copies of earlier ones
-// (identical rows: groups of several rows), some rows empty.
-Case make_case(uint64_t seed, size_t n, size_t d, bool binary) {
+// (identical rows: groups of several rows), some rows empty. The first `common` columns are held by
+// about three rows in four (the rest by one in four).
+Case make_case(uint64_t seed, size_t n, size_t d, bool binary, size_t common = 0) {
   Case c;
   ClusterRng rng(seed);
   std::vector<ModelRecord> recs(n);
@@ -40,7 +41,9 @@ Case make_case(uint64_t seed, size_t n, size_t d, bool binary) {
       continue;
     }
     if (rng.below(20) == 0) continue;  // an empty row
-    for (auto& v : dense[i]) v = rng.below(4) == 0 ? (binary ? 1.0 : double(1 + rng.below(3))) : 0.0;
+    for (size_t j = 0; j < d; ++j)
+      dense[i][j] =
+          (j < common ? rng.below(4) != 0 : rng.below(4) == 0) ? (binary ? 1.0 : double(1 + rng.below(3))) : 0.0;
   }
   c.cat = make_catalogue(recs);
   c.m.n_cols = static_cast<uint32_t>(d);
@@ -139,6 +142,34 @@ TEST(KnnGraph, QueryScaleAndBiasAsTheHybrid) {
   for (int k : {3, 10}) expect_graph_equals_oracle(knn_graph(s, k), c.groups, o, k);
 }
 
+// Columns half the groups or more hold are added over all later groups from a dense copy, not
+// through their postings: the same lists and bits as the oracle, with column weights, a query
+// scale and a prior.
+TEST(KnnGraph, CommonColumnsAddedDenseGiveTheOraclesLists) {
+  for (uint64_t seed : {21, 22})
+    for (bool binary : {true, false}) {
+      Case c = make_case(seed, 300, 20, binary, 5);
+      ClusterRng rng(seed + 50);
+      std::vector<double> colw(20);
+      for (double& w : colw) w = 0.5 + rng.uniform() * 2;
+      SimilaritySpace s = cosine_space(c.groups, c.groups.rows, colw);
+      size_t common = 0;
+      for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) common += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
+      ASSERT_GE(common, 3u) << "the case must have columns most groups hold";
+      Oracle o = oracle_of(c.groups, colw);
+      expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
+      s.query_scale.resize(c.groups.size());
+      s.bias.resize(c.groups.size());
+      for (size_t g = 0; g < c.groups.size(); ++g) {
+        s.query_scale[g] = 0.2 + rng.uniform();
+        s.bias[g] = rng.below(3) == 0 ? 0.0 : 0.05 * rng.uniform();
+      }
+      o.scale = s.query_scale;
+      o.bias = s.bias;
+      expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
+    }
+}
+
 TEST(KnnGraph, PairwiseSimilarityHasTheGraphsBits) {
   Case c = make_case(5, 200, 20, false);
   std::vector<double> colw(20, 1.7);
@@ -166,7 +197,9 @@ TEST(KnnGraph, SlicedEqualsRunToEndAndPiecesAreBounded) {
     if (done) break;
   }
   EXPECT_GT(steps, 10);
-  EXPECT_LE(largest, 1 + (s.col_groups.size() + c.groups.size() + 15) / 16);  // one query at most
+  // One query at most: its postings (a column half the groups hold or more, added over all later
+  // groups, at most twice its postings) and the groups it scores.
+  EXPECT_LE(largest, 1 + (2 * s.col_groups.size() + c.groups.size() + 15) / 16);
   EXPECT_EQ(run.progress(), 1.0);
   const KnnGraph sliced = run.take();
   EXPECT_EQ(sliced.ptr, whole.ptr);
