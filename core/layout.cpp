@@ -396,8 +396,14 @@ struct LayoutRun::Impl {
       const int negs = static_cast<int>((ep - next_neg[e]) / eps_neg[e]);
       if (negs > 0) {
         if (drawn.size() < at + size_t(negs)) drawn.resize(at + size_t(negs));
-        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group.
-        for (int q = 0; q < negs; ++q) drawn[at + q] = group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
+        // A row uniformly (Lemire's multiply-shift: no division; rows < 2^32), then its group (the
+        // row itself when every row is its own group, as hybrid's: groups are numbered by first
+        // row, so group_of is the identity then, and a random read of it is saved).
+        if (G == n)
+          for (int q = 0; q < negs; ++q)
+            drawn[at + q] = static_cast<uint32_t>(((rng.next() >> 32) * uint64_t(n)) >> 32);
+        else
+          for (int q = 0; q < negs; ++q) drawn[at + q] = group_of[((rng.next() >> 32) * uint64_t(n)) >> 32];
       }
       next_neg[e] += negs * eps_neg[e];
       steps += 1 + uint64_t(std::max(0, negs));
