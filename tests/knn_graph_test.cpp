@@ -109,6 +109,20 @@ void expect_graph_equals_oracle(const KnnGraph& got, const Groups& g, const Orac
   }
 }
 
+// The hybrid's form on a test space and its oracle: a per-query scale and a per-candidate prior
+// (a third of the groups without one).
+void give_scale_and_prior(SimilaritySpace& s, Oracle& o, ClusterRng& rng) {
+  const size_t G = s.size();
+  s.query_scale.resize(G);
+  s.bias.resize(G);
+  for (size_t g = 0; g < G; ++g) {
+    s.query_scale[g] = 0.2 + rng.uniform();
+    s.bias[g] = rng.below(3) == 0 ? 0.0 : 0.05 * rng.uniform();
+  }
+  o.scale = s.query_scale;
+  o.bias = s.bias;
+}
+
 TEST(KnnGraph, ExactAgainstBruteForceOracle) {
   for (uint64_t seed : {1, 2, 3})
     for (bool binary : {true, false}) {
@@ -131,14 +145,7 @@ TEST(KnnGraph, QueryScaleAndBiasAsTheHybrid) {
   std::vector<double> colw(16, 1.0);
   SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
   Oracle o = oracle_of(c.groups, colw);
-  s.query_scale.resize(c.groups.size());
-  s.bias.resize(c.groups.size());
-  for (size_t g = 0; g < c.groups.size(); ++g) {
-    s.query_scale[g] = 0.2 + rng.uniform();
-    s.bias[g] = rng.below(3) == 0 ? 0.0 : 0.05 * rng.uniform();
-  }
-  o.scale = s.query_scale;
-  o.bias = s.bias;
+  give_scale_and_prior(s, o, rng);
   for (int k : {3, 10}) expect_graph_equals_oracle(knn_graph(s, k), c.groups, o, k);
 }
 
@@ -158,14 +165,7 @@ TEST(KnnGraph, CommonColumnsAddedDenseGiveTheOraclesLists) {
       ASSERT_GE(common, 3u) << "the case must have columns most groups hold";
       Oracle o = oracle_of(c.groups, colw);
       expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
-      s.query_scale.resize(c.groups.size());
-      s.bias.resize(c.groups.size());
-      for (size_t g = 0; g < c.groups.size(); ++g) {
-        s.query_scale[g] = 0.2 + rng.uniform();
-        s.bias[g] = rng.below(3) == 0 ? 0.0 : 0.05 * rng.uniform();
-      }
-      o.scale = s.query_scale;
-      o.bias = s.bias;
+      give_scale_and_prior(s, o, rng);
       expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
     }
 }
