@@ -168,18 +168,24 @@ TEST(Layout, SlicedEqualsRunToEnd) {
   EXPECT_TRUE(same_bits(sliced.xy, whole.xy));
 }
 
+// `groups` random rows over `cols` columns, each with up to `per_row` values 1-3 at random
+// columns, each row `copies` times in a row (identical rows: groups of that many).
+Case random_sparse(uint64_t seed, int groups, int cols, int per_row, int copies) {
+  ClusterRng rng(seed);
+  std::vector<std::vector<double>> dense;
+  for (int g = 0; g < groups; ++g) {
+    std::vector<double> r(cols, 0.0);
+    for (int j = 0; j < per_row; ++j) r[rng.below(cols)] = double(1 + rng.below(3));
+    for (int copy = 0; copy < copies; ++copy) dense.push_back(r);
+  }
+  return from_dense(std::move(dense), seed);
+}
+
 // Placing the rows (each group's gap to its nearest group, then its rows as a disc) is sliced too:
 // it was one piece of a pass over the catalogue's rows plus a nearest-group query per group (at
 // 100k generated rows, 106 ms in one step natively).
 TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
-  ClusterRng rng(7);
-  std::vector<std::vector<double>> dense;
-  for (int g = 0; g < 150; ++g) {
-    std::vector<double> r(60, 0.0);
-    for (int j = 0; j < 4; ++j) r[rng.below(60)] = double(1 + rng.below(3));
-    for (int copy = 0; copy < 20; ++copy) dense.push_back(r);
-  }
-  Case c = from_dense(std::move(dense), 7);
+  Case c = random_sparse(7, 150, 60, 4, 20);
   ASSERT_GT(c.cat.size(), 10 * c.groups.size());
   const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
   LayoutParams p;
@@ -198,14 +204,7 @@ TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
 // The initialisation's passes over the groups (the column mean, 30 subspace iterations, the
 // coordinates) are sliced by batches of groups: at 100k hybrid groups each pass was one 30 ms step.
 TEST(Layout, TheInitialisationsPassesAreSliced) {
-  ClusterRng rng(11);
-  std::vector<std::vector<double>> dense;
-  for (int g = 0; g < 5000; ++g) {
-    std::vector<double> r(400, 0.0);
-    for (int j = 0; j < 5; ++j) r[rng.below(400)] = double(1 + rng.below(3));
-    dense.push_back(r);
-  }
-  Case c = from_dense(std::move(dense), 11);
+  Case c = random_sparse(11, 5000, 400, 5, 1);
   ASSERT_GT(c.groups.size(), 4000u);
   const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
   LayoutParams p;
