@@ -256,7 +256,8 @@ struct KnnGraphRun::Impl {
   uint64_t walked_total = 0, walked_done = 0;
   KnnGraph out;
 
-  Impl(const SimilaritySpace& space, int kk) : s(space), k(std::max(1, kk)), G(space.size()) {
+  // work: exact_graph_work(space), which KnnGraphRun chose the exact graph by.
+  Impl(const SimilaritySpace& space, int kk, uint64_t work) : s(space), k(std::max(1, kk)), G(space.size()) {
     acc.assign(G, 0.0);
     by_bias.resize(G);
     for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
@@ -285,7 +286,7 @@ struct KnnGraphRun::Impl {
     heap_n.assign(G, 0);
     floor.assign(G, -std::numeric_limits<double>::infinity());
     offers.resize(G);
-    walked_total = std::max<uint64_t>(1, exact_graph_work(s) / 2);
+    walked_total = std::max<uint64_t>(1, work / 2);  // each pair's postings are walked once
     out.k = k;
     out.ptr.reserve(G + 1);
     out.neighbour.reserve(G * size_t(k));  // address space: pages are touched as the lists are written
@@ -426,12 +427,13 @@ uint64_t exact_graph_work(const SimilaritySpace& space) {
 }
 
 KnnGraphRun::KnnGraphRun(const SimilaritySpace& space, int k, const KnnGraphOptions& options) {
-  if (exact_graph_work(space) > options.exact_max_work) {
+  const uint64_t work = exact_graph_work(space);
+  if (work > options.exact_max_work) {
     NnDescentParams p;
     p.seed = options.seed;
     approx_ = std::make_unique<NnDescentRun>(space, k, p);
   } else {
-    impl_ = std::make_unique<Impl>(space, k);
+    impl_ = std::make_unique<Impl>(space, k, work);
   }
 }
 KnnGraphRun::~KnnGraphRun() = default;

@@ -42,9 +42,9 @@ struct NnDescentRun::Impl {
   std::vector<double> vw;         // per entry: its value · its column's weight
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id (the exact graph's fill order)
 
-  uint32_t scattered = 0;  // the row scatter() set
+  uint32_t scattered_row = 0;  // the row scatter() set
   void scatter(uint32_t a) {
-    scattered = a;
+    scattered_row = a;
     for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) {
       Column& c = col[slot[e]];
       c.val = double(m.value(e));
@@ -54,7 +54,8 @@ struct NnDescentRun::Impl {
   void unscatter(uint32_t a) {
     for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) col[slot[e]].val = col[slot[e]].wval = 0;
   }
-  // The dot parts of similarity(a, b) and similarity(b, a) with a scattered. Every entry of b adds
+  // The dot part of similarity(a, b) and of similarity(b, a), one value (its terms are
+  // (value_lo · weight) · value_hi, the lower id first), with a scattered. Every entry of b adds
   // its term, a column a lacks (or a zero weight) adding ±0, which leaves a finite sum's bits as
   // they are: so the sum of the common columns' terms in ascending order, each formed as
   // SimilaritySpace::similarity forms it, with its bits, and no branch.
@@ -62,7 +63,7 @@ struct NnDescentRun::Impl {
   //   chains of dependent additions (their order fixes the bits), so interleaving independent
   //   ones keeps the adder busy; each row's sum is formed exactly as alone.
   template <bool kBinary, class V, bool kSymmetric, int N>
-  void dots_of(const uint32_t* b, double* ab, double* ba) const {
+  void dots_of(const uint32_t* b, double* dot) const {
     const uint32_t* idx = slot.data();
     const V* val = values_of<V>(m);
     const Column* c = col.data();
@@ -84,24 +85,26 @@ struct NnDescentRun::Impl {
       for (int r = 0; r < N; ++r) add(r, lo[r] + i);
     for (int r = 0; r < N; ++r)
       for (uint64_t i = both; i < len[r]; ++i) add(r, lo[r] + i);
-    // The dot part of both similarities: its terms are (value_lo · weight) · value_hi, the lower
-    // id first (SimilaritySpace::similarity).
-    for (int r = 0; r < N; ++r) ab[r] = ba[r] = kSymmetric || scattered < b[r] ? x[r] : y[r];
+    for (int r = 0; r < N; ++r) dot[r] = kSymmetric || scattered_row < b[r] ? x[r] : y[r];
   }
   template <int N>
-  void dots_n(const uint32_t* b, double* ab, double* ba) const {
+  void dots_n(const uint32_t* b, double* dot) const {
     if (m.binary()) {
-      if (symmetric) dots_of<true, float, true, N>(b, ab, ba);
-      else dots_of<true, float, false, N>(b, ab, ba);
+      if (symmetric) dots_of<true, float, true, N>(b, dot);
+      else dots_of<true, float, false, N>(b, dot);
     } else if (m.counts.empty()) {
-      if (symmetric) dots_of<false, float, true, N>(b, ab, ba);
-      else dots_of<false, float, false, N>(b, ab, ba);
+      if (symmetric) dots_of<false, float, true, N>(b, dot);
+      else dots_of<false, float, false, N>(b, dot);
     } else {
-      if (symmetric) dots_of<false, uint8_t, true, N>(b, ab, ba);
-      else dots_of<false, uint8_t, false, N>(b, ab, ba);
+      if (symmetric) dots_of<false, uint8_t, true, N>(b, dot);
+      else dots_of<false, uint8_t, false, N>(b, dot);
     }
   }
-  void dots(uint32_t b, double& ab, double& ba) const { dots_n<1>(&b, &ab, &ba); }
+  double dots(uint32_t b) const {
+    double dot;
+    dots_n<1>(&b, &dot);
+    return dot;
+  }
 
   // [SECTION] Neighbour lists
   // Group g's list: [g · K, g · K + len[g]), ascending by (distance, id).
@@ -139,11 +142,11 @@ struct NnDescentRun::Impl {
     for (uint32_t i = 0, n = len[g]; i < n; ++i) in |= l[i] == x;
     return in;
   }
-  // Offers a and b to each other's lists from the dot parts of their similarities.
-  void offer_both(uint32_t a, uint32_t b, double ab, double ba) {
+  // Offers a and b to each other's lists from the dot part of their similarities.
+  void offer_both(uint32_t a, uint32_t b, double dot) {
     scored += symmetric ? 1 : 2;
-    changed += offer(a, b, 1.0 - s.from_dot(a, b, ab));
-    changed += offer(b, a, 1.0 - s.from_dot(b, a, ba));
+    changed += offer(a, b, 1.0 - s.from_dot(a, b, dot));
+    changed += offer(b, a, 1.0 - s.from_dot(b, a, dot));
   }
   // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
   // A pair already in both lists is not scored: both offers would be refused.
@@ -152,9 +155,7 @@ struct NnDescentRun::Impl {
       ++skipped;
       return 0;
     }
-    double ab, ba;
-    dots(b, ab, ba);
-    offer_both(a, b, ab, ba);
+    offer_both(a, b, dots(b));
     return m.row_nnz(b);
   }
 
@@ -305,17 +306,17 @@ struct NnDescentRun::Impl {
       // Scored kBatch at a time, the last up to kBatch - 1 in lockstep too (a row's pairs are a few
       // dozen at most, so the remainders are a good share of them), offered in order.
       size_t t = 0;
-      double ab[kBatch], ba[kBatch];
+      double dot[kBatch];
       for (; t + kBatch <= todo.size(); t += kBatch) {
-        dots_n<kBatch>(&todo[t], ab, ba);
-        for (size_t r = 0; r < kBatch; ++r) offer_both(a, todo[t + r], ab[r], ba[r]);
+        dots_n<kBatch>(&todo[t], dot);
+        for (size_t r = 0; r < kBatch; ++r) offer_both(a, todo[t + r], dot[r]);
       }
       const size_t rest = todo.size() - t;
       static_assert(kBatch == 4);
-      if (rest == 3) dots_n<3>(&todo[t], ab, ba);
-      else if (rest == 2) dots_n<2>(&todo[t], ab, ba);
-      else if (rest == 1) dots(todo[t], ab[0], ba[0]);
-      for (size_t r = 0; r < rest; ++r) offer_both(a, todo[t + r], ab[r], ba[r]);
+      if (rest == 3) dots_n<3>(&todo[t], dot);
+      else if (rest == 2) dots_n<2>(&todo[t], dot);
+      else if (rest == 1) dot[0] = dots(todo[t]);
+      for (size_t r = 0; r < rest; ++r) offer_both(a, todo[t + r], dot[r]);
       unscatter(a);
     }
     return read;
@@ -339,10 +340,8 @@ struct NnDescentRun::Impl {
         read += m.row_nnz(g);
         scattered = true;
       }
-      double ab, ba;
-      dots(x, ab, ba);
       read += m.row_nnz(x);
-      fin.emplace_back(1.0 - s.from_dot(g, x, ab), x);
+      fin.emplace_back(1.0 - s.from_dot(g, x, dots(x)), x);
       rows += s.groups->weight(x);
     }
     if (scattered) unscatter(g);
