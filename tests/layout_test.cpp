@@ -181,24 +181,36 @@ Case random_sparse(uint64_t seed, int groups, int cols, int per_row, int copies)
   return from_dense(std::move(dense), seed);
 }
 
+// A layout of c's cosine space with this many epochs, run to its end and in steps of 300 work
+// units, with the largest piece of the steps.
+struct SlicedAndWhole {
+  Projection whole, sliced;
+  uint64_t largest = 0;
+};
+SlicedAndWhole sliced_and_whole(const Case& c, int epochs) {
+  const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
+  LayoutParams p;
+  p.epochs = epochs;
+  SlicedAndWhole r;
+  r.whole = umap_layout(s, p);
+  LayoutRun run(s, p);
+  r.largest = run_in_steps(run, 300);
+  r.sliced = run.take();
+  return r;
+}
+
 // Placing the rows (each group's gap to its nearest group, then its rows as a disc) is sliced too:
 // it was one piece of a pass over the catalogue's rows plus a nearest-group query per group (at
 // 100k generated rows, 106 ms in one step natively).
 TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
   Case c = random_sparse(7, 150, 60, 4, 20);
   ASSERT_GT(c.cat.size(), 10 * c.groups.size());
-  const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
-  LayoutParams p;
-  p.epochs = 20;
-  const Projection whole = umap_layout(s, p);
-  LayoutRun run(s, p);
-  const uint64_t largest = run_in_steps(run, 300);
+  const SlicedAndWhole r = sliced_and_whole(c, 20);
   // As SlicedEqualsRunToEnd: a pass over the groups, or 256 edges with their gradient steps; no
   // piece grows with the rows.
-  EXPECT_LE(largest, 2 * c.groups.size() + 256 * 7);
-  const Projection sliced = run.take();
-  EXPECT_TRUE(same_bits(sliced.xy, whole.xy));
-  EXPECT_TRUE(same_bits(sliced.group_xy, whole.group_xy));
+  EXPECT_LE(r.largest, 2 * c.groups.size() + 256 * 7);
+  EXPECT_TRUE(same_bits(r.sliced.xy, r.whole.xy));
+  EXPECT_TRUE(same_bits(r.sliced.group_xy, r.whole.group_xy));
 }
 
 // The initialisation's passes over the groups (the column mean, 30 subspace iterations, the
@@ -206,15 +218,10 @@ TEST(Layout, PlacingManyIdenticalRowsIsSliced) {
 TEST(Layout, TheInitialisationsPassesAreSliced) {
   Case c = random_sparse(11, 5000, 400, 5, 1);
   ASSERT_GT(c.groups.size(), 4000u);
-  const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
-  LayoutParams p;
-  p.epochs = 5;
-  const Projection whole = umap_layout(s, p);
-  LayoutRun run(s, p);
-  const uint64_t largest = run_in_steps(run, 300);
+  const SlicedAndWhole r = sliced_and_whole(c, 5);
   // A batch of 1,024 groups, or 256 edges with their gradient steps; not a pass over the 5,000.
-  EXPECT_LE(largest, 2048u);
-  EXPECT_TRUE(same_bits(run.take().xy, whole.xy));
+  EXPECT_LE(r.largest, 2048u);
+  EXPECT_TRUE(same_bits(r.sliced.xy, r.whole.xy));
 }
 
 TEST(Layout, IdenticalRowsAroundTheirGroupsPoint) {
