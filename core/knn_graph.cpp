@@ -262,7 +262,7 @@ struct KnnGraphRun::Impl {
     by_bias.resize(G);
     for (uint32_t g = 0; g < G; ++g) by_bias[g] = g;
     if (!s.bias.empty())
-      std::stable_sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias[a] > s.bias[b]; });
+      std::sort(by_bias.begin(), by_bias.end(), [&](uint32_t a, uint32_t b) { return s.bias_before(a, b); });
     inv_norm.resize(G);
     scale.resize(G);
     for (uint32_t g = 0; g < G; ++g) {

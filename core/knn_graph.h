@@ -77,6 +77,9 @@ struct SimilaritySpace {
     if (!bias.empty()) s += bias[b];
     return s;
   }
+  // The order both graphs take groups nobody's query reached in (the bias run): bias largest
+  // first, ties by id. A strict order, so any sort of the ids gives the same sequence.
+  bool bias_before(uint32_t a, uint32_t b) const { return bias[a] != bias[b] ? bias[a] > bias[b] : a < b; }
   // Pairwise, by merging the two rows: the same value the graph computes.
   double similarity(uint32_t a, uint32_t b) const;
   double distance(uint32_t a, uint32_t b) const { return 1.0 - similarity(a, b); }

@@ -411,8 +411,8 @@ struct NnDescentRun::Impl {
     }
   };
   struct BiasLess {
-    const std::vector<double>* bias;
-    bool operator()(uint32_t a, uint32_t b) const { return (*bias)[a] != (*bias)[b] ? (*bias)[a] > (*bias)[b] : a < b; }
+    const SimilaritySpace* space;
+    bool operator()(uint32_t a, uint32_t b) const { return space->bias_before(a, b); }
   };
   std::unique_ptr<SlicedSort<ColumnLess>> column_sort;
   std::unique_ptr<SlicedSort<BiasLess>> bias_sort;
@@ -441,7 +441,7 @@ struct NnDescentRun::Impl {
             setup_stage = 0;
             return setup(timer);
           }
-          bias_sort = std::make_unique<SlicedSort<BiasLess>>(std::move(groups), BiasLess{&s.bias});
+          bias_sort = std::make_unique<SlicedSort<BiasLess>>(std::move(groups), BiasLess{&s});
         }
         if (!bias_sort->step(timer)) return false;
         by_bias = bias_sort->take();

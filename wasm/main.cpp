@@ -39,6 +39,7 @@ struct Runtime {
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
+  int64_t last_vertices = 0;  // drawn by the last frame (Controller::progress_redraw_ms)
   // Key events wait here for the next frame. ImGui 1.86 samples io.KeysDown once a frame, so a
   // press and release arriving between two frames (a quick tap, or any key on a slow machine)
   // would be lost; each frame takes at most one change per key and leaves the rest for the next.
@@ -125,20 +126,20 @@ int work(double budget_ms) {
     wake(2);  // draw the finished state
     return kNeedFrame;
   }
-  // Redraw the progress four times a second for a catalogue (its load, or a list waiting for the
-  // model built after it), ten for a clustering or the map's layout (the bar moves in steps of
-  // about 1%; twenty, until 2026-12-03, took the GPU process' CPU from the work: the hybrid 10k
-  // map waited 4.1 and 3.8 s at twenty, 3.1 and 3.4 s at ten, alternating in one run),
-  // and not at all for work nothing on screen shows (the models built after a load while no list
-  // waits for them). Under software GL a 1280x800 frame costs about 50 ms of the GPU process' CPU,
-  // taken from the work on a 2-core machine: at 1M rows the load drew 50-72 frames at ten a
-  // second (2.5-4.8 s of GPU CPU), and a list waiting for the hybrid model 414 frames, one per
-  // step (21.6 s). Behind the first load's loading screen (which shows the stage) nothing is drawn.
+  // Redraw the progress shown (a load's stage, a list waiting for the model built after it, a
+  // clustering's or the map layout's bar) four times a second, a heavy frame less often
+  // (Controller::progress_redraw_ms), and not at all for work nothing on screen shows (the models
+  // built after a load while no list waits for them). Under software GL a 1280x800 frame costs
+  // about 50 ms of the GPU process' CPU, taken from the work on a 2-core machine: at 1M rows the
+  // load drew 50-72 frames at ten a second (2.5-4.8 s of GPU CPU), and a list waiting for the
+  // hybrid model 414 frames, one per step (21.6 s). A job's bar was redrawn twenty times a second
+  // until 2026-12-03, then ten, now four: the hybrid map of a generated 100k drew 547-548 frames
+  // at ten and waited 60.4-60.6 s (see the README for the side-by-side runs). Behind the first
+  // load's loading screen (which shows the stage) nothing is drawn.
   const Controller::Progress shown = r.controller->progress_shown();
   if (shown == Controller::Progress::none || (r.state.busy && r.loading_screen)) return kNeedWork;
   const double since_draw = std::chrono::duration<double, std::milli>(Clock::now() - r.last_draw).count();
-  const double redraw_ms = shown == Controller::Progress::job ? 100 : 250;
-  return kNeedWork | (since_draw >= redraw_ms ? kNeedFrame : 0);
+  return kNeedWork | (since_draw >= Controller::progress_redraw_ms(r.last_vertices) ? kNeedFrame : 0);
 }
 
 int frame() {
@@ -203,6 +204,7 @@ int frame() {
   widgets_begin_frame();
   draw_frame(r.state);
   ImGui::Render();
+  r.last_vertices = ImGui::GetDrawData()->TotalVtxCount;
   widgets_end_frame();
   input::end_frame();
 

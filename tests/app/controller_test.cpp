@@ -378,6 +378,17 @@ TEST(Controller, ASearchWithNoMatchSuggestsTheNearestModel) {
   EXPECT_EQ(a.state.search_suggestion, "");
 }
 
+TEST(Controller, AHeavyFrameRedrawsProgressLessOften) {
+  // Light frames: four times a second.
+  EXPECT_EQ(Controller::progress_redraw_ms(0), 250);
+  EXPECT_EQ(Controller::progress_redraw_ms(60'000), 250);
+  // A frame of v vertices waits v / 1,000 ms: a 100k-point map's 400k vertices, 0.4 s.
+  EXPECT_EQ(Controller::progress_redraw_ms(400'000), 400);
+  // Never more than a second.
+  EXPECT_EQ(Controller::progress_redraw_ms(4'000'000), 1000);
+  EXPECT_EQ(Controller::progress_redraw_ms(int64_t{1} << 40), 1000);
+}
+
 TEST(Controller, ClusteringRunsInSlicesAndReportsItsJob) {
   App a;
   a.load(sample_csv());

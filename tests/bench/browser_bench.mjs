@@ -6,12 +6,15 @@
 //
 //   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,2M,1M.json] [--out FILE] [--gen PATH]
 //                                      [--timeout-s S]  (each step's limit; default 180: 2M on a busy machine needs more)
-//                                      [--layout attributes,soup,tfidf,hybrid]
+//                                      [--layout attributes,soup,tfidf,hybrid] [--poll-ms MS]
 //
 // --layout F,… also lays out the cluster map (UMAP, the app's default) for each feature space after
 // a k-means clustering (k = 8, seed 0; for hybrid, a map's space only, of attributes) and records
 // state().layout: seconds computing, seconds waited, the kNN graph used (exact or nn-descent) and
-// the longest step, and the wall time of each of its stages (stage_ms).
+// the longest step, and the wall time of each of its stages (stage_ms), read from state() every
+// --poll-ms milliseconds (default 100; 0 reads it at every turn of the event loop, as until
+// 2026-12-03: at 100k that was 4,282 reads taking 2.6 s of the tab's main thread in one layout),
+// with the reads' count and time (polls, poll_ms) and the frames drawn meanwhile (frames).
 //
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
@@ -36,6 +39,7 @@ const sizes = (args.sizes ?? 'real10k,10k,100k,1M').split(',');
 const METHODS = ['jaccard', 'cosine', 'tfidf', 'knn', 'kmeans', 'hybrid'];
 const STEP_TIMEOUT_MS = 1000 * Number(args['timeout-s'] ?? 180);
 const LAYOUTS = args.layout ? args.layout.split(',') : [];
+const POLL_MS = Number(args['poll-ms'] ?? 100);
 
 function skip(msg) {
   console.log(`browser_bench: skipped: ${msg}`);
@@ -129,14 +133,21 @@ const helpers = () => {
       const wasm = M?.HEAPU8?.length ?? M?.HEAP8?.length ?? M?.wasmMemory?.buffer?.byteLength ?? null;
       return { wasm_heap_bytes: wasm, js_heap_used_bytes: performance.memory?.usedJSHeapSize ?? null };
     },
-    async until(pred, timeoutMs) {
+    polls: 0,
+    pollMs: 0,
+    // Reads state() until pred holds, every pollMs milliseconds (0: every turn of the event loop).
+    // Counts the reads and the time they took (polls, pollMs): the bench's own work in the tab.
+    async until(pred, timeoutMs, everyMs = 0) {
       const t0 = performance.now();
       for (;;) {
+        const a = performance.now();
         const s = window.hfrec.state();
         const st = typeof s === 'string' ? JSON.parse(s) : s;
+        this.polls++;
+        this.pollMs += performance.now() - a;
         if (pred(st)) return st;
         if (performance.now() - t0 > timeoutMs) throw new Error('timeout waiting for the app');
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setTimeout(r, everyMs));
       }
     },
   };
@@ -167,7 +178,7 @@ for (const size of sizes) {
       performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), Math.round(m.startTime)])));
     entry.startup_resources = await page.evaluate(() => performance.getEntriesByType('resource').map((r) =>
       ({ name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.transferSize })));
-    Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout, layouts }) => {
+    Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout, layouts, pollEveryMs }) => {
       const r = {};
       let t = performance.now();
       const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
@@ -241,6 +252,7 @@ for (const size of sizes) {
         // sampled at every turn of the event loop.
         const stages = {};
         let stage = null, since = performance.now();
+        const polls0 = window.__bench.polls, pollMs0 = window.__bench.pollMs, frames0 = window.hfrec.frames();
         const st = await window.__bench.until((s) => {
           const name = s.layout.running ? String(s.layout.stage ?? '').replace(/[\d/,.]+/g, '').trim() : null;
           const now = performance.now();
@@ -250,13 +262,14 @@ for (const size of sizes) {
             since = now;
           }
           return !s.clusterJob.running && !s.layout.running && s.layout.shown === 'umap' && s.layout.features === features;
-        }, timeout);
+        }, timeout, pollEveryMs);
         const l = st.layout;
         r.layout[features] = { seconds: l.seconds, wall_seconds: l.wallSeconds, graph: l.graph,
-          longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t, stage_ms: stages };
+          longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t, stage_ms: stages,
+          polls: window.__bench.polls - polls0, poll_ms: Math.round(window.__bench.pollMs - pollMs0), frames: window.hfrec.frames() - frames0 };
       }
       return r;
-    }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS, layouts: LAYOUTS }));
+    }, { size, id: firstId(file), methods: METHODS, timeout: STEP_TIMEOUT_MS, layouts: LAYOUTS, pollEveryMs: POLL_MS }));
   } catch (e) {
     entry.error = String(e);
     // What the app showed then (a list's error or the stage it waited for), and its heap.

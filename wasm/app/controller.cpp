@@ -11,6 +11,7 @@
 // [SECTION] The automation API (window.hfrec): select, cluster, elbow, cancel, map points
 #include "app/controller.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -291,6 +292,10 @@ Controller::Progress Controller::progress_shown() const {
   if (d.clusters.running() || d.clusters.layout_running()) return Progress::job;
   if (d.load || (d.hybrid_build && d.lists_waiting())) return Progress::catalogue;
   return Progress::none;
+}
+
+double Controller::progress_redraw_ms(int64_t vertices) {
+  return std::clamp(static_cast<double>(vertices) / 1000, 250.0, 1000.0);
 }
 
 bool Controller::tick(double budget_ms) {

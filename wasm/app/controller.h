@@ -2,6 +2,7 @@
 // recommendations, keeps history and the share link. Pure C++ (no emscripten.h): the browser is
 // reached through Platform, implemented in bindings.cpp.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,6 +67,12 @@ class Controller {
   // (a clustering's or the map layout's bar).
   enum class Progress { none, catalogue, job };
   Progress progress_shown() const;
+  // How long after the last frame the page redraws the progress shown, in milliseconds, given the
+  // vertices that frame drew: four times a second, a heavy frame less often. Under software GL
+  // (SwiftShader) every frame costs the GPU process tens of milliseconds of CPU, more with more
+  // vertices, and on a two-core machine that comes out of the work's: a frame of v vertices waits
+  // at least v / 1,000 ms (a 100k-point map, about 400k vertices: 0.4 s), never over a second.
+  static double progress_redraw_ms(int64_t vertices);
   // Applies and clears the intents draw_frame emitted.
   void apply_intents();
   void apply(const Intent& intent);
