@@ -123,33 +123,48 @@ struct LayoutRun::Impl {
   std::vector<double> W;  // the subspace iteration's product, d × 2
   uint64_t init_pos = 0;
   bool init_begun = false;
+  bool signs_fixed = false;  // the last pass's: V's signs fixed, once
 
-  void init_begin() {
+  // Before a pass: its arrays, grown in pieces (at 1M groups the coordinates are 16 MB of fresh
+  // pages, about 64 ms at once); true when done with time left, as batches().
+  bool init_begin(const SliceTimer& timer) {
     const CsrMatrix& m = s.matrix();
     const size_t d = m.n_cols;
     if (init_iter < 0) {
-      colscale.resize(d);
-      for (uint32_t t = 0; t < d; ++t) colscale[t] = std::sqrt(s.weight_of_column(t));
-      rowscale.resize(G);
-      for (uint32_t g = 0; g < G; ++g) rowscale[g] = s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0;
-      mu.assign(d, 0.0);
+      if (!extend_in_pieces(colscale, d, timer, [&](std::vector<double>& v, uint64_t to) {
+            for (uint64_t t = v.size(); t < to; ++t) v.push_back(std::sqrt(s.weight_of_column(uint32_t(t))));
+          }))
+        return false;
+      if (!extend_in_pieces(rowscale, G, timer, [&](std::vector<double>& v, uint64_t to) {
+            for (uint64_t g = v.size(); g < to; ++g) v.push_back(s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0);
+          }))
+        return false;
+      if (!grow(mu, d, 0.0, timer)) return false;
       wsum = 0;
     } else if (init_iter < p.init_iters) {
-      mu_v(mv_piece);
-      W.assign(2 * d, 0.0);
-      zs[0] = zs[1] = 0;
-    } else {
-      // Fixed signs: each column's largest entry positive.
-      for (int c = 0; c < 2; ++c) {
-        size_t arg = 0;
-        for (size_t t = 1; t < d; ++t)
-          if (std::abs(V[c * d + t]) > std::abs(V[c * d + arg])) arg = t;
-        if (d > 0 && V[c * d + arg] < 0)
-          for (size_t t = 0; t < d; ++t) V[c * d + t] = -V[c * d + t];
+      if (W.size() != 2 * d) {  // the first iteration's: later ones clear it in place
+        if (!grow(W, 2 * d, 0.0, timer)) return false;
+      } else {
+        std::fill(W.begin(), W.end(), 0.0);
       }
       mu_v(mv_piece);
-      Y.assign(2 * G, 0.0);
+      zs[0] = zs[1] = 0;
+    } else {
+      if (!signs_fixed) {
+        // Fixed signs: each column's largest entry positive.
+        for (int c = 0; c < 2; ++c) {
+          size_t arg = 0;
+          for (size_t t = 1; t < d; ++t)
+            if (std::abs(V[c * d + t]) > std::abs(V[c * d + arg])) arg = t;
+          if (d > 0 && V[c * d + arg] < 0)
+            for (size_t t = 0; t < d; ++t) V[c * d + t] = -V[c * d + t];
+        }
+        mu_v(mv_piece);
+        signs_fixed = true;
+      }
+      if (!grow(Y, 2 * G, 0.0, timer)) return false;
     }
+    return true;
   }
   void init_group(uint32_t g) {
     const CsrMatrix& m = s.matrix();
@@ -569,7 +584,7 @@ struct LayoutRun::Impl {
           break;
         case kInit:
           if (!init_begun) {
-            init_begin();
+            if (!init_begin(timer)) return false;
             init_begun = true;
             init_pos = 0;
           }

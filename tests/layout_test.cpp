@@ -224,6 +224,19 @@ TEST(Layout, TheInitialisationsPassesAreSliced) {
   EXPECT_TRUE(same_bits(r.sliced.xy, r.whole.xy));
 }
 
+// The initialisation's arrays (column scales and mean, the subspace product, the coordinates) are
+// grown in pieces of at most 1 MB (512 work units), resumed where a step ended: at 1M groups the
+// coordinates alone were 16 MB of fresh pages in one step. 150,000 columns: the column arrays
+// take two pieces and the product three, and a step of 300 units ends after each.
+TEST(Layout, TheInitialisationsArraysGrowInPieces) {
+  Case c = random_sparse(13, 40, 150'000, 6, 1);
+  ASSERT_EQ(c.groups.rows.n_cols, 150'000u);
+  const SlicedAndWhole r = sliced_and_whole(c, 5);
+  EXPECT_LE(r.largest, 2048u);  // as above: 256 edges with their gradient steps
+  EXPECT_TRUE(same_bits(r.sliced.xy, r.whole.xy));
+  EXPECT_TRUE(same_bits(r.sliced.group_xy, r.whole.group_xy));
+}
+
 TEST(Layout, IdenticalRowsAroundTheirGroupsPoint) {
   Case c = clustered(5, 4, 80);
   const SimilaritySpace s = cosine_space(c.groups, c.groups.rows);
