@@ -40,6 +40,8 @@ struct Runtime {
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
   int64_t last_vertices = 0;  // drawn by the last frame (Controller::progress_redraw_ms)
+  Controller::Progress shown = Controller::Progress::none;  // the progress on screen, and since when
+  std::chrono::steady_clock::time_point shown_since;
   // Key events wait here for the next frame. ImGui 1.86 samples io.KeysDown once a frame, so a
   // press and release arriving between two frames (a quick tap, or any key on a slow machine)
   // would be lost; each frame takes at most one change per key and leaves the rest for the next.
@@ -123,6 +125,7 @@ int work(double budget_ms) {
   Runtime& r = rt();
   using Clock = std::chrono::steady_clock;
   if (!r.controller->tick(budget_ms)) {
+    r.shown = Controller::Progress::none;
     wake(2);  // draw the finished state
     return kNeedFrame;
   }
@@ -133,13 +136,20 @@ int work(double budget_ms) {
   // about 50 ms of the GPU process' CPU, taken from the work on a 2-core machine: at 1M rows the
   // load drew 50-72 frames at ten a second (2.5-4.8 s of GPU CPU), and a list waiting for the
   // hybrid model 414 frames, one per step (21.6 s). A job's bar was redrawn twenty times a second
-  // until 2026-12-03, then ten, now four: the hybrid map of a generated 100k drew 547-548 frames
-  // at ten and waited 60.4-60.6 s (see the README for the side-by-side runs). Behind the first
-  // load's loading screen (which shows the stage) nothing is drawn.
+  // until 2026-12-03, then ten, now four and less often as it goes on: the hybrid map of a
+  // generated 100k drew 547-603 frames at ten and waited 60.4-66.8 s (see the README for the
+  // side-by-side runs). Behind the first load's loading screen (which shows the stage) nothing is
+  // drawn.
   const Controller::Progress shown = r.controller->progress_shown();
+  const Clock::time_point now = Clock::now();
+  if (shown != r.shown) {
+    r.shown = shown;
+    r.shown_since = now;
+  }
   if (shown == Controller::Progress::none || (r.state.busy && r.loading_screen)) return kNeedWork;
-  const double since_draw = std::chrono::duration<double, std::milli>(Clock::now() - r.last_draw).count();
-  return kNeedWork | (since_draw >= Controller::progress_redraw_ms(r.last_vertices) ? kNeedFrame : 0);
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  const double wait = Controller::progress_redraw_ms(r.last_vertices, ms(now - r.shown_since));
+  return kNeedWork | (ms(now - r.last_draw) >= wait ? kNeedFrame : 0);
 }
 
 int frame() {

@@ -378,15 +378,19 @@ TEST(Controller, ASearchWithNoMatchSuggestsTheNearestModel) {
   EXPECT_EQ(a.state.search_suggestion, "");
 }
 
-TEST(Controller, AHeavyFrameRedrawsProgressLessOften) {
-  // Light frames: four times a second.
-  EXPECT_EQ(Controller::progress_redraw_ms(0), 250);
-  EXPECT_EQ(Controller::progress_redraw_ms(60'000), 250);
+TEST(Controller, AHeavyFrameOrLongWorkRedrawsProgressLessOften) {
+  // Light frames, work just begun: four times a second.
+  EXPECT_EQ(Controller::progress_redraw_ms(0, 0), 250);
+  EXPECT_EQ(Controller::progress_redraw_ms(60'000, 2'000), 250);
   // A frame of v vertices waits v / 1,000 ms: a 100k-point map's 400k vertices, 0.4 s.
-  EXPECT_EQ(Controller::progress_redraw_ms(400'000), 400);
+  EXPECT_EQ(Controller::progress_redraw_ms(400'000, 0), 400);
+  // Work shown for t ms waits t / 10: after 6 s, 0.6 s.
+  EXPECT_EQ(Controller::progress_redraw_ms(0, 6'000), 600);
+  EXPECT_EQ(Controller::progress_redraw_ms(400'000, 6'000), 600);
   // Never more than a second.
-  EXPECT_EQ(Controller::progress_redraw_ms(4'000'000), 1000);
-  EXPECT_EQ(Controller::progress_redraw_ms(int64_t{1} << 40), 1000);
+  EXPECT_EQ(Controller::progress_redraw_ms(4'000'000, 0), 1000);
+  EXPECT_EQ(Controller::progress_redraw_ms(0, 600'000), 1000);
+  EXPECT_EQ(Controller::progress_redraw_ms(int64_t{1} << 40, 1e12), 1000);
 }
 
 TEST(Controller, ClusteringRunsInSlicesAndReportsItsJob) {

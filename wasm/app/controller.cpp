@@ -294,8 +294,8 @@ Controller::Progress Controller::progress_shown() const {
   return Progress::none;
 }
 
-double Controller::progress_redraw_ms(int64_t vertices) {
-  return std::clamp(static_cast<double>(vertices) / 1000, 250.0, 1000.0);
+double Controller::progress_redraw_ms(int64_t vertices, double shown_ms) {
+  return std::clamp(std::max(static_cast<double>(vertices) / 1000, shown_ms / 10), 250.0, 1000.0);
 }
 
 bool Controller::tick(double budget_ms) {

@@ -68,11 +68,13 @@ class Controller {
   enum class Progress { none, catalogue, job };
   Progress progress_shown() const;
   // How long after the last frame the page redraws the progress shown, in milliseconds, given the
-  // vertices that frame drew: four times a second, a heavy frame less often. Under software GL
-  // (SwiftShader) every frame costs the GPU process tens of milliseconds of CPU, more with more
-  // vertices, and on a two-core machine that comes out of the work's: a frame of v vertices waits
-  // at least v / 1,000 ms (a 100k-point map, about 400k vertices: 0.4 s), never over a second.
-  static double progress_redraw_ms(int64_t vertices);
+  // vertices that frame drew and how long the work has been shown: four times a second, less often
+  // for a heavy frame or long work. Under software GL (SwiftShader) every frame costs the GPU
+  // process tens of milliseconds of CPU, more with more vertices, and on a two-core machine that
+  // comes out of the work's: a frame of v vertices waits at least v / 1,000 ms (a 100k-point map,
+  // about 400k vertices: 0.4 s), work shown for t ms at least t / 10 (a tenth of the time it has
+  // taken so far), and never more than a second.
+  static double progress_redraw_ms(int64_t vertices, double shown_ms);
   // Applies and clears the intents draw_frame emitted.
   void apply_intents();
   void apply(const Intent& intent);
