@@ -136,7 +136,8 @@ struct LayoutRun::Impl {
           }))
         return false;
       if (!extend_in_pieces(rowscale, G, timer, [&](std::vector<double>& v, uint64_t to) {
-            for (uint64_t g = v.size(); g < to; ++g) v.push_back(s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0);
+            for (uint64_t g = v.size(); g < to; ++g)
+              v.push_back(s.norm_sq[g] > 0 ? 1.0 / std::sqrt(s.norm_sq[g]) : 0.0);
           }))
         return false;
       if (!grow(mu, d, 0.0, timer)) return false;

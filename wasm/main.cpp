@@ -39,7 +39,7 @@ struct Runtime {
   bool theme_dirty = true;
   std::string paste_pending;
   std::chrono::steady_clock::time_point last_draw;
-  int64_t last_vertices = 0;  // drawn by the last frame (Controller::progress_redraw_ms)
+  int64_t last_vertices = 0;                                // drawn by the last frame (Controller::progress_redraw_ms)
   Controller::Progress shown = Controller::Progress::none;  // the progress on screen, and since when
   std::chrono::steady_clock::time_point shown_since;
   // Key events wait here for the next frame. ImGui 1.86 samples io.KeysDown once a frame, so a
