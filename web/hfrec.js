@@ -82,7 +82,7 @@
       input.afterFrame();
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
       // The first frame drawn after hfrec.ready: the UI with its catalogue.
-      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); }
+      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); endGlWorker(); }
       if (revealOnFrame) { revealOnFrame = false; reveal(); }
     });
   }
@@ -608,6 +608,15 @@
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
   // (detail: rows, error) when it is done.
   let warmWorker = window.hfrecEarly && window.hfrecEarly.warm;
+  // index.html's throwaway GL worker (see there) ends two seconds after the first catalogue's
+  // frame, when the GPU process is no longer busy with the start-up: ended during the first load,
+  // this thread waited 100-200 ms for it.
+  let glWorker = window.hfrecEarly && window.hfrecEarly.gl;
+  function endGlWorker() {
+    const worker = glWorker;
+    glWorker = null;
+    if (worker) setTimeout(() => worker.terminate(), 2000);
+  }
   function warm(module) {
     const worker = warmWorker;
     warmWorker = null;

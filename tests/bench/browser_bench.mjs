@@ -135,7 +135,7 @@ const helpers = () => {
     },
     polls: 0,
     pollMs: 0,
-    // Reads state() until pred holds, every pollMs milliseconds (0: every turn of the event loop).
+    // Reads state() until pred holds, every everyMs milliseconds (0: every turn of the event loop).
     // Counts the reads and the time they took (polls, pollMs): the bench's own work in the tab.
     async until(pred, timeoutMs, everyMs = 0) {
       const t0 = performance.now();

@@ -30,6 +30,11 @@ test('the UI shows and takes typing before the first catalogue is in; the typed 
   assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('loading')).display), 'none');
   const before = await state(page);
   assert.equal(before.busy, true, 'the first load is under way');
+  // index.html's throwaway GL worker lives on while the first catalogue loads (ended then, the
+  // page waited 100-200 ms for its thread in the middle of the load).
+  const glWorkers = page.workers().filter((w) => w.url().startsWith('blob:'));
+  assert.equal(glWorkers.length, 1, `the GL worker runs until the first catalogue is in: ${page.workers().map((w) => w.url())}`);
+  const glWorkerEnded = new Promise((r) => glWorkers[0].once('close', r));
   assert.equal(before.catalogue, null, 'no catalogue yet');
   assert.equal(await page.evaluate(() => performance.getEntriesByName('hfrec:ready').length), 0, 'not ready yet');
 
@@ -46,6 +51,7 @@ test('the UI shows and takes typing before the first catalogue is in; the typed 
   // The catalogue arrives: the typed text is searched in it.
   release();
   assert.equal(await page.evaluate(() => window.hfrec.ready), true);
+  assert.ok(page.workers().includes(glWorkers[0]), 'the GL worker was not ended before the first catalogue was in');
   await page.waitForFunction(() => {
     const s = window.hfrec.state();
     return s.catalogue && s.search.text === 'gpt2' && s.search.hits.length > 0;
@@ -58,6 +64,9 @@ test('the UI shows and takes typing before the first catalogue is in; the typed 
   const t = await page.evaluate(() => Object.fromEntries(['first-frame', 'interactive', 'ready', 'ready-frame']
     .map((n) => [n, performance.getEntriesByName(`hfrec:${n}`)[0].startTime])));
   assert.ok(t['first-frame'] <= t.interactive && t.interactive < t.ready && t.ready <= t['ready-frame'], JSON.stringify(t));
+  // And once it is in, the GL worker ends.
+  await glWorkerEnded;
+  assert.deepEqual(page.workers().filter((w) => w.url().startsWith('blob:')), []);
   assert.deepEqual(errors, []);
   await context.close();
 });
