@@ -2,6 +2,7 @@
 // animation frame only after input or while work is pending, so an idle page draws nothing.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
+#include <emscripten/html5.h>
 
 #include <algorithm>
 #include <chrono>
@@ -246,7 +247,13 @@ int main() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   Runtime& r = rt();
-  r.window = glfwCreateWindow(r.css_w, r.css_h, "hfrec", nullptr, nullptr);
+  // The window takes the canvas's size as the page set it before making the WebGL context
+  // (web/hfrec.js): any other size resized the drawing buffer just made, 58 ms of this thread
+  // under SwiftShader (profiled 2026-12-03). resize() sets the size the layout uses.
+  int canvas_w = 0, canvas_h = 0;
+  emscripten_get_canvas_element_size("#canvas", &canvas_w, &canvas_h);
+  r.window = glfwCreateWindow(canvas_w > 0 ? canvas_w : r.css_w, canvas_h > 0 ? canvas_h : r.css_h, "hfrec", nullptr,
+                              nullptr);
   if (!r.window) {
     std::fprintf(stderr, "hfrec: WebGL2 is not available\n");
     return 1;

@@ -117,13 +117,20 @@
   const { syncTextField, focusApp } = input;
 
   // ---- size, HiDPI, theme ---------------------------------------------------------------------
-  function resize() {
-    if (!mod) return;
+  // The canvas' drawing buffer at the page's size in device pixels. Set before the WebGL context
+  // is made (preRun below), so that the context's buffer is allocated once: the app's window takes
+  // the canvas's size as it finds it (wasm/main.cpp). Set again to the same size, it is left alone.
+  function sizeCanvas() {
     const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
     const w = Math.max(1, Math.round(canvas.clientWidth || window.innerWidth));
     const h = Math.max(1, Math.round(canvas.clientHeight || window.innerHeight));
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
+    if (canvas.width !== Math.round(w * dpr)) canvas.width = Math.round(w * dpr);
+    if (canvas.height !== Math.round(h * dpr)) canvas.height = Math.round(h * dpr);
+    return { w, h, dpr };
+  }
+  function resize() {
+    if (!mod) return;
+    const { w, h, dpr } = sizeCanvas();
     mod._hfrec_resize(w, h, dpr);
     requestFrame();
   }
@@ -654,6 +661,7 @@
           // main()'s GLFW gets this context. The UI draws 2-D triangles only: no depth or stencil
           // buffer to allocate, clear and composite. Made as late as this, index.html's throwaway
           // GL worker has usually set up the GPU process's GL already.
+          sizeCanvas();
           try { canvas.getContext('webgl2', { antialias: false, alpha: true, depth: false, stencil: false }); } catch (e) { /* the app reports a missing WebGL2 */ }
           performance.mark('hfrec:gl-context');
         }],

@@ -11,6 +11,14 @@
 // plus state().timing (loadMs, loadWorkMs). Prints min / median / max per mark and writes JSON.
 //
 //   node tests/bench/startup_bench.mjs [--dist DIR[,DIR2]] [--runs N] [--out FILE] [--hash '#model=gpt2'] [--trace 1]
+//                                      [--open blank|tab]
+//
+// --open: how each run opens the page. blank (the default): the context's new page (about:blank)
+// navigates to it, as Playwright's page.goto does. tab: a new tab opens the address itself
+// (DevTools' Target.createTarget), as a link opened in a new tab does. With blank, Chromium shuts
+// about:blank's widget down in a task it delays by 1 s, so it lands in the middle of the first
+// load: 125-307 ms of the page's main thread under SwiftShader (LayerTreeHost::~LayerTreeHost
+// waiting for the GPU process), traced on 2026-12-03; a tab has none.
 //
 // --trace 1 records a Chromium trace of each load and adds, up to ready, the milliseconds V8 spent
 // compiling WebAssembly functions lazily (on first call) on the page's main thread and in workers
@@ -38,6 +46,7 @@ const runs = Number(args.runs ?? 10);
 const outFile = args.out ?? '/tmp/hfrec-bench/startup.json';
 const hash = args.hash ?? '';
 const trace = args.trace === '1';
+const open = args.open ?? 'blank';
 const TIMEOUT_MS = 120_000;
 
 function skip(msg) {
@@ -47,6 +56,7 @@ function skip(msg) {
 
 for (const dist of dists) if (!existsSync(path.join(dist, 'index.html'))) skip(`${dist}/index.html not found; build the app first (npm run build)`);
 if (!(runs >= 1)) skip('--runs must be at least 1');
+if (!['blank', 'tab'].includes(open)) skip("--open must be 'blank' or 'tab'");
 let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
@@ -81,17 +91,30 @@ const browser = await chromium.launch({
   args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--headless', '--no-sandbox',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+const cdp = open === 'tab' ? await browser.newBrowserCDPSession() : null;
 
 const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready', 'ready-frame', 'warmed'];
 try {
   for (let i = 0; i < runs * builds.length; i++) {
     const { base, samples } = builds[i % builds.length];
+    const known = open === 'tab' ? new Set((await cdp.send('Target.getBrowserContexts')).browserContextIds) : null;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
     const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing'] });
-    await page.goto(base + hash, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+    context.on('weberror', (e) => errors.push(String(e.error())));
+    const categories = ['devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing'];
+    let page;
+    if (open === 'tab') {
+      // A new tab that opens the address itself, as a link opened in a new tab does.
+      const id = (await cdp.send('Target.getBrowserContexts')).browserContextIds.find((c) => !known.has(c));
+      if (trace) await browser.startTracing(undefined, { categories });
+      const opened = context.waitForEvent('page', { timeout: TIMEOUT_MS });
+      await cdp.send('Target.createTarget', { url: base + hash, browserContextId: id });
+      page = await opened;
+    } else {
+      page = await context.newPage();
+      if (trace) await browser.startTracing(page, { categories });
+      await page.goto(base + hash, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+    }
     await page.waitForFunction(() => window.hfrec && window.hfrec.ready, null, { timeout: TIMEOUT_MS });
     const ok = await page.evaluate(() => window.hfrec.ready);
     // The frame after the loading screen went is drawn at the next animation frame (builds from
@@ -153,14 +176,14 @@ function summarize(samples) {
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg_1m_at_end: os.loadavg()[0] },
-  chromium: browser.version(), runs, hash,
+  chromium: browser.version(), runs, hash, open,
   builds: builds.map((b) => ({ dist: b.dist, catalogue_bytes: statSync(path.join(b.dist, 'catalogue.csv')).size,
     rows: b.samples[0]?.rows, summary: summarize(b.samples), samples: b.samples })),
 };
 mkdirSync(path.dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
 for (const b of report.builds) {
-  console.log(`startup_bench: ${b.dist} (${b.rows} rows): ms from navigation start, min / median / max over ${runs} fresh contexts:`);
+  console.log(`startup_bench: ${b.dist} (${b.rows} rows, --open ${open}): ms from navigation start, min / median / max over ${runs} fresh contexts:`);
   for (const [k, v] of Object.entries(b.summary)) if (v) console.log(`  ${k.padEnd(18)} ${v.min} / ${v.median} / ${v.max}`);
 }
 console.log(`startup_bench: load average ${os.loadavg()[0].toFixed(2)}; wrote ${outFile}`);
