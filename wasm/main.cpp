@@ -252,8 +252,8 @@ int main() {
   // under SwiftShader (profiled 2026-12-03). resize() sets the size the layout uses.
   int canvas_w = 0, canvas_h = 0;
   emscripten_get_canvas_element_size("#canvas", &canvas_w, &canvas_h);
-  r.window = glfwCreateWindow(canvas_w > 0 ? canvas_w : r.css_w, canvas_h > 0 ? canvas_h : r.css_h, "hfrec", nullptr,
-                              nullptr);
+  r.window =
+      glfwCreateWindow(canvas_w > 0 ? canvas_w : r.css_w, canvas_h > 0 ? canvas_h : r.css_h, "hfrec", nullptr, nullptr);
   if (!r.window) {
     std::fprintf(stderr, "hfrec: WebGL2 is not available\n");
     return 1;
