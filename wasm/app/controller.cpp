@@ -299,14 +299,17 @@ double Controller::progress_redraw_ms(int64_t vertices, double shown_ms) {
 }
 
 bool Controller::tick(double budget_ms) {
-  bool loading = impl_->tick(budget_ms);
+  // The builds after a load start at the next tick: the tick that ends a load has spent its budget
+  // on it (and how far they got in what was left depended on the machine's speed).
+  const bool was_loading = impl_->load != nullptr;
+  impl_->tick(budget_ms);
   // Each clustering slice, and each of the kmeans method's clustering and the hybrid model's after
   // a load (in that order: the first takes a fraction of a second even at 2M rows), stays well
   // under a 16 ms frame.
-  bool kmeans = !loading && impl_->kmeans_build.tick(std::min(6.0, budget_ms));
-  bool hybrid = !loading && !kmeans && impl_->tick_hybrid(std::min(6.0, budget_ms));
+  bool kmeans = !was_loading && impl_->kmeans_build.tick(std::min(6.0, budget_ms));
+  bool hybrid = !was_loading && !kmeans && impl_->tick_hybrid(std::min(6.0, budget_ms));
   bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
-  return loading || kmeans || hybrid || clustering;
+  return was_loading || kmeans || hybrid || clustering;
 }
 
 //-----------------------------------------------------------------------------
