@@ -124,8 +124,9 @@
     const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
     const w = Math.max(1, Math.round(canvas.clientWidth || window.innerWidth));
     const h = Math.max(1, Math.round(canvas.clientHeight || window.innerHeight));
-    if (canvas.width !== Math.round(w * dpr)) canvas.width = Math.round(w * dpr);
-    if (canvas.height !== Math.round(h * dpr)) canvas.height = Math.round(h * dpr);
+    const bw = Math.round(w * dpr), bh = Math.round(h * dpr);  // the drawing buffer
+    if (canvas.width !== bw) canvas.width = bw;
+    if (canvas.height !== bh) canvas.height = bh;
     return { w, h, dpr };
   }
   function resize() {

@@ -52,15 +52,14 @@ void Controller::Impl::finish_load(const std::string& result) {
   platform.state_changed();
 }
 
-bool Controller::Impl::tick(double budget_ms) {
-  if (!load) return false;
+void Controller::Impl::tick(double budget_ms) {
+  if (!load) return;
   tick_started_ = std::chrono::steady_clock::now();
   Load* current = load.get();
-  bool more = tick_load(budget_ms);
+  tick_load(budget_ms);
   if (load.get() == current)  // still loading (finish_load() resets it and counts this tick)
     load->work_ms +=
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tick_started_).count();
-  return more;
 }
 
 bool Controller::Impl::tick_hybrid(double budget_ms) {

@@ -170,8 +170,9 @@ struct Controller::Impl {
   // A new load (the one in progress superseded), its loader still to be set.
   Load& start_load(std::string name, std::string source);
   void finish_load(const std::string& result);
-  // Works on the load for up to budget_ms; true while there is more to do.
-  bool tick(double budget_ms);
+  // Works on the load, if any, for up to budget_ms, and counts the time in its work_ms.
+  void tick(double budget_ms);
+  // The load's step: true while there is more to do.
   bool tick_load(double budget_ms);
   // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
   // recomputes the lists that waited for it). True while there is more to do.
