@@ -36,5 +36,33 @@ inline Bytes both(Bytes a, Bytes b) { return _mm_and_si128(a, b); }
 inline uint32_t high_bits(Bytes a) { return static_cast<uint32_t>(_mm_movemask_epi8(a)); }
 #endif
 
+// Two doubles at a time, each lane rounded as the scalar operation is (so the same bits as scalar
+// code doing the same operations in the same order); comparisons give a lane mask, mask2 its bits.
+#if defined(__wasm_simd128__)
+using Doubles = v128_t;
+inline Doubles load2(const double* p) { return wasm_v128_load(p); }  // unaligned
+inline void store2(double* p, Doubles v) { wasm_v128_store(p, v); }
+inline Doubles splat2(double v) { return wasm_f64x2_splat(v); }
+inline Doubles add(Doubles a, Doubles b) { return wasm_f64x2_add(a, b); }
+inline Doubles mul(Doubles a, Doubles b) { return wasm_f64x2_mul(a, b); }
+inline Doubles ge(Doubles a, Doubles b) { return wasm_f64x2_ge(a, b); }
+inline Doubles ne(Doubles a, Doubles b) { return wasm_f64x2_ne(a, b); }
+inline Doubles either2(Doubles a, Doubles b) { return wasm_v128_or(a, b); }
+inline Doubles both2(Doubles a, Doubles b) { return wasm_v128_and(a, b); }
+inline uint32_t mask2(Doubles m) { return static_cast<uint32_t>(wasm_i64x2_bitmask(m)); }
+#else
+using Doubles = __m128d;
+inline Doubles load2(const double* p) { return _mm_loadu_pd(p); }
+inline void store2(double* p, Doubles v) { _mm_storeu_pd(p, v); }
+inline Doubles splat2(double v) { return _mm_set1_pd(v); }
+inline Doubles add(Doubles a, Doubles b) { return _mm_add_pd(a, b); }
+inline Doubles mul(Doubles a, Doubles b) { return _mm_mul_pd(a, b); }
+inline Doubles ge(Doubles a, Doubles b) { return _mm_cmpge_pd(a, b); }
+inline Doubles ne(Doubles a, Doubles b) { return _mm_cmpneq_pd(a, b); }
+inline Doubles either2(Doubles a, Doubles b) { return _mm_or_pd(a, b); }
+inline Doubles both2(Doubles a, Doubles b) { return _mm_and_pd(a, b); }
+inline uint32_t mask2(Doubles m) { return static_cast<uint32_t>(_mm_movemask_pd(m)); }
+#endif
+
 }  // namespace hfrec::simd
 #endif
