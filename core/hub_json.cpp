@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -571,6 +572,8 @@ class FastJsonRow {
     if (c == 'f') return literal("false");
     if (c == 'n') return literal("null");
     // A number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    // One that could be past a double's range gives up (nlohmann reports an overflow there, as
+    // "out_of_range.406"): over 250 digits before the exponent, or an exponent past ±250.
     const size_t b = i_;
     eat('-');
     if (eat('0')) {
@@ -584,12 +587,15 @@ class FastJsonRow {
       while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
       if (i_ == d) return false;
     }
+    if (i_ - b > 250) return false;
     if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
       ++i_;
       if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
       const size_t d = i_;
-      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-      if (i_ == d) return false;
+      int exponent = 0;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9')
+        exponent = std::min(1000, exponent * 10 + (s_[i_++] - '0'));
+      if (i_ == d || exponent > 250) return false;
     }
     return i_ > b;
   }
