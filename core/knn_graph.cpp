@@ -225,6 +225,39 @@ SimilaritySpace make_similarity_space(const Index& index, MapSpace space) {
   return run_to_end(b);
 }
 
+namespace {
+
+// The query's inner loops, each a function of its own: inlined into the slice that runs them, V8
+// compiled them as part of one huge function, and its register allocator then kept their pointers
+// and counters on the stack (spilled and reloaded every element).
+// a[x] += w · d[x] for x < n: one dense column over the later groups.
+HFREC_NOINLINE void add_column(double* a, const float* d, size_t n, double w) {
+  for (size_t x = 0; x < n; ++x) a[x] += w * double(d[x]);
+}
+// a[x] += w · v for one column's postings.
+HFREC_NOINLINE void scatter(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w) {
+  for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
+}
+// The same, appending each group touched for the first time (a[x] was 0) to o from o[c]; returns
+// the new count.
+HFREC_NOINLINE size_t scatter_touched(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w,
+                                      uint32_t* o, size_t c) {
+  for (; x != xe; ++x, ++v) {
+    o[c] = *x;
+    c += a[*x] == 0;
+    a[*x] += w * double(*v);
+  }
+  return c;
+}
+// Called through these: Binaryen (Emscripten's optimiser) inlines a function with one caller
+// whatever the C++ says.
+void (*volatile add_column_fn)(double*, const float*, size_t, double) = add_column;
+void (*volatile scatter_fn)(double*, const uint32_t*, const uint32_t*, const float*, double) = scatter;
+size_t (*volatile scatter_touched_fn)(double*, const uint32_t*, const uint32_t*, const float*, double, uint32_t*,
+                                      size_t) = scatter_touched;
+
+}  // namespace
+
 struct KnnGraphRun::Impl {
   const SimilaritySpace& s;
   int k;
@@ -353,27 +386,18 @@ struct KnnGraphRun::Impl {
       const double w = double(m.value(e)) * s.weight_of_column(t);
       if (w == 0) continue;
       if (block_of[t] >= 0) {
-        const float* d = block.data() + size_t(block_of[t]) * G;
-        double* a = acc.data();
-        for (size_t x = q + 1; x < G; ++x) a[x] += w * double(d[x]);
+        add_column_fn(acc.data() + q + 1, block.data() + size_t(block_of[t]) * G + q + 1, G - q - 1, w);
         continue;
       }
       const uint32_t* x = s.col_groups.data() + cur[t];
       const uint32_t* const xe = s.col_groups.data() + s.col_ptr[t + 1];
       const float* v = s.col_values.data() + cur[t];
-      double* a = acc.data();
       if (dense) {
-        for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
+        scatter_fn(acc.data(), x, xe, v, w);
       } else {
         size_t c = touched.size();
         touched.resize(c + size_t(xe - x));
-        uint32_t* o = touched.data();
-        for (; x != xe; ++x, ++v) {
-          o[c] = *x;
-          c += a[*x] == 0;
-          a[*x] += w * double(*v);
-        }
-        touched.resize(c);
+        touched.resize(scatter_touched_fn(acc.data(), x, xe, v, w, touched.data(), c));
       }
     }
     if (dense) {

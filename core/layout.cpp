@@ -504,6 +504,11 @@ struct LayoutRun::Impl {
     if (held) run_alone(e1, n1, 0);
     return steps;
   }
+  // epoch_edges, called through this pointer: inlined into the slice (Binaryen, Emscripten's
+  // optimiser, inlines a function with one caller whatever the C++ says), V8 compiled the gradient
+  // steps as part of one huge function whose register allocator kept their operands on the stack.
+  static uint64_t run_epoch_edges(Impl& impl, size_t end) { return impl.epoch_edges(end); }
+  static inline uint64_t (*volatile epoch_edges_fn)(Impl&, size_t) = run_epoch_edges;
 
   // Group points, then identical rows as a sunflower disc around theirs (Vogel 1979), the angle
   // turned by a fixed rotation (no cos/sin: their last bit differs between C libraries). In slices:
@@ -615,7 +620,7 @@ struct LayoutRun::Impl {
           while (epoch < n_epochs) {
             const size_t end = std::min(head.size(), edge + 256);
             const size_t from = edge;
-            timer.charge(end - from + epoch_edges(end));
+            timer.charge(end - from + epoch_edges_fn(*this, end));
             if (edge >= head.size()) {
               edge = 0;
               ++epoch;

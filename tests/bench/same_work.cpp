@@ -3,12 +3,14 @@
 // (the sliced loader, the sliced index builder, the search index) and then the same queries per
 // method, with no frames, no JavaScript and no UI, so the two builds do identical work.
 //
-//   hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only]
+//   hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only] [--layout F]
 //   node --no-experimental-fetch hfrec_samework.js CATALOGUE ...   (the WebAssembly build)
 //
 // Prints one JSON object: rows, build ("native" or "wasm"), milliseconds per stage (best of R
 // runs after an untimed first load, whose whole time is cold_load_ms) and per method the mean over
-// N queries (rows spread evenly over the catalogue).
+// N queries (rows spread evenly over the catalogue). --layout F (attributes, soup, tfidf, hybrid)
+// then lays out F's UMAP map as the app's map job does (6 ms slices), once cold and `repeat` times
+// warm: its stages' milliseconds (the neighbours, the rest) and the map's preservation.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +23,7 @@
 
 #include "core/catalogue.h"
 #include "core/index_builder.h"
+#include "core/layout.h"
 #include "core/memory.h"
 #include "core/recommender.h"
 #include "core/search.h"
@@ -32,7 +35,7 @@ namespace {
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 int usage(const char* msg) {
-  std::fprintf(stderr, "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R]\n", msg);
+  std::fprintf(stderr, "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only] [--layout F]\n", msg);
   return 2;
 }
 
@@ -47,6 +50,27 @@ bool search_slice(hfrec::SearchIndexBuilder& builder) { return builder.step(hfre
 bool (*volatile load_step)(hfrec::CatalogueLoader&) = load_slice;
 bool (*volatile index_step)(hfrec::IndexBuilder&) = index_slice;
 bool (*volatile search_step)(hfrec::SearchIndexBuilder&) = search_slice;
+bool layout_slice(hfrec::LayoutRun& run) { return run.step(hfrec::SliceTimer(6.0)); }
+bool (*volatile layout_step)(hfrec::LayoutRun&) = layout_slice;
+
+// One UMAP map of `space` in slices: {neighbours_ms, rest_ms, total_ms, preservation}.
+nlohmann::json time_layout(const hfrec::Index& index, hfrec::MapSpace space) {
+  auto t0 = Clock::now();
+  const hfrec::SimilaritySpace sim = hfrec::make_similarity_space(index, space);
+  const double space_ms = ms_since(t0);
+  t0 = Clock::now();
+  hfrec::LayoutRun run(sim);
+  double neighbours_ms = -1;
+  while (!layout_step(run))
+    if (neighbours_ms < 0 && run.stage() != "layout: neighbours") neighbours_ms = ms_since(t0);
+  const double total_ms = ms_since(t0);
+  const hfrec::Projection map = run.take();
+  return {{"space_ms", space_ms},
+          {"neighbours_ms", neighbours_ms},
+          {"rest_ms", total_ms - neighbours_ms},
+          {"total_ms", total_ms},
+          {"preservation", hfrec::preservation(sim, run.graph(), map.xy)}};
+}
 
 }  // namespace
 
@@ -55,6 +79,7 @@ int main(int argc, char** argv) {
   std::string file = argv[1];
   int queries = 200, repeat = 3;
   bool load_only = false;
+  std::string layout;
   for (int i = 2; i < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--load-only") {
@@ -63,6 +88,7 @@ int main(int argc, char** argv) {
     } else if (i + 1 >= argc) return usage(("missing value after " + a).c_str());
     else if (a == "--queries") queries = std::max(1, std::atoi(argv[i + 1]));
     else if (a == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--layout") layout = argv[i + 1];
     else return usage(("unknown option " + a).c_str());
   }
   std::string bytes;
@@ -134,7 +160,14 @@ int main(int argc, char** argv) {
                         {"search_index_ms", best_search},
                         {"cold_load_ms", cold_total},  // the first load: parse + index + search index
                         {"cold", cold_stages}};
-  if (load_only) {
+  if (!layout.empty()) {
+    hfrec::MapSpace space;
+    if (!hfrec::parse_map_space(layout, space)) return usage(("unknown --layout " + layout).c_str());
+    nlohmann::json runs = nlohmann::json::array();
+    for (int r = 0; r <= repeat; ++r) runs.push_back(time_layout(*index, space));  // runs[0]: cold
+    out["layout"] = {{"features", layout}, {"cold", runs[0]}, {"warm", nlohmann::json(runs.begin() + 1, runs.end())}};
+  }
+  if (load_only || !layout.empty()) {
     std::printf("%s\n", out.dump().c_str());
     return 0;
   }
