@@ -35,7 +35,10 @@ namespace {
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 int usage(const char* msg) {
-  std::fprintf(stderr, "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only] [--layout F]\n", msg);
+  std::fprintf(
+      stderr,
+      "hfrec_samework: %s\nusage: hfrec_samework CATALOGUE [--queries N] [--repeat R] [--load-only] [--layout F]\n",
+      msg);
   return 2;
 }
 
