@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WebAssembly against native on the same work (issues 3 and 5): builds hfrec_samework both ways,
 # runs each on the same catalogues and prints a Markdown table of milliseconds and ratios.
-# usage: scripts/bench-samework.sh [CATALOGUE ...]
+# usage: scripts/bench-samework.sh [--layout F] [CATALOGUE ...]
+#   --layout F (attributes, soup, tfidf, hybrid): also F's UMAP map, as the app's map job lays it out
 #   default: ../shared/data/hf_models_10k.csv and, when present, the generated 100k and 1M ones
 #   in /tmp/hfrec-bench (tests/bench/browser_bench.mjs makes them).
 set -euo pipefail
@@ -10,6 +11,11 @@ cd "$root"
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
 jobs="${HFREC_JOBS:-2}"
 
+layout=""
+if [[ "${1:-}" == --layout ]]; then
+  layout="${2:?bench-samework: --layout needs a feature space}"
+  shift 2
+fi
 cats=("$@")
 if [[ ${#cats[@]} -eq 0 ]]; then
   for f in ../shared/data/hf_models_10k.csv /tmp/hfrec-bench/gen-v1-100000-s1.csv /tmp/hfrec-bench/gen-v1-1000000-s1.csv; do
@@ -44,6 +50,20 @@ for f in "${cats[@]}"; do
     for (const m of Object.keys(n.recommend_ms)) row(`recommend: ${m} (mean of ${n.queries})`, n.recommend_ms[m], w.recommend_ms[m]);
     row("type-ahead search (mean)", n.search_ms, w.search_ms);
   ' "$n" "$w" "$(basename "$f")"
+  [[ -n "$layout" ]] || continue
+  lr=2
+  ((rows > 50000)) && lr=0  # the cold map only: a 100k map takes a minute
+  n=$("$native" "$f" --load-only --layout "$layout" --repeat "$lr")
+  w=$(node --no-experimental-fetch "$wasm" "$f" --load-only --layout "$layout" --repeat "$lr")
+  node -e '
+    const [n, w, name] = [JSON.parse(process.argv[1]).layout, JSON.parse(process.argv[2]).layout, process.argv[3]];
+    const rows = JSON.parse(process.argv[1]).rows;
+    if (n.cold.preservation !== w.cold.preservation) { console.error(`bench-samework: ${name}: the maps disagree (preservation ${n.cold.preservation} vs ${w.cold.preservation})`); process.exit(1); }
+    const best = (l, k) => Math.min(...(l.warm.length ? l.warm : [l.cold]).map((r) => r[k]));
+    const row = (stage, a, b) => console.log(`| ${name} | ${rows} | ${stage} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)}× |`);
+    for (const [k, what] of [["neighbours_ms", "the kNN graph"], ["rest_ms", "the rest (initialisation, fuzzy set, epochs, placing)"], ["total_ms", "the whole map"]])
+      row(`layout ${n.features}: ${what}`, best(n, k), best(w, k));
+  ' "$n" "$w" "$(basename "$f")"
 done
 echo
-echo "Parse, index and search index: best of 10 loads (3 at 1M) after a first, cold one (timed apart: V8 runs WebAssembly in its baseline tier until its optimising compiler, in the background, has caught up). Type-ahead: typed once untimed, then timed. Recommend: the mean over the same query models in both builds (their results are checksummed and must agree). $(nproc) cores, $(date -u +%Y-%m-%d)."
+echo "Parse, index and search index: best of 10 loads (3 at 1M) after a first, cold one (timed apart: V8 runs WebAssembly in its baseline tier until its optimising compiler, in the background, has caught up). Type-ahead: typed once untimed, then timed. Recommend: the mean over the same query models in both builds (their results are checksummed and must agree). Layout: best of 2 maps after a first, cold one (at over 50k rows the cold one alone), in 6 ms slices; the two builds' maps must have the same preservation. $(nproc) cores, $(date -u +%Y-%m-%d)."
