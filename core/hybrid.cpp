@@ -654,9 +654,9 @@ namespace {
 // Calls f(term, query weight, row weight) for each of the row's terms that the query holds, in term
 // order (key() and explain() both read a row's terms so).
 template <class F>
-void each_shared_term(const HybridQuery& q, const std::vector<uint32_t>& terms, const std::vector<float>& w, F&& f) {
+void each_shared_term(const HybridQuery& q, const uint32_t* terms, const float* w, size_t n, F&& f) {
   auto qi = q.terms.begin();
-  for (size_t j = 0; j < terms.size() && qi != q.terms.end(); ++j) {
+  for (size_t j = 0; j < n && qi != q.terms.end(); ++j) {
     const uint32_t t = terms[j];
     while (qi != q.terms.end() && qi->first < t) ++qi;
     if (qi != q.terms.end() && qi->first == t) f(t, qi->second, w[j]);
@@ -667,11 +667,26 @@ void each_shared_term(const HybridQuery& q, const std::vector<uint32_t>& terms, 
 
 double HybridModel::key(const HybridQuery& q, uint32_t row) const {
   double k = base_key_[row];
-  std::vector<uint32_t> terms;
-  row_terms(row, terms);
-  std::vector<float> w(terms.size());
-  row_weights_of(terms.data(), terms.size(), w.data());
-  each_shared_term(q, terms, w, [&](uint32_t t, double qw, float rw) {
+  // The row's terms and weights on the stack (a term takes a byte at least, so the row's bytes
+  // bound them): a query's walk keys hundreds of rows, and two vectors each, grown term by term,
+  // made the allocator a tenth of a hybrid query in WebAssembly.
+  constexpr size_t kOnStack = 256;
+  uint32_t terms_here[kOnStack];
+  float w_here[kOnStack];
+  std::vector<uint32_t> terms_heap;
+  std::vector<float> w_heap;
+  uint32_t* terms = terms_here;
+  float* w = w_here;
+  if (const size_t most = row_ptr_[row + 1] - row_ptr_[row]; most > kOnStack) {
+    terms_heap.resize(most);
+    w_heap.resize(most);
+    terms = terms_heap.data();
+    w = w_heap.data();
+  }
+  size_t n = 0;
+  for_each_row_term(row, [&](uint32_t t) { terms[n++] = t; });
+  row_weights_of(terms, n, w);
+  each_shared_term(q, terms, w, n, [&](uint32_t t, double qw, float rw) {
     // As the builder weighs a posting (kPostFill) and keys() subtracts it.
     const float weight = static_cast<float>(p_.field_weight[term_field_[t]] * rw);
     const double ws = qw * q.scale;
@@ -686,7 +701,7 @@ std::vector<std::string> HybridModel::explain(const HybridQuery& q, uint32_t row
   row_terms(row, terms);
   std::vector<float> w(terms.size());
   row_weights_of(terms.data(), terms.size(), w.data());
-  each_shared_term(q, terms, w, [&](uint32_t t, double qw, float rw) {
+  each_shared_term(q, terms.data(), w.data(), terms.size(), [&](uint32_t t, double qw, float rw) {
     contrib.emplace_back(-(qw * q.scale * p_.field_weight[term_field_[t]] * rw), t);
   });
   // The 4-grams are one explanation: "ngram:^squ+squa+quad (0.05)" (largest first, at most 4 shown).

@@ -395,6 +395,56 @@ TEST(Recommender, PrunedWalksGiveTheFullWalksAnswer) {
   }
 }
 
+// The hybrid's exact key of a row (HybridModel::key, which the pruned walk scores its candidates
+// with) keeps a row's terms on the stack up to 256 and on the heap past that: rows with ids of
+// 400-odd characters (as many 4-grams), near each other, so the walk scores them, must key as the
+// full walk does.
+TEST(Recommender, APrunedHybridWalkKeysRowsLongerThanItsStackBuffer) {
+  std::mt19937_64 rng(5);
+  std::string shared;
+  for (int c = 0; c < 360; ++c) shared += static_cast<char>('a' + rng() % 26);
+  std::vector<ModelRecord> rs;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    ModelRecord r;
+    r.id = "org" + std::to_string(rng() % 30) + "/m" + std::to_string(i);
+    if (i % 20 == 0) {  // 150 long rows: the shared text and a part of their own
+      r.id += "-" + shared;
+      for (int c = 0; c < 60; ++c) r.id += static_cast<char>('a' + rng() % 26);
+    }
+    r.pipeline_tag = pick_one(rng, {"", "fill-mask", "text-generation"});
+    r.library_name = pick_one(rng, {"", "transformers", "timm"});
+    for (const char* common : {"pytorch", "en"})
+      if (rng() % 10 < 6) r.tags.emplace_back(common);
+    r.tags.push_back("w" + std::to_string(rng() % 200));
+    r.downloads = static_cast<int64_t>(rng() % 4) * 10;
+    rs.push_back(r);
+  }
+  Index idx(make_catalogue(rs, "long-ids"));
+  size_t skipped = 0, long_neighbours = 0;
+  for (uint32_t row = 0; row < 3000; row += 20) {
+    RecommendParams p;
+    p.method = Method::hybrid;
+    p.k = 10;
+    p.prune = false;
+    auto full = idx.recommend_row(row, p);
+    const uint64_t full_walk = idx.last_postings_walked();
+    p.prune = true;
+    auto pruned = idx.recommend_row(row, p);
+    ASSERT_TRUE(full.ok() && pruned.ok());
+    skipped += idx.last_postings_walked() < full_walk;
+    const auto& a = full.value();
+    const auto& b = pruned.value();
+    ASSERT_EQ(a.size(), b.size()) << "row " << row;
+    for (size_t j = 0; j < a.size(); ++j) {
+      EXPECT_EQ(a[j].row, b[j].row) << "row " << row << " rank " << j;
+      EXPECT_EQ(std::bit_cast<uint64_t>(a[j].score), std::bit_cast<uint64_t>(b[j].score)) << "row " << row;
+      long_neighbours += b[j].row % 20 == 0;
+    }
+  }
+  EXPECT_GT(skipped, 75u) << "the pruned walk must have skipped lists for most queries";
+  EXPECT_GT(long_neighbours, 150u) << "long rows must be among the answers, which the pruned walk keys exactly";
+}
+
 TEST(RealCatalogue, CosineTop5ForBertBaseUncased) {
   HFREC_REQUIRE_SHARED_CATALOGUE(path);
   std::ifstream in(path, std::ios::binary);
