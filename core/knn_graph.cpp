@@ -400,19 +400,19 @@ struct KnnGraphRun::Impl {
         touched.resize(scatter_touched_fn(acc.data(), x, xe, v, w, touched.data(), c));
       }
     }
-    if (dense) {
-      const uint64_t n_touched = offer_later(q);
-      finish(q);
-      return walked + n_touched;
-    }
-    for (uint32_t x : touched) {
-      const double dot = acc[x];
-      acc[x] = 0;
-      offer(q, x, approx(q, x, dot), dot);
-      offer(x, q, approx(x, q, dot), dot);
+    uint64_t offered = 0;
+    if (dense) offered = offer_later(q);
+    else {
+      for (uint32_t x : touched) {
+        const double dot = acc[x];
+        acc[x] = 0;
+        offer(q, x, approx(q, x, dot), dot);
+        offer(x, q, approx(x, q, dot), dot);
+      }
+      offered = touched.size();
     }
     finish(q);
-    return walked + touched.size();
+    return walked + offered;
   }
 
   // After a dense query: every later group with a dot part (acc > 0) offered both ways, in order,

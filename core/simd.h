@@ -53,7 +53,6 @@ inline Doubles mul(Doubles a, Doubles b) { return wasm_f64x2_mul(a, b); }
 inline Doubles ge(Doubles a, Doubles b) { return wasm_f64x2_ge(a, b); }
 inline Doubles ne(Doubles a, Doubles b) { return wasm_f64x2_ne(a, b); }
 inline Doubles either2(Doubles a, Doubles b) { return wasm_v128_or(a, b); }
-inline Doubles both2(Doubles a, Doubles b) { return wasm_v128_and(a, b); }
 inline uint32_t mask2(Doubles m) { return static_cast<uint32_t>(wasm_i64x2_bitmask(m)); }
 #else
 using Doubles = __m128d;
@@ -65,7 +64,6 @@ inline Doubles mul(Doubles a, Doubles b) { return _mm_mul_pd(a, b); }
 inline Doubles ge(Doubles a, Doubles b) { return _mm_cmpge_pd(a, b); }
 inline Doubles ne(Doubles a, Doubles b) { return _mm_cmpneq_pd(a, b); }
 inline Doubles either2(Doubles a, Doubles b) { return _mm_or_pd(a, b); }
-inline Doubles both2(Doubles a, Doubles b) { return _mm_and_pd(a, b); }
 inline uint32_t mask2(Doubles m) { return static_cast<uint32_t>(_mm_movemask_pd(m)); }
 #endif
 
