@@ -356,6 +356,30 @@ Catalogue power_law_catalogue(uint32_t n, uint64_t seed) {
   return make_catalogue(rs, "power-law");
 }
 
+// Row `row`'s answer walking every list and pruned (p.prune ignored): the same rows, the same bits
+// in every score. Returns the pruned answer; *skipped: whether pruning walked fewer postings.
+std::vector<Recommendation> expect_pruned_as_full(const Index& idx, uint32_t row, RecommendParams p, bool* skipped) {
+  const std::string where =
+      std::string(method_name(p.method)) + " row " + std::to_string(row) + " k " + std::to_string(p.k);
+  p.prune = false;
+  auto full = idx.recommend_row(row, p);
+  const uint64_t full_walk = idx.last_postings_walked();
+  p.prune = true;
+  auto pruned = idx.recommend_row(row, p);
+  EXPECT_TRUE(full.ok() && pruned.ok()) << where;
+  *skipped = idx.last_postings_walked() < full_walk;
+  if (!full.ok() || !pruned.ok()) return {};
+  const auto& a = full.value();
+  const auto& b = pruned.value();
+  EXPECT_EQ(a.size(), b.size()) << where;
+  for (size_t j = 0; j < a.size() && j < b.size(); ++j) {
+    EXPECT_EQ(a[j].row, b[j].row) << where << " rank " << j;
+    EXPECT_EQ(std::bit_cast<uint64_t>(a[j].score), std::bit_cast<uint64_t>(b[j].score)) << where << " rank " << j;
+    EXPECT_EQ(a[j].shared, b[j].shared) << where << " rank " << j;
+  }
+  return b;
+}
+
 // The pruned walks (recommender.cpp, pruned_topk) against walking every list: the same rows, the
 // same bits in every score, at several k and with a filter, on queries where pruning skipped lists.
 TEST(Recommender, PrunedWalksGiveTheFullWalksAnswer) {
@@ -371,22 +395,10 @@ TEST(Recommender, PrunedWalksGiveTheFullWalksAnswer) {
           p.method = m;
           p.k = k;
           if (filtered) p.filters.tasks = {"translation"};
-          p.prune = false;
-          auto full = idx.recommend_row(row, p);
-          const uint64_t full_walk = idx.last_postings_walked();
-          p.prune = true;
-          auto pruned = idx.recommend_row(row, p);
-          ASSERT_TRUE(full.ok() && pruned.ok());
+          bool fewer = false;
+          expect_pruned_as_full(idx, row, p, &fewer);
           ++queries;
-          skipped += idx.last_postings_walked() < full_walk;
-          const auto& a = full.value();
-          const auto& b = pruned.value();
-          ASSERT_EQ(a.size(), b.size()) << method_name(m) << " row " << row << " k " << k;
-          for (size_t j = 0; j < a.size(); ++j) {
-            EXPECT_EQ(a[j].row, b[j].row) << method_name(m) << " row " << row << " k " << k << " rank " << j;
-            EXPECT_EQ(std::bit_cast<uint64_t>(a[j].score), std::bit_cast<uint64_t>(b[j].score));
-            EXPECT_EQ(a[j].shared, b[j].shared);
-          }
+          skipped += fewer;
         }
       }
     }
@@ -425,21 +437,9 @@ TEST(Recommender, APrunedHybridWalkKeysRowsLongerThanItsStackBuffer) {
     RecommendParams p;
     p.method = Method::hybrid;
     p.k = 10;
-    p.prune = false;
-    auto full = idx.recommend_row(row, p);
-    const uint64_t full_walk = idx.last_postings_walked();
-    p.prune = true;
-    auto pruned = idx.recommend_row(row, p);
-    ASSERT_TRUE(full.ok() && pruned.ok());
-    skipped += idx.last_postings_walked() < full_walk;
-    const auto& a = full.value();
-    const auto& b = pruned.value();
-    ASSERT_EQ(a.size(), b.size()) << "row " << row;
-    for (size_t j = 0; j < a.size(); ++j) {
-      EXPECT_EQ(a[j].row, b[j].row) << "row " << row << " rank " << j;
-      EXPECT_EQ(std::bit_cast<uint64_t>(a[j].score), std::bit_cast<uint64_t>(b[j].score)) << "row " << row;
-      long_neighbours += b[j].row % 20 == 0;
-    }
+    bool fewer = false;
+    for (const Recommendation& r : expect_pruned_as_full(idx, row, p, &fewer)) long_neighbours += r.row % 20 == 0;
+    skipped += fewer;
   }
   EXPECT_GT(skipped, 75u) << "the pruned walk must have skipped lists for most queries";
   EXPECT_GT(long_neighbours, 150u) << "long rows must be among the answers, which the pruned walk keys exactly";
