@@ -227,21 +227,21 @@ SimilaritySpace make_similarity_space(const Index& index, MapSpace space) {
 
 namespace {
 
-// The query's inner loops, each a function of its own: inlined into the slice that runs them, V8
-// compiled them as part of one huge function, and its register allocator then kept their pointers
-// and counters on the stack (spilled and reloaded every element).
+// The query's inner loops, each a function of its own, called through the pointers below: inlined
+// into the slice that runs them, V8 compiled them as part of one huge function, and its register
+// allocator then kept their pointers and counters on the stack (reloaded at every element).
 // a[x] += w · d[x] for x < n: one dense column over the later groups.
-HFREC_NOINLINE void add_column(double* a, const float* d, size_t n, double w) {
+void add_column(double* a, const float* d, size_t n, double w) {
   for (size_t x = 0; x < n; ++x) a[x] += w * double(d[x]);
 }
 // a[x] += w · v for one column's postings.
-HFREC_NOINLINE void scatter(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w) {
+void scatter(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w) {
   for (; x != xe; ++x, ++v) a[*x] += w * double(*v);
 }
 // The same, appending each group touched for the first time (a[x] was 0) to o from o[c]; returns
 // the new count.
-HFREC_NOINLINE size_t scatter_touched(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w,
-                                      uint32_t* o, size_t c) {
+size_t scatter_touched(double* a, const uint32_t* x, const uint32_t* xe, const float* v, double w, uint32_t* o,
+                       size_t c) {
   for (; x != xe; ++x, ++v) {
     o[c] = *x;
     c += a[*x] == 0;
@@ -249,8 +249,8 @@ HFREC_NOINLINE size_t scatter_touched(double* a, const uint32_t* x, const uint32
   }
   return c;
 }
-// Called through these: Binaryen (Emscripten's optimiser) inlines a function with one caller
-// whatever the C++ says.
+// Pointers, not noinline: Binaryen (Emscripten's optimiser) inlines a function with one caller
+// whatever the C++ says. (LayoutRun's epochs are called the same way.)
 void (*volatile add_column_fn)(double*, const float*, size_t, double) = add_column;
 void (*volatile scatter_fn)(double*, const uint32_t*, const uint32_t*, const float*, double) = scatter;
 size_t (*volatile scatter_touched_fn)(double*, const uint32_t*, const uint32_t*, const float*, double, uint32_t*,

@@ -504,9 +504,8 @@ struct LayoutRun::Impl {
     if (held) run_alone(e1, n1, 0);
     return steps;
   }
-  // epoch_edges, called through this pointer: inlined into the slice (Binaryen, Emscripten's
-  // optimiser, inlines a function with one caller whatever the C++ says), V8 compiled the gradient
-  // steps as part of one huge function whose register allocator kept their operands on the stack.
+  // epoch_edges, called through this pointer so that it stays a function of its own, as the exact
+  // graph's loops (knn_graph.cpp): inlined into the slice, V8 kept its operands on the stack.
   static uint64_t run_epoch_edges(Impl& impl, size_t end) { return impl.epoch_edges(end); }
   static inline uint64_t (*volatile epoch_edges_fn)(Impl&, size_t) = run_epoch_edges;
 

@@ -14,11 +14,6 @@
 #define HFREC_SIMD128 0
 #endif
 
-// A hot loop kept out of its caller. V8 compiles a WebAssembly function as a whole, and in a very
-// large one (a job's step with everything inlined) its register allocator keeps a loop's pointers
-// and counters on the stack; a small function of its own keeps them in registers.
-#define HFREC_NOINLINE __attribute__((noinline))
-
 #if HFREC_SIMD128
 namespace hfrec::simd {
 
