@@ -27,8 +27,9 @@ struct Case {
 
 // n rows over d columns, small integer values, a quarter of the later rows copies of earlier ones
 // (identical rows: groups of several rows), some rows empty. The first `common` columns are held by
-// about three rows in four (the rest by one in four).
-Case make_case(uint64_t seed, size_t n, size_t d, bool binary, size_t common = 0) {
+// about three rows in four (the rest by one in four); with a `period`, every period-th of them is
+// not (a rare column between runs of common ones).
+Case make_case(uint64_t seed, size_t n, size_t d, bool binary, size_t common = 0, size_t period = 0) {
   Case c;
   ClusterRng rng(seed);
   std::vector<ModelRecord> recs(n);
@@ -42,8 +43,9 @@ Case make_case(uint64_t seed, size_t n, size_t d, bool binary, size_t common = 0
     }
     if (rng.below(20) == 0) continue;  // an empty row
     for (size_t j = 0; j < d; ++j)
-      dense[i][j] =
-          (j < common ? rng.below(4) != 0 : rng.below(4) == 0) ? (binary ? 1.0 : double(1 + rng.below(3))) : 0.0;
+      dense[i][j] = ((j < common && (period == 0 || j % period != period - 1)) ? rng.below(4) != 0 : rng.below(4) == 0)
+                        ? (binary ? 1.0 : double(1 + rng.below(3)))
+                        : 0.0;
   }
   c.cat = make_catalogue(recs);
   c.m.n_cols = static_cast<uint32_t>(d);
@@ -163,6 +165,26 @@ TEST(KnnGraph, CommonColumnsAddedDenseGiveTheOraclesLists) {
       size_t common = 0;
       for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) common += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
       ASSERT_GE(common, 3u) << "the case must have columns most groups hold";
+      Oracle o = oracle_of(c.groups, colw);
+      expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
+      give_scale_and_prior(s, o, rng);
+      expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
+    }
+}
+
+// A row's dense columns are added in runs, up to four a pass (knn_graph.cpp, add_columns): runs of
+// one to five common columns with rare ones between them keep the oracle's order of additions.
+TEST(KnnGraph, RunsOfCommonColumnsBetweenRareOnesGiveTheOraclesLists) {
+  for (uint64_t seed : {31, 32})
+    for (bool binary : {true, false}) {
+      Case c = make_case(seed, 300, 26, binary, 18, 6);
+      ClusterRng rng(seed + 60);
+      std::vector<double> colw(26);
+      for (double& w : colw) w = 0.5 + rng.uniform() * 2;
+      SimilaritySpace s = cosine_space(c.groups, c.groups.rows, colw);
+      size_t common = 0;
+      for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) common += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
+      ASSERT_GE(common, 12u) << "the case must have runs of columns most groups hold";
       Oracle o = oracle_of(c.groups, colw);
       expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
       give_scale_and_prior(s, o, rng);

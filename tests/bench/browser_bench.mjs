@@ -9,7 +9,8 @@
 //                                      [--layout attributes,soup,tfidf,hybrid] [--poll-ms MS]
 //
 // --layout F,… also lays out the cluster map (UMAP, the app's default) for each feature space after
-// a k-means clustering (k = 8, seed 0; for hybrid, a map's space only, of attributes) and records
+// a k-means clustering (k = 8, seed 0, or S for an entry F:S, e.g. hybrid,hybrid:1 for a second map
+// in code V8 has already compiled; for hybrid, a map's space only, of attributes) and records
 // state().layout: seconds computing, seconds waited, the kNN graph used (exact or nn-descent) and
 // the longest step, and the wall time of each of its stages (stage_ms), read from state() every
 // --poll-ms milliseconds (default 100; 0 reads it at every turn of the event loop, as until
@@ -240,14 +241,16 @@ for (const size of sizes) {
       }
       // The cluster map's UMAP layout per feature space, as the Clusters tab lays it out.
       if (layouts.length) r.layout = {};
-      for (const features of layouts) {
+      for (const entry of layouts) {
+        const [features, seedText] = entry.split(':');
+        const seed = Number(seedText ?? 0);
         t = performance.now();
         // hybrid is a map's space only (set()'s map.features): over a k-means clustering of attributes.
         const mapOnly = features === 'hybrid';
         const set = await window.hfrec.set({ map: { features: mapOnly ? 'hybrid' : 'clusters' } });
         const done = set.ok ? await window.hfrec.cluster({ algo: 'kmeans', k: 8, features: mapOnly ? 'attributes' : features,
-          seed: 0 }) : set;
-        if (!done.ok) { r.layout[features] = { error: done.error }; continue; }
+          seed }) : set;
+        if (!done.ok) { r.layout[entry] = { error: done.error }; continue; }
         // Wall time per stage of the layout (its stage's name without the counts: "layout: epoch"),
         // sampled at every turn of the event loop.
         const stages = {};
@@ -264,7 +267,7 @@ for (const size of sizes) {
           return !s.clusterJob.running && !s.layout.running && s.layout.shown === 'umap' && s.layout.features === features;
         }, timeout, pollEveryMs);
         const l = st.layout;
-        r.layout[features] = { seconds: l.seconds, wall_seconds: l.wallSeconds, graph: l.graph,
+        r.layout[entry] = { seconds: l.seconds, wall_seconds: l.wallSeconds, graph: l.graph,
           longest_step_ms: l.longestStepMs, cluster_and_layout_ms: performance.now() - t, stage_ms: stages,
           polls: window.__bench.polls - polls0, poll_ms: Math.round(window.__bench.pollMs - pollMs0), frames: window.hfrec.frames() - frames0 };
       }

@@ -12,6 +12,7 @@
 // then lays out F's UMAP map as the app's map job does (6 ms slices), once cold and `repeat` times
 // warm: its stages' milliseconds (the neighbours, the rest) and the map's preservation.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -56,7 +57,15 @@ bool (*volatile search_step)(hfrec::SearchIndexBuilder&) = search_slice;
 bool layout_slice(hfrec::LayoutRun& run) { return run.step(hfrec::SliceTimer(6.0)); }
 bool (*volatile layout_step)(hfrec::LayoutRun&) = layout_slice;
 
-// One UMAP map of `space` in slices: {neighbours_ms, rest_ms, total_ms, preservation}.
+// A stage's name without its counts: "layout: epoch 12/200" -> "layout: epoch".
+std::string stage_kind(std::string s) {
+  while (!s.empty() && (std::isdigit(static_cast<unsigned char>(s.back())) || s.back() == '/' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+// One UMAP map of `space` in slices: {neighbours_ms, rest_ms, total_ms, preservation, stage_ms}
+// (stage_ms: each stage's time, a slice charged to the stage it began in).
 nlohmann::json time_layout(const hfrec::Index& index, hfrec::MapSpace space) {
   auto t0 = Clock::now();
   const hfrec::SimilaritySpace sim = hfrec::make_similarity_space(index, space);
@@ -64,14 +73,22 @@ nlohmann::json time_layout(const hfrec::Index& index, hfrec::MapSpace space) {
   t0 = Clock::now();
   hfrec::LayoutRun run(sim);
   double neighbours_ms = -1;
-  while (!layout_step(run))
+  nlohmann::json stages = nlohmann::json::object();
+  for (;;) {
+    const std::string stage = stage_kind(run.stage());
+    const auto s0 = Clock::now();
+    const bool done = layout_step(run);
+    stages[stage] = stages.value(stage, 0.0) + ms_since(s0);
+    if (done) break;
     if (neighbours_ms < 0 && run.stage() != "layout: neighbours") neighbours_ms = ms_since(t0);
+  }
   const double total_ms = ms_since(t0);
   const hfrec::Projection map = run.take();
   return {{"space_ms", space_ms},
           {"neighbours_ms", neighbours_ms},
           {"rest_ms", total_ms - neighbours_ms},
           {"total_ms", total_ms},
+          {"stage_ms", stages},
           {"preservation", hfrec::preservation(sim, run.graph(), map.xy)}};
 }
 
