@@ -151,45 +151,35 @@ TEST(KnnGraph, QueryScaleAndBiasAsTheHybrid) {
   for (int k : {3, 10}) expect_graph_equals_oracle(knn_graph(s, k), c.groups, o, k);
 }
 
+// A case with d columns of which the first `common` (but every period-th) most groups hold, column
+// weights, then a query scale and a prior: the graph's lists and bits against the oracle's.
+void expect_common_columns_case(uint64_t seed, size_t d, size_t common, size_t period, size_t at_least) {
+  for (bool binary : {true, false}) {
+    Case c = make_case(seed, 300, d, binary, common, period);
+    ClusterRng rng(seed + 50);
+    std::vector<double> colw(d);
+    for (double& w : colw) w = 0.5 + rng.uniform() * 2;
+    SimilaritySpace s = cosine_space(c.groups, c.groups.rows, colw);
+    size_t held = 0;
+    for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) held += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
+    ASSERT_GE(held, at_least) << "the case must have columns most groups hold";
+    Oracle o = oracle_of(c.groups, colw);
+    expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
+    give_scale_and_prior(s, o, rng);
+    expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
+  }
+}
+
 // Columns half the groups or more hold are added over all later groups from a dense copy, not
-// through their postings: the same lists and bits as the oracle, with column weights, a query
-// scale and a prior.
+// through their postings: the same lists and bits as the oracle.
 TEST(KnnGraph, CommonColumnsAddedDenseGiveTheOraclesLists) {
-  for (uint64_t seed : {21, 22})
-    for (bool binary : {true, false}) {
-      Case c = make_case(seed, 300, 20, binary, 5);
-      ClusterRng rng(seed + 50);
-      std::vector<double> colw(20);
-      for (double& w : colw) w = 0.5 + rng.uniform() * 2;
-      SimilaritySpace s = cosine_space(c.groups, c.groups.rows, colw);
-      size_t common = 0;
-      for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) common += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
-      ASSERT_GE(common, 3u) << "the case must have columns most groups hold";
-      Oracle o = oracle_of(c.groups, colw);
-      expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
-      give_scale_and_prior(s, o, rng);
-      expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
-    }
+  for (uint64_t seed : {21, 22}) expect_common_columns_case(seed, 20, 5, 0, 3);
 }
 
 // A row's dense columns are added in runs, up to four a pass (knn_graph.cpp, add_columns): runs of
 // one to five common columns with rare ones between them keep the oracle's order of additions.
 TEST(KnnGraph, RunsOfCommonColumnsBetweenRareOnesGiveTheOraclesLists) {
-  for (uint64_t seed : {31, 32})
-    for (bool binary : {true, false}) {
-      Case c = make_case(seed, 300, 26, binary, 18, 6);
-      ClusterRng rng(seed + 60);
-      std::vector<double> colw(26);
-      for (double& w : colw) w = 0.5 + rng.uniform() * 2;
-      SimilaritySpace s = cosine_space(c.groups, c.groups.rows, colw);
-      size_t common = 0;
-      for (size_t t = 0; t + 1 < s.col_ptr.size(); ++t) common += 2 * (s.col_ptr[t + 1] - s.col_ptr[t]) >= s.size();
-      ASSERT_GE(common, 12u) << "the case must have runs of columns most groups hold";
-      Oracle o = oracle_of(c.groups, colw);
-      expect_graph_equals_oracle(knn_graph(s, 10), c.groups, o, 10);
-      give_scale_and_prior(s, o, rng);
-      expect_graph_equals_oracle(knn_graph(s, 15), c.groups, o, 15);
-    }
+  for (uint64_t seed : {31, 32}) expect_common_columns_case(seed, 26, 18, 6, 12);
 }
 
 TEST(KnnGraph, PairwiseSimilarityHasTheGraphsBits) {
