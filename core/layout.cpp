@@ -402,8 +402,9 @@ struct LayoutRun::Impl {
   // epoch moves its head: attracted to its tail, then repelled from its negative samples (rows
   // drawn uniformly, then their groups), each repulsion computed from the head's point after the
   // attraction and added to it. (umap-learn moves the point after each sample, so each division
-  // waited for the one before; independent, they overlap. Since 2026-12-04: the epochs of the real
-  // 10k's hybrid map 1.2-1.4 -> 0.8-1.1 s natively, preservation within its spread over seeds.)
+  // waited for the one before; independent, they overlap. Since 2026-12-04: the real 10k's hybrid
+  // map outside its graph 1,307 -> 1,076 ms natively, medians of nine; preservation within its
+  // spread over seeds, README.)
   uint64_t epoch_edges(size_t end) {
     const double a = p.a, gamma = p.repulsion;
     const double alpha = p.learning_rate * (1.0 - double(epoch) / double(n_epochs));
