@@ -59,10 +59,13 @@ struct NnDescentRun::Impl {
   // its term, a column a lacks (or a zero weight) adding ±0, which leaves a finite sum's bits as
   // they are: so the sum of the common columns' terms in ascending order, each formed as
   // SimilaritySpace::similarity forms it, with its bits, and no branch.
-  // - N rows b at once, each its own sums, in lockstep over their first entries: the sums are
+  // - kLowFirst: b's id is below a's, so the terms are (b's value · weight) · a's value; else
+  //   (a's value · weight) · b's value (always so when the similarity is symmetric). A call forms
+  //   one of the two, so its N rows are all on one side of a.
+  // - N rows b at once, each its own sum, in lockstep over their first entries: the sums are
   //   chains of dependent additions (their order fixes the bits), so interleaving independent
   //   ones keeps the adder busy; each row's sum is formed exactly as alone.
-  template <bool kBinary, class V, bool kSymmetric, int N>
+  template <bool kBinary, class V, bool kLowFirst, int N>
   void dots_of(const uint32_t* b, double* dot) const {
     const uint32_t* idx = slot.data();
     const V* val = values_of<V>(m);
@@ -73,37 +76,71 @@ struct NnDescentRun::Impl {
       len[r] = m.indptr[b[r] + 1] - lo[r];
       both = std::min(both, len[r]);
     }
-    double x[N], y[N];
-    for (int r = 0; r < N; ++r) x[r] = y[r] = 0;
+    double x[N];
+    for (int r = 0; r < N; ++r) x[r] = 0;
     const double* bw = vw.data();
     auto add = [&](int r, uint64_t e) {
       const Column& ce = c[idx[e]];
-      x[r] += ce.wval * (kBinary ? 1.0 : double(val[e]));  // every value 1 when binary
-      if (!kSymmetric) y[r] += bw[e] * ce.val;             // (value · weight) · a's value
+      if (kLowFirst) x[r] += bw[e] * ce.val;                    // (value · weight) · a's value
+      else x[r] += ce.wval * (kBinary ? 1.0 : double(val[e]));  // every value 1 when binary
     };
     for (uint64_t i = 0; i < both; ++i)
       for (int r = 0; r < N; ++r) add(r, lo[r] + i);
     for (int r = 0; r < N; ++r)
       for (uint64_t i = both; i < len[r]; ++i) add(r, lo[r] + i);
-    for (int r = 0; r < N; ++r) dot[r] = kSymmetric || scattered_row < b[r] ? x[r] : y[r];
+    for (int r = 0; r < N; ++r) dot[r] = x[r];
   }
+  template <int N, bool kLowFirst>
+  void dots_side(const uint32_t* b, double* dot) const {
+    if (m.binary()) dots_of<true, float, kLowFirst, N>(b, dot);
+    else if (m.counts.empty()) dots_of<false, float, kLowFirst, N>(b, dot);
+    else dots_of<false, uint8_t, kLowFirst, N>(b, dot);
+  }
+  // Whether b's terms come first in its pair with the scattered row.
+  bool low_first(uint32_t b) const { return !symmetric && b < scattered_row; }
+  // N rows, all on one side of the scattered row.
   template <int N>
   void dots_n(const uint32_t* b, double* dot) const {
-    if (m.binary()) {
-      if (symmetric) dots_of<true, float, true, N>(b, dot);
-      else dots_of<true, float, false, N>(b, dot);
-    } else if (m.counts.empty()) {
-      if (symmetric) dots_of<false, float, true, N>(b, dot);
-      else dots_of<false, float, false, N>(b, dot);
-    } else {
-      if (symmetric) dots_of<false, uint8_t, true, N>(b, dot);
-      else dots_of<false, uint8_t, false, N>(b, dot);
-    }
+    if (low_first(b[0])) dots_side<N, true>(b, dot);
+    else dots_side<N, false>(b, dot);
   }
   double dots(uint32_t b) const {
     double dot;
     dots_n<1>(&b, &dot);
     return dot;
+  }
+  // The last n < N + 1 rows of a side, in lockstep.
+  template <int N>
+  void rest_n(const uint32_t* b, size_t n, double* dot) const {
+    if constexpr (N > 0) {
+      if (n == size_t(N)) dots_n<N>(b, dot);
+      else rest_n<N - 1>(b, n, dot);
+    }
+  }
+  // The dots of rows b[0..n) into dot[0..n): the rows on each side of the scattered row kBatch at
+  // a time, the last fewer in lockstep too (a row's pairs are a few dozen at most).
+  static constexpr size_t kBatch = 8;
+  std::vector<uint32_t> side_rows[2], side_pos[2];
+  void dots_many(const uint32_t* b, size_t n, double* dot) {
+    for (int sd = 0; sd < 2; ++sd) side_rows[sd].clear(), side_pos[sd].clear();
+    for (size_t j = 0; j < n; ++j) {
+      const int sd = low_first(b[j]);
+      side_rows[sd].push_back(b[j]);
+      side_pos[sd].push_back(uint32_t(j));
+    }
+    for (int sd = 0; sd < 2; ++sd) {
+      const std::vector<uint32_t>& rows = side_rows[sd];
+      const std::vector<uint32_t>& pos = side_pos[sd];
+      double d[kBatch];
+      size_t t = 0;
+      for (; t + kBatch <= rows.size(); t += kBatch) {
+        dots_n<kBatch>(&rows[t], d);
+        for (size_t r = 0; r < kBatch; ++r) dot[pos[t + r]] = d[r];
+      }
+      const size_t rest = rows.size() - t;
+      rest_n<kBatch - 1>(&rows[t], rest, d);
+      for (size_t r = 0; r < rest; ++r) dot[pos[t + r]] = d[r];
+    }
   }
 
   // [SECTION] Neighbour lists
@@ -164,7 +201,7 @@ struct NnDescentRun::Impl {
   std::vector<uint32_t> n_fwd_new, n_fwd_old, n_rev_new, n_rev_old, seen_new, seen_old;
   std::vector<uint32_t> cand;  // one group's join candidates: new ones first
   std::vector<uint32_t> todo;  // the pairs with one of them to score
-  static constexpr size_t kBatch = 4;
+  std::vector<double> todo_dot;
   std::vector<std::pair<double, uint32_t>> fin;
   std::vector<uint32_t> terms;
   KnnGraph out;
@@ -303,20 +340,10 @@ struct NnDescentRun::Impl {
         todo.push_back(b);
         read += m.row_nnz(b);
       }
-      // Scored kBatch at a time, the last up to kBatch - 1 in lockstep too (a row's pairs are a few
-      // dozen at most, so the remainders are a good share of them), offered in order.
-      size_t t = 0;
-      double dot[kBatch];
-      for (; t + kBatch <= todo.size(); t += kBatch) {
-        dots_n<kBatch>(&todo[t], dot);
-        for (size_t r = 0; r < kBatch; ++r) offer_both(a, todo[t + r], dot[r]);
-      }
-      const size_t rest = todo.size() - t;
-      static_assert(kBatch == 4);
-      if (rest == 3) dots_n<3>(&todo[t], dot);
-      else if (rest == 2) dots_n<2>(&todo[t], dot);
-      else if (rest == 1) dot[0] = dots(todo[t]);
-      for (size_t r = 0; r < rest; ++r) offer_both(a, todo[t + r], dot[r]);
+      // All scored, then offered in order (a dot does not depend on the lists).
+      todo_dot.resize(todo.size());
+      dots_many(todo.data(), todo.size(), todo_dot.data());
+      for (size_t t = 0; t < todo.size(); ++t) offer_both(a, todo[t], todo_dot[t]);
       unscatter(a);
     }
     return read;

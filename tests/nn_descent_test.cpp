@@ -176,6 +176,40 @@ TEST(NnDescent, SlicedEqualsRunToEnd) {
   EXPECT_EQ(sliced.dist, whole.dist);
 }
 
+// Values and column weights that are not small integers: the two forms of a pair's dot terms,
+// (value_a · weight) · value_b and (value_b · weight) · value_a, then differ in their last bits
+// (with the catalogues' values, 1 to 3, they rarely do), so every listed distance having
+// SimilaritySpace::distance's bits checks that each pair is scored in its lower id's form.
+TEST(NnDescent, ScoresEachPairInItsLowerIdsForm) {
+  ClusterRng rng(21);
+  const size_t n = 600, d = 40;
+  std::vector<ModelRecord> recs(n);
+  CsrMatrix m;
+  m.n_cols = uint32_t(d);
+  for (size_t i = 0; i < n; ++i) {
+    recs[i].id = "m" + std::to_string(i);
+    for (uint32_t j = 0; j < d; ++j)
+      if (rng.below(j < 6 ? 2 : 5) == 0) {
+        m.indices.push_back(j);
+        m.values.push_back(float(0.1 + 6.9 * rng.uniform()));
+      }
+    m.indptr.push_back(m.indices.size());
+  }
+  const Catalogue cat = make_catalogue(recs);
+  const Groups groups = collapse_rows(m, cat);
+  std::vector<double> colw(d);
+  for (double& w : colw) w = 0.05 + 3.0 * rng.uniform();
+  const SimilaritySpace s = cosine_space(groups, groups.rows, colw);
+  // The two forms differ for some pair of this space (else the check below could not fail).
+  uint64_t differ = 0;
+  for (uint64_t e = 0; e + 1 < m.indices.size(); ++e) {
+    const double w = colw[m.indices[e]], va = double(m.values[e]), vb = double(m.values[e + 1]);
+    differ += (va * w) * vb != (vb * w) * va;
+  }
+  EXPECT_GT(differ, 100u);
+  for (int k : {5, 15}) expect_well_formed(s, approximate_graph(s, k, 4), k);
+}
+
 TEST(NnDescent, SmallAndDegenerateSpaces) {
   // Fewer groups than the pool, one group, none: lists still well formed and cover k rows.
   const Index idx = generated(40, 8);
