@@ -8,6 +8,7 @@
 #include "layout.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -405,6 +406,7 @@ struct LayoutRun::Impl {
   // waited for the one before; independent, they overlap. Since 2026-12-04: the real 10k's hybrid
   // map outside its graph 1,307 -> 1,076 ms natively, medians of nine; preservation within its
   // spread over seeds, README.)
+  static constexpr size_t kEpochChunk = 256;  // edges an epoch_edges call looks at, at most
   uint64_t epoch_edges(size_t end) {
     const double a = p.a, gamma = p.repulsion;
     const double alpha = p.learning_rate * (1.0 - double(epoch) / double(n_epochs));
@@ -412,9 +414,20 @@ struct LayoutRun::Impl {
     const uint32_t* group_of = s.groups->group_of.data();
     double* y = Y.data();
     uint64_t steps = 0;
-    for (; edge < end; ++edge) {
-      const size_t e = edge;
-      if (next[e] > ep) continue;
+    // The chunk's due edges listed first, without a branch (whether an edge is due follows its
+    // weight, which a branch predictor cannot learn), then each run in order: the same steps. The
+    // generated 100k hybrid's epochs took about a ninth less so, natively and as WebAssembly.
+    uint32_t due[kEpochChunk];
+    uint32_t n_due = 0;
+    assert(end - edge <= kEpochChunk);
+    for (size_t e = edge; e < end; ++e) {
+      due[n_due] = uint32_t(e - edge);
+      n_due += next[e] <= ep;
+    }
+    const size_t first = edge;
+    edge = end;
+    for (uint32_t u = 0; u < n_due; ++u) {
+      const size_t e = first + due[u];
       next[e] += eps[e];
       const int negs = static_cast<int>((ep - next_neg[e]) / eps_neg[e]);
       next_neg[e] += negs * eps_neg[e];
@@ -566,7 +579,7 @@ struct LayoutRun::Impl {
           break;
         case kEpochs:
           while (epoch < n_epochs) {
-            const size_t end = std::min(head.size(), edge + 256);
+            const size_t end = std::min(head.size(), edge + kEpochChunk);
             const size_t from = edge;
             timer.charge(end - from + epoch_edges_fn(*this, end));
             if (edge >= head.size()) {
