@@ -134,11 +134,11 @@ struct NnDescentRun::Impl {
       double d[kBatch];
       size_t t = 0;
       for (; t + kBatch <= rows.size(); t += kBatch) {
-        dots_n<kBatch>(&rows[t], d);
+        dots_n<kBatch>(rows.data() + t, d);
         for (size_t r = 0; r < kBatch; ++r) dot[pos[t + r]] = d[r];
       }
       const size_t rest = rows.size() - t;
-      rest_n<kBatch - 1>(&rows[t], rest, d);
+      rest_n<kBatch - 1>(rows.data() + t, rest, d);
       for (size_t r = 0; r < rest; ++r) dot[pos[t + r]] = d[r];
     }
   }
