@@ -599,7 +599,12 @@
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });
 
   // ---- start ----------------------------------------------------------------------------------
+  // Once the start-up has failed, the loading screen's download count (which redraws its line as
+  // bytes arrive) no longer writes over the failure: a missing module showed "Downloading: app
+  // 0.0 MB of 1.8 MB …" for good.
+  let startFailed = false;
   function fail(message) {
+    startFailed = true;
     loading.classList.add('failed');
     loading.style.display = '';
     setLoadingText(message);
@@ -610,7 +615,7 @@
   // setLoadingText(t, fraction), its line and bar.
   // watchDownload(part, fn) follows one download (the header's line for the default catalogue).
   const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText, watch: watchDownload } =
-    window.hfrecDownloads({ started: () => !!mod });
+    window.hfrecDownloads({ started: () => !!mod || startFailed });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed

@@ -113,3 +113,30 @@ test("the header shows the default catalogue's download as its bytes arrive once
     server.close();
   }
 });
+
+test('a missing or broken WebAssembly module is named on the loading screen, not left "Downloading"', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    for (const [what, reply, want] of [
+      ['missing', { status: 404, body: 'not here' }, /^hfrec could not start: hfrec-app\.wasm: HTTP 404\b/],
+      ['broken', { status: 200, contentType: 'application/wasm', body: Buffer.from('not a module at all') }, /^hfrec could not start: .*(CompileError|magic|wasm)/i],
+    ]) {
+      const page = await context.newPage();
+      await page.route('**/hfrec-app.wasm', (route) => route.fulfill(reply));
+      await page.goto(env.server.url);
+      await page.waitForFunction(() => window.hfrec);
+      const failed = await page.evaluate(() => window.hfrec.ready.then(() => 'ready', (e) => e.message));
+      assert.match(failed, want, `${what}: ${failed}`);
+      // The page's other downloads (the catalogue, the fonts) go on arriving after the failure,
+      // each counted as it comes (then shown at the next animation frame).
+      await page.waitForFunction(() => ['catalogue.csv', 'Inter-Regular.otf', 'Inter-SemiBold.otf', 'DejaVuSans.ttf']
+        .every((f) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(f) && e.responseEnd > 0)));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.match(await page.textContent('#loading-text'), want, `${what}: the loading screen says it`);
+      assert.equal(await page.evaluate(() => document.getElementById('loading').classList.contains('failed')), true);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
