@@ -104,11 +104,6 @@ struct NnDescentRun::Impl {
     if (low_first(b[0])) dots_side<N, true>(b, dot);
     else dots_side<N, false>(b, dot);
   }
-  double dots(uint32_t b) const {
-    double dot;
-    dots_n<1>(&b, &dot);
-    return dot;
-  }
   // The last n < N + 1 rows of a side, in lockstep.
   template <int N>
   void rest_n(const uint32_t* b, size_t n, double* dot) const {
@@ -185,15 +180,30 @@ struct NnDescentRun::Impl {
     changed += offer(a, b, 1.0 - s.from_dot(a, b, dot));
     changed += offer(b, a, 1.0 - s.from_dot(b, a, dot));
   }
-  // Scores a (scattered) against b both ways and offers each to the other's list; the entries read.
-  // A pair already in both lists is not scored: both offers would be refused.
-  uint64_t join(uint32_t a, uint32_t b) {
-    if (listed(a, b) && listed(b, a)) {
-      ++skipped;
-      return 0;
+  // Scores a (scattered) against each of b[from..n) but a itself and offers each to the other's
+  // list; the entries read. A pair already in both lists is not scored: both offers would be
+  // refused. The pairs are chosen before any is offered, then scored together (a dot does not
+  // depend on the lists) and offered in order: a pair in both lists now stays refused by both offers
+  // whatever the pairs before it change (they offer to a's list and their own only, and one that
+  // pushes b out of a's list is nearer than b), so the lists are those of scoring and offering one
+  // pair at a time. `skip` (the start of a sorted range of b) leaves out those of b[0..skip) too.
+  uint64_t score_and_offer(uint32_t a, const uint32_t* b, size_t n, size_t from, size_t skip = 0) {
+    uint64_t read = 0;
+    todo.clear();
+    for (size_t j = from; j < n; ++j) {
+      const uint32_t x = b[j];
+      if (x == a || (j >= skip && std::binary_search(b, b + skip, x))) continue;
+      if (listed(a, x) && listed(x, a)) {
+        ++skipped;
+        continue;
+      }
+      todo.push_back(x);
+      read += m.row_nnz(x);
     }
-    offer_both(a, b, dots(b));
-    return m.row_nnz(b);
+    todo_dot.resize(todo.size());
+    dots_many(todo.data(), todo.size(), todo_dot.data());
+    for (size_t t = 0; t < todo.size(); ++t) offer_both(a, todo[t], todo_dot[t]);
+    return read;
   }
 
   // Per-iteration samples, each a fixed-capacity slot per group.
@@ -203,7 +213,7 @@ struct NnDescentRun::Impl {
   std::vector<uint32_t> todo;  // the pairs with one of them to score
   std::vector<double> todo_dot;
   std::vector<std::pair<double, uint32_t>> fin;
-  std::vector<uint32_t> terms;
+  std::vector<uint64_t> terms;  // start(): (groups holding the column) << 32 | column
   KnnGraph out;
 
   Impl(const SimilaritySpace& space, int kk, const NnDescentParams& params)
@@ -227,23 +237,30 @@ struct NnDescentRun::Impl {
   // [SECTION] The phases: start, samples, reverse samples, local join, final lists
   // Start: g's candidates from its rarest columns, random groups and the first in bias order.
   uint64_t start(uint32_t g) {
+    // g's columns held by other groups too (and of non-zero weight), as (groups holding it, column):
+    // taken rarest first, ties by column, each the least of those left when it is reached (a pass
+    // usually takes its candidates from the first few of a row's dozens of columns).
     terms.clear();
     for (uint64_t e = m.indptr[g]; e < m.indptr[g + 1]; ++e) {
       const uint32_t t = m.indices[e];
-      if (s.col_ptr[t + 1] - s.col_ptr[t] > 1 && double(m.value(e)) * s.weight_of_column(t) != 0) terms.push_back(t);
+      const uint64_t df = s.col_ptr[t + 1] - s.col_ptr[t];
+      if (df > 1 && vw[e] != 0) terms.push_back(df << 32 | t);
     }
-    std::sort(terms.begin(), terms.end(), [&](uint32_t a, uint32_t b) {
-      const uint64_t da = s.col_ptr[a + 1] - s.col_ptr[a], db = s.col_ptr[b + 1] - s.col_ptr[b];
-      return da != db ? da < db : a < b;
-    });
+    size_t ordered = 0;
+    auto term = [&](size_t i) {
+      for (; ordered <= i; ++ordered)
+        std::iter_swap(terms.begin() + long(ordered), std::min_element(terms.begin() + long(ordered), terms.end()));
+      return uint32_t(terms[i]);
+    };
     cand.clear();
     const uint32_t want = p.index_candidates > 0 ? uint32_t(p.index_candidates) : p.index_candidates < 0 ? 0 : K;
     // Rarest first, at most a quarter of the wanted from one column, several passes.
     const uint32_t per = std::max<uint32_t>(1, want / 4);
     for (int pass = 0; pass < 4 && cand.size() < want; ++pass)
-      for (uint32_t t : terms) {
+      for (size_t i = 0; i < terms.size(); ++i) {
+        const uint32_t t = term(i);
         const uint64_t lo = s.col_ptr[t], df = s.col_ptr[t + 1] - lo;
-        for (uint32_t i = 0; i < per && cand.size() < want; ++i) {
+        for (uint32_t j = 0; j < per && cand.size() < want; ++j) {
           const uint32_t x = s.col_groups[lo + rng.below(df)];
           if (x != g) cand.push_back(x);
         }
@@ -256,9 +273,7 @@ struct NnDescentRun::Impl {
     std::sort(cand.begin(), cand.end());
     cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
     scatter(g);
-    uint64_t read = m.row_nnz(g);
-    for (uint32_t x : cand)
-      if (x != g) read += join(g, x);
+    uint64_t read = m.row_nnz(g) + score_and_offer(g, cand.data(), cand.size(), 0);
     unscatter(g);
     return read;
   }
@@ -324,26 +339,8 @@ struct NnDescentRun::Impl {
     for (size_t i = 0; i < n_new; ++i) {
       const uint32_t a = cand[i];
       scatter(a);
-      read += m.row_nnz(a);
-      // The pairs to score, chosen before any is offered: a pair in both lists now stays refused by
-      // both offers whatever the pairs before it change (they offer to a's list and their own
-      // only, and one that pushes b out of a's list is nearer than b), so the lists are those of
-      // scoring and offering one pair at a time.
-      todo.clear();
-      for (size_t j = i + 1; j < cand.size(); ++j) {
-        const uint32_t b = cand[j];
-        if (b == a || (j >= n_new && std::binary_search(cand.begin(), cand.begin() + long(n_new), b))) continue;
-        if (listed(a, b) && listed(b, a)) {
-          ++skipped;
-          continue;
-        }
-        todo.push_back(b);
-        read += m.row_nnz(b);
-      }
-      // All scored, then offered in order (a dot does not depend on the lists).
-      todo_dot.resize(todo.size());
-      dots_many(todo.data(), todo.size(), todo_dot.data());
-      for (size_t t = 0; t < todo.size(); ++t) offer_both(a, todo[t], todo_dot[t]);
+      // The later new ones and the old ones not also new.
+      read += m.row_nnz(a) + score_and_offer(a, cand.data(), cand.size(), i + 1, n_new);
       unscatter(a);
     }
     return read;
@@ -355,23 +352,22 @@ struct NnDescentRun::Impl {
     const size_t base = size_t(g) * K;
     for (uint32_t i = 0; i < len[g]; ++i) fin.emplace_back(nd[base + i], nb[base + i]);
     uint64_t rows = 0, read = 0;
-    bool scattered = false;
+    todo.clear();
     for (uint32_t i = 0; i < G && rows < uint64_t(k); ++i) {
       const uint32_t x = by_bias[i];
-      if (x == g) continue;
-      bool in = false;
-      for (uint32_t j = 0; j < len[g] && !in; ++j) in = nb[base + j] == x;
-      if (in) continue;
-      if (!scattered) {
-        scatter(g);
-        read += m.row_nnz(g);
-        scattered = true;
-      }
+      if (x == g || listed(g, x)) continue;
+      todo.push_back(x);
       read += m.row_nnz(x);
-      fin.emplace_back(1.0 - s.from_dot(g, x, dots(x)), x);
       rows += s.groups->weight(x);
     }
-    if (scattered) unscatter(g);
+    if (!todo.empty()) {
+      scatter(g);
+      read += m.row_nnz(g);
+      todo_dot.resize(todo.size());
+      dots_many(todo.data(), todo.size(), todo_dot.data());
+      for (size_t t = 0; t < todo.size(); ++t) fin.emplace_back(1.0 - s.from_dot(g, todo[t], todo_dot[t]), todo[t]);
+      unscatter(g);
+    }
     std::sort(fin.begin(), fin.end());
     rows = 0;
     for (size_t i = 0; i < fin.size() && rows < uint64_t(k); ++i) {
