@@ -34,6 +34,7 @@ struct Runtime {
   int css_w = 1280, css_h = 800;
   float dpr = 1;
   bool fonts_dirty = true;
+  bool fonts_slim = false;     // the atlas has the slim base (build_fonts): no catalogue was in yet
   bool narrow = false;         // the fonts were built for the narrow layout
   CodePointSet glyphs;         // beyond ASCII and Latin-1 (fonts.h), the code points the atlas holds
   bool loading_screen = true;  // the page's loading screen covers the canvas (set_loading_screen)
@@ -175,14 +176,19 @@ int frame() {
                                  &r.state.stage, &r.state.link_suggestion, &r.paste_pending})
       need.add_text(*t);
     need.add_text(r.state.search_buf);
+    for (const AppState::LinkIssue& issue : r.state.link_issues) need.add_text(issue.value);
     for (ImWchar c : io.InputQueueCharacters) need.add(c);
     if (!r.glyphs.covers(need)) {
       r.glyphs.merge(need);
       r.fonts_dirty = true;
     }
   }
+  // The first frames (the loading screen, then the UI while the first catalogue loads) draw with
+  // the slim base; the first catalogue in, the atlas gets the full one.
+  if (r.fonts_slim && r.state.has_catalogue) r.fonts_dirty = true;
   if (r.fonts_dirty) {
-    build_fonts(r.dpr, r.narrow, r.glyphs);
+    r.fonts_slim = !r.state.has_catalogue;
+    build_fonts(r.dpr, r.narrow, r.glyphs, r.fonts_slim);
     gl::upload_fonts();
     r.fonts_dirty = false;
   }

@@ -147,6 +147,23 @@ TEST(Views, TheFontAtlasHoldsTheCodePointsInUse) {
   EXPECT_TRUE(has(fonts().regular, U'\u2605'));
   EXPECT_TRUE(has(fonts().bold, U'\u0416'));
   EXPECT_FALSE(has(fonts().bold, U'\u2605'));  // the headings draw only the UI's symbols
+  const int full = glyphs();
+  // The slim base (the page's frames before its first catalogue): ASCII and the characters the
+  // UI's own text uses, at most half the glyphs; Latin-1's letters only when used.
+  build_fonts(1.0f, false, used, true);
+  ImGui::GetIO().Fonts->Build();
+  for (char32_t cp : {U'a', U'~', U'\u00B7', U'\u00D7', U'\u2014', U'\u201C', U'\u201D', U'\u2026', U'\u25B6',
+                      U'\u25B8', U'\u25BE', U'\u25C0', U'\u2197', U'\u26A0', U'\u2713', U'\u0416', U'\u2605'})
+    EXPECT_TRUE(has(fonts().regular, cp)) << uint32_t(cp);
+  for (const ImFont* font : {fonts().bold, fonts().title})
+    for (char32_t cp : {U'a', U'\u00B7', U'\u2026', U'\u25B6', U'\u26A0'}) EXPECT_TRUE(has(font, cp)) << uint32_t(cp);
+  EXPECT_FALSE(has(fonts().regular, U'\u00E9'));  // é: no text uses it yet
+  EXPECT_FALSE(has(fonts().regular, U'\u20AC'));  // €
+  EXPECT_LT(glyphs() * 2, full) << glyphs() << " of " << full;
+  used.add_text("caf\xC3\xA9");  // café
+  build_fonts(1.0f, false, used, true);
+  ImGui::GetIO().Fonts->Build();
+  EXPECT_TRUE(has(fonts().regular, U'\u00E9'));
   for (int i = 0; i < 3; ++i) set_font_data(static_cast<FontKind>(i), {});
   ImGui::DestroyContext();
 }

@@ -28,6 +28,9 @@ const ImWchar kTitleRanges[] = {0x0020, 0x024F, 0x2000, 0x206F, 0x20A0, 0x20CF, 
 // Always in the atlas: ASCII and Latin-1, punctuation and currency, and the UI's own symbols
 // (“ ” … — · × → ↗ − ▶ ▸ ▾ ◀ ⚠ ✓). Anything else of the blocks above only when some text uses it.
 const ImWchar kBaseText[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0};
+// The slim base (build_fonts): ASCII and the characters the UI's own text uses (· × – — ‘ ’ “ ” …).
+const ImWchar kSlimText[] = {0x0020, 0x007E, 0x00B7, 0x00B7, 0x00D7, 0x00D7, 0x2013, 0x2014,
+                             0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2026, 0};
 const ImWchar kBaseSymbols[] = {0x2190, 0x2199, 0x2212, 0x2212, 0x25B2, 0x25C5, 0x26A0, 0x26A0, 0x2713, 0x2717, 0};
 
 bool in_ranges(const ImWchar* ranges, char32_t cp) {
@@ -75,24 +78,25 @@ void set_font_data(FontKind kind, std::vector<uint8_t> bytes) { g_data[static_ca
 
 const Fonts& fonts() { return g_fonts; }
 
-void build_fonts(float dpr, bool narrow, const CodePointSet& used_set) {
+void build_fonts(float dpr, bool narrow, const CodePointSet& used_set, bool slim) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   g_fonts = Fonts{};
   const std::vector<char32_t> used = used_set.list();
+  const ImWchar* base_text = slim ? kSlimText : kBaseText;
   const float base = narrow ? kNarrowBaseSize : kBaseSize;
   const float bold = narrow ? kNarrowBaseSize : kBoldSize;
   const float title = narrow ? kNarrowTitleSize : kTitleSize;
-  g_fonts.regular = add(io.Fonts, FontKind::regular, base * dpr, ranges(0, kBaseText, kTextRanges, used),
+  g_fonts.regular = add(io.Fonts, FontKind::regular, base * dpr, ranges(0, base_text, kTextRanges, used),
                         ranges(1, kBaseSymbols, kSymbolRanges, used));
   if (!g_fonts.regular) {
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * dpr;
     g_fonts.regular = io.Fonts->AddFontDefault(&cfg);
   }
-  g_fonts.bold = add(io.Fonts, FontKind::bold, bold * dpr, ranges(2, kBaseText, kTextRanges, used),
+  g_fonts.bold = add(io.Fonts, FontKind::bold, bold * dpr, ranges(2, base_text, kTextRanges, used),
                      ranges(3, kBaseSymbols, kUiSymbolRanges, used));
-  g_fonts.title = add(io.Fonts, FontKind::bold, title * dpr, ranges(4, kBaseText, kTitleRanges, used),
+  g_fonts.title = add(io.Fonts, FontKind::bold, title * dpr, ranges(4, base_text, kTitleRanges, used),
                       ranges(5, kBaseSymbols, kUiSymbolRanges, used));
   if (!g_fonts.bold) g_fonts.bold = g_fonts.regular;
   if (!g_fonts.title) g_fonts.title = g_fonts.bold;
