@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is present. Needs root or sudo for apt.
 set -euo pipefail
 pkgs=(cmake make g++ clang clang-format-14 libclang-rt-14-dev libeigen3-dev nlohmann-json3-dev googletest libgtest-dev
-      libbenchmark-dev emscripten chromium firefox-esr fonts-inter fonts-dejavu-core python3 python3-sklearn
+      libbenchmark-dev emscripten chromium firefox-esr fonts-inter fonts-dejavu-core python3 python3-sklearn python3-fonttools
       python3-pandas xz-utils dpkg-dev ca-certificates gzip brotli libcurl4-openssl-dev)
 missing=()
 for p in "${pkgs[@]}"; do
