@@ -1,0 +1,85 @@
+// The fonts dist/ ships (scripts/build-web.sh cuts them to the blocks wasm/views/fonts.cpp lists)
+// draw every code point of those blocks exactly as the system's whole fonts do: for each code point
+// the whole font maps, the shipped font maps it too, with the same advance and the same outline
+// (drawn through fontTools' pens, which read both files: the oracle is not the subsetter's output
+// compared with itself). And the cut is real: each shipped file is smaller than the whole one.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { dist, root } from './helpers.mjs';
+
+const python = '/usr/bin/python3';
+const fonts = [
+  ['/usr/share/fonts/opentype/inter/Inter-Regular.otf', 'Inter-Regular.otf', ['kTextRanges', 'kTitleRanges', 'kBaseText', 'kSlimText']],
+  ['/usr/share/fonts/opentype/inter/Inter-SemiBold.otf', 'Inter-SemiBold.otf', ['kTextRanges', 'kTitleRanges', 'kBaseText', 'kSlimText']],
+  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'DejaVuSans.ttf', ['kSymbolRanges', 'kUiSymbolRanges', 'kBaseSymbols']],
+];
+
+// The ranges of the named arrays in wasm/views/fonts.cpp, as [first, last] pairs.
+function ranges(names) {
+  const src = readFileSync(path.join(root, 'wasm/views/fonts.cpp'), 'utf8');
+  const out = [];
+  for (const name of names) {
+    const m = src.match(new RegExp(`const ImWchar ${name}\\[\\] = \\{([^}]*)\\}`));
+    assert.ok(m, `${name} is in wasm/views/fonts.cpp`);
+    const v = [...m[1].matchAll(/0x[0-9A-Fa-f]+/g)].map((x) => parseInt(x[0], 16));
+    for (let i = 0; i + 1 < v.length; i += 2) out.push([v[i], v[i + 1]]);
+  }
+  return out;
+}
+
+const compare = `
+import json, sys
+from fontTools.ttLib import TTFont
+from fontTools.pens.recordingPen import RecordingPen
+whole, shipped, spans = TTFont(sys.argv[1]), TTFont(sys.argv[2]), json.loads(sys.argv[3])
+def draw(font, cp):
+    name = font.getBestCmap().get(cp)
+    if name is None: return None
+    gs = font.getGlyphSet()
+    pen = RecordingPen()
+    gs[name].draw(pen)
+    return [gs[name].width, pen.value]
+checked, bad = 0, []
+for a, b in spans:
+    for cp in range(a, b + 1):
+        w = draw(whole, cp)
+        if w is None: continue
+        checked += 1
+        if draw(shipped, cp) != w: bad.append(hex(cp))
+print(json.dumps({'checked': checked, 'bad': bad[:20], 'nbad': len(bad),
+                  'units': [whole['head'].unitsPerEm, shipped['head'].unitsPerEm],
+                  'hhea': [[whole['hhea'].ascent, whole['hhea'].descent, whole['hhea'].lineGap],
+                           [shipped['hhea'].ascent, shipped['hhea'].descent, shipped['hhea'].lineGap]]}))
+`;
+
+const haveTools = (() => {
+  try {
+    execFileSync(python, ['-c', 'import fontTools.ttLib, fontTools.pens.recordingPen'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+for (const [system, file, arrays] of fonts) {
+  test(`the shipped ${file} draws every code point of its blocks as the whole font does`, (t) => {
+    const shipped = path.join(dist, 'fonts', file);
+    const missing = !haveTools ? 'fontTools (apt-get install python3-fonttools)' : !existsSync(system) ? system
+      : !existsSync(shipped) ? `${shipped} (npm run build)` : null;
+    if (missing) {
+      if (process.env.CI === 'true') assert.fail(`${missing} is missing`);
+      t.skip(`${missing} is missing`);
+      return;
+    }
+    const r = JSON.parse(execFileSync(python, ['-c', compare, system, shipped, JSON.stringify(ranges(arrays))], { encoding: 'utf8' }));
+    assert.ok(r.checked > 100, `${r.checked} code points checked`);
+    assert.equal(r.nbad, 0, `drawn differently or missing: ${r.bad.join(' ')}`);
+    assert.deepEqual(r.units[1], r.units[0]);
+    assert.deepEqual(r.hhea[1], r.hhea[0]);
+    assert.ok(statSync(shipped).size < statSync(system).size, 'the shipped font is cut');
+  });
+}
