@@ -5,7 +5,7 @@
 // compared with itself). And the cut is real: each shipped file is smaller than the whole one.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -83,3 +83,32 @@ for (const [system, file, arrays] of fonts) {
     assert.ok(statSync(shipped).size < statSync(system).size, 'the shipped font is cut');
   });
 }
+
+// The page's frames before its first catalogue draw with the slim atlas (build_fonts' `slim`):
+// every character outside ASCII that the app's own strings use must be in its base (the text's
+// kSlimText or the merged symbols' kBaseSymbols), or it shows as '?' until a catalogue is in.
+test("the UI's own characters are all in the slim atlas", () => {
+  const covered = ranges(['kSlimText', 'kBaseSymbols']);
+  const dirs = ['wasm/views', 'wasm/app', 'core'];
+  const missing = new Map();
+  let seen = 0;
+  for (const dir of dirs) {
+    for (const name of readdirSync(path.join(root, dir))) {
+      if (!/\.(cpp|h)$/.test(name)) continue;
+      const lines = readFileSync(path.join(root, dir, name), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        // The string literals of the line's code (a // comment's text is not drawn).
+        for (const m of line.replace(/^\s*\/\/.*$/, '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+          for (const ch of m[1]) {
+            const cp = ch.codePointAt(0);
+            if (cp < 0x80) continue;
+            seen++;
+            if (!covered.some(([a, b]) => cp >= a && cp <= b)) missing.set(ch, `${dir}/${name}:${i + 1}`);
+          }
+        }
+      });
+    }
+  }
+  assert.ok(seen > 20, `${seen} characters outside ASCII found in the strings`);
+  assert.deepEqual([...missing].map(([ch, at]) => `${ch} (U+${ch.codePointAt(0).toString(16).toUpperCase()}) at ${at}`), []);
+});
