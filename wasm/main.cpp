@@ -36,7 +36,7 @@ struct Runtime {
   bool fonts_dirty = true;
   bool fonts_slim = false;     // the atlas has the slim base (build_fonts): no catalogue was in yet
   bool narrow = false;         // the fonts were built for the narrow layout
-  CodePointSet glyphs;         // beyond ASCII and Latin-1 (fonts.h), the code points the atlas holds
+  CodePointSet glyphs;         // beyond ASCII (fonts.h), the code points the atlas holds
   bool loading_screen = true;  // the page's loading screen covers the canvas (set_loading_screen)
   bool theme_dirty = true;
   std::string paste_pending;
