@@ -192,7 +192,7 @@ struct NnDescentRun::Impl {
     todo.clear();
     for (size_t j = from; j < n; ++j) {
       const uint32_t x = b[j];
-      if (x == a || (j >= skip && std::binary_search(b, b + skip, x))) continue;
+      if (x == a || (skip > 0 && j >= skip && std::binary_search(b, b + skip, x))) continue;
       if (listed(a, x) && listed(x, a)) {
         ++skipped;
         continue;
@@ -205,6 +205,11 @@ struct NnDescentRun::Impl {
     for (size_t t = 0; t < todo.size(); ++t) offer_both(a, todo[t], todo_dot[t]);
     return read;
   }
+  // The start's and the final lists' pairs: a with each of b[0..n).
+  uint64_t score_all(uint32_t a, const uint32_t* b, size_t n) { return score_and_offer(a, b, n, 0); }
+  // A local join's pairs of cand[i], new: the later new ones and the old ones not also new (cand
+  // holds the n_new new ones sorted, then the old ones).
+  uint64_t score_later(size_t i, size_t n_new) { return score_and_offer(cand[i], cand.data(), cand.size(), i + 1, n_new); }
 
   // Per-iteration samples, each a fixed-capacity slot per group.
   std::vector<uint32_t> fwd_new, fwd_old, rev_new, rev_old;  // K slots (fwd_old) or cap_new
@@ -273,7 +278,7 @@ struct NnDescentRun::Impl {
     std::sort(cand.begin(), cand.end());
     cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
     scatter(g);
-    uint64_t read = m.row_nnz(g) + score_and_offer(g, cand.data(), cand.size(), 0);
+    uint64_t read = m.row_nnz(g) + score_all(g, cand.data(), cand.size());
     unscatter(g);
     return read;
   }
@@ -339,8 +344,7 @@ struct NnDescentRun::Impl {
     for (size_t i = 0; i < n_new; ++i) {
       const uint32_t a = cand[i];
       scatter(a);
-      // The later new ones and the old ones not also new.
-      read += m.row_nnz(a) + score_and_offer(a, cand.data(), cand.size(), i + 1, n_new);
+      read += m.row_nnz(a) + score_later(i, n_new);
       unscatter(a);
     }
     return read;

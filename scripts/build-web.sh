@@ -61,20 +61,11 @@ fonts_py=/usr/bin/python3
 [ -x "$fonts_py" ] || fonts_py=python3
 if "$fonts_py" -c 'import fontTools.subset' 2>/dev/null; then
   blocks() {  # the U+ ranges of fonts.cpp's arrays named $@, comma-separated
-    "$fonts_py" - "$@" <<'PY'
-import re, sys
-src = open('wasm/views/fonts.cpp').read()
-out = []
-for name in sys.argv[1:]:
-    body = re.search(r'const ImWchar ' + name + r'\[\] = \{([^}]*)\}', src).group(1)
-    v = [int(x, 16) for x in re.findall(r'0x[0-9A-Fa-f]+', body)]
-    out += ['U+%04X-%04X' % (v[i], v[i + 1]) for i in range(0, len(v) - 1, 2)]
-print(','.join(out))
-PY
+    "$fonts_py" scripts/font_ranges.py --unicodes "$@"
   }
   subset() {  # font, code points, output
     "$fonts_py" -m fontTools.subset "$1" --unicodes="$2" --output-file="$3" --layout-features='' --no-hinting \
-      --notdef-outline --name-IDs='*' --name-legacy --name-languages='*' 2>/dev/null
+      --notdef-outline --drop-tables+=FFTM --name-IDs='*' --name-legacy --name-languages='*'
   }
   text=$(blocks kTextRanges kTitleRanges kBaseText kSlimText)
   symbols=$(blocks kSymbolRanges kUiSymbolRanges kBaseSymbols)

@@ -25,7 +25,7 @@ void set_font_data(FontKind kind, std::vector<uint8_t> bytes);
 // - Rasterised: Latin-1, punctuation, the UI's symbols, and of the fonts' other blocks only the
 //   code points in `used` (the catalogue's, typed text's: the runtime collects them). Building
 //   every glyph of those blocks (~3,900) was most of the first frame.
-// - `slim`: ASCII and the UI's own characters instead of Latin-1 and punctuation (a third of the
+// - `slim`: ASCII and the UI's own characters instead of Latin-1 and punctuation (two fifths of the
 //   glyphs), for the page's frames before its first catalogue is in. The page's first atlas is
 //   built by code V8 has not optimised yet: 73-103 ms of its first frame with the full base (9-10
 //   ms natively).
