@@ -209,7 +209,9 @@ struct NnDescentRun::Impl {
   uint64_t score_all(uint32_t a, const uint32_t* b, size_t n) { return score_and_offer(a, b, n, 0); }
   // A local join's pairs of cand[i], new: the later new ones and the old ones not also new (cand
   // holds the n_new new ones sorted, then the old ones).
-  uint64_t score_later(size_t i, size_t n_new) { return score_and_offer(cand[i], cand.data(), cand.size(), i + 1, n_new); }
+  uint64_t score_later(size_t i, size_t n_new) {
+    return score_and_offer(cand[i], cand.data(), cand.size(), i + 1, n_new);
+  }
 
   // Per-iteration samples, each a fixed-capacity slot per group.
   std::vector<uint32_t> fwd_new, fwd_old, rev_new, rev_old;  // K slots (fwd_old) or cap_new
