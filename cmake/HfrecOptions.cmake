@@ -36,6 +36,12 @@ function(hfrec_link_third_party target)
     # members, std::sort over integers) extern, so calls would go to that size-optimised code, one
     # un-inlined call per push_back. Instantiated here instead, they are compiled at our -O3.
     target_compile_definitions(${target} PUBLIC _LIBCPP_DISABLE_EXTERN_TEMPLATE)
+    # Binaryen (wasm-opt -O3) inlines every function that has one caller, however large: the app's
+    # Controller::tick grew to 83 KB and hfrec_frame to 62 KB of code. A browser compiles a function
+    # whole at its first call (V8: lazily, on the calling thread), so the first load and the first
+    # frame compiled every branch of those, used or not. Only functions under 100 Binaryen nodes
+    # are inlined for having one caller now (README, "Functions compiled when first called").
+    target_link_options(${target} PUBLIC "-sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100")
   endif()
   if(HFREC_SANITIZE)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)
