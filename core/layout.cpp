@@ -8,7 +8,6 @@
 #include "layout.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -407,7 +406,9 @@ struct LayoutRun::Impl {
   // map outside its graph 1,307 -> 1,076 ms natively, medians of nine; preservation within its
   // spread over seeds, README.)
   static constexpr size_t kEpochChunk = 256;  // edges an epoch_edges call looks at, at most
-  uint64_t epoch_edges(size_t end) {
+  // The next chunk of the epoch's edges (from `edge`, at most kEpochChunk); the steps taken.
+  uint64_t epoch_edges() {
+    const size_t end = std::min(head.size(), edge + kEpochChunk);
     const double a = p.a, gamma = p.repulsion;
     const double alpha = p.learning_rate * (1.0 - double(epoch) / double(n_epochs));
     const double ep = epoch;
@@ -419,7 +420,6 @@ struct LayoutRun::Impl {
     // generated 100k hybrid's epochs took about a ninth less so, natively and as WebAssembly.
     uint32_t due[kEpochChunk];
     uint32_t n_due = 0;
-    assert(end - edge <= kEpochChunk);
     for (size_t e = edge; e < end; ++e) {
       due[n_due] = uint32_t(e - edge);
       n_due += next[e] <= ep;
@@ -468,8 +468,8 @@ struct LayoutRun::Impl {
   }
   // epoch_edges, called through this pointer so that it stays a function of its own, as the exact
   // graph's loops (knn_graph.cpp): inlined into the slice, V8 kept its operands on the stack.
-  static uint64_t run_epoch_edges(Impl& impl, size_t end) { return impl.epoch_edges(end); }
-  static inline uint64_t (*volatile epoch_edges_fn)(Impl&, size_t) = run_epoch_edges;
+  static uint64_t run_epoch_edges(Impl& impl) { return impl.epoch_edges(); }
+  static inline uint64_t (*volatile epoch_edges_fn)(Impl&) = run_epoch_edges;
 
   // Group points, then identical rows as a sunflower disc around theirs (Vogel 1979), the angle
   // turned by a fixed rotation (no cos/sin: their last bit differs between C libraries). In slices:
@@ -579,9 +579,9 @@ struct LayoutRun::Impl {
           break;
         case kEpochs:
           while (epoch < n_epochs) {
-            const size_t end = std::min(head.size(), edge + kEpochChunk);
             const size_t from = edge;
-            timer.charge(end - from + epoch_edges_fn(*this, end));
+            const uint64_t steps = epoch_edges_fn(*this);
+            timer.charge(edge - from + steps);
             if (edge >= head.size()) {
               edge = 0;
               ++epoch;

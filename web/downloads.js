@@ -1,13 +1,13 @@
 // The loading screen: the start-up's downloads (the app, the catalogue, the fonts), counted as they
 // arrive, so slow networks see the bytes move instead of a bare "Loading…", and a bar of the share
 // done. hfrec.js starts it:
-//   window.hfrecDownloads({started}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText, watch}
-// where started() is true once the app runs (the count is no longer shown), setText(t, fraction)
-// writes the screen's line and, when fraction is a number, moves the bar to it, and
+//   window.hfrecDownloads({settled}) -> {downloads, readCounted, countedResponse, fetchBytes, skip, setText, watch}
+// where settled() is true once the app runs or its start failed (the count is no longer shown),
+// setText(t, fraction) writes the screen's line and, when fraction is a number, moves the bar to it, and
 // watch(part, fn) calls fn(text, fraction) as each chunk of that download arrives ("1.9 MB of
 // 2.7 MB"; fraction -1 while the size is unknown) until the function it returns is called.
 'use strict';
-window.hfrecDownloads = ({ started }) => {
+window.hfrecDownloads = ({ settled }) => {
   const line = document.getElementById('loading-text');
   const bar = document.querySelector('#loading .bar > div');
   // The bar: the downloads fill the first 70% (below), the first load the rest (hfrec.js). It only
@@ -38,11 +38,11 @@ window.hfrecDownloads = ({ started }) => {
     return () => { if (watchers[part] === fn) delete watchers[part]; };
   }
   function showDownloads() {
-    if (started() || downloadsShown) return;
+    if (settled() || downloadsShown) return;
     downloadsShown = true;
     requestAnimationFrame(() => {
       downloadsShown = false;
-      if (started()) return;
+      if (settled()) return;
       const parts = [];
       for (const [name, d] of Object.entries(downloads)) {
         if (!d.received && !d.total) continue;

@@ -615,7 +615,7 @@
   // setLoadingText(t, fraction), its line and bar.
   // watchDownload(part, fn) follows one download (the header's line for the default catalogue).
   const { readCounted, countedResponse, fetchBytes, skip: skipDownload, setText: setLoadingText, watch: watchDownload } =
-    window.hfrecDownloads({ started: () => !!mod || startFailed });
+    window.hfrecDownloads({ settled: () => !!mod || startFailed });
 
   // The compiled module goes to the worker index.html started (web/warm.js), which runs the first
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
