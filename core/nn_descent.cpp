@@ -35,24 +35,33 @@ struct NnDescentRun::Impl {
   // between scatters: unscatter() clears what scatter() set) beside the column's weight, so a
   // lookup reads one cache line.
   struct Column {
-    double val = 0, wval = 0;
+    double val = 0, w = 0;
   };
-  std::vector<Column> col;        // by slot
-  std::vector<uint32_t> slot;     // per entry of the matrix, its column's slot in col
-  std::vector<double> vw;         // per entry: its value · its column's weight
+  std::vector<Column> col;  // by slot
+  // The matrix's entries that can be a term of a pair's dot, by row (the others add ±0: a column
+  // only one group holds, or of weight 0): their columns' slots in col and their values (fval
+  // or cval, as the matrix holds them; none when binary). On a generated 100k hybrid 3.3% of the
+  // entries, the rarest columns' (cache misses) most of them.
+  std::vector<uint64_t> ptr;
+  std::vector<uint32_t> slot;
+  std::vector<float> fval;
+  std::vector<uint8_t> cval;
+  uint64_t nnz_of(uint32_t g) const { return ptr[g + 1] - ptr[g]; }
+  template <class V>
+  const V* vals() const {
+    if constexpr (std::is_same_v<V, uint8_t>) return cval.data();
+    else return fval.data();
+  }
+  double value_at(uint64_t e) const { return !fval.empty() ? fval[e] : !cval.empty() ? cval[e] : 1.0; }
   std::vector<uint32_t> by_bias;  // groups by bias desc, then id (the exact graph's fill order)
 
   uint32_t scattered_row = 0;  // the row scatter() set
   void scatter(uint32_t a) {
     scattered_row = a;
-    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) {
-      Column& c = col[slot[e]];
-      c.val = double(m.value(e));
-      c.wval = vw[e];  // c.val · the column's weight
-    }
+    for (uint64_t e = ptr[a], end = ptr[a + 1]; e < end; ++e) col[slot[e]].val = value_at(e);
   }
   void unscatter(uint32_t a) {
-    for (uint64_t e = m.indptr[a]; e < m.indptr[a + 1]; ++e) col[slot[e]].val = col[slot[e]].wval = 0;
+    for (uint64_t e = ptr[a], end = ptr[a + 1]; e < end; ++e) col[slot[e]].val = 0;
   }
   // The dot part of similarity(a, b) and of similarity(b, a), one value (its terms are
   // (value_lo · weight) · value_hi, the lower id first), with a scattered. Every entry of b adds
@@ -66,57 +75,59 @@ struct NnDescentRun::Impl {
   //   chains of dependent additions (their order fixes the bits), so interleaving independent
   //   ones keeps the adder busy; each row's sum is formed exactly as alone.
   template <bool kBinary, class V, bool kLowFirst, int N>
-  void dots_of(const uint32_t* b, double* dot) const {
+  uint64_t dots_of(const uint32_t* b, double* dot) const {
     const uint32_t* idx = slot.data();
-    const V* val = values_of<V>(m);
+    const V* val = vals<V>();
     const Column* c = col.data();
     uint64_t lo[N], len[N], both = ~uint64_t(0);
     for (int r = 0; r < N; ++r) {
-      lo[r] = m.indptr[b[r]];
-      len[r] = m.indptr[b[r] + 1] - lo[r];
+      lo[r] = ptr[b[r]];
+      len[r] = ptr[b[r] + 1] - lo[r];
       both = std::min(both, len[r]);
     }
     double x[N];
     for (int r = 0; r < N; ++r) x[r] = 0;
-    const double* bw = vw.data();
     auto add = [&](int r, uint64_t e) {
       const Column& ce = c[idx[e]];
-      if (kLowFirst) x[r] += bw[e] * ce.val;                    // (value · weight) · a's value
-      else x[r] += ce.wval * (kBinary ? 1.0 : double(val[e]));  // every value 1 when binary
+      // Every value 1 when binary (1 · w is w).
+      if (kLowFirst) x[r] += (kBinary ? ce.w : double(val[e]) * ce.w) * ce.val;  // (value · weight) · a's value
+      else if (kBinary) x[r] += ce.val * ce.w;
+      else x[r] += (ce.val * ce.w) * double(val[e]);  // (a's value · weight) · value
     };
     for (uint64_t i = 0; i < both; ++i)
       for (int r = 0; r < N; ++r) add(r, lo[r] + i);
     for (int r = 0; r < N; ++r)
       for (uint64_t i = both; i < len[r]; ++i) add(r, lo[r] + i);
-    for (int r = 0; r < N; ++r) dot[r] = x[r];
+    uint64_t read = 0;
+    for (int r = 0; r < N; ++r) dot[r] = x[r], read += len[r];
+    return read;
   }
   template <int N, bool kLowFirst>
-  void dots_side(const uint32_t* b, double* dot) const {
-    if (m.binary()) dots_of<true, float, kLowFirst, N>(b, dot);
-    else if (m.counts.empty()) dots_of<false, float, kLowFirst, N>(b, dot);
-    else dots_of<false, uint8_t, kLowFirst, N>(b, dot);
+  uint64_t dots_side(const uint32_t* b, double* dot) const {
+    if (fval.empty() && cval.empty()) return dots_of<true, float, kLowFirst, N>(b, dot);
+    if (cval.empty()) return dots_of<false, float, kLowFirst, N>(b, dot);
+    return dots_of<false, uint8_t, kLowFirst, N>(b, dot);
   }
   // Whether b's terms come first in its pair with the scattered row.
   bool low_first(uint32_t b) const { return !symmetric && b < scattered_row; }
   // N rows, all on one side of the scattered row.
   template <int N>
-  void dots_n(const uint32_t* b, double* dot) const {
-    if (low_first(b[0])) dots_side<N, true>(b, dot);
-    else dots_side<N, false>(b, dot);
+  uint64_t dots_n(const uint32_t* b, double* dot) const {
+    return low_first(b[0]) ? dots_side<N, true>(b, dot) : dots_side<N, false>(b, dot);
   }
   // The last n < N + 1 rows of a side, in lockstep.
   template <int N>
-  void rest_n(const uint32_t* b, size_t n, double* dot) const {
-    if constexpr (N > 0) {
-      if (n == size_t(N)) dots_n<N>(b, dot);
-      else rest_n<N - 1>(b, n, dot);
-    }
+  uint64_t rest_n(const uint32_t* b, size_t n, double* dot) const {
+    if constexpr (N > 0) return n == size_t(N) ? dots_n<N>(b, dot) : rest_n<N - 1>(b, n, dot);
+    return 0;
   }
-  // The dots of rows b[0..n) into dot[0..n): the rows on each side of the scattered row kBatch at
-  // a time, the last fewer in lockstep too (a row's pairs are a few dozen at most).
+  // The dots of rows b[0..n) into dot[0..n), and the entries read: the rows on each side of the
+  // scattered row kBatch at a time, the last fewer in lockstep too (a row's pairs are a few dozen
+  // at most).
   static constexpr size_t kBatch = 8;
   std::vector<uint32_t> side_rows[2], side_pos[2];
-  void dots_many(const uint32_t* b, size_t n, double* dot) {
+  uint64_t dots_many(const uint32_t* b, size_t n, double* dot) {
+    uint64_t read = 0;
     for (int sd = 0; sd < 2; ++sd) side_rows[sd].clear(), side_pos[sd].clear();
     for (size_t j = 0; j < n; ++j) {
       const int sd = low_first(b[j]);
@@ -129,13 +140,14 @@ struct NnDescentRun::Impl {
       double d[kBatch];
       size_t t = 0;
       for (; t + kBatch <= rows.size(); t += kBatch) {
-        dots_n<kBatch>(rows.data() + t, d);
+        read += dots_n<kBatch>(rows.data() + t, d);
         for (size_t r = 0; r < kBatch; ++r) dot[pos[t + r]] = d[r];
       }
       const size_t rest = rows.size() - t;
-      rest_n<kBatch - 1>(rows.data() + t, rest, d);
+      read += rest_n<kBatch - 1>(rows.data() + t, rest, d);
       for (size_t r = 0; r < rest; ++r) dot[pos[t + r]] = d[r];
     }
+    return read;
   }
 
   // [SECTION] Neighbour lists
@@ -174,6 +186,28 @@ struct NnDescentRun::Impl {
     for (uint32_t i = 0, n = len[g]; i < n; ++i) in |= l[i] == x;
     return in;
   }
+  // Reads a line of each thing the pairs among `groups` read of a group (its list's length, ids
+  // and last distance, its row's bounds and first entries, its norm, scale and bias) before any
+  // pair is scored: random groups' lines, each most likely a cache miss, all requested at once
+  // here instead of waited for one at a time as the pairs reach them.
+  uint64_t touched = 0;
+  void touch(const std::vector<uint32_t>& groups) {
+    if (slot.empty()) return;
+    uint64_t u = 0;
+    double t = 0;
+    const uint64_t last = slot.size() - 1;
+    for (const uint32_t x : groups) {
+      const size_t base = size_t(x) * K;
+      const uint64_t lo = std::min(ptr[x], last);
+      u += len[x] + nb[base] + nb[base + K - 1] + slot[lo];
+      t += nd[base + K - 1] + s.norm_sq[x];
+    }
+    if (!s.query_scale.empty())
+      for (const uint32_t x : groups) t += s.query_scale[x];
+    if (!s.bias.empty())
+      for (const uint32_t x : groups) t += s.bias[x];
+    touched += u + (t > 0);
+  }
   // Offers a and b to each other's lists from the dot part of their similarities.
   void offer_both(uint32_t a, uint32_t b, double dot) {
     scored += symmetric ? 1 : 2;
@@ -187,26 +221,30 @@ struct NnDescentRun::Impl {
   // whatever the pairs before it change (they offer to a's list and their own only, and one that
   // pushes b out of a's list is nearer than b), so the lists are those of scoring and offering one
   // pair at a time. `skip` (the start of a sorted range of b) leaves out those of b[0..skip) too.
-  uint64_t score_and_offer(uint32_t a, const uint32_t* b, size_t n, size_t from, size_t skip = 0) {
+  uint64_t score_and_offer(uint32_t a, const uint32_t* b, size_t n, size_t from, size_t skip) {
     uint64_t read = 0;
     todo.clear();
     for (size_t j = from; j < n; ++j) {
       const uint32_t x = b[j];
-      if (x == a || (skip > 0 && j >= skip && std::binary_search(b, b + skip, x))) continue;
-      if (listed(a, x) && listed(x, a)) {
-        ++skipped;
-        continue;
-      }
-      todo.push_back(x);
-      read += m.row_nnz(x);
+      if (x != a && !(skip > 0 && j >= skip && std::binary_search(b, b + skip, x))) todo.push_back(x);
     }
+    // Whether each is in both lists, without a branch: the other's list is a random group's, most
+    // likely a cache miss, and independent loads overlap (a branch on each waited for its own).
+    size_t kept = 0;
+    for (const uint32_t x : todo) {
+      const bool both = listed(a, x) & listed(x, a);
+      todo[kept] = x;
+      kept += !both;
+      skipped += both;
+    }
+    todo.resize(kept);
     todo_dot.resize(todo.size());
-    dots_many(todo.data(), todo.size(), todo_dot.data());
+    read += dots_many(todo.data(), todo.size(), todo_dot.data());
     for (size_t t = 0; t < todo.size(); ++t) offer_both(a, todo[t], todo_dot[t]);
     return read;
   }
   // The start's and the final lists' pairs: a with each of b[0..n).
-  uint64_t score_all(uint32_t a, const uint32_t* b, size_t n) { return score_and_offer(a, b, n, 0); }
+  uint64_t score_all(uint32_t a, const uint32_t* b, size_t n) { return score_and_offer(a, b, n, 0, 0); }
   // A local join's pairs of cand[i], new: the later new ones and the old ones not also new (cand
   // holds the n_new new ones sorted, then the old ones).
   uint64_t score_later(size_t i, size_t n_new) {
@@ -251,7 +289,7 @@ struct NnDescentRun::Impl {
     for (uint64_t e = m.indptr[g]; e < m.indptr[g + 1]; ++e) {
       const uint32_t t = m.indices[e];
       const uint64_t df = s.col_ptr[t + 1] - s.col_ptr[t];
-      if (df > 1 && vw[e] != 0) terms.push_back(df << 32 | t);
+      if (df > 1 && double(m.value(e)) * s.weight_of_column(t) != 0) terms.push_back(df << 32 | t);
     }
     size_t ordered = 0;
     auto term = [&](size_t i) {
@@ -279,8 +317,9 @@ struct NnDescentRun::Impl {
     while (len[g] + cand.size() < K) cand.push_back(uint32_t(rng.below(G)));  // small or empty rows
     std::sort(cand.begin(), cand.end());
     cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+    touch(cand);
     scatter(g);
-    uint64_t read = m.row_nnz(g) + score_all(g, cand.data(), cand.size());
+    uint64_t read = nnz_of(g) + score_all(g, cand.data(), cand.size());
     unscatter(g);
     return read;
   }
@@ -342,11 +381,12 @@ struct NnDescentRun::Impl {
     for (uint32_t i = 0; i < n_rev_old[v]; ++i) cand.push_back(rev_old[size_t(v) * cap_new + i]);
     std::sort(cand.begin() + long(old_from), cand.end());
     cand.erase(std::unique(cand.begin() + long(old_from), cand.end()), cand.end());
+    touch(cand);
     uint64_t read = 0;
     for (size_t i = 0; i < n_new; ++i) {
       const uint32_t a = cand[i];
       scatter(a);
-      read += m.row_nnz(a) + score_later(i, n_new);
+      read += nnz_of(a) + score_later(i, n_new);
       unscatter(a);
     }
     return read;
@@ -363,12 +403,12 @@ struct NnDescentRun::Impl {
       const uint32_t x = by_bias[i];
       if (x == g || listed(g, x)) continue;
       todo.push_back(x);
-      read += m.row_nnz(x);
+      read += nnz_of(x);
       rows += s.groups->weight(x);
     }
     if (!todo.empty()) {
       scatter(g);
-      read += m.row_nnz(g);
+      read += nnz_of(g);
       todo_dot.resize(todo.size());
       dots_many(todo.data(), todo.size(), todo_dot.data());
       for (size_t t = 0; t < todo.size(); ++t) fin.emplace_back(1.0 - s.from_dot(g, todo[t], todo_dot[t]), todo[t]);
@@ -422,7 +462,7 @@ struct NnDescentRun::Impl {
     return converged || iter >= p.max_iters ? kFinal : kSample;
   }
 
-  // The per-entry slots and weights and the lists, written in slices on the first steps: at 100k
+  // The columns' slots, the entries' slots and values and the lists, written in slices on the first steps: at 100k
   // generated rows they are tens of MB of fresh pages (about 4 ms a MB on this project's machines),
   // which the constructor wrote in one piece.
   std::vector<uint32_t> rank;  // a column's slot (until set up)
@@ -457,7 +497,10 @@ struct NnDescentRun::Impl {
         const std::vector<uint32_t> order = column_sort->take();
         column_sort.reset();
         rank.resize(m.n_cols);
-        for (uint32_t r = 0; r < m.n_cols; ++r) rank[order[r]] = r;
+        for (uint32_t r = 0; r < m.n_cols; ++r) {
+          rank[order[r]] = r;
+          col[r].w = s.weight_of_column(order[r]);
+        }
         setup_stage = -1;
         [[fallthrough]];
       }
@@ -479,18 +522,26 @@ struct NnDescentRun::Impl {
         [[fallthrough]];
       }
       case 0:
-        slot.reserve(m.nnz());  // reserved pages are touched as the batches write them
-        vw.reserve(m.nnz());
+        // Reserved, not written: pages are touched as the batches write them.
+        ptr.reserve(size_t(G) + 1);
+        ptr.push_back(0);
+        slot.reserve(m.nnz());
+        if (!m.binary()) (m.counts.empty() ? fval.reserve(m.nnz()) : cval.reserve(m.nnz()));
         setup_stage = 1;
         [[fallthrough]];
       case 1:
         if (!batches(setup_pos, m.nnz(), kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
               for (uint64_t x = b; x < e; ++x) {
-                slot.push_back(rank[m.indices[x]]);
-                vw.push_back(double(m.value(x)) * s.weight_of_column(m.indices[x]));
+                while (m.indptr[ptr.size()] <= x) ptr.push_back(slot.size());  // the rows ended before x
+                const uint32_t t = m.indices[x];
+                const float v = m.value(x);
+                if (s.col_ptr[t + 1] - s.col_ptr[t] < 2 || s.weight_of_column(t) == 0 || v == 0) continue;
+                slot.push_back(rank[t]);
+                if (!m.binary()) (m.counts.empty() ? fval.push_back(v) : cval.push_back(uint8_t(v)));
               }
             }))
           return false;
+        while (ptr.size() <= G) ptr.push_back(slot.size());
         release(rank);
         setup_stage = 2;
         [[fallthrough]];
@@ -519,7 +570,7 @@ struct NnDescentRun::Impl {
         if (phase == kDone) {
           release(nb, nd, len);
           release(col);
-          release(slot, vw);
+          release(ptr, slot, fval, cval);
           break;
         }
         enter(phase);

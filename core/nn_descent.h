@@ -11,7 +11,10 @@
 //   delta · groups · pool list entries.
 // - Pairs are scored from a scattered row (one lookup per entry of the other row, no branch), so
 //   the cost is the local joins' pairs times the rows' entries: memory linear in groups × pool plus
-//   one slot per column and a slot index and value · weight per entry. A pair already in both
+//   one slot (value, weight) per column and a slot index and value per entry that can be a term
+//   (not of a column one group holds, or of weight 0). Before a group's pairs are scored, a line
+//   of each thing they read of each group in it is loaded at once (the misses overlap, instead of
+//   each waited for in turn). A pair already in both
 //   lists is not scored (both offers would be refused: the lists are the same); the others of a
 //   row (in the start, the local joins and the final lists alike) are scored eight at a time in
 //   lockstep, each sum its own chain of additions in the same order (a sum's order fixes its bits,
