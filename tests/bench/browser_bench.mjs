@@ -17,6 +17,9 @@
 // 2026-12-03: at 100k that was 4,282 reads taking 2.6 s of the tab's main thread in one layout),
 // with the reads' count and time (polls, poll_ms) and the frames drawn meanwhile (frames).
 //
+// BENCH_JS_FLAGS (environment) adds V8 flags to Chromium's, for experiments: e.g. --no-liftoff
+// (every WebAssembly function compiled by the optimising tier at once).
+//
 // Catalogues are /tmp/hfrec-bench/gen-v1-<rows>-s1.csv (made with hfrec_gen when missing) and
 // "real10k" = ../shared/data/hf_models_10k.csv. Skips with a message (exit 0) when dist/ or
 // playwright-core is missing. Uses window.hfrec: ready, loadCatalogue, select, set, state.
@@ -113,7 +116,7 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--headless', '--no-sandbox',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096'],
+    '--enable-precise-memory-info', `--js-flags=--max-old-space-size=4096 ${process.env.BENCH_JS_FLAGS ?? ''}`],
 });
 
 // In-page helpers, installed before the app's scripts run.
