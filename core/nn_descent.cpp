@@ -232,9 +232,9 @@ struct NnDescentRun::Impl {
     // likely a cache miss, and independent loads overlap (a branch on each waited for its own).
     size_t kept = 0;
     for (const uint32_t x : todo) {
-      const bool both = listed(a, x) & listed(x, a);
+      const unsigned both = unsigned(listed(a, x)) & unsigned(listed(x, a));  // both evaluated
       todo[kept] = x;
-      kept += !both;
+      kept += 1 - both;
       skipped += both;
     }
     todo.resize(kept);
