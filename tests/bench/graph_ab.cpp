@@ -23,8 +23,7 @@ template <class Run>
 void time_graph(const char* name, const hfrec::SimilaritySpace& space, int k) {
   const auto t0 = std::chrono::steady_clock::now();
   Run run(space, k);
-  while (!run.step(hfrec::SliceTimer(6.0))) {
-  }
+  while (!run.step(hfrec::SliceTimer(6.0))) {}
   const hfrec::KnnGraph g = run.take();
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   uint64_t h = 1469598103934665603ull;  // FNV-1a over the ids and the distances' bits
