@@ -21,7 +21,8 @@ spans = []
 for name in names:
     m = re.search(r'const ImWchar ' + re.escape(name) + r'\[\] = \{([^}]*)\}', src)
     if not m:
-        sys.exit(f'font_ranges: no array {name} in wasm/views/fonts.cpp')
+        print(f'font_ranges: no array {name} in wasm/views/fonts.cpp', file=sys.stderr)
+        sys.exit(2)
     v = [int(x, 16) for x in re.findall(r'0x[0-9A-Fa-f]+', m.group(1))]
     spans += [[v[i], v[i + 1]] for i in range(0, len(v) - 1, 2)]
 if unicodes:
