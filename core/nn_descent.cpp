@@ -115,11 +115,16 @@ struct NnDescentRun::Impl {
   uint64_t dots_n(const uint32_t* b, double* dot) const {
     return low_first(b[0]) ? dots_side<N, true>(b, dot) : dots_side<N, false>(b, dot);
   }
-  // The last n < N + 1 rows of a side, in lockstep.
-  template <int N>
-  uint64_t rest_n(const uint32_t* b, size_t n, double* dot) const {
-    if constexpr (N > 0) return n == size_t(N) ? dots_n<N>(b, dot) : rest_n<N - 1>(b, n, dot);
-    return 0;
+  // The last n < kBatch rows of a side: four, two and one at a time, each group in lockstep (a
+  // loop for each n up to seven was 42 functions, 61 KB of the WebAssembly module's code).
+  uint64_t rest(const uint32_t* b, size_t n, double* dot) const {
+    static_assert(kBatch == 8, "the rest is at most 4 + 2 + 1 rows");
+    uint64_t read = 0;
+    size_t t = 0;
+    if (n - t >= 4) read += dots_n<4>(b + t, dot + t), t += 4;
+    if (n - t >= 2) read += dots_n<2>(b + t, dot + t), t += 2;
+    if (n - t >= 1) read += dots_n<1>(b + t, dot + t);
+    return read;
   }
   // The dots of rows b[0..n) into dot[0..n), and the entries read: the rows on each side of the
   // scattered row kBatch at a time, the last fewer in lockstep too (a row's pairs are a few dozen
@@ -143,9 +148,9 @@ struct NnDescentRun::Impl {
         read += dots_n<kBatch>(rows.data() + t, d);
         for (size_t r = 0; r < kBatch; ++r) dot[pos[t + r]] = d[r];
       }
-      const size_t rest = rows.size() - t;
-      read += rest_n<kBatch - 1>(rows.data() + t, rest, d);
-      for (size_t r = 0; r < rest; ++r) dot[pos[t + r]] = d[r];
+      const size_t left = rows.size() - t;
+      read += rest(rows.data() + t, left, d);
+      for (size_t r = 0; r < left; ++r) dot[pos[t + r]] = d[r];
     }
     return read;
   }
