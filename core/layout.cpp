@@ -74,7 +74,9 @@ struct LayoutRun::Impl {
   // Initialisation: the PCA plane of the unit rows.
   std::vector<double> colscale;  // sqrt(column weight)
   std::vector<double> rowscale;  // 1 / sqrt(norm_sq)
-  std::vector<double> mu, V;     // column mean; d × 2 (column-major: V[c * d + t])
+  // Column mean; the plane, d × 2, a column's two values side by side (V[2t + c]: a row's entry
+  // reads one line of it, not two; the same sums in the same order as column-major).
+  std::vector<double> mu, V;
   int init_iter = -1;
   // Fuzzy set: memberships parallel to graph.neighbour.
   std::vector<double> member;
@@ -125,7 +127,7 @@ struct LayoutRun::Impl {
   // piece walked 8 million entries, 30 ms, in one step.
   double wsum = 0;
   double mv_piece[2] = {0, 0}, zs[2] = {0, 0};
-  std::vector<double> W;  // the subspace iteration's product, d × 2
+  std::vector<double> W;  // the subspace iteration's product, d × 2, as V
   uint64_t init_pos = 0;
   bool init_begun = false;
   bool signs_fixed = false;  // the last pass's: V's signs fixed, once
@@ -161,9 +163,9 @@ struct LayoutRun::Impl {
         for (int c = 0; c < 2; ++c) {
           size_t arg = 0;
           for (size_t t = 1; t < d; ++t)
-            if (std::abs(V[c * d + t]) > std::abs(V[c * d + arg])) arg = t;
-          if (d > 0 && V[c * d + arg] < 0)
-            for (size_t t = 0; t < d; ++t) V[c * d + t] = -V[c * d + t];
+            if (std::abs(V[2 * t + c]) > std::abs(V[2 * arg + c])) arg = t;
+          if (d > 0 && V[2 * arg + c] < 0)
+            for (size_t t = 0; t < d; ++t) V[2 * t + c] = -V[2 * t + c];
         }
         mu_v(mv_piece);
         signs_fixed = true;
@@ -179,7 +181,6 @@ struct LayoutRun::Impl {
       wsum += w;
       for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) mu[m.indices[q]] += w * unit(g, q);
     } else if (init_iter < p.init_iters) {
-      const size_t d = m.n_cols;
       double z[2];
       project(g, mv_piece, z);
       const double w = s.groups->weight(g);
@@ -189,8 +190,9 @@ struct LayoutRun::Impl {
       zs[1] += z[1];
       for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) {
         const double x = unit(g, q);
-        W[m.indices[q]] += z[0] * x;
-        W[d + m.indices[q]] += z[1] * x;
+        double* out = &W[2 * size_t(m.indices[q])];
+        out[0] += z[0] * x;
+        out[1] += z[1] * x;
       }
     } else {
       project(g, mv_piece, &Y[2 * g]);
@@ -203,13 +205,14 @@ struct LayoutRun::Impl {
       if (wsum > 0)
         for (double& v : mu) v /= wsum;
       V.resize(2 * d);
-      for (double& v : V) v = (rng.next() >> 63) ? 1.0 : -1.0;
+      for (int c = 0; c < 2; ++c)  // the draws in column-major order
+        for (size_t t = 0; t < d; ++t) V[2 * t + c] = (rng.next() >> 63) ? 1.0 : -1.0;
       orthonormalise();
     } else if (init_iter < p.init_iters) {
       // One subspace iteration: V <- orth(Aᵀ A V), A the weighted centred unit rows.
       for (size_t t = 0; t < d; ++t) {
-        W[t] -= mu[t] * zs[0];
-        W[d + t] -= mu[t] * zs[1];
+        W[2 * t] -= mu[t] * zs[0];
+        W[2 * t + 1] -= mu[t] * zs[1];
       }
       V.swap(W);
       orthonormalise();
@@ -230,40 +233,40 @@ struct LayoutRun::Impl {
   }
   void orthonormalise() {
     const size_t d = s.matrix().n_cols;
-    double* v0 = V.data();
-    double* v1 = V.data() + d;
+    double* v0 = V.data();  // column c's value t at v[2 * t + c]
+    double* v1 = V.data() + 1;
     auto normalise = [d](double* v) {
       double sq = 0;
-      for (size_t t = 0; t < d; ++t) sq += v[t] * v[t];
+      for (size_t t = 0; t < d; ++t) sq += v[2 * t] * v[2 * t];
       if (sq > 0) {
         const double inv = 1.0 / std::sqrt(sq);
-        for (size_t t = 0; t < d; ++t) v[t] *= inv;
+        for (size_t t = 0; t < d; ++t) v[2 * t] *= inv;
       }
     };
     normalise(v0);
     double dot = 0;
-    for (size_t t = 0; t < d; ++t) dot += v0[t] * v1[t];
-    for (size_t t = 0; t < d; ++t) v1[t] -= dot * v0[t];
+    for (size_t t = 0; t < d; ++t) dot += v0[2 * t] * v1[2 * t];
+    for (size_t t = 0; t < d; ++t) v1[2 * t] -= dot * v0[2 * t];
     normalise(v1);
   }
   // (x_g - mu) · V for both columns.
   void project(uint32_t g, const double* mv, double z[2]) const {
     const CsrMatrix& m = s.matrix();
-    const size_t d = m.n_cols;
     z[0] = -mv[0];
     z[1] = -mv[1];
     for (uint64_t q = m.indptr[g]; q < m.indptr[g + 1]; ++q) {
       const double x = unit(g, q);
-      z[0] += x * V[m.indices[q]];
-      z[1] += x * V[d + m.indices[q]];
+      const double* v = &V[2 * size_t(m.indices[q])];
+      z[0] += x * v[0];
+      z[1] += x * v[1];
     }
   }
   void mu_v(double mv[2]) const {
     const size_t d = s.matrix().n_cols;
     mv[0] = mv[1] = 0;
     for (size_t t = 0; t < d; ++t) {
-      mv[0] += mu[t] * V[t];
-      mv[1] += mu[t] * V[d + t];
+      mv[0] += mu[t] * V[2 * t];
+      mv[1] += mu[t] * V[2 * t + 1];
     }
   }
   // ρ, σ and the memberships of group i's neighbours; returns the neighbours visited.
