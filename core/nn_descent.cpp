@@ -31,9 +31,9 @@ struct NnDescentRun::Impl {
   uint64_t changed = 0, scored = 0, skipped = 0;
 
   // [SECTION] Scoring pairs with the similarity's bits
-  // The scattered row a, per column t: its value and value · weight (0 where a has none; zero
-  // between scatters: unscatter() clears what scatter() set) beside the column's weight, so a
-  // lookup reads one cache line.
+  // Per column (by slot): the scattered row a's value (0 where a has none; zero between scatters:
+  // unscatter() clears what scatter() set) beside the column's weight, so a lookup reads one cache
+  // line; a term forms value · weight from them as SimilaritySpace::similarity does.
   struct Column {
     double val = 0, w = 0;
   };
