@@ -8,7 +8,6 @@
 #include <cstring>
 #include <memory>
 
-#include "simd.h"
 #include "sliced.h"
 #include "text.h"
 
@@ -129,45 +128,12 @@ struct detail::SearchState {
   uint64_t put_lower(std::string_view s) {
     room(s.size());
     char* d = idx->buf_.data() + at;
+    // The ASCII prefix lowered (lower_ascii_prefix), then tabs and line feeds made spaces.
+    const size_t i = lower_ascii_prefix(s, d);
     uint64_t set = 0;
-    size_t i = 0;
-#if HFREC_SIMD128
-    // Sixteen ASCII bytes at a time, lowered and tab / line feed made spaces as below (up to the
-    // first block with a byte of 0x80 or over); then their classes, without a branch. An id's bytes
-    // went through the loop below at about 2.7 ns each in WebAssembly (0.5 ms of the 10k's 3 ms).
-    {
-      using namespace simd;
-      const Bytes before_a = splat('A' - 1), after_z = splat('Z' + 1), case_bit = splat(32);
-      const Bytes tab = splat('\t'), lf = splat('\n'), space = splat(' ');
-      const size_t n = s.size();
-      auto block = [&](size_t at) {
-        const Bytes v = load(s.data() + at);
-        if (high_bits(v)) return false;
-        const Bytes upper = both(gt(v, before_a), gt(after_z, v));
-        const Bytes lowered = add8(v, both(upper, case_bit));
-        store(d + at, select(either(eq(v, tab), eq(v, lf)), space, lowered));
-        return true;
-      };
-      while (i + 16 <= n && block(i)) i += 16;
-      // The last bytes as a block ending at the end, over some done already (the same bytes again).
-      if (i < n && n >= 16 && i + 16 > n && block(n - 16)) i = n;
-      uint64_t set2 = 0;  // two chains of ors
-      size_t j = 0;
-      for (; j + 2 <= i; j += 2) {
-        set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(d[j])];
-        set2 |= uint64_t{1} << kByteClass[static_cast<unsigned char>(d[j + 1])];
-      }
-      if (j < i) set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(d[j])];
-      set |= set2;
-    }
-#endif
-    for (; i < s.size(); ++i) {
-      auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x80) break;
-      if (c >= 'A' && c <= 'Z') c += 32;
-      else if (c == '\t' || c == '\n') c = ' ';
-      d[i] = static_cast<char>(c);
-      set |= uint64_t{1} << kByteClass[c];
+    for (size_t j = 0; j < i; ++j) {
+      if (d[j] == '\t' || d[j] == '\n') d[j] = ' ';
+      set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(d[j])];
     }
     at += i;
     if (i == s.size()) return set;

@@ -29,8 +29,6 @@ inline uint32_t high_bits(Bytes a) { return static_cast<uint32_t>(wasm_i8x16_bit
 inline void store(char* p, Bytes v) { wasm_v128_store(p, v); }     // unaligned
 inline Bytes gt(Bytes a, Bytes b) { return wasm_i8x16_gt(a, b); }  // signed bytes
 inline Bytes add8(Bytes a, Bytes b) { return wasm_i8x16_add(a, b); }
-// a where mask's bytes are all ones, else b (mask from comparisons).
-inline Bytes select(Bytes mask, Bytes a, Bytes b) { return wasm_v128_bitselect(a, b, mask); }
 #else
 using Bytes = __m128i;
 inline Bytes load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
@@ -42,9 +40,6 @@ inline uint32_t high_bits(Bytes a) { return static_cast<uint32_t>(_mm_movemask_e
 inline void store(char* p, Bytes v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
 inline Bytes gt(Bytes a, Bytes b) { return _mm_cmpgt_epi8(a, b); }
 inline Bytes add8(Bytes a, Bytes b) { return _mm_add_epi8(a, b); }
-inline Bytes select(Bytes mask, Bytes a, Bytes b) {
-  return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
-}
 #endif
 
 // Two doubles at a time, each lane rounded as the scalar operation is (so the same bits as scalar

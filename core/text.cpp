@@ -173,17 +173,39 @@ char32_t to_lower(char32_t cp) {
   return cp;
 }
 
-void append_lower(std::string& out, std::string_view s) {
-  // ASCII maps byte for byte: write it straight into the grown string, with no per-byte append.
-  const size_t base = out.size();
-  out.resize(base + s.size());
-  char* d = out.data() + base;
+size_t lower_ascii_prefix(std::string_view s, char* d) {
+  const size_t n = s.size();
   size_t i = 0;
-  for (; i < s.size(); ++i) {
+#if HFREC_SIMD128
+  // Sixteen bytes at a time up to the first block with a high byte, and the last bytes as a block
+  // ending at the end (over some done already: the same bytes again). In the search index's
+  // build, an id's bytes one at a time took about 2.7 ns each in WebAssembly.
+  {
+    using namespace simd;
+    const Bytes before_a = splat('A' - 1), after_z = splat('Z' + 1), case_bit = splat(32);
+    auto block = [&](size_t at) {
+      const Bytes v = load(s.data() + at);
+      if (high_bits(v)) return false;
+      store(d + at, add8(v, both(both(gt(v, before_a), gt(after_z, v)), case_bit)));
+      return true;
+    };
+    while (i + 16 <= n && block(i)) i += 16;
+    if (i < n && n >= 16 && i + 16 > n && block(n - 16)) i = n;
+  }
+#endif
+  for (; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) break;
     d[i] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
   }
+  return i;
+}
+
+void append_lower(std::string& out, std::string_view s) {
+  // ASCII maps byte for byte: write it straight into the grown string, with no per-byte append.
+  const size_t base = out.size();
+  out.resize(base + s.size());
+  size_t i = lower_ascii_prefix(s, out.data() + base);
   if (i == s.size()) return;
   out.resize(base + i);
   while (i < s.size()) {

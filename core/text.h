@@ -56,6 +56,9 @@ double shortest_decimal(float x);
 std::string lower(std::string_view s);
 // lower(s) appended to out, without a temporary string.
 void append_lower(std::string& out, std::string_view s);
+// Writes the lower case of s's leading ASCII bytes (those before its first byte of 0x80 or over) to
+// d, which has room for s.size() bytes; returns how many. Sixteen bytes at a time where SIMD is.
+size_t lower_ascii_prefix(std::string_view s, char* d);
 // Deletes every ASCII punctuation character (Python's string.punctuation), keeping the rest.
 std::string delete_ascii_punctuation(std::string_view s);
 

@@ -12,6 +12,7 @@
 #include "bench/catalogue_gen.h"
 #include "core/catalogue.h"
 #include "core/recommender.h"
+#include "graph_hash.h"
 #include "test_util.h"
 
 namespace hfrec {
@@ -119,22 +120,6 @@ TEST(NnDescent, DeterministicForASeed) {
     EXPECT_EQ(a.neighbour, b.neighbour);
     EXPECT_EQ(a.dist, b.dist);
   }
-}
-
-// FNV-1a over a graph's lists: offsets, neighbours and the distances' bits.
-uint64_t graph_hash(const KnnGraph& g) {
-  uint64_t h = 1469598103934665603ull;
-  auto eat = [&](uint64_t v) {
-    for (int b = 0; b < 8; ++b) h = (h ^ ((v >> (8 * b)) & 0xff)) * 1099511628211ull;
-  };
-  for (uint64_t p : g.ptr) eat(p);
-  for (uint32_t x : g.neighbour) eat(x);
-  for (double d : g.dist) {
-    uint64_t u;
-    std::memcpy(&u, &d, sizeof u);
-    eat(u);
-  }
-  return h;
 }
 
 // The local joins score two pairs at once and skip pairs already in both lists (nn_descent.cpp):

@@ -1,6 +1,6 @@
 // The kNN graph of a build before beside this one, in one process (scripts/bench-graph-ab.sh): the
 // two NN-descent runs alternate on the same space, so a slow or fast phase of the machine falls on
-// both. Prints per round each one's milliseconds and a hash of its lists (ids and distance bits):
+// both. Prints per round each one's milliseconds and a hash of its lists (tests/graph_hash.h):
 // the same hash, the same graph.
 //   graph_ab CATALOGUE [--features attributes|soup|tfidf|hybrid] [--rounds N] [-k K]
 // The build before's NnDescentRun is compiled from its nn_descent.cpp renamed NnDescentRunBefore
@@ -16,6 +16,7 @@
 #include "core/knn_graph.h"
 #include "core/nn_descent.h"
 #include "nn_descent_before.h"
+#include "tests/graph_hash.h"
 
 namespace {
 
@@ -26,12 +27,7 @@ void time_graph(const char* name, const hfrec::SimilaritySpace& space, int k) {
   while (!run.step(hfrec::SliceTimer(6.0))) {}
   const hfrec::KnnGraph g = run.take();
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  uint64_t h = 1469598103934665603ull;  // FNV-1a over the ids and the distances' bits
-  for (size_t i = 0; i < g.neighbour.size(); ++i) {
-    uint64_t bits;
-    std::memcpy(&bits, &g.dist[i], sizeof bits);
-    for (const uint64_t v : {uint64_t(g.neighbour[i]), bits}) h = (h ^ v) * 1099511628211ull;
-  }
+  const uint64_t h = hfrec::graph_hash(g);
   std::printf("%-6s %9.0f ms  lists %016llx\n", name, ms, static_cast<unsigned long long>(h));
   std::fflush(stdout);
 }
