@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "sliced.h"
+#include "text.h"
 
 namespace hfrec {
 
@@ -44,26 +45,37 @@ struct RowEq {
 };
 
 // A row's tie-order key: sorting these keys (not row numbers) keeps the merges sequential in memory
-// and most comparisons free of string reads.
+// and the comparisons free of string reads (ids tied in their 8 bytes are refined: SlicedRefine).
 struct TieKey {
   int64_t downloads = 0;
-  uint64_t prefix = 0;  // the id's first 8 bytes, big-endian, zero-padded
+  uint64_t part = 0;  // the id's 8 bytes at the key's depth, big-endian, zero-padded
   uint32_t row = 0;
+  uint32_t len = 0;  // the id's
 };
 TieKey tie_key(const Catalogue& cat, uint32_t row) {
   const std::string_view id = cat.id(row);
-  uint64_t p = 0;
-  for (size_t i = 0; i < 8; ++i) p = (p << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
-  return {cat.downloads[row], p, row};
+  return {cat.downloads[row], load_be64(id, 0), row, static_cast<uint32_t>(id.size())};
 }
-// Downloads desc, then modelId asc. Different prefixes order as the ids do (bytes compare
-// unsigned, as std::string does; a shorter id pads with 0); equal prefixes compare the ids.
-struct TieLess {
+// Downloads desc, then modelId asc (bytes unsigned, as std::string compares them): the 8 bytes,
+// then the length (the shorter of two ids equal to its end comes first), then the row (ids are
+// unique); and the refinement's operations.
+struct TieOps {
+  static constexpr uint32_t kPart = 8;
   const Catalogue* cat;
   bool operator()(const TieKey& a, const TieKey& b) const {
     if (a.downloads != b.downloads) return a.downloads > b.downloads;
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return cat->id(a.row) < cat->id(b.row);
+    if (a.part != b.part) return a.part < b.part;
+    if (a.len != b.len) return a.len < b.len;
+    return a.row < b.row;
+  }
+  static bool tied(const TieKey& a, const TieKey& b) { return a.downloads == b.downloads && a.part == b.part; }
+  static uint32_t length(const TieKey& k) { return k.len; }
+  void rekey(TieKey& k, uint32_t depth) const { k.part = load_be64(cat->id(k.row), depth); }
+  bool less_from(const TieKey& a, const TieKey& b, uint32_t depth) const {
+    const std::string_view x = cat->id(a.row), y = cat->id(b.row);
+    const size_t from = std::min<size_t>({depth, x.size(), y.size()});
+    const int c = bytes_compare(x.data() + from, x.size() - from, y.data() + from, y.size() - from);
+    return c < 0 || (c == 0 && a.row < b.row);
   }
 };
 
@@ -73,12 +85,14 @@ struct TieLess {
 
 // TieOrderBuilder's state: the keys, their sort, then the rows in order.
 struct detail::TieOrderState {
-  enum Phase { kKeys, kSort, kRows, kDone };
+  enum Phase { kKeys, kSort, kRefine, kRows, kDone };
+  static constexpr uint64_t kRun = 512;
   const Catalogue& cat;
   int phase = kKeys;
   uint64_t pos = 0;
   std::vector<TieKey> keys;
-  std::unique_ptr<SlicedSort<TieLess, TieKey>> sort;
+  std::unique_ptr<SlicedSort<TieOps, TieKey, kRun>> sort;
+  std::unique_ptr<SlicedRefine<TieKey, TieOps, kRun>> refine;
   std::vector<uint32_t> order;
 
   explicit TieOrderState(const Catalogue& c) : cat(c) {}
@@ -91,7 +105,7 @@ struct detail::TieOrderState {
         for (auto r = static_cast<uint32_t>(b); r < e; ++r) keys.push_back(tie_key(cat, r));
       });
       if (!done) return false;
-      sort = std::make_unique<SlicedSort<TieLess, TieKey>>(std::move(keys), TieLess{&cat});
+      sort = std::make_unique<SlicedSort<TieOps, TieKey, kRun>>(std::move(keys), TieOps{&cat});
       phase = kSort;
       pos = 0;
       if (timer.expired()) return false;
@@ -100,6 +114,13 @@ struct detail::TieOrderState {
       if (!sort->step(timer)) return false;
       keys = sort->take();
       sort.reset();
+      refine = std::make_unique<SlicedRefine<TieKey, TieOps, kRun>>(keys, TieOps{&cat});
+      phase = kRefine;
+      if (timer.expired()) return false;
+    }
+    if (phase == kRefine) {
+      if (!refine->step(timer)) return false;
+      refine.reset();
       phase = kRows;
       order.reserve(n);
       if (timer.expired()) return false;
@@ -116,9 +137,9 @@ struct detail::TieOrderState {
   }
 
   double progress() const {
-    static constexpr double w[3] = {0.1, 0.85, 0.05};
-    const double f = phase == kSort ? sort->progress() : frac(pos, cat.size());
-    return phased_progress(w, 3, phase, f);
+    static constexpr double w[4] = {0.1, 0.8, 0.05, 0.05};
+    const double f = phase == kSort ? sort->progress() : phase == kRefine ? refine->progress() : frac(pos, cat.size());
+    return phased_progress(w, 4, phase, f);
   }
 
   const char* stage() const { return "sorting models by downloads"; }

@@ -79,27 +79,41 @@ const char* match_kind_name(MatchKind k) {
 // Gotchas:
 // - One buffer for every row, written in place: no string per row. At a million
 //   rows this, and the keyed sort below, is what keeps the search index from freezing the page.
-// - The sort compares the first 16 bytes as two big-endian integers (the same order as comparing
-//   the bytes) and only falls back to comparing whole ids when those are equal; the row breaks
-//   ties, so the order is total and the sliced merge sort's equals std::sort's.
+// - The sort reads no text: a key holds 16 bytes of its id as two big-endian integers (the same
+//   order as the bytes), then its length and row; keys tied there whose ids go on are sorted again
+//   by the next 16 bytes (SlicedRefine, sliced.h). The order is the bytes' (unsigned), then the
+//   row: std::sort's of whole ids. (Comparisons that fell back to whole ids read two ids each, a
+//   cache miss apiece at a million rows: a third of the index's time at 2M.)
 // - Built in slices (SearchIndexBuilder): at 1M rows, built at once, it was one 0.7-1 s step at the
 //   end of every load.
 struct detail::SearchState {
-  enum Phase { kSize, kWrite, kKeys, kSort, kOut, kDone };
+  enum Phase { kSize, kWrite, kKeys, kSort, kRefine, kOut, kDone };
   static constexpr int kPhases = kDone;
   struct Key {
-    uint64_t a, b;
-    uint32_t row, len;  // len: of lower(id), for ties (it fills what would be padding)
+    uint64_t a, b;      // the id's 16 bytes at the key's depth, big-endian, zero-padded
+    uint32_t row, len;  // len: of lower(id) (it fills what would be padding)
   };
-  struct KeyLess {
+  // The keys' order, and their refinement's operations (SlicedRefine).
+  struct KeyOps {
+    static constexpr uint32_t kPart = 16;
     const SearchIndex* idx;
     bool operator()(const Key& x, const Key& y) const {
       if (x.a != y.a) return x.a < y.a;
       if (x.b != y.b) return x.b < y.b;
-      // Equal first 16 bytes (or zero padding).
-      std::string_view ix(idx->buf_.data() + idx->offsets_[x.row], x.len),
-          iy(idx->buf_.data() + idx->offsets_[y.row], y.len);
-      const int c = ix.compare(iy);
+      if (x.len != y.len) return x.len < y.len;  // equal bytes to the shorter's end: it comes first
+      return x.row < y.row;
+    }
+    static bool tied(const Key& x, const Key& y) { return x.a == y.a && x.b == y.b; }
+    static uint32_t length(const Key& k) { return k.len; }
+    void rekey(Key& k, uint32_t depth) const {
+      const std::string_view id(idx->buf_.data() + idx->offsets_[k.row], k.len);
+      k.a = load_be64(id, depth);
+      k.b = load_be64(id, depth + 8);
+    }
+    bool less_from(const Key& x, const Key& y, uint32_t depth) const {
+      const size_t from = std::min<size_t>({depth, x.len, y.len});
+      const int c = bytes_compare(idx->buf_.data() + idx->offsets_[x.row] + from, x.len - from,
+                                  idx->buf_.data() + idx->offsets_[y.row] + from, y.len - from);
       return c < 0 || (c == 0 && x.row < y.row);
     }
   };
@@ -108,14 +122,15 @@ struct detail::SearchState {
   static constexpr uint64_t kSortRun = 32768;
 
   const Catalogue& cat;
-  std::unique_ptr<SearchIndex> idx = std::make_unique<SearchIndex>();  // its address is the sort's
+  std::unique_ptr<SearchIndex> idx = std::make_unique<SearchIndex>();
   int phase = kSize;
   uint64_t pos = 0;
   bool entered = false;
   size_t bytes = 0, at = 0;
   std::string wide;  // a non-ASCII tail, lowered
   std::vector<Key> keys;
-  std::unique_ptr<SlicedSort<KeyLess, Key, kSortRun>> sorter;
+  std::unique_ptr<SlicedSort<KeyOps, Key, kSortRun>> sorter;
+  std::unique_ptr<SlicedRefine<Key, KeyOps, kSortRun>> refiner;
 
   explicit SearchState(const Catalogue& c) : cat(c) { idx->cat_ = &c; }
 
@@ -176,17 +191,6 @@ struct detail::SearchState {
     x.bytes_.push_back(row_bytes);
   }
 
-  static uint64_t be64(std::string_view s, size_t from) {
-    if (from + 8 <= s.size()) {
-      uint64_t v;
-      std::memcpy(&v, s.data() + from, 8);
-      return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v = (v << 8) | (from + i < s.size() ? static_cast<unsigned char>(s[from + i]) : 0u);
-    return v;
-  }
-
   void enter() {
     SearchIndex& x = *idx;
     const size_t n = cat.size();
@@ -210,8 +214,9 @@ struct detail::SearchState {
         keys.reserve(n);
         break;
       case kSort:
-        sorter = std::make_unique<SlicedSort<KeyLess, Key, kSortRun>>(std::move(keys), KeyLess{idx.get()});
+        sorter = std::make_unique<SlicedSort<KeyOps, Key, kSortRun>>(std::move(keys), KeyOps{idx.get()});
         break;
+      case kRefine: refiner = std::make_unique<SlicedRefine<Key, KeyOps, kSortRun>>(keys, KeyOps{idx.get()}); break;
       case kOut:
         x.sorted_.reserve(n);
         x.sorted_downloads_.reserve(n);
@@ -245,13 +250,17 @@ struct detail::SearchState {
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
             std::string_view id = x.id_part(r);
-            keys.push_back({be64(id, 0), be64(id, 8), r, static_cast<uint32_t>(id.size())});
+            keys.push_back({load_be64(id, 0), load_be64(id, 8), r, static_cast<uint32_t>(id.size())});
           }
         });
       case kSort:
         if (!sorter->step(timer)) return false;
         keys = sorter->take();
         sorter.reset();
+        return true;
+      case kRefine:
+        if (!refiner->step(timer)) return false;
+        refiner.reset();
         return true;
       case kOut:
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
@@ -269,8 +278,10 @@ struct detail::SearchState {
   bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
-    static constexpr double w[kPhases] = {1, 4, 1, 6, 1};
-    const double f = phase == kSort ? (sorter ? sorter->progress() : 0.0) : frac(pos, cat.size());
+    static constexpr double w[kPhases] = {1, 4, 1, 6, 1, 1};
+    const double f = phase == kSort     ? (sorter ? sorter->progress() : 0.0)
+                     : phase == kRefine ? (refiner ? refiner->progress() : 0.0)
+                                        : frac(pos, cat.size());
     return phased_progress(w, kPhases, phase, f);
   }
 

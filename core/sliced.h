@@ -193,6 +193,152 @@ class SlicedSort {
   bool in_merge_ = false;
 };
 
+// Sorting strings by a part of them at a time, in slices (multikey sorting's idea: Bentley and
+// Sedgewick, "Fast algorithms for sorting and searching strings", 1997). The items come sorted by
+// Ops's order, whose key holds only a part of each string (kPart bytes at some depth, as integers
+// that compare as the bytes do, zero-padded), then the string's length: no comparison reads text.
+// Every run of items tied on that part whose longest string (its last item) goes past it is given
+// the next part (Ops::rekey) and sorted again, and so on. Each level reads each such string once,
+// where a comparison sort falling back to whole strings read two per comparison (a cache miss each
+// at a million rows). The first level's runs are found a batch at a time; runs of up to kInline
+// items are sorted in pieces of up to kInline items, a longer one re-keyed and copied in batches
+// and sorted by a SlicedSort.
+// Runs of up to kDirect items are sorted by whole strings instead (Ops::less_from): each is read into
+// the cache by its first comparison, as re-keying would, with no further levels.
+// Ops: operator()(a, b) the order; tied(a, b) equal in all but the part's length and what follows;
+// length(a) the string's bytes; rekey(a, depth) the part at depth; kPart the part's bytes;
+// less_from(a, b, depth) the order of two items tied before depth (their strings from there).
+template <class T, class Ops, uint64_t Run>
+class SlicedRefine {
+ public:
+  // items: sorted by ops at depth 0; refined in place (it must outlive this).
+  SlicedRefine(std::vector<T>& items, Ops ops) : a_(items), ops_(ops) { scan_.end = a_.size(); }
+  // Refines until the timer expires; true when done.
+  bool step(const SliceTimer& timer) {
+    for (;;) {
+      if (scan_.at < scan_.end) {  // a scan for tied runs
+        const uint64_t end = std::min(scan_.end, scan_.at + kFlatBatch.size);
+        for (uint64_t i = scan_.at; i < end; ++i)
+          if (i > scan_.open && !ops_.tied(a_[i - 1], a_[i])) {
+            queue(scan_.open, i, scan_.depth);
+            scan_.open = i;
+          }
+        timer.charge(units(end - scan_.at, kFlatBatch.per_unit));
+        scan_.at = end;
+        if (scan_.depth == 0) first_scanned_ = end;
+        if (end == scan_.end) queue(scan_.open, end, scan_.depth);
+        if (timer.expired()) return false;
+        continue;
+      }
+      if (long_.hi) {
+        if (!long_step(timer)) return false;
+        continue;
+      }
+      if (runs_.empty()) return true;
+      // Short runs, as many as kInline units hold (most runs are a few items: one look at the
+      // clock each would cost more than the run), each re-keyed, sorted and scanned at once.
+      uint64_t work = 0;
+      while (!runs_.empty()) {
+        const Span r = runs_.back();
+        if (r.hi - r.lo > kInline) {
+          runs_.pop_back();
+          long_ = r;
+          stage_ = 0;
+          at_ = r.lo;
+          break;
+        }
+        if (work + (r.hi - r.lo) > kInline) break;
+        runs_.pop_back();
+        work += r.hi - r.lo;           // a row each: its string read, a few comparisons
+        if (r.hi - r.lo <= kDirect) {  // a few strings: compared whole, each read once into the cache
+          std::sort(it(r.lo), it(r.hi), [&](const T& x, const T& y) { return ops_.less_from(x, y, r.depth); });
+          continue;
+        }
+        for (uint64_t i = r.lo; i < r.hi; ++i) ops_.rekey(a_[i], r.depth);
+        std::sort(it(r.lo), it(r.hi), ops_);
+        for (uint64_t i = r.lo + 1, open = r.lo; i <= r.hi; ++i)
+          if (i == r.hi || !ops_.tied(a_[i - 1], a_[i])) {
+            queue(open, i, r.depth);
+            open = i;
+          }
+      }
+      timer.charge(work);
+      if (timer.expired()) return false;
+    }
+  }
+  // Fraction done in [0, 1], monotone: the first level's scan.
+  double progress() const {
+    return a_.empty() ? 1.0 : static_cast<double>(first_scanned_) / static_cast<double>(a_.size());
+  }
+
+  static constexpr uint64_t kInline = 1024;  // items of a run sorted in one piece, at most
+  static constexpr uint64_t kDirect = 16;    // items of a run sorted by whole strings, at most
+
+ private:
+  struct Span {
+    uint64_t lo = 0, hi = 0;  // items tied in their bytes before depth
+    uint32_t depth = 0;
+  };
+  struct Scan {
+    uint64_t at = 0, open = 0, end = 0;  // next item, the open run's first, the end
+    uint32_t depth = 0;
+  };
+  typename std::vector<T>::iterator it(uint64_t i) { return a_.begin() + static_cast<std::ptrdiff_t>(i); }
+  // Items [lo, hi), sorted at depth and tied there: to sort again when they go on past the part.
+  void queue(uint64_t lo, uint64_t hi, uint32_t depth) {
+    if (hi - lo > 1 && ops_.length(a_[hi - 1]) > depth + Ops::kPart) runs_.push_back({lo, hi, depth + Ops::kPart});
+  }
+  // The long run: re-keyed, copied out, sorted, copied back, then scanned. True when sorted.
+  bool long_step(const SliceTimer& timer) {
+    const uint64_t lo = long_.lo, hi = long_.hi;
+    switch (stage_) {
+      case 0:
+        if (!batches(at_, hi, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
+              for (uint64_t i = b; i < e; ++i) ops_.rekey(a_[i], long_.depth);
+            }))
+          return false;
+        at_ = lo;
+        copy_.reserve(hi - lo);
+        stage_ = 1;
+        [[fallthrough]];
+      case 1:
+        if (!batches(at_, hi, kFlatBatch, timer,
+                     [&](uint64_t b, uint64_t e) { copy_.insert(copy_.end(), it(b), it(e)); }))
+          return false;
+        sort_ = std::make_unique<SlicedSort<Ops, T, Run>>(std::move(copy_), ops_);
+        stage_ = 2;
+        [[fallthrough]];
+      case 2:
+        if (!sort_->step(timer)) return false;
+        copy_ = sort_->take();
+        sort_.reset();
+        at_ = lo;
+        stage_ = 3;
+        [[fallthrough]];
+      default:
+        if (!batches(at_, hi, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
+              std::copy(copy_.begin() + static_cast<std::ptrdiff_t>(b - lo),
+                        copy_.begin() + static_cast<std::ptrdiff_t>(e - lo), it(b));
+            }))
+          return false;
+        release(copy_);
+        scan_ = {lo, lo, hi, long_.depth};
+        long_ = {};
+        return true;
+    }
+  }
+  std::vector<T>& a_;
+  Ops ops_;
+  Scan scan_;
+  uint64_t first_scanned_ = 0;
+  std::vector<Span> runs_;  // to sort again
+  Span long_;               // a run longer than kInline, in hand
+  int stage_ = 0;
+  uint64_t at_ = 0;
+  std::vector<T> copy_;
+  std::unique_ptr<SlicedSort<Ops, T, Run>> sort_;
+};
+
 // Runs a builder with step(timer) to the end.
 template <class B>
 void finish(B& b) {

@@ -78,8 +78,9 @@ int step_in_tiny_slices(B& b) {
   return steps;
 }
 
+// 40,000 rows: runs of more than 1,024 keys tied in downloads and 8 bytes (SlicedRefine's long runs).
 TEST(TieOrder, MatchesStdSortByDownloadsThenId) {
-  for (size_t n : {0, 1, 2, 700, 3000}) {
+  for (size_t n : {0, 1, 2, 700, 3000, 40000}) {
     const Catalogue c = tie_heavy_catalogue(n, static_cast<uint32_t>(n));
     std::vector<uint32_t> want(c.size());
     for (uint32_t r = 0; r < c.size(); ++r) want[r] = r;

@@ -205,6 +205,42 @@ TEST(Search, BuiltInSlicesAsAtOnce) {
   }
 }
 
+// The sort's refinement (search.cpp's gotchas): ids that agree in their first 16, 32 or 48 bytes,
+// ids that are prefixes of others, ids equal once lowered (the row decides) and a run of more than
+// 32,768 keys equal in their first 16 bytes (refined in slices), in the order of whole lowered ids.
+TEST(Search, SortsIdsThatShareLongPrefixes) {
+  std::mt19937 rng(5);
+  const std::string stems[] = {"sentence-transformers/",
+                               "org/",
+                               "a-very-long-organisation-name-here/model-family-",
+                               "exactly-16-bytes",
+                               "exactly-16-bytes-and-16-more-byt",
+                               ""};
+  std::vector<ModelRecord> records;
+  auto add = [&](std::string id) { records.push_back(rec(id, static_cast<int64_t>(rng() % 100), "")); };
+  for (int i = 0; i < 45000; ++i) {  // one stem for most: the long run
+    std::string id = i % 9 ? stems[0] : stems[1 + rng() % 5];
+    for (int j = 0, len = 3 + static_cast<int>(rng() % 22); j < len; ++j) id += "aAb-_.0é"[rng() % 8];
+    add(id);
+    if (i % 97 == 0) add(id.substr(0, id.size() / 2));  // a prefix of another id
+  }
+  Catalogue c = make_catalogue(records);
+  std::vector<uint32_t> expected(c.size());
+  for (uint32_t r = 0; r < c.size(); ++r) expected[r] = r;
+  std::sort(expected.begin(), expected.end(), [&](uint32_t x, uint32_t y) {
+    const std::string lx = lower(c.id(x)), ly = lower(c.id(y));
+    return lx < ly || (lx == ly && x < y);
+  });
+  size_t lowered_equal = 0;
+  for (size_t i = 1; i < expected.size(); ++i)
+    lowered_equal += lower(c.id(expected[i])) == lower(c.id(expected[i - 1]));
+  EXPECT_GT(lowered_equal, 100u);
+  SearchIndexBuilder b(c);
+  EXPECT_GT(testing::step_to_end(b), 20);
+  EXPECT_EQ(b.take().rows_by_id(), expected);
+  EXPECT_EQ(SearchIndex(c).rows_by_id(), expected);
+}
+
 // The whole search against a reference written the slow, obvious way: each row's text is
 // lower(id), plus '\t' lower(author) unless the id starts with "author/", with tabs and newlines
 // as spaces; every row is classified from scratch and the page is the best `limit` of all of them.
