@@ -186,7 +186,7 @@ bool CsvCatalogueLoad::rows(size_t budget) {
         continue;
       }
       CellCache::Entry& e = cells_[i].slot(cell);
-      if (!e.used || e.cell.size() != cell.size() || !bytes_equal(e.cell.data(), cell.data(), cell.size())) {
+      if (!e.used || e.cell != cell) {
         const std::string err = parse_list_literal(cell, limits_.list, items_, item_scratch_);
         if (!err.empty())
           return fail("line " + std::to_string(line) + ", column '" + (i < 3 ? kColNames[kListCols[i]] : "base_model") +

@@ -74,7 +74,7 @@ struct TieOps {
   bool less_from(const TieKey& a, const TieKey& b, uint32_t depth) const {
     const std::string_view x = cat->id(a.row), y = cat->id(b.row);
     const size_t from = std::min<size_t>({depth, x.size(), y.size()});
-    const int c = bytes_compare(x.data() + from, x.size() - from, y.data() + from, y.size() - from);
+    const int c = x.substr(from).compare(y.substr(from));
     return c < 0 || (c == 0 && a.row < b.row);
   }
 };

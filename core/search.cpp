@@ -112,8 +112,8 @@ struct detail::SearchState {
     }
     bool less_from(const Key& x, const Key& y, uint32_t depth) const {
       const size_t from = std::min<size_t>({depth, x.len, y.len});
-      const int c = bytes_compare(idx->buf_.data() + idx->offsets_[x.row] + from, x.len - from,
-                                  idx->buf_.data() + idx->offsets_[y.row] + from, y.len - from);
+      const int c = std::string_view(idx->buf_.data() + idx->offsets_[x.row] + from, x.len - from)
+                        .compare(std::string_view(idx->buf_.data() + idx->offsets_[y.row] + from, y.len - from));
       return c < 0 || (c == 0 && x.row < y.row);
     }
   };

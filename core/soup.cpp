@@ -26,7 +26,7 @@ namespace {
 // Terms by text.
 struct TermLess {
   const std::vector<std::string>* terms;
-  bool operator()(uint32_t a, uint32_t b) const { return bytes_compare((*terms)[a], (*terms)[b]) < 0; }
+  bool operator()(uint32_t a, uint32_t b) const { return (*terms)[a] < (*terms)[b]; }
 };
 
 }  // namespace

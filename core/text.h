@@ -121,44 +121,14 @@ inline uint64_t load_be64(std::string_view s, size_t from) {
   return v;
 }
 
-// a[0, n) == b[0, n). Up to 16 bytes (most ids, tags and values) in two overlapping loads a side;
-// longer eight bytes a step, the last step ending at the end. No call to memcmp: Emscripten's
-// compares a byte at a time unless both pointers are 4-aligned, which a string in a buffer rarely is.
+// a[0, n) == b[0, n). Up to 16 bytes (most ids, tags and values) inline, in two overlapping loads
+// a side, with no call; longer by memcmp.
 inline bool bytes_equal(const char* a, const char* b, size_t n) {
-  if (n > 16) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (load64(a + i) != load64(b + i)) return false;
-    return load64(a + n - 8) == load64(b + n - 8);
-  }
+  if (n > 16) return std::memcmp(a, b, n) == 0;
   if (n >= 8) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
   if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
   if (n == 0) return true;
   return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];  // n <= 3: every byte
-}
-
-// a[0, an) against b[0, bn): negative, zero or positive as std::string_view::compare orders them
-// (bytes unsigned, a prefix first). Eight bytes a step (compared as big-endian words, the same
-// order), the last step ending at the shorter's end: not memcmp, for the reason above.
-inline int bytes_compare(const char* a, size_t an, const char* b, size_t bn) {
-  static_assert(std::endian::native == std::endian::little, "bytes_compare reads words little-endian");
-  const size_t n = an < bn ? an : bn;
-  auto order = [](uint64_t x, uint64_t y) {  // two unequal little-endian words
-    x = __builtin_bswap64(x);
-    y = __builtin_bswap64(y);
-    return x < y ? -1 : 1;
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (const uint64_t x = load64(a + i), y = load64(b + i); x != y) return order(x, y);
-    if (const uint64_t x = load64(a + n - 8), y = load64(b + n - 8); x != y) return order(x, y);
-  } else {
-    for (size_t i = 0; i < n; ++i)
-      if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
-  }
-  return an < bn ? -1 : an > bn ? 1 : 0;
-}
-inline int bytes_compare(std::string_view a, std::string_view b) {
-  return bytes_compare(a.data(), a.size(), b.data(), b.size());
 }
 
 // A 64-bit hash of the bytes of s, for hash tables of strings (string pool, cell caches). Eight

@@ -181,36 +181,6 @@ TEST(Text, BytesEqualAgreesWithMemcmp) {
   EXPECT_EQ(unequal, 50 * 40 * 41 / 2);
 }
 
-// bytes_compare (the search index's and the tie order's sorts): the sign of std::string_view's
-// compare for every pair of lengths up to 40, with one byte changed at every position (high bytes
-// too: unsigned order) and for prefixes.
-TEST(Text, BytesCompareAgreesWithStringCompare) {
-  std::mt19937 rng(12);
-  auto sign = [](int c) { return (c > 0) - (c < 0); };
-  int checked = 0;
-  for (size_t n = 0; n <= 40; ++n)
-    for (int t = 0; t < 20; ++t) {
-      std::string a(n, ' ');
-      for (char& c : a) c = static_cast<char>(rng());
-      for (size_t m = 0; m <= 40; m += 1 + rng() % 5) {  // b: a's first m bytes, then others
-        std::string b = a.substr(0, std::min(m, n));
-        while (b.size() < m) b += static_cast<char>(rng());
-        ASSERT_EQ(sign(bytes_compare(a, b)), sign(std::string_view(a).compare(b))) << n << " " << m;
-        ASSERT_EQ(sign(bytes_compare(b, a)), sign(std::string_view(b).compare(a))) << n << " " << m;
-        ++checked;
-        for (size_t at = 0; at < b.size(); ++at) {
-          const char was = b[at];
-          b[at] = static_cast<char>(b[at] ^ (1 << (rng() % 8)));
-          ASSERT_EQ(sign(bytes_compare(a, b)), sign(std::string_view(a).compare(b))) << n << " " << m << " @" << at;
-          ASSERT_EQ(sign(bytes_compare(b, a)), sign(std::string_view(b).compare(a))) << n << " " << m << " @" << at;
-          b[at] = was;
-          ++checked;
-        }
-      }
-    }
-  EXPECT_GT(checked, 50000);
-}
-
 // hash_text: equal text, equal hash (whatever the buffer); the low bits that pick a slot spread
 // model-id-like strings that differ only in a digit or a trailing byte.
 TEST(Text, HashTextSpreadsSimilarStrings) {
