@@ -1,6 +1,12 @@
 // Building blocks of work done in slices (the feature-space builders): batch loops that look at the
-// clock between batches, a merge sort that stops and resumes anywhere, the phase loop the builders
-// share, and the definitions of SlicedBuilder's forwarding (job.h). Included by core .cpp files only.
+// clock between batches, a merge sort that stops and resumes anywhere, a refinement of a sort of
+// strings by their next bytes, the phase loop the builders share, and the definitions of
+// SlicedBuilder's forwarding (job.h). Included by core .cpp files only.
+//
+// [SECTION] Batches and growth: Batch, batches(), release(), room_for(), extend_in_pieces(), grow(), trim()
+// [SECTION] SlicedSort: a merge sort in slices
+// [SECTION] SlicedRefine: strings sorted by a part at a time
+// [SECTION] Builders: finish(), build_in_tie_order(), run_phases(), progress, SlicedBuilder's forwarding
 #pragma once
 #include <algorithm>
 #include <bit>
@@ -12,6 +18,8 @@
 #include "job.h"
 
 namespace hfrec {
+
+// [SECTION] Batches and growth
 
 // Work between two looks at the clock: small enough for a slice well under a frame (a million
 // rows take a few hundred batches), large enough that reading the clock costs nothing. Work units
@@ -110,6 +118,8 @@ bool trim(std::vector<T>& v, std::vector<T>& copy, const SliceTimer& timer) {
   return true;
 }
 
+// [SECTION] SlicedSort
+
 // Bottom-up merge sort in slices: runs of kRun sorted with std::sort, then passes of stable
 // merges that stop and resume anywhere inside a merge (Knuth, TAOCP vol. 3, 5.2.4, "straight
 // two-way merge"). With a strict total order (unique keys) the result equals std::sort's; with
@@ -193,6 +203,8 @@ class SlicedSort {
   bool in_merge_ = false;
 };
 
+// [SECTION] SlicedRefine
+
 // Sorting strings by a part of them at a time, in slices (multikey sorting's idea: Bentley and
 // Sedgewick, "Fast algorithms for sorting and searching strings", 1997). The items come sorted by
 // Ops's order, whose key holds only a part of each string (kPart bytes at some depth, as integers
@@ -200,11 +212,13 @@ class SlicedSort {
 // Every run of items tied on that part whose longest string (its last item) goes past it is given
 // the next part (Ops::rekey) and sorted again, and so on. Each level reads each such string once,
 // where a comparison sort falling back to whole strings read two per comparison (a cache miss each
-// at a million rows). The first level's runs are found a batch at a time; runs of up to kInline
-// items are sorted in pieces of up to kInline items, a longer one re-keyed and copied in batches
-// and sorted by a SlicedSort.
-// Runs of up to kDirect items are sorted by whole strings instead (Ops::less_from): each is read into
-// the cache by its first comparison, as re-keying would, with no further levels.
+// at a million rows).
+// - The first level's runs are found a batch at a time. Runs of up to kInline items are sorted
+//   whole, as many in a piece as kInline items; a longer run is re-keyed and copied in batches and
+//   sorted by a SlicedSort.
+// - Runs of up to kDirect items are sorted by whole strings (Ops::less_from), with no further
+//   levels: each string is read into the cache by its first comparison, as re-keying would.
+// - progress() follows the first level's scan only.
 // Ops: operator()(a, b) the order; tied(a, b) equal in all but the part's length and what follows;
 // length(a) the string's bytes; rekey(a, depth) the part at depth; kPart the part's bytes;
 // less_from(a, b, depth) the order of two items tied before depth (their strings from there).
@@ -338,6 +352,8 @@ class SlicedRefine {
   std::vector<T> copy_;
   std::unique_ptr<SlicedSort<Ops, T, Run>> sort_;
 };
+
+// [SECTION] Builders
 
 // Runs a builder with step(timer) to the end.
 template <class B>

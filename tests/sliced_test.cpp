@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace hfrec {
@@ -59,6 +61,76 @@ TEST(SlicedSort, SortsDescendingWithAnyStrictOrder) {
   std::vector<uint32_t> want = v;
   std::sort(want.begin(), want.end(), greater);
   EXPECT_EQ(s.take(), want);
+}
+
+// SlicedRefine with a 2-byte part, so short strings take many levels: strings over 'a', 'b', NUL
+// and 0xff (unsigned order; NUL against the padding), prefixes of each other and equal ones, in the
+// order of std::sort over (string, index), in tiny slices and in one; every piece at most kInline.
+struct Item {
+  uint32_t part = 0, row = 0, len = 0;
+};
+struct ItemOps {
+  static constexpr uint32_t kPart = 2;
+  const std::vector<std::string>* s;
+  bool operator()(const Item& a, const Item& b) const {
+    if (a.part != b.part) return a.part < b.part;
+    if (a.len != b.len) return a.len < b.len;
+    return a.row < b.row;
+  }
+  static bool tied(const Item& a, const Item& b) { return a.part == b.part; }
+  static uint32_t length(const Item& a) { return a.len; }
+  void rekey(Item& a, uint32_t depth) const {
+    const std::string& t = (*s)[a.row];
+    auto byte = [&](size_t i) { return i < t.size() ? static_cast<unsigned char>(t[i]) : 0u; };
+    a.part = byte(depth) << 8 | byte(depth + 1);
+  }
+  bool less_from(const Item& a, const Item& b, uint32_t depth) const {
+    const std::string_view x = (*s)[a.row], y = (*s)[b.row];
+    const size_t from = std::min<size_t>({depth, x.size(), y.size()});  // the bytes both have before depth are equal
+    const int c = x.substr(from).compare(y.substr(from));
+    return c < 0 || (c == 0 && a.row < b.row);
+  }
+};
+TEST(SlicedRefine, SortsStringsAsStdSortWhateverTheSlices) {
+  for (size_t n : {size_t(0), size_t(1), size_t(300), size_t(20000)}) {
+    std::mt19937 rng(static_cast<uint32_t>(n));
+    std::vector<std::string> strs(n);
+    for (std::string& t : strs)
+      for (size_t j = 0, len = rng() % 13; j < len; ++j) t += "ab\0\xff"[rng() % 4];
+    std::vector<uint32_t> want(n);
+    std::iota(want.begin(), want.end(), 0u);
+    std::sort(want.begin(), want.end(),
+              [&](uint32_t a, uint32_t b) { return strs[a] < strs[b] || (strs[a] == strs[b] && a < b); });
+    for (bool tiny : {true, false}) {
+      const ItemOps ops{&strs};
+      std::vector<Item> items(n);
+      for (uint32_t r = 0; r < n; ++r) {
+        items[r] = {0, r, static_cast<uint32_t>(strs[r].size())};
+        ops.rekey(items[r], 0);
+      }
+      std::sort(items.begin(), items.end(), ops);
+      using Refine = SlicedRefine<Item, ItemOps, 8>;
+      Refine refine(items, ops);
+      int steps = 1;
+      double last = 0;
+      for (;;) {
+        const SliceTimer t = tiny ? SliceTimer::work(0) : SliceTimer(1e9);
+        const bool done = refine.step(t);
+        EXPECT_LE(t.largest_piece(), Refine::kInline) << n << " strings, step " << steps;
+        EXPECT_GE(refine.progress(), last);
+        last = refine.progress();
+        if (done) break;
+        ++steps;
+      }
+      EXPECT_EQ(refine.progress(), 1.0);
+      std::vector<uint32_t> got;
+      for (const Item& it : items) got.push_back(it.row);
+      EXPECT_EQ(got, want) << n << " strings" << (tiny ? " in tiny slices" : " in one step");
+      if (tiny && n == 20000) {
+        EXPECT_GT(steps, 100);
+      }
+    }
+  }
 }
 
 TEST(Batches, VisitEveryIndexOnceInOrderAndResume) {
