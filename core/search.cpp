@@ -83,7 +83,7 @@ const char* match_kind_name(MatchKind k) {
 //   order as the bytes), then its length and row; keys tied there whose ids go on are sorted again
 //   by the next 16 bytes (SlicedRefine, sliced.h). The order is the bytes' (unsigned), then the
 //   row: std::sort's of whole ids. (Comparisons that fell back to whole ids read two ids each, a
-//   cache miss apiece at a million rows: a third of the index's time at 2M.)
+//   cache miss apiece at a million rows: about a quarter of the search index's time at 2M.)
 // - Built in slices (SearchIndexBuilder): at 1M rows, built at once, it was one 0.7-1 s step at the
 //   end of every load.
 struct detail::SearchState {
@@ -122,7 +122,7 @@ struct detail::SearchState {
   static constexpr uint64_t kSortRun = 32768;
 
   const Catalogue& cat;
-  std::unique_ptr<SearchIndex> idx = std::make_unique<SearchIndex>();
+  std::unique_ptr<SearchIndex> idx = std::make_unique<SearchIndex>();  // its address is KeyOps's
   int phase = kSize;
   uint64_t pos = 0;
   bool entered = false;
