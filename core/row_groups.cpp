@@ -70,13 +70,8 @@ struct TieOps {
   }
   static bool tied(const TieKey& a, const TieKey& b) { return a.downloads == b.downloads && a.part == b.part; }
   static uint32_t length(const TieKey& k) { return k.len; }
-  void rekey(TieKey& k, uint32_t depth) const { k.part = load_be64(cat->id(k.row), depth); }
-  bool less_from(const TieKey& a, const TieKey& b, uint32_t depth) const {
-    const std::string_view x = cat->id(a.row), y = cat->id(b.row);
-    const size_t from = std::min<size_t>({depth, x.size(), y.size()});
-    const int c = x.substr(from).compare(y.substr(from));
-    return c < 0 || (c == 0 && a.row < b.row);
-  }
+  std::string_view text(const TieKey& k) const { return cat->id(k.row); }
+  void rekey(TieKey& k, uint32_t depth) const { k.part = load_be64(text(k), depth); }
 };
 
 }  // namespace

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <memory>
 
@@ -105,16 +104,11 @@ struct detail::SearchState {
     }
     static bool tied(const Key& x, const Key& y) { return x.a == y.a && x.b == y.b; }
     static uint32_t length(const Key& k) { return k.len; }
+    std::string_view text(const Key& k) const { return {idx->buf_.data() + idx->offsets_[k.row], k.len}; }
     void rekey(Key& k, uint32_t depth) const {
-      const std::string_view id(idx->buf_.data() + idx->offsets_[k.row], k.len);
+      const std::string_view id = text(k);
       k.a = load_be64(id, depth);
       k.b = load_be64(id, depth + 8);
-    }
-    bool less_from(const Key& x, const Key& y, uint32_t depth) const {
-      const size_t from = std::min<size_t>({depth, x.len, y.len});
-      const int c = std::string_view(idx->buf_.data() + idx->offsets_[x.row] + from, x.len - from)
-                        .compare(std::string_view(idx->buf_.data() + idx->offsets_[y.row] + from, y.len - from));
-      return c < 0 || (c == 0 && x.row < y.row);
     }
   };
 

@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -216,12 +217,13 @@ class SlicedSort {
 // - The first level's runs are found a batch at a time. Runs of up to kInline items are sorted
 //   whole, as many in a piece as kInline items; a longer run is re-keyed and copied in batches and
 //   sorted by a SlicedSort.
-// - Runs of up to kDirect items are sorted by whole strings (Ops::less_from), with no further
-//   levels: each string is read into the cache by its first comparison, as re-keying would.
+// - Runs of up to kDirect items are sorted by their strings from the run's depth (Ops::text), with
+//   no further levels: each string is read into the cache by its first comparison, as re-keying
+//   would. Equal strings fall to Ops's order (their parts and lengths are equal: its tie-break).
 // - progress() follows the first level's scan only.
 // Ops: operator()(a, b) the order; tied(a, b) equal in all but the part's length and what follows;
-// length(a) the string's bytes; rekey(a, depth) the part at depth; kPart the part's bytes;
-// less_from(a, b, depth) the order of two items tied before depth (their strings from there).
+// length(a) the string's bytes (from the key: no text read); rekey(a, depth) the part at depth;
+// text(a) the string; kPart the part's bytes.
 template <class T, class Ops, uint64_t Run>
 class SlicedRefine {
  public:
@@ -265,7 +267,7 @@ class SlicedRefine {
         runs_.pop_back();
         work += r.hi - r.lo;           // a row each: its string read, a few comparisons
         if (r.hi - r.lo <= kDirect) {  // a few strings: compared whole, each read once into the cache
-          std::sort(it(r.lo), it(r.hi), [&](const T& x, const T& y) { return ops_.less_from(x, y, r.depth); });
+          std::sort(it(r.lo), it(r.hi), [&](const T& x, const T& y) { return less_from(x, y, r.depth); });
           continue;
         }
         for (uint64_t i = r.lo; i < r.hi; ++i) ops_.rekey(a_[i], r.depth);
@@ -298,6 +300,13 @@ class SlicedRefine {
     uint32_t depth = 0;
   };
   typename std::vector<T>::iterator it(uint64_t i) { return a_.begin() + static_cast<std::ptrdiff_t>(i); }
+  // The order of two items whose strings are equal before depth.
+  bool less_from(const T& x, const T& y, uint32_t depth) const {
+    const std::string_view a = ops_.text(x), b = ops_.text(y);
+    const size_t from = std::min<size_t>({depth, a.size(), b.size()});
+    const int c = a.substr(from).compare(b.substr(from));
+    return c < 0 || (c == 0 && ops_(x, y));
+  }
   // Items [lo, hi), sorted at depth and tied there: to sort again when they go on past the part.
   void queue(uint64_t lo, uint64_t hi, uint32_t depth) {
     if (hi - lo > 1 && ops_.length(a_[hi - 1]) > depth + Ops::kPart) runs_.push_back({lo, hi, depth + Ops::kPart});
