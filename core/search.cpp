@@ -51,6 +51,38 @@ uint64_t byte_set(std::string_view s) {
 
 constexpr uint64_t kTabBit = uint64_t{1} << kByteClass['\t'];  // the author separator's class
 
+// Each byte's class as its bit: a load and an OR a byte, not a shift as well.
+constexpr std::array<uint64_t, 256> kClassBit = [] {
+  std::array<uint64_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = uint64_t{1} << kByteClass[c];
+  return t;
+}();
+
+// The byte set of d[0, n) (byte_set), and in slash one past its last '/' (0 when it has none). Two
+// accumulators, so consecutive bytes do not wait on each other's OR.
+uint64_t byte_set_and_slash(const char* d, size_t n, size_t& slash) {
+  uint64_t a = 0, b = 0;
+  size_t last = 0, j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const auto x = static_cast<unsigned char>(d[j]), y = static_cast<unsigned char>(d[j + 1]);
+    a |= kClassBit[x];
+    b |= kClassBit[y];
+    last = x == '/' ? j + 1 : last;
+    last = y == '/' ? j + 2 : last;
+  }
+  if (j < n) {
+    const auto x = static_cast<unsigned char>(d[j]);
+    a |= kClassBit[x];
+    last = x == '/' ? j + 1 : last;
+  }
+  slash = last;
+  return a | b;
+}
+
+// The classes that tabs and line feeds fall in (shared with a few other bytes): a set without
+// them has neither, so the common case never looks for them byte by byte.
+constexpr uint64_t kBreakBits = kClassBit['\t'] | kClassBit['\n'];
+
 // The query as it is matched: lower-cased, control characters dropped, outer spaces trimmed.
 std::string normalise(std::string_view query) {
   std::string q;
@@ -86,7 +118,7 @@ const char* match_kind_name(MatchKind k) {
 // - Built in slices (SearchIndexBuilder): at 1M rows, built at once, it was one 0.7-1 s step at the
 //   end of every load.
 struct detail::SearchState {
-  enum Phase { kSize, kWrite, kKeys, kSort, kRefine, kOut, kDone };
+  enum Phase { kSize, kWrite, kSort, kRefine, kOut, kDone };
   static constexpr int kPhases = kDone;
   struct Key {
     uint64_t a, b;      // the id's 16 bytes at the key's depth, big-endian, zero-padded
@@ -132,41 +164,54 @@ struct detail::SearchState {
     std::string& buf = idx->buf_;
     if (at + extra > buf.size()) buf.resize(std::max(buf.size() * 2, at + extra));
   }
-  // Writes lower(s) at the cursor with tabs and newlines as spaces (they separate the parts);
-  // returns the byte set of what it wrote.
-  uint64_t put_lower(std::string_view s) {
+  // Writes lower(s) at the cursor with tabs and line feeds as spaces (they separate the parts);
+  // returns the byte set of what it wrote. *slash (when asked): one past the last '/' written,
+  // counted from the start of s's bytes, or 0 when there is none.
+  uint64_t put_lower(std::string_view s, size_t* slash = nullptr) {
     room(s.size());
     char* d = idx->buf_.data() + at;
-    // The ASCII prefix lowered (lower_ascii_prefix), then tabs and line feeds made spaces.
+    // The ASCII prefix lowered (lower_ascii_prefix), then its byte set and last '/' in one pass.
     const size_t i = lower_ascii_prefix(s, d);
-    uint64_t set = 0;
-    for (size_t j = 0; j < i; ++j) {
-      if (d[j] == '\t' || d[j] == '\n') d[j] = ' ';
-      set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(d[j])];
+    size_t last = 0;
+    uint64_t set = byte_set_and_slash(d, i, last);
+    if (set & kBreakBits) {  // rare: a tab or line feed, or another byte of their classes
+      for (size_t j = 0; j < i; ++j)
+        if (d[j] == '\t' || d[j] == '\n') d[j] = ' ';
+      set = byte_set_and_slash(d, i, last);
     }
     at += i;
-    if (i == s.size()) return set;
-    wide.clear();
-    append_lower(wide, s.substr(i));  // i is at a code point: the rest lowers on its own
-    room(wide.size());
-    for (char& c : wide) {
-      if (c == '\t' || c == '\n') c = ' ';
-      set |= uint64_t{1} << kByteClass[static_cast<unsigned char>(c)];
+    if (i < s.size()) {
+      wide.clear();
+      append_lower(wide, s.substr(i));  // i is at a code point: the rest lowers on its own
+      room(wide.size());
+      for (size_t j = 0; j < wide.size(); ++j) {
+        char& c = wide[j];
+        if (c == '\t' || c == '\n') c = ' ';
+        if (c == '/') last = i + j + 1;
+        set |= kClassBit[static_cast<unsigned char>(c)];
+      }
+      std::memcpy(idx->buf_.data() + at, wide.data(), wide.size());
+      at += wide.size();
     }
-    std::memcpy(idx->buf_.data() + at, wide.data(), wide.size());
-    at += wide.size();
+    if (slash) *slash = last;
     return set;
   }
 
+  // A row's text: lower(id), then a tab and lower(author) unless the id starts with "author/",
+  // then a line feed. Its sort key is made here, while the id is at hand.
   void write_row(uint32_t r) {
     SearchIndex& x = *idx;
     const size_t id_at = at;
-    uint64_t row_bytes = put_lower(cat.id(r));
+    size_t slash = 0;
+    uint64_t row_bytes = put_lower(cat.id(r), &slash);
     const size_t id_size = at - id_at;
-    size_t name = 0;  // bytes after the id's last '/'
-    while (name < id_size && x.buf_[id_at + id_size - 1 - name] != '/') ++name;
-    x.name_len_.push_back(name == id_size ? SearchIndex::kNoSlash
-                                          : static_cast<uint8_t>(std::min<size_t>(name, SearchIndex::kLongName)));
+    const size_t name = id_size - slash;  // bytes after the id's last '/'
+    x.name_len_.push_back(slash == 0 ? SearchIndex::kNoSlash
+                                     : static_cast<uint8_t>(std::min<size_t>(name, SearchIndex::kLongName)));
+    {
+      const std::string_view id(x.buf_.data() + id_at, id_size);
+      keys.push_back({load_be64(id, 0), load_be64(id, 8), r, static_cast<uint32_t>(id_size)});
+    }
     std::string_view author_raw = cat.value(cat.author[r]);
     if (!author_raw.empty()) {
       // The author is searched too when the id does not already start with "author/".
@@ -175,7 +220,7 @@ struct detail::SearchState {
       const size_t author_at = at;
       const uint64_t author_bytes = put_lower(author_raw);
       std::string_view id(x.buf_.data() + id_at, id_size), author(x.buf_.data() + author_at, at - author_at);
-      if (id.size() > author.size() && id.compare(0, author.size(), author) == 0 && id[author.size()] == '/')
+      if (id.size() > author.size() && id[author.size()] == '/' && id.compare(0, author.size(), author) == 0)
         at = author_at - 1;
       else row_bytes |= author_bytes | kTabBit;
     }
@@ -199,15 +244,13 @@ struct detail::SearchState {
         x.name_len_.reserve(n);
         x.bytes_.reserve(n);
         x.offsets_.push_back(0);
+        keys.reserve(n);
         break;
-      case kKeys:
+      case kSort:
         x.buf_.resize(at);
         // Cut to size only when the estimate missed by much (authors in another case, lowering
         // that grew): the cut is a copy of the whole buffer.
         if (x.buf_.capacity() - x.buf_.size() > x.buf_.size() / 64) x.buf_.shrink_to_fit();
-        keys.reserve(n);
-        break;
-      case kSort:
         sorter = std::make_unique<SlicedSort<KeyOps, Key, kSortRun>>(std::move(keys), KeyOps{idx.get()});
         break;
       case kRefine: refiner = std::make_unique<SlicedRefine<Key, KeyOps, kSortRun>>(keys, KeyOps{idx.get()}); break;
@@ -240,13 +283,6 @@ struct detail::SearchState {
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) write_row(r);
         });
-      case kKeys:
-        return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (auto r = static_cast<uint32_t>(b); r < e; ++r) {
-            std::string_view id = x.id_part(r);
-            keys.push_back({load_be64(id, 0), load_be64(id, 8), r, static_cast<uint32_t>(id.size())});
-          }
-        });
       case kSort:
         if (!sorter->step(timer)) return false;
         keys = sorter->take();
@@ -272,7 +308,7 @@ struct detail::SearchState {
   bool step(const SliceTimer& timer) { return run_phases(*this, timer); }
 
   double progress() const {
-    static constexpr double w[kPhases] = {1, 4, 1, 6, 1, 1};
+    static constexpr double w[kPhases] = {1, 5, 6, 1, 1};
     const double f = phase == kSort     ? (sorter ? sorter->progress() : 0.0)
                      : phase == kRefine ? (refiner ? refiner->progress() : 0.0)
                                         : frac(pos, cat.size());
