@@ -14,9 +14,9 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
-#include <unordered_map>
 
 #include "sliced.h"
+#include "string_pool.h"
 #include "text.h"
 
 namespace hfrec {
@@ -24,6 +24,20 @@ namespace hfrec {
 namespace {
 
 // Terms by text.
+template <class T>
+void sort_small(T* a, size_t n) {
+  if (n > 32) {
+    std::sort(a, a + n);
+    return;
+  }
+  for (size_t i = 1; i < n; ++i) {
+    const T x = a[i];
+    size_t j = i;
+    for (; j > 0 && x < a[j - 1]; --j) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
 struct TermLess {
   const std::vector<std::string>* terms;
   bool operator()(uint32_t a, uint32_t b) const { return (*terms)[a] < (*terms)[b]; }
@@ -79,14 +93,13 @@ struct detail::SoupState {
   // Tokenizing: provisional term ids in order of appearance. Values repeat across rows (tags,
   // libraries), so each pool string is tokenized once per mode and the token ids are cached.
   static constexpr uint32_t kNanTerm = 0;
-  std::unordered_map<std::string, uint32_t> prov;
+  StringPool prov;  // term -> provisional id (its order of first appearance)
   std::vector<std::string> prov_terms;
   std::vector<uint32_t> toks;  // the row being tokenized
   // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
   std::vector<uint32_t> cache_begin[2], cache_end[2];
   std::vector<uint32_t> cache_toks;
   bool nan_used = false;
-  uint64_t map_size = 0;
   // Grouping as rows are tokenized: a row's (term, count) pairs by provisional term, hashed into
   // open addressing over the groups (as CollapseBuilder does), the first row of each kept as its
   // group's row. Rows are identical by provisional terms exactly when they are by final terms.
@@ -122,9 +135,9 @@ struct detail::SoupState {
       const std::string_view text = cat.pool.str(v);
       std::string low = mode == 0 ? lower(delete_ascii_punctuation(text)) : lower(text);
       for_each_token(low, [&](std::string_view t) {
-        auto [it, ins] = prov.emplace(std::string(t), static_cast<uint32_t>(prov_terms.size()));
-        if (ins) prov_terms.emplace_back(t);
-        cache_toks.push_back(it->second);
+        bool added = false;
+        cache_toks.push_back(prov.intern(t, &added));
+        if (added) prov_terms.emplace_back(t);
       });
       cache_end[mode][v] = static_cast<uint32_t>(cache_toks.size());
     }
@@ -146,7 +159,6 @@ struct detail::SoupState {
     switch (phase) {
       case kTokenize: return cat.size();
       case kCounts: return s.groups.rows.rows();
-      case kFreeMap: return map_size;
       case kTerms: return sorted.size();
       case kIdf: return s.terms.size();
       case kNorms: return s.groups.size();
@@ -157,7 +169,7 @@ struct detail::SoupState {
   // The row in toks: its (term, count) pairs, by provisional term, into row_terms and row_counts,
   // then its group (a new one when no earlier row matches).
   void group_row() {
-    std::sort(toks.begin(), toks.end());
+    sort_small(toks.data(), toks.size());
     row_terms.clear();
     row_counts.clear();
     uint64_t h = 1469598103934665603ull;  // FNV-1a over the pairs
@@ -206,7 +218,7 @@ struct detail::SoupState {
   void enter() {
     switch (phase) {
       case kTokenize:
-        prov.emplace("nan", kNanTerm);
+        prov.intern("nan");  // kNanTerm
         prov_terms.push_back("nan");
         while (cap < cat.size() * 2) cap *= 2;
         s.groups.group_of.reserve(cat.size());
@@ -226,7 +238,7 @@ struct detail::SoupState {
         release(cache_toks, slots, toks, row_terms);
         release(group_hash);
         release(row_counts);
-        map_size = prov.size();
+        prov = StringPool();
         break;
       case kVocabSort: {
         // "nan" is only a term when some cell was missing.
@@ -282,12 +294,8 @@ struct detail::SoupState {
             group_row();
           }
         });
-      case kFreeMap:  // a map of a million terms takes a while to free: erase in batches
-        return batches(pos, n, kFlatBatch, timer, [&](uint64_t b, uint64_t e) {
-          for (uint64_t k = b; k < e && !prov.empty(); ++k) prov.erase(prov.begin());
-          if (e >= n) prov = {};
-        });
-      case kVocabSort:  // sorted vocabulary, as CountVectorizer orders it
+      case kFreeMap: return true;  // all freed as it began
+      case kVocabSort:             // sorted vocabulary, as CountVectorizer orders it
         if (!sorter->step(timer)) return false;
         sorted = sorter->take();
         sorter.reset();
@@ -306,7 +314,7 @@ struct detail::SoupState {
             row.clear();
             for (uint64_t k = gm.indptr[g]; k < gm.indptr[g + 1]; ++k)
               row.emplace_back(remap[gm.indices[k]], gm.values[k]);
-            std::sort(row.begin(), row.end());
+            sort_small(row.data(), row.size());
             uint64_t k = gm.indptr[g];
             for (const auto& [t, c] : row) {
               gm.indices[k] = t;

@@ -49,11 +49,12 @@ const char* StringPool::store(std::string_view s) {
   constexpr size_t kChunk = 1 << 20;
   if (s.size() > chunk_left_) {
     if (s.size() >= kChunk / 4) {  // a long string gets a chunk of its own
-      chunks_.push_back(std::make_unique<char[]>(s.size() + 1));
+      chunks_.emplace_back(new char[s.size() + 1]);
       std::memcpy(chunks_.back().get(), s.data(), s.size());
       return chunks_.back().get();
     }
-    chunks_.push_back(std::make_unique<char[]>(kChunk));
+    // Not make_unique, which zeroes the megabyte first (new char[] leaves it as it is).
+    chunks_.emplace_back(new char[kChunk]);
     chunk_at_ = chunks_.back().get();
     chunk_left_ = kChunk;
   }
