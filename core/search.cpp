@@ -239,12 +239,14 @@ struct detail::SearchState {
         // resize/push_back per row are out-of-line library calls (costly under WebAssembly).
         // Lowering can lengthen a few non-ASCII characters, so it grows when needed (rarely: past
         // 64 bytes of such growth in all).
+        // The keys (made as rows are written) first: reserved after the buffer, their 48 MB at 2M
+        // rows found no free block below the heap's top and grew it by 31 MB (hfrec_memprobe).
+        keys.reserve(n);
         x.buf_.reserve(bytes + 64);
         x.offsets_.reserve(n + 1);
         x.name_len_.reserve(n);
         x.bytes_.reserve(n);
         x.offsets_.push_back(0);
-        keys.reserve(n);
         break;
       case kSort:
         x.buf_.resize(at);
