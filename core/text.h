@@ -131,6 +131,16 @@ inline bool bytes_equal(const char* a, const char* b, size_t n) {
   return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];  // n <= 3: every byte
 }
 
+// MurmurHash3's 64-bit finaliser: a bijection that spreads every input bit over the word.
+inline uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 // A 64-bit hash of the bytes of s, for hash tables of strings (string pool, cell caches). Eight
 // bytes per step with 64-bit multiplies, the same in every build; std::hash is a byte-wise 32-bit
 // MurmurHash2 under Emscripten.
@@ -157,13 +167,7 @@ inline uint64_t hash_text(std::string_view s) {
   else if (n > 0)
     step(static_cast<unsigned char>(p[0]) | (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) |
          (uint64_t{static_cast<unsigned char>(p[n - 1])} << 16));
-  // MurmurHash3's 64-bit finaliser: every input bit reaches the low bits that pick a slot.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
+  return mix64(h);  // every input bit reaches the low bits that pick a slot
 }
 
 // The first position at or after p where s holds a, b or c (else s.size(); for two bytes, pass b
