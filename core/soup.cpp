@@ -95,7 +95,7 @@ struct detail::SoupState {
   static constexpr uint32_t kNanTerm = 0;
   StringPool prov;  // term -> provisional id (its order of first appearance)
   std::vector<std::string> prov_terms;
-  std::vector<uint32_t> toks;  // the row being tokenized
+  uint32_t mark = 0;  // the row being tokenized, + 1 (see seen)
   // cache[mode][pool id] -> range in cache_toks; mode 0: list item (punctuation deleted), 1: value.
   std::vector<uint32_t> cache_begin[2], cache_end[2];
   std::vector<uint32_t> cache_toks;
@@ -147,17 +147,27 @@ struct detail::SoupState {
       });
       cache_end[mode][v] = static_cast<uint32_t>(cache_toks.size());
     }
-    toks.insert(toks.end(), cache_toks.begin() + cache_begin[mode][v], cache_toks.begin() + cache_end[mode][v]);
+    for (uint32_t k = cache_begin[mode][v]; k < cache_end[mode][v]; ++k) add_token(cache_toks[k]);
+  }
+  // Counts a token of the row being tokenized (mark): its first in the row joins row_terms.
+  void add_token(uint32_t t) {
+    if (seen[t] != mark) {
+      seen[t] = mark;
+      count[t] = 1;
+      row_terms.push_back(t);
+    } else {
+      ++count[t];
+    }
   }
   void add_list(const ListColumn& col, uint32_t r) {
     if (col.missing[r]) {
-      toks.push_back(kNanTerm);
+      add_token(kNanTerm);
       return;
     }
     for (const uint32_t* p = col.begin(r); p != col.end(r); ++p) tokens_of(*p, 0);
   }
   void add_value(uint32_t v) {
-    if (v == kMissing) toks.push_back(kNanTerm);
+    if (v == kMissing) add_token(kNanTerm);
     else tokens_of(v, 1);
   }
 
@@ -172,23 +182,12 @@ struct detail::SoupState {
     }
   }
 
-  // The row in toks (row r): its (term, count) pairs, in order of first appearance, into
-  // row_terms and row_counts, then its group (a new one when no earlier row matches). Counted
-  // without sorting (seen, count), hashed as a sum over the pairs, so the order does not matter;
-  // kCounts sorts each group's row by term. (Sorting each row's 20-40 tokens first was the largest
-  // part of the soup at 2M rows.)
-  void group_row(uint32_t r) {
-    const uint32_t mark = r + 1;
-    row_terms.clear();
-    for (const uint32_t t : toks) {
-      if (seen[t] != mark) {
-        seen[t] = mark;
-        count[t] = 1;
-        row_terms.push_back(t);
-      } else {
-        ++count[t];
-      }
-    }
+  // The row just tokenized: its (term, count) pairs, in order of first appearance (row_terms and
+  // count, by add_token), into row_counts, then its group (a new one when no earlier row matches).
+  // Counted without sorting, hashed as a sum over the pairs, so the order does not matter; kCounts
+  // sorts each group's row by term. (Sorting each row's 20-40 tokens was the largest part of the
+  // soup at 2M rows.)
+  void group_row() {
     row_counts.clear();
     uint64_t sum = 0;
     for (const uint32_t t : row_terms) {
@@ -252,7 +251,7 @@ struct detail::SoupState {
           release(cache_begin[mode]);
           release(cache_end[mode]);
         }
-        release(cache_toks, slots, toks, row_terms);
+        release(cache_toks, slots, row_terms);
         release(seen, count);
         release(group_hash);
         release(row_counts);
@@ -302,14 +301,15 @@ struct detail::SoupState {
         if (!grow(slots, cap, kMissing, timer)) return false;
         return batches(pos, n, kRowBatch, timer, [&](uint64_t b, uint64_t e) {
           for (auto r = static_cast<uint32_t>(b); r < e; ++r) {  // the same fields, in the same order, as soup_tokens()
-            toks.clear();
+            mark = r + 1;
+            row_terms.clear();
             if (has_tags) add_list(cat.tags, r);
             if (has_task) add_value(cat.pipeline_tag[r]);
             if (has_author) add_value(cat.author[r]);
             if (has_arch) add_list(cat.architectures, r);
             if (has_type) add_value(cat.model_type[r]);
             if (has_lib) add_value(cat.library_name[r]);
-            group_row(r);
+            group_row();
           }
         });
       case kFreeMap: return true;  // all freed as it began
