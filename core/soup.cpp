@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <numeric>
 
@@ -23,7 +22,8 @@ namespace hfrec {
 
 namespace {
 
-// Terms by text.
+// Sorts a[0, n): by insertion up to 32 items (a group's 20-40 terms), where std::sort's setup
+// costs more than the sort, else std::sort.
 template <class T>
 void sort_small(T* a, size_t n) {
   if (n > 32) {
@@ -38,6 +38,7 @@ void sort_small(T* a, size_t n) {
   }
 }
 
+// Terms by text.
 struct TermLess {
   const std::vector<std::string>* terms;
   bool operator()(uint32_t a, uint32_t b) const { return (*terms)[a] < (*terms)[b]; }
@@ -80,7 +81,7 @@ void soup_tokens(const Catalogue& cat, uint32_t row, std::vector<std::string>& o
 
 // SoupBuilder's state: the phases of build_soup().
 struct detail::SoupState {
-  enum Phase { kTokenize, kFreeMap, kVocabSort, kTerms, kCounts, kCompact, kIdf, kCollapse, kNorms, kDone };
+  enum Phase { kTokenize, kFree, kVocabSort, kTerms, kCounts, kCompact, kIdf, kCollapse, kNorms, kDone };
   static constexpr int kPhases = kDone;
   const Catalogue& cat;
   const std::vector<uint32_t>& order;
@@ -246,7 +247,7 @@ struct detail::SoupState {
         group_hash.reserve(std::min<size_t>(cat.size(), kFirstRows));
         weight.reserve(std::min<size_t>(cat.size(), kFirstRows));
         break;
-      case kFreeMap:
+      case kFree:
         for (int mode = 0; mode < 2; ++mode) {
           release(cache_begin[mode]);
           release(cache_end[mode]);
@@ -312,8 +313,8 @@ struct detail::SoupState {
             group_row();
           }
         });
-      case kFreeMap: return true;  // all freed as it began
-      case kVocabSort:             // sorted vocabulary, as CountVectorizer orders it
+      case kFree: return true;  // all freed as it began
+      case kVocabSort:          // sorted vocabulary, as CountVectorizer orders it
         if (!sorter->step(timer)) return false;
         sorted = sorter->take();
         sorter.reset();
@@ -392,7 +393,7 @@ struct detail::SoupState {
   const char* stage() const {
     switch (phase) {
       case kTokenize: return "soup: tokenizing";
-      case kFreeMap:
+      case kFree:
       case kVocabSort:
       case kTerms: return "soup: sorting the vocabulary";
       case kCounts: return "soup: counting terms";
