@@ -41,22 +41,14 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
   return t;
 }();
 
-// The set of byte classes in s: a row whose set lacks one of the query's classes cannot match it
-// as a substring or a subsequence, and is skipped without a scan.
-uint64_t byte_set(std::string_view s) {
-  uint64_t m = 0;
-  for (char c : s) m |= uint64_t{1} << kByteClass[static_cast<unsigned char>(c)];
-  return m;
-}
-
-constexpr uint64_t kTabBit = uint64_t{1} << kByteClass['\t'];  // the author separator's class
-
 // Each byte's class as its bit: a load and an OR a byte, not a shift as well.
 constexpr std::array<uint64_t, 256> kClassBit = [] {
   std::array<uint64_t, 256> t{};
   for (int c = 0; c < 256; ++c) t[c] = uint64_t{1} << kByteClass[c];
   return t;
 }();
+
+constexpr uint64_t kTabBit = kClassBit['\t'];  // the author separator's class
 
 // The byte set of d[0, n) (byte_set), and in slash one past its last '/' (0 when it has none). Two
 // accumulators, so consecutive bytes do not wait on each other's OR.
@@ -77,6 +69,13 @@ uint64_t byte_set_and_slash(const char* d, size_t n, size_t& slash) {
   }
   slash = last;
   return a | b;
+}
+
+// The set of byte classes in s: a row whose set lacks one of the query's classes cannot match it
+// as a substring or a subsequence, and is skipped without a scan.
+uint64_t byte_set(std::string_view s) {
+  size_t slash = 0;
+  return byte_set_and_slash(s.data(), s.size(), slash);
 }
 
 // The classes that tabs and line feeds fall in (shared with a few other bytes): a set without

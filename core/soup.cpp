@@ -109,7 +109,6 @@ struct detail::SoupState {
   std::vector<uint64_t> group_hash;
   std::vector<uint32_t> weight;  // rows per group (for df)
   std::vector<uint32_t> row_terms;
-  std::vector<float> row_counts;
   // Per provisional term: the last row (+ 1) that had it, and its count in that row.
   std::vector<uint32_t> seen, count;
   // Vocabulary.
@@ -184,17 +183,13 @@ struct detail::SoupState {
   }
 
   // The row just tokenized: its (term, count) pairs, in order of first appearance (row_terms and
-  // count, by add_token), into row_counts, then its group (a new one when no earlier row matches).
+  // count, by add_token), into its group (a new one when no earlier row matches).
   // Counted without sorting, hashed as a sum over the pairs, so the order does not matter; kCounts
   // sorts each group's row by term. (Sorting each row's 20-40 tokens was the largest part of the
   // soup at 2M rows.)
   void group_row() {
-    row_counts.clear();
     uint64_t sum = 0;
-    for (const uint32_t t : row_terms) {
-      row_counts.push_back(static_cast<float>(count[t]));
-      sum += mix64((uint64_t{t} << 32) | count[t]);
-    }
+    for (const uint32_t t : row_terms) sum += mix64((uint64_t{t} << 32) | count[t]);
     const uint64_t h = mix64(sum + row_terms.size());
     nan_used |= seen[kNanTerm] == mark;
     CsrMatrix& gm = s.groups.rows;
@@ -217,7 +212,7 @@ struct detail::SoupState {
       reserve_room(gm.indices, row_terms.size(), done, total);
       reserve_room(gm.values, row_terms.size(), done, total);
       gm.indices.insert(gm.indices.end(), row_terms.begin(), row_terms.end());
-      gm.values.insert(gm.values.end(), row_counts.begin(), row_counts.end());
+      for (const uint32_t t : row_terms) gm.values.push_back(static_cast<float>(count[t]));
       reserve_room(gm.indptr, 1, done, total);
       gm.indptr.push_back(gm.indices.size());
       reserve_room(group_hash, 1, done, total);
@@ -255,7 +250,6 @@ struct detail::SoupState {
         release(cache_toks, slots, row_terms);
         release(seen, count);
         release(group_hash);
-        release(row_counts);
         prov = StringPool();
         break;
       case kVocabSort: {
