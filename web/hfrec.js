@@ -73,6 +73,12 @@
     rafPending = true;
     requestAnimationFrame(() => {
       rafPending = false;
+      drawFrame();
+    });
+  }
+  // One frame of the app, in an animation frame, or at once for the first (start() below).
+  function drawFrame() {
+    {
       framesDrawn++;
       const t0 = performance.now();
       const needs = mod._hfrec_frame();
@@ -82,9 +88,9 @@
       input.afterFrame();
       if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
       // The first frame drawn after hfrec.ready: the UI with its catalogue.
-      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); endGlWorker(); }
+      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); }
       if (revealOnFrame) { revealOnFrame = false; reveal(); }
-    });
+    }
   }
   function wake(frames = 3) {
     if (!mod) return;
@@ -621,15 +627,6 @@
   // load's code in its own instance of it, off this thread; performance mark hfrec:warmed
   // (detail: rows, error) when it is done.
   let warmWorker = window.hfrecEarly && window.hfrecEarly.warm;
-  // index.html's throwaway GL worker (see there) ends two seconds after the first catalogue's
-  // frame, when the GPU process is no longer busy with the start-up: ended during the first load,
-  // this thread waited 100-200 ms for it.
-  let glWorker = window.hfrecEarly && window.hfrecEarly.gl;
-  function endGlWorker() {
-    const worker = glWorker;
-    glWorker = null;
-    if (worker) setTimeout(() => worker.terminate(), 2000);
-  }
   function warm(module) {
     const worker = warmWorker;
     warmWorker = null;
@@ -665,10 +662,11 @@
         preRun: [() => {
           performance.mark('hfrec:wasm-instantiated');
           // main()'s GLFW gets this context. The UI draws 2-D triangles only: no depth or stencil
-          // buffer to allocate, clear and composite. Made as late as this, index.html's throwaway
-          // GL worker has usually set up the GPU process's GL already.
+          // buffer to allocate, clear and composite; and it paints every pixel opaque (main.cpp
+          // clears with alpha 1), so the canvas is opaque: the compositor draws it without
+          // blending it over the page.
           sizeCanvas();
-          try { canvas.getContext('webgl2', { antialias: false, alpha: true, depth: false, stencil: false }); } catch (e) { /* the app reports a missing WebGL2 */ }
+          try { canvas.getContext('webgl2', { antialias: false, alpha: false, depth: false, stencil: false }); } catch (e) { /* the app reports a missing WebGL2 */ }
           performance.mark('hfrec:gl-context');
         }],
         canvas,
@@ -733,6 +731,11 @@
       requestAnimationFrame(() => performance.mark('hfrec:interactive'));
     };
     revealOnFrame = true;
+    // The first frame is drawn now, in this task, not at the next animation frame: the browser
+    // can hold that back behind its GPU process's start-up and the first load's slices (traced:
+    // the first frame came 200 ms after the fonts, after the catalogue was in). The canvas shows
+    // it, and the page without its overlay, at the browser's next frame.
+    drawFrame();
 
     // Which catalogue: ?catalogue=URL, else the share link's source, else the default.
     let src = params.get('catalogue') || '';

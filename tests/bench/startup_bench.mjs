@@ -4,7 +4,7 @@
 // in a fresh browser context (no HTTP cache, no compiled-code cache, no storage) of one headless
 // Chromium (SwiftShader WebGL2), waits for window.hfrec.ready, and reads the page's own marks
 // (performance.mark, milliseconds from navigation start):
-//   gl-context, wasm-instantiated, module, fonts, catalogue-bytes, first-frame (behind the loading
+//   first-paint (the browser's first contentful paint: the loading screen), gl-context, wasm-instantiated, module, fonts, catalogue-bytes, first-frame (behind the loading
 //   screen), ready (hfrec.ready resolves), interactive (the first frame after the loading screen
 //   went: the UI a person can use, with the catalogue in), warmed (web/warm.js finished warming the
 //   first load's code in its worker; may come after ready)
@@ -93,7 +93,7 @@ const browser = await chromium.launch({
 });
 const cdp = open === 'tab' ? await browser.newBrowserCDPSession() : null;
 
-const MARKS = ['gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready', 'ready-frame', 'warmed'];
+const MARKS = ['first-paint', 'gl-context', 'wasm-instantiated', 'module', 'fonts', 'catalogue-bytes', 'first-frame', 'interactive', 'ready', 'ready-frame', 'warmed'];
 try {
   for (let i = 0; i < runs * builds.length; i++) {
     const { base, samples } = builds[i % builds.length];
@@ -123,6 +123,9 @@ try {
     const s = await page.evaluate(() => {
       const marks = Object.fromEntries(performance.getEntriesByType('mark')
         .filter((m) => m.name.startsWith('hfrec:')).map((m) => [m.name.slice(6), m.startTime]));
+      // The browser's own first paint with content: the loading screen.
+      const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+      if (fcp) marks['first-paint'] = fcp.startTime;
       const nav = performance.getEntriesByType('navigation')[0];
       const res = performance.getEntriesByType('resource').map((r) => ({
         name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.transferSize }));
