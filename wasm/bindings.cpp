@@ -90,6 +90,8 @@ using namespace hfrec::app;
 
 extern "C" {
 
+// 1 when main() set the app up; 0 when the browser gave it no usable WebGL2 (then call nothing else).
+EMSCRIPTEN_KEEPALIVE int hfrec_started() { return started() ? 1 : 0; }
 // Draws a frame. Returns flags: 1 request another animation frame, 2 call hfrec_work soon.
 EMSCRIPTEN_KEEPALIVE int hfrec_frame() { return frame(); }
 // Runs loading / clustering work for about budget_ms without drawing; the same flags.

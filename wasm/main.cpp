@@ -154,6 +154,8 @@ int work(double budget_ms) {
   return kNeedWork | (ms(now - r.last_draw) >= wait ? kNeedFrame : 0);
 }
 
+bool started() { return rt().controller != nullptr; }
+
 int frame() {
   Runtime& r = rt();
   using Clock = std::chrono::steady_clock;

@@ -16,6 +16,9 @@ Controller& controller();
 // What frame() and work() ask of the page: another animation frame, and/or more work() calls.
 // kTextField: the active text field changed (input::text_field()), the page re-syncs its input.
 enum Need : int { kNeedFrame = 1, kNeedWork = 2, kTextField = 4 };
+// Whether main() set the app up: false when the browser gave no WebGL2 context, or one that
+// cannot draw the UI. Nothing else here may be called then.
+bool started();
 // Draws one frame and applies the input's intents; returns Need flags.
 int frame();
 // Runs pending work (loading, clustering) for about budget_ms without drawing; returns Need

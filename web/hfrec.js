@@ -692,7 +692,13 @@
           return {};
         },
       });
-      mod = await moduleP;
+      const started = await moduleP;
+      // main() returned early: no WebGL2 context, or one that cannot draw the UI. The module is
+      // not called again (its UI does not exist).
+      if (!started._hfrec_started()) {
+        return fail('hfrec could not start: this browser gave it no WebGL2 (it may be turned off, or the graphics driver blocked). hfrec draws its interface with WebGL2.');
+      }
+      mod = started;
     } catch (e) {
       return fail(`hfrec could not start: ${e.message || e}. It needs a browser with WebAssembly and WebGL2.`);
     }

@@ -123,15 +123,25 @@ test("the header shows the default catalogue's download as its bytes arrive once
   }
 });
 
-test('a missing or broken WebAssembly module is named on the loading screen, not left "Downloading"', async () => {
+test('a missing or broken WebAssembly module, or no WebGL2, is named on the loading screen, not left "Downloading"', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     for (const [what, reply, want] of [
       ['missing', { status: 404, body: 'not here' }, /^hfrec could not start: hfrec-app\.wasm: HTTP 404\b/],
       ['broken', { status: 200, contentType: 'application/wasm', body: Buffer.from('not a module at all') }, /^hfrec could not start: .*(CompileError|magic|wasm)/i],
+      // A browser with WebGL2 turned off: canvases give no webgl2 context.
+      ['without WebGL2', null, /^hfrec could not start: this browser gave it no WebGL2\b/],
     ]) {
       const page = await context.newPage();
-      await page.route('**/hfrec-app.wasm', (route) => route.fulfill(reply));
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      if (reply) await page.route('**/hfrec-app.wasm', (route) => route.fulfill(reply));
+      else {
+        await page.addInitScript(() => {
+          const get = HTMLCanvasElement.prototype.getContext;
+          HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); };
+        });
+      }
       await page.goto(env.server.url);
       await page.waitForFunction(() => window.hfrec);
       const failed = await page.evaluate(() => window.hfrec.ready.then(() => 'ready', (e) => e.message));
@@ -143,6 +153,7 @@ test('a missing or broken WebAssembly module is named on the loading screen, not
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       assert.match(await page.textContent('#loading-text'), want, `${what}: the loading screen says it`);
       assert.equal(await page.evaluate(() => document.getElementById('loading').classList.contains('failed')), true);
+      assert.deepEqual(errors, [], `${what}: nothing thrown`);
       await page.close();
     }
   } finally {
