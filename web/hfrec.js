@@ -12,6 +12,10 @@
     (document.querySelector('meta[name="hfrec-catalogue"]')?.content || 'catalogue.csv').split('#');
 
   let mod = null;            // the Emscripten module
+  // Once the start-up has failed, the loading screen's download count (which redraws its line as
+  // bytes arrive) no longer writes over the failure (a missing module showed "Downloading: app
+  // 0.0 MB of 1.8 MB …" for good), and the module is called no more.
+  let startFailed = false;
   let rafPending = false;
   let framesDrawn = 0;
   const pendingLoads = new Map();  // load id -> resolve
@@ -42,6 +46,7 @@
   const workChannel = new MessageChannel();
   workChannel.port1.onmessage = () => {
     workPending = false;
+    if (startFailed) return;  // a failed start-up calls the module no more
     handleNeeds(mod._hfrec_work(WORK_SLICE_MS), true);
   };
   function scheduleWork() {
@@ -73,7 +78,7 @@
     rafPending = true;
     requestAnimationFrame(() => {
       rafPending = false;
-      drawFrame();
+      if (!startFailed) drawFrame();  // a failed start-up calls the module no more
     });
   }
   // One frame of the app, in an animation frame, or at once for the first (start() below).
@@ -605,10 +610,6 @@
   Object.defineProperty(window, 'hfrec', { value: api, writable: false, configurable: false });
 
   // ---- start ----------------------------------------------------------------------------------
-  // Once the start-up has failed, the loading screen's download count (which redraws its line as
-  // bytes arrive) no longer writes over the failure: a missing module showed "Downloading: app
-  // 0.0 MB of 1.8 MB …" for good.
-  let startFailed = false;
   function fail(message) {
     startFailed = true;
     loading.classList.add('failed');
@@ -799,5 +800,10 @@
       requestFrame();
     }
   }
-  start();
+  // A start-up that throws before the UI shows names the error on the loading screen instead of
+  // leaving the page on it for good; once the UI is up it stays, and the console has the error.
+  start().catch((e) => {
+    if (!revealed) fail(`hfrec could not start: ${(e && e.message) || e}`);
+    else console.error(e);
+  });
 })();

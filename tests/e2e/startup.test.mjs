@@ -130,18 +130,25 @@ test('a missing or broken WebAssembly module, or no WebGL2, is named on the load
       ['missing', { status: 404, body: 'not here' }, /^hfrec could not start: hfrec-app\.wasm: HTTP 404\b/],
       ['broken', { status: 200, contentType: 'application/wasm', body: Buffer.from('not a module at all') }, /^hfrec could not start: .*(CompileError|magic|wasm)/i],
       // A browser with WebGL2 turned off: canvases give no webgl2 context.
-      ['without WebGL2', null, /^hfrec could not start: this browser gave it no WebGL2\b/],
+      ['without WebGL2', () => {
+        const get = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); };
+      }, /^hfrec could not start: this browser gave it no WebGL2\b/],
+      // The app's first frame throws (a stand-in for any error in the start-up's own code).
+      ['a first frame that throws', () => {
+        let create;
+        Object.defineProperty(window, 'createHfrecModule', {
+          configurable: true,
+          get: () => create && ((opts) => create(opts).then((m) => { m._hfrec_frame = () => { throw new Error('frame trap'); }; return m; })),
+          set: (f) => { create = f; },
+        });
+      }, /^hfrec could not start: frame trap$/],
     ]) {
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      if (reply) await page.route('**/hfrec-app.wasm', (route) => route.fulfill(reply));
-      else {
-        await page.addInitScript(() => {
-          const get = HTMLCanvasElement.prototype.getContext;
-          HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); };
-        });
-      }
+      if (typeof reply === 'function') await page.addInitScript(reply);
+      else await page.route('**/hfrec-app.wasm', (route) => route.fulfill(reply));
       await page.goto(env.server.url);
       await page.waitForFunction(() => window.hfrec);
       const failed = await page.evaluate(() => window.hfrec.ready.then(() => 'ready', (e) => e.message));
