@@ -83,19 +83,17 @@
   }
   // One frame of the app, in an animation frame, or at once for the first (start() below).
   function drawFrame() {
-    {
-      framesDrawn++;
-      const t0 = performance.now();
-      const needs = mod._hfrec_frame();
-      const t1 = performance.now();
-      nextWorkFrameAt = t1 + Math.max(WORK_FRAME_MS, 2 * (t1 - t0));
-      handleNeeds(needs);
-      input.afterFrame();
-      if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
-      // The first frame drawn after hfrec.ready: the UI with its catalogue.
-      if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); }
-      if (revealOnFrame) { revealOnFrame = false; reveal(); }
-    }
+    framesDrawn++;
+    const t0 = performance.now();
+    const needs = mod._hfrec_frame();
+    const t1 = performance.now();
+    nextWorkFrameAt = t1 + Math.max(WORK_FRAME_MS, 2 * (t1 - t0));
+    handleNeeds(needs);
+    input.afterFrame();
+    if (framesDrawn === 1) performance.mark('hfrec:first-frame');  // builds the font atlas
+    // The first frame drawn after hfrec.ready: the UI with its catalogue.
+    if (readyFrame === 1) { readyFrame = 2; performance.mark('hfrec:ready-frame'); }
+    if (revealOnFrame) { revealOnFrame = false; reveal(); }
   }
   function wake(frames = 3) {
     if (!mod) return;
@@ -740,7 +738,7 @@
     revealOnFrame = true;
     // The first frame is drawn now, in this task, not at the next animation frame: the browser
     // can hold that back behind its GPU process's start-up and the first load's slices (traced:
-    // the first frame came 200 ms after the fonts, after the catalogue was in). The canvas shows
+    // the first frame came 230 ms after the fonts, after the catalogue was in). The canvas shows
     // it, and the page without its overlay, at the browser's next frame.
     drawFrame();
 
