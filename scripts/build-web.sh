@@ -37,7 +37,7 @@ echo "build-web: catalogue $catalogue ($why)"
 rm -rf "$dist"
 mkdir -p "$dist/fonts"
 cp build/wasm-release/wasm/hfrec-app.js build/wasm-release/wasm/hfrec-app.wasm "$dist/"
-cp web/hfrec.js web/hub_rules.js web/hub.js web/consent.js web/input.js web/downloads.js web/loads.js web/warm.js "$dist/"
+cp web/hfrec.js web/hub_rules.js web/hub.js web/consent.js web/input.js web/downloads.js web/loads.js web/mirror.js web/warm.js "$dist/"
 cp wasm/pkg/catalogue.js "$dist/"  # window.hfrec.core(): the npm package's Catalogue over the app's module
 install -m 644 "$catalogue" "$dist/catalogue.$ext"
 # What web/warm.js runs the app's first-load code on, off the main thread: the catalogue's first
