@@ -6,6 +6,7 @@
 #include "app/test_app.h"
 #include "core/api.h"
 #include "core/index.h"
+#include "core/search.h"
 
 #include <gtest/gtest.h>
 
@@ -541,8 +542,9 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
     ASSERT_TRUE(a.controller.tick(1.0)) << "the load ended without a word";
     stages.insert(a.state.stage);
   }
-  // The search index too is built in slices, its stage shown (25,000 rows take several 1 ms slices).
-  EXPECT_TRUE(stages.count("Indexing 25000 models: search: sorting ids")) << *stages.rbegin();
+  // The lineage too is built in slices, its stage shown. The search index is not part of the load.
+  EXPECT_TRUE(stages.count("Indexing 25000 models: lineage: base models")) << *stages.rbegin();
+  for (const std::string& stage : stages) EXPECT_EQ(stage.find("search"), std::string::npos) << stage;
   EXPECT_TRUE(a.controller.has_work()) << "the hybrid model is still to build";
   // Nothing on screen shows the builds after a load, so the page draws no frames for them.
   EXPECT_EQ(a.controller.progress_shown(), Controller::Progress::none);
@@ -631,6 +633,38 @@ TEST(Controller, TheKMeansMethodsClusteringIsBuiltAfterTheLoadOrWhenAListNeedsIt
     EXPECT_EQ(a.ids(a.state.primary), want_ids) << (slices_first ? "after the slices" : "at once");
     a.run();
     EXPECT_EQ(a.ids(a.state.primary), want_ids);
+    EXPECT_FALSE(a.controller.has_work());
+  }
+}
+
+// The search index is built in slices after the load, before the other builds: a search typed
+// before it is done finishes it at once. Either way the hits are the core's own index's.
+TEST(Controller, TheSearchIndexIsBuiltAfterTheLoadOrWhenASearchNeedsIt) {
+  std::ostringstream csv;
+  csv << "modelId,author,downloads\n";
+  for (int i = 0; i < 3000; ++i)
+    csv << "org" << i % 31 << "/bert-" << i << ",org" << i % 31 << "," << i * 7 % 1009 << "\n";
+  auto cat = load_catalogue(csv.str(), "s.csv");
+  ASSERT_TRUE(cat.ok()) << cat.error();
+  const SearchIndex core_search(cat.value());
+  std::vector<std::string> want;
+  for (const auto& h : core_search.search("bert-1", SearchParams{.limit = 50}).hits)
+    want.emplace_back(cat.value().id(h.row));
+  ASSERT_EQ(want.size(), 50u);
+
+  for (bool slices_first : {true, false}) {
+    App a;
+    a.controller.begin_load(csv.str(), "s.csv", "");
+    while (a.platform.loads.empty()) ASSERT_TRUE(a.controller.tick(1.0));
+    ASSERT_TRUE(a.controller.has_work()) << "built after the load";
+    if (slices_first) a.run();
+    a.state.intents.push_back({Intent::search, "bert-1"});
+    a.controller.apply_intents();
+    std::vector<std::string> got;
+    for (const auto& h : a.state.search_hits) got.push_back(h.model_id);
+    EXPECT_EQ(got, want) << (slices_first ? "after the slices" : "at once");
+    EXPECT_EQ(a.state.search_count, core_search.search("bert-1").count);
+    a.run();
     EXPECT_FALSE(a.controller.has_work());
   }
 }

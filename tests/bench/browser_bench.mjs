@@ -1,8 +1,9 @@
 // Browser benchmark: opens the built app (dist/) in headless Chromium and records, per catalogue
-// size, the time from loadCatalogue (the drop path) to ready, one recommendation per method, the
-// first kmeans query (which finishes the method's clustering if the app's slices after the load
-// have not: kmeans_first_call_ms), the WASM heap, and (up to 20k rows) Ward on
-// tf-idf's longest work slice and the frame gaps while it runs. Writes JSON.
+// size, the time from loadCatalogue (the drop path) to ready, a search at once after it
+// (search_first_call_ms: it finishes the search index the app builds after a load), one
+// recommendation per method, the first kmeans query (which finishes the method's clustering if
+// the app's slices after the load have not: kmeans_first_call_ms), the WASM heap, and (up to 20k
+// rows) Ward on tf-idf's longest work slice and the frame gaps while it runs. Writes JSON.
 //
 //   node tests/bench/browser_bench.mjs [--dist DIR] [--sizes 10k,100k,1M,2M,1M.json] [--out FILE] [--gen PATH]
 //                                      [--timeout-s S]  (each step's limit; default 180: 2M on a busy machine needs more)
@@ -185,6 +186,7 @@ for (const size of sizes) {
     Object.assign(entry, await page.evaluate(async ({ size, id, methods, timeout, layouts, pollEveryMs }) => {
       const r = {};
       let t = performance.now();
+      await window.hfrec.core();  // imports the package module (search_first_call_ms below)
       const buf = new Uint8Array(await (await fetch(`/__bench/${size}`)).arrayBuffer());
       r.fetch_ms = performance.now() - t;
       // The heap when the load finishes, before anything after it (the hybrid model's build starts
@@ -204,6 +206,13 @@ for (const size of sizes) {
       // indexing inside it; the rest went to drawing progress frames and waiting for them).
       r.app_timing = window.hfrec.state().timing;
       r.memory_after_load = window.__bench.memory();
+      // A search at once after ready: the app builds its search index after the load, so this
+      // finishes it when its slices have not (window.hfrec.core()'s handle searches with it; the
+      // package module was imported before the load).
+      t = performance.now();
+      const firstHits = (await window.hfrec.core()).search(id, 10);
+      r.search_first_call_ms = performance.now() - t;
+      r.search_first_hits = firstHits.length;
       r.recommend_ms = {};
       r.core_recommend_ms = {};  // the core's recommend() call alone (state().timing.recommendMs)
       for (const m of methods) {

@@ -118,20 +118,13 @@ bool Controller::Impl::tick_load(double budget_ms) {
     load->builder.reset();
     if (!built.ok()) return fail_load("Could not index '" + load->name + "': " + built.error());
     load->index = std::move(built).value();
-    load->search_builder = std::make_unique<SearchIndexBuilder>(load->index->catalogue());
-    return true;
-  }
-  if (load->search_builder) {
-    // The search index in slices too: at 1M rows, built at once, it was one 0.7-1 s step.
-    if (!step(*load->search_builder, 0.98, 0.015)) return true;
-    load->search = std::make_unique<SearchIndex>(load->search_builder->take());
-    load->search_builder.reset();
     load->lineage_builder = std::make_unique<LineageBuilder>(load->index->catalogue());
     return true;
   }
+  // (The search index is built after the load: search_build.)
   if (load->lineage_builder) {
-    // And the lineage: at 1M rows, built at once, one 61-71 ms step natively.
-    if (!step(*load->lineage_builder, 0.995, 0.003)) return true;
+    // The lineage in slices too: at 1M rows, built at once, one 61-71 ms step natively.
+    if (!step(*load->lineage_builder, 0.98, 0.015)) return true;
     load->lineage = std::make_unique<Lineage>(load->lineage_builder->take());
     load->lineage_builder.reset();
     load->summary_builder = std::make_unique<CatalogueSummaryBuilder>(load->index->catalogue());
@@ -140,23 +133,24 @@ bool Controller::Impl::tick_load(double budget_ms) {
   if (load->summary_builder) {
     // And what the view shows beside the lists (the filters' values, the font's characters): at
     // 1M rows, gathered at once, ~70 ms natively, most of the last step of a load.
-    if (!step(*load->summary_builder, 0.998, 0.002)) return true;
+    if (!step(*load->summary_builder, 0.995, 0.005)) return true;
     CatalogueSummary summary = load->summary_builder->take();
     load->summary_builder.reset();
     std::unique_ptr<Index> idx = std::move(load->index);
-    std::unique_ptr<SearchIndex> srch = std::move(load->search);
     std::unique_ptr<Lineage> lin = std::move(load->lineage);
     using Ms = std::chrono::duration<double, std::milli>;
     const auto now = std::chrono::steady_clock::now();
     clusters.reset(nullptr);  // its jobs hold the old Index
     map.reset(nullptr);
-    hybrid_build.drop();  // it reads the old catalogue
+    search_build.drop();  // they read the old catalogue
+    hybrid_build.drop();
     kmeans_build.drop();  // and it the old attribute groups
-    search = std::move(srch);
+    search.reset();
     lineage = std::move(lin);
     index = std::move(idx);
     clusters.reset(index.get());
     map.reset(index.get());
+    search_build.start(std::make_unique<SearchIndexBuilder>(index->catalogue()));
     hybrid_build.start(std::make_unique<HybridBuilder>(index->catalogue(), HybridParams{}, lineage.get()));
     kmeans_build.start(std::make_unique<KMeansRun>(index->attribute_kmeans_run(kMethodK)));
     const Catalogue& c = index->catalogue();
@@ -282,8 +276,8 @@ void Controller::report_error(std::string message) {
 }
 
 bool Controller::has_work() const {
-  return impl_->load != nullptr || impl_->hybrid_build || impl_->kmeans_build || impl_->clusters.running() ||
-         impl_->clusters.layout_running();
+  return impl_->load != nullptr || impl_->search_build || impl_->hybrid_build || impl_->kmeans_build ||
+         impl_->clusters.running() || impl_->clusters.layout_running();
 }
 
 Controller::Progress Controller::progress_shown() const {
@@ -302,13 +296,14 @@ bool Controller::tick(double budget_ms) {
   // on it (and how far they got in what was left depended on the machine's speed).
   const bool was_loading = impl_->load != nullptr;
   impl_->tick(budget_ms);
-  // Each clustering slice, and each of the kmeans method's clustering and the hybrid model's after
-  // a load (in that order: the first takes a fraction of a second even at 2M rows), stays well
-  // under a 16 ms frame.
-  bool kmeans = !was_loading && impl_->kmeans_build.tick(std::min(6.0, budget_ms));
-  bool hybrid = !was_loading && !kmeans && impl_->tick_hybrid(std::min(6.0, budget_ms));
-  bool clustering = impl_->clusters.tick(std::min(6.0, budget_ms));
-  return was_loading || kmeans || hybrid || clustering;
+  // Each clustering slice, and each of the builds after a load (the search index, the kmeans
+  // method's clustering, the hybrid model, in that order), stays well under a 16 ms frame.
+  const double after_load_ms = std::min(6.0, budget_ms);
+  bool searching = !was_loading && impl_->search_build.tick(after_load_ms);
+  bool kmeans = !was_loading && !searching && impl_->kmeans_build.tick(after_load_ms);
+  bool hybrid = !was_loading && !searching && !kmeans && impl_->tick_hybrid(after_load_ms);
+  bool clustering = impl_->clusters.tick(after_load_ms);
+  return was_loading || searching || kmeans || hybrid || clustering;
 }
 
 //-----------------------------------------------------------------------------
@@ -528,7 +523,8 @@ std::string Controller::map_overlay() const { return impl_->map.overlay_json(); 
 
 std::string Controller::export_selection() const { return impl_->map.selection_csv(); }
 
-Controller::SharedCatalogue Controller::shared_catalogue() const {
+Controller::SharedCatalogue Controller::shared_catalogue() {
+  impl_->searcher();  // the API's handle searches too
   return {impl_->index, impl_->lineage, impl_->search};
 }
 

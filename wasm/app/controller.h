@@ -110,7 +110,7 @@ class Controller {
     std::shared_ptr<const Lineage> lineage;
     std::shared_ptr<const SearchIndex> search;
   };
-  SharedCatalogue shared_catalogue() const;
+  SharedCatalogue shared_catalogue();
 
  private:
   struct Impl;

@@ -110,9 +110,7 @@ struct Controller::Impl {
     bool builtin = false;  // the page's own catalogue (source "builtin:")
     std::unique_ptr<CatalogueLoader> loader;
     std::unique_ptr<IndexBuilder> builder;                     // set once parsing finished: indexes in slices
-    std::unique_ptr<Index> index;                              // set once indexed: its search index is built in slices
-    std::unique_ptr<SearchIndexBuilder> search_builder;        // over index's catalogue (declared after it)
-    std::unique_ptr<SearchIndex> search;                       // set once built: the lineage is built in slices
+    std::unique_ptr<Index> index;                              // set once indexed: the lineage is built in slices
     std::unique_ptr<LineageBuilder> lineage_builder;           // over index's catalogue (declared after it)
     std::unique_ptr<Lineage> lineage;                          // set once built: the summary is gathered in slices
     std::unique_ptr<CatalogueSummaryBuilder> summary_builder;  // over index's catalogue (declared after it)
@@ -121,12 +119,15 @@ struct Controller::Impl {
     double work_ms = 0;  // time spent in tick() on this load
   };
   std::unique_ptr<Load> load;
-  // The kmeans method's clustering of the attribute groups (Index::attribute_kmeans at the
-  // method's k) and the hybrid model of the catalogue in use, built in slices after its load, in
-  // that order (the first takes a fraction of a second even at 2M rows; a HybridModel costs several
-  // times the rest of the index). A kmeans list asked for sooner finishes its clustering at once; a
-  // hybrid list waits for the model (ResultList::preparing), unless the catalogue is small enough
-  // to finish it at once.
+  // Built in slices after a load, in this order: the search index, the kmeans method's clustering
+  // of the attribute groups (Index::attribute_kmeans at the method's k) and the hybrid model. The
+  // first two take a fraction of a second even at 2M rows; a HybridModel costs several times the
+  // rest of the index. No list needs the search index, so the load does not wait for it (at 2M rows
+  // it was about a second of the load); a search asked for sooner finishes it at once (searcher()),
+  // as a kmeans list does its clustering. A hybrid list waits for the model (ResultList::preparing),
+  // unless the catalogue is small enough to finish it at once.
+  AfterLoad<SearchIndexBuilder> search_build{
+      [this](SearchIndexBuilder& b) { search = std::make_shared<SearchIndex>(b.take()); }};
   AfterLoad<KMeansRun> kmeans_build{[this](KMeansRun& r) { index->adopt_attribute_kmeans(kMethodK, r.take()); }};
   AfterLoad<HybridBuilder> hybrid_build{[this](HybridBuilder& b) { index->adopt_hybrid(b.take()); }};
   static constexpr size_t kHybridAtOnce = 20000;                  // rows: ~0.1 s of WebAssembly at 10k
@@ -188,6 +189,12 @@ struct Controller::Impl {
   // Searches the box's text; a pasted Hub URL ("https://huggingface.co/gpt2/tree/main") searches
   // its model id. When nothing matches, the nearest id is offered ("did you mean").
   void run_search(const std::string& text);
+  // The search index of the catalogue in use, finished at once if its build is still going (null
+  // before the first load).
+  const SearchIndex* searcher() {
+    search_build.finish();
+    return search.get();
+  }
   // The ranked list of one method (by name) for the current query, filters and focus.
   ResultList run(const std::string& method_text);
   void sort_list(ResultList& l);

@@ -142,8 +142,10 @@ void Controller::Impl::run_search(const std::string& text) {
   s.search_count = 0;
   s.search_cursor = 0;
   s.search_suggestion.clear();
-  if (!search) return;
-  SearchResult r = search->search(s.search_query, SearchParams{.limit = 50});
+  // An empty query has no hits: it does not finish the search index's build for them.
+  const SearchIndex* searching = s.search_query.empty() ? search.get() : searcher();
+  if (!searching) return;
+  SearchResult r = searching->search(s.search_query, SearchParams{.limit = 50});
   const Catalogue& c = index->catalogue();
   for (const auto& h : r.hits)
     s.search_hits.push_back({std::string(c.id(h.row)), match_kind_name(h.kind),
