@@ -12,7 +12,31 @@ Index::Index(IndexParts parts)
     : cat_(std::move(parts.catalogue)),
       order_(std::move(parts.order)),
       attr_(std::move(parts.attributes)),
-      soup_(std::move(parts.soup)) {}
+      soup_(std::move(parts.soup)) {
+  if (parts.soup_later) soup_build_ = std::make_unique<SoupBuilder>(cat_, order_);
+}
+
+Index::~Index() = default;
+
+const SoupSpace& Index::soup() const {
+  if (soup_build_) {
+    run_to_end(*soup_build_);
+    soup_ = soup_build_->take();
+    soup_build_.reset();
+  }
+  return soup_;
+}
+
+bool Index::step_soup(const SliceTimer& timer) {
+  if (!soup_build_) return true;
+  if (!soup_build_->step(timer)) return false;
+  soup();  // takes it
+  return true;
+}
+
+std::string Index::soup_stage() const { return soup_build_ ? soup_build_->stage() : "ready"; }
+
+double Index::soup_progress() const { return soup_build_ ? soup_build_->progress() : 1.0; }
 
 const HybridModel& Index::hybrid() const {
   if (!hybrid_) hybrid_ = std::make_unique<HybridModel>(cat_);

@@ -23,7 +23,8 @@ struct IndexParts {
   Catalogue catalogue;
   std::vector<uint32_t> order;  // rows in tie order (downloads desc, modelId asc)
   AttributeSpace attributes;    // built with `order`
-  SoupSpace soup;               // built with `order`
+  SoupSpace soup;               // built with `order`, unless soup_later
+  bool soup_later = false;      // the Index builds the soup itself (Index::step_soup, or on first use)
 };
 
 // A catalogue with its feature spaces and indexes, ready to answer queries.
@@ -33,9 +34,21 @@ class Index {
   explicit Index(Catalogue cat);
   // From parts that belong together (IndexBuilder::take() uses it).
   explicit Index(IndexParts parts);
+  ~Index();
+  Index(const Index&) = delete;  // a soup still to build points into the catalogue
+  Index& operator=(const Index&) = delete;
   const Catalogue& catalogue() const { return cat_; }
   const AttributeSpace& attributes() const { return attr_; }
-  const SoupSpace& soup() const { return soup_; }
+  // The soup space; one still to build (IndexParts::soup_later) is finished first.
+  const SoupSpace& soup() const;
+  // False while the soup is still to build: cosine and tfidf need it, and the attribute methods
+  // (jaccard, knn, kmeans) and hybrid do not.
+  bool has_soup() const { return soup_build_ == nullptr; }
+  // Builds the soup for a slice (the app, after a load); true once it is built. Its stage and
+  // progress while it runs (SoupBuilder's).
+  bool step_soup(const SliceTimer& timer);
+  std::string soup_stage() const;
+  double soup_progress() const;
   // The hybrid method's index (issue 7).
   // Built on first use, so loading pays only for the methods a session uses.
   const HybridModel& hybrid() const;
@@ -70,8 +83,9 @@ class Index {
   uint64_t last_postings_walked() const { return last_walked_; }
 
  private:
-  struct Query;  // a query in both spaces
-  Query row_query(uint32_t row) const;
+  struct Query;                                             // a query in both spaces
+  Query row_query(uint32_t row, bool with_soup) const;      // with_soup: its soup terms too
+  const SoupSpace& soup_if_built() const { return soup_; }  // empty while the soup is still to build
   Query adhoc_query(const AdhocQuery& q) const;
   Result<std::vector<Recommendation>> run(const Query& q, uint32_t exclude, const RecommendParams& p) const;
 
@@ -94,7 +108,8 @@ class Index {
   Catalogue cat_;
   std::vector<uint32_t> order_;  // rows in tie order (downloads desc, modelId asc)
   AttributeSpace attr_;
-  SoupSpace soup_;
+  mutable SoupSpace soup_;
+  mutable std::unique_ptr<SoupBuilder> soup_build_;  // over cat_ and order_ until the soup is built
   mutable std::map<int, KMeansResult> kmeans_cache_;
   // --- hybrid (issue 7) ---
   mutable std::unique_ptr<HybridModel> hybrid_;

@@ -14,11 +14,12 @@ struct IndexBuilder::Impl {
   AttributeSpace attr;
   SoupSpace soup;
   int stage = kTieOrder;
+  bool soup_later = false;
   std::unique_ptr<TieOrderBuilder> tie;
   std::unique_ptr<AttributeBuilder> attr_builder;
   std::unique_ptr<SoupBuilder> soup_builder;
 
-  explicit Impl(Catalogue c) : cat(std::move(c)), tie(std::make_unique<TieOrderBuilder>(cat)) {}
+  Impl(Catalogue c, bool later) : cat(std::move(c)), soup_later(later), tie(std::make_unique<TieOrderBuilder>(cat)) {}
 
   bool step(const SliceTimer& timer) {
     while (stage < kDone) {
@@ -33,6 +34,10 @@ struct IndexBuilder::Impl {
           if (!attr_builder->step(timer)) return false;
           attr = attr_builder->take();
           attr_builder.reset();
+          if (soup_later) {
+            stage = kDone;
+            return true;
+          }
           soup_builder = std::make_unique<SoupBuilder>(cat, order);
           break;
         case kSoup:
@@ -51,11 +56,12 @@ struct IndexBuilder::Impl {
   double progress() const {
     // Shares of the native time on a million generated rows (tie order ~20%, attributes ~5%).
     static constexpr double w[3] = {0.20, 0.05, 0.75};
+    const double total = soup_later ? w[0] + w[1] : 1.0;
     double done = 0;
     for (int s = 0; s < std::min<int>(stage, 3); ++s) done += w[s];
     switch (stage) {
-      case kTieOrder: return done + w[0] * tie->progress();
-      case kAttributes: return done + w[1] * attr_builder->progress();
+      case kTieOrder: return (done + w[0] * tie->progress()) / total;
+      case kAttributes: return (done + w[1] * attr_builder->progress()) / total;
       case kSoup: return done + w[2] * soup_builder->progress();
       default: return 1.0;
     }
@@ -71,7 +77,8 @@ struct IndexBuilder::Impl {
   }
 };
 
-IndexBuilder::IndexBuilder(Catalogue cat) : impl_(std::make_unique<Impl>(std::move(cat))) {}
+IndexBuilder::IndexBuilder(Catalogue cat, SoupWhen soup)
+    : impl_(std::make_unique<Impl>(std::move(cat), soup == SoupWhen::later)) {}
 IndexBuilder::~IndexBuilder() = default;
 
 bool IndexBuilder::step(const SliceTimer& timer) {
@@ -99,7 +106,8 @@ Result<IndexParts> IndexBuilder::take_parts() {
   if (!impl_ || impl_->stage == Impl::kTaken) return Error{"the index was already taken"};
   if (impl_->stage != Impl::kDone) return Error{"indexing is not finished: call step() until it returns true"};
   impl_->stage = Impl::kTaken;
-  return IndexParts{std::move(impl_->cat), std::move(impl_->order), std::move(impl_->attr), std::move(impl_->soup)};
+  return IndexParts{std::move(impl_->cat), std::move(impl_->order), std::move(impl_->attr), std::move(impl_->soup),
+                    impl_->soup_later};
 }
 
 Result<std::unique_ptr<Index>> IndexBuilder::take() {

@@ -11,12 +11,17 @@
 
 namespace hfrec {
 
-// A Job that indexes a catalogue; the result is identical to Index(Catalogue).
+// A Job that indexes a catalogue; the result is identical to Index(Catalogue) (with the soup later:
+// once the Index has built it).
 // - Usage: IndexBuilder b(std::move(cat)); each frame b.step(8); once it returns true, b.take().
 // - The builder owns the catalogue until take(); it is not movable (the stages point into it).
 class IndexBuilder : public Job {
  public:
-  explicit IndexBuilder(Catalogue cat);
+  // SoupWhen::later stops after the attribute space: the Index builds its soup itself, in slices
+  // (Index::step_soup) or when first needed, so a catalogue is usable by the attribute methods
+  // and hybrid sooner (the app; the soup was three quarters of the index's time).
+  enum class SoupWhen { now, later };
+  explicit IndexBuilder(Catalogue cat, SoupWhen soup = SoupWhen::now);
   ~IndexBuilder() override;
   IndexBuilder(const IndexBuilder&) = delete;
   IndexBuilder& operator=(const IndexBuilder&) = delete;

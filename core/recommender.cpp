@@ -21,18 +21,20 @@ struct Index::Query {
   uint32_t attr_group = kMissing;                  // the query's attribute group when it is a catalogue row
 };
 
-Index::Query Index::row_query(uint32_t row) const {
+Index::Query Index::row_query(uint32_t row, bool with_soup) const {
   Query q;
   const Groups& ag = attr_.groups;
   for (uint64_t k = ag.row_begin(row); k < ag.row_end(row); ++k) q.attrs.push_back(ag.rows.indices[k]);
   q.attr_count = q.attrs.size();
   q.attr_group = attr_.groups.group_of[row];
-  const Groups& sg = soup_.groups;
+  if (!with_soup) return q;
+  const SoupSpace& sp = soup();
+  const Groups& sg = sp.groups;
   for (uint64_t k = sg.row_begin(row); k < sg.row_end(row); ++k)
     q.terms.emplace_back(sg.rows.indices[k], sg.rows.value(k));
-  uint32_t g = soup_.groups.group_of[row];
-  q.count_sq = soup_.group_count_sq[g];
-  q.tfidf_sq = soup_.group_tfidf_sq[g];
+  uint32_t g = sg.group_of[row];
+  q.count_sq = sp.group_count_sq[g];
+  q.tfidf_sq = sp.group_tfidf_sq[g];
   return q;
 }
 
@@ -66,13 +68,14 @@ Index::Query Index::adhoc_query(const AdhocQuery& in) const {
   add(in.library_name);
   std::sort(toks.begin(), toks.end());
   const double n = static_cast<double>(cat_.size());
+  const SoupSpace& sp = soup();  // an ad-hoc query's emptiness counts its words, whatever the method
   for (size_t i = 0; i < toks.size();) {
     size_t e = i;
     while (e < toks.size() && toks[e] == toks[i]) ++e;
     double c = static_cast<double>(e - i);
-    uint32_t t = soup_.term(toks[i]);
+    uint32_t t = sp.term(toks[i]);
     q.count_sq += c * c;
-    double idf = t == kMissing ? std::log((1.0 + n) / 1.0) + 1.0 : soup_.idf[t];
+    double idf = t == kMissing ? std::log((1.0 + n) / 1.0) + 1.0 : sp.idf[t];
     q.tfidf_sq += c * c * idf * idf;
     if (t != kMissing) q.terms.emplace_back(t, c);
     i = e;
@@ -273,7 +276,10 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
   const bool on_attributes = p.method == Method::jaccard || p.method == Method::knn || p.method == Method::kmeans;
   if (!on_attributes && p.method != Method::cosine && p.method != Method::tfidf)
     return Error{std::string("method '") + method_name(p.method) + "' is not available in this build"};
-  const Groups& g = on_attributes ? attr_.groups : soup_.groups;
+  // The soup only for the methods that use it: the attribute methods do not wait for one still
+  // to build.
+  const SoupSpace& sp = on_attributes ? soup_if_built() : soup();
+  const Groups& g = on_attributes ? attr_.groups : sp.groups;
   const size_t G = g.size();
   // Scratch buffers kept between queries: acc and key hold zeros except at the touched groups,
   // which are reset before returning, so a query costs O(postings walked), not O(groups).
@@ -303,9 +309,9 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         const double b = static_cast<double>(g.rows.row_nnz(x));
         return (a * b > 0) ? -((i * i) / (a * b)) : 0.0;
       }
-      case Method::tfidf: return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x])));
+      case Method::tfidf: return i == 0 ? 0.0 : -(i / (std::sqrt(q.tfidf_sq) * std::sqrt(sp.group_tfidf_sq[x])));
       default:  // cosine on counts: rank by dot^2 / (|q|^2 |r|^2), exact up to one rounding
-        return i == 0 ? 0.0 : -((i * i) / (q.count_sq * soup_.group_count_sq[x]));
+        return i == 0 ? 0.0 : -((i * i) / (q.count_sq * sp.group_count_sq[x]));
     }
   };
   const FilterIds fids = filter_ids(p.filters);
@@ -348,13 +354,13 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         // Rarest terms first, skipping what cannot matter (pruned_topk). A group's score is the dot
         // of the query's weights c * idf / |q| (c / |q| on counts) with its own, count * idf / |x|.
         const double qn = std::sqrt(tfidf ? q.tfidf_sq : q.count_sq);
-        const double* norm_sq = tfidf ? soup_.group_tfidf_sq.data() : soup_.group_count_sq.data();
+        const double* norm_sq = tfidf ? sp.group_tfidf_sq.data() : sp.group_count_sq.data();
         std::vector<WalkTerm<V>> terms;
         terms.reserve(q.terms.size());
         for (auto [t, c] : q.terms) {
           const uint64_t b = g.postings_ptr[t];
           terms.push_back({g.postings.data() + b, values + b, g.postings_ptr[t + 1] - b,
-                           tfidf ? c * soup_.idf[t] * soup_.idf[t] : c, 0, (tfidf ? c * soup_.idf[t] : c) / qn});
+                           tfidf ? c * sp.idf[t] * sp.idf[t] : c, 0, (tfidf ? c * sp.idf[t] : c) / qn});
         }
         auto partial = [&](uint32_t x) { return acc[x] / (qn * std::sqrt(norm_sq[x])); };
         auto dot = [&](uint32_t x) {  // the group's dot with the query, summed in the query's term order
@@ -364,7 +370,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
             const uint32_t t = g.rows.indices[k];
             while (qi != q.terms.end() && qi->first < t) ++qi;
             if (qi == q.terms.end() || qi->first != t) continue;
-            const double w = tfidf ? qi->second * soup_.idf[t] * soup_.idf[t] : qi->second;
+            const double w = tfidf ? qi->second * sp.idf[t] * sp.idf[t] : qi->second;
             d += w * row_values[k];
           }
           return d;
@@ -397,7 +403,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         // sequential scan for the touched groups beats recording them one by one.
         const bool dense = walk > G / 4;
         for (auto [t, c] : q.terms) {
-          const double w = tfidf ? c * soup_.idf[t] * soup_.idf[t] : c;
+          const double w = tfidf ? c * sp.idf[t] * sp.idf[t] : c;
           const uint64_t end = g.postings_ptr[t + 1];
           if (dense) {
             for (uint64_t k = g.postings_ptr[t]; k < end; ++k) acc[g.postings[k]] += w * values[k];
@@ -461,7 +467,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         rec.distance = 1.0 - rec.score;
       }
     } else {
-      const CsrMatrix& m = soup_.groups.rows;  // the row's group's row: x
+      const CsrMatrix& m = sp.groups.rows;  // the row's group's row: x
       const bool tfidf = p.method == Method::tfidf;
       std::vector<std::pair<double, uint32_t>> contrib;
       double dot = 0;
@@ -469,15 +475,15 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
         uint32_t t = m.indices[k];
         auto it = std::lower_bound(q.terms.begin(), q.terms.end(), std::make_pair(t, -1.0));
         if (it == q.terms.end() || it->first != t) continue;
-        double w = it->second * m.value(k) * (tfidf ? soup_.idf[t] * soup_.idf[t] : 1.0);
+        double w = it->second * m.value(k) * (tfidf ? sp.idf[t] * sp.idf[t] : 1.0);
         dot += w;
         contrib.emplace_back(-w, t);
       }
       std::sort(contrib.begin(), contrib.end());
-      for (size_t k = 0; k < contrib.size() && k < 12; ++k) rec.shared.push_back(soup_.terms[contrib[k].second]);
+      for (size_t k = 0; k < contrib.size() && k < 12; ++k) rec.shared.push_back(sp.terms[contrib[k].second]);
       rec.score = dot == 0 ? 0.0
-                  : tfidf  ? dot / (std::sqrt(q.tfidf_sq) * std::sqrt(soup_.group_tfidf_sq[x]))
-                           : dot / std::sqrt(q.count_sq * soup_.group_count_sq[x]);
+                  : tfidf  ? dot / (std::sqrt(q.tfidf_sq) * std::sqrt(sp.group_tfidf_sq[x]))
+                           : dot / std::sqrt(q.count_sq * sp.group_count_sq[x]);
       rec.distance = 1.0 - rec.score;
     }
     out.push_back(std::move(rec));
@@ -492,7 +498,8 @@ Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const Rec
     if (!hybrid().error().empty()) return Error{hybrid().error()};
     return run_hybrid(hybrid().row_query(row), row, p);
   }
-  return run(row_query(row), row, p);
+  const bool on_attributes = p.method == Method::jaccard || p.method == Method::knn || p.method == Method::kmeans;
+  return run(row_query(row, !on_attributes), row, p);
 }
 
 Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, const RecommendParams& p) const {

@@ -533,6 +533,49 @@ TEST(IndexBuilder, SlicedBuildEqualsOneShotAndLegacyOnRandomCatalogues) {
   }
 }
 
+// With the soup left for later (the app's load): the attribute methods answer without building
+// it; cosine, tfidf or soup() build it on first use, or Index::step_soup in slices; either way the
+// soup and every method's lists equal the index built at once.
+TEST(IndexBuilder, ASoupLeftForLaterIsTheSameBuiltOnFirstUseOrInSlices) {
+  const uint64_t seed = 29;
+  const Index whole(random_catalogue(3000, seed, 300));
+  for (bool in_slices : {false, true}) {
+    SCOPED_TRACE(in_slices ? "in slices" : "on first use");
+    IndexBuilder b(random_catalogue(3000, seed, 300), IndexBuilder::SoupWhen::later);
+    run_to_end(b);
+    EXPECT_EQ(b.progress(), 1.0);
+    auto taken = b.take();
+    ASSERT_TRUE(taken.ok()) << taken.error();
+    Index& idx = *taken.value();
+    EXPECT_FALSE(idx.has_soup());
+    for (Method m : {Method::jaccard, Method::knn, Method::kmeans}) {
+      RecommendParams p;
+      p.method = m;
+      p.kmeans_k = 4;
+      auto got = idx.recommend_row(7, p), want = whole.recommend_row(7, p);
+      ASSERT_TRUE(got.ok() && want.ok());
+      ASSERT_EQ(got.value().size(), want.value().size()) << method_name(m);
+      for (size_t i = 0; i < got.value().size(); ++i) EXPECT_EQ(got.value()[i].row, want.value()[i].row);
+    }
+    EXPECT_FALSE(idx.has_soup()) << "the attribute methods do not build it";
+    if (in_slices) {
+      int steps = 0;
+      double last = 0;
+      while (!idx.step_soup(SliceTimer::work(0))) {
+        ++steps;
+        EXPECT_GE(idx.soup_progress(), last);
+        last = idx.soup_progress();
+        EXPECT_NE(idx.soup_stage(), "ready");
+      }
+      EXPECT_GT(steps, 10);
+      EXPECT_TRUE(idx.has_soup());
+    }
+    expect_same_recommendations(idx, whole, 40, seed);  // on first use: its first cosine query builds it
+    EXPECT_TRUE(idx.has_soup());
+    expect_same(idx.soup(), whole.soup());
+  }
+}
+
 TEST(IndexBuilder, OneShotWrappersEqualLegacy) {
   Catalogue c = random_catalogue(3000, 5, 300);
   EXPECT_EQ(tie_order(c), legacy::tie_order(c));

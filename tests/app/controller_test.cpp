@@ -518,9 +518,9 @@ TEST(Controller, KMeansSaysWhenItFindsFewerClustersThanAsked) {
   }
 }
 
-// Hybrid is the default method. A large catalogue's hybrid model is built in slices after the
-// load: a list that needs it first says it is preparing (in state() too), then fills in by itself,
-// equal to the core's own list; a small catalogue's lists never wait.
+// Hybrid is the default method. A large catalogue's hybrid model (and soup) is built in slices after
+// the load: a list that needs it first says it is preparing (in state() too), then fills in by
+// itself, equal to the core's own list; a small catalogue's lists never wait.
 TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   auto make_csv = [](int rows) {
     std::ostringstream csv;
@@ -580,11 +580,33 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   for (const auto& r : want.value()) want_ids.push_back(std::string(idx.catalogue().id(r.row)));
   EXPECT_EQ(a.ids(a.state.primary), want_ids);
 
-  App small;  // 8,000 rows: the model is finished at once when a list needs it
+  // The soup (cosine, tfidf) is built after the load too: a cosine list asked for at once waits
+  // for it in the same way, its build first, and is then the core's list.
+  App c;
+  c.controller.begin_load(csv, "large.csv", "");
+  while (c.platform.loads.empty()) ASSERT_TRUE(c.controller.tick(1.0));
+  ASSERT_EQ(c.set({{"method", "cosine"}})["ok"], true);
+  ASSERT_EQ(c.call(c.controller.select("org7/model-large-7"))["ok"], true);
+  EXPECT_TRUE(c.state.primary.rows.empty());
+  EXPECT_EQ(c.state.primary.preparing.rfind("soup", 0), 0u) << c.state.primary.preparing;
+  EXPECT_EQ(c.controller.progress_shown(), Controller::Progress::catalogue);
+  for (int i = 0; i < 100000 && !c.state.primary.preparing.empty(); ++i) c.controller.tick(1.0);
+  EXPECT_TRUE(c.controller.has_work()) << "the soup came before the other builds";
+  p.method = Method::cosine;
+  want = idx.recommend("org7/model-large-7", p);
+  ASSERT_TRUE(want.ok()) << want.error();
+  want_ids.clear();
+  for (const auto& r : want.value()) want_ids.push_back(std::string(idx.catalogue().id(r.row)));
+  EXPECT_EQ(c.ids(c.state.primary), want_ids);
+
+  App small;  // 8,000 rows: the model and the soup are finished at once when a list needs them
   small.controller.begin_load(make_csv(8000), "small.csv", "");
   while (small.platform.loads.empty()) ASSERT_TRUE(small.controller.tick(1.0));
   EXPECT_TRUE(small.controller.has_work()) << "the hybrid model is still to build";
   ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
+  EXPECT_TRUE(small.state.primary.preparing.empty());
+  EXPECT_EQ(small.state.primary.rows.size(), 10u);
+  ASSERT_EQ(small.set({{"method", "tfidf"}})["ok"], true);
   EXPECT_TRUE(small.state.primary.preparing.empty());
   EXPECT_EQ(small.state.primary.rows.size(), 10u);
 }

@@ -78,6 +78,20 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
   return false;
 }
 
+bool Controller::Impl::tick_soup(double budget_ms) {
+  if (!soup_pending()) return false;
+  if (!index->step_soup(SliceTimer(budget_ms))) {
+    for (ResultList* l : {&s.primary, &s.secondary})  // a cosine or tfidf list waiting for it
+      if (!l->preparing.empty() && (l->method == "cosine" || l->method == "tfidf")) {
+        l->preparing = index->soup_stage();
+        l->preparing_progress = static_cast<float>(index->soup_progress());
+      }
+    return true;
+  }
+  if (lists_waiting()) recompute();
+  return false;
+}
+
 bool Controller::Impl::fail_load(const std::string& what) {
   s.error = what + (index ? ". The previous catalogue is still loaded." : "");
   finish_load(fail(s.error));
@@ -99,7 +113,7 @@ bool Controller::Impl::tick_load(double budget_ms) {
     Catalogue cat = std::move(r).value();
     cat.name = load->name;
     load->rows = cat.size();
-    load->builder = std::make_unique<IndexBuilder>(std::move(cat));
+    load->builder = std::make_unique<IndexBuilder>(std::move(cat), IndexBuilder::SoupWhen::later);
     s.stage = "Indexing " + std::to_string(load->rows) + " models";
     s.progress = 0.9f;
     return true;
@@ -276,14 +290,14 @@ void Controller::report_error(std::string message) {
 }
 
 bool Controller::has_work() const {
-  return impl_->load != nullptr || impl_->search_build || impl_->hybrid_build || impl_->kmeans_build ||
-         impl_->clusters.running() || impl_->clusters.layout_running();
+  return impl_->load != nullptr || impl_->search_build || impl_->soup_pending() || impl_->hybrid_build ||
+         impl_->kmeans_build || impl_->clusters.running() || impl_->clusters.layout_running();
 }
 
 Controller::Progress Controller::progress_shown() const {
   const Impl& d = *impl_;
   if (d.clusters.running() || d.clusters.layout_running()) return Progress::job;
-  if (d.load || (d.hybrid_build && d.lists_waiting())) return Progress::catalogue;
+  if (d.load || ((d.hybrid_build || d.soup_pending()) && d.lists_waiting())) return Progress::catalogue;
   return Progress::none;
 }
 
@@ -296,14 +310,19 @@ bool Controller::tick(double budget_ms) {
   // on it (and how far they got in what was left depended on the machine's speed).
   const bool was_loading = impl_->load != nullptr;
   impl_->tick(budget_ms);
-  // Each clustering slice, and each of the builds after a load (the search index, the kmeans
-  // method's clustering, the hybrid model, in that order), stays well under a 16 ms frame.
-  const double after_load_ms = std::min(6.0, budget_ms);
-  bool searching = !was_loading && impl_->search_build.tick(after_load_ms);
-  bool kmeans = !was_loading && !searching && impl_->kmeans_build.tick(after_load_ms);
-  bool hybrid = !was_loading && !searching && !kmeans && impl_->tick_hybrid(after_load_ms);
-  bool clustering = impl_->clusters.tick(after_load_ms);
-  return was_loading || searching || kmeans || hybrid || clustering;
+  // Each clustering slice, and each of the builds after a load (the search index, the soup, the
+  // kmeans method's clustering, the hybrid model, in that order), stays well under a 16 ms frame.
+  // A list waiting for the soup or the hybrid model has that build go first.
+  Impl& d = *impl_;
+  const double ms = std::min(6.0, budget_ms);
+  bool building = false;
+  if (!was_loading) {
+    if (d.list_waits_for_soup()) building = d.tick_soup(ms);
+    else if (d.lists_waiting() && d.hybrid_build) building = d.tick_hybrid(ms);
+    building = building || d.search_build.tick(ms) || d.tick_soup(ms) || d.kmeans_build.tick(ms) || d.tick_hybrid(ms);
+  }
+  bool clustering = d.clusters.tick(ms);
+  return was_loading || building || clustering;
 }
 
 //-----------------------------------------------------------------------------

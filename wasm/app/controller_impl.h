@@ -119,18 +119,20 @@ struct Controller::Impl {
     double work_ms = 0;  // time spent in tick() on this load
   };
   std::unique_ptr<Load> load;
-  // Built in slices after a load, in this order: the search index, the kmeans method's clustering
-  // of the attribute groups (Index::attribute_kmeans at the method's k) and the hybrid model. The
-  // first two take a fraction of a second even at 2M rows; a HybridModel costs several times the
-  // rest of the index. No list needs the search index, so the load does not wait for it (at 2M rows
-  // it was about a second of the load); a search asked for sooner finishes it at once (searcher()),
-  // as a kmeans list does its clustering. A hybrid list waits for the model (ResultList::preparing),
-  // unless the catalogue is small enough to finish it at once.
+  // Built in slices after a load, in this order: the search index, the soup space (cosine and
+  // tfidf; the index builds it, Index::step_soup), the kmeans method's clustering of the attribute
+  // groups (Index::attribute_kmeans at the method's k) and the hybrid model. The first three take a
+  // second or two at 2M rows; a HybridModel costs several times the rest of the index. The load
+  // does not wait for them: at 2M rows the search index was a second of it and the soup two. A
+  // search asked for sooner finishes its index at once (searcher()), as a kmeans list does its
+  // clustering. A cosine, tfidf or hybrid list waits for its space or model (ResultList::preparing),
+  // unless the catalogue is small enough to finish it at once (kBuildAtOnce).
   AfterLoad<SearchIndexBuilder> search_build{
       [this](SearchIndexBuilder& b) { search = std::make_shared<SearchIndex>(b.take()); }};
   AfterLoad<KMeansRun> kmeans_build{[this](KMeansRun& r) { index->adopt_attribute_kmeans(kMethodK, r.take()); }};
   AfterLoad<HybridBuilder> hybrid_build{[this](HybridBuilder& b) { index->adopt_hybrid(b.take()); }};
-  static constexpr size_t kHybridAtOnce = 20000;                  // rows: ~0.1 s of WebAssembly at 10k
+  // Rows up to which a list finishes its soup or hybrid model at once (~0.1 s of WebAssembly at 10k).
+  static constexpr size_t kBuildAtOnce = 20000;
   static inline const int kMethodK = RecommendParams{}.kmeans_k;  // the k of Method::kmeans
   std::chrono::steady_clock::time_point tick_started_;
   int next_load_id = 1;
@@ -178,8 +180,19 @@ struct Controller::Impl {
   // Works on the hybrid model for up to budget_ms; adopts it into the index when done (and
   // recomputes the lists that waited for it). True while there is more to do.
   bool tick_hybrid(double budget_ms);
+  // The same for the soup space (cosine, tfidf), which the index builds after the load.
+  bool tick_soup(double budget_ms);
+  // True while the catalogue in use still builds its soup space.
+  bool soup_pending() const { return index && !index->has_soup(); }
   // True when a result list waits for a model being built (it shows the build's progress).
   bool lists_waiting() const { return !s.primary.preparing.empty() || !s.secondary.preparing.empty(); }
+  // True when one of them is a cosine or tfidf list (it waits for the soup).
+  bool list_waits_for_soup() const {
+    auto waits = [](const ResultList& l) {
+      return !l.preparing.empty() && (l.method == "cosine" || l.method == "tfidf");
+    };
+    return waits(s.primary) || waits(s.secondary);
+  }
   // Ends the load with an error; the catalogue that was there stays.
   bool fail_load(const std::string& what);
 

@@ -165,8 +165,17 @@ ResultList Controller::Impl::run(const std::string& method_text) {
     list.error = "unknown method '" + method_text + "'";
     return list;
   }
+  if ((m == Method::cosine || m == Method::tfidf) && soup_pending()) {
+    if (index->catalogue().size() <= kBuildAtOnce) {
+      index->soup();  // builds it
+    } else {          // tick_soup() recomputes the lists once the soup is in
+      list.preparing = index->soup_stage();
+      list.preparing_progress = static_cast<float>(index->soup_progress());
+      return list;
+    }
+  }
   if (m == Method::hybrid && hybrid_build) {
-    if (index->catalogue().size() <= kHybridAtOnce) {
+    if (index->catalogue().size() <= kBuildAtOnce) {
       hybrid_build.finish();
     } else {  // tick_hybrid() recomputes the lists once the model is in
       list.preparing = hybrid_build->stage();
@@ -446,7 +455,7 @@ std::string Controller::state_json() const {
   };
   j["results"] = rows(s.primary);
   j["resultsError"] = s.primary.error;
-  // The list's method is still building its index (the hybrid model of a large catalogue): {stage, progress}.
+  // The list's method is still building its index (the soup or hybrid model of a large catalogue): {stage, progress}.
   if (d.lists_waiting()) {
     const ResultList& l = s.primary.preparing.empty() ? s.secondary : s.primary;
     j["preparing"] = {{"stage", l.preparing}, {"progress", l.preparing_progress}};
