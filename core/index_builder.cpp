@@ -116,8 +116,8 @@ Result<std::unique_ptr<Index>> IndexBuilder::take() {
   return std::make_unique<Index>(std::move(parts).value());
 }
 
-IndexParts build_index_parts(Catalogue cat) {
-  IndexBuilder b(std::move(cat));
+IndexParts build_index_parts(Catalogue cat, IndexBuilder::SoupWhen soup) {
+  IndexBuilder b(std::move(cat), soup);
   run_to_end(b);
   return std::move(b.take_parts()).value();
 }

@@ -46,7 +46,8 @@ class IndexBuilder : public Job {
   mutable double shown_ = 0;  // progress already reported: the stages' estimates are not monotone
 };
 
-// Builds the parts in one call (what Index(Catalogue) runs).
-IndexParts build_index_parts(Catalogue cat);
+// Builds the parts in one call (what Index(Catalogue) runs; with SoupWhen::later, an Index made
+// from them builds its soup when it is first needed).
+IndexParts build_index_parts(Catalogue cat, IndexBuilder::SoupWhen soup = IndexBuilder::SoupWhen::now);
 
 }  // namespace hfrec

@@ -10,6 +10,7 @@
 
 #include "../catalogue.h"
 #include "../export.h"
+#include "../index_builder.h"
 #include "../lineage.h"
 #include "../recommender.h"
 #include "../why.h"
@@ -130,7 +131,9 @@ int cmd_recommend(const Args& in) {
     std::fprintf(stderr, "hfrec recommend: %s\n", loaded.error().c_str());
     return kExitUsage;
   }
-  Index idx(std::move(loaded).value());
+  // The soup only if the method needs it (cosine, tfidf; an ad-hoc query's words): hybrid and the
+  // attribute methods never read it.
+  Index idx(build_index_parts(std::move(loaded).value(), IndexBuilder::SoupWhen::later));
   const Lineage lin(idx.catalogue());
   if (method == Method::hybrid) idx.adopt_hybrid(HybridModel(idx.catalogue(), {}, &lin));  // one model tree, not two
   RecommendParams p;
