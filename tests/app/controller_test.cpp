@@ -518,21 +518,43 @@ TEST(Controller, KMeansSaysWhenItFindsFewerClustersThanAsked) {
   }
 }
 
-// Hybrid is the default method. A large catalogue's hybrid model (and soup) is built in slices after
-// the load: a list that needs it first says it is preparing (in state() too), then fills in by
-// itself, equal to the core's own list; a small catalogue's lists never wait.
+// A generated catalogue of `rows` models with ids org<i % 89>/model-<word>-<i>.
+std::string large_csv(int rows) {
+  std::ostringstream csv;
+  csv << "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
+  const char* words[] = {"base", "large", "uncased", "finetuned", "squad", "tiny"};
+  for (int i = 0; i < rows; ++i)
+    csv << "org" << i % 89 << "/model-" << words[i % 6] << "-" << i << ",,\"['en', '" << words[(i / 6) % 6] << "']\","
+        << (i % 2 ? "fill-mask" : "text-generation") << ",,['BertForMaskedLM'],bert,," << (i * 7919) % 100003
+        << ",transformers\n";
+  return csv.str();
+}
+
+// The core's list (k = 10) of `query` by method m, from an index of its own.
+std::vector<std::string> core_ids(const Index& idx, const std::string& query, Method m) {
+  RecommendParams p;
+  p.method = m;
+  p.k = 10;
+  auto r = idx.recommend(query, p);
+  EXPECT_TRUE(r.ok()) << r.error();
+  std::vector<std::string> ids;
+  if (r.ok())
+    for (const auto& x : r.value()) ids.emplace_back(idx.catalogue().id(x.row));
+  return ids;
+}
+
+// Begins loading `csv` into a fresh app and ticks until the load has ended (the builds after it
+// still to do).
+void load_only(App& x, const std::string& csv, const std::string& name = "large.csv") {
+  x.controller.begin_load(csv, name, "");
+  while (x.platform.loads.empty()) ASSERT_TRUE(x.controller.tick(1.0));
+}
+
+// Hybrid is the default method. A large catalogue's hybrid model is built in slices after the
+// load: a list that needs it first says it is preparing (in state() too), then fills in by itself,
+// equal to the core's own list; a small catalogue's lists never wait.
 TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
-  auto make_csv = [](int rows) {
-    std::ostringstream csv;
-    csv << "modelId,lastModified,tags,pipeline_tag,author,architectures,model_type,datasets,downloads,library_name\n";
-    const char* words[] = {"base", "large", "uncased", "finetuned", "squad", "tiny"};
-    for (int i = 0; i < rows; ++i)
-      csv << "org" << i % 89 << "/model-" << words[i % 6] << "-" << i << ",,\"['en', '" << words[(i / 6) % 6] << "']\","
-          << (i % 2 ? "fill-mask" : "text-generation") << ",,['BertForMaskedLM'],bert,," << (i * 7919) % 100003
-          << ",transformers\n";
-    return csv.str();
-  };
-  const std::string csv = make_csv(25000);
+  const std::string csv = large_csv(25000);
   App a;
   const size_t before = a.platform.loads.size();
   a.controller.begin_load(csv, "large.csv", "");
@@ -567,24 +589,31 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   ASSERT_EQ(a.state.primary.rows.size(), 10u);
   st = a.call(a.controller.state_json());
   EXPECT_TRUE(st["preparing"].is_null());
-  // The same list as the core's, from an index of its own.
   auto cat = load_catalogue(csv, "large.csv");
   ASSERT_TRUE(cat.ok());
-  Index idx(std::move(cat).value());
-  RecommendParams p;
-  p.method = Method::hybrid;
-  p.k = 10;
-  auto want = idx.recommend("org7/model-large-7", p);
-  ASSERT_TRUE(want.ok()) << want.error();
-  std::vector<std::string> want_ids;
-  for (const auto& r : want.value()) want_ids.push_back(std::string(idx.catalogue().id(r.row)));
-  EXPECT_EQ(a.ids(a.state.primary), want_ids);
+  const Index idx(std::move(cat).value());
+  EXPECT_EQ(a.ids(a.state.primary), core_ids(idx, "org7/model-large-7", Method::hybrid));
 
-  // The soup (cosine, tfidf) is built after the load too: a cosine list asked for at once waits
-  // for it in the same way, its build first, and is then the core's list.
+  App small;  // 8,000 rows: the model is finished at once when a list needs it
+  load_only(small, large_csv(8000));
+  EXPECT_TRUE(small.controller.has_work()) << "the hybrid model is still to build";
+  ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
+  EXPECT_TRUE(small.state.primary.preparing.empty());
+  EXPECT_EQ(small.state.primary.rows.size(), 10u);
+}
+
+// The soup space (cosine, tfidf) is built after the load too: a cosine or tfidf list of a large
+// catalogue asked for at once waits for it as a hybrid list waits for its model, its build first,
+// and is then the core's list; a soup built at once by something else fills the waiting list at
+// the next tick; a small catalogue's list never waits.
+TEST(Controller, ACosineOrTfidfListOfALargeCatalogueWaitsForTheSoup) {
+  const std::string csv = large_csv(25000);
+  auto cat = load_catalogue(csv, "large.csv");
+  ASSERT_TRUE(cat.ok());
+  const Index idx(std::move(cat).value());
+
   App c;
-  c.controller.begin_load(csv, "large.csv", "");
-  while (c.platform.loads.empty()) ASSERT_TRUE(c.controller.tick(1.0));
+  load_only(c, csv);
   ASSERT_EQ(c.set({{"method", "cosine"}})["ok"], true);
   ASSERT_EQ(c.call(c.controller.select("org7/model-large-7"))["ok"], true);
   EXPECT_TRUE(c.state.primary.rows.empty());
@@ -592,21 +621,23 @@ TEST(Controller, HybridIsTheDefaultAndALargeCatalogueListWaitsForItsModel) {
   EXPECT_EQ(c.controller.progress_shown(), Controller::Progress::catalogue);
   for (int i = 0; i < 100000 && !c.state.primary.preparing.empty(); ++i) c.controller.tick(1.0);
   EXPECT_TRUE(c.controller.has_work()) << "the soup came before the other builds";
-  p.method = Method::cosine;
-  want = idx.recommend("org7/model-large-7", p);
-  ASSERT_TRUE(want.ok()) << want.error();
-  want_ids.clear();
-  for (const auto& r : want.value()) want_ids.push_back(std::string(idx.catalogue().id(r.row)));
-  EXPECT_EQ(c.ids(c.state.primary), want_ids);
+  EXPECT_EQ(c.ids(c.state.primary), core_ids(idx, "org7/model-large-7", Method::cosine));
 
-  App small;  // 8,000 rows: the model and the soup are finished at once when a list needs them
-  small.controller.begin_load(make_csv(8000), "small.csv", "");
-  while (small.platform.loads.empty()) ASSERT_TRUE(small.controller.tick(1.0));
-  EXPECT_TRUE(small.controller.has_work()) << "the hybrid model is still to build";
-  ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
-  EXPECT_TRUE(small.state.primary.preparing.empty());
-  EXPECT_EQ(small.state.primary.rows.size(), 10u);
+  App d;  // here the page's core() handle builds the soup at once
+  load_only(d, csv);
+  ASSERT_EQ(d.set({{"method", "tfidf"}})["ok"], true);
+  ASSERT_EQ(d.call(d.controller.select("org7/model-large-7"))["ok"], true);
+  ASSERT_FALSE(d.state.primary.preparing.empty());
+  d.controller.shared_catalogue().index->soup();
+  EXPECT_TRUE(d.controller.has_work());
+  d.controller.tick(1.0);
+  EXPECT_TRUE(d.state.primary.preparing.empty());
+  EXPECT_EQ(d.ids(d.state.primary), core_ids(idx, "org7/model-large-7", Method::tfidf));
+
+  App small;  // 8,000 rows: the soup is finished at once when a list needs it
+  load_only(small, large_csv(8000));
   ASSERT_EQ(small.set({{"method", "tfidf"}})["ok"], true);
+  ASSERT_EQ(small.call(small.controller.select("org7/model-large-7"))["ok"], true);
   EXPECT_TRUE(small.state.primary.preparing.empty());
   EXPECT_EQ(small.state.primary.rows.size(), 10u);
 }
@@ -646,8 +677,7 @@ TEST(Controller, TheKMeansMethodsClusteringIsBuiltAfterTheLoadOrWhenAListNeedsIt
 
   for (bool slices_first : {true, false}) {
     App a;
-    a.controller.begin_load(csv.str(), "k.csv", "");
-    while (a.platform.loads.empty()) ASSERT_TRUE(a.controller.tick(1.0));
+    load_only(a, csv.str(), "k.csv");
     ASSERT_TRUE(a.controller.has_work()) << "built after the load";
     if (slices_first) a.run();
     ASSERT_EQ(a.set({{"method", "kmeans"}})["ok"], true);
@@ -676,8 +706,7 @@ TEST(Controller, TheSearchIndexIsBuiltAfterTheLoadOrWhenASearchNeedsIt) {
 
   for (bool slices_first : {true, false}) {
     App a;
-    a.controller.begin_load(csv.str(), "s.csv", "");
-    while (a.platform.loads.empty()) ASSERT_TRUE(a.controller.tick(1.0));
+    load_only(a, csv.str(), "s.csv");
     ASSERT_TRUE(a.controller.has_work()) << "built after the load";
     if (slices_first) a.run();
     a.state.intents.push_back({Intent::search, "bert-1"});

@@ -79,8 +79,7 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
 }
 
 bool Controller::Impl::tick_soup(double budget_ms) {
-  if (!soup_pending()) return false;
-  if (!index->step_soup(SliceTimer(budget_ms))) {
+  if (soup_pending() && !index->step_soup(SliceTimer(budget_ms))) {
     for (ResultList* l : {&s.primary, &s.secondary})  // a cosine or tfidf list waiting for it
       if (!l->preparing.empty() && (l->method == "cosine" || l->method == "tfidf")) {
         l->preparing = index->soup_stage();
@@ -88,7 +87,9 @@ bool Controller::Impl::tick_soup(double budget_ms) {
       }
     return true;
   }
-  if (lists_waiting()) recompute();
+  // Built, here or at once by whatever needed it first (a clustering, the page's core() handle):
+  // the lists waiting for it.
+  if (list_waits_for_soup()) recompute();
   return false;
 }
 
@@ -290,8 +291,8 @@ void Controller::report_error(std::string message) {
 }
 
 bool Controller::has_work() const {
-  return impl_->load != nullptr || impl_->search_build || impl_->soup_pending() || impl_->hybrid_build ||
-         impl_->kmeans_build || impl_->clusters.running() || impl_->clusters.layout_running();
+  return impl_->load != nullptr || impl_->search_build || impl_->soup_pending() || impl_->list_waits_for_soup() ||
+         impl_->hybrid_build || impl_->kmeans_build || impl_->clusters.running() || impl_->clusters.layout_running();
 }
 
 Controller::Progress Controller::progress_shown() const {
