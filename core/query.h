@@ -20,6 +20,9 @@ const char* method_name(Method m);
 const char* method_description(Method m);
 // Parses "jaccard", "cosine", ...; false for an unknown name.
 bool parse_method(std::string_view s, Method& out);
+// True for the methods that read the soup space (cosine, tfidf); an Index built with its soup
+// later builds it for them first.
+inline bool reads_soup(Method m) { return m == Method::cosine || m == Method::tfidf; }
 
 // Candidate restrictions; an empty list means any value.
 struct Filters {

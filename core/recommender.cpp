@@ -278,7 +278,7 @@ Result<std::vector<Recommendation>> Index::run(const Query& q, uint32_t exclude,
     return Error{std::string("method '") + method_name(p.method) + "' is not available in this build"};
   // The soup only for the methods that use it: the attribute methods do not wait for one still
   // to build.
-  const SoupSpace& sp = on_attributes ? soup_if_built() : soup();
+  const SoupSpace& sp = reads_soup(p.method) ? soup() : soup_if_built();
   const Groups& g = on_attributes ? attr_.groups : sp.groups;
   const size_t G = g.size();
   // Scratch buffers kept between queries: acc and key hold zeros except at the touched groups,
@@ -498,8 +498,7 @@ Result<std::vector<Recommendation>> Index::recommend_row(uint32_t row, const Rec
     if (!hybrid().error().empty()) return Error{hybrid().error()};
     return run_hybrid(hybrid().row_query(row), row, p);
   }
-  const bool on_attributes = p.method == Method::jaccard || p.method == Method::knn || p.method == Method::kmeans;
-  return run(row_query(row, !on_attributes), row, p);
+  return run(row_query(row, reads_soup(p.method)), row, p);
 }
 
 Result<std::vector<Recommendation>> Index::recommend(std::string_view model_id, const RecommendParams& p) const {

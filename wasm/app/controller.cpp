@@ -81,7 +81,7 @@ bool Controller::Impl::tick_hybrid(double budget_ms) {
 bool Controller::Impl::tick_soup(double budget_ms) {
   if (soup_pending() && !index->step_soup(SliceTimer(budget_ms))) {
     for (ResultList* l : {&s.primary, &s.secondary})  // a cosine or tfidf list waiting for it
-      if (!l->preparing.empty() && (l->method == "cosine" || l->method == "tfidf")) {
+      if (waits_for_soup(*l)) {
         l->preparing = index->soup_stage();
         l->preparing_progress = static_cast<float>(index->soup_progress());
       }

@@ -187,12 +187,11 @@ struct Controller::Impl {
   // True when a result list waits for a model being built (it shows the build's progress).
   bool lists_waiting() const { return !s.primary.preparing.empty() || !s.secondary.preparing.empty(); }
   // True when one of them is a cosine or tfidf list (it waits for the soup).
-  bool list_waits_for_soup() const {
-    auto waits = [](const ResultList& l) {
-      return !l.preparing.empty() && (l.method == "cosine" || l.method == "tfidf");
-    };
-    return waits(s.primary) || waits(s.secondary);
+  static bool waits_for_soup(const ResultList& l) {
+    Method m;
+    return !l.preparing.empty() && parse_method(l.method, m) && reads_soup(m);
   }
+  bool list_waits_for_soup() const { return waits_for_soup(s.primary) || waits_for_soup(s.secondary); }
   // Ends the load with an error; the catalogue that was there stays.
   bool fail_load(const std::string& what);
 

@@ -165,7 +165,7 @@ ResultList Controller::Impl::run(const std::string& method_text) {
     list.error = "unknown method '" + method_text + "'";
     return list;
   }
-  if ((m == Method::cosine || m == Method::tfidf) && soup_pending()) {
+  if (reads_soup(m) && soup_pending()) {
     if (index->catalogue().size() <= kBuildAtOnce) {
       index->soup();  // builds it
     } else {          // tick_soup() recomputes the lists once the soup is in
